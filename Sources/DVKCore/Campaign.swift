@@ -1,0 +1,71 @@
+import Foundation
+
+public enum CampaignState: String, Codable, Sendable, CaseIterable {
+    case draft, open, closed, archived
+
+    public var label: String {
+        switch self {
+        case .draft: "Bản nháp"
+        case .open: "Đang mở"
+        case .closed: "Đã đóng"
+        case .archived: "Đã lưu trữ"
+        }
+    }
+
+    /// The states a campaign may move to from this one.
+    public var next: [CampaignState] {
+        switch self {
+        case .draft: [.open]
+        case .open: [.closed]
+        case .closed: [.open, .archived]
+        case .archived: []
+        }
+    }
+}
+
+/// Who signs a campaign's documents: "TM. BAN THƯỜNG VỤ" / "PHÓ CHỦ TỊCH" / the name.
+public struct Signer: Hashable, Codable, Sendable {
+    public var authority: String
+    public var title: String
+    public var name: String
+
+    public init(authority: String, title: String, name: String) {
+        self.authority = authority
+        self.title = title
+        self.name = name
+    }
+}
+
+/// The rules of a campaign that decide what a deadline means.
+public struct DeadlinePolicy: Hashable, Sendable {
+    public var deadline: Date
+    public var acceptsLate: Bool
+
+    public init(deadline: Date, acceptsLate: Bool) {
+        self.deadline = deadline
+        self.acceptsLate = acceptsLate
+    }
+
+    /// A submission at `at` is late when it comes at or after the unit's deadline
+    /// ("trước ngày 16/02/2024" means strictly before 16/02/2024 00:00 +07:00).
+    public func isLate(_ at: Date, extendedTo extended: Date? = nil) -> Bool {
+        at >= max(deadline, extended ?? deadline)
+    }
+
+    /// Whether a unit may still submit at `now`.
+    public func allowsSubmission(at now: Date, extendedTo extended: Date? = nil) -> Bool {
+        acceptsLate || !isLate(now, extendedTo: extended)
+    }
+}
+
+/// Campaign codes, unit codes: short, printable, no spaces; used in URLs and files.
+public enum Code {
+    public static func validate(_ code: String) -> String? {
+        let trimmed = code.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty else { return nil }
+        guard trimmed.count <= 64,
+              trimmed.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0)) })
+        else { return nil }
+        return trimmed
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+
+/// One mô hình as entered on the registration form (DESIGN.md §5), before it is stored.
+public struct InitiativeDraft: Hashable, Codable, Sendable {
+    public var kind: RegistrantKind
+    public var registrantName: String
+    /// An individual's position or title ("Chủ tịch CĐCS", "Giáo viên").
+    public var registrantTitle: String
+    public var sectorCode: String
+    public var title: String
+    public var purpose: String
+    public var content: String
+    public var scope: String
+    public var startDate: CalendarDay?
+    public var endDate: CalendarDay?
+    public var expectedResult: String
+    public var personInCharge: String
+    public var continuity: Continuity
+
+    public init(kind: RegistrantKind, registrantName: String, registrantTitle: String = "", sectorCode: String,
+                title: String, purpose: String = "", content: String = "", scope: String = "",
+                startDate: CalendarDay? = nil, endDate: CalendarDay? = nil, expectedResult: String = "",
+                personInCharge: String = "", continuity: Continuity = .new) {
+        self.kind = kind
+        self.registrantName = VietnameseText.clean(registrantName)
+        self.registrantTitle = VietnameseText.clean(registrantTitle)
+        self.sectorCode = sectorCode
+        self.title = VietnameseText.clean(title)
+        self.purpose = purpose
+        self.content = content
+        self.scope = scope
+        self.startDate = startDate
+        self.endDate = endDate
+        self.expectedResult = expectedResult
+        self.personInCharge = VietnameseText.clean(personInCharge)
+        self.continuity = continuity
+    }
+
+    public var registrantKey: String { VietnameseText.nameKey(registrantName) }
+    public var titleKey: String { VietnameseText.nameKey(title) }
+
+    /// What is wrong with the draft, in Vietnamese; empty when it may be stored.
+    public func problems(sectors: [Sector]) -> [String] {
+        var out: [String] = []
+        if registrantName.isEmpty { out.append("thiếu tên \(kind == .collective ? "tập thể" : "cá nhân") đăng ký") }
+        if title.isEmpty { out.append("thiếu tên mô hình") }
+        if !sectors.contains(where: { $0.code == sectorCode }) { out.append("lĩnh vực không thuộc đợt thi đua") }
+        if registrantName.count > 300 { out.append("tên người/tập thể đăng ký quá dài (tối đa 300 ký tự)") }
+        if title.count > 500 { out.append("tên mô hình quá dài (tối đa 500 ký tự)") }
+        for (label, text) in [("mục đích", purpose), ("nội dung", content), ("phạm vi", scope), ("kết quả dự kiến", expectedResult)]
+        where text.count > 20_000 {
+            out.append("\(label) quá dài (tối đa 20.000 ký tự)")
+        }
+        if let start = startDate, let end = endDate, end < start {
+            out.append("thời gian kết thúc (\(end.vietnamese)) trước thời gian bắt đầu (\(start.vietnamese))")
+        }
+        return out
+    }
+
+    /// "02/2024 – 12/2024" style time frame for documents.
+    public var timeFrame: String {
+        switch (startDate, endDate) {
+        case let (s?, e?): "\(s.vietnamese) – \(e.vietnamese)"
+        case let (s?, nil): "Từ \(s.vietnamese)"
+        case let (nil, e?): "Đến \(e.vietnamese)"
+        default: ""
+        }
+    }
+}
+
+/// What makes two imported rows the same initiative: (unit, kind, registrant, sector, title),
+/// names compared by `VietnameseText.nameKey`.
+public struct InitiativeKey: Hashable, Sendable {
+    public var unitID: UUID
+    public var kind: RegistrantKind
+    public var registrantKey: String
+    public var sectorCode: String
+    public var titleKey: String
+
+    public init(unitID: UUID, kind: RegistrantKind, registrantKey: String, sectorCode: String, titleKey: String) {
+        self.unitID = unitID
+        self.kind = kind
+        self.registrantKey = registrantKey
+        self.sectorCode = sectorCode
+        self.titleKey = titleKey
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+
+/// Tập thể or cá nhân.
+public enum RegistrantKind: String, Codable, Sendable, CaseIterable {
+    case collective
+    case individual
+
+    /// "collective", "individual", "tập thể", "cá nhân" in any case, with or without diacritics.
+    public init?(parsing text: String) {
+        switch VietnameseText.searchKey(text) {
+        case "collective", "tap the": self = .collective
+        case "individual", "ca nhan": self = .individual
+        default: return nil
+        }
+    }
+
+    public var label: String {
+        switch self {
+        case .collective: "Tập thể"
+        case .individual: "Cá nhân"
+        }
+    }
+}
+
+/// Whether a model is new this year or continues (maintains, replicates) a recognised one.
+public enum Continuity: String, Codable, Sendable, CaseIterable {
+    case new
+    case continues
+
+    public var label: String {
+        switch self {
+        case .new: "Mô hình mới"
+        case .continues: "Duy trì, nhân rộng mô hình đã được công nhận"
+        }
+    }
+}
+
+/// A unit's answer for a campaign, through the review workflow.
+public enum SubmissionStatus: String, Codable, Sendable, CaseIterable {
+    case notStarted = "not_started"
+    case draft
+    case submitted
+    case returned
+    case resubmitted
+    case accepted
+
+    /// Initiatives of these count in an official summary.
+    public var counts: Bool { self == .submitted || self == .resubmitted || self == .accepted }
+
+    /// The unit may still edit its initiatives.
+    public var isEditable: Bool { self == .notStarted || self == .draft || self == .returned }
+
+    public var label: String {
+        switch self {
+        case .notStarted: "Chưa nộp"
+        case .draft: "Đang soạn"
+        case .submitted: "Đã nộp"
+        case .returned: "Đã trả lại"
+        case .resubmitted: "Đã nộp lại"
+        case .accepted: "Đã duyệt"
+        }
+    }
+}
+
+/// What a person does to a submission; `apply` says what state it leads to or why not.
+public enum SubmissionAction: String, Codable, Sendable {
+    case edit, submit, declare, accept, `return`, reopen, `import`
+
+    public var label: String {
+        switch self {
+        case .edit: "Soạn"
+        case .submit: "Nộp"
+        case .declare: "Báo không đăng ký mô hình"
+        case .accept: "Duyệt"
+        case .return: "Trả lại"
+        case .reopen: "Mở lại để sửa"
+        case .import: "Nhập từ tệp"
+        }
+    }
+
+    /// The state after this action, or a Vietnamese reason it is refused.
+    public func apply(to status: SubmissionStatus) -> Result<SubmissionStatus, DomainError> {
+        switch (self, status) {
+        case (.edit, .notStarted), (.edit, .draft): return .success(.draft)
+        case (.edit, .returned): return .success(.returned)
+        case (.submit, .notStarted), (.submit, .draft), (.declare, .notStarted), (.declare, .draft):
+            return .success(.submitted)
+        case (.submit, .returned), (.declare, .returned): return .success(.resubmitted)
+        case (.accept, .submitted), (.accept, .resubmitted): return .success(.accepted)
+        case (.return, .submitted), (.return, .resubmitted), (.return, .accepted): return .success(.returned)
+        case (.reopen, .submitted), (.reopen, .resubmitted): return .success(.draft)
+        case (.import, .notStarted), (.import, .draft): return .success(.submitted)
+        case (.import, .returned): return .success(.resubmitted)
+        case (.import, let s): return .success(s)
+        default:
+            return .failure(.conflict("Không thể \(label.lowercased()) khi hồ sơ đang ở trạng thái “\(status.label)”."))
+        }
+    }
+}

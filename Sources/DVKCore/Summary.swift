@@ -1,0 +1,142 @@
+import Foundation
+
+/// The four numbers of one row of the Biểu tổng hợp.
+public struct Tally: Hashable, Codable, Sendable {
+    public var collectives: Int
+    public var collectiveInitiatives: Int
+    public var individuals: Int
+    public var individualInitiatives: Int
+
+    public init(collectives: Int = 0, collectiveInitiatives: Int = 0, individuals: Int = 0, individualInitiatives: Int = 0) {
+        self.collectives = collectives
+        self.collectiveInitiatives = collectiveInitiatives
+        self.individuals = individuals
+        self.individualInitiatives = individualInitiatives
+    }
+
+    public static let zero = Tally()
+
+    public static func + (a: Tally, b: Tally) -> Tally {
+        Tally(collectives: a.collectives + b.collectives,
+              collectiveInitiatives: a.collectiveInitiatives + b.collectiveInitiatives,
+              individuals: a.individuals + b.individuals,
+              individualInitiatives: a.individualInitiatives + b.individualInitiatives)
+    }
+
+    public static func += (a: inout Tally, b: Tally) { a = a + b }
+
+    /// The columns in the form's order.
+    public var columns: [Int] { [collectives, collectiveInitiatives, individuals, individualInitiatives] }
+    public var initiatives: Int { collectiveInitiatives + individualInitiatives }
+}
+
+/// Distinct registrants over all sectors.
+public struct DistinctRegistrants: Hashable, Codable, Sendable {
+    public var collectives: Int
+    public var individuals: Int
+
+    public init(collectives: Int = 0, individuals: Int = 0) {
+        self.collectives = collectives
+        self.individuals = individuals
+    }
+
+    public static func + (a: DistinctRegistrants, b: DistinctRegistrants) -> DistinctRegistrants {
+        DistinctRegistrants(collectives: a.collectives + b.collectives, individuals: a.individuals + b.individuals)
+    }
+}
+
+/// One initiative as the summary sees it. `registrantKey` identifies the registrant
+/// inside its unit (its normalised name, or its id): two entries of one unit and kind
+/// with the same key are one registrant.
+public struct SummaryEntry: Hashable, Sendable {
+    public var unitID: UUID
+    public var kind: RegistrantKind
+    public var registrantKey: String
+    public var sectorCode: String
+
+    public init(unitID: UUID, kind: RegistrantKind, registrantKey: String, sectorCode: String) {
+        self.unitID = unitID
+        self.kind = kind
+        self.registrantKey = registrantKey
+        self.sectorCode = sectorCode
+    }
+}
+
+/// The counts of one grassroots unit: what the store keeps per unit so a roll-up is a sum.
+public struct UnitTally: Hashable, Sendable {
+    public var bySector: [String: Tally]
+    public var distinct: DistinctRegistrants
+
+    public init(bySector: [String: Tally] = [:], distinct: DistinctRegistrants = .init()) {
+        self.bySector = bySector
+        self.distinct = distinct
+    }
+
+    /// Counts the entries by DESIGN.md §6. Registrants are distinct per unit, so
+    /// entries of several units may be given at once and still count right.
+    public init(entries: [SummaryEntry]) {
+        struct Who: Hashable { var unit: UUID; var kind: RegistrantKind; var key: String }
+        var perSector: [String: (registrants: Set<Who>, tally: Tally)] = [:]
+        var all: Set<Who> = []
+        for entry in entries {
+            let who = Who(unit: entry.unitID, kind: entry.kind, key: entry.registrantKey)
+            all.insert(who)
+            var slot = perSector[entry.sectorCode] ?? ([], .zero)
+            let isNew = slot.registrants.insert(who).inserted
+            switch entry.kind {
+            case .collective:
+                slot.tally.collectiveInitiatives += 1
+                if isNew { slot.tally.collectives += 1 }
+            case .individual:
+                slot.tally.individualInitiatives += 1
+                if isNew { slot.tally.individuals += 1 }
+            }
+            perSector[entry.sectorCode] = slot
+        }
+        bySector = perSector.mapValues(\.tally)
+        distinct = DistinctRegistrants(collectives: all.filter { $0.kind == .collective }.count,
+                                       individuals: all.filter { $0.kind == .individual }.count)
+    }
+
+    public static func + (a: UnitTally, b: UnitTally) -> UnitTally {
+        UnitTally(bySector: a.bySector.merging(b.bySector, uniquingKeysWith: +), distinct: a.distinct + b.distinct)
+    }
+}
+
+/// The Biểu tổng hợp of one unit or of a federation's subtree, for one campaign.
+public struct Summary: Hashable, Sendable {
+    public struct Row: Hashable, Sendable {
+        public var sector: Sector
+        public var tally: Tally
+    }
+
+    public var rows: [Row]
+    /// Column sums, as on the paper form (a registrant in two sectors counts twice).
+    public var total: Tally
+    public var distinct: DistinctRegistrants
+
+    /// Rows in the campaign's sector order; a sector with nothing is a row of zeros.
+    public init(sectors: [Sector], tally: UnitTally) {
+        rows = sectors.map { Row(sector: $0, tally: tally.bySector[$0.code] ?? .zero) }
+        total = rows.reduce(.zero) { $0 + $1.tally }
+        distinct = tally.distinct
+    }
+
+    public init(sectors: [Sector], entries: [SummaryEntry]) {
+        self.init(sectors: sectors, tally: UnitTally(entries: entries))
+    }
+
+    /// The note printed under the table when the "Tổng" row counts someone more than once.
+    public var note: String? {
+        var parts: [String] = []
+        if total.collectives != distinct.collectives {
+            parts.append("\(distinct.collectives) tập thể khác nhau (dòng “Tổng” ghi \(total.collectives))")
+        }
+        if total.individuals != distinct.individuals {
+            parts.append("\(distinct.individuals) cá nhân khác nhau (dòng “Tổng” ghi \(total.individuals))")
+        }
+        guard !parts.isEmpty else { return nil }
+        return "Ghi chú: Dòng “Tổng” cộng theo từng lĩnh vực nên một tập thể hoặc cá nhân đăng ký ở nhiều lĩnh vực được tính nhiều lần; thực tế có "
+            + parts.joined(separator: " và ") + "."
+    }
+}

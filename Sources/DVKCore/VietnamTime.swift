@@ -1,0 +1,170 @@
+import Foundation
+
+/// Vietnam time (Asia/Ho_Chi_Minh, UTC+7, no daylight saving since 1975).
+/// A fixed offset, so results never depend on the server's zone or its tz database.
+public enum VietnamTime {
+    public static let zone = TimeZone(secondsFromGMT: 7 * 3600)!
+
+    public static var calendar: Calendar {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        return calendar
+    }
+
+    /// The instant of 00:00 (or `hour:minute`) of a calendar day in Vietnam.
+    public static func instant(_ day: CalendarDay, hour: Int = 0, minute: Int = 0) -> Date {
+        let components = DateComponents(year: day.year, month: day.month, day: day.day, hour: hour, minute: minute)
+        return calendar.date(from: components)!
+    }
+
+    /// The calendar day an instant falls on in Vietnam.
+    public static func day(of date: Date) -> CalendarDay {
+        let c = calendar.dateComponents([.year, .month, .day], from: date)
+        return CalendarDay(year: c.year!, month: c.month!, day: c.day!)
+    }
+
+    /// "16/02/2024 00:00 (giờ Việt Nam, UTC+7)": the exact form the UI uses for deadlines.
+    public static func describe(_ date: Date) -> String {
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        return String(format: "%02d:%02d ngày %02d/%02d/%04d (giờ Việt Nam, UTC+7)",
+                      c.hour!, c.minute!, c.day!, c.month!, c.year!)
+    }
+
+    /// ISO 8601 with the +07:00 offset, e.g. "2024-02-16T00:00:00+07:00".
+    public static func iso(_ date: Date) -> String {
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d+07:00",
+                      c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
+    }
+}
+
+/// A day of the calendar, with no time and no zone: a letter's date, a time frame's end.
+public struct CalendarDay: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+    public var year: Int
+    public var month: Int
+    public var day: Int
+
+    public init(year: Int, month: Int, day: Int) {
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// Parses "2024-02-06" (ISO) or "06/02/2024" (Vietnamese); nil for anything else or an impossible day.
+    public init?(parsing text: String) {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        let parts: [Substring]
+        let ymd: (Int, Int, Int)
+        if t.contains("-") {
+            parts = t.split(separator: "-", omittingEmptySubsequences: false)
+            guard parts.count == 3, parts[0].count == 4,
+                  let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
+            ymd = (y, m, d)
+        } else if t.contains("/") {
+            parts = t.split(separator: "/", omittingEmptySubsequences: false)
+            guard parts.count == 3, parts[2].count == 4,
+                  let d = Int(parts[0]), let m = Int(parts[1]), let y = Int(parts[2]) else { return nil }
+            ymd = (y, m, d)
+        } else {
+            return nil
+        }
+        guard parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }) else { return nil }
+        self.init(year: ymd.0, month: ymd.1, day: ymd.2)
+        guard isValid else { return nil }
+    }
+
+    public var isValid: Bool {
+        guard (1...9999).contains(year), (1...12).contains(month), day >= 1 else { return false }
+        let days = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+        return day <= (month == 2 && leap ? 29 : days[month - 1])
+    }
+
+    /// "2024-02-06"
+    public var iso: String { String(format: "%04d-%02d-%02d", year, month, day) }
+    /// "06/02/2024"
+    public var vietnamese: String { String(format: "%02d/%02d/%04d", day, month, year) }
+    public var description: String { iso }
+
+    /// "ngày 06 tháng 02 năm 2024": days below 10 and months 1 and 2 take a leading zero.
+    public var dateLine: String {
+        let dd = String(format: "%02d", day)
+        let mm = month <= 2 ? String(format: "%02d", month) : String(month)
+        return "ngày \(dd) tháng \(mm) năm \(year)"
+    }
+
+    /// "Long Biên, ngày 06 tháng 02 năm 2024"
+    public func placeAndDate(_ place: String) -> String { "\(place), \(dateLine)" }
+
+    public static func < (a: CalendarDay, b: CalendarDay) -> Bool {
+        (a.year, a.month, a.day) < (b.year, b.month, b.day)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let day = CalendarDay(parsing: text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a date: \(text)"))
+        }
+        self = day
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(iso)
+    }
+}
+
+/// Parses the instants users and files write: ISO 8601 ("2025-02-20", "2025-02-20T09:30",
+/// "2025-02-20 09:30:15", with or without an offset "Z"/"+07:00"; no offset means Vietnam time)
+/// or Vietnamese "20/02/2025" with an optional " 09:30". A date alone means 00:00 Vietnam time.
+public enum InstantParser {
+    public static func parse(_ raw: String) -> Date? {
+        let text = raw.trimmingCharacters(in: .whitespaces)
+        guard !text.isEmpty else { return nil }
+        // Split the date from the time at "T" or the first space.
+        let datePart: String
+        var timePart: String
+        if let t = text.firstIndex(where: { $0 == "T" || $0 == " " }) {
+            datePart = String(text[..<t])
+            timePart = String(text[text.index(after: t)...]).trimmingCharacters(in: .whitespaces)
+        } else {
+            datePart = text
+            timePart = ""
+        }
+        guard let day = CalendarDay(parsing: datePart) else { return nil }
+        // Offset: "Z", "+07:00", "+0700", "-05:00" at the end of the time.
+        var offsetSeconds = 7 * 3600
+        if timePart.hasSuffix("Z") || timePart.hasSuffix("z") {
+            offsetSeconds = 0
+            timePart.removeLast()
+        } else if let sign = timePart.lastIndex(where: { $0 == "+" || $0 == "-" }) {
+            let offset = timePart[timePart.index(after: sign)...].replacingOccurrences(of: ":", with: "")
+            guard offset.count == 4 || offset.count == 2, offset.allSatisfy({ $0.isASCII && $0.isNumber }),
+                  let value = Int(offset) else { return nil }
+            let hours = offset.count == 4 ? value / 100 : value
+            let minutes = offset.count == 4 ? value % 100 : 0
+            guard hours <= 14, minutes < 60 else { return nil }
+            offsetSeconds = (hours * 3600 + minutes * 60) * (timePart[sign] == "-" ? -1 : 1)
+            timePart = String(timePart[..<sign])
+        }
+        var hour = 0, minute = 0, second = 0
+        if !timePart.isEmpty {
+            let pieces = timePart.split(separator: ":", omittingEmptySubsequences: false)
+            guard (2...3).contains(pieces.count) else { return nil }
+            let numbers = pieces.map { piece -> Int? in
+                let whole = piece.split(separator: ".").first.map(String.init) ?? ""
+                guard (1...2).contains(whole.count), whole.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+                return Int(whole)
+            }
+            guard numbers.allSatisfy({ $0 != nil }) else { return nil }
+            hour = numbers[0]!
+            minute = numbers[1]!
+            second = numbers.count == 3 ? numbers[2]! : 0
+            guard hour < 24, minute < 60, second < 60 else { return nil }
+        }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: offsetSeconds)!
+        return calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day,
+                                                  hour: hour, minute: minute, second: second))
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+@testable import DVKCore
+
+@Suite struct CSVTests {
+    @Test func readsQuotesCommasLineBreaksBomAndCRLF() throws {
+        let text = "\u{FEFF}a,b,c\r\n1,\"x, y\",\"line1\r\nline2\"\r\n2,\"say \"\"hi\"\"\",\r\n\r\n3,z,w"
+        let table = try CSVTable(data: Data(text.utf8))
+        #expect(table.header == ["a", "b", "c"])
+        #expect(table.records.map(\.line) == [2, 4, 6])
+        #expect(table.records[0].fields == ["1", "x, y", "line1\r\nline2"])
+        #expect(table.records[1].fields == ["2", "say \"hi\"", ""])
+        #expect(table.records[2].fields == ["3", "z", "w"])
+    }
+
+    @Test func anUnclosedQuoteNamesItsLine() {
+        #expect(throws: DomainError.badFile([LineError(line: 3, reasons: ["dấu ngoặc kép mở ở dòng này không được đóng"])])) {
+            try CSVTable(text: "a,b\n1,2\n3,\"oops\n4,5\n")
+        }
+    }
+
+    @Test func writerQuotesWhatNeedsIt() {
+        #expect(CSVWriter.write(header: ["a", "b"], rows: [["x,y", "say \"hi\""]]) == "a,b\r\n\"x,y\",\"say \"\"hi\"\"\"\r\n")
+    }
+}
+
+@Suite struct InitiativeImportTests {
+    let a = UUID(), b = UUID(), outside = UUID()
+    var units: [String: UnitRef] { ["A": UnitRef(id: a, isTarget: true), "B": UnitRef(id: b, isTarget: true), "X": UnitRef(id: outside, isTarget: false)] }
+
+    @Test func foldsRepeatedKeysAndAcceptsEveryWayOfWriting() throws {
+        let csv = """
+        title,sector,registrant_name,registrant_kind,unit_code,submitted_at
+        Mô hình 1,Văn hoá - xã hội,Tổ Hoà Bình,Tập thể,A,20/02/2024
+        mô hình 1,van hoa xa hoi,tổ hòa bình,tap the,A,
+        Mô hình 2,quốc phòng – an ninh,Nguyễn Thị Thuỷ,cá nhân,B,2024-02-15T09:30
+        """
+        let plan = try InitiativeImport.plan(try CSVTable(text: csv), sectors: Sector.defaults, units: units)
+        #expect(plan.rows.count == 2)
+        #expect(plan.repeated.map(\.line) == [3])
+        #expect(plan.repeated.map(\.firstLine) == [2])
+        #expect(plan.rows[1].draft.sectorCode == "an-ninh-quoc-phong")
+        #expect(plan.rows[1].draft.kind == .individual)
+        #expect(plan.rows[0].submittedAt == InstantParser.parse("2024-02-20"))
+    }
+
+    @Test func namesEveryBadLineAndWhy() {
+        let csv = """
+        unit_code,registrant_kind,registrant_name,sector,title,start_date
+        A,tập thể,Tổ 1,kinh tế,OK,
+        Q,tập thể,Tổ 1,kinh tế,Unknown unit,
+        X,tập thể,Tổ 1,kinh tế,Outside,
+        A,nhóm,Tổ 1,giáo dục,Bad kind and sector,
+        A,cá nhân,,kinh tế,,31/02/2024
+        """
+        do {
+            _ = try InitiativeImport.plan(try CSVTable(text: csv), sectors: Sector.defaults, units: units)
+            Issue.record("expected an error")
+        } catch let DomainError.badFile(lines) {
+            #expect(lines.map(\.line) == [3, 4, 5, 6])
+            #expect(lines[0].reasons == ["không có đơn vị mã “Q”"])
+            #expect(lines[1].reasons == ["đơn vị “X” không thuộc các đơn vị của đợt thi đua"])
+            #expect(lines[2].reasons.count == 2)
+            #expect(lines[3].reasons.contains("thiếu tên mô hình (cột title)"))
+            #expect(lines[3].reasons.contains { $0.contains("ngày không hợp lệ") })
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+
+    @Test func missingColumnsAreNamed() {
+        #expect(throws: DomainError.badFile([LineError(line: 1, reasons: ["thiếu cột bắt buộc: sector, title"])])) {
+            try InitiativeImport.plan(try CSVTable(text: "unit_code,registrant_kind,registrant_name\n"), sectors: Sector.defaults, units: units)
+        }
+    }
+}
+
+@Suite struct UnitImportTests {
+    @Test func ordersParentsFirstAndChecksParents() throws {
+        let csv = """
+        kind,code,name,parent_code
+        grassroots,A,Trường A,LB
+        federation,LB,LĐLĐ Long Biên,HN
+        federation,HN,LĐLĐ Hà Nội,
+        """
+        let rows = try UnitImport.plan(try CSVTable(text: csv), existing: [:])
+        #expect(rows.map(\.code) == ["HN", "LB", "A"])
+    }
+
+    @Test func refusesMissingParentsGrassrootsParentsCyclesAndDuplicates() {
+        let csv = """
+        code,name,parent_code,kind
+        A,A,ZZ,grassroots
+        B,B,C,grassroots
+        C,C,,grassroots
+        D,D,E,federation
+        E,E,D,federation
+        C,C again,,grassroots
+        """
+        do {
+            _ = try UnitImport.plan(try CSVTable(text: csv), existing: [:])
+            Issue.record("expected an error")
+        } catch let DomainError.badFile(lines) {
+            #expect(lines.map(\.line) == [2, 3, 5, 6, 7])
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+}

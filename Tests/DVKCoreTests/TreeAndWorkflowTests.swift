@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+@testable import DVKCore
+
+@Suite struct UnitTreeTests {
+    // HN → LB → (F1 → A, B), C ; HN → D (another district)
+    @Test func snapshotNumbersTheSubtreeInPreOrder() throws {
+        let hn = UUID(), lb = UUID(), f1 = UUID(), a = UUID(), b = UUID(), c = UUID(), d = UUID()
+        let nodes = [
+            UnitNode(id: c, code: "C", name: "C", kind: .grassroots, parentID: lb),
+            UnitNode(id: hn, code: "HN", name: "HN", kind: .federation, parentID: nil),
+            UnitNode(id: b, code: "B", name: "B", kind: .grassroots, parentID: f1),
+            UnitNode(id: lb, code: "LB", name: "LB", kind: .federation, parentID: hn),
+            UnitNode(id: f1, code: "F1", name: "F1", kind: .federation, parentID: lb),
+            UnitNode(id: a, code: "A", name: "A", kind: .grassroots, parentID: f1),
+            UnitNode(id: d, code: "D", name: "D", kind: .grassroots, parentID: hn),
+        ]
+        let snap = try UnitTree.snapshot(of: nodes, rootID: lb)
+        #expect(snap.map(\.code) == ["LB", "C", "F1", "A", "B"])
+        #expect(snap.map(\.pre) == [0, 1, 2, 3, 4])
+        #expect(snap.map(\.last) == [4, 1, 4, 3, 4])
+        #expect(snap.map(\.depth) == [0, 1, 1, 2, 2])
+        #expect(snap.filter(\.isTarget).map(\.code) == ["C", "A", "B"])
+        #expect(snap[2].contains(snap[3]) && !snap[2].contains(snap[1]))
+    }
+
+    @Test func snapshotRefusesACycle() {
+        let a = UUID(), b = UUID()
+        let nodes = [UnitNode(id: a, code: "A", name: "A", kind: .federation, parentID: b),
+                     UnitNode(id: b, code: "B", name: "B", kind: .federation, parentID: a)]
+        #expect(throws: DomainError.self) { try UnitTree.snapshot(of: nodes, rootID: a) }
+    }
+
+    @Test func wouldCycleDetectsMovesUnderOwnSubtree() {
+        let a = UUID(), b = UUID(), c = UUID()
+        let parents: [UUID: UUID?] = [a: nil, b: a, c: b]
+        #expect(UnitTree.wouldCycle(moving: a, under: c, parents: parents))
+        #expect(!UnitTree.wouldCycle(moving: c, under: a, parents: parents))
+        #expect(UnitTree.wouldCycle(moving: a, under: a, parents: parents))
+    }
+}
+
+@Suite struct WorkflowTests {
+    @Test func theHappyPathAndAReturn() throws {
+        var s = SubmissionStatus.notStarted
+        s = try SubmissionAction.edit.apply(to: s).get()
+        #expect(s == .draft)
+        s = try SubmissionAction.submit.apply(to: s).get()
+        #expect(s == .submitted && s.counts && !s.isEditable)
+        s = try SubmissionAction.return.apply(to: s).get()
+        #expect(s == .returned && !s.counts && s.isEditable)
+        s = try SubmissionAction.submit.apply(to: s).get()
+        #expect(s == .resubmitted && s.counts)
+        s = try SubmissionAction.accept.apply(to: s).get()
+        #expect(s == .accepted && s.counts)
+    }
+
+    @Test func refusesWhatTheWorkflowForbids() {
+        #expect(throws: DomainError.self) { try SubmissionAction.accept.apply(to: .draft).get() }
+        #expect(throws: DomainError.self) { try SubmissionAction.edit.apply(to: .submitted).get() }
+        #expect(throws: DomainError.self) { try SubmissionAction.submit.apply(to: .accepted).get() }
+        #expect(throws: DomainError.self) { try SubmissionAction.return.apply(to: .notStarted).get() }
+    }
+}

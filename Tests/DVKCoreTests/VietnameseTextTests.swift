@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+@testable import DVKCore
+
+@Suite struct VietnameseTextTests {
+    @Test(arguments: [
+        ("Thuỷ", "Thủy"), ("Hoà", "Hòa"), ("Khoẻ", "Khỏe"), ("văn hoá", "văn hóa"),
+        ("NGUYỄN THỊ THUỶ", "Nguyễn Thị Thủy"), ("  Lê   Văn\tHoà ", "lê văn hòa"),
+        ("Tổ Hoạ sĩ", "tổ họa sĩ"), ("Luỹ tre", "lũy tre"),
+    ])
+    func oldAndNewTonePlacementAreOneName(a: String, b: String) {
+        #expect(VietnameseText.nameKey(a) == VietnameseText.nameKey(b))
+    }
+
+    @Test func decomposedInputEqualsPrecomposed() {
+        let decomposed = "Thu\u{0309}y"  // u + combining hook above, then y
+        #expect(VietnameseText.nameKey(decomposed) == VietnameseText.nameKey("Thủy"))
+        #expect(VietnameseText.clean("Nguye\u{0302}\u{0303}n") == "Nguyễn")
+    }
+
+    @Test(arguments: ["Quý", "Hoàng", "Huỳnh", "Quỳnh", "Ngoài", "Thuế", "Khuya"])
+    func marksThatNeverMoveStayPut(word: String) {
+        #expect(VietnameseText.nameKey(word) == word.lowercased())
+    }
+
+    @Test func differentNamesStayDifferent() {
+        #expect(VietnameseText.nameKey("Hòa") != VietnameseText.nameKey("Hoa"))
+        #expect(VietnameseText.nameKey("Thủy") != VietnameseText.nameKey("Thúy"))
+        #expect(VietnameseText.nameKey("Quý") != VietnameseText.nameKey("Quỳ"))
+    }
+
+    @Test func searchKeyDropsEveryDiacritic() {
+        #expect(VietnameseText.searchKey("Dân vận khéo") == "dan van kheo")
+        #expect(VietnameseText.searchKey("Đặng Thị Ánh Nguyệt") == "dang thi anh nguyet")
+        #expect(VietnameseText.searchKey("văn hoá") == VietnameseText.searchKey("Văn Hóa"))
+    }
+
+    @Test func cleanCollapsesSpaceAndKeepsCase() {
+        #expect(VietnameseText.clean("  Công  đoàn\n cơ sở ") == "Công đoàn cơ sở")
+    }
+}
+
+@Suite struct DateTests {
+    @Test(arguments: [
+        (CalendarDay(year: 2024, month: 2, day: 6), "ngày 06 tháng 02 năm 2024"),
+        (CalendarDay(year: 2020, month: 3, day: 2), "ngày 02 tháng 3 năm 2020"),
+        (CalendarDay(year: 2024, month: 12, day: 16), "ngày 16 tháng 12 năm 2024"),
+        (CalendarDay(year: 2025, month: 1, day: 31), "ngày 31 tháng 01 năm 2025"),
+        (CalendarDay(year: 2025, month: 10, day: 9), "ngày 09 tháng 10 năm 2025"),
+    ])
+    func dateLine(day: CalendarDay, expected: String) {
+        #expect(day.dateLine == expected)
+    }
+
+    @Test func placeAndDate() {
+        #expect(CalendarDay(year: 2024, month: 2, day: 6).placeAndDate("Long Biên") == "Long Biên, ngày 06 tháng 02 năm 2024")
+    }
+
+    @Test func parsesIsoAndVietnameseDays() {
+        #expect(CalendarDay(parsing: "2025-02-20") == CalendarDay(year: 2025, month: 2, day: 20))
+        #expect(CalendarDay(parsing: "20/02/2025") == CalendarDay(year: 2025, month: 2, day: 20))
+        #expect(CalendarDay(parsing: "2025-02-30") == nil)
+        #expect(CalendarDay(parsing: "2024-02-29") != nil)
+        #expect(CalendarDay(parsing: "2023-02-29") == nil)
+        #expect(CalendarDay(parsing: "20-02-2025") == nil)
+        #expect(CalendarDay(parsing: "tomorrow") == nil)
+    }
+
+    @Test func instantsWithoutOffsetAreVietnamTime() throws {
+        // 2024-02-16 00:00 +07:00 is 2024-02-15 17:00 UTC.
+        let utc = Date(timeIntervalSince1970: 1_708_016_400)
+        #expect(InstantParser.parse("2024-02-16") == utc)
+        #expect(InstantParser.parse("16/02/2024") == utc)
+        #expect(InstantParser.parse("2024-02-16T00:00") == utc)
+        #expect(InstantParser.parse("2024-02-16T00:00:00+07:00") == utc)
+        #expect(InstantParser.parse("2024-02-15T17:00:00Z") == utc)
+        #expect(InstantParser.parse("2024-02-15T12:00-05:00") == utc)
+        #expect(InstantParser.parse("2024-02-16 09:30") == utc.addingTimeInterval(9.5 * 3600))
+        #expect(InstantParser.parse("2024-02-16T25:00") == nil)
+        #expect(InstantParser.parse("2024-13-01") == nil)
+        #expect(InstantParser.parse("") == nil)
+    }
+
+    @Test func vietnamDayDoesNotDependOnServerZone() {
+        // 2024-02-15 18:00 UTC is already 16/02 in Hà Nội.
+        let date = Date(timeIntervalSince1970: 1_708_020_000)
+        #expect(VietnamTime.day(of: date) == CalendarDay(year: 2024, month: 2, day: 16))
+        #expect(VietnamTime.describe(VietnamTime.instant(CalendarDay(year: 2024, month: 2, day: 16))) == "00:00 ngày 16/02/2024 (giờ Việt Nam, UTC+7)")
+    }
+
+    @Test func lateMeansAtOrAfterTheDeadline() {
+        let deadline = VietnamTime.instant(CalendarDay(year: 2024, month: 2, day: 16))
+        let policy = DeadlinePolicy(deadline: deadline, acceptsLate: false)
+        #expect(!policy.isLate(deadline.addingTimeInterval(-1)))
+        #expect(policy.isLate(deadline))
+        #expect(!policy.isLate(deadline.addingTimeInterval(3600), extendedTo: deadline.addingTimeInterval(86400)))
+        #expect(!policy.allowsSubmission(at: deadline))
+        #expect(DeadlinePolicy(deadline: deadline, acceptsLate: true).allowsSubmission(at: deadline))
+    }
+}
