@@ -1,0 +1,112 @@
+import DVKCore
+import FluentKit
+import Foundation
+import SQLKit
+
+/// Creates campaigns and keeps their frozen copy of the tree.
+enum CampaignStore {
+    static func find(code: String, on db: any Database) async throws -> Campaign {
+        guard let campaign = try await Campaign.query(on: db).filter(\.$code == code).first() else {
+            throw DomainError.notFound("Không có đợt thi đua mã “\(code)”.")
+        }
+        return campaign
+    }
+
+    static func info(code: String, on db: any Database) async throws -> CampaignInfo {
+        CampaignInfo(try await find(code: code, on: db))
+    }
+
+    /// The campaign's copy of a unit, by code; only units under the issuer are there.
+    static func snapshotUnit(campaignID: UUID, code: String, on db: any Database) async throws -> CampaignUnit {
+        guard let unit = try await CampaignUnit.query(on: db)
+            .filter(\.$campaignID == campaignID).filter(\.$code == code).first()
+        else {
+            throw DomainError.notFound("Đơn vị “\(code)” không thuộc phạm vi của đợt thi đua.")
+        }
+        return unit
+    }
+
+    static func create(_ input: CampaignInput, on db: any Database) async throws -> CampaignInfo {
+        guard let code = Code.validate(input.code) else {
+            throw DomainError.invalid("Mã đợt “\(input.code)” không hợp lệ (chỉ chữ không dấu, số, - _ .).")
+        }
+        guard (2000...2100).contains(input.year) else { throw DomainError.invalid("Năm \(input.year) không hợp lệ.") }
+        guard !input.sectors.isEmpty else { throw DomainError.invalid("Đợt thi đua cần ít nhất một lĩnh vực.") }
+        return try await db.transaction { db in
+            if try await Campaign.query(on: db).filter(\.$code == code).count() > 0 {
+                throw DomainError.conflict("Đã có đợt thi đua mã “\(code)”.")
+            }
+            let issuer = try await UnitDirectory.find(code: input.issuerCode, on: db)
+            guard issuer.kind == .federation else {
+                throw DomainError.invalid("Đơn vị phát động “\(issuer.code)” phải là liên đoàn (cấp trên cơ sở).")
+            }
+            let campaign = Campaign()
+            campaign.code = code
+            campaign.issuerID = issuer.id!
+            campaign.year = input.year
+            let title = input.title.map(VietnameseText.clean) ?? ""
+            campaign.title = title.isEmpty ? "Phong trào thi đua “Dân vận khéo” năm \(input.year)" : title
+            campaign.number = VietnameseText.clean(input.number)
+            campaign.issuedOn = (input.issuedOn ?? VietnamTime.day(of: Date())).iso
+            campaign.place = input.place ?? Self.place(from: issuer.name)
+            campaign.subject = input.subject ?? "V/v triển khai phong trào thi đua “Dân vận khéo” năm \(input.year)"
+            campaign.addressees = input.addressees.joined(separator: "\n")
+            campaign.recipients = input.recipients.joined(separator: "\n")
+            campaign.body = input.body
+            campaign.sectors = input.sectors
+            campaign.deadline = input.deadline
+            campaign.acceptsLate = input.acceptsLate
+            campaign.allTargets = input.targets == nil
+            campaign.signerAuthority = input.signer.authority
+            campaign.signerTitle = input.signer.title
+            campaign.signerName = input.signer.name
+            campaign.state = input.state
+            campaign.issuerName = issuer.name
+            campaign.superiorName = ""
+            try await campaign.create(on: db)
+            try await sync(campaign, targets: input.targets, on: db)
+            return CampaignInfo(campaign)
+        }
+    }
+
+    /// Takes the live tree into the campaign: a new frozen copy, the issuer's names, and
+    /// counts placed anew. Extensions granted to units that are still there are kept.
+    static func sync(_ campaign: Campaign, targets: Set<UUID>? = nil, on db: any Database) async throws {
+        let nodes = try await UnitDirectory.allNodes(on: db)
+        let old = try await CampaignUnit.query(on: db).filter(\.$campaignID == campaign.id!).all()
+        let oldByUnit = Dictionary(old.map { ($0.unitID, $0) }, uniquingKeysWith: { a, _ in a })
+        // Chosen targets stay chosen (by id) unless new ones are given; "all" is re-read.
+        let keepTargets = targets ?? (campaign.allTargets ? nil : Set(old.filter(\.isTarget).map(\.unitID)))
+        let snapshot = try UnitTree.snapshot(of: nodes, rootID: campaign.issuerID, targets: keepTargets)
+        let sql = try db.sql()
+        try await sql.delete(from: CampaignUnit.schema).where("campaign_id", .equal, campaign.id!).run()
+        let columns = ["id", "campaign_id", "unit_id", "parent_unit_id", "code", "name", "kind", "depth", "pre", "last", "is_target", "extended_until"]
+        let rows: [[any Encodable & Sendable]] = snapshot.map { u in
+            [UUID(), campaign.id!, u.unitID, u.parentID, u.code, u.name, u.kind.rawValue, u.depth, u.pre, u.last, u.isTarget,
+             oldByUnit[u.unitID]?.extendedUntil]
+        }
+        try await BulkInsert.run(db, into: CampaignUnit.schema, columns: columns, rows: rows)
+        let byID = Dictionary(nodes.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        if let issuer = byID[campaign.issuerID] {
+            campaign.issuerName = issuer.name
+            campaign.superiorName = issuer.parentID.flatMap { byID[$0]?.name } ?? ""
+        }
+        campaign.syncedAt = Date()
+        try await campaign.save(on: db)
+        try await Recount.campaign(campaign.id!, on: db)
+    }
+
+    /// "Liên đoàn Lao động quận Long Biên" → "Long Biên": the place of the date line.
+    static func place(from issuerName: String) -> String {
+        let words = ["quận", "huyện", "thị xã", "thành phố", "tỉnh", "phường", "xã"]
+        let lower = issuerName.lowercased()
+        for word in words {
+            if let range = lower.range(of: word + " ", options: .backwards) {
+                let offset = lower.distance(from: lower.startIndex, to: range.upperBound)
+                let start = issuerName.index(issuerName.startIndex, offsetBy: offset)
+                return String(issuerName[start...])
+            }
+        }
+        return issuerName
+    }
+}

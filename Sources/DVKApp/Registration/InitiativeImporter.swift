@@ -1,0 +1,161 @@
+import DVKCore
+import FluentKit
+import Foundation
+import SQLKit
+
+/// Imports a CSV of initiatives into a campaign: every row checked first, then all
+/// written in one transaction with multi-row inserts; never deletes; idempotent by the
+/// natural key (campaign, unit, kind, registrant, sector, title).
+enum InitiativeImporter {
+    struct Result: Sendable, Equatable {
+        var rows = 0
+        var added = 0
+        var alreadyThere = 0
+        var repeatedInFile: [Int] = []
+        var registrantsAdded = 0
+        var unitsSubmitted = 0
+    }
+
+    static func run(_ table: CSVTable, campaign: CampaignInfo, actor: String, now: Date = Date(),
+                    restrictTo onlyUnit: UUID? = nil, on db: any Database) async throws -> Result {
+        guard campaign.state == .open || onlyUnit == nil else {
+            throw DomainError.conflict("Đợt thi đua không còn mở để đăng ký.")
+        }
+        let sql = try db.sql()
+        // Every unit by code; the campaign's targets are the ones rows may name.
+        var refs: [String: UnitRef] = [:]
+        for row in try await sql.select().columns("id", "code").from(Unit.schema).all() {
+            refs[try row.decode(column: "code", as: String.self)] = UnitRef(id: try row.decode(column: "id", as: UUID.self), isTarget: false)
+        }
+        for row in try await sql.select().columns("unit_id", "code").from(CampaignUnit.schema)
+            .where("campaign_id", .equal, campaign.id).where("is_target", .equal, true).all() {
+            let id = try row.decode(column: "unit_id", as: UUID.self)
+            let allowed = onlyUnit == nil || onlyUnit == id
+            refs[try row.decode(column: "code", as: String.self)] = UnitRef(id: id, isTarget: allowed)
+        }
+        let plan = try InitiativeImport.plan(table, sectors: campaign.sectors, units: refs)
+        let base = Result(rows: table.records.count, repeatedInFile: plan.repeated.map(\.line))
+        return try await db.transaction { db in
+            var result = base
+            let unitIDs = Array(Set(plan.rows.map(\.unitID)))
+            let registrants = try await registrantIDs(units: unitIDs, on: db)
+            var known = registrants
+            var newRegistrants: [[any Encodable & Sendable]] = []
+            for row in plan.rows {
+                let key = RegistrantKey(unit: row.unitID, kind: row.draft.kind, name: row.draft.registrantKey)
+                guard known[key] == nil else { continue }
+                let id = UUID()
+                known[key] = id
+                newRegistrants.append([id, row.unitID, row.draft.kind.rawValue, row.draft.registrantName,
+                                       row.draft.registrantKey, row.draft.registrantTitle, now])
+            }
+            try await BulkInsert.run(db, into: Registrant.schema,
+                                     columns: ["id", "unit_id", "kind", "name", "name_key", "title", "created_at"],
+                                     rows: newRegistrants)
+            result.registrantsAdded = newRegistrants.count
+
+            let existing = try await initiativeKeys(campaignID: campaign.id, units: unitIDs, on: db)
+            var newInitiatives: [[any Encodable & Sendable]] = []
+            var addedPerUnit: [UUID: (count: Int, latest: Date)] = [:]
+            for row in plan.rows {
+                let registrantID = known[RegistrantKey(unit: row.unitID, kind: row.draft.kind, name: row.draft.registrantKey)]!
+                let key = StoredKey(unit: row.unitID, registrant: registrantID, sector: row.draft.sectorCode, title: row.draft.titleKey)
+                if existing.contains(key) { result.alreadyThere += 1; continue }
+                let d = row.draft
+                newInitiatives.append([UUID(), campaign.id, row.unitID, registrantID, d.sectorCode, d.title, d.titleKey,
+                                       d.purpose, d.content, d.scope, d.startDate?.iso, d.endDate?.iso, d.expectedResult,
+                                       d.personInCharge, d.continuity.rawValue, Optional<UUID>.none,
+                                       VietnameseText.searchKey(d.title + " " + d.registrantName), now, now])
+                let at = row.submittedAt ?? now
+                let previous = addedPerUnit[row.unitID]
+                addedPerUnit[row.unitID] = ((previous?.count ?? 0) + 1, max(previous?.latest ?? at, at))
+            }
+            try await BulkInsert.run(db, into: Initiative.schema,
+                                     columns: ["id", "campaign_id", "unit_id", "registrant_id", "sector_code", "title", "title_key",
+                                               "purpose", "content", "scope", "start_date", "end_date", "expected_result",
+                                               "person_in_charge", "continuity", "continues_id", "search_key", "created_at", "updated_at"],
+                                     rows: newInitiatives)
+            result.added = newInitiatives.count
+            result.unitsSubmitted = try await markSubmitted(addedPerUnit, campaignID: campaign.id, actor: actor, now: now, on: db)
+            return result
+        }
+    }
+
+    private struct RegistrantKey: Hashable { var unit: UUID; var kind: RegistrantKind; var name: String }
+    private struct StoredKey: Hashable { var unit: UUID; var registrant: UUID; var sector: String; var title: String }
+
+    private static func registrantIDs(units: [UUID], on db: any Database) async throws -> [RegistrantKey: UUID] {
+        var out: [RegistrantKey: UUID] = [:]
+        for chunk in units.chunked(500) {
+            let rows = try await db.sql().select().columns("id", "unit_id", "kind", "name_key").from(Registrant.schema)
+                .where("unit_id", .in, chunk).all()
+            for row in rows {
+                let key = RegistrantKey(unit: try row.decode(column: "unit_id", as: UUID.self),
+                                        kind: RegistrantKind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .collective,
+                                        name: try row.decode(column: "name_key", as: String.self))
+                out[key] = try row.decode(column: "id", as: UUID.self)
+            }
+        }
+        return out
+    }
+
+    private static func initiativeKeys(campaignID: UUID, units: [UUID], on db: any Database) async throws -> Set<StoredKey> {
+        var out: Set<StoredKey> = []
+        for chunk in units.chunked(500) {
+            let rows = try await db.sql().select().columns("unit_id", "registrant_id", "sector_code", "title_key")
+                .from(Initiative.schema).where("campaign_id", .equal, campaignID).where("unit_id", .in, chunk).all()
+            for row in rows {
+                out.insert(StoredKey(unit: try row.decode(column: "unit_id", as: UUID.self),
+                                     registrant: try row.decode(column: "registrant_id", as: UUID.self),
+                                     sector: try row.decode(column: "sector_code", as: String.self),
+                                     title: try row.decode(column: "title_key", as: String.self)))
+            }
+        }
+        return out
+    }
+
+    /// Imported rows count as submitted by their unit: units that gained initiatives and
+    /// were not yet submitted become submitted at the latest `submitted_at` of their rows.
+    private static func markSubmitted(_ added: [UUID: (count: Int, latest: Date)], campaignID: UUID, actor: String,
+                                      now: Date, on db: any Database) async throws -> Int {
+        guard !added.isEmpty else { return 0 }
+        var existing: [UUID: Submission] = [:]
+        for chunk in Array(added.keys).chunked(500) {
+            for s in try await Submission.query(on: db).filter(\.$campaignID == campaignID).filter(\.$unitID ~~ chunk).all() {
+                existing[s.unitID] = s
+            }
+        }
+        var newSubmissions: [[any Encodable & Sendable]] = []
+        var events: [[any Encodable & Sendable]] = []
+        var changed = 0
+        for (unitID, info) in added {
+            let note = "Nhập \(info.count) mô hình từ tệp"
+            if let submission = existing[unitID] {
+                let from = submission.status
+                let to = try SubmissionAction.import.apply(to: from).get()
+                if from != to {
+                    submission.status = to
+                    submission.submittedAt = info.latest
+                    changed += 1
+                }
+                submission.noModel = false
+                try await submission.save(on: db)
+                events.append([UUID(), submission.id!, now, actor, SubmissionAction.import.rawValue, from.rawValue, to.rawValue, note])
+            } else {
+                let id = UUID()
+                newSubmissions.append([id, campaignID, unitID, SubmissionStatus.submitted.rawValue, false, info.latest, Optional<String>.none, now])
+                events.append([UUID(), id, now, actor, SubmissionAction.import.rawValue,
+                               SubmissionStatus.notStarted.rawValue, SubmissionStatus.submitted.rawValue, note])
+                changed += 1
+            }
+        }
+        try await BulkInsert.run(db, into: Submission.schema,
+                                 columns: ["id", "campaign_id", "unit_id", "status", "no_model", "submitted_at", "return_reason", "updated_at"],
+                                 rows: newSubmissions)
+        try await BulkInsert.run(db, into: SubmissionEvent.schema,
+                                 columns: ["id", "submission_id", "at", "actor", "action", "from_status", "to_status", "note"],
+                                 rows: events)
+        try await Recount.units(Set(added.keys), campaignID: campaignID, on: db)
+        return changed
+    }
+}

@@ -1,0 +1,6 @@
+import Vapor
+
+func routes(_ app: Application) throws {
+    app.get("health") { _ in "ok" }
+    app.get { _ in HomePage.response() }
+}

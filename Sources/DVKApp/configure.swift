@@ -1,0 +1,35 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import NIOCore
+import Vapor
+
+/// Sets up the database, migrations, commands and routes. Runs the migrations before
+/// any command, so every command finds the schema it needs.
+public func configure(_ app: Application, config: AppConfig) async throws {
+    app.storage[AppConfigKey.self] = config
+    switch config.database {
+    case .sqliteFile(let path):
+        app.databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)
+    case .sqliteMemory:
+        app.databases.use(.sqlite(.memory, sqlLogLevel: .trace), as: .sqlite)
+    case .postgres(let url):
+        let pg = try SQLPostgresConfiguration(url: url)
+        app.databases.use(.postgres(configuration: pg, maxConnectionsPerEventLoop: 4, sqlLogLevel: .trace), as: .psql)
+    }
+    Migrations.register(on: app)
+    try await app.autoMigrate()
+    if case .sqliteFile = config.database {
+        try await SQLiteTuning.apply(on: app.db)
+    }
+    Commands.register(on: app)
+    try routes(app)
+}
+
+struct AppConfigKey: StorageKey {
+    typealias Value = AppConfig
+}
+
+extension Application {
+    var dvkConfig: AppConfig { storage[AppConfigKey.self] ?? AppConfig(database: .sqliteMemory) }
+}

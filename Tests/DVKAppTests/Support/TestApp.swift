@@ -1,0 +1,131 @@
+import ConsoleKit
+import DVKCore
+import Fluent
+import Foundation
+import Synchronization
+import Testing
+import Vapor
+@testable import DVKApp
+
+/// Where app tests run: SQLite in memory, or — when DVK_TEST_POSTGRES_URL is set (CI,
+/// README test command) — the same suite on a real PostgreSQL, reset before each test.
+enum TestDatabase {
+    static let postgresURL: String? = {
+        let value = ProcessInfo.processInfo.environment["DVK_TEST_POSTGRES_URL"]
+        return (value?.isEmpty ?? true) ? nil : value
+    }()
+
+    static var location: DatabaseLocation {
+        postgresURL.map { .postgres($0) } ?? .sqliteMemory
+    }
+}
+
+/// One PostgreSQL database serves every test, so tests on it take turns.
+actor TurnLock {
+    static let shared = TurnLock()
+    private var busy = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    func acquire() async {
+        if !busy { busy = true; return }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func release() {
+        if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
+    }
+}
+
+/// Gives `body` an app on a fresh, migrated database and shuts it down afterwards.
+func withApp(_ body: (Application) async throws -> Void) async throws {
+    let shared = TestDatabase.postgresURL != nil
+    if shared { await TurnLock.shared.acquire() }
+    let app = try await Application.make(.testing)
+    do {
+        try await configure(app, config: AppConfig(database: TestDatabase.location))
+        if shared {
+            try await app.autoRevert()
+            try await app.autoMigrate()
+        }
+        try await body(app)
+    } catch {
+        try? await app.asyncShutdown()
+        if shared { await TurnLock.shared.release() }
+        throw error
+    }
+    try await app.asyncShutdown()
+    if shared { await TurnLock.shared.release() }
+}
+
+/// A console that keeps what commands print.
+final class CapturingConsole: Console {
+    private let buffer = Mutex("")
+    private let errors = Mutex("")
+    var userInfo: [AnySendableHashable: any Sendable] {
+        get { [:] }
+        set {}
+    }
+    var size: (width: Int, height: Int) { (200, 50) }
+    var text: String { buffer.withLock { $0 } }
+    func input(isSecure: Bool) -> String { "" }
+    func output(_ text: ConsoleText, newLine: Bool) {
+        let s = text.description + (newLine ? "\n" : "")
+        buffer.withLock { $0 += s }
+    }
+    func clear(_ type: ConsoleClear) {}
+    func report(error: String, newLine: Bool) { errors.withLock { $0 += error + (newLine ? "\n" : "") } }
+}
+
+/// Runs `dvk ARGS…` inside the test's app and returns what it printed.
+@discardableResult
+func run(_ app: Application, _ arguments: String...) async throws -> String {
+    let console = CapturingConsole()
+    var context = CommandContext(console: console, input: CommandInput(arguments: ["dvk"] + arguments))
+    context.application = app
+    let group = app.asyncCommands.group()
+    try await group.run(using: &context)
+    return console.text
+}
+
+/// Writes a temporary file and returns its path.
+func tempFile(_ contents: String, suffix: String = ".csv") throws -> String {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("dvk-\(UUID().uuidString)\(suffix)").path
+    try Data(contents.utf8).write(to: URL(fileURLWithPath: path))
+    return path
+}
+
+/// A small tree with three levels under the issuer:
+/// HN → LB → { GD → { S1, S2 }, P1, C1 }, and HN → OTHER (outside the campaign).
+enum Fixture {
+    static let unitsCSV = """
+    code,name,parent_code,kind,email,phone
+    HN,LĐLĐ Thành phố Hà Nội,,federation,hn@example.vn,
+    LB,Liên đoàn Lao động quận Long Biên,HN,federation,lb@example.vn,024 1
+    GD,Công đoàn ngành Giáo dục quận Long Biên,LB,federation,,
+    S1,Trường Tiểu học Ngọc Lâm,GD,grassroots,s1@example.vn,
+    S2,Trường THCS Gia Thụy,GD,grassroots,,
+    P1,Cơ quan UBND phường Bồ Đề,LB,grassroots,,
+    C1,Công ty Cổ phần May Đức Giang,LB,grassroots,,
+    OTHER,Công ty ngoài quận,HN,grassroots,,
+    """
+
+    static func load(_ app: Application) async throws {
+        try await run(app, "import", "units", try tempFile(unitsCSV))
+        try await run(app, "campaign", "create", "--code", "DVK-2024", "--issuer", "LB", "--year", "2024",
+                      "--title", "Phong trào thi đua “Dân vận khéo” năm 2024", "--deadline", "2024-02-16",
+                      "--number", "26/LĐLĐ", "--issued", "2024-02-06")
+    }
+
+    static func summary(_ app: Application, unit: String, campaign: String = "DVK-2024") async throws -> SummaryDTO {
+        let json = try await run(app, "summary", "--campaign", campaign, "--unit", unit, "--format", "json")
+        return try JSONDecoder().decode(SummaryDTO.self, from: Data(json.utf8))
+    }
+}
+
+extension SummaryDTO {
+    /// The four columns of every row, then the total.
+    var grid: [[Int]] {
+        rows.map { [$0.collectives, $0.collectiveInitiatives, $0.individuals, $0.individualInitiatives] }
+            + [[total.collectives, total.collectiveInitiatives, total.individuals, total.individualInitiatives]]
+    }
+}
