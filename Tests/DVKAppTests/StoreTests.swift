@@ -1,0 +1,164 @@
+import DVKCore
+import Fluent
+import Foundation
+import Testing
+import Vapor
+@testable import DVKApp
+
+@Suite struct StoreTests {
+    func draft(_ kind: RegistrantKind, _ name: String, _ sector: String, _ title: String) -> InitiativeDraft {
+        InitiativeDraft(kind: kind, registrantName: name, sectorCode: sector, title: title)
+    }
+
+    @Test func draftsAndReturnedWorkDoNotCountButThePreviewShowsThem() async throws {
+        try await withApp { app in
+            try await Fixture.load(app)
+            let campaign = try await CampaignStore.info(code: "DVK-2024", on: app.db)
+            let s1 = try await UnitDirectory.find(code: "S1", on: app.db).id!
+            try await RegistrationStore.save(draft(.collective, "Tổ Văn phòng", "kinh-te", "Mô hình 1"), campaign: campaign, unitID: s1, actor: "t", on: app.db)
+            try await RegistrationStore.save(draft(.individual, "Lê An", "kinh-te", "Mô hình 2"), campaign: campaign, unitID: s1, actor: "t", on: app.db)
+            #expect(try await Fixture.summary(app, unit: "S1").grid.last == [0, 0, 0, 0])
+            let preview = try await SummaryQuery.preview(campaign, unitID: s1, on: app.db)
+            #expect(preview.total == Tally(collectives: 1, collectiveInitiatives: 1, individuals: 1, individualInitiatives: 1))
+
+            try await RegistrationStore.perform(.submit, campaign: campaign, unitID: s1, actor: "t", on: app.db)
+            #expect(try await Fixture.summary(app, unit: "LB").grid.last == [1, 1, 1, 1])
+            try await RegistrationStore.perform(.return, campaign: campaign, unitID: s1, actor: "staff", reason: "Thiếu thời gian", on: app.db)
+            #expect(try await Fixture.summary(app, unit: "LB").grid.last == [0, 0, 0, 0])
+            try await RegistrationStore.perform(.submit, campaign: campaign, unitID: s1, actor: "t", on: app.db)
+            try await RegistrationStore.perform(.accept, campaign: campaign, unitID: s1, actor: "staff", on: app.db)
+            #expect(try await Fixture.summary(app, unit: "LB").grid.last == [1, 1, 1, 1])
+
+            let submission = try await RegistrationStore.submission(campaignID: campaign.id, unitID: s1, on: app.db)
+            let history = try await SubmissionEvent.query(on: app.db).filter(\.$submissionID == submission.id!).sort(\.$at).all()
+            #expect(history.map(\.toStatus) == [.draft, .submitted, .returned, .resubmitted, .accepted])
+            #expect(history[2].note == "Thiếu thời gian" && history[2].actor == "staff")
+        }
+    }
+
+    @Test func workflowRefusalsAreClear() async throws {
+        try await withApp { app in
+            try await Fixture.load(app)
+            let campaign = try await CampaignStore.info(code: "DVK-2024", on: app.db)
+            let s1 = try await UnitDirectory.find(code: "S1", on: app.db).id!
+            await #expect(throws: DomainError.self) {  // nothing to submit
+                try await RegistrationStore.perform(.submit, campaign: campaign, unitID: s1, actor: "t", on: app.db)
+            }
+            try await RegistrationStore.save(draft(.collective, "Tổ 1", "kinh-te", "A"), campaign: campaign, unitID: s1, actor: "t", on: app.db)
+            await #expect(throws: DomainError.self) {  // same registrant, sector and title
+                try await RegistrationStore.save(draft(.collective, "tổ 1", "kinh-te", "a"), campaign: campaign, unitID: s1, actor: "t", on: app.db)
+            }
+            try await RegistrationStore.perform(.submit, campaign: campaign, unitID: s1, actor: "t", on: app.db)
+            await #expect(throws: DomainError.self) {  // submitted work is not edited
+                try await RegistrationStore.save(draft(.collective, "Tổ 2", "kinh-te", "B"), campaign: campaign, unitID: s1, actor: "t", on: app.db)
+            }
+            await #expect(throws: DomainError.self) {  // a return needs a reason
+                try await RegistrationStore.perform(.return, campaign: campaign, unitID: s1, actor: "staff", reason: "  ", on: app.db)
+            }
+            // A closed door for late work.
+            let strict = try await CampaignStore.find(code: "DVK-2024", on: app.db)
+            strict.acceptsLate = false
+            try await strict.save(on: app.db)
+            let p1 = try await UnitDirectory.find(code: "P1", on: app.db).id!
+            let strictInfo = CampaignInfo(strict)
+            try await RegistrationStore.save(draft(.individual, "Bình", "kinh-te", "C"), campaign: strictInfo, unitID: p1, actor: "t", on: app.db)
+            await #expect(throws: DomainError.self) {
+                try await RegistrationStore.perform(.submit, campaign: strictInfo, unitID: p1, actor: "t", at: strict.deadline, on: app.db)
+            }
+            try await RegistrationStore.perform(.submit, campaign: strictInfo, unitID: p1, actor: "t", at: strict.deadline,
+                                                extendedUntil: strict.deadline.addingTimeInterval(86400), on: app.db)
+        }
+    }
+
+    @Test func aCampaignKeepsItsTreeWhenUnitsAreRenamedOrMoved() async throws {
+        try await withApp { app in
+            try await Fixture.load(app)
+            try await run(app, "import", "initiatives", try tempFile(CLITests.initiativesCSV), "--campaign", "DVK-2024")
+            let gdBefore = try await Fixture.summary(app, unit: "GD")
+            let s1Before = try await Fixture.summary(app, unit: "S1")
+
+            // The live tree changes: S1 renamed and moved out of GD to directly under LB; LB renamed.
+            let moved = """
+            code,name,parent_code,kind
+            S1,Trường Tiểu học Ngọc Lâm mới,LB,grassroots
+            LB,Công đoàn phường Long Biên,HN,federation
+            """
+            try await run(app, "import", "units", try tempFile(moved))
+
+            // The campaign still reads as it was.
+            #expect(try await Fixture.summary(app, unit: "GD") == gdBefore)
+            #expect(try await Fixture.summary(app, unit: "S1") == s1Before)
+            #expect(try await Fixture.summary(app, unit: "S1").unit.name == "Trường Tiểu học Ngọc Lâm")
+            let info = try await CampaignStore.info(code: "DVK-2024", on: app.db)
+            #expect(info.issuerName == "Liên đoàn Lao động quận Long Biên")
+
+            // Until staff re-sync it: then S1 leaves GD and the names are today's.
+            try await run(app, "campaign", "sync", "--campaign", "DVK-2024")
+            let gdAfter = try await Fixture.summary(app, unit: "GD")
+            #expect(gdAfter.grid.last == [0, 0, 1, 1])
+            #expect(try await Fixture.summary(app, unit: "S1").unit.name == "Trường Tiểu học Ngọc Lâm mới")
+            #expect(try await Fixture.summary(app, unit: "LB").grid == (try await SummaryQuery.recountedDTO(app, "LB")).grid)
+            #expect(try await CampaignStore.info(code: "DVK-2024", on: app.db).issuerName == "Công đoàn phường Long Biên")
+        }
+    }
+
+    @Test func syncTakesNewGrassrootsUnitsAsTargets() async throws {
+        try await withApp { app in
+            try await Fixture.load(app)
+            try await run(app, "import", "units", try tempFile("code,name,parent_code,kind\nN1,Đơn vị mới,LB,grassroots\n"))
+            let csv = "unit_code,registrant_kind,registrant_name,sector,title\nN1,cá nhân,An,kinh tế,X\n"
+            await #expect(throws: DomainError.self) {
+                try await run(app, "import", "initiatives", try tempFile(csv), "--campaign", "DVK-2024")
+            }
+            try await run(app, "campaign", "sync", "--campaign", "DVK-2024")
+            try await run(app, "import", "initiatives", try tempFile(csv), "--campaign", "DVK-2024")
+            #expect(try await Fixture.summary(app, unit: "LB").grid.last == [0, 0, 1, 1])
+        }
+    }
+
+    /// Random adds, submits, returns, accepts and imports over many units: after every
+    /// step the maintained counts equal a recount from the initiatives, at every level.
+    @Test func maintainedCountsEqualARecountAfterEveryStep() async throws {
+        try await withApp { app in
+            try await Fixture.load(app)
+            let campaign = try await CampaignStore.info(code: "DVK-2024", on: app.db)
+            let codes = ["S1", "S2", "P1", "C1"]
+            var ids: [String: UUID] = [:]
+            for code in codes { ids[code] = try await UnitDirectory.find(code: code, on: app.db).id! }
+            var rng = SeededGenerator(seed: 42)
+            let names = ["Tổ Hoà", "tổ hòa", "An", "Bình", "Thuỷ", "Thủy"]
+            for step in 0..<60 {
+                let code = codes[rng.next(upTo: codes.count)]
+                let unit = ids[code]!
+                let status = try await RegistrationStore.submission(campaignID: campaign.id, unitID: unit, on: app.db).status
+                switch rng.next(upTo: 5) {
+                case 0, 1 where status.isEditable:
+                    let d = draft(rng.next(upTo: 2) == 0 ? .collective : .individual, names[rng.next(upTo: names.count)],
+                                  campaign.sectors[rng.next(upTo: 4)].code, "Mô hình \(rng.next(upTo: 6))")
+                    _ = try? await RegistrationStore.save(d, campaign: campaign, unitID: unit, actor: "t", on: app.db)
+                case 2:
+                    _ = try? await RegistrationStore.perform(.submit, campaign: campaign, unitID: unit, actor: "t", on: app.db)
+                case 3:
+                    _ = try? await RegistrationStore.perform(rng.next(upTo: 2) == 0 ? .accept : .return, campaign: campaign,
+                                                             unitID: unit, actor: "s", reason: "Lý do \(step)", on: app.db)
+                default:
+                    let csv = "unit_code,registrant_kind,registrant_name,sector,title\n\(code),cá nhân,\(names[rng.next(upTo: names.count)]),kinh tế,Nhập \(step % 4)\n"
+                    _ = try? await run(app, "import", "initiatives", try tempFile(csv), "--campaign", "DVK-2024")
+                }
+                for level in ["S1", "GD", "LB"] {
+                    let maintained = try await Fixture.summary(app, unit: level)
+                    let recount = try await SummaryQuery.recountedDTO(app, level)
+                    #expect(maintained == recount, "step \(step), unit \(level)")
+                }
+            }
+            #expect(try await Fixture.summary(app, unit: "LB").total.individualInitiatives > 0)
+        }
+    }
+}
+
+extension SummaryQuery {
+    static func recountedDTO(_ app: Application, _ code: String) async throws -> SummaryDTO {
+        let json = try await run(app, "summary", "--campaign", "DVK-2024", "--unit", code, "--recount")
+        return try JSONDecoder().decode(SummaryDTO.self, from: Data(json.utf8))
+    }
+}
