@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Fluent
 import Vapor
 
 /// Boots the app from the process environment and runs one command; returns the exit status.

@@ -10,6 +10,7 @@ enum Commands {
         app.asyncCommands.use(SummaryCommand(), as: "summary")
         app.asyncCommands.use(GenerateCommand(), as: "generate")
         app.asyncCommands.use(BenchCommands(), as: "bench")
+        app.asyncCommands.use(UserCommands(), as: "user")
     }
 }
 

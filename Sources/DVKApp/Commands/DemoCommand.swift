@@ -11,5 +11,9 @@ struct DemoCommand: AsyncCommand {
         context.console.print(report.loaded
             ? "demo loaded: \(report.units) units, \(report.initiatives) initiatives, campaign \(DemoData.campaignCode)"
             : "demo already loaded: \(report.units) units, \(report.initiatives) initiatives")
+        context.console.print("demo users (password \(DemoData.password)):")
+        for u in DemoData.users {
+            context.console.print("  \(u.username.padding(toLength: 10, withPad: " ", startingAt: 0)) \(u.role.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(u.unit)  \(u.name)")
+        }
     }
 }

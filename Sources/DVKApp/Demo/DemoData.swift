@@ -14,6 +14,18 @@ enum DemoData {
         var initiatives: Int
     }
 
+    /// The demo's people: one of every role, each bound to a unit (same password for all).
+    static let password = "dvk-demo-2024"
+    static let users: [(username: String, name: String, role: Role, unit: String)] = [
+        ("admin", "Quản trị hệ thống", .admin, "HN"),
+        ("hanoi", "Ban Tuyên giáo LĐLĐ Thành phố", .viewer, "HN"),
+        ("longbien", "Nguyễn Thị Mai (LĐLĐ quận Long Biên)", .staff, "LB"),
+        ("giaoduc", "Trần Minh Đức (CĐ ngành Giáo dục)", .staff, "LB-GD"),
+        ("ngoclam", "Phạm Thu Hằng (CĐCS Tiểu học Ngọc Lâm)", .officer, "LB-GD-THNL"),
+        ("maydg", "Lê Văn Sơn (CĐCS May Đức Giang)", .officer, "LB-DN-MDG"),
+        ("giangbien", "Vũ Thị Hạnh (CĐCS phường Giang Biên)", .officer, "LB-P-GB"),
+    ]
+
     static func load(on db: any Database) async throws -> Report {
         if try await Campaign.query(on: db).filter(\.$code == campaignCode).count() > 0 {
             return Report(loaded: false, units: try await Unit.query(on: db).count(), initiatives: try await Initiative.query(on: db).count())
@@ -22,6 +34,10 @@ enum DemoData {
             try await createTree(on: db)
             let campaign = try await CampaignStore.create(letterCampaign, on: db)
             try await register(campaign, on: db)
+            for u in users where try await User.query(on: db).filter(\.$username == u.username).count() == 0 {
+                _ = try await AuthStore.createUser(username: u.username, password: password, role: u.role, unitCode: u.unit,
+                                                   displayName: u.name, on: db)
+            }
         }
         return Report(loaded: true, units: try await Unit.query(on: db).count(), initiatives: try await Initiative.query(on: db).count())
     }

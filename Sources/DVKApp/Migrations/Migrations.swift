@@ -14,6 +14,7 @@ enum Migrations {
         CreateSubmissions(),
         CreateSubmissionEvents(),
         CreateSummaryCounts(),
+        CreateAuth(),
     ]
 
     static func register(on app: Application) {

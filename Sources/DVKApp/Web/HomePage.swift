@@ -1,23 +1,14 @@
 import Plot
-import Vapor
 
-/// The landing page: what DVK is, in Vietnamese.
+/// The landing page for someone not signed in: what DVK is, in Vietnamese.
 enum HomePage {
-    static func response() -> Response {
-        let html = HTML(
-            .lang(.vietnamese),
-            .head(
-                .encoding(.utf8),
-                .viewport(.accordingToDevice),
-                .title("DVK — Đăng ký mô hình “Dân vận khéo”")
+    static func html() -> String {
+        Layout.page(title: "Đăng ký mô hình “Dân vận khéo”", user: nil, body: [
+            .h1("DVK — Hệ thống đăng ký mô hình “Dân vận khéo”"),
+            .div(.class("card"),
+                .p("DVK giúp các cấp công đoàn triển khai phong trào thi đua “Dân vận khéo”: liên đoàn mở đợt thi đua; công đoàn cơ sở đăng ký mô hình của tập thể, cá nhân trực tuyến hoặc bằng bảng tính; Biểu tổng hợp của từng đơn vị và của mọi cấp tự động, chính xác; văn bản Word, PDF, Excel đúng thể thức."),
+                .p(.a(.class("button"), .href(SiteURL.login.path), "Đăng nhập"))
             ),
-            .body(
-                .h1("DVK — Hệ thống đăng ký mô hình “Dân vận khéo”"),
-                .p("DVK giúp các cấp công đoàn triển khai phong trào thi đua “Dân vận khéo”: liên đoàn mở đợt thi đua, công đoàn cơ sở đăng ký mô hình trực tuyến hoặc bằng bảng tính, Biểu tổng hợp tự động và chính xác, văn bản Word, PDF, Excel theo đúng thể thức.")
-            )
-        )
-        let response = Response(status: .ok, body: .init(string: html.render()))
-        response.headers.contentType = .html
-        return response
+        ])
     }
 }

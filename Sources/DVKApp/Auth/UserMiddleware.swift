@@ -1,0 +1,57 @@
+import DVKCore
+import Fluent
+import Vapor
+
+/// Finds who is asking: a session cookie (browser) or a bearer token (API).
+struct UserMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if let bearer = request.headers.bearerAuthorization {
+            request.storage[CurrentUserKey.self] = try await AuthStore.user(apiToken: bearer.token, on: request.db)
+            request.storage[ViaTokenKey.self] = request.storage[CurrentUserKey.self] != nil
+        } else if let cookie = request.cookies[AuthStore.cookieName]?.string, !cookie.isEmpty {
+            request.storage[CurrentUserKey.self] = try await AuthStore.user(sessionToken: cookie, on: request.db)
+        }
+        return try await next.respond(to: request)
+    }
+}
+
+/// Refuses a state-changing request without the session's CSRF token (form field `_csrf`
+/// or header `X-CSRF-Token`). Bearer-token API calls carry no ambient credential and pass.
+struct CSRFMiddleware: AsyncMiddleware {
+    static let anonymousCookie = "dvk_csrf"
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard ![.GET, .HEAD, .OPTIONS].contains(request.method), request.storage[ViaTokenKey.self] != true else {
+            return try await next.respond(to: request)
+        }
+        let sent = request.headers.first(name: "X-CSRF-Token") ?? (try? request.content.get(String.self, at: "_csrf"))
+        let expected = request.currentUser?.csrf ?? request.cookies[Self.anonymousCookie]?.string
+        guard let sent, let expected, !expected.isEmpty, Tokens.equal(sent, expected) else {
+            throw WebError.csrf
+        }
+        return try await next.respond(to: request)
+    }
+}
+
+struct CurrentUserKey: StorageKey { typealias Value = CurrentUser }
+struct ViaTokenKey: StorageKey { typealias Value = Bool }
+
+extension Request {
+    var currentUser: CurrentUser? { storage[CurrentUserKey.self] }
+
+    /// The signed-in user, or a redirect to the login page (an error for the API).
+    func requireUser() throws -> CurrentUser {
+        guard let user = currentUser else { throw WebError.unauthenticated }
+        return user
+    }
+
+    var isAPI: Bool { url.path.hasPrefix("/api/") }
+}
+
+/// Refusals of the web layer; `ErrorMiddleware` words them for people and programs.
+enum WebError: Error {
+    case unauthenticated
+    case csrf
+    case forbidden(String)
+    case badRequest(String)
+}

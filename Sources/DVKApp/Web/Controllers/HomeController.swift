@@ -1,0 +1,22 @@
+import DVKCore
+import Fluent
+import Plot
+import Vapor
+
+/// "/" sends each person where their work is; the anonymous see what DVK is.
+struct HomeController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get(use: home)
+    }
+
+    @Sendable func home(req: Request) async throws -> Response {
+        guard let user = req.currentUser else { return Layout.response(HomePage.html()) }
+        if user.role == .officer {
+            // An officer lands on their unit's page of the newest open campaign.
+            for view in try await Access.campaigns(for: user, on: req.db) where view.campaign.state == .open && view.scope.isTarget {
+                return req.redirect(to: SiteURL.unitPage(campaign: view.campaign.code, unit: user.unitCode).path)
+            }
+        }
+        return req.redirect(to: SiteURL.campaigns.path)
+    }
+}

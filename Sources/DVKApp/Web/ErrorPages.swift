@@ -1,0 +1,89 @@
+import DVKCore
+import Plot
+import Fluent
+import Vapor
+
+/// Turns every error into a Vietnamese page (browsers) or `{"error": {"code", "message"}}` (API),
+/// with a status that says what happened; the login page for a browser that is not signed in.
+struct DVKErrorMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        do {
+            return try await next.respond(to: request)
+        } catch {
+            let (status, code, message) = Self.describe(error)
+            if status == .internalServerError { request.logger.report(error: error) }
+            if request.isAPI {
+                let response = Response(status: status)
+                try response.content.encode(APIErrorBody(error: .init(code: code, message: message)))
+                return response
+            }
+            if case WebError.unauthenticated = error {
+                let next = request.url.path + (request.url.query.map { "?" + $0 } ?? "")
+                return request.redirect(to: SiteURL.login.path + "?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"))
+            }
+            let page = Layout.page(title: "Không thực hiện được", user: request.currentUser, body: [
+                .h1(.text(Self.heading(status))),
+                .div(.class("alert error"), .p(.text(message))),
+                .p(.a(.href("javascript:history.back()"), "← Quay lại"), " · ", .a(.href(SiteURL.home.path), "Trang chủ")),
+            ])
+            let response = Response(status: status, body: .init(string: page))
+            response.headers.contentType = .html
+            return response
+        }
+    }
+
+    static func heading(_ status: HTTPResponseStatus) -> String {
+        switch status {
+        case .notFound: "Không tìm thấy"
+        case .forbidden: "Không có quyền"
+        case .conflict: "Không thực hiện được"
+        case .badRequest, .unprocessableEntity: "Dữ liệu chưa hợp lệ"
+        case .tooManyRequests: "Tạm khóa đăng nhập"
+        default: "Đã có lỗi"
+        }
+    }
+
+    static func describe(_ error: any Error) -> (HTTPResponseStatus, String, String) {
+        switch error {
+        case let e as DomainError:
+            switch e {
+            case .notFound(let m): return (.notFound, "not_found", m)
+            case .invalid(let m): return (.unprocessableEntity, "invalid", m)
+            case .forbidden(let m): return (.forbidden, "forbidden", m)
+            case .conflict(let m): return (.conflict, "conflict", m)
+            case .badFile: return (.unprocessableEntity, "bad_file", e.message)
+            }
+        case let e as WebError:
+            switch e {
+            case .unauthenticated: return (.unauthorized, "unauthenticated", "Cần đăng nhập.")
+            case .csrf: return (.forbidden, "csrf", "Yêu cầu không hợp lệ hoặc phiên làm việc đã hết hạn. Vui lòng tải lại trang rồi thử lại.")
+            case .forbidden(let m): return (.forbidden, "forbidden", m)
+            case .badRequest(let m): return (.badRequest, "bad_request", m)
+            }
+        case let e as AuthError:
+            switch e {
+            case .badCredentials: return (.unauthorized, "bad_credentials", e.message)
+            case .throttled: return (.tooManyRequests, "throttled", e.message)
+            }
+        case let e as any AbortError:
+            switch e.status {
+            case .notFound: return (.notFound, "not_found", "Không tìm thấy trang hoặc dữ liệu này.")
+            case .payloadTooLarge: return (.payloadTooLarge, "too_large", "Tệp hoặc dữ liệu gửi lên quá lớn.")
+            case .unsupportedMediaType, .badRequest: return (e.status, "bad_request", "Dữ liệu gửi lên không đúng định dạng.")
+            default: return (e.status, "error", e.reason)
+            }
+        case is DecodingError:
+            return (.badRequest, "bad_request", "Dữ liệu gửi lên không đúng định dạng.")
+        default:
+            return (.internalServerError, "internal", "Hệ thống gặp lỗi ngoài dự kiến. Dữ liệu chưa bị thay đổi; vui lòng thử lại.")
+        }
+    }
+}
+
+struct APIErrorBody: Content {
+    struct Detail: Content {
+        var code: String
+        var message: String
+    }
+    var error: Detail
+}

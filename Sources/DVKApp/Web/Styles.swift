@@ -1,0 +1,71 @@
+/// The one stylesheet: readable on a phone first, tables scroll inside their box.
+enum Styles {
+    static let css = """
+    *{box-sizing:border-box}
+    body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif;color:#1c2430;background:#f5f6f8}
+    a{color:#0b57b0}
+    header.top{display:flex;flex-wrap:wrap;gap:.5rem 1.25rem;align-items:center;padding:.6rem 1rem;background:#9b1c1c;color:#fff}
+    header.top a{color:#fff;text-decoration:none}
+    .brand{font-weight:700;font-size:1.1rem}.brand span{font-weight:400;opacity:.85}
+    header nav{display:flex;gap:1rem;flex-wrap:wrap}
+    header .who{margin-left:auto;font-size:.9rem;display:flex;flex-wrap:wrap;gap:.25rem;align-items:center}
+    header .who .muted{color:#f3d9d9}
+    main{max-width:1200px;margin:0 auto;padding:1rem}
+    h1{font-size:1.45rem;margin:.5rem 0 1rem}h2{font-size:1.15rem;margin:1.5rem 0 .6rem}
+    .muted{color:#5b6573}.small{font-size:.875rem}
+    .card{background:#fff;border:1px solid #dfe3e8;border-radius:8px;padding:1rem;margin:0 0 1rem}
+    .grid{display:grid;gap:1rem;grid-template-columns:repeat(auto-fit,minmax(220px,1fr))}
+    .stat{background:#fff;border:1px solid #dfe3e8;border-radius:8px;padding:.75rem 1rem}
+    .stat b{display:block;font-size:1.6rem}
+    .alert{padding:.75rem 1rem;border-radius:6px;margin:0 0 1rem;border:1px solid}
+    .alert.ok{background:#eaf6ec;border-color:#9ed3a8}
+    .alert.error{background:#fdecec;border-color:#f0a5a5;white-space:pre-line}
+    .alert.warn{background:#fff6e0;border-color:#f0cf7a}
+    .scroll{overflow-x:auto;max-width:100%}
+    table{border-collapse:collapse;width:100%;background:#fff}
+    th,td{border:1px solid #cfd5dc;padding:.4rem .5rem;text-align:left;vertical-align:top}
+    th{background:#eef1f4;font-weight:600}
+    td.num,th.num{text-align:center;white-space:nowrap}
+    tr.total td{font-weight:700;background:#fafbfc}
+    table.summary th{text-align:center;font-size:.85rem}
+    table.list td{font-size:.95rem}
+    .note{font-style:italic;font-size:.9rem;color:#5b6573}
+    .badge{display:inline-block;padding:.1rem .5rem;border-radius:999px;font-size:.85rem;background:#e5e8ec;white-space:nowrap}
+    .badge.submitted,.badge.resubmitted{background:#dbeafe}.badge.accepted{background:#d1f2da}
+    .badge.returned{background:#fde2e2}.badge.draft{background:#fff1c9}
+    .badge .late{color:#a61b1b;font-weight:600}
+    form.inline{display:inline}
+    form.stack label{display:block;font-weight:600;margin:.75rem 0 .25rem}
+    form.stack .hint{font-weight:400;color:#5b6573;font-size:.875rem}
+    input,select,textarea{font:inherit;padding:.5rem;border:1px solid #b8c0ca;border-radius:6px;width:100%;max-width:100%;background:#fff}
+    input[type=checkbox],input[type=radio]{width:auto}
+    textarea{min-height:5rem}
+    .button,button{font:inherit;display:inline-block;padding:.5rem .9rem;border-radius:6px;border:1px solid #0b57b0;background:#0b57b0;color:#fff;cursor:pointer;text-decoration:none;margin:.15rem 0}
+    .button.secondary{background:#fff;color:#0b57b0}
+    .button.danger{background:#b42318;border-color:#b42318}
+    .button.small{padding:.25rem .6rem;font-size:.875rem}
+    button.link{background:none;border:none;color:inherit;text-decoration:underline;padding:0;margin:0 0 0 .5rem}
+    .actions{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin:1rem 0}
+    .filters{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end;margin:.5rem 0 1rem}
+    .filters label{font-size:.85rem;display:flex;flex-direction:column}
+    .filters input,.filters select{width:auto;min-width:9rem}
+    .pager{display:flex;gap:.5rem;align-items:center;margin:1rem 0}
+    .reason{border-left:4px solid #b42318;padding:.5rem .75rem;background:#fff;margin:.5rem 0}
+    .history li{margin:.2rem 0}
+    .deadline{font-weight:600}
+    .chart text{font:12px system-ui,sans-serif}
+    ul.tree{list-style:none;padding-left:1rem;border-left:1px dashed #cfd5dc}
+    ul.tree.root{border-left:none;padding-left:0}
+    .login{max-width:380px;margin:3rem auto}
+    textarea.copy{min-height:4rem;font-size:.85rem}
+    @media (max-width:640px){
+      main{padding:.75rem}
+      table.responsive thead{display:none}
+      table.responsive,table.responsive tbody,table.responsive tr,table.responsive td{display:block;width:100%}
+      table.responsive tr{border:1px solid #cfd5dc;border-radius:6px;margin:0 0 .75rem;background:#fff}
+      table.responsive td{border:none;border-bottom:1px solid #eef1f4}
+      table.responsive td[data-label]::before{content:attr(data-label) ": ";font-weight:600}
+      header .who{margin-left:0}
+    }
+    """
+}
