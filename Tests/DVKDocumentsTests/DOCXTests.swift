@@ -1,0 +1,130 @@
+import DVKCore
+import DVKDocuments
+import Foundation
+import Testing
+
+@Suite("DOCX read back by python-docx and LibreOffice")
+struct DOCXTests {
+    @Test func summaryTableReadsBackWithMergedHeader() throws {
+        let dir = try Oracle.temporaryDirectory()
+        let input = DocumentSamples.summary
+        let file = try Oracle.write(OfficialDocuments.summary(input), as: .docx, name: "summary", in: dir)
+        let read = try Oracle.python("docx_read.py", file)
+        let tables = try #require(read["tables"] as? [[String: Any]])
+        #expect(tables.count >= 2)
+        // Table 0 is the header bands; table 1 is the Biểu.
+        let grid = try #require(tables[1]["grid"] as? [[String]])
+        #expect(grid[0] == ["TT", "Cấp đăng ký thực hiện", "Tập thể", "Tập thể", "Cá nhân", "Cá nhân"])
+        #expect(grid[1] == ["TT", "Cấp đăng ký thực hiện", "Số lượng tập thể đăng ký thực hiện",
+                            "Số lượng mô hình được đăng ký thực hiện", "Số lượng cá nhân đăng ký thực hiện",
+                            "Số lượng mô hình được đăng ký thực hiện"])
+        let summary = input.summary
+        for (i, row) in summary.rows.enumerated() {
+            let cells = grid[2 + i]
+            #expect(cells[0] == String(i + 1))
+            #expect(cells[1] == row.sector.name)
+            #expect(cells[2...].map { Int($0) } == row.tally.columns.map { Optional($0) })
+        }
+        let total = grid[2 + summary.rows.count]
+        #expect(total[1] == "Tổng:")
+        #expect(total[2...].map { Int($0) } == summary.total.columns.map { Optional($0) })
+        // Zero is written "0", never blank.
+        #expect(grid[2...].allSatisfy { row in row[2...].allSatisfy { !$0.isEmpty } })
+        // Merges are real merges: TT over two rows, Tập thể and Cá nhân over two columns.
+        #expect(tables[1]["sameCell"] as? [Bool] == [true, true, true, true])
+        #expect(tables[1]["headerRows"] as? [Int] == [0, 1])
+        let rows = try #require(tables[1]["rows"] as? [[[String: Any]]])
+        #expect(rows[0][0]["vMerge"] as? String == "restart")
+        #expect(rows[1][0]["vMerge"] as? String == "continue")
+        #expect(rows[0][2]["gridSpan"] as? Int == 2)
+        // The "Tổng:" row is bold.
+        let runs = try #require(read["runs"] as? [String: [String: Any]])
+        #expect(runs["Tổng:"]?["bold"] as? Bool == true)
+    }
+
+    @Test func pageSetUpFontsAndPageNumbers() throws {
+        let dir = try Oracle.temporaryDirectory()
+        let read = try Oracle.python("docx_read.py", try Oracle.write(Samples.letter, as: .docx, name: "letter", in: dir))
+        let section = try #require(read["section"] as? [String: Any])
+        #expect(section["pageWidthMM"] as? Int == 210)
+        #expect(section["pageHeightMM"] as? Int == 297)
+        #expect(section["marginsMM"] as? [Int] == [20, 20, 30, 15])
+        #expect(section["titlePg"] as? Bool == true)
+        #expect((section["headerXML"] as? String ?? "").contains(" PAGE "))
+        #expect(section["firstPageHeaderText"] as? String == "")
+        #expect(read["fonts"] as? [String] == ["Times New Roman"])
+        #expect(read["created"] as? String == "2024-02-06T00:00:00+00:00")
+        let runs = try #require(read["runs"] as? [String: [String: Any]])
+        #expect(runs["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]?["halfPoints"] as? Int == 26)
+        #expect(runs["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]?["bold"] as? Bool == true)
+        #expect(runs["Độc lập - Tự do - Hạnh phúc"]?["halfPoints"] as? Int == 28)
+        #expect(runs["Long Biên, ngày 06 tháng 02 năm 2024"]?["italic"] as? Bool == true)
+        #expect(runs["Số: 26/LĐLĐ"]?["halfPoints"] as? Int == 26)
+        #expect(runs["Nơi nhận:"]?["halfPoints"] as? Int == 24)
+        #expect(runs["Nơi nhận:"]?["italic"] as? Bool == true)
+        #expect(runs["TM. BAN THƯỜNG VỤ"]?["bold"] as? Bool == true)
+        #expect(runs["Đặng Thị Ánh Nguyệt"]?["bold"] as? Bool == true)
+    }
+
+    @Test func letterWordingFromTheCampaign() throws {
+        let dir = try Oracle.temporaryDirectory()
+        let read = try Oracle.python("docx_read.py", try Oracle.write(Samples.letter, as: .docx, name: "letter", in: dir))
+        let tables = try #require(read["tables"] as? [[String: Any]])
+        let header = try #require(tables.first?["grid"] as? [[String]])
+        #expect(header[0][0] == "LĐLĐ THÀNH PHỐ HÀ NỘI\nLIÊN ĐOÀN LAO ĐỘNG QUẬN LONG BIÊN\n")
+        #expect(header[1][0] == "Số: 26/LĐLĐ\nV/v triển khai phong trào thi đua “Dân vận khéo” năm 2024")
+        #expect(header[1][1] == "Long Biên, ngày 06 tháng 02 năm 2024")
+        let paragraphs = try #require(read["paragraphs"] as? [String])
+        #expect(paragraphs.contains("Kính gửi: Ban chấp hành công đoàn cơ sở"))
+        #expect(paragraphs.contains { $0.hasPrefix("1. Tuyên truyền") })
+        #expect(paragraphs.contains { $0.hasPrefix("- Lĩnh vực kinh tế: ") })
+        let signature = try #require(tables.last?["grid"] as? [[String]])
+        #expect(signature[0][0].hasPrefix("Nơi nhận:\n- Ban Tuyên giáo LĐLĐ TP (để báo cáo);"))
+        #expect(signature[0][0].hasSuffix("- Lưu: VT, TG."))
+        #expect(signature[0][1] == "TM. BAN THƯỜNG VỤ\nPHÓ CHỦ TỊCH\nĐặng Thị Ánh Nguyệt")
+    }
+
+    @Test func everyDocumentOpensInPythonDocx() throws {
+        let dir = try Oracle.temporaryDirectory()
+        for (name, document) in Samples.all + [("list", Samples.list500)] {
+            let read = try Oracle.python("docx_read.py", try Oracle.write(document, as: .docx, name: name, in: dir))
+            #expect((read["tables"] as? [Any])?.isEmpty == false, "\(name)")
+            #expect(read["fonts"] as? [String] == ["Times New Roman"], "\(name)")
+        }
+    }
+
+    @Test func longListRepeatsItsHeaderRowAndIsLandscape() throws {
+        let dir = try Oracle.temporaryDirectory()
+        let read = try Oracle.python("docx_read.py", try Oracle.write(Samples.list500, as: .docx, name: "list", in: dir))
+        let section = try #require(read["section"] as? [String: Any])
+        #expect((section["orientation"] as? String ?? "").hasPrefix("LANDSCAPE"))
+        #expect(section["pageWidthMM"] as? Int == 297)
+        let tables = try #require(read["tables"] as? [[String: Any]])
+        let list = tables[1]
+        #expect(list["headerRows"] as? [Int] == [0])
+        let grid = try #require(list["grid"] as? [[String]])
+        // 500 initiatives + 25 unit rows + 100 sector rows + the header.
+        #expect(grid.count == 1 + 500 + 25 + 100)
+        #expect(grid[1].allSatisfy { $0 == "Công đoàn Công ty Cổ phần May Long Biên 1" })
+        #expect(grid[2].allSatisfy { $0 == "Lĩnh vực kinh tế" })
+        #expect(grid[3][0] == "1")
+        #expect(grid.last?[0] == "500")
+    }
+
+    @Test(.enabled(if: Oracle.has("soffice"), "LibreOffice (soffice) is not installed"))
+    func libreOfficeConvertsTheSummary() throws {
+        let dir = try Oracle.temporaryDirectory()
+        let input = DocumentSamples.summary
+        let file = try Oracle.write(OfficialDocuments.summary(input), as: .docx, name: "summary", in: dir)
+        try Oracle.run("soffice", ["-env:UserInstallation=file://\(dir.path)/profile", "--headless",
+                                   "--convert-to", "pdf", "--outdir", dir.path, file])
+        let pdf = dir.appendingPathComponent("summary.pdf").path
+        #expect(try Oracle.pdfPages(pdf) == 1)
+        let text = try Oracle.pdfText(pdf)
+        #expect(text.contains("BIỂU TỔNG HỢP"))
+        #expect(text.contains("CÔNG ĐOÀN TRƯỜNG THCS GIA"))
+        #expect(text.contains("Lĩnh vực văn hóa – xã hội"))
+        let fonts = try Oracle.run("pdffonts", [pdf])
+        #expect(fonts.contains("LiberationSerif") || fonts.contains("TimesNewRoman"))
+    }
+}

@@ -1,0 +1,145 @@
+import DVKCore
+import DVKDocuments
+import Foundation
+import Testing
+
+@Suite("PDF read back by poppler")
+struct PDFTests {
+    @Test func onlyLiberationSerifEmbeddedAndSubset() throws {
+        let dir = try Oracle.temporaryDirectory()
+        for (name, document) in Samples.all {
+            let listing = try Oracle.run("pdffonts", [try Oracle.write(document, as: .pdf, name: name, in: dir)])
+            let fonts = listing.split(separator: "\n").dropFirst(2)
+            #expect(!fonts.isEmpty, "\(name)")
+            for line in fonts {
+                let columns = line.split(separator: " ", omittingEmptySubsequences: true)
+                // "ABCDEF+LiberationSerif-Bold  CID TrueType  Identity-H  yes yes yes  9  0"
+                let font = String(columns[0])
+                #expect(font.contains("+LiberationSerif"), "\(name): \(font)")
+                #expect(Array(columns.suffix(5).prefix(3)) == ["yes", "yes", "yes"], "\(name): \(line)")
+            }
+        }
+    }
+
+    @Test func summaryTextAndNumbersInRowOrder() throws {
+        let dir = try Oracle.temporaryDirectory()
+        let input = DocumentSamples.summary
+        let file = try Oracle.write(OfficialDocuments.summary(input), as: .pdf, name: "summary", in: dir)
+        #expect(try Oracle.pdfPages(file) == 1)
+        let text = try Oracle.pdfText(file)
+        #expect(text == text.precomposedStringWithCanonicalMapping)
+        for expected in ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+                         "Long Biên, ngày 14 tháng 02 năm 2024", "BIỂU TỔNG HỢP",
+                         "Số lượng mô hình “Dân vận khéo” năm 2024", "CÔNG ĐOÀN TRƯỜNG THCS GIA",
+                         "Lĩnh vực kinh tế", "Lĩnh vực văn hóa – xã hội", "Tổng:", "TM. BAN CHẤP HÀNH", "CHỦ TỊCH",
+                         "Nguyễn Thị Thu Thủy", "thực tế có 3 tập thể khác nhau"] {
+            #expect(text.contains(expected), "missing “\(expected)”")
+        }
+        // The integers between the table's header and the "Tổng:" row, then the total's four.
+        let body = try #require(text.range(of: "thực hiện").map { text[$0.upperBound...] })
+        let tableEnd = try #require(body.range(of: "Ghi chú"))
+        let numbers = Oracle.integers(body[..<tableEnd.lowerBound])
+        let expected = Samples.expectedRows(input.summary).flatMap { $0 } + input.summary.total.columns
+        #expect(numbers == expected)
+    }
+
+    @Test func pageNumbersFromPageTwoOnly() throws {
+        let dir = try Oracle.temporaryDirectory()
+        let file = try Oracle.write(Samples.report, as: .pdf, name: "report", in: dir)
+        #expect(try Oracle.pdfPages(file) >= 2)
+        let first = try Oracle.pdfText(file, page: 1).split(separator: "\n").first { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        #expect(first.map { Int($0.trimmingCharacters(in: .whitespaces)) } == .some(nil))
+        let second = try Oracle.pdfText(file, page: 2).split(separator: "\n").first { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        #expect(second?.trimmingCharacters(in: .whitespaces) == "2")
+    }
+
+    @Test func longListRepeatsTheHeaderOnEveryPage() throws {
+        let dir = try Oracle.temporaryDirectory()
+        let file = try Oracle.write(Samples.list500, as: .pdf, name: "list", in: dir)
+        let pages = try Oracle.pdfPages(file)
+        #expect(pages >= 5)
+        var numbers: [Int] = []
+        for page in 1...pages {
+            let text = try Oracle.pdfText(file, page: page)
+            let before = numbers.count
+            if page > 1 {
+                let top = text.split(separator: "\n").first { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+                #expect(top?.trimmingCharacters(in: .whitespaces) == String(page))
+            }
+            // TT numbers: the integers that begin a table line.
+            for line in text.split(separator: "\n") {
+                let trimmed = line.trimmingCharacters(in: .whitespaces)
+                if let first = trimmed.split(separator: " ").first, let n = Int(first),
+                   trimmed.dropFirst(first.count).trimmingCharacters(in: .whitespaces).hasPrefix("Tập thể")
+                    || trimmed.dropFirst(first.count).trimmingCharacters(in: .whitespaces).hasPrefix("Cá nhân") {
+                    numbers.append(n)
+                }
+            }
+            // Every page with rows of the table starts with its header row.
+            if numbers.count > before {
+                #expect(text.contains("Tên mô hình"), "page \(page) has no header row")
+                #expect(text.contains("Kết quả dự kiến"), "page \(page) has no header row")
+            } else {
+                #expect(page == pages, "only the last page may be without rows")
+            }
+        }
+        #expect(numbers == Array(1...500))
+    }
+
+    @Test func nationalMottoIsAChoice() throws {
+        let dir = try Oracle.temporaryDirectory()
+        var input = DocumentSamples.summary
+        input.header.showsNationalMotto = false
+        let file = try Oracle.write(OfficialDocuments.summary(input), as: .pdf, name: "plain", in: dir)
+        let text = try Oracle.pdfText(file)
+        #expect(!text.contains("CỘNG HÒA"))
+        #expect(!text.contains("Độc lập"))
+        #expect(text.contains("Long Biên, ngày 14 tháng 02 năm 2024"))
+    }
+
+    @Test func letterAndReportWording() throws {
+        let dir = try Oracle.temporaryDirectory()
+        let letter = try Oracle.pdfText(try Oracle.write(Samples.letter, as: .pdf, name: "letter", in: dir))
+        for expected in ["Số: 26/LĐLĐ", "V/v triển khai phong trào thi đua “Dân", "Long Biên, ngày 06 tháng 02 năm 2024",
+                         "Kính gửi: Ban chấp hành công đoàn cơ sở", "Nơi nhận:", "TM. BAN THƯỜNG VỤ", "PHÓ CHỦ TỊCH",
+                         "Đặng Thị Ánh Nguyệt", "- Lưu: VT, TG."] {
+            #expect(letter.contains(expected), "letter misses “\(expected)”: \(letter.prefix(400))")
+        }
+        let report = try Oracle.pdfText(try Oracle.write(Samples.report, as: .pdf, name: "report", in: dir))
+        let flat = report.split(whereSeparator: { $0 == " " || $0 == "\n" }).joined(separator: " ")
+        for expected in ["BÁO CÁO", "Số: 05/BC-LĐLĐ", "- Ban Dân vận Quận ủy Long Biên;", "- Ban Tuyên giáo LĐLĐ Thành phố Hà Nội.",
+                         "được đề nghị đăng ký: 5 đơn vị.", "đã gửi đăng ký: 4 đơn vị (đúng hạn: 3 đơn vị; quá hạn: 1 đơn vị)",
+                         "trong đó 1 đơn vị báo không đăng ký mô hình", "chưa gửi đăng ký: 1 đơn vị.",
+                         "Tổng số mô hình được đăng ký: 36 mô hình"] {
+            #expect(flat.contains(expected), "report misses “\(expected)”")
+        }
+    }
+
+    @Test func registrationFormHasEveryField() throws {
+        let dir = try Oracle.temporaryDirectory()
+        let text = try Oracle.pdfText(try Oracle.write(Samples.form, as: .pdf, name: "form", in: dir))
+        let flat = text.split(whereSeparator: { $0 == " " || $0 == "\n" }).joined(separator: " ")
+        for expected in ["PHIẾU ĐĂNG KÝ MÔ HÌNH “DÂN VẬN KHÉO” NĂM 2024", "1. Đơn vị: Công đoàn Trường THCS Gia Thụy",
+                         "Cá nhân – Nguyễn Văn An, Giáo viên Tổ Toán", "3. Lĩnh vực: Lĩnh vực kinh tế",
+                         "4. Tên mô hình: Ứng dụng chuyển đổi số", "5. Mục đích:", "6. Nội dung và cách thức thực hiện:",
+                         "Xây dựng kho hồ sơ điện tử dùng chung.", "7. Phạm vi, đối tượng tham gia:",
+                         "8. Thời gian thực hiện: 01/03/2024 – 31/12/2024", "9. Kết quả dự kiến:", "10. Người phụ trách:",
+                         "“Số hóa hồ sơ tổ chuyên môn (2023)”", "NGƯỜI ĐĂNG KÝ", "TM. BAN CHẤP HÀNH"] {
+            #expect(flat.contains(expected), "form misses “\(expected)”")
+        }
+    }
+
+    @Test func aCellLongerThanAPageRunsOn() throws {
+        var input = DocumentSamples.initiativeList(count: 3)
+        let long = Array(repeating: "Kết quả rất dài được viết ra để kiểm tra việc ngắt trang trong một ô.", count: 120)
+            .joined(separator: " ")
+        input.units[0].sectors[0].initiatives[1].expectedResult = long + " HẾT."
+        let dir = try Oracle.temporaryDirectory()
+        let file = try Oracle.write(OfficialDocuments.initiativeList(input), as: .pdf, name: "long", in: dir)
+        let pages = try Oracle.pdfPages(file)
+        #expect(pages >= 3)
+        let text = try Oracle.pdfText(file)
+        #expect(text.contains("HẾT."))
+        #expect(text.contains("(mô hình 3)"))
+    }
+}

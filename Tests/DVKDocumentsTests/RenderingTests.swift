@@ -1,0 +1,113 @@
+import DVKCore
+import DVKDocuments
+import Foundation
+import Testing
+
+@Suite("Rendering rules")
+struct RenderingTests {
+    @Test func sameInputSameBytes() throws {
+        for (name, document) in Samples.all {
+            for format in DocumentFormat.allCases where format != .xlsx || document.kind.isTabular {
+                let a = try OfficialDocuments.render(document, as: format)
+                let b = try OfficialDocuments.render(document, as: format)
+                #expect(a == b, "\(name).\(format.rawValue) differs between two renders")
+                #expect(a.count > 1000)
+            }
+        }
+    }
+
+    @Test func concurrentRendersAgree() async throws {
+        let document = Samples.report
+        let expected = try OfficialDocuments.render(document, as: .pdf)
+        let results = try await withThrowingTaskGroup(of: Data.self) { group in
+            for _ in 0..<8 { group.addTask { try OfficialDocuments.render(document, as: .pdf) } }
+            return try await group.reduce(into: [Data]()) { $0.append($1) }
+        }
+        #expect(results.count == 8)
+        #expect(results.allSatisfy { $0 == expected })
+    }
+
+    @Test func differentInputDifferentBytes() throws {
+        var input = DocumentSamples.summary
+        let a = try OfficialDocuments.render(OfficialDocuments.summary(input), as: .pdf)
+        input.header.date = CalendarDay(year: 2024, month: 3, day: 2)
+        let b = try OfficialDocuments.render(OfficialDocuments.summary(input), as: .pdf)
+        #expect(a != b)
+    }
+
+    @Test func headerAndSignatureLayout() throws {
+        let document = Samples.letter
+        guard case .table(let bands)? = document.blocks.first else {
+            Issue.record("the letter must open with the header bands")
+            return
+        }
+        #expect(!bands.borders)
+        #expect(bands.columnWeights == [43, 57])
+        let left = bands.rows[0].cells[0].paragraphs
+        #expect(left.map(\.plainText) == ["LĐLĐ THÀNH PHỐ HÀ NỘI", "LIÊN ĐOÀN LAO ĐỘNG QUẬN LONG BIÊN"])
+        #expect(left[0].size == 13 && !left[0].isBold)
+        #expect(left[1].size == 13 && left[1].isBold && left[1].ruleBelow != nil)
+        let right = bands.rows[0].cells[1].paragraphs
+        #expect(right[1].plainText == "Độc lập - Tự do - Hạnh phúc" && right[1].size == 14 && right[1].ruleBelow != nil)
+        let date = bands.rows[1].cells[1].paragraphs[0]
+        #expect(date.plainText == "Long Biên, ngày 06 tháng 02 năm 2024" && date.isItalic && date.size == 14)
+        guard case .table(let signature)? = document.blocks.last else {
+            Issue.record("the letter must end with the signature block")
+            return
+        }
+        #expect(signature.keepTogether)
+        #expect(signature.rows[0].cells[1].paragraphs.last?.spaceBefore ?? 0 >= 60)
+    }
+
+    @Test func bodyParagraphsFollowTheFormat() {
+        let paragraphs = LetterBody.parse(OfficialDocuments.sampleLetterBody)
+        #expect(paragraphs.allSatisfy { $0.size == 14 && $0.alignment == .justified && $0.firstLineIndent == 36 && $0.spaceAfter >= 6 })
+    }
+
+    @Test func grassrootsIssuerAddsCongDoanOnce() {
+        #expect(DocumentHeader.grassrootsIssuer(unitName: "Trường THCS Gia Thụy") == "Công đoàn Trường THCS Gia Thụy")
+        #expect(DocumentHeader.grassrootsIssuer(unitName: "Công đoàn  Bệnh viện Đức Giang") == "Công đoàn Bệnh viện Đức Giang")
+    }
+
+    @Test func fontErrorNamesTheDebianPackage() {
+        let error = DocumentError.fontMissing(family: "Liberation Serif", resolved: "DejaVu Serif")
+        #expect(error.message.contains("fonts-liberation2"))
+        #expect(error.message.contains("DejaVu Serif"))
+    }
+
+    @Test func benchmarkReportsEveryCase() {
+        let report = DocumentsBenchmark.run(iterations: 1)
+        #expect(report.contains("Biểu tổng hợp PDF:"))
+        #expect(report.contains("Danh sách 500 mô hình PDF:"))
+        #expect(!report.contains("lỗi"))
+    }
+}
+
+@Suite("Letter body format")
+struct LetterBodyTests {
+    @Test func paragraphsBulletsAndNumbers() {
+        let text = """
+        Dòng một
+        nối tiếp.
+
+        1. Điểm một
+        - Gạch đầu dòng
+        - Gạch thứ hai
+        2. Điểm hai
+        """
+        let paragraphs = LetterBody.parse(text)
+        #expect(paragraphs.map(\.plainText) == ["Dòng một nối tiếp.", "1. Điểm một", "- Gạch đầu dòng", "- Gạch thứ hai", "2. Điểm hai"])
+    }
+
+    @Test func boldItalicAndLiteralStars() {
+        let runs = LetterBody.runs("- *Trong lĩnh vực kinh tế*: **trước ngày 16/02/2024** và ***cả hai*** 5 \\* 3, 2*")
+        #expect(runs.map(\.text) == ["- ", "Trong lĩnh vực kinh tế", ": ", "trước ngày 16/02/2024", " và ", "cả hai", " 5 * 3, 2*"])
+        #expect(runs.map(\.italic) == [false, true, false, false, false, true, false])
+        #expect(runs.map(\.bold) == [false, false, false, true, false, true, false])
+    }
+
+    @Test func textIsStoredNFC() {
+        let decomposed = "Ho\u{0300}a Bi\u{0300}nh"
+        #expect(LetterBody.parse(decomposed).first?.plainText == "Hòa Bình")
+    }
+}

@@ -1,0 +1,104 @@
+import DVKCore
+import DVKDocuments
+import Foundation
+import Testing
+
+/// Runs the real readers (python-docx, openpyxl, poppler, LibreOffice) as processes: the
+/// tests judge the files by what those programs read back, not by our own parsing.
+enum Oracle {
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static let oracles = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("oracles")
+
+    /// Whether `tool` is on PATH.
+    static func has(_ tool: String) -> Bool {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        return path.split(separator: ":").contains { FileManager.default.isExecutableFile(atPath: "\($0)/\(tool)") }
+    }
+
+    /// Runs a program and returns its standard output; throws with its standard error when it fails.
+    @discardableResult
+    static func run(_ tool: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [tool] + arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // Read before waiting: a full pipe would block the child.
+        let output = out.fileHandleForReading.readDataToEndOfFile()
+        let errors = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw Failure(description: "\(tool) \(arguments.joined(separator: " ")) failed (\(process.terminationStatus)): "
+                + (String(data: errors, encoding: .utf8) ?? ""))
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// A fresh temporary directory.
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("dvkdocs-" + UUID().uuidString)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// Writes a rendered document into `directory` and returns its path.
+    static func write(_ document: Document, as format: DocumentFormat, name: String, in directory: URL) throws -> String {
+        let url = directory.appendingPathComponent("\(name).\(format.fileExtension)")
+        try OfficialDocuments.render(document, as: format).write(to: url)
+        return url.path
+    }
+
+    /// Runs a python oracle script and decodes its JSON.
+    static func python(_ script: String, _ file: String) throws -> [String: Any] {
+        let json = try run("python3", [oracles.appendingPathComponent(script).path, file])
+        guard let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else {
+            throw Failure(description: "\(script) printed no JSON object")
+        }
+        return object
+    }
+
+    /// pdftotext -layout of one page (or all when nil).
+    static func pdfText(_ file: String, page: Int? = nil) throws -> String {
+        var arguments = ["-layout", "-enc", "UTF-8"]
+        if let page { arguments += ["-f", String(page), "-l", String(page)] }
+        return try run("pdftotext", arguments + [file, "-"])
+    }
+
+    static func pdfPages(_ file: String) throws -> Int {
+        let info = try run("pdfinfo", [file])
+        for line in info.split(separator: "\n") where line.hasPrefix("Pages:") {
+            return Int(line.dropFirst(6).trimmingCharacters(in: .whitespaces)) ?? 0
+        }
+        return 0
+    }
+
+    /// The integers standing alone in `text`, in reading order.
+    static func integers(_ text: Substring) -> [Int] {
+        text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).compactMap { Int($0) }
+    }
+}
+
+/// The sample documents the tests render.
+enum Samples {
+    static var summary: Document { OfficialDocuments.summary(DocumentSamples.summary) }
+    static var rollUp: Document { OfficialDocuments.rollUp(DocumentSamples.rollUp) }
+    static var list500: Document { OfficialDocuments.initiativeList(DocumentSamples.initiativeList(count: 500)) }
+    static var form: Document { OfficialDocuments.registrationForm(DocumentSamples.registrationForm) }
+    static var report: Document { OfficialDocuments.report(DocumentSamples.report) }
+    static var letter: Document { OfficialDocuments.letter(DocumentSamples.letter) }
+
+    static var all: [(String, Document)] {
+        [("summary", summary), ("rollup", rollUp), ("form", form), ("report", report), ("letter", letter)]
+    }
+
+    /// The summary's table as the tests expect to read it: per row TT then the four numbers.
+    static func expectedRows(_ summary: Summary) -> [[Int]] {
+        summary.rows.enumerated().map { [$0.offset + 1] + $0.element.tally.columns }
+    }
+}
