@@ -16,8 +16,10 @@ enum InitiativeImporter {
         var unitsSubmitted = 0
     }
 
+    /// `submit`: imported rows count as submitted by their units (the CLI); the web upload
+    /// passes false, leaving them as the unit's draft to check and submit.
     static func run(_ table: CSVTable, campaign: CampaignInfo, actor: String, now: Date = Date(),
-                    restrictTo onlyUnit: UUID? = nil, on db: any Database) async throws -> Result {
+                    restrictTo onlyUnit: UUID? = nil, submit: Bool = true, on db: any Database) async throws -> Result {
         guard campaign.state == .open || onlyUnit == nil else {
             throw DomainError.conflict("Đợt thi đua không còn mở để đăng ký.")
         }
@@ -76,7 +78,19 @@ enum InitiativeImporter {
                                                "person_in_charge", "continuity", "continues_id", "search_key", "created_at", "updated_at"],
                                      rows: newInitiatives)
             result.added = newInitiatives.count
-            result.unitsSubmitted = try await markSubmitted(addedPerUnit, campaignID: campaign.id, actor: actor, now: now, on: db)
+            if submit {
+                result.unitsSubmitted = try await markSubmitted(addedPerUnit, campaignID: campaign.id, actor: actor, now: now, on: db)
+            } else {
+                for unitID in addedPerUnit.keys {
+                    let submission = try await RegistrationStore.submission(campaignID: campaign.id, unitID: unitID, on: db)
+                    guard submission.status.isEditable else {
+                        throw DomainError.conflict("Hồ sơ đã nộp (“\(submission.status.label)”), không nhập thêm mô hình được.")
+                    }
+                    if submission.status == .notStarted || submission.noModel {
+                        try await RegistrationStore.transition(submission, .edit, actor: actor, at: now, note: "Nhập từ tệp", on: db)
+                    }
+                }
+            }
             return result
         }
     }

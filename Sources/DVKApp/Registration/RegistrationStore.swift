@@ -35,8 +35,8 @@ enum RegistrationStore {
 
     /// Adds (or, with `id`, edits) an initiative while the unit's submission is editable.
     @discardableResult
-    static func save(_ draft: InitiativeDraft, id: UUID? = nil, campaign: CampaignInfo, unitID: UUID,
-                     actor: String, on db: any Database) async throws -> Initiative {
+    static func save(_ draft: InitiativeDraft, id: UUID? = nil, continues continuesID: UUID? = nil, campaign: CampaignInfo,
+                     unitID: UUID, actor: String, on db: any Database) async throws -> Initiative {
         let problems = draft.problems(sectors: campaign.sectors)
         guard problems.isEmpty else { throw DomainError.invalid("Chưa lưu được mô hình: " + problems.joined(separator: "; ") + ".") }
         guard campaign.state == .open else { throw DomainError.conflict("Đợt thi đua không còn mở để đăng ký.") }
@@ -60,6 +60,15 @@ enum RegistrationStore {
             }
             initiative.registrantID = registrant.id!
             initiative.apply(draft)
+            // The earlier model it continues: one of this unit's, from another campaign.
+            initiative.continuesID = nil
+            if draft.continuity == .continues, let continuesID {
+                guard let earlier = try await Initiative.find(continuesID, on: db), earlier.unitID == unitID,
+                      earlier.campaignID != campaign.id else {
+                    throw DomainError.invalid("Mô hình được duy trì, nhân rộng phải là mô hình của đơn vị ở đợt trước.")
+                }
+                initiative.continuesID = continuesID
+            }
             let duplicate = try await Initiative.query(on: db)
                 .filter(\.$campaignID == campaign.id).filter(\.$unitID == unitID)
                 .filter(\.$registrantID == registrant.id!).filter(\.$sectorCode == draft.sectorCode)

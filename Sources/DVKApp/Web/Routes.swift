@@ -11,4 +11,6 @@ func routes(_ app: Application) throws {
     let web = app.grouped(CSRFMiddleware())
     try web.register(collection: AuthController())
     try web.register(collection: HomeController())
+    try web.register(collection: CampaignController())
+    try web.register(collection: RegistrationController())
 }

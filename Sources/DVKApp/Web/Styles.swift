@@ -47,7 +47,7 @@ enum Styles {
     button.link{background:none;border:none;color:inherit;text-decoration:underline;padding:0;margin:0 0 0 .5rem}
     .actions{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin:1rem 0}
     .filters{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end;margin:.5rem 0 1rem}
-    .filters label{font-size:.85rem;display:flex;flex-direction:column}
+    .filters label{font-size:.85rem;font-weight:600}
     .filters input,.filters select{width:auto;min-width:9rem}
     .pager{display:flex;gap:.5rem;align-items:center;margin:1rem 0}
     .reason{border-left:4px solid #b42318;padding:.5rem .75rem;background:#fff;margin:.5rem 0}
