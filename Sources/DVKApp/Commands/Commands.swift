@@ -11,6 +11,7 @@ enum Commands {
         app.asyncCommands.use(GenerateCommand(), as: "generate")
         app.asyncCommands.use(BenchCommands(), as: "bench")
         app.asyncCommands.use(UserCommands(), as: "user")
+        app.asyncCommands.use(ExportCommand(), as: "export")
     }
 }
 

@@ -13,4 +13,5 @@ func routes(_ app: Application) throws {
     try web.register(collection: HomeController())
     try web.register(collection: CampaignController())
     try web.register(collection: RegistrationController())
+    try web.register(collection: DocumentController())
 }

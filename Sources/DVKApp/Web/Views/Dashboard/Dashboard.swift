@@ -2,7 +2,6 @@ import DVKCore
 import FluentKit
 import Foundation
 import Plot
-import SQLKit
 
 /// A federation's view of a campaign: completeness, the sector chart, the roll-up, and
 /// the table of its units with filters, sorting and pages (6,300 units stay one query).
@@ -56,13 +55,9 @@ enum Dashboard {
         var tally: Tally
     }
 
-    struct Completeness: Sendable {
-        var expected = 0, submitted = 0, onTime = 0, late = 0, noModel = 0, pending = 0, returned = 0, accepted = 0
-    }
-
     struct Model: Sendable {
         var view: Access.CampaignView
-        var completeness: Completeness
+        var completeness: CompletenessCount
         var summary: Summary
         var rows: [UnitRow]
         var total: Int
@@ -79,58 +74,14 @@ enum Dashboard {
 
     static func query(view: Access.CampaignView, params: Query, now: Date, flash: String?, on db: any Database) async throws -> Model {
         let campaign = view.campaign
-        let sql = try db.sql()
-        // Every unit of the scope (targets and the federations that name their parents), with its submission.
-        let rows = try await sql.select()
-            .column(SQLColumn("unit_id", table: "u")).column(SQLColumn("parent_unit_id", table: "u"))
-            .column(SQLColumn("code", table: "u")).column(SQLColumn("name", table: "u"))
-            .column(SQLColumn("pre", table: "u")).column(SQLColumn("is_target", table: "u"))
-            .column(SQLColumn("extended_until", table: "u"))
-            .column(SQLColumn("status", table: "s")).column(SQLColumn("no_model", table: "s")).column(SQLColumn("submitted_at", table: "s"))
-            .from(SQLAlias(SQLIdentifier(CampaignUnit.schema), as: SQLIdentifier("u")))
-            .join(SQLAlias(SQLIdentifier(Submission.schema), as: SQLIdentifier("s")), method: SQLJoinMethod.left,
-                  on: SQLBinaryExpression(
-                      SQLBinaryExpression(SQLColumn("campaign_id", table: "s"), .equal, SQLColumn("campaign_id", table: "u")), .and,
-                      SQLBinaryExpression(SQLColumn("unit_id", table: "s"), .equal, SQLColumn("unit_id", table: "u"))))
-            .where(SQLColumn("campaign_id", table: "u"), .equal, SQLBind(campaign.id))
-            .where(SQLColumn("pre", table: "u"), .greaterThanOrEqual, SQLBind(view.scope.pre))
-            .where(SQLColumn("pre", table: "u"), .lessThanOrEqual, SQLBind(view.scope.last))
-            .all()
+        let targets = try await TargetStatus.all(campaign, scope: view.scope, on: db)
         let tallies = try await SummaryQuery.perUnit(campaign, unit: view.scope, on: db)
-        var names: [UUID: String] = [:]
-        var targets: [(row: any SQLRow, id: UUID, parent: UUID?)] = []
-        for row in rows {
-            let id = try row.decode(column: "unit_id", as: UUID.self)
-            names[id] = try row.decode(column: "name", as: String.self)
-            if try row.decode(column: "is_target", as: Bool.self) {
-                targets.append((row, id, try row.decodeNil(column: "parent_unit_id") ? nil : row.decode(column: "parent_unit_id", as: UUID.self)))
-            }
+        let all = targets.map { t in
+            UnitRow(code: t.code, name: t.name, parent: t.parentName, pre: t.pre, status: t.status, noModel: t.noModel,
+                    submittedAt: t.submittedAt, late: t.late,
+                    tally: tallies[t.unitID].map { $0.bySector.values.reduce(Tally.zero, +) } ?? .zero)
         }
-        var completeness = Completeness()
-        var all: [UnitRow] = []
-        all.reserveCapacity(targets.count)
-        for t in targets {
-            let status = try t.row.decodeNil(column: "status") ? .notStarted
-                : SubmissionStatus(rawValue: try t.row.decode(column: "status", as: String.self)) ?? .notStarted
-            let submittedAt = try t.row.decodeNil(column: "submitted_at") ? nil : try t.row.decode(column: "submitted_at", as: Date.self)
-            let extended = try t.row.decodeNil(column: "extended_until") ? nil : try t.row.decode(column: "extended_until", as: Date.self)
-            let noModel = try t.row.decodeNil(column: "no_model") ? false : try t.row.decode(column: "no_model", as: Bool.self)
-            let late = submittedAt.map { campaign.policy.isLate($0, extendedTo: extended) } ?? false
-            let tally = tallies[t.id].map { u in u.bySector.values.reduce(Tally.zero, +) } ?? .zero
-            all.append(UnitRow(code: try t.row.decode(column: "code", as: String.self), name: names[t.id] ?? "",
-                               parent: t.parent.flatMap { names[$0] } ?? "", pre: try t.row.decode(column: "pre", as: Int.self),
-                               status: status, noModel: noModel, submittedAt: submittedAt, late: late && status.counts, tally: tally))
-            completeness.expected += 1
-            if status.counts {
-                completeness.submitted += 1
-                if late { completeness.late += 1 } else { completeness.onTime += 1 }
-                if noModel { completeness.noModel += 1 }
-                if status == .accepted { completeness.accepted += 1 }
-            } else {
-                completeness.pending += 1
-                if status == .returned { completeness.returned += 1 }
-            }
-        }
+        let completeness = CompletenessCount(targets)
         let filter = Filter(rawValue: params.status ?? "") ?? .all
         let sort = Sort(rawValue: params.sort ?? "") ?? .tree
         let search = VietnameseText.searchKey(params.q ?? "")

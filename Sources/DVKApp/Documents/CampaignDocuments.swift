@@ -1,0 +1,156 @@
+import DVKCore
+import DVKDocuments
+import FluentKit
+import Foundation
+
+/// Builds the campaign's official documents from the store, with the names and tree the
+/// campaign froze (a 2024 report still reads as the tree was in 2024).
+enum CampaignDocuments {
+    enum Kind: String, CaseIterable, Sendable {
+        case summary, summaryUnits = "summary-units", list, form, report, letter
+    }
+
+    struct Options: Sendable {
+        var today: CalendarDay
+        var showNationalMotto: Bool
+    }
+
+    /// The signature place of a grassroots union's own documents, left for the chair to sign.
+    static let unitSigner = Signer(authority: "TM. BAN CHẤP HÀNH", title: "CHỦ TỊCH", name: "")
+
+    static func build(_ kind: Kind, campaign: CampaignInfo, unit: CampaignUnit, initiativeID: UUID? = nil,
+                      options: Options, on db: any Database) async throws -> DVKDocuments.Document {
+        let scope = unit.snapshot
+        let header = try await header(campaign: campaign, unit: unit, options: options, on: db)
+        switch kind {
+        case .summary, .summaryUnits:
+            if unit.kind == .grassroots {
+                let summary = try await SummaryQuery.official(campaign, unit: scope, on: db)
+                return OfficialDocuments.summary(SummaryInput(header: header, year: campaign.year, summary: summary, signer: unitSigner))
+            }
+            let summary = try await SummaryQuery.official(campaign, unit: scope, on: db)
+            let units = kind == .summaryUnits ? try await unitRows(campaign, scope: scope, on: db) : []
+            return OfficialDocuments.rollUp(RollUpInput(header: header, year: campaign.year, summary: summary, units: units,
+                                                        signer: isIssuer(unit) ? campaign.signer : nil))
+        case .list:
+            return OfficialDocuments.initiativeList(InitiativeListInput(
+                header: header, year: campaign.year, units: try await listUnits(campaign, scope: scope, on: db),
+                signer: unit.kind == .grassroots ? unitSigner : (isIssuer(unit) ? campaign.signer : nil)))
+        case .form:
+            guard let initiativeID, let i = try await Initiative.find(initiativeID, on: db),
+                  i.campaignID == campaign.id, i.unitID == unit.unitID,
+                  let r = try await Registrant.find(i.registrantID, on: db)
+            else { throw DomainError.notFound("Không tìm thấy mô hình.") }
+            let continued = try await continuedName(i, on: db)
+            return OfficialDocuments.registrationForm(RegistrationFormInput(
+                header: header, year: campaign.year, unitName: DocumentHeader.grassrootsIssuer(unitName: unit.name),
+                sectorName: campaign.sectors.first { $0.code == i.sectorCode }?.name ?? i.sectorCode,
+                initiative: draft(i, r), continuedModelName: continued, unitSigner: unitSigner))
+        case .report:
+            guard unit.kind == .federation else { throw DomainError.invalid("Báo cáo kết quả đăng ký là văn bản của liên đoàn.") }
+            let targets = try await TargetStatus.all(campaign, scope: scope, on: db)
+            let count = CompletenessCount(targets)
+            var reportHeader = header
+            reportHeader.number = "      /BC-" + symbol(of: campaign.number)
+            let superior = isIssuer(unit) ? campaign.superiorName : (try await parentName(campaign, unit, on: db))
+            return OfficialDocuments.report(ReportInput(
+                header: reportHeader, year: campaign.year,
+                recipients: superior.isEmpty ? ["Công đoàn cấp trên"] : [superior],
+                letterNumber: campaign.number, letterDate: campaign.issuedOn,
+                completeness: Completeness(expected: count.expected, submitted: count.submitted, onTime: count.onTime,
+                                           late: count.late, declaredNone: count.noModel, notSubmitted: count.pending),
+                summary: try await SummaryQuery.official(campaign, unit: scope, on: db),
+                units: try await unitRows(campaign, scope: scope, on: db),
+                signer: isIssuer(unit) ? campaign.signer : Signer(authority: "TM. BAN THƯỜNG VỤ", title: "CHỦ TỊCH", name: ""),
+                distribution: ["Như Kính gửi;", "Lưu: VT."]))
+        case .letter:
+            guard isIssuer(unit) else { throw DomainError.invalid("Công văn triển khai là văn bản của đơn vị phát động.") }
+            var letterHeader = header
+            letterHeader.number = campaign.number
+            letterHeader.date = campaign.issuedOn
+            return OfficialDocuments.letter(LetterInput(header: letterHeader, subject: campaign.subject, recipients: campaign.addressees,
+                                                        body: campaign.body, signer: campaign.signer, distribution: campaign.recipients))
+        }
+    }
+
+    static func isIssuer(_ unit: CampaignUnit) -> Bool { unit.pre == 0 }
+
+    /// "26/LĐLĐ" → "LĐLĐ": the issuer's symbol, reused for the report's number.
+    static func symbol(of number: String) -> String {
+        let parts = number.split(separator: "/")
+        return parts.count > 1 ? String(parts[1]).components(separatedBy: "-").last ?? "LĐLĐ" : "LĐLĐ"
+    }
+
+    static func header(campaign: CampaignInfo, unit: CampaignUnit, options: Options, on db: any Database) async throws -> DocumentHeader {
+        let issuer = unit.kind == .grassroots ? DocumentHeader.grassrootsIssuer(unitName: unit.name) : unit.name
+        let superior = isIssuer(unit) ? campaign.superiorName : try await parentName(campaign, unit, on: db)
+        return DocumentHeader(superior: superior, issuer: issuer, place: campaign.place, date: options.today,
+                              showsNationalMotto: options.showNationalMotto)
+    }
+
+    static func parentName(_ campaign: CampaignInfo, _ unit: CampaignUnit, on db: any Database) async throws -> String {
+        guard let parent = unit.parentUnitID else { return campaign.superiorName }
+        return try await CampaignUnit.query(on: db).filter(\.$campaignID == campaign.id).filter(\.$unitID == parent).first()?.name
+            ?? campaign.superiorName
+    }
+
+    /// One row per grassroots unit of the scope, in the tree's order.
+    static func unitRows(_ campaign: CampaignInfo, scope: SnapshotUnit, on db: any Database) async throws -> [UnitTallyRow] {
+        let tallies = try await SummaryQuery.perUnit(campaign, unit: scope, on: db)
+        return try await TargetStatus.all(campaign, scope: scope, on: db).map { t in
+            let sum = tallies[t.unitID].map { Summary(sectors: campaign.sectors, tally: $0).total } ?? .zero
+            return UnitTallyRow(unitName: t.name, tally: sum)
+        }
+    }
+
+    /// The initiatives of the scope by unit, then sector: counted ones for a federation,
+    /// all of its own (drafts included) for a grassroots unit.
+    static func listUnits(_ campaign: CampaignInfo, scope: SnapshotUnit, on db: any Database) async throws -> [InitiativeListUnit] {
+        let targets = try await TargetStatus.all(campaign, scope: scope, on: db)
+            .filter { scope.kind == .grassroots || $0.status.counts }
+        var out: [InitiativeListUnit] = []
+        for chunk in targets.chunked(200) {
+            let ids = chunk.map(\.unitID)
+            let initiatives = try await Initiative.query(on: db).filter(\.$campaignID == campaign.id).filter(\.$unitID ~~ ids)
+                .sort(\.$createdAt).all()
+            let registrants = Dictionary(uniqueKeysWithValues: try await Registrant.query(on: db).filter(\.$unitID ~~ ids).all().map { ($0.id!, $0) })
+            let byUnit = Dictionary(grouping: initiatives, by: \.unitID)
+            for t in chunk {
+                let mine = byUnit[t.unitID] ?? []
+                guard !mine.isEmpty else { continue }
+                let sectors = campaign.sectors.compactMap { sector -> InitiativeListSector? in
+                    let drafts = mine.filter { $0.sectorCode == sector.code }
+                        .compactMap { i in registrants[i.registrantID].map { draft(i, $0) } }
+                        .sorted { ($0.kind == .collective ? 0 : 1) < ($1.kind == .collective ? 0 : 1) }
+                    return drafts.isEmpty ? nil : InitiativeListSector(sectorName: sector.name, initiatives: drafts)
+                }
+                out.append(InitiativeListUnit(unitName: t.name, sectors: sectors))
+            }
+        }
+        return out
+    }
+
+    static func draft(_ i: Initiative, _ r: Registrant) -> InitiativeDraft {
+        InitiativeDraft(kind: r.kind, registrantName: r.name, registrantTitle: r.title, sectorCode: i.sectorCode, title: i.title,
+                        purpose: i.purpose, content: i.content, scope: i.scope,
+                        startDate: i.startDate.flatMap(CalendarDay.init(parsing:)), endDate: i.endDate.flatMap(CalendarDay.init(parsing:)),
+                        expectedResult: i.expectedResult, personInCharge: i.personInCharge, continuity: i.continuity)
+    }
+
+    static func continuedName(_ i: Initiative, on db: any Database) async throws -> String? {
+        guard let id = i.continuesID else { return nil }
+        return try await Initiative.find(id, on: db)?.title
+    }
+
+    /// A file name people can keep: "DVK-2024_bieu-tong-hop_LB.pdf".
+    static func fileName(_ kind: Kind, campaign: String, unit: String, format: DocumentFormat) -> String {
+        let word: String = switch kind {
+        case .summary, .summaryUnits: "bieu-tong-hop"
+        case .list: "danh-sach-mo-hinh"
+        case .form: "phieu-dang-ky"
+        case .report: "bao-cao"
+        case .letter: "cong-van"
+        }
+        return "\(campaign)_\(word)_\(unit).\(format.fileExtension)"
+    }
+}

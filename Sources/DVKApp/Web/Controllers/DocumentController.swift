@@ -1,0 +1,55 @@
+import DVKCore
+import DVKDocuments
+import Fluent
+import Vapor
+
+/// Downloads of the official documents, with the same reach as the pages: a unit's own
+/// documents for its officer, a federation's for its staff and viewers.
+struct DocumentController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let unit = routes.grouped("campaigns", ":campaign", "units", ":unit")
+        unit.get("documents", ":file", use: document)
+        unit.get("initiatives", ":id", ":file", use: form)
+    }
+
+    @Sendable func document(req: Request) async throws -> Response {
+        let (name, format) = try split(try req.parameters.require("file"))
+        guard let kind = CampaignDocuments.Kind(rawValue: name), kind != .form else { throw DomainError.notFound("Không có văn bản “\(name)”.") }
+        return try await send(req, kind: kind, format: format, initiativeID: nil)
+    }
+
+    @Sendable func form(req: Request) async throws -> Response {
+        let (name, format) = try split(try req.parameters.require("file"))
+        guard name == "form" else { throw DomainError.notFound("Không có văn bản “\(name)”.") }
+        return try await send(req, kind: .form, format: format, initiativeID: try req.parameters.require("id", as: UUID.self))
+    }
+
+    func split(_ file: String) throws -> (String, DocumentFormat) {
+        let parts = file.split(separator: ".", maxSplits: 1).map(String.init)
+        guard parts.count == 2, let format = DocumentFormat(rawValue: parts[1]) else {
+            throw DomainError.notFound("Không có văn bản “\(file)”.")
+        }
+        return (parts[0], format)
+    }
+
+    func send(_ req: Request, kind: CampaignDocuments.Kind, format: DocumentFormat, initiativeID: UUID?) async throws -> Response {
+        let user = try req.requireUser()
+        let view = try await Access.campaign(code: try req.parameters.require("campaign"), user: user, on: req.db)
+        let unit = try await Access.snapshotUnit(view, code: try req.parameters.require("unit"), on: req.db)
+        let options = CampaignDocuments.Options(today: VietnamTime.day(of: Date()), showNationalMotto: req.application.dvkConfig.showNationalMotto)
+        let document = try await CampaignDocuments.build(kind, campaign: view.campaign, unit: unit, initiativeID: initiativeID,
+                                                         options: options, on: req.db)
+        let data: Data
+        do {
+            data = try OfficialDocuments.render(document, as: format)
+        } catch let error as DocumentError {
+            throw DomainError.invalid(error.message)
+        }
+        let response = Response(status: .ok, body: .init(data: data))
+        response.headers.replaceOrAdd(name: .contentType, value: format.contentType)
+        let file = CampaignDocuments.fileName(kind, campaign: view.campaign.code, unit: unit.code, format: format)
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(file)\"")
+        response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
+        return response
+    }
+}
