@@ -82,6 +82,13 @@ enum DemoLetter {
             out.append(draft(kind: .individual, name: person, title: titles[(index + p) % titles.count],
                              sector: sectors[rng.next(upTo: sectors.count)], unitName: unitName, rng: &rng))
         }
+        if index % 5 == 2, let first = out.first(where: { $0.kind == .individual }) {
+            // One person runs two models in the same sector: 1 individual, 2 models on the form.
+            var second = draft(kind: .individual, name: first.registrantName, title: first.registrantTitle,
+                               sector: first.sectorCode, unitName: unitName, rng: &rng)
+            second.title = "Tư vấn pháp luật cho đoàn viên tại \(unitName)"
+            out.append(second)
+        }
         // Drop repeats of the same registrant, sector and title.
         var seen: Set<String> = []
         return out.filter { seen.insert("\($0.kind)|\($0.registrantKey)|\($0.sectorCode)|\($0.titleKey)").inserted }

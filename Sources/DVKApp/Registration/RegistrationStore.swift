@@ -36,7 +36,7 @@ enum RegistrationStore {
     /// Adds (or, with `id`, edits) an initiative while the unit's submission is editable.
     @discardableResult
     static func save(_ draft: InitiativeDraft, id: UUID? = nil, continues continuesID: UUID? = nil, campaign: CampaignInfo,
-                     unitID: UUID, actor: String, on db: any Database) async throws -> Initiative {
+                     unitID: UUID, actor: String, at now: Date = Date(), on db: any Database) async throws -> Initiative {
         let problems = draft.problems(sectors: campaign.sectors)
         guard problems.isEmpty else { throw DomainError.invalid("Chưa lưu được mô hình: " + problems.joined(separator: "; ") + ".") }
         guard campaign.state == .open else { throw DomainError.conflict("Đợt thi đua không còn mở để đăng ký.") }
@@ -78,7 +78,7 @@ enum RegistrationStore {
             }
             try await initiative.save(on: db)
             if submission.status == .notStarted || submission.noModel {
-                try await transition(submission, .edit, actor: actor, at: Date(), on: db)
+                try await transition(submission, .edit, actor: actor, at: now, on: db)
             }
             return initiative
         }

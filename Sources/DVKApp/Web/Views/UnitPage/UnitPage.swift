@@ -48,7 +48,7 @@ enum UnitPage {
         var canRegister: Bool { view.canRegister(unit) && campaign.state == .open }
         var canEdit: Bool { canRegister && status.isEditable }
         var canReview: Bool { view.canReview(unit) }
-        var isLate: Bool { submittedAt.map { $0 >= deadline } ?? false }
+        var isLate: Bool { status.counts && (submittedAt.map { $0 >= deadline } ?? false) }
         var canSubmitNow: Bool { campaign.acceptsLate || now < deadline }
     }
 
@@ -89,8 +89,8 @@ enum UnitPage {
         let c = m.campaign
         let url = (campaign: c.code, unit: m.unit.code)
         return Layout.page(title: m.unit.name, user: m.user, flash: m.flash, body: [
-            .p(.class("muted small"), .a(.href(SiteURL.campaigns.path), "Đợt thi đua"), .text(" › "),
-               .if(!m.view.scope.isTarget, .group(.a(.href(SiteURL.campaign(c.code).path), .text(c.title)), .text(" › ")))),
+            .p(.class("muted small"), .a(.href(SiteURL.campaigns.path), "Đợt thi đua"),
+               .if(!m.view.scope.isTarget, .group(.text(" › "), .a(.href(SiteURL.campaign(c.code).path), .text(c.title))))),
             .h1(.text(m.unit.name)),
             .p(.class("muted"), .text(c.title + (m.parentName.isEmpty ? "" : " · " + m.parentName))),
             statusCard(m),

@@ -1,0 +1,101 @@
+import DVKCore
+import Fluent
+import Foundation
+import Testing
+import Vapor
+@testable import DVKApp
+
+/// `dvk export` read back by real readers: the numbers are those of `dvk summary`.
+@Suite struct ExportTests {
+    static let oracles = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("oracles")
+
+    func python(_ script: String, _ file: String) throws -> [String: Any] {
+        let out = try tool("/usr/bin/env", ["python3", Self.oracles.appendingPathComponent(script).path, file])
+        return try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any])
+    }
+
+    func tool(_ path: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(arguments)")
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    @Test func summaryDocumentsReadBackToTheNumbersOfDvkSummary() async throws {
+        try await withApp { app in
+            try await Fixture.load(app)
+            try await run(app, "import", "initiatives", try tempFile(CLITests.initiativesCSV), "--campaign", "DVK-2024")
+            for unit in ["S1", "LB"] {
+                let expected = try await Fixture.summary(app, unit: unit).grid.map { $0.map(String.init) }
+                let docx = try tempFile("", suffix: ".docx")
+                try await run(app, "export", "summary", "--campaign", "DVK-2024", "--unit", unit, "--format", "docx", "--output", docx)
+                let read = try python("docx_read.py", docx)
+                let tables = try #require(read["tables"] as? [[String: Any]])
+                // The first table lays out the header bands; the second is the Biểu tổng hợp.
+                let grid = try #require(tables.dropFirst().first?["grid"] as? [[String]])
+                // Header rows first, then one row per sector and "Tổng:"; the last four columns are the numbers.
+                let numbers = grid.suffix(5).map { Array($0.suffix(4)) }
+                #expect(numbers == expected, "\(unit)")
+
+                let pdf = try tempFile("", suffix: ".pdf")
+                try await run(app, "export", "summary", "--campaign", "DVK-2024", "--unit", unit, "--format", "pdf", "--output", pdf)
+                let text = try tool("/usr/bin/pdftotext", ["-layout", pdf, "-"])
+                #expect(text.contains("BIỂU TỔNG HỢP"))
+                let totalLine = try #require(text.split(separator: "\n").first { $0.contains("Tổng:") })
+                let totals = totalLine.split(separator: " ").compactMap { Int($0) }
+                #expect(totals == expected.last!.compactMap { Int($0) })
+            }
+        }
+    }
+
+    @Test func aCampaignsDocumentsKeepTheNamesItFroze() async throws {
+        try await withApp { app in
+            try await Fixture.load(app)
+            try await run(app, "import", "units", try tempFile("code,name,parent_code,kind\nLB,Công đoàn phường Long Biên mới,HN,federation\n"))
+            let pdf = try tempFile("", suffix: ".pdf")
+            try await run(app, "export", "report", "--campaign", "DVK-2024", "--unit", "LB", "--format", "pdf", "--output", pdf)
+            let text = try tool("/usr/bin/pdftotext", [pdf, "-"]).split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            #expect(text.contains("LIÊN ĐOÀN LAO ĐỘNG QUẬN LONG BIÊN"))
+            #expect(!text.contains("MỚI"))
+            #expect(text.contains("/BC-LĐLĐ"))
+        }
+    }
+
+    @Test func theLetterIsTheCampaignsOwnTextAndTablesOnlyGoToExcel() async throws {
+        try await withApp { app in
+            try await run(app, "demo")
+            let docx = try tempFile("", suffix: ".docx")
+            try await run(app, "export", "letter", "--campaign", "DVK-2024", "--unit", "LB", "--format", "docx", "--output", docx)
+            let read = try python("docx_read.py", docx)
+            let tables = (read["tables"] as? [[String: Any]] ?? []).compactMap { $0["grid"] as? [[String]] }.flatMap { $0.flatMap { $0 } }
+            let paragraphs = (try #require(read["paragraphs"] as? [String]) + tables).joined(separator: "\n")
+            for expected in ["Số: 26/LĐLĐ", "Long Biên, ngày 06 tháng 02 năm 2024", "Kính gửi", "Ban Chấp hành công đoàn cơ sở",
+                             "Nơi nhận:", "TM. BAN THƯỜNG VỤ", "PHÓ CHỦ TỊCH", "Đặng Thị Ánh Nguyệt", "Trong lĩnh vực kinh tế"] {
+                #expect(paragraphs.contains(expected), "\(expected)")
+            }
+            await #expect(throws: DomainError.self) {
+                try await run(app, "export", "letter", "--campaign", "DVK-2024", "--unit", "LB", "--format", "xlsx", "--output", docx)
+            }
+            let xlsx = try tempFile("", suffix: ".xlsx")
+            try await run(app, "export", "summary", "--by-unit", "--campaign", "DVK-2024", "--unit", "LB", "--format", "xlsx", "--output", xlsx)
+            let cells = try #require(try python("xlsx_read.py", xlsx)["cells"] as? [String: Any])
+            #expect(cells.values.contains { (($0 as? [String: Any])?["value"] as? String)?.contains("SUM(") == true })
+            // One initiative's form, by id.
+            let initiative = try #require(try await Initiative.query(on: app.db).first())
+            let unit = try #require(try await Unit.find(initiative.unitID, on: app.db))
+            let form = try tempFile("", suffix: ".pdf")
+            try await run(app, "export", "form", "--campaign", "DVK-2024", "--unit", unit.code, "--initiative", initiative.id!.uuidString,
+                          "--format", "pdf", "--output", form)
+            let text = try tool("/usr/bin/pdftotext", [form, "-"])
+            #expect(text.contains("PHIẾU ĐĂNG KÝ"))
+            #expect(text.contains(initiative.title))
+        }
+    }
+}

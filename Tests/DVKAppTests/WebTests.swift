@@ -1,0 +1,172 @@
+import DVKCore
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+@testable import DVKApp
+
+@Suite struct WebTests {
+    func setUp(_ app: Application) async throws {
+        try await Fixture.load(app)
+        try await People.create(app)
+    }
+
+    @Test func everyPageAnswersEachRoleByItsReach() async throws {
+        try await withApp { app in
+            try await setUp(app)
+            let c = "/campaigns/DVK-2024"
+            // path → expected status for admin, staff (LB), gdstaff (GD), s1 (officer S1), c1 (officer C1), viewer (HN)
+            let matrix: [(String, [UInt])] = [
+                ("/campaigns", [200, 200, 200, 200, 200, 200]),
+                (c, [200, 200, 200, 303, 303, 200]),
+                (c + "?status=pending&sort=name&page=2&q=truong", [200, 200, 200, 303, 303, 200]),
+                (c + "/units/S1", [200, 200, 200, 200, 404, 200]),
+                (c + "/units/C1", [200, 200, 404, 404, 200, 200]),
+                (c + "/units/GD", [404, 404, 404, 404, 404, 404]),
+                (c + "/units/OTHER", [404, 404, 404, 404, 404, 404]),
+                (c + "/units/S1/initiatives/new", [200, 200, 200, 200, 404, 403]),
+                (c + "/units/S1/submit", [200, 200, 200, 200, 404, 403]),
+                (c + "/units/S1/import", [200, 200, 200, 200, 404, 403]),
+                (c + "/units/S1/documents/summary.pdf", [200, 200, 200, 200, 404, 200]),
+                (c + "/units/S1/documents/list.xlsx", [200, 200, 200, 200, 404, 200]),
+                (c + "/units/LB/documents/summary.docx", [200, 200, 404, 404, 404, 200]),
+                (c + "/units/LB/documents/report.pdf", [200, 200, 404, 404, 404, 200]),
+                (c + "/units/LB/documents/letter.docx", [200, 200, 404, 404, 404, 200]),
+                (c + "/units/GD/documents/summary-units.xlsx", [200, 200, 200, 404, 404, 200]),
+                (c + "/units/GD/documents/letter.pdf", [422, 422, 422, 404, 404, 422]),
+                ("/campaigns/NOPE", [404, 404, 404, 404, 404, 404]),
+            ]
+            let users = ["admin", "staff", "gdstaff", "s1", "c1", "viewer"]
+            var browsers: [Browser] = []
+            for u in users { browsers.append(try await Browser.signIn(app, u)) }
+            for (path, expected) in matrix {
+                for (i, browser) in browsers.enumerated() {
+                    let res = try await browser.get(path)
+                    #expect(res.status.code == expected[i], "\(users[i]) GET \(path)")
+                }
+            }
+            // Not signed in: every page sends to the login page.
+            let anonymous = try await app.testing().sendRequest(.GET, c + "/units/S1")
+            #expect(anonymous.status == .seeOther)
+            #expect(anonymous.headers.first(name: .location)?.hasPrefix("/login?next=") == true)
+        }
+    }
+
+    @Test func formsChangeStateOnlyForThoseAllowedAndWithTheToken() async throws {
+        try await withApp { app in
+            try await setUp(app)
+            let unit = "/campaigns/DVK-2024/units/S1"
+            let form = ["kind": "individual", "registrantName": "Lê Thị Hoà", "sector": "kinh-te", "title": "Lớp học số"]
+            let viewer = try await Browser.signIn(app, "viewer")
+            #expect(try await viewer.post(unit + "/initiatives/new", form).status == .forbidden)
+            let c1 = try await Browser.signIn(app, "c1")
+            #expect(try await c1.post(unit + "/initiatives/new", form).status == .notFound)
+            let s1 = try await Browser.signIn(app, "s1")
+            let noToken = try await s1.post(unit + "/initiatives/new", form, csrf: false)
+            #expect(noToken.status == .forbidden)
+            #expect(noToken.body.string.contains("Yêu cầu không hợp lệ"))
+            #expect(try await Initiative.query(on: app.db).count() == 0)
+
+            let created = try await s1.post(unit + "/initiatives/new", form)
+            #expect(created.status == .seeOther)
+            #expect(try await Initiative.query(on: app.db).count() == 1)
+            let page = try await s1.get(unit)
+            #expect(page.body.string.contains("Lớp học số"))
+            #expect(page.body.string.contains("Đang soạn"))
+
+            // An officer cannot review; a viewer cannot submit.
+            #expect(try await s1.post(unit + "/review", ["decision": "accept"]).status == .forbidden)
+            #expect(try await viewer.post(unit + "/submit").status == .forbidden)
+            #expect(try await s1.post(unit + "/submit").status == .seeOther)
+            let staff = try await Browser.signIn(app, "staff")
+            #expect(try await staff.post(unit + "/review", ["decision": "return", "reason": ""]).status == .unprocessableEntity)
+            #expect(try await staff.post(unit + "/review", ["decision": "return", "reason": "Thiếu kết quả dự kiến"]).status == .seeOther)
+            let returned = try await s1.get(unit)
+            #expect(returned.body.string.contains("Thiếu kết quả dự kiến"))
+            #expect(returned.body.string.contains("Đã trả lại"))
+        }
+    }
+
+    @Test func anInvalidFormIsShownAgainWithTheInputAndAVietnameseMessage() async throws {
+        try await withApp { app in
+            try await setUp(app)
+            let s1 = try await Browser.signIn(app, "s1")
+            let res = try await s1.post("/campaigns/DVK-2024/units/S1/initiatives/new",
+                                        ["kind": "collective", "registrantName": "Tổ Văn phòng", "sector": "kinh-te", "title": "",
+                                         "startDate": "2024-05-01", "endDate": "2024-03-01", "purpose": "Giữ nguyên nội dung này"])
+            #expect(res.status == .unprocessableEntity)
+            #expect(res.body.string.contains("thiếu tên mô hình"))
+            #expect(res.body.string.contains("trước thời gian bắt đầu"))
+            #expect(res.body.string.contains("Tổ Văn phòng"))
+            #expect(res.body.string.contains("Giữ nguyên nội dung này"))
+            #expect(try await Initiative.query(on: app.db).count() == 0)
+        }
+    }
+
+    @Test func uploadNamesBadLinesAndWritesNothingThenAddsDrafts() async throws {
+        try await withApp { app in
+            try await setUp(app)
+            let s1 = try await Browser.signIn(app, "s1")
+            let path = "/campaigns/DVK-2024/units/S1/import"
+            let bad = "unit_code,registrant_kind,registrant_name,sector,title\nS1,tập thể,Tổ 1,kinh tế,A\nS1,nhóm,Tổ 2,kinh tế,B\nC1,cá nhân,An,kinh tế,C\n"
+            let refused = try await s1.upload(path, file: bad)
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.body.string.contains("Dòng 3"))
+            #expect(refused.body.string.contains("Dòng 4"))
+            #expect(try await Initiative.query(on: app.db).count() == 0)
+            let good = "unit_code,registrant_kind,registrant_name,sector,title\nS1,tập thể,Tổ 1,kinh tế,A\nS1,cá nhân,An,Văn hoá – xã hội,B\n"
+            #expect(try await s1.upload(path, file: good).status == .seeOther)
+            #expect(try await Initiative.query(on: app.db).count() == 2)
+            let campaign = try await CampaignStore.info(code: "DVK-2024", on: app.db)
+            let s1ID = try await UnitDirectory.find(code: "S1", on: app.db).id!
+            #expect(try await RegistrationStore.submission(campaignID: campaign.id, unitID: s1ID, on: app.db).status == .draft)
+        }
+    }
+
+    @Test func dashboardCountsAndFiltersTheScope() async throws {
+        try await withApp { app in
+            try await setUp(app)
+            try await run(app, "import", "initiatives", try tempFile(CLITests.initiativesCSV), "--campaign", "DVK-2024")
+            let staff = try await Browser.signIn(app, "staff")
+            let page = try await staff.get("/campaigns/DVK-2024").body.string
+            #expect(page.contains("<b>4</b><span class=\"muted\">Đơn vị phải nộp</span>"))
+            #expect(page.contains("<b>4</b><span class=\"muted\">Đã nộp</span>"))
+            // S2 at 17/02 08:00 and the two rows without submitted_at (imported now) are late.
+            #expect(page.contains("<b>3</b><span class=\"muted\">Nộp muộn</span>"))
+            #expect(page.contains("<b>1</b><span class=\"muted\">Đúng hạn</span>"))
+            #expect(page.contains("<svg class=\"chart\""))
+            let late = try await staff.get("/campaigns/DVK-2024?status=late").body.string
+            #expect(late.contains("Trường THCS Gia Thụy"))
+            #expect(!late.contains("Trường Tiểu học Ngọc Lâm</a>"))
+            let search = try await staff.get("/campaigns/DVK-2024?q=ngoc%20lam").body.string
+            #expect(search.contains("Trường Tiểu học Ngọc Lâm</a>"))
+            #expect(search.contains("Trang 1/1 · 1 đơn vị"))
+            // The education union's staff sees only its two schools.
+            let gd = try await Browser.signIn(app, "gdstaff")
+            let gdPage = try await gd.get("/campaigns/DVK-2024").body.string
+            #expect(gdPage.contains("<b>2</b><span class=\"muted\">Đơn vị phải nộp</span>"))
+            #expect(!gdPage.contains("Công ty Cổ phần May Đức Giang"))
+        }
+    }
+
+    @Test func loginIsThrottledPerAccount() async throws {
+        try await withApp { app in
+            try await setUp(app)
+            for _ in 0..<AuthStore.userLimit {
+                await #expect(throws: AuthError.badCredentials) {
+                    _ = try await AuthStore.login(username: "s1", password: "wrong", address: "10.0.0.1",
+                                                  verify: { try Bcrypt.verify($0, created: $1) }, on: app.db)
+                }
+            }
+            do {
+                _ = try await Browser.signIn(app, "s1")
+                Issue.record("a locked account signed in")
+            } catch let AuthError.throttled(until) {
+                #expect(until > Date())
+            }
+            // Another account from the same address still signs in.
+            _ = try await Browser.signIn(app, "c1")
+        }
+    }
+}

@@ -1,0 +1,93 @@
+"""A real DVK server on a temporary SQLite file with the demo data, and a real headless Chromium."""
+import os
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.request
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BIN = os.environ.get("DVK_BIN", os.path.join(ROOT, ".build", "debug", "dvk"))
+PASSWORD = "dvk-demo-2024"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server():
+    workdir = tempfile.mkdtemp(prefix="dvk-browser-")
+    env = dict(os.environ, DATABASE_URL="sqlite:" + os.path.join(workdir, "dvk.sqlite"))
+    subprocess.run([BIN, "demo"], env=env, check=True, capture_output=True)
+    port = free_port()
+    proc = subprocess.Popen([BIN, "serve", "--hostname", "127.0.0.1", "--port", str(port)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            if urllib.request.urlopen(base + "/health", timeout=1).read() == b"ok":
+                break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        proc.kill()
+        raise RuntimeError("dvk serve did not start")
+    yield base
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def make_driver(width, height):
+    options = Options()
+    options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    for arg in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", f"--window-size={width},{height}"]:
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")), options=options)
+    driver.implicitly_wait(2)
+    return driver
+
+
+@pytest.fixture
+def browser():
+    driver = make_driver(1280, 1000)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def phone():
+    driver = make_driver(390, 844)
+    yield driver
+    driver.quit()
+
+
+def login(driver, base, username):
+    driver.delete_all_cookies()
+    driver.get(base + "/login")
+    driver.find_element(By.NAME, "username").send_keys(username)
+    driver.find_element(By.NAME, "password").send_keys(PASSWORD)
+    button = driver.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]")
+    button.click()
+    WebDriverWait(driver, 10).until(EC.staleness_of(button))
+
+
+def shot(driver, name):
+    """Keeps a screenshot when DVK_SCREENSHOTS names a folder (for people to look at)."""
+    folder = os.environ.get("DVK_SCREENSHOTS")
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+        height = driver.execute_script("return document.documentElement.scrollHeight")
+        width = driver.get_window_size()["width"]
+        driver.set_window_size(width, min(max(height + 120, 600), 6000))
+        driver.save_screenshot(os.path.join(folder, name + ".png"))
