@@ -1,11 +1,15 @@
 import Fluent
 import DVKCore
 import Foundation
+import DVKDocuments
 import Vapor
 
 struct BenchCommands: AsyncCommandGroup {
     var help: String { "Benchmarks that print figures (see README)" }
-    var commands: [String: any AnyAsyncCommand] { ["summary": BenchSummaryCommand(), "csv": BenchCSVCommand()] }
+    var commands: [String: any AnyAsyncCommand] {
+        ["summary": BenchSummaryCommand(), "csv": BenchCSVCommand(), "documents": BenchDocumentsCommand(),
+         "dashboard": BenchDashboardCommand()]
+    }
 }
 
 /// Times the roll-up inside the process, after a warm-up, and checks it against a recount.
@@ -71,5 +75,85 @@ struct BenchCSVCommand: AsyncCommand {
         let text = CSVWriter.write(header: ["unit_code", "registrant_kind", "registrant_name", "sector", "title", "start_date", "end_date", "expected_result"], rows: rows)
         try Data(text.utf8).write(to: URL(fileURLWithPath: output))
         context.console.print("wrote \(n) rows to \(output)")
+    }
+}
+
+/// Times the documents (in-process renderers) and, when LibreOffice is installed, one
+/// LibreOffice conversion of the same Biểu tổng hợp DOCX to PDF for the ratio.
+struct BenchDocumentsCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "iterations") var iterations: Int?
+    }
+
+    var help: String { "Time the document renderers (and LibreOffice on the same DOCX)" }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        context.console.print(DocumentsBenchmark.run(iterations: max(5, signature.iterations ?? 50)))
+        let soffice = ["/usr/bin/soffice", "/usr/bin/libreoffice"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        guard let soffice else { return context.console.print("LibreOffice không có: bỏ qua phép so sánh.") }
+        let summary = OfficialDocuments.summary(DocumentSamples.summary)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dvk-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let docx = dir.appendingPathComponent("bieu.docx")
+        try OfficialDocuments.render(summary, as: .docx).write(to: docx)
+        var pdfTimes: [Double] = []
+        for _ in 0..<20 {
+            let start = ContinuousClock.now
+            _ = try OfficialDocuments.render(summary, as: .pdf)
+            pdfTimes.append((ContinuousClock.now - start) / .milliseconds(1))
+        }
+        pdfTimes.sort()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: soffice)
+        process.arguments = ["--headless", "-env:UserInstallation=file://" + dir.path + "/profile", "--convert-to", "pdf", "--outdir", dir.path, docx.path]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        // First run creates LibreOffice's profile; the second is the one timed.
+        try process.run()
+        process.waitUntilExit()
+        let again = Process()
+        again.executableURL = process.executableURL
+        again.arguments = process.arguments
+        again.standardOutput = FileHandle.nullDevice
+        again.standardError = FileHandle.nullDevice
+        let start = ContinuousClock.now
+        try again.run()
+        again.waitUntilExit()
+        let office = (ContinuousClock.now - start) / .milliseconds(1)
+        let ours = pdfTimes[pdfTimes.count / 2]
+        context.console.print(String(format: "LibreOffice DOCX→PDF (cùng Biểu tổng hợp): %.0f ms; DVK PDF: %.2f ms; nhanh hơn %.0f lần", office, ours, office / ours))
+        try? FileManager.default.removeItem(at: dir)
+    }
+}
+
+/// Times the campaign dashboard (query and HTML) of a unit, in-process, after a warm-up.
+struct BenchDashboardCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "campaign") var campaign: String?
+        @Option(name: "unit") var unit: String?
+        @Option(name: "iterations") var iterations: Int?
+    }
+
+    var help: String { "Time the campaign dashboard of a federation (server time, no network)" }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let db = context.application.db
+        let campaign = try await CampaignStore.info(code: try signature.campaign.required("campaign"), on: db)
+        let unit = try await CampaignStore.snapshotUnit(campaignID: campaign.id, code: try signature.unit.required("unit"), on: db)
+        let user = CurrentUser(id: UUID(), username: "bench", displayName: "bench", role: .staff, unitID: unit.unitID,
+                               unitCode: unit.code, unitName: unit.name, unitKind: unit.kind, csrf: "x")
+        let view = Access.CampaignView(campaign: campaign, user: user, scope: unit.snapshot)
+        let n = max(1, signature.iterations ?? 20)
+        var times: [Double] = []
+        var bytes = 0
+        for i in 0..<(n + 3) {
+            let start = ContinuousClock.now
+            let model = try await Dashboard.query(view: view, params: .init(), now: Date(), flash: nil, on: db)
+            bytes = Dashboard.view(model).utf8.count
+            if i >= 3 { times.append((ContinuousClock.now - start) / .milliseconds(1)) }
+        }
+        times.sort()
+        context.console.print(String(format: "dashboard of %@ (%d bytes of HTML), %d runs after 3 warm-up: min %.1f ms, median %.1f ms, max %.1f ms",
+                                     unit.code, bytes, n, times[0], times[n / 2], times[n - 1]))
     }
 }

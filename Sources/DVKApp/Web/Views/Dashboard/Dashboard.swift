@@ -41,6 +41,13 @@ enum Dashboard {
         var q: String?
         var sort: String?
         var page: Int?
+
+        init(status: String? = nil, q: String? = nil, sort: String? = nil, page: Int? = nil) {
+            self.status = status
+            self.q = q
+            self.sort = sort
+            self.page = page
+        }
     }
 
     struct UnitRow: Sendable {
