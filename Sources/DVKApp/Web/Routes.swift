@@ -11,4 +11,5 @@ func routes(_ app: Application) throws {
     let web = app.grouped(CSRFMiddleware())
     try web.register(collection: AuthController())
     try web.register(collection: HomeController())
+    try app.register(collection: APIController())
 }
