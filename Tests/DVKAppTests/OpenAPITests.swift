@@ -63,6 +63,24 @@ import Vapor
         }
     }
 
+    /// The check every API test relies on does catch answers that stray from the document.
+    @Test func theResponseCheckCatchesWhatTheDocumentDoesNotSay() {
+        func problems(_ json: String, _ schema: String) -> [String] {
+            SpecCheck.validate(APIResult(status: .ok, headers: [:], body: Data(json.utf8)), against: .ref(schema))
+        }
+        let unit = #""unit": {"code": "S1", "name": "Trường", "kind": "grassroots"}"#
+        let event = #""at": "2024-02-16T00:00:00+07:00", "actor": "mai", "action": "return", "from": "submitted", "to": "returned", "note": """#
+
+        #expect(problems(#"{"username": "a", "displayName": "b", "role": "staff", \#(unit)}"#, "Me").isEmpty)
+        #expect(problems(#"{"username": "a", "role": "staff", \#(unit)}"#, "Me") == ["$: missing “displayName”"])
+        #expect(problems(#"{"username": "a", "displayName": "b", "role": "staff", "extra": 1, \#(unit)}"#, "Me") == ["$: undocumented key “extra”"])
+        #expect(problems(#"{"username": "a", "displayName": "b", "role": "boss", \#(unit)}"#, "Me").count == 1)
+        #expect(problems("{\(event)}", "Event").isEmpty)
+        #expect(problems("{\(event.replacingOccurrences(of: "+07:00", with: "Z"))}", "Event").count == 1)
+        #expect(problems(#"{"collectives": true, "individuals": 1.5}"#, "Sector").count == 4)
+        #expect(problems(#"[{"code": "a", "name": "b"}]"#, "Sector") == ["$: expected an object, got [{\"code\": \"a\", \"name\": \"b\"}]"])
+    }
+
     /// The reference validator, when Python has it (`pip install openapi-spec-validator`;
     /// scripts/test installs it).
     @Test(.enabled(if: PythonValidator.available))

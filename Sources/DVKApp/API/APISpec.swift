@@ -97,7 +97,7 @@ enum APISpec {
                 get: read("getInitiative", "One initiative of the unit", tag: "initiatives",
                           parameters: [campaignParameter, unitParameter, idParameter], ok: .ref("Initiative")),
                 put: write("updateInitiative", "Replace an initiative's fields", tag: "initiatives",
-                           description: "Every field is replaced; a field left out becomes empty.",
+                           description: "Every field is replaced; a field left out becomes empty. `registrantTitle` belongs to the registrant (the same name, kind and unit across initiatives) and is kept when left out or empty.",
                            parameters: [campaignParameter, unitParameter, idParameter], body: .ref("InitiativeInput"),
                            ok: .ref("Initiative")),
                 delete: write("deleteInitiative", "Delete an initiative", tag: "initiatives",
