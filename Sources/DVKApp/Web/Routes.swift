@@ -14,4 +14,5 @@ func routes(_ app: Application) throws {
     try web.register(collection: CampaignController())
     try web.register(collection: RegistrationController())
     try web.register(collection: DocumentController())
+    try app.register(collection: APIController())
 }

@@ -1,0 +1,112 @@
+import DVKCore
+import Fluent
+import FluentKit
+import Foundation
+import Vapor
+
+/// The JSON API under /api/v1: the same people, scopes and rules as the pages, reached
+/// with a bearer token (`dvk user token USERNAME`) or the browser's session. Errors are
+/// `{"error": {"code", "message"}}`, worded by `DVKErrorMiddleware`. `APISpec` documents
+/// every route registered here, and a test keeps the two equal.
+struct APIController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let v1 = routes.grouped("api", "v1")
+        v1.get("openapi.json", use: openAPI)
+        // Signed in first, so a request with no (or a wrong) credential is told 401, not
+        // "CSRF"; then the session's CSRF check for state changes made with a cookie.
+        let api = v1.grouped(APIAuthMiddleware(), CSRFMiddleware())
+        try api.register(collection: UnitsAPIController())
+        try api.register(collection: CampaignsAPIController())
+        try api.register(collection: InitiativesAPIController())
+        try api.register(collection: WorkflowAPIController())
+    }
+
+    @Sendable func openAPI(req: Request) async throws -> Response {
+        let response = Response(status: .ok, body: .init(data: APISpec.json))
+        response.headers.contentType = .json
+        return response
+    }
+}
+
+/// Refuses an API request without a user: 401 with a `WWW-Authenticate` challenge.
+struct APIAuthMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard request.currentUser == nil else { return try await next.respond(to: request) }
+        let (status, code, message) = DVKErrorMiddleware.describe(WebError.unauthenticated)
+        let response = Response(status: status)
+        try response.content.encode(APIErrorBody(error: .init(code: code, message: message)))
+        response.headers.replaceOrAdd(name: .wwwAuthenticate, value: "Bearer realm=\"dvk\"")
+        return response
+    }
+}
+
+/// One unit of a campaign as the caller reaches it: the campaign's view for the caller,
+/// and the unit's frozen place in it. Anything out of scope is "not found".
+struct APICampaignUnit: Sendable {
+    var view: Access.CampaignView
+    var unit: SnapshotUnit
+    var extendedUntil: Date?
+
+    /// The unit's deadline, with its extension if one was granted.
+    var deadline: Date { max(view.campaign.deadline, extendedUntil ?? view.campaign.deadline) }
+
+    /// Registering (add, edit, delete, submit, declare): the unit's officer or staff over it.
+    func requireRegister() throws {
+        guard unit.isTarget else {
+            throw DomainError.forbidden("Đơn vị “\(unit.code)” không thuộc diện đăng ký mô hình của đợt thi đua này.")
+        }
+        guard view.canRegister(unit) else {
+            throw DomainError.forbidden("Bạn không có quyền đăng ký, sửa hay nộp hồ sơ của đơn vị “\(unit.code)”.")
+        }
+    }
+
+    /// Reviewing (accept, return): staff and administrators over the unit.
+    func requireReview() throws {
+        guard view.canReview(unit) else {
+            throw DomainError.forbidden("Chỉ cán bộ liên đoàn phụ trách mới được duyệt hoặc trả lại hồ sơ của đơn vị “\(unit.code)”.")
+        }
+    }
+}
+
+extension Request {
+    /// The campaign of the `campaign` path parameter, as the caller sees it.
+    func apiCampaign() async throws -> Access.CampaignView {
+        try await Access.campaign(code: try parameters.require("campaign"), user: try requireUser(), on: db)
+    }
+
+    /// The unit of the `unit` path parameter inside the campaign of `campaign`.
+    func apiCampaignUnit() async throws -> APICampaignUnit {
+        let view = try await apiCampaign()
+        let unit = try await Access.snapshotUnit(view, code: try parameters.require("unit"), on: db)
+        return APICampaignUnit(view: view, unit: unit.snapshot, extendedUntil: unit.extendedUntil)
+    }
+
+    /// Decodes a JSON body; malformed JSON or a value of the wrong type is a 400 that
+    /// names the field, in Vietnamese.
+    func decodeJSON<T: Decodable>(_ type: T.Type, emptyAs empty: T? = nil) throws -> T {
+        guard let body = body.data, body.readableBytes > 0 else {
+            if let empty { return empty }
+            throw WebError.badRequest("Thiếu nội dung JSON của yêu cầu.")
+        }
+        do {
+            return try content.decode(T.self)
+        } catch let error as DecodingError {
+            throw WebError.badRequest(Self.describe(error))
+        }
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        func field(_ path: [any CodingKey]) -> String {
+            path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        }
+        switch error {
+        case .typeMismatch(_, let context) where !context.codingPath.isEmpty,
+             .valueNotFound(_, let context) where !context.codingPath.isEmpty:
+            return "Trường “\(field(context.codingPath))” có giá trị sai kiểu dữ liệu."
+        case .keyNotFound(let key, let context):
+            return "Thiếu trường “\(field(context.codingPath + [key]))”."
+        default:
+            return "Nội dung gửi lên không phải JSON hợp lệ."
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import DVKCore
+import Fluent
+import FluentKit
+import Foundation
+import Vapor
+
+/// A unit's initiatives in a campaign: read by everyone in scope, written by those who
+/// register for the unit while its submission is editable (`RegistrationStore` decides).
+struct InitiativesAPIController: RouteCollection {
+    /// Four free-text fields of up to 20,000 characters each do not fit Vapor's 16 kB default.
+    static let maxBody: ByteCount = "1mb"
+
+    func boot(routes: any RoutesBuilder) throws {
+        let initiatives = routes.grouped("campaigns", ":campaign", "units", ":unit", "initiatives")
+        initiatives.get(use: list)
+        initiatives.on(.POST, body: .collect(maxSize: Self.maxBody), use: create)
+        initiatives.get(":id", use: show)
+        initiatives.on(.PUT, ":id", body: .collect(maxSize: Self.maxBody), use: update)
+        initiatives.delete(":id", use: delete)
+    }
+
+    @Sendable func list(req: Request) async throws -> [APIInitiative] {
+        let scope = try await req.apiCampaignUnit()
+        let initiatives = try await Initiative.query(on: req.db)
+            .filter(\.$campaignID == scope.view.campaign.id).filter(\.$unitID == scope.unit.unitID)
+            .sort(\.$createdAt).sort(\.$title).all()
+        let registrants = try await Registrant.query(on: req.db).filter(\.$unitID == scope.unit.unitID).all()
+        let byID = Dictionary(registrants.compactMap { r in r.id.map { ($0, r) } }, uniquingKeysWith: { a, _ in a })
+        return try initiatives.compactMap { i in
+            try byID[i.registrantID].map { try APIInitiative(i, registrant: $0, unitCode: scope.unit.code) }
+        }
+    }
+
+    @Sendable func create(req: Request) async throws -> Response {
+        let scope = try await req.apiCampaignUnit()
+        try scope.requireRegister()
+        let draft = try req.decodeJSON(APIInitiativeInput.self).draft(sectors: scope.view.campaign.sectors)
+        let saved = try await RegistrationStore.save(draft, campaign: scope.view.campaign, unitID: scope.unit.unitID,
+                                                     actor: try req.requireUser().username, on: req.db)
+        let body = try await Self.dto(saved, scope: scope, on: req.db)
+        let response = try await body.encodeResponse(status: .created, for: req)
+        response.headers.replaceOrAdd(name: .location, value: req.url.path + "/" + body.id.uuidString)
+        return response
+    }
+
+    @Sendable func show(req: Request) async throws -> APIInitiative {
+        let scope = try await req.apiCampaignUnit()
+        return try await Self.dto(try await Self.find(req, scope: scope), scope: scope, on: req.db)
+    }
+
+    @Sendable func update(req: Request) async throws -> APIInitiative {
+        let scope = try await req.apiCampaignUnit()
+        let existing = try await Self.find(req, scope: scope)
+        try scope.requireRegister()
+        let draft = try req.decodeJSON(APIInitiativeInput.self).draft(sectors: scope.view.campaign.sectors)
+        let saved = try await RegistrationStore.save(draft, id: try existing.requireID(), campaign: scope.view.campaign,
+                                                     unitID: scope.unit.unitID, actor: try req.requireUser().username,
+                                                     on: req.db)
+        return try await Self.dto(saved, scope: scope, on: req.db)
+    }
+
+    @Sendable func delete(req: Request) async throws -> HTTPStatus {
+        let scope = try await req.apiCampaignUnit()
+        let existing = try await Self.find(req, scope: scope)
+        try scope.requireRegister()
+        try await RegistrationStore.delete(initiativeID: try existing.requireID(), campaign: scope.view.campaign,
+                                           unitID: scope.unit.unitID, on: req.db)
+        return .noContent
+    }
+
+    /// The initiative of the `id` parameter, only if it belongs to this campaign and unit:
+    /// an id of another unit is "not found", exactly like an id that does not exist.
+    static func find(_ req: Request, scope: APICampaignUnit) async throws -> Initiative {
+        guard let id = req.parameters.get("id", as: UUID.self),
+              let found = try await Initiative.find(id, on: req.db),
+              found.campaignID == scope.view.campaign.id, found.unitID == scope.unit.unitID
+        else { throw DomainError.notFound("Không tìm thấy mô hình này trong hồ sơ của đơn vị “\(scope.unit.code)”.") }
+        return found
+    }
+
+    static func dto(_ initiative: Initiative, scope: APICampaignUnit, on db: any Database) async throws -> APIInitiative {
+        guard let registrant = try await Registrant.find(initiative.registrantID, on: db) else {
+            throw DomainError.notFound("Không tìm thấy người đăng ký của mô hình.")
+        }
+        return try APIInitiative(initiative, registrant: registrant, unitCode: scope.unit.code)
+    }
+}

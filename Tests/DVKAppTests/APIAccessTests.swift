@@ -1,0 +1,158 @@
+import DVKCore
+import Fluent
+import Foundation
+import Testing
+import Vapor
+@testable import DVKApp
+
+/// Who may do what through the API: every unit route for each role, on a unit in the
+/// caller's scope and on one outside it; ids guessed across units; CSRF for sessions.
+@Suite struct APIAccessTests {
+    static let campaign = "/api/v1/campaigns/DVK-2024"
+
+    /// Puts a unit's submission back to an editable state with `initiatives` fresh initiatives,
+    /// submitted when asked: every case of the matrix starts from the state it needs.
+    @discardableResult
+    static func prepare(_ app: Application, unit code: String, initiatives: Int, submitted: Bool = false) async throws -> [UUID] {
+        let campaign = try await CampaignStore.info(code: "DVK-2024", on: app.db)
+        let unitID = try await UnitDirectory.find(code: code, on: app.db).requireID()
+        let submission = try await RegistrationStore.submission(campaignID: campaign.id, unitID: unitID, on: app.db)
+        switch submission.status {
+        case .submitted, .resubmitted: try await RegistrationStore.perform(.reopen, campaign: campaign, unitID: unitID, actor: "test", on: app.db)
+        case .accepted: try await RegistrationStore.perform(.return, campaign: campaign, unitID: unitID, actor: "test", reason: "Sửa lại", on: app.db)
+        default: break
+        }
+        for old in try await Initiative.query(on: app.db).filter(\.$unitID == unitID).all() {
+            try await RegistrationStore.delete(initiativeID: try old.requireID(), campaign: campaign, unitID: unitID, on: app.db)
+        }
+        var ids: [UUID] = []
+        for n in 0..<initiatives {
+            let draft = InitiativeDraft(kind: .collective, registrantName: "Tổ \(code)", sectorCode: "kinh-te", title: "Mô hình \(n + 1)")
+            ids.append(try await RegistrationStore.save(draft, campaign: campaign, unitID: unitID, actor: "test", on: app.db).requireID())
+        }
+        if submitted { try await RegistrationStore.perform(.submit, campaign: campaign, unitID: unitID, actor: "test", on: app.db) }
+        return ids
+    }
+
+    /// Admin, staff and viewer sit at GD (S1 and S2 below it); the officer at S1. P1 is in
+    /// the campaign but outside every one of them.
+    @Test(arguments: Role.allCases)
+    func accessMatrix(role: Role) async throws {
+        try await withApp { app in
+            try await Fixture.load(app)
+            let caller = Caller.token(try await APIFixture.token(app, "user-\(role.rawValue)", role, unit: role == .officer ? "S1" : "GD"))
+            let register: UInt = role == .viewer ? 403 : 0  // 0: the route's success status
+            let review: UInt = role.manages ? 0 : 403
+            let c = Self.campaign
+            let p1 = try await Self.prepare(app, unit: "P1", initiatives: 1)[0]
+            typealias Case = (method: HTTPMethod, path: String, body: String?, ok: UInt, expected: UInt, state: (initiatives: Int, submitted: Bool))
+            // "{id}" stands for an initiative of the unit; `state` is what the case starts from.
+            func cases(_ unit: String) -> [Case] {
+                let base = "\(c)/units/\(unit)"
+                return [
+                    (.GET, "/api/v1/units/\(unit)", nil, 200, 0, (1, false)),
+                    (.GET, base, nil, 200, 0, (1, false)),
+                    (.GET, "\(c)/summary?unit=\(unit)", nil, 200, 0, (1, false)),
+                    (.GET, "\(base)/initiatives", nil, 200, 0, (1, false)),
+                    (.GET, "\(base)/initiatives/{id}", nil, 200, 0, (1, false)),
+                    (.POST, "\(base)/initiatives", APIFixture.initiativeJSON(), 201, register, (1, false)),
+                    (.PUT, "\(base)/initiatives/{id}", APIFixture.initiativeJSON(title: "Đổi tên"), 200, register, (1, false)),
+                    (.DELETE, "\(base)/initiatives/{id}", nil, 204, register, (1, false)),
+                    (.POST, "\(base)/submit", nil, 200, register, (1, false)),
+                    (.POST, "\(base)/declare", nil, 200, register, (0, false)),
+                    (.POST, "\(base)/accept", nil, 200, review, (1, true)),
+                    (.POST, "\(base)/return", #"{"reason": "Thiếu nội dung"}"#, 200, review, (1, true)),
+                ]
+            }
+
+            // Own scope: reads for everyone; writes by role.
+            for test in cases("S1") {
+                let ids = try await Self.prepare(app, unit: "S1", initiatives: test.state.initiatives, submitted: test.state.submitted)
+                let path = test.path.replacingOccurrences(of: "{id}", with: ids.first?.uuidString ?? "")
+                let expected = test.expected == 0 ? test.ok : test.expected
+                let response = try await api(app, test.method, path, as: caller, json: test.body)
+                #expect(response.status.code == expected, "\(role) \(test.method) \(path): \(response.errorMessage ?? "")")
+                if expected == 403 { #expect(response.errorCode == "forbidden") }
+            }
+            // Outside the scope: 404 for every route and role, whatever the unit's data.
+            for test in cases("P1") {
+                let path = test.path.replacingOccurrences(of: "{id}", with: p1.uuidString)
+                let response = try await api(app, test.method, path, as: caller, json: test.body)
+                #expect(response.status == .notFound, "\(role) \(test.method) \(path)")
+                #expect(response.errorCode == "not_found")
+            }
+            let stillThere = try await Initiative.find(p1, on: app.db)
+            #expect(stillThere?.title == "Mô hình 1")
+        }
+    }
+
+    @Test func aCampaignOutsideTheUsersTreeDoesNotExistForThem() async throws {
+        try await withApp { app in
+            try await Fixture.load(app)
+            let outsider = Caller.token(try await APIFixture.token(app, "other", .officer, unit: "OTHER"))
+
+            let list = try await api(app, .GET, "/api/v1/campaigns", as: outsider)
+            let one = try await api(app, .GET, Self.campaign, as: outsider)
+            let summary = try await api(app, .GET, "\(Self.campaign)/summary", as: outsider)
+            let units = try await api(app, .GET, "/api/v1/units", as: outsider)
+            let lb = try await api(app, .GET, "/api/v1/units/LB", as: outsider)
+
+            #expect(list.json?.array?.isEmpty == true)
+            #expect(one.status == .notFound && summary.status == .notFound && lb.status == .notFound)
+            #expect(units.json?.array?.compactMap { $0["code"]?.string } == ["OTHER"])
+        }
+    }
+
+    /// A token for S1 cannot reach S2's initiative by its id, through S2's path or its own.
+    @Test func idsOfAnotherUnitCannotBeGuessed() async throws {
+        try await withApp { app in
+            try await Fixture.load(app)
+            let s1 = Caller.token(try await APIFixture.token(app, "hang", .officer, unit: "S1"))
+            let theirID = try await Self.prepare(app, unit: "S2", initiatives: 1)[0]
+            let theirs = theirID.uuidString
+            try await Self.prepare(app, unit: "S1", initiatives: 1)
+
+            var answers: [HTTPResponseStatus] = []
+            for unit in ["S1", "S2"] {
+                let path = "\(Self.campaign)/units/\(unit)/initiatives/\(theirs)"
+                answers.append(try await api(app, .GET, path, as: s1).status)
+                answers.append(try await api(app, .PUT, path, as: s1, json: APIFixture.initiativeJSON()).status)
+                answers.append(try await api(app, .DELETE, path, as: s1).status)
+            }
+            let list = try await api(app, .GET, "\(Self.campaign)/units/S2/initiatives", as: s1)
+            let notAnID = try await api(app, .GET, "\(Self.campaign)/units/S1/initiatives/not-a-uuid", as: s1)
+
+            #expect(answers == Array(repeating: .notFound, count: 6))
+            #expect(list.status == .notFound && notAnID.status == .notFound)
+            let untouched = try await Initiative.find(theirID, on: app.db)
+            #expect(untouched?.title == "Mô hình 1")
+        }
+    }
+
+    @Test func aSessionMustSendItsCSRFTokenToChangeAnything() async throws {
+        try await withApp { app in
+            try await Fixture.load(app)
+            let token = try await APIFixture.token(app, "hang", .officer, unit: "S1")
+            let session = try await APIFixture.session(app, "hang")
+            let path = "\(Self.campaign)/units/S1/initiatives"
+
+            let read = try await api(app, .GET, path, as: .session(cookie: session.cookie, csrf: nil))
+            let withoutToken = try await api(app, .POST, path, as: .session(cookie: session.cookie, csrf: nil),
+                                             json: APIFixture.initiativeJSON())
+            let wrongToken = try await api(app, .POST, path, as: .session(cookie: session.cookie, csrf: "x" + session.csrf),
+                                           json: APIFixture.initiativeJSON())
+            let afterRefusals = try await api(app, .GET, path, as: .token(token))
+            let withToken = try await api(app, .POST, path, as: .session(cookie: session.cookie, csrf: session.csrf),
+                                          json: APIFixture.initiativeJSON())
+            let bearer = try await api(app, .POST, path, as: .token(token),
+                                       json: APIFixture.initiativeJSON(title: "Mô hình thứ hai"))
+
+            #expect(read.status == .ok)
+            #expect(withoutToken.status == .forbidden && withoutToken.errorCode == "csrf")
+            #expect(wrongToken.status == .forbidden && wrongToken.errorCode == "csrf")
+            #expect(afterRefusals.json?.array?.isEmpty == true)
+            #expect(withToken.status == .created)
+            #expect(bearer.status == .created)  // a bearer token carries no ambient credential
+        }
+    }
+}
