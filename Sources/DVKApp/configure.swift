@@ -8,6 +8,7 @@ import Vapor
 /// any command, so every command finds the schema it needs.
 public func configure(_ app: Application, config: AppConfig) async throws {
     app.storage[AppConfigKey.self] = config
+    JSONCoding.useForContent()
     switch config.database {
     case .sqliteFile(let path):
         app.databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)

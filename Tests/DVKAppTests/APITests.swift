@@ -188,6 +188,9 @@ import Vapor
             for unit in ["LB", "GD", "S1", "S2", "P1", "C1"] {
                 let response = try await api(app, .GET, "\(campaign)/summary?unit=\(unit)", as: staff)
                 #expect(try response.decode(SummaryDTO.self) == (try await Fixture.summary(app, unit: unit)))
+                // Byte for byte, not only the same values.
+                let cli = try await run(app, "summary", "--campaign", "DVK-2024", "--unit", unit, "--format", "json")
+                #expect(String(decoding: response.body, as: UTF8.self) == cli.trimmingCharacters(in: .newlines))
             }
             // Without ?unit= the summary is of the top of the caller's scope.
             let whole = try await api(app, .GET, "\(campaign)/summary", as: staff)

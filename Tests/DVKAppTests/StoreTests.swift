@@ -132,7 +132,7 @@ import Vapor
                 let unit = ids[code]!
                 let status = try await RegistrationStore.submission(campaignID: campaign.id, unitID: unit, on: app.db).status
                 switch rng.next(upTo: 5) {
-                case 0, 1 where status.isEditable:
+                case 0...1 where status.isEditable:
                     let d = draft(rng.next(upTo: 2) == 0 ? .collective : .individual, names[rng.next(upTo: names.count)],
                                   campaign.sectors[rng.next(upTo: 4)].code, "Mô hình \(rng.next(upTo: 6))")
                     _ = try? await RegistrationStore.save(d, campaign: campaign, unitID: unit, actor: "t", on: app.db)

@@ -10,9 +10,7 @@ enum APISpec {
 
     /// The document as served: sorted keys, so it is byte-for-byte stable.
     static let json: Data = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(document)) ?? Data("{}".utf8)
+        (try? JSONCoding.encoder().encode(document)) ?? Data("{}".utf8)
     }()
 
     static let document = OpenAPI.Document(

@@ -6,8 +6,10 @@ import Vapor
 struct UserMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if let bearer = request.headers.bearerAuthorization {
+            // A request that carries a token carries no ambient credential: no CSRF check,
+            // and a bad token is simply "not signed in".
             request.storage[CurrentUserKey.self] = try await AuthStore.user(apiToken: bearer.token, on: request.db)
-            request.storage[ViaTokenKey.self] = request.storage[CurrentUserKey.self] != nil
+            request.storage[ViaTokenKey.self] = true
         } else if let cookie = request.cookies[AuthStore.cookieName]?.string, !cookie.isEmpty {
             request.storage[CurrentUserKey.self] = try await AuthStore.user(sessionToken: cookie, on: request.db)
         }

@@ -49,10 +49,9 @@ struct SummaryDTO: Codable, Sendable, Equatable {
         distinct = Distinct(collectives: summary.distinct.collectives, individuals: summary.distinct.individuals)
     }
 
+    /// The same bytes the API sends for this summary.
     func json() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
+        String(decoding: (try? JSONCoding.encoder().encode(self)) ?? Data(), as: UTF8.self)
     }
 
     func csv() -> String {

@@ -70,7 +70,11 @@ struct DVKErrorMiddleware: AsyncMiddleware {
             case .notFound: return (.notFound, "not_found", "Không tìm thấy trang hoặc dữ liệu này.")
             case .payloadTooLarge: return (.payloadTooLarge, "too_large", "Tệp hoặc dữ liệu gửi lên quá lớn.")
             case .unsupportedMediaType, .badRequest: return (e.status, "bad_request", "Dữ liệu gửi lên không đúng định dạng.")
-            default: return (e.status, "error", e.reason)
+            case .unprocessableEntity: return (e.status, "invalid", "Dữ liệu gửi lên chưa đủ hoặc không hợp lệ.")
+            case .methodNotAllowed: return (e.status, "method_not_allowed", "Thao tác này không được hỗ trợ ở địa chỉ này.")
+            case .unauthorized: return (e.status, "unauthenticated", "Cần đăng nhập.")
+            case .forbidden: return (e.status, "forbidden", "Bạn không có quyền thực hiện thao tác này.")
+            default: return (e.status, "error", "Không thực hiện được yêu cầu (mã \(e.status.code)).")
             }
         case is DecodingError:
             return (.badRequest, "bad_request", "Dữ liệu gửi lên không đúng định dạng.")
