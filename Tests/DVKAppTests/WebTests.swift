@@ -150,6 +150,30 @@ import VaporTesting
         }
     }
 
+    @Test func pagesCarrySecurityHeadersAndLoginNeverRedirectsOffSite() async throws {
+        try await withApp { app in
+            try await setUp(app)
+            let page = try await app.testing().sendRequest(.GET, "/login")
+            #expect(page.headers.first(name: "X-Frame-Options") == "DENY")
+            #expect(page.headers.first(name: "Content-Security-Policy")?.contains("frame-ancestors 'none'") == true)
+            let cookie = try #require(page.headers.setCookie?[CSRFMiddleware.anonymousCookie]?.string)
+            #expect(page.headers.first(name: "set-cookie")?.contains("HttpOnly") == true)
+            for next in ["//evil.example", "/\\evil.example", "https://evil.example"] {
+                let body = "_csrf=\(cookie)&username=s1&password=password-123&next=\(next.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)"
+                let res = try await app.testing().sendRequest(.POST, "/login", headers: ["Cookie": "\(CSRFMiddleware.anonymousCookie)=\(cookie)",
+                                                                                       "Content-Type": "application/x-www-form-urlencoded"],
+                                                             body: ByteBuffer(string: body))
+                #expect(res.status == .seeOther)
+                #expect(res.headers.first(name: .location) == "/", "\(next)")
+                #expect(res.headers.first(name: "set-cookie")?.contains("SameSite=Lax") == true)
+            }
+            // Without the login form's token nothing happens.
+            let forged = try await app.testing().sendRequest(.POST, "/login", headers: ["Content-Type": "application/x-www-form-urlencoded"],
+                                                            body: ByteBuffer(string: "username=s1&password=password-123"))
+            #expect(forged.status == .forbidden)
+        }
+    }
+
     @Test func loginIsThrottledPerAccount() async throws {
         try await withApp { app in
             try await setUp(app)

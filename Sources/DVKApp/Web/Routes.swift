@@ -4,6 +4,7 @@ import Vapor
 /// Every route: pages behind the user and CSRF middleware, the API under /api/v1.
 func routes(_ app: Application) throws {
     app.middleware = Middlewares()
+    app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(DVKErrorMiddleware())
     app.middleware.use(UserMiddleware())
     app.get("health") { _ in "ok" }

@@ -57,7 +57,7 @@ struct AuthController: RouteCollection {
             let token = try await AuthStore.login(username: form.username, password: form.password, address: address,
                                                   verify: { try await pool.verify($0, created: $1) }, on: req.db)
             // Only same-site paths: never an open redirect.
-            let next = form.next.flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil } ?? SiteURL.home.path
+            let next = form.next.flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") && !$0.contains("\\") ? $0 : nil } ?? SiteURL.home.path
             let response = req.redirect(to: next)
             response.cookies[AuthStore.cookieName] = HTTPCookies.Value(
                 string: token, expires: Date().addingTimeInterval(AuthStore.sessionLifetime), path: "/",
