@@ -6,9 +6,11 @@ func routes(_ app: Application) throws {
     app.middleware = Middlewares()
     app.middleware.use(DVKErrorMiddleware())
     app.middleware.use(UserMiddleware())
+    app.middleware.use(FlashMiddleware())
     app.get("health") { _ in "ok" }
     routeStyles(app)
-    let web = app.grouped(CSRFMiddleware())
+    // Forms are read whole before the CSRF check looks for their token.
+    let web = app.grouped(FormBodyMiddleware(), CSRFMiddleware())
     try web.register(collection: AuthController())
     try web.register(collection: HomeController())
 }
