@@ -13,4 +13,5 @@ func routes(_ app: Application) throws {
     let web = app.grouped(FormBodyMiddleware(), CSRFMiddleware())
     try web.register(collection: AuthController())
     try web.register(collection: HomeController())
+    try web.register(collection: CampaignAdminController())
 }
