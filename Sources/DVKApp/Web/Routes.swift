@@ -14,4 +14,5 @@ func routes(_ app: Application) throws {
     try web.register(collection: AuthController())
     try web.register(collection: HomeController())
     try web.register(collection: CampaignAdminController())
+    try web.register(collection: RemindersController())
 }
