@@ -15,4 +15,5 @@ func routes(_ app: Application) throws {
     try web.register(collection: HomeController())
     try web.register(collection: CampaignAdminController())
     try web.register(collection: RemindersController())
+    try web.register(collection: UnitsController())
 }
