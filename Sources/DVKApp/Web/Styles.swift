@@ -73,7 +73,7 @@ enum Styles {
     .field.invalid input,.field.invalid textarea,.field.invalid select{border-color:#b42318;background:#fffafa}
     form.stack .field.check label,form.stack .choices label{font-weight:400;display:flex;gap:.5rem;align-items:baseline;margin:.5rem 0}
     form.stack .hint,p.hint{font-weight:400;color:#5b6573;font-size:.875rem}
-    .row2{display:grid;gap:0 1rem;grid-template-columns:repeat(auto-fit,minmax(min(100%,200px),1fr))}
+    .row2{display:grid;align-items:start;gap:0 1rem;grid-template-columns:repeat(auto-fit,minmax(min(100%,200px),1fr))}
     .crumbs{margin:0 0 .25rem}.crumbs a{text-decoration:none}
     .heading-row{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;justify-content:space-between}
     .heading-row h2{margin:.25rem 0}.heading-row .actions{margin:.25rem 0}
@@ -90,6 +90,9 @@ enum Styles {
     pre.sample{background:#f5f6f8;border:1px solid #dfe3e8;border-radius:6px;padding:.5rem;overflow-x:auto;font-size:.85rem}
     ul.lines{margin:.25rem 0;padding-left:1.2rem}
     .filters input[type=search]{min-width:min(18rem,100%)}
+    code{word-break:break-all}
+    td.nowrap{white-space:nowrap}
+    .card>h2:first-child{margin-top:0}
     @media (max-width:640px){
       dl.facts{grid-template-columns:1fr}dl.facts dd{margin:0 0 .5rem}
       .filters,.filters label{width:100%}.filters input[type=search]{width:100%}

@@ -97,17 +97,16 @@ extension CampaignForm {
                         FormField.text("year", "Năm", value: v.year, errors: e, type: .number, required: true,
                                        extra: [.attribute(named: "min", value: "2000"), .attribute(named: "max", value: "2100")]),
                         FormField.text("number", "Số công văn", value: v.number, errors: e, placeholder: "26/LĐLĐ"),
-                        FormField.text("issued_on", "Ngày ban hành", value: v.issuedOn, errors: e, type: .date),
-                        FormField.text("place", "Địa danh ghi trên công văn", value: v.place, errors: e,
-                                       hint: "để trống: lấy theo tên đơn vị", placeholder: "Long Biên")
+                        FormField.text("issued_on", "Ngày ban hành", value: v.issuedOn, errors: e, type: .date)
                     ),
+                    FormField.text("place", "Địa danh ghi trên công văn", value: v.place, errors: e,
+                                   hint: "để trống: lấy theo tên đơn vị phát động", placeholder: "Long Biên"),
                     FormField.text("title", "Tên đợt thi đua", value: v.title, errors: e, required: true),
                 ]),
                 FormField.fieldset("Hạn nộp", [
                     .div(.class("row2"),
                         FormField.text("deadline_date", "Ngày", value: v.deadlineDate, errors: e, type: .date, required: true),
-                        FormField.text("deadline_time", "Giờ", value: v.deadlineTime, errors: e,
-                                       hint: "để 00:00 nếu công văn ghi “trước ngày …”", type: .time)
+                        FormField.text("deadline_time", "Giờ", value: v.deadlineTime, errors: e, type: .time)
                     ),
                     .p(.class("hint"),
                        .text("Theo giờ Việt Nam (UTC+7), bất kể máy chủ đặt ở đâu. “Trước ngày 16/02/2024” là hạn 00:00 ngày 16/02/2024."),

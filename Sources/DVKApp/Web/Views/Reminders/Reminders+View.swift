@@ -55,10 +55,10 @@ extension Reminders {
                         .td(.attribute(named: "data-label", value: "Trạng thái"), Layout.statusBadge(row.status)),
                         .td(.class("wrap"), .attribute(named: "data-label", value: "Email"),
                             row.email.isEmpty ? .span(.class("muted"), "—") : .a(.href("mailto:" + row.email), .text(row.email))),
-                        .td(.attribute(named: "data-label", value: "Điện thoại"),
+                        .td(.class("nowrap"), .attribute(named: "data-label", value: "Điện thoại"),
                             row.phone.isEmpty ? .span(.class("muted"), "—")
                                 : .a(.href("tel:" + row.phone.filter { $0.isNumber || $0 == "+" }), .text(row.phone))),
-                        .td(.attribute(named: "data-label", value: "Hạn nộp"),
+                        .td(.class("nowrap"), .attribute(named: "data-label", value: "Hạn nộp"),
                             .span(.class(row.deadline > model.now ? "" : "overdue"), .text(Reminders.distance(to: row.deadline, from: model.now))),
                             .if(row.deadline != model.campaign.deadline, .span(.class("muted small"), " (được gia hạn)")))
                     )

@@ -57,11 +57,11 @@ enum UnitSearch {
                 .h1(.text("Kết quả tìm “\(m.query)”")),
                 .p(.class("muted"), .text("\(Pager.number(m.paging.total)) đơn vị trong phạm vi \(m.user.unitName).")),
                 m.hits.isEmpty ? .p("Không tìm thấy đơn vị nào. Thử bớt từ, hoặc gõ không dấu.") :
-                    .ul(.class("units card"), .forEach(m.hits) { hit in
+                    .div(.class("card"), .ul(.class("units"), .forEach(m.hits) { hit in
                         .li(.a(.href(SiteURL.unit(hit.code).path), .text(hit.name)),
                             .span(.class("muted small"), .text(" · \(hit.code) · \(hit.kind == .federation ? "liên đoàn" : "CĐCS")"
                                 + (hit.parentName.isEmpty ? "" : " · thuộc \(hit.parentName)"))))
-                    }),
+                    })),
                 Pager.nav(m.paging) { page in SiteURL.units.path(query: [("q", m.query), ("page", String(page))]) },
             ])
         }

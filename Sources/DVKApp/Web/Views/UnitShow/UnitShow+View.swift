@@ -15,8 +15,11 @@ extension UnitShow {
                 .p(.class("muted"), .text("Mã \(m.code) · \(m.kind.label)"),
                    .if(!m.email.isEmpty, .group(.text(" · "), .a(.href("mailto:" + m.email), .text(m.email)))),
                    .if(!m.phone.isEmpty, .text(" · \(m.phone)"))),
-                children,
-                m.canEdit ? editForm : .empty,
+                // A refused edit comes back first, where its messages are seen.
+                m.canEdit && !m.errors.isEmpty ? editForm : .empty,
+                // A grassroots union has nothing below it: no empty list to show.
+                m.kind == .grassroots && m.paging.total == 0 ? .empty : children,
+                m.canEdit && m.errors.isEmpty ? editForm : .empty,
             ])
         }
 
@@ -50,6 +53,19 @@ extension UnitShow {
             )
         }
 
+        /// The user's own unit keeps its kind and place: shown, and sent back unchanged.
+        var ownPlace: Node<HTML.BodyContext> {
+            let f = model.form
+            return .group(
+                .input(.type(.hidden), .name("kind"), .value(f.kind)),
+                .input(.type(.hidden), .name("parent"), .value(f.parentCode)),
+                .p(.class("hint"), .text("Đây là đơn vị của bạn: loại đơn vị và cấp trên"
+                    + (f.parentCode.isEmpty ? "" : " (\(f.parentCode))") + " do cấp trên thay đổi.")),
+                FormField.message("kind", model.errors["kind"]),
+                FormField.message("parent", model.errors["parent"])
+            )
+        }
+
         var editForm: Node<HTML.BodyContext> {
             let f = model.form
             let e = model.errors
@@ -58,16 +74,15 @@ extension UnitShow {
                 FormField.post(SiteURL.unit(model.code).path, csrf: model.user.csrf, [
                     FormField.summary(e),
                     FormField.text("name", "Tên đơn vị", value: f.name, errors: e, required: true),
+                    model.isOwn ? ownPlace : .empty,
                     .div(.class("row2"),
-                        FormField.select("kind", "Loại đơn vị", options: UnitKind.allCases.map { ($0.rawValue, $0.label) },
-                                         selected: f.kind, errors: e,
-                                         hint: model.isOwn ? "đơn vị của bạn: không đổi được" : nil),
-                        FormField.text("parent", "Mã đơn vị cấp trên", value: f.parentCode, errors: e,
-                                       hint: model.isOwn ? "đơn vị của bạn: không chuyển được" : "đổi để chuyển đơn vị",
-                                       readonly: model.isOwn),
+                        model.isOwn ? .empty : FormField.select("kind", "Loại đơn vị", options: UnitKind.allCases.map { ($0.rawValue, $0.label) },
+                                                                selected: f.kind, errors: e),
+                        model.isOwn ? .empty : FormField.text("parent", "Mã đơn vị cấp trên", value: f.parentCode, errors: e),
                         FormField.text("email", "Email", value: f.email, errors: e, type: .email),
                         FormField.text("phone", "Điện thoại", value: f.phone, errors: e, type: .tel)
                     ),
+                    .if(!model.isOwn, .p(.class("hint"), "Đổi mã cấp trên để chuyển đơn vị; cấp trên phải là một liên đoàn trong phạm vi của bạn.")),
                     .p(.class("hint"), "Các đợt thi đua giữ nguyên cây đơn vị của mình cho tới khi cán bộ bấm “Cập nhật cây đơn vị” trong đợt."),
                     .div(.class("actions"), .button(.type(.submit), "Lưu thay đổi")),
                 ])
