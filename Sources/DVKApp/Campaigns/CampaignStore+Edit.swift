@@ -42,7 +42,7 @@ extension CampaignStore {
             campaign.title = title.isEmpty ? "Phong trào thi đua “Dân vận khéo” năm \(input.year)" : title
             campaign.number = VietnameseText.clean(input.number)
             if let issued = input.issuedOn { campaign.issuedOn = issued.iso }
-            if let place = input.place { campaign.place = place }
+            campaign.place = input.place ?? place(from: campaign.issuerName)
             if let subject = input.subject { campaign.subject = subject }
             campaign.addressees = input.addressees.joined(separator: "\n")
             campaign.recipients = input.recipients.joined(separator: "\n")

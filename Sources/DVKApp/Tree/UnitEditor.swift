@@ -54,6 +54,11 @@ enum UnitEditor {
         return chain
     }
 
+    static func parent(of unit: Unit, on db: any Database) async throws -> Unit? {
+        guard let id = unit.parentID else { return nil }
+        return try await Unit.find(id, on: db)
+    }
+
     static func create(_ fields: UnitFields, user: CurrentUser, on db: any Database) async throws -> Unit {
         try await db.transaction { db in
             var errors = FieldErrors()
@@ -94,7 +99,7 @@ enum UnitEditor {
             var errors = FieldErrors()
             let details = checkDetails(fields, errors: &errors)
 
-            let currentParent = try await unit.parentID.asyncFlatMap { try await Unit.find($0, on: db) }
+            let currentParent = try await parent(of: unit, on: db)
             let parentCode = VietnameseText.clean(fields.parentCode)
             var parentID = unit.parentID
             if parentCode != (currentParent?.code ?? "") {
@@ -283,9 +288,3 @@ enum UnitEditor {
     }
 }
 
-extension Optional {
-    func asyncFlatMap<T>(_ transform: (Wrapped) async throws -> T?) async rethrows -> T? {
-        guard let value = self else { return nil }
-        return try await transform(value)
-    }
-}

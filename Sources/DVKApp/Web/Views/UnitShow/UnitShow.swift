@@ -42,7 +42,7 @@ enum UnitShow {
         else { throw DomainError.notFound("Không tìm thấy đơn vị “\(code)” trong phạm vi của bạn.") }
         let unitID = try unit.requireID()
         let trail = chain.dropFirst().reversed().map { Crumb(code: $0.code, name: $0.name) }
-        let parentCode = try await unit.parentID.asyncFlatMap { try await Unit.find($0, on: db) }?.code
+        let parentCode = try await UnitEditor.parent(of: unit, on: db)?.code
 
         let total = try await Unit.query(on: db).filter(\.$parentID == unitID).count()
         let paging = Paging(requested: page, total: total)
