@@ -6,7 +6,7 @@ import Vapor
 /// The page shell every view renders into: header with the user's place, navigation,
 /// a flash message, the content. Mobile-first; no JavaScript needed.
 enum Layout {
-    static func page(title: String, user: CurrentUser?, flash: String? = nil, body: [Node<HTML.BodyContext>]) -> String {
+    static func page(title: String, user: CurrentUser?, flash: String? = Flash.current, body: [Node<HTML.BodyContext>]) -> String {
         HTML(
             .lang(.vietnamese),
             .head(

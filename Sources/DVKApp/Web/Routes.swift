@@ -7,13 +7,18 @@ func routes(_ app: Application) throws {
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(DVKErrorMiddleware())
     app.middleware.use(UserMiddleware())
+    app.middleware.use(FlashMiddleware())
     app.get("health") { _ in "ok" }
     routeStyles(app)
-    let web = app.grouped(CSRFMiddleware())
+    // Forms are read whole before the CSRF check looks for their token.
+    let web = app.grouped(FormBodyMiddleware(), CSRFMiddleware())
     try web.register(collection: AuthController())
     try web.register(collection: HomeController())
     try web.register(collection: CampaignController())
     try web.register(collection: RegistrationController())
     try web.register(collection: DocumentController())
+    try web.register(collection: CampaignAdminController())
+    try web.register(collection: RemindersController())
+    try web.register(collection: UnitsController())
     try app.register(collection: APIController())
 }

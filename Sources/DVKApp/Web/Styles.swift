@@ -67,5 +67,35 @@ enum Styles {
       table.responsive td[data-label]::before{content:attr(data-label) ": ";font-weight:600}
       header .who{margin-left:0}
     }
+    fieldset{border:1px solid #dfe3e8;border-radius:8px;background:#fff;padding:.25rem 1rem 1rem;margin:0 0 1rem;min-width:0}
+    legend{font-weight:700;padding:0 .35rem}
+    .field-error{color:#b42318;margin:.25rem 0 0;font-size:.9rem;white-space:pre-line}
+    .field.invalid input,.field.invalid textarea,.field.invalid select{border-color:#b42318;background:#fffafa}
+    form.stack .field.check label,form.stack .choices label{font-weight:400;display:flex;gap:.5rem;align-items:baseline;margin:.5rem 0}
+    form.stack .hint,p.hint{font-weight:400;color:#5b6573;font-size:.875rem}
+    .row2{display:grid;align-items:start;gap:0 1rem;grid-template-columns:repeat(auto-fit,minmax(min(100%,200px),1fr))}
+    .crumbs{margin:0 0 .25rem}.crumbs a{text-decoration:none}
+    .heading-row{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;justify-content:space-between}
+    .heading-row h2{margin:.25rem 0}.heading-row .actions{margin:.25rem 0}
+    ul.units{list-style:none;padding:0;margin:.5rem 0}
+    ul.units li{padding:.45rem 0;border-bottom:1px solid #eef1f4;overflow-wrap:anywhere}
+    ul.units.card li{padding:.45rem 0}
+    dl.facts{display:grid;grid-template-columns:minmax(8rem,max-content) 1fr;gap:.35rem 1rem;margin:0}
+    dl.facts .fact{display:contents}dl.facts dt{font-weight:600}dl.facts dd{margin:0;min-width:0;overflow-wrap:anywhere}
+    dl.facts ul,dl.facts ol{margin:0;padding-left:1.2rem}
+    .letter{white-space:pre-line}
+    .badge.state-open{background:#d1f2da}.badge.state-draft{background:#fff1c9}.badge.state-closed{background:#e5e8ec}.badge.state-archived{background:#e5e8ec}
+    .overdue{color:#a61b1b;font-weight:600}
+    td.wrap,.wrap{overflow-wrap:anywhere}
+    pre.sample{background:#f5f6f8;border:1px solid #dfe3e8;border-radius:6px;padding:.5rem;overflow-x:auto;font-size:.85rem}
+    ul.lines{margin:.25rem 0;padding-left:1.2rem}
+    .filters input[type=search]{min-width:min(18rem,100%)}
+    code{word-break:break-all}
+    td.nowrap{white-space:nowrap}
+    .card>h2:first-child{margin-top:0}
+    @media (max-width:640px){
+      dl.facts{grid-template-columns:1fr}dl.facts dd{margin:0 0 .5rem}
+      .filters,.filters label{width:100%}.filters input[type=search]{width:100%}
+    }
     """
 }

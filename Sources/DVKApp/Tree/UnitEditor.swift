@@ -1,0 +1,290 @@
+import DVKCore
+import FluentKit
+import Foundation
+import SQLKit
+
+/// A unit as a form sends it (and shows it back): raw text, checked by `UnitEditor`.
+struct UnitFields: Sendable, Equatable {
+    var code = ""
+    var name = ""
+    var kind = UnitKind.grassroots.rawValue
+    var parentCode = ""
+    var email = ""
+    var phone = ""
+
+    init() {}
+
+    init(form: [String: String]) {
+        code = form["code"] ?? ""
+        name = form["name"] ?? ""
+        kind = form["kind"] ?? ""
+        parentCode = form["parent"] ?? ""
+        email = form["email"] ?? ""
+        phone = form["phone"] ?? ""
+    }
+
+    init(unit: Unit, parentCode: String?) {
+        code = unit.code
+        name = unit.name
+        kind = unit.kind.rawValue
+        self.parentCode = parentCode ?? ""
+        email = unit.email
+        phone = unit.phone
+    }
+}
+
+/// Adds, renames and moves units of the live tree for a signed-in user, who reaches only
+/// their own unit's subtree and never moves their own unit. Every write is one transaction;
+/// campaigns keep their frozen copy until staff re-sync them.
+enum UnitEditor {
+    /// Codes the unit pages use as paths of their own.
+    static let reservedCodes: Set<String> = ["new", "import"]
+
+    /// The units from `unit` up to `rootID` (both included), or nil when `rootID` is not
+    /// among its ancestors: the scope check and the breadcrumb in one walk up.
+    static func chain(from unit: Unit, upTo rootID: UUID, on db: any Database) async throws -> [Unit]? {
+        var chain = [unit]
+        var current = unit
+        while current.id != rootID {
+            guard chain.count < 64, let parentID = current.parentID,
+                  let parent = try await Unit.find(parentID, on: db) else { return nil }
+            chain.append(parent)
+            current = parent
+        }
+        return chain
+    }
+
+    static func parent(of unit: Unit, on db: any Database) async throws -> Unit? {
+        guard let id = unit.parentID else { return nil }
+        return try await Unit.find(id, on: db)
+    }
+
+    static func create(_ fields: UnitFields, user: CurrentUser, on db: any Database) async throws -> Unit {
+        try await db.transaction { db in
+            var errors = FieldErrors()
+            let code = Code.validate(fields.code)
+            if fields.code.trimmingCharacters(in: .whitespaces).isEmpty {
+                errors["code"] = "Cần nhập mã đơn vị."
+            } else if code == nil {
+                errors["code"] = "Mã đơn vị chỉ gồm chữ không dấu, số và - _ . (tối đa 64 ký tự)."
+            } else if let code, reservedCodes.contains(code.lowercased()) {
+                errors["code"] = "Mã “\(code)” trùng với tên một trang của hệ thống; chọn mã khác."
+            } else if let code, try await Unit.query(on: db).filter(\.$code == code).count() > 0 {
+                errors["code"] = "Đã có đơn vị mã “\(code)”; chọn mã khác."
+            }
+            let details = checkDetails(fields, errors: &errors)
+            var parentID: UUID?
+            let parentCode = VietnameseText.clean(fields.parentCode)
+            if parentCode.isEmpty {
+                errors["parent"] = "Cần nhập mã đơn vị cấp trên."
+            } else {
+                parentID = try await checkParent(code: parentCode, moving: nil, user: user, errors: &errors, on: db)
+            }
+            try errors.check()
+            guard let code, let kind = details.kind else { throw errors }
+            let unit = Unit(code: code, name: details.name, kind: kind, parentID: parentID, email: details.email, phone: details.phone)
+            try await unit.create(on: db)
+            return unit
+        }
+    }
+
+    /// Renames, re-kinds, re-contacts or moves a unit of the user's subtree. The code stays:
+    /// it is the key imports and links use.
+    static func update(code: String, _ fields: UnitFields, user: CurrentUser, on db: any Database) async throws -> Unit {
+        try await db.transaction { db in
+            guard let unit = try await Unit.query(on: db).filter(\.$code == code).first(),
+                  try await chain(from: unit, upTo: user.unitID, on: db) != nil
+            else { throw DomainError.notFound("Không tìm thấy đơn vị “\(code)” trong phạm vi của bạn.") }
+            let isOwn = unit.id == user.unitID
+            var errors = FieldErrors()
+            let details = checkDetails(fields, errors: &errors)
+
+            let currentParent = try await parent(of: unit, on: db)
+            let parentCode = VietnameseText.clean(fields.parentCode)
+            var parentID = unit.parentID
+            if parentCode != (currentParent?.code ?? "") {
+                if isOwn {
+                    errors["parent"] = "Không thể chuyển đơn vị của chính bạn sang cấp trên khác; việc này do cấp trên thực hiện."
+                } else if parentCode.isEmpty {
+                    errors["parent"] = "Cần nhập mã đơn vị cấp trên."
+                } else {
+                    parentID = try await checkParent(code: parentCode, moving: unit, user: user, errors: &errors, on: db)
+                }
+            }
+            if let kind = details.kind, kind != unit.kind {
+                if isOwn {
+                    errors["kind"] = "Không thể đổi loại đơn vị của chính bạn."
+                } else if let problem = try await kindChangeProblem(unit, to: kind, on: db) {
+                    errors["kind"] = problem
+                }
+            }
+            try errors.check()
+            guard let kind = details.kind else { throw errors }
+            unit.name = details.name
+            unit.kind = kind
+            unit.parentID = parentID
+            unit.email = details.email
+            unit.phone = details.phone
+            try await unit.save(on: db)
+            return unit
+        }
+    }
+
+    /// Upserts units from a CSV (see `UnitDirectory.importUnits`), first refusing every row
+    /// whose unit or parent lies outside the user's subtree. All or nothing: on any bad line,
+    /// `DomainError.badFile` names every one and nothing is written.
+    static func importUnits(_ data: Data, user: CurrentUser, on db: any Database) async throws -> UnitDirectory.ImportResult {
+        let table = try CSVTable(data: data)
+        return try await db.transaction { db in
+            let nodes = try await UnitDirectory.allNodes(on: db)
+            let outside = scopeProblems(table, nodes: nodes, user: user)
+            if !outside.isEmpty {
+                // Report the file's other problems too, so one round of fixes is enough.
+                var lines = outside
+                let byID = Dictionary(nodes.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+                let known = Dictionary(nodes.map { node in
+                    (node.code, (kind: node.kind, parentCode: node.parentID.flatMap { byID[$0]?.code }))
+                }, uniquingKeysWith: { a, _ in a })
+                do {
+                    _ = try UnitImport.plan(table, existing: known)
+                } catch DomainError.badFile(let more) {
+                    lines = merge(lines, more)
+                }
+                throw DomainError.badFile(lines)
+            }
+            // The same transaction: nothing can move between the check and the write.
+            return try await UnitDirectory.importUnits(table, on: db)
+        }
+    }
+
+    /// The rows of a units CSV that would reach outside the user's subtree: a unit above or
+    /// beside it, a parent there, a new unit without a parent, or the user's own unit moved.
+    static func scopeProblems(_ table: CSVTable, nodes: [UnitNode], user: CurrentUser) -> [LineError] {
+        let columns = table.columns
+        guard columns["code"] != nil else { return [] }
+        let byID = Dictionary(nodes.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let byCode = Dictionary(nodes.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
+        let inside = subtree(of: user.unitID, in: nodes)
+        var problems: [LineError] = []
+        for record in table.records {
+            guard let code = Code.validate(record.value(columns["code"])) else { continue }
+            let parent = record.value(columns["parent_code"])
+            var reasons: [String] = []
+            if let node = byCode[code] {
+                let currentParent = node.parentID.flatMap { byID[$0]?.code } ?? ""
+                if !inside.contains(node.id) {
+                    reasons.append("đơn vị “\(code)” nằm ngoài phạm vi quản lý của bạn")
+                } else if node.id == user.unitID, parent != currentParent {
+                    reasons.append("không thể chuyển đơn vị của chính bạn (“\(code)”) sang cấp trên khác")
+                } else if node.id != user.unitID, parent.isEmpty {
+                    reasons.append("đơn vị “\(code)” phải có cấp trên thuộc phạm vi của bạn (cột parent_code)")
+                }
+            } else if parent.isEmpty {
+                reasons.append("đơn vị mới “\(code)” phải có cấp trên thuộc phạm vi của bạn (cột parent_code)")
+            }
+            if !parent.isEmpty, let parentNode = byCode[parent], !inside.contains(parentNode.id) {
+                reasons.append("cấp trên “\(parent)” nằm ngoài phạm vi quản lý của bạn")
+            }
+            if !reasons.isEmpty { problems.append(LineError(line: record.line, reasons: reasons)) }
+        }
+        return problems
+    }
+
+    /// Every unit id at or below `rootID`.
+    static func subtree(of rootID: UUID, in nodes: [UnitNode]) -> Set<UUID> {
+        var children: [UUID: [UUID]] = [:]
+        for node in nodes { if let p = node.parentID { children[p, default: []].append(node.id) } }
+        var out: Set<UUID> = [rootID]
+        var stack = [rootID]
+        while let id = stack.popLast() {
+            for child in children[id] ?? [] where out.insert(child).inserted { stack.append(child) }
+        }
+        return out
+    }
+
+    // MARK: Checks
+
+    private struct Details {
+        var name: String
+        var kind: UnitKind?
+        var email: String
+        var phone: String
+    }
+
+    private static func checkDetails(_ fields: UnitFields, errors: inout FieldErrors) -> Details {
+        let name = VietnameseText.clean(fields.name)
+        if name.isEmpty { errors["name"] = "Cần nhập tên đơn vị." }
+        else if name.count > 300 { errors["name"] = "Tên đơn vị dài quá 300 ký tự." }
+        let kind = UnitKind(rawValue: fields.kind)
+        if kind == nil { errors["kind"] = "Chọn loại đơn vị." }
+        let email = VietnameseText.clean(fields.email)
+        if !email.isEmpty, !looksLikeEmail(email) {
+            errors["email"] = "Địa chỉ email “\(email)” không hợp lệ (ví dụ: congdoan@example.vn)."
+        }
+        let phone = VietnameseText.clean(fields.phone)
+        if phone.count > 50 { errors["phone"] = "Số điện thoại dài quá 50 ký tự." }
+        return Details(name: name, kind: kind, email: email, phone: phone)
+    }
+
+    static func looksLikeEmail(_ text: String) -> Bool {
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
+              !parts[1].hasPrefix("."), !parts[1].hasSuffix(".") else { return false }
+        return !text.contains(where: { $0.isWhitespace || $0 == "," || $0 == ";" })
+    }
+
+    /// The new parent's id when it may take `moving` (or a new unit): a federation inside the
+    /// user's subtree that is not the unit itself or below it.
+    private static func checkParent(code: String, moving unit: Unit?, user: CurrentUser,
+                                    errors: inout FieldErrors, on db: any Database) async throws -> UUID? {
+        guard let parent = try await Unit.query(on: db).filter(\.$code == code).first(),
+              let chain = try await chain(from: parent, upTo: user.unitID, on: db)
+        else {
+            errors["parent"] = "Không tìm thấy đơn vị cấp trên “\(code)” trong phạm vi của bạn."
+            return nil
+        }
+        if let unit, let unitID = unit.id {
+            // The chain from the new parent up to the user's unit holds every ancestor that
+            // matters: if the moved unit is among them, the move would put it under itself.
+            let parents = Dictionary(chain.compactMap { u in u.id.map { ($0, u.parentID) } }, uniquingKeysWith: { a, _ in a })
+            if UnitTree.wouldCycle(moving: unitID, under: parent.id, parents: parents) {
+                errors["parent"] = parent.id == unitID
+                    ? "Một đơn vị không thể là cấp trên của chính nó."
+                    : "Không thể chuyển “\(unit.code)” vào “\(parent.code)” vì “\(parent.code)” đang trực thuộc “\(unit.code)”."
+                return nil
+            }
+        }
+        guard parent.kind == .federation else {
+            errors["parent"] = "“\(parent.code)” là công đoàn cơ sở nên không thể có đơn vị trực thuộc; cấp trên phải là liên đoàn hoặc công đoàn cấp trên."
+            return nil
+        }
+        return parent.id
+    }
+
+    private static func kindChangeProblem(_ unit: Unit, to kind: UnitKind, on db: any Database) async throws -> String? {
+        let unitID = try unit.requireID()
+        if kind == .grassroots {
+            let children = try await Unit.query(on: db).filter(\.$parentID == unitID).count()
+            if children > 0 {
+                return "Đơn vị đang có \(children) đơn vị trực thuộc nên không thể là công đoàn cơ sở."
+            }
+        }
+        // Staff belong to federations and officers to grassroots unions (see AuthStore.createUser).
+        let clashing: Role = kind == .grassroots ? .staff : .officer
+        let accounts = try await User.query(on: db).filter(\.$unitID == unitID).filter(\.$role == clashing).count()
+        if accounts > 0 {
+            return "Đơn vị có \(accounts) tài khoản \(clashing.label.lowercased()); không thể đổi thành \(kind.label.lowercased())."
+        }
+        return nil
+    }
+
+    /// One error per line, reasons of both lists together, in line order.
+    static func merge(_ a: [LineError], _ b: [LineError]) -> [LineError] {
+        var byLine: [Int: [String]] = [:]
+        for e in a + b {
+            for reason in e.reasons where !(byLine[e.line] ?? []).contains(reason) { byLine[e.line, default: []].append(reason) }
+        }
+        return byLine.keys.sorted().map { LineError(line: $0, reasons: byLine[$0] ?? []) }
+    }
+}
+

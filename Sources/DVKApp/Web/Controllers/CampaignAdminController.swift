@@ -1,0 +1,110 @@
+import DVKCore
+import Fluent
+import Vapor
+
+/// Creating and editing campaigns, moving them through their states, re-syncing their tree.
+struct CampaignAdminController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let campaigns = routes.grouped("campaigns")
+        campaigns.get("new", use: newForm)
+        campaigns.on(.POST, "new", body: .collect(maxSize: "16mb"), use: create)
+        campaigns.get(":campaign", "edit", use: editForm)
+        campaigns.on(.POST, ":campaign", "edit", body: .collect(maxSize: "16mb"), use: update)
+        campaigns.post(":campaign", "state", use: changeState)
+        campaigns.post(":campaign", "sync", use: sync)
+    }
+
+    @Sendable func newForm(req: Request) async throws -> Response {
+        let user = try StaffAccess.manager(req)
+        let model = try await CampaignForm.newModel(user: user, on: req.db)
+        return Layout.response(CampaignForm.View(model: model).render())
+    }
+
+    @Sendable func create(req: Request) async throws -> Response {
+        let user = try StaffAccess.manager(req)
+        let values = CampaignForm.Values(form: try req.content.decode([String: String].self))
+        let issuers = try await CampaignForm.issuers(for: user, on: req.db)
+        do {
+            let input = try await CampaignForm.validate(values, isNew: true, issuers: issuers, editing: nil, on: req.db)
+            let campaign = try await CampaignStore.create(input, on: req.db)
+            return Flash.redirect(req, to: .campaign(campaign.code),
+                                  message: "Đã tạo đợt thi đua “\(campaign.title)” (\(campaign.state.label.lowercased())).")
+        } catch let errors as FieldErrors {
+            return try await newForm(req, user: user, values: values, errors: errors)
+        } catch let error as DomainError {
+            return try await newForm(req, user: user, values: values, errors: FieldErrors(messages: [FieldErrors.general: error.message]),
+                                     status: DVKErrorMiddleware.describe(error).0)
+        }
+    }
+
+    private func newForm(_ req: Request, user: CurrentUser, values: CampaignForm.Values, errors: FieldErrors,
+                         status: HTTPResponseStatus = .unprocessableEntity) async throws -> Response {
+        let model = try await CampaignForm.newModel(user: user, values: values, errors: errors, on: req.db)
+        return Layout.response(CampaignForm.View(model: model).render(), status: status)
+    }
+
+    @Sendable func editForm(req: Request) async throws -> Response {
+        let view = try await campaign(req, user: try StaffAccess.reader(req))
+        let model = try await CampaignForm.editModel(view, on: req.db)
+        return Layout.response(CampaignForm.View(model: model).render())
+    }
+
+    @Sendable func update(req: Request) async throws -> Response {
+        let view = try await campaign(req, user: try StaffAccess.manager(req))
+        try StaffAccess.requireRun(view)
+        let values = CampaignForm.Values(form: try req.content.decode([String: String].self))
+        do {
+            let input = try await CampaignForm.validate(values, isNew: false, issuers: [], editing: view.campaign, on: req.db)
+            let campaign = try await CampaignStore.update(code: view.campaign.code, with: input, on: req.db)
+            return Flash.redirect(req, to: .campaign(campaign.code), message: "Đã lưu thay đổi của đợt thi đua.")
+        } catch let errors as FieldErrors {
+            return try await editForm(req, view: view, values: values, errors: errors)
+        } catch let error as DomainError {
+            // A rule of the campaign (a sector in use, an archived campaign): the form comes
+            // back as typed, with the reason on top and the status the error carries.
+            return try await editForm(req, view: view, values: values, errors: FieldErrors(messages: [FieldErrors.general: error.message]),
+                                      status: DVKErrorMiddleware.describe(error).0)
+        }
+    }
+
+    private func editForm(_ req: Request, view: Access.CampaignView, values: CampaignForm.Values, errors: FieldErrors,
+                          status: HTTPResponseStatus = .unprocessableEntity) async throws -> Response {
+        let model = try await CampaignForm.editModel(view, values: values, errors: errors, on: req.db)
+        return Layout.response(CampaignForm.View(model: model).render(), status: status)
+    }
+
+    struct StateForm: Content {
+        var to: String
+    }
+
+    @Sendable func changeState(req: Request) async throws -> Response {
+        let view = try await campaign(req, user: try StaffAccess.manager(req))
+        try StaffAccess.requireRun(view)
+        let form = try req.content.decode(StateForm.self)
+        guard let next = CampaignState(rawValue: form.to) else {
+            throw WebError.badRequest("Trạng thái “\(form.to)” không hợp lệ.")
+        }
+        let campaign = try await CampaignStore.changeState(code: view.campaign.code, to: next, on: req.db)
+        let message = switch (view.campaign.state, next) {
+        case (.draft, .open): "Đã mở đợt thi đua; các đơn vị bắt đầu đăng ký được."
+        case (.closed, .open): "Đã mở lại đợt thi đua."
+        case (_, .closed): "Đã đóng đợt thi đua."
+        default: "Đợt thi đua đã chuyển sang “\(next.label)”."
+        }
+        return Flash.redirect(req, to: .campaign(campaign.code), message: message)
+    }
+
+    @Sendable func sync(req: Request) async throws -> Response {
+        let view = try await campaign(req, user: try StaffAccess.manager(req))
+        try StaffAccess.requireRun(view)
+        let campaign = try await CampaignStore.resync(code: view.campaign.code, on: req.db)
+        let targets = try await CampaignUnit.query(on: req.db).filter(\.$campaignID == campaign.id).filter(\.$isTarget == true).count()
+        return Flash.redirect(req, to: .campaign(campaign.code),
+                              message: "Đã cập nhật cây đơn vị hiện tại vào đợt thi đua: \(Pager.number(targets)) công đoàn cơ sở tham gia.")
+    }
+
+    private func campaign(_ req: Request, user: CurrentUser) async throws -> Access.CampaignView {
+        let code = req.parameters.get("campaign") ?? ""
+        return try await Access.campaign(code: code, user: user, on: req.db)
+    }
+}

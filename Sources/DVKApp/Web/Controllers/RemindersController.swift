@@ -1,0 +1,35 @@
+import DVKCore
+import Fluent
+import Vapor
+
+/// The list of target units that have not handed in, as a page and as a CSV.
+struct RemindersController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("campaigns", ":campaign", "reminders", use: page)
+        routes.get("campaigns", ":campaign", "reminders.csv", use: csv)
+    }
+
+    @Sendable func page(req: Request) async throws -> Response {
+        let view = try await campaign(req)
+        let model = try await Reminders.query(view, search: req.query[String.self, at: "q"] ?? "",
+                                              page: req.query[Int.self, at: "page"], now: Date(), on: req.db)
+        return Layout.response(Reminders.View(model: model).render())
+    }
+
+    @Sendable func csv(req: Request) async throws -> Response {
+        let view = try await campaign(req)
+        let rows = Reminders.filter(try await Reminders.rows(view, on: req.db), req.query[String.self, at: "q"] ?? "")
+        let response = Response(status: .ok, body: .init(string: Reminders.csv(rows)))
+        response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+        let name = "nhac-nop-\(view.campaign.code).csv"
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name)\"")
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+
+    /// Staff, administrators and viewers over part of the campaign; officers are refused.
+    private func campaign(_ req: Request) async throws -> Access.CampaignView {
+        let user = try StaffAccess.reader(req)
+        return try await Access.campaign(code: req.parameters.get("campaign") ?? "", user: user, on: req.db)
+    }
+}

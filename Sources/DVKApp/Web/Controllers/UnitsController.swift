@@ -1,0 +1,97 @@
+import DVKCore
+import Fluent
+import Vapor
+
+/// The live unit tree: browse and search (staff, administrators, viewers), add, edit,
+/// move and import (staff and administrators), always inside the user's own subtree.
+struct UnitsController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let units = routes.grouped("units")
+        units.get(use: index)
+        units.get("new", use: newForm)
+        units.post("new", use: create)
+        units.get("import", use: importForm)
+        units.on(.POST, "import", body: .collect(maxSize: "16mb"), use: importFile)
+        units.get(":code", use: show)
+        units.post(":code", use: update)
+    }
+
+    /// The user's own unit, or search results when there is a query.
+    @Sendable func index(req: Request) async throws -> Response {
+        let user = try StaffAccess.reader(req)
+        let page = req.query[Int.self, at: "page"]
+        if let text = req.query[String.self, at: "q"], !VietnameseText.searchKey(text).isEmpty {
+            let model = try await UnitSearch.query(text, user: user, page: page, on: req.db)
+            return Layout.response(UnitSearch.View(model: model).render())
+        }
+        let model = try await UnitShow.query(code: user.unitCode, user: user, page: page, on: req.db)
+        return Layout.response(UnitShow.View(model: model).render())
+    }
+
+    @Sendable func show(req: Request) async throws -> Response {
+        let user = try StaffAccess.reader(req)
+        let model = try await UnitShow.query(code: req.parameters.get("code") ?? "", user: user,
+                                             page: req.query[Int.self, at: "page"], on: req.db)
+        return Layout.response(UnitShow.View(model: model).render())
+    }
+
+    @Sendable func update(req: Request) async throws -> Response {
+        let user = try StaffAccess.manager(req)
+        let code = req.parameters.get("code") ?? ""
+        let fields = UnitFields(form: try req.content.decode([String: String].self))
+        do {
+            let unit = try await UnitEditor.update(code: code, fields, user: user, on: req.db)
+            return Flash.redirect(req, to: .unit(unit.code), message: "Đã lưu thông tin đơn vị “\(unit.name)”.")
+        } catch let errors as FieldErrors {
+            let model = try await UnitShow.query(code: code, user: user, page: nil, form: fields, errors: errors, on: req.db)
+            return Layout.response(UnitShow.View(model: model).render(), status: .unprocessableEntity)
+        }
+    }
+
+    @Sendable func newForm(req: Request) async throws -> Response {
+        let user = try StaffAccess.manager(req)
+        var fields = UnitFields()
+        fields.parentCode = req.query[String.self, at: "parent"] ?? user.unitCode
+        let model = try await UnitNew.query(user: user, form: fields, on: req.db)
+        return Layout.response(UnitNew.View(model: model).render())
+    }
+
+    @Sendable func create(req: Request) async throws -> Response {
+        let user = try StaffAccess.manager(req)
+        let fields = UnitFields(form: try req.content.decode([String: String].self))
+        do {
+            let unit = try await UnitEditor.create(fields, user: user, on: req.db)
+            return Flash.redirect(req, to: .unit(unit.code), message: "Đã thêm đơn vị “\(unit.name)”.")
+        } catch let errors as FieldErrors {
+            let model = try await UnitNew.query(user: user, form: fields, errors: errors, on: req.db)
+            return Layout.response(UnitNew.View(model: model).render(), status: .unprocessableEntity)
+        }
+    }
+
+    @Sendable func importForm(req: Request) async throws -> Response {
+        let user = try StaffAccess.manager(req)
+        return Layout.response(UnitsImport.View(model: .init(user: user)).render())
+    }
+
+    struct Upload: Content {
+        var file: File?
+    }
+
+    @Sendable func importFile(req: Request) async throws -> Response {
+        let user = try StaffAccess.manager(req)
+        var model = UnitsImport.Model(user: user)
+        guard let file = (try? req.content.decode(Upload.self))?.file, file.data.readableBytes > 0 else {
+            model.problem = "Hãy chọn một tệp CSV để tải lên."
+            return Layout.response(UnitsImport.View(model: model).render(), status: .unprocessableEntity)
+        }
+        do {
+            model.result = try await UnitEditor.importUnits(Data(file.data.readableBytesView), user: user, on: req.db)
+            return Layout.response(UnitsImport.View(model: model).render())
+        } catch DomainError.badFile(let lines) {
+            model.lines = lines
+        } catch let error as DomainError {
+            model.problem = error.message
+        }
+        return Layout.response(UnitsImport.View(model: model).render(), status: .unprocessableEntity)
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import Vapor
+
+/// A one-time message carried across a redirect ("Đã mở đợt thi đua") in a short-lived
+/// cookie. `FlashMiddleware` makes it `Flash.current` for the next page, so any page that
+/// renders through `Layout.page` shows it without its handler knowing, and clears it there.
+enum Flash {
+    static let cookieName = "dvk_flash"
+
+    /// The message to show on the page being rendered, if one was carried here.
+    @TaskLocal static var current: String?
+
+    /// A 303 to `url` that shows `message` on the page it lands on.
+    static func redirect(_ req: Request, to url: SiteURL, message: String) -> Response {
+        redirect(req, to: url.path, message: message)
+    }
+
+    static func redirect(_ req: Request, to path: String, message: String) -> Response {
+        let response = req.redirect(to: path, redirectType: .normal)
+        // Cookies carry ASCII only: the Vietnamese message travels percent-encoded.
+        let value = message.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        response.cookies[cookieName] = HTTPCookies.Value(
+            string: value, expires: Date().addingTimeInterval(120), path: "/",
+            isSecure: req.application.dvkConfig.secureCookies, isHTTPOnly: true, sameSite: .lax)
+        return response
+    }
+}
+
+/// Reads the flash cookie into `Flash.current` for the request, and clears it once a page
+/// that is not itself a redirect has been answered (the page that showed it).
+struct FlashMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard let raw = request.cookies[Flash.cookieName]?.string, !raw.isEmpty,
+              let message = raw.removingPercentEncoding, !message.isEmpty
+        else { return try await next.respond(to: request) }
+        let response = try await Flash.$current.withValue(message) { try await next.respond(to: request) }
+        let isRedirect = (300..<400).contains(response.status.code)
+        if !isRedirect, response.cookies[Flash.cookieName] == nil {
+            response.cookies[Flash.cookieName] = .expired
+        }
+        return response
+    }
+}

@@ -1,0 +1,284 @@
+import DVKCore
+import FluentKit
+import Foundation
+
+extension CampaignForm {
+    /// Every field of the campaign form as text: what the form shows, and what it sends back
+    /// (kept as typed, so a refused form comes back with the user's input).
+    struct Values: Sendable, Equatable {
+        var code = ""
+        var issuer = ""
+        var year = ""
+        var title = ""
+        var number = ""
+        var issuedOn = ""
+        var place = ""
+        var subject = ""
+        var addressees = ""
+        var recipients = ""
+        var body = ""
+        var sectors = ""
+        var deadlineDate = ""
+        var deadlineTime = "00:00"
+        var acceptsLate = true
+        var signerAuthority = ""
+        var signerTitle = ""
+        var signerName = ""
+        /// "all" (every grassroots unit under the issuer) or "chosen".
+        var targetsMode = "all"
+        var targetCodes = ""
+        /// For a new campaign: "draft" or "open".
+        var initialState = CampaignState.draft.rawValue
+
+        init() {}
+
+        init(form: [String: String]) {
+            func text(_ key: String) -> String { (form[key] ?? "").replacingOccurrences(of: "\r\n", with: "\n") }
+            code = text("code")
+            issuer = text("issuer")
+            year = text("year")
+            title = text("title")
+            number = text("number")
+            issuedOn = text("issued_on")
+            place = text("place")
+            subject = text("subject")
+            addressees = text("addressees")
+            recipients = text("recipients")
+            body = text("body")
+            sectors = text("sectors")
+            deadlineDate = text("deadline_date")
+            deadlineTime = text("deadline_time")
+            acceptsLate = form["accepts_late"] != nil
+            signerAuthority = text("signer_authority")
+            signerTitle = text("signer_title")
+            signerName = text("signer_name")
+            targetsMode = form["targets_mode"] == "chosen" ? "chosen" : "all"
+            targetCodes = text("target_codes")
+            initialState = form["state"] == CampaignState.open.rawValue ? CampaignState.open.rawValue : CampaignState.draft.rawValue
+        }
+
+        /// A new campaign's starting point: this year, the letter's usual wording, the four sectors.
+        static func defaults(issuer: String, now: Date) -> Values {
+            let input = CampaignInput(code: "", issuerCode: issuer, year: VietnamTime.day(of: now).year, deadline: now)
+            var values = Values()
+            values.issuer = issuer
+            values.year = String(input.year)
+            values.title = "Phong trào thi đua “Dân vận khéo” năm \(input.year)"
+            values.issuedOn = VietnamTime.day(of: now).iso
+            values.subject = "V/v triển khai phong trào thi đua “Dân vận khéo” năm \(input.year)"
+            values.addressees = input.addressees.joined(separator: "\n")
+            values.recipients = input.recipients.joined(separator: "\n")
+            values.sectors = sectorLines(input.sectors)
+            values.acceptsLate = input.acceptsLate
+            values.signerAuthority = input.signer.authority
+            values.signerTitle = input.signer.title
+            return values
+        }
+
+        init(campaign: CampaignInfo, issuerCode: String, allTargets: Bool, targetCodes: [String]) {
+            code = campaign.code
+            issuer = issuerCode
+            year = String(campaign.year)
+            title = campaign.title
+            number = campaign.number
+            issuedOn = campaign.issuedOn.iso
+            place = campaign.place
+            subject = campaign.subject
+            addressees = campaign.addressees.joined(separator: "\n")
+            recipients = campaign.recipients.joined(separator: "\n")
+            body = campaign.body
+            sectors = Self.sectorLines(campaign.sectors)
+            let day = VietnamTime.day(of: campaign.deadline)
+            deadlineDate = day.iso
+            let parts = VietnamTime.calendar.dateComponents([.hour, .minute], from: campaign.deadline)
+            deadlineTime = String(format: "%02d:%02d", parts.hour ?? 0, parts.minute ?? 0)
+            acceptsLate = campaign.acceptsLate
+            signerAuthority = campaign.signer.authority
+            signerTitle = campaign.signer.title
+            signerName = campaign.signer.name
+            targetsMode = allTargets ? "all" : "chosen"
+            self.targetCodes = targetCodes.joined(separator: "\n")
+            initialState = campaign.state.rawValue
+        }
+
+        static func sectorLines(_ sectors: [Sector]) -> String {
+            sectors.map { "\($0.code) | \($0.name)" }.joined(separator: "\n")
+        }
+
+        /// The deadline the date and time fields name, in Vietnam time, if they are valid.
+        var deadline: Date? {
+            guard let day = CalendarDay(parsing: deadlineDate), let time = Self.time(deadlineTime) else { return nil }
+            return VietnamTime.instant(day, hour: time.hour, minute: time.minute)
+        }
+
+        /// "17:00" or "17:00:00" (what time inputs send); empty means 00:00.
+        static func time(_ text: String) -> (hour: Int, minute: Int)? {
+            let t = text.trimmingCharacters(in: .whitespaces)
+            if t.isEmpty { return (0, 0) }
+            let parts = t.split(separator: ":", omittingEmptySubsequences: false)
+            guard (2...3).contains(parts.count),
+                  parts.allSatisfy({ (1...2).contains($0.count) && $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+                  let h = Int(parts[0]), let m = Int(parts[1]), h < 24, m < 60 else { return nil }
+            return (h, m)
+        }
+
+        var targetCodeList: [String] {
+            var seen: Set<String> = []
+            return targetCodes.split(whereSeparator: { $0.isWhitespace || $0 == "," || $0 == ";" })
+                .map(String.init).filter { seen.insert($0).inserted }
+        }
+    }
+
+    /// Turns the form into a campaign input, or throws `FieldErrors` with a Vietnamese
+    /// message for every field that is wrong. `issuer` is the issuing unit: for a new
+    /// campaign, one of `issuers` (the user's choice); for an edit, the campaign's own.
+    static func validate(_ values: Values, isNew: Bool, issuers: [IssuerChoice], editing: CampaignInfo?,
+                         on db: any Database) async throws -> CampaignInput {
+        var errors = FieldErrors()
+        func lines(_ text: String) -> [String] {
+            text.split(separator: "\n").map { VietnameseText.clean(String($0)) }.filter { !$0.isEmpty }
+        }
+
+        var code = editing?.code ?? ""
+        if isNew {
+            if values.code.trimmingCharacters(in: .whitespaces).isEmpty {
+                errors["code"] = "Cần nhập mã đợt thi đua (ví dụ DVK-2025)."
+            } else if let valid = Code.validate(values.code) {
+                code = valid
+                if try await Campaign.query(on: db).filter(\.$code == valid).count() > 0 {
+                    errors["code"] = "Đã có đợt thi đua mã “\(valid)”; chọn mã khác."
+                }
+            } else {
+                errors["code"] = "Mã đợt chỉ gồm chữ không dấu, số và - _ . (tối đa 64 ký tự)."
+            }
+        }
+        var issuerID = editing?.issuerID
+        var issuerCode = values.issuer
+        if isNew {
+            if let choice = issuers.first(where: { $0.code == values.issuer }) {
+                issuerID = choice.id
+                issuerCode = choice.code
+            } else {
+                errors["issuer"] = "Chọn đơn vị phát động trong danh sách (đơn vị của bạn hoặc một liên đoàn trực thuộc)."
+            }
+        }
+        let year = Int(values.year.trimmingCharacters(in: .whitespaces))
+        if year == nil || !(2000...2100).contains(year ?? 0) { errors["year"] = "Năm phải là số từ 2000 đến 2100." }
+        let title = VietnameseText.clean(values.title)
+        if title.isEmpty { errors["title"] = "Cần nhập tên đợt thi đua." }
+        var issuedOn: CalendarDay?
+        if !values.issuedOn.trimmingCharacters(in: .whitespaces).isEmpty {
+            issuedOn = CalendarDay(parsing: values.issuedOn)
+            if issuedOn == nil { errors["issued_on"] = "Ngày ban hành không hợp lệ (ví dụ 06/02/2024)." }
+        }
+        let subject = VietnameseText.clean(values.subject)
+        if subject.isEmpty { errors["subject"] = "Cần nhập trích yếu công văn (ví dụ “V/v triển khai …”)." }
+
+        let sectors = parseSectors(values.sectors, errors: &errors)
+
+        var deadline: Date?
+        if values.deadlineDate.trimmingCharacters(in: .whitespaces).isEmpty {
+            errors["deadline_date"] = "Cần nhập ngày hết hạn nộp."
+        } else if CalendarDay(parsing: values.deadlineDate) == nil {
+            errors["deadline_date"] = "Ngày hết hạn không hợp lệ (ví dụ 16/02/2024)."
+        } else if Values.time(values.deadlineTime) == nil {
+            errors["deadline_time"] = "Giờ không hợp lệ (ví dụ 17:00; để trống là 00:00)."
+        } else {
+            deadline = values.deadline
+            if let deadline, let issuedOn, deadline <= VietnamTime.instant(issuedOn) {
+                errors["deadline_date"] = "Hạn nộp phải sau ngày ban hành công văn (\(issuedOn.vietnamese))."
+            }
+        }
+        let signerTitle = VietnameseText.clean(values.signerTitle)
+        if signerTitle.isEmpty { errors["signer_title"] = "Cần nhập chức vụ người ký (ví dụ PHÓ CHỦ TỊCH)." }
+
+        var targets: Set<UUID>?
+        if values.targetsMode == "chosen" {
+            let codes = values.targetCodeList
+            if codes.isEmpty {
+                errors["target_codes"] = "Dán mã các công đoàn cơ sở tham gia (mỗi dòng một mã), hoặc chọn “mọi công đoàn cơ sở”."
+            } else if let issuerID {
+                targets = try await checkTargets(codes, issuerID: issuerID, errors: &errors, on: db)
+            }
+        }
+
+        try errors.check()
+        guard let year, let deadline else { throw errors }
+        var input = CampaignInput(code: code, issuerCode: issuerCode, year: year, title: title,
+                                  number: VietnameseText.clean(values.number), issuedOn: issuedOn, deadline: deadline)
+        let place = VietnameseText.clean(values.place)
+        input.place = place.isEmpty ? nil : place
+        input.subject = subject
+        input.addressees = lines(values.addressees)
+        input.recipients = lines(values.recipients)
+        input.body = values.body.trimmingCharacters(in: .whitespacesAndNewlines)
+        input.sectors = sectors
+        input.acceptsLate = values.acceptsLate
+        input.signer = Signer(authority: VietnameseText.clean(values.signerAuthority), title: signerTitle,
+                              name: VietnameseText.clean(values.signerName))
+        input.state = CampaignState(rawValue: values.initialState) ?? .draft
+        input.targets = targets
+        return input
+    }
+
+    /// "code | name" lines, in the order the Biểu tổng hợp prints them.
+    static func parseSectors(_ text: String, errors: inout FieldErrors) -> [Sector] {
+        var sectors: [Sector] = []
+        var problems: [String] = []
+        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            guard !line.isEmpty else { continue }
+            guard let bar = line.firstIndex(of: "|") else {
+                problems.append("dòng \(index + 1): viết “mã | tên lĩnh vực”")
+                continue
+            }
+            let code = line[..<bar].trimmingCharacters(in: .whitespaces)
+            let name = VietnameseText.clean(String(line[line.index(after: bar)...]))
+            guard let valid = Code.validate(code) else {
+                problems.append("dòng \(index + 1): mã “\(code)” chỉ gồm chữ không dấu, số và - _ .")
+                continue
+            }
+            guard !name.isEmpty else { problems.append("dòng \(index + 1): thiếu tên lĩnh vực"); continue }
+            guard !sectors.contains(where: { $0.code == valid }) else {
+                problems.append("dòng \(index + 1): mã “\(valid)” bị lặp")
+                continue
+            }
+            sectors.append(Sector(code: valid, name: name))
+        }
+        if !problems.isEmpty {
+            errors["sectors"] = "Lĩnh vực chưa hợp lệ — " + problems.joined(separator: "; ") + "."
+        } else if sectors.isEmpty {
+            errors["sectors"] = "Đợt thi đua cần ít nhất một lĩnh vực."
+        }
+        return sectors
+    }
+
+    /// The chosen target units by id, each checked: it exists, is a grassroots union, and
+    /// is under the issuer. Names every bad code.
+    static func checkTargets(_ codes: [String], issuerID: UUID, errors: inout FieldErrors,
+                             on db: any Database) async throws -> Set<UUID>? {
+        let nodes = try await UnitDirectory.allNodes(on: db)
+        let byCode = Dictionary(nodes.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
+        let under = UnitEditor.subtree(of: issuerID, in: nodes)
+        var unknown: [String] = [], notGrassroots: [String] = [], outside: [String] = []
+        var ids: Set<UUID> = []
+        for code in codes {
+            guard let node = byCode[code] else { unknown.append(code); continue }
+            if !under.contains(node.id) { outside.append(code) }
+            else if node.kind != .grassroots { notGrassroots.append(code) }
+            else { ids.insert(node.id) }
+        }
+        func list(_ codes: [String]) -> String {
+            codes.prefix(20).joined(separator: ", ") + (codes.count > 20 ? " và \(codes.count - 20) mã khác" : "")
+        }
+        var problems: [String] = []
+        if !unknown.isEmpty { problems.append("không có đơn vị mã: " + list(unknown)) }
+        if !outside.isEmpty { problems.append("không trực thuộc đơn vị phát động: " + list(outside)) }
+        if !notGrassroots.isEmpty { problems.append("không phải công đoàn cơ sở: " + list(notGrassroots)) }
+        guard problems.isEmpty else {
+            errors["target_codes"] = "Có mã chưa dùng được — " + problems.joined(separator: "; ") + "."
+            return nil
+        }
+        return ids
+    }
+}

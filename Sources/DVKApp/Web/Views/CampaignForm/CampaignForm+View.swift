@@ -1,0 +1,199 @@
+import DVKCore
+import Foundation
+import Plot
+
+extension CampaignForm {
+    struct View {
+        var model: Model
+
+        func render() -> String {
+            Layout.page(title: title, user: model.user, body: [
+                .p(.class("crumbs small"), back),
+                .h1(.text(title)),
+                .unwrap(model.existing) { control($0) },
+                model.editable ? form : .group(FormField.summary(model.errors), readOnly),
+            ])
+        }
+
+        var title: String {
+            guard let existing = model.existing else { return "Tạo đợt thi đua" }
+            return model.editable ? "Sửa đợt thi đua \(existing.campaign.code)" : "Thông tin đợt thi đua \(existing.campaign.code)"
+        }
+
+        var back: Node<HTML.BodyContext> {
+            if let existing = model.existing {
+                return .a(.href(SiteURL.campaign(existing.campaign.code).path), .text("← \(existing.campaign.title)"))
+            }
+            return .a(.href(SiteURL.campaigns.path), "← Đợt thi đua")
+        }
+
+        // MARK: State, re-sync, reminders
+
+        func control(_ existing: Existing) -> Node<HTML.BodyContext> {
+            let c = existing.campaign
+            return .div(.class("card"),
+                .p(.text("Trạng thái: "), .span(.class("badge state-\(c.state.rawValue)"), .text(c.state.label)),
+                   .text(" · \(Pager.number(existing.targetCount)) công đoàn cơ sở tham gia · hạn nộp "),
+                   .span(.class("deadline"), .text(VietnamTime.describe(c.deadline)))),
+                .unwrap(existing.syncedAt) { .p(.class("muted small"), .text("Cây đơn vị lấy lúc \(VietnamTime.describe($0)).")) },
+                .div(.class("actions"),
+                    .if(model.canRun, .group(
+                        .forEach(c.state.next) { next in
+                            Layout.postButton(Self.transitionLabel(from: c.state, to: next), to: .campaignState(c.code),
+                                              csrf: model.user.csrf, style: next == .archived ? "secondary" : "",
+                                              confirm: Self.transitionQuestion(from: c.state, to: next),
+                                              fields: [("to", next.rawValue)])
+                        },
+                        .if(c.state == .open || c.state == .draft,
+                            Layout.postButton("Cập nhật cây đơn vị", to: .campaignSync(c.code), csrf: model.user.csrf,
+                                              style: "secondary",
+                                              confirm: "Lấy cây đơn vị hiện tại (tên mới, đơn vị mới, đơn vị đã chuyển) vào đợt thi đua?"))
+                    )),
+                    .a(.class("button secondary"), .href(SiteURL.reminders(c.code).path), "Danh sách nhắc nộp")
+                )
+            )
+        }
+
+        static func transitionLabel(from: CampaignState, to: CampaignState) -> String {
+            switch (from, to) {
+            case (.draft, .open): "Mở đợt thi đua"
+            case (.closed, .open): "Mở lại"
+            case (_, .closed): "Đóng đợt"
+            case (_, .archived): "Lưu trữ"
+            default: to.label
+            }
+        }
+
+        static func transitionQuestion(from: CampaignState, to: CampaignState) -> String {
+            switch (from, to) {
+            case (.draft, .open): "Mở đợt thi đua? Cây đơn vị hiện tại sẽ được lấy vào đợt và các đơn vị bắt đầu đăng ký."
+            case (.closed, .open): "Mở lại đợt thi đua?"
+            case (_, .closed): "Đóng đợt thi đua?"
+            case (_, .archived): "Lưu trữ đợt thi đua? Sau khi lưu trữ không sửa được nữa."
+            default: "Chuyển trạng thái đợt thi đua?"
+            }
+        }
+
+        // MARK: The form
+
+        var form: Node<HTML.BodyContext> {
+            let v = model.values
+            let e = model.errors
+            let action: SiteURL = model.existing.map { .campaignEdit($0.campaign.code) } ?? .campaignNew
+            return FormField.post(action.path, csrf: model.user.csrf, [
+                FormField.summary(e),
+                FormField.fieldset("Thông tin chung", [
+                    model.isNew
+                        ? FormField.text("code", "Mã đợt", value: v.code, errors: e,
+                                         hint: "dùng trong đường dẫn và tệp; chữ không dấu, số, - _ .", required: true,
+                                         placeholder: "DVK-2025")
+                        : .p(.text("Mã đợt: "), .strong(.text(v.code)), .span(.class("muted"), " (không đổi được)")),
+                    model.isNew
+                        ? FormField.select("issuer", "Đơn vị phát động",
+                                           options: model.issuers.map { ($0.code, String(repeating: "— ", count: $0.depth) + $0.name) },
+                                           selected: v.issuer, errors: e)
+                        : .p(.text("Đơn vị phát động: "), .strong(.text(model.existing?.campaign.issuerName ?? ""))),
+                    .div(.class("row2"),
+                        FormField.text("year", "Năm", value: v.year, errors: e, type: .number, required: true,
+                                       extra: [.attribute(named: "min", value: "2000"), .attribute(named: "max", value: "2100")]),
+                        FormField.text("number", "Số công văn", value: v.number, errors: e, placeholder: "26/LĐLĐ"),
+                        FormField.text("issued_on", "Ngày ban hành", value: v.issuedOn, errors: e, type: .date)
+                    ),
+                    FormField.text("place", "Địa danh ghi trên công văn", value: v.place, errors: e,
+                                   hint: "để trống: lấy theo tên đơn vị phát động", placeholder: "Long Biên"),
+                    FormField.text("title", "Tên đợt thi đua", value: v.title, errors: e, required: true),
+                ]),
+                FormField.fieldset("Hạn nộp", [
+                    .div(.class("row2"),
+                        FormField.text("deadline_date", "Ngày", value: v.deadlineDate, errors: e, type: .date, required: true),
+                        FormField.text("deadline_time", "Giờ", value: v.deadlineTime, errors: e, type: .time)
+                    ),
+                    .p(.class("hint"),
+                       .text("Theo giờ Việt Nam (UTC+7), bất kể máy chủ đặt ở đâu. “Trước ngày 16/02/2024” là hạn 00:00 ngày 16/02/2024."),
+                       .unwrap(v.deadline) { .group(.br(), .text("Hạn nộp: "), .strong(.text(VietnamTime.describe($0)))) }),
+                    FormField.checkbox("accepts_late", "Vẫn nhận hồ sơ nộp sau hạn (được đánh dấu nộp muộn)",
+                                       checked: v.acceptsLate, errors: e),
+                ]),
+                FormField.fieldset("Đơn vị tham gia", [
+                    .div(.class("field choices" + (e["target_codes"] == nil ? "" : " invalid")),
+                        .label(.input(.type(.radio), .name("targets_mode"), .value("all"), .checked(v.targetsMode != "chosen")),
+                               " Mọi công đoàn cơ sở trực thuộc đơn vị phát động"),
+                        .label(.input(.type(.radio), .name("targets_mode"), .value("chosen"), .checked(v.targetsMode == "chosen")),
+                               " Chỉ các đơn vị có mã dưới đây")
+                    ),
+                    FormField.textarea("target_codes", "Mã các công đoàn cơ sở tham gia", value: v.targetCodes, errors: e,
+                                       hint: "mỗi dòng một mã, hoặc cách nhau bằng dấu phẩy; chỉ dùng khi chọn “Chỉ các đơn vị…”",
+                                       rows: 4, placeholder: "LB-GD-THNL\nLB-DN-MDG"),
+                    .if(!model.isNew, .p(.class("hint"), "Đổi đơn vị tham gia sẽ lấy lại cây đơn vị hiện tại vào đợt thi đua.")),
+                ]),
+                FormField.fieldset("Lĩnh vực", [
+                    FormField.textarea("sectors", "Các lĩnh vực, theo thứ tự trên Biểu tổng hợp", value: v.sectors, errors: e,
+                                       hint: "mỗi dòng: mã | tên", rows: 5),
+                ]),
+                FormField.fieldset("Công văn", [
+                    FormField.text("subject", "Trích yếu", value: v.subject, errors: e, required: true),
+                    FormField.textarea("addressees", "Kính gửi", value: v.addressees, errors: e, hint: "mỗi dòng một nơi", rows: 2),
+                    FormField.textarea("body", "Nội dung công văn", value: v.body, errors: e,
+                                       hint: "dòng trống tách đoạn; dòng bắt đầu bằng “- ” là gạch đầu dòng; *chữ nghiêng*", rows: 14),
+                    FormField.textarea("recipients", "Nơi nhận", value: v.recipients, errors: e, hint: "mỗi dòng một nơi", rows: 4),
+                ]),
+                FormField.fieldset("Người ký", [
+                    .div(.class("row2"),
+                        FormField.text("signer_authority", "Thẩm quyền ký", value: v.signerAuthority, errors: e,
+                                       placeholder: "TM. BAN THƯỜNG VỤ"),
+                        FormField.text("signer_title", "Chức vụ", value: v.signerTitle, errors: e, required: true,
+                                       placeholder: "PHÓ CHỦ TỊCH"),
+                        FormField.text("signer_name", "Họ và tên", value: v.signerName, errors: e)
+                    ),
+                ]),
+                .if(model.isNew, FormField.fieldset("Trạng thái", [
+                    .div(.class("field choices"),
+                        .label(.input(.type(.radio), .name("state"), .value("draft"), .checked(v.initialState != "open")),
+                               " Lưu bản nháp (mở sau)"),
+                        .label(.input(.type(.radio), .name("state"), .value("open"), .checked(v.initialState == "open")),
+                               " Mở ngay để các đơn vị đăng ký")
+                    ),
+                ])),
+                .div(.class("actions"),
+                     .button(.type(.submit), .text(model.isNew ? "Tạo đợt thi đua" : "Lưu thay đổi")),
+                     back),
+            ])
+        }
+
+        // MARK: Read-only
+
+        var readOnly: Node<HTML.BodyContext> {
+            let v = model.values
+            let c = model.existing?.campaign
+            func fact(_ label: String, _ value: Node<HTML.BodyContext>) -> Node<HTML.BodyContext> {
+                .div(.class("fact"), .element(named: "dt", text: label), .element(named: "dd", nodes: [value]))
+            }
+            func text(_ s: String) -> Node<HTML.BodyContext> { s.isEmpty ? .span(.class("muted"), "—") : .text(s) }
+            return .div(.class("card"),
+                .if(c?.state == .archived && model.canRun,
+                    .p(.class("alert warn"), "Đợt thi đua đã lưu trữ nên chỉ xem được, không sửa được.")),
+                .element(named: "dl", nodes: [
+                    .class("facts"),
+                    fact("Mã đợt", text(v.code)),
+                    fact("Đơn vị phát động", text(c?.issuerName ?? "")),
+                    fact("Năm", text(v.year)),
+                    fact("Tên đợt", text(v.title)),
+                    fact("Số công văn", text(v.number)),
+                    fact("Ngày ban hành", text(CalendarDay(parsing: v.issuedOn)?.vietnamese ?? v.issuedOn)),
+                    fact("Địa danh", text(v.place)),
+                    fact("Trích yếu", text(v.subject)),
+                    fact("Kính gửi", .ul(.forEach(v.addressees.split(separator: "\n")) { .li(.text(String($0))) })),
+                    fact("Nội dung", .div(.class("letter"), .text(v.body))),
+                    fact("Nơi nhận", .ul(.forEach(v.recipients.split(separator: "\n")) { .li(.text(String($0))) })),
+                    fact("Lĩnh vực", .ol(.forEach(c?.sectors ?? []) { .li(.text($0.name)) })),
+                    fact("Hạn nộp", .span(.class("deadline"), .text(c.map { VietnamTime.describe($0.deadline) } ?? ""))),
+                    fact("Nộp sau hạn", .text(v.acceptsLate ? "Vẫn nhận (đánh dấu nộp muộn)" : "Không nhận")),
+                    fact("Đơn vị tham gia", .text(v.targetsMode == "chosen"
+                        ? "\(Pager.number(model.existing?.targetCount ?? 0)) đơn vị được chọn"
+                        : "Mọi công đoàn cơ sở trực thuộc (\(Pager.number(model.existing?.targetCount ?? 0)))")),
+                    fact("Người ký", text([v.signerAuthority, v.signerTitle, v.signerName].filter { !$0.isEmpty }.joined(separator: " / "))),
+                ])
+            )
+        }
+    }
+}

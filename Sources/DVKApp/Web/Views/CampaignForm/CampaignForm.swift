@@ -1,0 +1,80 @@
+import DVKCore
+import FluentKit
+import Foundation
+
+/// `/campaigns/new` and `/campaigns/{code}/edit`: every field of a campaign, and for an
+/// existing one its state and re-sync. Read-only for those who see but do not run it.
+enum CampaignForm {
+    struct IssuerChoice: Sendable, Equatable {
+        var id: UUID
+        var code: String
+        var name: String
+        var depth: Int
+    }
+
+    /// What the edit page shows beside the form.
+    struct Existing: Sendable {
+        var campaign: CampaignInfo
+        var targetCount: Int
+        var syncedAt: Date?
+    }
+
+    struct Model: Sendable {
+        var user: CurrentUser
+        /// nil for a new campaign.
+        var existing: Existing?
+        var values: Values
+        var errors: FieldErrors
+        var issuers: [IssuerChoice]
+        /// False: shown read-only (viewers, staff below the issuer, archived campaigns).
+        var editable: Bool
+        /// May open, close, archive and re-sync.
+        var canRun: Bool
+
+        var isNew: Bool { existing == nil }
+    }
+
+    /// The issuers a user may launch a campaign from: their own unit if it is a federation,
+    /// then every federation below it, shallowest first.
+    static func issuers(for user: CurrentUser, on db: any Database) async throws -> [IssuerChoice] {
+        let nodes = try await UnitDirectory.allNodes(on: db)
+        var children: [UUID: [UnitNode]] = [:]
+        for node in nodes { if let p = node.parentID { children[p, default: []].append(node) } }
+        guard let own = nodes.first(where: { $0.id == user.unitID }) else { return [] }
+        var out: [IssuerChoice] = []
+        var level = [own]
+        var depth = 0
+        while !level.isEmpty, depth < 64 {
+            let sorted = level.sorted { $0.code.localizedStandardCompare($1.code) == .orderedAscending }
+            out += sorted.filter { $0.kind == .federation }.map { IssuerChoice(id: $0.id, code: $0.code, name: $0.name, depth: depth) }
+            level = sorted.flatMap { children[$0.id] ?? [] }
+            depth += 1
+        }
+        return out
+    }
+
+    static func newModel(user: CurrentUser, values: Values? = nil, errors: FieldErrors = FieldErrors(),
+                         now: Date = Date(), on db: any Database) async throws -> Model {
+        let issuers = try await issuers(for: user, on: db)
+        guard !issuers.isEmpty else {
+            throw WebError.forbidden("Đơn vị của bạn không phải liên đoàn và không có liên đoàn trực thuộc nên không phát động được đợt thi đua.")
+        }
+        return Model(user: user, existing: nil,
+                     values: values ?? Values.defaults(issuer: issuers[0].code, now: now),
+                     errors: errors, issuers: issuers, editable: true, canRun: true)
+    }
+
+    static func editModel(_ view: Access.CampaignView, values: Values? = nil, errors: FieldErrors = FieldErrors(),
+                          on db: any Database) async throws -> Model {
+        let campaign = view.campaign
+        let row = try await CampaignStore.find(code: campaign.code, on: db)
+        let targets = try await CampaignUnit.query(on: db).filter(\.$campaignID == campaign.id)
+            .filter(\.$isTarget == true).sort(\.$pre).all(\.$code)
+        let issuer = try await Unit.find(campaign.issuerID, on: db)
+        let formValues = values ?? Values(campaign: campaign, issuerCode: issuer?.code ?? "",
+                                          allTargets: row.allTargets, targetCodes: row.allTargets ? [] : targets)
+        return Model(user: view.user, existing: Existing(campaign: campaign, targetCount: targets.count, syncedAt: row.syncedAt),
+                     values: formValues, errors: errors, issuers: [],
+                     editable: view.canRun && campaign.state != .archived, canRun: view.canRun)
+    }
+}

@@ -1,0 +1,54 @@
+import DVKCore
+import FluentKit
+import Foundation
+import Plot
+
+/// `/units/new`: adds a unit under a federation of the user's subtree.
+enum UnitNew {
+    struct Model: Sendable {
+        var user: CurrentUser
+        var form: UnitFields
+        var errors: FieldErrors
+        /// The name of the parent the form names, when it is one the user reaches.
+        var parentName: String?
+    }
+
+    static func query(user: CurrentUser, form: UnitFields, errors: FieldErrors = FieldErrors(), on db: any Database) async throws -> Model {
+        var parentName: String?
+        if !form.parentCode.isEmpty, let parent = try await Unit.query(on: db).filter(\.$code == form.parentCode).first(),
+           try await UnitEditor.chain(from: parent, upTo: user.unitID, on: db) != nil {
+            parentName = parent.name
+        }
+        return Model(user: user, form: form, errors: errors, parentName: parentName)
+    }
+
+    struct View {
+        var model: Model
+
+        func render() -> String {
+            let f = model.form
+            let e = model.errors
+            let back = f.parentCode.isEmpty ? SiteURL.units : SiteURL.unit(f.parentCode)
+            return Layout.page(title: "Thêm đơn vị", user: model.user, body: [
+                .p(.class("crumbs small"), .a(.href(back.path), .text("← " + (model.parentName ?? "Đơn vị")))),
+                .h1("Thêm đơn vị"),
+                .div(.class("card"), FormField.post(SiteURL.unitNew.path, csrf: model.user.csrf, [
+                    FormField.summary(e),
+                    FormField.text("parent", "Mã đơn vị cấp trên", value: f.parentCode, errors: e,
+                                   hint: model.parentName.map { "hiện là: \($0)" } ?? "một liên đoàn trong phạm vi của bạn", required: true),
+                    FormField.text("code", "Mã đơn vị", value: f.code, errors: e, hint: "chữ không dấu, số, - _ .; không đổi được về sau",
+                                   required: true, placeholder: "LB-DN-ABC"),
+                    FormField.select("kind", "Loại đơn vị", options: UnitKind.allCases.map { ($0.rawValue, $0.label) },
+                                     selected: f.kind, errors: e),
+                    FormField.text("name", "Tên đơn vị", value: f.name, errors: e, required: true,
+                                   placeholder: "Công đoàn cơ sở Công ty …"),
+                    .div(.class("row2"),
+                        FormField.text("email", "Email", value: f.email, errors: e, type: .email),
+                        FormField.text("phone", "Điện thoại", value: f.phone, errors: e, type: .tel)
+                    ),
+                    .div(.class("actions"), .button(.type(.submit), "Thêm đơn vị"), .a(.href(back.path), "Huỷ")),
+                ])),
+            ])
+        }
+    }
+}

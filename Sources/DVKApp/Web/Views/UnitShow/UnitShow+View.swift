@@ -1,0 +1,92 @@
+import DVKCore
+import Foundation
+import Plot
+
+extension UnitShow {
+    struct View {
+        var model: Model
+
+        func render() -> String {
+            let m = model
+            return Layout.page(title: m.name, user: m.user, body: [
+                UnitSearch.box(value: ""),
+                breadcrumb,
+                .h1(.text(m.name)),
+                .p(.class("muted"), .text("Mã \(m.code) · \(m.kind.label)"),
+                   .if(!m.email.isEmpty, .group(.text(" · "), .a(.href("mailto:" + m.email), .text(m.email)))),
+                   .if(!m.phone.isEmpty, .text(" · \(m.phone)"))),
+                // A refused edit comes back first, where its messages are seen.
+                m.canEdit && !m.errors.isEmpty ? editForm : .empty,
+                // A grassroots union has nothing below it: no empty list to show.
+                m.kind == .grassroots && m.paging.total == 0 ? .empty : children,
+                m.canEdit && m.errors.isEmpty ? editForm : .empty,
+            ])
+        }
+
+        var breadcrumb: Node<HTML.BodyContext> {
+            guard !model.trail.isEmpty else { return .empty }
+            return .nav(.class("crumbs small"), .attribute(named: "aria-label", value: "Cấp trên"),
+                .forEach(model.trail) { crumb in
+                    .group(.a(.href(SiteURL.unit(crumb.code).path), .text(crumb.name)), .text(" › "))
+                })
+        }
+
+        var children: Node<HTML.BodyContext> {
+            let m = model
+            return .div(.class("card"),
+                .div(.class("heading-row"),
+                    .h2(.text("Đơn vị trực thuộc (\(Pager.number(m.paging.total)))")),
+                    .if(m.canEdit && m.kind == .federation, .div(.class("actions"),
+                        .a(.class("button small"), .href(SiteURL.unitNew.path(query: [("parent", m.code)])), "+ Thêm đơn vị trực thuộc"),
+                        .a(.class("button small secondary"), .href(SiteURL.unitsImport.path), "Nhập từ tệp CSV")
+                    ))
+                ),
+                m.children.isEmpty
+                    ? .p(.class("muted"), .text(m.kind == .grassroots ? "Công đoàn cơ sở không có đơn vị trực thuộc." : "Chưa có đơn vị trực thuộc."))
+                    : .ul(.class("units"), .forEach(m.children) { child in
+                        .li(.a(.href(SiteURL.unit(child.code).path), .text(child.name)),
+                            .span(.class("muted small"),
+                                  .text(" · \(child.code) · " + (child.kind == .federation
+                                        ? "\(Pager.number(child.children)) đơn vị trực thuộc" : "công đoàn cơ sở"))))
+                    }),
+                Pager.nav(m.paging) { page in SiteURL.unit(m.code).path(query: [("page", String(page))]) }
+            )
+        }
+
+        /// The user's own unit keeps its kind and place: shown, and sent back unchanged.
+        var ownPlace: Node<HTML.BodyContext> {
+            let f = model.form
+            return .group(
+                .input(.type(.hidden), .name("kind"), .value(f.kind)),
+                .input(.type(.hidden), .name("parent"), .value(f.parentCode)),
+                .p(.class("hint"), .text("Đây là đơn vị của bạn: loại đơn vị và cấp trên"
+                    + (f.parentCode.isEmpty ? "" : " (\(f.parentCode))") + " do cấp trên thay đổi.")),
+                FormField.message("kind", model.errors["kind"]),
+                FormField.message("parent", model.errors["parent"])
+            )
+        }
+
+        var editForm: Node<HTML.BodyContext> {
+            let f = model.form
+            let e = model.errors
+            return .div(.class("card"), .id("sua"),
+                .h2("Sửa thông tin đơn vị"),
+                FormField.post(SiteURL.unit(model.code).path, csrf: model.user.csrf, [
+                    FormField.summary(e),
+                    FormField.text("name", "Tên đơn vị", value: f.name, errors: e, required: true),
+                    model.isOwn ? ownPlace : .empty,
+                    .div(.class("row2"),
+                        model.isOwn ? .empty : FormField.select("kind", "Loại đơn vị", options: UnitKind.allCases.map { ($0.rawValue, $0.label) },
+                                                                selected: f.kind, errors: e),
+                        model.isOwn ? .empty : FormField.text("parent", "Mã đơn vị cấp trên", value: f.parentCode, errors: e),
+                        FormField.text("email", "Email", value: f.email, errors: e, type: .email),
+                        FormField.text("phone", "Điện thoại", value: f.phone, errors: e, type: .tel)
+                    ),
+                    .if(!model.isOwn, .p(.class("hint"), "Đổi mã cấp trên để chuyển đơn vị; cấp trên phải là một liên đoàn trong phạm vi của bạn.")),
+                    .p(.class("hint"), "Các đợt thi đua giữ nguyên cây đơn vị của mình cho tới khi cán bộ bấm “Cập nhật cây đơn vị” trong đợt."),
+                    .div(.class("actions"), .button(.type(.submit), "Lưu thay đổi")),
+                ])
+            )
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import DVKCore
+import FluentKit
+import Foundation
+import SQLKit
+
+/// `/units` and `/units/{code}`: a unit of the live tree, the way up to the user's own
+/// unit, its children 50 at a time, and (for staff) the form to rename, re-kind or move it.
+enum UnitShow {
+    struct Crumb: Sendable, Equatable {
+        var code: String
+        var name: String
+    }
+
+    struct Child: Sendable, Equatable {
+        var code: String
+        var name: String
+        var kind: UnitKind
+        var children: Int
+    }
+
+    struct Model: Sendable {
+        var user: CurrentUser
+        var code: String
+        var name: String
+        var kind: UnitKind
+        var email: String
+        var phone: String
+        /// From the user's unit down to this unit's parent.
+        var trail: [Crumb]
+        var children: [Child]
+        var paging: Paging
+        var isOwn: Bool
+        var canEdit: Bool
+        var form: UnitFields
+        var errors: FieldErrors
+    }
+
+    static func query(code: String, user: CurrentUser, page: Int?, form: UnitFields? = nil, errors: FieldErrors = FieldErrors(),
+                      on db: any Database) async throws -> Model {
+        guard let unit = try await Unit.query(on: db).filter(\.$code == code).first(),
+              let chain = try await UnitEditor.chain(from: unit, upTo: user.unitID, on: db)
+        else { throw DomainError.notFound("Không tìm thấy đơn vị “\(code)” trong phạm vi của bạn.") }
+        let unitID = try unit.requireID()
+        let trail = chain.dropFirst().reversed().map { Crumb(code: $0.code, name: $0.name) }
+        let parentCode = try await UnitEditor.parent(of: unit, on: db)?.code
+
+        let total = try await Unit.query(on: db).filter(\.$parentID == unitID).count()
+        let paging = Paging(requested: page, total: total)
+        // Federations first, then by code: the same order on SQLite and PostgreSQL.
+        let rows = try await Unit.query(on: db).filter(\.$parentID == unitID)
+            .sort(\.$kind).sort(\.$code).range(paging.offset..<(paging.offset + paging.perPage)).all()
+        let counts = try await childCounts(rows.compactMap(\.id), on: db)
+        let children = rows.map { Child(code: $0.code, name: $0.name, kind: $0.kind, children: $0.id.flatMap { counts[$0] } ?? 0) }
+
+        return Model(user: user, code: unit.code, name: unit.name, kind: unit.kind, email: unit.email, phone: unit.phone,
+                     trail: trail, children: children, paging: paging, isOwn: unitID == user.unitID,
+                     canEdit: user.role.manages, form: form ?? UnitFields(unit: unit, parentCode: parentCode), errors: errors)
+    }
+
+    /// How many units sit directly under each of `ids`: one grouped query.
+    static func childCounts(_ ids: [UUID], on db: any Database) async throws -> [UUID: Int] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await db.sql().select()
+            .column("parent_id")
+            .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            .from(Unit.schema)
+            .where("parent_id", .in, ids)
+            .groupBy("parent_id")
+            .all()
+        var out: [UUID: Int] = [:]
+        for row in rows { out[try row.decode(column: "parent_id", as: UUID.self)] = try row.decode(column: "n", as: Int.self) }
+        return out
+    }
+}

@@ -1,0 +1,54 @@
+import DVKCore
+import Foundation
+import Plot
+
+/// `/units/import`: upserts units from a CSV, all or nothing, only inside the user's subtree.
+enum UnitsImport {
+    struct Model: Sendable {
+        var user: CurrentUser
+        var result: UnitDirectory.ImportResult?
+        var lines: [LineError] = []
+        var problem: String?
+    }
+
+    struct View {
+        var model: Model
+
+        func render() -> String {
+            let m = model
+            return Layout.page(title: "Nhập đơn vị từ tệp", user: m.user, body: [
+                .p(.class("crumbs small"), .a(.href(SiteURL.units.path), .text("← \(m.user.unitName)"))),
+                .h1("Nhập đơn vị từ tệp CSV"),
+                .unwrap(m.result) { r in
+                    .div(.class("alert ok"), .attribute(named: "role", value: "status"),
+                         .text("Đã nhập xong: thêm \(Pager.number(r.created)) đơn vị, cập nhật \(Pager.number(r.updated)), "
+                               + "\(Pager.number(r.unchanged)) đơn vị không đổi."))
+                },
+                .unwrap(m.problem) { .div(.class("alert error"), .attribute(named: "role", value: "alert"), .p(.text($0))) },
+                .if(!m.lines.isEmpty, .div(.class("alert error"), .attribute(named: "role", value: "alert"),
+                    .p(.strong(.text("Tệp có \(m.lines.count) dòng lỗi; chưa có gì được ghi. Sửa các dòng sau rồi tải lên lại:"))),
+                    .ul(.class("lines"), .forEach(m.lines) { line in
+                        .li(.strong(.text("Dòng \(line.line): ")), .text(line.reasons.joined(separator: "; ")))
+                    }))),
+                .div(.class("card"),
+                    FormField.post(SiteURL.unitsImport.path, csrf: m.user.csrf, multipart: true, [
+                        .label(.for("file"), "Tệp CSV (UTF-8)"),
+                        .input(.type(.file), .id("file"), .name("file"), .required(true),
+                               .attribute(named: "accept", value: ".csv,text/csv")),
+                        .div(.class("actions"), .button(.type(.submit), "Tải lên và nhập")),
+                    ]),
+                    .h2("Cách chuẩn bị tệp"),
+                    .ul(
+                        .li("Dòng đầu là tên cột: ", .code("code,name,parent_code,kind,email,phone"), " (thứ tự tuỳ ý)."),
+                        .li(.code("kind"), " là ", .code("federation"), " (liên đoàn, công đoàn cấp trên) hoặc ", .code("grassroots"), " (công đoàn cơ sở)."),
+                        .li("Đơn vị đã có (theo ", .code("code"), ") được cập nhật tên, loại, cấp trên, liên hệ; đơn vị mới được thêm."),
+                        .li(.text("Mọi đơn vị và cấp trên phải thuộc phạm vi \(m.user.unitName); không chuyển được đơn vị của chính bạn.")),
+                        .li("Có dòng lỗi thì không ghi gì cả; mọi dòng lỗi được liệt kê kèm lý do."),
+                        .li("Từ Excel: “Lưu thành” → “CSV UTF-8 (phân tách bằng dấu phẩy)”.")
+                    ),
+                    .pre(.class("sample"), .text("code,name,parent_code,kind,email,phone\nLB-DN-ABC,Công ty TNHH ABC,LB,grassroots,cd.abc@example.vn,024 3827 0000"))
+                ),
+            ])
+        }
+    }
+}

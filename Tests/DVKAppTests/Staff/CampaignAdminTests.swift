@@ -1,0 +1,232 @@
+import DVKCore
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+@testable import DVKApp
+
+@Suite struct CampaignAdminTests {
+    @Test func staffCreateACampaignWithEveryField() async throws {
+        try await withApp { app in
+            try await Fixture.load(app)
+            let staff = try await StaffTestKit.visitor(app, "canbo", .staff, at: "LB")
+            let form = try await staff.get("/campaigns/new")
+            #expect(form.status == .ok)
+            #expect(form.text.contains("name=\"deadline_time\"") && form.text.contains("kinh-te | Lĩnh vực kinh tế"))
+
+            let response = try await staff.post("/campaigns/new", StaffTestKit.campaignForm(targets: "S1, P1"))
+
+            #expect(response.status == .seeOther)
+            #expect(response.location == "/campaigns/DVK-2025")
+            #expect(response.headers.setCookie?[Flash.cookieName] != nil)
+            let campaign = try await CampaignStore.info(code: "DVK-2025", on: app.db)
+            #expect(campaign.title == "Phong trào thi đua “Dân vận khéo” năm 2025")
+            #expect(campaign.number == "12/LĐLĐ" && campaign.issuedOn == CalendarDay(year: 2025, month: 2, day: 6))
+            #expect(campaign.deadline == VietnamTime.instant(CalendarDay(year: 2025, month: 2, day: 16), hour: 17))
+            #expect(campaign.recipients == ["Như Kính gửi;", "Lưu: VT, TG."])
+            #expect(campaign.body == "Thực hiện Kế hoạch …\n\n- Đăng ký mô hình\n- Gửi về *trước ngày 16/02/2025*")
+            #expect(campaign.sectors == Sector.defaults)
+            #expect(campaign.signer == Signer(authority: "TM. BAN THƯỜNG VỤ", title: "PHÓ CHỦ TỊCH", name: "Đặng Thị Ánh Nguyệt"))
+            #expect(campaign.state == .open && campaign.acceptsLate)
+            let targets = try await CampaignUnit.query(on: app.db).filter(\.$campaignID == campaign.id)
+                .filter(\.$isTarget == true).sort(\.$code).all(\.$code)
+            #expect(targets == ["P1", "S1"])
+        }
+    }
+
+    @Test func aRefusedFormComesBackWithTheInputAndAMessagePerField() async throws {
+        try await withApp { app in
+            try await Fixture.load(app)
+            let staff = try await StaffTestKit.visitor(app, "canbo", .staff, at: "LB")
+            var form = StaffTestKit.campaignForm(code: "mã sai", targets: "S1\r\nNOPE, OTHER; GD")
+            form["year"] = "năm nay"
+            form["deadline_date"] = ""
+            form["sectors"] = "kinh-te | Kinh tế\r\nkhông có dấu gạch"
+            form["title"] = "Tên đợt giữ nguyên khi lỗi"
+
+            let response = try await staff.post("/campaigns/new", form)
+
+            #expect(response.status == .unprocessableEntity)
+            let html = response.text
+            #expect(html.contains("value=\"mã sai\""))
+            #expect(html.contains("value=\"Tên đợt giữ nguyên khi lỗi\""))
+            #expect(html.contains("Mã đợt chỉ gồm chữ không dấu"))
+            #expect(html.contains("Năm phải là số từ 2000 đến 2100."))
+            #expect(html.contains("Cần nhập ngày hết hạn nộp."))
+            #expect(html.contains("dòng 2: viết “mã | tên lĩnh vực”"))
+            #expect(html.contains("không có đơn vị mã: NOPE"))
+            #expect(html.contains("không trực thuộc đơn vị phát động: OTHER"))
+            #expect(html.contains("không phải công đoàn cơ sở: GD"))
+            #expect(try await Campaign.query(on: app.db).count() == 1)
+
+            // A code already taken and an issuer out of reach are named on their fields.
+            let taken = try await staff.post("/campaigns/new", StaffTestKit.campaignForm(code: "DVK-2024", issuer: "HN"))
+            #expect(taken.status == .unprocessableEntity)
+            #expect(taken.text.contains("Đã có đợt thi đua mã “DVK-2024”"))
+            #expect(taken.text.contains("Chọn đơn vị phát động trong danh sách"))
+        }
+    }
+
+    @Test func editingKeepsTheFrozenTreeUnlessTheTargetsChange() async throws {
+        try await withApp { app in
+            try await Fixture.load(app)
+            let staff = try await StaffTestKit.visitor(app, "canbo", .staff, at: "LB")
+            let s1 = try await UnitDirectory.find(code: "S1", on: app.db)
+            s1.name = "Trường Tiểu học Ngọc Lâm (tên mới)"
+            try await s1.save(on: app.db)
+            let page = try await staff.get("/campaigns/DVK-2024/edit")
+            #expect(page.status == .ok && page.text.contains("value=\"00:00\""))
+
+            var form = StaffTestKit.campaignForm(code: "DVK-2024")
+            form["title"] = "Tên đã sửa"
+            let saved = try await staff.post("/campaigns/DVK-2024/edit", form)
+
+            #expect(saved.status == .seeOther && saved.location == "/campaigns/DVK-2024")
+            let campaign = try await CampaignStore.info(code: "DVK-2024", on: app.db)
+            #expect(campaign.title == "Tên đã sửa" && campaign.year == 2025)
+            #expect(campaign.deadline == VietnamTime.instant(CalendarDay(year: 2025, month: 2, day: 16), hour: 17))
+            let frozen = try await CampaignStore.snapshotUnit(campaignID: campaign.id, code: "S1", on: app.db)
+            #expect(frozen.name == "Trường Tiểu học Ngọc Lâm")
+
+            // New targets: the live tree comes in, with only the chosen unit targeted.
+            let chosen = try await staff.post("/campaigns/DVK-2024/edit", StaffTestKit.campaignForm(code: "DVK-2024", targets: "S1"))
+            #expect(chosen.status == .seeOther)
+            let resynced = try await CampaignStore.snapshotUnit(campaignID: campaign.id, code: "S1", on: app.db)
+            #expect(resynced.name == "Trường Tiểu học Ngọc Lâm (tên mới)" && resynced.isTarget)
+            let targets = try await CampaignUnit.query(on: app.db).filter(\.$campaignID == campaign.id).filter(\.$isTarget == true).all(\.$code)
+            #expect(targets == ["S1"])
+            let again = try await staff.get("/campaigns/DVK-2024/edit")
+            #expect(again.text.contains("value=\"chosen\" checked") && again.text.contains(">S1</textarea>"))
+        }
+    }
+
+    @Test func editingRefusesWhatWouldLoseRegistrations() async throws {
+        try await withApp { app in
+            try await Fixture.load(app)
+            let staff = try await StaffTestKit.visitor(app, "canbo", .staff, at: "LB")
+            let campaign = try await CampaignStore.info(code: "DVK-2024", on: app.db)
+            let p1 = try await UnitDirectory.find(code: "P1", on: app.db).requireID()
+            try await RegistrationStore.save(InitiativeDraft(kind: .collective, registrantName: "Tổ 1", sectorCode: "kinh-te", title: "A"),
+                                             campaign: campaign, unitID: p1, actor: "t", on: app.db)
+            var form = StaffTestKit.campaignForm(code: "DVK-2024")
+            form["sectors"] = "van-hoa-xa-hoi | Lĩnh vực văn hóa – xã hội"
+
+            let dropSector = try await staff.post("/campaigns/DVK-2024/edit", form)
+
+            #expect(dropSector.status == .conflict)
+            #expect(dropSector.text.contains("Không thể bỏ “Lĩnh vực kinh tế” (mã kinh-te): đã có 1 mô hình"))
+            #expect(dropSector.text.contains("van-hoa-xa-hoi | Lĩnh vực văn hóa – xã hội</textarea>"))
+
+            let dropUnit = try await staff.post("/campaigns/DVK-2024/edit", StaffTestKit.campaignForm(code: "DVK-2024", targets: "S1"))
+            #expect(dropUnit.status == .conflict)
+            #expect(dropUnit.text.contains("Không thể bỏ khỏi đợt thi đua các đơn vị đã đăng ký: P1."))
+            #expect(try await CampaignStore.info(code: "DVK-2024", on: app.db) == campaign)
+        }
+    }
+
+    @Test func stateChangesFollowTheCampaignRulesAndComeBackToTheDashboard() async throws {
+        try await withApp { app in
+            try await Fixture.load(app)
+            let staff = try await StaffTestKit.visitor(app, "canbo", .staff, at: "LB")
+
+            let closed = try await staff.post("/campaigns/DVK-2024/state", ["to": "closed"])
+            #expect(closed.status == .seeOther && closed.location == "/campaigns/DVK-2024")
+            #expect(try await CampaignStore.info(code: "DVK-2024", on: app.db).state == .closed)
+
+            let backToDraft = try await staff.post("/campaigns/DVK-2024/state", ["to": "draft"])
+            #expect(backToDraft.status == .conflict)
+            #expect(backToDraft.text.contains("Không thể chuyển đợt thi đua từ “Đã đóng” sang “Bản nháp”."))
+
+            let syncClosed = try await staff.post("/campaigns/DVK-2024/sync")
+            #expect(syncClosed.status == .conflict && syncClosed.text.contains("cây đơn vị được giữ nguyên"))
+
+            #expect(try await staff.post("/campaigns/DVK-2024/state", ["to": "archived"]).status == .seeOther)
+            let archived = try await staff.get("/campaigns/DVK-2024/edit")
+            #expect(archived.status == .ok && archived.text.contains("đã lưu trữ nên chỉ xem được") && !archived.text.contains("name=\"title\""))
+            let edit = try await staff.post("/campaigns/DVK-2024/edit", StaffTestKit.campaignForm(code: "DVK-2024"))
+            #expect(edit.status == .conflict && edit.text.contains("đã lưu trữ nên không sửa được nữa"))
+            #expect(try await staff.post("/campaigns/DVK-2024/state", ["to": "bogus"]).status == .badRequest)
+        }
+    }
+
+    @Test func openingADraftAndResyncingTakeTheLiveTree() async throws {
+        try await withApp { app in
+            try await Fixture.load(app)
+            let staff = try await StaffTestKit.visitor(app, "canbo", .staff, at: "LB")
+            var form = StaffTestKit.campaignForm(code: "NHAP")
+            form["state"] = "draft"
+            #expect(try await staff.post("/campaigns/new", form).status == .seeOther)
+            try await run(app, "import", "units", try tempFile("code,name,parent_code,kind\nC2,Công ty mới,LB,grassroots\n"))
+
+            #expect(try await staff.post("/campaigns/NHAP/state", ["to": "open"]).status == .seeOther)
+            let opened = try await CampaignStore.info(code: "NHAP", on: app.db)
+            #expect(opened.state == .open)
+            #expect(try await CampaignStore.snapshotUnit(campaignID: opened.id, code: "C2", on: app.db).isTarget)
+
+            try await run(app, "import", "units", try tempFile("code,name,parent_code,kind\nC3,Công ty mới nữa,LB,grassroots\n"))
+            let synced = try await staff.post("/campaigns/NHAP/sync")
+            #expect(synced.status == .seeOther && synced.location == "/campaigns/NHAP")
+            #expect(try await CampaignStore.snapshotUnit(campaignID: opened.id, code: "C3", on: app.db).isTarget)
+        }
+    }
+
+    @Test func everyStateChangingFormNeedsTheCSRFToken() async throws {
+        try await withApp { app in
+            try await Fixture.load(app)
+            let staff = try await StaffTestKit.visitor(app, "canbo", .staff, at: "LB")
+            for (path, form) in [("/campaigns/new", StaffTestKit.campaignForm()),
+                                 ("/campaigns/DVK-2024/edit", StaffTestKit.campaignForm(code: "DVK-2024")),
+                                 ("/campaigns/DVK-2024/state", ["to": "closed"]),
+                                 ("/campaigns/DVK-2024/sync", [:])] {
+                let response = try await staff.post(path, form, csrf: false)
+                #expect(response.status == .forbidden, "\(path)")
+                #expect(response.text.contains("Yêu cầu không hợp lệ hoặc phiên làm việc đã hết hạn"))
+            }
+            let campaign = try await CampaignStore.info(code: "DVK-2024", on: app.db)
+            #expect(campaign.state == .open && campaign.year == 2024)
+            #expect(try await Campaign.query(on: app.db).count() == 1)
+        }
+    }
+
+    @Test func whoMayDoWhatWithACampaign() async throws {
+        try await withApp { app in
+            try await Fixture.load(app)
+            let p = try await StaffTestKit.people(app)
+            let edit = StaffTestKit.campaignForm(code: "DVK-2024")
+            // GET /campaigns/new: those who manage; viewers and officers refused.
+            for (who, status) in [(p.admin, 200), (p.staff, 200), (p.subStaff, 200), (p.farStaff, 200), (p.officer, 403), (p.viewer, 403)] {
+                #expect(try await who.get("/campaigns/new").status.code == UInt(status), "new \(who.username)")
+            }
+            for who in [p.officer, p.viewer] {
+                let refused = try await who.post("/campaigns/new", StaffTestKit.campaignForm(code: "X-\(who.username)"))
+                #expect(refused.status == .forbidden)
+            }
+            // Edit page: the form for those who run it, read-only for who only sees it.
+            for (who, status, form) in [(p.admin, 200, true), (p.staff, 200, true), (p.subStaff, 200, false),
+                                        (p.viewer, 200, false), (p.officer, 403, false), (p.farStaff, 404, false)] {
+                let page = try await who.get("/campaigns/DVK-2024/edit")
+                #expect(page.status.code == UInt(status), "edit \(who.username)")
+                #expect(page.text.contains("name=\"title\"") == form, "edit form \(who.username)")
+            }
+            // Writes: the issuer and above; 403 in scope, 404 out of it.
+            for (who, status) in [(p.admin, 303), (p.staff, 303), (p.subStaff, 403), (p.viewer, 403), (p.officer, 403), (p.farStaff, 404)] {
+                #expect(try await who.post("/campaigns/DVK-2024/edit", edit).status.code == UInt(status), "update \(who.username)")
+                #expect(try await who.post("/campaigns/DVK-2024/sync").status.code == UInt(status), "sync \(who.username)")
+            }
+            for (who, status) in [(p.subStaff, 403), (p.viewer, 403), (p.officer, 403), (p.farStaff, 404)] {
+                #expect(try await who.post("/campaigns/DVK-2024/state", ["to": "closed"]).status.code == UInt(status), "state \(who.username)")
+            }
+            #expect(try await CampaignStore.info(code: "DVK-2024", on: app.db).state == .open)
+            #expect(try await p.admin.post("/campaigns/DVK-2024/state", ["to": "closed"]).status == .seeOther)
+            // The refusal says why, in Vietnamese.
+            let sub = try await p.subStaff.post("/campaigns/DVK-2024/sync")
+            #expect(sub.text.contains("Chỉ cán bộ của đơn vị phát động (Liên đoàn Lao động quận Long Biên) hoặc cấp trên"))
+            #expect(try await p.officer.get("/campaigns/new").text.contains("dành cho cán bộ liên đoàn"))
+            #expect(try await p.viewer.get("/campaigns/new").text.contains("chỉ được xem"))
+            // A sub-federation's staff launch campaigns from their own unit only.
+            let subForm = try await p.subStaff.get("/campaigns/new")
+            #expect(subForm.text.contains("value=\"GD\"") && !subForm.text.contains("value=\"LB\""))
+        }
+    }
+}

@@ -1,0 +1,126 @@
+import DVKCore
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+@testable import DVKApp
+
+@Suite struct RemindersTests {
+    /// S1 submitted, S2 drafting, P1 returned, C1 silent; P1 and C1 have email addresses.
+    func prepare(_ app: Application) async throws {
+        try await Fixture.load(app)
+        let campaign = try await CampaignStore.info(code: "DVK-2024", on: app.db)
+        func draft(_ title: String) -> InitiativeDraft {
+            InitiativeDraft(kind: .collective, registrantName: "Tổ Văn phòng", sectorCode: "kinh-te", title: title)
+        }
+        for code in ["S1", "S2", "P1"] {
+            let id = try await UnitDirectory.find(code: code, on: app.db).requireID()
+            try await RegistrationStore.save(draft("Mô hình của \(code)"), campaign: campaign, unitID: id, actor: "t", on: app.db)
+            if code != "S2" { try await RegistrationStore.perform(.submit, campaign: campaign, unitID: id, actor: "t", on: app.db) }
+            if code == "P1" {
+                try await RegistrationStore.perform(.return, campaign: campaign, unitID: id, actor: "staff", reason: "Thiếu nội dung", on: app.db)
+            }
+        }
+        for (code, email, phone) in [("P1", "p1@example.vn", "0912 345 678"), ("C1", "c1@example.vn", "")] {
+            let unit = try await UnitDirectory.find(code: code, on: app.db)
+            unit.email = email
+            unit.phone = phone
+            try await unit.save(on: app.db)
+        }
+    }
+
+    @Test func theListHoldsExactlyTheTargetsThatHaveNotHandedIn() async throws {
+        try await withApp { app in
+            try await prepare(app)
+            let staff = try await StaffTestKit.visitor(app, "canbo", .staff, at: "LB")
+
+            let page = try await staff.get("/campaigns/DVK-2024/reminders")
+
+            #expect(page.status == .ok)
+            let html = page.text
+            #expect(html.contains("<strong>3/4</strong>"))
+            for name in ["Công ty Cổ phần May Đức Giang", "Trường THCS Gia Thụy", "Cơ quan UBND phường Bồ Đề"] { #expect(html.contains(name)) }
+            #expect(!html.contains("Trường Tiểu học Ngọc Lâm"))
+            #expect(html.contains("Đang soạn") && html.contains("Đã trả lại") && html.contains("Chưa nộp"))
+            #expect(html.contains(">c1@example.vn; p1@example.vn</textarea>"))
+            #expect(html.contains("href=\"tel:0912345678\""))
+            #expect(html.contains("quá hạn"))
+
+            let csv = try await staff.get("/campaigns/DVK-2024/reminders.csv")
+
+            #expect(csv.status == .ok)
+            #expect(csv.headers.contentType?.subType == "csv")
+            #expect(csv.headers.first(name: .contentDisposition)?.contains("nhac-nop-DVK-2024.csv") == true)
+            let bytes = Array(csv.body.readableBytesView)
+            #expect(bytes.prefix(3) == [0xEF, 0xBB, 0xBF])
+            let text = String(decoding: bytes.dropFirst(3), as: UTF8.self)
+            #expect(text == """
+            Mã đơn vị,Tên đơn vị,Đơn vị cấp trên,Trạng thái,Email,Điện thoại\r
+            C1,Công ty Cổ phần May Đức Giang,Liên đoàn Lao động quận Long Biên,Chưa nộp,c1@example.vn,\r
+            S2,Trường THCS Gia Thụy,Công đoàn ngành Giáo dục quận Long Biên,Đang soạn,,\r
+            P1,Cơ quan UBND phường Bồ Đề,Liên đoàn Lao động quận Long Biên,Đã trả lại,p1@example.vn,0912 345 678\r
+
+            """)
+        }
+    }
+
+    @Test func theListIsFilteredByNameWithoutDiacriticsAndByScope() async throws {
+        try await withApp { app in
+            try await prepare(app)
+            let p = try await StaffTestKit.people(app)
+
+            let found = try await p.staff.get("/campaigns/DVK-2024/reminders?q=gia%20thuy")
+            #expect(found.text.contains("Trường THCS Gia Thụy") && !found.text.contains("Cơ quan UBND phường Bồ Đề"))
+            let none = try await p.staff.get("/campaigns/DVK-2024/reminders?q=khong%20co")
+            #expect(none.text.contains("Không có đơn vị chưa nộp nào khớp “khong co”."))
+            let csv = try await p.staff.get("/campaigns/DVK-2024/reminders.csv?q=gia%20thuy")
+            #expect(csv.text.components(separatedBy: "\r\n").count == 3)
+
+            // The education union's staff see their own schools only.
+            let sub = try await p.subStaff.get("/campaigns/DVK-2024/reminders")
+            #expect(sub.text.contains("<strong>1/2</strong>") && sub.text.contains("Trường THCS Gia Thụy"))
+            #expect(!sub.text.contains("Công ty Cổ phần May Đức Giang"))
+            let subCSV = try await p.subStaff.get("/campaigns/DVK-2024/reminders.csv")
+            #expect(subCSV.text.components(separatedBy: "\r\n").count == 3)
+
+            for (who, status) in [(p.admin, 200), (p.staff, 200), (p.subStaff, 200), (p.viewer, 200), (p.officer, 403), (p.farStaff, 404)] {
+                #expect(try await who.get("/campaigns/DVK-2024/reminders").status.code == UInt(status), "page \(who.username)")
+                #expect(try await who.get("/campaigns/DVK-2024/reminders.csv").status.code == UInt(status), "csv \(who.username)")
+            }
+            #expect(try await p.staff.get("/campaigns/NOPE/reminders").status == .notFound)
+        }
+    }
+
+    @Test func sixThousandThreeHundredUnitsArePagedFiftyAtATime() async throws {
+        try await withApp { app in
+            try await run(app, "generate", "--units", "6300", "--initiatives", "0")
+            let admin = try await StaffTestKit.visitor(app, "quantri", .admin, at: "GEN")
+
+            let first = try await admin.get("/campaigns/GEN/reminders")
+
+            #expect(first.status == .ok)
+            #expect(first.text.contains("<strong>6.300/6.300</strong>"))
+            #expect(rows(first.text) == 50)
+            #expect(first.text.contains("Trang 1/126") && first.text.contains("rel=\"next\""))
+            let last = try await admin.get("/campaigns/GEN/reminders?page=126")
+            #expect(rows(last.text) == 50 && last.text.contains("Trang 126/126"))
+            let filtered = try await admin.get("/campaigns/GEN/reminders?q=so%206299")
+            #expect(rows(filtered.text) == 1 && !filtered.text.contains("class=\"pager\""))
+            let csv = try await admin.get("/campaigns/GEN/reminders.csv")
+            #expect(csv.text.components(separatedBy: "\r\n").count == 6302)
+
+            // The unit tree at the same scale: children and search are paged too.
+            let union = try await admin.get("/units/GEN-I0")
+            #expect(union.text.contains("Đơn vị trực thuộc (180)") && union.text.contains("Trang 1/4"))
+            #expect(union.text.components(separatedBy: "<li><a href=\"/units/GEN-U").count - 1 == 50)
+            let search = try await admin.get("/units?q=co%20so%20thu%20nghiem")
+            #expect(search.text.contains("6.300 đơn vị") && search.text.contains("Trang 1/126"))
+        }
+    }
+
+    private func rows(_ html: String) -> Int {
+        guard let body = html.range(of: "<tbody>"), let end = html.range(of: "</tbody>") else { return 0 }
+        return html[body.upperBound..<end.lowerBound].components(separatedBy: "<tr>").count - 1
+    }
+}
