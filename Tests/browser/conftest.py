@@ -67,7 +67,13 @@ def browser():
 
 @pytest.fixture
 def phone():
-    driver = make_driver(390, 844)
+    # Headless Chromium will not make a window narrower than 500 px: emulate the phone's
+    # viewport instead, and check that it took.
+    driver = make_driver(500, 844)
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": False})
+    driver.get("about:blank")
+    assert driver.execute_script("return window.innerWidth") == 390
     yield driver
     driver.quit()
 
@@ -88,6 +94,9 @@ def shot(driver, name):
     if folder:
         os.makedirs(folder, exist_ok=True)
         height = driver.execute_script("return document.documentElement.scrollHeight")
-        width = driver.get_window_size()["width"]
-        driver.set_window_size(width, min(max(height + 120, 600), 6000))
+        width = driver.execute_script("return window.innerWidth")
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                               {"width": width, "height": min(max(height, 600), 6000), "deviceScaleFactor": 1, "mobile": False})
         driver.save_screenshot(os.path.join(folder, name + ".png"))
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                               {"width": width, "height": 844 if width < 500 else 1000, "deviceScaleFactor": 1, "mobile": False})

@@ -7,8 +7,10 @@ PAGES = {
     "ngoclam": ["/campaigns", "/campaigns/DVK-2024/units/LB-GD-THNL", "/campaigns/DVK-2024/units/LB-GD-THNL/initiatives/new",
                 "/campaigns/DVK-2024/units/LB-GD-THNL/import"],
     "maydg": ["/campaigns/DVK-2024/units/LB-DN-MDG", "/campaigns/DVK-2024/units/LB-DN-MDG/submit"],
-    "longbien": ["/campaigns", "/campaigns/DVK-2024", "/campaigns/DVK-2024?status=late", "/campaigns/DVK-2024/units/LB-P-GB"],
-    "hanoi": ["/campaigns/DVK-2024"],
+    "longbien": ["/campaigns", "/campaigns/DVK-2024", "/campaigns/DVK-2024?status=late", "/campaigns/DVK-2024/units/LB-P-GB",
+                 "/campaigns/new", "/campaigns/DVK-2024/edit", "/campaigns/DVK-2024/reminders", "/units", "/units/LB-GD",
+                 "/units/new", "/units/import", "/units?q=truong"],
+    "hanoi": ["/campaigns/DVK-2024", "/campaigns/DVK-2024/reminders", "/units"],
 }
 
 
