@@ -15,6 +15,7 @@ enum Migrations {
         CreateSubmissionEvents(),
         CreateSummaryCounts(),
         CreateAuth(),
+        CreateRollupCounts(),
     ]
 
     static func register(on app: Application) {

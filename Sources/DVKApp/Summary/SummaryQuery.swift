@@ -5,33 +5,16 @@ import SQLKit
 
 /// The Biểu tổng hợp from the store.
 enum SummaryQuery {
-    /// The official summary of a unit or of a federation's subtree: one index range scan
-    /// over the maintained counts of the units whose `pre` falls in the subtree's range.
+    /// The official summary of a unit, or of a federation's whole subtree: a read of the
+    /// few maintained rows of that one unit (`rollup_counts` for a federation).
     static func official(_ campaign: CampaignInfo, unit: SnapshotUnit, on db: any Database) async throws -> Summary {
         let rows = try await db.sql().select()
-            .column("sector_code")
-            .column(SQLRaw("CAST(SUM(collectives) AS BIGINT)"), as: "c")
-            .column(SQLRaw("CAST(SUM(collective_initiatives) AS BIGINT)"), as: "ci")
-            .column(SQLRaw("CAST(SUM(individuals) AS BIGINT)"), as: "n")
-            .column(SQLRaw("CAST(SUM(individual_initiatives) AS BIGINT)"), as: "ni")
-            .from("summary_counts")
+            .columns("unit_id", "sector_code", "collectives", "collective_initiatives", "individuals", "individual_initiatives")
+            .from(unit.kind == .federation ? "rollup_counts" : "summary_counts")
             .where("campaign_id", .equal, campaign.id)
-            .where("unit_pre", .greaterThanOrEqual, unit.pre)
-            .where("unit_pre", .lessThanOrEqual, unit.last)
-            .groupBy("sector_code")
+            .where("unit_id", .equal, unit.unitID)
             .all()
-        var tally = UnitTally()
-        for row in rows {
-            let t = Tally(collectives: try row.decodeSum("c"), collectiveInitiatives: try row.decodeSum("ci"),
-                          individuals: try row.decodeSum("n"), individualInitiatives: try row.decodeSum("ni"))
-            let sector = try row.decode(column: "sector_code", as: String.self)
-            if sector.isEmpty {
-                tally.distinct = DistinctRegistrants(collectives: t.collectives, individuals: t.individuals)
-            } else {
-                tally.bySector[sector] = t
-            }
-        }
-        return Summary(sectors: campaign.sectors, tally: tally)
+        return Summary(sectors: campaign.sectors, tally: try UnitTally.grouped(rows)[unit.unitID] ?? UnitTally())
     }
 
     /// The same numbers counted from the initiatives themselves, without the maintained
@@ -68,19 +51,33 @@ enum SummaryQuery {
             .where("unit_pre", .greaterThanOrEqual, unit.pre)
             .where("unit_pre", .lessThanOrEqual, unit.last)
             .all()
-        var out: [UUID: UnitTally] = [:]
+        return try UnitTally.grouped(rows)
+    }
+
+    /// Per unit of a subtree: its models and its distinct collectives and individuals,
+    /// summed in the database (one row a unit) for the dashboard's table.
+    struct UnitLine: Sendable {
+        var initiatives: Int
+        var collectives: Int
+        var individuals: Int
+    }
+
+    static func unitLines(_ campaign: CampaignInfo, unit: SnapshotUnit, on db: any Database) async throws -> [UUID: UnitLine] {
+        let rows = try await db.sql().select()
+            .column("unit_id")
+            .column(SQLRaw("CAST(SUM(collective_initiatives + individual_initiatives) AS BIGINT)"), as: "m")
+            .column(SQLRaw("CAST(SUM(CASE WHEN sector_code = '' THEN collectives ELSE 0 END) AS BIGINT)"), as: "c")
+            .column(SQLRaw("CAST(SUM(CASE WHEN sector_code = '' THEN individuals ELSE 0 END) AS BIGINT)"), as: "n")
+            .from("summary_counts")
+            .where("campaign_id", .equal, campaign.id)
+            .where("unit_pre", .greaterThanOrEqual, unit.pre)
+            .where("unit_pre", .lessThanOrEqual, unit.last)
+            .groupBy("unit_id")
+            .all()
+        var out: [UUID: UnitLine] = [:]
         for row in rows {
-            let id = try row.decode(column: "unit_id", as: UUID.self)
-            let sector = try row.decode(column: "sector_code", as: String.self)
-            let t = Tally(collectives: try row.decode(column: "collectives", as: Int.self),
-                          collectiveInitiatives: try row.decode(column: "collective_initiatives", as: Int.self),
-                          individuals: try row.decode(column: "individuals", as: Int.self),
-                          individualInitiatives: try row.decode(column: "individual_initiatives", as: Int.self))
-            if sector.isEmpty {
-                out[id, default: UnitTally()].distinct = DistinctRegistrants(collectives: t.collectives, individuals: t.individuals)
-            } else {
-                out[id, default: UnitTally()].bySector[sector] = t
-            }
+            out[try row.decode(column: "unit_id", as: UUID.self)] =
+                UnitLine(initiatives: try row.decodeSum("m"), collectives: try row.decodeSum("c"), individuals: try row.decodeSum("n"))
         }
         return out
     }

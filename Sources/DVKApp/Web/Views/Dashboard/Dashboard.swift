@@ -59,7 +59,7 @@ enum Dashboard {
         var noModel: Bool
         var submittedAt: Date?
         var late: Bool
-        var tally: Tally
+        var line: SummaryQuery.UnitLine
     }
 
     struct Model: Sendable {
@@ -82,11 +82,11 @@ enum Dashboard {
     static func query(view: Access.CampaignView, params: Query, now: Date, flash: String?, on db: any Database) async throws -> Model {
         let campaign = view.campaign
         let targets = try await TargetStatus.all(campaign, scope: view.scope, on: db)
-        let tallies = try await SummaryQuery.perUnit(campaign, unit: view.scope, on: db)
+        let lines = try await SummaryQuery.unitLines(campaign, unit: view.scope, on: db)
         let all = targets.map { t in
             UnitRow(code: t.code, name: t.name, parent: t.parentName, pre: t.pre, status: t.status, noModel: t.noModel,
                     submittedAt: t.submittedAt, late: t.late,
-                    tally: tallies[t.unitID].map { $0.bySector.values.reduce(Tally.zero, +) } ?? .zero)
+                    line: lines[t.unitID] ?? SummaryQuery.UnitLine(initiatives: 0, collectives: 0, individuals: 0))
         }
         let completeness = CompletenessCount(targets)
         let filter = Filter(rawValue: params.status ?? "") ?? .all
@@ -112,7 +112,7 @@ enum Dashboard {
         case .name: shown.sort { $0.name.localizedStandardCompare($1.name) == .orderedAscending }
         case .status: shown.sort { ($0.status.rawValue, $0.pre) < ($1.status.rawValue, $1.pre) }
         case .submitted: shown.sort { ($0.submittedAt ?? .distantFuture, $0.pre) < ($1.submittedAt ?? .distantFuture, $1.pre) }
-        case .initiatives: shown.sort { ($0.tally.initiatives, -$0.pre) > ($1.tally.initiatives, -$1.pre) }
+        case .initiatives: shown.sort { ($0.line.initiatives, -$0.pre) > ($1.line.initiatives, -$1.pre) }
         }
         let pages = max(1, (shown.count + pageSize - 1) / pageSize)
         let page = min(max(1, params.page ?? 1), pages)
@@ -225,9 +225,9 @@ enum Dashboard {
                         .a(.href(SiteURL.unitPage(campaign: m.view.campaign.code, unit: r.code).path), .text(r.name))),
                     .td(.attribute(named: "data-label", value: "Cấp trên"), .text(r.parent)),
                     .td(.attribute(named: "data-label", value: "Trạng thái"), Layout.statusBadge(r.status, late: r.late, noModel: r.noModel)),
-                    .td(.class("num"), .attribute(named: "data-label", value: "Mô hình"), .text("\(r.tally.initiatives)")),
-                    .td(.class("num"), .attribute(named: "data-label", value: "Tập thể"), .text("\(r.tally.collectives)")),
-                    .td(.class("num"), .attribute(named: "data-label", value: "Cá nhân"), .text("\(r.tally.individuals)")),
+                    .td(.class("num"), .attribute(named: "data-label", value: "Mô hình"), .text("\(r.line.initiatives)")),
+                    .td(.class("num"), .attribute(named: "data-label", value: "Tập thể"), .text("\(r.line.collectives)")),
+                    .td(.class("num"), .attribute(named: "data-label", value: "Cá nhân"), .text("\(r.line.individuals)")),
                     .td(.attribute(named: "data-label", value: "Nộp lúc"), .text(r.submittedAt.map(Format.short) ?? "—")))
             })
         ))
