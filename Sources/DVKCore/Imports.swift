@@ -19,10 +19,17 @@ public struct InitiativeImportPlan: Sendable {
         public var unitCode: String
         public var draft: InitiativeDraft
         public var submittedAt: Date?
+        /// The natural key, computed once (names normalised).
+        public var key: InitiativeKey
 
-        public var key: InitiativeKey {
-            InitiativeKey(unitID: unitID, kind: draft.kind, registrantKey: draft.registrantKey,
-                          sectorCode: draft.sectorCode, titleKey: draft.titleKey)
+        init(line: Int, unitID: UUID, unitCode: String, draft: InitiativeDraft, submittedAt: Date?) {
+            self.line = line
+            self.unitID = unitID
+            self.unitCode = unitCode
+            self.draft = draft
+            self.submittedAt = submittedAt
+            key = InitiativeKey(unitID: unitID, kind: draft.kind, registrantKey: draft.registrantKey,
+                                sectorCode: draft.sectorCode, titleKey: draft.titleKey)
         }
     }
 
@@ -51,6 +58,9 @@ public enum InitiativeImport {
         var errors: [LineError] = []
         var rows: [InitiativeImportPlan.Row] = []
         var firstLine: [InitiativeKey: Int] = [:]
+        // Files repeat the same few sector and kind spellings: match each spelling once.
+        var sectorOf: [String: Sector?] = [:]
+        var kindOf: [String: RegistrantKind?] = [:]
         var repeated: [(Int, Int)] = []
         for record in table.records {
             var reasons: [String] = []
@@ -81,11 +91,19 @@ public enum InitiativeImport {
                     reasons.append("không có đơn vị mã “\(unitCode)”")
                 }
             }
-            let kind = RegistrantKind(parsing: kindText)
+            let kind = kindOf[kindText] ?? {
+                let parsed = RegistrantKind(parsing: kindText)
+                kindOf[kindText] = parsed
+                return parsed
+            }()
             if !kindText.isEmpty, kind == nil {
                 reasons.append("loại đăng ký “\(kindText)” không hợp lệ (tập thể hoặc cá nhân)")
             }
-            let sector = Sector.match(sectorText, in: sectors)
+            let sector = sectorOf[sectorText] ?? {
+                let matched = Sector.match(sectorText, in: sectors)
+                sectorOf[sectorText] = matched
+                return matched
+            }()
             if !sectorText.isEmpty, sector == nil {
                 reasons.append("lĩnh vực “\(sectorText)” không thuộc đợt thi đua")
             }

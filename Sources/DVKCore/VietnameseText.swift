@@ -5,16 +5,26 @@ import Foundation
 public enum VietnameseText {
     /// NFC, trimmed, inner white space collapsed to one space. What is stored and shown.
     public static func clean(_ text: String) -> String {
-        let nfc = text.precomposedStringWithCanonicalMapping
-        return nfc.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        let nfc = Letters.isNFC(text) ? text : text.precomposedStringWithCanonicalMapping
+        var out = String.UnicodeScalarView()
+        var pendingSpace = false
+        for scalar in nfc.unicodeScalars {
+            if scalar.properties.isWhitespace {
+                pendingSpace = !out.isEmpty
+            } else {
+                if pendingSpace { out.append(" ") }
+                pendingSpace = false
+                out.append(scalar)
+            }
+        }
+        return String(out)
     }
 
     /// The identity key of a name: clean, case-folded, with the tone mark of the
     /// syllables ending in oa, oe, uy placed by one convention (on the first vowel:
     /// "hòa", "khỏe", "thủy"), so "Thuỷ" and "Thủy" are one name.
     public static func nameKey(_ text: String) -> String {
-        let folded = clean(text).lowercased()
-        return unifyTonePlacement(folded)
+        unifyTonePlacement(clean(text))
     }
 
     /// The search key: `nameKey` with every diacritic removed and đ written d,
@@ -26,15 +36,17 @@ public enum VietnameseText {
     /// Removes every combining mark and maps đ/Đ to d/D.
     public static func stripDiacritics(_ text: String) -> String {
         var out = String.UnicodeScalarView()
-        for scalar in text.decomposedStringWithCanonicalMapping.unicodeScalars {
-            switch scalar.value {
-            case 0x0300...0x036F: continue
-            case 0x0111: out.append("d")
-            case 0x0110: out.append("D")
-            default: out.append(scalar)
+        for scalar in text.unicodeScalars {
+            for part in Letters.decompose(scalar) {
+                switch part.value {
+                case 0x0300...0x036F: continue
+                case 0x0111: out.append("d")
+                case 0x0110: out.append("D")
+                default: out.append(part)
+                }
             }
         }
-        return String(out).precomposedStringWithCanonicalMapping
+        return String(out)
     }
 
     // MARK: - Tone placement
@@ -50,28 +62,33 @@ public enum VietnameseText {
         var tone: Unicode.Scalar?
     }
 
+    /// Lower-cases and re-places tone marks letter by letter, decomposing and recomposing
+    /// Vietnamese letters through `Letters`' tables (Foundation's normalisers are far slower,
+    /// and an import calls this for every name and title).
     private static func unifyTonePlacement(_ text: String) -> String {
-        var result = ""
+        var result = String.UnicodeScalarView()
         var word: [Letter] = []
         func flush() {
             guard !word.isEmpty else { return }
-            result += render(placeTone(word))
+            for letter in placeTone(word) { result.append(contentsOf: Letters.compose(letter.base, letter.quality, letter.tone)) }
             word.removeAll(keepingCapacity: true)
         }
-        for scalar in text.decomposedStringWithCanonicalMapping.unicodeScalars {
-            if toneMarks.contains(scalar.value), !word.isEmpty {
-                word[word.count - 1].tone = scalar
-            } else if qualityMarks.contains(scalar.value), !word.isEmpty {
-                word[word.count - 1].quality.append(scalar)
-            } else if scalar.properties.isAlphabetic {
-                word.append(Letter(base: scalar))
-            } else {
-                flush()
-                result.unicodeScalars.append(scalar)
+        for scalar in text.unicodeScalars {
+            for part in Letters.decompose(scalar) {
+                if toneMarks.contains(part.value), !word.isEmpty {
+                    word[word.count - 1].tone = part
+                } else if qualityMarks.contains(part.value), !word.isEmpty {
+                    word[word.count - 1].quality.append(part)
+                } else if part.properties.isAlphabetic {
+                    word.append(Letter(base: Letters.lower(part)))
+                } else {
+                    flush()
+                    result.append(part)
+                }
             }
         }
         flush()
-        return result.precomposedStringWithCanonicalMapping
+        return String(result)
     }
 
     /// Moves the tone of a syllable ending in plain "oa", "oe" or "uy" (no final
@@ -92,13 +109,64 @@ public enum VietnameseText {
         return out
     }
 
-    private static func render(_ letters: [Letter]) -> String {
-        var scalars = String.UnicodeScalarView()
-        for letter in letters {
-            scalars.append(letter.base)
-            scalars.append(contentsOf: letter.quality)
-            if let tone = letter.tone { scalars.append(tone) }
+}
+
+/// Decomposition and composition of the Latin letters Vietnamese uses (U+00C0–U+024F,
+/// U+1E00–U+1EFF), built once from Foundation and then read from dictionaries.
+enum Letters {
+    private static let tables: (decompose: [UInt32: [Unicode.Scalar]], compose: [[UInt32]: Unicode.Scalar]) = {
+        var decompose: [UInt32: [Unicode.Scalar]] = [:]
+        var compose: [[UInt32]: Unicode.Scalar] = [:]
+        for value in Array(UInt32(0x00C0)...0x024F) + Array(UInt32(0x1E00)...0x1EFF) {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let parts = Array(String(Character(scalar)).decomposedStringWithCanonicalMapping.unicodeScalars)
+            guard parts.count > 1 else { continue }
+            decompose[value] = parts
+            compose[parts.map(\.value)] = scalar
         }
-        return String(scalars)
+        return (decompose, compose)
+    }()
+
+    static func decompose(_ scalar: Unicode.Scalar) -> [Unicode.Scalar] {
+        scalar.value < 0xC0 ? [scalar] : tables.decompose[scalar.value] ?? [scalar]
+    }
+
+    /// The precomposed letter for a base and its marks (in canonical order), or the parts.
+    static func compose(_ base: Unicode.Scalar, _ quality: [Unicode.Scalar], _ tone: Unicode.Scalar?) -> String.UnicodeScalarView {
+        var marks = quality
+        if let tone { marks.append(tone) }
+        guard !marks.isEmpty else { return String.UnicodeScalarView([base]) }
+        // Canonical order: a lower combining class first (dot below, 220, before the circumflex, 230).
+        let ordered = marks.enumerated().sorted {
+            ($0.element.properties.canonicalCombiningClass.rawValue, $0.offset) < ($1.element.properties.canonicalCombiningClass.rawValue, $1.offset)
+        }.map(\.element)
+        if let composed = tables.compose[[base.value] + ordered.map(\.value)] { return String.UnicodeScalarView([composed]) }
+        // A base with one mark composed, then the other mark added (e.g. ơ + tone).
+        if ordered.count == 2 {
+            for (first, second) in [(ordered[0], ordered[1]), (ordered[1], ordered[0])] {
+                if let inner = tables.compose[[base.value, first.value]], let outer = tables.compose[[inner.value, second.value]] {
+                    return String.UnicodeScalarView([outer])
+                }
+            }
+        }
+        var out = String.UnicodeScalarView([base])
+        out.append(contentsOf: ordered)
+        return out
+    }
+
+    static func lower(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
+        if scalar.value >= 0x41 && scalar.value <= 0x5A { return Unicode.Scalar(scalar.value + 32)! }
+        if scalar.value < 0x80 { return scalar }
+        let mapped = scalar.properties.lowercaseMapping.unicodeScalars
+        return mapped.count == 1 ? mapped.first! : scalar
+    }
+
+    /// True when the text is surely NFC: no combining marks and nothing outside the
+    /// ranges whose letters are all precomposed (ASCII, Latin-1 … Latin Extended, Vietnamese).
+    static func isNFC(_ text: String) -> Bool {
+        text.unicodeScalars.allSatisfy { s in
+            s.value < 0x0300 || (0x1E00...0x1EFF).contains(s.value) || (0x2000...0x206F).contains(s.value)
+                || (0x20A0...0x20CF).contains(s.value)
+        }
     }
 }

@@ -23,6 +23,16 @@ import Testing
         #expect(VietnameseText.nameKey(word) == word.lowercased())
     }
 
+    @Test(arguments: ["Nguyễn Thị Thuỷ", "Đặng Thị Ánh Nguyệt", "Tổ Hoạ sĩ Ứng dụng", "Lĩnh vực an ninh – quốc phòng",
+                      "TRƯỜNG THCS GIA THỤY", "Phường Ngọc Thụy", "Huỳnh Quý Khoẻ", "Cơ quan UBND phường Bồ Đề"])
+    func keysAreNFCWhateverTheInputForm(text: String) {
+        let key = VietnameseText.nameKey(text)
+        #expect(key == key.precomposedStringWithCanonicalMapping)
+        #expect(VietnameseText.nameKey(text.decomposedStringWithCanonicalMapping) == key)
+        #expect(key == VietnameseText.nameKey(text.uppercased()))
+        #expect(VietnameseText.clean(text.decomposedStringWithCanonicalMapping) == text)
+    }
+
     @Test func differentNamesStayDifferent() {
         #expect(VietnameseText.nameKey("Hòa") != VietnameseText.nameKey("Hoa"))
         #expect(VietnameseText.nameKey("Thủy") != VietnameseText.nameKey("Thúy"))
