@@ -9,7 +9,7 @@ public enum VietnameseText {
         var out = String.UnicodeScalarView()
         var pendingSpace = false
         for scalar in nfc.unicodeScalars {
-            if scalar.properties.isWhitespace {
+            if Letters.isSpace(scalar) {
                 pendingSpace = !out.isEmpty
             } else {
                 if pendingSpace { out.append(" ") }
@@ -70,7 +70,7 @@ public enum VietnameseText {
         var word: [Letter] = []
         func flush() {
             guard !word.isEmpty else { return }
-            for letter in placeTone(word) { result.append(contentsOf: Letters.compose(letter.base, letter.quality, letter.tone)) }
+            for letter in placeTone(word) { Letters.compose(letter.base, letter.quality, letter.tone, into: &result) }
             word.removeAll(keepingCapacity: true)
         }
         for scalar in text.unicodeScalars {
@@ -79,7 +79,7 @@ public enum VietnameseText {
                     word[word.count - 1].tone = part
                 } else if qualityMarks.contains(part.value), !word.isEmpty {
                     word[word.count - 1].quality.append(part)
-                } else if part.properties.isAlphabetic {
+                } else if Letters.isLetter(part) {
                     word.append(Letter(base: Letters.lower(part)))
                 } else {
                     flush()
@@ -131,11 +131,17 @@ enum Letters {
         scalar.value < 0xC0 ? [scalar] : tables.decompose[scalar.value] ?? [scalar]
     }
 
-    /// The precomposed letter for a base and its marks (in canonical order), or the parts.
-    static func compose(_ base: Unicode.Scalar, _ quality: [Unicode.Scalar], _ tone: Unicode.Scalar?) -> String.UnicodeScalarView {
+    /// Appends the precomposed letter for a base and its marks (in canonical order), or the parts.
+    static func compose(_ base: Unicode.Scalar, _ quality: [Unicode.Scalar], _ tone: Unicode.Scalar?,
+                        into out: inout String.UnicodeScalarView) {
+        if quality.isEmpty, tone == nil { out.append(base); return }
+        if quality.isEmpty, let tone, let composed = tables.compose[[base.value, tone.value]] { out.append(composed); return }
+        out.append(contentsOf: compose(base, quality, tone))
+    }
+
+    private static func compose(_ base: Unicode.Scalar, _ quality: [Unicode.Scalar], _ tone: Unicode.Scalar?) -> String.UnicodeScalarView {
         var marks = quality
         if let tone { marks.append(tone) }
-        guard !marks.isEmpty else { return String.UnicodeScalarView([base]) }
         // Canonical order: a lower combining class first (dot below, 220, before the circumflex, 230).
         let ordered = marks.enumerated().sorted {
             ($0.element.properties.canonicalCombiningClass.rawValue, $0.offset) < ($1.element.properties.canonicalCombiningClass.rawValue, $1.offset)
@@ -152,6 +158,22 @@ enum Letters {
         var out = String.UnicodeScalarView([base])
         out.append(contentsOf: ordered)
         return out
+    }
+
+    static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x20, 0x09, 0x0A, 0x0D: true
+        case 0x21..<0x80: false
+        default: scalar.properties.isWhitespace
+        }
+    }
+
+    static func isLetter(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x41...0x5A, 0x61...0x7A: true
+        case 0..<0x80: false
+        default: scalar.properties.isAlphabetic
+        }
     }
 
     static func lower(_ scalar: Unicode.Scalar) -> Unicode.Scalar {

@@ -44,12 +44,12 @@ enum InitiativeImporter {
             var known = registrants
             var newRegistrants: [[any Encodable & Sendable]] = []
             for row in plan.rows {
-                let key = RegistrantKey(unit: row.unitID, kind: row.draft.kind, name: row.draft.registrantKey)
+                let key = RegistrantKey(unit: row.unitID, kind: row.draft.kind, name: row.key.registrantKey)
                 guard known[key] == nil else { continue }
                 let id = UUID()
                 known[key] = id
                 newRegistrants.append([id, row.unitID, row.draft.kind.rawValue, row.draft.registrantName,
-                                       row.draft.registrantKey, row.draft.registrantTitle, now])
+                                       row.key.registrantKey, row.draft.registrantTitle, now])
             }
             try await BulkInsert.run(db, into: Registrant.schema,
                                      columns: ["id", "unit_id", "kind", "name", "name_key", "title", "created_at"],
@@ -60,14 +60,14 @@ enum InitiativeImporter {
             var newInitiatives: [[any Encodable & Sendable]] = []
             var addedPerUnit: [UUID: (count: Int, latest: Date)] = [:]
             for row in plan.rows {
-                let registrantID = known[RegistrantKey(unit: row.unitID, kind: row.draft.kind, name: row.draft.registrantKey)]!
-                let key = StoredKey(unit: row.unitID, registrant: registrantID, sector: row.draft.sectorCode, title: row.draft.titleKey)
+                let registrantID = known[RegistrantKey(unit: row.unitID, kind: row.draft.kind, name: row.key.registrantKey)]!
+                let key = StoredKey(unit: row.unitID, registrant: registrantID, sector: row.draft.sectorCode, title: row.key.titleKey)
                 if existing.contains(key) { result.alreadyThere += 1; continue }
                 let d = row.draft
-                newInitiatives.append([UUID(), campaign.id, row.unitID, registrantID, d.sectorCode, d.title, d.titleKey,
+                newInitiatives.append([UUID(), campaign.id, row.unitID, registrantID, d.sectorCode, d.title, row.key.titleKey,
                                        d.purpose, d.content, d.scope, d.startDate?.iso, d.endDate?.iso, d.expectedResult,
                                        d.personInCharge, d.continuity.rawValue, Optional<UUID>.none,
-                                       VietnameseText.searchKey(d.title + " " + d.registrantName), now, now])
+                                       VietnameseText.stripDiacritics(row.key.titleKey + " " + row.key.registrantKey), now, now])
                 let at = row.submittedAt ?? now
                 let previous = addedPerUnit[row.unitID]
                 addedPerUnit[row.unitID] = ((previous?.count ?? 0) + 1, max(previous?.latest ?? at, at))
