@@ -52,8 +52,10 @@ enum Recount {
                                  rows: sums.flatMap { rows(campaignID: campaignID, unitID: $0.key, pre: nil, tally: $0.value) })
     }
 
-    /// The initiatives that count (of submitted, resubmitted or accepted submissions).
-    static func countedEntries(campaignID: UUID, units: [UUID]?, on db: any Database) async throws -> [SummaryEntry] {
+    /// The initiatives that count (of submitted, resubmitted or accepted submissions), of
+    /// the given units, of the units whose place in the campaign's tree is in `pre`, or all.
+    static func countedEntries(campaignID: UUID, units: [UUID]?, pre: ClosedRange<Int>? = nil,
+                               on db: any Database) async throws -> [SummaryEntry] {
         let sql = try db.sql()
         var query = sql.select()
             .column(SQLColumn("unit_id", table: "i"))
@@ -71,6 +73,16 @@ enum Recount {
             .where(SQLColumn("status", table: "s"), .in, SQLBind.group(SubmissionStatus.allCases.filter(\.counts).map(\.rawValue)))
         if let units {
             query = query.where(SQLColumn("unit_id", table: "i"), .in, SQLBind.group(units))
+        }
+        if let pre {
+            query = query
+                .join(SQLAlias(SQLIdentifier(CampaignUnit.schema), as: SQLIdentifier("u")),
+                      on: SQLBinaryExpression(
+                          SQLBinaryExpression(SQLColumn("campaign_id", table: "u"), .equal, SQLColumn("campaign_id", table: "i")),
+                          .and,
+                          SQLBinaryExpression(SQLColumn("unit_id", table: "u"), .equal, SQLColumn("unit_id", table: "i"))))
+                .where(SQLColumn("pre", table: "u"), .greaterThanOrEqual, SQLBind(pre.lowerBound))
+                .where(SQLColumn("pre", table: "u"), .lessThanOrEqual, SQLBind(pre.upperBound))
         }
         return try await query.all().map { row in
             SummaryEntry(unitID: try row.decode(column: "unit_id", as: UUID.self),

@@ -20,11 +20,8 @@ enum SummaryQuery {
     /// The same numbers counted from the initiatives themselves, without the maintained
     /// counts: the check that they agree (tests, `dvk summary --recount`).
     static func recounted(_ campaign: CampaignInfo, unit: SnapshotUnit, on db: any Database) async throws -> Summary {
-        let units = try await subtreeTargets(campaign, unit: unit, on: db)
-        var entries: [SummaryEntry] = []
-        for chunk in units.chunked(500) {
-            entries += try await Recount.countedEntries(campaignID: campaign.id, units: chunk, on: db)
-        }
+        let entries = try await Recount.countedEntries(campaignID: campaign.id, units: nil,
+                                                       pre: unit.pre == 0 ? nil : unit.pre...unit.last, on: db)
         return Summary(sectors: campaign.sectors, entries: entries)
     }
 
