@@ -76,26 +76,27 @@ public struct UnitTally: Hashable, Sendable {
     /// entries of several units may be given at once and still count right.
     public init(entries: [SummaryEntry]) {
         struct Who: Hashable { var unit: UUID; var kind: RegistrantKind; var key: String }
-        var perSector: [String: (registrants: Set<Who>, tally: Tally)] = [:]
+        var seen: [String: Set<Who>] = [:]
+        var tallies: [String: Tally] = [:]
         var all: Set<Who> = []
         for entry in entries {
             let who = Who(unit: entry.unitID, kind: entry.kind, key: entry.registrantKey)
             all.insert(who)
-            var slot = perSector[entry.sectorCode] ?? ([], .zero)
-            let isNew = slot.registrants.insert(who).inserted
+            // Mutated in place through the subscript: no copy of the set per entry.
+            let isNew = seen[entry.sectorCode, default: []].insert(who).inserted
             switch entry.kind {
             case .collective:
-                slot.tally.collectiveInitiatives += 1
-                if isNew { slot.tally.collectives += 1 }
+                tallies[entry.sectorCode, default: .zero].collectiveInitiatives += 1
+                if isNew { tallies[entry.sectorCode, default: .zero].collectives += 1 }
             case .individual:
-                slot.tally.individualInitiatives += 1
-                if isNew { slot.tally.individuals += 1 }
+                tallies[entry.sectorCode, default: .zero].individualInitiatives += 1
+                if isNew { tallies[entry.sectorCode, default: .zero].individuals += 1 }
             }
-            perSector[entry.sectorCode] = slot
         }
-        bySector = perSector.mapValues(\.tally)
-        distinct = DistinctRegistrants(collectives: all.filter { $0.kind == .collective }.count,
-                                       individuals: all.filter { $0.kind == .individual }.count)
+        bySector = tallies
+        var collectives = 0
+        for who in all where who.kind == .collective { collectives += 1 }
+        distinct = DistinctRegistrants(collectives: collectives, individuals: all.count - collectives)
     }
 
     public static func + (a: UnitTally, b: UnitTally) -> UnitTally {
