@@ -18,13 +18,14 @@ public func configure(_ app: Application, config: AppConfig) async throws {
         let pg = try SQLPostgresConfiguration(url: url)
         app.databases.use(.postgres(configuration: pg, maxConnectionsPerEventLoop: 4, sqlLogLevel: .trace), as: .psql)
     }
+    let inFlight = app.useGracefulShutdown()
     Migrations.register(on: app)
     try await app.autoMigrate()
     if case .sqliteFile = config.database {
         try await SQLiteTuning.apply(on: app.db)
     }
     Commands.register(on: app)
-    try routes(app)
+    try routes(app, inFlight: inFlight)
 }
 
 struct AppConfigKey: StorageKey {
