@@ -13,12 +13,14 @@ struct DocumentController: RouteCollection {
     }
 
     @Sendable func document(req: Request) async throws -> Response {
+        _ = try req.requireUser()
         let (name, format) = try split(try req.parameters.require("file"))
         guard let kind = CampaignDocuments.Kind(rawValue: name), kind != .form else { throw DomainError.notFound("Không có văn bản “\(name)”.") }
         return try await send(req, kind: kind, format: format, initiativeID: nil)
     }
 
     @Sendable func form(req: Request) async throws -> Response {
+        _ = try req.requireUser()
         let (name, format) = try split(try req.parameters.require("file"))
         guard name == "form" else { throw DomainError.notFound("Không có văn bản “\(name)”.") }
         return try await send(req, kind: .form, format: format, initiativeID: try req.parameters.require("id", as: UUID.self))

@@ -1,0 +1,85 @@
+import DVKCore
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+@testable import DVKApp
+
+/// Every registered route, enumerated from the router: none answers anything but a refusal
+/// to someone not signed in, and none lets an officer of another unit in.
+@Suite struct RouteCoverageTests {
+    static let open: Set<String> = ["GET /", "GET /health", "GET /styles.css", "GET /login", "POST /login", "POST /logout",
+                                    "GET /api/v1/openapi.json"]
+
+    /// A concrete path for a route, with fixture values for its parameters.
+    func path(_ route: Route, initiative: UUID) -> String {
+        "/" + route.path.map { component -> String in
+            switch component {
+            case .constant(let c): c
+            case .parameter(let name):
+                switch name {
+                case "campaign": "DVK-2024"
+                case "unit", "code": "S1"
+                case "id": initiative.uuidString
+                case "file": route.path.contains { $0.description == "initiatives" } ? "form.pdf" : "summary.pdf"
+                default: name
+                }
+            case .anything, .catchall: "x"
+            }
+        }.joined(separator: "/")
+    }
+
+    @Test func noRouteServesAnyoneNotSignedIn() async throws {
+        try await withApp { app in
+            try await Fixture.load(app)
+            try await run(app, "import", "initiatives", try tempFile(CLITests.initiativesCSV), "--campaign", "DVK-2024")
+            let initiative = try #require(try await Initiative.query(on: app.db).first()?.id)
+            var checked = 0
+            for route in app.routes.all {
+                let key = "\(route.method.rawValue) \(path(route, initiative: initiative))"
+                let bare = "\(route.method.rawValue) /" + route.path.map(\.description).joined(separator: "/")
+                guard !Self.open.contains(bare) else { continue }
+                let res = try await app.testing().sendRequest(route.method, path(route, initiative: initiative))
+                let allowed: Set<UInt> = bare.hasPrefix("\(route.method.rawValue) /api/") ? [401] : [303, 403]
+                #expect(allowed.contains(res.status.code), "\(key) answered \(res.status.code) without signing in")
+                checked += 1
+            }
+            #expect(checked >= 40)
+        }
+    }
+
+    @Test func noRouteOfAnotherUnitLetsAnOfficerIn() async throws {
+        try await withApp { app in
+            try await Fixture.load(app)
+            try await People.create(app)
+            try await run(app, "import", "initiatives", try tempFile(CLITests.initiativesCSV), "--campaign", "DVK-2024")
+            let s1 = try await UnitDirectory.find(code: "S1", on: app.db).id!
+            let initiative = try #require(try await Initiative.query(on: app.db).filter(\.$unitID == s1).first()?.id)
+            // c1 is the officer of another unit: every route naming S1 must refuse.
+            let c1 = try await Browser.signIn(app, "c1")
+            let token = try await AuthStore.createToken(username: "c1", on: app.db)
+            var checked = 0
+            for route in app.routes.all where route.path.contains(where: { $0.description == ":unit" || $0.description == ":code" }) {
+                let p = path(route, initiative: initiative)
+                var headers = c1.headers
+                if p.hasPrefix("/api/") { headers = ["Authorization": "Bearer \(token)"] }
+                let res: TestingHTTPResponse
+                if route.method == .GET {
+                    res = try await app.testing().sendRequest(.GET, p, headers: headers)
+                } else {
+                    var h = headers
+                    h.replaceOrAdd(name: "X-CSRF-Token", value: c1.csrf)
+                    h.contentType = p.hasPrefix("/api/") ? .json : .urlEncodedForm
+                    res = try await app.testing().sendRequest(route.method, p, headers: h,
+                                                              body: ByteBuffer(string: p.hasPrefix("/api/") ? "{}" : "_csrf=\(c1.csrf)"))
+                }
+                #expect([403, 404].contains(res.status.code), "\(route.method.rawValue) \(p) answered \(res.status.code) to another unit's officer")
+                checked += 1
+            }
+            #expect(checked >= 15)
+            // Nothing changed for S1.
+            #expect(try await Fixture.summary(app, unit: "S1").grid.last == [2, 2, 1, 2])
+        }
+    }
+}
