@@ -60,9 +60,12 @@ public struct DeadlinePolicy: Hashable, Sendable {
 
 /// Campaign codes, unit codes: short, printable, no spaces; used in URLs and files.
 public enum Code {
+    /// Words the pages use as paths beside codes (`/units/new`, `/units/import`).
+    public static let reserved: Set<String> = ["new", "import", "edit"]
+
     public static func validate(_ code: String) -> String? {
         let trimmed = code.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.isEmpty else { return nil }
+        guard !trimmed.isEmpty, !reserved.contains(trimmed.lowercased()) else { return nil }
         guard trimmed.count <= 64,
               trimmed.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0)) })
         else { return nil }

@@ -87,6 +87,14 @@ import Testing
         #expect(rows.map(\.code) == ["HN", "LB", "A"])
     }
 
+    @Test func refusesCodesThePagesUseAsPaths() {
+        #expect(throws: DomainError.self) {
+            try UnitImport.plan(try CSVTable(text: "code,name,kind\nnew,Đơn vị,federation\n"), existing: [:])
+        }
+        #expect(Code.validate("LB-GD") == "LB-GD")
+        #expect(Code.validate("Import") == nil)
+    }
+
     @Test func refusesMissingParentsGrassrootsParentsCyclesAndDuplicates() {
         let csv = """
         code,name,parent_code,kind
