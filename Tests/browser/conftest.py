@@ -100,3 +100,9 @@ def shot(driver, name):
         driver.save_screenshot(os.path.join(folder, name + ".png"))
         driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                                {"width": width, "height": 844 if width < 500 else 1000, "deviceScaleFactor": 1, "mobile": False})
+
+
+def click_and_wait(driver, element):
+    """Clicks something that loads a new page and waits until the old page is gone."""
+    element.click()
+    WebDriverWait(driver, 10).until(EC.staleness_of(element))

@@ -1,7 +1,7 @@
 """The registration round trip as people do it, in a real browser."""
 from selenium.webdriver.common.by import By
 
-from conftest import login, shot
+from conftest import click_and_wait, login, shot
 
 CAMPAIGN = "DVK-2024"
 UNIT = "LB-GD-THNL"  # Trường Tiểu học Ngọc Lâm: has not started in the demo
@@ -21,7 +21,7 @@ def stat(driver, label):
 
 
 def add_initiative(driver, kind, name, title, sector, expected):
-    driver.find_element(By.LINK_TEXT, "+ Thêm mô hình").click()
+    click_and_wait(driver, driver.find_element(By.LINK_TEXT, "+ Thêm mô hình"))
     driver.find_element(By.CSS_SELECTOR, f"input[name=kind][value={kind}]").click()
     driver.find_element(By.NAME, "registrantName").send_keys(name)
     driver.find_element(By.CSS_SELECTOR, f"select[name=sector] option[value={sector}]").click()
@@ -29,7 +29,7 @@ def add_initiative(driver, kind, name, title, sector, expected):
     driver.find_element(By.NAME, "expectedResult").send_keys(expected)
     driver.find_element(By.NAME, "startDate").send_keys("03/01/2024")
     shot(driver, f"form-{kind}")
-    driver.find_element(By.XPATH, "//button[text()='Lưu mô hình']").click()
+    click_and_wait(driver, driver.find_element(By.XPATH, "//button[text()='Lưu mô hình']"))
     assert "Đã thêm mô hình" in driver.find_element(By.CSS_SELECTOR, ".alert.ok").text
 
 
@@ -54,10 +54,10 @@ def test_register_submit_return_fix_resubmit_accept(server, browser):
     shot(d, "unit-draft-desktop")
 
     # Submit through the confirmation that shows the summary.
-    d.find_element(By.LINK_TEXT, "Nộp đăng ký…").click()
+    click_and_wait(d, d.find_element(By.LINK_TEXT, "Nộp đăng ký…"))
     assert summary_total(d) == [1, 1, 1, 1]
     shot(d, "submit-confirm")
-    d.find_element(By.XPATH, "//button[text()='Nộp đăng ký']").click()
+    click_and_wait(d, d.find_element(By.XPATH, "//button[text()='Nộp đăng ký']"))
     assert "Đã nộp đăng ký" in d.find_element(By.CSS_SELECTOR, ".alert.ok").text
     assert "Đã nộp" in d.find_element(By.CSS_SELECTOR, ".badge").text
     assert not d.find_elements(By.LINK_TEXT, "+ Thêm mô hình")
@@ -69,7 +69,7 @@ def test_register_submit_return_fix_resubmit_accept(server, browser):
     d.get(server + UNIT_PAGE)
     reason = "Mô hình cá nhân cần ghi rõ thời gian kết thúc."
     d.find_element(By.NAME, "reason").send_keys(reason)
-    d.find_element(By.XPATH, "//button[text()='Trả lại']").click()
+    click_and_wait(d, d.find_element(By.XPATH, "//button[text()='Trả lại']"))
     assert "Đã trả lại hồ sơ" in d.find_element(By.CSS_SELECTOR, ".alert.ok").text
     d.get(server + f"/campaigns/{CAMPAIGN}")
     assert stat(d, "Đã nộp") == submitted_before
@@ -78,19 +78,19 @@ def test_register_submit_return_fix_resubmit_accept(server, browser):
     login(d, server, "ngoclam")
     assert reason in d.find_element(By.CSS_SELECTOR, ".alert.error").text
     shot(d, "unit-returned")
-    d.find_elements(By.LINK_TEXT, "Sửa")[-1].click()
+    click_and_wait(d, d.find_elements(By.LINK_TEXT, "Sửa")[-1])
     d.find_element(By.NAME, "endDate").send_keys("12/31/2024")
-    d.find_element(By.XPATH, "//button[text()='Lưu mô hình']").click()
+    click_and_wait(d, d.find_element(By.XPATH, "//button[text()='Lưu mô hình']"))
     assert "Đã lưu mô hình" in d.find_element(By.CSS_SELECTOR, ".alert.ok").text
     assert "31/12/2024" in d.find_element(By.CSS_SELECTOR, "table.list").text
-    d.find_element(By.LINK_TEXT, "Nộp lại…").click()
-    d.find_element(By.XPATH, "//button[text()='Nộp lại']").click()
+    click_and_wait(d, d.find_element(By.LINK_TEXT, "Nộp lại…"))
+    click_and_wait(d, d.find_element(By.XPATH, "//button[text()='Nộp lại']"))
     assert "Đã nộp lại" in d.find_element(By.CSS_SELECTOR, ".badge").text
 
     # Staff accepts; the history tells the whole story.
     login(d, server, "longbien")
     d.get(server + UNIT_PAGE)
-    d.find_element(By.XPATH, "//button[text()='Duyệt hồ sơ']").click()
+    click_and_wait(d, d.find_element(By.XPATH, "//button[text()='Duyệt hồ sơ']"))
     assert "Đã duyệt" in d.find_element(By.CSS_SELECTOR, ".badge").text
     history = d.find_element(By.CSS_SELECTOR, "ul.history").text
     for step in ["Nộp → Đã nộp", "Trả lại → Đã trả lại", "Nộp → Đã nộp lại", "Duyệt → Đã duyệt"]:
@@ -104,7 +104,7 @@ def test_wrong_password_is_refused_in_vietnamese(server, browser):
     browser.get(server + "/login")
     browser.find_element(By.NAME, "username").send_keys("ngoclam")
     browser.find_element(By.NAME, "password").send_keys("sai-mat-khau")
-    browser.find_element(By.CSS_SELECTOR, "form.stack button").click()
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "form.stack button"))
     assert "Tên đăng nhập hoặc mật khẩu không đúng." in browser.find_element(By.CSS_SELECTOR, ".alert.error").text
 
 

@@ -41,6 +41,7 @@ func withApp(_ body: (Application) async throws -> Void) async throws {
     let shared = TestDatabase.postgresURL != nil
     if shared { await TurnLock.shared.acquire() }
     let app = try await Application.make(.testing)
+    app.logger.logLevel = .warning
     do {
         try await configure(app, config: AppConfig(database: TestDatabase.location))
         if shared {
