@@ -10,6 +10,7 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -79,13 +80,22 @@ def phone():
 
 
 def login(driver, base, username):
-    driver.delete_all_cookies()
-    driver.get(base + "/login")
-    driver.find_element(By.NAME, "username").send_keys(username)
-    driver.find_element(By.NAME, "password").send_keys(PASSWORD)
-    button = driver.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]")
-    button.click()
-    WebDriverWait(driver, 10).until(EC.staleness_of(button))
+    # Chromium now and then reports a node of the page that was just replaced; the login
+    # itself is repeatable, so try again rather than fail on the browser's hiccup.
+    for attempt in range(3):
+        try:
+            driver.delete_all_cookies()
+            driver.get(base + "/login")
+            WebDriverWait(driver, 10).until(EC.presence_of_element_located((By.NAME, "username")))
+            driver.find_element(By.NAME, "username").send_keys(username)
+            driver.find_element(By.NAME, "password").send_keys(PASSWORD)
+            button = driver.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]")
+            button.click()
+            WebDriverWait(driver, 10).until(EC.staleness_of(button))
+            return
+        except WebDriverException:
+            if attempt == 2:
+                raise
 
 
 def shot(driver, name):
