@@ -37,7 +37,16 @@ struct CampaignsAPIController: RouteCollection {
         let campaign = view.campaign
         let units = try await CampaignUnit.query(on: req.db).filter(\.$campaignID == campaign.id)
             .filter(\.$pre >= view.scope.pre).filter(\.$pre <= view.scope.last).sort(\.$pre).all()
-        let submissions = try await Submission.query(on: req.db).filter(\.$campaignID == campaign.id).all()
+        // Only the scope's submissions: an officer's call must not read the whole country's.
+        var submissions: [Submission] = []
+        if view.isWhole {
+            submissions = try await Submission.query(on: req.db).filter(\.$campaignID == campaign.id).all()
+        } else {
+            for chunk in units.filter(\.isTarget).map(\.unitID).chunked(500) {
+                submissions += try await Submission.query(on: req.db).filter(\.$campaignID == campaign.id)
+                    .filter(\.$unitID ~~ chunk).all()
+            }
+        }
         let byUnit = Dictionary(submissions.map { ($0.unitID, $0) }, uniquingKeysWith: { a, _ in a })
         let codes = Dictionary(units.map { ($0.unitID, $0.code) }, uniquingKeysWith: { a, _ in a })
         return units.filter(\.isTarget).map { u in
