@@ -107,6 +107,12 @@ extension CSVTable.Record {
         return VietnameseText.clean(fields[column])
     }
 
+    /// The field exactly as the file has it, for a `TextRule` to check.
+    public func raw(_ column: Int?) -> String {
+        guard let column, column < fields.count else { return "" }
+        return fields[column]
+    }
+
     /// Like `value` but keeps the line breaks inside a field (long text fields).
     public func text(_ column: Int?) -> String {
         guard let column, column < fields.count else { return "" }

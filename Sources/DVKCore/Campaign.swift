@@ -36,25 +36,21 @@ public struct Signer: Hashable, Codable, Sendable {
     }
 }
 
-/// The rules of a campaign that decide what a deadline means.
+/// The campaign's side of a deadline: its instant, whether late work is taken, whether
+/// the campaign is open. `Standing` applies it to a unit.
 public struct DeadlinePolicy: Hashable, Sendable {
+    /// "Trước ngày 16/02/2024" is strictly before 16/02/2024 00:00 +07:00.
     public var deadline: Date
     public var acceptsLate: Bool
+    public var isOpen: Bool
+    /// The latest instant an extension may reach (the end of the campaign's year).
+    public var extensionLimit: Date?
 
-    public init(deadline: Date, acceptsLate: Bool) {
+    public init(deadline: Date, acceptsLate: Bool, isOpen: Bool = true, extensionLimit: Date? = nil) {
         self.deadline = deadline
         self.acceptsLate = acceptsLate
-    }
-
-    /// A submission at `at` is late when it comes at or after the unit's deadline
-    /// ("trước ngày 16/02/2024" means strictly before 16/02/2024 00:00 +07:00).
-    public func isLate(_ at: Date, extendedTo extended: Date? = nil) -> Bool {
-        at >= max(deadline, extended ?? deadline)
-    }
-
-    /// Whether a unit may still submit at `now`.
-    public func allowsSubmission(at now: Date, extendedTo extended: Date? = nil) -> Bool {
-        acceptsLate || !isLate(now, extendedTo: extended)
+        self.isOpen = isOpen
+        self.extensionLimit = extensionLimit
     }
 }
 

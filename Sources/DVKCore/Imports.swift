@@ -39,11 +39,12 @@ public struct InitiativeImportPlan: Sendable {
 }
 
 public enum InitiativeImport {
-    public static let required = ["unit_code", "registrant_kind", "registrant_name", "sector", "title"]
-    public static let optional = ["registrant_title", "purpose", "content", "scope", "start_date", "end_date",
-                                  "expected_result", "person_in_charge", "submitted_at"]
+    public static let required = ["unit_code"] + [InitiativeField.kind, .registrantName, .sector, .title].map(\.column)
+    public static let optional = [InitiativeField.registrantTitle, .purpose, .content, .scope, .startDate, .endDate,
+                                  .expectedResult, .personInCharge, .continuity].map(\.column) + ["submitted_at"]
 
-    /// Checks every row; throws `DomainError.badFile` naming each bad line, or returns the plan.
+    /// Checks every row; throws `DomainError.badFile` naming the bad lines (the first
+    /// `LineError.shown`, with a count of all), or returns the plan.
     public static func plan(_ table: CSVTable, sectors: [Sector], units: [String: UnitRef]) throws -> InitiativeImportPlan {
         let columns = table.columns
         let missing = required.filter { columns[$0] == nil }
@@ -56,74 +57,37 @@ public enum InitiativeImport {
                 + " (các cột hợp lệ: " + (required + optional).joined(separator: ", ") + ")"])])
         }
         var errors: [LineError] = []
+        var badLines = 0
         var rows: [InitiativeImportPlan.Row] = []
         var firstLine: [InitiativeKey: Int] = [:]
-        // Files repeat the same few sector and kind spellings: match each spelling once.
-        var sectorOf: [String: Sector?] = [:]
-        var kindOf: [String: RegistrantKind?] = [:]
         var repeated: [(Int, Int)] = []
+        let fieldColumns = InitiativeField.allCases.compactMap { field in columns[field.column].map { (field, $0) } }
         for record in table.records {
             var reasons: [String] = []
-            func need(_ column: String, _ label: String) -> String {
-                let v = record.value(columns[column])
-                if v.isEmpty { reasons.append("thiếu \(label) (cột \(column))") }
-                return v
-            }
-            func day(_ column: String) -> CalendarDay? {
-                let v = record.value(columns[column])
-                guard !v.isEmpty else { return nil }
-                guard let d = CalendarDay(parsing: v) else {
-                    reasons.append("ngày không hợp lệ ở cột \(column): “\(v)” (viết 2025-02-20 hoặc 20/02/2025)")
-                    return nil
-                }
-                return d
-            }
-            let unitCode = need("unit_code", "mã đơn vị")
-            let kindText = need("registrant_kind", "loại đăng ký")
-            let name = need("registrant_name", "tên người/tập thể đăng ký")
-            let sectorText = need("sector", "lĩnh vực")
-            let title = need("title", "tên mô hình")
+            let unitCode = record.value(columns["unit_code"])
             var unit: UnitRef?
-            if !unitCode.isEmpty {
-                if let ref = units[unitCode] {
-                    if ref.isTarget { unit = ref } else { reasons.append("đơn vị “\(unitCode)” không thuộc các đơn vị của đợt thi đua") }
-                } else {
-                    reasons.append("không có đơn vị mã “\(unitCode)”")
-                }
+            if unitCode.isEmpty {
+                reasons.append("thiếu mã đơn vị (cột unit_code)")
+            } else if let ref = units[unitCode], ref.isTarget {
+                unit = ref
+            } else {
+                // One answer whether the code exists elsewhere or not at all: an upload
+                // tells nothing about units outside the uploader's reach.
+                reasons.append("không có đơn vị mã “\(unitCode)” trong các đơn vị được phép nhập")
             }
-            let kind = kindOf[kindText] ?? {
-                let parsed = RegistrantKind(parsing: kindText)
-                kindOf[kindText] = parsed
-                return parsed
-            }()
-            if !kindText.isEmpty, kind == nil {
-                reasons.append("loại đăng ký “\(kindText)” không hợp lệ (tập thể hoặc cá nhân)")
-            }
-            let sector = sectorOf[sectorText] ?? {
-                let matched = Sector.match(sectorText, in: sectors)
-                sectorOf[sectorText] = matched
-                return matched
-            }()
-            if !sectorText.isEmpty, sector == nil {
-                reasons.append("lĩnh vực “\(sectorText)” không thuộc đợt thi đua")
-            }
-            let start = day("start_date")
-            let end = day("end_date")
+            var input = InitiativeInput()
+            for (field, column) in fieldColumns { input[field] = record.raw(column) }
             var submittedAt: Date?
             let submittedText = record.value(columns["submitted_at"])
             if !submittedText.isEmpty {
                 submittedAt = InstantParser.parse(submittedText)
-                if submittedAt == nil { reasons.append("thời điểm nộp không hợp lệ: “\(submittedText)”") }
+                if submittedAt == nil { reasons.append("thời điểm nộp không hợp lệ: “\(submittedText)” (cột submitted_at)") }
             }
-            if let unit, let kind, let sector, !name.isEmpty, !title.isEmpty {
-                let draft = InitiativeDraft(
-                    kind: kind, registrantName: name, registrantTitle: record.value(columns["registrant_title"]),
-                    sectorCode: sector.code, title: title, purpose: record.text(columns["purpose"]),
-                    content: record.text(columns["content"]), scope: record.text(columns["scope"]),
-                    startDate: start, endDate: end, expectedResult: record.text(columns["expected_result"]),
-                    personInCharge: record.value(columns["person_in_charge"]))
-                reasons += draft.problems(sectors: sectors).filter { !reasons.contains($0) }
-                if reasons.isEmpty {
+            switch input.draft(sectors: sectors) {
+            case .failure(let problems):
+                reasons += problems.byField.map { "\($0.message) (cột \($0.field.column))" }
+            case .success(let draft):
+                if let unit, reasons.isEmpty {
                     let row = InitiativeImportPlan.Row(line: record.line, unitID: unit.id, unitCode: unitCode,
                                                        draft: draft, submittedAt: submittedAt)
                     if let first = firstLine[row.key] {
@@ -134,9 +98,12 @@ public enum InitiativeImport {
                     }
                 }
             }
-            if !reasons.isEmpty { errors.append(LineError(line: record.line, reasons: reasons)) }
+            if !reasons.isEmpty {
+                badLines += 1
+                if errors.count < LineError.shown { errors.append(LineError(line: record.line, reasons: reasons)) }
+            }
         }
-        if !errors.isEmpty { throw DomainError.badFile(errors) }
+        if badLines > 0 { throw DomainError.badFile(errors, total: badLines) }
         return InitiativeImportPlan(rows: rows, repeated: repeated.map { (line: $0.0, firstLine: $0.1) })
     }
 }
@@ -167,28 +134,27 @@ public enum UnitImport {
         var rows: [UnitImportRow] = []
         var lineOf: [String: Int] = [:]
         for record in table.records {
-            var reasons: [String] = []
-            let rawCode = record.value(map["code"])
-            let code = Code.validate(rawCode)
-            if rawCode.isEmpty { reasons.append("thiếu mã đơn vị (cột code)") } else if code == nil {
-                reasons.append("mã “\(rawCode)” không hợp lệ (chỉ chữ không dấu, số, - _ .)")
+            let input = UnitInput(code: record.raw(map["code"]), name: record.raw(map["name"]), kind: record.raw(map["kind"]),
+                                  parentCode: record.raw(map["parent_code"]), email: record.raw(map["email"]),
+                                  phone: record.raw(map["phone"]))
+            switch input.check() {
+            case .failure(let problems):
+                let reasons = UnitInput.Field.allCases.compactMap { field in
+                    problems.byField[field].map { message in
+                        let clause = message.trimmingCharacters(in: CharacterSet(charactersIn: "."))
+                        return clause.prefix(1).lowercased() + clause.dropFirst() + " (cột \(field.column))"
+                    }
+                }
+                errors.append(LineError(line: record.line, reasons: reasons))
+            case .success(let unit):
+                if let first = lineOf[unit.code] {
+                    errors.append(LineError(line: record.line, reasons: ["mã “\(unit.code)” đã có ở dòng \(first)"]))
+                    continue
+                }
+                lineOf[unit.code] = record.line
+                rows.append(UnitImportRow(line: record.line, code: unit.code, name: unit.name, parentCode: unit.parentCode,
+                                          kind: unit.kind, email: unit.email, phone: unit.phone))
             }
-            let name = record.value(map["name"])
-            if name.isEmpty { reasons.append("thiếu tên đơn vị (cột name)") }
-            let kindText = record.value(map["kind"])
-            let kind = UnitKind(parsing: kindText)
-            if kind == nil { reasons.append(kindText.isEmpty ? "thiếu loại đơn vị (cột kind)" : "loại đơn vị “\(kindText)” không hợp lệ (federation hoặc grassroots)") }
-            let parent = record.value(map["parent_code"])
-            if let code, let first = lineOf[code] {
-                reasons.append("mã “\(code)” đã có ở dòng \(first)")
-            }
-            if let code, parent == code { reasons.append("đơn vị không thể là cấp trên của chính nó") }
-            if let code, let kind, reasons.isEmpty {
-                lineOf[code] = record.line
-                rows.append(UnitImportRow(line: record.line, code: code, name: name, parentCode: parent.isEmpty ? nil : parent,
-                                          kind: kind, email: record.value(map["email"]), phone: record.value(map["phone"])))
-            }
-            if !reasons.isEmpty { errors.append(LineError(line: record.line, reasons: reasons)) }
         }
         // Parents: in the file or already stored, and a federation.
         var merged = existing

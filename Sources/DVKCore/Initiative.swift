@@ -39,24 +39,6 @@ public struct InitiativeDraft: Hashable, Codable, Sendable {
     public var registrantKey: String { VietnameseText.nameKey(registrantName) }
     public var titleKey: String { VietnameseText.nameKey(title) }
 
-    /// What is wrong with the draft, in Vietnamese; empty when it may be stored.
-    public func problems(sectors: [Sector]) -> [String] {
-        var out: [String] = []
-        if registrantName.isEmpty { out.append("thiếu tên \(kind == .collective ? "tập thể" : "cá nhân") đăng ký") }
-        if title.isEmpty { out.append("thiếu tên mô hình") }
-        if !sectors.contains(where: { $0.code == sectorCode }) { out.append("lĩnh vực không thuộc đợt thi đua") }
-        if registrantName.count > 300 { out.append("tên người/tập thể đăng ký quá dài (tối đa 300 ký tự)") }
-        if title.count > 500 { out.append("tên mô hình quá dài (tối đa 500 ký tự)") }
-        for (label, text) in [("mục đích", purpose), ("nội dung", content), ("phạm vi", scope), ("kết quả dự kiến", expectedResult)]
-        where text.count > 20_000 {
-            out.append("\(label) quá dài (tối đa 20.000 ký tự)")
-        }
-        if let start = startDate, let end = endDate, end < start {
-            out.append("thời gian kết thúc (\(end.vietnamese)) trước thời gian bắt đầu (\(start.vietnamese))")
-        }
-        return out
-    }
-
     /// "02/2024 – 12/2024" style time frame for documents.
     public var timeFrame: String {
         switch (startDate, endDate) {

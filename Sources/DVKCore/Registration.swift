@@ -52,7 +52,7 @@ public enum SubmissionStatus: String, Codable, Sendable, CaseIterable {
 
     public var label: String {
         switch self {
-        case .notStarted: "Chưa nộp"
+        case .notStarted: "Chưa bắt đầu"
         case .draft: "Đang soạn"
         case .submitted: "Đã nộp"
         case .returned: "Đã trả lại"
@@ -64,7 +64,7 @@ public enum SubmissionStatus: String, Codable, Sendable, CaseIterable {
 
 /// What a person does to a submission; `apply` says what state it leads to or why not.
 public enum SubmissionAction: String, Codable, Sendable {
-    case edit, submit, declare, accept, `return`, reopen, `import`
+    case edit, submit, declare, accept, `return`, reopen, `import`, extend
 
     public var label: String {
         switch self {
@@ -75,6 +75,7 @@ public enum SubmissionAction: String, Codable, Sendable {
         case .return: "Trả lại"
         case .reopen: "Mở lại để sửa"
         case .import: "Nhập từ tệp"
+        case .extend: "Gia hạn"
         }
     }
 
@@ -92,6 +93,7 @@ public enum SubmissionAction: String, Codable, Sendable {
         case (.import, .notStarted), (.import, .draft): return .success(.submitted)
         case (.import, .returned): return .success(.resubmitted)
         case (.import, let s): return .success(s)
+        case (.extend, let s): return .success(s)
         default:
             return .failure(.conflict("Không thể \(label.lowercased()) khi hồ sơ đang ở trạng thái “\(status.label)”."))
         }

@@ -17,6 +17,11 @@ public enum VietnamTime {
         return calendar.date(from: components)!
     }
 
+    /// The end of a day in Vietnam: 00:00 of the next day ("by 20/02" = before 21/02 00:00).
+    public static func endOf(_ day: CalendarDay) -> Date {
+        instant(day).addingTimeInterval(86_400)
+    }
+
     /// The calendar day an instant falls on in Vietnam.
     public static func day(of date: Date) -> CalendarDay {
         let c = calendar.dateComponents([.year, .month, .day], from: date)

@@ -49,6 +49,17 @@ public enum VietnameseText {
         return String(out)
     }
 
+    /// 6300 → "6.300": thousands grouped with a dot, as Vietnamese writes numbers.
+    public static func number(_ n: Int) -> String {
+        let digits = String(n.magnitude)
+        var out = ""
+        for (i, ch) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out += "." }
+            out.append(ch)
+        }
+        return (n < 0 ? "-" : "") + out
+    }
+
     // MARK: - Tone placement
 
     private static let toneMarks: Set<UInt32> = [0x0300, 0x0301, 0x0303, 0x0309, 0x0323]

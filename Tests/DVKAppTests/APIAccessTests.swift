@@ -16,19 +16,17 @@ import Vapor
     static func prepare(_ app: Application, unit code: String, initiatives: Int, submitted: Bool = false) async throws -> [UUID] {
         let campaign = try await CampaignStore.info(code: "DVK-2024", on: app.db)
         let unitID = try await UnitDirectory.find(code: code, on: app.db).requireID()
-        let submission = try await RegistrationStore.submission(campaignID: campaign.id, unitID: unitID, on: app.db)
-        switch submission.status {
-        case .submitted, .resubmitted: try await RegistrationStore.perform(.reopen, campaign: campaign, unitID: unitID, actor: "test", on: app.db)
-        case .accepted: try await RegistrationStore.perform(.return, campaign: campaign, unitID: unitID, actor: "test", reason: "Sửa lại", on: app.db)
-        default: break
+        let status = try await SubmissionRow.find(campaignID: campaign.id, unitID: unitID, on: app.db)?.status ?? .notStarted
+        if status.counts {
+            try await RegistrationStore.perform(.return(resubmitBy: nil), campaign: campaign, unitID: unitID, actor: "test", reason: "Sửa lại", on: app.db)
         }
         for old in try await Initiative.query(on: app.db).filter(\.$unitID == unitID).all() {
-            try await RegistrationStore.delete(initiativeID: try old.requireID(), campaign: campaign, unitID: unitID, on: app.db)
+            try await RegistrationStore.delete(initiativeID: try old.requireID(), campaign: campaign, unitID: unitID, actor: "test", on: app.db)
         }
         var ids: [UUID] = []
         for n in 0..<initiatives {
             let draft = InitiativeDraft(kind: .collective, registrantName: "Tổ \(code)", sectorCode: "kinh-te", title: "Mô hình \(n + 1)")
-            ids.append(try await RegistrationStore.save(draft, campaign: campaign, unitID: unitID, actor: "test", on: app.db).requireID())
+            ids.append(try await RegistrationStore.save(draft, campaign: campaign, unitID: unitID, actor: "test", on: app.db).id)
         }
         if submitted { try await RegistrationStore.perform(.submit, campaign: campaign, unitID: unitID, actor: "test", on: app.db) }
         return ids

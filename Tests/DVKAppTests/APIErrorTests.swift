@@ -91,12 +91,13 @@ import Vapor
             }
             let message = try #require(everything.errorMessage)
             #expect(message.hasPrefix("Chưa lưu được mô hình: "))
-            for part in ["loại đăng ký (kind)", "ngày bắt đầu “31/02/2024” không phải ngày hợp lệ", "thiếu tên tập thể đăng ký",
-                         "thiếu tên mô hình", "lĩnh vực không thuộc đợt thi đua"] {
+            for part in ["loại đăng ký “team” không hợp lệ (tập thể hoặc cá nhân) (kind)", "ngày bắt đầu “31/02/2024” không phải ngày hợp lệ",
+                         "thiếu tên tập thể hoặc cá nhân đăng ký (registrantName)", "thiếu tên mô hình (title)",
+                         "lĩnh vực “the-thao” không thuộc đợt thi đua (sector)"] {
                 #expect(message.contains(part), "\(part) in \(message)")
             }
-            #expect(dates.errorMessage?.contains("thời gian kết thúc (01/03/2024) trước thời gian bắt đầu (01/12/2024)") == true)
-            #expect(noReason.errorMessage == "Cần ghi lý do trả lại để đơn vị biết cần sửa gì.")
+            #expect(dates.errorMessage?.contains("ngày kết thúc (01/03/2024) trước ngày bắt đầu (01/12/2024) (endDate)") == true)
+            #expect(noReason.errorMessage == "Thiếu lý do trả lại.")
         }
     }
 

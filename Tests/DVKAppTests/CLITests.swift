@@ -120,10 +120,10 @@ import Vapor
             do {
                 try await run(app, "import", "initiatives", try tempFile(csv), "--campaign", "DVK-2024")
                 Issue.record("a bad file was accepted")
-            } catch let DomainError.badFile(lines) {
+            } catch let DomainError.badFile(lines, _) {
                 #expect(lines.map(\.line) == [3, 4, 5, 6, 7, 8])
                 #expect(lines[0].description.contains("NOPE"))
-                #expect(lines[1].description.contains("không thuộc các đơn vị của đợt"))
+                #expect(lines[1].description.contains("không có đơn vị mã “OTHER” trong các đơn vị được phép nhập"))
                 #expect(lines[2].description.contains("nhóm"))
                 #expect(lines[3].description.contains("y tế"))
                 #expect(lines[4].reasons.count == 2)
@@ -198,7 +198,9 @@ import Vapor
             #expect(campaign.signer == Signer(authority: "TM. BAN THƯỜNG VỤ", title: "PHÓ CHỦ TỊCH", name: "Đặng Thị Ánh Nguyệt"))
             #expect(VietnamTime.describe(campaign.deadline) == "00:00 ngày 16/02/2024 (giờ Việt Nam, UTC+7)")
             let submissions = try await Submission.query(on: app.db).all()
-            let late = submissions.filter { $0.submittedAt.map { campaign.policy.isLate($0) } ?? false }
+            var rows: [SubmissionRow] = []
+            for s in submissions { rows.append(try #require(try await SubmissionRow.find(campaignID: s.campaignID, unitID: s.unitID, on: app.db))) }
+            let late = rows.filter { $0.standing(campaign).isLate }
             #expect(!late.isEmpty)
             #expect(submissions.filter(\.noModel).count == 1)
             #expect(submissions.count < 44)

@@ -23,14 +23,14 @@ import Vapor
 
             try await RegistrationStore.perform(.submit, campaign: campaign, unitID: s1, actor: "t", on: app.db)
             #expect(try await Fixture.summary(app, unit: "LB").grid.last == [1, 1, 1, 1])
-            try await RegistrationStore.perform(.return, campaign: campaign, unitID: s1, actor: "staff", reason: "Thiếu thời gian", on: app.db)
+            try await RegistrationStore.perform(.return(resubmitBy: nil), campaign: campaign, unitID: s1, actor: "staff", reason: "Thiếu thời gian", on: app.db)
             #expect(try await Fixture.summary(app, unit: "LB").grid.last == [0, 0, 0, 0])
             try await RegistrationStore.perform(.submit, campaign: campaign, unitID: s1, actor: "t", on: app.db)
             try await RegistrationStore.perform(.accept, campaign: campaign, unitID: s1, actor: "staff", on: app.db)
             #expect(try await Fixture.summary(app, unit: "LB").grid.last == [1, 1, 1, 1])
 
-            let submission = try await RegistrationStore.submission(campaignID: campaign.id, unitID: s1, on: app.db)
-            let history = try await SubmissionEvent.query(on: app.db).filter(\.$submissionID == submission.id!).sort(\.$at).all()
+            let submission = try #require(try await SubmissionRow.find(campaignID: campaign.id, unitID: s1, on: app.db))
+            let history = try await SubmissionEvent.query(on: app.db).filter(\.$submissionID == submission.id).sort(\.$at).all()
             #expect(history.map(\.toStatus) == [.draft, .submitted, .returned, .resubmitted, .accepted])
             #expect(history[2].note == "Thiếu thời gian" && history[2].actor == "staff")
         }
@@ -53,7 +53,7 @@ import Vapor
                 try await RegistrationStore.save(draft(.collective, "Tổ 2", "kinh-te", "B"), campaign: campaign, unitID: s1, actor: "t", on: app.db)
             }
             await #expect(throws: DomainError.self) {  // a return needs a reason
-                try await RegistrationStore.perform(.return, campaign: campaign, unitID: s1, actor: "staff", reason: "  ", on: app.db)
+                try await RegistrationStore.perform(.return(resubmitBy: nil), campaign: campaign, unitID: s1, actor: "staff", reason: "  ", on: app.db)
             }
             // A closed door for late work.
             let strict = try await CampaignStore.find(code: "DVK-2024", on: app.db)
@@ -65,8 +65,10 @@ import Vapor
             await #expect(throws: DomainError.self) {
                 try await RegistrationStore.perform(.submit, campaign: strictInfo, unitID: p1, actor: "t", at: strict.deadline, on: app.db)
             }
-            try await RegistrationStore.perform(.submit, campaign: strictInfo, unitID: p1, actor: "t", at: strict.deadline,
-                                                extendedUntil: strict.deadline.addingTimeInterval(86400), on: app.db)
+            try await RegistrationStore.perform(.extend(until: strict.deadline.addingTimeInterval(86400)), campaign: strictInfo, unitID: p1,
+                                                actor: "staff", at: strict.deadline, on: app.db)
+            let row = try await RegistrationStore.perform(.submit, campaign: strictInfo, unitID: p1, actor: "t", at: strict.deadline, on: app.db)
+            #expect(row.status == .submitted && !row.standing(strictInfo).isLate)
         }
     }
 
@@ -130,7 +132,7 @@ import Vapor
             for step in 0..<60 {
                 let code = codes[rng.next(upTo: codes.count)]
                 let unit = ids[code]!
-                let status = try await RegistrationStore.submission(campaignID: campaign.id, unitID: unit, on: app.db).status
+                let status = try await SubmissionRow.find(campaignID: campaign.id, unitID: unit, on: app.db)?.status ?? .notStarted
                 switch rng.next(upTo: 5) {
                 case 0...1 where status.isEditable:
                     let d = draft(rng.next(upTo: 2) == 0 ? .collective : .individual, names[rng.next(upTo: names.count)],
@@ -139,7 +141,7 @@ import Vapor
                 case 2:
                     _ = try? await RegistrationStore.perform(.submit, campaign: campaign, unitID: unit, actor: "t", on: app.db)
                 case 3:
-                    _ = try? await RegistrationStore.perform(rng.next(upTo: 2) == 0 ? .accept : .return, campaign: campaign,
+                    _ = try? await RegistrationStore.perform(rng.next(upTo: 2) == 0 ? .accept : .return(resubmitBy: nil), campaign: campaign,
                                                              unitID: unit, actor: "s", reason: "Lý do \(step)", on: app.db)
                 default:
                     let csv = "unit_code,registrant_kind,registrant_name,sector,title\n\(code),cá nhân,\(names[rng.next(upTo: names.count)]),kinh tế,Nhập \(step % 4)\n"

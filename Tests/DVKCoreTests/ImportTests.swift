@@ -56,13 +56,14 @@ import Testing
         do {
             _ = try InitiativeImport.plan(try CSVTable(text: csv), sectors: Sector.defaults, units: units)
             Issue.record("expected an error")
-        } catch let DomainError.badFile(lines) {
+        } catch let DomainError.badFile(lines, _) {
             #expect(lines.map(\.line) == [3, 4, 5, 6])
-            #expect(lines[0].reasons == ["không có đơn vị mã “Q”"])
-            #expect(lines[1].reasons == ["đơn vị “X” không thuộc các đơn vị của đợt thi đua"])
+            // A unit outside the campaign and a code that does not exist get one answer.
+            #expect(lines[0].reasons == ["không có đơn vị mã “Q” trong các đơn vị được phép nhập"])
+            #expect(lines[1].reasons == ["không có đơn vị mã “X” trong các đơn vị được phép nhập"])
             #expect(lines[2].reasons.count == 2)
             #expect(lines[3].reasons.contains("thiếu tên mô hình (cột title)"))
-            #expect(lines[3].reasons.contains { $0.contains("ngày không hợp lệ") })
+            #expect(lines[3].reasons.contains("ngày bắt đầu “31/02/2024” không phải ngày hợp lệ (viết 20/02/2025) (cột start_date)"))
         } catch {
             Issue.record("unexpected \(error)")
         }
@@ -108,7 +109,7 @@ import Testing
         do {
             _ = try UnitImport.plan(try CSVTable(text: csv), existing: [:])
             Issue.record("expected an error")
-        } catch let DomainError.badFile(lines) {
+        } catch let DomainError.badFile(lines, _) {
             #expect(lines.map(\.line) == [2, 3, 5, 6, 7])
         } catch {
             Issue.record("unexpected \(error)")

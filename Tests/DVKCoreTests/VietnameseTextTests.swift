@@ -101,10 +101,13 @@ import Testing
     @Test func lateMeansAtOrAfterTheDeadline() {
         let deadline = VietnamTime.instant(CalendarDay(year: 2024, month: 2, day: 16))
         let policy = DeadlinePolicy(deadline: deadline, acceptsLate: false)
-        #expect(!policy.isLate(deadline.addingTimeInterval(-1)))
-        #expect(policy.isLate(deadline))
-        #expect(!policy.isLate(deadline.addingTimeInterval(3600), extendedTo: deadline.addingTimeInterval(86400)))
-        #expect(!policy.allowsSubmission(at: deadline))
-        #expect(DeadlinePolicy(deadline: deadline, acceptsLate: true).allowsSubmission(at: deadline))
+        func first(_ at: Date, extended: Date? = nil) -> Standing {
+            Standing(status: .submitted, firstSubmittedAt: at, lastSubmittedAt: at, extendedUntil: extended, policy: policy)
+        }
+        #expect(!first(deadline.addingTimeInterval(-1)).isLate)
+        #expect(first(deadline).isLate)
+        #expect(!first(deadline.addingTimeInterval(3600), extended: deadline.addingTimeInterval(86400)).isLate)
+        #expect(!Standing(policy: policy).maySubmit(at: deadline))
+        #expect(Standing(policy: DeadlinePolicy(deadline: deadline, acceptsLate: true)).maySubmit(at: deadline))
     }
 }

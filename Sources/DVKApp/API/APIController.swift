@@ -45,10 +45,6 @@ struct APIAuthMiddleware: AsyncMiddleware {
 struct APICampaignUnit: Sendable {
     var view: Access.CampaignView
     var unit: SnapshotUnit
-    var extendedUntil: Date?
-
-    /// The unit's deadline, with its extension if one was granted.
-    var deadline: Date { max(view.campaign.deadline, extendedUntil ?? view.campaign.deadline) }
 
     /// Registering (add, edit, delete, submit, declare): the unit's officer or staff over it.
     func requireRegister() throws {
@@ -78,7 +74,18 @@ extension Request {
     func apiCampaignUnit() async throws -> APICampaignUnit {
         let view = try await apiCampaign()
         let unit = try await Access.snapshotUnit(view, code: try parameters.require("unit"), on: db)
-        return APICampaignUnit(view: view, unit: unit.snapshot, extendedUntil: unit.extendedUntil)
+        return APICampaignUnit(view: view, unit: unit.snapshot)
+    }
+
+    /// The version named by `If-Match` (`"12"`, `W/"12"` or `12`), if the caller sent one:
+    /// the step is then refused (409) unless the submission is still at that version.
+    func ifMatchVersion() throws -> Int? {
+        guard let raw = headers.first(name: .ifMatch) else { return nil }
+        let digits = raw.replacingOccurrences(of: "W/", with: "").trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
+        guard let version = Int(digits), version >= 0 else {
+            throw WebError.badRequest("Tiêu đề If-Match phải là phiên bản của hồ sơ, ví dụ \"12\".")
+        }
+        return version
     }
 
     /// Decodes a JSON body; malformed JSON or a value of the wrong type is a 400 that

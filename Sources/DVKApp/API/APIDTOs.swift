@@ -132,9 +132,31 @@ struct APISubmissionRow: Content {
     var name: String
     @ExplicitNull var parent: String?
     var status: SubmissionStatus
+    var phase: Standing.Phase
     var noModel: Bool
+    /// All its initiatives, counted or not (a returned unit's are still there).
+    var initiatives: Int
+    var deadline: String
+    @ExplicitNull var firstSubmittedAt: String?
     @ExplicitNull var submittedAt: String?
     var late: Bool
+    var resubmittedLate: Bool
+
+    init(_ line: Standings.Line, parentInScope: Bool) {
+        let s = line.standing
+        code = line.code
+        name = line.name
+        parent = parentInScope ? line.parentCode : nil
+        status = s.status
+        phase = s.phase
+        noModel = s.noModel
+        initiatives = line.initiatives
+        deadline = VietnamTime.iso(s.deadline)
+        firstSubmittedAt = s.firstSubmittedAt.map(VietnamTime.iso)
+        submittedAt = s.lastSubmittedAt.map(VietnamTime.iso)
+        late = s.isLate
+        resubmittedLate = s.isResubmittedLate
+    }
 }
 
 /// One step of a submission's history.
@@ -159,10 +181,19 @@ struct APISubmission: Content {
     var initiatives: Int
     /// The unit's deadline: the campaign's, or the extension granted to the unit.
     var deadline: String
+    @ExplicitNull var extendedUntil: String?
+    var phase: Standing.Phase
+    @ExplicitNull var firstSubmittedAt: String?
     @ExplicitNull var submittedAt: String?
+    /// The first submission came at or after the deadline (a return never changes it).
     var late: Bool
+    @ExplicitNull var resubmitBy: String?
+    var resubmittedLate: Bool
     @ExplicitNull var returnReason: String?
+    /// Sent back as `If-Match` makes a step refuse (409) if anything changed since.
+    var version: Int
     var canRegister: Bool
+    var canSubmitNow: Bool
     var canReview: Bool
     var history: [APIEvent]
 }
@@ -184,8 +215,35 @@ struct APIInitiative: Content {
     var expectedResult: String
     var personInCharge: String
     var continuity: Continuity
+    /// The earlier model it continues (an initiative of the unit in another campaign).
+    @ExplicitNull var continues: UUID?
+    /// The reviewer's comment on it when the submission was returned.
+    var reviewComment: String
     @ExplicitNull var createdAt: String?
     @ExplicitNull var updatedAt: String?
+
+    /// As just written by `RegistrationStore.save`.
+    init(_ d: InitiativeDraft, saved: RegistrationStore.Saved, unitCode: String) {
+        id = saved.id
+        unit = unitCode
+        kind = d.kind
+        registrantName = saved.registrantName
+        registrantTitle = saved.registrantTitle
+        sector = d.sectorCode
+        title = d.title
+        purpose = d.purpose
+        content = d.content
+        scope = d.scope
+        startDate = d.startDate?.iso
+        endDate = d.endDate?.iso
+        expectedResult = d.expectedResult
+        personInCharge = d.personInCharge
+        continuity = d.continuity
+        continues = saved.continuesID
+        reviewComment = ""
+        createdAt = VietnamTime.iso(saved.createdAt)
+        updatedAt = VietnamTime.iso(saved.updatedAt)
+    }
 
     init(_ i: Initiative, registrant: Registrant, unitCode: String) throws {
         id = try i.requireID()
@@ -203,14 +261,17 @@ struct APIInitiative: Content {
         expectedResult = i.expectedResult
         personInCharge = i.personInCharge
         continuity = i.continuity
+        continues = i.continuesID
+        reviewComment = i.reviewComment
         createdAt = i.createdAt.map(VietnamTime.iso)
         updatedAt = i.updatedAt.map(VietnamTime.iso)
     }
 }
 
 /// The body of `POST …/initiatives` and `PUT …/initiatives/{id}` (a PUT replaces every
-/// field; a field left out is empty). Everything is optional here so that a missing or
-/// wrong value is answered 422 with every problem named, not 400 for the first one.
+/// field; a field left out, or null, is empty). Everything is optional here so that a
+/// missing or wrong value is answered 422 with every problem named, not 400 for the first
+/// one; the values are checked by `InitiativeInput`, as the form's and a file's are.
 struct APIInitiativeInput: Content {
     var kind: String?
     var registrantName: String?
@@ -225,43 +286,40 @@ struct APIInitiativeInput: Content {
     var expectedResult: String?
     var personInCharge: String?
     var continuity: String?
+    /// The earlier model it continues; left out on a PUT, the link it had is kept.
+    var continues: UUID?
 
-    /// The draft, or `DomainError.invalid` listing every problem in Vietnamese.
+    var input: InitiativeInput {
+        InitiativeInput([
+            .kind: kind, .registrantName: registrantName, .registrantTitle: registrantTitle, .sector: sector, .title: title,
+            .purpose: purpose, .content: content, .scope: scope, .startDate: startDate, .endDate: endDate,
+            .expectedResult: expectedResult, .personInCharge: personInCharge, .continuity: continuity,
+        ].compactMapValues { $0 })
+    }
+
+    /// The draft, or `DomainError.invalid` naming every problem and its JSON field.
     func draft(sectors: [Sector]) throws -> InitiativeDraft {
-        var problems: [String] = []
-        let kindValue = kind.flatMap { RegistrantKind(rawValue: $0) }
-        if kindValue == nil {
-            problems.append("loại đăng ký (kind) phải là “collective” (tập thể) hoặc “individual” (cá nhân)")
-        }
-        let continuityValue = continuity.map { Continuity(rawValue: $0) } ?? .new
-        if continuityValue == nil {
-            problems.append("tính kế thừa (continuity) phải là “new” (mô hình mới) hoặc “continues” (duy trì, nhân rộng)")
-        }
-        func day(_ text: String?, _ label: String) -> CalendarDay? {
-            guard let text, !text.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
-            guard let day = CalendarDay(parsing: text) else {
-                problems.append("\(label) “\(text)” không phải ngày hợp lệ (YYYY-MM-DD)")
-                return nil
-            }
-            return day
-        }
-        let draft = InitiativeDraft(
-            kind: kindValue ?? .collective, registrantName: registrantName ?? "", registrantTitle: registrantTitle ?? "",
-            sectorCode: sector ?? "", title: title ?? "", purpose: purpose ?? "", content: content ?? "", scope: scope ?? "",
-            startDate: day(startDate, "ngày bắt đầu"), endDate: day(endDate, "ngày kết thúc"),
-            expectedResult: expectedResult ?? "", personInCharge: personInCharge ?? "",
-            continuity: continuityValue ?? .new)
-        problems += draft.problems(sectors: sectors)
-        guard problems.isEmpty else {
-            throw DomainError.invalid("Chưa lưu được mô hình: " + problems.joined(separator: "; ") + ".")
-        }
-        return draft
+        try input.draft(sectors: sectors).mapError { problems in
+            DomainError.invalid("Chưa lưu được mô hình: " + problems.sentence(naming: { $0.rawValue }) + ".")
+        }.get()
     }
 }
 
 /// The body of `POST …/return`.
 struct APIReturnInput: Content {
     var reason: String?
+    /// The day by which the unit should send it again (`YYYY-MM-DD`, Vietnam time: before
+    /// 00:00 of the next day).
+    var resubmitBy: String?
+    /// Comments on initiatives, by id.
+    var comments: [String: String]?
+}
+
+/// The body of `POST …/extension`.
+struct APIExtensionInput: Content {
+    /// The unit's new deadline (an instant; a day alone means 00:00 of that day), or null
+    /// to take the extension back.
+    var until: String?
 }
 
 /// The summary is the CLI's JSON, unchanged.

@@ -82,13 +82,14 @@ enum APISpec {
                 ok: .ref("Summary"))),
             unitPath: .init(get: read(
                 "getSubmission", "A unit's submission: status, deadline, return reason, what the caller may do, history",
-                tag: "campaigns", parameters: [campaignParameter, unitParameter], ok: .ref("Submission"))),
+                tag: "campaigns", parameters: [campaignParameter, unitParameter], ok: .ref("Submission"),
+                headers: ["ETag": .init(description: "The submission's version, for `If-Match`", schema: .string())])),
             "\(unitPath)/initiatives": .init(
                 get: read("listInitiatives", "The unit's initiatives in the campaign", tag: "initiatives",
                           parameters: [campaignParameter, unitParameter], ok: .array(.ref("Initiative"))),
                 post: write("createInitiative", "Register an initiative for the unit", tag: "initiatives",
                             description: "For the unit's officer, or staff and administrators over it, while the submission is not started, a draft or returned.",
-                            parameters: [campaignParameter, unitParameter], body: .ref("InitiativeInput"),
+                            parameters: [campaignParameter, unitParameter, ifMatchParameter], body: .ref("InitiativeInput"),
                             status: "201", ok: .ref("Initiative"),
                             headers: ["Location": .init(description: "The new initiative's URL", schema: .string())])),
             "\(unitPath)/initiatives/{id}": .init(
@@ -96,27 +97,31 @@ enum APISpec {
                           parameters: [campaignParameter, unitParameter, idParameter], ok: .ref("Initiative")),
                 put: write("updateInitiative", "Replace an initiative's fields", tag: "initiatives",
                            description: "Every field is replaced; a field left out becomes empty. `registrantTitle` belongs to the registrant (the same name, kind and unit across initiatives) and is kept when left out or empty.",
-                           parameters: [campaignParameter, unitParameter, idParameter], body: .ref("InitiativeInput"),
+                           parameters: [campaignParameter, unitParameter, idParameter, ifMatchParameter], body: .ref("InitiativeInput"),
                            ok: .ref("Initiative")),
                 delete: write("deleteInitiative", "Delete an initiative", tag: "initiatives",
-                              parameters: [campaignParameter, unitParameter, idParameter], status: "204", ok: nil,
+                              parameters: [campaignParameter, unitParameter, idParameter, ifMatchParameter], status: "204", ok: nil,
                               invalid: false)),
             "\(unitPath)/submit": .init(post: write(
                 "submit", "Submit the unit's initiatives (again, after a return)", tag: "workflow",
                 description: "For the unit's officer, or staff and administrators over it. 422 when there is nothing to submit; 409 when the submission is already submitted or the campaign is closed.",
-                parameters: [campaignParameter, unitParameter], ok: .ref("Submission"))),
+                parameters: [campaignParameter, unitParameter, ifMatchParameter], ok: .ref("Submission"))),
             "\(unitPath)/declare": .init(post: write(
                 "declare", "Answer “no model this year” (a zero that is an answer)", tag: "workflow",
                 description: "Only for a unit with no initiative (422 otherwise).",
-                parameters: [campaignParameter, unitParameter], ok: .ref("Submission"))),
+                parameters: [campaignParameter, unitParameter, ifMatchParameter], ok: .ref("Submission"))),
             "\(unitPath)/accept": .init(post: write(
                 "accept", "Accept a submitted registration", tag: "workflow",
                 description: "For staff and administrators over the unit.",
-                parameters: [campaignParameter, unitParameter], ok: .ref("Submission"), invalid: false)),
+                parameters: [campaignParameter, unitParameter, ifMatchParameter], ok: .ref("Submission"), invalid: false)),
             "\(unitPath)/return": .init(post: write(
                 "returnSubmission", "Return a submission to the unit with a reason it will see", tag: "workflow",
-                description: "For staff and administrators over the unit. The reason is required (422 when empty).",
-                parameters: [campaignParameter, unitParameter], body: .ref("ReturnInput"), ok: .ref("Submission"))),
+                description: "For staff and administrators over the unit. The reason is required (422 when empty); comments on initiatives and a day to resubmit by are optional.",
+                parameters: [campaignParameter, unitParameter, ifMatchParameter], body: .ref("ReturnInput"), ok: .ref("Submission"))),
+            "\(unitPath)/extension": .init(post: write(
+                "extend", "Extend the unit's deadline, or take the extension back", tag: "workflow",
+                description: "For staff and administrators over the unit, while the campaign is open: after the campaign's deadline and within its year (422 otherwise). Recorded in the history.",
+                parameters: [campaignParameter, unitParameter, ifMatchParameter], body: .ref("ExtensionInput"), ok: .ref("Submission"))),
         ]
     }
 
@@ -126,6 +131,10 @@ enum APISpec {
         name: "unit", in: .path, required: true, description: "A unit's code, e.g. `LB-GD-THNL`", schema: .string())
     static let idParameter = OpenAPI.Parameter(
         name: "id", in: .path, required: true, description: "The initiative's id", schema: .string(format: "uuid"))
+    static let ifMatchParameter = OpenAPI.Parameter(
+        name: "If-Match", in: .header, required: false,
+        description: "The submission's version (its `ETag`, e.g. `\"12\"`): the request is refused with 409, and nothing changes, if the unit's registration was written since.",
+        schema: .string())
     static let csrfParameter = OpenAPI.Parameter(
         name: "X-CSRF-Token", in: .header, required: false,
         description: "Required with the session cookie (the session's CSRF token); not needed with a bearer token.",
@@ -141,9 +150,10 @@ enum APISpec {
     static let notFound = error("Unknown, or outside the caller's scope: the two are not told apart (code `not_found`)")
 
     static func read(_ id: String, _ summary: String, tag: String, description: String? = nil,
-                     parameters: [OpenAPI.Parameter] = [], ok: Schema, notFound hasNotFound: Bool = true) -> OpenAPI.Operation {
+                     parameters: [OpenAPI.Parameter] = [], ok: Schema, headers: [String: OpenAPI.Header]? = nil,
+                     notFound hasNotFound: Bool = true) -> OpenAPI.Operation {
         var responses: [String: OpenAPI.Response] = [
-            "200": .init(description: "OK", content: content(ok)),
+            "200": .init(description: "OK", content: content(ok), headers: headers),
             "401": unauthenticated,
             "default": error("Any other error"),
         ]
@@ -177,6 +187,7 @@ enum APISpec {
     static func required(_ name: String, _ schema: Schema) -> Property { Property(name: name, schema: schema, required: true) }
     static func optional(_ name: String, _ schema: Schema) -> Property { Property(name: name, schema: schema, required: false) }
 
+    static let lateRule = "Late: the first submission (or “no model” answer) came at or after the unit's deadline, its extension included. A return and a resubmission never change it."
     static let instant = Schema.string("ISO 8601 in Vietnam time, e.g. `2024-02-16T00:00:00+07:00`", format: "date-time")
     static let day = Schema.string("A calendar day, `YYYY-MM-DD`", format: "date")
     static func values<T: RawRepresentable>(_ cases: [T], _ description: String) -> Schema where T.RawValue == String {
@@ -195,8 +206,10 @@ enum APISpec {
             "UnitKind": values(UnitKind.allCases, "`federation` (any level above the grassroots) or `grassroots` (CĐCS)"),
             "CampaignState": values(CampaignState.allCases, "draft → open → closed → archived"),
             "SubmissionStatus": values(SubmissionStatus.allCases, "not_started → draft → submitted → accepted, or returned → resubmitted"),
-            "SubmissionAction": values([SubmissionAction.edit, .submit, .declare, .accept, .return, .reopen, .import],
+            "SubmissionAction": values([SubmissionAction.edit, .submit, .declare, .accept, .return, .reopen, .import, .extend],
                                        "What was done to a submission"),
+            "Phase": values(Standing.Phase.allCases,
+                            "Where the unit stands, as the dashboard groups it: handed in = `waiting_review` + `accepted` + `no_model`; not handed in = `not_started` + `draft` + `returned`"),
             "RegistrantKind": values(RegistrantKind.allCases, "`collective` (tập thể) or `individual` (cá nhân)"),
             "Continuity": values(Continuity.allCases, "`new`, or `continues` (maintains, replicates) an earlier recognised model"),
             "UnitRef": .object(nil, [
@@ -237,8 +250,13 @@ enum APISpec {
             "SubmissionRow": .object(nil, [
                 required("code", .string()), required("name", .string()),
                 required("parent", .nullable(.string(), "The parent's code in the campaign's tree; null when outside the caller's scope")),
-                required("status", .ref("SubmissionStatus")), required("noModel", .boolean()),
-                required("submittedAt", .nullable(instant)), required("late", .boolean()),
+                required("status", .ref("SubmissionStatus")), required("phase", .ref("Phase")), required("noModel", .boolean()),
+                required("initiatives", .integer("All its initiatives, counted or not", minimum: 0)),
+                required("deadline", .string("The unit's deadline (an extension included). " + (instant.description ?? ""), format: "date-time")),
+                required("firstSubmittedAt", .nullable(instant, "Its first submission (or “no model” answer); decides lateness")),
+                required("submittedAt", .nullable(instant, "Its latest submission")),
+                required("late", .boolean(lateRule)),
+                required("resubmittedLate", .boolean("Returned work came back at or after the date the reviewer set")),
             ]),
             "Event": .object(nil, [
                 required("at", instant), required("actor", .string("The username")),
@@ -253,18 +271,32 @@ enum APISpec {
                 required("noModel", .boolean("The unit answered “no model this year”")),
                 required("initiatives", .integer("How many initiatives the unit has registered", minimum: 0)),
                 required("deadline", .string("The unit's deadline (an extension included). " + (instant.description ?? ""), format: "date-time")),
-                required("submittedAt", .nullable(instant)),
-                required("late", .boolean()),
+                required("extendedUntil", .nullable(instant, "The extension granted to the unit, if any")),
+                required("phase", .ref("Phase")),
+                required("firstSubmittedAt", .nullable(instant, "Its first submission (or “no model” answer); decides lateness")),
+                required("submittedAt", .nullable(instant, "Its latest submission")),
+                required("late", .boolean(lateRule)),
+                required("resubmitBy", .nullable(instant, "The instant before which the reviewer asked for returned work again")),
+                required("resubmittedLate", .boolean("Returned work came back at or after `resubmitBy`")),
                 required("returnReason", .nullable(.string(), "Why it was returned, while it is")),
+                required("version", .integer("Grows with every write of the unit's registration; also the `ETag`. Send it as `If-Match` to a step to have it refused (409) if anything changed since", minimum: 0)),
                 required("canRegister", .boolean("The caller may add, edit and delete initiatives and submit")),
-                required("canReview", .boolean("The caller may accept and return")),
+                required("canSubmitNow", .boolean("The caller may submit (or resubmit) now")),
+                required("canReview", .boolean("The caller may accept, return and extend")),
                 required("history", .array(.ref("Event"), "Oldest first")),
             ]),
             "Initiative": .object(nil, initiativeFields(output: true)),
             "InitiativeInput": .object(
                 "kind, registrantName, sector and title are required: without them the answer is 422 naming each.",
                 initiativeFields(output: false)),
-            "ReturnInput": .object(nil, [required("reason", .string("Shown to the unit; required"))]),
+            "ReturnInput": .object(nil, [
+                required("reason", TextRules.returnReason.schema("Shown to the unit; required")),
+                optional("resubmitBy", .nullable(day, "The last day to resubmit (before 00:00 of the next day, Vietnam time)")),
+                optional("comments", .nullable(.object("Comments shown beside initiatives: keys are initiative ids, values the comment (up to \(TextRules.reviewComment.maxLength) characters)", []))),
+            ]),
+            "ExtensionInput": .object(nil, [
+                required("until", .nullable(.string("The unit's new deadline, ISO 8601 (no offset means Vietnam time; a day alone is 00:00 of it); null takes the extension back", format: "date-time"))),
+            ]),
             "Summary": .object("The Biểu tổng hợp, exactly as `dvk summary --format json` prints it", [
                 required("campaign", .string()),
                 required("unit", .object(nil, [required("code", .string()), required("name", .string())])),
@@ -286,31 +318,51 @@ enum APISpec {
         ]
     }
 
-    /// The fields of an initiative: the response has them all (and its id and times);
-    /// the request needs four.
+    /// The fields of an initiative: the response has them all (and its id and times); the
+    /// request needs four, with the lengths `InitiativeField` allows, and takes null for
+    /// any other (as empty).
     static func initiativeFields(output: Bool) -> [Property] {
-        let need = ["kind", "registrantName", "sector", "title"]
-        func field(_ name: String, _ schema: Schema) -> Property {
-            Property(name: name, schema: schema, required: output || need.contains(name))
+        let need: Set<InitiativeField> = [.kind, .registrantName, .sector, .title]
+        func field(_ f: InitiativeField, _ schema: Schema) -> Property {
+            if output { return Property(name: f.rawValue, schema: schema, required: true) }
+            let bounded = schema.kind.isString ? schema.length(min: need.contains(f) ? 1 : nil, max: f.rule.maxLength) : schema
+            return Property(name: f.rawValue, schema: need.contains(f) ? bounded : .nullable(bounded), required: need.contains(f))
         }
         let text = Schema.string()
-        let date: Schema = output ? .nullable(day) : .nullable(.string("A calendar day, `YYYY-MM-DD`; null or empty for none"))
+        let date: Schema = output ? .nullable(day) : .string("A calendar day, `YYYY-MM-DD` or `dd/mm/yyyy`; empty for none")
         var fields = [
-            field("kind", .ref("RegistrantKind")),
-            field("registrantName", .string("The collective's or individual's name")),
-            field("registrantTitle", .string("An individual's position or title")),
-            field("sector", .string("One of the campaign's sector codes")),
-            field("title", .string("The model's name")),
-            field("purpose", text), field("content", text), field("scope", text),
-            field("startDate", date), field("endDate", date),
-            field("expectedResult", text), field("personInCharge", text),
-            field("continuity", output ? .ref("Continuity") : .string("`new` (default) or `continues`", values: Continuity.allCases.map(\.rawValue))),
+            field(.kind, output ? .ref("RegistrantKind") : .string("`collective` (tập thể) or `individual` (cá nhân); the Vietnamese words are accepted too")),
+            field(.registrantName, .string("The collective's or individual's name")),
+            field(.registrantTitle, .string("An individual's position or title")),
+            field(.sector, .string("One of the campaign's sector codes (or its name)")),
+            field(.title, .string("The model's name")),
+            field(.purpose, text), field(.content, text), field(.scope, text),
+            field(.startDate, date), field(.endDate, date),
+            field(.expectedResult, text), field(.personInCharge, text),
+            field(.continuity, output ? .ref("Continuity") : .string("`new` (default) or `continues`", values: Continuity.allCases.map(\.rawValue))),
         ]
+        let continues = Schema.string("The earlier model it continues: an initiative of the unit in another campaign", format: "uuid")
         if output {
-            fields.insert(field("id", .string(format: "uuid")), at: 0)
-            fields.insert(field("unit", .string("The unit's code")), at: 1)
-            fields += [field("createdAt", .nullable(instant)), field("updatedAt", .nullable(instant))]
+            fields.insert(Property(name: "id", schema: .string(format: "uuid"), required: true), at: 0)
+            fields.insert(Property(name: "unit", schema: .string("The unit's code"), required: true), at: 1)
+            fields += [Property(name: "continues", schema: .nullable(continues), required: true),
+                       Property(name: "reviewComment", schema: .string("The reviewer's comment when the submission was returned; empty otherwise"), required: true),
+                       Property(name: "createdAt", schema: .nullable(instant), required: true),
+                       Property(name: "updatedAt", schema: .nullable(instant), required: true)]
+        } else {
+            fields.append(Property(name: "continues", schema: .nullable(continues), required: false))
         }
         return fields
     }
+}
+
+extension TextRule {
+    /// The schema of a text field with this rule's bounds.
+    func schema(_ description: String?) -> OpenAPI.Schema {
+        OpenAPI.Schema.string(description).length(min: required ? 1 : nil, max: maxLength)
+    }
+}
+
+extension OpenAPI.Schema.Kind {
+    var isString: Bool { if case .string = self { true } else { false } }
 }

@@ -31,37 +31,17 @@ struct CampaignsAPIController: RouteCollection {
         return APICampaign(view, issuer: issuer)
     }
 
-    /// The target units in the caller's scope, in tree order, with their status.
+    /// The target units in the caller's scope, in tree order, with where each stands.
     @Sendable func submissions(req: Request) async throws -> [APISubmissionRow] {
         let view = try await req.apiCampaign()
-        let campaign = view.campaign
-        let units = try await CampaignUnit.query(on: req.db).filter(\.$campaignID == campaign.id)
-            .filter(\.$pre >= view.scope.pre).filter(\.$pre <= view.scope.last).sort(\.$pre).all()
-        // Only the scope's submissions: an officer's call must not read the whole country's.
-        var submissions: [Submission] = []
-        if view.isWhole {
-            submissions = try await Submission.query(on: req.db).filter(\.$campaignID == campaign.id).all()
-        } else {
-            for chunk in units.filter(\.isTarget).map(\.unitID).chunked(500) {
-                submissions += try await Submission.query(on: req.db).filter(\.$campaignID == campaign.id)
-                    .filter(\.$unitID ~~ chunk).all()
-            }
-        }
-        let byUnit = Dictionary(submissions.map { ($0.unitID, $0) }, uniquingKeysWith: { a, _ in a })
-        let codes = Dictionary(units.map { ($0.unitID, $0.code) }, uniquingKeysWith: { a, _ in a })
-        return units.filter(\.isTarget).map { u in
-            let s = byUnit[u.unitID]
-            let submittedAt = s?.submittedAt
-            return APISubmissionRow(
-                code: u.code, name: u.name, parent: u.parentUnitID.flatMap { codes[$0] },
-                status: s?.status ?? .notStarted, noModel: s?.noModel ?? false,
-                submittedAt: submittedAt.map(VietnamTime.iso),
-                late: submittedAt.map { campaign.policy.isLate($0, extendedTo: u.extendedUntil) } ?? false)
+        return try await Standings.lines(view.campaign, scope: view.scope, on: req.db).lines.map { line in
+            // The parent is named only when it is inside the caller's reach.
+            APISubmissionRow(line, parentInScope: line.unitID != view.scope.unitID)
         }
     }
 
-    @Sendable func submission(req: Request) async throws -> APISubmission {
-        try await Self.submission(try await req.apiCampaignUnit(), on: req.db)
+    @Sendable func submission(req: Request) async throws -> Response {
+        try await Self.submissionResponse(try await req.apiCampaignUnit(), req: req)
     }
 
     /// Exactly `dvk summary --format json`: the official counts of a unit, or of a
@@ -81,32 +61,46 @@ struct CampaignsAPIController: RouteCollection {
         return root.snapshot
     }
 
-    /// A unit's submission with its history (also the answer to every workflow step).
+    /// A unit's submission with its history (also the answer to every workflow step), with
+    /// its version as the `ETag`.
+    static func submissionResponse(_ scope: APICampaignUnit, req: Request) async throws -> Response {
+        let body = try await submission(scope, on: req.db)
+        let response = try await body.encodeResponse(for: req)
+        response.headers.replaceOrAdd(name: .eTag, value: "\"\(body.version)\"")
+        return response
+    }
+
     static func submission(_ scope: APICampaignUnit, on db: any Database) async throws -> APISubmission {
         let campaign = scope.view.campaign
         let unit = scope.unit
-        let submission = try await Submission.query(on: db)
-            .filter(\.$campaignID == campaign.id).filter(\.$unitID == unit.unitID).first()
+        let row = try await SubmissionRow.find(campaignID: campaign.id, unitID: unit.unitID, on: db)
+        let standing = row?.standing(campaign) ?? Standing(policy: campaign.policy)
         var events: [SubmissionEvent] = []
-        if let submission {
-            events = try await SubmissionEvent.query(on: db)
-                .filter(\.$submissionID == submission.requireID()).sort(\.$at).all()
+        if let row {
+            events = try await SubmissionEvent.query(on: db).filter(\.$submissionID == row.id).sort(\.$at).all()
         }
         let count = try await Initiative.query(on: db)
             .filter(\.$campaignID == campaign.id).filter(\.$unitID == unit.unitID).count()
-        let submittedAt = submission?.submittedAt
+        let canRegister = unit.isTarget && scope.view.canRegister(unit)
         return APISubmission(
             campaign: campaign.code,
             unit: APIUnitRef(code: unit.code, name: unit.name, kind: unit.kind),
             isTarget: unit.isTarget,
-            status: submission?.status ?? .notStarted,
-            noModel: submission?.noModel ?? false,
+            status: standing.status,
+            noModel: standing.noModel,
             initiatives: count,
-            deadline: VietnamTime.iso(scope.deadline),
-            submittedAt: submittedAt.map(VietnamTime.iso),
-            late: submittedAt.map { campaign.policy.isLate($0, extendedTo: scope.extendedUntil) } ?? false,
-            returnReason: submission?.returnReason,
-            canRegister: unit.isTarget && scope.view.canRegister(unit),
+            deadline: VietnamTime.iso(standing.deadline),
+            extendedUntil: standing.extendedUntil.map(VietnamTime.iso),
+            phase: standing.phase,
+            firstSubmittedAt: standing.firstSubmittedAt.map(VietnamTime.iso),
+            submittedAt: standing.lastSubmittedAt.map(VietnamTime.iso),
+            late: standing.isLate,
+            resubmitBy: standing.resubmitBy.map(VietnamTime.iso),
+            resubmittedLate: standing.isResubmittedLate,
+            returnReason: row?.returnReason,
+            version: row?.version ?? 0,
+            canRegister: canRegister,
+            canSubmitNow: canRegister && standing.maySubmit(at: Date()),
             canReview: scope.view.canReview(unit),
             history: events.map {
                 APIEvent(at: VietnamTime.iso($0.at), actor: $0.actor, action: $0.action,

@@ -34,12 +34,14 @@ struct InitiativesAPIController: RouteCollection {
     @Sendable func create(req: Request) async throws -> Response {
         let scope = try await req.apiCampaignUnit()
         try scope.requireRegister()
-        let draft = try req.decodeJSON(APIInitiativeInput.self).draft(sectors: scope.view.campaign.sectors)
-        let saved = try await RegistrationStore.save(draft, campaign: scope.view.campaign, unitID: scope.unit.unitID,
-                                                     actor: try req.requireUser().username, on: req.db)
-        let body = try await Self.dto(saved, scope: scope, on: req.db)
-        let response = try await body.encodeResponse(status: .created, for: req)
-        response.headers.replaceOrAdd(name: .location, value: req.url.path + "/" + body.id.uuidString)
+        let body = try req.decodeJSON(APIInitiativeInput.self)
+        let draft = try body.draft(sectors: scope.view.campaign.sectors)
+        let saved = try await RegistrationStore.save(draft, continues: body.continues, campaign: scope.view.campaign,
+                                                     unitID: scope.unit.unitID, actor: try req.requireUser().username,
+                                                     version: try req.ifMatchVersion(), on: req.db)
+        let answer = APIInitiative(draft, saved: saved, unitCode: scope.unit.code)
+        let response = try await answer.encodeResponse(status: .created, for: req)
+        response.headers.replaceOrAdd(name: .location, value: req.url.path + "/" + answer.id.uuidString)
         return response
     }
 
@@ -52,11 +54,12 @@ struct InitiativesAPIController: RouteCollection {
         let scope = try await req.apiCampaignUnit()
         let existing = try await Self.find(req, scope: scope)
         try scope.requireRegister()
-        let draft = try req.decodeJSON(APIInitiativeInput.self).draft(sectors: scope.view.campaign.sectors)
-        let saved = try await RegistrationStore.save(draft, id: try existing.requireID(), campaign: scope.view.campaign,
-                                                     unitID: scope.unit.unitID, actor: try req.requireUser().username,
-                                                     on: req.db)
-        return try await Self.dto(saved, scope: scope, on: req.db)
+        let body = try req.decodeJSON(APIInitiativeInput.self)
+        let draft = try body.draft(sectors: scope.view.campaign.sectors)
+        let saved = try await RegistrationStore.save(draft, id: try existing.requireID(), continues: body.continues, keepLink: true,
+                                                     campaign: scope.view.campaign, unitID: scope.unit.unitID,
+                                                     actor: try req.requireUser().username, version: try req.ifMatchVersion(), on: req.db)
+        return APIInitiative(draft, saved: saved, unitCode: scope.unit.code)
     }
 
     @Sendable func delete(req: Request) async throws -> HTTPStatus {
@@ -64,7 +67,8 @@ struct InitiativesAPIController: RouteCollection {
         let existing = try await Self.find(req, scope: scope)
         try scope.requireRegister()
         try await RegistrationStore.delete(initiativeID: try existing.requireID(), campaign: scope.view.campaign,
-                                           unitID: scope.unit.unitID, on: req.db)
+                                           unitID: scope.unit.unitID, actor: try req.requireUser().username,
+                                           version: try req.ifMatchVersion(), on: req.db)
         return .noContent
     }
 

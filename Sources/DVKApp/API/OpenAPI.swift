@@ -127,6 +127,16 @@ enum OpenAPI {
 
         var kind: Kind
         var description: String?
+        var minLength: Int?
+        var maxLength: Int?
+
+        /// A string's bounds, in characters.
+        func length(min: Int? = nil, max: Int?) -> Schema {
+            var out = self
+            out.minLength = min
+            out.maxLength = max
+            return out
+        }
 
         static func ref(_ name: String) -> Schema { Schema(kind: .ref(name)) }
         static func string(_ description: String? = nil, format: String? = nil, values: [String]? = nil,
@@ -166,6 +176,8 @@ enum OpenAPI {
                 try c.encodeIfPresent(format, forKey: Key("format"))
                 try c.encodeIfPresent(values, forKey: Key("enum"))
                 try c.encodeIfPresent(pattern, forKey: Key("pattern"))
+                try c.encodeIfPresent(minLength, forKey: Key("minLength"))
+                try c.encodeIfPresent(maxLength, forKey: Key("maxLength"))
             case .integer(let minimum):
                 try c.encode("integer", forKey: Key("type"))
                 try c.encodeIfPresent(minimum, forKey: Key("minimum"))

@@ -4,7 +4,8 @@ import FluentKit
 import Foundation
 import Vapor
 
-/// The steps of a unit's submission. Each answers the submission as it now stands.
+/// The steps of a unit's submission. Each answers the submission as it now stands; each
+/// takes `If-Match: "VERSION"` to refuse (409) if anything changed since the caller looked.
 struct WorkflowAPIController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let unit = routes.grouped("campaigns", ":campaign", "units", ":unit")
@@ -12,37 +13,67 @@ struct WorkflowAPIController: RouteCollection {
         unit.post("declare", use: declare)
         unit.post("accept", use: accept)
         unit.post("return", use: giveBack)
+        unit.post("extension", use: extend)
     }
 
-    @Sendable func submit(req: Request) async throws -> APISubmission {
+    @Sendable func submit(req: Request) async throws -> Response {
         try await step(.submit, req: req)
     }
 
     /// "No model this year": an answer of zero, for a unit with no initiatives.
-    @Sendable func declare(req: Request) async throws -> APISubmission {
+    @Sendable func declare(req: Request) async throws -> Response {
         try await step(.declare, req: req)
     }
 
-    @Sendable func accept(req: Request) async throws -> APISubmission {
+    @Sendable func accept(req: Request) async throws -> Response {
         try await step(.accept, req: req)
     }
 
-    /// Returns the submission to the unit with the reason it will see (`{"reason": "…"}`).
-    @Sendable func giveBack(req: Request) async throws -> APISubmission {
-        try await step(.return, req: req)
+    /// Returns the submission to the unit with the reason it will see (`{"reason": "…"}`),
+    /// comments on initiatives and a day to resubmit by.
+    @Sendable func giveBack(req: Request) async throws -> Response {
+        // A missing body is an empty reason, which the store refuses in Vietnamese (422).
+        let body = try req.decodeJSON(APIReturnInput.self, emptyAs: .init())
+        var by: Date?
+        if let text = body.resubmitBy, !text.isEmpty {
+            guard let day = CalendarDay(parsing: text) else {
+                throw DomainError.invalid("Ngày nộp lại (resubmitBy) “\(text)” không phải ngày hợp lệ (YYYY-MM-DD).")
+            }
+            by = VietnamTime.endOf(day)
+        }
+        var comments: [UUID: String] = [:]
+        for (key, text) in body.comments ?? [:] {
+            guard let id = UUID(uuidString: key) else {
+                throw DomainError.invalid("Khóa “\(key)” của comments phải là mã (id) của một mô hình.")
+            }
+            comments[id] = text
+        }
+        return try await step(.return(resubmitBy: by), req: req, reason: body.reason ?? "", comments: comments)
     }
 
-    private func step(_ action: SubmissionAction, req: Request) async throws -> APISubmission {
-        let scope = try await req.apiCampaignUnit()
-        switch action {
-        case .accept, .return: try scope.requireReview()
-        default: try scope.requireRegister()
+    /// Extends the unit's deadline (`{"until": "2024-02-20T17:00:00+07:00"}`), or takes the
+    /// extension back (`{"until": null}`).
+    @Sendable func extend(req: Request) async throws -> Response {
+        let body = try req.decodeJSON(APIExtensionInput.self)
+        var until: Date?
+        if let text = body.until {
+            guard let instant = InstantParser.parse(text) else {
+                throw DomainError.invalid("Thời điểm gia hạn (until) “\(text)” không hợp lệ (ví dụ 2024-02-20T17:00:00+07:00).")
+            }
+            until = instant
         }
-        // A missing body is an empty reason, which the store refuses in Vietnamese (422).
-        let reason = action == .return ? try req.decodeJSON(APIReturnInput.self, emptyAs: .init()).reason ?? "" : ""
-        try await RegistrationStore.perform(action, campaign: scope.view.campaign, unitID: scope.unit.unitID,
-                                            actor: try req.requireUser().username, reason: reason,
-                                            extendedUntil: scope.extendedUntil, on: req.db)
-        return try await CampaignsAPIController.submission(scope, on: req.db)
+        return try await step(.extend(until: until), req: req)
+    }
+
+    private func step(_ step: RegistrationStore.Step, req: Request, reason: String = "", comments: [UUID: String] = [:]) async throws -> Response {
+        let scope = try await req.apiCampaignUnit()
+        switch step {
+        case .accept, .return, .extend: try scope.requireReview()
+        case .submit, .declare: try scope.requireRegister()
+        }
+        try await RegistrationStore.perform(step, campaign: scope.view.campaign, unitID: scope.unit.unitID,
+                                            actor: try req.requireUser().username, reason: reason, comments: comments,
+                                            version: try req.ifMatchVersion(), on: req.db)
+        return try await CampaignsAPIController.submissionResponse(scope, req: req)
     }
 }

@@ -45,7 +45,12 @@ struct CampaignInfo: Sendable, Equatable {
         superiorName = c.superiorName
     }
 
-    var policy: DeadlinePolicy { DeadlinePolicy(deadline: deadline, acceptsLate: acceptsLate) }
+    /// The campaign's side of every unit's `Standing`; an extension may reach the end of
+    /// the campaign's year.
+    var policy: DeadlinePolicy {
+        DeadlinePolicy(deadline: deadline, acceptsLate: acceptsLate, isOpen: state == .open,
+                       extensionLimit: VietnamTime.instant(CalendarDay(year: year + 1, month: 1, day: 1)))
+    }
 }
 
 /// What it takes to create a campaign; everything else has a default from the letter.

@@ -70,20 +70,20 @@ enum CampaignStore {
     }
 
     /// Takes the live tree into the campaign: a new frozen copy, the issuer's names, and
-    /// counts placed anew. Extensions granted to units that are still there are kept.
+    /// counts placed anew. Submissions (and the extensions granted with them) are untouched.
     static func sync(_ campaign: Campaign, targets: Set<UUID>? = nil, on db: any Database) async throws {
         let nodes = try await UnitDirectory.allNodes(on: db)
         let old = try await CampaignUnit.query(on: db).filter(\.$campaignID == campaign.id!).all()
-        let oldByUnit = Dictionary(old.map { ($0.unitID, $0) }, uniquingKeysWith: { a, _ in a })
         // Chosen targets stay chosen (by id) unless new ones are given; "all" is re-read.
         let keepTargets = targets ?? (campaign.allTargets ? nil : Set(old.filter(\.isTarget).map(\.unitID)))
         let snapshot = try UnitTree.snapshot(of: nodes, rootID: campaign.issuerID, targets: keepTargets)
         let sql = try db.sql()
         try await sql.delete(from: CampaignUnit.schema).where("campaign_id", .equal, campaign.id!).run()
-        let columns = ["id", "campaign_id", "unit_id", "parent_unit_id", "code", "name", "kind", "depth", "pre", "last", "is_target", "extended_until"]
+        let columns = ["id", "campaign_id", "unit_id", "parent_unit_id", "code", "name", "kind", "depth", "pre", "last", "is_target",
+                       "search_key"]
         let rows: [[any Encodable & Sendable]] = snapshot.map { u in
             [UUID(), campaign.id!, u.unitID, u.parentID, u.code, u.name, u.kind.rawValue, u.depth, u.pre, u.last, u.isTarget,
-             oldByUnit[u.unitID]?.extendedUntil]
+             Standings.searchKey(name: u.name, code: u.code)]
         }
         try await BulkInsert.run(db, into: CampaignUnit.schema, columns: columns, rows: rows)
         let byID = Dictionary(nodes.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })

@@ -148,7 +148,7 @@ struct BenchDashboardCommand: AsyncCommand {
         var bytes = 0
         for i in 0..<(n + 3) {
             let start = ContinuousClock.now
-            let model = try await Dashboard.query(view: view, params: .init(), now: Date(), flash: nil, on: db)
+            let model = try await Dashboard.query(view: view, params: .init(), now: Date(), on: db)
             bytes = Dashboard.view(model).utf8.count
             if i >= 3 { times.append((ContinuousClock.now - start) / .milliseconds(1)) }
         }

@@ -170,7 +170,7 @@ enum DemoData {
                 try await RegistrationStore.perform(.submit, campaign: campaign, unitID: unit.id!, actor: "demo", at: submittedAt, on: db)
             case .returned:
                 try await RegistrationStore.perform(.submit, campaign: campaign, unitID: unit.id!, actor: "demo", at: submittedAt, on: db)
-                try await RegistrationStore.perform(.return, campaign: campaign, unitID: unit.id!, actor: "longbien",
+                try await RegistrationStore.perform(.return(resubmitBy: nil), campaign: campaign, unitID: unit.id!, actor: "longbien",
                                                     reason: "Mô hình cá nhân chưa ghi rõ thời gian thực hiện và kết quả dự kiến; đề nghị bổ sung.",
                                                     at: submittedAt.addingTimeInterval(86400), on: db)
             }

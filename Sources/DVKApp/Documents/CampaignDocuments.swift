@@ -48,8 +48,7 @@ enum CampaignDocuments {
                 initiative: draft(i, r), continuedModelName: continued, unitSigner: unitSigner))
         case .report:
             guard unit.kind == .federation else { throw DomainError.invalid("Báo cáo kết quả đăng ký là văn bản của liên đoàn.") }
-            let targets = try await TargetStatus.all(campaign, scope: scope, on: db)
-            let count = CompletenessCount(targets)
+            let count = try await Standings.counts(campaign, scope: scope, on: db)
             var reportHeader = header
             reportHeader.number = "      /BC-" + symbol(of: campaign.number)
             let superior = isIssuer(unit) ? campaign.superiorName : (try await parentName(campaign, unit, on: db))
@@ -97,7 +96,7 @@ enum CampaignDocuments {
     /// One row per grassroots unit of the scope, in the tree's order.
     static func unitRows(_ campaign: CampaignInfo, scope: SnapshotUnit, on db: any Database) async throws -> [UnitTallyRow] {
         let tallies = try await SummaryQuery.perUnit(campaign, unit: scope, on: db)
-        return try await TargetStatus.all(campaign, scope: scope, on: db).map { t in
+        return try await Standings.lines(campaign, scope: scope, on: db).lines.map { t in
             let sum = tallies[t.unitID].map { Summary(sectors: campaign.sectors, tally: $0).total } ?? .zero
             return UnitTallyRow(unitName: t.name, tally: sum)
         }
@@ -106,8 +105,7 @@ enum CampaignDocuments {
     /// The initiatives of the scope by unit, then sector: counted ones for a federation,
     /// all of its own (drafts included) for a grassroots unit.
     static func listUnits(_ campaign: CampaignInfo, scope: SnapshotUnit, on db: any Database) async throws -> [InitiativeListUnit] {
-        let targets = try await TargetStatus.all(campaign, scope: scope, on: db)
-            .filter { scope.kind == .grassroots || $0.status.counts }
+        let targets = try await Standings.lines(campaign, scope: scope, filter: scope.kind == .grassroots ? .all : .submitted, on: db).lines
         var out: [InitiativeListUnit] = []
         for chunk in targets.chunked(200) {
             let ids = chunk.map(\.unitID)
@@ -142,15 +140,25 @@ enum CampaignDocuments {
         return try await Initiative.find(id, on: db)?.title
     }
 
-    /// A file name people can keep: "DVK-2024_bieu-tong-hop_LB.pdf".
-    static func fileName(_ kind: Kind, campaign: String, unit: String, format: DocumentFormat) -> String {
+    /// A file name people can keep and tell apart: "DVK-2024_bieu-tong-hop-theo-don-vi_LB.pdf",
+    /// "DVK-2024_phieu-dang-ky_S1_lop-hoc-so-3f2a9c1b.docx". ASCII only, so it needs no
+    /// quoting in a header.
+    static func fileName(_ kind: Kind, campaign: String, unit: String, format: DocumentFormat, initiative: (id: UUID, title: String)? = nil) -> String {
         let word: String = switch kind {
-        case .summary, .summaryUnits: "bieu-tong-hop"
+        case .summary: "bieu-tong-hop"
+        case .summaryUnits: "bieu-tong-hop-theo-don-vi"
         case .list: "danh-sach-mo-hinh"
         case .form: "phieu-dang-ky"
         case .report: "bao-cao"
         case .letter: "cong-van"
         }
-        return "\(campaign)_\(word)_\(unit).\(format.fileExtension)"
+        var parts = [campaign, word, unit]
+        if let initiative {
+            let slug = VietnameseText.searchKey(initiative.title).split(whereSeparator: { !($0.isASCII && ($0.isLetter || $0.isNumber)) })
+                .prefix(6).joined(separator: "-")
+            parts.append((slug.isEmpty ? "" : slug + "-") + initiative.id.uuidString.prefix(8).lowercased())
+        }
+        let name = parts.joined(separator: "_") + "." + format.fileExtension
+        return String(name.unicodeScalars.filter { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0)) })
     }
 }

@@ -16,6 +16,8 @@ enum Migrations {
         CreateSummaryCounts(),
         CreateAuth(),
         CreateRollupCounts(),
+        AddStanding(),
+        AddSessionLimits(),
     ]
 
     static func register(on app: Application) {

@@ -23,6 +23,8 @@ final class Initiative: Model, @unchecked Sendable {
     @Field(key: "continuity") var continuity: Continuity
     @OptionalField(key: "continues_id") var continuesID: UUID?
     @Field(key: "search_key") var searchKey: String
+    /// The reviewer's comment when the unit's submission was last returned.
+    @Field(key: "review_comment") var reviewComment: String
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
@@ -42,5 +44,6 @@ final class Initiative: Model, @unchecked Sendable {
         personInCharge = draft.personInCharge
         continuity = draft.continuity
         searchKey = VietnameseText.searchKey(draft.title + " " + draft.registrantName)
+        reviewComment = ""
     }
 }

@@ -37,9 +37,16 @@ enum InitiativeImporter {
         }
         let plan = try InitiativeImport.plan(table, sectors: campaign.sectors, units: refs)
         let base = Result(rows: table.records.count, repeatedInFile: plan.repeated.map(\.line))
-        return try await db.transaction { db in
+        return try await db.write { db in
             var result = base
             let unitIDs = Array(Set(plan.rows.map(\.unitID)))
+            // Every unit the file touches is held for the whole import (see `SubmissionLock`).
+            let locked = try await SubmissionLock.lock(campaignID: campaign.id, units: unitIDs, on: db)
+            if !submit {
+                for row in locked.values where !row.status.isEditable {
+                    throw DomainError.conflict("Hồ sơ đã nộp (“\(row.status.label)”), không nhập thêm mô hình được.")
+                }
+            }
             let registrants = try await registrantIDs(units: unitIDs, on: db)
             var known = registrants
             var newRegistrants: [[any Encodable & Sendable]] = []
@@ -78,19 +85,23 @@ enum InitiativeImporter {
                                                "person_in_charge", "continuity", "continues_id", "search_key", "created_at", "updated_at"],
                                      rows: newInitiatives)
             result.added = newInitiatives.count
-            if submit {
-                result.unitsSubmitted = try await markSubmitted(addedPerUnit, campaignID: campaign.id, actor: actor, now: now, on: db)
-            } else {
-                for unitID in addedPerUnit.keys {
-                    let submission = try await RegistrationStore.submission(campaignID: campaign.id, unitID: unitID, on: db)
-                    guard submission.status.isEditable else {
-                        throw DomainError.conflict("Hồ sơ đã nộp (“\(submission.status.label)”), không nhập thêm mô hình được.")
-                    }
-                    if submission.status == .notStarted || submission.noModel {
-                        try await RegistrationStore.transition(submission, .edit, actor: actor, at: now, note: "Nhập từ tệp", on: db)
-                    }
+            // Each unit that gained initiatives takes its step: submitted by the file (the
+            // CLI), or a draft for its officer to check and submit (the web upload).
+            var changes: [(before: SubmissionRow, after: SubmissionRow, events: [SubmissionEventDraft], countsChanged: Bool)] = []
+            for (unitID, info) in addedPerUnit {
+                guard let before = locked[unitID] else { continue }
+                let step: SubmissionStep = submit ? .import(at: info.latest) : .edit
+                let standing = try before.standing(campaign).after(step, at: now).get()
+                let after = before.with(standing)
+                var events: [SubmissionEventDraft] = []
+                if submit || before.status == .notStarted || before.noModel {
+                    events.append(SubmissionEventDraft(action: submit ? .import : .edit, from: before.status, to: after.status,
+                                                       note: "Nhập \(info.count) mô hình từ tệp"))
                 }
+                if submit, before.status != after.status { result.unitsSubmitted += 1 }
+                changes.append((before, after, events, after.status.counts))
             }
+            try await SubmissionLock.persist(changes, campaign: campaign, actor: actor, at: now, on: db)
             return result
         }
     }
@@ -126,50 +137,5 @@ enum InitiativeImporter {
             }
         }
         return out
-    }
-
-    /// Imported rows count as submitted by their unit: units that gained initiatives and
-    /// were not yet submitted become submitted at the latest `submitted_at` of their rows.
-    private static func markSubmitted(_ added: [UUID: (count: Int, latest: Date)], campaignID: UUID, actor: String,
-                                      now: Date, on db: any Database) async throws -> Int {
-        guard !added.isEmpty else { return 0 }
-        var existing: [UUID: Submission] = [:]
-        for chunk in Array(added.keys).chunked(500) {
-            for s in try await Submission.query(on: db).filter(\.$campaignID == campaignID).filter(\.$unitID ~~ chunk).all() {
-                existing[s.unitID] = s
-            }
-        }
-        var newSubmissions: [[any Encodable & Sendable]] = []
-        var events: [[any Encodable & Sendable]] = []
-        var changed = 0
-        for (unitID, info) in added {
-            let note = "Nhập \(info.count) mô hình từ tệp"
-            if let submission = existing[unitID] {
-                let from = submission.status
-                let to = try SubmissionAction.import.apply(to: from).get()
-                if from != to {
-                    submission.status = to
-                    submission.submittedAt = info.latest
-                    changed += 1
-                }
-                submission.noModel = false
-                try await submission.save(on: db)
-                events.append([UUID(), submission.id!, now, actor, SubmissionAction.import.rawValue, from.rawValue, to.rawValue, note])
-            } else {
-                let id = UUID()
-                newSubmissions.append([id, campaignID, unitID, SubmissionStatus.submitted.rawValue, false, info.latest, Optional<String>.none, now])
-                events.append([UUID(), id, now, actor, SubmissionAction.import.rawValue,
-                               SubmissionStatus.notStarted.rawValue, SubmissionStatus.submitted.rawValue, note])
-                changed += 1
-            }
-        }
-        try await BulkInsert.run(db, into: Submission.schema,
-                                 columns: ["id", "campaign_id", "unit_id", "status", "no_model", "submitted_at", "return_reason", "updated_at"],
-                                 rows: newSubmissions)
-        try await BulkInsert.run(db, into: SubmissionEvent.schema,
-                                 columns: ["id", "submission_id", "at", "actor", "action", "from_status", "to_status", "note"],
-                                 rows: events)
-        try await Recount.units(Set(added.keys), campaignID: campaignID, on: db)
-        return changed
     }
 }

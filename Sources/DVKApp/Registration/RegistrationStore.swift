@@ -3,149 +3,204 @@ import FluentKit
 import Foundation
 import SQLKit
 
-/// Writes a unit's registrations and moves its submission through the workflow.
-/// Every method runs in one transaction and records who did what.
+/// Writes a unit's registrations and moves its submission through the workflow. Every
+/// method is one transaction holding the unit's submission row (`SubmissionLock`): a
+/// concurrent write of the same unit waits for it, then sees what it wrote; a caller that
+/// passes the `version` it showed gets a 409 when something was written since. The rules
+/// (what a step needs, lateness) are `Standing.after`'s, in DVKCore.
 enum RegistrationStore {
-    /// The unit's submission, created (not started) when it has none yet.
-    static func submission(campaignID: UUID, unitID: UUID, on db: any Database) async throws -> Submission {
-        if let existing = try await Submission.query(on: db)
-            .filter(\.$campaignID == campaignID).filter(\.$unitID == unitID).first() {
-            return existing
-        }
-        let created = Submission(campaignID: campaignID, unitID: unitID)
-        try await created.create(on: db)
-        return created
+    /// What a save wrote: enough to answer without reading it back.
+    struct Saved: Sendable {
+        var id: UUID
+        var registrantID: UUID
+        /// The registrant's name and title as stored (the first spelling of the name is kept).
+        var registrantName: String
+        var registrantTitle: String
+        var continuesID: UUID?
+        var createdAt: Date
+        var updatedAt: Date
     }
 
-    /// The registrant of a unit with this kind and (normalised) name, created if new.
-    static func registrant(unitID: UUID, kind: RegistrantKind, name: String, title: String, on db: any Database) async throws -> Registrant {
-        let key = VietnameseText.nameKey(name)
-        if let found = try await Registrant.query(on: db)
-            .filter(\.$unitID == unitID).filter(\.$kind == kind).filter(\.$nameKey == key).first() {
-            if !title.isEmpty, found.title != title {
-                found.title = VietnameseText.clean(title)
-                try await found.save(on: db)
-            }
-            return found
-        }
-        let created = Registrant(unitID: unitID, kind: kind, name: name, title: title)
-        try await created.create(on: db)
-        return created
+    /// The registrant of a unit with this kind and (normalised) name: one upsert, which
+    /// creates it or, when a title is given, updates its title. Returns its id and title.
+    static func registrant(unitID: UUID, kind: RegistrantKind, name: String, title: String, at now: Date,
+                           on db: any Database) async throws -> (id: UUID, name: String, title: String) {
+        let row = try await db.sql().raw("""
+            INSERT INTO registrants (id, unit_id, kind, name, name_key, title, created_at)
+            VALUES (\(bind: UUID()), \(bind: unitID), \(bind: kind.rawValue), \(bind: VietnameseText.clean(name)),
+                    \(bind: VietnameseText.nameKey(name)), \(bind: VietnameseText.clean(title)), \(bind: now))
+            ON CONFLICT (unit_id, kind, name_key) DO UPDATE
+            SET title = CASE WHEN excluded.title <> '' THEN excluded.title ELSE registrants.title END
+            RETURNING id, name, title
+            """).first()
+        guard let row else { throw DomainError.conflict(SubmissionLock.staleMessage) }
+        return (try row.decode(column: "id", as: UUID.self), try row.decode(column: "name", as: String.self),
+                try row.decode(column: "title", as: String.self))
     }
 
-    /// Adds (or, with `id`, edits) an initiative while the unit's submission is editable.
+    /// Adds (or, with `id`, replaces) an initiative while the unit's submission is editable.
+    /// `continues` links an earlier model of the unit; with `keepLink`, an edit that names
+    /// none keeps the link it had (the API, which may not know it).
     @discardableResult
-    static func save(_ draft: InitiativeDraft, id: UUID? = nil, continues continuesID: UUID? = nil, campaign: CampaignInfo,
-                     unitID: UUID, actor: String, at now: Date = Date(), on db: any Database) async throws -> Initiative {
-        let problems = draft.problems(sectors: campaign.sectors)
-        guard problems.isEmpty else { throw DomainError.invalid("Chưa lưu được mô hình: " + problems.joined(separator: "; ") + ".") }
-        guard campaign.state == .open else { throw DomainError.conflict("Đợt thi đua không còn mở để đăng ký.") }
-        return try await db.transaction { db in
-            let submission = try await submission(campaignID: campaign.id, unitID: unitID, on: db)
-            guard submission.status.isEditable else {
-                throw DomainError.conflict("Hồ sơ đã nộp (“\(submission.status.label)”), không sửa được mô hình.")
+    static func save(_ draft: InitiativeDraft, id: UUID? = nil, continues continuesID: UUID? = nil, keepLink: Bool = false,
+                     campaign: CampaignInfo, unitID: UUID, actor: String, version: Int? = nil, at now: Date = Date(),
+                     on db: any Database) async throws -> Saved {
+        try await SubmissionLock.write(campaign: campaign, unitID: unitID, expecting: version, actor: actor, at: now, on: db) { row, db in
+            guard row.status.isEditable else {
+                throw DomainError.conflict("Hồ sơ đã nộp (“\(row.status.label)”), không sửa được mô hình.")
             }
-            let registrant = try await registrant(unitID: unitID, kind: draft.kind, name: draft.registrantName,
-                                                  title: draft.registrantTitle, on: db)
-            let initiative: Initiative
+            let step = try after(.edit, row, campaign, now)
+            let sql = try db.sql()
+            var createdAt = now
+            var link = draft.continuity == .continues ? continuesID : nil
             if let id {
-                guard let found = try await Initiative.find(id, on: db), found.unitID == unitID, found.campaignID == campaign.id else {
-                    throw DomainError.notFound("Không tìm thấy mô hình.")
+                guard let existing = try await sql.select().columns("created_at", "continues_id").from(Initiative.schema)
+                    .where("id", .equal, id).where("campaign_id", .equal, campaign.id).where("unit_id", .equal, unitID).first()
+                else { throw DomainError.notFound("Không tìm thấy mô hình này trong hồ sơ của đơn vị.") }
+                createdAt = try existing.decodeNil(column: "created_at") ? now : try existing.decode(column: "created_at", as: Date.self)
+                if keepLink, link == nil, draft.continuity == .continues, !(try existing.decodeNil(column: "continues_id")) {
+                    link = try existing.decode(column: "continues_id", as: UUID.self)
                 }
-                initiative = found
-            } else {
-                initiative = Initiative()
-                initiative.campaignID = campaign.id
-                initiative.unitID = unitID
             }
-            initiative.registrantID = registrant.id!
-            initiative.apply(draft)
             // The earlier model it continues: one of this unit's, from another campaign.
-            initiative.continuesID = nil
-            if draft.continuity == .continues, let continuesID {
-                guard let earlier = try await Initiative.find(continuesID, on: db), earlier.unitID == unitID,
-                      earlier.campaignID != campaign.id else {
+            if let link {
+                let earlier = try await sql.select().column("id").from(Initiative.schema)
+                    .where("id", .equal, link).where("unit_id", .equal, unitID).where("campaign_id", .notEqual, campaign.id).first()
+                guard earlier != nil else {
                     throw DomainError.invalid("Mô hình được duy trì, nhân rộng phải là mô hình của đơn vị ở đợt trước.")
                 }
-                initiative.continuesID = continuesID
             }
-            let duplicate = try await Initiative.query(on: db)
-                .filter(\.$campaignID == campaign.id).filter(\.$unitID == unitID)
-                .filter(\.$registrantID == registrant.id!).filter(\.$sectorCode == draft.sectorCode)
-                .filter(\.$titleKey == draft.titleKey).first()
-            if let duplicate, duplicate.id != initiative.id {
+            let registrant = try await registrant(unitID: unitID, kind: draft.kind, name: draft.registrantName,
+                                                  title: draft.registrantTitle, at: now, on: db)
+            let values: [(String, any Encodable & Sendable)] = [
+                ("registrant_id", registrant.id), ("sector_code", draft.sectorCode), ("title", draft.title),
+                ("title_key", draft.titleKey), ("purpose", draft.purpose), ("content", draft.content), ("scope", draft.scope),
+                ("start_date", draft.startDate?.iso), ("end_date", draft.endDate?.iso), ("expected_result", draft.expectedResult),
+                ("person_in_charge", draft.personInCharge), ("continuity", draft.continuity.rawValue), ("continues_id", link),
+                ("search_key", VietnameseText.searchKey(draft.title + " " + draft.registrantName)), ("updated_at", now),
+            ]
+            let savedID = id ?? UUID()
+            do {
+                if id != nil {
+                    var update = sql.update(Initiative.schema)
+                    for (column, value) in values { update = update.set(column, to: value) }
+                    try await update.where("id", .equal, savedID).run()
+                } else {
+                    try await sql.insert(into: Initiative.schema)
+                        .columns(["id", "campaign_id", "unit_id", "created_at"] + values.map(\.0))
+                        .values([savedID, campaign.id, unitID, now] + values.map(\.1))
+                        .run()
+                }
+            } catch let error as any DatabaseError where error.isConstraintFailure {
                 throw DomainError.conflict("\(draft.kind.label) “\(draft.registrantName)” đã đăng ký mô hình “\(draft.title)” trong lĩnh vực này.")
             }
-            try await initiative.save(on: db)
-            if submission.status == .notStarted || submission.noModel {
-                try await transition(submission, .edit, actor: actor, at: now, on: db)
-            }
-            return initiative
+            let saved = Saved(id: savedID, registrantID: registrant.id, registrantName: registrant.name, registrantTitle: registrant.title, continuesID: link,
+                              createdAt: createdAt, updatedAt: now)
+            return SubmissionLock.Change(row: row.with(step), events: editEvent(row, step), value: saved)
         }
     }
 
-    static func delete(initiativeID: UUID, campaign: CampaignInfo, unitID: UUID, on db: any Database) async throws {
-        try await db.transaction { db in
-            let submission = try await submission(campaignID: campaign.id, unitID: unitID, on: db)
-            guard submission.status.isEditable else {
-                throw DomainError.conflict("Hồ sơ đã nộp (“\(submission.status.label)”), không xóa được mô hình.")
+    static func delete(initiativeID: UUID, campaign: CampaignInfo, unitID: UUID, actor: String, version: Int? = nil,
+                       at now: Date = Date(), on db: any Database) async throws {
+        try await SubmissionLock.write(campaign: campaign, unitID: unitID, expecting: version, actor: actor, at: now, on: db) { row, db in
+            guard row.status.isEditable else {
+                throw DomainError.conflict("Hồ sơ đã nộp (“\(row.status.label)”), không xóa được mô hình.")
             }
-            guard let found = try await Initiative.find(initiativeID, on: db), found.unitID == unitID, found.campaignID == campaign.id else {
-                throw DomainError.notFound("Không tìm thấy mô hình.")
-            }
-            try await found.delete(on: db)
+            let step = try after(.edit, row, campaign, now)
+            let sql = try db.sql()
+            let found = try await sql.select().column("id").from(Initiative.schema)
+                .where("id", .equal, initiativeID).where("campaign_id", .equal, campaign.id).where("unit_id", .equal, unitID).first()
+            guard found != nil else { throw DomainError.notFound("Không tìm thấy mô hình này trong hồ sơ của đơn vị.") }
+            try await sql.delete(from: Initiative.schema).where("id", .equal, initiativeID).run()
+            return SubmissionLock.Change(row: row.with(step), events: editEvent(row, step), value: ())
         }
     }
 
-    /// Submit, declare "no model", accept, return (with a reason), reopen.
+    /// A workflow step as a person asks for it.
+    enum Step: Sendable, Equatable {
+        case submit, declare, accept
+        /// Back to the unit, with a reason, optional comments and a date to resubmit by.
+        case `return`(resubmitBy: Date?)
+        /// A new deadline for the unit (nil takes its extension back).
+        case extend(until: Date?)
+    }
+
+    /// Submit, answer "no model", accept, return (with a reason, optional comments on
+    /// initiatives and a date to resubmit by), or extend the unit's deadline.
     @discardableResult
-    static func perform(_ action: SubmissionAction, campaign: CampaignInfo, unitID: UUID, actor: String,
-                        reason: String = "", at now: Date = Date(), extendedUntil: Date? = nil,
-                        on db: any Database) async throws -> Submission {
-        try await db.transaction { db in
-            let submission = try await submission(campaignID: campaign.id, unitID: unitID, on: db)
-            switch action {
-            case .submit, .declare:
-                guard campaign.state == .open else { throw DomainError.conflict("Đợt thi đua không còn mở để nộp.") }
-                guard campaign.policy.allowsSubmission(at: now, extendedTo: extendedUntil) else {
-                    throw DomainError.conflict("Đã quá hạn nộp (\(VietnamTime.describe(max(campaign.deadline, extendedUntil ?? campaign.deadline)))) và đợt này không nhận hồ sơ nộp muộn.")
-                }
-                let count = try await Initiative.query(on: db)
-                    .filter(\.$campaignID == campaign.id).filter(\.$unitID == unitID).count()
-                if action == .submit, count == 0 {
-                    throw DomainError.invalid("Chưa có mô hình nào để nộp. Nếu năm nay đơn vị không đăng ký, hãy chọn “Đơn vị không đăng ký mô hình năm nay”.")
-                }
-                if action == .declare, count > 0 {
-                    throw DomainError.invalid("Đơn vị đã có \(count) mô hình; hãy xóa chúng trước khi báo không đăng ký.")
-                }
-                submission.noModel = action == .declare
-                submission.submittedAt = now
-            case .return:
-                let trimmed = VietnameseText.clean(reason)
-                guard !trimmed.isEmpty else { throw DomainError.invalid("Cần ghi lý do trả lại để đơn vị biết cần sửa gì.") }
-                submission.returnReason = trimmed
-            case .accept:
-                submission.returnReason = nil
-            default:
-                break
+    static func perform(_ step: Step, campaign: CampaignInfo, unitID: UUID, actor: String, reason: String = "",
+                        comments: [UUID: String] = [:], version: Int? = nil, at now: Date = Date(),
+                        on db: any Database) async throws -> SubmissionRow {
+        // Texts are checked before anything is taken.
+        var cleanComments: [UUID: String] = [:]
+        var cleanReason = ""
+        if case .return = step {
+            cleanReason = try TextRules.returnReason.check(reason).mapError { DomainError.invalid($0.message.capitalizedSentence + ".") }.get()
+            for (id, text) in comments {
+                let value = try TextRules.reviewComment.check(text).mapError { DomainError.invalid($0.message.capitalizedSentence + ".") }.get()
+                if !value.isEmpty { cleanComments[id] = value }
             }
-            try await transition(submission, action, actor: actor, at: now, note: reason, on: db)
-            return submission
+        }
+        let reasonText = cleanReason, commentTexts = cleanComments
+        return try await SubmissionLock.write(campaign: campaign, unitID: unitID, expecting: version, actor: actor, at: now, on: db) { row, db in
+            let sql = try db.sql()
+            let judged: SubmissionStep
+            switch step {
+            case .submit, .declare:
+                let count = try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(Initiative.schema)
+                    .where("campaign_id", .equal, campaign.id).where("unit_id", .equal, unitID).first()?.decode(column: "n", as: Int.self) ?? 0
+                judged = step == .submit ? .submit(initiatives: count) : .declare(initiatives: count)
+            case .accept: judged = .accept
+            case .return(let by): judged = .return(resubmitBy: by)
+            case .extend(let until): judged = .extend(until: until)
+            }
+            let before = row.standing(campaign)
+            let standing = try after(judged, row, campaign, now)
+            var next = row.with(standing)
+            var notes: [String] = []
+            switch step {
+            case .submit, .declare:
+                if row.status == .returned {
+                    if before.wouldBeResubmittedLate(at: now), let by = row.resubmitBy {
+                        notes.append("Nộp lại muộn (hạn nộp lại: trước \(VietnamTime.describe(by)))")
+                    }
+                } else if standing.isLate {
+                    notes.append("Nộp muộn (hạn nộp: trước \(VietnamTime.describe(standing.deadline)))")
+                }
+            case .return(let by):
+                next.returnReason = reasonText
+                notes.append(reasonText)
+                try await sql.update(Initiative.schema).set("review_comment", to: "")
+                    .where("campaign_id", .equal, campaign.id).where("unit_id", .equal, unitID).run()
+                for (id, comment) in commentTexts.sorted(by: { $0.key.uuidString < $1.key.uuidString }) {
+                    let updated = try await sql.update(Initiative.schema).set("review_comment", to: comment)
+                        .where("id", .equal, id).where("campaign_id", .equal, campaign.id).where("unit_id", .equal, unitID)
+                        .returning("id").first()
+                    guard updated != nil else { throw DomainError.notFound("Không tìm thấy mô hình được góp ý trong hồ sơ của đơn vị.") }
+                }
+                if !commentTexts.isEmpty { notes.append("Góp ý cho \(commentTexts.count) mô hình") }
+                if let by { notes.append("Hạn nộp lại: trước \(VietnamTime.describe(by))") }
+            case .accept:
+                next.returnReason = nil
+                try await sql.update(Initiative.schema).set("review_comment", to: "")
+                    .where("campaign_id", .equal, campaign.id).where("unit_id", .equal, unitID).run()
+            case .extend(let until):
+                notes.append(until.map { "Gia hạn nộp đến trước \(VietnamTime.describe($0))" } ?? "Bỏ gia hạn")
+            }
+            let event = SubmissionEventDraft(action: judged.action, from: row.status, to: next.status, note: notes.joined(separator: ". "))
+            return SubmissionLock.Change(row: next, events: [event], value: next)
         }
     }
 
-    /// Applies one workflow step, records it, and recounts when what counts changed.
-    static func transition(_ submission: Submission, _ action: SubmissionAction, actor: String, at: Date,
-                           note: String = "", on db: any Database) async throws {
-        let from = submission.status
-        let to = try action.apply(to: from).get()
-        submission.status = to
-        if action == .edit { submission.noModel = false }
-        try await submission.save(on: db)
-        try await SubmissionEvent(submissionID: submission.id!, at: at, actor: actor, action: action,
-                                  from: from, to: to, note: VietnameseText.clean(note)).create(on: db)
-        if from.counts != to.counts || action == .import {
-            try await Recount.units([submission.unitID], campaignID: submission.campaignID, on: db)
-        }
+    /// The standing after a step, or the step's refusal thrown.
+    private static func after(_ step: SubmissionStep, _ row: SubmissionRow, _ campaign: CampaignInfo, _ now: Date) throws -> Standing {
+        try row.standing(campaign).after(step, at: now).get()
+    }
+
+    /// Editing a unit that had not started (or had answered "no model") starts its draft:
+    /// one line of history; later edits add none.
+    private static func editEvent(_ row: SubmissionRow, _ standing: Standing) -> [SubmissionEventDraft] {
+        guard row.status == .notStarted || row.noModel else { return [] }
+        return [SubmissionEventDraft(action: .edit, from: row.status, to: standing.status)]
     }
 }

@@ -16,7 +16,7 @@ enum Recount {
     static func units(_ unitIDs: Set<UUID>, campaignID: UUID, on db: any Database) async throws {
         guard !unitIDs.isEmpty else { return }
         let sql = try db.sql()
-        let tree = try await FederationTree.load(campaignID: campaignID, on: db)
+        let chains = try await Ancestors.of(Array(unitIDs), campaignID: campaignID, on: db)
         var deltas: [UUID: UnitTally] = [:]
         for chunk in Array(unitIDs).chunked(500) {
             let before = try await stored(campaignID: campaignID, units: chunk, on: db)
@@ -28,8 +28,8 @@ enum Recount {
             let after = try await write(entries, campaignID: campaignID, units: Set(chunk), on: db)
             for unit in chunk {
                 let change = (after[unit] ?? UnitTally()) - (before[unit] ?? UnitTally())
-                guard !change.isZero, let parent = tree.parent[unit] else { continue }
-                for ancestor in tree.chain(from: parent) { deltas[ancestor, default: UnitTally()] = deltas[ancestor, default: UnitTally()] + change }
+                guard !change.isZero else { continue }
+                for ancestor in chains[unit] ?? [] { deltas[ancestor, default: UnitTally()] = deltas[ancestor, default: UnitTally()] + change }
             }
         }
         try await applyRollup(deltas, campaignID: campaignID, on: db)
@@ -50,6 +50,7 @@ enum Recount {
         }
         try await BulkInsert.run(db, into: "rollup_counts", columns: countColumns(withPre: false),
                                  rows: sums.flatMap { rows(campaignID: campaignID, unitID: $0.key, pre: nil, tally: $0.value) })
+        try await Standings.recountCampaign(campaignID, on: db)
     }
 
     /// The initiatives that count (of submitted, resubmitted or accepted submissions), of
@@ -126,9 +127,11 @@ enum Recount {
     }
 
     /// Adds differences to the federations' sums: one multi-row upsert, the same SQL on
-    /// SQLite (3.24+) and PostgreSQL.
+    /// SQLite (3.24+) and PostgreSQL, its rows in a fixed order so that two writers never
+    /// wait on each other's rows (a deadlock on PostgreSQL).
     private static func applyRollup(_ deltas: [UUID: UnitTally], campaignID: UUID, on db: any Database) async throws {
-        let values = deltas.flatMap { rows(campaignID: campaignID, unitID: $0.key, pre: nil, tally: $0.value) }
+        let values = deltas.sorted { $0.key.uuidString < $1.key.uuidString }
+            .flatMap { rows(campaignID: campaignID, unitID: $0.key, pre: nil, tally: $0.value).sorted { "\($0[2])" < "\($1[2])" } }
         guard !values.isEmpty else { return }
         let columns = countColumns(withPre: false)
         for chunk in values.chunked(max(1, 30_000 / columns.count)) {

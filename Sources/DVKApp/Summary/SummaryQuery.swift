@@ -51,15 +51,16 @@ enum SummaryQuery {
         return try UnitTally.grouped(rows)
     }
 
-    /// Per unit of a subtree: its models and its distinct collectives and individuals,
-    /// summed in the database (one row a unit) for the dashboard's table.
+    /// Per unit (a page of the dashboard's table): its counted models and its distinct
+    /// collectives and individuals, summed in the database.
     struct UnitLine: Sendable {
         var initiatives: Int
         var collectives: Int
         var individuals: Int
     }
 
-    static func unitLines(_ campaign: CampaignInfo, unit: SnapshotUnit, on db: any Database) async throws -> [UUID: UnitLine] {
+    static func unitLines(_ campaign: CampaignInfo, units: [UUID], on db: any Database) async throws -> [UUID: UnitLine] {
+        guard !units.isEmpty else { return [:] }
         let rows = try await db.sql().select()
             .column("unit_id")
             .column(SQLRaw("CAST(SUM(collective_initiatives + individual_initiatives) AS BIGINT)"), as: "m")
@@ -67,8 +68,7 @@ enum SummaryQuery {
             .column(SQLRaw("CAST(SUM(CASE WHEN sector_code = '' THEN individuals ELSE 0 END) AS BIGINT)"), as: "n")
             .from("summary_counts")
             .where("campaign_id", .equal, campaign.id)
-            .where("unit_pre", .greaterThanOrEqual, unit.pre)
-            .where("unit_pre", .lessThanOrEqual, unit.last)
+            .where("unit_id", .in, units)
             .groupBy("unit_id")
             .all()
         var out: [UUID: UnitLine] = [:]

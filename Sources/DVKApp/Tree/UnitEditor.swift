@@ -147,7 +147,7 @@ enum UnitEditor {
                 }, uniquingKeysWith: { a, _ in a })
                 do {
                     _ = try UnitImport.plan(table, existing: known)
-                } catch DomainError.badFile(let more) {
+                } catch DomainError.badFile(let more, _) {
                     lines = merge(lines, more)
                 }
                 throw DomainError.badFile(lines)

@@ -1,5 +1,4 @@
 import DVKCore
-import Plot
 import Fluent
 import Vapor
 
@@ -24,7 +23,7 @@ struct DVKErrorMiddleware: AsyncMiddleware {
             let page = Layout.page(title: "Không thực hiện được", user: request.currentUser, body: [
                 .h1(.text(Self.heading(status))),
                 .div(.class("alert error"), .p(.text(message))),
-                .p(.a(.href("javascript:history.back()"), "← Quay lại"), " · ", .a(.href(SiteURL.home.path), "Trang chủ")),
+                .p(.a(.href(.home), "← Trang chủ")),
             ])
             let response = Response(status: status, body: .init(string: page))
             response.headers.contentType = .html

@@ -10,13 +10,14 @@ enum Flash {
     /// The message to show on the page being rendered, if one was carried here.
     @TaskLocal static var current: String?
 
-    /// A 303 to `url` that shows `message` on the page it lands on.
+    /// A 303 to `url` that shows `message` on the page it lands on. The only way a page gets
+    /// a message to show: never from the URL, so a link cannot make DVK say anything.
     static func redirect(_ req: Request, to url: SiteURL, message: String) -> Response {
-        redirect(req, to: url.path, message: message)
+        redirect(req, to: url.link(), message: message)
     }
 
-    static func redirect(_ req: Request, to path: String, message: String) -> Response {
-        let response = req.redirect(to: path, redirectType: .normal)
+    static func redirect(_ req: Request, to link: Link, message: String) -> Response {
+        let response = req.redirect(to: link.value, redirectType: .normal)
         // Cookies carry ASCII only: the Vietnamese message travels percent-encoded.
         let value = message.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
         response.cookies[cookieName] = HTTPCookies.Value(

@@ -1,33 +1,33 @@
 import DVKCore
-import Plot
 import Fluent
 import Vapor
 
 /// The page shell every view renders into: header with the user's place, navigation,
 /// a flash message, the content. Mobile-first; no JavaScript needed.
 enum Layout {
-    static func page(title: String, user: CurrentUser?, flash: String? = Flash.current, body: [Node<HTML.BodyContext>]) -> String {
-        HTML(
-            .lang(.vietnamese),
+    static func page(title: String, user: CurrentUser?, flash: String? = Flash.current, body: [Node]) -> String {
+        Node.html(
+            .attribute("lang", "vi"),
             .head(
-                .encoding(.utf8),
-                .viewport(.accordingToDevice),
+                .meta(.attribute("charset", "utf-8")),
+                .meta(.name("viewport"), .attribute("content", "width=device-width, initial-scale=1")),
                 .title("\(title) — DVK"),
-                .link(.rel(.stylesheet), .href(SiteURL.styles.path))
+                .stylesheet(.styles),
+                .script(.script)
             ),
             .body(
                 .header(.class("top"),
-                    .a(.class("brand"), .href(SiteURL.home.path), "DVK", .span(" · Dân vận khéo")),
+                    .a(.class("brand"), .href(.home), "DVK", .span(" · Dân vận khéo")),
                     .unwrap(user) { user in
                         .group(
                             .nav(
-                                .a(.href(SiteURL.campaigns.path), "Đợt thi đua"),
-                                .if(user.role != .officer, .a(.href(SiteURL.units.path), "Đơn vị"))
+                                .a(.href(.campaigns), "Đợt thi đua"),
+                                .if(user.role != .officer, .a(.href(.units), "Đơn vị"))
                             ),
                             .div(.class("who"),
                                 .span(.class("name"), .text(user.displayName)),
                                 .span(.class("muted"), .text(" · \(user.role.label) · \(user.unitName)")),
-                                .form(.class("inline"), .method(.post), .action(SiteURL.logout.path),
+                                .form(.class("inline"), .method(.post), .action(.logout),
                                       csrfField(user.csrf),
                                       .button(.type(.submit), .class("link"), "Đăng xuất"))
                             )
@@ -35,7 +35,7 @@ enum Layout {
                     }
                 ),
                 .main(
-                    .unwrap(flash) { .div(.class("alert ok"), .attribute(named: "role", value: "status"), .text($0)) },
+                    .unwrap(flash) { .div(.class("alert ok"), .role("status"), .text($0)) },
                     .group(body)
                 )
             )
@@ -49,30 +49,29 @@ enum Layout {
         return response
     }
 
-    static func csrfField(_ token: String?) -> Node<HTML.FormContext> {
-        .input(.type(.hidden), .name("_csrf"), .value(token ?? ""))
+    static func csrfField(_ token: String?) -> Node {
+        .hidden("_csrf", token ?? "")
     }
 
     /// A form that posts with the CSRF token; `confirm` asks the browser to confirm first.
     static func postButton(_ label: String, to url: SiteURL, csrf: String?, style: String = "", confirm: String? = nil,
-                           fields: [(String, String)] = []) -> Node<HTML.BodyContext> {
-        .form(.class("inline"), .method(.post), .action(url.path),
+                           fields: [(String, String)] = []) -> Node {
+        .form(.class("inline"), .method(.post), .action(url),
+              .unwrap(confirm) { .confirm($0) },
               csrfField(csrf),
-              .forEach(fields) { .input(.type(.hidden), .name($0.0), .value($0.1)) },
-              .button(.type(.submit), .class("button \(style)"),
-                      .unwrap(confirm) { .attribute(named: "onclick", value: "return confirm('\($0)')") },
-                      .text(label)))
+              .forEach(fields) { .hidden($0.0, $0.1) },
+              .button(.type(.submit), .class("button \(style)"), .text(label)))
     }
 
     /// The Biểu tổng hợp as on the paper form.
-    static func summaryTable(_ summary: Summary) -> Node<HTML.BodyContext> {
+    static func summaryTable(_ summary: Summary) -> Node {
         .div(.class("scroll"),
             .table(.class("summary"),
                 .thead(
-                    .tr(.th(.attribute(named: "rowspan", value: "2"), "TT"),
-                        .th(.attribute(named: "rowspan", value: "2"), "Cấp đăng ký thực hiện"),
-                        .th(.attribute(named: "colspan", value: "2"), "Tập thể"),
-                        .th(.attribute(named: "colspan", value: "2"), "Cá nhân")),
+                    .tr(.th(.attribute("rowspan", "2"), "TT"),
+                        .th(.attribute("rowspan", "2"), "Cấp đăng ký thực hiện"),
+                        .th(.attribute("colspan", "2"), "Tập thể"),
+                        .th(.attribute("colspan", "2"), "Cá nhân")),
                     .tr(.th("Số lượng tập thể đăng ký thực hiện"), .th("Số lượng mô hình được đăng ký thực hiện"),
                         .th("Số lượng cá nhân đăng ký thực hiện"), .th("Số lượng mô hình được đăng ký thực hiện"))
                 ),
@@ -88,18 +87,34 @@ enum Layout {
         )
     }
 
-    static func statusBadge(_ status: SubmissionStatus, late: Bool = false, noModel: Bool = false) -> Node<HTML.BodyContext> {
-        .span(.class("badge \(status.rawValue)"),
-              .text(noModel && status.counts ? "Không đăng ký mô hình" : status.label),
-              .if(late, .span(.class("late"), " · nộp muộn")))
+    /// Where a unit stands, as a badge: its phase, and "nộp muộn" / "nộp lại muộn" when so
+    /// (the same answers as the API's `late` and `resubmittedLate`).
+    static func standingBadge(_ s: Standing) -> Node {
+        .span(.class("badge \(s.phase.rawValue)"), .text(s.phase.label),
+              .if(s.isLate, .span(.class("late"), " · nộp muộn")),
+              .if(s.isResubmittedLate, .span(.class("late"), " · nộp lại muộn")))
     }
 }
 
-func routeStyles(_ app: Application) {
-    app.get("styles.css") { _ -> Response in
-        let response = Response(status: .ok, body: .init(string: Styles.css))
-        response.headers.contentType = .init(type: "text", subType: "css", parameters: ["charset": "utf-8"])
+/// The stylesheet and the one script, served from memory with a day's caching.
+func routeAssets(_ app: Application) {
+    func asset(_ body: String, type: HTTPMediaType) -> Response {
+        let response = Response(status: .ok, body: .init(string: body))
+        response.headers.contentType = type
         response.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=3600")
         return response
     }
+    app.get("styles.css") { _ in asset(Styles.css, type: .init(type: "text", subType: "css", parameters: ["charset": "utf-8"])) }
+    app.get("app.js") { _ in asset(Script.js, type: .init(type: "text", subType: "javascript", parameters: ["charset": "utf-8"])) }
+}
+
+/// The pages' only script: a form marked `data-confirm` asks before it is sent. Pages work
+/// without it (the question is then not asked); the content policy allows no inline script.
+enum Script {
+    static let js = """
+    document.addEventListener("submit", function (event) {
+      var form = event.target.closest("form[data-confirm]");
+      if (form && !window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
+    });
+    """
 }

@@ -10,7 +10,7 @@ func routes(_ app: Application, inFlight: InFlightRequests) throws {
     app.middleware.use(UserMiddleware())
     app.middleware.use(FlashMiddleware())
     app.get("health") { _ in "ok" }
-    routeStyles(app)
+    routeAssets(app)
     // Forms are read whole before the CSRF check looks for their token.
     let web = app.grouped(FormBodyMiddleware(), CSRFMiddleware())
     try web.register(collection: AuthController())

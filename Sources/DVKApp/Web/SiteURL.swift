@@ -1,17 +1,25 @@
 import Foundation
+import RoutingKit
 
-/// Every page and form target of the web app; views build links only from here.
+/// Every page and form target of the web app. Views link only to these (see `Link`), and
+/// controllers register their routes from the same values (`route`), so a link and its
+/// route cannot drift apart.
 enum SiteURL: Sendable, Equatable {
     case home
     case login
     case logout
     case styles
+    case script
+    case account
+    case password
+    case signOutEverywhere
     case campaigns
     case campaignNew
     case campaign(String)
     case campaignEdit(String)
     case campaignState(String)
     case campaignSync(String)
+    case queue(String)
     case reminders(String)
     case remindersCSV(String)
     case unitPage(campaign: String, unit: String)
@@ -30,39 +38,77 @@ enum SiteURL: Sendable, Equatable {
     case unitNew
     case unitsImport
 
-    var path: String {
+    /// A piece of a path: a fixed word, or a value the route names as a parameter.
+    enum Segment: Sendable, Equatable {
+        case word(String)
+        case value(name: String, String)
+    }
+
+    var segments: [Segment] {
+        func c(_ code: String) -> Segment { .value(name: "campaign", code) }
+        func u(_ code: String) -> Segment { .value(name: "unit", code) }
+        func unit(_ campaign: String, _ unit: String, _ rest: Segment...) -> [Segment] {
+            [.word("campaigns"), c(campaign), .word("units"), u(unit)] + rest
+        }
         switch self {
-        case .home: "/"
-        case .login: "/login"
-        case .logout: "/logout"
-        case .styles: "/styles.css"
-        case .campaigns: "/campaigns"
-        case .campaignNew: "/campaigns/new"
-        case .campaign(let c): "/campaigns/\(e(c))"
-        case .campaignEdit(let c): "/campaigns/\(e(c))/edit"
-        case .campaignState(let c): "/campaigns/\(e(c))/state"
-        case .campaignSync(let c): "/campaigns/\(e(c))/sync"
-        case .reminders(let c): "/campaigns/\(e(c))/reminders"
-        case .remindersCSV(let c): "/campaigns/\(e(c))/reminders.csv"
-        case .unitPage(let c, let u): "/campaigns/\(e(c))/units/\(e(u))"
-        case .initiativeNew(let c, let u): "/campaigns/\(e(c))/units/\(e(u))/initiatives/new"
-        case .initiativeEdit(let c, let u, let id): "/campaigns/\(e(c))/units/\(e(u))/initiatives/\(id.uuidString)/edit"
-        case .initiativeDelete(let c, let u, let id): "/campaigns/\(e(c))/units/\(e(u))/initiatives/\(id.uuidString)/delete"
-        case .submit(let c, let u): "/campaigns/\(e(c))/units/\(e(u))/submit"
-        case .declare(let c, let u): "/campaigns/\(e(c))/units/\(e(u))/declare"
-        case .review(let c, let u): "/campaigns/\(e(c))/units/\(e(u))/review"
-        case .extend(let c, let u): "/campaigns/\(e(c))/units/\(e(u))/extension"
-        case .upload(let c, let u): "/campaigns/\(e(c))/units/\(e(u))/import"
-        case .document(let c, let u, let kind, let format): "/campaigns/\(e(c))/units/\(e(u))/documents/\(kind).\(format)"
-        case .initiativeForm(let c, let u, let id, let format): "/campaigns/\(e(c))/units/\(e(u))/initiatives/\(id.uuidString)/form.\(format)"
-        case .units: "/units"
-        case .unit(let u): "/units/\(e(u))"
-        case .unitNew: "/units/new"
-        case .unitsImport: "/units/import"
+        case .home: return []
+        case .login: return [.word("login")]
+        case .logout: return [.word("logout")]
+        case .styles: return [.word("styles.css")]
+        case .script: return [.word("app.js")]
+        case .account: return [.word("account")]
+        case .password: return [.word("account"), .word("password")]
+        case .signOutEverywhere: return [.word("account"), .word("sessions"), .word("end")]
+        case .campaigns: return [.word("campaigns")]
+        case .campaignNew: return [.word("campaigns"), .word("new")]
+        case .campaign(let code): return [.word("campaigns"), c(code)]
+        case .campaignEdit(let code): return [.word("campaigns"), c(code), .word("edit")]
+        case .campaignState(let code): return [.word("campaigns"), c(code), .word("state")]
+        case .campaignSync(let code): return [.word("campaigns"), c(code), .word("sync")]
+        case .queue(let code): return [.word("campaigns"), c(code), .word("queue")]
+        case .reminders(let code): return [.word("campaigns"), c(code), .word("reminders")]
+        case .remindersCSV(let code): return [.word("campaigns"), c(code), .word("reminders.csv")]
+        case .unitPage(let campaign, let code): return unit(campaign, code)
+        case .initiativeNew(let campaign, let code): return unit(campaign, code, .word("initiatives"), .word("new"))
+        case .initiativeEdit(let campaign, let code, let id):
+            return unit(campaign, code, .word("initiatives"), .value(name: "id", id.uuidString), .word("edit"))
+        case .initiativeDelete(let campaign, let code, let id):
+            return unit(campaign, code, .word("initiatives"), .value(name: "id", id.uuidString), .word("delete"))
+        case .submit(let campaign, let code): return unit(campaign, code, .word("submit"))
+        case .declare(let campaign, let code): return unit(campaign, code, .word("declare"))
+        case .review(let campaign, let code): return unit(campaign, code, .word("review"))
+        case .extend(let campaign, let code): return unit(campaign, code, .word("extension"))
+        case .upload(let campaign, let code): return unit(campaign, code, .word("import"))
+        case .document(let campaign, let code, let kind, let format):
+            return unit(campaign, code, .word("documents"), .value(name: "file", kind + "." + format))
+        case .initiativeForm(let campaign, let code, let id, let format):
+            return unit(campaign, code, .word("initiatives"), .value(name: "id", id.uuidString), .value(name: "file", "form." + format))
+        case .units: return [.word("units")]
+        case .unit(let code): return [.word("units"), .value(name: "code", code)]
+        case .unitNew: return [.word("units"), .word("new")]
+        case .unitsImport: return [.word("units"), .word("import")]
         }
     }
 
-    private func e(_ s: String) -> String {
-        s.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? s
+    /// The path, each value percent-encoded.
+    var path: String {
+        "/" + segments.map { segment in
+            switch segment {
+            case .word(let word): word
+            case .value(_, let value): value.addingPercentEncoding(withAllowedCharacters: Self.segmentAllowed) ?? ""
+            }
+        }.joined(separator: "/")
     }
+
+    /// The route that answers this page: its words, and a parameter for each value.
+    var route: [PathComponent] {
+        segments.map { segment in
+            switch segment {
+            case .word(let word): .constant(word)
+            case .value(let name, _): .parameter(name)
+            }
+        }
+    }
+
+    private static let segmentAllowed = CharacterSet.urlPathAllowed.subtracting(CharacterSet(charactersIn: "/;?#"))
 }

@@ -17,6 +17,21 @@ enum Styles {
     .grid{display:grid;gap:1rem;grid-template-columns:repeat(auto-fit,minmax(220px,1fr))}
     .stat{background:#fff;border:1px solid #dfe3e8;border-radius:8px;padding:.75rem 1rem}
     .stat b{display:block;font-size:1.6rem}
+    a.stat{display:block;color:inherit;text-decoration:none}a.stat:hover,a.stat:focus{border-color:#0b57b0}
+    a.stat.current{outline:3px solid #0b57b0}
+    .status-groups{display:grid;gap:1rem;grid-template-columns:repeat(auto-fit,minmax(min(100%,320px),1fr));margin:0 0 1rem}
+    .status-groups .group{border-radius:10px;padding:.75rem;border:1px solid #dfe3e8}
+    .group.submitted{background:#eef8f0}.group.pending{background:#fff7e8}
+    .group-head{display:flex;gap:.75rem;align-items:center;justify-content:space-between;margin:0 0 .5rem;flex-wrap:wrap}
+    .group .stats{display:grid;gap:.5rem;grid-template-columns:repeat(auto-fill,minmax(118px,1fr))}
+    .group .stat{padding:.5rem .75rem}.group .stat b{font-size:1.3rem}
+    .group .stat.big b{font-size:1.8rem}.stat.alarm b{color:#a61b1b}.stat.todo b{color:#0b57b0}
+    .review-bar{border:2px solid #0b57b0}
+    ol.initiatives{list-style:none;padding:0;margin:0 0 1rem}
+    .initiative h3{margin:.25rem 0;font-size:1.05rem}
+    .review-comment{white-space:pre-line}
+    .note-line{white-space:pre-line}
+    caption{text-align:left;padding:.25rem 0}
     .alert{padding:.75rem 1rem;border-radius:6px;margin:0 0 1rem;border:1px solid}
     .alert.ok{background:#eaf6ec;border-color:#9ed3a8}
     .alert.error{background:#fdecec;border-color:#f0a5a5;white-space:pre-line}
@@ -31,8 +46,8 @@ enum Styles {
     table.list td{font-size:.95rem}
     .note{font-style:italic;font-size:.9rem;color:#5b6573}
     .badge{display:inline-block;padding:.1rem .5rem;border-radius:999px;font-size:.85rem;background:#e5e8ec;white-space:nowrap}
-    .badge.submitted,.badge.resubmitted{background:#dbeafe}.badge.accepted{background:#d1f2da}
-    .badge.returned{background:#fde2e2}.badge.draft{background:#fff1c9}
+    .badge.waiting_review{background:#dbeafe}.badge.accepted{background:#d1f2da}.badge.no_model{background:#e5e8ec}
+    .badge.returned{background:#fde2e2}.badge.draft{background:#fff1c9}.badge.not_started{background:#f1f2f4}
     .badge .late{color:#a61b1b;font-weight:600}
     form.inline{display:inline}
     form.stack label{display:block;font-weight:600;margin:.75rem 0 .25rem}

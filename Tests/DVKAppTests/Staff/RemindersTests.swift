@@ -19,7 +19,7 @@ import VaporTesting
             try await RegistrationStore.save(draft("Mô hình của \(code)"), campaign: campaign, unitID: id, actor: "t", on: app.db)
             if code != "S2" { try await RegistrationStore.perform(.submit, campaign: campaign, unitID: id, actor: "t", on: app.db) }
             if code == "P1" {
-                try await RegistrationStore.perform(.return, campaign: campaign, unitID: id, actor: "staff", reason: "Thiếu nội dung", on: app.db)
+                try await RegistrationStore.perform(.return(resubmitBy: nil), campaign: campaign, unitID: id, actor: "staff", reason: "Thiếu nội dung", on: app.db)
             }
         }
         for (code, email, phone) in [("P1", "p1@example.vn", "0912 345 678"), ("C1", "c1@example.vn", "")] {
@@ -42,7 +42,7 @@ import VaporTesting
             #expect(html.contains("<strong>3/4</strong>"))
             for name in ["Công ty Cổ phần May Đức Giang", "Trường THCS Gia Thụy", "Cơ quan UBND phường Bồ Đề"] { #expect(html.contains(name)) }
             #expect(!html.contains("Trường Tiểu học Ngọc Lâm"))
-            #expect(html.contains("Đang soạn") && html.contains("Đã trả lại") && html.contains("Chưa nộp"))
+            #expect(html.contains("Đang soạn") && html.contains("Đã trả lại") && html.contains("Chưa bắt đầu"))
             #expect(html.contains(">c1@example.vn; p1@example.vn</textarea>"))
             #expect(html.contains("href=\"tel:0912345678\""))
             #expect(html.contains("quá hạn"))
@@ -57,7 +57,7 @@ import VaporTesting
             let text = String(decoding: bytes.dropFirst(3), as: UTF8.self)
             #expect(text == """
             Mã đơn vị,Tên đơn vị,Đơn vị cấp trên,Trạng thái,Email,Điện thoại\r
-            C1,Công ty Cổ phần May Đức Giang,Liên đoàn Lao động quận Long Biên,Chưa nộp,c1@example.vn,\r
+            C1,Công ty Cổ phần May Đức Giang,Liên đoàn Lao động quận Long Biên,Chưa bắt đầu,c1@example.vn,\r
             S2,Trường THCS Gia Thụy,Công đoàn ngành Giáo dục quận Long Biên,Đang soạn,,\r
             P1,Cơ quan UBND phường Bồ Đề,Liên đoàn Lao động quận Long Biên,Đã trả lại,p1@example.vn,0912 345 678\r
 

@@ -1,5 +1,4 @@
 import DVKCore
-import Plot
 import Fluent
 import Vapor
 
@@ -7,9 +6,9 @@ import Vapor
 /// (double submit), as there is no session yet to keep it in.
 struct AuthController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("login", use: form)
-        routes.post("login", use: login)
-        routes.post("logout", use: logout)
+        routes.get(SiteURL.login.route, use: form)
+        routes.post(SiteURL.login.route, use: login)
+        routes.post(SiteURL.logout.route, use: logout)
     }
 
     struct LoginForm: Content {
@@ -28,16 +27,16 @@ struct AuthController: RouteCollection {
         let html = Layout.page(title: "Đăng nhập", user: nil, body: [
             .div(.class("login card"),
                 .h1("Đăng nhập DVK"),
-                .unwrap(error) { .div(.class("alert error"), .attribute(named: "role", value: "alert"), .text($0)) },
-                .form(.class("stack"), .method(.post), .action(SiteURL.login.path),
+                .unwrap(error) { .div(.class("alert error"), .attribute("role", "alert"), .text($0)) },
+                .form(.class("stack"), .method(.post), .action(.login),
                     Layout.csrfField(token),
                     .input(.type(.hidden), .name("next"), .value(next ?? "")),
                     .label(.for("username"), "Tên đăng nhập"),
                     .input(.type(.text), .id("username"), .name("username"), .value(username), .required(true), .autofocus(username.isEmpty),
-                           .attribute(named: "autocomplete", value: "username")),
+                           .attribute("autocomplete", "username")),
                     .label(.for("password"), "Mật khẩu"),
                     .input(.type(.password), .id("password"), .name("password"), .required(true), .autofocus(!username.isEmpty),
-                           .attribute(named: "autocomplete", value: "current-password")),
+                           .attribute("autocomplete", "current-password")),
                     .div(.class("actions"), .button(.type(.submit), "Đăng nhập"))
                 )
             ),

@@ -5,13 +5,12 @@ import Vapor
 /// Creating and editing campaigns, moving them through their states, re-syncing their tree.
 struct CampaignAdminController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let campaigns = routes.grouped("campaigns")
-        campaigns.get("new", use: newForm)
-        campaigns.on(.POST, "new", body: .collect(maxSize: "16mb"), use: create)
-        campaigns.get(":campaign", "edit", use: editForm)
-        campaigns.on(.POST, ":campaign", "edit", body: .collect(maxSize: "16mb"), use: update)
-        campaigns.post(":campaign", "state", use: changeState)
-        campaigns.post(":campaign", "sync", use: sync)
+        routes.get(SiteURL.campaignNew.route, use: newForm)
+        routes.post(SiteURL.campaignNew.route, use: create).bodyLimit(.longForm)
+        routes.get(SiteURL.campaignEdit("").route, use: editForm)
+        routes.post(SiteURL.campaignEdit("").route, use: update).bodyLimit(.longForm)
+        routes.post(SiteURL.campaignState("").route, use: changeState)
+        routes.post(SiteURL.campaignSync("").route, use: sync)
     }
 
     @Sendable func newForm(req: Request) async throws -> Response {
@@ -100,7 +99,7 @@ struct CampaignAdminController: RouteCollection {
         let campaign = try await CampaignStore.resync(code: view.campaign.code, on: req.db)
         let targets = try await CampaignUnit.query(on: req.db).filter(\.$campaignID == campaign.id).filter(\.$isTarget == true).count()
         return Flash.redirect(req, to: .campaign(campaign.code),
-                              message: "Đã cập nhật cây đơn vị hiện tại vào đợt thi đua: \(Pager.number(targets)) công đoàn cơ sở tham gia.")
+                              message: "Đã cập nhật cây đơn vị hiện tại vào đợt thi đua: \(Format.number(targets)) công đoàn cơ sở tham gia.")
     }
 
     private func campaign(_ req: Request, user: CurrentUser) async throws -> Access.CampaignView {

@@ -7,9 +7,8 @@ import Vapor
 /// documents for its officer, a federation's for its staff and viewers.
 struct DocumentController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let unit = routes.grouped("campaigns", ":campaign", "units", ":unit")
-        unit.get("documents", ":file", use: document)
-        unit.get("initiatives", ":id", ":file", use: form)
+        routes.get(SiteURL.document(campaign: "", unit: "", kind: "", format: "").route, use: document)
+        routes.get(SiteURL.initiativeForm(campaign: "", unit: "", id: UUID(), format: "").route, use: form)
     }
 
     @Sendable func document(req: Request) async throws -> Response {
@@ -49,7 +48,9 @@ struct DocumentController: RouteCollection {
         }
         let response = Response(status: .ok, body: .init(data: data))
         response.headers.replaceOrAdd(name: .contentType, value: format.contentType)
-        let file = CampaignDocuments.fileName(kind, campaign: view.campaign.code, unit: unit.code, format: format)
+        var initiative: (UUID, String)?
+        if let initiativeID, let found = try await Initiative.find(initiativeID, on: req.db) { initiative = (initiativeID, found.title) }
+        let file = CampaignDocuments.fileName(kind, campaign: view.campaign.code, unit: unit.code, format: format, initiative: initiative)
         response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(file)\"")
         response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
         return response

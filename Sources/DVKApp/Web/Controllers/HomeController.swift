@@ -1,12 +1,11 @@
 import DVKCore
 import Fluent
-import Plot
 import Vapor
 
 /// "/" sends each person where their work is; the anonymous see what DVK is.
 struct HomeController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get(use: home)
+        routes.get(SiteURL.home.route, use: home)
     }
 
     @Sendable func home(req: Request) async throws -> Response {

@@ -1,26 +1,25 @@
 import DVKCore
 import Fluent
-import Plot
 import Vapor
 
 /// A grassroots unit's work in a campaign: its page, initiatives, submission, upload,
 /// and the reviewer's accept / return / extension on the same unit.
 struct RegistrationController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let unit = routes.grouped("campaigns", ":campaign", "units", ":unit")
-        unit.get(use: page)
-        unit.get("initiatives", "new", use: newForm)
-        unit.post("initiatives", "new", use: create)
-        unit.get("initiatives", ":id", "edit", use: editForm)
-        unit.post("initiatives", ":id", "edit", use: update)
-        unit.post("initiatives", ":id", "delete", use: delete)
-        unit.get("submit", use: confirmSubmit)
-        unit.post("submit", use: submit)
-        unit.post("declare", use: declare)
-        unit.post("review", use: review)
-        unit.post("extension", use: extend)
-        unit.get("import", use: uploadForm)
-        unit.on(.POST, "import", body: .collect(maxSize: "10mb"), use: upload)
+        let unit = SiteURL.unitPage(campaign: "", unit: "")
+        routes.get(unit.route, use: page)
+        routes.get(SiteURL.initiativeNew(campaign: "", unit: "").route, use: newForm)
+        routes.post(SiteURL.initiativeNew(campaign: "", unit: "").route, use: create)
+        routes.get(SiteURL.initiativeEdit(campaign: "", unit: "", id: UUID()).route, use: editForm)
+        routes.post(SiteURL.initiativeEdit(campaign: "", unit: "", id: UUID()).route, use: update)
+        routes.post(SiteURL.initiativeDelete(campaign: "", unit: "", id: UUID()).route, use: delete)
+        routes.get(SiteURL.submit(campaign: "", unit: "").route, use: confirmSubmit)
+        routes.post(SiteURL.submit(campaign: "", unit: "").route, use: submit)
+        routes.post(SiteURL.declare(campaign: "", unit: "").route, use: declare)
+        routes.post(SiteURL.review(campaign: "", unit: "").route, use: review)
+        routes.post(SiteURL.extend(campaign: "", unit: "").route, use: extend)
+        routes.get(SiteURL.upload(campaign: "", unit: "").route, use: uploadForm)
+        routes.post(SiteURL.upload(campaign: "", unit: "").route, use: upload).bodyLimit(.upload)
     }
 
     /// The campaign as the user sees it and the unit of the URL, both inside their scope.
@@ -39,18 +38,29 @@ struct RegistrationController: RouteCollection {
     }
 
     func model(_ ctx: Context, _ req: Request) async throws -> UnitPage.Model {
-        try await UnitPage.query(view: ctx.view, unit: ctx.unit, now: Date(), flash: req.query[String.self, at: "ok"], on: req.db)
+        try await UnitPage.query(view: ctx.view, unit: ctx.unit, now: Date(), on: req.db)
     }
 
     func requireRegister(_ ctx: Context) throws {
         guard ctx.view.canRegister(ctx.unit.snapshot) else {
-            throw WebError.forbidden("Chỉ cán bộ công đoàn cơ sở của đơn vị (hoặc cán bộ liên đoàn) mới đăng ký, sửa, nộp được.")
+            throw WebError.forbidden("Chỉ cán bộ công đoàn cơ sở của đơn vị (hoặc cán bộ công đoàn cấp trên) mới đăng ký, sửa, nộp được.")
         }
     }
 
-    func back(_ ctx: Context, _ message: String) -> Response {
-        Response(status: .seeOther, headers: ["Location": SiteURL.unitPage(campaign: ctx.view.campaign.code, unit: ctx.unit.code).path
-            + "?ok=" + (message.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")])
+    func requireReview(_ ctx: Context) throws {
+        guard ctx.view.canReview(ctx.unit.snapshot) else {
+            throw WebError.forbidden("Chỉ cán bộ công đoàn cấp trên phụ trách đơn vị mới duyệt, trả lại hoặc gia hạn được.")
+        }
+    }
+
+    /// Back to the unit's page with a message.
+    func back(_ req: Request, _ ctx: Context, _ message: String, fragment: String? = nil) -> Response {
+        Flash.redirect(req, to: SiteURL.unitPage(campaign: ctx.view.campaign.code, unit: ctx.unit.code).link(fragment: fragment), message: message)
+    }
+
+    /// The version the page showed, sent back by its form (absent: no check).
+    func version(_ req: Request) -> Int? {
+        (try? req.content.get(String.self, at: "version")).flatMap { Int($0) }
     }
 
     @Sendable func page(req: Request) async throws -> Response {
@@ -60,14 +70,14 @@ struct RegistrationController: RouteCollection {
     @Sendable func newForm(req: Request) async throws -> Response {
         let ctx = try await context(req)
         try requireRegister(ctx)
-        return Layout.response(InitiativeForm.view(try await InitiativeForm.query(view: ctx.view, unit: ctx.unit, editing: nil, input: nil, error: nil, on: req.db)))
+        return Layout.response(InitiativeForm.view(try await InitiativeForm.query(view: ctx.view, unit: ctx.unit, editing: nil, posted: nil, on: req.db)))
     }
 
     @Sendable func editForm(req: Request) async throws -> Response {
         let ctx = try await context(req)
         try requireRegister(ctx)
         let id = try req.parameters.require("id", as: UUID.self)
-        return Layout.response(InitiativeForm.view(try await InitiativeForm.query(view: ctx.view, unit: ctx.unit, editing: id, input: nil, error: nil, on: req.db)))
+        return Layout.response(InitiativeForm.view(try await InitiativeForm.query(view: ctx.view, unit: ctx.unit, editing: id, posted: nil, on: req.db)))
     }
 
     @Sendable func create(req: Request) async throws -> Response { try await save(req: req, id: nil) }
@@ -76,15 +86,25 @@ struct RegistrationController: RouteCollection {
     func save(req: Request, id: UUID?) async throws -> Response {
         let ctx = try await context(req)
         try requireRegister(ctx)
-        let input = try req.content.decode(InitiativeForm.Input.self)
-        do {
-            let (draft, continues) = try input.draft(sectors: ctx.view.campaign.sectors).get()
-            try await RegistrationStore.save(draft, id: id, continues: continues, campaign: ctx.view.campaign,
-                                             unitID: ctx.unit.unitID, actor: ctx.user.username, on: req.db)
-            return back(ctx, id == nil ? "Đã thêm mô hình “\(draft.title)”." : "Đã lưu mô hình “\(draft.title)”.")
-        } catch let error as DomainError {
-            let model = try await InitiativeForm.query(view: ctx.view, unit: ctx.unit, editing: id, input: input, error: error.message, on: req.db)
+        let posted = InitiativeForm.Posted(try req.content.decode([String: String].self))
+        func again(_ errors: FieldErrors) async throws -> Response {
+            let model = try await InitiativeForm.query(view: ctx.view, unit: ctx.unit, editing: id, posted: posted, errors: errors, on: req.db)
             return Layout.response(InitiativeForm.view(model), status: .unprocessableEntity)
+        }
+        switch posted.input.draft(sectors: ctx.view.campaign.sectors) {
+        case .failure(let problems):
+            return try await again(InitiativeForm.errors(problems))
+        case .success(let draft):
+            do {
+                let saved = try await RegistrationStore.save(draft, id: id, continues: posted.continuesID, campaign: ctx.view.campaign,
+                                                             unitID: ctx.unit.unitID, actor: ctx.user.username, on: req.db)
+                return back(req, ctx, id == nil ? "Đã thêm mô hình “\(draft.title)”." : "Đã lưu mô hình “\(draft.title)”.",
+                            fragment: "mo-hinh-\(saved.id.uuidString.lowercased())")
+            } catch let error as DomainError {
+                var errors = FieldErrors()
+                errors[FieldErrors.general] = error.message
+                return try await again(errors)
+            }
         }
     }
 
@@ -92,8 +112,8 @@ struct RegistrationController: RouteCollection {
         let ctx = try await context(req)
         try requireRegister(ctx)
         try await RegistrationStore.delete(initiativeID: try req.parameters.require("id", as: UUID.self), campaign: ctx.view.campaign,
-                                           unitID: ctx.unit.unitID, on: req.db)
-        return back(ctx, "Đã xóa mô hình.")
+                                           unitID: ctx.unit.unitID, actor: ctx.user.username, version: version(req), on: req.db)
+        return back(req, ctx, "Đã xóa mô hình.")
     }
 
     @Sendable func confirmSubmit(req: Request) async throws -> Response {
@@ -105,57 +125,70 @@ struct RegistrationController: RouteCollection {
     @Sendable func submit(req: Request) async throws -> Response {
         let ctx = try await context(req)
         try requireRegister(ctx)
-        let s = try await RegistrationStore.perform(.submit, campaign: ctx.view.campaign, unitID: ctx.unit.unitID, actor: ctx.user.username,
-                                                    extendedUntil: ctx.unit.extendedUntil, on: req.db)
-        return back(ctx, s.status == .resubmitted ? "Đã nộp lại đăng ký." : "Đã nộp đăng ký. Liên đoàn sẽ xem xét.")
+        let row = try await RegistrationStore.perform(.submit, campaign: ctx.view.campaign, unitID: ctx.unit.unitID, actor: ctx.user.username,
+                                                      version: version(req), on: req.db)
+        return back(req, ctx, row.status == .resubmitted ? "Đã nộp lại hồ sơ đăng ký." : "Đã nộp hồ sơ đăng ký. Công đoàn cấp trên sẽ xem xét.")
     }
 
     @Sendable func declare(req: Request) async throws -> Response {
         let ctx = try await context(req)
         try requireRegister(ctx)
         try await RegistrationStore.perform(.declare, campaign: ctx.view.campaign, unitID: ctx.unit.unitID, actor: ctx.user.username,
-                                            extendedUntil: ctx.unit.extendedUntil, on: req.db)
-        return back(ctx, "Đã ghi nhận: đơn vị không đăng ký mô hình năm nay.")
-    }
-
-    struct ReviewForm: Content {
-        var decision: String
-        var reason: String?
+                                            version: version(req), on: req.db)
+        return back(req, ctx, "Đã ghi nhận: đơn vị không đăng ký mô hình năm nay.")
     }
 
     @Sendable func review(req: Request) async throws -> Response {
         let ctx = try await context(req)
-        guard ctx.view.canReview(ctx.unit.snapshot) else { throw WebError.forbidden("Chỉ cán bộ liên đoàn mới duyệt hoặc trả lại hồ sơ.") }
-        let form = try req.content.decode(ReviewForm.self)
-        let action: SubmissionAction
-        switch form.decision {
-        case "accept": action = .accept
-        case "return": action = .return
-        default: throw WebError.badRequest("Quyết định không hợp lệ.")
+        try requireReview(ctx)
+        let form = try req.content.decode([String: String].self)
+        let step: RegistrationStore.Step
+        var comments: [UUID: String] = [:]
+        switch form["decision"] {
+        case "accept":
+            step = .accept
+        case "return":
+            var by: Date?
+            if let text = form["resubmit_by"]?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+                guard let day = CalendarDay(parsing: text) else {
+                    throw DomainError.invalid("Ngày nộp lại “\(text)” không hợp lệ; viết theo dạng dd/mm/yyyy, ví dụ 20/02/2024.")
+                }
+                by = VietnamTime.endOf(day)
+            }
+            for (key, text) in form where key.hasPrefix("comment-") {
+                if let id = UUID(uuidString: String(key.dropFirst("comment-".count))) { comments[id] = text }
+            }
+            step = .return(resubmitBy: by)
+        default:
+            throw WebError.badRequest("Quyết định không hợp lệ.")
         }
-        try await RegistrationStore.perform(action, campaign: ctx.view.campaign, unitID: ctx.unit.unitID, actor: ctx.user.username,
-                                            reason: form.reason ?? "", on: req.db)
-        return back(ctx, action == .accept ? "Đã duyệt hồ sơ." : "Đã trả lại hồ sơ kèm lý do.")
-    }
-
-    struct ExtensionForm: Content {
-        var date: String
-        var time: String?
+        try await RegistrationStore.perform(step, campaign: ctx.view.campaign, unitID: ctx.unit.unitID, actor: ctx.user.username,
+                                            reason: form["reason"] ?? "", comments: comments, version: version(req), on: req.db)
+        let done = step == .accept ? "Đã duyệt hồ sơ của \(ctx.unit.name)." : "Đã trả lại hồ sơ của \(ctx.unit.name) kèm lý do."
+        guard form["next"] == "1" else { return back(req, ctx, done) }
+        let next = try await ReviewQueue.next(ctx.view, after: ctx.unit.unitID, on: req.db)
+        guard let next else {
+            return Flash.redirect(req, to: SiteURL.queue(ctx.view.campaign.code).link(), message: done + " Hàng chờ duyệt đã hết.")
+        }
+        return Flash.redirect(req, to: SiteURL.unitPage(campaign: ctx.view.campaign.code, unit: next.code).link(),
+                              message: done + " Tiếp theo: \(next.name).")
     }
 
     @Sendable func extend(req: Request) async throws -> Response {
         let ctx = try await context(req)
-        guard ctx.view.canReview(ctx.unit.snapshot) else { throw WebError.forbidden("Chỉ cán bộ liên đoàn mới gia hạn được.") }
-        let form = try req.content.decode(ExtensionForm.self)
-        guard let until = InstantParser.parse(form.date + "T" + ((form.time ?? "").isEmpty ? "00:00" : form.time!)) else {
-            throw DomainError.invalid("Ngày giờ gia hạn không hợp lệ.")
+        try requireReview(ctx)
+        let form = try req.content.decode([String: String].self)
+        var until: Date?
+        if form["remove"] != "1" {
+            let text = (form["date"] ?? "").trimmingCharacters(in: .whitespaces)
+            guard let day = CalendarDay(parsing: text) else {
+                throw DomainError.invalid("Ngày gia hạn “\(text)” không hợp lệ; viết theo dạng dd/mm/yyyy, ví dụ 20/02/2024.")
+            }
+            until = VietnamTime.endOf(day)
         }
-        guard until > ctx.view.campaign.deadline else {
-            throw DomainError.invalid("Hạn gia hạn phải sau hạn chung (\(VietnamTime.describe(ctx.view.campaign.deadline))).")
-        }
-        ctx.unit.extendedUntil = until
-        try await ctx.unit.save(on: req.db)
-        return back(ctx, "Đã gia hạn đến \(VietnamTime.describe(until)).")
+        try await RegistrationStore.perform(.extend(until: until), campaign: ctx.view.campaign, unitID: ctx.unit.unitID,
+                                            actor: ctx.user.username, version: version(req), on: req.db)
+        return back(req, ctx, until.map { "Đã gia hạn nộp đến trước \(VietnamTime.describe($0))." } ?? "Đã bỏ gia hạn của đơn vị.")
     }
 
     @Sendable func uploadForm(req: Request) async throws -> Response {
@@ -174,14 +207,16 @@ struct RegistrationController: RouteCollection {
         let model = try await model(ctx, req)
         guard model.status.isEditable else { throw DomainError.conflict("Hồ sơ đã nộp, không tải lên thêm được.") }
         do {
-            let form = try req.content.decode(UploadForm.self)
+            guard let form = try? req.content.decode(UploadForm.self), form.file.data.readableBytes > 0 else {
+                throw DomainError.invalid("Chọn một tệp CSV để tải lên.")
+            }
             let table = try CSVTable(data: Data(form.file.data.readableBytesView))
             let r = try await InitiativeImporter.run(table, campaign: ctx.view.campaign, actor: ctx.user.username,
                                                      restrictTo: ctx.unit.unitID, submit: false, on: req.db)
             var message = "Đã nhập \(r.added) mô hình mới từ \(r.rows) dòng"
             if r.alreadyThere > 0 { message += ", \(r.alreadyThere) mô hình đã có" }
-            if !r.repeatedInFile.isEmpty { message += ", dòng trùng: " + r.repeatedInFile.map(String.init).joined(separator: ", ") }
-            return back(ctx, message + ". Kiểm tra rồi bấm “Nộp đăng ký”.")
+            if !r.repeatedInFile.isEmpty { message += ", dòng trùng: " + r.repeatedInFile.prefix(20).map(String.init).joined(separator: ", ") }
+            return back(req, ctx, message + ". Kiểm tra rồi bấm “Nộp hồ sơ đăng ký”.")
         } catch let error as DomainError {
             return Layout.response(UploadPage.view(model, error: error.message), status: .unprocessableEntity)
         }

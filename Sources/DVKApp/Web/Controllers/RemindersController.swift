@@ -5,8 +5,8 @@ import Vapor
 /// The list of target units that have not handed in, as a page and as a CSV.
 struct RemindersController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("campaigns", ":campaign", "reminders", use: page)
-        routes.get("campaigns", ":campaign", "reminders.csv", use: csv)
+        routes.get(SiteURL.reminders("").route, use: page)
+        routes.get(SiteURL.remindersCSV("").route, use: csv)
     }
 
     @Sendable func page(req: Request) async throws -> Response {
@@ -18,7 +18,7 @@ struct RemindersController: RouteCollection {
 
     @Sendable func csv(req: Request) async throws -> Response {
         let view = try await campaign(req)
-        let rows = Reminders.filter(try await Reminders.rows(view, on: req.db), req.query[String.self, at: "q"] ?? "")
+        let rows = try await Reminders.rows(view, search: req.query[String.self, at: "q"] ?? "", on: req.db)
         let response = Response(status: .ok, body: .init(string: Reminders.csv(rows)))
         response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
         let name = "nhac-nop-\(view.campaign.code).csv"

@@ -6,14 +6,13 @@ import Vapor
 /// move and import (staff and administrators), always inside the user's own subtree.
 struct UnitsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let units = routes.grouped("units")
-        units.get(use: index)
-        units.get("new", use: newForm)
-        units.post("new", use: create)
-        units.get("import", use: importForm)
-        units.on(.POST, "import", body: .collect(maxSize: "16mb"), use: importFile)
-        units.get(":code", use: show)
-        units.post(":code", use: update)
+        routes.get(SiteURL.units.route, use: index)
+        routes.get(SiteURL.unitNew.route, use: newForm)
+        routes.post(SiteURL.unitNew.route, use: create)
+        routes.get(SiteURL.unitsImport.route, use: importForm)
+        routes.post(SiteURL.unitsImport.route, use: importFile).bodyLimit(.upload)
+        routes.get(SiteURL.unit("").route, use: show)
+        routes.post(SiteURL.unit("").route, use: update)
     }
 
     /// The user's own unit, or search results when there is a query.
@@ -87,7 +86,7 @@ struct UnitsController: RouteCollection {
         do {
             model.result = try await UnitEditor.importUnits(Data(file.data.readableBytesView), user: user, on: req.db)
             return Layout.response(UnitsImport.View(model: model).render())
-        } catch DomainError.badFile(let lines) {
+        } catch DomainError.badFile(let lines, _) {
             model.lines = lines
         } catch let error as DomainError {
             model.problem = error.message

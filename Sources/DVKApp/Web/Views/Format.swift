@@ -16,6 +16,15 @@ enum Format {
         return seconds >= 0 ? "còn \(text)" : "đã quá hạn \(text)"
     }
 
+    /// "2 ngày 3 giờ": how long something has waited.
+    static func waited(since start: Date, now: Date) -> String {
+        let minutes = max(0, Int(now.timeIntervalSince(start)) / 60)
+        let days = minutes / 1440, hours = minutes % 1440 / 60
+        if days > 0 { return "\(days) ngày" + (hours > 0 ? " \(hours) giờ" : "") }
+        if hours > 0 { return "\(hours) giờ" }
+        return "\(max(1, minutes)) phút"
+    }
+
     /// "16/02/2024 09:30" in Vietnam time.
     static func short(_ date: Date) -> String {
         let c = VietnamTime.calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
@@ -23,13 +32,5 @@ enum Format {
     }
 
     /// 6300 → "6.300"
-    static func number(_ n: Int) -> String {
-        let digits = String(abs(n))
-        var out = ""
-        for (i, ch) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out += "." }
-            out.append(ch)
-        }
-        return (n < 0 ? "-" : "") + out
-    }
+    static func number(_ n: Int) -> String { VietnameseText.number(n) }
 }

@@ -1,6 +1,5 @@
 import DVKCore
 import Foundation
-import Plot
 
 extension CampaignForm {
     struct View {
@@ -20,20 +19,20 @@ extension CampaignForm {
             return model.editable ? "Sửa đợt thi đua \(existing.campaign.code)" : "Thông tin đợt thi đua \(existing.campaign.code)"
         }
 
-        var back: Node<HTML.BodyContext> {
+        var back: Node {
             if let existing = model.existing {
-                return .a(.href(SiteURL.campaign(existing.campaign.code).path), .text("← \(existing.campaign.title)"))
+                return .a(.href(.campaign(existing.campaign.code)), .text("← \(existing.campaign.title)"))
             }
-            return .a(.href(SiteURL.campaigns.path), "← Đợt thi đua")
+            return .a(.href(.campaigns), "← Đợt thi đua")
         }
 
         // MARK: State, re-sync, reminders
 
-        func control(_ existing: Existing) -> Node<HTML.BodyContext> {
+        func control(_ existing: Existing) -> Node {
             let c = existing.campaign
             return .div(.class("card"),
                 .p(.text("Trạng thái: "), .span(.class("badge state-\(c.state.rawValue)"), .text(c.state.label)),
-                   .text(" · \(Pager.number(existing.targetCount)) công đoàn cơ sở tham gia · hạn nộp "),
+                   .text(" · \(Format.number(existing.targetCount)) công đoàn cơ sở tham gia · hạn nộp "),
                    .span(.class("deadline"), .text(VietnamTime.describe(c.deadline)))),
                 .unwrap(existing.syncedAt) { .p(.class("muted small"), .text("Cây đơn vị lấy lúc \(VietnamTime.describe($0)).")) },
                 .div(.class("actions"),
@@ -49,7 +48,7 @@ extension CampaignForm {
                                               style: "secondary",
                                               confirm: "Lấy cây đơn vị hiện tại (tên mới, đơn vị mới, đơn vị đã chuyển) vào đợt thi đua?"))
                     )),
-                    .a(.class("button secondary"), .href(SiteURL.reminders(c.code).path), "Danh sách nhắc nộp")
+                    .a(.class("button secondary"), .href(.reminders(c.code)), "Danh sách nhắc nộp")
                 )
             )
         }
@@ -76,11 +75,11 @@ extension CampaignForm {
 
         // MARK: The form
 
-        var form: Node<HTML.BodyContext> {
+        var form: Node {
             let v = model.values
             let e = model.errors
             let action: SiteURL = model.existing.map { .campaignEdit($0.campaign.code) } ?? .campaignNew
-            return FormField.post(action.path, csrf: model.user.csrf, [
+            return FormField.post(action, csrf: model.user.csrf, [
                 FormField.summary(e),
                 FormField.fieldset("Thông tin chung", [
                     model.isNew
@@ -95,7 +94,7 @@ extension CampaignForm {
                         : .p(.text("Đơn vị phát động: "), .strong(.text(model.existing?.campaign.issuerName ?? ""))),
                     .div(.class("row2"),
                         FormField.text("year", "Năm", value: v.year, errors: e, type: .number, required: true,
-                                       extra: [.attribute(named: "min", value: "2000"), .attribute(named: "max", value: "2100")]),
+                                       extra: [.attribute("min", "2000"), .attribute("max", "2100")]),
                         FormField.text("number", "Số công văn", value: v.number, errors: e, placeholder: "26/LĐLĐ"),
                         FormField.text("issued_on", "Ngày ban hành", value: v.issuedOn, errors: e, type: .date)
                     ),
@@ -162,17 +161,17 @@ extension CampaignForm {
 
         // MARK: Read-only
 
-        var readOnly: Node<HTML.BodyContext> {
+        var readOnly: Node {
             let v = model.values
             let c = model.existing?.campaign
-            func fact(_ label: String, _ value: Node<HTML.BodyContext>) -> Node<HTML.BodyContext> {
-                .div(.class("fact"), .element(named: "dt", text: label), .element(named: "dd", nodes: [value]))
+            func fact(_ label: String, _ value: Node) -> Node {
+                .div(.class("fact"), .dt(.text(label)), .dd(value))
             }
-            func text(_ s: String) -> Node<HTML.BodyContext> { s.isEmpty ? .span(.class("muted"), "—") : .text(s) }
+            func text(_ s: String) -> Node { s.isEmpty ? .span(.class("muted"), "—") : .text(s) }
             return .div(.class("card"),
                 .if(c?.state == .archived && model.canRun,
                     .p(.class("alert warn"), "Đợt thi đua đã lưu trữ nên chỉ xem được, không sửa được.")),
-                .element(named: "dl", nodes: [
+                .element("dl", [
                     .class("facts"),
                     fact("Mã đợt", text(v.code)),
                     fact("Đơn vị phát động", text(c?.issuerName ?? "")),
@@ -189,8 +188,8 @@ extension CampaignForm {
                     fact("Hạn nộp", .span(.class("deadline"), .text(c.map { VietnamTime.describe($0.deadline) } ?? ""))),
                     fact("Nộp sau hạn", .text(v.acceptsLate ? "Vẫn nhận (đánh dấu nộp muộn)" : "Không nhận")),
                     fact("Đơn vị tham gia", .text(v.targetsMode == "chosen"
-                        ? "\(Pager.number(model.existing?.targetCount ?? 0)) đơn vị được chọn"
-                        : "Mọi công đoàn cơ sở trực thuộc (\(Pager.number(model.existing?.targetCount ?? 0)))")),
+                        ? "\(Format.number(model.existing?.targetCount ?? 0)) đơn vị được chọn"
+                        : "Mọi công đoàn cơ sở trực thuộc (\(Format.number(model.existing?.targetCount ?? 0)))")),
                     fact("Người ký", text([v.signerAuthority, v.signerTitle, v.signerName].filter { !$0.isEmpty }.joined(separator: " / "))),
                 ])
             )

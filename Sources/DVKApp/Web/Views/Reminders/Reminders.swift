@@ -11,18 +11,19 @@ enum Reminders {
         var code: String
         var name: String
         var parentName: String
-        var status: SubmissionStatus
+        var standing: Standing
         var email: String
         var phone: String
+
         /// The unit's own deadline: the campaign's, or its extension.
-        var deadline: Date
+        var deadline: Date { standing.deadline }
     }
 
     struct Model: Sendable {
         var user: CurrentUser
         var campaign: CampaignInfo
         var scopeName: String
-        /// Target units in the user's scope, submitted or not.
+        /// Target units in the user's scope, handed in or not.
         var targets: Int
         /// Units not handed in (before the name filter).
         var pending: Int
@@ -40,70 +41,20 @@ enum Reminders {
         }
     }
 
-    static let waiting: [SubmissionStatus] = [.notStarted, .draft, .returned]
-
     static func query(_ view: Access.CampaignView, search: String, page: Int?, now: Date, on db: any Database) async throws -> Model {
-        let all = try await rows(view, on: db)
-        let matching = filter(all, search)
-        let targets = try await CampaignUnit.query(on: db).filter(\.$campaignID == view.campaign.id).filter(\.$isTarget == true)
-            .filter(\.$pre >= view.scope.pre).filter(\.$pre <= view.scope.last).count()
-        return Model(user: view.user, campaign: view.campaign, scopeName: view.scope.name, targets: targets, pending: all.count,
-                     query: search, matching: matching, paging: Paging(requested: page, total: matching.count), now: now)
+        let counts = try await Standings.counts(view.campaign, scope: view.scope, on: db)
+        let matching = try await rows(view, search: search, on: db)
+        return Model(user: view.user, campaign: view.campaign, scopeName: view.scope.name, targets: counts.expected,
+                     pending: counts.pending, query: search, matching: matching,
+                     paging: Paging(requested: page, total: matching.count), now: now)
     }
 
-    /// One query: the campaign's frozen tree (names, parents) for the scope's range, the
-    /// submissions by (campaign, unit), and the live units for today's contacts.
-    static func rows(_ view: Access.CampaignView, on db: any Database) async throws -> [Row] {
-        let cu = SQLIdentifier("cu"), p = SQLIdentifier("p"), s = SQLIdentifier("s"), u = SQLIdentifier("u")
-        func col(_ name: String, _ table: SQLIdentifier) -> SQLColumn { SQLColumn(SQLIdentifier(name), table: table) }
-        let rows = try await db.sql().select()
-            .column(col("code", cu)).column(col("name", cu))
-            .column(col("name", p), as: "parent_name")
-            .column(col("status", s))
-            .column(col("email", u)).column(col("phone", u))
-            .column(col("extended_until", cu))
-            .from(SQLAlias(SQLIdentifier(CampaignUnit.schema), as: cu))
-            .join(SQLAlias(SQLIdentifier(CampaignUnit.schema), as: p), method: SQLJoinMethod.left,
-                  on: SQLBinaryExpression(
-                      SQLBinaryExpression(col("campaign_id", p), .equal, col("campaign_id", cu)), .and,
-                      SQLBinaryExpression(col("unit_id", p), .equal, col("parent_unit_id", cu))))
-            .join(SQLAlias(SQLIdentifier(Submission.schema), as: s), method: SQLJoinMethod.left,
-                  on: SQLBinaryExpression(
-                      SQLBinaryExpression(col("campaign_id", s), .equal, col("campaign_id", cu)), .and,
-                      SQLBinaryExpression(col("unit_id", s), .equal, col("unit_id", cu))))
-            .join(SQLAlias(SQLIdentifier(Unit.schema), as: u), method: SQLJoinMethod.left,
-                  on: col("id", u), .equal, col("unit_id", cu))
-            .where(col("campaign_id", cu), .equal, SQLBind(view.campaign.id))
-            .where(col("is_target", cu), .equal, SQLBind(true))
-            .where(col("pre", cu), .greaterThanOrEqual, SQLBind(view.scope.pre))
-            .where(col("pre", cu), .lessThanOrEqual, SQLBind(view.scope.last))
-            .where(group: { group in
-                group.where(col("status", s), .is, SQLLiteral.null)
-                    .orWhere(col("status", s), .in, SQLBind.group(waiting.map(\.rawValue)))
-            })
-            .orderBy(col("pre", cu))
-            .all()
-        let deadline = view.campaign.deadline
-        return try rows.map { row in
-            func optional<T: Decodable>(_ column: String, _ type: T.Type) throws -> T? {
-                try row.decodeNil(column: column) ? nil : row.decode(column: column, as: T.self)
-            }
-            let extended = try optional("extended_until", Date.self)
-            return Row(code: try row.decode(column: "code", as: String.self),
-                       name: try row.decode(column: "name", as: String.self),
-                       parentName: try optional("parent_name", String.self) ?? "",
-                       status: try optional("status", String.self).flatMap(SubmissionStatus.init(rawValue:)) ?? .notStarted,
-                       email: try optional("email", String.self) ?? "",
-                       phone: try optional("phone", String.self) ?? "",
-                       deadline: max(deadline, extended ?? deadline))
+    /// The units of the scope that have not handed in (`Standing.Phase`: not started,
+    /// drafting, returned), by name or code without diacritics, with today's contacts.
+    static func rows(_ view: Access.CampaignView, search: String = "", on db: any Database) async throws -> [Row] {
+        try await Standings.lines(view.campaign, scope: view.scope, filter: .pending, search: search, contacts: true, on: db).lines.map {
+            Row(code: $0.code, name: $0.name, parentName: $0.parentName, standing: $0.standing, email: $0.email, phone: $0.phone)
         }
-    }
-
-    /// By name or code, without diacritics ("ngoc lam" finds "Ngọc Lâm").
-    static func filter(_ rows: [Row], _ search: String) -> [Row] {
-        let key = VietnameseText.searchKey(search)
-        guard !key.isEmpty else { return rows }
-        return rows.filter { VietnameseText.searchKey($0.name).contains(key) || $0.code.lowercased().contains(key) }
     }
 
     static let csvHeader = ["Mã đơn vị", "Tên đơn vị", "Đơn vị cấp trên", "Trạng thái", "Email", "Điện thoại"]
@@ -111,7 +62,7 @@ enum Reminders {
     /// UTF-8 with a BOM and CRLF, so Excel opens it with Vietnamese intact.
     static func csv(_ rows: [Row]) -> String {
         CSVWriter.write(header: csvHeader,
-                        rows: rows.map { [$0.code, $0.name, $0.parentName, $0.status.label, $0.email, $0.phone] },
+                        rows: rows.map { [$0.code, $0.name, $0.parentName, $0.standing.phase.label, $0.email, $0.phone] },
                         bom: true)
     }
 

@@ -1,7 +1,6 @@
 import DVKCore
 import FluentKit
 import Foundation
-import Plot
 
 /// `/units/new`: adds a unit under a federation of the user's subtree.
 enum UnitNew {
@@ -30,9 +29,9 @@ enum UnitNew {
             let e = model.errors
             let back = f.parentCode.isEmpty ? SiteURL.units : SiteURL.unit(f.parentCode)
             return Layout.page(title: "Thêm đơn vị", user: model.user, body: [
-                .p(.class("crumbs small"), .a(.href(back.path), .text("← " + (model.parentName ?? "Đơn vị")))),
+                .p(.class("crumbs small"), .a(.href(back), .text("← " + (model.parentName ?? "Đơn vị")))),
                 .h1("Thêm đơn vị"),
-                .div(.class("card"), FormField.post(SiteURL.unitNew.path, csrf: model.user.csrf, [
+                .div(.class("card"), FormField.post(.unitNew, csrf: model.user.csrf, [
                     FormField.summary(e),
                     FormField.text("parent", "Mã đơn vị cấp trên", value: f.parentCode, errors: e,
                                    hint: model.parentName.map { "hiện là: \($0)" } ?? "một liên đoàn trong phạm vi của bạn", required: true),
@@ -46,7 +45,7 @@ enum UnitNew {
                         FormField.text("email", "Email", value: f.email, errors: e, type: .email),
                         FormField.text("phone", "Điện thoại", value: f.phone, errors: e, type: .tel)
                     ),
-                    .div(.class("actions"), .button(.type(.submit), "Thêm đơn vị"), .a(.href(back.path), "Huỷ")),
+                    .div(.class("actions"), .button(.type(.submit), "Thêm đơn vị"), .a(.href(back), "Huỷ")),
                 ])),
             ])
         }

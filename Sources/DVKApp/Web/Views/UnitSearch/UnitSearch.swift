@@ -1,7 +1,6 @@
 import DVKCore
 import FluentKit
 import Foundation
-import Plot
 
 /// `/units?q=…`: units of the user's subtree by name or code, without diacritics
 /// ("truong ngoc lam" finds "Trường Tiểu học Ngọc Lâm"), 50 a page.
@@ -43,8 +42,8 @@ enum UnitSearch {
     }
 
     /// The search box every unit page carries.
-    static func box(value: String) -> Node<HTML.BodyContext> {
-        FormField.search(SiteURL.units.path, label: "Tìm đơn vị theo tên hoặc mã", value: value, placeholder: "vd: tieu hoc ngoc lam")
+    static func box(value: String) -> Node {
+        FormField.search(.units, label: "Tìm đơn vị theo tên hoặc mã", value: value, placeholder: "vd: tieu hoc ngoc lam")
     }
 
     struct View {
@@ -53,17 +52,17 @@ enum UnitSearch {
         func render() -> String {
             let m = model
             return Layout.page(title: "Tìm đơn vị", user: m.user, body: [
-                .p(.class("crumbs small"), .a(.href(SiteURL.units.path), .text("← \(m.user.unitName)"))),
+                .p(.class("crumbs small"), .a(.href(.units), .text("← \(m.user.unitName)"))),
                 UnitSearch.box(value: m.query),
                 .h1(.text("Kết quả tìm “\(m.query)”")),
-                .p(.class("muted"), .text("\(Pager.number(m.paging.total)) đơn vị trong phạm vi \(m.user.unitName).")),
+                .p(.class("muted"), .text("\(Format.number(m.paging.total)) đơn vị trong phạm vi \(m.user.unitName).")),
                 m.hits.isEmpty ? .p("Không tìm thấy đơn vị nào. Thử bớt từ, hoặc gõ không dấu.") :
                     .div(.class("card"), .ul(.class("units"), .forEach(m.hits) { hit in
-                        .li(.a(.href(SiteURL.unit(hit.code).path), .text(hit.name)),
+                        .li(.a(.href(.unit(hit.code)), .text(hit.name)),
                             .span(.class("muted small"), .text(" · \(hit.code) · \(hit.kind == .federation ? "liên đoàn" : "CĐCS")"
                                 + (hit.parentName.isEmpty ? "" : " · thuộc \(hit.parentName)"))))
                     })),
-                Pager.nav(m.paging) { page in SiteURL.units.path(query: [("q", m.query), ("page", String(page))]) },
+                Pager.nav(m.paging) { page in SiteURL.units.link(query: [("q", m.query), ("page", String(page))]) },
             ])
         }
     }

@@ -1,6 +1,5 @@
 import DVKCore
 import Foundation
-import Plot
 
 extension UnitShow {
     struct View {
@@ -13,7 +12,7 @@ extension UnitShow {
                 breadcrumb,
                 .h1(.text(m.name)),
                 .p(.class("muted"), .text("Mã \(m.code) · \(m.kind.label)"),
-                   .if(!m.email.isEmpty, .group(.text(" · "), .a(.href("mailto:" + m.email), .text(m.email)))),
+                   .if(!m.email.isEmpty, .group(.text(" · "), .a(.href(.mailto(m.email)), .text(m.email)))),
                    .if(!m.phone.isEmpty, .text(" · \(m.phone)"))),
                 // A refused edit comes back first, where its messages are seen.
                 m.canEdit && !m.errors.isEmpty ? editForm : .empty,
@@ -23,38 +22,38 @@ extension UnitShow {
             ])
         }
 
-        var breadcrumb: Node<HTML.BodyContext> {
+        var breadcrumb: Node {
             guard !model.trail.isEmpty else { return .empty }
-            return .nav(.class("crumbs small"), .attribute(named: "aria-label", value: "Cấp trên"),
+            return .nav(.class("crumbs small"), .attribute("aria-label", "Cấp trên"),
                 .forEach(model.trail) { crumb in
-                    .group(.a(.href(SiteURL.unit(crumb.code).path), .text(crumb.name)), .text(" › "))
+                    .group(.a(.href(.unit(crumb.code)), .text(crumb.name)), .text(" › "))
                 })
         }
 
-        var children: Node<HTML.BodyContext> {
+        var children: Node {
             let m = model
             return .div(.class("card"),
                 .div(.class("heading-row"),
-                    .h2(.text("Đơn vị trực thuộc (\(Pager.number(m.paging.total)))")),
+                    .h2(.text("Đơn vị trực thuộc (\(Format.number(m.paging.total)))")),
                     .if(m.canEdit && m.kind == .federation, .div(.class("actions"),
-                        .a(.class("button small"), .href(SiteURL.unitNew.path(query: [("parent", m.code)])), "+ Thêm đơn vị trực thuộc"),
-                        .a(.class("button small secondary"), .href(SiteURL.unitsImport.path), "Nhập từ tệp CSV")
+                        .a(.class("button small"), .href(SiteURL.unitNew.link(query: [("parent", m.code)])), "+ Thêm đơn vị trực thuộc"),
+                        .a(.class("button small secondary"), .href(.unitsImport), "Nhập từ tệp CSV")
                     ))
                 ),
                 m.children.isEmpty
                     ? .p(.class("muted"), .text(m.kind == .grassroots ? "Công đoàn cơ sở không có đơn vị trực thuộc." : "Chưa có đơn vị trực thuộc."))
                     : .ul(.class("units"), .forEach(m.children) { child in
-                        .li(.a(.href(SiteURL.unit(child.code).path), .text(child.name)),
+                        .li(.a(.href(.unit(child.code)), .text(child.name)),
                             .span(.class("muted small"),
                                   .text(" · \(child.code) · " + (child.kind == .federation
-                                        ? "\(Pager.number(child.children)) đơn vị trực thuộc" : "công đoàn cơ sở"))))
+                                        ? "\(Format.number(child.children)) đơn vị trực thuộc" : "công đoàn cơ sở"))))
                     }),
-                Pager.nav(m.paging) { page in SiteURL.unit(m.code).path(query: [("page", String(page))]) }
+                Pager.nav(m.paging) { page in SiteURL.unit(m.code).link(query: [("page", String(page))]) }
             )
         }
 
         /// The user's own unit keeps its kind and place: shown, and sent back unchanged.
-        var ownPlace: Node<HTML.BodyContext> {
+        var ownPlace: Node {
             let f = model.form
             return .group(
                 .input(.type(.hidden), .name("kind"), .value(f.kind)),
@@ -66,12 +65,12 @@ extension UnitShow {
             )
         }
 
-        var editForm: Node<HTML.BodyContext> {
+        var editForm: Node {
             let f = model.form
             let e = model.errors
             return .div(.class("card"), .id("sua"),
                 .h2("Sửa thông tin đơn vị"),
-                FormField.post(SiteURL.unit(model.code).path, csrf: model.user.csrf, [
+                FormField.post(.unit(model.code), csrf: model.user.csrf, [
                     FormField.summary(e),
                     FormField.text("name", "Tên đơn vị", value: f.name, errors: e, required: true),
                     model.isOwn ? ownPlace : .empty,

@@ -1,6 +1,5 @@
 import DVKCore
 import Foundation
-import Plot
 
 /// `/units/import`: upserts units from a CSV, all or nothing, only inside the user's subtree.
 enum UnitsImport {
@@ -17,24 +16,24 @@ enum UnitsImport {
         func render() -> String {
             let m = model
             return Layout.page(title: "Nhập đơn vị từ tệp", user: m.user, body: [
-                .p(.class("crumbs small"), .a(.href(SiteURL.units.path), .text("← \(m.user.unitName)"))),
+                .p(.class("crumbs small"), .a(.href(.units), .text("← \(m.user.unitName)"))),
                 .h1("Nhập đơn vị từ tệp CSV"),
                 .unwrap(m.result) { r in
-                    .div(.class("alert ok"), .attribute(named: "role", value: "status"),
-                         .text("Đã nhập xong: thêm \(Pager.number(r.created)) đơn vị, cập nhật \(Pager.number(r.updated)), "
-                               + "\(Pager.number(r.unchanged)) đơn vị không đổi."))
+                    .div(.class("alert ok"), .attribute("role", "status"),
+                         .text("Đã nhập xong: thêm \(Format.number(r.created)) đơn vị, cập nhật \(Format.number(r.updated)), "
+                               + "\(Format.number(r.unchanged)) đơn vị không đổi."))
                 },
-                .unwrap(m.problem) { .div(.class("alert error"), .attribute(named: "role", value: "alert"), .p(.text($0))) },
-                .if(!m.lines.isEmpty, .div(.class("alert error"), .attribute(named: "role", value: "alert"),
+                .unwrap(m.problem) { .div(.class("alert error"), .attribute("role", "alert"), .p(.text($0))) },
+                .if(!m.lines.isEmpty, .div(.class("alert error"), .attribute("role", "alert"),
                     .p(.strong(.text("Tệp có \(m.lines.count) dòng lỗi; chưa có gì được ghi. Sửa các dòng sau rồi tải lên lại:"))),
                     .ul(.class("lines"), .forEach(m.lines) { line in
                         .li(.strong(.text("Dòng \(line.line): ")), .text(line.reasons.joined(separator: "; ")))
                     }))),
                 .div(.class("card"),
-                    FormField.post(SiteURL.unitsImport.path, csrf: m.user.csrf, multipart: true, [
+                    FormField.post(.unitsImport, csrf: m.user.csrf, multipart: true, [
                         .label(.for("file"), "Tệp CSV (UTF-8)"),
                         .input(.type(.file), .id("file"), .name("file"), .required(true),
-                               .attribute(named: "accept", value: ".csv,text/csv")),
+                               .attribute("accept", ".csv,text/csv")),
                         .div(.class("actions"), .button(.type(.submit), "Tải lên và nhập")),
                     ]),
                     .h2("Cách chuẩn bị tệp"),

@@ -1,0 +1,74 @@
+import FluentKit
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import SQLKit
+
+extension Database {
+    /// Runs `body` as one write transaction, the way each database serialises writers:
+    ///
+    /// - SQLite has one writer per file. Writes of this process queue on one lock before
+    ///   they take a connection, so a transaction never finds the file locked by another
+    ///   of its own (which SQLite answers with "database is locked" or, for a transaction
+    ///   that read first, a busy snapshot no retry can fix).
+    /// - PostgreSQL takes row locks (the unit's submission row, see `SubmissionLock`); a
+    ///   deadlock or a serialization failure is retried, up to three times.
+    ///
+    /// Inside a transaction already, `body` simply runs there.
+    func write<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        if inTransaction { return try await body(self) }
+        if isSQLite {
+            return try await SQLiteWriter.shared.run { try await self.transaction(body) }
+        }
+        var attempt = 0
+        while true {
+            do {
+                return try await transaction(body)
+            } catch let error as PSQLError where error.isRetryable && attempt < 2 {
+                attempt += 1
+            }
+        }
+    }
+
+    var isSQLite: Bool { (self as? any SQLDatabase)?.dialect.name == "sqlite" }
+}
+
+extension PSQLError {
+    /// A deadlock or a serialization failure: the transaction lost a race and can run again.
+    var isRetryable: Bool {
+        guard code == .server, let state = serverInfo?[.sqlState] else { return false }
+        return state == "40P01" || state == "40001"
+    }
+}
+
+/// The one queue of SQLite writers in this process (see `Database.write`). Reentrant: a
+/// write inside a write runs at once.
+actor SQLiteWriter {
+    static let shared = SQLiteWriter()
+
+    @TaskLocal private static var holding = false
+    private var busy = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    nonisolated func run<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        if Self.holding { return try await body() }
+        await acquire()
+        do {
+            let result = try await Self.$holding.withValue(true) { try await body() }
+            await release()
+            return result
+        } catch {
+            await release()
+            throw error
+        }
+    }
+
+    private func acquire() async {
+        if !busy { busy = true; return }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    private func release() {
+        if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
+    }
+}

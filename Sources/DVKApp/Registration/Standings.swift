@@ -1,0 +1,239 @@
+import DVKCore
+import FluentKit
+import Foundation
+import SQLKit
+
+/// Where the target units of a scope stand, from the store: one query for a page of them,
+/// a read of one row for a federation's counts (`standing_counts`, kept by differences
+/// like `rollup_counts`), and the recount that rebuilds both from the submissions.
+enum Standings {
+    /// One target unit of a campaign, where it stands, and what lists show of it.
+    struct Line: Sendable {
+        var unitID: UUID
+        var code: String
+        var name: String
+        var parentCode: String?
+        var parentName: String
+        var pre: Int
+        var row: SubmissionRow?
+        var standing: Standing
+        /// Its initiatives, counted or not (a returned unit's models still show).
+        var initiatives: Int
+        /// Today's contacts of the unit (asked for by the reminders).
+        var email = ""
+        var phone = ""
+    }
+
+    /// What the dashboard's table can be narrowed to; each is one stored value, written
+    /// from `Standing` (`phase`, `late`, `resubmitted_late`).
+    enum Filter: String, CaseIterable, Sendable {
+        case all, submitted, onTime = "on_time", late, waitingReview = "waiting_review", accepted, noModel = "no_model"
+        case pending, notStarted = "not_started", draft, returned, resubmittedLate = "resubmitted_late"
+    }
+
+    enum Order: String, CaseIterable, Sendable {
+        /// The tree's order.
+        case tree
+        /// Longest waiting first: the review queue.
+        case waiting
+        case name
+        case submitted
+    }
+
+    /// The target units at or under `scope` that pass `filter` and `search`, `limit` of them
+    /// from `offset`, with how many pass in all. Paged and filtered in the database. A
+    /// caller that knows the total (the maintained counts give it for every filter) passes
+    /// it, and no counting query runs unless there is a search.
+    static func lines(_ campaign: CampaignInfo, scope: SnapshotUnit, filter: Filter = .all, search: String = "",
+                      order: Order = .tree, limit: Int? = nil, offset: Int = 0, knownTotal: Int? = nil, contacts: Bool = false,
+                      on db: any Database) async throws -> (lines: [Line], total: Int) {
+        let sql = try db.sql()
+        let u = SQLIdentifier("u"), s = SQLIdentifier("s"), p = SQLIdentifier("p")
+        func col(_ name: String, _ table: SQLIdentifier) -> SQLColumn { SQLColumn(SQLIdentifier(name), table: table) }
+        func base(_ select: SQLSelectBuilder) -> SQLSelectBuilder {
+            var q = select
+                .from(SQLAlias(SQLIdentifier(CampaignUnit.schema), as: u))
+                .join(SQLAlias(SQLIdentifier(SubmissionRow.table), as: s), method: SQLJoinMethod.left,
+                      on: SQLBinaryExpression(
+                          SQLBinaryExpression(col("campaign_id", s), .equal, col("campaign_id", u)), .and,
+                          SQLBinaryExpression(col("unit_id", s), .equal, col("unit_id", u))))
+                .where(col("campaign_id", u), .equal, SQLBind(campaign.id))
+                .where(col("is_target", u), .equal, SQLBind(true))
+                .where(col("pre", u), .greaterThanOrEqual, SQLBind(scope.pre))
+                .where(col("pre", u), .lessThanOrEqual, SQLBind(scope.last))
+            let phase = SQLFunction("COALESCE", args: col("phase", s), SQLBind(Standing.Phase.notStarted.rawValue))
+            func phases(_ list: [Standing.Phase]) -> any SQLExpression {
+                SQLBinaryExpression(phase, .in, SQLBind.group(list.map(\.rawValue)))
+            }
+            let submitted: [Standing.Phase] = Standing.Phase.allCases.filter(\.isSubmitted)
+            switch filter {
+            case .all: break
+            case .submitted: q = q.where(phases(submitted))
+            case .onTime: q = q.where(phases(submitted)).where(col("late", s), .equal, SQLBind(false))
+            case .late: q = q.where(phases(submitted)).where(col("late", s), .equal, SQLBind(true))
+            case .waitingReview: q = q.where(phases([.waitingReview]))
+            case .accepted: q = q.where(phases([.accepted]))
+            case .noModel: q = q.where(phases([.noModel]))
+            case .pending: q = q.where(phases([.notStarted, .draft, .returned]))
+            case .notStarted: q = q.where(phases([.notStarted]))
+            case .draft: q = q.where(phases([.draft]))
+            case .returned: q = q.where(phases([.returned]))
+            case .resubmittedLate: q = q.where(col("resubmitted_late", s), .equal, SQLBind(true))
+            }
+            // The stored key is the name and code without diacritics, lower-cased; the search
+            // keeps letters, digits and spaces, so no LIKE wildcard comes from the user.
+            let key = Self.searchPattern(search)
+            if !key.isEmpty { q = q.where(col("search_key", u), .like, SQLBind("%" + key + "%")) }
+            return q
+        }
+        var total = knownTotal ?? 0
+        if let limit, knownTotal == nil || !searchPattern(search).isEmpty {
+            let counted = try await base(sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")).first()
+            total = try counted?.decode(column: "n", as: Int.self) ?? 0
+        }
+        if let limit, total == 0 || limit == 0 { return ([], total) }
+        var query = base(sql.select()
+            .column(col("unit_id", u)).column(col("code", u)).column(col("name", u)).column(col("pre", u))
+            .column(col("code", p), as: "parent_code").column(col("name", p), as: "parent_name")
+            .column(SQLRaw("(SELECT COUNT(*) FROM initiatives i WHERE i.campaign_id = u.campaign_id AND i.unit_id = u.unit_id)"), as: "initiatives")
+            .columns(SubmissionRow.columns.map { SQLAlias(col($0, s), as: SQLIdentifier("s_" + $0)) }))
+            .join(SQLAlias(SQLIdentifier(CampaignUnit.schema), as: p), method: SQLJoinMethod.left,
+                  on: SQLBinaryExpression(
+                      SQLBinaryExpression(col("campaign_id", p), .equal, col("campaign_id", u)), .and,
+                      SQLBinaryExpression(col("unit_id", p), .equal, col("parent_unit_id", u))))
+        switch order {
+        case .tree: query = query.orderBy(col("pre", u))
+        case .name: query = query.orderBy(col("search_key", u)).orderBy(col("pre", u))
+        case .waiting, .submitted:
+            // Units that never submitted sort last on both databases.
+            query = query.orderBy(SQLRaw("CASE WHEN s.submitted_at IS NULL THEN 1 ELSE 0 END"))
+                .orderBy(col("submitted_at", s)).orderBy(col("pre", u))
+        }
+        if contacts {
+            let live = SQLIdentifier("live")
+            query = query.column(col("email", live)).column(col("phone", live))
+                .join(SQLAlias(SQLIdentifier(Unit.schema), as: live), method: SQLJoinMethod.left, on: col("id", live), .equal, col("unit_id", u))
+        }
+        if let limit { query = query.limit(limit).offset(offset) }
+        let lines = try await query.all().map { row -> Line in
+            let submission = try row.decodeNil(column: "s_id") ? nil : try SubmissionRow(row: row, prefix: "s_")
+            let unitID = try row.decode(column: "unit_id", as: UUID.self)
+            return Line(unitID: unitID, code: try row.decode(column: "code", as: String.self),
+                        name: try row.decode(column: "name", as: String.self),
+                        parentCode: try row.decodeNil(column: "parent_code") ? nil : try row.decode(column: "parent_code", as: String.self),
+                        parentName: try row.decodeNil(column: "parent_name") ? "" : try row.decode(column: "parent_name", as: String.self),
+                        pre: try row.decode(column: "pre", as: Int.self), row: submission,
+                        standing: submission?.standing(campaign) ?? Standing(policy: campaign.policy),
+                        initiatives: try row.decode(column: "initiatives", as: Int.self),
+                        email: contacts ? try row.decodeNil(column: "email") ? "" : row.decode(column: "email", as: String.self) : "",
+                        phone: contacts ? try row.decodeNil(column: "phone") ? "" : row.decode(column: "phone", as: String.self) : "")
+        }
+        return (lines, limit == nil ? lines.count : total)
+    }
+
+    /// The diacritic-free words of a search, for a LIKE on `campaign_units.search_key`.
+    static func searchPattern(_ text: String) -> String {
+        VietnameseText.searchKey(text).filter { $0.isLetter || $0.isNumber || $0 == " " || $0 == "-" || $0 == "." }
+            .split(separator: " ").joined(separator: " ")
+    }
+
+    /// The stored search key of a unit of a campaign's tree.
+    static func searchKey(name: String, code: String) -> String {
+        VietnameseText.searchKey(name + " " + code)
+    }
+
+    /// The counts of a scope: the maintained row of a federation; a grassroots unit's own.
+    static func counts(_ campaign: CampaignInfo, scope: SnapshotUnit, on db: any Database) async throws -> StandingCounts {
+        guard scope.kind == .federation else {
+            guard scope.isTarget else { return StandingCounts() }
+            let row = try await SubmissionRow.find(campaignID: campaign.id, unitID: scope.unitID, on: db)
+            return StandingCounts(row?.standing(campaign) ?? Standing(policy: campaign.policy))
+        }
+        let row = try await db.sql().select().columns(StandingCounts.columnNames).from("standing_counts")
+            .where("campaign_id", .equal, campaign.id).where("unit_id", .equal, scope.unitID).first()
+        guard let row else { return StandingCounts() }
+        return StandingCounts(columns: try StandingCounts.columnNames.map { try row.decode(column: $0, as: Int.self) })
+    }
+
+    /// Adds each unit's change to every federation above it in the campaign's tree: one
+    /// upsert, rows in a fixed order so that concurrent writers never deadlock.
+    static func apply(_ deltas: [UUID: StandingCounts], campaignID: UUID, ancestors known: [UUID: [UUID]]? = nil,
+                      on db: any Database) async throws {
+        var sums: [UUID: StandingCounts] = [:]
+        var chains: [UUID: [UUID]]
+        if let known { chains = known } else { chains = try await Ancestors.of(Array(deltas.keys), campaignID: campaignID, on: db) }
+        for (unit, delta) in deltas where !delta.isZero {
+            for federation in chains[unit] ?? [] { sums[federation, default: StandingCounts()] = sums[federation, default: StandingCounts()] + delta }
+        }
+        let rows = sums.filter { !$0.value.isZero }.sorted { $0.key.uuidString < $1.key.uuidString }
+        guard !rows.isEmpty else { return }
+        let names = StandingCounts.columnNames
+        let updates = names.map { "\($0) = standing_counts.\($0) + excluded.\($0)" }.joined(separator: ", ")
+        for chunk in rows.chunked(max(1, 30_000 / (names.count + 2))) {
+            let tuples = chunk.map { unit, counts in
+                SQLGroupExpression([SQLBind(campaignID), SQLBind(unit)] + counts.columns.map { SQLBind($0) as any SQLExpression })
+            }
+            try await db.sql().raw("""
+                INSERT INTO standing_counts (campaign_id, unit_id, \(unsafeRaw: names.joined(separator: ", "))) VALUES \(SQLList(tuples))
+                ON CONFLICT (campaign_id, unit_id) DO UPDATE SET \(unsafeRaw: updates)
+                """).run()
+        }
+    }
+
+    /// Derives every submission's stored standing again (after the deadline, the targets or
+    /// the tree changed) and rebuilds the federations' counts.
+    static func recountCampaign(_ campaignID: UUID, on db: any Database) async throws {
+        guard let campaign = try await Campaign.find(campaignID, on: db) else { return }
+        let info = CampaignInfo(campaign)
+        let sql = try db.sql()
+        let rows = try await sql.select().columns(SubmissionRow.columns).from(SubmissionRow.table)
+            .where("campaign_id", .equal, campaignID).all().map { try SubmissionRow(row: $0) }
+        var byUnit: [UUID: Standing] = [:]
+        for row in rows {
+            let standing = row.standing(info)
+            byUnit[row.unitID] = standing
+            try await sql.update(SubmissionRow.table)
+                .set("phase", to: standing.phase.rawValue).set("late", to: standing.isLate)
+                .set("resubmitted_late", to: standing.isResubmittedLate)
+                .where("id", .equal, row.id).run()
+        }
+        try await sql.delete(from: "standing_counts").where("campaign_id", .equal, campaignID).run()
+        let tree = try await FederationTree.load(campaignID: campaignID, on: db)
+        var deltas: [UUID: StandingCounts] = [:]
+        var chains: [UUID: [UUID]] = [:]
+        for row in try await sql.select().column("unit_id").from(CampaignUnit.schema)
+            .where("campaign_id", .equal, campaignID).where("is_target", .equal, true).all() {
+            let unit = try row.decode(column: "unit_id", as: UUID.self)
+            deltas[unit] = StandingCounts(byUnit[unit] ?? Standing(policy: info.policy))
+            chains[unit] = tree.parent[unit].map(tree.chain(from:)) ?? []
+        }
+        try await apply(deltas, campaignID: campaignID, ancestors: chains, on: db)
+    }
+}
+
+/// The federations above units in a campaign's frozen tree, nearest first.
+enum Ancestors {
+    /// A few units: walked up with a recursive query each (a handful of indexed reads);
+    /// many: from the whole tree at once.
+    static func of(_ units: [UUID], campaignID: UUID, on db: any Database) async throws -> [UUID: [UUID]] {
+        if units.count > 16 {
+            let tree = try await FederationTree.load(campaignID: campaignID, on: db)
+            return Dictionary(uniqueKeysWithValues: units.map { ($0, tree.parent[$0].map(tree.chain(from:)) ?? []) })
+        }
+        var out: [UUID: [UUID]] = [:]
+        for unit in units {
+            let rows = try await db.sql().raw("""
+                WITH RECURSIVE up(unit_id, parent_unit_id, depth) AS (
+                    SELECT unit_id, parent_unit_id, 0 FROM campaign_units WHERE campaign_id = \(bind: campaignID) AND unit_id = \(bind: unit)
+                    UNION ALL
+                    SELECT c.unit_id, c.parent_unit_id, up.depth + 1 FROM campaign_units c
+                    JOIN up ON c.campaign_id = \(bind: campaignID) AND c.unit_id = up.parent_unit_id
+                    WHERE up.depth < 64
+                )
+                SELECT unit_id, depth FROM up WHERE depth > 0 ORDER BY depth
+                """).all()
+            out[unit] = try rows.map { try $0.decode(column: "unit_id", as: UUID.self) }
+        }
+        return out
+    }
+}

@@ -1,0 +1,123 @@
+import DVKCore
+import FluentKit
+import Foundation
+import SQLKit
+
+/// Every write of a unit's registration — an initiative saved, deleted or uploaded, a
+/// submit, a "no model" answer, a review, an extension, an import — holds the unit's
+/// submission row for its whole transaction. The row is taken by its first statement, an
+/// upsert that creates it if needed and increments its version (a row lock on PostgreSQL,
+/// the file's write lock on SQLite), so writes of one unit run one after another, and
+/// each sees what the one before it committed.
+///
+/// A caller that shows a person a state and then acts on it (the submit confirmation, the
+/// review buttons) passes the version it showed: if anything was written since, the write
+/// is refused with a 409 and nothing changes. Two people racing thus end as one success
+/// and one clear refusal, never as both.
+enum SubmissionLock {
+    /// What a write did: the row as it ends, the history lines to add, and a result.
+    struct Change<T: Sendable>: Sendable {
+        var row: SubmissionRow
+        var events: [SubmissionEventDraft] = []
+        var value: T
+        /// The initiatives that count changed (an import of submitted rows).
+        var countsChanged = false
+    }
+
+    static let staleMessage = "Hồ sơ của đơn vị vừa được thay đổi (ở một trang khác hoặc bởi người khác). Dữ liệu chưa bị thay đổi; vui lòng tải lại trang để xem hồ sơ mới nhất rồi thực hiện lại."
+
+    /// Runs `body` holding the unit's submission row; writes the row, its history and the
+    /// maintained counts that follow from the change, all in the same transaction.
+    static func write<T: Sendable>(campaign: CampaignInfo, unitID: UUID, expecting version: Int? = nil, actor: String,
+                                   at now: Date, on db: any Database,
+                                   _ body: @escaping @Sendable (SubmissionRow, any Database) async throws -> Change<T>) async throws -> T {
+        try await db.write { db in
+            let before = try await lock(campaignID: campaign.id, unitID: unitID, on: db)
+            if let version, before.version != version + 1 {
+                throw DomainError.conflict(staleMessage)
+            }
+            let change = try await body(before, db)
+            try await persist(before: before, change: change, campaign: campaign, actor: actor, at: now, on: db)
+            return change.value
+        }
+    }
+
+    /// Takes the row (creating it, not started, if the unit has none): one statement.
+    static func lock(campaignID: UUID, unitID: UUID, on db: any Database) async throws -> SubmissionRow {
+        guard let row = try await lock(campaignID: campaignID, units: [unitID], on: db)[unitID] else {
+            throw DomainError.conflict(staleMessage)
+        }
+        return row
+    }
+
+    /// Takes the rows of many units (an import) in one statement per chunk, in a fixed
+    /// order so that two importers never hold each other's rows.
+    static func lock(campaignID: UUID, units: [UUID], on db: any Database) async throws -> [UUID: SubmissionRow] {
+        var out: [UUID: SubmissionRow] = [:]
+        let sorted = units.sorted { $0.uuidString < $1.uuidString }
+        for chunk in sorted.chunked(2_000) {
+            let values = chunk.map { unit in
+                let cells: [any Encodable & Sendable] = [UUID(), campaignID, unit, SubmissionStatus.notStarted.rawValue, false,
+                                                         Standing.Phase.notStarted.rawValue, false, false, 1]
+                return SQLGroupExpression(cells.map { SQLBind($0) as any SQLExpression })
+            }
+            let rows = try await db.sql().raw("""
+                INSERT INTO submissions (id, campaign_id, unit_id, status, no_model, phase, late, resubmitted_late, version)
+                VALUES \(SQLList(values))
+                ON CONFLICT (campaign_id, unit_id) DO UPDATE SET version = submissions.version + 1
+                RETURNING \(unsafeRaw: SubmissionRow.columns.joined(separator: ", "))
+                """).all()
+            for row in rows {
+                let submission = try SubmissionRow(row: row)
+                out[submission.unitID] = submission
+            }
+        }
+        return out
+    }
+
+    /// Writes what changed for one unit (see `persist(_:)`).
+    private static func persist<T>(before: SubmissionRow, change: Change<T>, campaign: CampaignInfo, actor: String,
+                                   at now: Date, on db: any Database) async throws {
+        try await persist([(before, change.row, change.events, change.countsChanged)], campaign: campaign, actor: actor, at: now, on: db)
+    }
+
+    /// Writes what changed: each row with its derived standing (one upsert per chunk), the
+    /// history, the units' counts when what counts changed, and the federations' standing
+    /// counts.
+    static func persist(_ changes: [(before: SubmissionRow, after: SubmissionRow, events: [SubmissionEventDraft], countsChanged: Bool)],
+                        campaign: CampaignInfo, actor: String, at now: Date, on db: any Database) async throws {
+        let changed = changes.filter { $0.after != $0.before }
+        let columns = ["id", "campaign_id", "unit_id", "status", "no_model", "submitted_at", "first_submitted_at", "resubmit_by",
+                       "extended_until", "return_reason", "phase", "late", "resubmitted_late", "version", "updated_at"]
+        for chunk in changed.chunked(max(1, 30_000 / columns.count)) {
+            let values = chunk.map { change in
+                let row = change.after, standing = row.standing(campaign)
+                let cells: [any Encodable & Sendable] = [
+                    row.id, row.campaignID, row.unitID, row.status.rawValue, row.noModel, row.submittedAt, row.firstSubmittedAt,
+                    row.resubmitBy, row.extendedUntil, row.returnReason, standing.phase.rawValue, standing.isLate,
+                    standing.isResubmittedLate, row.version, now,
+                ]
+                return SQLGroupExpression(cells.map { SQLBind($0) as any SQLExpression })
+            }
+            let updates = columns.dropFirst(3).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+            try await db.sql().raw("""
+                INSERT INTO submissions (\(unsafeRaw: columns.joined(separator: ", "))) VALUES \(SQLList(values))
+                ON CONFLICT (campaign_id, unit_id) DO UPDATE SET \(unsafeRaw: updates)
+                """).run()
+        }
+        let events: [[any Encodable & Sendable]] = changes.flatMap { change in
+            change.events.map { [UUID(), change.after.id, now, actor, $0.action.rawValue, $0.from.rawValue, $0.to.rawValue, $0.note] }
+        }
+        try await BulkInsert.run(db, into: SubmissionEvent.schema,
+                                 columns: ["id", "submission_id", "at", "actor", "action", "from_status", "to_status", "note"],
+                                 rows: events)
+        let recount = Set(changes.filter { $0.countsChanged || $0.before.status.counts != $0.after.status.counts }.map(\.after.unitID))
+        try await Recount.units(recount, campaignID: campaign.id, on: db)
+        var deltas: [UUID: StandingCounts] = [:]
+        for change in changed {
+            let delta = StandingCounts(change.after.standing(campaign)) - StandingCounts(change.before.standing(campaign))
+            if !delta.isZero { deltas[change.after.unitID] = delta }
+        }
+        if !deltas.isEmpty { try await Standings.apply(deltas, campaignID: campaign.id, on: db) }
+    }
+}

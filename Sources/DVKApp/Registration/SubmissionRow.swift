@@ -1,0 +1,81 @@
+import DVKCore
+import FluentKit
+import Foundation
+import SQLKit
+
+/// A unit's submission as stored: what its `Standing` is made of, the return reason, and
+/// the version every write of the unit's registration increments.
+struct SubmissionRow: Sendable, Equatable {
+    var id: UUID
+    var campaignID: UUID
+    var unitID: UUID
+    var status: SubmissionStatus = .notStarted
+    var noModel = false
+    /// The latest submission.
+    var submittedAt: Date?
+    var firstSubmittedAt: Date?
+    var resubmitBy: Date?
+    var extendedUntil: Date?
+    var returnReason: String?
+    var version = 0
+
+    static let table = "submissions"
+    static let columns = ["id", "campaign_id", "unit_id", "status", "no_model", "submitted_at", "first_submitted_at",
+                          "resubmit_by", "extended_until", "return_reason", "version"]
+
+    init(id: UUID = UUID(), campaignID: UUID, unitID: UUID) {
+        self.id = id
+        self.campaignID = campaignID
+        self.unitID = unitID
+    }
+
+    /// A row selected with `columns` (optionally prefixed, for joins).
+    init(row: any SQLRow, prefix: String = "") throws {
+        func optional<T: Decodable>(_ column: String, _ type: T.Type) throws -> T? {
+            try row.decodeNil(column: prefix + column) ? nil : row.decode(column: prefix + column, as: T.self)
+        }
+        id = try row.decode(column: prefix + "id", as: UUID.self)
+        campaignID = try row.decode(column: prefix + "campaign_id", as: UUID.self)
+        unitID = try row.decode(column: prefix + "unit_id", as: UUID.self)
+        status = SubmissionStatus(rawValue: try row.decode(column: prefix + "status", as: String.self)) ?? .notStarted
+        noModel = try row.decode(column: prefix + "no_model", as: Bool.self)
+        submittedAt = try optional("submitted_at", Date.self)
+        firstSubmittedAt = try optional("first_submitted_at", Date.self)
+        resubmitBy = try optional("resubmit_by", Date.self)
+        extendedUntil = try optional("extended_until", Date.self)
+        returnReason = try optional("return_reason", String.self)
+        version = try row.decode(column: prefix + "version", as: Int.self)
+    }
+
+    func standing(_ campaign: CampaignInfo) -> Standing {
+        Standing(status: status, noModel: noModel, firstSubmittedAt: firstSubmittedAt, lastSubmittedAt: submittedAt,
+                 resubmitBy: resubmitBy, extendedUntil: extendedUntil, policy: campaign.policy)
+    }
+
+    /// This row moved to `standing` (the columns a step can change).
+    func with(_ standing: Standing) -> SubmissionRow {
+        var row = self
+        row.status = standing.status
+        row.noModel = standing.noModel
+        row.submittedAt = standing.lastSubmittedAt
+        row.firstSubmittedAt = standing.firstSubmittedAt
+        row.resubmitBy = standing.resubmitBy
+        row.extendedUntil = standing.extendedUntil
+        return row
+    }
+
+    /// The unit's submission as it stands now, if it has one.
+    static func find(campaignID: UUID, unitID: UUID, on db: any Database) async throws -> SubmissionRow? {
+        try await db.sql().select().columns(columns).from(table)
+            .where("campaign_id", .equal, campaignID).where("unit_id", .equal, unitID)
+            .first().map { try SubmissionRow(row: $0) }
+    }
+}
+
+/// One line of a submission's history, as written.
+struct SubmissionEventDraft: Sendable {
+    var action: SubmissionAction
+    var from: SubmissionStatus
+    var to: SubmissionStatus
+    var note: String = ""
+}

@@ -1,0 +1,158 @@
+/// A piece of an HTML page, escaped by construction.
+///
+/// Every string a view hands in — text or an attribute's value — is escaped for where it
+/// lands when the page renders. Element and attribute names are `StaticString`s, literals
+/// of the code, and links are `Link`s built from `SiteURL` (or a checked `mailto:`/`tel:`),
+/// so nothing a user typed can become an element, an attribute or a script URL, and there
+/// is no way to put raw markup into a page. (Plot, which the pages used before, writes
+/// attribute values unescaped.)
+struct Node: Sendable {
+    fileprivate enum Content: Sendable {
+        case element(StaticString, [Node], isVoid: Bool)
+        /// A nil value is a boolean attribute (`required`).
+        case attribute(StaticString, String?)
+        case text(String)
+        case group([Node])
+    }
+
+    fileprivate let content: Content
+
+    private init(_ content: Content) { self.content = content }
+
+    // MARK: The four kinds of node
+
+    static func element(_ name: StaticString, _ children: [Node]) -> Node {
+        Node(.element(name, children, isVoid: false))
+    }
+
+    /// An element with no content and no end tag (`input`, `br`, `meta`).
+    static func voidElement(_ name: StaticString, _ attributes: [Node]) -> Node {
+        Node(.element(name, attributes, isVoid: true))
+    }
+
+    static func attribute(_ name: StaticString, _ value: String) -> Node {
+        Node(.attribute(name, value))
+    }
+
+    static func attribute(_ name: StaticString, present: Bool) -> Node {
+        present ? Node(.attribute(name, nil)) : .empty
+    }
+
+    static func text(_ text: String) -> Node { Node(.text(text)) }
+
+    static func group(_ nodes: [Node]) -> Node { Node(.group(nodes)) }
+    static func group(_ nodes: Node...) -> Node { Node(.group(nodes)) }
+    static let empty = Node(.group([]))
+
+    // MARK: Composition
+
+    static func `if`(_ condition: Bool, _ node: @autoclosure () -> Node, else other: @autoclosure () -> Node = .empty) -> Node {
+        condition ? node() : other()
+    }
+
+    static func unwrap<T>(_ value: T?, _ transform: (T) -> Node, else other: Node = .empty) -> Node {
+        value.map(transform) ?? other
+    }
+
+    static func forEach<S: Sequence>(_ items: S, _ transform: (S.Element) -> Node) -> Node {
+        .group(items.map(transform))
+    }
+
+    // MARK: Rendering
+
+    /// The page as text; `<!DOCTYPE html>` first when the node is the `html` element.
+    func render() -> String {
+        var out = ""
+        if case .element(let name, _, _) = content, name.description == "html" { out += "<!DOCTYPE html>" }
+        render(into: &out)
+        return out
+    }
+
+    private func render(into out: inout String) {
+        switch content {
+        case .text(let text):
+            HTMLEscape.text(text, into: &out)
+        case .group(let nodes):
+            // Attributes outside an element have nowhere to go and are dropped.
+            for node in nodes { node.render(into: &out) }
+        case .attribute:
+            break
+        case .element(let name, let children, let isVoid):
+            var attributes: [(StaticString, String?)] = []
+            var body: [Node] = []
+            Self.split(children, attributes: &attributes, body: &body)
+            out += "<"
+            out += name.description
+            for (attribute, value) in attributes {
+                out += " "
+                out += attribute.description
+                if let value {
+                    out += "=\""
+                    HTMLEscape.attribute(value, into: &out)
+                    out += "\""
+                }
+            }
+            out += ">"
+            guard !isVoid else { return }
+            for node in body { node.render(into: &out) }
+            out += "</"
+            out += name.description
+            out += ">"
+        }
+    }
+
+    /// An element's attributes (from any depth of groups) apart from its content; a class
+    /// given twice is joined, any other attribute given twice keeps its last value.
+    private static func split(_ nodes: [Node], attributes: inout [(StaticString, String?)], body: inout [Node]) {
+        for node in nodes {
+            switch node.content {
+            case .attribute(let name, let value):
+                if let index = attributes.firstIndex(where: { $0.0.description == name.description }) {
+                    if name.description == "class", let old = attributes[index].1, let value {
+                        attributes[index].1 = old + " " + value
+                    } else {
+                        attributes[index].1 = value
+                    }
+                } else {
+                    attributes.append((name, value))
+                }
+            case .group(let inner):
+                split(inner, attributes: &attributes, body: &body)
+            default:
+                body.append(node)
+            }
+        }
+    }
+}
+
+extension Node: ExpressibleByStringLiteral {
+    init(stringLiteral value: String) { self = .text(value) }
+}
+
+/// Escaping for the two places a value can land in HTML. Both escape every character
+/// that could end the context or start markup, so one rule serves text and any
+/// double-quoted attribute.
+enum HTMLEscape {
+    static func text(_ s: String, into out: inout String) {
+        attribute(s, into: &out)
+    }
+
+    static func attribute(_ s: String, into out: inout String) {
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+    }
+
+    static func escaped(_ s: String) -> String {
+        var out = ""
+        attribute(s, into: &out)
+        return out
+    }
+}

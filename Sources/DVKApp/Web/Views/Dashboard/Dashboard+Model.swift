@@ -1,0 +1,119 @@
+import DVKCore
+import FluentKit
+import Foundation
+
+/// A federation's view of a campaign: where its units stand (cards that open the table
+/// filtered), the sector chart, the roll-up, and the table of its units — filtered, sorted
+/// and paged in the database, so a national scope is as quick as a district.
+enum Dashboard {
+    typealias Filter = Standings.Filter
+
+    enum Sort: String, CaseIterable, Sendable {
+        case tree, name, submitted
+        var label: String {
+            switch self {
+            case .tree: "Theo cây đơn vị"
+            case .name: "Tên đơn vị"
+            case .submitted: "Thời điểm nộp"
+            }
+        }
+        var order: Standings.Order {
+            switch self {
+            case .tree: .tree
+            case .name: .name
+            case .submitted: .submitted
+            }
+        }
+    }
+
+    struct Query: Sendable, Decodable {
+        var status: String?
+        var q: String?
+        var sort: String?
+        var page: Int?
+
+        init(status: String? = nil, q: String? = nil, sort: String? = nil, page: Int? = nil) {
+            self.status = status
+            self.q = q
+            self.sort = sort
+            self.page = page
+        }
+    }
+
+    struct Row: Sendable {
+        var line: Standings.Line
+        var counted: SummaryQuery.UnitLine
+    }
+
+    struct Model: Sendable {
+        var view: Access.CampaignView
+        var counts: StandingCounts
+        var summary: Summary
+        var rows: [Row]
+        var paging: Paging
+        var filter: Filter
+        var sort: Sort
+        var search: String
+        var now: Date
+    }
+
+    static func label(_ filter: Filter) -> String {
+        switch filter {
+        case .all: "Tất cả đơn vị phải nộp"
+        case .submitted: "Đã nộp"
+        case .onTime: "Đã nộp — đúng hạn"
+        case .late: "Đã nộp — nộp muộn"
+        case .waitingReview: "Chờ duyệt"
+        case .accepted: "Đã duyệt"
+        case .noModel: "Không đăng ký mô hình"
+        case .pending: "Chưa nộp"
+        case .notStarted: "Chưa nộp — chưa bắt đầu"
+        case .draft: "Chưa nộp — đang soạn"
+        case .returned: "Chưa nộp — đã trả lại"
+        case .resubmittedLate: "Nộp lại muộn"
+        }
+    }
+
+    /// How many units the filter holds, from the maintained counts.
+    static func total(_ filter: Filter, _ c: StandingCounts) -> Int {
+        switch filter {
+        case .all: c.expected
+        case .submitted: c.submitted
+        case .onTime: c.onTime
+        case .late: c.late
+        case .waitingReview: c.waitingReview
+        case .accepted: c.accepted
+        case .noModel: c.noModel
+        case .pending: c.pending
+        case .notStarted: c.notStarted
+        case .draft: c.draft
+        case .returned: c.returned
+        case .resubmittedLate: c.resubmittedLate
+        }
+    }
+
+    static func query(view: Access.CampaignView, params: Query, now: Date, on db: any Database) async throws -> Model {
+        let campaign = view.campaign
+        let counts = try await Standings.counts(campaign, scope: view.scope, on: db)
+        let filter = Filter(rawValue: params.status ?? "") ?? .all
+        let sort = Sort(rawValue: params.sort ?? "") ?? .tree
+        let search = params.q ?? ""
+        let known = total(filter, counts)
+        // A page beyond the last lands on the last; with a search the total is counted.
+        var paging = Paging(requested: params.page, total: known)
+        var result = try await Standings.lines(campaign, scope: view.scope, filter: filter, search: search, order: sort.order,
+                                               limit: Paging.perPage, offset: paging.offset, knownTotal: known, on: db)
+        if result.total != known {
+            paging = Paging(requested: params.page, total: result.total)
+            if paging.offset != (params.page.map { max(0, $0 - 1) * Paging.perPage } ?? 0) {
+                result = try await Standings.lines(campaign, scope: view.scope, filter: filter, search: search, order: sort.order,
+                                                   limit: Paging.perPage, offset: paging.offset, knownTotal: result.total, on: db)
+            }
+        }
+        let counted = try await SummaryQuery.unitLines(campaign, units: result.lines.map(\.unitID), on: db)
+        let zero = SummaryQuery.UnitLine(initiatives: 0, collectives: 0, individuals: 0)
+        return Model(view: view, counts: counts, summary: try await SummaryQuery.official(campaign, unit: view.scope, on: db),
+                     rows: result.lines.map { Row(line: $0, counted: counted[$0.unitID] ?? zero) },
+                     paging: paging, filter: filter, sort: sort, search: search, now: now)
+    }
+}

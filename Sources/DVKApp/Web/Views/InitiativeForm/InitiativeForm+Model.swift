@@ -1,0 +1,77 @@
+import DVKCore
+import FluentKit
+import Foundation
+import Vapor
+
+/// Adding or editing one mô hình, with every field of the registration form.
+enum InitiativeForm {
+    /// The form as posted: its fields are `InitiativeField`'s names, checked by
+    /// `InitiativeInput` like the API's and a file's.
+    struct Posted: Sendable {
+        var input: InitiativeInput
+        var continuesID: UUID?
+
+        init(_ form: [String: String]) {
+            var input = InitiativeInput()
+            for field in InitiativeField.allCases { input[field] = form[field.rawValue] }
+            self.input = input
+            continuesID = form["continuesID"].flatMap(UUID.init(uuidString:))
+        }
+
+        init(input: InitiativeInput, continuesID: UUID?) {
+            self.input = input
+            self.continuesID = continuesID
+        }
+    }
+
+    struct Earlier: Sendable {
+        var id: UUID
+        var label: String
+    }
+
+    struct Model: Sendable {
+        var user: CurrentUser
+        var campaign: CampaignInfo
+        var unit: SnapshotUnit
+        var editing: UUID?
+        var posted: Posted
+        var errors: FieldErrors
+        var collectives: [String]
+        var individuals: [String]
+        var earlier: [Earlier]
+    }
+
+    /// Each problem under its field; a form-wide one (a duplicate, a conflict) on top.
+    static func errors(_ problems: InitiativeInput.Problems) -> FieldErrors {
+        var errors = FieldErrors()
+        for item in problems.byField where errors[item.field.rawValue] == nil {
+            errors[item.field.rawValue] = item.message.capitalizedSentence + "."
+        }
+        return errors
+    }
+
+    static func query(view: Access.CampaignView, unit: CampaignUnit, editing: UUID?, posted: Posted?, errors: FieldErrors = FieldErrors(),
+                      on db: any Database) async throws -> Model {
+        var form = posted ?? Posted(input: InitiativeInput([.kind: RegistrantKind.collective.rawValue,
+                                                            .sector: view.campaign.sectors.first?.code ?? "",
+                                                            .continuity: Continuity.new.rawValue]), continuesID: nil)
+        if posted == nil, let editing {
+            guard let i = try await Initiative.find(editing, on: db), i.unitID == unit.unitID, i.campaignID == view.campaign.id,
+                  let r = try await Registrant.find(i.registrantID, on: db)
+            else { throw DomainError.notFound("Không tìm thấy mô hình.") }
+            var input = InitiativeInput(CampaignDocuments.draft(i, r))
+            // Dates are shown as they are written in Vietnam.
+            input[.startDate] = i.startDate.flatMap(CalendarDay.init(parsing:))?.vietnamese ?? ""
+            input[.endDate] = i.endDate.flatMap(CalendarDay.init(parsing:))?.vietnamese ?? ""
+            form = Posted(input: input, continuesID: i.continuesID)
+        }
+        let registrants = try await Registrant.query(on: db).filter(\.$unitID == unit.unitID).sort(\.$name).all()
+        let others = try await Initiative.query(on: db).filter(\.$unitID == unit.unitID).filter(\.$campaignID != view.campaign.id)
+            .sort(\.$createdAt, .descending).limit(200).all()
+        let years = Dictionary(uniqueKeysWithValues: try await Campaign.query(on: db).all().map { ($0.id!, $0.year) })
+        return Model(user: view.user, campaign: view.campaign, unit: unit.snapshot, editing: editing, posted: form, errors: errors,
+                     collectives: registrants.filter { $0.kind == .collective }.map(\.name),
+                     individuals: registrants.filter { $0.kind == .individual }.map(\.name),
+                     earlier: others.map { Earlier(id: $0.id!, label: "\(years[$0.campaignID].map(String.init) ?? "") — \($0.title)") })
+    }
+}

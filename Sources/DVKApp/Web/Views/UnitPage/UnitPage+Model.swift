@@ -1,0 +1,107 @@
+import DVKCore
+import FluentKit
+import Foundation
+import SQLKit
+
+/// A grassroots unit's page in a campaign: where it stands, every initiative in full, its
+/// live Biểu tổng hợp, the actions its officer may take and, for reviewers, the review bar.
+enum UnitPage {
+    struct InitiativeRow: Sendable {
+        var id: UUID
+        var kind: RegistrantKind
+        var registrant: String
+        var registrantTitle: String
+        var sectorCode: String
+        var sector: String
+        var title: String
+        var purpose: String
+        var content: String
+        var scope: String
+        var timeFrame: String
+        var expectedResult: String
+        var personInCharge: String
+        var continues: Bool
+        /// The title of the earlier model it continues, when linked.
+        var continuesTitle: String?
+        var reviewComment: String
+    }
+
+    struct Event: Sendable {
+        var at: Date
+        var actor: String
+        var action: SubmissionAction
+        var from: SubmissionStatus
+        var to: SubmissionStatus
+        var note: String
+    }
+
+    struct Model: Sendable {
+        var user: CurrentUser
+        var view: Access.CampaignView
+        var unit: SnapshotUnit
+        var parentName: String
+        var row: SubmissionRow?
+        var standing: Standing
+        var initiatives: [InitiativeRow]
+        var summary: Summary
+        var history: [Event]
+        /// Units waiting for review in the reviewer's scope (this one excluded).
+        var waitingElsewhere: Int
+        var now: Date
+
+        var campaign: CampaignInfo { view.campaign }
+        var status: SubmissionStatus { standing.status }
+        var version: Int { row?.version ?? 0 }
+        var canRegister: Bool { view.canRegister(unit) && campaign.state == .open }
+        var canEdit: Bool { canRegister && status.isEditable }
+        var canSubmitNow: Bool { view.canRegister(unit) && standing.maySubmit(at: now) }
+        var canReview: Bool { view.canReview(unit) }
+        var returnReason: String? { status == .returned ? row?.returnReason : nil }
+        /// The version a form sends back so that the write is refused if anything changed.
+        var versionField: (String, String) { ("version", String(version)) }
+    }
+
+    static func query(view: Access.CampaignView, unit: CampaignUnit, now: Date, on db: any Database) async throws -> Model {
+        let campaign = view.campaign
+        let row = try await SubmissionRow.find(campaignID: campaign.id, unitID: unit.unitID, on: db)
+        let initiatives = try await Initiative.query(on: db).filter(\.$campaignID == campaign.id).filter(\.$unitID == unit.unitID)
+            .sort(\.$createdAt).all()
+        let registrants = Dictionary(uniqueKeysWithValues: try await Registrant.query(on: db).filter(\.$unitID == unit.unitID).all().map { ($0.id!, $0) })
+        var earlier: [UUID: String] = [:]
+        let links = initiatives.compactMap(\.continuesID)
+        if !links.isEmpty {
+            for i in try await Initiative.query(on: db).filter(\.$id ~~ links).all() { earlier[i.id!] = i.title }
+        }
+        let sectorNames = Dictionary(uniqueKeysWithValues: campaign.sectors.map { ($0.code, $0.name) })
+        let order = Dictionary(uniqueKeysWithValues: campaign.sectors.enumerated().map { ($1.code, $0) })
+        let rows = initiatives.map { i in
+            let r = registrants[i.registrantID]
+            let draft = CampaignDocuments.draft(i, r ?? Registrant(unitID: unit.unitID, kind: .collective, name: "", title: ""))
+            return InitiativeRow(id: i.id!, kind: draft.kind, registrant: draft.registrantName, registrantTitle: draft.registrantTitle,
+                                 sectorCode: i.sectorCode, sector: sectorNames[i.sectorCode] ?? i.sectorCode, title: i.title,
+                                 purpose: i.purpose, content: i.content, scope: i.scope, timeFrame: draft.timeFrame,
+                                 expectedResult: i.expectedResult, personInCharge: i.personInCharge,
+                                 continues: i.continuity == .continues, continuesTitle: i.continuesID.flatMap { earlier[$0] },
+                                 reviewComment: i.reviewComment)
+        }.sorted { (order[$0.sectorCode] ?? 99, $0.kind.rawValue) < (order[$1.sectorCode] ?? 99, $1.kind.rawValue) }
+        var history: [Event] = []
+        if let id = row?.id {
+            history = try await SubmissionEvent.query(on: db).filter(\.$submissionID == id).sort(\.$at).all()
+                .map { Event(at: $0.at, actor: $0.actor, action: $0.action, from: $0.fromStatus, to: $0.toStatus, note: $0.note) }
+        }
+        var parentName = ""
+        if let parent = unit.parentUnitID {
+            parentName = try await CampaignUnit.query(on: db).filter(\.$campaignID == campaign.id).filter(\.$unitID == parent).first()?.name ?? ""
+        }
+        var waiting = 0
+        if view.canReview(unit.snapshot) {
+            let counts = try await Standings.counts(campaign, scope: view.scope, on: db)
+            let mine = row?.standing(campaign).phase == .waitingReview ? 1 : 0
+            waiting = max(0, counts.waitingReview - mine)
+        }
+        return Model(user: view.user, view: view, unit: unit.snapshot, parentName: parentName, row: row,
+                     standing: row?.standing(campaign) ?? Standing(policy: campaign.policy),
+                     initiatives: rows, summary: try await SummaryQuery.preview(campaign, unitID: unit.unitID, on: db),
+                     history: history, waitingElsewhere: waiting, now: now)
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+
+/// A field of the registration form, named the same way by the web form and the API
+/// (`rawValue`), by its column in a CSV (`column`) and in Vietnamese (`rule.label`).
+public enum InitiativeField: String, CaseIterable, Sendable, Hashable {
+    case kind, registrantName, registrantTitle, sector, title, purpose, content, scope
+    case startDate, endDate, expectedResult, personInCharge, continuity
+
+    public var column: String {
+        switch self {
+        case .kind: "registrant_kind"
+        case .registrantName: "registrant_name"
+        case .registrantTitle: "registrant_title"
+        case .sector: "sector"
+        case .title: "title"
+        case .purpose: "purpose"
+        case .content: "content"
+        case .scope: "scope"
+        case .startDate: "start_date"
+        case .endDate: "end_date"
+        case .expectedResult: "expected_result"
+        case .personInCharge: "person_in_charge"
+        case .continuity: "continuity"
+        }
+    }
+
+    /// The rule of a text field (the others are parsed: kind, sector, dates, continuity).
+    public var rule: TextRule {
+        switch self {
+        case .kind: TextRule("loại đăng ký (tập thể hoặc cá nhân)", max: 50, required: true)
+        case .registrantName: TextRule("tên tập thể hoặc cá nhân đăng ký", max: 300, required: true)
+        case .registrantTitle: TextRule("chức vụ", max: 200)
+        case .sector: TextRule("lĩnh vực", max: 200, required: true)
+        case .title: TextRule("tên mô hình", max: 500, required: true)
+        case .purpose: TextRule("mục đích", .multiline, max: 20_000)
+        case .content: TextRule("nội dung và cách thực hiện", .multiline, max: 20_000)
+        case .scope: TextRule("phạm vi, đối tượng tham gia", .multiline, max: 20_000)
+        case .startDate: TextRule("ngày bắt đầu", max: 30)
+        case .endDate: TextRule("ngày kết thúc", max: 30)
+        case .expectedResult: TextRule("kết quả dự kiến", .multiline, max: 20_000)
+        case .personInCharge: TextRule("người phụ trách", max: 200)
+        case .continuity: TextRule("mô hình mới hay duy trì", max: 50)
+        }
+    }
+}
+
+/// One initiative as a person sends it — from the web form, the API or a row of a CSV:
+/// raw text, checked here by one set of rules into an `InitiativeDraft`.
+public struct InitiativeInput: Sendable, Hashable {
+    public var values: [InitiativeField: String]
+
+    public init(_ values: [InitiativeField: String] = [:]) {
+        self.values = values
+    }
+
+    public subscript(field: InitiativeField) -> String? {
+        get { values[field] }
+        set { values[field] = newValue }
+    }
+
+    /// The input that shows a stored draft again (the edit form).
+    public init(_ draft: InitiativeDraft) {
+        values = [
+            .kind: draft.kind.rawValue, .registrantName: draft.registrantName, .registrantTitle: draft.registrantTitle,
+            .sector: draft.sectorCode, .title: draft.title, .purpose: draft.purpose, .content: draft.content,
+            .scope: draft.scope, .startDate: draft.startDate?.iso ?? "", .endDate: draft.endDate?.iso ?? "",
+            .expectedResult: draft.expectedResult, .personInCharge: draft.personInCharge,
+            .continuity: draft.continuity.rawValue,
+        ]
+    }
+
+    /// Every problem, by field, in Vietnamese; in the form's order.
+    public struct Problems: Error, Sendable, Equatable {
+        public var byField: [(field: InitiativeField, message: String)]
+
+        public static func == (a: Problems, b: Problems) -> Bool {
+            a.byField.map(\.field) == b.byField.map(\.field) && a.byField.map(\.message) == b.byField.map(\.message)
+        }
+
+        /// "thiếu tên mô hình; ngày kết thúc … trước ngày bắt đầu …", each clause optionally
+        /// followed by how the caller names the field ("(cột title)", "(title)").
+        public func sentence(naming name: (InitiativeField) -> String? = { _ in nil }) -> String {
+            byField.map { item in name(item.field).map { "\(item.message) (\($0))" } ?? item.message }.joined(separator: "; ")
+        }
+    }
+
+    /// The draft, or every problem. `sectors` are the campaign's; a sector may be given by
+    /// its code or its name (see `Sector.match`), the kind in English or Vietnamese, dates
+    /// as YYYY-MM-DD or dd/mm/yyyy.
+    public func draft(sectors: [Sector]) -> Result<InitiativeDraft, Problems> {
+        var problems: [(InitiativeField, String)] = []
+        var text: [InitiativeField: String] = [:]
+        for field in InitiativeField.allCases {
+            switch field.rule.check(values[field]) {
+            case .success(let value): text[field] = value
+            case .failure(let problem): problems.append((field, problem.message))
+            }
+        }
+        var kind: RegistrantKind?
+        if let raw = text[.kind], !raw.isEmpty {
+            kind = RegistrantKind(parsing: raw)
+            if kind == nil { problems.append((.kind, "loại đăng ký “\(raw)” không hợp lệ (tập thể hoặc cá nhân)")) }
+        }
+        var sector: Sector?
+        if let raw = text[.sector], !raw.isEmpty {
+            sector = Sector.match(raw, in: sectors)
+            if sector == nil { problems.append((.sector, "lĩnh vực “\(raw)” không thuộc đợt thi đua")) }
+        }
+        func day(_ field: InitiativeField) -> CalendarDay? {
+            guard let raw = text[field], !raw.isEmpty else { return nil }
+            guard let day = CalendarDay(parsing: raw) else {
+                problems.append((field, "\(field.rule.label) “\(raw)” không phải ngày hợp lệ (viết 20/02/2025)"))
+                return nil
+            }
+            return day
+        }
+        let start = day(.startDate), end = day(.endDate)
+        if let start, let end, end < start {
+            problems.append((.endDate, "ngày kết thúc (\(end.vietnamese)) trước ngày bắt đầu (\(start.vietnamese))"))
+        }
+        var continuity = Continuity.new
+        if let raw = text[.continuity], !raw.isEmpty {
+            if let parsed = Continuity(rawValue: raw) { continuity = parsed } else {
+                problems.append((.continuity, "“\(raw)” không hợp lệ: viết “new” (mô hình mới) hoặc “continues” (duy trì, nhân rộng)"))
+            }
+        }
+        let order = Dictionary(uniqueKeysWithValues: InitiativeField.allCases.enumerated().map { ($1, $0) })
+        problems.sort { order[$0.0]! < order[$1.0]! }
+        guard problems.isEmpty, let kind, let sector else {
+            return .failure(Problems(byField: problems.map { (field: $0.0, message: $0.1) }))
+        }
+        return .success(InitiativeDraft(
+            kind: kind, registrantName: text[.registrantName] ?? "", registrantTitle: text[.registrantTitle] ?? "",
+            sectorCode: sector.code, title: text[.title] ?? "", purpose: text[.purpose] ?? "", content: text[.content] ?? "",
+            scope: text[.scope] ?? "", startDate: start, endDate: end, expectedResult: text[.expectedResult] ?? "",
+            personInCharge: text[.personInCharge] ?? "", continuity: continuity))
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+
+/// The one rule for text a person sends — by a form, the API, a CSV or the CLI: what is
+/// stored, and what is refused with which words.
+///
+/// Stored text is NFC with white space tidied (`VietnameseText.clean`, line by line for
+/// long text). Refused: control and format characters (zero-width spaces, bidirectional
+/// overrides, private-use characters) anywhere, and line breaks or tabs in a one-line
+/// field; a required field without a single visible letter or digit; text longer than
+/// the field allows.
+public struct TextRule: Sendable, Hashable {
+    public enum Shape: Sendable, Hashable {
+        /// One line (a name, a title): inner white space collapsed.
+        case line
+        /// Paragraphs (content, a reason): line breaks kept, each line tidied.
+        case multiline
+    }
+
+    /// How the field is named in a message ("tên mô hình").
+    public var label: String
+    public var shape: Shape
+    public var maxLength: Int
+    public var required: Bool
+
+    public init(_ label: String, _ shape: Shape = .line, max: Int, required: Bool = false) {
+        self.label = label
+        self.shape = shape
+        self.maxLength = max
+        self.required = required
+    }
+
+    /// The text to store, or why it is refused (a Vietnamese clause without the field's
+    /// place: "thiếu tên mô hình", "tên mô hình dài quá 500 ký tự").
+    public func check(_ raw: String?) -> Result<String, TextProblem> {
+        let raw = raw ?? ""
+        if let bad = raw.unicodeScalars.first(where: { !isAllowed($0) }) {
+            let what = bad == "\n" || bad == "\r" || bad == "\t"
+                ? "không được xuống dòng hay có ký tự tab"
+                : "có ký tự không hiển thị hoặc ký tự điều khiển (mã U+\(String(format: "%04X", bad.value)))"
+            return .failure(TextProblem("\(label) \(what)"))
+        }
+        let value = clean(raw)
+        if value.isEmpty {
+            return required ? .failure(TextProblem("thiếu \(label)")) : .success("")
+        }
+        if required, !value.unicodeScalars.contains(where: Self.isVisibleLetterOrDigit) {
+            return .failure(TextProblem("\(label) cần có ít nhất một chữ cái hoặc chữ số"))
+        }
+        if value.count > maxLength {
+            return .failure(TextProblem("\(label) dài quá \(VietnameseText.number(maxLength)) ký tự"))
+        }
+        return .success(value)
+    }
+
+    /// The stored form: NFC; a line collapsed; multiline with CRLF and CR as LF, each line
+    /// tidied, blank lines at either end dropped.
+    public func clean(_ raw: String) -> String {
+        switch shape {
+        case .line:
+            return VietnameseText.clean(raw)
+        case .multiline:
+            let unified = raw.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+            var lines = unified.split(separator: "\n", omittingEmptySubsequences: false).map { VietnameseText.clean(String($0)) }
+            while lines.first?.isEmpty == true { lines.removeFirst() }
+            while lines.last?.isEmpty == true { lines.removeLast() }
+            return lines.joined(separator: "\n")
+        }
+    }
+
+    private func isAllowed(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x20..<0x7F: return true
+        case 0x09, 0x0A, 0x0D: return shape == .multiline
+        case 0..<0x20, 0x7F: return false
+        default:
+            switch scalar.properties.generalCategory {
+            case .control, .format, .privateUse, .surrogate, .lineSeparator, .paragraphSeparator: return false
+            default: return true
+            }
+        }
+    }
+
+    static func isVisibleLetterOrDigit(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.isASCII { return (0x30...0x39).contains(scalar.value) || (0x41...0x5A).contains(scalar.value) || (0x61...0x7A).contains(scalar.value) }
+        return scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+    }
+}
+
+/// Why a text was refused, as a Vietnamese clause ("thiếu tên mô hình").
+public struct TextProblem: Error, Sendable, Hashable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+}
+
+/// The limits of the texts DVK keeps, in one place.
+public enum TextRules {
+    public static let unitName = TextRule("tên đơn vị", max: 300, required: true)
+    public static let email = TextRule("email", max: 254)
+    public static let phone = TextRule("số điện thoại", max: 50)
+    public static let returnReason = TextRule("lý do trả lại", .multiline, max: 5_000, required: true)
+    public static let reviewComment = TextRule("góp ý cho mô hình", .multiline, max: 2_000)
+    public static let personName = TextRule("họ và tên", max: 200)
+    public static let tokenName = TextRule("tên mã truy cập", max: 100, required: true)
+}
