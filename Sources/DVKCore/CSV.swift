@@ -125,15 +125,20 @@ extension CSVTable.Record {
 }
 
 /// Writes CSV the way spreadsheets read it: quoted where needed, CRLF, optional BOM so
-/// Excel shows Vietnamese.
+/// Excel shows Vietnamese. A cell that a spreadsheet would take for a formula (one that
+/// starts with =, +, -, @, a tab or a carriage return) is written with a leading
+/// apostrophe, so it shows as the text it is and never runs.
 public enum CSVWriter {
     public static func write(header: [String], rows: [[String]], bom: Bool = false) -> String {
-        func quote(_ s: String) -> String {
-            s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-                ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-        }
         var out = bom ? "\u{FEFF}" : ""
-        for row in [header] + rows { out += row.map(quote).joined(separator: ",") + "\r\n" }
+        for row in [header] + rows { out += row.map(cell).joined(separator: ",") + "\r\n" }
         return out
+    }
+
+    public static func cell(_ value: String) -> String {
+        var s = value
+        if let first = s.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) { s = "'" + s }
+        return s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == ";" })
+            ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }
 }

@@ -169,6 +169,14 @@ public enum UnitImport {
                 errors.append(LineError(line: row.line, reasons: ["không có đơn vị cấp trên mã “\(parent)”"]))
             }
         }
+        // A grassroots union has nothing below it, after the file as before it.
+        var children: [String: Int] = [:]
+        for (_, unit) in merged { if let parent = unit.parentCode { children[parent, default: 0] += 1 } }
+        for row in rows where row.kind == .grassroots {
+            if let n = children[row.code], n > 0 {
+                errors.append(LineError(line: row.line, reasons: ["đơn vị “\(row.code)” có \(n) đơn vị trực thuộc nên không thể là công đoàn cơ sở"]))
+            }
+        }
         // Cycles: walk up from every row.
         for row in rows {
             var seen: Set<String> = [row.code]

@@ -101,4 +101,17 @@ public enum TextRules {
     public static let reviewComment = TextRule("góp ý cho mô hình", .multiline, max: 2_000)
     public static let personName = TextRule("họ và tên", max: 200)
     public static let tokenName = TextRule("tên mã truy cập", max: 100, required: true)
+
+    // A campaign and its letter.
+    public static let campaignTitle = TextRule("tên đợt thi đua", max: 500, required: true)
+    public static let letterNumber = TextRule("số công văn", max: 50)
+    public static let place = TextRule("địa danh", max: 100)
+    public static let subject = TextRule("trích yếu", max: 500, required: true)
+    public static let addressees = TextRule("nơi gửi (kính gửi)", .multiline, max: 2_000)
+    public static let recipients = TextRule("nơi nhận", .multiline, max: 2_000)
+    public static let letterBody = TextRule("nội dung công văn", .multiline, max: 20_000)
+    public static let signerAuthority = TextRule("thẩm quyền ký", max: 100)
+    public static let signerTitle = TextRule("chức vụ người ký", max: 100, required: true)
+    public static let signerName = TextRule("họ và tên người ký", max: 100)
+    public static let sectorName = TextRule("tên lĩnh vực", max: 200, required: true)
 }

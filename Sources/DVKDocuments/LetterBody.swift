@@ -53,60 +53,59 @@ public enum LetterBody {
         return line.dropFirst(digits.count).hasPrefix(". ")
     }
 
-    /// The styled runs of one paragraph's text.
+    /// The styled runs of one paragraph's text, in one pass and a half: the text is cut
+    /// into characters and runs of stars; a run of one to three stars is a marker, which
+    /// opens a span when a later marker of the same length can close it (found by a
+    /// backward pass, so a body of any length is read in linear time); longer runs and
+    /// unmatched markers are printed as they are.
     public static func runs(_ text: String) -> [Run] {
-        let characters = Array(text)
+        enum Token { case text(Character), stars(Int) }
+        var tokens: [Token] = []
+        var index = text.startIndex
+        while index < text.endIndex {
+            let c = text[index]
+            let next = text.index(after: index)
+            if c == "\\", next < text.endIndex, text[next] == "*" {
+                tokens.append(.text("*"))
+                index = text.index(after: next)
+            } else if c == "*" {
+                var end = next
+                while end < text.endIndex, text[end] == "*" { end = text.index(after: end) }
+                tokens.append(.stars(text.distance(from: index, to: end)))
+                index = end
+            } else {
+                tokens.append(.text(c))
+                index = next
+            }
+        }
+        // laterMarker[i][k]: a marker of k stars comes after token i.
+        var laterMarker = [[Bool]](repeating: [false, false, false, false], count: tokens.count + 1)
+        for i in stride(from: tokens.count - 1, through: 0, by: -1) {
+            laterMarker[i] = laterMarker[i + 1]
+            if case .stars(let n) = tokens[i], n <= 3 { laterMarker[i][n] = true }
+        }
         var runs: [Run] = []
         var buffer = ""
-        var bold = false
-        var italic = false
+        var bold = false, italic = false
         func emit() {
             if !buffer.isEmpty { runs.append(Run(buffer, bold: bold, italic: italic)) }
             buffer = ""
         }
-        /// How many "*" start at `index`.
-        func stars(at index: Int) -> Int {
-            var n = 0
-            while index + n < characters.count, characters[index + n] == "*" { n += 1 }
-            return n
-        }
-        /// Whether a marker of exactly `count` stars follows later (so this one opens a span).
-        func hasClosing(_ count: Int, after index: Int) -> Bool {
-            var i = index
-            while i < characters.count {
-                if characters[i] == "\\" { i += 2; continue }
-                let n = stars(at: i)
-                if n == count { return true }
-                i += max(n, 1)
-            }
-            return false
-        }
-        var i = 0
-        while i < characters.count {
-            let c = characters[i]
-            if c == "\\", i + 1 < characters.count, characters[i + 1] == "*" {
-                buffer.append("*")
-                i += 2
-                continue
-            }
-            let n = stars(at: i)
-            if n > 0 {
-                let count = min(n, 3)
-                let wantsBold = count >= 2, wantsItalic = count != 2
-                let closing = (wantsBold ? bold : true) && (wantsItalic ? italic : true)
-                if closing || hasClosing(count, after: i + count) {
+        for (i, token) in tokens.enumerated() {
+            switch token {
+            case .text(let c):
+                buffer.append(c)
+            case .stars(let n):
+                let wantsBold = n >= 2, wantsItalic = n != 2
+                let closing = n <= 3 && (wantsBold ? bold : true) && (wantsItalic ? italic : true)
+                if n <= 3, closing || laterMarker[i + 1][n] {
                     emit()
                     if wantsBold { bold.toggle() }
                     if wantsItalic { italic.toggle() }
-                    i += count
-                    continue
+                } else {
+                    buffer += String(repeating: "*", count: n)
                 }
-                buffer += String(repeating: "*", count: n)
-                i += n
-                continue
             }
-            buffer.append(c)
-            i += 1
         }
         emit()
         return runs

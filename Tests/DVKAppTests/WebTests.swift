@@ -181,20 +181,22 @@ import VaporTesting
     @Test func loginIsThrottledPerAccount() async throws {
         try await withApp { app in
             try await setUp(app)
-            for _ in 0..<AuthStore.userLimit {
+            for _ in 0..<AuthStore.attempts {
                 await #expect(throws: AuthError.badCredentials) {
-                    _ = try await AuthStore.login(username: "s1", password: "wrong", address: "10.0.0.1",
+                    _ = try await AuthStore.login(username: "s1", password: "wrong", address: "10.0.0.1", policy: SessionPolicy(),
                                                   verify: { try Bcrypt.verify($0, created: $1) }, on: app.db)
                 }
             }
             do {
-                _ = try await Browser.signIn(app, "s1")
+                _ = try await Browser.signIn(app, "s1", address: "10.0.0.1")
                 Issue.record("a locked account signed in")
             } catch let AuthError.throttled(until) {
                 #expect(until > Date())
             }
-            // Another account from the same address still signs in.
-            _ = try await Browser.signIn(app, "c1")
+            // The lock is on the account from that address: the same account from elsewhere,
+            // and another account from the same address, still sign in.
+            _ = try await Browser.signIn(app, "s1", address: "10.0.0.2")
+            _ = try await Browser.signIn(app, "c1", address: "10.0.0.1")
         }
     }
 }

@@ -8,7 +8,6 @@ import Vapor
 /// Sign-in, browser sessions, API tokens and the login throttle, all in the database so
 /// several app servers behind one PostgreSQL share them.
 enum AuthStore {
-    static let sessionLifetime: TimeInterval = 12 * 3600
     static let cookieName = "dvk_session"
 
     // MARK: Users
@@ -19,121 +18,239 @@ enum AuthStore {
         guard Code.validate(name) != nil else {
             throw DomainError.invalid("Tên đăng nhập “\(username)” không hợp lệ (chữ không dấu, số, - _ .).")
         }
-        guard password.count >= 8 else { throw DomainError.invalid("Mật khẩu cần ít nhất 8 ký tự.") }
+        try checkPassword(password)
+        let shown = try TextRules.personName.check(displayName ?? name).mapError { DomainError.invalid($0.message.capitalizedSentence + ".") }.get()
         let unit = try await UnitDirectory.find(code: unitCode, on: db)
         if role == .officer, unit.kind != .grassroots {
             throw DomainError.invalid("Cán bộ công đoàn cơ sở phải thuộc một công đoàn cơ sở, không phải “\(unit.code)”.")
         }
         if role == .staff, unit.kind != .federation {
-            throw DomainError.invalid("Cán bộ liên đoàn phải thuộc một liên đoàn, không phải “\(unit.code)”.")
-        }
-        if try await User.query(on: db).filter(\.$username == name).count() > 0 {
-            throw DomainError.conflict("Đã có người dùng “\(name)”.")
+            throw DomainError.invalid("Cán bộ công đoàn cấp trên phải thuộc một liên đoàn hoặc công đoàn cấp trên, không phải “\(unit.code)”.")
         }
         let hash = try Bcrypt.hash(password, cost: 10)
-        let user = User(username: name, displayName: displayName ?? name, passwordHash: hash, role: role, unitID: unit.id!)
-        try await user.create(on: db)
+        let user = User(username: name, displayName: shown.isEmpty ? name : shown, passwordHash: hash, role: role, unitID: unit.id!)
+        do {
+            try await db.write { db in try await user.create(on: db) }
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            throw DomainError.conflict("Đã có người dùng “\(name)”.")
+        }
         return user
+    }
+
+    /// 8 to 200 characters, not only spaces.
+    static func checkPassword(_ password: String) throws {
+        guard password.count >= 8 else { throw DomainError.invalid("Mật khẩu cần ít nhất 8 ký tự.") }
+        guard password.count <= 200 else { throw DomainError.invalid("Mật khẩu dài quá 200 ký tự.") }
+        guard !password.allSatisfy(\.isWhitespace) else { throw DomainError.invalid("Mật khẩu không được chỉ có dấu cách.") }
     }
 
     // MARK: Throttle
 
-    static let userLimit = 5
-    static let addressLimit = 20
+    /// Wrong passwords allowed per account and address in a window; the lock is on the pair,
+    /// so nobody can lock an account out for everyone else, or everyone behind one proxy.
+    static let attempts = 5
     static let window: TimeInterval = 15 * 60
 
-    /// When the account or the address is locked, the instant it opens again.
-    static func lockedUntil(username: String, address: String, now: Date, on db: any Database) async throws -> Date? {
-        let rows = try await db.sql().select().columns("key", "locked_until").from("login_failures")
-            .where("key", .in, ["user:" + username.lowercased(), "ip:" + address]).all()
-        let until = try rows.compactMap { try $0.decodeNil(column: "locked_until") ? nil : $0.decode(column: "locked_until", as: Date.self) }
-            .filter { $0 > now }.max()
-        return until
-    }
-
-    static func recordFailure(username: String, address: String, now: Date, on db: any Database) async throws {
-        for (key, limit) in [("user:" + username.lowercased(), userLimit), ("ip:" + address, addressLimit)] {
-            let sql = try db.sql()
-            let row = try await sql.select().columns("failures", "window_start").from("login_failures").where("key", .equal, key).first()
-            if let row {
-                let start = try row.decode(column: "window_start", as: Date.self)
-                var failures = try row.decode(column: "failures", as: Int.self)
-                var windowStart = start
-                if now.timeIntervalSince(start) > window { failures = 0; windowStart = now }
-                failures += 1
-                let locked: Date? = failures >= limit ? now.addingTimeInterval(window) : nil
-                try await sql.update("login_failures")
-                    .set("failures", to: failures).set("window_start", to: windowStart).set("locked_until", to: locked)
-                    .where("key", .equal, key).run()
-            } else {
-                try await sql.insert(into: "login_failures").columns("key", "failures", "window_start", "locked_until")
-                    .values(key, 1, now, Optional<Date>.none).run()
-            }
+    /// Takes one attempt for the pair, atomically, before any password is checked: the
+    /// attempt's number in the window and when the window ends. Concurrent attempts each
+    /// get their own number, so at most `attempts` are ever checked in a window.
+    static func takeAttempt(username: String, address: String, now: Date, on db: any Database) async throws -> (number: Int, until: Date) {
+        let key = "pair:" + username.lowercased() + "|" + address
+        let cutoff = now.addingTimeInterval(-window)
+        let row = try await db.write { db in
+            try await db.sql().raw("""
+                INSERT INTO login_failures (key, failures, window_start, locked_until) VALUES (\(bind: key), 1, \(bind: now), NULL)
+                ON CONFLICT (key) DO UPDATE SET
+                    failures = CASE WHEN login_failures.window_start <= \(bind: cutoff) THEN 1 ELSE login_failures.failures + 1 END,
+                    window_start = CASE WHEN login_failures.window_start <= \(bind: cutoff) THEN \(bind: now) ELSE login_failures.window_start END
+                RETURNING failures, window_start
+                """).first()
         }
+        guard let row else { throw AuthError.throttled(now.addingTimeInterval(window)) }
+        return (try row.decode(column: "failures", as: Int.self),
+                try row.decode(column: "window_start", as: Date.self).addingTimeInterval(window))
     }
 
-    static func clearFailures(username: String, on db: any Database) async throws {
-        try await db.sql().delete(from: "login_failures").where("key", .equal, "user:" + username.lowercased()).run()
+    static func clearAttempts(username: String, address: String, on db: any Database) async throws {
+        try await db.write { db in
+            try await db.sql().delete(from: "login_failures").where("key", .equal, "pair:" + username.lowercased() + "|" + address).run()
+        }
     }
 
     // MARK: Sessions
 
-    /// Checks the password and opens a session; returns the cookie token.
-    static func login(username: String, password: String, address: String, now: Date = Date(),
-                      verify: @Sendable (String, String) async throws -> Bool,
+    /// A bcrypt hash of nothing anyone knows, checked for an unknown or disabled account so
+    /// that its answer takes as long as a known one's.
+    static let decoyHash: String = (try? Bcrypt.hash(Tokens.random(), cost: 10)) ?? ""
+
+    /// Checks the password and opens a session; returns the cookie token. The attempt is
+    /// counted before the check, and the password of an unknown account is "checked" too.
+    static func login(username: String, password: String, address: String, now: Date = Date(), policy: SessionPolicy,
+                      replacing old: String? = nil, verify: @Sendable (String, String) async throws -> Bool,
                       on db: any Database) async throws -> String {
         let name = username.trimmingCharacters(in: .whitespaces).lowercased()
-        if let until = try await lockedUntil(username: name, address: address, now: now, on: db) {
-            throw AuthError.throttled(until)
-        }
-        guard let user = try await User.query(on: db).filter(\.$username == name).first(), !user.disabled,
-              try await verify(password, user.passwordHash)
-        else {
-            try await recordFailure(username: name, address: address, now: now, on: db)
-            throw AuthError.badCredentials
-        }
-        try await clearFailures(username: name, on: db)
+        guard !name.isEmpty, name.count <= 64, password.count <= 200 else { throw AuthError.badCredentials }
+        let attempt = try await takeAttempt(username: name, address: address, now: now, on: db)
+        guard attempt.number <= attempts else { throw AuthError.throttled(attempt.until) }
+        let user = try await User.query(on: db).filter(\.$username == name).first()
+        let known = user.map { !$0.disabled } ?? false
+        let matches = try await verify(password, known ? user!.passwordHash : decoyHash)
+        guard known, matches, let user else { throw AuthError.badCredentials }
+        try await clearAttempts(username: name, address: address, on: db)
         let token = Tokens.random()
-        try await db.sql().insert(into: "sessions")
-            .columns("id", "token_hash", "user_id", "csrf", "created_at", "expires_at")
-            .values(UUID(), Tokens.hash(token), user.id!, Tokens.random(), now, now.addingTimeInterval(sessionLifetime))
-            .run()
+        try await db.write { db in
+            // A new session id at every sign-in; the browser's old one ends, and so does
+            // every session past its time.
+            let sql = try db.sql()
+            if let old { try await sql.delete(from: "sessions").where("token_hash", .equal, Tokens.hash(old)).run() }
+            try await sql.delete(from: "sessions")
+                .where("expires_at", .lessThan, now)
+                .orWhere("last_seen_at", .lessThan, now.addingTimeInterval(-policy.idle))
+                .run()
+            try await sql.delete(from: "login_failures").where("window_start", .lessThan, now.addingTimeInterval(-window)).run()
+            try await sql.insert(into: "sessions")
+                .columns("id", "token_hash", "user_id", "csrf", "created_at", "expires_at", "last_seen_at")
+                .values(UUID(), Tokens.hash(token), user.id!, Tokens.random(), now, now.addingTimeInterval(policy.lifetime), now)
+                .run()
+        }
         return token
     }
 
     static func logout(token: String, on db: any Database) async throws {
-        try await db.sql().delete(from: "sessions").where("token_hash", .equal, Tokens.hash(token)).run()
+        try await db.write { db in try await db.sql().delete(from: "sessions").where("token_hash", .equal, Tokens.hash(token)).run() }
     }
 
-    /// The user of a session cookie: one indexed query joining the user and their unit.
-    static func user(sessionToken token: String, now: Date = Date(), on db: any Database) async throws -> CurrentUser? {
+    /// Ends every session of a user ("đăng xuất khỏi mọi thiết bị"), but `keeping` one.
+    static func endSessions(userID: UUID, keeping token: String? = nil, on db: any Database) async throws {
+        try await db.write { db in
+            var delete = try db.sql().delete(from: "sessions").where("user_id", .equal, userID)
+            if let token { delete = delete.where("token_hash", .notEqual, Tokens.hash(token)) }
+            try await delete.run()
+        }
+    }
+
+    /// How often a session's last use is written: not on every request.
+    static let touchEvery: TimeInterval = 60
+
+    /// The user of a live session cookie (neither idle too long nor past its lifetime): one
+    /// indexed query joining the user and their unit; its last use is written at most once
+    /// a minute.
+    static func user(sessionToken token: String, now: Date = Date(), policy: SessionPolicy, on db: any Database) async throws -> CurrentUser? {
+        let hash = Tokens.hash(token)
         let row = try await userQuery(on: db)
             .column(SQLColumn("csrf", table: "s"))
+            .column(SQLColumn("last_seen_at", table: "s"))
             .join(SQLAlias(SQLIdentifier("sessions"), as: SQLIdentifier("s")), on: SQLColumn("user_id", table: "s"), .equal, SQLColumn("id", table: "u"))
-            .where(SQLColumn("token_hash", table: "s"), .equal, SQLBind(Tokens.hash(token)))
+            .where(SQLColumn("token_hash", table: "s"), .equal, SQLBind(hash))
             .where(SQLColumn("expires_at", table: "s"), .greaterThan, SQLBind(now))
+            .where(SQLColumn("last_seen_at", table: "s"), .greaterThan, SQLBind(now.addingTimeInterval(-policy.idle)))
             .first()
-        return try row.map { try currentUser($0, csrf: try $0.decode(column: "csrf", as: String.self)) }
+        guard let row else { return nil }
+        let seen = try row.decode(column: "last_seen_at", as: Date.self)
+        if now.timeIntervalSince(seen) > touchEvery {
+            try await db.write { db in
+                try await db.sql().update("sessions").set("last_seen_at", to: now).where("token_hash", .equal, hash).run()
+            }
+        }
+        return try currentUser(row, csrf: try row.decode(column: "csrf", as: String.self))
+    }
+
+    /// Changes a signed-in user's password after checking the current one; every other
+    /// session of theirs ends.
+    static func changePassword(userID: UUID, current: String, new: String, keeping token: String?,
+                               verify: @Sendable (String, String) async throws -> Bool, on db: any Database) async throws {
+        guard let user = try await User.find(userID, on: db), try await verify(current, user.passwordHash) else {
+            throw DomainError.invalid("Mật khẩu hiện tại không đúng.")
+        }
+        try checkPassword(new)
+        guard new != current else { throw DomainError.invalid("Mật khẩu mới cần khác mật khẩu hiện tại.") }
+        let hash = try Bcrypt.hash(new, cost: 10)
+        try await db.write { db in
+            try await db.sql().update("users").set("password_hash", to: hash).where("id", .equal, userID).run()
+            var delete = try db.sql().delete(from: "sessions").where("user_id", .equal, userID)
+            if let token { delete = delete.where("token_hash", .notEqual, Tokens.hash(token)) }
+            try await delete.run()
+        }
     }
 
     // MARK: API tokens
 
-    static func createToken(username: String, on db: any Database) async throws -> String {
+    /// One API token as listed: never the secret itself.
+    struct TokenInfo: Sendable, Equatable {
+        var id: UUID
+        var name: String
+        var createdAt: Date
+        var expiresAt: Date?
+        var lastUsedAt: Date?
+    }
+
+    static let defaultTokenDays = 90
+
+    /// A new token for a user, named, expiring after `days`; the secret is shown once.
+    static func createToken(username: String, name: String = "", days: Int = defaultTokenDays, now: Date = Date(),
+                            on db: any Database) async throws -> String {
         guard let user = try await User.query(on: db).filter(\.$username == username.lowercased()).first() else {
             throw DomainError.notFound("Không có người dùng “\(username)”.")
         }
+        return try await createToken(userID: user.id!, name: name, days: days, now: now, on: db)
+    }
+
+    static func createToken(userID: UUID, name: String, days: Int, now: Date = Date(), on db: any Database) async throws -> String {
+        guard (1...3650).contains(days) else { throw DomainError.invalid("Thời hạn của mã truy cập là từ 1 đến 3.650 ngày.") }
+        let label = try TextRules.tokenName.check(name.isEmpty ? "API" : name).mapError { DomainError.invalid($0.message.capitalizedSentence + ".") }.get()
         let token = "dvk_" + Tokens.random()
-        try await db.sql().insert(into: "api_tokens").columns("id", "token_hash", "user_id", "created_at")
-            .values(UUID(), Tokens.hash(token), user.id!, Date()).run()
+        try await db.write { db in
+            try await db.sql().insert(into: "api_tokens").columns("id", "token_hash", "user_id", "created_at", "name", "expires_at")
+                .values(UUID(), Tokens.hash(token), userID, now, label, now.addingTimeInterval(Double(days) * 86_400)).run()
+        }
         return token
     }
 
-    static func user(apiToken token: String, on db: any Database) async throws -> CurrentUser? {
+    static func tokens(userID: UUID, on db: any Database) async throws -> [TokenInfo] {
+        try await db.sql().select().columns("id", "name", "created_at", "expires_at", "last_used_at").from("api_tokens")
+            .where("user_id", .equal, userID).orderBy("created_at", .descending).all().map { row in
+                TokenInfo(id: try row.decode(column: "id", as: UUID.self), name: try row.decode(column: "name", as: String.self),
+                          createdAt: try row.decode(column: "created_at", as: Date.self),
+                          expiresAt: try row.decodeNil(column: "expires_at") ? nil : try row.decode(column: "expires_at", as: Date.self),
+                          lastUsedAt: try row.decodeNil(column: "last_used_at") ? nil : try row.decode(column: "last_used_at", as: Date.self))
+            }
+    }
+
+    static func tokens(username: String, on db: any Database) async throws -> [TokenInfo] {
+        guard let user = try await User.query(on: db).filter(\.$username == username.lowercased()).first() else {
+            throw DomainError.notFound("Không có người dùng “\(username)”.")
+        }
+        return try await tokens(userID: user.id!, on: db)
+    }
+
+    /// Revokes a token by id (of `userID` only, when given); false when there was none.
+    @discardableResult
+    static func revokeToken(id: UUID, userID: UUID? = nil, on db: any Database) async throws -> Bool {
+        try await db.write { db in
+            var delete = try db.sql().delete(from: "api_tokens").where("id", .equal, id)
+            if let userID { delete = delete.where("user_id", .equal, userID) }
+            return try await delete.returning("id").first() != nil
+        }
+    }
+
+    /// The user of a live token (not expired, not revoked); its last use is written at most
+    /// once a minute.
+    static func user(apiToken token: String, now: Date = Date(), on db: any Database) async throws -> CurrentUser? {
+        let hash = Tokens.hash(token)
         let row = try await userQuery(on: db)
+            .column(SQLColumn("last_used_at", table: "t"))
             .join(SQLAlias(SQLIdentifier("api_tokens"), as: SQLIdentifier("t")), on: SQLColumn("user_id", table: "t"), .equal, SQLColumn("id", table: "u"))
-            .where(SQLColumn("token_hash", table: "t"), .equal, SQLBind(Tokens.hash(token)))
+            .where(SQLColumn("token_hash", table: "t"), .equal, SQLBind(hash))
+            .where(SQLColumn("expires_at", table: "t"), .greaterThan, SQLBind(now))
             .first()
-        return try row.map { try currentUser($0, csrf: nil) }
+        guard let row else { return nil }
+        let used = try row.decodeNil(column: "last_used_at") ? nil : try row.decode(column: "last_used_at", as: Date.self)
+        if used.map({ now.timeIntervalSince($0) > touchEvery }) ?? true {
+            try await db.write { db in
+                try await db.sql().update("api_tokens").set("last_used_at", to: now).where("token_hash", .equal, hash).run()
+            }
+        }
+        return try currentUser(row, csrf: nil)
     }
 
     private static func userQuery(on db: any Database) throws -> SQLSelectBuilder {

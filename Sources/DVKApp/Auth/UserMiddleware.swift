@@ -11,7 +11,8 @@ struct UserMiddleware: AsyncMiddleware {
             request.storage[CurrentUserKey.self] = try await AuthStore.user(apiToken: bearer.token, on: request.db)
             request.storage[ViaTokenKey.self] = true
         } else if let cookie = request.cookies[AuthStore.cookieName]?.string, !cookie.isEmpty {
-            request.storage[CurrentUserKey.self] = try await AuthStore.user(sessionToken: cookie, on: request.db)
+            request.storage[CurrentUserKey.self] = try await AuthStore.user(sessionToken: cookie, policy: request.application.dvkConfig.sessions,
+                                                                            on: request.db)
         }
         return try await next.respond(to: request)
     }
@@ -48,6 +49,17 @@ extension Request {
     }
 
     var isAPI: Bool { url.path.hasPrefix("/api/") }
+
+    /// Who is asking, by address: the peer's, or — when the peer is a proxy named in
+    /// `DVK_TRUSTED_PROXIES` — the nearest address in `X-Forwarded-For` that is not one.
+    /// Without that setting the header is ignored, as anyone can send it.
+    var clientAddress: String {
+        let peer = remoteAddress?.ipAddress ?? "unknown"
+        let trusted = application.dvkConfig.trustedProxies
+        guard trusted.contains(peer) else { return peer }
+        let chain = headers[.xForwardedFor].flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
+        return chain.reversed().first { !trusted.contains($0) && !$0.isEmpty } ?? peer
+    }
 }
 
 /// Refusals of the web layer; `ErrorMiddleware` words them for people and programs.

@@ -11,7 +11,7 @@ extension CampaignStore {
     static func update(code: String, with input: CampaignInput, on db: any Database) async throws -> CampaignInfo {
         guard (2000...2100).contains(input.year) else { throw DomainError.invalid("Năm \(input.year) không hợp lệ.") }
         guard !input.sectors.isEmpty else { throw DomainError.invalid("Đợt thi đua cần ít nhất một lĩnh vực.") }
-        return try await db.transaction { db in
+        return try await db.write { db in
             let campaign = try await find(code: code, on: db)
             let campaignID = try campaign.requireID()
             guard campaign.state != .archived else {
@@ -37,6 +37,7 @@ extension CampaignStore {
                     try await refuseDropping(targeted.subtracting(kept), campaignID: campaignID, on: db)
                 }
             }
+            let deadlineChanged = campaign.deadline != input.deadline
             let title = input.title.map(VietnameseText.clean) ?? ""
             campaign.year = input.year
             campaign.title = title.isEmpty ? "Phong trào thi đua “Dân vận khéo” năm \(input.year)" : title
@@ -58,6 +59,8 @@ extension CampaignStore {
                 try await sync(campaign, targets: input.targets, on: db)
             } else {
                 try await campaign.save(on: db)
+                // Lateness is judged against the deadline: a new one judges every unit again.
+                if deadlineChanged { try await Standings.recountCampaign(campaignID, on: db) }
             }
             return CampaignInfo(campaign)
         }
@@ -66,7 +69,7 @@ extension CampaignStore {
     /// Opens, closes, reopens or archives a campaign, as `CampaignState.next` allows. The
     /// first opening of a draft takes in the tree as it is that day.
     static func changeState(code: String, to next: CampaignState, on db: any Database) async throws -> CampaignInfo {
-        try await db.transaction { db in
+        try await db.write { db in
             let campaign = try await find(code: code, on: db)
             let from = campaign.state
             guard from.next.contains(next) else {
@@ -84,7 +87,7 @@ extension CampaignStore {
 
     /// Takes the live tree into a draft or open campaign (as `dvk campaign sync`).
     static func resync(code: String, on db: any Database) async throws -> CampaignInfo {
-        try await db.transaction { db in
+        try await db.write { db in
             let campaign = try await find(code: code, on: db)
             guard campaign.state == .open || campaign.state == .draft else {
                 throw DomainError.conflict("Đợt thi đua đang ở trạng thái “\(campaign.state.label)”: cây đơn vị được giữ nguyên như lúc đó.")

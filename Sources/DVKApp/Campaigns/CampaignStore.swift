@@ -32,7 +32,7 @@ enum CampaignStore {
         }
         guard (2000...2100).contains(input.year) else { throw DomainError.invalid("Năm \(input.year) không hợp lệ.") }
         guard !input.sectors.isEmpty else { throw DomainError.invalid("Đợt thi đua cần ít nhất một lĩnh vực.") }
-        return try await db.transaction { db in
+        return try await db.write { db in
             if try await Campaign.query(on: db).filter(\.$code == code).count() > 0 {
                 throw DomainError.conflict("Đã có đợt thi đua mã “\(code)”.")
             }

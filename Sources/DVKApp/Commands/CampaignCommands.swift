@@ -56,7 +56,7 @@ struct CampaignSyncCommand: AsyncCommand {
         guard campaign.state == .open || campaign.state == .draft else {
             throw DomainError.conflict("campaign \(campaign.code) is \(campaign.state.rawValue): its tree is kept as it was")
         }
-        try await db.transaction { db in try await CampaignStore.sync(campaign, on: db) }
+        try await db.write { db in try await CampaignStore.sync(campaign, on: db) }
         context.console.print("campaign \(campaign.code) synced with the current unit tree")
     }
 }

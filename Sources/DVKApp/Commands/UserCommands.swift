@@ -3,8 +3,10 @@ import Fluent
 import Vapor
 
 struct UserCommands: AsyncCommandGroup {
-    var help: String { "Create users and API tokens" }
-    var commands: [String: any AnyAsyncCommand] { ["create": UserCreateCommand(), "token": UserTokenCommand()] }
+    var help: String { "Create users; make, list and revoke their API tokens" }
+    var commands: [String: any AnyAsyncCommand] {
+        ["create": UserCreateCommand(), "token": UserTokenCommand(), "tokens": UserTokensCommand(), "revoke-token": RevokeTokenCommand()]
+    }
 }
 
 struct UserCreateCommand: AsyncCommand {
@@ -32,11 +34,50 @@ struct UserCreateCommand: AsyncCommand {
 struct UserTokenCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Argument(name: "username") var username: String
+        @Option(name: "name", help: "What the token is for (shown by `dvk user tokens`)") var name: String?
+        @Option(name: "days", help: "Days until it expires (default 90)") var days: Int?
     }
 
-    var help: String { "Print a new API bearer token for a user" }
+    var help: String { "Print a new API bearer token for a user (it expires; `dvk user tokens` lists them)" }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        context.console.print(try await AuthStore.createToken(username: signature.username, on: context.application.db))
+        context.console.print(try await AuthStore.createToken(username: signature.username, name: signature.name ?? "CLI",
+                                                              days: signature.days ?? AuthStore.defaultTokenDays,
+                                                              on: context.application.db))
+    }
+}
+
+struct UserTokensCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "username") var username: String
+    }
+
+    var help: String { "List a user's API tokens: id, name, created, expires, last used (never the secret)" }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let tokens = try await AuthStore.tokens(username: signature.username, on: context.application.db)
+        let now = Date()
+        for t in tokens {
+            let expires = t.expiresAt.map { VietnamTime.iso($0) + ($0 <= now ? " (expired)" : "") } ?? "-"
+            context.console.print([t.id.uuidString, t.name, VietnamTime.iso(t.createdAt), expires,
+                                   t.lastUsedAt.map(VietnamTime.iso) ?? "never used"].joined(separator: "\t"))
+        }
+        if tokens.isEmpty { context.console.print("no tokens") }
+    }
+}
+
+struct RevokeTokenCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "id") var id: String
+    }
+
+    var help: String { "Revoke an API token by its id (from `dvk user tokens USERNAME`)" }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        guard let id = UUID(uuidString: signature.id) else { throw DomainError.invalid("“\(signature.id)” is not a token id") }
+        guard try await AuthStore.revokeToken(id: id, on: context.application.db) else {
+            throw DomainError.notFound("no token with id \(id)")
+        }
+        context.console.print("token \(id) revoked")
     }
 }

@@ -6,16 +6,24 @@ public struct AppConfig: Sendable {
     public var database: DatabaseLocation
     /// Print the Quốc hiệu / Tiêu ngữ block on documents (QĐ 933/QĐ-TLĐ); on by default.
     public var showNationalMotto: Bool
-    /// Mark session cookies Secure (behind HTTPS).
+    /// Mark session cookies Secure and send HSTS (behind HTTPS).
     public var secureCookies: Bool
+    /// How long a browser session lasts without use, and at most.
+    public var sessions: SessionPolicy
+    /// The proxies whose `X-Forwarded-For` is believed (their own addresses); none by default.
+    public var trustedProxies: Set<String>
 
-    public init(database: DatabaseLocation, showNationalMotto: Bool = true, secureCookies: Bool = false) {
+    public init(database: DatabaseLocation, showNationalMotto: Bool = true, secureCookies: Bool = false,
+                sessions: SessionPolicy = SessionPolicy(), trustedProxies: Set<String> = []) {
         self.database = database
         self.showNationalMotto = showNationalMotto
         self.secureCookies = secureCookies
+        self.sessions = sessions
+        self.trustedProxies = trustedProxies
     }
 
-    /// Reads `DATABASE_URL`, `DVK_NATIONAL_MOTTO`, `DVK_SECURE_COOKIES`; fails listing every bad key.
+    /// Reads `DATABASE_URL`, `DVK_NATIONAL_MOTTO`, `DVK_SECURE_COOKIES`, `DVK_SESSION_IDLE_MINUTES`,
+    /// `DVK_SESSION_HOURS`, `DVK_TRUSTED_PROXIES`; fails listing every bad key.
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfig {
         var problems: [String] = []
         var database = DatabaseLocation.sqliteFile("dvk.sqlite")
@@ -32,10 +40,41 @@ public struct AppConfig: Sendable {
                 return value
             }
         }
+        func number(_ key: String, default value: Int, range: ClosedRange<Int>) -> Int {
+            guard let raw = env[key], !raw.isEmpty else { return value }
+            guard let n = Int(raw), range.contains(n) else {
+                problems.append("\(key): expected a whole number from \(range.lowerBound) to \(range.upperBound), got “\(raw)”")
+                return value
+            }
+            return n
+        }
         let motto = flag("DVK_NATIONAL_MOTTO", default: true)
         let secure = flag("DVK_SECURE_COOKIES", default: false)
+        let idle = number("DVK_SESSION_IDLE_MINUTES", default: 120, range: 5...1440)
+        let hours = number("DVK_SESSION_HOURS", default: 12, range: 1...720)
+        var proxies: Set<String> = []
+        for raw in (env["DVK_TRUSTED_PROXIES"] ?? "").split(separator: ",") {
+            let address = raw.trimmingCharacters(in: .whitespaces)
+            guard !address.isEmpty else { continue }
+            if address.allSatisfy({ $0.isHexDigit || $0 == "." || $0 == ":" }) { proxies.insert(address) } else {
+                problems.append("DVK_TRUSTED_PROXIES: “\(address)” is not an IP address (list the proxies' addresses, comma-separated)")
+            }
+        }
         if !problems.isEmpty { throw ConfigError(problems: problems) }
-        return AppConfig(database: database, showNationalMotto: motto, secureCookies: secure)
+        return AppConfig(database: database, showNationalMotto: motto, secureCookies: secure,
+                         sessions: SessionPolicy(idle: TimeInterval(idle * 60), lifetime: TimeInterval(hours * 3600)),
+                         trustedProxies: proxies)
+    }
+}
+
+/// A browser session ends after `idle` without a request, and `lifetime` after sign-in.
+public struct SessionPolicy: Sendable, Equatable {
+    public var idle: TimeInterval
+    public var lifetime: TimeInterval
+
+    public init(idle: TimeInterval = 2 * 3600, lifetime: TimeInterval = 12 * 3600) {
+        self.idle = idle
+        self.lifetime = lifetime
     }
 }
 

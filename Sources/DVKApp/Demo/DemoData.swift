@@ -30,7 +30,7 @@ enum DemoData {
         if try await Campaign.query(on: db).filter(\.$code == campaignCode).count() > 0 {
             return Report(loaded: false, units: try await Unit.query(on: db).count(), initiatives: try await Initiative.query(on: db).count())
         }
-        try await db.transaction { db in
+        try await db.write { db in
             try await createTree(on: db)
             let campaign = try await CampaignStore.create(letterCampaign, on: db)
             try await register(campaign, on: db)

@@ -50,7 +50,7 @@ enum Generator {
         }
         report.grassroots = units
         let allUnits = unitRows
-        try await db.transaction { db in
+        try await db.write { db in
             try await BulkInsert.run(db, into: Unit.schema,
                                      columns: ["id", "code", "name", "kind", "parent_id", "email", "phone", "created_at", "updated_at"],
                                      rows: allUnits)
@@ -93,7 +93,7 @@ enum Generator {
              deadline.addingTimeInterval(Double(rng.next(upTo: 200) - 180) * 3600), Optional<String>.none, now]
         }
         let registrants = registrantRows, rows = initiativeRows
-        try await db.transaction { db in
+        try await db.write { db in
             try await BulkInsert.run(db, into: Registrant.schema,
                                      columns: ["id", "unit_id", "kind", "name", "name_key", "title", "created_at"], rows: registrants)
             try await BulkInsert.run(db, into: Initiative.schema,

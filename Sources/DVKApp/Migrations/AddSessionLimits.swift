@@ -12,6 +12,13 @@ struct AddSessionLimits: AsyncMigration {
         try await database.schema("api_tokens").field("name", .string, .required, .sql(.default(""))).update()
         try await database.schema("api_tokens").field("expires_at", .datetime).update()
         try await database.schema("api_tokens").field("last_used_at", .datetime).update()
+        // Tokens made before had no end: they now last the default time from their creation.
+        let sql = try database.sql()
+        for row in try await sql.select().columns("id", "created_at").from("api_tokens").all() {
+            let created = try row.decode(column: "created_at", as: Date.self)
+            try await sql.update("api_tokens").set("expires_at", to: created.addingTimeInterval(Double(AuthStore.defaultTokenDays) * 86_400))
+                .where("id", .equal, try row.decode(column: "id", as: UUID.self)).run()
+        }
         try await database.createIndex("sessions_user", on: "sessions", "user_id")
         try await database.createIndex("sessions_expiry", on: "sessions", "expires_at")
         try await database.createIndex("api_tokens_user", on: "api_tokens", "user_id")

@@ -33,7 +33,7 @@ enum UnitDirectory {
 
     /// Upserts units by code from a checked CSV, all or nothing.
     static func importUnits(_ table: CSVTable, on db: any Database) async throws -> ImportResult {
-        try await db.transaction { db in
+        try await db.write { db in
             let existing = try await Unit.query(on: db).all()
             let byID = Dictionary(uniqueKeysWithValues: existing.map { ($0.id!, $0) })
             var byCode = Dictionary(uniqueKeysWithValues: existing.map { ($0.code, $0) })
@@ -41,6 +41,14 @@ enum UnitDirectory {
                 (kind: unit.kind, parentCode: unit.parentID.flatMap { byID[$0]?.code })
             }
             let rows = try UnitImport.plan(table, existing: known)
+            // The accounts of a unit must fit its kind, as the unit form requires.
+            var clashes: [LineError] = []
+            for row in rows {
+                guard let unit = byCode[row.code], unit.kind != row.kind,
+                      let problem = try await UnitEditor.accountsProblem(unit, becoming: row.kind, on: db) else { continue }
+                clashes.append(LineError(line: row.line, reasons: [problem]))
+            }
+            if !clashes.isEmpty { throw DomainError.badFile(clashes) }
             var result = ImportResult()
             for row in rows {
                 let parentID = row.parentCode.flatMap { byCode[$0]?.id }

@@ -37,9 +37,6 @@ struct UnitFields: Sendable, Equatable {
 /// their own unit's subtree and never moves their own unit. Every write is one transaction;
 /// campaigns keep their frozen copy until staff re-sync them.
 enum UnitEditor {
-    /// Codes the unit pages use as paths of their own.
-    static let reservedCodes: Set<String> = ["new", "import"]
-
     /// The units from `unit` up to `rootID` (both included), or nil when `rootID` is not
     /// among its ancestors: the scope check and the breadcrumb in one walk up.
     static func chain(from unit: Unit, upTo rootID: UUID, on db: any Database) async throws -> [Unit]? {
@@ -59,31 +56,40 @@ enum UnitEditor {
         return try await Unit.find(id, on: db)
     }
 
+    /// The form's values checked by `UnitInput` (as a CSV row's are), each problem under its field.
+    private static func check(_ fields: UnitFields, errors: inout FieldErrors) -> UnitInput.Checked? {
+        let input = UnitInput(code: fields.code, name: fields.name, kind: fields.kind, parentCode: fields.parentCode,
+                              email: fields.email, phone: fields.phone)
+        switch input.check() {
+        case .success(let checked): return checked
+        case .failure(let problems):
+            for (field, message) in problems.byField { errors[field.rawValue] = message }
+            return nil
+        }
+    }
+
     static func create(_ fields: UnitFields, user: CurrentUser, on db: any Database) async throws -> Unit {
-        try await db.transaction { db in
+        try await db.write { db in
             var errors = FieldErrors()
-            let code = Code.validate(fields.code)
-            if fields.code.trimmingCharacters(in: .whitespaces).isEmpty {
-                errors["code"] = "Cần nhập mã đơn vị."
-            } else if code == nil {
-                errors["code"] = "Mã đơn vị chỉ gồm chữ không dấu, số và - _ . (tối đa 64 ký tự)."
-            } else if let code, reservedCodes.contains(code.lowercased()) {
-                errors["code"] = "Mã “\(code)” trùng với tên một trang của hệ thống; chọn mã khác."
-            } else if let code, try await Unit.query(on: db).filter(\.$code == code).count() > 0 {
-                errors["code"] = "Đã có đơn vị mã “\(code)”; chọn mã khác."
+            let checked = check(fields, errors: &errors)
+            if let checked, try await Unit.query(on: db).filter(\.$code == checked.code).count() > 0 {
+                errors["code"] = "Đã có đơn vị mã “\(checked.code)”; chọn mã khác."
             }
-            let details = checkDetails(fields, errors: &errors)
             var parentID: UUID?
-            let parentCode = VietnameseText.clean(fields.parentCode)
-            if parentCode.isEmpty {
-                errors["parent"] = "Cần nhập mã đơn vị cấp trên."
-            } else {
+            if let parentCode = checked?.parentCode {
                 parentID = try await checkParent(code: parentCode, moving: nil, user: user, errors: &errors, on: db)
+            } else if errors["parent"] == nil {
+                errors["parent"] = "Cần nhập mã đơn vị cấp trên."
             }
             try errors.check()
-            guard let code, let kind = details.kind else { throw errors }
-            let unit = Unit(code: code, name: details.name, kind: kind, parentID: parentID, email: details.email, phone: details.phone)
-            try await unit.create(on: db)
+            guard let checked else { throw errors }
+            let unit = Unit(code: checked.code, name: checked.name, kind: checked.kind, parentID: parentID,
+                            email: checked.email, phone: checked.phone)
+            do {
+                try await unit.create(on: db)
+            } catch let error as any DatabaseError where error.isConstraintFailure {
+                throw FieldErrors(messages: ["code": "Đã có đơn vị mã “\(checked.code)”; chọn mã khác."])
+            }
             return unit
         }
     }
@@ -91,18 +97,20 @@ enum UnitEditor {
     /// Renames, re-kinds, re-contacts or moves a unit of the user's subtree. The code stays:
     /// it is the key imports and links use.
     static func update(code: String, _ fields: UnitFields, user: CurrentUser, on db: any Database) async throws -> Unit {
-        try await db.transaction { db in
+        try await db.write { db in
             guard let unit = try await Unit.query(on: db).filter(\.$code == code).first(),
                   try await chain(from: unit, upTo: user.unitID, on: db) != nil
             else { throw DomainError.notFound("Không tìm thấy đơn vị “\(code)” trong phạm vi của bạn.") }
             let isOwn = unit.id == user.unitID
             var errors = FieldErrors()
-            let details = checkDetails(fields, errors: &errors)
+            var form = fields
+            form.code = unit.code
+            let checked = check(form, errors: &errors)
 
             let currentParent = try await parent(of: unit, on: db)
             let parentCode = VietnameseText.clean(fields.parentCode)
             var parentID = unit.parentID
-            if parentCode != (currentParent?.code ?? "") {
+            if parentCode != (currentParent?.code ?? ""), errors["parent"] == nil {
                 if isOwn {
                     errors["parent"] = "Không thể chuyển đơn vị của chính bạn sang cấp trên khác; việc này do cấp trên thực hiện."
                 } else if parentCode.isEmpty {
@@ -111,7 +119,7 @@ enum UnitEditor {
                     parentID = try await checkParent(code: parentCode, moving: unit, user: user, errors: &errors, on: db)
                 }
             }
-            if let kind = details.kind, kind != unit.kind {
+            if let kind = checked?.kind, kind != unit.kind {
                 if isOwn {
                     errors["kind"] = "Không thể đổi loại đơn vị của chính bạn."
                 } else if let problem = try await kindChangeProblem(unit, to: kind, on: db) {
@@ -119,12 +127,12 @@ enum UnitEditor {
                 }
             }
             try errors.check()
-            guard let kind = details.kind else { throw errors }
-            unit.name = details.name
-            unit.kind = kind
+            guard let checked else { throw errors }
+            unit.name = checked.name
+            unit.kind = checked.kind
             unit.parentID = parentID
-            unit.email = details.email
-            unit.phone = details.phone
+            unit.email = checked.email
+            unit.phone = checked.phone
             try await unit.save(on: db)
             return unit
         }
@@ -135,7 +143,7 @@ enum UnitEditor {
     /// `DomainError.badFile` names every one and nothing is written.
     static func importUnits(_ data: Data, user: CurrentUser, on db: any Database) async throws -> UnitDirectory.ImportResult {
         let table = try CSVTable(data: data)
-        return try await db.transaction { db in
+        return try await db.write { db in
             let nodes = try await UnitDirectory.allNodes(on: db)
             let outside = scopeProblems(table, nodes: nodes, user: user)
             if !outside.isEmpty {
@@ -204,35 +212,6 @@ enum UnitEditor {
 
     // MARK: Checks
 
-    private struct Details {
-        var name: String
-        var kind: UnitKind?
-        var email: String
-        var phone: String
-    }
-
-    private static func checkDetails(_ fields: UnitFields, errors: inout FieldErrors) -> Details {
-        let name = VietnameseText.clean(fields.name)
-        if name.isEmpty { errors["name"] = "Cần nhập tên đơn vị." }
-        else if name.count > 300 { errors["name"] = "Tên đơn vị dài quá 300 ký tự." }
-        let kind = UnitKind(rawValue: fields.kind)
-        if kind == nil { errors["kind"] = "Chọn loại đơn vị." }
-        let email = VietnameseText.clean(fields.email)
-        if !email.isEmpty, !looksLikeEmail(email) {
-            errors["email"] = "Địa chỉ email “\(email)” không hợp lệ (ví dụ: congdoan@example.vn)."
-        }
-        let phone = VietnameseText.clean(fields.phone)
-        if phone.count > 50 { errors["phone"] = "Số điện thoại dài quá 50 ký tự." }
-        return Details(name: name, kind: kind, email: email, phone: phone)
-    }
-
-    static func looksLikeEmail(_ text: String) -> Bool {
-        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
-              !parts[1].hasPrefix("."), !parts[1].hasSuffix(".") else { return false }
-        return !text.contains(where: { $0.isWhitespace || $0 == "," || $0 == ";" })
-    }
-
     /// The new parent's id when it may take `moving` (or a new unit): a federation inside the
     /// user's subtree that is not the unit itself or below it.
     private static func checkParent(code: String, moving unit: Unit?, user: CurrentUser,
@@ -269,13 +248,16 @@ enum UnitEditor {
                 return "Đơn vị đang có \(children) đơn vị trực thuộc nên không thể là công đoàn cơ sở."
             }
         }
-        // Staff belong to federations and officers to grassroots unions (see AuthStore.createUser).
+        return try await accountsProblem(unit, becoming: kind, on: db).map { $0.capitalizedSentence + "." }
+    }
+
+    /// Staff belong to federations and officers to grassroots unions (see `AuthStore.createUser`):
+    /// why `unit` cannot become `kind` because of its accounts, if it cannot.
+    static func accountsProblem(_ unit: Unit, becoming kind: UnitKind, on db: any Database) async throws -> String? {
         let clashing: Role = kind == .grassroots ? .staff : .officer
-        let accounts = try await User.query(on: db).filter(\.$unitID == unitID).filter(\.$role == clashing).count()
-        if accounts > 0 {
-            return "Đơn vị có \(accounts) tài khoản \(clashing.label.lowercased()); không thể đổi thành \(kind.label.lowercased())."
-        }
-        return nil
+        let accounts = try await User.query(on: db).filter(\.$unitID == unit.requireID()).filter(\.$role == clashing).count()
+        guard accounts > 0 else { return nil }
+        return "đơn vị “\(unit.code)” có \(accounts) tài khoản \(clashing.label.lowercased()) nên không thể đổi thành \(kind.label.lowercased())"
     }
 
     /// One error per line, reasons of both lists together, in line order.

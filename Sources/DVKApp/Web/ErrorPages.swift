@@ -9,10 +9,17 @@ struct DVKErrorMiddleware: AsyncMiddleware {
         do {
             return try await next.respond(to: request)
         } catch {
+            var error = error
+            // No route for this method: 405 when the path answers other methods.
+            if let abort = error as? any AbortError, abort.status == .notFound, request.route == nil,
+               let allowed = request.application.routeTable?.methods(for: request.url.path), !allowed.isEmpty {
+                error = MethodNotAllowed(allowed: allowed)
+            }
             let (status, code, message) = Self.describe(error)
+            let extra = (error as? any AbortError)?.headers ?? [:]
             if status == .internalServerError { request.logger.report(error: error) }
             if request.isAPI {
-                let response = Response(status: status)
+                let response = Response(status: status, headers: extra)
                 try response.content.encode(APIErrorBody(error: .init(code: code, message: message)))
                 return response
             }
@@ -25,7 +32,7 @@ struct DVKErrorMiddleware: AsyncMiddleware {
                 .div(.class("alert error"), .p(.text(message))),
                 .p(.a(.href(.home), "← Trang chủ")),
             ])
-            let response = Response(status: status, body: .init(string: page))
+            let response = Response(status: status, headers: extra, body: .init(string: page))
             response.headers.contentType = .html
             return response
         }
@@ -77,8 +84,12 @@ struct DVKErrorMiddleware: AsyncMiddleware {
             }
         case is DecodingError:
             return (.badRequest, "bad_request", "Dữ liệu gửi lên không đúng định dạng.")
+        case let e as any DatabaseError where e.isConstraintFailure:
+            // A write that lost a race for the same key: its transaction changed nothing.
+            return (.conflict, "conflict", "Dữ liệu này vừa được người khác ghi cùng lúc nên thao tác chưa thực hiện được. Vui lòng tải lại trang để xem dữ liệu mới nhất.")
         default:
-            return (.internalServerError, "internal", "Hệ thống gặp lỗi ngoài dự kiến. Dữ liệu chưa bị thay đổi; vui lòng thử lại.")
+            // Whether a write got through is not known here: say so, never "nothing changed".
+            return (.internalServerError, "internal", "Hệ thống gặp lỗi ngoài dự kiến. Vui lòng tải lại trang để kiểm tra kết quả trước khi thử lại.")
         }
     }
 }

@@ -25,7 +25,7 @@ enum Layout {
                                 .if(user.role != .officer, .a(.href(.units), "Đơn vị"))
                             ),
                             .div(.class("who"),
-                                .span(.class("name"), .text(user.displayName)),
+                                .a(.class("name"), .href(.account), .text(user.displayName)),
                                 .span(.class("muted"), .text(" · \(user.role.label) · \(user.unitName)")),
                                 .form(.class("inline"), .method(.post), .action(.logout),
                                       csrfField(user.csrf),

@@ -22,4 +22,5 @@ func routes(_ app: Application, inFlight: InFlightRequests) throws {
     try web.register(collection: RemindersController())
     try web.register(collection: UnitsController())
     try app.register(collection: APIController())
+    app.routeTable = RouteTable(app.routes.all)
 }

@@ -13,6 +13,8 @@ enum SiteURL: Sendable, Equatable {
     case account
     case password
     case signOutEverywhere
+    case tokens
+    case tokenRevoke(UUID)
     case campaigns
     case campaignNew
     case campaign(String)
@@ -59,6 +61,8 @@ enum SiteURL: Sendable, Equatable {
         case .account: return [.word("account")]
         case .password: return [.word("account"), .word("password")]
         case .signOutEverywhere: return [.word("account"), .word("sessions"), .word("end")]
+        case .tokens: return [.word("account"), .word("tokens")]
+        case .tokenRevoke(let id): return [.word("account"), .word("tokens"), .value(name: "id", id.uuidString), .word("revoke")]
         case .campaigns: return [.word("campaigns")]
         case .campaignNew: return [.word("campaigns"), .word("new")]
         case .campaign(let code): return [.word("campaigns"), c(code)]

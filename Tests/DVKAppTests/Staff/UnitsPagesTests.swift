@@ -89,7 +89,7 @@ import VaporTesting
             #expect(outOfReach.text.contains("Không tìm thấy đơn vị cấp trên “LB” trong phạm vi của bạn."))
             let bad = try await p.staff.post("/units/S2", unitForm(s2, parent: "GD", ["name": " ", "email": "không-phải-email"]))
             #expect(bad.status == .unprocessableEntity)
-            #expect(bad.text.contains("Cần nhập tên đơn vị.") && bad.text.contains("value=\"không-phải-email\""))
+            #expect(bad.text.contains("Thiếu tên đơn vị.") && bad.text.contains("value=\"không-phải-email\""))
 
             #expect(try await UnitDirectory.find(code: "GD", on: app.db).parentID == lb.id)
             #expect(try await UnitDirectory.find(code: "GD", on: app.db).kind == .federation)

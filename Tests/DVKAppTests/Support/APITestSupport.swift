@@ -197,9 +197,9 @@ enum APIFixture {
 
     /// A browser session of an existing user: the cookie value and its CSRF token.
     static func session(_ app: Application, _ username: String) async throws -> (cookie: String, csrf: String) {
-        let cookie = try await AuthStore.login(username: username, password: "mat-khau-dai", address: "127.0.0.1",
+        let cookie = try await AuthStore.login(username: username, password: "mat-khau-dai", address: "127.0.0.1", policy: SessionPolicy(),
                                                verify: { _, _ in true }, on: app.db)
-        let user = try #require(try await AuthStore.user(sessionToken: cookie, on: app.db))
+        let user = try #require(try await AuthStore.user(sessionToken: cookie, policy: SessionPolicy(), on: app.db))
         return (cookie, try #require(user.csrf))
     }
 

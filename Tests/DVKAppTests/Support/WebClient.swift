@@ -12,10 +12,11 @@ struct Browser {
     var cookie: String
     var csrf: String
 
-    static func signIn(_ app: Application, _ username: String, password: String = "password-123") async throws -> Browser {
-        let token = try await AuthStore.login(username: username, password: password, address: "127.0.0.1",
+    static func signIn(_ app: Application, _ username: String, password: String = "password-123",
+                       address: String = "127.0.0.1") async throws -> Browser {
+        let token = try await AuthStore.login(username: username, password: password, address: address, policy: SessionPolicy(),
                                               verify: { try Bcrypt.verify($0, created: $1) }, on: app.db)
-        let user = try #require(try await AuthStore.user(sessionToken: token, on: app.db))
+        let user = try #require(try await AuthStore.user(sessionToken: token, policy: SessionPolicy(), on: app.db))
         return Browser(app: app, cookie: token, csrf: user.csrf ?? "")
     }
 

@@ -2,41 +2,49 @@ import DVKCore
 import Fluent
 import Vapor
 
-/// Sign in and out. The login form carries a CSRF token in a cookie and a field
-/// (double submit), as there is no session yet to keep it in.
+/// Sign in and out, and a signed-in person's own account: password, sessions, API tokens.
+/// The login form carries a CSRF token in a cookie and a field (double submit), as there
+/// is no session yet to keep it in.
 struct AuthController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get(SiteURL.login.route, use: form)
         routes.post(SiteURL.login.route, use: login)
         routes.post(SiteURL.logout.route, use: logout)
+        routes.get(SiteURL.account.route, use: account)
+        routes.post(SiteURL.password.route, use: changePassword)
+        routes.post(SiteURL.signOutEverywhere.route, use: signOutEverywhere)
+        routes.post(SiteURL.tokens.route, use: createToken)
+        routes.post(SiteURL.tokenRevoke(UUID()).route, use: revokeToken)
     }
 
     struct LoginForm: Content {
-        var username: String
-        var password: String
+        var username: String?
+        var password: String?
         var next: String?
     }
 
     @Sendable func form(req: Request) async throws -> Response {
         if req.currentUser != nil { return req.redirect(to: SiteURL.home.path) }
-        return loginPage(req: req, error: nil, username: "", next: req.query[String.self, at: "next"])
+        return loginPage(req: req, error: nil, username: "", next: SafeRedirect.path(req.query[String.self, at: "next"]))
     }
 
-    func loginPage(req: Request, error: String?, username: String, next: String?, status: HTTPResponseStatus = .ok) -> Response {
+    func loginPage(req: Request, error: String?, username: String, next: String, status: HTTPResponseStatus = .ok) -> Response {
         let token = Tokens.random()
+        let expired = req.cookies[AuthStore.cookieName] != nil && req.currentUser == nil && error == nil
         let html = Layout.page(title: "Đăng nhập", user: nil, body: [
             .div(.class("login card"),
                 .h1("Đăng nhập DVK"),
-                .unwrap(error) { .div(.class("alert error"), .attribute("role", "alert"), .text($0)) },
+                .if(expired, .div(.class("alert warn"), .role("status"), "Phiên làm việc đã hết hạn. Vui lòng đăng nhập lại.")),
+                .unwrap(error) { .div(.class("alert error"), .role("alert"), .text($0)) },
                 .form(.class("stack"), .method(.post), .action(.login),
                     Layout.csrfField(token),
-                    .input(.type(.hidden), .name("next"), .value(next ?? "")),
+                    .hidden("next", next),
                     .label(.for("username"), "Tên đăng nhập"),
-                    .input(.type(.text), .id("username"), .name("username"), .value(username), .required(true), .autofocus(username.isEmpty),
-                           .attribute("autocomplete", "username")),
+                    .input(.type(.text), .id("username"), .name("username"), .value(username), .required(), .autofocus(username.isEmpty),
+                           .attribute("autocomplete", "username"), .attribute("maxlength", "64")),
                     .label(.for("password"), "Mật khẩu"),
-                    .input(.type(.password), .id("password"), .name("password"), .required(true), .autofocus(!username.isEmpty),
-                           .attribute("autocomplete", "current-password")),
+                    .input(.type(.password), .id("password"), .name("password"), .required(), .autofocus(!username.isEmpty),
+                           .attribute("autocomplete", "current-password"), .attribute("maxlength", "200")),
                     .div(.class("actions"), .button(.type(.submit), "Đăng nhập"))
                 )
             ),
@@ -50,22 +58,22 @@ struct AuthController: RouteCollection {
 
     @Sendable func login(req: Request) async throws -> Response {
         let form = try req.content.decode(LoginForm.self)
-        let address = req.remoteAddress?.ipAddress ?? "unknown"
+        let config = req.application.dvkConfig
         let pool = req.password.async
+        let next = SafeRedirect.path(form.next)
         do {
-            let token = try await AuthStore.login(username: form.username, password: form.password, address: address,
+            let token = try await AuthStore.login(username: form.username ?? "", password: form.password ?? "", address: req.clientAddress,
+                                                  policy: config.sessions, replacing: req.cookies[AuthStore.cookieName]?.string,
                                                   verify: { try await pool.verify($0, created: $1) }, on: req.db)
-            // Only same-site paths: never an open redirect.
-            let next = form.next.flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") && !$0.contains("\\") ? $0 : nil } ?? SiteURL.home.path
-            let response = req.redirect(to: next)
+            let response = req.redirect(to: next, redirectType: .normal)
             response.cookies[AuthStore.cookieName] = HTTPCookies.Value(
-                string: token, expires: Date().addingTimeInterval(AuthStore.sessionLifetime), path: "/",
-                isSecure: req.application.dvkConfig.secureCookies, isHTTPOnly: true, sameSite: .lax)
+                string: token, expires: Date().addingTimeInterval(config.sessions.lifetime), path: "/",
+                isSecure: config.secureCookies, isHTTPOnly: true, sameSite: .lax)
             response.cookies[CSRFMiddleware.anonymousCookie] = .expired
             return response
         } catch let error as AuthError {
             let status: HTTPResponseStatus = if case .throttled = error { .tooManyRequests } else { .unauthorized }
-            return loginPage(req: req, error: error.message, username: form.username, next: form.next, status: status)
+            return loginPage(req: req, error: error.message, username: String((form.username ?? "").prefix(64)), next: next, status: status)
         }
     }
 
@@ -73,8 +81,88 @@ struct AuthController: RouteCollection {
         if let token = req.cookies[AuthStore.cookieName]?.string {
             try await AuthStore.logout(token: token, on: req.db)
         }
-        let response = req.redirect(to: SiteURL.login.path)
+        let response = req.redirect(to: SiteURL.login.path, redirectType: .normal)
         response.cookies[AuthStore.cookieName] = .expired
         return response
+    }
+
+    // MARK: The person's own account
+
+    @Sendable func account(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        return Layout.response(Account.view(try await Account.query(user: user, newToken: nil, on: req.db)))
+    }
+
+    /// A browser session, not an API token: an account is changed from the pages only.
+    private func sessionUser(_ req: Request) throws -> CurrentUser {
+        let user = try req.requireUser()
+        guard user.csrf != nil else { throw WebError.forbidden("Tài khoản chỉ thay đổi được từ trang web, sau khi đăng nhập.") }
+        return user
+    }
+
+    struct PasswordForm: Content {
+        var current: String?
+        var new: String?
+        var confirm: String?
+    }
+
+    @Sendable func changePassword(req: Request) async throws -> Response {
+        let user = try sessionUser(req)
+        let form = try req.content.decode(PasswordForm.self)
+        let pool = req.password.async
+        do {
+            guard (form.new ?? "") == (form.confirm ?? "") else { throw DomainError.invalid("Mật khẩu nhập lại không khớp với mật khẩu mới.") }
+            try await AuthStore.changePassword(userID: user.id, current: form.current ?? "", new: form.new ?? "",
+                                               keeping: req.cookies[AuthStore.cookieName]?.string,
+                                               verify: { try await pool.verify($0, created: $1) }, on: req.db)
+            return Flash.redirect(req, to: .account, message: "Đã đổi mật khẩu. Các phiên đăng nhập khác của tài khoản đã kết thúc.")
+        } catch let error as DomainError {
+            var model = try await Account.query(user: user, newToken: nil, on: req.db)
+            model.passwordError = error.message
+            return Layout.response(Account.view(model), status: .unprocessableEntity)
+        }
+    }
+
+    @Sendable func signOutEverywhere(req: Request) async throws -> Response {
+        let user = try sessionUser(req)
+        try await AuthStore.endSessions(userID: user.id, on: req.db)
+        let response = req.redirect(to: SiteURL.login.path, redirectType: .normal)
+        response.cookies[AuthStore.cookieName] = .expired
+        return response
+    }
+
+    struct TokenForm: Content {
+        var name: String?
+        var days: String?
+    }
+
+    @Sendable func createToken(req: Request) async throws -> Response {
+        let user = try sessionUser(req)
+        let form = try req.content.decode(TokenForm.self)
+        guard let days = Int(form.days ?? "") else { throw DomainError.invalid("Thời hạn của mã truy cập phải là một số ngày.") }
+        let token = try await AuthStore.createToken(userID: user.id, name: form.name ?? "", days: days, on: req.db)
+        // The secret is shown on this answer only, never again.
+        return Layout.response(Account.view(try await Account.query(user: user, newToken: token, on: req.db)))
+    }
+
+    @Sendable func revokeToken(req: Request) async throws -> Response {
+        let user = try sessionUser(req)
+        guard let id = req.parameters.get("id", as: UUID.self),
+              try await AuthStore.revokeToken(id: id, userID: user.id, on: req.db)
+        else { throw DomainError.notFound("Không tìm thấy mã truy cập này.") }
+        return Flash.redirect(req, to: .account, message: "Đã thu hồi mã truy cập.")
+    }
+}
+
+/// Where a sign-in may send the browser: a path of this site made of safe characters, or
+/// the home page. No scheme, no host, no "//", no backslash, no control character, so
+/// neither another site nor a header can be reached through it.
+enum SafeRedirect {
+    static let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~/%?=&+#")
+
+    static func path(_ raw: String?) -> String {
+        guard let raw, raw.count <= 2_000, raw.hasPrefix("/"), !raw.hasPrefix("//"), !raw.hasPrefix("/\\"),
+              raw.allSatisfy({ allowed.contains($0) }) else { return SiteURL.home.path }
+        return raw
     }
 }

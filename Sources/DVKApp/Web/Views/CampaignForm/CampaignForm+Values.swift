@@ -138,6 +138,15 @@ extension CampaignForm {
         func lines(_ text: String) -> [String] {
             text.split(separator: "\n").map { VietnameseText.clean(String($0)) }.filter { !$0.isEmpty }
         }
+        /// A text field checked by its rule; a refusal goes under the field.
+        func checked(_ key: String, _ rule: TextRule, _ raw: String) -> String {
+            switch rule.check(raw) {
+            case .success(let value): return value
+            case .failure(let problem):
+                errors[key] = problem.message.capitalizedSentence + "."
+                return ""
+            }
+        }
 
         var code = editing?.code ?? ""
         if isNew {
@@ -164,15 +173,20 @@ extension CampaignForm {
         }
         let year = Int(values.year.trimmingCharacters(in: .whitespaces))
         if year == nil || !(2000...2100).contains(year ?? 0) { errors["year"] = "Năm phải là số từ 2000 đến 2100." }
-        let title = VietnameseText.clean(values.title)
-        if title.isEmpty { errors["title"] = "Cần nhập tên đợt thi đua." }
+        let title = checked("title", TextRules.campaignTitle, values.title)
         var issuedOn: CalendarDay?
         if !values.issuedOn.trimmingCharacters(in: .whitespaces).isEmpty {
             issuedOn = CalendarDay(parsing: values.issuedOn)
             if issuedOn == nil { errors["issued_on"] = "Ngày ban hành không hợp lệ (ví dụ 06/02/2024)." }
         }
-        let subject = VietnameseText.clean(values.subject)
-        if subject.isEmpty { errors["subject"] = "Cần nhập trích yếu công văn (ví dụ “V/v triển khai …”)." }
+        let subject = checked("subject", TextRules.subject, values.subject)
+        let number = checked("number", TextRules.letterNumber, values.number)
+        let place = checked("place", TextRules.place, values.place)
+        let addressees = checked("addressees", TextRules.addressees, values.addressees)
+        let recipients = checked("recipients", TextRules.recipients, values.recipients)
+        let body = checked("body", TextRules.letterBody, values.body)
+        let signerAuthority = checked("signer_authority", TextRules.signerAuthority, values.signerAuthority)
+        let signerName = checked("signer_name", TextRules.signerName, values.signerName)
 
         let sectors = parseSectors(values.sectors, errors: &errors)
 
@@ -189,8 +203,7 @@ extension CampaignForm {
                 errors["deadline_date"] = "Hạn nộp phải sau ngày ban hành công văn (\(issuedOn.vietnamese))."
             }
         }
-        let signerTitle = VietnameseText.clean(values.signerTitle)
-        if signerTitle.isEmpty { errors["signer_title"] = "Cần nhập chức vụ người ký (ví dụ PHÓ CHỦ TỊCH)." }
+        let signerTitle = checked("signer_title", TextRules.signerTitle, values.signerTitle)
 
         var targets: Set<UUID>?
         if values.targetsMode == "chosen" {
@@ -205,17 +218,15 @@ extension CampaignForm {
         try errors.check()
         guard let year, let deadline else { throw errors }
         var input = CampaignInput(code: code, issuerCode: issuerCode, year: year, title: title,
-                                  number: VietnameseText.clean(values.number), issuedOn: issuedOn, deadline: deadline)
-        let place = VietnameseText.clean(values.place)
+                                  number: number, issuedOn: issuedOn, deadline: deadline)
         input.place = place.isEmpty ? nil : place
         input.subject = subject
-        input.addressees = lines(values.addressees)
-        input.recipients = lines(values.recipients)
-        input.body = values.body.trimmingCharacters(in: .whitespacesAndNewlines)
+        input.addressees = lines(addressees)
+        input.recipients = lines(recipients)
+        input.body = body
         input.sectors = sectors
         input.acceptsLate = values.acceptsLate
-        input.signer = Signer(authority: VietnameseText.clean(values.signerAuthority), title: signerTitle,
-                              name: VietnameseText.clean(values.signerName))
+        input.signer = Signer(authority: signerAuthority, title: signerTitle, name: signerName)
         input.state = CampaignState(rawValue: values.initialState) ?? .draft
         input.targets = targets
         return input
@@ -233,7 +244,12 @@ extension CampaignForm {
                 continue
             }
             let code = line[..<bar].trimmingCharacters(in: .whitespaces)
-            let name = VietnameseText.clean(String(line[line.index(after: bar)...]))
+            let rawName = String(line[line.index(after: bar)...])
+            let name: String
+            switch TextRules.sectorName.check(rawName) {
+            case .success(let value): name = value
+            case .failure(let problem): problems.append("dòng \(index + 1): \(problem.message)"); continue
+            }
             guard let valid = Code.validate(code) else {
                 problems.append("dòng \(index + 1): mã “\(code)” chỉ gồm chữ không dấu, số và - _ .")
                 continue

@@ -1,0 +1,24 @@
+import DVKCore
+import FluentKit
+import Foundation
+import SQLKit
+
+/// `/account`: the signed-in person's own account — password, sessions, API tokens.
+enum Account {
+    struct Model: Sendable {
+        var user: CurrentUser
+        var sessions: Int
+        var tokens: [AuthStore.TokenInfo]
+        /// A token just made, shown this once.
+        var newToken: String?
+        var passwordError: String?
+        var now: Date
+    }
+
+    static func query(user: CurrentUser, newToken: String?, now: Date = Date(), on db: any Database) async throws -> Model {
+        let sessions = try await db.sql().select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("sessions")
+            .where("user_id", .equal, user.id).where("expires_at", .greaterThan, now).first()?.decode(column: "n", as: Int.self) ?? 0
+        return Model(user: user, sessions: sessions, tokens: try await AuthStore.tokens(userID: user.id, on: db),
+                     newToken: newToken, passwordError: nil, now: now)
+    }
+}
