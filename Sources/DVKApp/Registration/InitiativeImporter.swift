@@ -18,8 +18,9 @@ enum InitiativeImporter {
 
     /// `submit`: imported rows count as submitted by their units (the CLI); the web upload
     /// passes false, leaving them as the unit's draft to check and submit.
+    /// `version`: the one unit's submission version the uploader saw; refused (409) if it moved.
     static func run(_ table: CSVTable, campaign: CampaignInfo, actor: String, now: Date = Date(),
-                    restrictTo onlyUnit: UUID? = nil, submit: Bool = true, on db: any Database) async throws -> Result {
+                    restrictTo onlyUnit: UUID? = nil, submit: Bool = true, version: Int? = nil, on db: any Database) async throws -> Result {
         guard campaign.state == .open || onlyUnit == nil else {
             throw DomainError.conflict("Đợt thi đua không còn mở để đăng ký.")
         }
@@ -42,6 +43,9 @@ enum InitiativeImporter {
             let unitIDs = Array(Set(plan.rows.map(\.unitID)))
             // Every unit the file touches is held for the whole import (see `SubmissionLock`).
             let locked = try await SubmissionLock.lock(campaignID: campaign.id, units: unitIDs, on: db)
+            if let version, let onlyUnit, let row = locked[onlyUnit], row.version != version + 1 {
+                throw DomainError.conflict(SubmissionLock.staleMessage)
+            }
             if !submit {
                 for row in locked.values where !row.status.isEditable {
                     throw DomainError.conflict("Hồ sơ đã nộp (“\(row.status.label)”), không nhập thêm mô hình được.")

@@ -60,7 +60,8 @@ struct RegistrationController: RouteCollection {
 
     /// The version the page showed, sent back by its form (absent: no check).
     func version(_ req: Request) -> Int? {
-        (try? req.content.get(String.self, at: "version")).flatMap { Int($0) }
+        if let form = try? req.content.get(String.self, at: "version") { return Int(form) }
+        return nil
     }
 
     @Sendable func page(req: Request) async throws -> Response {
@@ -212,7 +213,7 @@ struct RegistrationController: RouteCollection {
             }
             let table = try CSVTable(data: Data(form.file.data.readableBytesView))
             let r = try await InitiativeImporter.run(table, campaign: ctx.view.campaign, actor: ctx.user.username,
-                                                     restrictTo: ctx.unit.unitID, submit: false, on: req.db)
+                                                     restrictTo: ctx.unit.unitID, submit: false, version: version(req), on: req.db)
             var message = "Đã nhập \(r.added) mô hình mới từ \(r.rows) dòng"
             if r.alreadyThere > 0 { message += ", \(r.alreadyThere) mô hình đã có" }
             if !r.repeatedInFile.isEmpty { message += ", dòng trùng: " + r.repeatedInFile.prefix(20).map(String.init).joined(separator: ", ") }
