@@ -1,0 +1,180 @@
+import DVKCore
+import DVKDocuments
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+@testable import DVKApp
+
+/// One truth for where a unit stands: the API's list and unit, the dashboard and the report
+/// say the same about lateness, through returns and resubmissions; the clerk's queue and
+/// per-initiative comments work.
+@Suite struct StandingAppTests {
+    static let deadline = VietnamTime.instant(CalendarDay(year: 2024, month: 2, day: 16))
+    static func day(_ d: Int, _ hour: Int = 9) -> Date { VietnamTime.instant(CalendarDay(year: 2024, month: 2, day: d), hour: hour) }
+
+    struct World {
+        var app: Application
+        var campaign: CampaignInfo
+        var token: String
+        var staff: Visitor
+
+        func unitID(_ code: String) async throws -> UUID { try await UnitDirectory.find(code: code, on: app.db).requireID() }
+
+        func register(_ code: String, at: Date) async throws {
+            let draft = InitiativeDraft(kind: .collective, registrantName: "Tổ \(code)", sectorCode: "kinh-te", title: "Mô hình của \(code)")
+            try await RegistrationStore.save(draft, campaign: campaign, unitID: try await unitID(code), actor: "t", at: at, on: app.db)
+        }
+
+        func step(_ step: RegistrationStore.Step, _ code: String, at: Date, reason: String = "") async throws {
+            try await RegistrationStore.perform(step, campaign: campaign, unitID: try await unitID(code), actor: "t", reason: reason,
+                                                at: at, on: app.db)
+        }
+
+        func apiRow(_ code: String) async throws -> JSONValue? {
+            try await api(app, .GET, "/api/v1/campaigns/DVK-2024/units", as: .token(token)).json?.array?
+                .first { $0["code"]?.string == code }
+        }
+    }
+
+    static func world(_ app: Application) async throws -> World {
+        try await Fixture.load(app)
+        let campaign = try await CampaignStore.info(code: "DVK-2024", on: app.db)
+        let token = try await APIFixture.token(app, "lan", .staff, unit: "LB")
+        let staff = try await StaffTestKit.visitor(app, "canbo", .staff, at: "LB")
+        return World(app: app, campaign: campaign, token: token, staff: staff)
+    }
+
+    @Test func onTimeReturnedAfterTheDeadlineAndResubmittedLaterIsNotLateAnywhere() async throws {
+        try await withApp { app in
+            let w = try await Self.world(app)
+            try await w.register("S1", at: Self.day(12))
+            try await w.step(.submit, "S1", at: Self.day(13))
+            try await w.step(.return(resubmitBy: nil), "S1", at: Self.day(17), reason: "Bổ sung kết quả dự kiến")
+            try await w.step(.submit, "S1", at: Self.day(20))
+
+            let row = try #require(try await w.apiRow("S1"))
+            #expect(row["late"]?.bool == false && row["status"]?.string == "resubmitted" && row["phase"]?.string == "waiting_review")
+            #expect(row["firstSubmittedAt"]?.string == "2024-02-13T09:00:00+07:00")
+            let unit = try await api(app, .GET, "/api/v1/campaigns/DVK-2024/units/S1", as: .token(w.token))
+            #expect(unit.json?["late"]?.bool == false)
+
+            let dashboard = try await w.staff.get("/campaigns/DVK-2024").body.string
+            #expect(dashboard.contains("<b>1</b><span>Đúng hạn</span>") && dashboard.contains("<b>0</b><span>Nộp muộn</span>"))
+            let page = try await w.staff.get("/campaigns/DVK-2024/units/S1").body.string
+            #expect(page.contains("Nộp lần đầu lúc 13/02/2024 09:00 — đúng hạn"))
+            #expect(!page.contains("nộp muộn"))
+
+            let report = try await CampaignDocuments.build(.report, campaign: w.campaign,
+                                                           unit: try await CampaignStore.snapshotUnit(campaignID: w.campaign.id, code: "LB", on: app.db),
+                                                           options: .init(today: CalendarDay(year: 2024, month: 2, day: 21), showNationalMotto: true),
+                                                           on: app.db)
+            let pdf = try tempFile("", suffix: ".pdf")
+            try OfficialDocuments.render(report, as: .pdf).write(to: URL(fileURLWithPath: pdf))
+            let text = try ExportTests().tool("/usr/bin/pdftotext", ["-raw", pdf, "-"])
+            #expect(VietnameseText.clean(text).contains("đúng hạn: 1 đơn vị; quá hạn: 0 đơn vị"))
+        }
+    }
+
+    @Test func lateOnceStaysLateThroughReturnAndResubmission() async throws {
+        try await withApp { app in
+            let w = try await Self.world(app)
+            try await w.register("S1", at: Self.day(12))
+            try await w.step(.submit, "S1", at: Self.day(17))
+            try await w.step(.return(resubmitBy: nil), "S1", at: Self.day(18), reason: "Sửa tên mô hình")
+            // Returned, it still is late, in the list and on the pages alike.
+            #expect(try await w.apiRow("S1")?["late"]?.bool == true)
+            #expect(try await w.staff.get("/campaigns/DVK-2024/units/S1").body.string.contains("Đã trả lại<span class=\"late\"> · nộp muộn</span>"))
+            try await w.step(.submit, "S1", at: Self.day(19))
+            #expect(try await w.apiRow("S1")?["late"]?.bool == true)
+            let dashboard = try await w.staff.get("/campaigns/DVK-2024").body.string
+            #expect(dashboard.contains("<b>1</b><span>Nộp muộn</span>"))
+            let late = try await w.staff.get("/campaigns/DVK-2024?status=late").body.string
+            #expect(late.contains("Trường Tiểu học Ngọc Lâm</a>"))
+        }
+    }
+
+    @Test func aResubmissionAfterTheReviewersDateIsResubmittedLate() async throws {
+        try await withApp { app in
+            let w = try await Self.world(app)
+            try await w.register("S1", at: Self.day(12))
+            try await w.step(.submit, "S1", at: Self.day(13))
+            // Through the page, today: a return with a comment on the initiative and a day to
+            // resubmit by (tomorrow), then the resubmission three days on.
+            let initiative = try #require(try await Initiative.query(on: app.db).first()?.id)
+            let version = try #require(try await SubmissionRow.find(campaignID: w.campaign.id, unitID: try await w.unitID("S1"), on: app.db)).version
+            let tomorrow = VietnamTime.day(of: Date().addingTimeInterval(86_400))
+            let returned = try await w.staff.post("/campaigns/DVK-2024/units/S1/review", [
+                "decision": "return", "reason": "Cần bổ sung", "resubmit_by": tomorrow.vietnamese, "version": String(version),
+                "comment-\(initiative.uuidString)": "Ghi rõ số người tham gia",
+            ])
+            #expect(returned.status == .seeOther)
+            let officer = try await StaffTestKit.visitor(app, "hoa", .officer, at: "S1")
+            let seen = try await officer.get("/campaigns/DVK-2024/units/S1").body.string
+            #expect(seen.contains("Góp ý của công đoàn cấp trên: </strong><span class=\"reason-text\">Ghi rõ số người tham gia</span>"))
+            #expect(seen.contains("Đề nghị nộp lại trước \(VietnamTime.describe(VietnamTime.endOf(tomorrow)))"))
+            try await w.step(.submit, "S1", at: Date().addingTimeInterval(3 * 86_400))
+
+            let row = try #require(try await w.apiRow("S1"))
+            #expect(row["late"]?.bool == false && row["resubmittedLate"]?.bool == true)
+            let dashboard = try await w.staff.get("/campaigns/DVK-2024").body.string
+            #expect(dashboard.contains("<b>1</b><span>Nộp lại muộn</span>"))
+            let history = try await api(app, .GET, "/api/v1/campaigns/DVK-2024/units/S1", as: .token(w.token)).json?["history"]?.array ?? []
+            #expect(history.contains { $0["action"]?.string == "submit" && $0["note"]?.string?.contains("Nộp lại muộn") == true })
+            #expect(history.contains { $0["action"]?.string == "return" && $0["note"]?.string?.contains("Góp ý cho 1 mô hình") == true })
+            // The API shows the comment beside its initiative while it stands.
+            let list = try await api(app, .GET, "/api/v1/campaigns/DVK-2024/units/S1/initiatives", as: .token(w.token)).json?.array
+            #expect(list?.first?["reviewComment"]?.string == "Ghi rõ số người tham gia")
+        }
+    }
+
+    @Test func theQueueIsOldestFirstAndTheReviewerMovesOnToTheNextUnit() async throws {
+        try await withApp { app in
+            let w = try await Self.world(app)
+            for (code, day) in [("C1", 14), ("S1", 12), ("P1", 13)] {
+                try await w.register(code, at: Self.day(10))
+                try await w.step(.submit, code, at: Self.day(day))
+            }
+            let queue = try await w.staff.get("/campaigns/DVK-2024/queue").body.string
+            let order = ["Trường Tiểu học Ngọc Lâm", "Cơ quan UBND phường Bồ Đề", "Công ty Cổ phần May Đức Giang"]
+                .map { queue.range(of: $0)?.lowerBound }
+            #expect(order.allSatisfy { $0 != nil } && order[0]! < order[1]! && order[1]! < order[2]!)
+
+            let s1 = try await w.staff.get("/campaigns/DVK-2024/units/S1").body.string
+            // The review bar comes before the initiatives, with every field readable.
+            let bar = try #require(s1.range(of: "Xét duyệt hồ sơ")?.lowerBound)
+            let models = try #require(s1.range(of: "Mô hình đã đăng ký")?.lowerBound)
+            #expect(bar < models)
+            #expect(s1.contains("Xem toàn bộ nội dung") && s1.contains("Người phụ trách"))
+            let version = try #require(try await SubmissionRow.find(campaignID: w.campaign.id, unitID: try await w.unitID("S1"), on: app.db)).version
+            let next = try await w.staff.post("/campaigns/DVK-2024/units/S1/review", ["decision": "accept", "next": "1", "version": String(version)])
+            #expect(next.headers.first(name: .location) == "/campaigns/DVK-2024/units/P1")
+            // A stale page's decision changes nothing.
+            let stale = try await w.staff.post("/campaigns/DVK-2024/units/S1/review", ["decision": "return", "reason": "x", "version": String(version)])
+            #expect(stale.status == .conflict)
+            #expect(try await w.apiRow("S1")?["status"]?.string == "accepted")
+        }
+    }
+
+    @Test func extensionsAreBoundedAndKeptInTheHistory() async throws {
+        try await withApp { app in
+            let w = try await Self.world(app)
+            let tooLate = try await w.staff.post("/campaigns/DVK-2024/units/S1/extension", ["date": "10/03/2025"])
+            #expect(tooLate.status == .unprocessableEntity)
+            #expect(tooLate.body.string.contains("hết năm của đợt thi đua"))
+            let early = try await w.staff.post("/campaigns/DVK-2024/units/S1/extension", ["date": "01/02/2024"])
+            #expect(early.status == .unprocessableEntity)
+            let ok = try await w.staff.post("/campaigns/DVK-2024/units/S1/extension", ["date": "20/02/2024"])
+            #expect(ok.status == .seeOther)
+            let unit = try await api(app, .GET, "/api/v1/campaigns/DVK-2024/units/S1", as: .token(w.token))
+            #expect(unit.json?["deadline"]?.string == "2024-02-21T00:00:00+07:00")
+            let history = unit.json?["history"]?.array ?? []
+            #expect(history.count == 1 && history[0]["action"]?.string == "extend" && history[0]["actor"]?.string == "canbo")
+            #expect(history[0]["note"]?.string == "Gia hạn nộp đến trước 00:00 ngày 21/02/2024 (giờ Việt Nam, UTC+7)")
+            // The API grants them too, and takes them back.
+            let back = try await api(app, .POST, "/api/v1/campaigns/DVK-2024/units/S1/extension", as: .token(w.token), json: #"{"until": null}"#)
+            #expect(back.status == .ok && back.json?["extendedUntil"] == .null)
+        }
+    }
+}
