@@ -37,13 +37,15 @@ actor TurnLock {
 }
 
 /// Gives `body` an app on a fresh, migrated database and shuts it down afterwards.
-func withApp(_ body: (Application) async throws -> Void) async throws {
+func withApp(_ adjust: (inout AppConfig) -> Void = { _ in }, _ body: (Application) async throws -> Void) async throws {
     let shared = TestDatabase.postgresURL != nil
     if shared { await TurnLock.shared.acquire() }
     let app = try await Application.make(.testing)
     app.logger.logLevel = .warning
     do {
-        try await configure(app, config: AppConfig(database: TestDatabase.location))
+        var config = AppConfig(database: TestDatabase.location)
+        adjust(&config)
+        try await configure(app, config: config)
         if shared {
             try await app.autoRevert()
             try await app.autoMigrate()
