@@ -20,7 +20,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     }
     let inFlight = app.useGracefulShutdown()
     Migrations.register(on: app)
-    try await app.autoMigrate()
+    try await Migrations.run(on: app)
     if case .sqliteFile = config.database {
         try await SQLiteTuning.apply(on: app.db)
     }

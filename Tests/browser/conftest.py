@@ -26,10 +26,15 @@ def free_port():
         return s.getsockname()[1]
 
 
+# The demo server's environment, for tests that run `dvk` commands against its database.
+SERVER_ENV = {}
+
+
 @pytest.fixture(scope="session")
 def server():
     workdir = tempfile.mkdtemp(prefix="dvk-browser-")
     env = dict(os.environ, DATABASE_URL="sqlite:" + os.path.join(workdir, "dvk.sqlite"))
+    SERVER_ENV.update(env)
     subprocess.run([BIN, "demo"], env=env, check=True, capture_output=True)
     port = free_port()
     proc = subprocess.Popen([BIN, "serve", "--hostname", "127.0.0.1", "--port", str(port)], env=env,
@@ -79,7 +84,7 @@ def phone():
     driver.quit()
 
 
-def login(driver, base, username):
+def login(driver, base, username, password=PASSWORD):
     # Chromium now and then reports a node of the page that was just replaced; the login
     # itself is repeatable, so try again rather than fail on the browser's hiccup.
     for attempt in range(3):
@@ -88,7 +93,7 @@ def login(driver, base, username):
             driver.get(base + "/login")
             WebDriverWait(driver, 10).until(EC.presence_of_element_located((By.NAME, "username")))
             driver.find_element(By.NAME, "username").send_keys(username)
-            driver.find_element(By.NAME, "password").send_keys(PASSWORD)
+            driver.find_element(By.NAME, "password").send_keys(password)
             button = driver.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]")
             button.click()
             WebDriverWait(driver, 10).until(EC.staleness_of(button))

@@ -27,7 +27,7 @@ def add_initiative(driver, kind, name, title, sector, expected):
     driver.find_element(By.CSS_SELECTOR, f"select[name=sector] option[value={sector}]").click()
     driver.find_element(By.NAME, "title").send_keys(title)
     driver.find_element(By.NAME, "expectedResult").send_keys(expected)
-    driver.find_element(By.NAME, "startDate").send_keys("03/01/2024")
+    driver.find_element(By.NAME, "startDate").send_keys("01/03/2024")
     shot(driver, f"form-{kind}")
     click_and_wait(driver, driver.find_element(By.XPATH, "//button[text()='Lưu mô hình']"))
     assert "Đã thêm mô hình" in driver.find_element(By.CSS_SELECTOR, ".alert.ok").text
@@ -44,7 +44,7 @@ def test_register_submit_return_fix_resubmit_accept(server, browser):
     # The officer lands on the unit's page and registers two models.
     login(d, server, "ngoclam")
     assert d.current_url.endswith(UNIT_PAGE)
-    assert "Chưa nộp" in d.find_element(By.CSS_SELECTOR, ".badge").text
+    assert "Chưa bắt đầu" in d.find_element(By.CSS_SELECTOR, ".badge").text
     assert summary_total(d) == [0, 0, 0, 0]
     add_initiative(d, "collective", "Tổ công đoàn Văn phòng", "Tủ sách đoàn viên", "van-hoa-xa-hoi", "Mỗi tháng 20 đầu sách")
     assert summary_total(d) == [1, 1, 0, 0]
@@ -54,12 +54,12 @@ def test_register_submit_return_fix_resubmit_accept(server, browser):
     shot(d, "unit-draft-desktop")
 
     # Submit through the confirmation that shows the summary.
-    click_and_wait(d, d.find_element(By.LINK_TEXT, "Nộp đăng ký…"))
+    click_and_wait(d, d.find_element(By.LINK_TEXT, "Nộp hồ sơ đăng ký…"))
     assert summary_total(d) == [1, 1, 1, 1]
     shot(d, "submit-confirm")
-    click_and_wait(d, d.find_element(By.XPATH, "//button[text()='Nộp đăng ký']"))
-    assert "Đã nộp đăng ký" in d.find_element(By.CSS_SELECTOR, ".alert.ok").text
-    assert "Đã nộp" in d.find_element(By.CSS_SELECTOR, ".badge").text
+    click_and_wait(d, d.find_element(By.XPATH, "//button[text()='Nộp hồ sơ đăng ký']"))
+    assert "Đã nộp hồ sơ đăng ký" in d.find_element(By.CSS_SELECTOR, ".alert.ok").text
+    assert "Chờ duyệt" in d.find_element(By.CSS_SELECTOR, ".badge").text
     assert not d.find_elements(By.LINK_TEXT, "+ Thêm mô hình")
 
     # Staff sees one more submitted unit and returns it with a reason.
@@ -68,6 +68,7 @@ def test_register_submit_return_fix_resubmit_accept(server, browser):
     assert stat(d, "Đã nộp") == submitted_before + 1
     d.get(server + UNIT_PAGE)
     reason = "Mô hình cá nhân cần ghi rõ thời gian kết thúc."
+    d.find_element(By.XPATH, "//summary[contains(., 'Trả lại hồ sơ cho đơn vị')]").click()
     d.find_element(By.NAME, "reason").send_keys(reason)
     click_and_wait(d, d.find_element(By.XPATH, "//button[text()='Trả lại']"))
     assert "Đã trả lại hồ sơ" in d.find_element(By.CSS_SELECTOR, ".alert.ok").text
@@ -79,21 +80,22 @@ def test_register_submit_return_fix_resubmit_accept(server, browser):
     assert reason in d.find_element(By.CSS_SELECTOR, ".alert.error").text
     shot(d, "unit-returned")
     click_and_wait(d, d.find_elements(By.LINK_TEXT, "Sửa")[-1])
-    d.find_element(By.NAME, "endDate").send_keys("12/31/2024")
+    d.find_element(By.NAME, "endDate").send_keys("31/12/2024")
     click_and_wait(d, d.find_element(By.XPATH, "//button[text()='Lưu mô hình']"))
     assert "Đã lưu mô hình" in d.find_element(By.CSS_SELECTOR, ".alert.ok").text
-    assert "31/12/2024" in d.find_element(By.CSS_SELECTOR, "table.list").text
+    assert "31/12/2024" in d.find_element(By.CSS_SELECTOR, "ol.initiatives").get_attribute("textContent")
     click_and_wait(d, d.find_element(By.LINK_TEXT, "Nộp lại…"))
     click_and_wait(d, d.find_element(By.XPATH, "//button[text()='Nộp lại']"))
-    assert "Đã nộp lại" in d.find_element(By.CSS_SELECTOR, ".badge").text
+    assert "Chờ duyệt" in d.find_element(By.CSS_SELECTOR, ".badge").text
 
     # Staff accepts; the history tells the whole story.
     login(d, server, "longbien")
     d.get(server + UNIT_PAGE)
-    click_and_wait(d, d.find_element(By.XPATH, "//button[text()='Duyệt hồ sơ']"))
+    click_and_wait(d, d.find_element(By.XPATH, "//button[text()='Duyệt']"))
     assert "Đã duyệt" in d.find_element(By.CSS_SELECTOR, ".badge").text
     history = d.find_element(By.CSS_SELECTOR, "ul.history").text
-    for step in ["Nộp → Đã nộp", "Trả lại → Đã trả lại", "Nộp → Đã nộp lại", "Duyệt → Đã duyệt"]:
+    for step in ["Nộp (Đang soạn → Đã nộp)", "Trả lại (Đã nộp → Đã trả lại)", "Nộp (Đã trả lại → Đã nộp lại)",
+                 "Duyệt (Đã nộp lại → Đã duyệt)"]:
         assert step in history
     d.get(server + f"/campaigns/{CAMPAIGN}")
     assert stat(d, "Đã nộp") == submitted_before + 1

@@ -8,7 +8,7 @@ struct BenchCommands: AsyncCommandGroup {
     var help: String { "Benchmarks that print figures (see README)" }
     var commands: [String: any AnyAsyncCommand] {
         ["summary": BenchSummaryCommand(), "csv": BenchCSVCommand(), "documents": BenchDocumentsCommand(),
-         "dashboard": BenchDashboardCommand()]
+         "dashboard": BenchDashboardCommand(), "officers": BenchOfficersCommand(), "verify": BenchVerifyCommand()]
     }
 }
 
@@ -155,5 +155,76 @@ struct BenchDashboardCommand: AsyncCommand {
         times.sort()
         context.console.print(String(format: "dashboard of %@ (%d bytes of HTML), %d runs after 3 warm-up: min %.1f ms, median %.1f ms, max %.1f ms",
                                      unit.code, bytes, n, times[0], times[n / 2], times[n - 1]))
+    }
+}
+
+/// Makes an officer with an API token for each of the first N target units of a campaign
+/// (the deadline-day rush of `scripts/rush`), and writes "UNIT TOKEN" lines to a file.
+struct BenchOfficersCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "campaign") var campaign: String?
+        @Option(name: "count") var count: Int?
+        @Option(name: "output") var output: String?
+    }
+
+    var help: String { "Create N officers with API tokens for a campaign's units (for the rush benchmark)" }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let db = context.application.db
+        let campaign = try await CampaignStore.info(code: try signature.campaign.required("campaign"), on: db)
+        let count = max(1, signature.count ?? 200)
+        let units = try await CampaignUnit.query(on: db).filter(\.$campaignID == campaign.id).filter(\.$isTarget == true)
+            .sort(\.$pre).limit(count).all()
+        // One hash for all: the officers share a password, and bcrypt is slow on purpose.
+        let hash = try Bcrypt.hash("rush-password", cost: 10)
+        var lines: [String] = []
+        for unit in units {
+            let name = "rush-" + unit.code.lowercased()
+            let user = User(username: name, displayName: name, passwordHash: hash, role: .officer, unitID: unit.unitID)
+            try await db.write { db in try await user.create(on: db) }
+            lines.append(unit.code + " " + (try await AuthStore.createToken(userID: user.requireID(), name: "rush", days: 7, on: db)))
+        }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: try signature.output.required("output"), atomically: true, encoding: .utf8)
+        context.console.print("\(lines.count) officers with tokens")
+    }
+}
+
+/// Checks every maintained number of a campaign against a count made from the rows:
+/// each federation's Biểu tổng hợp and its standing counts. Exit status 1 on a difference.
+struct BenchVerifyCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "campaign") var campaign: String?
+        @Option(name: "acknowledged", help: "A file of initiative ids a client was answered 201 for: each must be stored")
+        var acknowledged: String?
+    }
+
+    var help: String { "Check a campaign's maintained counts against a recount (every federation), and acknowledged writes" }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let db = context.application.db
+        let campaign = try await CampaignStore.info(code: try signature.campaign.required("campaign"), on: db)
+        let federations = try await CampaignUnit.query(on: db).filter(\.$campaignID == campaign.id).filter(\.$kind == .federation).all()
+        var wrong: [String] = []
+        for unit in federations.prefix(50) {
+            let scope = unit.snapshot
+            if try await SummaryQuery.official(campaign, unit: scope, on: db) != (try await SummaryQuery.recounted(campaign, unit: scope, on: db)) {
+                wrong.append("summary of \(unit.code)")
+            }
+            let kept = try await Standings.counts(campaign, scope: scope, on: db)
+            let counted = try await Standings.lines(campaign, scope: scope, on: db).lines.reduce(StandingCounts()) { $0 + StandingCounts($1.standing) }
+            if kept != counted { wrong.append("standings of \(unit.code)") }
+        }
+        let initiatives = try await Initiative.query(on: db).filter(\.$campaignID == campaign.id).count()
+        if let file = signature.acknowledged {
+            let ids = try String(contentsOfFile: file, encoding: .utf8).split(whereSeparator: \.isNewline).compactMap { UUID(uuidString: String($0)) }
+            var found = 0
+            for chunk in Array(Set(ids)).chunked(500) {
+                found += try await Initiative.query(on: db).filter(\.$id ~~ chunk).count()
+            }
+            context.console.print("acknowledged: \(ids.count) (\(Set(ids).count) distinct); stored: \(found) of them; missing: \(Set(ids).count - found)")
+            if found != Set(ids).count || Set(ids).count != ids.count { wrong.append("acknowledged writes missing or repeated") }
+        }
+        context.console.print("initiatives: \(initiatives); federations checked: \(min(50, federations.count)); maintained counts equal a recount: \(wrong.isEmpty ? "yes" : "NO (" + wrong.joined(separator: ", ") + ")")")
+        if !wrong.isEmpty { throw DomainError.conflict("maintained counts differ from a recount") }
     }
 }

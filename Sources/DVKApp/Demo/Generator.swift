@@ -89,8 +89,8 @@ enum Generator {
         }
         let deadline = campaign.deadline
         let submissionRows: [[any Encodable & Sendable]] = submitting.map { unitID in
-            [UUID(), campaign.id, unitID, SubmissionStatus.submitted.rawValue, false,
-             deadline.addingTimeInterval(Double(rng.next(upTo: 200) - 180) * 3600), Optional<String>.none, now]
+            let at = deadline.addingTimeInterval(Double(rng.next(upTo: 200) - 180) * 3600)
+            return [UUID(), campaign.id, unitID, SubmissionStatus.submitted.rawValue, false, at, at, Optional<String>.none, now, 1]
         }
         let registrants = registrantRows, rows = initiativeRows
         try await db.write { db in
@@ -102,7 +102,8 @@ enum Generator {
                                                "person_in_charge", "continuity", "continues_id", "search_key", "created_at", "updated_at"],
                                      rows: rows)
             try await BulkInsert.run(db, into: Submission.schema,
-                                     columns: ["id", "campaign_id", "unit_id", "status", "no_model", "submitted_at", "return_reason", "updated_at"],
+                                     columns: ["id", "campaign_id", "unit_id", "status", "no_model", "submitted_at", "first_submitted_at",
+                                               "return_reason", "updated_at", "version"],
                                      rows: submissionRows)
             try await Recount.campaign(campaign.id, on: db)
         }

@@ -23,6 +23,30 @@ enum Migrations {
     static func register(on app: Application) {
         app.migrations.add(all)
     }
+
+    /// Any of the advisory lock keys would do; this one is DVK's ("DVK" in ASCII).
+    static let lockKey = 0x44564B
+
+    /// Runs the pending migrations. Several app servers starting at once against one
+    /// PostgreSQL take turns on an advisory lock, so the migrations run once: the first
+    /// runs them, the others then find nothing left to do.
+    static func run(on app: Application) async throws {
+        guard let sql = app.db as? any SQLDatabase, sql.dialect.name == "postgresql" else {
+            try await app.autoMigrate()
+            return
+        }
+        try await app.db.withConnection { connection in
+            let session = try connection.sql()
+            try await session.raw("SELECT pg_advisory_lock(\(literal: lockKey))").run()
+            do {
+                try await app.autoMigrate()
+            } catch {
+                try? await session.raw("SELECT pg_advisory_unlock(\(literal: lockKey))").run()
+                throw error
+            }
+            try await session.raw("SELECT pg_advisory_unlock(\(literal: lockKey))").run()
+        }
+    }
 }
 
 extension Database {
