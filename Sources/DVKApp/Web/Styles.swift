@@ -29,6 +29,7 @@ enum Styles {
     .review-bar{border:2px solid #0b57b0}
     ol.initiatives{list-style:none;padding:0;margin:0 0 1rem}
     .initiative h3{margin:.25rem 0;font-size:1.05rem}
+    .initiative .field{margin-top:.75rem}.initiative .field label{display:block;font-weight:600;margin:0 0 .25rem}
     .review-comment{white-space:pre-line}
     .note-line{white-space:pre-line}
     caption{text-align:left;padding:.25rem 0}

@@ -9,7 +9,7 @@ enum Format {
         let span = abs(seconds)
         let days = span / 86_400, hours = (span % 86_400) / 3600, minutes = (span % 3600) / 60
         var parts: [String] = []
-        if days > 0 { parts.append("\(days) ngày") }
+        if days > 0 { parts.append("\(VietnameseText.number(days)) ngày") }
         if hours > 0 { parts.append("\(hours) giờ") }
         if days == 0 && minutes > 0 { parts.append("\(minutes) phút") }
         let text = parts.isEmpty ? "dưới 1 phút" : parts.joined(separator: " ")
