@@ -8,12 +8,15 @@ import Vapor
 /// any command, so every command finds the schema it needs.
 public func configure(_ app: Application, config: AppConfig) async throws {
     app.storage[AppConfigKey.self] = config
+    // SQLite's queries (and bcrypt) run on this pool: with one thread a core, a write
+    // transaction's statements queue behind every read of every request.
+    app.threadPool = NIOThreadPool(numberOfThreads: 8)
     JSONCoding.useForContent()
     switch config.database {
     case .sqliteFile(let path):
-        app.databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)
+        app.databases.use(DVKSQLiteConfiguration(SQLiteConfiguration(storage: .file(path: path))), as: .sqlite)
     case .sqliteMemory:
-        app.databases.use(.sqlite(.memory, sqlLogLevel: .trace), as: .sqlite)
+        app.databases.use(DVKSQLiteConfiguration(SQLiteConfiguration(storage: .memory)), as: .sqlite)
     case .postgres(let url):
         let pg = try SQLPostgresConfiguration(url: url)
         app.databases.use(.postgres(configuration: pg, maxConnectionsPerEventLoop: 4, sqlLogLevel: .trace), as: .psql)

@@ -13,8 +13,40 @@ public enum VietnamTime {
 
     /// The instant of 00:00 (or `hour:minute`) of a calendar day in Vietnam.
     public static func instant(_ day: CalendarDay, hour: Int = 0, minute: Int = 0) -> Date {
-        let components = DateComponents(year: day.year, month: day.month, day: day.day, hour: hour, minute: minute)
-        return calendar.date(from: components)!
+        let seconds = days(fromCivil: day) * 86_400 + hour * 3600 + minute * 60 - offset
+        return Date(timeIntervalSince1970: TimeInterval(seconds))
+    }
+
+    private static let offset = 7 * 3600
+
+    /// Year, month, day, hour, minute, second of an instant in Vietnam: plain arithmetic on
+    /// the fixed offset (Foundation's calendar is slow, and every API answer writes times).
+    public static func fields(_ date: Date) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
+        let t = Int(date.timeIntervalSince1970.rounded(.down)) + offset
+        let days = t >= 0 ? t / 86_400 : (t - 86_399) / 86_400
+        let secs = t - days * 86_400
+        // Days since 1970-01-01 to a civil date (H. Hinnant's algorithm).
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        return (y, m, d, secs / 3600, secs % 3600 / 60, secs % 60)
+    }
+
+    /// Days from 1970-01-01 to a civil date.
+    static func days(fromCivil day: CalendarDay) -> Int {
+        let y = day.month <= 2 ? day.year - 1 : day.year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = day.month > 2 ? day.month - 3 : day.month + 9
+        let doy = (153 * mp + 2) / 5 + day.day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
     }
 
     /// The end of a day in Vietnam: 00:00 of the next day ("by 20/02" = before 21/02 00:00).
@@ -24,23 +56,24 @@ public enum VietnamTime {
 
     /// The calendar day an instant falls on in Vietnam.
     public static func day(of date: Date) -> CalendarDay {
-        let c = calendar.dateComponents([.year, .month, .day], from: date)
-        return CalendarDay(year: c.year!, month: c.month!, day: c.day!)
+        let f = fields(date)
+        return CalendarDay(year: f.year, month: f.month, day: f.day)
     }
 
     /// "16/02/2024 00:00 (giờ Việt Nam, UTC+7)": the exact form the UI uses for deadlines.
     public static func describe(_ date: Date) -> String {
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        return String(format: "%02d:%02d ngày %02d/%02d/%04d (giờ Việt Nam, UTC+7)",
-                      c.hour!, c.minute!, c.day!, c.month!, c.year!)
+        let f = fields(date)
+        return "\(two(f.hour)):\(two(f.minute)) ngày \(two(f.day))/\(two(f.month))/\(four(f.year)) (giờ Việt Nam, UTC+7)"
     }
 
     /// ISO 8601 with the +07:00 offset, e.g. "2024-02-16T00:00:00+07:00".
     public static func iso(_ date: Date) -> String {
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d+07:00",
-                      c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
+        let f = fields(date)
+        return "\(four(f.year))-\(two(f.month))-\(two(f.day))T\(two(f.hour)):\(two(f.minute)):\(two(f.second))+07:00"
     }
+
+    static func two(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n) }
+    static func four(_ n: Int) -> String { n >= 1000 ? String(n) : String(repeating: "0", count: 4 - String(n).count) + String(n) }
 }
 
 /// A day of the calendar, with no time and no zone: a letter's date, a time frame's end.

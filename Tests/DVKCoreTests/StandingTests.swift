@@ -139,3 +139,24 @@ import Testing
         #expect(StandingCounts(columns: sum.columns) == sum)
     }
 }
+
+/// Vietnam time by arithmetic agrees with Foundation's calendar, across years and edges.
+@Suite struct VietnamTimeArithmeticTests {
+    @Test func fieldsAgreeWithTheCalendar() {
+        var rng = SystemRandomNumberGenerator()
+        let edges: [Double] = [-946_080_000, -1, 0, 1, 951_757_200, 1_708_016_400, 4_102_444_799]
+        let random: [Double] = (0..<2_000).map { _ in Double(Int64.random(in: -2_000_000_000...4_000_000_000, using: &rng)) }
+        for t in edges + random {
+            let date = Date(timeIntervalSince1970: t)
+            let c = VietnamTime.calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+            let f = VietnamTime.fields(date)
+            let same = f.year == c.year && f.month == c.month && f.day == c.day
+            let sameTime = f.hour == c.hour && f.minute == c.minute && f.second == c.second
+            #expect(same && sameTime, "\(t)")
+            let day = CalendarDay(year: f.year, month: f.month, day: f.day)
+            let back = VietnamTime.instant(day, hour: f.hour, minute: f.minute).addingTimeInterval(Double(f.second))
+            #expect(back == date, "\(t)")
+        }
+        #expect(VietnamTime.iso(Date(timeIntervalSince1970: 1_708_016_400)) == "2024-02-16T00:00:00+07:00")
+    }
+}

@@ -72,9 +72,9 @@ extension Request {
 
     /// The unit of the `unit` path parameter inside the campaign of `campaign`.
     func apiCampaignUnit() async throws -> APICampaignUnit {
-        let view = try await apiCampaign()
-        let unit = try await Access.snapshotUnit(view, code: try parameters.require("unit"), on: db)
-        return APICampaignUnit(view: view, unit: unit.snapshot)
+        let found = try await Access.campaign(code: try parameters.require("campaign"), unit: try parameters.require("unit"),
+                                              user: try requireUser(), on: db)
+        return APICampaignUnit(view: found.view, unit: found.unit!.snapshot)
     }
 
     /// The version named by `If-Match` (`"12"`, `W/"12"` or `12`), if the caller sent one:

@@ -1,6 +1,7 @@
 import DVKCore
 import FluentKit
 import Foundation
+import SQLKit
 
 /// What one user can reach: their unit and everything below it, nothing else.
 /// Anything out of reach answers "not found", so ids and codes cannot be probed.
@@ -47,10 +48,59 @@ enum Access {
     }
 
     static func campaign(code: String, user: CurrentUser, on db: any Database) async throws -> CampaignView {
-        guard let campaign = try await Campaign.query(on: db).filter(\.$code == code).first(),
-              let view = try await view(of: CampaignInfo(campaign), user: user, on: db)
-        else { throw DomainError.notFound("Không tìm thấy đợt thi đua “\(code)” trong phạm vi của bạn.") }
-        return view
+        try await campaign(code: code, unit: nil, user: user, on: db).view
+    }
+
+    /// The campaign as the user sees it and, when `unitCode` is given, that unit of its
+    /// tree inside the user's scope: one query for the campaign, the user's place in its
+    /// tree and the unit (every page and API call of a unit starts here).
+    static func campaign(code: String, unit unitCode: String?, user: CurrentUser,
+                         on db: any Database) async throws -> (view: CampaignView, unit: CampaignUnit?) {
+        let notFound = DomainError.notFound("Không tìm thấy đợt thi đua “\(code)” trong phạm vi của bạn.")
+        let unitColumns = ["id", "campaign_id", "unit_id", "parent_unit_id", "code", "name", "kind", "depth", "pre", "last", "is_target"]
+        var columns = CampaignInfo.columns.map { "c.\($0) AS c_\($0)" }
+        columns += unitColumns.map { "own.\($0) AS own_\($0)" } + unitColumns.map { "t.\($0) AS t_\($0)" }
+        let row = try await db.sql().raw("""
+            SELECT \(unsafeRaw: columns.joined(separator: ", "))
+            FROM campaigns c
+            LEFT JOIN campaign_units own ON own.campaign_id = c.id AND own.unit_id = \(bind: user.unitID)
+            LEFT JOIN campaign_units t ON t.campaign_id = c.id AND t.code = \(bind: unitCode ?? "")
+            WHERE c.code = \(bind: code)
+            """).first()
+        guard let row else { throw notFound }
+        let info = try CampaignInfo(row: row, prefix: "c_")
+        let view: CampaignView
+        if let own = try snapshotUnit(row, prefix: "own_") {
+            view = CampaignView(campaign: info, user: user, scope: own.snapshot)
+        } else if let above = try await Self.view(of: info, user: user, on: db) {
+            // Above the issuer (rare: the city's staff or viewers): the whole campaign.
+            view = above
+        } else {
+            throw notFound
+        }
+        guard let unitCode else { return (view, nil) }
+        guard let unit = try snapshotUnit(row, prefix: "t_"), view.contains(unit.snapshot) else {
+            throw DomainError.notFound("Không tìm thấy đơn vị “\(unitCode)” trong đợt thi đua này.")
+        }
+        return (view, unit)
+    }
+
+    /// A unit of a campaign's tree from prefixed columns; nil when the join found none.
+    private static func snapshotUnit(_ row: any SQLRow, prefix: String) throws -> CampaignUnit? {
+        guard !(try row.decodeNil(column: prefix + "id")) else { return nil }
+        let unit = CampaignUnit()
+        unit.id = try row.decode(column: prefix + "id", as: UUID.self)
+        unit.campaignID = try row.decode(column: prefix + "campaign_id", as: UUID.self)
+        unit.unitID = try row.decode(column: prefix + "unit_id", as: UUID.self)
+        unit.parentUnitID = try row.decodeNil(column: prefix + "parent_unit_id") ? nil : try row.decode(column: prefix + "parent_unit_id", as: UUID.self)
+        unit.code = try row.decode(column: prefix + "code", as: String.self)
+        unit.name = try row.decode(column: prefix + "name", as: String.self)
+        unit.kind = UnitKind(rawValue: try row.decode(column: prefix + "kind", as: String.self)) ?? .grassroots
+        unit.depth = try row.decode(column: prefix + "depth", as: Int.self)
+        unit.pre = try row.decode(column: prefix + "pre", as: Int.self)
+        unit.last = try row.decode(column: prefix + "last", as: Int.self)
+        unit.isTarget = try row.decode(column: prefix + "is_target", as: Bool.self)
+        return unit
     }
 
     static func view(of campaign: CampaignInfo, user: CurrentUser, on db: any Database) async throws -> CampaignView? {

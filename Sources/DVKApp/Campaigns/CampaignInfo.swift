@@ -1,5 +1,20 @@
 import DVKCore
 import Foundation
+import SQLKit
+import Synchronization
+
+/// A campaign's sectors as stored (JSON), read once per distinct text: every request reads
+/// its campaign, and the list changes only when staff edit it.
+enum SectorList {
+    private static let cache = Mutex<[String: [Sector]]>([:])
+
+    static func decode(_ json: String) -> [Sector] {
+        if let known = cache.withLock({ $0[json] }) { return known }
+        let sectors = (try? JSONDecoder().decode([Sector].self, from: Data(json.utf8))) ?? Sector.defaults
+        cache.withLock { if $0.count > 1_000 { $0.removeAll() }; $0[json] = sectors }
+        return sectors
+    }
+}
 
 /// A campaign as the rest of the app passes it around (a Sendable copy of the row).
 struct CampaignInfo: Sendable, Equatable {
@@ -22,6 +37,37 @@ struct CampaignInfo: Sendable, Equatable {
     var state: CampaignState
     var issuerName: String
     var superiorName: String
+
+    /// The columns `init(row:)` reads, for a query that selects them.
+    static let columns = ["id", "code", "issuer_id", "year", "title", "number", "issued_on", "place", "subject", "addressees",
+                          "recipients", "body", "sectors", "deadline", "accepts_late", "signer_authority", "signer_title",
+                          "signer_name", "state", "issuer_name", "superior_name", "created_at"]
+
+    /// A campaign from a row with `columns` (prefixed, for joins): no model in between.
+    init(row: any SQLRow, prefix: String = "") throws {
+        func value<T: Decodable>(_ column: String, _ type: T.Type) throws -> T { try row.decode(column: prefix + column, as: T.self) }
+        id = try value("id", UUID.self)
+        code = try value("code", String.self)
+        issuerID = try value("issuer_id", UUID.self)
+        year = try value("year", Int.self)
+        title = try value("title", String.self)
+        number = try value("number", String.self)
+        let created = try row.decodeNil(column: prefix + "created_at") ? nil : try value("created_at", Date.self)
+        issuedOn = CalendarDay(parsing: try value("issued_on", String.self)) ?? VietnamTime.day(of: created ?? Date())
+        place = try value("place", String.self)
+        subject = try value("subject", String.self)
+        addressees = try value("addressees", String.self).split(separator: "\n").map(String.init)
+        recipients = try value("recipients", String.self).split(separator: "\n").map(String.init)
+        body = try value("body", String.self)
+        sectors = SectorList.decode(try value("sectors", String.self))
+        deadline = try value("deadline", Date.self)
+        acceptsLate = try value("accepts_late", Bool.self)
+        signer = Signer(authority: try value("signer_authority", String.self), title: try value("signer_title", String.self),
+                        name: try value("signer_name", String.self))
+        state = CampaignState(rawValue: try value("state", String.self)) ?? .draft
+        issuerName = try value("issuer_name", String.self)
+        superiorName = try value("superior_name", String.self)
+    }
 
     init(_ c: Campaign) {
         id = c.id!

@@ -7,5 +7,11 @@ enum SQLiteTuning {
         guard let sql = db as? any SQLDatabase else { return }
         try await sql.raw("PRAGMA journal_mode=WAL").run()
         try await sql.raw("PRAGMA synchronous=NORMAL").run()
+        // The writer connection commits every write: in WAL mode NORMAL syncs at
+        // checkpoints, so a killed process loses nothing it committed (power loss can
+        // lose the last transactions, not corrupt the file).
+        if let writer = (db as? WriterBackedDatabase)?.writer as? any SQLDatabase {
+            try await writer.raw("PRAGMA synchronous=NORMAL").run()
+        }
     }
 }

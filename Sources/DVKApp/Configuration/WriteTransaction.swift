@@ -3,6 +3,7 @@ import FluentPostgresDriver
 import FluentSQLiteDriver
 import Foundation
 import SQLKit
+import Synchronization
 
 extension Database {
     /// Runs `body` as one write transaction, the way each database serialises writers:
@@ -17,6 +18,9 @@ extension Database {
     /// Inside a transaction already, `body` simply runs there.
     func write<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         if inTransaction { return try await body(self) }
+        if let sqlite = self as? WriterBackedDatabase {
+            return try await SQLiteWriter.shared.run { try await sqlite.writeTransaction(body) }
+        }
         if isSQLite {
             return try await SQLiteWriter.shared.run { try await self.transaction(body) }
         }
@@ -41,34 +45,50 @@ extension PSQLError {
     }
 }
 
-/// The one queue of SQLite writers in this process (see `Database.write`). Reentrant: a
-/// write inside a write runs at once.
-actor SQLiteWriter {
+/// The one queue of SQLite writers in this process (see `Database.write`), first come first
+/// served. Reentrant: a write inside a write runs at once. A lock, not an actor, so that
+/// taking it does not move the task off its event loop.
+final class SQLiteWriter: Sendable {
     static let shared = SQLiteWriter()
 
     @TaskLocal private static var holding = false
-    private var busy = false
-    private var waiting: [CheckedContinuation<Void, Never>] = []
 
-    nonisolated func run<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+    private struct State {
+        var busy = false
+        var waiting: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private let state = Mutex(State())
+
+    func run<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
         if Self.holding { return try await body() }
         await acquire()
-        do {
-            let result = try await Self.$holding.withValue(true) { try await body() }
-            await release()
-            return result
-        } catch {
-            await release()
-            throw error
-        }
+        defer { release() }
+        return try await Self.$holding.withValue(true) { try await body() }
     }
 
     private func acquire() async {
-        if !busy { busy = true; return }
-        await withCheckedContinuation { waiting.append($0) }
+        let free = state.withLock { s -> Bool in
+            if s.busy { return false }
+            s.busy = true
+            return true
+        }
+        if free { return }
+        await withCheckedContinuation { continuation in
+            let now = state.withLock { s -> Bool in
+                if !s.busy { s.busy = true; return true }
+                s.waiting.append(continuation)
+                return false
+            }
+            if now { continuation.resume() }
+        }
     }
 
     private func release() {
-        if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
+        let next = state.withLock { s -> CheckedContinuation<Void, Never>? in
+            if s.waiting.isEmpty { s.busy = false; return nil }
+            return s.waiting.removeFirst()
+        }
+        next?.resume()
     }
 }

@@ -37,7 +37,7 @@ final class Campaign: Model, @unchecked Sendable {
     init() {}
 
     var sectors: [Sector] {
-        get { (try? JSONDecoder().decode([Sector].self, from: Data(sectorsJSON.utf8))) ?? Sector.defaults }
+        get { SectorList.decode(sectorsJSON) }
         set { sectorsJSON = String(decoding: (try? JSONEncoder().encode(newValue)) ?? Data("[]".utf8), as: UTF8.self) }
     }
 }

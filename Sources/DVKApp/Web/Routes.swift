@@ -4,6 +4,7 @@ import Vapor
 /// Every route: pages behind the user and CSRF middleware, the API under /api/v1.
 func routes(_ app: Application, inFlight: InFlightRequests) throws {
     app.middleware = Middlewares()
+    app.middleware.use(EventLoopExecutorMiddleware())
     app.middleware.use(inFlight)
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(DVKErrorMiddleware())

@@ -35,8 +35,9 @@ struct DocumentController: RouteCollection {
 
     func send(_ req: Request, kind: CampaignDocuments.Kind, format: DocumentFormat, initiativeID: UUID?) async throws -> Response {
         let user = try req.requireUser()
-        let view = try await Access.campaign(code: try req.parameters.require("campaign"), user: user, on: req.db)
-        let unit = try await Access.snapshotUnit(view, code: try req.parameters.require("unit"), on: req.db)
+        let found = try await Access.campaign(code: try req.parameters.require("campaign"), unit: try req.parameters.require("unit"),
+                                              user: user, on: req.db)
+        let view = found.view, unit = found.unit!
         let options = CampaignDocuments.Options(today: VietnamTime.day(of: Date()), showNationalMotto: req.application.dvkConfig.showNationalMotto)
         let document = try await CampaignDocuments.build(kind, campaign: view.campaign, unit: unit, initiativeID: initiativeID,
                                                          options: options, on: req.db)

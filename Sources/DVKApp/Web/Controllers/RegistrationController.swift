@@ -31,8 +31,9 @@ struct RegistrationController: RouteCollection {
 
     func context(_ req: Request) async throws -> Context {
         let user = try req.requireUser()
-        let view = try await Access.campaign(code: try req.parameters.require("campaign"), user: user, on: req.db)
-        let unit = try await Access.snapshotUnit(view, code: try req.parameters.require("unit"), on: req.db)
+        let found = try await Access.campaign(code: try req.parameters.require("campaign"), unit: try req.parameters.require("unit"),
+                                              user: user, on: req.db)
+        let view = found.view, unit = found.unit!
         guard unit.isTarget else { throw DomainError.notFound("Đơn vị “\(unit.code)” không đăng ký trong đợt thi đua này.") }
         return Context(user: user, view: view, unit: unit)
     }

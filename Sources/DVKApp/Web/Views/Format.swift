@@ -27,8 +27,8 @@ enum Format {
 
     /// "16/02/2024 09:30" in Vietnam time.
     static func short(_ date: Date) -> String {
-        let c = VietnamTime.calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        return String(format: "%02d/%02d/%04d %02d:%02d", c.day!, c.month!, c.year!, c.hour!, c.minute!)
+        let f = VietnamTime.fields(date)
+        return String(format: "%02d/%02d/%04d %02d:%02d", f.day, f.month, f.year, f.hour, f.minute)
     }
 
     /// 6300 → "6.300"
