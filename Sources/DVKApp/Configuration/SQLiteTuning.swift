@@ -7,11 +7,8 @@ enum SQLiteTuning {
         guard let sql = db as? any SQLDatabase else { return }
         try await sql.raw("PRAGMA journal_mode=WAL").run()
         try await sql.raw("PRAGMA synchronous=NORMAL").run()
-        // The writer connection commits every write: in WAL mode NORMAL syncs at
-        // checkpoints, so a killed process loses nothing it committed (power loss can
-        // lose the last transactions, not corrupt the file).
-        if let writer = (db as? WriterBackedDatabase)?.writer as? any SQLDatabase {
-            try await writer.raw("PRAGMA synchronous=NORMAL").run()
-        }
+        // The writer connection (which commits every write) sets NORMAL itself: in WAL
+        // mode it syncs at checkpoints, so a killed process loses nothing it committed
+        // (a power loss can lose the last transactions, never corrupt the file).
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import FluentKit
 import FluentSQLiteDriver
 import Logging
@@ -13,9 +14,9 @@ import SQLiteKit
 /// it, and it waits behind them for the connection. Measured on deadline day's load, a
 /// five-statement write then held the file's write lock for 3 ms, almost all of it queued.
 /// Here the reads keep the loops' connections, and every write transaction runs on a
-/// separate connection on an event loop of its own, with its code running on that loop
-/// (`EventLoopTaskExecutor`), one transaction at a time (`SQLiteWriter`). In WAL mode the
-/// readers never wait for the writer.
+/// separate connection (`SyncSQLiteConnection`) on an event loop of its own, its code
+/// and its statements on that loop's thread (`EventLoopTaskExecutor`), one transaction at
+/// a time (`SQLiteWriter`). In WAL mode the readers never wait for the writer.
 struct DVKSQLiteConfiguration: DatabaseConfiguration {
     var base: any DatabaseConfiguration
     var storage: SQLiteConfiguration
@@ -29,35 +30,47 @@ struct DVKSQLiteConfiguration: DatabaseConfiguration {
         base = DatabaseConfigurationFactory.sqlite(storage, sqlLogLevel: .trace).make()
     }
 
+    /// The file SQLiteKit opens for this storage (an "in-memory" database is a temporary
+    /// file there, so that several connections share it).
+    var path: String {
+        switch storage.storage {
+        case .file(let path): return path
+        case .memory(let identifier):
+            let name = "sqlite-kit_memorydb-\(ProcessInfo.processInfo.processIdentifier)-\(identifier).sqlite3"
+                .replacingOccurrences(of: "/", with: "-")
+            return FileManager.default.temporaryDirectory.appendingPathComponent(name, isDirectory: false).path
+        }
+    }
+
     func makeDriver(for databases: Databases) -> any DatabaseDriver {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let writerDatabases = Databases(threadPool: databases.threadPool, on: group)
-        writerDatabases.use(base, as: .sqlite)
-        let loop = group.next()
-        return DVKSQLiteDriver(base: base.makeDriver(for: databases), writerDatabases: writerDatabases, group: group, loop: loop)
+        return DVKSQLiteDriver(base: base.makeDriver(for: databases), writer: SyncSQLiteConnection(path: path, loop: group.next()),
+                               group: group)
     }
 }
 
 struct DVKSQLiteDriver: DatabaseDriver {
     var base: any DatabaseDriver
-    var writerDatabases: Databases
+    var writer: SyncSQLiteConnection
     var group: MultiThreadedEventLoopGroup
-    var loop: any EventLoop
 
     func makeDatabase(with context: DatabaseContext) -> any Database {
-        WriterBackedDatabase(base: base.makeDatabase(with: context),
-                             writer: writerDatabases.database(.sqlite, logger: context.logger, on: loop), writerLoop: loop)
+        let writerContext = DatabaseContext(configuration: context.configuration, logger: context.logger, eventLoop: writer.loop,
+                                            history: context.history, pageSizeLimit: context.pageSizeLimit)
+        return WriterBackedDatabase(base: base.makeDatabase(with: context),
+                                    writer: SyncSQLiteDatabase(connection: writer, context: writerContext, inTransaction: false),
+                                    writerLoop: writer.loop)
     }
 
     func shutdown() {
         base.shutdown()
-        writerDatabases.shutdown()
+        try? writer.loop.submit { writer.close() }.wait()
         try? group.syncShutdownGracefully()
     }
 
     func shutdownAsync() async {
         await base.shutdownAsync()
-        await writerDatabases.shutdownAsync()
+        try? await writer.loop.submit { writer.close() }.get()
         try? await group.shutdownGracefully()
     }
 }
@@ -65,7 +78,7 @@ struct DVKSQLiteDriver: DatabaseDriver {
 /// A loop's SQLite database that sends its write transactions to the writer connection.
 struct WriterBackedDatabase: Database, SQLDatabase {
     let base: any Database
-    let writer: (any Database)?
+    let writer: SyncSQLiteDatabase?
     let writerLoop: any EventLoop
 
     private var sql: any SQLDatabase { base as! any SQLDatabase }

@@ -1,0 +1,281 @@
+import FluentKit
+import FluentSQL
+import Foundation
+import Logging
+import NIOCore
+import SQLKit
+import SQLiteKit
+import SQLiteNIO
+import VaporCSQLite
+
+/// One SQLite connection that runs its statements at once, on the thread of one event
+/// loop, with no hop to a thread pool and back. It is the writer's connection: a write
+/// transaction is a handful of statements, and with each statement two thread switches
+/// away it held the file's write lock for milliseconds on a loaded machine; done in place
+/// it holds it for the statements' own microseconds. Prepared statements are kept.
+///
+/// Every call runs on `loop` (calls from elsewhere are sent there), so the C handle is
+/// only ever used by one thread.
+final class SyncSQLiteConnection: @unchecked Sendable {
+    let loop: any EventLoop
+    let path: String
+    private var handle: OpaquePointer?
+    private var statements: [String: OpaquePointer] = [:]
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    init(path: String, loop: any EventLoop) {
+        self.path = path
+        self.loop = loop
+    }
+
+    /// Runs `body` on the connection's loop, now if already there.
+    func onLoop<T: Sendable>(_ body: @escaping @Sendable () throws -> T) -> EventLoopFuture<T> {
+        if loop.inEventLoop {
+            do { return loop.makeSucceededFuture(try body()) } catch { return loop.makeFailedFuture(error) }
+        }
+        return loop.submit(body)
+    }
+
+    func onLoop<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        if loop.inEventLoop { return try body() }
+        return try await loop.submit(body).get()
+    }
+
+    private func open() throws -> OpaquePointer {
+        if let handle { return handle }
+        var opened: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI
+        let status = sqlite_nio_sqlite3_open_v2(path, &opened, flags, nil)
+        guard status == SQLITE_OK, let opened else {
+            if let opened { sqlite_nio_sqlite3_close(opened) }
+            throw SyncSQLiteError(code: status, message: "cannot open \(path)")
+        }
+        sqlite_nio_sqlite3_busy_timeout(opened, 10_000)
+        handle = opened
+        for pragma in ["PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL"] {
+            try run(pragma, []) { _ in }
+        }
+        return opened
+    }
+
+    /// Prepares (once) and runs one statement; calls `onRow` for each row. On the loop only.
+    func run(_ sql: String, _ binds: [SQLiteData], _ onRow: (SyncSQLiteRow) throws -> Void) throws {
+        let db = try open()
+        let statement: OpaquePointer
+        if let cached = statements[sql] {
+            statement = cached
+        } else {
+            var prepared: OpaquePointer?
+            let status = sqlite_nio_sqlite3_prepare_v3(db, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &prepared, nil)
+            guard status == SQLITE_OK, let prepared else { throw error(db, status) }
+            if statements.count >= 128 {
+                for (_, old) in statements { sqlite_nio_sqlite3_finalize(old) }
+                statements.removeAll()
+            }
+            statements[sql] = prepared
+            statement = prepared
+        }
+        defer {
+            sqlite_nio_sqlite3_reset(statement)
+            sqlite_nio_sqlite3_clear_bindings(statement)
+        }
+        for (offset, bind) in binds.enumerated() {
+            let i = Int32(offset + 1)
+            let status: Int32 = switch bind {
+            case .integer(let value): sqlite_nio_sqlite3_bind_int64(statement, i, Int64(value))
+            case .float(let value): sqlite_nio_sqlite3_bind_double(statement, i, value)
+            case .text(let value):
+                sqlite_nio_sqlite3_bind_text64(statement, i, value, UInt64(value.utf8.count), Self.transient, UInt8(SQLITE_UTF8))
+            case .blob(let value):
+                value.withUnsafeReadableBytes {
+                    sqlite_nio_sqlite3_bind_blob64(statement, i, $0.baseAddress, UInt64($0.count), Self.transient)
+                }
+            case .null: sqlite_nio_sqlite3_bind_null(statement, i)
+            }
+            guard status == SQLITE_OK else { throw error(db, status) }
+        }
+        var columns: [String]?
+        while true {
+            let status = sqlite_nio_sqlite3_step(statement)
+            if status == SQLITE_DONE { return }
+            guard status == SQLITE_ROW else { throw error(db, status) }
+            if columns == nil {
+                columns = (0..<sqlite_nio_sqlite3_column_count(statement)).map {
+                    sqlite_nio_sqlite3_column_name(statement, $0).map { String(cString: $0) } ?? ""
+                }
+            }
+            try onRow(SyncSQLiteRow(columns: columns!, values: (0..<Int32(columns!.count)).map { value(statement, $0) }))
+        }
+    }
+
+    private func value(_ statement: OpaquePointer, _ i: Int32) -> SQLiteData {
+        switch sqlite_nio_sqlite3_column_type(statement, i) {
+        case SQLITE_INTEGER: return .integer(Int(sqlite_nio_sqlite3_column_int64(statement, i)))
+        case SQLITE_FLOAT: return .float(sqlite_nio_sqlite3_column_double(statement, i))
+        case SQLITE_TEXT: return .text(sqlite_nio_sqlite3_column_text(statement, i).map { String(cString: $0) } ?? "")
+        case SQLITE_BLOB:
+            let count = Int(sqlite_nio_sqlite3_column_bytes(statement, i))
+            var buffer = ByteBufferAllocator().buffer(capacity: count)
+            if let bytes = sqlite_nio_sqlite3_column_blob(statement, i) { buffer.writeBytes(UnsafeRawBufferPointer(start: bytes, count: count)) }
+            return .blob(buffer)
+        default: return .null
+        }
+    }
+
+    private func error(_ db: OpaquePointer, _ status: Int32) -> SyncSQLiteError {
+        SyncSQLiteError(code: status, message: String(cString: sqlite_nio_sqlite3_errmsg(db)))
+    }
+
+    /// Closes the handle (on the loop).
+    func close() {
+        for (_, statement) in statements { sqlite_nio_sqlite3_finalize(statement) }
+        statements.removeAll()
+        if let handle { sqlite_nio_sqlite3_close(handle) }
+        handle = nil
+    }
+}
+
+/// An SQLite error of the writer's connection; a constraint failure is one for Fluent too.
+struct SyncSQLiteError: Error, DatabaseError, CustomStringConvertible {
+    var code: Int32
+    var message: String
+    var description: String { "SQLite error \(code): \(message)" }
+    var isSyntaxError: Bool { code & 0xFF == SQLITE_ERROR }
+    var isConstraintFailure: Bool { code & 0xFF == SQLITE_CONSTRAINT }
+    var isConnectionClosed: Bool { code & 0xFF == SQLITE_MISUSE }
+}
+
+/// One row read by `SyncSQLiteConnection`.
+struct SyncSQLiteRow: SQLRow {
+    let columns: [String]
+    let values: [SQLiteData]
+
+    var allColumns: [String] { columns }
+    func contains(column: String) -> Bool { columns.contains(column) }
+
+    private func value(_ column: String) throws -> SQLiteData {
+        guard let i = columns.firstIndex(of: column) else {
+            throw DecodingError.keyNotFound(SQLCodingKey(stringValue: column)!, .init(codingPath: [], debugDescription: "no column \(column)"))
+        }
+        return values[i]
+    }
+
+    func decodeNil(column: String) throws -> Bool {
+        if case .null = try value(column) { return true }
+        return false
+    }
+
+    func decode<D: Decodable>(column: String, as type: D.Type) throws -> D {
+        try SQLiteDataDecoder().decode(D.self, from: try value(column))
+    }
+}
+
+private struct SQLCodingKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
+/// Fluent and SQLKit over `SyncSQLiteConnection`: models, query builders and raw SQL all
+/// run in place on the writer's loop.
+struct SyncSQLiteDatabase: Database, SQLDatabase {
+    let connection: SyncSQLiteConnection
+    let context: DatabaseContext
+    let inTransaction: Bool
+
+    private struct Delegate: SQLConverterDelegate {
+        func customDataType(_ dataType: DatabaseSchema.DataType) -> (any SQLExpression)? {
+            switch dataType {
+            case .string, .enum: SQLRaw("TEXT")
+            case .datetime: SQLRaw("REAL")
+            case .int64: SQLRaw("INTEGER")
+            default: nil
+            }
+        }
+    }
+
+    private struct Output: DatabaseOutput {
+        let row: any SQLRow
+        let schema: String?
+        var description: String { "\(row)" }
+        private func column(_ key: FieldKey) -> String { (schema.map { .prefix(.prefix(.string($0), "_"), key) } ?? key).description }
+        func schema(_ schema: String) -> any DatabaseOutput { Output(row: row, schema: schema) }
+        func contains(_ key: FieldKey) -> Bool { row.contains(column: column(key)) }
+        func decodeNil(_ key: FieldKey) throws -> Bool { try row.decodeNil(column: column(key)) }
+        func decode<T: Decodable>(_ key: FieldKey, as type: T.Type) throws -> T { try row.decode(column: column(key), as: T.self) }
+    }
+
+    /// Runs an SQL expression in place; the binds as Fluent's SQLite driver writes them.
+    private func perform(_ query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) throws {
+        let (sql, binds) = serialize(query)
+        let encoder = SQLiteDataEncoder()
+        let data = try binds.map { try encoder.encode($0) }
+        try connection.run(sql, data) { onRow($0) }
+    }
+
+    func execute(query: DatabaseQuery, onOutput: @escaping @Sendable (any DatabaseOutput) -> ()) -> EventLoopFuture<Void> {
+        var expression = SQLQueryConverter(delegate: Delegate()).convert(query)
+        if case .create = query.action, query.customIDKey != .string("") {
+            expression = SQLList([expression, SQLReturning(.init((query.customIDKey ?? .id).description))], separator: SQLRaw(" "))
+        }
+        let sql = expression
+        return connection.onLoop { try perform(sql) { onOutput(Output(row: $0, schema: nil)) } }
+    }
+
+    func execute(schema: DatabaseSchema) -> EventLoopFuture<Void> {
+        let sql = SQLSchemaConverter(delegate: Delegate()).convert(schema)
+        return connection.onLoop { try perform(sql) { _ in } }
+    }
+
+    func execute(enum: DatabaseEnum) -> EventLoopFuture<Void> {
+        connection.loop.makeSucceededFuture(())
+    }
+
+    func transaction<T>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
+        if inTransaction { return closure(self) }
+        let inside = SyncSQLiteDatabase(connection: connection, context: context, inTransaction: true)
+        return connection.onLoop { try connection.run("BEGIN IMMEDIATE", []) { _ in } }.flatMap {
+            closure(inside).flatMap { value in
+                connection.onLoop { try connection.run("COMMIT", []) { _ in } }.map { value }
+            }.flatMapError { error in
+                connection.onLoop { try? connection.run("ROLLBACK", []) { _ in } }.flatMapThrowing { throw error }
+            }
+        }
+    }
+
+    func transaction<T: Sendable>(_ closure: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        if inTransaction { return try await closure(self) }
+        let inside = SyncSQLiteDatabase(connection: connection, context: context, inTransaction: true)
+        try await connection.onLoop { try connection.run("BEGIN IMMEDIATE", []) { _ in } }
+        do {
+            let value = try await closure(inside)
+            try await connection.onLoop { try connection.run("COMMIT", []) { _ in } }
+            return value
+        } catch {
+            try? await connection.onLoop { try connection.run("ROLLBACK", []) { _ in } }
+            throw error
+        }
+    }
+
+    func withConnection<T>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
+        closure(self)
+    }
+
+    // SQLDatabase
+    var logger: Logger { context.logger }
+    var eventLoop: any EventLoop { connection.loop }
+    var dialect: any SQLDialect { SQLiteDialect() }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
+        connection.onLoop { try perform(query, onRow) }
+    }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
+        try await connection.onLoop { try perform(query, onRow) }
+    }
+
+    func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        try await closure(self)
+    }
+}
