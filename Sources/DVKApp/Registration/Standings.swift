@@ -189,13 +189,21 @@ enum Standings {
         let rows = try await sql.select().columns(SubmissionRow.columns).from(SubmissionRow.table)
             .where("campaign_id", .equal, campaignID).all().map { try SubmissionRow(row: $0) }
         var byUnit: [UUID: Standing] = [:]
+        // Rows grouped by what they get (a handful of combinations), updated a chunk at a time.
+        struct Derived: Hashable { var phase: Standing.Phase; var late: Bool; var resubmittedLate: Bool }
+        var groups: [Derived: [UUID]] = [:]
         for row in rows {
             let standing = row.standing(info)
             byUnit[row.unitID] = standing
-            try await sql.update(SubmissionRow.table)
-                .set("phase", to: standing.phase.rawValue).set("late", to: standing.isLate)
-                .set("resubmitted_late", to: standing.isResubmittedLate)
-                .where("id", .equal, row.id).run()
+            groups[Derived(phase: standing.phase, late: standing.isLate, resubmittedLate: standing.isResubmittedLate), default: []].append(row.id)
+        }
+        for (derived, ids) in groups {
+            for chunk in ids.chunked(1_000) {
+                try await sql.update(SubmissionRow.table)
+                    .set("phase", to: derived.phase.rawValue).set("late", to: derived.late)
+                    .set("resubmitted_late", to: derived.resubmittedLate)
+                    .where("id", .in, chunk).run()
+            }
         }
         try await sql.delete(from: "standing_counts").where("campaign_id", .equal, campaignID).run()
         let tree = try await FederationTree.load(campaignID: campaignID, on: db)
