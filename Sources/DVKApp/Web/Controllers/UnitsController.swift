@@ -86,8 +86,9 @@ struct UnitsController: RouteCollection {
         do {
             model.result = try await UnitEditor.importUnits(Data(file.data.readableBytesView), user: user, on: req.db)
             return Layout.response(UnitsImport.View(model: model).render())
-        } catch DomainError.badFile(let lines, _) {
+        } catch DomainError.badFile(let lines, let total) {
             model.lines = lines
+            model.badLines = total
         } catch let error as DomainError {
             model.problem = error.message
         }

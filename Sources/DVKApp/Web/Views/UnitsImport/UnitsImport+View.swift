@@ -1,15 +1,7 @@
 import DVKCore
 import Foundation
 
-/// `/units/import`: upserts units from a CSV, all or nothing, only inside the user's subtree.
-enum UnitsImport {
-    struct Model: Sendable {
-        var user: CurrentUser
-        var result: UnitDirectory.ImportResult?
-        var lines: [LineError] = []
-        var problem: String?
-    }
-
+extension UnitsImport {
     struct View {
         var model: Model
 
@@ -25,7 +17,8 @@ enum UnitsImport {
                 },
                 .unwrap(m.problem) { .div(.class("alert error"), .attribute("role", "alert"), .p(.text($0))) },
                 .if(!m.lines.isEmpty, .div(.class("alert error"), .attribute("role", "alert"),
-                    .p(.strong(.text("Tệp có \(m.lines.count) dòng lỗi; chưa có gì được ghi. Sửa các dòng sau rồi tải lên lại:"))),
+                    .p(.strong(.text("Tệp có \(Format.number(m.badLines)) dòng lỗi; chưa có gì được ghi. Sửa các dòng sau rồi tải lên lại"
+                        + (m.badLines > m.lines.count ? " (\(m.lines.count) dòng đầu):" : ":")))),
                     .ul(.class("lines"), .forEach(m.lines) { line in
                         .li(.strong(.text("Dòng \(line.line): ")), .text(line.reasons.joined(separator: "; ")))
                     }))),

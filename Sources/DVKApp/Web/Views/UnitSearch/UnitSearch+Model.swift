@@ -40,30 +40,4 @@ enum UnitSearch {
         }
         return Model(user: user, query: text, hits: hits, paging: paging)
     }
-
-    /// The search box every unit page carries.
-    static func box(value: String) -> Node {
-        FormField.search(.units, label: "Tìm đơn vị theo tên hoặc mã", value: value, placeholder: "vd: tieu hoc ngoc lam")
-    }
-
-    struct View {
-        var model: Model
-
-        func render() -> String {
-            let m = model
-            return Layout.page(title: "Tìm đơn vị", user: m.user, body: [
-                .p(.class("crumbs small"), .a(.href(.units), .text("← \(m.user.unitName)"))),
-                UnitSearch.box(value: m.query),
-                .h1(.text("Kết quả tìm “\(m.query)”")),
-                .p(.class("muted"), .text("\(Format.number(m.paging.total)) đơn vị trong phạm vi \(m.user.unitName).")),
-                m.hits.isEmpty ? .p("Không tìm thấy đơn vị nào. Thử bớt từ, hoặc gõ không dấu.") :
-                    .div(.class("card"), .ul(.class("units"), .forEach(m.hits) { hit in
-                        .li(.a(.href(.unit(hit.code)), .text(hit.name)),
-                            .span(.class("muted small"), .text(" · \(hit.code) · \(hit.kind == .federation ? "liên đoàn" : "CĐCS")"
-                                + (hit.parentName.isEmpty ? "" : " · thuộc \(hit.parentName)"))))
-                    })),
-                Pager.nav(m.paging) { page in SiteURL.units.link(query: [("q", m.query), ("page", String(page))]) },
-            ])
-        }
-    }
 }
