@@ -132,9 +132,12 @@ struct BenchDashboardCommand: AsyncCommand {
         @Option(name: "campaign") var campaign: String?
         @Option(name: "unit") var unit: String?
         @Option(name: "iterations") var iterations: Int?
+        @Option(name: "status", help: "A filter of the units table (late, waiting_review, not_started, …)") var status: String?
+        @Option(name: "q", help: "A search of the units table") var q: String?
+        @Option(name: "page") var page: Int?
     }
 
-    var help: String { "Time the campaign dashboard of a federation (server time, no network)" }
+    var help: String { "Time the campaign dashboard of a federation (server time, no network), optionally filtered" }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let db = context.application.db
@@ -148,13 +151,16 @@ struct BenchDashboardCommand: AsyncCommand {
         var bytes = 0
         for i in 0..<(n + 3) {
             let start = ContinuousClock.now
-            let model = try await Dashboard.query(view: view, params: .init(), now: Date(), on: db)
+            let model = try await Dashboard.query(view: view, params: .init(status: signature.status, q: signature.q, page: signature.page),
+                                                  now: Date(), on: db)
             bytes = Dashboard.view(model).utf8.count
             if i >= 3 { times.append((ContinuousClock.now - start) / .milliseconds(1)) }
         }
         times.sort()
-        context.console.print(String(format: "dashboard of %@ (%d bytes of HTML), %d runs after 3 warm-up: min %.1f ms, median %.1f ms, max %.1f ms",
-                                     unit.code, bytes, n, times[0], times[n / 2], times[n - 1]))
+        let filter = [signature.status.map { "status=\($0)" }, signature.q.map { "q=\($0)" }, signature.page.map { "page=\($0)" }]
+            .compactMap { $0 }.joined(separator: " ")
+        context.console.print(String(format: "dashboard of %@%@ (%d bytes of HTML), %d runs after 3 warm-up: min %.1f ms, median %.1f ms, max %.1f ms",
+                                     unit.code, filter.isEmpty ? "" : " [" + filter + "]", bytes, n, times[0], times[n / 2], times[n - 1]))
     }
 }
 

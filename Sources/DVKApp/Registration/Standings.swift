@@ -92,6 +92,24 @@ enum Standings {
             total = try counted?.decode(column: "n", as: Int.self) ?? 0
         }
         if let limit, total == 0 || limit == 0 { return ([], total) }
+        func ordered(_ query: SQLSelectBuilder) -> SQLSelectBuilder {
+            switch order {
+            case .tree: return query.orderBy(col("pre", u))
+            case .name: return query.orderBy(col("search_key", u)).orderBy(col("pre", u))
+            case .waiting, .submitted:
+                // Units that never submitted sort last on both databases.
+                return query.orderBy(SQLRaw("CASE WHEN s.submitted_at IS NULL THEN 1 ELSE 0 END"))
+                    .orderBy(col("submitted_at", s)).orderBy(col("pre", u))
+            }
+        }
+        // A page: first its units' ids alone (the database skips the rows before it without
+        // computing anything for them), then what the page shows, for those units only.
+        var page: [UUID]?
+        if let limit {
+            page = try await ordered(base(sql.select().column(col("unit_id", u)))).limit(limit).offset(offset).all()
+                .map { try $0.decode(column: "unit_id", as: UUID.self) }
+            if page?.isEmpty ?? true { return ([], total) }
+        }
         var query = base(sql.select()
             .column(col("unit_id", u)).column(col("code", u)).column(col("name", u)).column(col("pre", u))
             .column(col("code", p), as: "parent_code").column(col("name", p), as: "parent_name")
@@ -101,20 +119,13 @@ enum Standings {
                   on: SQLBinaryExpression(
                       SQLBinaryExpression(col("campaign_id", p), .equal, col("campaign_id", u)), .and,
                       SQLBinaryExpression(col("unit_id", p), .equal, col("parent_unit_id", u))))
-        switch order {
-        case .tree: query = query.orderBy(col("pre", u))
-        case .name: query = query.orderBy(col("search_key", u)).orderBy(col("pre", u))
-        case .waiting, .submitted:
-            // Units that never submitted sort last on both databases.
-            query = query.orderBy(SQLRaw("CASE WHEN s.submitted_at IS NULL THEN 1 ELSE 0 END"))
-                .orderBy(col("submitted_at", s)).orderBy(col("pre", u))
-        }
+        query = ordered(query)
+        if let page { query = query.where(col("unit_id", u), .in, SQLBind.group(page)) }
         if contacts {
             let live = SQLIdentifier("live")
             query = query.column(col("email", live)).column(col("phone", live))
                 .join(SQLAlias(SQLIdentifier(Unit.schema), as: live), method: SQLJoinMethod.left, on: col("id", live), .equal, col("unit_id", u))
         }
-        if let limit { query = query.limit(limit).offset(offset) }
         let lines = try await query.all().map { row -> Line in
             let submission = try row.decodeNil(column: "s_id") ? nil : try SubmissionRow(row: row, prefix: "s_")
             let unitID = try row.decode(column: "unit_id", as: UUID.self)
