@@ -62,6 +62,7 @@ public enum InitiativeImport {
         var firstLine: [InitiativeKey: Int] = [:]
         var repeated: [(Int, Int)] = []
         let fieldColumns = InitiativeField.allCases.compactMap { field in columns[field.column].map { (field, $0) } }
+        let memo = InitiativeInput.Memo()
         for record in table.records {
             var reasons: [String] = []
             let unitCode = record.value(columns["unit_code"])
@@ -83,7 +84,7 @@ public enum InitiativeImport {
                 submittedAt = InstantParser.parse(submittedText)
                 if submittedAt == nil { reasons.append("thời điểm nộp không hợp lệ: “\(submittedText)” (cột submitted_at)") }
             }
-            switch input.draft(sectors: sectors) {
+            switch input.draft(sectors: sectors, memo: memo) {
             case .failure(let problems):
                 reasons += problems.byField.map { "\($0.message) (cột \($0.field.column))" }
             case .success(let draft):

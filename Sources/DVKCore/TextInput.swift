@@ -59,8 +59,21 @@ public struct TextRule: Sendable, Hashable {
         case .line:
             return VietnameseText.clean(raw)
         case .multiline:
-            let unified = raw.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
-            var lines = unified.split(separator: "\n", omittingEmptySubsequences: false).map { VietnameseText.clean(String($0)) }
+            // Lines end at LF, CRLF or a lone CR.
+            var lines: [String] = []
+            var line = String.UnicodeScalarView()
+            var afterCR = false
+            for scalar in raw.unicodeScalars {
+                if scalar == "\n" && afterCR { afterCR = false; continue }
+                afterCR = scalar == "\r"
+                if scalar == "\n" || scalar == "\r" {
+                    lines.append(VietnameseText.clean(String(line)))
+                    line = String.UnicodeScalarView()
+                } else {
+                    line.append(scalar)
+                }
+            }
+            lines.append(VietnameseText.clean(String(line)))
             while lines.first?.isEmpty == true { lines.removeFirst() }
             while lines.last?.isEmpty == true { lines.removeLast() }
             return lines.joined(separator: "\n")

@@ -90,24 +90,41 @@ public struct CalendarDay: Hashable, Comparable, Sendable, Codable, CustomString
 
     /// Parses "2024-02-06" (ISO) or "06/02/2024" (Vietnamese); nil for anything else or an impossible day.
     public init?(parsing text: String) {
-        let t = text.trimmingCharacters(in: .whitespaces)
-        let parts: [Substring]
-        let ymd: (Int, Int, Int)
-        if t.contains("-") {
-            parts = t.split(separator: "-", omittingEmptySubsequences: false)
-            guard parts.count == 3, parts[0].count == 4,
-                  let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
-            ymd = (y, m, d)
-        } else if t.contains("/") {
-            parts = t.split(separator: "/", omittingEmptySubsequences: false)
-            guard parts.count == 3, parts[2].count == 4,
-                  let d = Int(parts[0]), let m = Int(parts[1]), let y = Int(parts[2]) else { return nil }
-            ymd = (y, m, d)
-        } else {
-            return nil
+        // ASCII digits and one kind of separator, read in one pass (files have a date a row).
+        var numbers: [Int] = []
+        var lengths: [Int] = []
+        var current = 0, length = 0
+        var separator: UInt8?
+        var bytes = Substring(text).utf8[...]
+        while let first = bytes.first, first == 0x20 || first == 0x09 { bytes = bytes.dropFirst() }
+        while let last = bytes.last, last == 0x20 || last == 0x09 { bytes = bytes.dropLast() }
+        for byte in bytes {
+            switch byte {
+            case 0x30...0x39:
+                guard length < 4 else { return nil }
+                current = current * 10 + Int(byte - 0x30)
+                length += 1
+            case 0x2D, 0x2F:
+                guard separator == nil || separator == byte, length > 0, numbers.count < 2 else { return nil }
+                separator = byte
+                numbers.append(current)
+                lengths.append(length)
+                current = 0
+                length = 0
+            default:
+                return nil
+            }
         }
-        guard parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }) else { return nil }
-        self.init(year: ymd.0, month: ymd.1, day: ymd.2)
+        guard length > 0, numbers.count == 2, let separator else { return nil }
+        numbers.append(current)
+        lengths.append(length)
+        if separator == 0x2D {
+            guard lengths[0] == 4 else { return nil }
+            self.init(year: numbers[0], month: numbers[1], day: numbers[2])
+        } else {
+            guard lengths[2] == 4 else { return nil }
+            self.init(year: numbers[2], month: numbers[1], day: numbers[0])
+        }
         guard isValid else { return nil }
     }
 

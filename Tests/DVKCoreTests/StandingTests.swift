@@ -160,3 +160,15 @@ import Testing
         #expect(VietnamTime.iso(Date(timeIntervalSince1970: 1_708_016_400)) == "2024-02-16T00:00:00+07:00")
     }
 }
+
+@Suite struct CalendarDayParsingTests {
+    @Test func readsBothFormsAndNothingElse() {
+        #expect(CalendarDay(parsing: "2024-02-06") == CalendarDay(year: 2024, month: 2, day: 6))
+        #expect(CalendarDay(parsing: " 6/2/2024 ") == CalendarDay(year: 2024, month: 2, day: 6))
+        #expect(CalendarDay(parsing: "29/02/2024") == CalendarDay(year: 2024, month: 2, day: 29))
+        for bad in ["", "2024-02", "29/02/2023", "31/04/2024", "2024/02/06", "06-02-2024", "2024-02-06T09:00", "1/1/24",
+                    "12345-01-01", "06/02/2024/1", "aa/bb/cccc", "06//2024", "-2024-01-01", "٠٦/٠٢/٢٠٢٤"] {
+            #expect(CalendarDay(parsing: bad) == nil, "\(bad)")
+        }
+    }
+}

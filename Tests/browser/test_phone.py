@@ -8,6 +8,7 @@ PAGES = {
                 "/campaigns/DVK-2024/units/LB-GD-THNL/import"],
     "maydg": ["/campaigns/DVK-2024/units/LB-DN-MDG", "/campaigns/DVK-2024/units/LB-DN-MDG/submit"],
     "longbien": ["/campaigns", "/campaigns/DVK-2024", "/campaigns/DVK-2024?status=late", "/campaigns/DVK-2024/units/LB-P-GB",
+                 "/campaigns/DVK-2024/queue", "/campaigns/DVK-2024/units/LB-DN-MDG", "/account",
                  "/campaigns/new", "/campaigns/DVK-2024/edit", "/campaigns/DVK-2024/reminders", "/units", "/units/LB-GD",
                  "/units/new", "/units/import", "/units?q=truong"],
     "hanoi": ["/campaigns/DVK-2024", "/campaigns/DVK-2024/reminders", "/units"],
