@@ -80,9 +80,9 @@ extension Request {
     /// The version named by `If-Match` (`"12"`, `W/"12"` or `12`), if the caller sent one:
     /// the step is then refused (409) unless the submission is still at that version.
     func ifMatchVersion() throws -> Int? {
-        guard let raw = headers.first(name: .ifMatch) else { return nil }
+        guard let raw = headers.first(name: .ifMatch), raw.trimmingCharacters(in: .whitespaces) != "*" else { return nil }
         let digits = raw.replacingOccurrences(of: "W/", with: "").trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
-        guard let version = Int(digits), version >= 0 else {
+        guard digits.count <= 18, let version = Int(digits), version >= 0 else {
             throw WebError.badRequest("Tiêu đề If-Match phải là phiên bản của hồ sơ, ví dụ \"12\".")
         }
         return version

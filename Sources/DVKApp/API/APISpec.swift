@@ -133,8 +133,8 @@ enum APISpec {
         name: "id", in: .path, required: true, description: "The initiative's id", schema: .string(format: "uuid"))
     static let ifMatchParameter = OpenAPI.Parameter(
         name: "If-Match", in: .header, required: false,
-        description: "The submission's version (its `ETag`, e.g. `\"12\"`): the request is refused with 409, and nothing changes, if the unit's registration was written since.",
-        schema: .string())
+        description: "The submission's version (its `ETag`, e.g. `\"12\"`): the request is refused with 409, and nothing changes, if the unit's registration was written since. `*` asks for no check.",
+        schema: .string(pattern: #"^(\*|(W/)?"?[0-9]{1,18}"?)$"#))
     static let csrfParameter = OpenAPI.Parameter(
         name: "X-CSRF-Token", in: .header, required: false,
         description: "Required with the session cookie (the session's CSRF token); not needed with a bearer token.",
@@ -292,10 +292,13 @@ enum APISpec {
             "ReturnInput": .object(nil, [
                 required("reason", TextRules.returnReason.schema("Shown to the unit; required")),
                 optional("resubmitBy", .nullable(day, "The last day to resubmit (before 00:00 of the next day, Vietnam time)")),
-                optional("comments", .nullable(.object("Comments shown beside initiatives: keys are initiative ids, values the comment (up to \(TextRules.reviewComment.maxLength) characters)", []))),
+                optional("comments", .nullable(.map(TextRules.reviewComment.schema(nil),
+                                                    "Comments shown beside initiatives: keys are initiative ids, values the comment"))),
             ]),
             "ExtensionInput": .object(nil, [
-                required("until", .nullable(.string("The unit's new deadline, ISO 8601 (no offset means Vietnam time; a day alone is 00:00 of it); null takes the extension back", format: "date-time"))),
+                required("until", .nullable(.string(
+                    "The unit's new deadline, ISO 8601 (no offset means Vietnam time; a day alone is 00:00 of it); null takes the extension back",
+                    pattern: #"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?(Z|[+-](0[0-9]|1[0-4]):?[0-5][0-9])?)?$"#))),
             ]),
             "Summary": .object("The Biểu tổng hợp, exactly as `dvk summary --format json` prints it", [
                 required("campaign", .string()),
@@ -331,7 +334,7 @@ enum APISpec {
         let text = Schema.string()
         let date: Schema = output ? .nullable(day) : .string("A calendar day, `YYYY-MM-DD` or `dd/mm/yyyy`; empty for none")
         var fields = [
-            field(.kind, output ? .ref("RegistrantKind") : .string("`collective` (tập thể) or `individual` (cá nhân); the Vietnamese words are accepted too")),
+            field(.kind, output ? .ref("RegistrantKind") : .string("`collective` (tập thể) or `individual` (cá nhân)", values: RegistrantKind.allCases.map(\.rawValue))),
             field(.registrantName, .string("The collective's or individual's name")),
             field(.registrantTitle, .string("An individual's position or title")),
             field(.sector, .string("One of the campaign's sector codes (or its name)")),

@@ -113,6 +113,8 @@ enum OpenAPI {
             case boolean
             case array(Schema)
             case object([Property])
+            /// An object of any keys, each value of this schema.
+            case map(Schema)
             /// The value, or JSON `null`.
             case nullable(Schema)
             /// JSON `null` alone (the second half of `nullable`).
@@ -153,6 +155,9 @@ enum OpenAPI {
         static func object(_ description: String? = nil, _ properties: [Property]) -> Schema {
             Schema(kind: .object(properties), description: description)
         }
+        static func map(_ values: Schema, _ description: String? = nil) -> Schema {
+            Schema(kind: .map(values), description: description)
+        }
         static func nullable(_ schema: Schema, _ description: String? = nil) -> Schema {
             Schema(kind: .nullable(schema), description: description)
         }
@@ -192,6 +197,9 @@ enum OpenAPI {
                 for p in properties { try nested.encode(p.schema, forKey: Key(p.name)) }
                 let required = properties.filter(\.required).map(\.name)
                 if !required.isEmpty { try c.encode(required, forKey: Key("required")) }
+            case .map(let values):
+                try c.encode("object", forKey: Key("type"))
+                try c.encode(values, forKey: Key("additionalProperties"))
             case .nullable(let schema):
                 try c.encode([schema, Schema(kind: .null)], forKey: Key("anyOf"))
             case .null:

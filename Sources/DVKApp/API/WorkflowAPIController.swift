@@ -12,7 +12,8 @@ struct WorkflowAPIController: RouteCollection {
         unit.post("submit", use: submit)
         unit.post("declare", use: declare)
         unit.post("accept", use: accept)
-        unit.post("return", use: giveBack)
+        // A reason and a comment on each of many initiatives do not fit Vapor's 16 kB default.
+        unit.on(.POST, "return", body: .collect(maxSize: InitiativesAPIController.maxBody), use: giveBack)
         unit.post("extension", use: extend)
     }
 
@@ -32,6 +33,7 @@ struct WorkflowAPIController: RouteCollection {
     /// Returns the submission to the unit with the reason it will see (`{"reason": "…"}`),
     /// comments on initiatives and a day to resubmit by.
     @Sendable func giveBack(req: Request) async throws -> Response {
+        let scope = try await allowed(.return(resubmitBy: nil), req: req)
         // A missing body is an empty reason, which the store refuses in Vietnamese (422).
         let body = try req.decodeJSON(APIReturnInput.self, emptyAs: .init())
         var by: Date?
@@ -48,12 +50,13 @@ struct WorkflowAPIController: RouteCollection {
             }
             comments[id] = text
         }
-        return try await step(.return(resubmitBy: by), req: req, reason: body.reason ?? "", comments: comments)
+        return try await step(.return(resubmitBy: by), scope: scope, req: req, reason: body.reason ?? "", comments: comments)
     }
 
     /// Extends the unit's deadline (`{"until": "2024-02-20T17:00:00+07:00"}`), or takes the
     /// extension back (`{"until": null}`).
     @Sendable func extend(req: Request) async throws -> Response {
+        let scope = try await allowed(.extend(until: nil), req: req)
         let body = try req.decodeJSON(APIExtensionInput.self)
         var until: Date?
         if let text = body.until {
@@ -62,15 +65,24 @@ struct WorkflowAPIController: RouteCollection {
             }
             until = instant
         }
-        return try await step(.extend(until: until), req: req)
+        return try await step(.extend(until: until), scope: scope, req: req)
     }
 
-    private func step(_ step: RegistrationStore.Step, req: Request, reason: String = "", comments: [UUID: String] = [:]) async throws -> Response {
+    /// The unit of the path, if the caller may take this step there: reach and role are
+    /// checked before the body is read.
+    private func allowed(_ step: RegistrationStore.Step, req: Request) async throws -> APICampaignUnit {
         let scope = try await req.apiCampaignUnit()
         switch step {
         case .accept, .return, .extend: try scope.requireReview()
         case .submit, .declare: try scope.requireRegister()
         }
+        return scope
+    }
+
+    private func step(_ step: RegistrationStore.Step, scope known: APICampaignUnit? = nil, req: Request, reason: String = "",
+                      comments: [UUID: String] = [:]) async throws -> Response {
+        let scope: APICampaignUnit
+        if let known { scope = known } else { scope = try await allowed(step, req: req) }
         try await RegistrationStore.perform(step, campaign: scope.view.campaign, unitID: scope.unit.unitID,
                                             actor: try req.requireUser().username, reason: reason, comments: comments,
                                             version: try req.ifMatchVersion(), on: req.db)

@@ -173,6 +173,9 @@ enum SpecCheck {
         case .array(let items):
             guard case .array(let a) = value else { problems.append("\(path): expected an array, got \(value)"); return }
             for (i, item) in a.enumerated() { check(item, items, at: "\(path)[\(i)]", &problems) }
+        case .map(let values):
+            guard case .object(let o) = value else { problems.append("\(path): expected an object, got \(value)"); return }
+            for (key, item) in o { check(item, values, at: "\(path).\(key)", &problems) }
         case .object(let properties):
             guard case .object(let o) = value else { problems.append("\(path): expected an object, got \(value)"); return }
             guard !properties.isEmpty else { return }  // free-form
