@@ -17,15 +17,18 @@ function init(args)
   statuses = {}
   ids = {}
   counter = 0
-  math.randomseed(id * 7919)
+  -- Several wrk processes (one per server) share thread ids: the process number keeps their
+  -- titles and their choice of officers apart, so no request repeats another's model.
+  process = tonumber(os.getenv("RUSH_PROCESS") or "0")
+  math.randomseed(id * 7919 + process * 104729)
 end
 
 function request()
   counter = counter + 1
   local t = tokens[math.random(#tokens)]
   local body = string.format(
-    '{"kind":"%s","registrantName":"Tổ công đoàn %d","sector":"kinh-te","title":"Mô hình ngày hết hạn %d-%d","expectedResult":"Kết quả dự kiến của mô hình"}',
-    (counter % 3 == 0) and "individual" or "collective", counter % 7, id, counter)
+    '{"kind":"%s","registrantName":"Tổ công đoàn %d","sector":"kinh-te","title":"Mô hình ngày hết hạn %d-%d-%d","expectedResult":"Kết quả dự kiến của mô hình"}',
+    (counter % 3 == 0) and "individual" or "collective", counter % 7, process, id, counter)
   return wrk.format("POST", "/api/v1/campaigns/GEN/units/" .. t[1] .. "/initiatives",
     { ["Authorization"] = "Bearer " .. t[2], ["Content-Type"] = "application/json" }, body)
 end
