@@ -47,11 +47,15 @@ public struct Standing: Sendable, Hashable {
         return last >= by
     }
 
+    /// Whether the unit's initiatives may be added, edited or deleted: while the campaign is
+    /// open and the unit has not handed in (or has had its work returned).
+    public var mayEdit: Bool { policy.isOpen && status.isEditable }
+
     /// Whether the unit may submit (or resubmit, or answer "no model") at `now`. Returned
     /// work may always come back while the campaign is open; a first submission after the
     /// deadline only when the campaign takes late work.
     public func maySubmit(at now: Date) -> Bool {
-        guard policy.isOpen, status.isEditable else { return false }
+        guard mayEdit else { return false }
         if status == .returned { return true }
         return policy.acceptsLate || now < deadline
     }

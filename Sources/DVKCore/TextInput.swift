@@ -103,6 +103,17 @@ public struct TextRule: Sendable, Hashable {
 public struct TextProblem: Error, Sendable, Hashable {
     public var message: String
     public init(_ message: String) { self.message = message }
+
+    /// The clause as a sentence of its own ("Thiếu tên mô hình.").
+    public var sentence: String { message.capitalizedSentence + "." }
+}
+
+extension TextRule {
+    /// The text to store, or its refusal thrown as an invalid input (`check` for callers
+    /// that gather the problems of several fields).
+    public func validated(_ raw: String?) throws -> String {
+        try check(raw).mapError { DomainError.invalid($0.sentence) }.get()
+    }
 }
 
 /// The limits of the texts DVK keeps, in one place.

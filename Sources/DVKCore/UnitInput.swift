@@ -58,7 +58,7 @@ public struct UnitInput: Sendable, Hashable {
         var name = ""
         switch TextRules.unitName.check(self.name) {
         case .success(let value): name = value
-        case .failure(let p): problems[.name] = p.message.capitalizedSentence + "."
+        case .failure(let p): problems[.name] = p.sentence
         }
         let kind = UnitKind(parsing: self.kind)
         if kind == nil {
@@ -78,7 +78,7 @@ public struct UnitInput: Sendable, Hashable {
             if !email.isEmpty, !Self.looksLikeEmail(email) {
                 problems[.email] = "Địa chỉ email “\(email)” không hợp lệ (ví dụ: congdoan@example.vn)."
             }
-        case .failure(let p): problems[.email] = p.message.capitalizedSentence + "."
+        case .failure(let p): problems[.email] = p.sentence
         }
         var phone = ""
         switch TextRules.phone.check(self.phone) {
@@ -87,7 +87,7 @@ public struct UnitInput: Sendable, Hashable {
             if !phone.allSatisfy({ $0.isASCII && ($0.isNumber || " +-.()/".contains($0)) }) {
                 problems[.phone] = "Số điện thoại chỉ gồm chữ số, dấu cách và + - . ( ) /."
             }
-        case .failure(let p): problems[.phone] = p.message.capitalizedSentence + "."
+        case .failure(let p): problems[.phone] = p.sentence
         }
         guard problems.isEmpty, let validCode, let kind else { return .failure(Problems(byField: problems)) }
         return .success(Checked(code: validCode, name: name, kind: kind, parentCode: parent.isEmpty ? nil : parent,

@@ -19,7 +19,7 @@ enum AuthStore {
             throw DomainError.invalid("Tên đăng nhập “\(username)” không hợp lệ (chữ không dấu, số, - _ .).")
         }
         try checkPassword(password)
-        let shown = try TextRules.personName.check(displayName ?? name).mapError { DomainError.invalid($0.message.capitalizedSentence + ".") }.get()
+        let shown = try TextRules.personName.validated(displayName ?? name)
         let unit = try await UnitDirectory.find(code: unitCode, on: db)
         if role == .officer, unit.kind != .grassroots {
             throw DomainError.invalid("Cán bộ công đoàn cơ sở phải thuộc một công đoàn cơ sở, không phải “\(unit.code)”.")
@@ -55,7 +55,7 @@ enum AuthStore {
     /// attempt's number in the window and when the window ends. Concurrent attempts each
     /// get their own number, so at most `attempts` are ever checked in a window.
     static func takeAttempt(username: String, address: String, now: Date, on db: any Database) async throws -> (number: Int, until: Date) {
-        let key = "pair:" + username.lowercased() + "|" + address
+        let key = throttleKey(username: username, address: address)
         let cutoff = now.addingTimeInterval(-window)
         let row = try await db.write { db in
             try await db.sql().raw("""
@@ -73,8 +73,12 @@ enum AuthStore {
 
     static func clearAttempts(username: String, address: String, on db: any Database) async throws {
         try await db.write { db in
-            try await db.sql().delete(from: "login_failures").where("key", .equal, "pair:" + username.lowercased() + "|" + address).run()
+            try await db.sql().delete(from: "login_failures").where("key", .equal, throttleKey(username: username, address: address)).run()
         }
+    }
+
+    private static func throttleKey(username: String, address: String) -> String {
+        "pair:" + username.lowercased() + "|" + address
     }
 
     // MARK: Sessions
@@ -167,9 +171,7 @@ enum AuthStore {
         let hash = try Bcrypt.hash(new, cost: 10)
         try await db.write { db in
             try await db.sql().update("users").set("password_hash", to: hash).where("id", .equal, userID).run()
-            var delete = try db.sql().delete(from: "sessions").where("user_id", .equal, userID)
-            if let token { delete = delete.where("token_hash", .notEqual, Tokens.hash(token)) }
-            try await delete.run()
+            try await endSessions(userID: userID, keeping: token, on: db)
         }
     }
 
@@ -189,15 +191,12 @@ enum AuthStore {
     /// A new token for a user, named, expiring after `days`; the secret is shown once.
     static func createToken(username: String, name: String = "", days: Int = defaultTokenDays, now: Date = Date(),
                             on db: any Database) async throws -> String {
-        guard let user = try await User.query(on: db).filter(\.$username == username.lowercased()).first() else {
-            throw DomainError.notFound("Không có người dùng “\(username)”.")
-        }
-        return try await createToken(userID: user.id!, name: name, days: days, now: now, on: db)
+        try await createToken(userID: try await userID(named: username, on: db), name: name, days: days, now: now, on: db)
     }
 
     static func createToken(userID: UUID, name: String, days: Int, now: Date = Date(), on db: any Database) async throws -> String {
         guard (1...3650).contains(days) else { throw DomainError.invalid("Thời hạn của mã truy cập là từ 1 đến 3.650 ngày.") }
-        let label = try TextRules.tokenName.check(name.isEmpty ? "API" : name).mapError { DomainError.invalid($0.message.capitalizedSentence + ".") }.get()
+        let label = try TextRules.tokenName.validated(name.isEmpty ? "API" : name)
         let token = "dvk_" + Tokens.random()
         try await db.write { db in
             try await db.sql().insert(into: "api_tokens").columns("id", "token_hash", "user_id", "created_at", "name", "expires_at")
@@ -217,10 +216,14 @@ enum AuthStore {
     }
 
     static func tokens(username: String, on db: any Database) async throws -> [TokenInfo] {
+        try await tokens(userID: try await userID(named: username, on: db), on: db)
+    }
+
+    private static func userID(named username: String, on db: any Database) async throws -> UUID {
         guard let user = try await User.query(on: db).filter(\.$username == username.lowercased()).first() else {
             throw DomainError.notFound("Không có người dùng “\(username)”.")
         }
-        return try await tokens(userID: user.id!, on: db)
+        return try user.requireID()
     }
 
     /// Revokes a token by id (of `userID` only, when given); false when there was none.

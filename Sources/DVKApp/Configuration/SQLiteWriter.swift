@@ -78,7 +78,7 @@ struct DVKSQLiteDriver: DatabaseDriver {
 /// A loop's SQLite database that sends its write transactions to the writer connection.
 struct WriterBackedDatabase: Database, SQLDatabase {
     let base: any Database
-    let writer: SyncSQLiteDatabase?
+    let writer: SyncSQLiteDatabase
     let writerLoop: any EventLoop
 
     private var sql: any SQLDatabase { base as! any SQLDatabase }
@@ -103,8 +103,7 @@ struct WriterBackedDatabase: Database, SQLDatabase {
 
     /// One write transaction on the writer connection, its code on the writer's loop.
     func writeTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
-        guard let writer else { return try await base.transaction(body) }
-        return try await withTaskExecutorPreference(EventLoopTaskExecutor(writerLoop)) {
+        try await withTaskExecutorPreference(EventLoopTaskExecutor(writerLoop)) {
             try await writer.transaction(body)
         }
     }

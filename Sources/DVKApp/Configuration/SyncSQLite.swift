@@ -217,7 +217,7 @@ struct SyncSQLiteDatabase: Database, SQLDatabase {
     func execute(query: DatabaseQuery, onOutput: @escaping @Sendable (any DatabaseOutput) -> ()) -> EventLoopFuture<Void> {
         var expression = SQLQueryConverter(delegate: Delegate()).convert(query)
         if case .create = query.action, query.customIDKey != .string("") {
-            expression = SQLList([expression, SQLReturning(.init((query.customIDKey ?? .id).description))], separator: SQLRaw(" "))
+            expression = SQLKit.SQLList([expression, SQLReturning(.init((query.customIDKey ?? .id).description))], separator: SQLRaw(" "))
         }
         let sql = expression
         return connection.onLoop { try perform(sql) { onOutput(Output(row: $0, schema: nil)) } }

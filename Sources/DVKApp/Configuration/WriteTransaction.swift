@@ -1,8 +1,6 @@
 import FluentKit
 import FluentPostgresDriver
-import FluentSQLiteDriver
 import Foundation
-import SQLKit
 import Synchronization
 
 extension Database {
@@ -21,9 +19,6 @@ extension Database {
         if let sqlite = self as? WriterBackedDatabase {
             return try await SQLiteWriter.shared.run { try await sqlite.writeTransaction(body) }
         }
-        if isSQLite {
-            return try await SQLiteWriter.shared.run { try await self.transaction(body) }
-        }
         var attempt = 0
         while true {
             do {
@@ -33,8 +28,6 @@ extension Database {
             }
         }
     }
-
-    var isSQLite: Bool { (self as? any SQLDatabase)?.dialect.name == "sqlite" }
 }
 
 extension PSQLError {

@@ -135,9 +135,9 @@ enum RegistrationStore {
         var cleanComments: [UUID: String] = [:]
         var cleanReason = ""
         if case .return = step {
-            cleanReason = try TextRules.returnReason.check(reason).mapError { DomainError.invalid($0.message.capitalizedSentence + ".") }.get()
+            cleanReason = try TextRules.returnReason.validated(reason)
             for (id, text) in comments {
-                let value = try TextRules.reviewComment.check(text).mapError { DomainError.invalid($0.message.capitalizedSentence + ".") }.get()
+                let value = try TextRules.reviewComment.validated(text)
                 if !value.isEmpty { cleanComments[id] = value }
             }
         }

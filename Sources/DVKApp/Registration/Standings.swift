@@ -171,7 +171,7 @@ enum Standings {
     static func apply(_ deltas: [UUID: StandingCounts], campaignID: UUID, ancestors known: [UUID: [UUID]]? = nil,
                       on db: any Database) async throws {
         var sums: [UUID: StandingCounts] = [:]
-        var chains: [UUID: [UUID]]
+        let chains: [UUID: [UUID]]
         if let known { chains = known } else { chains = try await Ancestors.of(Array(deltas.keys), campaignID: campaignID, on: db) }
         for (unit, delta) in deltas where !delta.isZero {
             for federation in chains[unit] ?? [] { sums[federation, default: StandingCounts()] = sums[federation, default: StandingCounts()] + delta }
@@ -224,7 +224,7 @@ enum Standings {
             .where("campaign_id", .equal, campaignID).where("is_target", .equal, true).all() {
             let unit = try row.decode(column: "unit_id", as: UUID.self)
             deltas[unit] = StandingCounts(byUnit[unit] ?? Standing(policy: info.policy))
-            chains[unit] = tree.parent[unit].map(tree.chain(from:)) ?? []
+            chains[unit] = tree.ancestors(of: unit)
         }
         try await apply(deltas, campaignID: campaignID, ancestors: chains, on: db)
     }
@@ -237,7 +237,7 @@ enum Ancestors {
     static func of(_ units: [UUID], campaignID: UUID, on db: any Database) async throws -> [UUID: [UUID]] {
         if units.count > 16 {
             let tree = try await FederationTree.load(campaignID: campaignID, on: db)
-            return Dictionary(uniqueKeysWithValues: units.map { ($0, tree.parent[$0].map(tree.chain(from:)) ?? []) })
+            return Dictionary(uniqueKeysWithValues: units.map { ($0, tree.ancestors(of: $0)) })
         }
         var out: [UUID: [UUID]] = [:]
         for unit in units {

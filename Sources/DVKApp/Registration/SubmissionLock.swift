@@ -112,12 +112,16 @@ enum SubmissionLock {
                                  columns: ["id", "submission_id", "at", "actor", "action", "from_status", "to_status", "note"],
                                  rows: events)
         let recount = Set(changes.filter { $0.countsChanged || $0.before.status.counts != $0.after.status.counts }.map(\.after.unitID))
-        try await Recount.units(recount, campaignID: campaign.id, on: db)
         var deltas: [UUID: StandingCounts] = [:]
         for change in changed {
             let delta = StandingCounts(change.after.standing(campaign)) - StandingCounts(change.before.standing(campaign))
             if !delta.isZero { deltas[change.after.unitID] = delta }
         }
-        if !deltas.isEmpty { try await Standings.apply(deltas, campaignID: campaign.id, on: db) }
+        // The federations above the units, walked once for both kinds of counts.
+        let touched = recount.union(deltas.keys)
+        guard !touched.isEmpty else { return }
+        let ancestors = try await Ancestors.of(Array(touched), campaignID: campaign.id, on: db)
+        try await Recount.units(recount, campaignID: campaign.id, ancestors: ancestors, on: db)
+        if !deltas.isEmpty { try await Standings.apply(deltas, campaignID: campaign.id, ancestors: ancestors, on: db) }
     }
 }

@@ -12,11 +12,14 @@ import SQLKit
 /// over its subtree. A unit's change is applied to its federations as a difference, so a
 /// roll-up at any level is a read of a few rows.
 enum Recount {
-    /// Recounts the given units of a campaign.
-    static func units(_ unitIDs: Set<UUID>, campaignID: UUID, on db: any Database) async throws {
+    /// Recounts the given units of a campaign. A caller that already has the units'
+    /// ancestors passes them (`Ancestors.of`).
+    static func units(_ unitIDs: Set<UUID>, campaignID: UUID, ancestors known: [UUID: [UUID]]? = nil,
+                      on db: any Database) async throws {
         guard !unitIDs.isEmpty else { return }
         let sql = try db.sql()
-        let chains = try await Ancestors.of(Array(unitIDs), campaignID: campaignID, on: db)
+        let chains: [UUID: [UUID]]
+        if let known { chains = known } else { chains = try await Ancestors.of(Array(unitIDs), campaignID: campaignID, on: db) }
         var deltas: [UUID: UnitTally] = [:]
         for chunk in Array(unitIDs).chunked(500) {
             let before = try await stored(campaignID: campaignID, units: chunk, on: db)
@@ -45,8 +48,7 @@ enum Recount {
         let tree = try await FederationTree.load(campaignID: campaignID, on: db)
         var sums: [UUID: UnitTally] = [:]
         for (unit, tally) in tallies {
-            guard let parent = tree.parent[unit] else { continue }
-            for ancestor in tree.chain(from: parent) { sums[ancestor, default: UnitTally()] = sums[ancestor, default: UnitTally()] + tally }
+            for ancestor in tree.ancestors(of: unit) { sums[ancestor, default: UnitTally()] = sums[ancestor, default: UnitTally()] + tally }
         }
         try await BulkInsert.run(db, into: "rollup_counts", columns: countColumns(withPre: false),
                                  rows: sums.flatMap { rows(campaignID: campaignID, unitID: $0.key, pre: nil, tally: $0.value) })
@@ -169,6 +171,11 @@ struct FederationTree: Sendable {
             parent[try row.decode(column: "unit_id", as: UUID.self)] = try row.decode(column: "parent_unit_id", as: UUID.self)
         }
         return FederationTree(parent: parent)
+    }
+
+    /// The federations above `unit`, nearest first.
+    func ancestors(of unit: UUID) -> [UUID] {
+        parent[unit].map(chain(from:)) ?? []
     }
 
     /// `start` and its ancestors inside the campaign's tree.

@@ -143,7 +143,7 @@ extension CampaignForm {
             switch rule.check(raw) {
             case .success(let value): return value
             case .failure(let problem):
-                errors[key] = problem.message.capitalizedSentence + "."
+                errors[key] = problem.sentence
                 return ""
             }
         }

@@ -52,8 +52,7 @@ enum UnitPage {
         var campaign: CampaignInfo { view.campaign }
         var status: SubmissionStatus { standing.status }
         var version: Int { row?.version ?? 0 }
-        var canRegister: Bool { view.canRegister(unit) && campaign.state == .open }
-        var canEdit: Bool { canRegister && status.isEditable }
+        var canEdit: Bool { view.canRegister(unit) && standing.mayEdit }
         var canSubmitNow: Bool { view.canRegister(unit) && standing.maySubmit(at: now) }
         var canReview: Bool { view.canReview(unit) }
         var returnReason: String? { status == .returned ? row?.returnReason : nil }

@@ -49,7 +49,7 @@ extension UnitPage {
             .p(.text("Trạng thái: "), Layout.standingBadge(s)),
             .p(.text("Hạn nộp: "), .span(.class("deadline"), .text("trước " + VietnamTime.describe(s.deadline))),
                .if(s.extendedUntil != nil, .span(.class("muted"), " (đơn vị được gia hạn)"))),
-            .if(m.status.isEditable && m.campaign.state == .open && !s.hasSubmitted,
+            .if(s.mayEdit && !s.hasSubmitted,
                 .p(.text(Format.timeLeft(until: s.deadline, now: m.now).capitalizedFirst),
                    .if(!m.canSubmitNow && m.view.canRegister(m.unit), .strong(" — đợt này không nhận hồ sơ nộp muộn.")))),
             .unwrap(s.firstSubmittedAt) { first in
@@ -136,7 +136,7 @@ extension UnitPage {
     }
 
     static func actions(_ m: Model) -> Node {
-        guard m.canRegister, m.status.isEditable, m.canSubmitNow else { return .empty }
+        guard m.canSubmitNow else { return .empty }
         let resubmit = m.status == .returned
         return .div(.class("card"),
             .h2(.text(resubmit ? "Nộp lại hồ sơ đăng ký" : "Nộp hồ sơ đăng ký")),
