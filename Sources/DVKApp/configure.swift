@@ -22,6 +22,12 @@ public func configure(_ app: Application, config: AppConfig) async throws {
         app.databases.use(.postgres(configuration: pg, maxConnectionsPerEventLoop: 4, sqlLogLevel: .trace), as: .psql)
     }
     let inFlight = app.useGracefulShutdown()
+    if let mail = config.mail {
+        // After the graceful shutdown, so that it stops (in reverse order) before requests drain.
+        let sender = MailSender(settings: mail)
+        app.mailSender = sender
+        app.lifecycle.use(sender)
+    }
     Migrations.register(on: app)
     try await Migrations.run(on: app)
     if case .sqliteFile = config.database {
@@ -37,4 +43,6 @@ struct AppConfigKey: StorageKey {
 
 extension Application {
     var dvkConfig: AppConfig { storage[AppConfigKey.self] ?? AppConfig(database: .sqliteMemory) }
+    /// Email is set up: workflow steps write their messages to the outbox.
+    var sendsMail: Bool { dvkConfig.mail != nil }
 }

@@ -256,6 +256,31 @@ enum AuthStore {
         return try currentUser(row, csrf: nil)
     }
 
+    /// The staff and viewers who asked for a daily digest and gave an address, with it.
+    static func digestReaders(on db: any Database) async throws -> [(user: CurrentUser, email: String)] {
+        try await userQuery(on: db)
+            .column(SQLColumn("email", table: "u"), as: "user_email")
+            .where(SQLColumn("daily_digest", table: "u"), .equal, SQLBind(true))
+            .where(SQLColumn("role", table: "u"), .notEqual, SQLBind(Role.officer.rawValue))
+            .all().map { (try currentUser($0, csrf: nil), try $0.decode(column: "user_email", as: String.self)) }
+    }
+
+    /// A user's address and whether they want the daily digest.
+    static func mailPreferences(userID: UUID, on db: any Database) async throws -> (email: String, digest: Bool) {
+        guard let row = try await db.sql().select().columns("email", "daily_digest").from("users").where("id", .equal, userID).first() else {
+            return ("", false)
+        }
+        return (try row.decode(column: "email", as: String.self), try row.decode(column: "daily_digest", as: Bool.self))
+    }
+
+    /// Sets them: an empty address turns the digest off.
+    static func setMailPreferences(userID: UUID, email: String, digest: Bool, on db: any Database) async throws {
+        try await db.write { db in
+            try await db.sql().update("users").set("email", to: email).set("daily_digest", to: digest && !email.isEmpty)
+                .where("id", .equal, userID).run()
+        }
+    }
+
     private static func userQuery(on db: any Database) throws -> SQLSelectBuilder {
         try db.sql().select()
             .column(SQLColumn("id", table: "u"), as: "user_id")

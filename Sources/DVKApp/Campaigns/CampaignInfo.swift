@@ -33,6 +33,7 @@ struct CampaignInfo: Sendable, Equatable {
     var sectors: [Sector]
     var deadline: Date
     var acceptsLate: Bool
+    var reminders: ReminderSchedule
     var signer: Signer
     var state: CampaignState
     var issuerName: String
@@ -40,7 +41,7 @@ struct CampaignInfo: Sendable, Equatable {
 
     /// The columns `init(row:)` reads, for a query that selects them.
     static let columns = ["id", "code", "issuer_id", "year", "title", "number", "issued_on", "place", "subject", "addressees",
-                          "recipients", "body", "sectors", "deadline", "accepts_late", "signer_authority", "signer_title",
+                          "recipients", "body", "sectors", "deadline", "accepts_late", "reminder_days", "reminder_time", "signer_authority", "signer_title",
                           "signer_name", "state", "issuer_name", "superior_name", "created_at"]
 
     /// A campaign from a row with `columns` (prefixed, for joins): no model in between.
@@ -62,6 +63,8 @@ struct CampaignInfo: Sendable, Equatable {
         sectors = SectorList.decode(try value("sectors", String.self))
         deadline = try value("deadline", Date.self)
         acceptsLate = try value("accepts_late", Bool.self)
+        reminders = (try? ReminderSchedule.parse(days: value("reminder_days", String.self), time: value("reminder_time", String.self)).get())
+            ?? .standard
         signer = Signer(authority: try value("signer_authority", String.self), title: try value("signer_title", String.self),
                         name: try value("signer_name", String.self))
         state = CampaignState(rawValue: try value("state", String.self)) ?? .draft
@@ -85,6 +88,7 @@ struct CampaignInfo: Sendable, Equatable {
         sectors = c.sectors
         deadline = c.deadline
         acceptsLate = c.acceptsLate
+        reminders = (try? ReminderSchedule.parse(days: c.reminderDays, time: c.reminderTime).get()) ?? .standard
         signer = Signer(authority: c.signerAuthority, title: c.signerTitle, name: c.signerName)
         state = c.state
         issuerName = c.issuerName
@@ -115,6 +119,7 @@ struct CampaignInput: Sendable {
     var body: String = ""
     var sectors: [Sector] = Sector.defaults
     var acceptsLate = true
+    var reminders = ReminderSchedule.standard
     var signer = Signer(authority: "TM. BAN THƯỜNG VỤ", title: "CHỦ TỊCH", name: "")
     var state: CampaignState = .open
     /// Target units by id; nil means every grassroots unit under the issuer.

@@ -51,6 +51,8 @@ extension CampaignStore {
             campaign.sectors = input.sectors
             campaign.deadline = input.deadline
             campaign.acceptsLate = input.acceptsLate
+            campaign.reminderDays = input.reminders.daysText
+            campaign.reminderTime = input.reminders.timeText
             campaign.signerAuthority = input.signer.authority
             campaign.signerTitle = input.signer.title
             campaign.signerName = input.signer.name

@@ -56,6 +56,8 @@ enum CampaignStore {
             campaign.sectors = input.sectors
             campaign.deadline = input.deadline
             campaign.acceptsLate = input.acceptsLate
+            campaign.reminderDays = input.reminders.daysText
+            campaign.reminderTime = input.reminders.timeText
             campaign.allTargets = input.targets == nil
             campaign.signerAuthority = input.signer.authority
             campaign.signerTitle = input.signer.title

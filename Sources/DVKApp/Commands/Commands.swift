@@ -12,6 +12,7 @@ enum Commands {
         app.asyncCommands.use(BenchCommands(), as: "bench")
         app.asyncCommands.use(UserCommands(), as: "user")
         app.asyncCommands.use(ExportCommand(), as: "export")
+        app.asyncCommands.use(RemindCommand(), as: "remind")
     }
 }
 

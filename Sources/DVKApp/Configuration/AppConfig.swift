@@ -12,9 +12,12 @@ public struct AppConfig: Sendable {
     public var sessions: SessionPolicy
     /// The proxies whose `X-Forwarded-For` is believed (their own addresses); none by default.
     public var trustedProxies: Set<String>
+    /// How to send email; nil: DVK sends none.
+    public var mail: MailSettings?
 
     public init(database: DatabaseLocation, showNationalMotto: Bool = true, secureCookies: Bool = false,
-                sessions: SessionPolicy = SessionPolicy(), trustedProxies: Set<String> = []) {
+                sessions: SessionPolicy = SessionPolicy(), trustedProxies: Set<String> = [], mail: MailSettings? = nil) {
+        self.mail = mail
         self.database = database
         self.showNationalMotto = showNationalMotto
         self.secureCookies = secureCookies
@@ -23,7 +26,8 @@ public struct AppConfig: Sendable {
     }
 
     /// Reads `DATABASE_URL`, `DVK_NATIONAL_MOTTO`, `DVK_SECURE_COOKIES`, `DVK_SESSION_IDLE_MINUTES`,
-    /// `DVK_SESSION_HOURS`, `DVK_TRUSTED_PROXIES`; fails listing every bad key.
+    /// `DVK_SESSION_HOURS`, `DVK_TRUSTED_PROXIES` and the email keys (`MailSettings`); fails
+    /// listing every bad key.
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfig {
         var problems: [String] = []
         var database = DatabaseLocation.sqliteFile("dvk.sqlite")
@@ -60,10 +64,11 @@ public struct AppConfig: Sendable {
                 problems.append("DVK_TRUSTED_PROXIES: “\(address)” is not an IP address (list the proxies' addresses, comma-separated)")
             }
         }
+        let mail = MailSettings.fromEnvironment(env, problems: &problems)
         if !problems.isEmpty { throw ConfigError(problems: problems) }
         return AppConfig(database: database, showNationalMotto: motto, secureCookies: secure,
                          sessions: SessionPolicy(idle: TimeInterval(idle * 60), lifetime: TimeInterval(hours * 3600)),
-                         trustedProxies: proxies)
+                         trustedProxies: proxies, mail: mail)
     }
 }
 

@@ -18,6 +18,7 @@ enum Migrations {
         CreateRollupCounts(),
         AddStanding(),
         AddSessionLimits(),
+        AddMail(),
     ]
 
     static func register(on app: Application) {

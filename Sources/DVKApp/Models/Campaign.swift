@@ -21,6 +21,9 @@ final class Campaign: Model, @unchecked Sendable {
     @Field(key: "sectors") var sectorsJSON: String
     @Field(key: "deadline") var deadline: Date
     @Field(key: "accepts_late") var acceptsLate: Bool
+    /// When reminders go out (`ReminderSchedule`): "7, 3, 1, -1" and "08:00".
+    @Field(key: "reminder_days") var reminderDays: String
+    @Field(key: "reminder_time") var reminderTime: String
     /// Targets are "every grassroots unit under the issuer", re-read at each sync.
     @Field(key: "all_targets") var allTargets: Bool
     @Field(key: "signer_authority") var signerAuthority: String

@@ -126,10 +126,11 @@ enum RegistrationStore {
     }
 
     /// Submit, answer "no model", accept, return (with a reason, optional comments on
-    /// initiatives and a date to resubmit by), or extend the unit's deadline.
+    /// initiatives and a date to resubmit by), or extend the unit's deadline. With `notify`
+    /// (email is set up), the messages the step causes go to the outbox in its transaction.
     @discardableResult
     static func perform(_ step: Step, campaign: CampaignInfo, unitID: UUID, actor: String, reason: String = "",
-                        comments: [UUID: String] = [:], version: Int? = nil, at now: Date = Date(),
+                        comments: [UUID: String] = [:], version: Int? = nil, at now: Date = Date(), notify: Bool = false,
                         on db: any Database) async throws -> SubmissionRow {
         // Texts are checked before anything is taken.
         var cleanComments: [UUID: String] = [:]
@@ -188,7 +189,8 @@ enum RegistrationStore {
                 notes.append(until.map { "Gia hạn nộp đến trước \(VietnamTime.describe($0))" } ?? "Bỏ gia hạn")
             }
             let event = SubmissionEventDraft(action: judged.action, from: row.status, to: next.status, note: notes.joined(separator: ". "))
-            return SubmissionLock.Change(row: next, events: [event], value: next)
+            return SubmissionLock.Change(row: next, events: [event], value: next,
+                                         mail: notify ? Notices.drafts(step, campaignID: campaign.id, unitID: unitID, reason: reasonText) : [])
         }
     }
 

@@ -22,6 +22,8 @@ enum SubmissionLock {
         var value: T
         /// The initiatives that count changed (an import of submitted rows).
         var countsChanged = false
+        /// Messages the step causes, written to the outbox in the same transaction.
+        var mail: [OutboxDraft] = []
     }
 
     static let staleMessage = "Hồ sơ của đơn vị vừa được thay đổi (ở một trang khác hoặc bởi người khác). Dữ liệu chưa bị thay đổi; vui lòng tải lại trang để xem hồ sơ mới nhất rồi thực hiện lại."
@@ -38,6 +40,7 @@ enum SubmissionLock {
             }
             let change = try await body(before, db)
             try await persist(before: before, change: change, campaign: campaign, actor: actor, at: now, on: db)
+            try await Outbox.enqueue(change.mail, at: now, on: db)
             return change.value
         }
     }

@@ -15,6 +15,7 @@ enum SiteURL: Sendable, Equatable {
     case signOutEverywhere
     case tokens
     case tokenRevoke(UUID)
+    case accountMail
     case campaigns
     case campaignNew
     case campaign(String)
@@ -24,6 +25,9 @@ enum SiteURL: Sendable, Equatable {
     case queue(String)
     case reminders(String)
     case remindersCSV(String)
+    case remindersSend(String)
+    case mail(String)
+    case mailResend(String, UUID)
     case unitPage(campaign: String, unit: String)
     case initiativeNew(campaign: String, unit: String)
     case initiativeEdit(campaign: String, unit: String, id: UUID)
@@ -63,6 +67,7 @@ enum SiteURL: Sendable, Equatable {
         case .signOutEverywhere: return [.word("account"), .word("sessions"), .word("end")]
         case .tokens: return [.word("account"), .word("tokens")]
         case .tokenRevoke(let id): return [.word("account"), .word("tokens"), .value(name: "id", id.uuidString), .word("revoke")]
+        case .accountMail: return [.word("account"), .word("email")]
         case .campaigns: return [.word("campaigns")]
         case .campaignNew: return [.word("campaigns"), .word("new")]
         case .campaign(let code): return [.word("campaigns"), c(code)]
@@ -72,6 +77,9 @@ enum SiteURL: Sendable, Equatable {
         case .queue(let code): return [.word("campaigns"), c(code), .word("queue")]
         case .reminders(let code): return [.word("campaigns"), c(code), .word("reminders")]
         case .remindersCSV(let code): return [.word("campaigns"), c(code), .word("reminders.csv")]
+        case .remindersSend(let code): return [.word("campaigns"), c(code), .word("reminders"), .word("send")]
+        case .mail(let code): return [.word("campaigns"), c(code), .word("mail")]
+        case .mailResend(let code, let id): return [.word("campaigns"), c(code), .word("mail"), .value(name: "id", id.uuidString), .word("resend")]
         case .unitPage(let campaign, let code): return unit(campaign, code)
         case .initiativeNew(let campaign, let code): return unit(campaign, code, .word("initiatives"), .word("new"))
         case .initiativeEdit(let campaign, let code, let id):

@@ -109,6 +109,10 @@ enum Styles {
     code{word-break:break-all}
     td.nowrap{white-space:nowrap}
     .card>h2:first-child{margin-top:0}
+    nav.tabs{display:flex;flex-wrap:wrap;gap:.25rem;margin:.5rem 0 1rem;border-bottom:1px solid #dfe3e8}
+    nav.tabs .tab{padding:.4rem .8rem;border:1px solid transparent;border-bottom:0;border-radius:6px 6px 0 0;text-decoration:none}
+    nav.tabs .tab.current{border-color:#dfe3e8;background:#fff;font-weight:600;margin-bottom:-1px}
+    .badge.ok{background:#d1f2da}.badge.bad{background:#fde2e2}
     @media (max-width:640px){
       dl.facts{grid-template-columns:1fr}dl.facts dd{margin:0 0 .5rem}
       .filters,.filters label{width:100%}.filters input[type=search]{width:100%}

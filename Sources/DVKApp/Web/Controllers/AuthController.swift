@@ -15,6 +15,7 @@ struct AuthController: RouteCollection {
         routes.post(SiteURL.signOutEverywhere.route, use: signOutEverywhere)
         routes.post(SiteURL.tokens.route, use: createToken)
         routes.post(SiteURL.tokenRevoke(UUID()).route, use: revokeToken)
+        routes.post(SiteURL.accountMail.route, use: mailPreferences)
     }
 
     struct LoginForm: Content {
@@ -90,7 +91,7 @@ struct AuthController: RouteCollection {
 
     @Sendable func account(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        return Layout.response(Account.view(try await Account.query(user: user, newToken: nil, on: req.db)))
+        return Layout.response(Account.view(try await Account.query(user: user, newToken: nil, sendsMail: req.application.sendsMail, on: req.db)))
     }
 
     /// A browser session, not an API token: an account is changed from the pages only.
@@ -117,7 +118,7 @@ struct AuthController: RouteCollection {
                                                verify: { try await pool.verify($0, created: $1) }, on: req.db)
             return Flash.redirect(req, to: .account, message: "Đã đổi mật khẩu. Các phiên đăng nhập khác của tài khoản đã kết thúc.")
         } catch let error as DomainError {
-            var model = try await Account.query(user: user, newToken: nil, on: req.db)
+            var model = try await Account.query(user: user, newToken: nil, sendsMail: req.application.sendsMail, on: req.db)
             model.passwordError = error.message
             return Layout.response(Account.view(model), status: .unprocessableEntity)
         }
@@ -142,7 +143,32 @@ struct AuthController: RouteCollection {
         guard let days = Int(form.days ?? "") else { throw DomainError.invalid("Thời hạn của mã truy cập phải là một số ngày.") }
         let token = try await AuthStore.createToken(userID: user.id, name: form.name ?? "", days: days, on: req.db)
         // The secret is shown on this answer only, never again.
-        return Layout.response(Account.view(try await Account.query(user: user, newToken: token, on: req.db)))
+        return Layout.response(Account.view(try await Account.query(user: user, newToken: token, sendsMail: req.application.sendsMail, on: req.db)))
+    }
+
+    struct MailForm: Content {
+        var email: String?
+        var digest: String?
+    }
+
+    /// The user's address and whether they get the daily digest (staff and viewers).
+    @Sendable func mailPreferences(req: Request) async throws -> Response {
+        let user = try sessionUser(req)
+        let form = try req.content.decode(MailForm.self)
+        let email = (form.email ?? "").trimmingCharacters(in: .whitespaces)
+        do {
+            let clean = try TextRules.email.validated(email)
+            if !clean.isEmpty, Mailbox(address: clean) == nil {
+                throw DomainError.invalid("Địa chỉ email “\(clean)” không hợp lệ (ví dụ: ten@ldld.vn).")
+            }
+            try await AuthStore.setMailPreferences(userID: user.id, email: clean, digest: user.role != .officer && form.digest != nil, on: req.db)
+            return Flash.redirect(req, to: .account, message: clean.isEmpty ? "Đã xóa địa chỉ email của tài khoản." : "Đã lưu địa chỉ email.")
+        } catch let error as DomainError {
+            var model = try await Account.query(user: user, newToken: nil, sendsMail: req.application.sendsMail, on: req.db)
+            model.mailError = error.message
+            model.email = email
+            return Layout.response(Account.view(model), status: .unprocessableEntity)
+        }
     }
 
     @Sendable func revokeToken(req: Request) async throws -> Response {

@@ -128,7 +128,7 @@ struct RegistrationController: RouteCollection {
         let ctx = try await context(req)
         try requireRegister(ctx)
         let row = try await RegistrationStore.perform(.submit, campaign: ctx.view.campaign, unitID: ctx.unit.unitID, actor: ctx.user.username,
-                                                      version: version(req), on: req.db)
+                                                      version: version(req), notify: req.application.sendsMail, on: req.db)
         return back(req, ctx, row.status == .resubmitted ? "Đã nộp lại hồ sơ đăng ký." : "Đã nộp hồ sơ đăng ký. Công đoàn cấp trên sẽ xem xét.")
     }
 
@@ -136,7 +136,7 @@ struct RegistrationController: RouteCollection {
         let ctx = try await context(req)
         try requireRegister(ctx)
         try await RegistrationStore.perform(.declare, campaign: ctx.view.campaign, unitID: ctx.unit.unitID, actor: ctx.user.username,
-                                            version: version(req), on: req.db)
+                                            version: version(req), notify: req.application.sendsMail, on: req.db)
         return back(req, ctx, "Đã ghi nhận: đơn vị không đăng ký mô hình năm nay.")
     }
 
@@ -165,7 +165,8 @@ struct RegistrationController: RouteCollection {
             throw WebError.badRequest("Quyết định không hợp lệ.")
         }
         try await RegistrationStore.perform(step, campaign: ctx.view.campaign, unitID: ctx.unit.unitID, actor: ctx.user.username,
-                                            reason: form["reason"] ?? "", comments: comments, version: version(req), on: req.db)
+                                            reason: form["reason"] ?? "", comments: comments, version: version(req),
+                                            notify: req.application.sendsMail, on: req.db)
         let done = step == .accept ? "Đã duyệt hồ sơ của \(ctx.unit.name)." : "Đã trả lại hồ sơ của \(ctx.unit.name) kèm lý do."
         guard form["next"] == "1" else { return back(req, ctx, done) }
         let next = try await ReviewQueue.next(ctx.view, after: ctx.unit.unitID, on: req.db)

@@ -12,7 +12,8 @@ struct RemindersController: RouteCollection {
     @Sendable func page(req: Request) async throws -> Response {
         let view = try await campaign(req)
         let model = try await Reminders.query(view, search: req.query[String.self, at: "q"] ?? "",
-                                              page: req.query[Int.self, at: "page"], now: Date(), on: req.db)
+                                              page: req.query[Int.self, at: "page"], now: Date(),
+                                              sendsMail: req.application.sendsMail, on: req.db)
         return Layout.response(Reminders.View(model: model).render())
     }
 

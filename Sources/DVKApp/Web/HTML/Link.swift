@@ -17,6 +17,12 @@ struct Link: Sendable, Equatable {
         self.init(value)
     }
 
+    /// A page of the site at its public address (`DVK_PUBLIC_URL`, checked at start-up),
+    /// for links in email.
+    init(base: String, _ url: SiteURL) {
+        self.init(base + url.path)
+    }
+
     /// `mailto:` for an address, percent-encoded so that it stays one address.
     static func mailto(_ address: String) -> Link {
         Link("mailto:" + encode(address, keeping: "@.+-_"))

@@ -21,6 +21,8 @@ extension CampaignForm {
         var deadlineDate = ""
         var deadlineTime = "00:00"
         var acceptsLate = true
+        var reminderDays = ReminderSchedule.standard.daysText
+        var reminderTime = ReminderSchedule.standard.timeText
         var signerAuthority = ""
         var signerTitle = ""
         var signerName = ""
@@ -49,6 +51,9 @@ extension CampaignForm {
             deadlineDate = text("deadline_date")
             deadlineTime = text("deadline_time")
             acceptsLate = form["accepts_late"] != nil
+            // Left out (an older form, a script): the default schedule; an empty time is 08:00.
+            reminderDays = form["reminder_days"] == nil ? ReminderSchedule.standard.daysText : text("reminder_days")
+            reminderTime = text("reminder_time").isEmpty ? ReminderSchedule.standard.timeText : text("reminder_time")
             signerAuthority = text("signer_authority")
             signerTitle = text("signer_title")
             signerName = text("signer_name")
@@ -93,6 +98,8 @@ extension CampaignForm {
             let parts = VietnamTime.calendar.dateComponents([.hour, .minute], from: campaign.deadline)
             deadlineTime = String(format: "%02d:%02d", parts.hour ?? 0, parts.minute ?? 0)
             acceptsLate = campaign.acceptsLate
+            reminderDays = campaign.reminders.daysText
+            reminderTime = campaign.reminders.timeText
             signerAuthority = campaign.signer.authority
             signerTitle = campaign.signer.title
             signerName = campaign.signer.name
@@ -204,6 +211,12 @@ extension CampaignForm {
             }
         }
         let signerTitle = checked("signer_title", TextRules.signerTitle, values.signerTitle)
+        var reminders = ReminderSchedule.standard
+        switch ReminderSchedule.parse(days: values.reminderDays, time: values.reminderTime) {
+        case .success(let schedule): reminders = schedule
+        case .failure(let error):
+            errors[error.message.hasPrefix("Giờ") ? "reminder_time" : "reminder_days"] = error.message
+        }
 
         var targets: Set<UUID>?
         if values.targetsMode == "chosen" {
@@ -226,6 +239,7 @@ extension CampaignForm {
         input.body = body
         input.sectors = sectors
         input.acceptsLate = values.acceptsLate
+        input.reminders = reminders
         input.signer = Signer(authority: signerAuthority, title: signerTitle, name: signerName)
         input.state = CampaignState(rawValue: values.initialState) ?? .draft
         input.targets = targets

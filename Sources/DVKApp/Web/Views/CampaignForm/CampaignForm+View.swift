@@ -113,6 +113,14 @@ extension CampaignForm {
                     FormField.checkbox("accepts_late", "Vẫn nhận hồ sơ nộp sau hạn (được đánh dấu nộp muộn)",
                                        checked: v.acceptsLate, errors: e),
                 ]),
+                FormField.fieldset("Thư nhắc nộp", [
+                    .div(.class("row2"),
+                        FormField.text("reminder_days", "Gửi trước hạn (số ngày)", value: v.reminderDays, errors: e,
+                                       hint: "cách nhau bằng dấu phẩy; 0 là ngày cuối cùng, -1 là ngày sau hạn", placeholder: "7, 3, 1, -1"),
+                        FormField.text("reminder_time", "Giờ gửi", value: v.reminderTime, errors: e, type: .time)
+                    ),
+                    .p(.class("hint"), .text("Thư nhắc chỉ gửi tới công đoàn cơ sở chưa nộp hồ sơ và có email, mỗi đơn vị nhiều nhất một thư một ngày.")),
+                ]),
                 FormField.fieldset("Đơn vị tham gia", [
                     .div(.class("field choices" + (e["target_codes"] == nil ? "" : " invalid")),
                         .label(.input(.type(.radio), .name("targets_mode"), .value("all"), .checked(v.targetsMode != "chosen")),
@@ -187,6 +195,7 @@ extension CampaignForm {
                     fact("Lĩnh vực", .ol(.forEach(c?.sectors ?? []) { .li(.text($0.name)) })),
                     fact("Hạn nộp", .span(.class("deadline"), .text(c.map { VietnamTime.describe($0.deadline) } ?? ""))),
                     fact("Nộp sau hạn", .text(v.acceptsLate ? "Vẫn nhận (đánh dấu nộp muộn)" : "Không nhận")),
+                    fact("Thư nhắc nộp", .text(c?.reminders.sentence ?? "")),
                     fact("Đơn vị tham gia", .text(v.targetsMode == "chosen"
                         ? "\(Format.number(model.existing?.targetCount ?? 0)) đơn vị được chọn"
                         : "Mọi công đoàn cơ sở trực thuộc (\(Format.number(model.existing?.targetCount ?? 0)))")),

@@ -32,8 +32,16 @@ enum Reminders {
         var matching: [Row]
         var paging: Paging
         var now: Date
+        /// Email: whether DVK sends it, whether this user may send reminders, and the units
+        /// whose address is missing or was refused by a mail server.
+        var sendsMail = false
+        var canSend = false
+        var addressProblems: [AddressProblem] = []
+        var addressProblemCount = 0
 
         var rows: [Row] { paging.slice(matching) }
+        /// Units a reminder would go to now (pending, may still submit, with an address).
+        var sendable: Int { matching.filter { $0.standing.maySubmit(at: now) && Mailbox(address: $0.email) != nil }.count }
         /// Every address of the matching units, once each, ready to paste into "To:".
         var emails: String {
             var seen: Set<String> = []
@@ -41,12 +49,51 @@ enum Reminders {
         }
     }
 
-    static func query(_ view: Access.CampaignView, search: String, page: Int?, now: Date, on db: any Database) async throws -> Model {
+    static func query(_ view: Access.CampaignView, search: String, page: Int?, now: Date, sendsMail: Bool = false,
+                      on db: any Database) async throws -> Model {
         let counts = try await Standings.counts(view.campaign, scope: view.scope, on: db)
         let matching = try await rows(view, search: search, on: db)
+        let problems = try await addressProblems(view, on: db)
         return Model(user: view.user, campaign: view.campaign, scopeName: view.scope.name, targets: counts.expected,
                      pending: counts.pending, query: search, matching: matching,
-                     paging: Paging(requested: page, total: matching.count), now: now)
+                     paging: Paging(requested: page, total: matching.count), now: now, sendsMail: sendsMail,
+                     canSend: view.user.role.manages && view.campaign.state == .open,
+                     addressProblems: problems.shown, addressProblemCount: problems.total)
+    }
+
+    /// A target unit whose email cannot be used: none, or one a mail server refused.
+    struct AddressProblem: Sendable, Equatable {
+        var code: String
+        var name: String
+        var email: String
+        /// The server's answer when it refused the address; empty when there is none.
+        var refusal: String
+    }
+
+    /// The target units of the scope without a usable address (the first 100, and how many).
+    static func addressProblems(_ view: Access.CampaignView, limit: Int = 100, on db: any Database) async throws -> (shown: [AddressProblem], total: Int) {
+        let sql = try db.sql()
+        let c = view.campaign.id, pre = view.scope.pre, last = view.scope.last
+        let refused = try await sql.raw("""
+            SELECT cu.code, cu.name, u.email, MAX(o.last_answer) AS answer FROM outbox o
+            JOIN units u ON u.id = o.unit_id AND u.email = o.to_address
+            JOIN campaign_units cu ON cu.campaign_id = o.campaign_id AND cu.unit_id = o.unit_id
+            WHERE o.campaign_id = \(bind: c) AND o.address_refused = \(bind: true) AND cu.pre BETWEEN \(bind: pre) AND \(bind: last)
+            GROUP BY cu.code, cu.name, u.email, cu.pre ORDER BY cu.pre LIMIT \(literal: limit)
+            """).all().map {
+                AddressProblem(code: try $0.decode(column: "code", as: String.self), name: try $0.decode(column: "name", as: String.self),
+                               email: try $0.decode(column: "email", as: String.self), refusal: try $0.decode(column: "answer", as: String.self))
+            }
+        let missingWhere = SQLQueryString("""
+            FROM campaign_units cu JOIN units u ON u.id = cu.unit_id
+            WHERE cu.campaign_id = \(bind: c) AND cu.is_target = \(bind: true) AND cu.pre BETWEEN \(bind: pre) AND \(bind: last) AND u.email = ''
+            """)
+        let missingCount = try await sql.raw("SELECT COUNT(*) AS n \(missingWhere)").first()?.decode(column: "n", as: Int.self) ?? 0
+        let missing = try await sql.raw("SELECT cu.code, cu.name \(missingWhere) ORDER BY cu.pre LIMIT \(literal: max(0, limit - refused.count))").all().map {
+            AddressProblem(code: try $0.decode(column: "code", as: String.self), name: try $0.decode(column: "name", as: String.self),
+                           email: "", refusal: "")
+        }
+        return (refused + missing, refused.count + missingCount)
     }
 
     /// The units of the scope that have not handed in (`Standing.Phase`: not started,

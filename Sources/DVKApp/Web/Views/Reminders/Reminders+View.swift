@@ -15,12 +15,41 @@ extension Reminders {
                    .text(" công đoàn cơ sở trong phạm vi \(m.scopeName) chưa nộp hồ sơ (chưa bắt đầu, đang soạn hoặc bị trả lại). Hạn nộp: "),
                    .span(.class("deadline"), .text(VietnamTime.describe(c.deadline))),
                    .text(" — \(Reminders.distance(to: c.deadline, from: m.now)).")),
+                mail,
                 FormField.search(.reminders(c.code), label: "Tìm theo tên hoặc mã đơn vị", value: m.query,
                                  placeholder: "vd: ngoc lam"),
                 m.matching.isEmpty ? empty : .group(contacts, table, Pager.nav(m.paging) { page in
                     SiteURL.reminders(c.code).link(query: [("q", m.query), ("page", String(page))])
                 }),
             ])
+        }
+
+        /// Sending reminders by email: the schedule, the button, the addresses to fix.
+        var mail: Node {
+            let m = model
+            let c = m.campaign
+            guard m.sendsMail else {
+                return .div(.class("alert"), .role("status"),
+                            "Hệ thống chưa được cấu hình gửi email nên không tự gửi thư nhắc. Có thể chép danh sách email dưới đây để gửi từ hộp thư của đơn vị.")
+            }
+            return .section(.class("card"), .h2("Thư nhắc qua email"),
+                .p(.text("Tự động: \(c.reminders.sentence). "),
+                   .a(.href(.mail(c.code)), "Xem các thư đã gửi")),
+                .if(m.canSend && m.query.isEmpty, .div(.class("actions"),
+                    m.sendable == 0
+                        ? .p(.class("muted"), "Không có đơn vị nào cần nhắc bằng email lúc này.")
+                        : Layout.postButton("Gửi thư nhắc ngay tới \(Format.number(m.sendable)) đơn vị", to: .remindersSend(c.code), csrf: m.user.csrf,
+                                            confirm: "Gửi thư nhắc tới \(Format.number(m.sendable)) công đoàn cơ sở chưa nộp hồ sơ? Đơn vị đã được nhắc hôm nay sẽ không nhận thêm thư."))),
+                .p(.class("hint"), "Mỗi đơn vị nhận nhiều nhất một thư nhắc một ngày, dù gửi tự động hay bấm gửi ngay."),
+                .if(m.addressProblemCount > 0, .group(
+                    .h3(.text("Email cần bổ sung hoặc sửa (\(Format.number(m.addressProblemCount)) đơn vị)")),
+                    .ul(.class("lines"), .forEach(m.addressProblems) { p in
+                        .li(.a(.href(.unit(p.code)), .text(p.name)), .text(" — "),
+                            p.email.isEmpty ? .text("chưa có email")
+                                : .group(.text("\(p.email): máy chủ thư từ chối địa chỉ"), .span(.class("muted small"), .text(" (\(p.refusal))"))))
+                    }),
+                    .if(m.addressProblemCount > m.addressProblems.count,
+                        .p(.class("muted small"), .text("… và \(Format.number(m.addressProblemCount - m.addressProblems.count)) đơn vị khác."))))))
         }
 
         var empty: Node {
