@@ -49,7 +49,8 @@ final class MailSender: LifecycleHandler, Sendable {
     /// background (`dvk remind` delivers its own messages itself).
     static func isServing(_ app: Application) -> Bool {
         let command = app.environment.arguments.dropFirst().first
-        return command == nil || command == "serve" || command?.hasPrefix("-") == true
+        if command == "serve" { return true }
+        return app.environment != .testing && (command == nil || command?.hasPrefix("-") == true)
     }
 
     private func run(_ app: Application) async {
