@@ -102,10 +102,13 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=2525)
     parser.add_argument("--dir", default=None)
+    parser.add_argument("--refuse", action="append", default=[], help="an address to answer 550")
     args = parser.parse_args()
     if args.dir:
         os.makedirs(args.dir, exist_ok=True)
-    server = MailServer(args.port, args.dir, certdir=args.dir).start()
+    server = MailServer(args.port, args.dir, certdir=args.dir)
+    server.recorder.refused_addresses.update(args.refuse)
+    server.start()
     print("DVK_SMTP_URL=" + server.url(), flush=True)
     try:
         while True:
