@@ -44,7 +44,7 @@ import VaporTesting
     }
 
     @Test func nothingAUserWroteBecomesMarkupAnywhere() async throws {
-        try await withApp { app in
+        try await withApp(MailAppTests.mailOn) { app in
             try await Fixture.load(app)
             let p = try await StaffTestKit.people(app)
             let token = try await APIFixture.token(app, "api-s1", .officer, unit: "S1")
@@ -112,7 +112,8 @@ import VaporTesting
                          "/campaigns/DVK-2024/edit", "/campaigns/new", "/campaigns/DVK-2024/units/S1", "/campaigns/DVK-2024/units/S2",
                          "/campaigns/DVK-2024/units/S1/initiatives/new", "/campaigns/DVK-2024/units/S1/initiatives/\(id)/edit",
                          "/campaigns/DVK-2024/units/S1/submit", "/campaigns/DVK-2024/units/S1/import", "/units", "/units/GD",
-                         "/units/S2", "/units/new", "/units/import", "/units?q=tr", "/account", "/login"]
+                         "/units/S2", "/units/new", "/units/import", "/units?q=tr", "/account", "/login",
+                         "/campaigns/DVK-2024/mail"]
             var pages: [String: String] = [:]
             let everyone = [p.admin, p.staff, p.subStaff, p.officer, p.viewer]
             for visitor in everyone {
@@ -131,6 +132,15 @@ import VaporTesting
                 let anonymous = try await app.testing().sendRequest(.GET, path + "?next=\(attack)")
                 if anonymous.headers.contentType == .html { pages["anonymous \(path)"] = anonymous.body.string }
             }
+            // The messages the steps wrote, composed as they will be sent: the HTML part is a page too.
+            let options = MailComposer.Options(settings: app.dvkConfig.mail!, showNationalMotto: true, now: Date())
+            for row in try await MailAppTests.outbox(app) {
+                if let composed = try? await MailComposer.compose(row, options: options, on: app.db) {
+                    pages["mail \(row.kind.rawValue)"] = composed.message.html
+                    #expect(!composed.message.rendered().isEmpty)
+                }
+            }
+            #expect(pages["mail returned"] != nil && pages["mail receipt"] != nil)
             #expect(pages.count > 150)
             let problems = try Self.check(pages)
             #expect(problems.isEmpty, "\(problems.prefix(5))")

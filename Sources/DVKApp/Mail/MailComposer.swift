@@ -153,6 +153,16 @@ enum MailComposer {
         }
 
         var signature: String { parentName.isEmpty ? campaign.issuerName : parentName }
+
+        /// "về việc triển khai phong trào …": the letter's subject, whose "V/v" already says "về việc".
+        var about: String {
+            let subject = campaign.subject.trimmingCharacters(in: .whitespaces)
+            guard !subject.isEmpty else { return "về \(campaign.title)" }
+            for prefix in ["V/v ", "v/v ", "V/V ", "Về việc ", "về việc "] where subject.hasPrefix(prefix) {
+                return "về việc " + subject.dropFirst(prefix.count)
+            }
+            return "về việc " + subject
+        }
     }
 
     // MARK: - The kinds
@@ -173,13 +183,13 @@ enum MailComposer {
         if c.standing.status == .returned, let by = c.submission.resubmitBy {
             facts.append(("Hạn nộp lại", VietnamTime.deadlineLine(by)))
         }
-        facts.append(("Còn lại", late ? "đã hết hạn; đợt này vẫn nhận hồ sơ nộp muộn (được ghi là nộp muộn)"
-                                      : Format.timeLeft(until: c.standing.deadline, now: c.now)))
+        facts.append(late ? ("Lưu ý", "đã hết hạn nộp; đợt thi đua vẫn nhận hồ sơ, hồ sơ được ghi là nộp muộn")
+                          : ("Thời gian còn lại", Format.timeLeft(until: c.standing.deadline, now: c.now)))
         return MailContent(
             subject: late ? "Nhắc nộp hồ sơ (đã hết hạn): \(c.campaign.title)" : "Nhắc nộp hồ sơ: \(c.campaign.title)",
             greeting: "Kính gửi: Ban Chấp hành \(DocumentHeader.grassrootsIssuer(unitName: c.unit.name))",
             paragraphs: [
-                "Thực hiện \(c.letter) về việc \(c.campaign.subject.isEmpty ? c.campaign.title : c.campaign.subject), đến \(VietnamTime.moment(c.now)), \(c.unit.name) chưa nộp hồ sơ đăng ký mô hình. \(state)",
+                "Thực hiện \(c.letter) \(c.about), đến \(VietnamTime.moment(c.now)), \(c.unit.name) chưa nộp hồ sơ đăng ký mô hình. \(state)",
                 "Đề nghị đơn vị hoàn thiện và nộp hồ sơ đăng ký trên hệ thống DVK. Nếu năm nay đơn vị không đăng ký mô hình nào, vui lòng báo “Không đăng ký mô hình” trên cùng trang.",
             ],
             facts: facts, link: c.unitLink, signature: c.signature)

@@ -113,6 +113,8 @@ enum Styles {
     nav.tabs .tab{padding:.4rem .8rem;border:1px solid transparent;border-bottom:0;border-radius:6px 6px 0 0;text-decoration:none}
     nav.tabs .tab.current{border-color:#dfe3e8;background:#fff;font-weight:600;margin-bottom:-1px}
     .badge.ok{background:#d1f2da}.badge.bad{background:#fde2e2}
+    table.mail .address{overflow-wrap:anywhere}table.mail td.answer{min-width:14rem;max-width:22rem}
+    @media (max-width:640px){table.mail td.answer{min-width:0;max-width:none}}
     @media (max-width:640px){
       dl.facts{grid-template-columns:1fr}dl.facts dd{margin:0 0 .5rem}
       .filters,.filters label{width:100%}.filters input[type=search]{width:100%}

@@ -33,14 +33,15 @@ extension MailLog {
             .td(.class("nowrap"), .dataLabel("Lúc"), .text(Format.short(r.sentAt ?? r.createdAt))),
             .td(.dataLabel("Loại thư"), .text(r.kind.label), .if(!r.subject.isEmpty, .group(.br(), .span(.class("muted small"), .text(r.subject))))),
             .td(.dataLabel("Về đơn vị"), .text(e.unitName), .br(), .span(.class("muted small"), .text(e.unitCode))),
-            .td(.class("wrap"), .dataLabel("Gửi tới"), r.toAddress.isEmpty ? .span(.class("muted"), "—")
-                : .group(.text(r.toName), .if(!r.toName.isEmpty, .br()), .span(.class("small"), .text(r.toAddress)))),
+            .td(.dataLabel("Gửi tới"), r.toAddress.isEmpty ? .span(.class("muted"), "—")
+                : .group(.if(!r.toName.isEmpty && r.toName != e.unitName, .group(.text(r.toName), .br())),
+                         .span(.class("address small"), .text(r.toAddress)))),
             .td(.dataLabel("Trạng thái"), .span(.class(badge), .text(r.status.label)),
                 .if(r.attempts > 1 || (r.status == .queued && r.attempts > 0),
                     .span(.class("muted small"), .text(" · \(r.attempts) lần thử"))),
                 .if(r.addressRefused, .group(.br(), .span(.class("overdue small"), "Địa chỉ bị từ chối")))),
-            .td(.class("wrap small"), .dataLabel("Trả lời"), .text(r.lastAnswer.isEmpty ? "—" : r.lastAnswer)),
-            .td(.if(r.status == .failed && m.user.role.manages && m.sendsMail,
+            .td(.class("wrap small answer"), .dataLabel("Trả lời"), .text(r.lastAnswer.isEmpty ? "—" : r.lastAnswer)),
+            .td(.class("nowrap"), .if(r.status == .failed && m.user.role.manages && m.sendsMail,
                     Layout.postButton("Gửi lại", to: .mailResend(m.campaign.code, r.id), csrf: m.user.csrf, style: "small secondary")))
         )
     }
