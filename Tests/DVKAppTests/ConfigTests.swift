@@ -1,3 +1,4 @@
+import DVKCore
 import Testing
 @testable import DVKApp
 
@@ -25,5 +26,40 @@ import Testing
         } catch {
             Issue.record("unexpected \(error)")
         }
+    }
+
+    @Test func emailKeysAreReadWithTheRest() throws {
+        #expect(try AppConfig.fromEnvironment([:]).mail == nil)
+        let mail = try #require(try AppConfig.fromEnvironment([
+            "DVK_SMTP_URL": "smtp://dvk%40ldld.vn:m%E1%BA%ADt%20kh%E1%BA%A9u@mail.ldld.vn:587",
+            "DVK_MAIL_FROM": "\"Liên đoàn Lao động quận Long Biên\" <dvk@ldld.vn>",
+            "DVK_PUBLIC_URL": "https://dvk.ldld.vn/",
+        ]).mail)
+        #expect(mail.server.host == "mail.ldld.vn" && mail.server.port == 587 && mail.server.security == .startTLS)
+        #expect(mail.server.username == "dvk@ldld.vn" && mail.server.password == "mật khẩu")
+        #expect(!mail.server.description.contains("mật"))
+        #expect(mail.from.name == "Liên đoàn Lao động quận Long Biên" && mail.from.address == "dvk@ldld.vn")
+        #expect(mail.publicURL == "https://dvk.ldld.vn")
+        let implicit = try SMTPServer(url: "smtps://u:p@smtp.example.vn")
+        #expect(implicit.security == .implicitTLS && implicit.port == 465)
+        #expect(try SMTPServer(url: "smtp://relay.local:25?starttls=off").security == .none)
+    }
+
+    @Test func everyBadEmailKeyIsListedWithoutThePassword() {
+        do {
+            _ = try AppConfig.fromEnvironment(["DVK_SMTP_URL": "http://u:secret@x", "DVK_MAIL_FROM": "không phải địa chỉ",
+                                               "DVK_PUBLIC_URL": "ftp://x", "DVK_MAIL_RETRY_SECONDS": "0"])
+            Issue.record("expected an error")
+        } catch let error as ConfigError {
+            #expect(error.problems.count == 4, "\(error.problems)")
+            #expect(!error.description.contains("secret"))
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+        #expect(throws: ConfigError.self) { try AppConfig.fromEnvironment(["DVK_SMTP_URL": "smtp://x:25"]) }
+        #expect(throws: ConfigError.self) { try AppConfig.fromEnvironment(["DVK_MAIL_FROM": "a@b.vn"]) }
+        #expect(throws: (any Error).self) { try SMTPServer(url: "smtps://x?starttls=off") }
+        #expect(throws: (any Error).self) { try SMTPServer(url: "smtp://x?tls=maybe") }
+        #expect(throws: (any Error).self) { try SMTPServer(url: "smtp://x?cafile=/no/such/file") }
     }
 }
