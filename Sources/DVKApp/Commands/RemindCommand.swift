@@ -46,23 +46,22 @@ struct RemindCommand: AsyncCommand {
         }
         var tally: [String: Int] = [:]
         for p in planned {
-            let result: String
+            let (label, detail): (String, String)
             switch p.outcome {
             case .queued(let id):
                 switch reports[id]?.outcome {
-                case .sent(let answer)?: result = "sent (\(answer))"
-                case .retry(let answer)?: result = "not yet sent, will be retried by `dvk serve` (\(answer))"
-                case .failed(let answer, _)?: result = "failed (\(answer))"
-                case nil: result = "queued (taken by a running server)"
+                case .sent(let answer)?: (label, detail) = ("sent", " (\(answer))")
+                case .retry(let answer)?: (label, detail) = ("not yet sent, will be retried by `dvk serve`", " (\(answer))")
+                case .failed(let answer, _)?: (label, detail) = ("failed", " (\(answer))")
+                case nil: (label, detail) = ("queued, taken by a running server", "")
                 }
-            case .wouldQueue: result = "would be sent"
-            case .alreadyToday: result = "skipped: already reminded today"
-            case .noEmail: result = "skipped: no email address"
-            case .closed: result = "skipped: deadline passed and the campaign takes no late work"
+            case .wouldQueue: (label, detail) = ("would be sent", "")
+            case .alreadyToday: (label, detail) = ("skipped: already reminded today", "")
+            case .noEmail: (label, detail) = ("skipped: no email address", "")
+            case .closed: (label, detail) = ("skipped: deadline passed and the campaign takes no late work", "")
             }
-            let word = String(result.prefix { $0 != " " && $0 != ":" })
-            tally[word, default: 0] += 1
-            context.console.print("\(p.code)\t\(p.address.isEmpty ? "-" : p.address)\t\(result)")
+            tally[label, default: 0] += 1
+            context.console.print("\(p.code)\t\(p.address.isEmpty ? "-" : p.address)\t\(label)\(detail)")
         }
         let summary = tally.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
         context.console.print("\(planned.count) units have not handed in under \(scope.code): \(summary.isEmpty ? "nothing to do" : summary)")

@@ -102,20 +102,20 @@ enum MailComposer {
         switch row.kind {
         case .reminder:
             to = row.toAddress.isEmpty ? unitContact : Mailbox(name: unit.name, address: row.toAddress)
-            content = reminder(ctx, drafts: try await initiatives(campaignID, unitID, on: db).count)
+            content = reminder(ctx, drafts: try await initiatives(campaign, unitID, on: db).count)
         case .submitted:
             to = parentContact
-            let list = try await initiatives(campaignID, unitID, on: db)
+            let list = try await initiatives(campaign, unitID, on: db)
             content = submitted(ctx, list: list)
             if !submission.noModel {
                 attachments = try await summaryFiles(campaign, unit: unit, options: options, on: db)
             }
         case .receipt:
             to = unitContact
-            content = receipt(ctx, count: try await initiatives(campaignID, unitID, on: db).count)
+            content = receipt(ctx, count: try await initiatives(campaign, unitID, on: db).count)
         case .returned:
             to = unitContact
-            content = returned(ctx, reason: row.note, list: try await initiatives(campaignID, unitID, on: db))
+            content = returned(ctx, reason: row.note, list: try await initiatives(campaign, unitID, on: db))
         case .accepted:
             to = unitContact
             content = accepted(ctx)
@@ -265,9 +265,8 @@ enum MailComposer {
         var comment: String
     }
 
-    static func initiatives(_ campaignID: UUID, _ unitID: UUID, on db: any Database) async throws -> [ListedInitiative] {
-        guard let campaign = try await Campaign.find(campaignID, on: db) else { return [] }
-        let sectors = campaign.sectors
+    static func initiatives(_ campaign: CampaignInfo, _ unitID: UUID, on db: any Database) async throws -> [ListedInitiative] {
+        let campaignID = campaign.id, sectors = campaign.sectors
         let rows = try await db.sql().raw("""
             SELECT i.sector_code, i.title, i.review_comment, r.kind, r.name
             FROM initiatives i JOIN registrants r ON r.id = i.registrant_id

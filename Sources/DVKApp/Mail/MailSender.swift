@@ -24,6 +24,8 @@ final class MailSender: LifecycleHandler, Sendable {
     /// How often the outbox is looked at; schedules are looked at every `scheduleEvery`.
     let interval: Duration
     let scheduleEvery: TimeInterval = 60
+    /// SMTP sessions a sender holds open at once.
+    static let parallel = 4
 
     init(settings: MailSettings, interval: Duration = .seconds(2)) {
         self.settings = settings
@@ -39,10 +41,18 @@ final class MailSender: LifecycleHandler, Sendable {
         application.logger.info("email: sending through \(settings.server) as \(settings.from.address)")
     }
 
+    /// Stops the loop and waits for the deliveries under way, at most `patience`: a mail
+    /// server that hangs must not hold the shutdown. A message left mid-delivery keeps its
+    /// lease and is taken again when it runs out.
     func shutdownAsync(_ application: Application) async {
-        let task = loop.withLock { t -> Task<Void, Never>? in defer { t = nil }; return t }
-        task?.cancel()
-        await task?.value
+        guard let task = loop.withLock({ t -> Task<Void, Never>? in defer { t = nil }; return t }) else { return }
+        task.cancel()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await task.value }
+            group.addTask { try? await Task.sleep(for: .seconds(10)) }
+            await group.next()
+            group.cancelAll()
+        }
     }
 
     /// `dvk serve` (or `dvk` alone, which serves): the other commands send nothing in the
@@ -78,10 +88,15 @@ final class MailSender: LifecycleHandler, Sendable {
 
     /// Takes and delivers the due messages (or exactly `ids`); returns what happened to each.
     func deliverDue(_ app: Application, at now: Date, ids: [UUID]? = nil) async throws -> [DeliveryReport] {
-        let rows = try await Outbox.claim(owner: owner, at: now, limit: ids?.count ?? 10, ids: ids, on: app.db)
+        let rows = try await Outbox.claim(owner: owner, at: now, limit: ids?.count ?? Self.parallel * 2, ids: ids, on: app.db)
         var reports: [DeliveryReport] = []
-        for row in rows {
-            reports.append(await deliver(row, app: app))
+        // A few SMTP sessions at once: a mail server takes them in parallel, and each waits
+        // mostly on the network.
+        for batch in rows.chunked(Self.parallel) {
+            reports += await withTaskGroup(of: DeliveryReport.self) { group in
+                for row in batch { group.addTask { await self.deliver(row, app: app) } }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
         }
         return reports
     }
