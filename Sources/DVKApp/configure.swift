@@ -29,7 +29,12 @@ public func configure(_ app: Application, config: AppConfig) async throws {
         app.lifecycle.use(sender)
     }
     Migrations.register(on: app)
-    try await Migrations.run(on: app)
+    // `dvk migrate` runs them itself, to say which it ran.
+    if app.environment.arguments.dropFirst().first == "migrate" {
+        try await Migrations.refuseNewerSchema(on: app.db)
+    } else {
+        try await Migrations.run(on: app)
+    }
     if case .sqliteFile = config.database {
         try await SQLiteTuning.apply(on: app.db)
     }

@@ -13,6 +13,9 @@ enum Commands {
         app.asyncCommands.use(UserCommands(), as: "user")
         app.asyncCommands.use(ExportCommand(), as: "export")
         app.asyncCommands.use(RemindCommand(), as: "remind")
+        app.asyncCommands.use(BackupCommand(), as: "backup")
+        app.asyncCommands.use(RestoreCommand(), as: "restore")
+        app.asyncCommands.use(MigrateCommand(), as: "migrate")
     }
 }
 

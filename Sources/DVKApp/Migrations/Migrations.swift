@@ -32,6 +32,7 @@ enum Migrations {
     /// PostgreSQL take turns on an advisory lock, so the migrations run once: the first
     /// runs them, the others then find nothing left to do.
     static func run(on app: Application) async throws {
+        try await refuseNewerSchema(on: app.db)
         guard let sql = app.db as? any SQLDatabase, sql.dialect.name == "postgresql" else {
             try await app.autoMigrate()
             return
@@ -46,6 +47,39 @@ enum Migrations {
                 throw error
             }
             try await session.raw("SELECT pg_advisory_unlock(\(literal: lockKey))").run()
+        }
+    }
+}
+
+extension Migrations {
+    /// The migrations the database has run, by name (none on a new database).
+    static func applied(on db: any Database) async throws -> [String] {
+        let sql = try db.sql()
+        let exists: Bool
+        if sql.dialect.name == "postgresql" {
+            exists = try await sql.raw("SELECT to_regclass('_fluent_migrations') IS NOT NULL AS x").first()?.decode(column: "x", as: Bool.self) ?? false
+        } else {
+            exists = try await sql.raw("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_fluent_migrations'").first() != nil
+        }
+        guard exists else { return [] }
+        return try await sql.raw("SELECT name FROM _fluent_migrations ORDER BY batch, created_at").all()
+            .map { try $0.decode(column: "name", as: String.self) }
+    }
+
+    /// A binary never runs on a database a newer DVK has migrated: it would not know the
+    /// columns it finds, and could write rows the newer code cannot read.
+    static func refuseNewerSchema(on db: any Database) async throws {
+        let known = Set(all.map(\.name))
+        let unknown = try await applied(on: db).filter { !known.contains($0) }
+        guard unknown.isEmpty else {
+            throw NewerSchema(unknown: unknown)
+        }
+    }
+
+    struct NewerSchema: Error, CustomStringConvertible {
+        var unknown: [String]
+        var description: String {
+            "the database was migrated by a newer DVK (migrations this binary does not know: \(unknown.joined(separator: ", "))); run a DVK at least as new"
         }
     }
 }
