@@ -9,7 +9,7 @@ import VaporTesting
 /// Every registered route, enumerated from the router: none answers anything but a refusal
 /// to someone not signed in, and none lets an officer of another unit in.
 @Suite struct RouteCoverageTests {
-    static let open: Set<String> = ["GET /", "GET /health", "GET /styles.css", "GET /app.js", "GET /login", "POST /login", "POST /logout",
+    static let open: Set<String> = ["GET /", "GET /health", "GET /ready", "GET /metrics", "GET /styles.css", "GET /app.js", "GET /login", "POST /login", "POST /logout",
                                     "GET /api/v1/openapi.json"]
 
     /// A concrete path for a route, with fixture values for its parameters.

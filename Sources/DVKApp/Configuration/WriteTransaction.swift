@@ -16,6 +16,8 @@ extension Database {
     /// Inside a transaction already, `body` simply runs there.
     func write<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         if inTransaction { return try await body(self) }
+        let started = ContinuousClock.now
+        defer { AppMetrics.shared.writeTransaction(ContinuousClock.now - started) }
         if let sqlite = self as? WriterBackedDatabase {
             return try await SQLiteWriter.shared.run { try await sqlite.writeTransaction(body) }
         }
@@ -52,6 +54,9 @@ final class SQLiteWriter: Sendable {
     }
 
     private let state = Mutex(State())
+
+    /// Writers queued behind the one that holds the lock.
+    var waiting: Int { state.withLock { $0.waiting.count } }
 
     func run<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
         if Self.holding { return try await body() }

@@ -5,12 +5,20 @@ import Vapor
 func routes(_ app: Application, inFlight: InFlightRequests) throws {
     app.middleware = Middlewares()
     app.middleware.use(EventLoopExecutorMiddleware())
+    app.middleware.use(RequestLogMiddleware())
     app.middleware.use(inFlight)
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(DVKErrorMiddleware())
     app.middleware.use(UserMiddleware())
     app.middleware.use(FlashMiddleware())
     app.get("health") { _ in "ok" }
+    app.get("ready") { req in await Readiness.check(req) }
+    app.get("metrics") { req async -> Response in
+        let response = Response(status: .ok, body: .init(string: await AppMetrics.shared.scrape(on: req.db)))
+        response.headers.replaceOrAdd(name: .contentType, value: "text/plain; version=0.0.4; charset=utf-8")
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
     routeAssets(app)
     // Forms are read whole before the CSRF check looks for their token.
     let web = app.grouped(FormBodyMiddleware(), CSRFMiddleware())

@@ -73,6 +73,7 @@ struct AuthController: RouteCollection {
             response.cookies[CSRFMiddleware.anonymousCookie] = .expired
             return response
         } catch let error as AuthError {
+            AppMetrics.shared.loginFailed()
             let status: HTTPResponseStatus = if case .throttled = error { .tooManyRequests } else { .unauthorized }
             return loginPage(req: req, error: error.message, username: String((form.username ?? "").prefix(64)), next: next, status: status)
         }

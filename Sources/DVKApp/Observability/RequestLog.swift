@@ -1,0 +1,65 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// One structured log line per request — its id, method, route, status and time — and the
+/// request metrics. The id is the caller's `X-Request-Id` when it is a plain token (a proxy
+/// that set one), else a new one; it is sent back, so a user's report can be found in the
+/// logs of every server.
+struct RequestLogMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let started = ContinuousClock.now
+        let id = Self.id(from: request.headers.first(name: "X-Request-Id"))
+        request.logger[metadataKey: "request-id"] = .string(id)
+        let route = request.route.map { "/" + $0.path.map(\.description).joined(separator: "/") } ?? "unmatched"
+        let status: UInt
+        let response: Response
+        do {
+            response = try await next.respond(to: request)
+            status = response.status.code
+        } catch {
+            let elapsed = ContinuousClock.now - started
+            log(request, id: id, route: route, status: 500, elapsed: elapsed)
+            AppMetrics.shared.request(method: request.method.rawValue, route: route, status: 500, duration: elapsed)
+            throw error
+        }
+        let elapsed = ContinuousClock.now - started
+        response.headers.replaceOrAdd(name: "X-Request-Id", value: id)
+        log(request, id: id, route: route, status: status, elapsed: elapsed)
+        AppMetrics.shared.request(method: request.method.rawValue, route: route, status: status, duration: elapsed)
+        return response
+    }
+
+    private func log(_ request: Request, id: String, route: String, status: UInt, elapsed: Duration) {
+        let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        request.logger.info("request", metadata: [
+            "method": .string(request.method.rawValue), "route": .string(route), "path": .string(request.url.path),
+            "status": .stringConvertible(status), "ms": .string(String(format: "%.1f", ms)),
+        ])
+    }
+
+    static func id(from header: String?) -> String {
+        if let header, (1...64).contains(header.count), header.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) {
+            return header
+        }
+        return UUID().uuidString.lowercased()
+    }
+}
+
+/// `GET /ready`: 200 when the database answers and its migrations are the ones this binary
+/// knows, 503 otherwise (a load balancer sends no traffic to a server that is not ready).
+/// `GET /health` only says the process is alive.
+enum Readiness {
+    static func check(_ req: Request) async -> Response {
+        do {
+            let applied = Set(try await Migrations.applied(on: req.db))
+            let missing = Migrations.all.map(\.name).filter { !applied.contains($0) }
+            guard missing.isEmpty else {
+                return Response(status: .serviceUnavailable, body: .init(string: "not ready: migrations pending: \(missing.joined(separator: ", "))\n"))
+            }
+            return Response(status: .ok, body: .init(string: "ready\n"))
+        } catch {
+            return Response(status: .serviceUnavailable, body: .init(string: "not ready: the database does not answer\n"))
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import DVKCore
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+@testable import DVKApp
+
+@Suite struct ObservabilityTests {
+    func value(_ text: String, _ series: String) -> Double {
+        text.split(separator: "\n").first { $0.hasPrefix(series + " ") }.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
+    }
+
+    @Test func metricsCountRequestsByRouteAndStatusAndLoginFailures() async throws {
+        try await withApp { app in
+            try await Fixture.load(app)
+            let before = try await app.testing().sendRequest(.GET, "/metrics").body.string
+            _ = try await app.testing().sendRequest(.GET, "/campaigns/DVK-2024")
+            _ = try await app.testing().sendRequest(.GET, "/campaigns/DVK-2024")
+            _ = try await app.testing().sendRequest(.POST, "/login", headers: ["Cookie": "dvk_csrf=t", "Content-Type": "application/x-www-form-urlencoded"],
+                                                    body: ByteBuffer(string: "username=ai&password=sai&_csrf=t"))
+            let after = try await app.testing().sendRequest(.GET, "/metrics")
+            #expect(after.headers.contentType?.description.hasPrefix("text/plain") == true)
+            let text = after.body.string
+            let page = #"dvk_http_requests_total{method="GET",route="/campaigns/:campaign",status="303"}"#
+            // Other tests of this process ask too (one registry per process): at least these two.
+            #expect(value(text, page) - value(before, page) >= 2)
+            #expect(value(text, "dvk_login_failures_total") - value(before, "dvk_login_failures_total") >= 1)
+            #expect(text.contains(#"dvk_outbox_messages{status="queued"} 0"#))
+            #expect(text.contains("dvk_db_up 1.0"))
+            #expect(text.contains("dvk_db_write_transaction_seconds_count"))
+        }
+    }
+
+    @Test func readyWhenTheDatabaseAnswersAndIsMigrated() async throws {
+        try await withApp { app in
+            let ready = try await app.testing().sendRequest(.GET, "/ready")
+            #expect(ready.status == .ok && ready.body.string == "ready\n")
+            try await app.db.sql().raw("DELETE FROM _fluent_migrations WHERE name = 'DVKApp.AddMail'").run()
+            let pending = try await app.testing().sendRequest(.GET, "/ready")
+            #expect(pending.status == .serviceUnavailable && pending.body.string.contains("DVKApp.AddMail"))
+        }
+    }
+
+    @Test func everyAnswerCarriesARequestIdAndABadOneIsReplaced() async throws {
+        try await withApp { app in
+            let given = try await app.testing().sendRequest(.GET, "/health", headers: ["X-Request-Id": "abc-123"])
+            #expect(given.headers.first(name: "X-Request-Id") == "abc-123")
+            let bad = try await app.testing().sendRequest(.GET, "/health", headers: ["X-Request-Id": "<script>\"x"])
+            let id = try #require(bad.headers.first(name: "X-Request-Id"))
+            #expect(UUID(uuidString: id) != nil)
+        }
+    }
+}
