@@ -16,8 +16,11 @@ enum Restore {
 
     static func run(path: String, knownMigrations: [String], on db: any Database) async throws -> Loaded {
         let header = try verify(path: path, knownMigrations: knownMigrations)
-        try await requireEmpty(db)
-        let rows = try await db.write { db in try await load(path: path, on: db) }
+        let rows = try await db.write { db in
+            // Checked in the transaction that loads: nothing can arrive in between.
+            try await requireEmpty(db)
+            return try await load(path: path, on: db)
+        }
         return Loaded(header: header, rows: rows)
     }
 
