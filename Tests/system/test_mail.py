@@ -2,6 +2,7 @@
 reaches, the submit notice with the unit's Biểu tổng hợp read back from the attachments, a
 refusal retried and delivered once, a kill -9 between the step and the delivery, and two
 app servers on one PostgreSQL delivering each message once."""
+import contextlib
 import email
 import email.policy
 import json
@@ -107,14 +108,27 @@ def docx_total_row(path):
     return [r for r in rows if any("Tổng" in c for c in r)][-1]
 
 
-def test_a_submit_sends_the_federation_the_units_summary_and_the_unit_a_receipt():
+@contextlib.contextmanager
+def serving(refuse_next=0):
+    """A mail server (refusing the next N messages with 451), the demo on SQLite, and one
+    `dvk serve` that sends through it: yields (smtp, path, env, port)."""
     smtp = MailServer(free_port()).start()
+    smtp.recorder.refuse_next = refuse_next
     workdir, path = sqlite_demo()
     env = environment("sqlite:" + path, smtp.url())
     port = free_port()
     server = start(env, port)
     try:
         wait_healthy(port, server)
+        yield smtp, path, env, port
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        smtp.stop()
+
+
+def test_a_submit_sends_the_federation_the_units_summary_and_the_unit_a_receipt():
+    with serving() as (smtp, path, env, port):
         db = sqlite3.connect(path)
         parent_email, unit_email = db.execute("""
             SELECT pu.email, u.email FROM campaign_units cu JOIN units u ON u.id = cu.unit_id JOIN units pu ON pu.id = cu.parent_unit_id
@@ -147,10 +161,6 @@ def test_a_submit_sends_the_federation_the_units_summary_and_the_unit_a_receipt(
         assert "Danh sách mô hình" in body and "https://dvk.example.vn/campaigns/DVK-2024/units/LB-P-GB" in body
         receipt = parse(next(raw for _, rcpts, raw in messages if rcpts == [unit_email]))
         assert str(receipt["Subject"]).startswith("Đã nhận hồ sơ của đơn vị")
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        smtp.stop()
 
 
 def outbox(path):
@@ -159,14 +169,7 @@ def outbox(path):
 
 
 def test_a_refusal_is_retried_and_the_message_delivered_once():
-    smtp = MailServer(free_port()).start()
-    smtp.recorder.refuse_next = 1
-    workdir, path = sqlite_demo()
-    env = environment("sqlite:" + path, smtp.url())
-    port = free_port()
-    server = start(env, port)
-    try:
-        wait_healthy(port, server)
+    with serving(refuse_next=1) as (smtp, path, env, port):
         assert api_post(port, "/api/v1/campaigns/DVK-2024/units/LB-P-GB/submit", token(env, "giangbien")) == 200
         messages = smtp.recorder.wait_for(2)
         time.sleep(3)
@@ -177,10 +180,6 @@ def test_a_refusal_is_retried_and_the_message_delivered_once():
         assert sorted(r[3] for r in rows) == [1, 2], "the refused one was tried twice"
         answers = sqlite3.connect(path).execute("SELECT last_answer FROM outbox").fetchall()
         assert all(a[0].startswith("250 ") for a in answers)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        smtp.stop()
 
 
 def test_a_kill_between_the_step_and_the_delivery_loses_nothing_and_sends_once():
