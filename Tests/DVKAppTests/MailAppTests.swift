@@ -222,6 +222,29 @@ import VaporTesting
         }
     }
 
+    /// Sent messages keep their bytes 90 days, then only the row; once a day, whoever runs it.
+    @Test func oldSentMessagesLoseTheirBytesButStayInTheLog() async throws {
+        try await withApp(Self.mailOn) { app in
+            let scene = try await RaceTests.scene(app)
+            let now = Date()
+            let ids = try await app.db.write { db in
+                try await Outbox.enqueue((0..<3).map { OutboxDraft(kind: .reminder, campaignID: scene.campaign.id, unitID: scene.s1,
+                                                                  toAddress: "s1@example.vn", dedupeKey: "old\($0)") }, at: now, on: db)
+            }
+            for (n, id) in ids.enumerated() {
+                try await Outbox.saveComposed(id, message: Data("x".utf8), subject: "s", to: Mailbox(address: "s1@example.vn")!, on: app.db)
+                _ = try await Outbox.claim(owner: "t", at: now, ids: [id], on: app.db)
+                let sentAt = n == 2 ? now : now.addingTimeInterval(-Outbox.keepBodies - 60)
+                try await Outbox.record(id, owner: "t", outcome: .sent(answer: "250"), attempts: 1, retryBase: 30, at: sentAt, on: app.db)
+            }
+            async let a = Outbox.forgetOldBodies(at: now, on: app.db)
+            async let b = Outbox.forgetOldBodies(at: now, on: app.db)
+            #expect(try await [a, b].sorted() == [0, 2])
+            let rows = try await Self.outbox(app)
+            #expect(rows.count == 3 && rows.filter { $0.message == nil }.count == 2 && rows.allSatisfy { $0.status == .sent })
+        }
+    }
+
     /// The mail log shows a staff member the messages of their scope only; a failed message
     /// is sent again by one of two people pressing at once, the other gets a 409; an
     /// officer, a viewer (for resending) and a sibling federation are refused.

@@ -72,6 +72,7 @@ final class MailSender: LifecycleHandler, Sendable {
                     lastSchedule = now
                     try await ReminderRuns.runDue(at: now, on: app.db, logger: app.logger)
                     try await Digests.runDue(at: now, on: app.db)
+                    try await Outbox.forgetOldBodies(at: now, on: app.db)
                 }
                 while !Task.isCancelled, try await Outbox.hasDue(at: Date(), on: app.db) {
                     let reports = try await deliverDue(app, at: Date())

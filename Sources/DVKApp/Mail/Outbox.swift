@@ -236,6 +236,23 @@ enum Outbox {
             .first() != nil
     }
 
+    /// How long a sent message keeps its bytes (its attachments); the row itself — who,
+    /// when, what, the server's answer — stays for the log.
+    static let keepBodies: TimeInterval = 90 * 86_400
+
+    /// Once a day across servers: drops the bytes of messages sent more than `keepBodies` ago.
+    @discardableResult
+    static func forgetOldBodies(at now: Date, on db: any Database) async throws -> Int {
+        try await db.write { db in
+            guard try await takeRun("retention:\(VietnamTime.day(of: now).iso)", at: now, on: db) else { return 0 }
+            return try await db.sql().raw("""
+                UPDATE outbox SET message = NULL
+                WHERE status = 'sent' AND message IS NOT NULL AND sent_at < \(bind: now.addingTimeInterval(-keepBodies))
+                RETURNING id
+                """).all().count
+        }
+    }
+
     static func find(_ id: UUID, on db: any Database) async throws -> OutboxRow? {
         try await db.sql().select().columns(OutboxRow.columns).from(table).where("id", .equal, id).first().map(OutboxRow.init(row:))
     }
