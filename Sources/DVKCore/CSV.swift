@@ -1,11 +1,21 @@
 import Foundation
 
-/// An RFC 4180 reader: UTF-8 with or without BOM, CRLF or LF, quoted fields holding
-/// commas, quotes ("") and line breaks. Each record knows the file line it starts on.
+/// A table read from a spreadsheet file: a header and records, each record with the line
+/// (or, from an .xlsx, the row number) a person sees it on.
+///
+/// As CSV it reads RFC 4180: UTF-8 with or without BOM (or UTF-16 with its BOM, as Excel's
+/// "Unicode Text" saves), CRLF or LF, quoted fields holding the delimiter, quotes ("") and
+/// line breaks. The delimiter is the one the header line uses: a comma, a semicolon (what
+/// Excel saves under a Vietnamese locale) or a tab.
 public struct CSVTable: Sendable {
     public struct Record: Sendable {
         public var line: Int
         public var fields: [String]
+
+        public init(line: Int, fields: [String]) {
+            self.line = line
+            self.fields = fields
+        }
     }
 
     /// Header names as written (cleaned), in file order.
@@ -13,15 +23,36 @@ public struct CSVTable: Sendable {
     public var records: [Record]
 
     public init(data: Data) throws {
+        try self.init(text: try Self.decode(data))
+    }
+
+    /// A table someone else read (an .xlsx): the first record is the header.
+    public init(rows: [Record]) throws {
+        let kept = rows.filter { !$0.fields.allSatisfy { $0.trimmingCharacters(in: .whitespaces).isEmpty } }
+        guard let first = kept.first else { throw DomainError.invalid("Tệp trống: không có dòng tiêu đề.") }
+        header = first.fields.map { VietnameseText.clean($0) }
+        records = Array(kept.dropFirst())
+    }
+
+    /// The file's text: UTF-8 (a BOM or not) or UTF-16 with a BOM. Anything else is refused
+    /// naming what it probably is, with how to save it right.
+    static func decode(_ data: Data) throws -> String {
+        let bytes = [UInt8](data.prefix(3))
+        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
+            guard let text = String(data: data, encoding: .utf16) else {
+                throw DomainError.invalid("Tệp UTF-16 bị hỏng. Vui lòng lưu lại tệp dưới dạng “CSV UTF-8” hoặc tải lên tệp Excel (.xlsx).")
+            }
+            return text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
+        }
         guard var text = String(data: data, encoding: .utf8) else {
-            throw DomainError.invalid("Tệp không phải văn bản UTF-8. Hãy lưu tệp dưới dạng “CSV UTF-8”.")
+            throw DomainError.invalid("Tệp không ở bảng mã UTF-8 (có thể là Windows-1258, TCVN3 hoặc VNI của các phần mềm cũ), nên chữ có dấu sẽ bị sai. Vui lòng mở tệp bằng Excel rồi lưu lại dưới dạng “CSV UTF-8 (Comma delimited)”, hoặc tải lên thẳng tệp Excel (.xlsx).")
         }
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        try self.init(text: text)
+        return text
     }
 
     public init(text: String) throws {
-        var rows = try Self.parse(text)
+        var rows = try Self.parse(text, delimiter: Self.delimiter(of: text))
         // Lines with nothing at all are skipped, as spreadsheets leave them at the end.
         rows.removeAll { $0.fields.count == 1 && $0.fields[0].isEmpty }
         guard let first = rows.first else { throw DomainError.invalid("Tệp trống: không có dòng tiêu đề.") }
@@ -36,7 +67,37 @@ public struct CSVTable: Sendable {
         return map
     }
 
-    static func parse(_ text: String) throws -> [Record] {
+    /// The table with its header written as column codes: a Vietnamese name from `names`
+    /// (any case, with or without diacritics, either tone placement) becomes its code; a
+    /// code stays; anything else is kept as written, for the caller to refuse.
+    public func named(_ names: [String: String]) -> CSVTable {
+        // Letters and digits only: "Tập thể / Cá nhân" is "Tập thể/Cá nhân", "unit code" is "unit_code".
+        func key(_ text: String) -> String { String(VietnameseText.searchKey(text).filter { $0.isLetter || $0.isNumber }) }
+        var keyed: [String: String] = [:]
+        for (name, code) in names {
+            keyed[key(name)] = code
+            keyed[key(code)] = code
+        }
+        var copy = self
+        copy.header = header.map { keyed[key($0)] ?? $0 }
+        return copy
+    }
+
+    /// The delimiter the header line uses most, outside quotes: comma, semicolon or tab.
+    static func delimiter(of text: String) -> Unicode.Scalar {
+        var counts: [Unicode.Scalar: Int] = [",": 0, ";": 0, "\t": 0]
+        var inQuotes = false
+        for c in text.unicodeScalars {
+            if c == "\"" { inQuotes.toggle(); continue }
+            if inQuotes { continue }
+            if c == "\n" || c == "\r" { break }
+            if counts[c] != nil { counts[c]! += 1 }
+        }
+        let best = counts.max { ($0.value, $0.key == "," ? 1 : 0) < ($1.value, $1.key == "," ? 1 : 0) }!
+        return best.value > 0 ? best.key : ","
+    }
+
+    static func parse(_ text: String, delimiter: Unicode.Scalar = ",") throws -> [Record] {
         var records: [Record] = []
         var fields: [String] = []
         var field = String.UnicodeScalarView()
@@ -78,7 +139,7 @@ public struct CSVTable: Sendable {
                     inQuotes = true
                     quoteOpenedAt = line
                     atFieldStart = false
-                case ",":
+                case delimiter:
                     endField()
                 case "\r", "\n":
                     if c == "\r", i + 1 < scalars.count, scalars[i + 1] == "\n" { i += 1 }

@@ -43,18 +43,45 @@ public enum InitiativeImport {
     public static let optional = [InitiativeField.registrantTitle, .purpose, .content, .scope, .startDate, .endDate,
                                   .expectedResult, .personInCharge, .continuity].map(\.column) + ["submitted_at"]
 
+    /// The Vietnamese column names a file may use instead of the codes (as the registration
+    /// form and an office's own sheets name them), the first of each being the template's.
+    public static let names: [(code: String, names: [String])] = [
+        ("unit_code", ["Mã đơn vị", "Mã CĐCS", "Mã công đoàn cơ sở"]),
+        ("registrant_kind", ["Tập thể/Cá nhân", "Tập thể hay cá nhân", "Loại đăng ký"]),
+        ("registrant_name", ["Tên tập thể/cá nhân", "Tên tập thể hoặc cá nhân", "Tên tập thể, cá nhân", "Tập thể, cá nhân đăng ký"]),
+        ("registrant_title", ["Chức vụ"]),
+        ("sector", ["Lĩnh vực"]),
+        ("title", ["Tên mô hình"]),
+        ("purpose", ["Mục đích"]),
+        ("content", ["Nội dung và cách thực hiện", "Nội dung", "Nội dung, cách thực hiện"]),
+        ("scope", ["Phạm vi, đối tượng tham gia", "Phạm vi", "Đối tượng tham gia"]),
+        ("start_date", ["Ngày bắt đầu", "Thời gian bắt đầu", "Từ ngày"]),
+        ("end_date", ["Ngày kết thúc", "Thời gian kết thúc", "Đến ngày"]),
+        ("expected_result", ["Kết quả dự kiến"]),
+        ("person_in_charge", ["Người phụ trách"]),
+        ("continuity", ["Mô hình mới hay duy trì", "Mới/Duy trì"]),
+        ("submitted_at", ["Thời điểm nộp", "Ngày nộp"]),
+    ]
+
+    static var nameMap: [String: String] {
+        Dictionary(names.flatMap { entry in entry.names.map { ($0, entry.code) } }, uniquingKeysWith: { a, _ in a })
+    }
+
     /// Checks every row; throws `DomainError.badFile` naming the bad lines (the first
-    /// `LineError.shown`, with a count of all), or returns the plan.
-    public static func plan(_ table: CSVTable, sectors: [Sector], units: [String: UnitRef]) throws -> InitiativeImportPlan {
+    /// `LineError.shown`, with a count of all), or returns the plan. Columns may be named by
+    /// their codes or in Vietnamese (`names`).
+    public static func plan(_ file: CSVTable, sectors: [Sector], units: [String: UnitRef]) throws -> InitiativeImportPlan {
+        let table = file.named(nameMap)
         let columns = table.columns
         let missing = required.filter { columns[$0] == nil }
         if !missing.isEmpty {
-            throw DomainError.badFile([LineError(line: 1, reasons: ["thiếu cột bắt buộc: " + missing.joined(separator: ", ")])])
+            let named = missing.map { code in names.first { $0.code == code }.map { "\($0.names[0]) (\(code))" } ?? code }
+            throw DomainError.badFile([LineError(line: 1, reasons: ["thiếu cột bắt buộc: " + named.joined(separator: ", ")])])
         }
         let unknown = table.header.filter { !$0.isEmpty && !(required + optional).contains($0.lowercased()) }
         if !unknown.isEmpty {
             throw DomainError.badFile([LineError(line: 1, reasons: ["cột không dùng được: " + unknown.joined(separator: ", ")
-                + " (các cột hợp lệ: " + (required + optional).joined(separator: ", ") + ")"])])
+                + " (các cột hợp lệ: " + names.map { $0.names[0] }.joined(separator: ", ") + ")"])])
         }
         var errors: [LineError] = []
         var badLines = 0
@@ -125,7 +152,14 @@ public enum UnitImport {
 
     /// Checks a units CSV against the units that exist (code → (kind, parent code)).
     /// Rows come back parents first, so they can be written in order.
-    public static func plan(_ table: CSVTable, existing: [String: (kind: UnitKind, parentCode: String?)]) throws -> [UnitImportRow] {
+    /// Vietnamese column names a units file may use instead of the codes.
+    public static let names: [String: String] = [
+        "Mã đơn vị": "code", "Tên đơn vị": "name", "Mã đơn vị cấp trên": "parent_code", "Mã cấp trên": "parent_code",
+        "Loại đơn vị": "kind", "Thư điện tử": "email", "Email": "email", "Điện thoại": "phone", "Số điện thoại": "phone",
+    ]
+
+    public static func plan(_ file: CSVTable, existing: [String: (kind: UnitKind, parentCode: String?)]) throws -> [UnitImportRow] {
+        let table = file.named(names)
         let map = table.columns
         let missing = ["code", "name", "kind"].filter { map[$0] == nil }
         if !missing.isEmpty {

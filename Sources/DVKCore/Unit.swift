@@ -9,7 +9,7 @@ public enum UnitKind: String, Codable, Sendable, CaseIterable {
     /// Accepts "federation"/"grassroots" and the Vietnamese words, in any case, with or without diacritics.
     public init?(parsing text: String) {
         switch VietnameseText.searchKey(text) {
-        case "federation", "lien doan", "lien doan lao dong", "ldld": self = .federation
+        case "federation", "lien doan", "lien doan lao dong", "ldld", "cong doan cap tren", "cong doan nganh": self = .federation
         case "grassroots", "cdcs", "cong doan co so": self = .grassroots
         default: return nil
         }

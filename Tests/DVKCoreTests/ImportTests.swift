@@ -70,7 +70,7 @@ import Testing
     }
 
     @Test func missingColumnsAreNamed() {
-        #expect(throws: DomainError.badFile([LineError(line: 1, reasons: ["thiếu cột bắt buộc: sector, title"])])) {
+        #expect(throws: DomainError.badFile([LineError(line: 1, reasons: ["thiếu cột bắt buộc: Lĩnh vực (sector), Tên mô hình (title)"])])) {
             try InitiativeImport.plan(try CSVTable(text: "unit_code,registrant_kind,registrant_name\n"), sectors: Sector.defaults, units: units)
         }
     }
@@ -115,5 +115,69 @@ import Testing
         } catch {
             Issue.record("unexpected \(error)")
         }
+    }
+}
+
+/// Files as Vietnamese offices save them: a semicolon or a tab between fields, UTF-16 from
+/// "Unicode Text", headers in Vietnamese with or without diacritics; an old encoding is
+/// refused with its probable name.
+@Suite struct SpreadsheetCSVTests {
+    let units = ["S1": UnitRef(id: UUID(), isTarget: true)]
+
+    func plan(_ text: String) throws -> InitiativeImportPlan {
+        try InitiativeImport.plan(try CSVTable(text: text), sectors: Sector.defaults, units: units)
+    }
+
+    @Test func theHeaderLineSaysWhichDelimiter() throws {
+        #expect(try CSVTable(text: "a;b;c\n1;\"2;3\";4\n").records[0].fields == ["1", "2;3", "4"])
+        #expect(try CSVTable(text: "a\tb\n1,5\t2\n").records[0].fields == ["1,5", "2"])
+        #expect(try CSVTable(text: "a,b\n\"x;y\",2\n").records[0].fields == ["x;y", "2"])
+        #expect(try CSVTable(text: "\"a;b\",c\n1,2\n").header == ["a;b", "c"])
+    }
+
+    @Test func vietnameseHeadersInAnyCaseWithOrWithoutDiacritics() throws {
+        let semicolons = """
+            Mã đơn vị;TẬP THỂ / CÁ NHÂN;Tên tập thể/cá nhân;linh vuc;Ten mo hinh;Ngày bắt đầu
+            S1;Tập thể;Tổ Công đoàn Văn phòng;Lĩnh vực kinh tế;Sáng kiến tiết kiệm điện;06/02/2024
+
+            """
+        let rows = try plan(semicolons).rows
+        #expect(rows.count == 1)
+        #expect(rows[0].draft.title == "Sáng kiến tiết kiệm điện" && rows[0].draft.kind == .collective)
+        #expect(rows[0].draft.startDate == CalendarDay(year: 2024, month: 2, day: 6))
+        #expect(rows[0].line == 2)
+        #expect(try plan("unit_code,registrant_kind,registrant_name,sector,title\nS1,cá nhân,Nguyễn Văn A,kinh-te,Lớp học số\n").rows.count == 1)
+    }
+
+    @Test func anUnknownColumnIsNamedWithTheVietnameseOnes() {
+        do {
+            _ = try plan("Mã đơn vị,Tập thể/Cá nhân,Tên tập thể/cá nhân,Lĩnh vực,Tên mô hình,Ghi chú\n")
+            Issue.record("accepted")
+        } catch let error as DomainError {
+            #expect(error.message.contains("cột không dùng được: Ghi chú"))
+            #expect(error.message.contains("Mã đơn vị, Tập thể/Cá nhân"))
+        } catch { Issue.record("\(error)") }
+    }
+
+    @Test func utf16FromUnicodeTextIsRead() throws {
+        var data = Data([0xFF, 0xFE])
+        data.append("Mã đơn vị\tTên mô hình\r\nS1\tLớp học số\r\n".data(using: .utf16LittleEndian)!)
+        let table = try CSVTable(data: data)
+        #expect(table.header == ["Mã đơn vị", "Tên mô hình"] && table.records[0].fields == ["S1", "Lớp học số"])
+    }
+
+    @Test func anOldEncodingIsRefusedSayingWhatToDo() {
+        // "Lĩnh vực" in Windows-1258 bytes is not UTF-8.
+        let data = Data([0x4C, 0xEC, 0x6E, 0x68, 0x20, 0x76, 0xF0, 0x63, 0x0A])
+        #expect(throws: DomainError.self) { try CSVTable(data: data) }
+        do { _ = try CSVTable(data: data) } catch let error as DomainError {
+            #expect(error.message.contains("Windows-1258") && error.message.contains("CSV UTF-8") && error.message.contains(".xlsx"))
+        } catch { Issue.record("\(error)") }
+    }
+
+    @Test func aUnitsFileInVietnamese() throws {
+        let rows = try UnitImport.plan(try CSVTable(text: "Mã đơn vị;Tên đơn vị;Mã đơn vị cấp trên;Loại đơn vị;Email\nX1;Trường A;;grassroots;a@b.vn\n"),
+                                       existing: [:])
+        #expect(rows.map(\.code) == ["X1"] && rows[0].email == "a@b.vn")
     }
 }

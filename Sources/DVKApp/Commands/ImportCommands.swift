@@ -1,5 +1,6 @@
 import Fluent
 import DVKCore
+import DVKDocuments
 import Foundation
 import Vapor
 
@@ -19,7 +20,7 @@ struct ImportUnitsCommand: AsyncCommand {
     var help: String { "Upsert units by code from a CSV (all or nothing)" }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        let table = try CSVTable(data: try readFile(signature.file))
+        let table = try SpreadsheetFile.table(try readFile(signature.file))
         let result = try await UnitDirectory.importUnits(table, on: context.application.db)
         context.console.print("units: \(result.created) created, \(result.updated) updated, \(result.unchanged) unchanged")
     }
@@ -38,7 +39,7 @@ struct ImportInitiativesCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let db = context.application.db
         let campaign = try await CampaignStore.info(code: try signature.campaign.required("campaign"), on: db)
-        let table = try CSVTable(data: try readFile(signature.file))
+        let table = try SpreadsheetFile.table(try readFile(signature.file))
         let r = try await InitiativeImporter.run(table, campaign: campaign, actor: "cli", on: db)
         context.console.print("initiatives: \(r.rows) rows, \(r.added) added, \(r.alreadyThere) already there, \(r.registrantsAdded) new registrants, \(r.unitsSubmitted) units submitted")
         if !r.repeatedInFile.isEmpty {

@@ -1,4 +1,5 @@
 import DVKCore
+import DVKDocuments
 import FluentKit
 import Foundation
 import SQLKit
@@ -142,7 +143,7 @@ enum UnitEditor {
     /// whose unit or parent lies outside the user's subtree. All or nothing: on any bad line,
     /// `DomainError.badFile` names every one and nothing is written.
     static func importUnits(_ data: Data, user: CurrentUser, on db: any Database) async throws -> UnitDirectory.ImportResult {
-        let table = try CSVTable(data: data)
+        let table = try SpreadsheetFile.table(data)
         return try await db.write { db in
             let nodes = try await UnitDirectory.allNodes(on: db)
             let outside = scopeProblems(table, nodes: nodes, user: user)

@@ -1,4 +1,5 @@
 import DVKCore
+import DVKDocuments
 import Fluent
 import Vapor
 
@@ -213,7 +214,7 @@ struct RegistrationController: RouteCollection {
             guard let form = try? req.content.decode(UploadForm.self), form.file.data.readableBytes > 0 else {
                 throw DomainError.invalid("Chọn một tệp CSV để tải lên.")
             }
-            let table = try CSVTable(data: Data(form.file.data.readableBytesView))
+            let table = try SpreadsheetFile.table(Data(form.file.data.readableBytesView))
             let r = try await InitiativeImporter.run(table, campaign: ctx.view.campaign, actor: ctx.user.username,
                                                      restrictTo: ctx.unit.unitID, submit: false, version: version(req), on: req.db)
             var message = "Đã nhập \(r.added) mô hình mới từ \(r.rows) dòng"

@@ -9,7 +9,7 @@ extension UnitsImport {
             let m = model
             return Layout.page(title: "Nhập đơn vị từ tệp", user: m.user, body: [
                 .p(.class("crumbs small"), .a(.href(.units), .text("← \(m.user.unitName)"))),
-                .h1("Nhập đơn vị từ tệp CSV"),
+                .h1("Nhập đơn vị từ tệp Excel hoặc CSV"),
                 .unwrap(m.result) { r in
                     .div(.class("alert ok"), .attribute("role", "status"),
                          .text("Đã nhập xong: thêm \(Format.number(r.created)) đơn vị, cập nhật \(Format.number(r.updated)), "
@@ -24,19 +24,19 @@ extension UnitsImport {
                     }))),
                 .div(.class("card"),
                     FormField.post(.unitsImport, csrf: m.user.csrf, multipart: true, [
-                        .label(.for("file"), "Tệp CSV (UTF-8)"),
+                        .label(.for("file"), "Tệp Excel (.xlsx) hoặc CSV (UTF-8)"),
                         .input(.type(.file), .id("file"), .name("file"), .required(true),
-                               .attribute("accept", ".csv,text/csv")),
+                               .attribute("accept", ".xlsx,.csv,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")),
                         .div(.class("actions"), .button(.type(.submit), "Tải lên và nhập")),
                     ]),
                     .h2("Cách chuẩn bị tệp"),
                     .ul(
-                        .li("Dòng đầu là tên cột: ", .code("code,name,parent_code,kind,email,phone"), " (thứ tự tuỳ ý)."),
-                        .li(.code("kind"), " là ", .code("federation"), " (liên đoàn, công đoàn cấp trên) hoặc ", .code("grassroots"), " (công đoàn cơ sở)."),
+                        .li("Dòng đầu là tên cột (thứ tự tuỳ ý, có dấu hoặc không dấu): Mã đơn vị, Tên đơn vị, Mã đơn vị cấp trên, Loại đơn vị, Email, Điện thoại — hoặc ", .code("code,name,parent_code,kind,email,phone"), "."),
+                        .li("Loại đơn vị là “liên đoàn” (hoặc “công đoàn cấp trên”, ", .code("federation"), ") hay “công đoàn cơ sở” (", .code("grassroots"), ")."),
                         .li("Đơn vị đã có (theo ", .code("code"), ") được cập nhật tên, loại, cấp trên, liên hệ; đơn vị mới được thêm."),
                         .li(.text("Mọi đơn vị và cấp trên phải thuộc phạm vi \(m.user.unitName); không chuyển được đơn vị của chính bạn.")),
                         .li("Có dòng lỗi thì không ghi gì cả; mọi dòng lỗi được liệt kê kèm lý do."),
-                        .li("Từ Excel: “Lưu thành” → “CSV UTF-8 (phân tách bằng dấu phẩy)”.")
+                        .li("Tải lên thẳng tệp Excel (.xlsx, trang tính đầu tiên), hoặc CSV phân tách bằng dấu phẩy, chấm phẩy hay tab.")
                     ),
                     .pre(.class("sample"), .text("code,name,parent_code,kind,email,phone\nLB-DN-ABC,Công ty TNHH ABC,LB,grassroots,cd.abc@example.vn,024 3827 0000"))
                 ),
