@@ -78,3 +78,18 @@ import Testing
         #expect(try SpreadsheetFile.table(Data("Mã đơn vị;Tên\n".utf8)).header == ["Mã đơn vị", "Tên"])
     }
 }
+
+@Suite struct TemplateWorkbookTests {
+    @Test func theTemplateReadsBackAsItsHeaderWithNothingToImport() throws {
+        let data = try TemplateWorkbook.initiatives(sectors: Sector.defaults, unitCodes: ["S1"], title: "Mẫu")
+        let table = try XLSXReader.table(data)
+        #expect(table.header == TemplateWorkbook.initiativeColumns(sectors: Sector.defaults, unitCode: "S1").map(\.name))
+        #expect(table.records.isEmpty)
+        #expect(table.header.prefix(2) == ["Mã đơn vị", "Tập thể/Cá nhân"])
+        // Every column name is one the importer knows.
+        let known = Set(InitiativeImport.names.flatMap(\.names))
+        #expect(table.header.allSatisfy(known.contains))
+        let csv = try CSVTable(data: Data(TemplateWorkbook.initiativesCSV(sectors: Sector.defaults, unitCode: "S1").utf8))
+        #expect(csv.header == table.header)
+    }
+}

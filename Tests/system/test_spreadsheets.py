@@ -99,6 +99,79 @@ def test_the_same_rows_as_a_semicolon_csv_from_a_vietnamese_excel():
     assert len(initiatives(path)) == 3
 
 
+def upload(base, cookie, page_url, xlsx):
+    page = urllib.request.urlopen(urllib.request.Request(page_url, headers={"Cookie": cookie}), timeout=10).read().decode()
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page))
+    boundary = uuid.uuid4().hex
+    body = b""
+    for name, value in fields.items():
+        body += f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+    body += (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="dang-ky.xlsx"\r\n'
+             'Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n').encode()
+    body += open(xlsx, "rb").read() + f"\r\n--{boundary}--\r\n".encode()
+    req = urllib.request.Request(page_url, data=body, method="POST",
+                                 headers={"Cookie": cookie, "Content-Type": f"multipart/form-data; boundary={boundary}"})
+    try:
+        return urllib.request.urlopen(req, timeout=30).status
+    except urllib.error.HTTPError as e:
+        return e.code
+
+
+def test_the_template_downloaded_from_the_app_filled_in_excel_imports_exactly():
+    workdir, path, env = demo()
+    port = free_port()
+    server = start(env, port)
+    try:
+        wait_healthy(port, server)
+        base = f"http://127.0.0.1:{port}"
+        cookie = login(base, "ngoclam")
+        page_url = base + "/campaigns/DVK-2024/units/LB-GD-THNL/import"
+        template = os.path.join(workdir, "mau.xlsx")
+        with urllib.request.urlopen(urllib.request.Request(page_url + "/template.xlsx", headers={"Cookie": cookie}), timeout=10) as r:
+            assert "DVK-2024_mau-dang-ky_LB-GD-THNL.xlsx" in r.headers["Content-Disposition"]
+            open(template, "wb").write(r.read())
+        wb = openpyxl.load_workbook(template)
+        assert wb.sheetnames == ["Danh sách", "Hướng dẫn", "Danh mục"]
+        ws = wb["Danh sách"]
+        header = [c.value for c in ws[1]]
+        assert header[:6] == ["Mã đơn vị", "Tập thể/Cá nhân", "Tên tập thể/cá nhân", "Chức vụ", "Lĩnh vực", "Tên mô hình"]
+        lists = {str(v.sqref).split(":")[0]: v.formula1 for v in ws.data_validations.dataValidation}
+        assert set(lists) == {"A2", "B2", "E2"}, lists
+        options = [c.value for c in wb["Danh mục"]["C"][1:] if c.value]
+        assert options == ["Lĩnh vực kinh tế", "Lĩnh vực văn hóa – xã hội", "Lĩnh vực an ninh quốc phòng", "Lĩnh vực xây dựng hệ thống chính trị"]
+        assert [c.value for c in wb["Danh mục"]["B"][1:] if c.value] == ["Tập thể", "Cá nhân"]
+        # Filled as a clerk would: choices from the lists, dates as dates, Vietnamese text.
+        column = {name: i + 1 for i, name in enumerate(header)}
+        for r, (kind, name, sector, title, start_day) in enumerate([
+                ("Tập thể", "Tổ Công đoàn Khối văn phòng", options[0], "Sổ tay “tiết kiệm” điện, nước", datetime.datetime(2024, 2, 6)),
+                ("Cá nhân", "Nguyễn Thị Thủy", options[1], "Góc đọc sách cho con công nhân", None)], start=2):
+            ws.cell(r, column["Mã đơn vị"], "LB-GD-THNL")
+            ws.cell(r, column["Tập thể/Cá nhân"], kind)
+            ws.cell(r, column["Tên tập thể/cá nhân"], name)
+            ws.cell(r, column["Lĩnh vực"], sector)
+            ws.cell(r, column["Tên mô hình"], title)
+            if start_day:
+                ws.cell(r, column["Ngày bắt đầu"], start_day).number_format = "dd/mm/yyyy"
+        filled = os.path.join(workdir, "da-dien.xlsx")
+        wb.save(filled)
+        assert upload(base, cookie, page_url, filled) == 200
+        rows = {r[0]: r for r in initiatives(path)}
+        assert set(rows) == {"Sổ tay “tiết kiệm” điện, nước", "Góc đọc sách cho con công nhân"}
+        assert rows["Sổ tay “tiết kiệm” điện, nước"][3:5] == ("kinh-te", "2024-02-06")
+        assert rows["Góc đọc sách cho con công nhân"][1:4] == ("Nguyễn Thị Thủy", "individual", "van-hoa-xa-hoi")
+        # LibreOffice opens the template (and its first sheet is the header line).
+        out = subprocess.run(["soffice", "--headless", "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", workdir, template],
+                             capture_output=True, text=True, timeout=180)
+        assert out.returncode == 0, out.stderr
+        first = open(os.path.join(workdir, "mau.csv"), encoding="utf-8", errors="replace").readline()
+        assert first.startswith("Mã đơn vị,Tập thể/Cá nhân"), first
+        with urllib.request.urlopen(urllib.request.Request(page_url + "/template.csv", headers={"Cookie": cookie}), timeout=10) as r:
+            assert r.read().decode("utf-8-sig").startswith("Mã đơn vị,Tập thể/Cá nhân,Tên tập thể/cá nhân")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def test_the_upload_page_takes_an_excel_file():
     workdir, path, env = demo()
     xlsx = os.path.join(workdir, "dang-ky.xlsx")
@@ -109,23 +182,7 @@ def test_the_upload_page_takes_an_excel_file():
         wait_healthy(port, server)
         base = f"http://127.0.0.1:{port}"
         cookie = login(base, "ngoclam")
-        page_url = base + "/campaigns/DVK-2024/units/LB-GD-THNL/import"
-        page = urllib.request.urlopen(urllib.request.Request(page_url, headers={"Cookie": cookie}), timeout=10).read().decode()
-        fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page))
-        boundary = uuid.uuid4().hex
-        body = b""
-        for name, value in fields.items():
-            body += f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
-        body += (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="dang-ky.xlsx"\r\n'
-                 'Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n').encode()
-        body += open(xlsx, "rb").read() + f"\r\n--{boundary}--\r\n".encode()
-        req = urllib.request.Request(page_url, data=body, method="POST",
-                                     headers={"Cookie": cookie, "Content-Type": f"multipart/form-data; boundary={boundary}"})
-        try:
-            status = urllib.request.urlopen(req, timeout=30).status
-        except urllib.error.HTTPError as e:
-            status = e.code
-        assert status in (200, 303), status
+        assert upload(base, cookie, base + "/campaigns/DVK-2024/units/LB-GD-THNL/import", xlsx) == 200
         assert len(initiatives(path)) == 2
     finally:
         server.terminate()

@@ -37,6 +37,7 @@ enum SiteURL: Sendable, Equatable {
     case review(campaign: String, unit: String)
     case extend(campaign: String, unit: String)
     case upload(campaign: String, unit: String)
+    case uploadTemplate(campaign: String, unit: String, format: String)
     case document(campaign: String, unit: String, kind: String, format: String)
     case initiativeForm(campaign: String, unit: String, id: UUID, format: String)
     case units
@@ -91,6 +92,8 @@ enum SiteURL: Sendable, Equatable {
         case .review(let campaign, let code): return unit(campaign, code, .word("review"))
         case .extend(let campaign, let code): return unit(campaign, code, .word("extension"))
         case .upload(let campaign, let code): return unit(campaign, code, .word("import"))
+        case .uploadTemplate(let campaign, let code, let format):
+            return unit(campaign, code, .word("import"), .value(name: "file", "template." + format))
         case .document(let campaign, let code, let kind, let format):
             return unit(campaign, code, .word("documents"), .value(name: "file", kind + "." + format))
         case .initiativeForm(let campaign, let code, let id, let format):

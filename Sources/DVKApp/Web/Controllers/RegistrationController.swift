@@ -21,6 +21,7 @@ struct RegistrationController: RouteCollection {
         routes.post(SiteURL.extend(campaign: "", unit: "").route, use: extend)
         routes.get(SiteURL.upload(campaign: "", unit: "").route, use: uploadForm)
         routes.post(SiteURL.upload(campaign: "", unit: "").route, use: upload).bodyLimit(.upload)
+        routes.get(SiteURL.uploadTemplate(campaign: "", unit: "", format: "").route, use: uploadTemplate)
     }
 
     /// The campaign as the user sees it and the unit of the URL, both inside their scope.
@@ -193,6 +194,32 @@ struct RegistrationController: RouteCollection {
         try await RegistrationStore.perform(.extend(until: until), campaign: ctx.view.campaign, unitID: ctx.unit.unitID,
                                             actor: ctx.user.username, version: version(req), on: req.db)
         return back(req, ctx, until.map { "Đã gia hạn nộp đến trước \(VietnamTime.describe($0))." } ?? "Đã bỏ gia hạn của đơn vị.")
+    }
+
+    /// The template to fill: `template.xlsx` (drop-down lists, dates as dd/mm/yyyy, a sheet
+    /// of instructions) or `template.csv` (the header line).
+    @Sendable func uploadTemplate(req: Request) async throws -> Response {
+        let ctx = try await context(req)
+        let campaign = ctx.view.campaign
+        let format = req.parameters.get("file") ?? ""
+        let body: Data, type: String
+        switch format {
+        case "template.xlsx":
+            body = try TemplateWorkbook.initiatives(sectors: campaign.sectors, unitCodes: [ctx.unit.code],
+                                                    title: "Mẫu đăng ký mô hình “Dân vận khéo” — \(campaign.title) — \(ctx.unit.name)")
+            type = DocumentFormat.xlsx.contentType
+        case "template.csv":
+            body = Data(TemplateWorkbook.initiativesCSV(sectors: campaign.sectors, unitCode: ctx.unit.code).utf8)
+            type = "text/csv; charset=utf-8"
+        default:
+            throw DomainError.notFound("Không có mẫu “\(format)”.")
+        }
+        let response = Response(status: .ok, body: .init(data: body))
+        response.headers.replaceOrAdd(name: .contentType, value: type)
+        let name = CampaignDocuments.safeFileName("\(campaign.code)_mau-dang-ky_\(ctx.unit.code).\(format.split(separator: ".").last ?? "")")
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name)\"")
+        response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
+        return response
     }
 
     @Sendable func uploadForm(req: Request) async throws -> Response {
