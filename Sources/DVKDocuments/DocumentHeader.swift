@@ -32,7 +32,10 @@ public struct DocumentHeader: Hashable, Sendable {
     /// "Công đoàn <unit>" for a grassroots unit, unless the name already says "Công đoàn".
     public static func grassrootsIssuer(unitName: String) -> String {
         let name = VietnameseText.clean(unitName)
-        return VietnameseText.searchKey(name).hasPrefix("cong doan") ? name : "Công đoàn " + name
+        let key = VietnameseText.searchKey(name)
+        // "Công đoàn …", "Công đoàn cơ sở …", "CĐCS …", "CĐ …" already say it.
+        let says = ["cong doan ", "cdcs ", "cd "].contains { key.hasPrefix($0) } || key == "cong doan"
+        return says ? name : "Công đoàn " + name
     }
 
     /// "Long Biên, ngày 06 tháng 02 năm 2024"

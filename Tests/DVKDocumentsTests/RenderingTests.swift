@@ -67,6 +67,11 @@ struct RenderingTests {
     @Test func grassrootsIssuerAddsCongDoanOnce() {
         #expect(DocumentHeader.grassrootsIssuer(unitName: "Trường THCS Gia Thụy") == "Công đoàn Trường THCS Gia Thụy")
         #expect(DocumentHeader.grassrootsIssuer(unitName: "Công đoàn  Bệnh viện Đức Giang") == "Công đoàn Bệnh viện Đức Giang")
+        #expect(DocumentHeader.grassrootsIssuer(unitName: "CĐCS Trường Tiểu học An Bình") == "CĐCS Trường Tiểu học An Bình")
+        #expect(DocumentHeader.grassrootsIssuer(unitName: "Công đoàn cơ sở Trường THCS Thạch Bàn") == "Công đoàn cơ sở Trường THCS Thạch Bàn")
+        #expect(DocumentHeader.grassrootsIssuer(unitName: "CĐ Bệnh viện Đức Giang") == "CĐ Bệnh viện Đức Giang")
+        // A name that merely starts with the same letters is not one of them.
+        #expect(DocumentHeader.grassrootsIssuer(unitName: "Công đoànviên Tổ 3") == "Công đoàn Công đoànviên Tổ 3")
     }
 
     @Test func fontErrorNamesTheDebianPackage() {
