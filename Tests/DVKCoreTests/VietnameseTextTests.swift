@@ -95,7 +95,9 @@ import Testing
         // 2024-02-15 18:00 UTC is already 16/02 in Hà Nội.
         let date = Date(timeIntervalSince1970: 1_708_020_000)
         #expect(VietnamTime.day(of: date) == CalendarDay(year: 2024, month: 2, day: 16))
-        #expect(VietnamTime.describe(VietnamTime.instant(CalendarDay(year: 2024, month: 2, day: 16))) == "00:00 ngày 16/02/2024 (giờ Việt Nam, UTC+7)")
+        #expect(VietnamTime.describe(VietnamTime.instant(CalendarDay(year: 2024, month: 2, day: 16))) == "00:00 ngày 16/02/2024")
+        #expect(VietnamTime.deadlineText(VietnamTime.instant(CalendarDay(year: 2024, month: 2, day: 16))) == "trước 00 giờ 00 ngày 16/02/2024 (hết ngày 15/02/2024)")
+        #expect(VietnamTime.deadlineText(VietnamTime.instant(CalendarDay(year: 2024, month: 2, day: 16), hour: 17)) == "trước 17 giờ 00 ngày 16/02/2024")
     }
 
     @Test func lateMeansAtOrAfterTheDeadline() {

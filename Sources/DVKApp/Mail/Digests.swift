@@ -44,7 +44,7 @@ enum Digests {
         let content = MailContent(
             subject: "Tổng hợp ngày \(VietnamTime.day(of: options.now).vietnamese): \(campaign.title)",
             greeting: "Kính gửi: \(row.toName)",
-            paragraphs: ["Tình hình nộp hồ sơ đăng ký mô hình của các công đoàn cơ sở thuộc \(scope.name), đến \(VietnamTime.moment(options.now)):"],
+            paragraphs: ["Tình hình nộp hồ sơ đăng ký mô hình của các công đoàn cơ sở thuộc \(scope.name), đến \(VietnamTime.describe(options.now)):"],
             facts: [
                 ("Đã nộp", "\(number(counts.submitted))/\(number(counts.expected)) đơn vị (\(number(counts.late)) nộp muộn)"),
                 ("Nộp trong 24 giờ qua", "\(number(recent.count)) đơn vị"),
@@ -53,7 +53,7 @@ enum Digests {
                 ("Hạn nộp", VietnamTime.deadlineLine(campaign.deadline)),
             ],
             table: recent.isEmpty ? nil : ("Đơn vị nộp trong 24 giờ qua", ["Đơn vị", "Cấp trên", "Nộp lúc"],
-                                           recent.map { [$0.name, $0.parentName, $0.standing.lastSubmittedAt.map(VietnamTime.moment) ?? ""] }),
+                                           recent.map { [$0.name, $0.parentName, $0.standing.lastSubmittedAt.map(VietnamTime.describe) ?? ""] }),
             link: ("Mở trang tổng hợp của đợt", Link(base: options.settings.publicURL, .campaign(campaign.code))),
             signature: "Hệ thống DVK")
         let message = MailMessage(from: options.settings.from, to: [to], subject: content.subject, text: content.text, html: content.html,

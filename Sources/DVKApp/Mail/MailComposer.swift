@@ -189,7 +189,7 @@ enum MailComposer {
             subject: late ? "Nhắc nộp hồ sơ (đã hết hạn): \(c.campaign.title)" : "Nhắc nộp hồ sơ: \(c.campaign.title)",
             greeting: "Kính gửi: Ban Chấp hành \(DocumentHeader.grassrootsIssuer(unitName: c.unit.name))",
             paragraphs: [
-                "Thực hiện \(c.letter) \(c.about), đến \(VietnamTime.moment(c.now)), \(c.unit.name) chưa nộp hồ sơ đăng ký mô hình. \(state)",
+                "Thực hiện \(c.letter) \(c.about), đến \(VietnamTime.describe(c.now)), \(c.unit.name) chưa nộp hồ sơ đăng ký mô hình. \(state)",
                 "Đề nghị đơn vị hoàn thiện và nộp hồ sơ đăng ký trên hệ thống DVK. Nếu năm nay đơn vị không đăng ký mô hình nào, vui lòng báo “Không đăng ký mô hình” trên cùng trang.",
             ],
             facts: facts, link: c.unitLink, signature: c.signature)
@@ -197,7 +197,7 @@ enum MailComposer {
 
     static func submitted(_ c: Context, list: [ListedInitiative]) -> MailContent {
         let again = c.submission.firstSubmittedAt != nil && c.submission.firstSubmittedAt != c.submission.submittedAt
-        let at = c.submission.submittedAt.map(VietnamTime.moment) ?? VietnamTime.moment(c.now)
+        let at = c.submission.submittedAt.map(VietnamTime.describe) ?? VietnamTime.describe(c.now)
         if c.submission.noModel {
             return MailContent(
                 subject: "\(c.unit.name) báo không đăng ký mô hình: \(c.campaign.title)",
@@ -219,7 +219,7 @@ enum MailComposer {
     }
 
     static func receipt(_ c: Context, count: Int) -> MailContent {
-        let at = c.submission.submittedAt.map(VietnamTime.moment) ?? VietnamTime.moment(c.now)
+        let at = c.submission.submittedAt.map(VietnamTime.describe) ?? VietnamTime.describe(c.now)
         let what = c.submission.noModel ? "báo không đăng ký mô hình" : "hồ sơ đăng ký \(VietnameseText.number(count)) mô hình"
         return MailContent(
             subject: "Đã nhận hồ sơ của đơn vị: \(c.campaign.title)",
@@ -246,7 +246,7 @@ enum MailComposer {
         MailContent(
             subject: "Hồ sơ đã được duyệt: \(c.campaign.title)",
             greeting: "Kính gửi: Ban Chấp hành \(DocumentHeader.grassrootsIssuer(unitName: c.unit.name))",
-            paragraphs: ["Hồ sơ đăng ký mô hình “Dân vận khéo” của \(c.unit.name) đã được \(c.parentName) duyệt lúc \(VietnamTime.moment(c.now)). Đề nghị đơn vị triển khai thực hiện các mô hình đã đăng ký."],
+            paragraphs: ["Hồ sơ đăng ký mô hình “Dân vận khéo” của \(c.unit.name) đã được \(c.parentName) duyệt lúc \(VietnamTime.describe(c.now)). Đề nghị đơn vị triển khai thực hiện các mô hình đã đăng ký."],
             link: c.unitLink, signature: c.signature)
     }
 

@@ -84,10 +84,4 @@ extension VietnamTime {
         let f = fields(deadline)
         return "trước \(two(f.hour)) giờ \(two(f.minute)) \(CalendarDay(year: f.year, month: f.month, day: f.day).dateLine)"
     }
-
-    /// "09:12 ngày 13/02/2024": a moment as people say it, time first.
-    public static func moment(_ date: Date) -> String {
-        let f = fields(date)
-        return "\(two(f.hour)):\(two(f.minute)) ngày \(two(f.day))/\(two(f.month))/\(four(f.year))"
-    }
 }

@@ -16,7 +16,7 @@ extension CampaignList {
                 return .div(.class("card"),
                     .h2(.a(.href(target), .text(c.title))),
                     .p(.class("muted small"), .text("\(c.issuerName) · Số \(c.number.isEmpty ? "—" : c.number) · \(c.state.label)")),
-                    .p(.text("Hạn nộp: "), .span(.class("deadline"), .text(VietnamTime.describe(c.deadline))),
+                    .p(.text("Hạn nộp: "), .span(.class("deadline"), .text(VietnamTime.deadlineText(c.deadline))),
                        .if(c.state == .open, .span(.class("muted"), .text(" — " + Format.timeLeft(until: c.deadline, now: model.now))))),
                     .unwrap(row.own) { .p(.text("Đơn vị của bạn: "), Layout.standingBadge($0)) }
                 )

@@ -10,7 +10,7 @@ extension Dashboard {
             .p(.class("muted small"), .a(.href(.campaigns), "Đợt thi đua"), .text(" › " + m.view.scope.name)),
             .h1(.text(c.title)),
             .p(.class("muted"), .text("\(c.issuerName) · Số \(c.number.isEmpty ? "—" : c.number) · \(c.state.label)")),
-            .p(.text("Hạn nộp: "), .span(.class("deadline"), .text("trước " + VietnamTime.describe(c.deadline))),
+            .p(.text("Hạn nộp: "), .span(.class("deadline"), .text(VietnamTime.deadlineText(c.deadline))),
                .if(c.state == .open, .span(.class("muted"), .text(" — " + Format.timeLeft(until: c.deadline, now: m.now))))),
             .div(.class("actions"),
                 .a(.class("button"), .href(.queue(c.code)), .text("Hàng chờ duyệt (\(Format.number(m.counts.waitingReview)))")),

@@ -13,7 +13,7 @@ extension Reminders {
                 .h1("Đơn vị chưa nộp"),
                 .p(.strong(.text("\(Format.number(m.pending))/\(Format.number(m.targets))")),
                    .text(" công đoàn cơ sở trong phạm vi \(m.scopeName) chưa nộp hồ sơ (chưa bắt đầu, đang soạn hoặc bị trả lại). Hạn nộp: "),
-                   .span(.class("deadline"), .text(VietnamTime.describe(c.deadline))),
+                   .span(.class("deadline"), .text(VietnamTime.deadlineText(c.deadline))),
                    .text(" — \(Reminders.distance(to: c.deadline, from: m.now)).")),
                 mail,
                 FormField.search(.reminders(c.code), label: "Tìm theo tên hoặc mã đơn vị", value: m.query,

@@ -47,7 +47,7 @@ extension UnitPage {
         let s = m.standing
         return .div(.class("card"),
             .p(.text("Trạng thái: "), Layout.standingBadge(s)),
-            .p(.text("Hạn nộp: "), .span(.class("deadline"), .text("trước " + VietnamTime.describe(s.deadline))),
+            .p(.text("Hạn nộp: "), .span(.class("deadline"), .text(VietnamTime.deadlineText(s.deadline))),
                .if(s.extendedUntil != nil, .span(.class("muted"), " (đơn vị được gia hạn)"))),
             .if(s.mayEdit && !s.hasSubmitted,
                 .p(.text(Format.timeLeft(until: s.deadline, now: m.now).capitalizedFirst),
