@@ -63,7 +63,7 @@ import VaporTesting
             let dashboard = try await w.staff.get("/campaigns/DVK-2024").body.string
             #expect(dashboard.contains("<b>1</b><span>Đúng hạn</span>") && dashboard.contains("<b>0</b><span>Nộp muộn</span>"))
             let page = try await w.staff.get("/campaigns/DVK-2024/units/S1").body.string
-            #expect(page.contains("Nộp lần đầu lúc 13/02/2024 09:00 — đúng hạn"))
+            #expect(page.contains("Nộp lần đầu lúc 09:00 ngày 13/02/2024 — đúng hạn"))
             #expect(!page.contains("nộp muộn"))
 
             let report = try await CampaignDocuments.build(.report, campaign: w.campaign,

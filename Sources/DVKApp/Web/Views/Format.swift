@@ -20,16 +20,13 @@ enum Format {
     static func waited(since start: Date, now: Date) -> String {
         let minutes = max(0, Int(now.timeIntervalSince(start)) / 60)
         let days = minutes / 1440, hours = minutes % 1440 / 60
-        if days > 0 { return "\(days) ngày" + (hours > 0 ? " \(hours) giờ" : "") }
+        if days > 0 { return "\(VietnameseText.number(days)) ngày" + (hours > 0 ? " \(hours) giờ" : "") }
         if hours > 0 { return "\(hours) giờ" }
         return "\(max(1, minutes)) phút"
     }
 
-    /// "16/02/2024 09:30" in Vietnam time.
-    static func short(_ date: Date) -> String {
-        let f = VietnamTime.fields(date)
-        return String(format: "%02d/%02d/%04d %02d:%02d", f.day, f.month, f.year, f.hour, f.minute)
-    }
+    /// "09:30 ngày 16/02/2024" in Vietnam time: the time first, as people say it.
+    static func short(_ date: Date) -> String { VietnamTime.describe(date) }
 
     /// 6300 → "6.300"
     static func number(_ n: Int) -> String { VietnameseText.number(n) }

@@ -112,16 +112,4 @@ enum Reminders {
                         rows: rows.map { [$0.code, $0.name, $0.parentName, $0.standing.phase.label, $0.email, $0.phone] },
                         bom: true)
     }
-
-    /// "còn 2 ngày 3 giờ" / "quá hạn 5 ngày": how far the unit's deadline is from now.
-    static func distance(to deadline: Date, from now: Date) -> String {
-        let seconds = Int(deadline.timeIntervalSince(now).rounded())
-        let minutes = max(1, abs(seconds) / 60)
-        let days = minutes / 1440, hours = minutes % 1440 / 60, mins = minutes % 60
-        let span: String
-        if days > 0 { span = "\(days) ngày" + (hours > 0 ? " \(hours) giờ" : "") }
-        else if hours > 0 { span = "\(hours) giờ" + (mins > 0 ? " \(mins) phút" : "") }
-        else { span = "\(mins) phút" }
-        return seconds > 0 ? "còn \(span)" : "quá hạn \(span)"
-    }
 }

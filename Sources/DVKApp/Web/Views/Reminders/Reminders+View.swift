@@ -14,7 +14,7 @@ extension Reminders {
                 .p(.strong(.text("\(Format.number(m.pending))/\(Format.number(m.targets))")),
                    .text(" công đoàn cơ sở trong phạm vi \(m.scopeName) chưa nộp hồ sơ (chưa bắt đầu, đang soạn hoặc bị trả lại). Hạn nộp: "),
                    .span(.class("deadline"), .text(VietnamTime.deadlineText(c.deadline))),
-                   .text(" — \(Reminders.distance(to: c.deadline, from: m.now)).")),
+                   .text(" — \(Format.timeLeft(until: c.deadline, now: m.now)).")),
                 mail,
                 FormField.search(.reminders(c.code), label: "Tìm theo tên hoặc mã đơn vị", value: m.query,
                                  placeholder: "vd: ngoc lam"),
@@ -87,7 +87,7 @@ extension Reminders {
                             row.phone.isEmpty ? .span(.class("muted"), "—")
                                 : .a(.href(.tel(row.phone)), .text(row.phone))),
                         .td(.class("nowrap"), .attribute("data-label", "Hạn nộp"),
-                            .span(.class(row.deadline > model.now ? "" : "overdue"), .text(Reminders.distance(to: row.deadline, from: model.now))),
+                            .span(.class(row.deadline > model.now ? "" : "overdue"), .text(Format.timeLeft(until: row.deadline, now: model.now))),
                             .if(row.deadline != model.campaign.deadline, .span(.class("muted small"), " (được gia hạn)")))
                     )
                 })
