@@ -230,3 +230,17 @@ import VaporTesting
         }
     }
 }
+
+@Suite struct LandingTests {
+    @Test func staffWithOneOpenCampaignLandOnItsDashboardAndWithTwoOnTheList() async throws {
+        try await withApp { app in
+            try await Fixture.load(app)
+            let people = try await StaffTestKit.people(app)
+            #expect(try await people.staff.get("/").location == "/campaigns/DVK-2024")
+            #expect(try await people.viewer.get("/").location == "/campaigns/DVK-2024")
+            #expect(try await people.officer.get("/").location == "/campaigns/DVK-2024/units/S1")
+            #expect(try await people.staff.post("/campaigns/new", StaffTestKit.campaignForm()).status == .seeOther)
+            #expect(try await people.staff.get("/").location == "/campaigns")
+        }
+    }
+}
