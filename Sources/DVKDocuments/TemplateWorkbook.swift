@@ -65,84 +65,34 @@ public enum TemplateWorkbook {
 
     static func write(columns: [Column], lists: [(header: String, values: [String])], validations: [(column: Int, list: Int)],
                       title: String) throws -> Data {
-        func ref(_ column: Int, _ row: Int, absolute: Bool = false) -> String {
-            let name = XLSXWriter.columnName(column)
-            return absolute ? "$\(name)$\(row)" : "\(name)\(row)"
-        }
-        func text(_ value: String, _ column: Int, _ row: Int, style: Int = 0) -> String {
-            "<c r=\"\(ref(column, row))\" t=\"inlineStr\"\(style > 0 ? " s=\"\(style)\"" : "")><is><t xml:space=\"preserve\">\(XML.escape(value))</t></is></c>"
-        }
-        func sheet(cols: String, rows: [String], tail: String = "", frozen: Bool = false) -> String {
-            XML.declaration + "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
-                + (frozen ? "<sheetViews><sheetView workbookViewId=\"0\"><pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/></sheetView></sheetViews>" : "")
-                + "<cols>\(cols)</cols><sheetData>\(rows.joined())</sheetData>\(tail)</worksheet>"
-        }
-        // Styles: 0 text, 1 bold header (wrapped), 2 date dd/mm/yyyy, 3 wrapped text.
-        let data = sheet(
-            cols: columns.enumerated().map { i, c in
-                "<col min=\"\(i + 1)\" max=\"\(i + 1)\" width=\"\(c.width)\" style=\"\(c.isDate ? 2 : 0)\" customWidth=\"1\"/>"
-            }.joined(),
-            rows: ["<row r=\"1\">" + columns.enumerated().map { i, c in text(c.name, i, 1, style: 1) }.joined() + "</row>"],
+        typealias W = SimpleWorkbook
+        let data = W.Sheet(
+            name: "Danh sách",
+            columns: columns.map { ($0.width, $0.isDate ? W.Style.date : W.Style.plain) },
+            rows: [columns.map { W.Cell.text($0.name, .header) }],
             tail: "<dataValidations count=\"\(validations.count)\">" + validations.map { v in
                 let list = lists[v.list]
-                let range = "'Danh mục'!\(ref(v.list, 2, absolute: true)):\(ref(v.list, max(2, list.values.count + 1), absolute: true))"
+                let range = "'Danh mục'!\(W.reference(v.list, 2, absolute: true)):\(W.reference(v.list, max(2, list.values.count + 1), absolute: true))"
                 return "<dataValidation type=\"list\" allowBlank=\"1\" showErrorMessage=\"1\" errorTitle=\"Giá trị không có trong danh sách\" "
-                    + "error=\"Vui lòng chọn trong danh sách.\" sqref=\"\(ref(v.column, 2)):\(ref(v.column, rows))\">"
+                    + "error=\"Vui lòng chọn trong danh sách.\" sqref=\"\(W.reference(v.column, 2)):\(W.reference(v.column, rows))\">"
                     + "<formula1>\(XML.escape(range))</formula1></dataValidation>"
             }.joined() + "</dataValidations>",
-            frozen: true)
-        var guide = [
-            "<row r=\"1\">" + text(title, 0, 1, style: 1) + "</row>",
-            "<row r=\"2\">" + text("Điền mỗi mô hình một dòng ở trang “Danh sách”, từ dòng 2; không đổi tên cột. Lưu tệp (.xlsx) rồi tải lên trên DVK. Có dòng lỗi thì không dòng nào được ghi, và DVK chỉ ra số dòng như Excel hiển thị.", 0, 2, style: 3) + "</row>",
-            "<row r=\"4\">" + text("Cột", 0, 4, style: 1) + text("Bắt buộc", 1, 4, style: 1) + text("Cách ghi", 2, 4, style: 1) + text("Ví dụ", 3, 4, style: 1) + "</row>",
+            frozenHeader: true)
+        var guide: [[W.Cell]] = [
+            [.text(title, .header)],
+            [.text("Điền mỗi mô hình một dòng ở trang “Danh sách”, từ dòng 2; không đổi tên cột. Lưu tệp (.xlsx) rồi tải lên trên DVK. Có dòng lỗi thì không dòng nào được ghi, và DVK chỉ ra số dòng như Excel hiển thị.", .wrapped)],
+            [],
+            [.text("Cột", .header), .text("Bắt buộc", .header), .text("Cách ghi", .header), .text("Ví dụ", .header)],
         ]
-        for (i, c) in columns.enumerated() {
-            let row = 5 + i
-            guide.append("<row r=\"\(row)\">" + text(c.name, 0, row) + text(c.required ? "có" : "", 1, row) + text(c.help, 2, row, style: 3)
-                         + text(c.example, 3, row) + "</row>")
+        for c in columns {
+            guide.append([.text(c.name, .plain), .text(c.required ? "có" : "", .plain), .text(c.help, .wrapped), .text(c.example, .plain)])
         }
-        let instructions = sheet(cols: "<col min=\"1\" max=\"1\" width=\"28\" customWidth=\"1\"/><col min=\"2\" max=\"2\" width=\"10\" customWidth=\"1\"/>"
-                                     + "<col min=\"3\" max=\"3\" width=\"70\" customWidth=\"1\"/><col min=\"4\" max=\"4\" width=\"36\" customWidth=\"1\"/>",
-                                 rows: guide)
+        let instructions = W.Sheet(name: "Hướng dẫn", columns: [(28, .plain), (10, .plain), (70, .plain), (36, .plain)], rows: guide)
         let longest = lists.map(\.values.count).max() ?? 0
-        var listRows = ["<row r=\"1\">" + lists.enumerated().map { i, l in text(l.header, i, 1, style: 1) }.joined() + "</row>"]
-        if longest > 0 {
-            for r in 0..<longest {
-                listRows.append("<row r=\"\(r + 2)\">" + lists.enumerated().compactMap { i, l in r < l.values.count ? text(l.values[r], i, r + 2) : nil }.joined() + "</row>")
-            }
-        }
-        let listSheet = sheet(cols: lists.indices.map { "<col min=\"\($0 + 1)\" max=\"\($0 + 1)\" width=\"36\" customWidth=\"1\"/>" }.joined(), rows: listRows)
-        let names = ["Danh sách", "Hướng dẫn", "Danh mục"]
-        let workbook = XML.declaration + "<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" "
-            + "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><bookViews><workbookView activeTab=\"0\"/></bookViews><sheets>"
-            + names.enumerated().map { i, n in "<sheet name=\"\(XML.escape(n))\" sheetId=\"\(i + 1)\" r:id=\"rId\(i + 1)\"/>" }.joined()
-            + "</sheets></workbook>"
-        let relationships = XML.declaration + "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
-            + names.indices.map { "<Relationship Id=\"rId\($0 + 1)\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet\($0 + 1).xml\"/>" }.joined()
-            + "<Relationship Id=\"rId9\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/></Relationships>"
-        let types = XML.declaration + "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
-            + "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/>"
-            + "<Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>"
-            + names.indices.map { "<Override PartName=\"/xl/worksheets/sheet\($0 + 1).xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>" }.joined()
-            + "<Override PartName=\"/xl/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml\"/></Types>"
-        let root = XML.declaration + "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
-            + "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>"
-        let styles = XML.declaration + "<styleSheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
-            + "<numFmts count=\"1\"><numFmt numFmtId=\"164\" formatCode=\"dd/mm/yyyy\"/></numFmts>"
-            + "<fonts count=\"2\"><font><sz val=\"12\"/><name val=\"Times New Roman\"/></font><font><b/><sz val=\"12\"/><name val=\"Times New Roman\"/></font></fonts>"
-            + "<fills count=\"2\"><fill><patternFill patternType=\"none\"/></fill><fill><patternFill patternType=\"gray125\"/></fill></fills>"
-            + "<borders count=\"1\"><border><left/><right/><top/><bottom/><diagonal/></border></borders>"
-            + "<cellStyleXfs count=\"1\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\"/></cellStyleXfs>"
-            + "<cellXfs count=\"4\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\"/>"
-            + "<xf numFmtId=\"0\" fontId=\"1\" fillId=\"0\" borderId=\"0\" xfId=\"0\" applyFont=\"1\" applyAlignment=\"1\"><alignment wrapText=\"1\" vertical=\"center\"/></xf>"
-            + "<xf numFmtId=\"164\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\" applyNumberFormat=\"1\"/>"
-            + "<xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\" applyAlignment=\"1\"><alignment wrapText=\"1\" vertical=\"top\"/></xf></cellXfs>"
-            + "<cellStyles count=\"1\"><cellStyle name=\"Normal\" xfId=\"0\" builtinId=\"0\"/></cellStyles></styleSheet>"
-        return try Package.zip([
-            ("[Content_Types].xml", types), ("_rels/.rels", root), ("xl/workbook.xml", workbook), ("xl/_rels/workbook.xml.rels", relationships),
-            ("xl/styles.xml", styles), ("xl/worksheets/sheet1.xml", data), ("xl/worksheets/sheet2.xml", instructions),
-            ("xl/worksheets/sheet3.xml", listSheet),
-        ], date: Date(timeIntervalSince1970: 1_704_067_200))
+        var listRows: [[W.Cell]] = [lists.map { W.Cell.text($0.header, .header) }]
+        for r in 0..<longest { listRows.append(lists.map { r < $0.values.count ? .text($0.values[r], .plain) : .empty }) }
+        let listSheet = W.Sheet(name: "Danh mục", columns: lists.map { _ in (36, W.Style.plain) }, rows: listRows)
+        return try W.package([data, instructions, listSheet])
     }
 
     /// The same columns as a CSV: the header line only, UTF-8 with a BOM, for Excel.

@@ -25,6 +25,8 @@ enum SiteURL: Sendable, Equatable {
     case queue(String)
     case reminders(String)
     case remindersCSV(String)
+    case remindersXLSX(String)
+    case unitsTable(String)
     case remindersSend(String)
     case mail(String)
     case mailResend(String, UUID)
@@ -78,6 +80,8 @@ enum SiteURL: Sendable, Equatable {
         case .queue(let code): return [.word("campaigns"), c(code), .word("queue")]
         case .reminders(let code): return [.word("campaigns"), c(code), .word("reminders")]
         case .remindersCSV(let code): return [.word("campaigns"), c(code), .word("reminders.csv")]
+        case .remindersXLSX(let code): return [.word("campaigns"), c(code), .word("reminders.xlsx")]
+        case .unitsTable(let code): return [.word("campaigns"), c(code), .word("units.xlsx")]
         case .remindersSend(let code): return [.word("campaigns"), c(code), .word("reminders"), .word("send")]
         case .mail(let code): return [.word("campaigns"), c(code), .word("mail")]
         case .mailResend(let code, let id): return [.word("campaigns"), c(code), .word("mail"), .value(name: "id", id.uuidString), .word("resend")]

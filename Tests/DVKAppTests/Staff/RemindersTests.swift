@@ -1,6 +1,8 @@
 import DVKCore
+import DVKDocuments
 import Fluent
 import Foundation
+import SQLKit
 import Testing
 import Vapor
 import VaporTesting
@@ -122,5 +124,32 @@ import VaporTesting
     private func rows(_ html: String) -> Int {
         guard let body = html.range(of: "<tbody>"), let end = html.range(of: "</tbody>") else { return 0 }
         return html[body.upperBound..<end.lowerBound].components(separatedBy: "<tr>").count - 1
+    }
+}
+
+/// The lists staff take to Excel: the reminder list and the dashboard's units table, as
+/// .xlsx read back by the app's own reader of the format, within the user's scope, a
+/// formula-looking name shown as text.
+@Suite struct ExcelListsTests {
+    @Test func theReminderListAndTheUnitsTableAsExcel() async throws {
+        try await withApp { app in
+            let scene = try await RaceTests.scene(app)
+            try await app.db.sql().update("units").set("name", to: "=HYPERLINK(\"http://x\")").where("code", .equal, "P1").run()
+            try await run(app, "campaign", "sync", "--campaign", "DVK-2024")
+            try await RegistrationStore.perform(.submit, campaign: scene.campaign, unitID: scene.s1, actor: "s1", on: app.db)
+            let people = try await StaffTestKit.people(app)
+            let reminders = try await people.staff.get("/campaigns/DVK-2024/reminders.xlsx")
+            #expect(reminders.headers.contentType?.description.contains("spreadsheetml") == true)
+            let list = try XLSXReader.table(Data(reminders.body.readableBytesView))
+            #expect(list.header == Reminders.csvHeader)
+            #expect(Set(list.records.map { $0.fields[0] }) == ["S2", "P1", "C1"])
+            #expect(list.records.first { $0.fields[0] == "P1" }?.fields[1] == "=HYPERLINK(\"http://x\")")
+            let table = try XLSXReader.table(Data(try await people.subStaff.get("/campaigns/DVK-2024/units.xlsx").body.readableBytesView))
+            #expect(table.records.map { $0.fields[0] } == ["S1", "S2"], "GD's scope only")
+            #expect(table.records[0].fields[3] == "Chờ duyệt" && table.records[0].fields[7] == "2")
+            let late = try XLSXReader.table(Data(try await people.staff.get("/campaigns/DVK-2024/units.xlsx?status=waiting_review").body.readableBytesView))
+            #expect(late.records.map { $0.fields[0] } == ["S1"])
+            #expect(try await people.officer.get("/campaigns/DVK-2024/units.xlsx").status == .forbidden)
+        }
     }
 }

@@ -1,4 +1,5 @@
 import DVKCore
+import DVKDocuments
 import Fluent
 import Vapor
 
@@ -8,6 +9,25 @@ struct CampaignController: RouteCollection {
         routes.get(SiteURL.campaigns.route, use: list)
         routes.get(SiteURL.campaign("").route, use: dashboard)
         routes.get(SiteURL.queue("").route, use: queue)
+        routes.get(SiteURL.unitsTable("").route, use: unitsTable)
+    }
+
+    /// The dashboard's table of units, as filtered there, for Excel (staff and viewers).
+    @Sendable func unitsTable(req: Request) async throws -> Response {
+        let user = try StaffAccess.reader(req)
+        let view = try await Access.campaign(code: try req.parameters.require("campaign"), user: user, on: req.db)
+        let filter = Standings.Filter(rawValue: req.query[String.self, at: "status"] ?? "") ?? .all
+        let lines = try await Standings.lines(view.campaign, scope: view.scope, filter: filter, search: req.query[String.self, at: "q"] ?? "",
+                                              contacts: true, on: req.db).lines
+        let header = ["Mã đơn vị", "Tên đơn vị", "Cấp trên", "Trạng thái", "Nộp lần đầu", "Nộp gần nhất", "Nộp muộn", "Số mô hình", "Email", "Điện thoại"]
+        let rows: [[SimpleWorkbook.Cell]] = lines.map { l in
+            [.text(l.code, .plain), .text(l.name, .plain), .text(l.parentName, .plain), .text(l.standing.phase.label, .plain),
+             .text(l.standing.firstSubmittedAt.map(VietnamTime.describe) ?? "", .plain),
+             .text(l.standing.lastSubmittedAt.map(VietnamTime.describe) ?? "", .plain),
+             .text(l.standing.isLate ? "có" : "", .plain), .number(l.initiatives), .text(l.email, .plain), .text(l.phone, .plain)]
+        }
+        let data = try SimpleWorkbook.table(name: "Đơn vị", header: header, rows: rows)
+        return Spreadsheets.download(data, name: "don-vi-\(view.campaign.code)-\(view.scope.code).xlsx")
     }
 
     @Sendable func list(req: Request) async throws -> Response {

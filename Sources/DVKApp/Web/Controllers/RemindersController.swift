@@ -1,4 +1,5 @@
 import DVKCore
+import DVKDocuments
 import Fluent
 import Vapor
 
@@ -7,6 +8,15 @@ struct RemindersController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get(SiteURL.reminders("").route, use: page)
         routes.get(SiteURL.remindersCSV("").route, use: csv)
+        routes.get(SiteURL.remindersXLSX("").route, use: xlsx)
+    }
+
+    @Sendable func xlsx(req: Request) async throws -> Response {
+        let view = try await campaign(req)
+        let rows = try await Reminders.rows(view, search: req.query[String.self, at: "q"] ?? "", on: req.db)
+        let data = try SimpleWorkbook.table(name: "Đơn vị chưa nộp", header: Reminders.csvHeader,
+                                            rows: rows.map { Reminders.cells($0).map { .text($0, .plain) } })
+        return Spreadsheets.download(data, name: "nhac-nop-\(view.campaign.code).xlsx")
     }
 
     @Sendable func page(req: Request) async throws -> Response {

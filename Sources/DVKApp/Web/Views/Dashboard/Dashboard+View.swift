@@ -129,7 +129,9 @@ extension Dashboard {
                  .select(.id("sort"), .name("sort"), .forEach(Sort.allCases) { s in
                      .option(value: s.rawValue, label: s.label, selected: s == m.sort)
                  })),
-            .button(.type(.submit), "Lọc"))
+            .button(.type(.submit), "Lọc"),
+            .a(.class("button secondary"), .href(SiteURL.unitsTable(m.view.campaign.code).link(query: [("status", m.filter.rawValue), ("q", m.search)])),
+               "Tải bảng (Excel)"))
     }
 
     static func unitTable(_ m: Model) -> Node {

@@ -108,8 +108,11 @@ enum Reminders {
 
     /// UTF-8 with a BOM and CRLF, so Excel opens it with Vietnamese intact.
     static func csv(_ rows: [Row]) -> String {
-        CSVWriter.write(header: csvHeader,
-                        rows: rows.map { [$0.code, $0.name, $0.parentName, $0.standing.phase.label, $0.email, $0.phone] },
-                        bom: true)
+        CSVWriter.write(header: csvHeader, rows: rows.map(cells), bom: true)
+    }
+
+    /// A row's cells, in the order of `csvHeader` (the CSV and the .xlsx alike).
+    static func cells(_ row: Row) -> [String] {
+        [row.code, row.name, row.parentName, row.standing.phase.label, row.email, row.phone]
     }
 }

@@ -68,8 +68,10 @@ extension Reminders {
                 .if(withEmail < m.matching.count,
                     .p(.class("muted small"), .text("\(Format.number(m.matching.count - withEmail)) đơn vị chưa có email: gọi điện theo số trong bảng."))),
                 .div(.class("actions"),
+                     .a(.class("button secondary"), .href(SiteURL.remindersXLSX(m.campaign.code).link(query: [("q", m.query)])),
+                        "Tải danh sách (Excel)"),
                      .a(.class("button secondary"), .href(SiteURL.remindersCSV(m.campaign.code).link(query: [("q", m.query)])),
-                        "Tải danh sách (CSV cho Excel)"))
+                        "Tải danh sách (CSV)"))
             )
         }
 
