@@ -54,11 +54,15 @@ def server():
     proc.wait(timeout=10)
 
 
-def make_driver(width, height):
+def make_driver(width, height, lang=None):
     options = Options()
     options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
     for arg in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", f"--window-size={width},{height}"]:
         options.add_argument(arg)
+    if lang:
+        # The browser's language, as an office PC has it (an English Chrome writes dates mm/dd/yyyy).
+        options.add_argument(f"--lang={lang}")
+        options.add_experimental_option("prefs", {"intl.accept_languages": lang})
     driver = webdriver.Chrome(service=Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")), options=options)
     driver.implicitly_wait(2)
     return driver

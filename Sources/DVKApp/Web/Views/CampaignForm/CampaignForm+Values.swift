@@ -69,7 +69,7 @@ extension CampaignForm {
             values.issuer = issuer
             values.year = String(input.year)
             values.title = "Phong trào thi đua “Dân vận khéo” năm \(input.year)"
-            values.issuedOn = VietnamTime.day(of: now).iso
+            values.issuedOn = VietnamTime.day(of: now).vietnamese
             values.subject = "V/v triển khai phong trào thi đua “Dân vận khéo” năm \(input.year)"
             values.addressees = input.addressees.joined(separator: "\n")
             values.recipients = input.recipients.joined(separator: "\n")
@@ -86,7 +86,7 @@ extension CampaignForm {
             year = String(campaign.year)
             title = campaign.title
             number = campaign.number
-            issuedOn = campaign.issuedOn.iso
+            issuedOn = campaign.issuedOn.vietnamese
             place = campaign.place
             subject = campaign.subject
             addressees = campaign.addressees.joined(separator: "\n")
@@ -94,7 +94,7 @@ extension CampaignForm {
             body = campaign.body
             sectors = Self.sectorLines(campaign.sectors)
             let day = VietnamTime.day(of: campaign.deadline)
-            deadlineDate = day.iso
+            deadlineDate = day.vietnamese
             let parts = VietnamTime.calendar.dateComponents([.hour, .minute], from: campaign.deadline)
             deadlineTime = String(format: "%02d:%02d", parts.hour ?? 0, parts.minute ?? 0)
             acceptsLate = campaign.acceptsLate

@@ -96,7 +96,7 @@ extension CampaignForm {
                         FormField.text("year", "Năm", value: v.year, errors: e, type: .number, required: true,
                                        extra: [.attribute("min", "2000"), .attribute("max", "2100")]),
                         FormField.text("number", "Số công văn", value: v.number, errors: e, placeholder: "26/LĐLĐ"),
-                        FormField.text("issued_on", "Ngày ban hành", value: v.issuedOn, errors: e, type: .date)
+                        FormField.date("issued_on", "Ngày ban hành", value: v.issuedOn, errors: e)
                     ),
                     FormField.text("place", "Địa danh ghi trên công văn", value: v.place, errors: e,
                                    hint: "để trống: lấy theo tên đơn vị phát động", placeholder: "Long Biên"),
@@ -104,8 +104,8 @@ extension CampaignForm {
                 ]),
                 FormField.fieldset("Hạn nộp", [
                     .div(.class("row2"),
-                        FormField.text("deadline_date", "Ngày", value: v.deadlineDate, errors: e, type: .date, required: true),
-                        FormField.text("deadline_time", "Giờ", value: v.deadlineTime, errors: e, type: .time)
+                        FormField.date("deadline_date", "Ngày", value: v.deadlineDate, errors: e, required: true),
+                        FormField.time("deadline_time", "Giờ", value: v.deadlineTime, errors: e)
                     ),
                     .p(.class("hint"),
                        .text("Theo giờ Việt Nam, bất kể máy chủ đặt ở đâu. “Trước ngày 16/02/2024” là hạn 00:00 ngày 16/02/2024."),
@@ -117,7 +117,7 @@ extension CampaignForm {
                     .div(.class("row2"),
                         FormField.text("reminder_days", "Gửi trước hạn (số ngày)", value: v.reminderDays, errors: e,
                                        hint: "cách nhau bằng dấu phẩy; 0 là ngày cuối cùng, -1 là ngày sau hạn", placeholder: "7, 3, 1, -1"),
-                        FormField.text("reminder_time", "Giờ gửi", value: v.reminderTime, errors: e, type: .time)
+                        FormField.time("reminder_time", "Giờ gửi", value: v.reminderTime, errors: e)
                     ),
                     .p(.class("hint"), .text("Thư nhắc chỉ gửi tới công đoàn cơ sở chưa nộp hồ sơ và có email, mỗi đơn vị nhiều nhất một thư một ngày.")),
                 ]),
