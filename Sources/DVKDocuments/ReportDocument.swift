@@ -95,8 +95,7 @@ extension OfficialDocuments {
             var lead = Layout.body("Chi tiết theo đơn vị:")
             lead.keepWithNext = true
             blocks.append(.paragraph(lead))
-            let rows = input.units.map { (VietnameseText.clean($0.unitName), $0.tally) }
-            blocks.append(.table(SummaryTable.table(firstColumn: "Đơn vị", rows: rows,
+            blocks.append(.table(SummaryTable.table(firstColumn: "Đơn vị", units: input.units,
                                                     total: input.units.reduce(.zero) { $0 + $1.tally })))
         }
         if let assessment = input.assessment, !assessment.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {

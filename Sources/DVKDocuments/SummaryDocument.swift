@@ -28,14 +28,17 @@ public struct SummaryInput: Hashable, Sendable {
     }
 }
 
-/// One unit's line of a roll-up: its name as the campaign saw it and its four numbers.
+/// One unit's line of a roll-up: its name as the campaign saw it and its four numbers, or
+/// "chưa nộp" for a unit that has not handed in (not zeros, which would say "no model").
 public struct UnitTallyRow: Hashable, Sendable {
     public var unitName: String
     public var tally: Tally
+    public var handedIn: Bool
 
-    public init(unitName: String, tally: Tally) {
+    public init(unitName: String, tally: Tally, handedIn: Bool = true) {
         self.unitName = unitName
         self.tally = tally
+        self.handedIn = handedIn
     }
 }
 
@@ -87,9 +90,8 @@ extension OfficialDocuments {
         if !input.units.isEmpty {
             blocks.append(.paragraph(Paragraph("Chi tiết theo đơn vị", bold: true, alignment: .left, size: 14,
                                                spaceBefore: 6, spaceAfter: 6, keepWithNext: true)))
-            let rows = input.units.map { (VietnameseText.clean($0.unitName), $0.tally) }
             let total = input.units.reduce(Tally.zero) { $0 + $1.tally }
-            blocks.append(.table(SummaryTable.table(firstColumn: "Đơn vị", rows: rows, total: total)))
+            blocks.append(.table(SummaryTable.table(firstColumn: "Đơn vị", units: input.units, total: total)))
         }
         if input.signer != nil || !input.distribution.isEmpty {
             blocks.append(Layout.signature(input.signer, distribution: input.distribution))
@@ -118,7 +120,12 @@ enum SummaryTable {
         return blocks
     }
 
-    static func table(firstColumn: String, rows: [(String, Tally)], total: Tally) -> Table {
+    /// The per-unit table: a unit that has not handed in reads "chưa nộp" across its numbers.
+    static func table(firstColumn: String, units: [UnitTallyRow], total: Tally) -> Table {
+        table(firstColumn: firstColumn, rows: units.map { (VietnameseText.clean($0.unitName), $0.handedIn ? $0.tally : nil) }, total: total)
+    }
+
+    static func table(firstColumn: String, rows: [(String, Tally?)], total: Tally) -> Table {
         func head(_ text: String, columnSpan: Int = 1, rowSpan: Int = 1) -> TableCell {
             TableCell([Paragraph(text, bold: true, alignment: .center, size: headerSize)], columnSpan: columnSpan, rowSpan: rowSpan)
         }
@@ -132,7 +139,11 @@ enum SummaryTable {
         for (index, row) in rows.enumerated() {
             var cells = [TableCell.number(index + 1, size: size),
                          TableCell([Paragraph(row.0, alignment: .left, size: size)])]
-            cells += row.1.columns.map { TableCell.number($0, size: size) }
+            if let tally = row.1 {
+                cells += tally.columns.map { TableCell.number($0, size: size) }
+            } else {
+                cells.append(TableCell([Paragraph("chưa nộp", italic: true, alignment: .center, size: size)], columnSpan: 4))
+            }
             out.append(TableRow(cells))
         }
         var totalCells = [TableCell([]), TableCell([Paragraph("Tổng:", bold: true, alignment: .left, size: size)])]

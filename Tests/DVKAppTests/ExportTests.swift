@@ -1,4 +1,5 @@
 import DVKCore
+import DVKDocuments
 import Fluent
 import Foundation
 import Testing
@@ -96,6 +97,30 @@ import Vapor
             let text = try tool("/usr/bin/pdftotext", [form, "-"])
             #expect(text.contains("PHIẾU ĐĂNG KÝ"))
             #expect(text.contains(initiative.title))
+        }
+    }
+}
+
+/// A unit that has not handed in reads "chưa nộp" in a roll-up's rows, not the zeros of
+/// a unit that answered "no model".
+@Suite struct NotHandedInTests {
+    @Test func theRollUpByUnitSaysChuaNopForUnitsThatHaveNotHandedIn() async throws {
+        try await withApp { app in
+            let scene = try await RaceTests.scene(app)
+            try await RegistrationStore.perform(.submit, campaign: scene.campaign, unitID: scene.s1, actor: "s1", on: app.db)
+            let p1 = try await UnitDirectory.find(code: "P1", on: app.db).requireID()
+            try await RegistrationStore.perform(.declare, campaign: scene.campaign, unitID: p1, actor: "p1", on: app.db)
+            let lb = try await CampaignStore.snapshotUnit(campaignID: scene.campaign.id, code: "LB", on: app.db)
+            let document = try await CampaignDocuments.build(.summaryUnits, campaign: scene.campaign, unit: lb,
+                                                             options: .init(today: CalendarDay(year: 2024, month: 2, day: 20), showNationalMotto: true), on: app.db)
+            let xlsx = try XLSXReader.table(try OfficialDocuments.render(document, as: .xlsx))
+            func row(_ name: String) -> [String] {
+                (xlsx.records.first { $0.fields.contains(name) }?.fields ?? []).filter { !$0.isEmpty }
+            }
+            #expect(row("Trường Tiểu học Ngọc Lâm").suffix(4) == ["1", "1", "1", "1"])
+            #expect(row("Cơ quan UBND phường Bồ Đề").suffix(4) == ["0", "0", "0", "0"])
+            #expect(row("Trường THCS Gia Thụy").last == "chưa nộp")
+            #expect(row("Công ty Cổ phần May Đức Giang").last == "chưa nộp")
         }
     }
 }

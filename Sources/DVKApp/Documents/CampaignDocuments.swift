@@ -98,7 +98,7 @@ enum CampaignDocuments {
         let tallies = try await SummaryQuery.perUnit(campaign, unit: scope, on: db)
         return try await Standings.lines(campaign, scope: scope, on: db).lines.map { t in
             let sum = tallies[t.unitID].map { Summary(sectors: campaign.sectors, tally: $0).total } ?? .zero
-            return UnitTallyRow(unitName: t.name, tally: sum)
+            return UnitTallyRow(unitName: t.name, tally: sum, handedIn: t.standing.phase.isSubmitted)
         }
     }
 
