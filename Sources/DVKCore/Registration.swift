@@ -79,6 +79,21 @@ public enum SubmissionAction: String, Codable, Sendable {
         }
     }
 
+    /// What happened, as the history says it after the person's name: "nộp hồ sơ đăng ký",
+    /// "nộp lại hồ sơ", "trả lại hồ sơ" …
+    public func verb(from: SubmissionStatus, to: SubmissionStatus) -> String {
+        switch self {
+        case .edit: from == .notStarted ? "bắt đầu soạn hồ sơ" : "sửa hồ sơ"
+        case .submit: to == .resubmitted ? "nộp lại hồ sơ" : "nộp hồ sơ đăng ký"
+        case .declare: "báo không đăng ký mô hình"
+        case .accept: "duyệt hồ sơ"
+        case .return: "trả lại hồ sơ để chỉnh sửa, bổ sung"
+        case .reopen: "mở lại hồ sơ để sửa"
+        case .import: from == to ? "nhập mô hình từ tệp" : "nhập hồ sơ từ tệp"
+        case .extend: "gia hạn nộp"
+        }
+    }
+
     /// The state after this action, or a Vietnamese reason it is refused.
     public func apply(to status: SubmissionStatus) -> Result<SubmissionStatus, DomainError> {
         switch (self, status) {

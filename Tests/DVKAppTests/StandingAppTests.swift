@@ -178,3 +178,19 @@ import VaporTesting
         }
     }
 }
+
+@Suite struct HistoryWordsTests {
+    @Test func theHistorySaysWhoDidWhatAndWhenInWords() async throws {
+        try await withApp { app in
+            let scene = try await RaceTests.scene(app)
+            let people = try await StaffTestKit.people(app)
+            try await RegistrationStore.perform(.submit, campaign: scene.campaign, unitID: scene.s1, actor: "cdcs-s1",
+                                                at: VietnamTime.instant(CalendarDay(year: 2024, month: 2, day: 13), hour: 9, minute: 12), on: app.db)
+            try await RegistrationStore.perform(.return(resubmitBy: nil), campaign: scene.campaign, unitID: scene.s1, actor: "a-script",
+                                                reason: "Bổ sung kết quả", on: app.db)
+            let page = try await people.staff.get("/campaigns/DVK-2024/units/S1").text
+            #expect(page.contains("cdcs-s1 (Trường Tiểu học Ngọc Lâm) nộp hồ sơ đăng ký lúc 09:12 ngày 13/02/2024."))
+            #expect(page.contains("a-script trả lại hồ sơ để chỉnh sửa, bổ sung lúc"))
+        }
+    }
+}

@@ -94,9 +94,11 @@ def test_register_submit_return_fix_resubmit_accept(server, browser):
     click_and_wait(d, d.find_element(By.XPATH, "//button[text()='Duyệt']"))
     assert "Đã duyệt" in d.find_element(By.CSS_SELECTOR, ".badge").text
     history = d.find_element(By.CSS_SELECTOR, "ul.history").text
-    for step in ["Nộp (Đang soạn → Đã nộp)", "Trả lại (Đã nộp → Đã trả lại)", "Nộp (Đã trả lại → Đã nộp lại)",
-                 "Duyệt (Đã nộp lại → Đã duyệt)"]:
-        assert step in history
+    for step in ["Phạm Thu Hằng (CĐCS Tiểu học Ngọc Lâm) nộp hồ sơ đăng ký lúc",
+                 "Nguyễn Thị Mai (LĐLĐ quận Long Biên) trả lại hồ sơ để chỉnh sửa, bổ sung lúc",
+                 "Phạm Thu Hằng (CĐCS Tiểu học Ngọc Lâm) nộp lại hồ sơ lúc",
+                 "Nguyễn Thị Mai (LĐLĐ quận Long Biên) duyệt hồ sơ lúc"]:
+        assert step in history, history
     d.get(server + f"/campaigns/{CAMPAIGN}")
     assert stat(d, "Đã nộp") == submitted_before + 1
     shot(d, "dashboard-after")

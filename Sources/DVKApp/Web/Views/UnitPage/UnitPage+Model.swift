@@ -29,6 +29,8 @@ enum UnitPage {
     struct Event: Sendable {
         var at: Date
         var actor: String
+        /// "Nguyễn Văn A (Trường Tiểu học Ngọc Lâm)" for a user; the name as recorded otherwise (a script, the demo).
+        var who: String = ""
         var action: SubmissionAction
         var from: SubmissionStatus
         var to: SubmissionStatus
@@ -85,8 +87,12 @@ enum UnitPage {
         }.sorted { (order[$0.sectorCode] ?? 99, $0.kind.rawValue) < (order[$1.sectorCode] ?? 99, $1.kind.rawValue) }
         var history: [Event] = []
         if let id = row?.id {
-            history = try await SubmissionEvent.query(on: db).filter(\.$submissionID == id).sort(\.$at).all()
-                .map { Event(at: $0.at, actor: $0.actor, action: $0.action, from: $0.fromStatus, to: $0.toStatus, note: $0.note) }
+            let events = try await SubmissionEvent.query(on: db).filter(\.$submissionID == id).sort(\.$at).all()
+            let people = try await Self.people(Set(events.map(\.actor)), on: db)
+            history = events.map {
+                Event(at: $0.at, actor: $0.actor, who: people[$0.actor] ?? $0.actor, action: $0.action, from: $0.fromStatus,
+                      to: $0.toStatus, note: $0.note)
+            }
         }
         var parentName = ""
         if let parent = unit.parentUnitID {
@@ -102,5 +108,21 @@ enum UnitPage {
                      standing: row?.standing(campaign) ?? Standing(policy: campaign.policy),
                      initiatives: rows, summary: try await SummaryQuery.preview(campaign, unitID: unit.unitID, on: db),
                      history: history, waitingElsewhere: waiting, now: now)
+    }
+
+    /// "Họ tên (Đơn vị)" of the users among the actors of a history, by username.
+    static func people(_ usernames: Set<String>, on db: any Database) async throws -> [String: String] {
+        guard !usernames.isEmpty else { return [:] }
+        var out: [String: String] = [:]
+        for row in try await db.sql().raw("""
+            SELECT u.username, u.display_name, n.name FROM users u JOIN units n ON n.id = u.unit_id
+            WHERE u.username IN (\(SQLList(usernames.sorted().map { SQLBind($0) as any SQLExpression })))
+            """).all() {
+            let name = try row.decode(column: "display_name", as: String.self)
+            // A name that already says its unit ("… (CĐCS Tiểu học Ngọc Lâm)") is not told it twice.
+            out[try row.decode(column: "username", as: String.self)] =
+                name.contains("(") ? name : "\(name) (\(try row.decode(column: "name", as: String.self)))"
+        }
+        return out
     }
 }

@@ -34,8 +34,7 @@ extension UnitPage {
             .if(!m.history.isEmpty, .group(
                 .h2("Lịch sử hồ sơ"),
                 .ul(.class("history"), .forEach(m.history) { e in
-                    .li(.text("\(Format.short(e.at)) — \(e.actor): \(e.action.label)"),
-                        .if(e.from != e.to, .text(" (\(e.from.label) → \(e.to.label))")),
+                    .li(.text("\(e.who) \(e.action.verb(from: e.from, to: e.to)) lúc \(Format.short(e.at))."),
                         .if(!e.note.isEmpty, .div(.class("muted small note-line"), .text(e.note))))
                 })
             )),
