@@ -16,6 +16,7 @@ enum Layout {
                 .script(.script)
             ),
             .body(
+                .a(.class("skip"), .href(.fragment("main-content")), "Bỏ qua, đến nội dung chính"),
                 .header(.class("top"),
                     .a(.class("brand"), .href(.home), "DVK", .span(" · Dân vận khéo")),
                     .unwrap(user) { user in
@@ -34,7 +35,7 @@ enum Layout {
                         )
                     }
                 ),
-                .main(
+                .main(.id("main-content"), .attribute("tabindex", "-1"),
                     .unwrap(flash) { .div(.class("alert ok"), .role("status"), .text($0)) },
                     .group(body)
                 )
@@ -108,13 +109,19 @@ func routeAssets(_ app: Application) {
     app.get("app.js") { _ in asset(Script.js, type: .init(type: "text", subType: "javascript", parameters: ["charset": "utf-8"])) }
 }
 
-/// The pages' only script: a form marked `data-confirm` asks before it is sent. Pages work
-/// without it (the question is then not asked); the content policy allows no inline script.
+/// The pages' only script: a form marked `data-confirm` asks before it is sent, and a
+/// refused form's error summary (`data-focus`) takes the focus, so a screen reader reads it
+/// and the keyboard starts there. Pages work without it; the content policy allows no
+/// inline script.
 enum Script {
     static let js = """
     document.addEventListener("submit", function (event) {
       var form = event.target.closest("form[data-confirm]");
       if (form && !window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
+    });
+    document.addEventListener("DOMContentLoaded", function () {
+      var summary = document.querySelector("[data-focus]");
+      if (summary) { summary.focus(); }
     });
     """
 }

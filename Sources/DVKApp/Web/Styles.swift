@@ -109,6 +109,10 @@ enum Styles {
     code{word-break:break-all}
     td.nowrap{white-space:nowrap}
     .card>h2:first-child{margin-top:0}
+    .skip{position:absolute;left:-10000px;top:0;background:#fff;color:#1f5fa8;padding:.5rem 1rem;z-index:10;border:2px solid #1f5fa8}
+    .skip:focus{left:1rem;top:.5rem}
+    a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible,textarea:focus-visible,summary:focus-visible,[tabindex]:focus-visible{outline:3px solid #f5a623;outline-offset:2px}
+    main:focus{outline:none}.alert[data-focus]:focus{outline:3px solid #f5a623}
     nav.tabs{display:flex;flex-wrap:wrap;gap:.25rem;margin:.5rem 0 1rem;border-bottom:1px solid #dfe3e8}
     nav.tabs .tab{padding:.4rem .8rem;border:1px solid transparent;border-bottom:0;border-radius:6px 6px 0 0;text-decoration:none}
     nav.tabs .tab.current{border-color:#dfe3e8;background:#fff;font-weight:600;margin-bottom:-1px}

@@ -23,6 +23,11 @@ struct Link: Sendable, Equatable {
         self.init(base + url.path)
     }
 
+    /// A place on this page ("#main-content").
+    static func fragment(_ id: String) -> Link {
+        Link("#" + encode(id))
+    }
+
     /// `mailto:` for an address, percent-encoded so that it stays one address.
     static func mailto(_ address: String) -> Link {
         Link("mailto:" + encode(address, keeping: "@.+-_"))

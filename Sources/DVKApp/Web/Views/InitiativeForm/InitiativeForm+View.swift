@@ -15,8 +15,7 @@ extension InitiativeForm {
             FormField.textarea(field.rawValue, label, value: value(field), errors: e)
         }
         func date(_ field: InitiativeField, _ label: String) -> Node {
-            FormField.text(field.rawValue, label, value: value(field), errors: e, hint: "dd/mm/yyyy", placeholder: "dd/mm/yyyy",
-                           extra: [.attribute("inputmode", "numeric")])
+            FormField.date(field.rawValue, label, value: value(field), errors: e)
         }
         let individual = RegistrantKind(parsing: value(.kind)) == .individual
         let continues = value(.continuity) == Continuity.continues.rawValue

@@ -63,7 +63,8 @@ enum FormField {
         guard !errors.isEmpty else { return .empty }
         let general = errors[FieldErrors.general]
         let fields = errors.messages.keys.filter { $0 != FieldErrors.general }.count
-        return .div(.class("alert error"), .attribute("role", "alert"),
+        return .div(.class("alert error"), .attribute("role", "alert"), .id("error-summary"), .attribute("tabindex", "-1"),
+            .attribute("data-focus", present: true),
             .unwrap(general) { .p(.text($0)) },
             .if(fields > 0, .p(.text("Có \(fields) mục chưa hợp lệ; xem thông báo dưới từng mục, sửa rồi gửi lại."))))
     }
