@@ -2,6 +2,7 @@
 and in a Vietnamese Chromium, a day typed as dd/mm/yyyy on the campaign form is stored as that
 day and shown back as dd/mm/yyyy, and the deadline's time is on the 24-hour clock."""
 import sqlite3
+import time
 
 import pytest
 from selenium.webdriver.common.by import By
@@ -21,7 +22,7 @@ def test_a_day_typed_as_dd_mm_yyyy_is_that_day_in_any_browser_language(server, l
     try:
         login(d, server, "longbien")
         d.get(server + "/campaigns/DVK-2024/edit")
-        assert d.execute_script("return navigator.language") == lang
+        assert d.execute_script("return navigator.language").split("-")[0] == lang.split("-")[0]
         field = d.find_element(By.ID, "issued_on")
         assert field.get_attribute("type") == "text" and field.get_attribute("placeholder") == "dd/mm/yyyy"
         time_field = d.find_element(By.ID, "deadline_time")
@@ -31,7 +32,11 @@ def test_a_day_typed_as_dd_mm_yyyy_is_that_day_in_any_browser_language(server, l
         shot(d, f"campaign-form-dates-{lang}")
         save = d.find_element(By.CSS_SELECTOR, "form[action='/campaigns/DVK-2024/edit'] button[type=submit]")
         click_and_wait(d, save)
-        assert stored_issue_day() == stored
+        for _ in range(50):
+            if stored_issue_day() == stored:
+                break
+            time.sleep(0.1)
+        assert stored_issue_day() == stored, d.page_source[:2000]
         d.get(server + "/campaigns/DVK-2024/edit")
         assert d.find_element(By.ID, "issued_on").get_attribute("value") == typed
         assert d.find_element(By.ID, "deadline_date").get_attribute("value") == "16/02/2024"

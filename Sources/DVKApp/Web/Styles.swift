@@ -82,7 +82,18 @@ enum Styles {
       table.responsive td{border:none;border-bottom:1px solid #eef1f4}
       table.responsive td[data-label]::before{content:attr(data-label) ": ";font-weight:600}
       header .who{margin-left:0}
+      header.top{padding:.4rem .75rem;gap:.25rem .75rem;font-size:.9rem}
+      header .who .muted{display:none}
+      .status-groups .group .stats{grid-template-columns:repeat(2,minmax(0,1fr))}
+      svg.chart{display:none}ul.bars{display:block}
+      table.summary{min-width:34rem;font-size:.85rem}
     }
+    .bars{display:none;margin:0;padding:0;list-style:none}
+    .bars li{margin:0 0 .75rem}.bars .name{font-weight:600;display:block}
+    .bars .bar{display:flex;align-items:center;gap:.4rem;font-size:.9rem}
+    .bars .bar span.fill{display:inline-block;height:.8rem;border-radius:2px;min-width:2px}
+    .bars .collective span.fill{background:#9b1c1c}.bars .individual span.fill{background:#0b57b0}
+    \((0...20).map { ".bars .fill.w\($0 * 5){width:\(Double($0 * 5) * 0.6)%}" }.joined())
     fieldset{border:1px solid #dfe3e8;border-radius:8px;background:#fff;padding:.25rem 1rem 1rem;margin:0 0 1rem;min-width:0}
     legend{font-weight:700;padding:0 .35rem}
     .field-error{color:#b42318;margin:.25rem 0 0;font-size:.9rem;white-space:pre-line}
