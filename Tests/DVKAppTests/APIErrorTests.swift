@@ -44,7 +44,7 @@ import Vapor
                 #expect(response.errorCode == "not_found")
                 #expect(response.errorMessage?.isEmpty == false)
             }
-            #expect(campaign.errorMessage == "Không tìm thấy đợt thi đua “DVK-1999” trong phạm vi của bạn.")
+            #expect(campaign.errorMessage == "Không tìm thấy đợt thi đua “DVK-1999” trong phạm vi quản lý của đơn vị.")
         }
     }
 

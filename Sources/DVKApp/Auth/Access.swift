@@ -22,7 +22,7 @@ enum Access {
     static func unit(code: String, user: CurrentUser, on db: any Database) async throws -> Unit {
         guard let unit = try await Unit.query(on: db).filter(\.$code == code).first(),
               try await isWithin(unit.id!, of: user, on: db)
-        else { throw DomainError.notFound("Không tìm thấy đơn vị “\(code)” trong phạm vi của bạn.") }
+        else { throw DomainError.notFound("Không tìm thấy đơn vị “\(code)” trong phạm vi quản lý của đơn vị.") }
         return unit
     }
 
@@ -56,7 +56,7 @@ enum Access {
     /// tree and the unit (every page and API call of a unit starts here).
     static func campaign(code: String, unit unitCode: String?, user: CurrentUser,
                          on db: any Database) async throws -> (view: CampaignView, unit: CampaignUnit?) {
-        let notFound = DomainError.notFound("Không tìm thấy đợt thi đua “\(code)” trong phạm vi của bạn.")
+        let notFound = DomainError.notFound("Không tìm thấy đợt thi đua “\(code)” trong phạm vi quản lý của đơn vị.")
         let unitColumns = ["id", "campaign_id", "unit_id", "parent_unit_id", "code", "name", "kind", "depth", "pre", "last", "is_target"]
         var columns = CampaignInfo.columns.map { "c.\($0) AS c_\($0)" }
         columns += unitColumns.map { "own.\($0) AS own_\($0)" } + unitColumns.map { "t.\($0) AS t_\($0)" }

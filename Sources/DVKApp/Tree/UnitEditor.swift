@@ -101,7 +101,7 @@ enum UnitEditor {
         try await db.write { db in
             guard let unit = try await Unit.query(on: db).filter(\.$code == code).first(),
                   try await chain(from: unit, upTo: user.unitID, on: db) != nil
-            else { throw DomainError.notFound("Không tìm thấy đơn vị “\(code)” trong phạm vi của bạn.") }
+            else { throw DomainError.notFound("Không tìm thấy đơn vị “\(code)” trong phạm vi quản lý của đơn vị.") }
             let isOwn = unit.id == user.unitID
             var errors = FieldErrors()
             var form = fields
@@ -113,7 +113,7 @@ enum UnitEditor {
             var parentID = unit.parentID
             if parentCode != (currentParent?.code ?? ""), errors["parent"] == nil {
                 if isOwn {
-                    errors["parent"] = "Không thể chuyển đơn vị của chính bạn sang cấp trên khác; việc này do cấp trên thực hiện."
+                    errors["parent"] = "Không thể chuyển đơn vị của chính mình sang cấp trên khác; việc này do cấp trên thực hiện."
                 } else if parentCode.isEmpty {
                     errors["parent"] = "Cần nhập mã đơn vị cấp trên."
                 } else {
@@ -122,7 +122,7 @@ enum UnitEditor {
             }
             if let kind = checked?.kind, kind != unit.kind {
                 if isOwn {
-                    errors["kind"] = "Không thể đổi loại đơn vị của chính bạn."
+                    errors["kind"] = "Không thể đổi loại đơn vị của chính mình."
                 } else if let problem = try await kindChangeProblem(unit, to: kind, on: db) {
                     errors["kind"] = problem
                 }
@@ -182,17 +182,17 @@ enum UnitEditor {
             if let node = byCode[code] {
                 let currentParent = node.parentID.flatMap { byID[$0]?.code } ?? ""
                 if !inside.contains(node.id) {
-                    reasons.append("đơn vị “\(code)” nằm ngoài phạm vi quản lý của bạn")
+                    reasons.append("đơn vị “\(code)” nằm ngoài phạm vi quản lý của đơn vị")
                 } else if node.id == user.unitID, parent != currentParent {
-                    reasons.append("không thể chuyển đơn vị của chính bạn (“\(code)”) sang cấp trên khác")
+                    reasons.append("không thể chuyển đơn vị của chính mình (“\(code)”) sang cấp trên khác")
                 } else if node.id != user.unitID, parent.isEmpty {
-                    reasons.append("đơn vị “\(code)” phải có cấp trên thuộc phạm vi của bạn (cột parent_code)")
+                    reasons.append("đơn vị “\(code)” phải có cấp trên thuộc phạm vi quản lý của đơn vị (cột parent_code)")
                 }
             } else if parent.isEmpty {
-                reasons.append("đơn vị mới “\(code)” phải có cấp trên thuộc phạm vi của bạn (cột parent_code)")
+                reasons.append("đơn vị mới “\(code)” phải có cấp trên thuộc phạm vi quản lý của đơn vị (cột parent_code)")
             }
             if !parent.isEmpty, let parentNode = byCode[parent], !inside.contains(parentNode.id) {
-                reasons.append("cấp trên “\(parent)” nằm ngoài phạm vi quản lý của bạn")
+                reasons.append("cấp trên “\(parent)” nằm ngoài phạm vi quản lý của đơn vị")
             }
             if !reasons.isEmpty { problems.append(LineError(line: record.line, reasons: reasons)) }
         }
@@ -220,7 +220,7 @@ enum UnitEditor {
         guard let parent = try await Unit.query(on: db).filter(\.$code == code).first(),
               let chain = try await chain(from: parent, upTo: user.unitID, on: db)
         else {
-            errors["parent"] = "Không tìm thấy đơn vị cấp trên “\(code)” trong phạm vi của bạn."
+            errors["parent"] = "Không tìm thấy đơn vị cấp trên “\(code)” trong phạm vi quản lý của đơn vị."
             return nil
         }
         if let unit, let unitID = unit.id {

@@ -80,13 +80,13 @@ import VaporTesting
             let underSchool = try await p.staff.post("/units/S2", unitForm(s2, parent: "S1"))
             #expect(underSchool.text.contains("“S1” là công đoàn cơ sở nên không thể có đơn vị trực thuộc"))
             let ownUnit = try await p.staff.post("/units/LB", unitForm(lb, parent: "FAR"))
-            #expect(ownUnit.text.contains("Không thể chuyển đơn vị của chính bạn"))
+            #expect(ownUnit.text.contains("Không thể chuyển đơn vị của chính mình"))
             let ownKind = try await p.staff.post("/units/LB", unitForm(lb, parent: "HN", ["kind": "grassroots"]))
-            #expect(ownKind.text.contains("Không thể đổi loại đơn vị của chính bạn."))
+            #expect(ownKind.text.contains("Không thể đổi loại đơn vị của chính mình."))
             let withChildren = try await p.staff.post("/units/GD", unitForm(gd, parent: "LB", ["kind": "grassroots"]))
             #expect(withChildren.text.contains("Đơn vị đang có 3 đơn vị trực thuộc nên không thể là công đoàn cơ sở."))
             let outOfReach = try await p.subStaff.post("/units/S2", unitForm(s2, parent: "LB"))
-            #expect(outOfReach.text.contains("Không tìm thấy đơn vị cấp trên “LB” trong phạm vi của bạn."))
+            #expect(outOfReach.text.contains("Không tìm thấy đơn vị cấp trên “LB” trong phạm vi quản lý của đơn vị."))
             let bad = try await p.staff.post("/units/S2", unitForm(s2, parent: "GD", ["name": " ", "email": "không-phải-email"]))
             #expect(bad.status == .unprocessableEntity)
             #expect(bad.text.contains("Thiếu tên đơn vị.") && bad.text.contains("value=\"không-phải-email\""))
@@ -116,7 +116,7 @@ import VaporTesting
             var far = fields
             far["code"] = "S4"
             let outside = try await p.farStaff.post("/units/new", far)
-            #expect(outside.status == .unprocessableEntity && outside.text.contains("Không tìm thấy đơn vị cấp trên “GD” trong phạm vi của bạn."))
+            #expect(outside.status == .unprocessableEntity && outside.text.contains("Không tìm thấy đơn vị cấp trên “GD” trong phạm vi quản lý của đơn vị."))
             #expect(try await DVKApp.Unit.query(on: app.db).filter(\.$code == "S4").count() == 0)
         }
     }
@@ -148,14 +148,14 @@ import VaporTesting
             #expect(refused.status == .unprocessableEntity)
             let html = refused.text
             #expect(html.contains("Tệp có 4 dòng lỗi; chưa có gì được ghi."))
-            #expect(html.contains("Dòng 3: </strong>đơn vị “P1” nằm ngoài phạm vi quản lý của bạn; cấp trên “LB” nằm ngoài phạm vi quản lý của bạn"))
-            #expect(html.contains("Dòng 4: </strong>cấp trên “LB” nằm ngoài phạm vi quản lý của bạn"))
-            #expect(html.contains("Dòng 5: </strong>không thể chuyển đơn vị của chính bạn (“GD”) sang cấp trên khác"))
+            #expect(html.contains("Dòng 3: </strong>đơn vị “P1” nằm ngoài phạm vi quản lý của đơn vị; cấp trên “LB” nằm ngoài phạm vi quản lý của đơn vị"))
+            #expect(html.contains("Dòng 4: </strong>cấp trên “LB” nằm ngoài phạm vi quản lý của đơn vị"))
+            #expect(html.contains("Dòng 5: </strong>không thể chuyển đơn vị của chính mình (“GD”) sang cấp trên khác"))
             #expect(html.contains("Dòng 6: </strong>loại đơn vị “truong hoc” không hợp lệ"))
             #expect(Set(try await UnitDirectory.allNodes(on: app.db)) == Set(before))
 
             let empty = try await p.staff.upload("/units/import", file: "")
-            #expect(empty.status == .unprocessableEntity && empty.text.contains("Hãy chọn một tệp CSV"))
+            #expect(empty.status == .unprocessableEntity && empty.text.contains("Vui lòng chọn tệp Excel (.xlsx) hoặc CSV"))
             let forged = try await p.staff.upload("/units/import", file: "code,name,parent_code,kind\nS9,X,GD,grassroots\n", csrf: false)
             #expect(forged.status == .forbidden)
             #expect(try await DVKApp.Unit.query(on: app.db).filter(\.$code == "S9").count() == 0)

@@ -23,7 +23,7 @@ struct MailController: RouteCollection {
         let view = try await campaign(req, user: StaffAccess.manager(req))
         guard req.application.sendsMail else { throw DomainError.conflict(Self.notSetUp) }
         guard let id = req.parameters.get("id", as: UUID.self), try await MailLog.entry(view, id: id, on: req.db) != nil else {
-            throw DomainError.notFound("Không tìm thấy thư này trong phạm vi của bạn.")
+            throw DomainError.notFound("Không tìm thấy thư này trong phạm vi quản lý của đơn vị.")
         }
         try await Outbox.resend(id, at: Date(), on: req.db)
         return Flash.redirect(req, to: SiteURL.mail(view.campaign.code).link(query: [("status", MailStatus.queued.rawValue)]),

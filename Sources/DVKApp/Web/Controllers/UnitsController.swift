@@ -80,7 +80,7 @@ struct UnitsController: RouteCollection {
         let user = try StaffAccess.manager(req)
         var model = UnitsImport.Model(user: user)
         guard let file = (try? req.content.decode(Upload.self))?.file, file.data.readableBytes > 0 else {
-            model.problem = "Hãy chọn một tệp CSV để tải lên."
+            model.problem = "Vui lòng chọn tệp Excel (.xlsx) hoặc CSV để tải lên."
             return Layout.response(UnitsImport.View(model: model).render(), status: .unprocessableEntity)
         }
         do {

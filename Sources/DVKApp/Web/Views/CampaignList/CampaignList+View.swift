@@ -8,7 +8,7 @@ extension CampaignList {
             .h1("Đợt thi đua"),
             .if(model.user.role.manages && model.user.unitKind == .federation,
                 .div(.class("actions"), .a(.class("button"), .href(.campaignNew), "+ Mở đợt thi đua mới"))),
-            .if(model.rows.isEmpty, .div(.class("card"), .p("Chưa có đợt thi đua nào trong phạm vi đơn vị của bạn."))),
+            .if(model.rows.isEmpty, .div(.class("card"), .p("Chưa có đợt thi đua nào trong phạm vi quản lý của đơn vị."))),
             .forEach(model.rows) { row in
                 let c = row.campaign
                 let target: SiteURL = row.own != nil
@@ -18,7 +18,7 @@ extension CampaignList {
                     .p(.class("muted small"), .text("\(c.issuerName) · Số \(c.number.isEmpty ? "—" : c.number) · \(c.state.label)")),
                     .p(.text("Hạn nộp: "), .span(.class("deadline"), .text(VietnamTime.deadlineText(c.deadline))),
                        .if(c.state == .open, .span(.class("muted"), .text(" — " + Format.timeLeft(until: c.deadline, now: model.now))))),
-                    .unwrap(row.own) { .p(.text("Đơn vị của bạn: "), Layout.standingBadge($0)) }
+                    .unwrap(row.own) { .p(.text("Đơn vị của tài khoản: "), Layout.standingBadge($0)) }
                 )
             },
         ])

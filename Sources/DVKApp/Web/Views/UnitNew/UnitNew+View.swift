@@ -16,7 +16,7 @@ extension UnitNew {
                 .div(.class("card"), FormField.post(.unitNew, csrf: model.user.csrf, [
                     FormField.summary(e),
                     FormField.text("parent", "Mã đơn vị cấp trên", value: f.parentCode, errors: e,
-                                   hint: model.parentName.map { "hiện là: \($0)" } ?? "một liên đoàn trong phạm vi của bạn", required: true),
+                                   hint: model.parentName.map { "hiện là: \($0)" } ?? "một liên đoàn trong phạm vi quản lý của đơn vị", required: true),
                     FormField.text("code", "Mã đơn vị", value: f.code, errors: e, hint: "chữ không dấu, số, - _ .; không đổi được về sau",
                                    required: true, placeholder: "LB-DN-ABC"),
                     FormField.select("kind", "Loại đơn vị", options: UnitKind.allCases.map { ($0.rawValue, $0.label) },

@@ -39,7 +39,7 @@ enum UnitShow {
                       on db: any Database) async throws -> Model {
         guard let unit = try await Unit.query(on: db).filter(\.$code == code).first(),
               let chain = try await UnitEditor.chain(from: unit, upTo: user.unitID, on: db)
-        else { throw DomainError.notFound("Không tìm thấy đơn vị “\(code)” trong phạm vi của bạn.") }
+        else { throw DomainError.notFound("Không tìm thấy đơn vị “\(code)” trong phạm vi quản lý của đơn vị.") }
         let unitID = try unit.requireID()
         let trail = chain.dropFirst().reversed().map { Crumb(code: $0.code, name: $0.name) }
         let parentCode = try await UnitEditor.parent(of: unit, on: db)?.code

@@ -58,7 +58,7 @@ extension UnitShow {
             return .group(
                 .input(.type(.hidden), .name("kind"), .value(f.kind)),
                 .input(.type(.hidden), .name("parent"), .value(f.parentCode)),
-                .p(.class("hint"), .text("Đây là đơn vị của bạn: loại đơn vị và cấp trên"
+                .p(.class("hint"), .text("Đây là đơn vị của tài khoản: loại đơn vị và cấp trên"
                     + (f.parentCode.isEmpty ? "" : " (\(f.parentCode))") + " do cấp trên thay đổi.")),
                 FormField.message("kind", model.errors["kind"]),
                 FormField.message("parent", model.errors["parent"])
@@ -81,7 +81,7 @@ extension UnitShow {
                         FormField.text("email", "Email", value: f.email, errors: e, type: .email),
                         FormField.text("phone", "Điện thoại", value: f.phone, errors: e, type: .tel)
                     ),
-                    .if(!model.isOwn, .p(.class("hint"), "Đổi mã cấp trên để chuyển đơn vị; cấp trên phải là một liên đoàn trong phạm vi của bạn.")),
+                    .if(!model.isOwn, .p(.class("hint"), "Đổi mã cấp trên để chuyển đơn vị; cấp trên phải là một liên đoàn trong phạm vi quản lý của đơn vị.")),
                     .p(.class("hint"), "Các đợt thi đua giữ nguyên cây đơn vị của mình cho tới khi cán bộ bấm “Cập nhật cây đơn vị” trong đợt."),
                     .div(.class("actions"), .button(.type(.submit), "Lưu thay đổi")),
                 ])

@@ -34,7 +34,7 @@ extension UnitsImport {
                         .li("Dòng đầu là tên cột (thứ tự tuỳ ý, có dấu hoặc không dấu): Mã đơn vị, Tên đơn vị, Mã đơn vị cấp trên, Loại đơn vị, Email, Điện thoại — hoặc ", .code("code,name,parent_code,kind,email,phone"), "."),
                         .li("Loại đơn vị là “liên đoàn” (hoặc “công đoàn cấp trên”, ", .code("federation"), ") hay “công đoàn cơ sở” (", .code("grassroots"), ")."),
                         .li("Đơn vị đã có (theo ", .code("code"), ") được cập nhật tên, loại, cấp trên, liên hệ; đơn vị mới được thêm."),
-                        .li(.text("Mọi đơn vị và cấp trên phải thuộc phạm vi \(m.user.unitName); không chuyển được đơn vị của chính bạn.")),
+                        .li(.text("Mọi đơn vị và cấp trên phải thuộc phạm vi \(m.user.unitName); không chuyển được đơn vị của chính mình.")),
                         .li("Có dòng lỗi thì không ghi gì cả; mọi dòng lỗi được liệt kê kèm lý do."),
                         .li("Tải lên thẳng tệp Excel (.xlsx, trang tính đầu tiên), hoặc CSV phân tách bằng dấu phẩy, chấm phẩy hay tab.")
                     ),

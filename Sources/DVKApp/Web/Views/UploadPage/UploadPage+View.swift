@@ -14,7 +14,7 @@ enum UploadPage {
                    .a(.href(.uploadTemplate(campaign: c, unit: u, format: "xlsx")), "Mẫu Excel (.xlsx)"),
                    .text(" — có danh sách chọn sẵn cho Tập thể/Cá nhân, Lĩnh vực và Mã đơn vị, ngày ghi ngày/tháng/năm, trang hướng dẫn; hoặc "),
                    .a(.href(.uploadTemplate(campaign: c, unit: u, format: "csv")), "mẫu CSV"), "."),
-                .p(.class("muted small"), .text("Mã đơn vị của bạn: \(u). Tệp tối đa \(BodyLimit.upload.megabytes). Nếu có dòng lỗi, không dòng nào được ghi và các dòng lỗi được chỉ ra (tối đa \(LineError.shown) dòng đầu). Mô hình đã có (trùng tên người đăng ký, lĩnh vực và tên mô hình) không bị nhập lại.")),
+                .p(.class("muted small"), .text("Mã đơn vị: \(u). Tệp tối đa \(BodyLimit.upload.megabytes). Nếu có dòng lỗi, không dòng nào được ghi và các dòng lỗi được chỉ ra (tối đa \(LineError.shown) dòng đầu). Mô hình đã có (trùng tên người đăng ký, lĩnh vực và tên mô hình) không bị nhập lại.")),
                 .form(.class("stack"), .method(.post), .action(.upload(campaign: c, unit: u)), .multipart(),
                     Layout.csrfField(m.user.csrf), .hidden(m.versionField.0, m.versionField.1),
                     .label(.for("file"), "Chọn tệp"),
