@@ -16,6 +16,17 @@ enum CampaignStore {
         CampaignInfo(try await find(code: code, on: db))
     }
 
+    /// A campaign by id, read straight into its Sendable copy; nil when there is none.
+    static func info(id: UUID, on db: any Database) async throws -> CampaignInfo? {
+        try await db.sql().select().columns(CampaignInfo.columns).from(Campaign.schema).where("id", .equal, id).first()
+            .map { try CampaignInfo(row: $0) }
+    }
+
+    /// The root of a campaign's frozen tree: the issuer, whose subtree is the whole campaign.
+    static func root(campaignID: UUID, on db: any Database) async throws -> CampaignUnit? {
+        try await CampaignUnit.query(on: db).filter(\.$campaignID == campaignID).filter(\.$pre == 0).first()
+    }
+
     /// The campaign's copy of a unit, by code; only units under the issuer are there.
     static func snapshotUnit(campaignID: UUID, code: String, on db: any Database) async throws -> CampaignUnit {
         guard let unit = try await CampaignUnit.query(on: db)

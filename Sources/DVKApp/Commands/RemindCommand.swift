@@ -30,7 +30,7 @@ struct RemindCommand: AsyncCommand {
             }
             scope = unit
         } else {
-            guard let root = try await CampaignUnit.query(on: db).filter(\.$campaignID == campaign.id).filter(\.$pre == 0).first() else {
+            guard let root = try await CampaignStore.root(campaignID: campaign.id, on: db) else {
                 throw DomainError.notFound("campaign \(campaign.code) has no units")
             }
             scope = root

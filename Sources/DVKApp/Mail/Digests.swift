@@ -31,11 +31,9 @@ enum Digests {
     static func compose(_ row: OutboxRow, options: MailComposer.Options, on db: any Database) async throws -> MailComposer.Composed {
         guard let campaignID = row.campaignID, let scopeID = row.unitID,
               let to = Mailbox(name: row.toName, address: row.toAddress),
-              let campaignRow = try await db.sql().select().columns(CampaignInfo.columns).from(Campaign.schema)
-                .where("id", .equal, campaignID).first(),
+              let campaign = try await CampaignStore.info(id: campaignID, on: db),
               let scope = try await CampaignUnit.query(on: db).filter(\.$campaignID == campaignID).filter(\.$unitID == scopeID).first()
         else { throw MailComposer.Unsendable(description: "Không soạn được thư tổng hợp (đợt thi đua, đơn vị hoặc địa chỉ không còn).") }
-        let campaign = try CampaignInfo(row: campaignRow)
         let counts = try await Standings.counts(campaign, scope: scope.snapshot, on: db)
         let since = options.now.addingTimeInterval(-86_400)
         let recent = try await Standings.lines(campaign, scope: scope.snapshot, filter: .submitted, order: .submitted, limit: 200, on: db).lines

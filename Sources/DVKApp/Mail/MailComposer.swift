@@ -79,9 +79,9 @@ enum MailComposer {
         guard let campaignID = row.campaignID, let unitID = row.unitID else {
             throw Unsendable(description: "Thư thiếu đợt thi đua hoặc đơn vị.")
         }
-        guard let campaignRow = try await db.sql().select().columns(CampaignInfo.columns).from(Campaign.schema)
-            .where("id", .equal, campaignID).first() else { throw Unsendable(description: "Đợt thi đua không còn.") }
-        let campaign = try CampaignInfo(row: campaignRow)
+        guard let campaign = try await CampaignStore.info(id: campaignID, on: db) else {
+            throw Unsendable(description: "Đợt thi đua không còn.")
+        }
         guard let unit = try await CampaignUnit.query(on: db).filter(\.$campaignID == campaignID).filter(\.$unitID == unitID).first() else {
             throw Unsendable(description: "Đơn vị không còn trong đợt thi đua.")
         }
@@ -154,6 +154,9 @@ enum MailComposer {
 
         var signature: String { parentName.isEmpty ? campaign.issuerName : parentName }
 
+        /// "Kính gửi: Ban Chấp hành Công đoàn Trường …": a message to the unit.
+        var toUnit: String { "Kính gửi: Ban Chấp hành \(DocumentHeader.grassrootsIssuer(unitName: unit.name))" }
+
         /// "về việc triển khai phong trào …": the letter's subject, whose "V/v" already says "về việc".
         var about: String {
             let subject = campaign.subject.trimmingCharacters(in: .whitespaces)
@@ -187,7 +190,7 @@ enum MailComposer {
                           : ("Thời gian còn lại", Format.timeLeft(until: c.standing.deadline, now: c.now)))
         return MailContent(
             subject: late ? "Nhắc nộp hồ sơ (đã hết hạn): \(c.campaign.title)" : "Nhắc nộp hồ sơ: \(c.campaign.title)",
-            greeting: "Kính gửi: Ban Chấp hành \(DocumentHeader.grassrootsIssuer(unitName: c.unit.name))",
+            greeting: c.toUnit,
             paragraphs: [
                 "Thực hiện \(c.letter) \(c.about), đến \(VietnamTime.describe(c.now)), \(c.unit.name) chưa nộp hồ sơ đăng ký mô hình. \(state)",
                 "Đề nghị đơn vị hoàn thiện và nộp hồ sơ đăng ký trên hệ thống DVK. Nếu năm nay đơn vị không đăng ký mô hình nào, vui lòng báo “Không đăng ký mô hình” trên cùng trang.",
@@ -223,7 +226,7 @@ enum MailComposer {
         let what = c.submission.noModel ? "báo không đăng ký mô hình" : "hồ sơ đăng ký \(VietnameseText.number(count)) mô hình"
         return MailContent(
             subject: "Đã nhận hồ sơ của đơn vị: \(c.campaign.title)",
-            greeting: "Kính gửi: Ban Chấp hành \(DocumentHeader.grassrootsIssuer(unitName: c.unit.name))",
+            greeting: c.toUnit,
             paragraphs: ["Hệ thống DVK đã nhận \(what) của \(c.unit.name) lúc \(at)\(lateness(c)). Hồ sơ đã được chuyển tới \(c.parentName) để xem xét; kết quả duyệt sẽ được báo qua email này."],
             link: c.unitLink, signature: c.signature)
     }
@@ -234,7 +237,7 @@ enum MailComposer {
         if let by = c.submission.resubmitBy { facts.append(("Hạn nộp lại", VietnamTime.deadlineLine(by))) }
         return MailContent(
             subject: "Hồ sơ được trả lại để chỉnh sửa, bổ sung: \(c.campaign.title)",
-            greeting: "Kính gửi: Ban Chấp hành \(DocumentHeader.grassrootsIssuer(unitName: c.unit.name))",
+            greeting: c.toUnit,
             paragraphs: ["\(c.parentName) đã xem hồ sơ đăng ký mô hình của \(c.unit.name) và trả lại để đơn vị chỉnh sửa, bổ sung. Đề nghị đơn vị chỉnh sửa theo góp ý dưới đây rồi nộp lại trên hệ thống DVK."],
             facts: facts,
             table: commented.isEmpty ? nil : ("Góp ý cho từng mô hình", ["Tên mô hình", "Tập thể/Cá nhân", "Góp ý"],
@@ -245,7 +248,7 @@ enum MailComposer {
     static func accepted(_ c: Context) -> MailContent {
         MailContent(
             subject: "Hồ sơ đã được duyệt: \(c.campaign.title)",
-            greeting: "Kính gửi: Ban Chấp hành \(DocumentHeader.grassrootsIssuer(unitName: c.unit.name))",
+            greeting: c.toUnit,
             paragraphs: ["Hồ sơ đăng ký mô hình “Dân vận khéo” của \(c.unit.name) đã được \(c.parentName) duyệt lúc \(VietnamTime.describe(c.now)). Đề nghị đơn vị triển khai thực hiện các mô hình đã đăng ký."],
             link: c.unitLink, signature: c.signature)
     }

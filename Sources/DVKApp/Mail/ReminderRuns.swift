@@ -96,11 +96,10 @@ enum ReminderRuns {
             else { continue }
             let count: Int? = try await db.write { db in
                 guard try await Outbox.takeRun("reminders:\(id.uuidString.lowercased()):\(VietnamTime.day(of: now).iso)", at: now, on: db),
-                      let campaignRow = try await db.sql().select().columns(CampaignInfo.columns).from(Campaign.schema)
-                        .where("id", .equal, id).first(),
-                      let root = try await CampaignUnit.query(on: db).filter(\.$campaignID == id).filter(\.$pre == 0).first()
+                      let campaign = try await CampaignStore.info(id: id, on: db),
+                      let root = try await CampaignStore.root(campaignID: id, on: db)
                 else { return nil }
-                let planned = try await enqueue(try CampaignInfo(row: campaignRow), scope: root.snapshot, at: now, on: db)
+                let planned = try await enqueue(campaign, scope: root.snapshot, at: now, on: db)
                 return planned.filter { if case .queued = $0.outcome { true } else { false } }.count
             }
             if let count { logger.info("email: reminders of campaign \(id) (\(due.days) days before the last day): \(count) queued") }

@@ -214,12 +214,8 @@ struct RegistrationController: RouteCollection {
         default:
             throw DomainError.notFound("Không có mẫu “\(format)”.")
         }
-        let response = Response(status: .ok, body: .init(data: body))
-        response.headers.replaceOrAdd(name: .contentType, value: type)
-        let name = CampaignDocuments.safeFileName("\(campaign.code)_mau-dang-ky_\(ctx.unit.code).\(format.split(separator: ".").last ?? "")")
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name)\"")
-        response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
-        return response
+        return Spreadsheets.download(body, name: "\(campaign.code)_mau-dang-ky_\(ctx.unit.code).\(format.split(separator: ".").last ?? "")",
+                                     type: type)
     }
 
     @Sendable func uploadForm(req: Request) async throws -> Response {
