@@ -32,6 +32,8 @@ enum APISpec {
             .init(name: "campaigns", description: "Campaigns, where each unit stands, the Biểu tổng hợp"),
             .init(name: "initiatives", description: "A unit's registered models (mô hình) in a campaign"),
             .init(name: "workflow", description: "Submitting, declaring no model, accepting, returning"),
+            .init(name: "year", description: "The year of a model after its registration is accepted: progress, verification, recognition, nomination upward, commendation, publication"),
+            .init(name: "library", description: "The public library of exemplary models: no credential needed"),
             .init(name: "meta", description: "This document"),
         ],
         paths: paths,
@@ -48,7 +50,7 @@ enum APISpec {
 
     static var paths: [String: OpenAPI.PathItem] {
         let unitPath = "\(base)/campaigns/{campaign}/units/{unit}"
-        return [
+        return yearPaths.merging([
             "\(base)/openapi.json": .init(get: .init(
                 operationId: "openAPI", summary: "This OpenAPI document", tags: ["meta"],
                 responses: ["200": .init(description: "The OpenAPI 3.1 document",
@@ -122,7 +124,7 @@ enum APISpec {
                 "extend", "Extend the unit's deadline, or take the extension back", tag: "workflow",
                 description: "For staff and administrators over the unit, while the campaign is open: after the campaign's deadline and within its year (422 otherwise). Recorded in the history.",
                 parameters: [campaignParameter, unitParameter, ifMatchParameter], body: .ref("ExtensionInput"), ok: .ref("Submission"))),
-        ]
+        ]) { a, _ in a }
     }
 
     static let campaignParameter = OpenAPI.Parameter(
@@ -195,7 +197,7 @@ enum APISpec {
     }
 
     static var schemas: [String: Schema] {
-        [
+        yearSchemas.merging([
             "Error": .object("Every error: a stable code and a Vietnamese message fit to show to a person", [
                 required("error", .object(nil, [
                     required("code", .string("`unauthenticated` (401), `csrf` (403), `forbidden` (403), `not_found` (404), `bad_request` (400, 415), `conflict` (409), `invalid` (422), `too_large` (413), `internal` (500), `error` (other statuses)")),
@@ -318,7 +320,7 @@ enum APISpec {
                     required("collectives", .integer(minimum: 0)), required("individuals", .integer(minimum: 0)),
                 ])),
             ]),
-        ]
+        ]) { a, _ in a }
     }
 
     /// The fields of an initiative: the response has them all (and its id and times); the

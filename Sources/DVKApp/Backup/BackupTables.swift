@@ -29,7 +29,7 @@ enum BackupTables {
         table("campaigns", """
             id:u code:s issuer_id:u year:i title:s number:s issued_on:s place:s subject:s addressees:s recipients:s body:s sectors:s \
             deadline:d accepts_late:b all_targets:b signer_authority:s signer_title:s signer_name:s state:s issuer_name:s superior_name:s \
-            synced_at:d created_at:d updated_at:d reminder_days:s reminder_time:s
+            synced_at:d created_at:d updated_at:d reminder_days:s reminder_time:s criteria:s
             """),
         table("campaign_units", """
             id:u campaign_id:u unit_id:u parent_unit_id:u code:s name:s kind:s depth:i pre:i last:i is_target:b extended_until:d search_key:s
@@ -60,6 +60,21 @@ enum BackupTables {
             next_attempt_at:d lease_owner:s lease_until:d last_answer:s address_refused:b message:x created_at:d sent_at:d
             """),
         table("mail_runs", "key:s at:d", order: ["key"]),
+        table("progress_reports", "id:u initiative_id:u reported_on:s body:s participants:i beneficiaries:i money:i workdays:i author:s created_at:d"),
+        table("model_files", "id:u report_id:u initiative_id:u name:s content_type:s size:i public:b data:x created_at:d"),
+        table("verifications", """
+            id:u initiative_id:u by_unit_id:u by_name:s verified_on:s checklist:s comments:s verdict:s author:s updated_at:d
+            """),
+        table("recognitions", """
+            id:u initiative_id:u campaign_id:u by_unit_id:u by_code:s by_name:s by_depth:i decision_number:s decision_date:s exemplary:b \
+            author:s updated_at:d
+            """),
+        table("nominations", "id:u initiative_id:u campaign_id:u from_unit_id:u to_unit_id:u author:s created_at:d"),
+        table("commendations", "id:u initiative_id:u by_unit_id:u by_name:s form:s decision_number:s decision_date:s author:s created_at:d"),
+        table("library", """
+            initiative_id:u campaign_id:u published_by:u published_at:d year:i campaign_code:s sector_code:s sector_name:s registrant_kind:s \
+            registrant_name:s title:s unit_code:s unit_name:s unit_path:s level:i exemplary:b search_text:s
+            """, order: ["initiative_id"]),
     ]
 
     /// Tables the schema has that a backup leaves out (see above).

@@ -34,6 +34,8 @@ struct CampaignInfo: Sendable, Equatable {
     var deadline: Date
     var acceptsLate: Bool
     var reminders: ReminderSchedule
+    /// What a verification checks (`ModelYear.criteria`).
+    var criteria: [String]
     var signer: Signer
     var state: CampaignState
     var issuerName: String
@@ -41,7 +43,7 @@ struct CampaignInfo: Sendable, Equatable {
 
     /// The columns `init(row:)` reads, for a query that selects them.
     static let columns = ["id", "code", "issuer_id", "year", "title", "number", "issued_on", "place", "subject", "addressees",
-                          "recipients", "body", "sectors", "deadline", "accepts_late", "reminder_days", "reminder_time", "signer_authority", "signer_title",
+                          "recipients", "body", "sectors", "deadline", "accepts_late", "reminder_days", "reminder_time", "criteria", "signer_authority", "signer_title",
                           "signer_name", "state", "issuer_name", "superior_name", "created_at"]
 
     /// A campaign from a row with `columns` (prefixed, for joins): no model in between.
@@ -65,6 +67,7 @@ struct CampaignInfo: Sendable, Equatable {
         acceptsLate = try value("accepts_late", Bool.self)
         reminders = (try? ReminderSchedule.parse(days: value("reminder_days", String.self), time: value("reminder_time", String.self)).get())
             ?? .standard
+        criteria = ModelYear.criteria(try value("criteria", String.self))
         signer = Signer(authority: try value("signer_authority", String.self), title: try value("signer_title", String.self),
                         name: try value("signer_name", String.self))
         state = CampaignState(rawValue: try value("state", String.self)) ?? .draft
@@ -89,6 +92,7 @@ struct CampaignInfo: Sendable, Equatable {
         deadline = c.deadline
         acceptsLate = c.acceptsLate
         reminders = (try? ReminderSchedule.parse(days: c.reminderDays, time: c.reminderTime).get()) ?? .standard
+        criteria = ModelYear.criteria(c.criteria)
         signer = Signer(authority: c.signerAuthority, title: c.signerTitle, name: c.signerName)
         state = c.state
         issuerName = c.issuerName
@@ -120,6 +124,8 @@ struct CampaignInput: Sendable {
     var sectors: [Sector] = Sector.defaults
     var acceptsLate = true
     var reminders = ReminderSchedule.standard
+    /// The verification's criteria, one per line; empty for the default ones.
+    var criteria = ""
     var signer = Signer(authority: "TM. BAN THƯỜNG VỤ", title: "CHỦ TỊCH", name: "")
     var state: CampaignState = .open
     /// Target units by id; nil means every grassroots unit under the issuer.

@@ -53,6 +53,7 @@ extension CampaignStore {
             campaign.acceptsLate = input.acceptsLate
             campaign.reminderDays = input.reminders.daysText
             campaign.reminderTime = input.reminders.timeText
+            campaign.criteria = input.criteria
             campaign.signerAuthority = input.signer.authority
             campaign.signerTitle = input.signer.title
             campaign.signerName = input.signer.name

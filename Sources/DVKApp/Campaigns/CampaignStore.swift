@@ -69,6 +69,7 @@ enum CampaignStore {
             campaign.acceptsLate = input.acceptsLate
             campaign.reminderDays = input.reminders.daysText
             campaign.reminderTime = input.reminders.timeText
+            campaign.criteria = input.criteria
             campaign.allTargets = input.targets == nil
             campaign.signerAuthority = input.signer.authority
             campaign.signerTitle = input.signer.title

@@ -19,6 +19,7 @@ enum Migrations {
         AddStanding(),
         AddSessionLimits(),
         AddMail(),
+        AddModelYear(),
     ]
 
     static func register(on app: Application) {

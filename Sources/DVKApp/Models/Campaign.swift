@@ -24,6 +24,8 @@ final class Campaign: Model, @unchecked Sendable {
     /// When reminders go out (`ReminderSchedule`): "7, 3, 1, -1" and "08:00".
     @Field(key: "reminder_days") var reminderDays: String
     @Field(key: "reminder_time") var reminderTime: String
+    /// The criteria of a verification, one per line; empty: `ModelYear.defaultCriteria`.
+    @Field(key: "criteria") var criteria: String
     /// Targets are "every grassroots unit under the issuer", re-read at each sync.
     @Field(key: "all_targets") var allTargets: Bool
     @Field(key: "signer_authority") var signerAuthority: String

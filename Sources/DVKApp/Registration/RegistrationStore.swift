@@ -169,6 +169,9 @@ enum RegistrationStore {
                     notes.append("Nộp muộn (hạn nộp: trước \(VietnamTime.describe(standing.deadline)))")
                 }
             case .return(let by):
+                if row.status == .accepted, try await YearStore.hasDecisions(campaignID: campaign.id, unitID: unitID, sql) {
+                    throw DomainError.conflict("Mô hình của đơn vị đã được công nhận theo quyết định: không trả lại hồ sơ đã duyệt. Rút quyết định công nhận trước nếu cần.")
+                }
                 next.returnReason = reasonText
                 notes.append(reasonText)
                 try await sql.update(Initiative.schema).set("review_comment", to: "")

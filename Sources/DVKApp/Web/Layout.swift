@@ -23,7 +23,8 @@ enum Layout {
                         .group(
                             .nav(
                                 .a(.href(.campaigns), "Đợt thi đua"),
-                                .if(user.role != .officer, .a(.href(.units), "Đơn vị"))
+                                .if(user.role != .officer, .a(.href(.units), "Đơn vị")),
+                                .a(.href(.library), "Thư viện mô hình")
                             ),
                             .div(.class("who"),
                                 .a(.class("name"), .href(.account), .text(user.displayName)),
@@ -33,7 +34,8 @@ enum Layout {
                                       .button(.type(.submit), .class("link"), "Đăng xuất"))
                             )
                         )
-                    }
+                    },
+                    .if(user == nil, .nav(.a(.href(.library), "Thư viện mô hình"), .a(.href(.login), "Đăng nhập")))
                 ),
                 .main(.id("main-content"), .attribute("tabindex", "-1"),
                     .unwrap(flash) { .div(.class("alert ok"), .role("status"), .text($0)) },

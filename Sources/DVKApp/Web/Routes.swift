@@ -31,6 +31,8 @@ func routes(_ app: Application, inFlight: InFlightRequests) throws {
     try web.register(collection: RemindersController())
     try web.register(collection: MailController())
     try web.register(collection: UnitsController())
+    try web.register(collection: YearController())
+    try web.register(collection: LibraryController())
     try app.register(collection: APIController())
     app.routeTable = RouteTable(app.routes.all)
 }

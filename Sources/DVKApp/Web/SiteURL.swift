@@ -42,6 +42,15 @@ enum SiteURL: Sendable, Equatable {
     case uploadTemplate(campaign: String, unit: String, format: String)
     case document(campaign: String, unit: String, kind: String, format: String)
     case initiativeForm(campaign: String, unit: String, id: UUID, format: String)
+    case year(String)
+    case yearTable(String)
+    case model(campaign: String, unit: String, id: UUID)
+    case modelStep(campaign: String, unit: String, id: UUID, step: String)
+    case modelFile(campaign: String, unit: String, id: UUID, file: UUID)
+    case library
+    case libraryEntry(UUID)
+    case libraryFile(UUID, UUID)
+    case libraryFeed
     case units
     case unit(String)
     case unitNew
@@ -102,6 +111,17 @@ enum SiteURL: Sendable, Equatable {
             return unit(campaign, code, .word("documents"), .value(name: "file", kind + "." + format))
         case .initiativeForm(let campaign, let code, let id, let format):
             return unit(campaign, code, .word("initiatives"), .value(name: "id", id.uuidString), .value(name: "file", "form." + format))
+        case .year(let code): return [.word("campaigns"), c(code), .word("year")]
+        case .yearTable(let code): return [.word("campaigns"), c(code), .word("year.xlsx")]
+        case .model(let campaign, let code, let id): return unit(campaign, code, .word("initiatives"), .value(name: "id", id.uuidString))
+        case .modelStep(let campaign, let code, let id, let step):
+            return unit(campaign, code, .word("initiatives"), .value(name: "id", id.uuidString), .word("year"), .value(name: "step", step))
+        case .modelFile(let campaign, let code, let id, let file):
+            return unit(campaign, code, .word("initiatives"), .value(name: "id", id.uuidString), .word("files"), .value(name: "fileID", file.uuidString))
+        case .library: return [.word("library")]
+        case .libraryEntry(let id): return [.word("library"), .value(name: "id", id.uuidString)]
+        case .libraryFile(let id, let file): return [.word("library"), .value(name: "id", id.uuidString), .word("files"), .value(name: "fileID", file.uuidString)]
+        case .libraryFeed: return [.word("library"), .word("feed.atom")]
         case .units: return [.word("units")]
         case .unit(let code): return [.word("units"), .value(name: "code", code)]
         case .unitNew: return [.word("units"), .word("new")]

@@ -13,6 +13,17 @@ enum Styles {
     main{max-width:1200px;margin:0 auto;padding:1rem}
     h1{font-size:1.45rem;margin:.5rem 0 1rem}h2{font-size:1.15rem;margin:1.5rem 0 .6rem}
     .muted{color:#5b6573}.small{font-size:.875rem}
+    .prewrap{white-space:pre-wrap}
+    .sr-only{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0,0,0,0);border:0}
+    ul.checks{list-style:none;padding:0;margin:.25rem 0}ul.checks li.met{color:#1e6b34}ul.checks li.unmet{color:#8a3b12}
+    ol.reports,ol.library{list-style:none;padding:0}ul.plain{list-style:none;padding:0;margin:0}
+    .figures{font-weight:600}
+    .photos{display:grid;grid-template-columns:repeat(auto-fill,minmax(14rem,1fr));gap:1rem}
+    .photos figure{margin:0}.photos img{width:100%;height:auto;border-radius:6px;border:1px solid #dfe3e8}
+    .photos figcaption{font-size:.85rem;color:#555}
+    .row4{display:grid;grid-template-columns:repeat(auto-fit,minmax(11rem,1fr));gap:0 1rem}
+    details>summary{cursor:pointer;font-weight:600;margin:.5rem 0}
+    h2.h3{font-size:1.1rem;margin:0 0 .25rem}
     .card{background:#fff;border:1px solid #dfe3e8;border-radius:8px;padding:1rem;margin:0 0 1rem}
     .grid{display:grid;gap:1rem;grid-template-columns:repeat(auto-fit,minmax(220px,1fr))}
     .stat{background:#fff;border:1px solid #dfe3e8;border-radius:8px;padding:.75rem 1rem}

@@ -45,6 +45,21 @@ struct Browser {
         h.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
         return try await app.testing().sendRequest(.POST, path, headers: h, body: ByteBuffer(string: body))
     }
+
+    /// Posts form fields and one binary file as multipart/form-data, with the CSRF token.
+    func multipart(_ path: String, fields: [String: String], file: (field: String, name: String, data: Data)) async throws -> TestingHTTPResponse {
+        let boundary = "----dvk-test-boundary"
+        var body = ByteBuffer()
+        for (key, value) in fields.merging(["_csrf": csrf], uniquingKeysWith: { a, _ in a }) {
+            body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(key)\"\r\n\r\n\(value)\r\n")
+        }
+        body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.field)\"; filename=\"\(file.name)\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+        body.writeBytes(file.data)
+        body.writeString("\r\n--\(boundary)--\r\n")
+        var h = headers
+        h.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+        return try await app.testing().sendRequest(.POST, path, headers: h, body: body)
+    }
 }
 
 /// Fixture users: one of each role, at the places the access rules care about.

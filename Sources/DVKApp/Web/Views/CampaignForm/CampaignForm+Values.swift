@@ -23,6 +23,7 @@ extension CampaignForm {
         var acceptsLate = true
         var reminderDays = ReminderSchedule.standard.daysText
         var reminderTime = ReminderSchedule.standard.timeText
+        var criteria = ModelYear.defaultCriteria.joined(separator: "\n")
         var signerAuthority = ""
         var signerTitle = ""
         var signerName = ""
@@ -54,6 +55,7 @@ extension CampaignForm {
             // Left out (an older form, a script): the default schedule; an empty time is 08:00.
             reminderDays = form["reminder_days"] == nil ? ReminderSchedule.standard.daysText : text("reminder_days")
             reminderTime = text("reminder_time").isEmpty ? ReminderSchedule.standard.timeText : text("reminder_time")
+            criteria = form["criteria"] == nil ? ModelYear.defaultCriteria.joined(separator: "\n") : text("criteria")
             signerAuthority = text("signer_authority")
             signerTitle = text("signer_title")
             signerName = text("signer_name")
@@ -100,6 +102,7 @@ extension CampaignForm {
             acceptsLate = campaign.acceptsLate
             reminderDays = campaign.reminders.daysText
             reminderTime = campaign.reminders.timeText
+            criteria = campaign.criteria.joined(separator: "\n")
             signerAuthority = campaign.signer.authority
             signerTitle = campaign.signer.title
             signerName = campaign.signer.name
@@ -211,6 +214,7 @@ extension CampaignForm {
             }
         }
         let signerTitle = checked("signer_title", TextRules.signerTitle, values.signerTitle)
+        let criteria = checked("criteria", TextRules.criteria, values.criteria)
         var reminders = ReminderSchedule.standard
         switch ReminderSchedule.parse(days: values.reminderDays, time: values.reminderTime) {
         case .success(let schedule): reminders = schedule
@@ -240,6 +244,7 @@ extension CampaignForm {
         input.sectors = sectors
         input.acceptsLate = values.acceptsLate
         input.reminders = reminders
+        input.criteria = ModelYear.criteria(criteria).joined(separator: "\n")
         input.signer = Signer(authority: signerAuthority, title: signerTitle, name: signerName)
         input.state = CampaignState(rawValue: values.initialState) ?? .draft
         input.targets = targets

@@ -121,6 +121,10 @@ extension CampaignForm {
                     ),
                     .p(.class("hint"), .text("Thư nhắc chỉ gửi tới công đoàn cơ sở chưa nộp hồ sơ và có email, mỗi đơn vị nhiều nhất một thư một ngày.")),
                 ]),
+                FormField.fieldset("Thẩm định mô hình", [
+                    FormField.textarea("criteria", "Tiêu chí thẩm định", value: v.criteria, errors: e,
+                                       hint: "mỗi dòng một tiêu chí; để trống là 5 tiêu chí của phong trào", rows: 5),
+                ]),
                 FormField.fieldset("Đơn vị tham gia", [
                     .div(.class("field choices" + (e["target_codes"] == nil ? "" : " invalid")),
                         .label(.input(.type(.radio), .name("targets_mode"), .value("all"), .checked(v.targetsMode != "chosen")),

@@ -16,6 +16,7 @@ extension Dashboard {
                 .a(.class("button"), .href(.queue(c.code)), .text("Hàng chờ duyệt (\(Format.number(m.counts.waitingReview)))")),
                 .a(.class("button secondary"), .href(.reminders(c.code)), "Đơn vị chưa nộp"),
                 .if(m.view.user.role != .officer, .a(.class("button secondary"), .href(.mail(c.code)), "Thư đã gửi")),
+                .if(m.view.user.role != .officer, .a(.class("button secondary"), .href(.year(c.code)), "Theo dõi, công nhận mô hình")),
                 .if(m.view.canRun, .a(.class("button secondary"), .href(.campaignEdit(c.code)), "Sửa đợt thi đua"))),
             cards(m),
             .h2("Số mô hình theo lĩnh vực"),

@@ -78,7 +78,7 @@ enum FormField {
     }
 
     /// Marks a control whose value was refused and points to the message under it.
-    private static func invalid(_ name: String, _ error: String?) -> Node {
+    static func invalid(_ name: String, _ error: String?) -> Node {
         guard error != nil else { return .empty }
         return .group(.attribute("aria-invalid", "true"), .attribute("aria-describedby", "\(name)-error"))
     }

@@ -1,0 +1,172 @@
+import DVKCore
+import FluentKit
+import Foundation
+import SQLKit
+
+/// The public library of exemplary models: only models whose recognition staff published,
+/// searched without sign-in. Nothing here reaches a contact, an account or an unpublished row.
+enum Library {
+    static let perPage = 20
+
+    struct Filter: Sendable, Equatable {
+        var query = ""
+        var year: Int?
+        var sector: String?
+        /// The depth of the highest recognising federation (0 = the top of the tree).
+        var level: Int?
+        /// A federation's code: models of units in its subtree.
+        var federation: String?
+        var page = 1
+    }
+
+    struct Item: Sendable, Codable, Equatable {
+        var initiativeId: UUID
+        var title: String
+        var year: Int
+        var campaignCode: String
+        var sectorCode: String
+        var sectorName: String
+        var registrantKind: String
+        var registrantName: String
+        var unitCode: String
+        var unitName: String
+        var level: Int
+        var exemplary: Bool
+        var publishedAt: Date
+        var kind: RegistrantKind { RegistrantKind(rawValue: registrantKind) ?? .collective }
+    }
+
+    struct Page: Sendable {
+        var total: Int
+        var items: [Item]
+        var recognitions: [UUID: [YearRecord.Recognition]]
+        var filter: Filter
+    }
+
+    static let columns = """
+        initiative_id, title, year, campaign_code, sector_code, sector_name, registrant_kind, registrant_name, unit_code, unit_name,
+        level, exemplary, published_at
+        """
+
+    /// The WHERE clause of a filter: every word at the start of a word of the model's text
+    /// (folded), and the equality filters.
+    static func condition(_ filter: Filter) -> SQLQueryString {
+        var parts: [SQLQueryString] = ["1 = 1"]
+        for word in LibrarySearch(filter.query).words {
+            parts.append("search_text LIKE \(bind: "% " + word + "%")")
+        }
+        if let year = filter.year { parts.append("year = \(bind: year)") }
+        if let sector = filter.sector, !sector.isEmpty { parts.append("sector_code = \(bind: sector)") }
+        if let level = filter.level { parts.append("level = \(bind: level)") }
+        if let code = filter.federation, !code.isEmpty {
+            parts.append("unit_path LIKE \(bind: "%/" + likeEscaped(code) + "/%") ESCAPE '!'")
+        }
+        var out: SQLQueryString = ""
+        for (i, part) in parts.enumerated() {
+            if i > 0 { out.appendInterpolation(unsafeRaw: " AND ") }
+            out.appendInterpolation(part)
+        }
+        return out
+    }
+
+    static func likeEscaped(_ text: String) -> String {
+        var out = ""
+        for ch in text {
+            if ch == "%" || ch == "_" || ch == "!" { out.append("!") }
+            out.append(ch)
+        }
+        return out
+    }
+
+    /// One page of published models, newest first, with the number of all that match.
+    static func search(_ filter: Filter, on db: any Database) async throws -> Page {
+        let sql = try db.sql()
+        let whereClause = condition(filter)
+        let total = try await sql.raw("SELECT COUNT(*) AS n FROM library WHERE \(whereClause)").first()?.decode(column: "n", as: Int.self) ?? 0
+        let page = max(1, min(filter.page, max(1, (total + perPage - 1) / perPage)))
+        let items = try await sql.raw("""
+            SELECT \(unsafeRaw: columns) FROM library WHERE \(whereClause)
+            ORDER BY published_at DESC, initiative_id LIMIT \(unsafeRaw: String(perPage)) OFFSET \(unsafeRaw: String((page - 1) * perPage))
+            """).all(decoding: Item.self, keyDecodingStrategy: .convertFromSnakeCase)
+        var shown = filter
+        shown.page = page
+        return Page(total: total, items: items, recognitions: try await YearStore.recognitions(of: items.map(\.initiativeId), on: db),
+                    filter: shown)
+    }
+
+    /// The most recently published models (the feed).
+    static func recent(_ limit: Int, on db: any Database) async throws -> [Item] {
+        try await db.sql().raw("""
+            SELECT \(unsafeRaw: columns) FROM library ORDER BY published_at DESC, initiative_id LIMIT \(unsafeRaw: String(limit))
+            """).all(decoding: Item.self, keyDecodingStrategy: .convertFromSnakeCase)
+    }
+
+    /// One published model, everything the public may see of it.
+    struct Entry: Sendable {
+        var item: Item
+        var model: ModelBasics
+        var recognitions: [YearRecord.Recognition]
+        var commendations: [YearRecord.Commendation]
+        var reports: [YearRecord.ProgressReport]
+        /// Public photos (and PDFs) of its progress reports.
+        var files: [YearRecord.ModelFile]
+        var lineage: [YearRecord.LineageEntry]
+    }
+
+    /// A published model, or "not found" (unpublished, unknown: the same answer).
+    static func entry(_ id: UUID, on db: any Database) async throws -> Entry {
+        let sql = try db.sql()
+        let decode = SQLRowDecoder(keyDecodingStrategy: .convertFromSnakeCase)
+        guard let item = try await sql.raw("SELECT \(unsafeRaw: columns) FROM library WHERE initiative_id = \(bind: id)")
+            .first(decoding: Item.self, with: decode),
+              let model = try await sql.raw("\(unsafeRaw: ModelBasics.select) WHERE i.id = \(bind: id)").first(decoding: ModelBasics.self, with: decode)
+        else { throw notFound }
+        let reports = try await sql.raw("""
+            SELECT id, reported_on, body, participants, beneficiaries, money, workdays, author, created_at
+            FROM progress_reports WHERE initiative_id = \(bind: id) ORDER BY reported_on, created_at
+            """).all(decoding: YearRecord.ProgressReport.self, with: decode)
+        let files = try await sql.raw("""
+            SELECT id, report_id, name, content_type, size, public FROM model_files WHERE initiative_id = \(bind: id) AND public = \(bind: true)
+            ORDER BY created_at, name
+            """).all(decoding: YearRecord.ModelFile.self, with: decode)
+        let commendations = try await sql.raw("""
+            SELECT by_unit_id, by_name, form, decision_number, decision_date FROM commendations
+            WHERE initiative_id = \(bind: id) ORDER BY decision_date, by_name
+            """).all(decoding: YearRecord.Commendation.self, with: decode)
+        return Entry(item: item, model: model, recognitions: try await YearStore.recognitions(of: [id], on: db)[id] ?? [],
+                     commendations: commendations, reports: reports, files: files,
+                     lineage: try await YearStore.lineage(of: model, on: db))
+    }
+
+    static let notFound = DomainError.notFound("Không tìm thấy mô hình này trong thư viện mô hình tiêu biểu.")
+
+    /// What the filters offer: the years, sectors and levels of published models, and the
+    /// federations that recognised them.
+    struct Choices: Sendable {
+        var years: [Int]
+        var sectors: [(code: String, name: String)]
+        var levels: [(level: Int, names: [String])]
+        var federations: [(code: String, name: String)]
+    }
+
+    static func choices(on db: any Database) async throws -> Choices {
+        let sql = try db.sql()
+        let years = try await sql.raw("SELECT DISTINCT year FROM library ORDER BY year DESC").all().map { try $0.decode(column: "year", as: Int.self) }
+        let sectors = try await sql.raw("SELECT sector_code, MIN(sector_name) AS name FROM library GROUP BY sector_code ORDER BY MIN(sector_name)").all()
+            .map { (code: try $0.decode(column: "sector_code", as: String.self), name: try $0.decode(column: "name", as: String.self)) }
+        let levelRows = try await sql.raw("""
+            SELECT DISTINCT r.by_depth, r.by_name FROM recognitions r JOIN library l ON l.initiative_id = r.initiative_id
+            ORDER BY r.by_depth, r.by_name
+            """).all()
+        var levels: [Int: [String]] = [:]
+        var federations: [(code: String, name: String)] = []
+        for row in levelRows {
+            levels[try row.decode(column: "by_depth", as: Int.self), default: []].append(try row.decode(column: "by_name", as: String.self))
+        }
+        let feds = try await sql.raw("""
+            SELECT DISTINCT r.by_code, r.by_name FROM recognitions r JOIN library l ON l.initiative_id = r.initiative_id ORDER BY r.by_name
+            """).all()
+        for row in feds { federations.append((try row.decode(column: "by_code", as: String.self), try row.decode(column: "by_name", as: String.self))) }
+        return Choices(years: years, sectors: sectors, levels: levels.keys.sorted().map { ($0, levels[$0]!) }, federations: federations)
+    }
+}

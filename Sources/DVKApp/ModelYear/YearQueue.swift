@@ -1,0 +1,203 @@
+import DVKCore
+import FluentKit
+import Foundation
+import SQLKit
+
+/// The federation's side of the year: the funnel of its subtree, the accepted models with
+/// where each stands, and the nominations waiting for it.
+enum YearQueue {
+    /// Which models the list shows.
+    enum Show: String, Sendable, CaseIterable {
+        case all, waiting, recognised
+
+        var label: String {
+            switch self {
+            case .all: "Tất cả mô hình đã duyệt"
+            case .waiting: "Cấp dưới đề nghị công nhận"
+            case .recognised: "Đã được công nhận"
+            }
+        }
+    }
+
+    struct Row: Sendable, Decodable, Equatable {
+        var id: UUID
+        var title: String
+        var sectorCode: String
+        var unitCode: String
+        var unitName: String
+        var registrantName: String
+        var reports: Int
+        var myVerdict: String?
+        var recognitions: Int
+        var mine: Int
+        var nominatedToMe: Int
+        var published: Int
+    }
+
+    static func condition(_ view: Access.CampaignView, me: UUID, show: Show) -> SQLQueryString {
+        var q: SQLQueryString = "i.campaign_id = \(bind: view.campaign.id) AND cu.pre BETWEEN \(bind: view.scope.pre) AND \(bind: view.scope.last)"
+        switch show {
+        case .all: break
+        case .waiting:
+            q.appendInterpolation(unsafeRaw: " AND ")
+            q.appendInterpolation("""
+                EXISTS (SELECT 1 FROM nominations n WHERE n.initiative_id = i.id AND n.to_unit_id = \(bind: me))
+                AND NOT EXISTS (SELECT 1 FROM recognitions x WHERE x.initiative_id = i.id AND x.by_unit_id = \(bind: me))
+                """ as SQLQueryString)
+        case .recognised:
+            q.appendInterpolation(unsafeRaw: " AND EXISTS (SELECT 1 FROM recognitions x WHERE x.initiative_id = i.id)")
+        }
+        return q
+    }
+
+    static let from = """
+        FROM initiatives i
+        JOIN submissions s ON s.campaign_id = i.campaign_id AND s.unit_id = i.unit_id AND s.status = 'accepted'
+        JOIN campaign_units cu ON cu.campaign_id = i.campaign_id AND cu.unit_id = i.unit_id
+        JOIN registrants r ON r.id = i.registrant_id
+        """
+
+    /// A page of the accepted models of the view's subtree.
+    static func models(_ view: Access.CampaignView, show: Show, page: Int?, on db: any Database) async throws -> (rows: [Row], paging: Paging, counts: [Show: Int]) {
+        let sql = try db.sql()
+        let me = view.user.unitID
+        var counts: [Show: Int] = [:]
+        for s in Show.allCases {
+            counts[s] = try await sql.raw("SELECT COUNT(*) AS n \(unsafeRaw: from) WHERE \(condition(view, me: me, show: s))")
+                .first()?.decode(column: "n", as: Int.self) ?? 0
+        }
+        let paging = Paging(requested: page, total: counts[show] ?? 0)
+        let rows = try await sql.raw("""
+            SELECT i.id, i.title, i.sector_code, cu.code AS unit_code, cu.name AS unit_name, r.name AS registrant_name,
+                   (SELECT COUNT(*) FROM progress_reports p WHERE p.initiative_id = i.id) AS reports,
+                   (SELECT v.verdict FROM verifications v WHERE v.initiative_id = i.id AND v.by_unit_id = \(bind: me)) AS my_verdict,
+                   (SELECT COUNT(*) FROM recognitions x WHERE x.initiative_id = i.id) AS recognitions,
+                   (SELECT COUNT(*) FROM recognitions x WHERE x.initiative_id = i.id AND x.by_unit_id = \(bind: me)) AS mine,
+                   (SELECT COUNT(*) FROM nominations n WHERE n.initiative_id = i.id AND n.to_unit_id = \(bind: me)) AS nominated_to_me,
+                   (SELECT COUNT(*) FROM library l WHERE l.initiative_id = i.id) AS published
+            \(unsafeRaw: from) WHERE \(condition(view, me: me, show: show))
+            ORDER BY cu.pre, i.title, i.id LIMIT \(unsafeRaw: String(paging.perPage)) OFFSET \(unsafeRaw: String(paging.offset))
+            """).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+        return (rows, paging, counts)
+    }
+
+    /// The funnel of the view's subtree, a row per sector in the campaign's order:
+    /// registered counts what the Biểu tổng hợp counts (submitted, resubmitted, accepted).
+    static func funnel(_ view: Access.CampaignView, on db: any Database) async throws -> [FunnelRow] {
+        struct Counts: Decodable {
+            var sectorCode: String
+            var registered: Int
+            var verified: Int?
+            var recognised: Int?
+            var exemplary: Int?
+            var commended: Int?
+            var nominated: Int?
+        }
+        let rows = try await db.sql().raw("""
+            SELECT i.sector_code, COUNT(*) AS registered,
+              SUM(CASE WHEN EXISTS (SELECT 1 FROM verifications v WHERE v.initiative_id = i.id AND v.verdict = 'passed') THEN 1 ELSE 0 END) AS verified,
+              SUM(CASE WHEN EXISTS (SELECT 1 FROM recognitions x WHERE x.initiative_id = i.id) THEN 1 ELSE 0 END) AS recognised,
+              SUM(CASE WHEN EXISTS (SELECT 1 FROM recognitions x WHERE x.initiative_id = i.id AND x.exemplary = \(bind: true)) THEN 1 ELSE 0 END) AS exemplary,
+              SUM(CASE WHEN EXISTS (SELECT 1 FROM commendations k WHERE k.initiative_id = i.id) THEN 1 ELSE 0 END) AS commended,
+              SUM(CASE WHEN EXISTS (SELECT 1 FROM nominations n WHERE n.initiative_id = i.id) THEN 1 ELSE 0 END) AS nominated
+            FROM initiatives i
+            JOIN submissions s ON s.campaign_id = i.campaign_id AND s.unit_id = i.unit_id AND s.status IN ('submitted', 'resubmitted', 'accepted')
+            JOIN campaign_units cu ON cu.campaign_id = i.campaign_id AND cu.unit_id = i.unit_id
+            WHERE i.campaign_id = \(bind: view.campaign.id) AND cu.pre BETWEEN \(bind: view.scope.pre) AND \(bind: view.scope.last)
+            GROUP BY i.sector_code
+            """).all(decoding: Counts.self, keyDecodingStrategy: .convertFromSnakeCase)
+        let bySector = Dictionary(rows.map { ($0.sectorCode, $0) }, uniquingKeysWith: { a, _ in a })
+        return view.campaign.sectors.map { sector in
+            var row = FunnelRow(sector: sector.code, name: sector.name)
+            if let c = bySector[sector.code] {
+                row.registered = c.registered
+                row.verified = c.verified ?? 0
+                row.recognised = c.recognised ?? 0
+                row.exemplary = c.exemplary ?? 0
+                row.commended = c.commended ?? 0
+                row.nominated = c.nominated ?? 0
+            }
+            return row
+        }
+    }
+
+    struct Nomination: Sendable, Decodable, Equatable {
+        var initiativeId: UUID
+        var title: String
+        var unitCode: String
+        var unitName: String
+        var fromCode: String
+        var fromName: String
+        var createdAt: Date
+    }
+
+    /// The nominations to the caller's own unit in the campaign, not yet recognised by it.
+    static func nominations(_ view: Access.CampaignView, on db: any Database) async throws -> [Nomination] {
+        let me = view.user.unitID
+        return try await db.sql().raw("""
+            SELECT n.initiative_id, i.title, cu.code AS unit_code, cu.name AS unit_name, f.code AS from_code, f.name AS from_name, n.created_at
+            FROM nominations n JOIN initiatives i ON i.id = n.initiative_id
+            JOIN campaign_units cu ON cu.campaign_id = i.campaign_id AND cu.unit_id = i.unit_id
+            JOIN units f ON f.id = n.from_unit_id
+            WHERE n.campaign_id = \(bind: view.campaign.id) AND n.to_unit_id = \(bind: me)
+              AND cu.pre BETWEEN \(bind: view.scope.pre) AND \(bind: view.scope.last)
+              AND NOT EXISTS (SELECT 1 FROM recognitions x WHERE x.initiative_id = n.initiative_id AND x.by_unit_id = \(bind: me))
+            ORDER BY n.created_at, i.title
+            """).all(decoding: Nomination.self, keyDecodingStrategy: .convertFromSnakeCase)
+    }
+}
+
+extension YearQueue {
+    /// A recognised model of the subtree, with its decisions in words (the workbook).
+    struct Recognised: Sendable {
+        var title: String
+        var kind: RegistrantKind
+        var registrantName: String
+        var unitName: String
+        var sectorCode: String
+        var recognitions: String
+        var exemplary: Bool
+        var commendations: String
+        var nominations: String
+    }
+
+    static func recognisedList(_ view: Access.CampaignView, on db: any Database) async throws -> [Recognised] {
+        struct Row: Decodable {
+            var id: UUID; var title: String; var registrantKind: String; var registrantName: String; var unitName: String; var sectorCode: String
+        }
+        let rows = try await db.sql().raw("""
+            SELECT i.id, i.title, r.kind AS registrant_kind, r.name AS registrant_name, cu.name AS unit_name, i.sector_code
+            \(unsafeRaw: from) WHERE \(condition(view, me: view.user.unitID, show: .recognised))
+            ORDER BY cu.pre, i.sector_code, i.title, i.id
+            """).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+        let ids = rows.map(\.id)
+        let recognitions = try await YearStore.recognitions(of: ids, on: db)
+        var commendations: [UUID: [String]] = [:], nominations: [UUID: [String]] = [:]
+        for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
+            let list = SQLList(chunk.map { SQLBind($0) })
+            for row in try await db.sql().raw("""
+                SELECT initiative_id, by_name, form, decision_number, decision_date FROM commendations WHERE initiative_id IN (\(list))
+                ORDER BY decision_date
+                """).all() {
+                let form = CommendationForm(rawValue: try row.decode(column: "form", as: String.self))?.label ?? ""
+                let day = CalendarDay(parsing: try row.decode(column: "decision_date", as: String.self))?.vietnamese ?? ""
+                commendations[try row.decode(column: "initiative_id", as: UUID.self), default: []]
+                    .append("\(form) của \(try row.decode(column: "by_name", as: String.self)) (QĐ số \(try row.decode(column: "decision_number", as: String.self)) ngày \(day))")
+            }
+            for row in try await db.sql().raw("""
+                SELECT n.initiative_id, t.name FROM nominations n JOIN units t ON t.id = n.to_unit_id WHERE n.initiative_id IN (\(list))
+                """).all() {
+                nominations[try row.decode(column: "initiative_id", as: UUID.self), default: []].append(try row.decode(column: "name", as: String.self))
+            }
+        }
+        return rows.map { r in
+            let recs = recognitions[r.id] ?? []
+            return Recognised(title: r.title, kind: RegistrantKind(rawValue: r.registrantKind) ?? .collective, registrantName: r.registrantName,
+                              unitName: r.unitName, sectorCode: r.sectorCode,
+                              recognitions: recs.map { "\($0.byName) (QĐ số \($0.decisionNumber) ngày \($0.day?.vietnamese ?? $0.decisionDate))" }.joined(separator: "; "),
+                              exemplary: recs.contains(where: \.exemplary),
+                              commendations: (commendations[r.id] ?? []).joined(separator: "; "),
+                              nominations: (nominations[r.id] ?? []).joined(separator: "; "))
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import DVKCore
+import Fluent
+import Vapor
+
+/// The public library of exemplary models: a search page, a page per published model, its
+/// published photos and an Atom feed. No sign-in; nothing unpublished is reachable here.
+struct LibraryController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get(SiteURL.library.route, use: search)
+        routes.get(SiteURL.libraryFeed.route, use: feed)
+        routes.get(SiteURL.libraryEntry(UUID()).route, use: entry)
+        routes.get(SiteURL.libraryFile(UUID(), UUID()).route, use: file)
+    }
+
+    @Sendable func search(req: Request) async throws -> Response {
+        let filter = try YearAPIController.libraryFilter(req)
+        let page = try await Library.search(filter, on: req.db)
+        return Layout.response(LibraryPages.search(page, choices: try await Library.choices(on: req.db), user: req.currentUser))
+    }
+
+    @Sendable func entry(req: Request) async throws -> Response {
+        guard let id = req.parameters.get("id", as: UUID.self) else { throw Library.notFound }
+        return Layout.response(LibraryPages.entry(try await Library.entry(id, on: req.db), user: req.currentUser))
+    }
+
+    @Sendable func file(req: Request) async throws -> Response {
+        guard let id = req.parameters.get("id", as: UUID.self), let fileID = req.parameters.get("fileID", as: UUID.self) else { throw Library.notFound }
+        _ = try await Library.entry(id, on: req.db)
+        let f = try await YearStore.file(fileID, of: id, publicOnly: true, on: req.db)
+        return YearController.fileResponse(f, cache: "public, max-age=3600")
+    }
+
+    /// The 50 models published last, as Atom.
+    @Sendable func feed(req: Request) async throws -> Response {
+        let items = try await Library.recent(50, on: req.db)
+        // The configured public address; else the Host the request named, kept to host characters.
+        let host = (req.headers.first(name: .host) ?? "localhost").filter { $0.isASCII && ($0.isLetter || $0.isNumber || ".:-[]".contains($0)) }
+        let base = req.application.dvkConfig.mail?.publicURL ?? "http://\(host.isEmpty ? "localhost" : host)"
+        let response = Response(status: .ok, body: .init(string: LibraryPages.atom(items, base: base)))
+        response.headers.replaceOrAdd(name: .contentType, value: "application/atom+xml; charset=utf-8")
+        return response
+    }
+}

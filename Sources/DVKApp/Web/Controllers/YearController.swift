@@ -1,0 +1,182 @@
+import DVKCore
+import DVKDocuments
+import Fluent
+import Vapor
+
+/// The year of a model on the web: each model's page and its steps (progress reports,
+/// verification, recognition, nomination upward, commendation, publication), its files,
+/// and the federation's page of the year (the funnel, the models, the nominations waiting).
+struct YearController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get(SiteURL.year("").route, use: yearPage)
+        routes.get(SiteURL.yearTable("").route, use: yearTable)
+        routes.get(SiteURL.model(campaign: "", unit: "", id: UUID()).route, use: page)
+        routes.post(SiteURL.modelStep(campaign: "", unit: "", id: UUID(), step: "").route, use: step).bodyLimit(.upload)
+        routes.get(SiteURL.modelFile(campaign: "", unit: "", id: UUID(), file: UUID()).route, use: file)
+    }
+
+    func model(_ req: Request) async throws -> YearModel {
+        let user = try req.requireUser()
+        let found = try await Access.campaign(code: try req.parameters.require("campaign"), unit: try req.parameters.require("unit"),
+                                              user: user, on: req.db)
+        guard let id = req.parameters.get("id", as: UUID.self), let unit = found.unit else { throw YearStore.notFound() }
+        return try await YearStore.load(view: found.view, unit: unit.snapshot, id: id, on: req.db)
+    }
+
+    @Sendable func page(req: Request) async throws -> Response {
+        Layout.response(ModelPage.view(try await ModelPage.query(try await model(req), on: req.db)))
+    }
+
+    @Sendable func file(req: Request) async throws -> Response {
+        let m = try await model(req)
+        guard let fileID = req.parameters.get("fileID", as: UUID.self) else { throw DomainError.notFound("Không tìm thấy tệp này.") }
+        let f = try await YearStore.file(fileID, of: m.model.id, publicOnly: false, on: req.db)
+        return Self.fileResponse(f, cache: "private, no-store")
+    }
+
+    /// A stored file as its sniffed type: an image shown in the page, a PDF downloaded.
+    static func fileResponse(_ f: (name: String, type: String, data: Data), cache: String) -> Response {
+        let response = Response(status: .ok, body: .init(data: f.data))
+        response.headers.replaceOrAdd(name: .contentType, value: f.type)
+        let disposition = f.type.hasPrefix("image/") ? "inline" : "attachment"
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "\(disposition); filename=\"\(CampaignDocuments.safeFileName(f.name))\"")
+        response.headers.replaceOrAdd(name: .cacheControl, value: cache)
+        return response
+    }
+
+    /// Every step's form posts here; a refused form comes back with its problems (422).
+    @Sendable func step(req: Request) async throws -> Response {
+        let m = try await model(req)
+        let name = req.parameters.get("step") ?? ""
+        // The progress form is multipart (its files); the others are plain forms.
+        let upload = name == "progress" ? try? req.content.decode(ProgressForm.self) : nil
+        let form = upload?.fields ?? (try? req.content.decode([String: String].self)) ?? [:]
+        let back = SiteURL.model(campaign: m.campaign.code, unit: m.unit.code, id: m.model.id)
+        func done(_ message: String, _ fragment: String) -> Response {
+            Flash.redirect(req, to: back.link(fragment: fragment), message: message)
+        }
+        do {
+            switch name {
+            case "progress":
+                try m.require(.report)
+                let input = try ProgressInput.check(day: form["day"], text: form["text"], participants: form["participants"],
+                                                    beneficiaries: form["beneficiaries"], money: form["money"], workdays: form["workdays"])
+                    .mapError(FieldErrors.init).get()
+                let files = (upload?.files ?? []).filter { $0.data.readableBytes > 0 }.map {
+                    YearStore.NewFile(name: $0.filename, data: Data($0.data.readableBytesView), isPublic: form["public"] == "on")
+                }
+                do {
+                    _ = try await YearStore.report(m, input, files: files, on: req.db)
+                } catch DomainError.invalid(let message) {
+                    throw FieldErrors(messages: ["files": message])
+                }
+                return done("Đã ghi báo cáo kết quả ngày \(input.day.vietnamese).", "tien-do")
+            case "verification":
+                try m.require(.verify)
+                var errors = FieldErrors()
+                let day = CalendarDay(parsing: form["day"] ?? "")
+                if day == nil { errors["day"] = "Ngày thẩm định không hợp lệ (ngày/tháng/năm, vd 20/09/2024)." }
+                let verdict = Verdict(rawValue: form["verdict"] ?? "")
+                if verdict == nil { errors["verdict"] = "Chọn kết luận: đạt hoặc không đạt." }
+                if case .failure(let p) = TextRules.verificationComment.check(form["comments"]) { errors["comments"] = p.sentence }
+                try errors.check()
+                let met = m.campaign.criteria.indices.map { form["c\($0)"] == "on" }
+                try await YearStore.verify(m, day: day!, met: met, comments: form["comments"] ?? "", verdict: verdict!, on: req.db)
+                return done("Đã lưu kết quả thẩm định: \(verdict!.label.lowercased()).", "tham-dinh")
+            case "recognition":
+                try m.require(.recognise)
+                let decision = try DecisionInput.check(number: form["decisionNumber"], day: form["decisionDate"]).mapError(FieldErrors.init).get()
+                try await YearStore.recognise(m, decision, exemplary: form["exemplary"] == "on", on: req.db)
+                return done("Đã ghi quyết định công nhận số \(decision.number).", "cong-nhan")
+            case "recognition-withdraw":
+                try m.require(.recognise)
+                try await YearStore.withdrawRecognition(m, on: req.db)
+                return done("Đã rút quyết định công nhận.", "cong-nhan")
+            case "nomination":
+                try m.require(.nominate)
+                try await YearStore.nominate(m, on: req.db)
+                return done("Đã đề nghị công đoàn cấp trên công nhận mô hình.", "de-nghi")
+            case "nomination-withdraw":
+                try m.require(.nominate)
+                try await YearStore.withdrawNomination(m, on: req.db)
+                return done("Đã rút đề nghị.", "de-nghi")
+            case "commendation":
+                try m.require(.commend)
+                guard let kind = CommendationForm(rawValue: form["form"] ?? "") else {
+                    throw FieldErrors(messages: ["form": "Chọn hình thức khen thưởng."])
+                }
+                let decision = try DecisionInput.check(number: form["decisionNumber"], day: form["decisionDate"]).mapError(FieldErrors.init).get()
+                try await YearStore.commend(m, form: kind, decision, on: req.db)
+                return done("Đã ghi \(kind.label) theo Quyết định số \(decision.number).", "khen-thuong")
+            case "commendation-withdraw":
+                try m.require(.commend)
+                guard let kind = CommendationForm(rawValue: form["form"] ?? "") else { throw YearStore.notFound() }
+                try await YearStore.withdrawCommendation(m, form: kind, on: req.db)
+                return done("Đã rút \(kind.label).", "khen-thuong")
+            case "publication":
+                try m.require(.publish)
+                let publish = form["published"] == "1"
+                try await YearStore.publish(m, publish, on: req.db)
+                return done(publish ? "Mô hình đã được công bố trên thư viện mô hình tiêu biểu." : "Đã gỡ mô hình khỏi thư viện.", "thu-vien")
+            default:
+                throw DomainError.notFound("Không có thao tác này.")
+            }
+        } catch let errors as FieldErrors {
+            var shown = try await ModelPage.query(m, on: req.db)
+            shown.failed = name == "commendation" ? "commendation" : name
+            shown.posted = form
+            shown.errors = errors
+            return Layout.response(ModelPage.view(shown), status: .unprocessableEntity)
+        }
+    }
+
+    /// The progress report's multipart form.
+    struct ProgressForm: Content {
+        var day: String?
+        var text: String?
+        var participants: String?
+        var beneficiaries: String?
+        var money: String?
+        var workdays: String?
+        var `public`: String?
+        var files: [File]?
+
+        var fields: [String: String] {
+            ["day": day, "text": text, "participants": participants, "beneficiaries": beneficiaries, "money": money,
+             "workdays": workdays, "public": `public`].compactMapValues { $0 }
+        }
+    }
+
+    // MARK: The federation's year
+
+    @Sendable func yearPage(req: Request) async throws -> Response {
+        let view = try await Access.campaign(code: try req.parameters.require("campaign"), user: try StaffAccess.reader(req), on: req.db)
+        let show = req.query[String.self, at: "show"].flatMap(YearQueue.Show.init(rawValue:)) ?? .all
+        let models = try await YearQueue.models(view, show: show, page: req.query[Int.self, at: "page"], on: req.db)
+        let model = YearPage.Model(view: view, funnel: try await YearQueue.funnel(view, on: req.db), show: show,
+                                   rows: models.rows, paging: models.paging, counts: models.counts,
+                                   waiting: try await YearQueue.nominations(view, on: req.db))
+        return Layout.response(YearPage.view(model))
+    }
+
+    /// The recognised models of the caller's subtree as a workbook (the list annexed to a
+    /// decision, or proposed upward).
+    @Sendable func yearTable(req: Request) async throws -> Response {
+        let view = try await Access.campaign(code: try req.parameters.require("campaign"), user: try StaffAccess.reader(req), on: req.db)
+        let rows = try await YearQueue.recognisedList(view, on: req.db)
+        let sectors = Dictionary(view.campaign.sectors.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let header = ["STT", "Tên mô hình", "Tập thể/Cá nhân", "Tên tập thể, cá nhân", "Đơn vị", "Lĩnh vực",
+                      "Công nhận", "Tiêu biểu", "Khen thưởng", "Đề nghị cấp trên"]
+        let cells: [[SimpleWorkbook.Cell]] = rows.enumerated().map { index, r in
+            [.number(index + 1), .text(r.title, .wrapped), .text(r.kind.label, .plain), .text(r.registrantName, .plain), .text(r.unitName, .plain),
+             .text(sectors[r.sectorCode] ?? r.sectorCode, .plain), .text(r.recognitions, .wrapped), .text(r.exemplary ? "x" : "", .plain),
+             .text(r.commendations, .wrapped), .text(r.nominations, .wrapped)]
+        }
+        let data = try SimpleWorkbook.table(name: "Mô hình được công nhận", header: header, rows: cells)
+        return Spreadsheets.download(data, name: "mo-hinh-duoc-cong-nhan-\(view.campaign.code)-\(view.scope.code).xlsx")
+    }
+}
+
+extension FieldErrors {
+    init(_ problems: FieldProblems) { self.init(messages: problems.messages) }
+}

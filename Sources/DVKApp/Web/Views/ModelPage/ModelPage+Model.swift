@@ -1,0 +1,46 @@
+import DVKCore
+import FluentKit
+import Foundation
+
+/// A model's page through the year: its progress reports, the federations' verification,
+/// recognition, nomination upward, commendation and publication, and its lineage.
+enum ModelPage {
+    struct Model {
+        var year: YearModel
+        var record: YearRecord
+        /// The name of the federation the caller would nominate to (its parent).
+        var parentName: String?
+        /// A form sent back with problems: which one, its values and the problems.
+        var failed: String?
+        var posted: [String: String] = [:]
+        var errors = FieldErrors()
+
+        var user: CurrentUser { year.user }
+        var campaign: CampaignInfo { year.campaign }
+        var unit: SnapshotUnit { year.unit }
+        var id: UUID { year.model.id }
+        func can(_ step: ModelYear.Step) -> Bool { ModelYear.check(step, actor: year.actor, status: year.status) == nil }
+        var myRecognition: YearRecord.Recognition? {
+            guard let f = year.federation else { return nil }
+            return record.recognitions.first { $0.byUnitId == f.id }
+        }
+        var myVerification: YearRecord.Verification? {
+            guard let f = year.federation else { return nil }
+            return record.verifications.first { $0.byUnitId == f.id }
+        }
+        var myNomination: YearRecord.Nomination? {
+            guard let f = year.federation else { return nil }
+            return record.nominations.first { $0.fromUnitId == f.id }
+        }
+        func value(_ form: String, _ key: String, _ fallback: String = "") -> String {
+            failed == form ? (posted[key] ?? "") : fallback
+        }
+        func errors(_ form: String) -> FieldErrors { failed == form ? errors : FieldErrors() }
+    }
+
+    static func query(_ year: YearModel, on db: any Database) async throws -> Model {
+        var parentName: String?
+        if let parent = year.federation?.parentID { parentName = try await Unit.find(parent, on: db)?.name }
+        return Model(year: year, record: try await YearStore.record(year, on: db), parentName: parentName)
+    }
+}

@@ -1,0 +1,70 @@
+import DVKCore
+import Foundation
+
+/// The federation's page of the year: the funnel of its subtree per sector, the accepted
+/// models with where each stands, and the nominations from below waiting for it.
+enum YearPage {
+    struct Model {
+        var view: Access.CampaignView
+        var funnel: [FunnelRow]
+        var show: YearQueue.Show
+        var rows: [YearQueue.Row]
+        var paging: Paging
+        var counts: [YearQueue.Show: Int]
+        var waiting: [YearQueue.Nomination]
+        var user: CurrentUser { view.user }
+    }
+
+    static func view(_ m: Model) -> String {
+        let c = m.view.campaign
+        let sectors = Dictionary(c.sectors.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
+        func tab(_ show: YearQueue.Show) -> Node {
+            let current = show == m.show
+            return .a(.class(current ? "tab current" : "tab"), .href(SiteURL.year(c.code).link(query: [("show", show.rawValue)])),
+                      .if(current, .attribute("aria-current", "page")), .text("\(show.label) (\(Format.number(m.counts[show] ?? 0)))"))
+        }
+        let total = FunnelRow.total(m.funnel)
+        return Layout.page(title: "Theo dõi, công nhận mô hình — \(c.title)", user: m.user, body: [
+            .p(.class("crumbs small"), .a(.href(.campaign(c.code)), .text("← \(c.title)"))),
+            .h1("Theo dõi, công nhận mô hình"),
+            .p(.text("Các mô hình của \(m.view.scope.name) và đơn vị trực thuộc sau khi hồ sơ đăng ký được duyệt: báo cáo kết quả, thẩm định, công nhận, đề nghị cấp trên, khen thưởng và công bố lên "),
+               .a(.href(.library), "thư viện mô hình tiêu biểu"), .text(".")),
+            .h2("Kết quả theo lĩnh vực"),
+            .div(.class("scroll"), .table(.class("summary funnel"),
+                .caption(.class("sr-only"), "Số mô hình qua từng bước, theo lĩnh vực"),
+                .thead(.tr(.th(.attribute("scope", "col"), "Lĩnh vực"), .forEach(FunnelRow.headings) { .th(.attribute("scope", "col"), .text($0)) })),
+                .tbody(.forEach(m.funnel + [total]) { row in
+                    .tr(.class(row.sector.isEmpty ? "total" : ""), .th(.attribute("scope", "row"), .text(row.name)),
+                        .forEach(row.values) { .td(.class("num"), .text(Format.number($0))) })
+                }))),
+            .p(.class("muted small"), "“Đăng ký” đếm như Biểu tổng hợp (hồ sơ đã nộp hoặc đã duyệt); “Đã thẩm định” là mô hình được kết luận đạt; mỗi mô hình được đếm một lần ở mỗi cột."),
+            .if(!m.waiting.isEmpty, .group(
+                .h2(.text("Cấp dưới đề nghị công nhận (\(Format.number(m.waiting.count)))")),
+                .ul(.class("card units"), .forEach(m.waiting.prefix(20)) { n in
+                    .li(.a(.href(.model(campaign: c.code, unit: n.unitCode, id: n.initiativeId)), .text(n.title)),
+                        .span(.class("muted small"), .text(" — \(n.unitName); \(n.fromName) đề nghị lúc \(Format.short(n.createdAt))")))
+                }))),
+            .h2("Mô hình"),
+            .div(.class("actions"), .a(.class("button secondary"), .href(.yearTable(c.code)), "Tải danh sách mô hình được công nhận (Excel)")),
+            .nav(.class("tabs"), .attribute("aria-label", "Lọc mô hình"), .forEach(YearQueue.Show.allCases) { tab($0) }),
+            m.rows.isEmpty ? .p(.class("muted"), "Chưa có mô hình nào ở mục này.") : .group(
+                .div(.class("scroll"), .table(.class("list responsive"),
+                    .thead(.tr(.th("Mô hình"), .th("Đơn vị"), .th("Lĩnh vực"), .th("Báo cáo"), .th("Thẩm định của đơn vị mình"), .th("Công nhận"), .th("Thư viện"))),
+                    .tbody(.forEach(m.rows) { r in
+                        .tr(
+                            .td(.dataLabel("Mô hình"), .a(.href(.model(campaign: c.code, unit: r.unitCode, id: r.id)), .text(r.title)),
+                                .br(), .span(.class("muted small"), .text(r.registrantName))),
+                            .td(.dataLabel("Đơn vị"), .text(r.unitName)),
+                            .td(.dataLabel("Lĩnh vực"), .text(sectors[r.sectorCode] ?? r.sectorCode)),
+                            .td(.class("num"), .dataLabel("Báo cáo"), .text(Format.number(r.reports))),
+                            .td(.dataLabel("Thẩm định"), .unwrap(r.myVerdict.flatMap(Verdict.init(rawValue:))) { v in
+                                .span(.class(v == .passed ? "badge ok" : "badge bad"), .text(v.label)) }),
+                            .td(.dataLabel("Công nhận"), .text(r.recognitions == 0 ? "—" : "\(r.recognitions) quyết định"),
+                                .if(r.mine > 0, .span(.class("muted small"), " (có của đơn vị mình)")),
+                                .if(r.nominatedToMe > 0 && r.mine == 0, .span(.class("badge"), " Chờ xét"))),
+                            .td(.dataLabel("Thư viện"), .text(r.published > 0 ? "Đã công bố" : "—")))
+                    }))),
+                Pager.nav(m.paging) { page in SiteURL.year(c.code).link(query: [("show", m.show.rawValue), ("page", String(page))]) }),
+        ])
+    }
+}

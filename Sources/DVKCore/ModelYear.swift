@@ -1,0 +1,257 @@
+import Foundation
+
+/// The year of a model after its unit's registration is accepted: progress reports, the
+/// federations' verification, recognition in tiers, nomination upward, commendation and
+/// publication in the public library. The rules of who may do what, and when, live here.
+public enum ModelYear {
+    /// The criteria of a verification when a campaign names none (DESIGN.md §8, the letter's
+    /// description of a good model).
+    public static let defaultCriteria = [
+        "Sáng tạo, có kết quả thiết thực",
+        "Huy động được nhiều lực lượng tham gia",
+        "Được đoàn viên, người lao động và nhân dân đồng tình",
+        "Hài hòa lợi ích tập thể, cá nhân và xã hội",
+        "Bền vững, có khả năng nhân rộng",
+    ]
+
+    /// A campaign's criteria from its stored text (one per line), or the default ones.
+    public static func criteria(_ text: String) -> [String] {
+        let lines = text.split(whereSeparator: \.isNewline).map { VietnameseText.clean(String($0)) }.filter { !$0.isEmpty }
+        return lines.isEmpty ? defaultCriteria : lines
+    }
+
+    /// The steps of the year.
+    public enum Step: String, Sendable, CaseIterable {
+        case report, verify, recognise, nominate, commend, publish
+    }
+
+    /// Who is asking, as far as the rules care.
+    public struct Actor: Sendable {
+        /// Staff or administrator (not an officer, not a viewer).
+        public var manages: Bool
+        /// The unit's own officer.
+        public var isUnitOfficer: Bool
+        /// The caller's unit is a federation above the model's unit.
+        public var isAboveUnit: Bool
+        /// The caller's federation has recognised the model.
+        public var hasRecognised: Bool
+
+        public init(manages: Bool, isUnitOfficer: Bool, isAboveUnit: Bool, hasRecognised: Bool) {
+            self.manages = manages
+            self.isUnitOfficer = isUnitOfficer
+            self.isAboveUnit = isAboveUnit
+            self.hasRecognised = hasRecognised
+        }
+    }
+
+    /// Whether `actor` may take `step` on a model whose unit's registration is `status`;
+    /// the refusal says why in Vietnamese (`forbidden` for who, `conflict` for when).
+    public static func check(_ step: Step, actor: Actor, status: SubmissionStatus) -> DomainError? {
+        switch step {
+        case .report:
+            guard actor.isUnitOfficer || (actor.manages && actor.isAboveUnit) else {
+                return .forbidden("Chỉ cán bộ công đoàn cơ sở của đơn vị hoặc cán bộ công đoàn cấp trên mới báo cáo kết quả thực hiện mô hình.")
+            }
+        case .verify, .recognise, .commend:
+            guard actor.manages && actor.isAboveUnit else {
+                return .forbidden("Chỉ cán bộ công đoàn cấp trên của đơn vị mới thẩm định, công nhận hay khen thưởng mô hình.")
+            }
+        case .nominate, .publish:
+            guard actor.manages && actor.isAboveUnit else {
+                return .forbidden("Chỉ cán bộ công đoàn cấp trên của đơn vị mới đề nghị cấp trên công nhận hay công bố mô hình.")
+            }
+            guard actor.hasRecognised else {
+                return .conflict(step == .nominate
+                    ? "Công đoàn cấp trên chỉ đề nghị công nhận mô hình mà mình đã công nhận."
+                    : "Chỉ công đoàn đã công nhận mô hình mới công bố được mô hình lên thư viện.")
+            }
+        }
+        guard status == .accepted else {
+            return .conflict("Hồ sơ đăng ký của đơn vị chưa được duyệt: mô hình chỉ được theo dõi, thẩm định và công nhận sau khi hồ sơ được duyệt.")
+        }
+        return nil
+    }
+}
+
+/// The verdict of a federation's verification (thẩm định).
+public enum Verdict: String, Sendable, CaseIterable, Codable {
+    case passed, failed
+
+    public var label: String {
+        switch self {
+        case .passed: "Đạt"
+        case .failed: "Không đạt"
+        }
+    }
+}
+
+/// The form of a commendation.
+public enum CommendationForm: String, Sendable, CaseIterable, Codable {
+    case certificate = "giay_khen"
+    case merit = "bang_khen"
+
+    public var label: String {
+        switch self {
+        case .certificate: "Giấy khen"
+        case .merit: "Bằng khen"
+        }
+    }
+}
+
+extension TextRules {
+    public static let decisionNumber = TextRule("số quyết định", max: 50, required: true)
+    public static let progressText = TextRule("nội dung báo cáo", .multiline, max: 5_000, required: true)
+    public static let verificationComment = TextRule("nhận xét", .multiline, max: 5_000)
+    public static let criteria = TextRule("tiêu chí thẩm định", .multiline, max: 3_000)
+    public static let fileName = TextRule("tên tệp", max: 200)
+}
+
+/// A progress report's fields, checked (from a form, the API or a test).
+public struct ProgressInput: Sendable, Equatable {
+    public var day: CalendarDay
+    public var text: String
+    public var participants: Int
+    public var beneficiaries: Int
+    /// Money mobilised, in đồng.
+    public var money: Int64
+    public var workdays: Int
+
+    /// Checks raw values; the errors are keyed by field name. Numbers may be written
+    /// with dots or spaces between thousands ("135.000.000").
+    public static func check(day: String?, text: String?, participants: String?, beneficiaries: String?,
+                             money: String?, workdays: String?) -> Result<ProgressInput, FieldProblems> {
+        var problems = FieldProblems()
+        let parsedDay = CalendarDay(parsing: day ?? "")
+        if parsedDay == nil {
+            problems["day"] = (day ?? "").isEmpty ? "Nhập ngày báo cáo." : "Ngày báo cáo “\(day ?? "")” không hợp lệ (ngày/tháng/năm, vd 30/06/2024)."
+        }
+        var body = ""
+        switch TextRules.progressText.check(text) {
+        case .success(let t): body = t
+        case .failure(let p): problems["text"] = p.sentence
+        }
+        func count(_ name: String, _ raw: String?, _ label: String, max: Int64) -> Int64 {
+            let digits = (raw ?? "").filter { !" .,\u{00A0}".contains($0) }
+            if digits.isEmpty { return 0 }
+            guard digits.allSatisfy(\.isASCII), let n = Int64(digits), n >= 0, n <= max else {
+                problems[name] = "\(label) phải là số không âm (vd \(VietnameseText.number(1500)))."
+                return 0
+            }
+            return n
+        }
+        let p = count("participants", participants, "Số người tham gia", max: 100_000_000)
+        let b = count("beneficiaries", beneficiaries, "Số người hưởng lợi", max: 100_000_000)
+        let m = count("money", money, "Số tiền vận động", max: 1_000_000_000_000_000)
+        let w = count("workdays", workdays, "Số ngày công", max: 100_000_000)
+        guard problems.isEmpty, let parsedDay else { return .failure(problems) }
+        return .success(ProgressInput(day: parsedDay, text: body, participants: Int(p), beneficiaries: Int(b), money: m, workdays: Int(w)))
+    }
+}
+
+/// A decision (recognition or commendation): number and day.
+public struct DecisionInput: Sendable, Equatable {
+    public var number: String
+    public var day: CalendarDay
+
+    public static func check(number: String?, day: String?) -> Result<DecisionInput, FieldProblems> {
+        var problems = FieldProblems()
+        var cleanNumber = ""
+        switch TextRules.decisionNumber.check(number) {
+        case .success(let n): cleanNumber = n
+        case .failure(let p): problems["decisionNumber"] = p.sentence
+        }
+        let parsed = CalendarDay(parsing: day ?? "")
+        if parsed == nil {
+            problems["decisionDate"] = (day ?? "").isEmpty ? "Nhập ngày ký quyết định." : "Ngày quyết định “\(day ?? "")” không hợp lệ (ngày/tháng/năm, vd 15/10/2024)."
+        }
+        guard problems.isEmpty, let parsed else { return .failure(problems) }
+        return .success(DecisionInput(number: cleanNumber, day: parsed))
+    }
+}
+
+/// Problems of a form, by field name, in Vietnamese.
+public struct FieldProblems: Error, Sendable, Equatable {
+    public var messages: [String: String] = [:]
+    public init() {}
+    public var isEmpty: Bool { messages.isEmpty }
+    public subscript(name: String) -> String? {
+        get { messages[name] }
+        set { messages[name] = newValue }
+    }
+    /// Every message, in a stable order, as one text (the API's 422).
+    public var text: String { messages.sorted { $0.key < $1.key }.map(\.value).joined(separator: " ") }
+}
+
+/// An attachment of a progress report: photos and PDFs only, sniffed from their bytes.
+public enum Attachment {
+    public static let maxBytes = 5 * 1_048_576
+    public static let maxPerReport = 6
+
+    /// The content type of `data` when DVK accepts it (JPEG, PNG, PDF), else nil.
+    public static func contentType(of data: Data) -> String? {
+        let head = [UInt8](data.prefix(8))
+        if head.starts(with: [0xFF, 0xD8, 0xFF]) { return "image/jpeg" }
+        if head.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return "image/png" }
+        if head.starts(with: Array("%PDF-".utf8)) { return "application/pdf" }
+        return nil
+    }
+
+    /// Why a file is refused, or nil.
+    public static func problem(name: String, data: Data) -> String? {
+        if data.isEmpty { return "Tệp “\(name)” rỗng." }
+        if data.count > maxBytes { return "Tệp “\(name)” lớn hơn 5 MB." }
+        if contentType(of: data) == nil { return "Tệp “\(name)” không phải ảnh JPEG, PNG hay tệp PDF." }
+        return nil
+    }
+}
+
+/// The funnel of a year, per sector: registered → verified → recognised → tiêu biểu →
+/// commended → proposed upward. Each number counts models (initiatives), each once.
+public struct FunnelRow: Sendable, Equatable, Codable {
+    public var sector: String
+    public var name: String
+    public var registered = 0
+    public var verified = 0
+    public var recognised = 0
+    public var exemplary = 0
+    public var commended = 0
+    public var nominated = 0
+
+    public init(sector: String, name: String) {
+        self.sector = sector
+        self.name = name
+    }
+
+    public var values: [Int] { [registered, verified, recognised, exemplary, commended, nominated] }
+    public static let headings = ["Đăng ký", "Đã thẩm định", "Được công nhận", "Tiêu biểu", "Được khen thưởng", "Đề nghị cấp trên"]
+
+    public static func total(_ rows: [FunnelRow]) -> FunnelRow {
+        var t = FunnelRow(sector: "", name: "Tổng")
+        for r in rows {
+            t.registered += r.registered; t.verified += r.verified; t.recognised += r.recognised
+            t.exemplary += r.exemplary; t.commended += r.commended; t.nominated += r.nominated
+        }
+        return t
+    }
+}
+
+/// A search of the public library: the words of the query, diacritics, case and tone
+/// placement folded away ("thuy", "thuỷ" and "Thủy" are one word).
+public struct LibrarySearch: Sendable, Equatable {
+    public var words: [String]
+
+    public init(_ query: String) {
+        let key = VietnameseText.searchKey(query)
+        words = Array(Self.words(of: key).prefix(8))
+    }
+
+    /// The folded text a model is searched in: its words, each preceded by a space, so that
+    /// `LIKE '% word%'` matches the start of a word.
+    public static func document(_ parts: [String]) -> String {
+        " " + words(of: VietnameseText.searchKey(parts.joined(separator: " "))).joined(separator: " ") + " "
+    }
+
+    static func words(of key: String) -> [String] {
+        key.split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map { String($0).lowercased() }
+    }
+}

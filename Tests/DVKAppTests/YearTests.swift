@@ -1,0 +1,279 @@
+import DVKCore
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+@testable import DVKApp
+
+/// The year of a model: every step over the API with its access rules, the library and its
+/// search, the races, and the pages.
+@Suite struct YearTests {
+    static let base = "/api/v1/campaigns/DVK-2024"
+
+    /// The fixture's tree plus a sibling federation of GD (YT, outside S1's branch), the
+    /// campaign, the initiatives (S1 and S2 submitted), and a token per role.
+    struct World {
+        var s1Officer, c1Officer, gdStaff, ytStaff, lbStaff, hnAdmin, viewer: Caller
+        var s1: [UUID]
+        func model(_ id: UUID, _ rest: String = "") -> String { "\(YearTests.base)/units/S1/initiatives/\(id.uuidString)\(rest)" }
+    }
+
+    static func world(_ app: Application) async throws -> World {
+        try await run(app, "import", "units", try tempFile(Fixture.unitsCSV + "\nYT,Công đoàn ngành Y tế quận Long Biên,LB,federation,,"))
+        try await run(app, "campaign", "create", "--code", "DVK-2024", "--issuer", "LB", "--year", "2024",
+                      "--title", "Phong trào thi đua “Dân vận khéo” năm 2024", "--deadline", "2024-02-16",
+                      "--number", "26/LĐLĐ", "--issued", "2024-02-06")
+        try await run(app, "import", "initiatives", try tempFile(CLITests.initiativesCSV), "--campaign", "DVK-2024")
+        let s1 = try await UnitDirectory.find(code: "S1", on: app.db).id!
+        let byTitle = Dictionary(try await Initiative.query(on: app.db).filter(\.$unitID == s1).all().map { ($0.title, $0.id!) }, uniquingKeysWith: { a, _ in a })
+        let ids = ["Sáng kiến tiết kiệm điện", "Tủ sách đoàn viên", "Lớp học số", "Góc học tập xanh"].compactMap { byTitle[$0] }
+        func token(_ name: String, _ role: Role, _ unit: String) async throws -> Caller {
+            .token(try await APIFixture.token(app, name, role, unit: unit))
+        }
+        return World(s1Officer: try await token("s1", .officer, "S1"), c1Officer: try await token("c1", .officer, "C1"),
+                     gdStaff: try await token("gd", .staff, "GD"), ytStaff: try await token("yt", .staff, "YT"),
+                     lbStaff: try await token("lb", .staff, "LB"), hnAdmin: try await token("hn", .admin, "HN"),
+                     viewer: try await token("xem", .viewer, "LB"), s1: ids)
+    }
+
+    static let recognition = #"{"decisionNumber": "12/QĐ-CĐN", "decisionDate": "2024-10-15", "exemplary": true}"#
+    static let allMet = #"{"date": "2024-09-20", "met": [true, true, true, true, true], "comments": "Thiết thực", "verdict": "passed"}"#
+
+    @Test func theYearStepByStepWithItsAccessRules() async throws {
+        try await withApp { app in
+            let w = try await Self.world(app)
+            let id = w.s1[0]
+            let progress = #"{"date": "30/06/2024", "text": "Đã lắp 40 bóng LED", "participants": 35, "money": 135000000}"#
+
+            // Before the registration is accepted: nothing of the year.
+            let early = try await api(app, .POST, w.model(id, "/progress"), as: w.s1Officer, json: progress)
+            #expect(early.status == .conflict)
+            #expect(try await api(app, .PUT, w.model(id, "/recognition"), as: w.gdStaff, json: Self.recognition).status == .conflict)
+            #expect(try await api(app, .POST, "\(Self.base)/units/S1/accept", as: w.gdStaff).status == .ok)
+
+            // Progress: the unit's officer; another unit's officer sees nothing.
+            let reported = try await api(app, .POST, w.model(id, "/progress"), as: w.s1Officer, json: progress)
+            #expect(reported.status == .created)
+            #expect(reported.json?["progress"]?.array?.first?["money"]?.int == 135_000_000)
+            #expect(reported.json?["progress"]?.array?.first?["date"]?.string == "2024-06-30")
+            #expect(try await api(app, .GET, w.model(id, "/year"), as: w.c1Officer).status == .notFound)
+            #expect(try await api(app, .POST, w.model(id, "/progress"), as: w.c1Officer, json: progress).status == .notFound)
+            #expect(try await api(app, .POST, w.model(id, "/progress"), as: w.s1Officer, json: #"{"date": "31/02/2024", "text": ""}"#).status == .unprocessableEntity)
+
+            // Verification and recognition: a federation above the unit, not an officer, not a viewer, not a sibling.
+            #expect(try await api(app, .PUT, w.model(id, "/verification"), as: w.s1Officer, json: Self.allMet).status == .forbidden)
+            #expect(try await api(app, .PUT, w.model(id, "/verification"), as: w.gdStaff,
+                                  json: #"{"date": "2024-09-20", "met": [true], "verdict": "passed"}"#).status == .unprocessableEntity)
+            let verified = try await api(app, .PUT, w.model(id, "/verification"), as: w.gdStaff, json: Self.allMet)
+            #expect(verified.json?["verifications"]?.array?.first?["verdict"]?.string == "passed")
+            #expect(verified.json?["verifications"]?.array?.first?["checks"]?.array?.count == 5)
+            #expect(try await api(app, .PUT, w.model(id, "/recognition"), as: w.s1Officer, json: Self.recognition).status == .forbidden)
+            #expect(try await api(app, .PUT, w.model(id, "/recognition"), as: w.viewer, json: Self.recognition).status == .forbidden)
+            #expect(try await api(app, .PUT, w.model(id, "/recognition"), as: w.ytStaff, json: Self.recognition).status == .notFound)
+            #expect(try await api(app, .GET, w.model(id, "/year"), as: w.ytStaff).status == .notFound)
+            #expect(try await api(app, .PUT, w.model(id, "/recognition"), as: w.gdStaff,
+                                  json: #"{"decisionNumber": "", "decisionDate": "2024-13-01"}"#).status == .unprocessableEntity)
+            // Publishing or nominating needs the caller's own recognition first.
+            #expect(try await api(app, .PUT, w.model(id, "/publication"), as: w.gdStaff, json: #"{"published": true}"#).status == .conflict)
+            #expect(try await api(app, .PUT, w.model(id, "/nomination"), as: w.gdStaff).status == .conflict)
+            let recognised = try await api(app, .PUT, w.model(id, "/recognition"), as: w.gdStaff, json: Self.recognition)
+            #expect(recognised.status == .ok)
+            #expect(recognised.json?["recognitions"]?.array?.first?["by"]?["code"]?.string == "GD")
+            #expect(recognised.json?["recognitions"]?.array?.first?["exemplary"]?.bool == true)
+
+            // Not yet published: the library knows nothing of it.
+            #expect(try await api(app, .GET, "/api/v1/library", as: .anonymous).json?["total"]?.int == 0)
+            #expect(try await api(app, .GET, "/api/v1/library/\(id.uuidString)", as: .anonymous).status == .notFound)
+            #expect(try await api(app, .PUT, w.model(id, "/publication"), as: w.lbStaff, json: #"{"published": true}"#).status == .conflict)
+            let published = try await api(app, .PUT, w.model(id, "/publication"), as: w.gdStaff, json: #"{"published": true}"#)
+            #expect(published.json?["published"]?.bool == true)
+            let found = try await api(app, .GET, "/api/v1/library?q=tiet+kiem+dien", as: .anonymous)
+            #expect(found.json?["total"]?.int == 1)
+            #expect(found.json?["items"]?.array?.first?["id"]?.string == id.uuidString)
+            #expect(found.json?["items"]?.array?.first?["unit"]?["code"]?.string == "S1")
+            #expect(found.json?["items"]?.array?.first?["recognitions"]?.array?.first?["decisionNumber"]?.string == "12/QĐ-CĐN")
+            let one = try await api(app, .GET, "/api/v1/library/\(id.uuidString)", as: .anonymous)
+            #expect(one.json?["results"]?["money"]?.int == 135_000_000)
+            #expect(!String(decoding: one.body, as: UTF8.self).contains("example.vn"))
+
+            // Nomination upward: LB sees it in its queue and recognises at its level.
+            #expect(try await api(app, .PUT, w.model(id, "/nomination"), as: w.gdStaff).status == .ok)
+            #expect(try await api(app, .PUT, w.model(id, "/nomination"), as: w.gdStaff).status == .conflict)
+            let queue = try await api(app, .GET, "\(Self.base)/nominations", as: w.lbStaff)
+            #expect(queue.json?.array?.compactMap { $0["initiative"]?.string } == [id.uuidString])
+            #expect(queue.json?.array?.first?["from"]?["code"]?.string == "GD")
+            #expect(try await api(app, .GET, "\(Self.base)/nominations", as: w.gdStaff).json?.array?.count == 0)
+            #expect(try await api(app, .PUT, w.model(id, "/recognition"), as: w.lbStaff,
+                                  json: #"{"decisionNumber": "45/QĐ-LĐLĐ", "decisionDate": "20/10/2024"}"#).status == .ok)
+            #expect(try await api(app, .GET, "\(Self.base)/nominations", as: w.lbStaff).json?.array?.count == 0)
+            let two = try await api(app, .GET, "/api/v1/library?level=1", as: .anonymous)
+            #expect(two.json?["items"]?.array?.first?["recognitions"]?.array?.compactMap { $0["by"]?["code"]?.string } == ["LB", "GD"])
+            #expect(try await api(app, .GET, "/api/v1/library?level=2", as: .anonymous).json?["total"]?.int == 0)
+            #expect(try await api(app, .GET, "/api/v1/library?federation=GD", as: .anonymous).json?["total"]?.int == 1)
+            #expect(try await api(app, .GET, "/api/v1/library?federation=YT", as: .anonymous).json?["total"]?.int == 0)
+
+            // Commendation: one of each form per federation.
+            let commend = #"{"form": "bang_khen", "decisionNumber": "50/QĐ-LĐLĐ", "decisionDate": "2024-11-01"}"#
+            #expect(try await api(app, .POST, w.model(id, "/commendations"), as: w.lbStaff, json: commend).status == .created)
+            #expect(try await api(app, .POST, w.model(id, "/commendations"), as: w.lbStaff, json: commend).status == .conflict)
+            #expect(try await api(app, .POST, w.model(id, "/commendations"), as: w.s1Officer, json: commend).status == .forbidden)
+
+            // A recognised unit's accepted registration cannot be returned.
+            let giveBack = try await api(app, .POST, "\(Self.base)/units/S1/return", as: w.lbStaff, json: #"{"reason": "Bổ sung"}"#)
+            #expect(giveBack.status == .conflict)
+
+            // Withdrawing: GD's recognition goes with its nomination; the model stays while LB's remains.
+            #expect(try await api(app, .DELETE, w.model(id, "/recognition"), as: w.gdStaff).status == .ok)
+            let after = try await api(app, .GET, w.model(id, "/year"), as: w.gdStaff)
+            #expect(after.json?["nominations"]?.array?.count == 0)
+            #expect(try await api(app, .GET, "/api/v1/library/\(id.uuidString)", as: .anonymous).status == .ok)
+            #expect(try await api(app, .DELETE, w.model(id, "/recognition"), as: w.gdStaff).status == .conflict)
+            #expect(try await api(app, .DELETE, w.model(id, "/recognition"), as: w.lbStaff).status == .ok)
+            #expect(try await api(app, .GET, "/api/v1/library/\(id.uuidString)", as: .anonymous).status == .notFound)
+            #expect(try await api(app, .GET, "/api/v1/library", as: .anonymous).json?["total"]?.int == 0)
+            // Above the issuer, the city's administrator recognises at its own level.
+            let city = try await api(app, .PUT, w.model(id, "/recognition"), as: w.hnAdmin, json: Self.recognition)
+            #expect(city.json?["recognitions"]?.array?.first?["by"]?["code"]?.string == "HN")
+        }
+    }
+
+    /// Publishes a model with this title straight into the library (the search's test).
+    static func shelve(_ db: any Database, title: String, unit: String = "Trường Tiểu học Ngọc Lâm", year: Int = 2024) async throws -> UUID {
+        let id = UUID()
+        let text = LibrarySearch.document([title, "Ban Chấp hành", unit, "Lĩnh vực kinh tế"])
+        try await db.sql().raw("""
+            INSERT INTO library (initiative_id, campaign_id, published_by, published_at, year, campaign_code, sector_code, sector_name,
+                                 registrant_kind, registrant_name, title, unit_code, unit_name, unit_path, level, exemplary, search_text)
+            VALUES (\(bind: id), \(bind: UUID()), \(bind: UUID()), \(bind: Date()), \(bind: year), 'DVK', 'kinh-te', 'Lĩnh vực kinh tế',
+                    'collective', 'Ban Chấp hành', \(bind: title), 'S1', \(bind: unit), '/HN/LB/GD/S1/', 1, \(bind: false), \(bind: text))
+            """).run()
+        return id
+    }
+
+    @Test func libraryFindsVietnameseWhateverTheCaseDiacriticsOrTonePlacement() async throws {
+        try await withApp { app in
+            let thuy = try await Self.shelve(app.db, title: "Góc đọc sách Thủy Tiên")
+            let hoaOld = try await Self.shelve(app.db, title: "Tổ hoà giải khu dân cư")
+            let hoaNew = try await Self.shelve(app.db, title: "Tổ hòa giải cơ sở")
+            let khoa = try await Self.shelve(app.db, title: "Câu lạc bộ khoa học", year: 2023)
+            func ids(_ q: String, year: Int? = nil) async throws -> Set<UUID> {
+                var f = Library.Filter()
+                f.query = q
+                f.year = year
+                return Set(try await Library.search(f, on: app.db).items.map(\.initiativeId))
+            }
+            #expect(try await ids("thuy") == [thuy])
+            #expect(try await ids("THUỶ") == [thuy])
+            #expect(try await ids("thu\u{0309}y") == [thuy])  // NFD, the hook on the y
+            #expect(try await ids("Thủy tiên") == [thuy])
+            #expect(try await ids("hoa") == [hoaOld, hoaNew])  // not "khoa": words are matched from their start
+            #expect(try await ids("hoà giải") == [hoaOld, hoaNew])
+            #expect(try await ids("hòa giai co") == [hoaNew])
+            #expect(try await ids("khoa") == [khoa])
+            #expect(try await ids("", year: 2023) == [khoa])
+            #expect(try await ids("100% _") == [])
+            #expect(try await ids("").count == 4)
+        }
+    }
+
+    @Test func racesEndInOneWinnerAndAConsistentLibrary() async throws {
+        try await withApp { app in
+            let w = try await Self.world(app)
+            let id = w.s1[1]
+            #expect(try await api(app, .POST, "\(Self.base)/units/S1/accept", as: w.gdStaff).status == .ok)
+            // The same federation recognising from two tabs at once: one recognition.
+            let both = try await withThrowingTaskGroup(of: HTTPResponseStatus.self) { group in
+                for n in 0..<6 {
+                    group.addTask {
+                        try await api(app, .PUT, w.model(id, "/recognition"), as: w.gdStaff,
+                                      json: #"{"decisionNumber": "\#(n)/QĐ", "decisionDate": "2024-10-15"}"#).status
+                    }
+                }
+                return try await group.reduce(into: [HTTPResponseStatus]()) { $0.append($1) }
+            }
+            #expect(both.allSatisfy { $0 == .ok })
+            let count = try await app.db.sql().raw("SELECT COUNT(*) AS n FROM recognitions WHERE initiative_id = \(bind: id)").first()?.decode(column: "n", as: Int.self)
+            #expect(count == 1)
+            // Two nominations at once: one 200, the rest 409.
+            let nominations = try await withThrowingTaskGroup(of: HTTPResponseStatus.self) { group in
+                for _ in 0..<4 { group.addTask { try await api(app, .PUT, w.model(id, "/nomination"), as: w.gdStaff).status } }
+                return try await group.reduce(into: [HTTPResponseStatus]()) { $0.append($1) }
+            }
+            #expect(nominations.filter { $0 == .ok }.count == 1)
+            #expect(nominations.filter { $0 == .conflict }.count == 3)
+            // Publishing while the only recognition is withdrawn: never a library entry without a recognition.
+            for _ in 0..<3 {
+                async let publish = api(app, .PUT, w.model(id, "/publication"), as: w.gdStaff, json: #"{"published": true}"#)
+                async let withdraw = api(app, .DELETE, w.model(id, "/recognition"), as: w.gdStaff)
+                let (p, d) = try await (publish, withdraw)
+                #expect([.ok, .conflict].contains(p.status))
+                #expect([.ok, .conflict].contains(d.status))
+                let orphans = try await app.db.sql().raw("""
+                    SELECT COUNT(*) AS n FROM library l WHERE NOT EXISTS (SELECT 1 FROM recognitions r WHERE r.initiative_id = l.initiative_id)
+                    """).first()?.decode(column: "n", as: Int.self)
+                #expect(orphans == 0)
+                _ = try await api(app, .PUT, w.model(id, "/recognition"), as: w.gdStaff, json: Self.recognition)
+            }
+        }
+    }
+
+    @Test func pagesFeedAndFiles() async throws {
+        try await withApp { app in
+            let w = try await Self.world(app)
+            let id = w.s1[0], hidden = w.s1[1]
+            _ = try await AuthStore.createUser(username: "gdweb", password: "password-123", role: .staff, unitCode: "GD", on: app.db)
+            _ = try await AuthStore.createUser(username: "s1web", password: "password-123", role: .officer, unitCode: "S1", on: app.db)
+            #expect(try await api(app, .POST, "\(Self.base)/units/S1/accept", as: w.gdStaff).status == .ok)
+            let page = "/campaigns/DVK-2024/units/S1/initiatives/\(id.uuidString)"
+
+            // The officer reports with a photo through the page's form.
+            let officer = try await Browser.signIn(app, "s1web")
+            let png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array(repeating: UInt8(7), count: 64))
+            let sent = try await officer.multipart(page + "/year/progress", fields: ["day": "30/06/2024", "text": "Lắp bóng LED <b>", "money": "1.500.000", "public": "on"],
+                                                   file: ("files[]", "anh-1.png", png))
+            #expect(sent.status == .seeOther)
+            let bad = try await officer.multipart(page + "/year/progress", fields: ["day": "30/06/2024", "text": "x"],
+                                                  file: ("files[]", "virus.exe", Data("MZ\u{0}\u{0}".utf8)))
+            #expect(bad.status == .unprocessableEntity)
+            #expect(bad.body.string.contains("không phải ảnh JPEG, PNG hay tệp PDF"))
+            let shown = try await officer.get(page)
+            #expect(shown.body.string.contains("Lắp bóng LED &lt;b&gt;"))
+            #expect(shown.body.string.contains("vận động 1.500.000 đồng"))
+            #expect(!shown.body.string.contains("Công nhận</button>"))
+
+            // Staff recognise through the page (CSRF checked) and publish.
+            let staff = try await Browser.signIn(app, "gdweb")
+            #expect(try await staff.post(page + "/year/recognition", ["decisionNumber": "12/QĐ", "decisionDate": "15/10/2024"], csrf: false).status == .forbidden)
+            let refused = try await staff.post(page + "/year/recognition", ["decisionNumber": "", "decisionDate": "15/10/2024"])
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.body.string.contains("aria-invalid=\"true\""))
+            #expect(try await staff.post(page + "/year/recognition", ["decisionNumber": "12/QĐ", "decisionDate": "15/10/2024", "exemplary": "on"]).status == .seeOther)
+            #expect(try await staff.post(page + "/year/publication", ["published": "1"]).status == .seeOther)
+            #expect(try await staff.post(page + "/year/nonsense", [:]).status == .notFound)
+
+            // The public side: the page, the photo, the feed; nothing of the unpublished model.
+            let anonymous = try await app.testing().sendRequest(.GET, "/library?q=bong+led")
+            #expect(anonymous.status == .ok)
+            let entry = try await app.testing().sendRequest(.GET, "/library/\(id.uuidString)")
+            #expect(entry.body.string.contains("Sáng kiến tiết kiệm điện"))
+            #expect(!entry.body.string.contains("example.vn"))
+            let fileID = try #require(try await app.db.sql().raw("SELECT id FROM model_files WHERE initiative_id = \(bind: id)").first()?
+                .decode(column: "id", as: UUID.self))
+            let photo = try await app.testing().sendRequest(.GET, "/library/\(id.uuidString)/files/\(fileID.uuidString)")
+            #expect(photo.status == .ok)
+            #expect(photo.headers.contentType?.description == "image/png")
+            #expect(try await app.testing().sendRequest(.GET, "/library/\(hidden.uuidString)").status == .notFound)
+            let feed = try await app.testing().sendRequest(.GET, "/library/feed.atom")
+            #expect(feed.body.string.contains("<title>Sáng kiến tiết kiệm điện</title>"))
+            #expect(!feed.body.string.contains("Tủ sách đoàn viên"))
+            // Files of a model outside the caller's unit are not found.
+            _ = try await AuthStore.createUser(username: "c1web", password: "password-123", role: .officer, unitCode: "C1", on: app.db)
+            let other = try await Browser.signIn(app, "c1web")
+            let a = try await other.get(page + "/files/\(fileID.uuidString)"), b = try await other.get(page)
+            #expect(a.status == .notFound)
+            #expect(b.status == .notFound)
+        }
+    }
+}
