@@ -116,6 +116,15 @@ public struct ProgressInput: Sendable, Equatable {
     public var money: Int64
     public var workdays: Int
 
+    public init(day: CalendarDay, text: String, participants: Int, beneficiaries: Int, money: Int64, workdays: Int) {
+        self.day = day
+        self.text = text
+        self.participants = participants
+        self.beneficiaries = beneficiaries
+        self.money = money
+        self.workdays = workdays
+    }
+
     /// Checks raw values; the errors are keyed by field name. Numbers may be written
     /// with dots or spaces between thousands ("135.000.000").
     public static func check(day: String?, text: String?, participants: String?, beneficiaries: String?,
@@ -152,6 +161,11 @@ public struct ProgressInput: Sendable, Equatable {
 public struct DecisionInput: Sendable, Equatable {
     public var number: String
     public var day: CalendarDay
+
+    public init(number: String, day: CalendarDay) {
+        self.number = number
+        self.day = day
+    }
 
     public static func check(number: String?, day: String?) -> Result<DecisionInput, FieldProblems> {
         var problems = FieldProblems()

@@ -34,6 +34,7 @@ enum DemoData {
             try await createTree(on: db)
             let campaign = try await CampaignStore.create(letterCampaign, on: db)
             try await register(campaign, on: db)
+            try await DemoYear.load(campaign, on: db)
             for u in users where try await User.query(on: db).filter(\.$username == u.username).count() == 0 {
                 _ = try await AuthStore.createUser(username: u.username, password: password, role: u.role, unitCode: u.unit,
                                                    displayName: u.name, on: db)
