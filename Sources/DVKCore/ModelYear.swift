@@ -265,6 +265,14 @@ public struct LibrarySearch: Sendable, Equatable {
         " " + words(of: VietnameseText.searchKey(parts.joined(separator: " "))).joined(separator: " ") + " "
     }
 
+    /// The distinct words of a model's search text (the word index's rows).
+    public static func indexWords(_ document: String) -> [String] {
+        Array(Set(words(of: document)))
+    }
+
+    /// Words sort byte by byte; every word starting with `word` sorts before this bound.
+    public static func upperBound(_ word: String) -> String { word + "\u{10FFFF}" }
+
     static func words(of key: String) -> [String] {
         key.split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map { String($0).lowercased() }
     }

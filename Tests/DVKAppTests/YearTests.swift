@@ -141,14 +141,17 @@ import VaporTesting
 
     /// Publishes a model with this title straight into the library (the search's test).
     static func shelve(_ db: any Database, title: String, unit: String = "Trường Tiểu học Ngọc Lâm", year: Int = 2024) async throws -> UUID {
-        let id = UUID()
+        let id = UUID(), now = Date()
         let text = LibrarySearch.document([title, "Ban Chấp hành", unit, "Lĩnh vực kinh tế"])
         try await db.sql().raw("""
             INSERT INTO library (initiative_id, campaign_id, published_by, published_at, year, campaign_code, sector_code, sector_name,
                                  registrant_kind, registrant_name, title, unit_code, unit_name, unit_path, level, exemplary, search_text)
-            VALUES (\(bind: id), \(bind: UUID()), \(bind: UUID()), \(bind: Date()), \(bind: year), 'DVK', 'kinh-te', 'Lĩnh vực kinh tế',
+            VALUES (\(bind: id), \(bind: UUID()), \(bind: UUID()), \(bind: now), \(bind: year), 'DVK', 'kinh-te', 'Lĩnh vực kinh tế',
                     'collective', 'Ban Chấp hành', \(bind: title), 'S1', \(bind: unit), '/HN/LB/GD/S1/', 1, \(bind: false), \(bind: text))
             """).run()
+        for word in LibrarySearch.indexWords(text) {
+            try await db.sql().raw("INSERT INTO library_words (word, published_at, initiative_id) VALUES (\(bind: word), \(bind: now), \(bind: id))").run()
+        }
         return id
     }
 

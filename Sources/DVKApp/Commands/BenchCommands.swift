@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import DVKCore
 import Foundation
 import DVKDocuments
@@ -8,7 +9,8 @@ struct BenchCommands: AsyncCommandGroup {
     var help: String { "Benchmarks that print figures (see README)" }
     var commands: [String: any AnyAsyncCommand] {
         ["summary": BenchSummaryCommand(), "csv": BenchCSVCommand(), "documents": BenchDocumentsCommand(),
-         "dashboard": BenchDashboardCommand(), "officers": BenchOfficersCommand(), "verify": BenchVerifyCommand()]
+         "dashboard": BenchDashboardCommand(), "officers": BenchOfficersCommand(), "verify": BenchVerifyCommand(),
+         "library": BenchLibraryCommand()]
     }
 }
 
@@ -232,5 +234,96 @@ struct BenchVerifyCommand: AsyncCommand {
         }
         context.console.print("initiatives: \(initiatives); federations checked: \(min(50, federations.count)); maintained counts equal a recount: \(wrong.isEmpty ? "yes" : "NO (" + wrong.joined(separator: ", ") + ")")")
         if !wrong.isEmpty { throw DomainError.conflict("maintained counts differ from a recount") }
+    }
+}
+
+/// Fills the public library with synthetic published models (once) and times its search.
+struct BenchLibraryCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "models", help: "How many published models the library should hold (default 100000)") var models: Int?
+        @Option(name: "iterations") var iterations: Int?
+    }
+
+    var help: String { "Time the public library's search at N published models (adds synthetic ones, campaign BENCH-LIB)" }
+
+    static let starts = ["Bữa cơm", "Tổ hòa giải", "Góc đọc sách", "Bếp ăn", "Camera an ninh", "Tủ sách", "Lớp học", "Vườn rau",
+                         "Quỹ tương trợ", "Câu lạc bộ", "Sân chơi", "Tổ tự quản", "Điểm sinh hoạt", "Ngày hội", "Chợ phiên"]
+    static let ends = ["nghĩa tình", "khu dân cư", "đoàn viên", "xanh sạch đẹp", "Thủy Tiên", "an toàn", "chuyển đổi số", "bình yên",
+                       "công nhân", "nữ công", "gia đình văn hóa", "khuyến học", "vì người nghèo", "phòng cháy", "Hoà Bình"]
+    static let places = ["Ngọc Lâm", "Bồ Đề", "Gia Thụy", "Phúc Đồng", "Thạch Bàn", "Sài Đồng", "Việt Hưng", "Đức Giang", "Giang Biên", "Cự Khối"]
+
+    private func clear(_ a: inout [[any Encodable & Sendable]], _ b: inout [[any Encodable & Sendable]]) {
+        a.removeAll(keepingCapacity: true)
+        b.removeAll(keepingCapacity: true)
+    }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let db = context.application.db
+        let target = max(1, signature.models ?? 100_000)
+        let sql = try db.sql()
+        let have = try await sql.raw("SELECT COUNT(*) AS n FROM library").first()?.decode(column: "n", as: Int.self) ?? 0
+        if have < target {
+            let campaignID = UUID(), by = UUID()
+            var rows: [[any Encodable & Sendable]] = [], recognitions: [[any Encodable & Sendable]] = [], words: [[any Encodable & Sendable]] = []
+            let sectors = Sector.defaults
+            let start = Date()
+            for i in have..<target {
+                let title = "\(Self.starts[i % Self.starts.count]) \(Self.ends[(i / 15) % Self.ends.count]) \(Self.places[(i / 225) % Self.places.count]) \(i)"
+                let unit = "Công đoàn cơ sở số \(i % 5_000)"
+                let sector = sectors[i % sectors.count]
+                let id = UUID()
+                let text = LibrarySearch.document([title, "Tổ Công đoàn số \(i % 97)", unit, sector.name])
+                rows.append([id, campaignID, by, start.addingTimeInterval(-Double(i)), 2020 + i % 6, "BENCH-LIB", sector.code, sector.name,
+                             i % 2 == 0 ? "collective" : "individual", "Tổ Công đoàn số \(i % 97)", title, "B\(i % 5_000)", unit,
+                             "/HN/B\(i % 20)/B\(i % 5_000)/", 1 + i % 3, i % 4 == 0, text])
+                for word in LibrarySearch.indexWords(text) { words.append([word, start.addingTimeInterval(-Double(i)), id]) }
+                recognitions.append([UUID(), id, campaignID, by, "B\(i % 20)", "Công đoàn cấp trên số \(i % 20)", 1 + i % 3, "\(i % 300)/QĐ",
+                                     "2024-10-15", i % 4 == 0, "bench", start])
+                if rows.count == 5_000 || i == target - 1 {
+                    let batch = rows, batchRecognitions = recognitions, batchWords = words
+                    try await db.write { db in
+                        try await BulkInsert.run(db, into: "library", columns: ["initiative_id", "campaign_id", "published_by", "published_at", "year",
+                            "campaign_code", "sector_code", "sector_name", "registrant_kind", "registrant_name", "title", "unit_code", "unit_name",
+                            "unit_path", "level", "exemplary", "search_text"], rows: batch)
+                        try await BulkInsert.run(db, into: "recognitions", columns: ["id", "initiative_id", "campaign_id", "by_unit_id", "by_code",
+                            "by_name", "by_depth", "decision_number", "decision_date", "exemplary", "author", "updated_at"], rows: batchRecognitions)
+                        try await BulkInsert.run(db, into: "library_words", columns: ["word", "published_at", "initiative_id"], rows: batchWords)
+                    }
+                    self.clear(&rows, &recognitions)
+                    words.removeAll(keepingCapacity: true)
+                }
+            }
+            context.console.print("added \(target - have) synthetic published models in \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
+        }
+        if sql.dialect.name == "postgresql" { try await sql.raw("ANALYZE library").run() } else { try await sql.raw("ANALYZE").run() }
+        let total = try await sql.raw("SELECT COUNT(*) AS n FROM library").first()?.decode(column: "n", as: Int.self) ?? 0
+        let n = max(1, signature.iterations ?? 30)
+        var cases: [(String, Library.Filter)] = []
+        func filter(_ q: String, year: Int? = nil, sector: String? = nil, federation: String? = nil, page: Int = 1) -> Library.Filter {
+            var f = Library.Filter()
+            f.query = q; f.year = year; f.sector = sector; f.federation = federation; f.page = page
+            return f
+        }
+        cases.append(("no words, first page", filter("")))
+        cases.append(("\"thuy\" (common word)", filter("thuy")))
+        cases.append(("\"hoa giai\" (two words)", filter("hoa giai")))
+        cases.append(("\"bep an nghia tinh ngoc lam\"", filter("bep an nghia tinh ngoc lam")))
+        cases.append(("\"xyzzy\" (nothing)", filter("xyzzy")))
+        cases.append(("year 2023 + sector", filter("", year: 2023, sector: Sector.defaults[1].code)))
+        cases.append(("federation B7 + \"quy\"", filter("quy", federation: "B7")))
+        cases.append(("\"doan vien\", page 40", filter("doan vien", page: 40)))
+        context.console.print("library search over \(Format.number(total)) published models (\(sql.dialect.name)), \(n) runs each after 3 warm-up; count + page of 20 + their recognitions:")
+        for (name, f) in cases {
+            for _ in 0..<3 { _ = try await Library.search(f, on: db) }
+            var times: [Double] = []
+            var found = 0
+            for _ in 0..<n {
+                let start = ContinuousClock.now
+                found = try await Library.search(f, on: db).total
+                times.append((ContinuousClock.now - start) / .milliseconds(1))
+            }
+            times.sort()
+            context.console.print(String(format: "  %-32@ %7d found   median %7.2f ms   p95 %7.2f ms", name as NSString, found, times[n / 2], times[min(n - 1, n * 95 / 100)]))
+        }
     }
 }

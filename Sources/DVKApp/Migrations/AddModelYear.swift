@@ -104,13 +104,27 @@ struct AddModelYear: AsyncMigration {
             .field("exemplary", .bool, .required)
             .field("search_text", .string, .required)
             .create()
+        // Each distinct word of a published model's search text, with the model's publication
+        // time: a search intersects index ranges, one per word, and pages them newest first
+        // without reading the library's rows.
+        // Words compare byte by byte (COLLATE "C" on PostgreSQL; SQLite's default), so that
+        // `word >= 'thuy' AND word < 'thuy\u{10FFFF}'` is exactly "starts with thuy".
+        let bytewise: DatabaseSchema.FieldConstraint = (database as? any SQLDatabase)?.dialect.name == "postgresql"
+            ? .sql(SQLRaw("COLLATE \"C\"")) : .required
+        try await database.schema("library_words")
+            .field("word", .string, .required, bytewise)
+            .field("published_at", .datetime, .required)
+            .field("initiative_id", .uuid, .required)
+            .compositeIdentifier(over: "word", "published_at", "initiative_id")
+            .create()
+        try await database.createIndex("library_words_model", on: "library_words", "initiative_id", "word")
         try await database.createIndex("library_recent", on: "library", "published_at")
         try await database.createIndex("library_year", on: "library", "year", "published_at")
         try await database.schema("campaigns").field("criteria", .string, .required, .sql(.default(""))).update()
     }
 
     func revert(on database: any Database) async throws {
-        for table in ["progress_reports", "model_files", "verifications", "recognitions", "nominations", "commendations", "library"] {
+        for table in ["progress_reports", "model_files", "verifications", "recognitions", "nominations", "commendations", "library", "library_words"] {
             try await database.schema(table).delete()
         }
         try await database.schema("campaigns").deleteField("criteria").update()

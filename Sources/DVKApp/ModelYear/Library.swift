@@ -48,19 +48,46 @@ enum Library {
         level, exemplary, published_at
         """
 
-    /// The WHERE clause of a filter: every word at the start of a word of the model's text
-    /// (folded), and the equality filters.
-    static func condition(_ filter: Filter) -> SQLQueryString {
-        var parts: [SQLQueryString] = ["1 = 1"]
-        for word in LibrarySearch(filter.query).words {
-            parts.append("search_text LIKE \(bind: "% " + word + "%")")
+    /// The models holding every word of the query at the start of one of their words: the
+    /// index range of the rarest word, each other word checked by an index seek per model.
+    static func matching(driver: String, others: [String]) -> SQLQueryString {
+        var out: SQLQueryString = """
+            SELECT DISTINCT m.initiative_id, m.published_at FROM library_words m
+            WHERE m.word >= \(bind: driver) AND m.word < \(bind: LibrarySearch.upperBound(driver))
+            """
+        for word in others {
+            out.appendInterpolation("""
+                 AND EXISTS (SELECT 1 FROM library_words x WHERE x.initiative_id = m.initiative_id
+                             AND x.word >= \(bind: word) AND x.word < \(bind: LibrarySearch.upperBound(word)))
+                """ as SQLQueryString)
         }
+        return out
+    }
+
+    /// The query's words, each with how many index entries start with it (an index range
+    /// count), fewest first: the first drives the search, the others are checked in that order.
+    static func ranked(_ words: [String], _ sql: any SQLDatabase) async throws -> [(word: String, count: Int)] {
+        var out: [(word: String, count: Int)] = []
+        for word in Set(words).sorted() {
+            let n = try await sql.raw("""
+                SELECT COUNT(*) AS n FROM library_words WHERE word >= \(bind: word) AND word < \(bind: LibrarySearch.upperBound(word))
+                """).first()?.decode(column: "n", as: Int.self) ?? 0
+            out.append((word, n))
+            if n == 0 { break }
+        }
+        return out.sorted { ($0.count, $0.word) < ($1.count, $1.word) }
+    }
+
+    /// The equality filters, or nil when there are none.
+    static func filters(_ filter: Filter) -> SQLQueryString? {
+        var parts: [SQLQueryString] = []
         if let year = filter.year { parts.append("year = \(bind: year)") }
         if let sector = filter.sector, !sector.isEmpty { parts.append("sector_code = \(bind: sector)") }
         if let level = filter.level { parts.append("level = \(bind: level)") }
         if let code = filter.federation, !code.isEmpty {
             parts.append("unit_path LIKE \(bind: "%/" + likeEscaped(code) + "/%") ESCAPE '!'")
         }
+        guard !parts.isEmpty else { return nil }
         var out: SQLQueryString = ""
         for (i, part) in parts.enumerated() {
             if i > 0 { out.appendInterpolation(unsafeRaw: " AND ") }
@@ -81,17 +108,57 @@ enum Library {
     /// One page of published models, newest first, with the number of all that match.
     static func search(_ filter: Filter, on db: any Database) async throws -> Page {
         let sql = try db.sql()
-        let whereClause = condition(filter)
-        let total = try await sql.raw("SELECT COUNT(*) AS n FROM library WHERE \(whereClause)").first()?.decode(column: "n", as: Int.self) ?? 0
-        let page = max(1, min(filter.page, max(1, (total + perPage - 1) / perPage)))
-        let items = try await sql.raw("""
-            SELECT \(unsafeRaw: columns) FROM library WHERE \(whereClause)
-            ORDER BY published_at DESC, initiative_id LIMIT \(unsafeRaw: String(perPage)) OFFSET \(unsafeRaw: String((page - 1) * perPage))
-            """).all(decoding: Item.self, keyDecodingStrategy: .convertFromSnakeCase)
+        let ranked = try await ranked(LibrarySearch(filter.query).words, sql)
         var shown = filter
-        shown.page = page
-        return Page(total: total, items: items, recognitions: try await YearStore.recognitions(of: items.map(\.initiativeId), on: db),
-                    filter: shown)
+        if ranked.first?.count == 0 {
+            shown.page = 1
+            return Page(total: 0, items: [], recognitions: [:], filter: shown)
+        }
+        let words = ranked.first.map { d in matching(driver: d.word, others: ranked.dropFirst().map(\.word)) }
+        // The matching models: from the word index alone when there are no other filters,
+        // else the library rows of the models the words match.
+        var from: SQLQueryString
+        switch (words, filters(filter)) {
+        case (let words?, nil): from = "(\(words)) q"
+        case (let words?, let where_?): from = "library WHERE initiative_id IN (SELECT initiative_id FROM (\(words)) q) AND \(where_)"
+        case (nil, let where_?): from = "library WHERE \(where_)"
+        case (nil, nil): from = "library"
+        }
+        // Several words or filters: one pass, the page's ids newest first, each row carrying
+        // the count of all (the checks run once). Else a count and the page, each cheap.
+        let requested = max(1, filter.page)
+        var rows: [(id: UUID, total: Int)]
+        var total: Int
+        if words != nil && (ranked.count > 1 || filters(filter) != nil) {
+            rows = try await pageIDs(from, page: requested, sql)
+            total = rows.first?.total ?? 0
+        } else {
+            total = try await sql.raw("SELECT COUNT(*) AS n FROM \(from)").first()?.decode(column: "n", as: Int.self) ?? 0
+            rows = try await sql.raw("""
+                SELECT initiative_id FROM \(from) ORDER BY published_at DESC, initiative_id
+                LIMIT \(unsafeRaw: String(perPage)) OFFSET \(unsafeRaw: String((min(requested, max(1, (total + perPage - 1) / perPage)) - 1) * perPage))
+                """).all().map { (try $0.decode(column: "initiative_id", as: UUID.self), total) }
+        }
+        if rows.isEmpty && requested > 1 && total == 0 {
+            // Past the last page: count, then show the last page.
+            total = try await sql.raw("SELECT COUNT(*) AS n FROM \(from)").first()?.decode(column: "n", as: Int.self) ?? 0
+            if total > 0 { rows = try await pageIDs(from, page: (total + perPage - 1) / perPage, sql) }
+        }
+        shown.page = total == 0 ? 1 : min(requested, (total + perPage - 1) / perPage)
+        let ids = rows.map(\.id)
+        guard !ids.isEmpty else { return Page(total: total, items: [], recognitions: [:], filter: shown) }
+        let items = try await sql.raw("""
+            SELECT \(unsafeRaw: columns) FROM library WHERE initiative_id IN (\(SQLList(ids.map { SQLBind($0) })))
+            """).all(decoding: Item.self, keyDecodingStrategy: .convertFromSnakeCase)
+        let byID = Dictionary(items.map { ($0.initiativeId, $0) }, uniquingKeysWith: { a, _ in a })
+        return Page(total: total, items: ids.compactMap { byID[$0] }, recognitions: try await YearStore.recognitions(of: ids, on: db), filter: shown)
+    }
+
+    private static func pageIDs(_ from: SQLQueryString, page: Int, _ sql: any SQLDatabase) async throws -> [(id: UUID, total: Int)] {
+        try await sql.raw("""
+            SELECT initiative_id, COUNT(*) OVER () AS total FROM \(from) ORDER BY published_at DESC, initiative_id
+            LIMIT \(unsafeRaw: String(perPage)) OFFSET \(unsafeRaw: String((page - 1) * perPage))
+            """).all().map { (try $0.decode(column: "initiative_id", as: UUID.self), try $0.decode(column: "total", as: Int.self)) }
     }
 
     /// The most recently published models (the feed).

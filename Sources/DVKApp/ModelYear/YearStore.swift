@@ -460,6 +460,7 @@ enum YearStore {
         let sector = m.campaign.sectors.first { $0.code == m.model.sectorCode }?.name ?? m.model.sectorCode
         return try await write(.publish, m, on: db) { sql in
             if !published {
+                try await sql.raw("DELETE FROM library_words WHERE initiative_id = \(bind: m.model.id)").run()
                 return !(try await sql.raw("DELETE FROM library WHERE initiative_id = \(bind: m.model.id) RETURNING initiative_id").all()).isEmpty
             }
             let text = LibrarySearch.document([m.model.title, m.model.registrantName, m.unit.name, sector, String(m.model.content.prefix(400))])
@@ -471,6 +472,15 @@ enum YearStore {
                         \(bind: m.model.title), \(bind: m.unit.code), \(bind: m.unit.name), \(bind: path), 0, \(bind: false), \(bind: text))
                 ON CONFLICT (initiative_id) DO NOTHING RETURNING initiative_id
                 """).all()
+            if !added.isEmpty {
+                let words = LibrarySearch.indexWords(text).sorted()
+                for chunk in stride(from: 0, to: words.count, by: 500).map({ Array(words[$0..<min($0 + 500, words.count)]) }) {
+                    try await sql.raw("""
+                        INSERT INTO library_words (word, published_at, initiative_id)
+                        VALUES \(SQLList(chunk.map { SQLGroupExpression([SQLBind($0), SQLBind(now), SQLBind(m.model.id)]) }))
+                        """).run()
+                }
+            }
             try await refreshLibrary(m.model.id, sql)
             return !added.isEmpty
         }
@@ -485,6 +495,7 @@ enum YearStore {
             """).first()
         let count = try row?.decode(column: "n", as: Int.self) ?? 0
         if count == 0 {
+            try await sql.raw("DELETE FROM library_words WHERE initiative_id = \(bind: id)").run()
             try await sql.raw("DELETE FROM library WHERE initiative_id = \(bind: id)").run()
             return
         }
