@@ -221,7 +221,7 @@ public enum Attachment {
 
 /// The funnel of a year, per sector: registered → verified → recognised → tiêu biểu →
 /// commended → proposed upward. Each number counts models (initiatives), each once.
-public struct FunnelRow: Sendable, Equatable, Codable {
+public struct FunnelRow: Sendable, Hashable, Codable {
     public var sector: String
     public var name: String
     public var registered = 0

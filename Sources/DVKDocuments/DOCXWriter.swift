@@ -72,6 +72,7 @@ enum DOCXWriter {
     static func paragraph(_ p: Paragraph, width: Double, keepWithNext: Bool = false) -> String {
         var out = "<w:p><w:pPr>"
         if p.keepWithNext || keepWithNext { out += "<w:keepNext/>" }
+        if p.pageBreakBefore { out += "<w:pageBreakBefore/>" }
         let line = Int((240 * p.lineSpacing).rounded())
         out += "<w:spacing w:before=\"\(twips(p.spaceBefore))\" w:after=\"\(twips(p.spaceAfter))\" w:line=\"\(line)\" w:lineRule=\"auto\"/>"
         if p.firstLineIndent != 0 { out += "<w:ind w:firstLine=\"\(twips(p.firstLineIndent))\"/>" }

@@ -27,12 +27,13 @@ public enum DocumentFormat: String, Sendable, CaseIterable, Codable {
 /// Which official document a `Document` is; decides whether it has a spreadsheet form.
 public enum DocumentKind: String, Sendable, CaseIterable, Codable {
     case summary, rollUp, initiativeList, registrationForm, report, letter
+    case nominationList, recognitionDecision, yearReport
 
     /// Tabular documents also render as XLSX.
     public var isTabular: Bool {
         switch self {
-        case .summary, .rollUp, .initiativeList: true
-        case .registrationForm, .report, .letter: false
+        case .summary, .rollUp, .initiativeList, .nominationList: true
+        case .registrationForm, .report, .letter, .recognitionDecision, .yearReport: false
         }
     }
 
@@ -45,6 +46,9 @@ public enum DocumentKind: String, Sendable, CaseIterable, Codable {
         case .registrationForm: "Phiếu đăng ký mô hình"
         case .report: "Báo cáo kết quả đăng ký"
         case .letter: "Công văn"
+        case .nominationList: "Danh sách đề nghị công nhận"
+        case .recognitionDecision: "Quyết định công nhận"
+        case .yearReport: "Báo cáo tổng kết"
         }
     }
 }
@@ -139,6 +143,8 @@ public struct Paragraph: Hashable, Sendable {
     /// A centred solid line drawn under the paragraph, this many points long
     /// (the line under the issuing body, the Tiêu ngữ and a trích yếu).
     public var ruleBelow: Double?
+    /// Start a new page with this paragraph (an annex after a decision).
+    public var pageBreakBefore = false
 
     public init(_ runs: [Run], alignment: Alignment = .justified, size: Double = 14, firstLineIndent: Double = 0,
                 spaceBefore: Double = 0, spaceAfter: Double = 0, lineSpacing: Double = 1,

@@ -92,6 +92,7 @@ private struct FlowItem {
 private struct MeasuredParagraph {
     var items: [FlowItem]
     var keepWithNext: Bool
+    var pageBreakBefore = false
     var firstLineHeight: Double { items.first { !$0.isGap }?.height ?? 0 }
 }
 
@@ -211,7 +212,7 @@ private final class Typesetter {
             items.append(FlowItem(content: .rule(length: min(length, width), width: width), height: 6))
         }
         if paragraph.spaceAfter > 0 { items.append(FlowItem(content: .gap, height: paragraph.spaceAfter)) }
-        return MeasuredParagraph(items: items, keepWithNext: paragraph.keepWithNext)
+        return MeasuredParagraph(items: items, keepWithNext: paragraph.keepWithNext, pageBreakBefore: paragraph.pageBreakBefore)
     }
 
     private func makeLayout(_ paragraph: Paragraph, width: Double) -> OpaquePointer {
@@ -373,6 +374,7 @@ private struct Pager {
     mutating func place(_ block: MeasuredBlock, next: MeasuredBlock?) {
         switch block {
         case .paragraph(let p):
+            if p.pageBreakBefore, !pageIsEmpty { newPage() }
             if p.keepWithNext, !pageIsEmpty {
                 let needed = p.items.reduce(0) { $0 + $1.height } + (next?.leadHeight ?? 0)
                 if needed > remaining, needed <= bottom - top { newPage() }

@@ -280,3 +280,71 @@ import VaporTesting
         }
     }
 }
+
+extension YearTests {
+    /// What users wrote in the year — a model's title, a report, a verification, a decision
+    /// number — lands on every page of the year, the library and the feed as text only.
+    @Test func nothingWrittenInTheYearBecomesMarkup() async throws {
+        try await withApp { app in
+            try await Fixture.load(app)
+            let p = try await StaffTestKit.people(app)
+            let token = Caller.token(try await APIFixture.token(app, "api-s1", .officer, unit: "S1"))
+            let staff = Caller.token(try await APIFixture.token(app, "api-gd", .staff, unit: "GD"))
+            let base = "\(Self.base)/units/S1"
+            let initiative = try JSONSerialization.data(withJSONObject: ["kind": "collective", "registrantName": HostileInputTests.short,
+                                                                         "sector": "kinh-te", "title": HostileInputTests.line,
+                                                                         "content": HostileInputTests.paragraphs])
+            let made = try await api(app, .POST, "\(base)/initiatives", as: token, json: String(decoding: initiative, as: UTF8.self))
+            let id = try #require(made.json?["id"]?.string)
+            try await api(app, .POST, "\(base)/submit", as: token)
+            #expect(try await api(app, .POST, "\(base)/accept", as: staff).status == .ok)
+            let body = try JSONEncoder().encode(["date": "2024-06-30", "text": HostileInputTests.paragraphs])
+            #expect(try await api(app, .POST, "\(base)/initiatives/\(id)/progress", as: token, json: String(decoding: body, as: UTF8.self)).status == .created)
+            let verification = try JSONSerialization.data(withJSONObject: ["date": "2024-09-20", "met": [true, false, true, true, true],
+                                                                          "comments": HostileInputTests.paragraphs, "verdict": "passed"])
+            #expect(try await api(app, .PUT, "\(base)/initiatives/\(id)/verification", as: staff, json: String(decoding: verification, as: UTF8.self)).status == .ok)
+            let decision = try JSONSerialization.data(withJSONObject: ["decisionNumber": HostileInputTests.short, "decisionDate": "2024-10-15", "exemplary": true])
+            #expect(try await api(app, .PUT, "\(base)/initiatives/\(id)/recognition", as: staff, json: String(decoding: decision, as: UTF8.self)).status == .ok)
+            #expect(try await api(app, .PUT, "\(base)/initiatives/\(id)/nomination", as: staff).status == .ok)
+            #expect(try await api(app, .PUT, "\(base)/initiatives/\(id)/publication", as: staff, json: #"{"published": true}"#).status == .ok)
+
+            let attack = Link.encode(HostileInputTests.line)
+            var pages: [String: String] = [:]
+            for visitor in [p.officer, p.subStaff, p.staff, p.viewer] {
+                for path in ["/campaigns/DVK-2024/units/S1/initiatives/\(id)", "/campaigns/DVK-2024/year", "/campaigns/DVK-2024/year?show=waiting",
+                             "/library", "/library?q=\(attack)", "/library/\(id)", "/campaigns/DVK-2024/year?show=\(attack)&page=\(attack)"] {
+                    let res = try await visitor.get(path)
+                    if res.headers.contentType == .html { pages["\(visitor.username) \(path)"] = res.text }
+                }
+            }
+            let anonymous = try await app.testing().sendRequest(.GET, "/library/\(id)")
+            pages["anonymous entry"] = anonymous.body.string
+            #expect(pages.count >= 20)
+            let problems = try HostileInputTests.check(pages)
+            #expect(problems.isEmpty, "\(problems.prefix(5))")
+            let escaped = HTMLEscape.escaped(HostileInputTests.stored)
+            #expect(pages["anonymous entry"]?.contains(escaped) == true)
+            #expect(pages["canbo-gd /campaigns/DVK-2024/units/S1/initiatives/\(id)"]?.contains(HTMLEscape.escaped(HostileInputTests.short)) == true)
+            // The feed is XML that parses, with the title as text.
+            let feed = try await app.testing().sendRequest(.GET, "/library/feed.atom")
+            let path = try tempFile(feed.body.string, suffix: ".xml")
+            let parsed = try ExportTests().tool("/usr/bin/env", ["python3", "-c",
+                "import sys,xml.etree.ElementTree as E; t=E.parse(sys.argv[1]); ns={'a':'http://www.w3.org/2005/Atom'}; "
+                    + "print(t.find('a:entry/a:title',ns).text); print(len(list(t.iter('dvkx'))))", path])
+            #expect(parsed.contains(HostileInputTests.stored.prefix(30)))
+            #expect(parsed.hasSuffix("0\n"))
+            // The documents print it as written.
+            let docx = try tempFile("", suffix: ".docx")
+            let downloaded = try await p.subStaff.get("/campaigns/DVK-2024/year/documents/de-nghi.docx")
+            #expect(downloaded.status == .ok)
+            try Data(downloaded.body.readableBytesView).write(to: URL(fileURLWithPath: docx))
+            #expect("\(try ExportTests().python("docx_read.py", docx))".contains("<dvkx dvkx=1 onfocus=alert(1) autofocus>"))
+            // Who may have the year's documents and pages.
+            #expect(try await p.officer.get("/campaigns/DVK-2024/year/documents/tong-ket.pdf").status == .forbidden)
+            #expect(try await p.officer.get("/campaigns/DVK-2024/year").status == .forbidden)
+            #expect(try await p.staff.get("/campaigns/DVK-2024/year/documents/quyet-dinh.pdf").status == .conflict)  // LB has no decision
+            #expect(try await p.subStaff.get("/campaigns/DVK-2024/year/documents/quyet-dinh.pdf").status == .ok)
+            #expect(try await p.farStaff.get("/campaigns/DVK-2024/year/documents/tong-ket.pdf").status == .notFound)
+        }
+    }
+}

@@ -6,8 +6,11 @@ import json
 import os
 import subprocess
 import tempfile
+import urllib.parse
 import urllib.request
 
+import docx
+import openpyxl
 from PIL import Image
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
@@ -113,6 +116,31 @@ def test_the_year_from_progress_to_the_public_library(server, browser):
     d.get(model)
     click_and_wait(d, d.find_element(By.XPATH, "//button[text()='Công bố lên thư viện']"))
     assert "đang được công bố" in d.find_element(By.CSS_SELECTOR, "section[aria-labelledby=thu-vien]").text
+
+    # The sector union's documents of the year, read back with real readers: the report's
+    # funnel equals the page's, the decision and the list name the model.
+    d.get(f"{server}/campaigns/{CAMPAIGN}/year")
+    page_total = [c.text for c in d.find_elements(By.CSS_SELECTOR, "table.funnel tr.total td")]
+    cookies = "; ".join(f"{c['name']}={c['value']}" for c in d.get_cookies())
+    folder = tempfile.mkdtemp()
+
+    def download(name, query=""):
+        request = urllib.request.Request(f"{server}/campaigns/{CAMPAIGN}/year/documents/{name}{query}", headers={"Cookie": cookies})
+        path = os.path.join(folder, name)
+        with urllib.request.urlopen(request) as response, open(path, "wb") as out:
+            out.write(response.read())
+        return path
+
+    report = docx.Document(download("tong-ket.docx"))
+    sector_table = [t for t in report.tables if t.rows[0].cells[0].text == "Lĩnh vực"][0]
+    assert [c.text for c in sector_table.rows[-1].cells][1:] == page_total
+    assert int(page_total[2]) >= 1 and int(page_total[3]) >= 1  # recognised, tiêu biểu
+    decision = subprocess.run(["pdftotext", "-layout", download("quyet-dinh.pdf", "?so=" + urllib.parse.quote("112/QĐ-CĐN")), "-"],
+                              check=True, capture_output=True, text=True).stdout
+    assert "Số: 112/QĐ-CĐN" in decision and "QUYẾT ĐỊNH" in decision and "DANH SÁCH" in decision
+    assert "Bếp ăn chia sẻ" in decision and "Công nhận 1 mô hình" in decision
+    proposed = openpyxl.load_workbook(download("de-nghi.xlsx")).active
+    assert any(TITLE in str(cell.value) for row in proposed.iter_rows() for cell in row)
 
     # Anyone, not signed in, finds it by typing without diacritics, and sees its photo.
     d.delete_all_cookies()

@@ -201,3 +201,39 @@ extension YearQueue {
         }
     }
 }
+
+extension YearQueue {
+    /// The funnel of each unit directly below the view's top unit, over its subtree, in the
+    /// tree's order (the year-end report's table per unit).
+    static func funnelByChild(_ view: Access.CampaignView, on db: any Database) async throws -> [FunnelRow] {
+        struct Counts: Decodable {
+            var code: String; var name: String
+            var registered: Int?; var verified: Int?; var recognised: Int?; var exemplary: Int?; var commended: Int?; var nominated: Int?
+        }
+        let rows = try await db.sql().raw("""
+            SELECT c.code, c.name,
+              SUM(CASE WHEN i.id IS NULL THEN 0 ELSE 1 END) AS registered,
+              SUM(CASE WHEN EXISTS (SELECT 1 FROM verifications v WHERE v.initiative_id = i.id AND v.verdict = 'passed') THEN 1 ELSE 0 END) AS verified,
+              SUM(CASE WHEN EXISTS (SELECT 1 FROM recognitions x WHERE x.initiative_id = i.id) THEN 1 ELSE 0 END) AS recognised,
+              SUM(CASE WHEN EXISTS (SELECT 1 FROM recognitions x WHERE x.initiative_id = i.id AND x.exemplary = \(bind: true)) THEN 1 ELSE 0 END) AS exemplary,
+              SUM(CASE WHEN EXISTS (SELECT 1 FROM commendations k WHERE k.initiative_id = i.id) THEN 1 ELSE 0 END) AS commended,
+              SUM(CASE WHEN EXISTS (SELECT 1 FROM nominations n WHERE n.initiative_id = i.id) THEN 1 ELSE 0 END) AS nominated
+            FROM campaign_units c
+            LEFT JOIN campaign_units cu ON cu.campaign_id = c.campaign_id AND cu.pre BETWEEN c.pre AND c.last
+            LEFT JOIN submissions s ON s.campaign_id = cu.campaign_id AND s.unit_id = cu.unit_id AND s.status IN ('submitted', 'resubmitted', 'accepted')
+            LEFT JOIN initiatives i ON i.campaign_id = s.campaign_id AND i.unit_id = s.unit_id
+            WHERE c.campaign_id = \(bind: view.campaign.id) AND c.parent_unit_id = \(bind: view.scope.unitID)
+            GROUP BY c.code, c.name, c.pre ORDER BY c.pre
+            """).all(decoding: Counts.self, keyDecodingStrategy: .convertFromSnakeCase)
+        return rows.map { c in
+            var row = FunnelRow(sector: c.code, name: c.name)
+            row.registered = c.registered ?? 0
+            row.verified = c.verified ?? 0
+            row.recognised = c.recognised ?? 0
+            row.exemplary = c.exemplary ?? 0
+            row.commended = c.commended ?? 0
+            row.nominated = c.nominated ?? 0
+            return row
+        }
+    }
+}

@@ -44,6 +44,7 @@ enum SiteURL: Sendable, Equatable {
     case initiativeForm(campaign: String, unit: String, id: UUID, format: String)
     case year(String)
     case yearTable(String)
+    case yearDocument(campaign: String, file: String)
     case model(campaign: String, unit: String, id: UUID)
     case modelStep(campaign: String, unit: String, id: UUID, step: String)
     case modelFile(campaign: String, unit: String, id: UUID, file: UUID)
@@ -113,6 +114,7 @@ enum SiteURL: Sendable, Equatable {
             return unit(campaign, code, .word("initiatives"), .value(name: "id", id.uuidString), .value(name: "file", "form." + format))
         case .year(let code): return [.word("campaigns"), c(code), .word("year")]
         case .yearTable(let code): return [.word("campaigns"), c(code), .word("year.xlsx")]
+        case .yearDocument(let code, let file): return [.word("campaigns"), c(code), .word("year"), .word("documents"), .value(name: "file", file)]
         case .model(let campaign, let code, let id): return unit(campaign, code, .word("initiatives"), .value(name: "id", id.uuidString))
         case .modelStep(let campaign, let code, let id, let step):
             return unit(campaign, code, .word("initiatives"), .value(name: "id", id.uuidString), .word("year"), .value(name: "step", step))

@@ -10,6 +10,7 @@ struct YearController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get(SiteURL.year("").route, use: yearPage)
         routes.get(SiteURL.yearTable("").route, use: yearTable)
+        routes.get(SiteURL.yearDocument(campaign: "", file: "").route, use: yearDocument)
         routes.get(SiteURL.model(campaign: "", unit: "", id: UUID()).route, use: page)
         routes.post(SiteURL.modelStep(campaign: "", unit: "", id: UUID(), step: "").route, use: step).bodyLimit(.upload)
         routes.get(SiteURL.modelFile(campaign: "", unit: "", id: UUID(), file: UUID()).route, use: file)
@@ -153,9 +154,10 @@ struct YearController: RouteCollection {
         let view = try await Access.campaign(code: try req.parameters.require("campaign"), user: try StaffAccess.reader(req), on: req.db)
         let show = req.query[String.self, at: "show"].flatMap(YearQueue.Show.init(rawValue:)) ?? .all
         let models = try await YearQueue.models(view, show: show, page: req.query[Int.self, at: "page"], on: req.db)
-        let model = YearPage.Model(view: view, funnel: try await YearQueue.funnel(view, on: req.db), show: show,
+        var model = YearPage.Model(view: view, funnel: try await YearQueue.funnel(view, on: req.db), show: show,
                                    rows: models.rows, paging: models.paging, counts: models.counts,
                                    waiting: try await YearQueue.nominations(view, on: req.db))
+        model.decisions = try await YearPapers.decisionNumbers(view, on: req.db)
         return Layout.response(YearPage.view(model))
     }
 
@@ -174,6 +176,33 @@ struct YearController: RouteCollection {
         }
         let data = try SimpleWorkbook.table(name: "Mô hình được công nhận", header: header, rows: cells)
         return Spreadsheets.download(data, name: "mo-hinh-duoc-cong-nhan-\(view.campaign.code)-\(view.scope.code).xlsx")
+    }
+}
+
+extension YearController {
+    /// The federation's documents of the year: `de-nghi.docx|pdf|xlsx`, `quyet-dinh.docx|pdf`
+    /// (`?so=` a decision number; the latest when left out), `tong-ket.docx|pdf`.
+    @Sendable func yearDocument(req: Request) async throws -> Response {
+        let view = try await Access.campaign(code: try req.parameters.require("campaign"), user: try StaffAccess.reader(req), on: req.db)
+        let file = req.parameters.get("file") ?? ""
+        let parts = file.split(separator: ".", maxSplits: 1).map(String.init)
+        guard parts.count == 2, let kind = YearPapers.Kind(rawValue: parts[0]), let format = DocumentFormat(rawValue: parts[1]),
+              format != .xlsx || kind == .nominations
+        else { throw DomainError.notFound("Không có văn bản “\(file)”.") }
+        let options = CampaignDocuments.Options(today: VietnamTime.day(of: Date()), showNationalMotto: req.application.dvkConfig.showNationalMotto)
+        let document = try await YearPapers.build(kind, view: view, decision: req.query[String.self, at: "so"], options: options, on: req.db)
+        let data: Data
+        do {
+            data = try OfficialDocuments.render(document, as: format)
+        } catch let error as DocumentError {
+            throw DomainError.invalid(error.message)
+        }
+        let response = Response(status: .ok, body: .init(data: data))
+        response.headers.replaceOrAdd(name: .contentType, value: format.contentType)
+        let name = CampaignDocuments.safeFileName("\(kind.rawValue)-\(view.campaign.code)-\(view.user.unitCode).\(format.rawValue)")
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name)\"")
+        response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
+        return response
     }
 }
 

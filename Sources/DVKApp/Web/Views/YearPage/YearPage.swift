@@ -12,7 +12,30 @@ enum YearPage {
         var paging: Paging
         var counts: [YearQueue.Show: Int]
         var waiting: [YearQueue.Nomination]
+        /// The decisions the caller's federation issued, newest first.
+        var decisions: [(number: String, day: CalendarDay, count: Int)] = []
         var user: CurrentUser { view.user }
+    }
+
+    /// The federation's documents of the year, each as Word and PDF.
+    static func documents(_ m: Model) -> Node {
+        let c = m.view.campaign.code
+        func links(_ kind: YearPapers.Kind, _ formats: [String], query: [(String, String)] = []) -> Node {
+            .group(.forEach(formats) { f in
+                .group(.text(" "), .a(.class("button small secondary"), .href(SiteURL.yearDocument(campaign: c, file: "\(kind.rawValue).\(f)").link(query: query)),
+                                      .text(f == "docx" ? "Word" : f == "pdf" ? "PDF" : "Excel")))
+            })
+        }
+        return .group(
+            .h2("Văn bản"),
+            .ul(.class("card units"),
+                .li(.text(YearPapers.Kind.report.label + " (kết quả theo lĩnh vực và theo đơn vị trực thuộc):"), links(.report, ["docx", "pdf"])),
+                .li(.text(YearPapers.Kind.nominations.label + ":"), links(.nominations, ["docx", "pdf", "xlsx"])),
+                .if(m.decisions.isEmpty, .li(.class("muted"), "Quyết định công nhận: đơn vị chưa ghi quyết định công nhận nào.")),
+                .forEach(m.decisions) { d in
+                    .li(.text("Quyết định công nhận số \(d.number) ngày \(d.day.vietnamese) (\(Format.number(d.count)) mô hình), kèm danh sách:"),
+                        links(.decision, ["docx", "pdf"], query: [("so", d.number)]))
+                }))
     }
 
     static func view(_ m: Model) -> String {
@@ -44,6 +67,7 @@ enum YearPage {
                     .li(.a(.href(.model(campaign: c.code, unit: n.unitCode, id: n.initiativeId)), .text(n.title)),
                         .span(.class("muted small"), .text(" — \(n.unitName); \(n.fromName) đề nghị lúc \(Format.short(n.createdAt))")))
                 }))),
+            .if(m.user.unitKind == .federation, documents(m)),
             .h2("Mô hình"),
             .div(.class("actions"), .a(.class("button secondary"), .href(.yearTable(c.code)), "Tải danh sách mô hình được công nhận (Excel)")),
             .nav(.class("tabs"), .attribute("aria-label", "Lọc mô hình"), .forEach(YearQueue.Show.allCases) { tab($0) }),

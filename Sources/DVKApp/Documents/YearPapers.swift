@@ -1,0 +1,133 @@
+import DVKCore
+import DVKDocuments
+import FluentKit
+import Foundation
+import SQLKit
+
+/// The year's official documents of the caller's federation: the list it proposes upward,
+/// its recognition decision with the annexed list, and its year-end report with the funnel.
+enum YearPapers {
+    enum Kind: String, CaseIterable, Sendable {
+        case nominations = "de-nghi", decision = "quyet-dinh", report = "tong-ket"
+
+        var label: String {
+            switch self {
+            case .nominations: "Danh sách đề nghị cấp trên công nhận"
+            case .decision: "Quyết định công nhận (kèm danh sách)"
+            case .report: "Báo cáo tổng kết"
+            }
+        }
+    }
+
+    /// The federation issuing them: the caller's own unit, named as the campaign froze it
+    /// when it is in the campaign's tree.
+    struct Issuer: Sendable {
+        var id: UUID
+        var name: String
+        var superior: String
+        var isCampaignIssuer: Bool
+    }
+
+    static func issuer(_ view: Access.CampaignView, on db: any Database) async throws -> Issuer {
+        let user = view.user
+        guard user.unitKind == .federation else {
+            throw DomainError.forbidden("Văn bản này là văn bản của công đoàn cấp trên.")
+        }
+        if let own = try await CampaignUnit.query(on: db).filter(\.$campaignID == view.campaign.id).filter(\.$unitID == user.unitID).first() {
+            return Issuer(id: user.unitID, name: own.name, superior: try await CampaignDocuments.parentName(view.campaign, own, on: db),
+                          isCampaignIssuer: own.pre == 0)
+        }
+        let unit = try await Unit.find(user.unitID, on: db)
+        var parent: Unit?
+        if let up = unit?.parentID { parent = try await Unit.find(up, on: db) }
+        return Issuer(id: user.unitID, name: unit?.name ?? user.unitName, superior: parent?.name ?? "", isCampaignIssuer: false)
+    }
+
+    static func build(_ kind: Kind, view: Access.CampaignView, decision number: String?, options: CampaignDocuments.Options,
+                      on db: any Database) async throws -> DVKDocuments.Document {
+        let campaign = view.campaign
+        let me = try await issuer(view, on: db)
+        var header = DocumentHeader(superior: me.superior, issuer: me.name, place: campaign.place, date: options.today,
+                                    showsNationalMotto: options.showNationalMotto)
+        let signer = me.isCampaignIssuer ? campaign.signer : Signer(authority: "TM. BAN THƯỜNG VỤ", title: "CHỦ TỊCH", name: "")
+        let symbol = CampaignDocuments.symbol(of: campaign.number)
+        switch kind {
+        case .nominations:
+            header.number = "      /TTr-" + symbol
+            let models = try await models(view, condition: "EXISTS (SELECT 1 FROM nominations n WHERE n.initiative_id = i.id AND n.from_unit_id = \(bind: me.id))", on: db)
+            return OfficialDocuments.nominationList(NominationListInput(
+                header: header, year: campaign.year, to: me.superior.isEmpty ? "công đoàn cấp trên" : me.superior, models: models, signer: signer))
+        case .decision:
+            let decisions = try await decisionNumbers(view, on: db)
+            guard let chosen = number.flatMap({ n in decisions.first { $0.number == n } }) ?? decisions.first else {
+                throw DomainError.conflict("\(me.name) chưa có quyết định công nhận mô hình nào trong đợt thi đua này.")
+            }
+            header.number = chosen.number
+            header.date = chosen.day
+            let models = try await models(view, condition: """
+                EXISTS (SELECT 1 FROM recognitions x WHERE x.initiative_id = i.id AND x.by_unit_id = \(bind: me.id) AND x.decision_number = \(bind: chosen.number))
+                """, exemplaryBy: me.id, on: db)
+            return OfficialDocuments.recognitionDecision(DVKDocuments.DecisionInput(
+                header: header, year: campaign.year, letterNumber: campaign.number, letterDate: campaign.issuedOn, models: models,
+                signer: signer, distribution: ["Như Điều 3;", "Lưu: VT."]))
+        case .report:
+            header.number = "      /BC-" + symbol
+            return OfficialDocuments.yearReport(YearReportInput(
+                header: header, year: campaign.year, recipients: me.superior.isEmpty ? ["Công đoàn cấp trên"] : [me.superior],
+                letterNumber: campaign.number, letterDate: campaign.issuedOn, letterIssuer: campaign.issuerName,
+                sectors: try await YearQueue.funnel(view, on: db), units: try await YearQueue.funnelByChild(view, on: db),
+                signer: signer, distribution: ["Như Kính gửi;", "Lưu: VT."]))
+        }
+    }
+
+    /// The decisions the caller's federation issued in the campaign, newest first.
+    static func decisionNumbers(_ view: Access.CampaignView, on db: any Database) async throws -> [(number: String, day: CalendarDay, count: Int)] {
+        try await db.sql().raw("""
+            SELECT decision_number, MAX(decision_date) AS day, COUNT(*) AS n FROM recognitions
+            WHERE campaign_id = \(bind: view.campaign.id) AND by_unit_id = \(bind: view.user.unitID)
+            GROUP BY decision_number ORDER BY MAX(decision_date) DESC, decision_number
+            """).all().compactMap { row in
+            guard let day = CalendarDay(parsing: try row.decode(column: "day", as: String.self)) else { return nil }
+            return (try row.decode(column: "decision_number", as: String.self), day, try row.decode(column: "n", as: Int.self))
+        }
+    }
+
+    /// The models of the view's subtree matching `condition`, by sector then tree order, with
+    /// their results in words; "tiêu biểu" as `exemplaryBy` recognised it (any recognition when nil).
+    static func models(_ view: Access.CampaignView, condition: SQLQueryString, exemplaryBy: UUID? = nil,
+                       on db: any Database) async throws -> [RecognisedModel] {
+        struct Row: Decodable {
+            var id: UUID; var title: String; var registrantKind: String; var registrantName: String; var unitName: String; var sectorCode: String
+            var participants: Int?; var beneficiaries: Int?; var money: Int64?; var workdays: Int?; var exemplary: Int
+        }
+        var exemplary: SQLQueryString = "EXISTS (SELECT 1 FROM recognitions e WHERE e.initiative_id = i.id AND e.exemplary = \(bind: true))"
+        if let by = exemplaryBy {
+            exemplary = "EXISTS (SELECT 1 FROM recognitions e WHERE e.initiative_id = i.id AND e.exemplary = \(bind: true) AND e.by_unit_id = \(bind: by))"
+        }
+        let rows = try await db.sql().raw("""
+            SELECT i.id, i.title, r.kind AS registrant_kind, r.name AS registrant_name, cu.name AS unit_name, i.sector_code,
+                   (SELECT SUM(p.participants) FROM progress_reports p WHERE p.initiative_id = i.id) AS participants,
+                   (SELECT SUM(p.beneficiaries) FROM progress_reports p WHERE p.initiative_id = i.id) AS beneficiaries,
+                   (SELECT SUM(p.money) FROM progress_reports p WHERE p.initiative_id = i.id) AS money,
+                   (SELECT SUM(p.workdays) FROM progress_reports p WHERE p.initiative_id = i.id) AS workdays,
+                   CASE WHEN \(exemplary) THEN 1 ELSE 0 END AS exemplary
+            FROM initiatives i JOIN registrants r ON r.id = i.registrant_id
+            JOIN campaign_units cu ON cu.campaign_id = i.campaign_id AND cu.unit_id = i.unit_id
+            WHERE i.campaign_id = \(bind: view.campaign.id) AND cu.pre BETWEEN \(bind: view.scope.pre) AND \(bind: view.scope.last) AND \(condition)
+            ORDER BY cu.pre, i.title, i.id
+            """).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+        let order = Dictionary(view.campaign.sectors.enumerated().map { ($1.code, $0) }, uniquingKeysWith: { a, _ in a })
+        let names = Dictionary(view.campaign.sectors.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
+        return rows.enumerated().sorted { (order[$0.element.sectorCode] ?? 99, $0.offset) < (order[$1.element.sectorCode] ?? 99, $1.offset) }
+            .map { _, r in
+                var results: [String] = []
+                if let n = r.participants, n > 0 { results.append("\(VietnameseText.number(n)) người tham gia") }
+                if let n = r.beneficiaries, n > 0 { results.append("\(VietnameseText.number(n)) người hưởng lợi") }
+                if let n = r.money, n > 0 { results.append("vận động \(VietnameseText.number(Int(n))) đồng") }
+                if let n = r.workdays, n > 0 { results.append("\(VietnameseText.number(n)) ngày công") }
+                return RecognisedModel(title: r.title, kind: RegistrantKind(rawValue: r.registrantKind) ?? .collective, registrantName: r.registrantName,
+                                       unitName: r.unitName, sectorName: names[r.sectorCode] ?? r.sectorCode, exemplary: r.exemplary == 1,
+                                       results: results.joined(separator: "; "))
+            }
+    }
+}
