@@ -348,3 +348,44 @@ extension YearTests {
         }
     }
 }
+
+extension YearTests {
+    /// Next year: the unit's page offers its recognised models to continue, the form starts
+    /// from the earlier model, and both models' pages show the lineage.
+    @Test func nextYearOffersTheRecognisedModelsToContinue() async throws {
+        try await withApp { app in
+            let w = try await Self.world(app)
+            let id = w.s1[0]
+            #expect(try await api(app, .POST, "\(Self.base)/units/S1/accept", as: w.gdStaff).status == .ok)
+            #expect(try await api(app, .PUT, w.model(id, "/recognition"), as: w.gdStaff, json: Self.recognition).status == .ok)
+            #expect(try await api(app, .PUT, w.model(id, "/publication"), as: w.gdStaff, json: #"{"published": true}"#).status == .ok)
+            try await run(app, "campaign", "create", "--code", "DVK-2025", "--issuer", "LB", "--year", "2025",
+                          "--title", "Phong trào thi đua “Dân vận khéo” năm 2025", "--deadline", "2025-02-16",
+                          "--number", "30/LĐLĐ", "--issued", "2025-02-06")
+            _ = try await AuthStore.createUser(username: "s1next", password: "password-123", role: .officer, unitCode: "S1", on: app.db)
+            let officer = try await Browser.signIn(app, "s1next")
+            let unitPage = try await officer.get("/campaigns/DVK-2025/units/S1")
+            #expect(unitPage.text.contains("Mô hình đã được công nhận các năm trước"))
+            #expect(unitPage.text.contains("2024: Sáng kiến tiết kiệm điện"))
+            #expect(!unitPage.text.contains("2024: Tủ sách đoàn viên"))  // not recognised
+            let form = try await officer.get("/campaigns/DVK-2025/units/S1/initiatives/new?continues=\(id.uuidString)")
+            #expect(form.text.contains("value=\"Sáng kiến tiết kiệm điện\""))
+            #expect(form.text.contains("<option value=\"\(id.uuidString)\" selected>2024 — Sáng kiến tiết kiệm điện (đã được công nhận)</option>"))
+            let saved = try await officer.post("/campaigns/DVK-2025/units/S1/initiatives/new", [
+                "kind": "collective", "registrantName": "Ban Chấp hành CĐCS", "sector": "kinh-te", "title": "Sáng kiến tiết kiệm điện",
+                "continuity": "continues", "continuesID": id.uuidString])
+            #expect(saved.status == .seeOther)
+            let next = try #require(try await Initiative.query(on: app.db).filter(\.$continuesID == id).first())
+            #expect(!(try await officer.get("/campaigns/DVK-2025/units/S1")).text.contains("Mô hình đã được công nhận các năm trước"))
+            // The lineage, from both ends.
+            let later = try await api(app, .GET, "/api/v1/campaigns/DVK-2025/units/S1/initiatives/\(next.id!.uuidString)/year", as: w.s1Officer)
+            #expect(later.json?["lineage"]?.array?.compactMap { $0["year"]?.int } == [2024])
+            let earlier = try await api(app, .GET, w.model(id, "/year"), as: w.s1Officer)
+            #expect(earlier.json?["lineage"]?.array?.compactMap { $0["year"]?.int } == [2025])
+            #expect(earlier.json?["lineage"]?.array?.first?["earlier"]?.bool == false)
+            // The library shows only published models of the lineage: the 2025 one is not.
+            let entry = try await api(app, .GET, "/api/v1/library/\(id.uuidString)", as: .anonymous)
+            #expect(entry.json?["lineage"]?.array?.count == 0)
+        }
+    }
+}

@@ -106,10 +106,10 @@ enum YearPapers {
         }
         let rows = try await db.sql().raw("""
             SELECT i.id, i.title, r.kind AS registrant_kind, r.name AS registrant_name, cu.name AS unit_name, i.sector_code,
-                   (SELECT SUM(p.participants) FROM progress_reports p WHERE p.initiative_id = i.id) AS participants,
-                   (SELECT SUM(p.beneficiaries) FROM progress_reports p WHERE p.initiative_id = i.id) AS beneficiaries,
-                   (SELECT SUM(p.money) FROM progress_reports p WHERE p.initiative_id = i.id) AS money,
-                   (SELECT SUM(p.workdays) FROM progress_reports p WHERE p.initiative_id = i.id) AS workdays,
+                   (SELECT CAST(SUM(p.participants) AS BIGINT) FROM progress_reports p WHERE p.initiative_id = i.id) AS participants,
+                   (SELECT CAST(SUM(p.beneficiaries) AS BIGINT) FROM progress_reports p WHERE p.initiative_id = i.id) AS beneficiaries,
+                   (SELECT CAST(SUM(p.money) AS BIGINT) FROM progress_reports p WHERE p.initiative_id = i.id) AS money,
+                   (SELECT CAST(SUM(p.workdays) AS BIGINT) FROM progress_reports p WHERE p.initiative_id = i.id) AS workdays,
                    CASE WHEN \(exemplary) THEN 1 ELSE 0 END AS exemplary
             FROM initiatives i JOIN registrants r ON r.id = i.registrant_id
             JOIN campaign_units cu ON cu.campaign_id = i.campaign_id AND cu.unit_id = i.unit_id

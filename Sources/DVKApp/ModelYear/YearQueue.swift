@@ -237,3 +237,60 @@ extension YearQueue {
         }
     }
 }
+
+extension YearQueue {
+    /// One campaign's numbers for a unit (its subtree for a federation), per sector name.
+    struct YearNumbers: Sendable, Equatable {
+        var year: Int
+        var campaign: String
+        /// Sector name → (registered, recognised), in the campaign's order.
+        var sectors: [(name: String, registered: Int, recognised: Int)]
+        var registered: Int { sectors.reduce(0) { $0 + $1.registered } }
+        var recognised: Int { sectors.reduce(0) { $0 + $1.recognised } }
+
+        static func == (a: YearNumbers, b: YearNumbers) -> Bool {
+            a.year == b.year && a.campaign == b.campaign && a.sectors.map(\.name) == b.sectors.map(\.name)
+                && a.sectors.map(\.registered) == b.sectors.map(\.registered) && a.sectors.map(\.recognised) == b.sectors.map(\.recognised)
+        }
+    }
+
+    /// The unit's registered models (as the Biểu tổng hợp counts them) and recognised models,
+    /// per sector, in every campaign the user sees whose tree holds the unit, oldest first.
+    static func overYears(unitID: UUID, user: CurrentUser, on db: any Database) async throws -> [YearNumbers] {
+        let sql = try db.sql()
+        var out: [YearNumbers] = []
+        for view in try await Access.campaigns(for: user, on: db) {
+            guard let unit = try await CampaignUnit.query(on: db).filter(\.$campaignID == view.campaign.id).filter(\.$unitID == unitID).first(),
+                  view.contains(unit.snapshot) else { continue }
+            let table = unit.kind == .federation ? "rollup_counts" : "summary_counts"
+            let registered = try await sql.raw("""
+                SELECT sector_code, collective_initiatives + individual_initiatives AS n FROM \(unsafeRaw: table)
+                WHERE campaign_id = \(bind: view.campaign.id) AND unit_id = \(bind: unitID) AND sector_code <> ''
+                """).all().reduce(into: [String: Int]()) { $0[try $1.decode(column: "sector_code", as: String.self)] = try $1.decode(column: "n", as: Int.self) }
+            let recognised = try await sql.raw("""
+                SELECT i.sector_code, COUNT(DISTINCT i.id) AS n FROM initiatives i
+                JOIN campaign_units cu ON cu.campaign_id = i.campaign_id AND cu.unit_id = i.unit_id
+                WHERE i.campaign_id = \(bind: view.campaign.id) AND cu.pre BETWEEN \(bind: unit.pre) AND \(bind: unit.last)
+                  AND EXISTS (SELECT 1 FROM recognitions x WHERE x.initiative_id = i.id)
+                GROUP BY i.sector_code
+                """).all().reduce(into: [String: Int]()) { $0[try $1.decode(column: "sector_code", as: String.self)] = try $1.decode(column: "n", as: Int.self) }
+            out.append(YearNumbers(year: view.campaign.year, campaign: view.campaign.code, sectors: view.campaign.sectors.map {
+                (name: $0.name, registered: registered[$0.code] ?? 0, recognised: recognised[$0.code] ?? 0)
+            }))
+        }
+        return out.sorted { ($0.year, $0.campaign) < ($1.year, $1.campaign) }
+    }
+}
+
+extension YearQueue {
+    /// A unit's models recognised in campaigns of earlier years, newest first: what it is
+    /// offered to continue when a new campaign opens.
+    static func recognisedEarlier(unitID: UUID, before campaign: CampaignInfo, on db: any Database) async throws -> [(id: UUID, year: Int, title: String)] {
+        try await db.sql().raw("""
+            SELECT i.id, c.year, i.title FROM initiatives i JOIN campaigns c ON c.id = i.campaign_id
+            WHERE i.unit_id = \(bind: unitID) AND c.year < \(bind: campaign.year)
+              AND EXISTS (SELECT 1 FROM recognitions x WHERE x.initiative_id = i.id)
+            ORDER BY c.year DESC, i.title LIMIT 50
+            """).all().map { (try $0.decode(column: "id", as: UUID.self), try $0.decode(column: "year", as: Int.self), try $0.decode(column: "title", as: String.self)) }
+    }
+}

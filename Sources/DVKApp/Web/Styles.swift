@@ -25,7 +25,7 @@ enum Styles {
     details>summary{cursor:pointer;font-weight:600;margin:.5rem 0}
     h2.h3{font-size:1.1rem;margin:0 0 .25rem}
     h1 .badge,h2 .badge,li .badge{margin-left:.5rem;vertical-align:middle}
-    .row4 .field label{display:block}.filters .actions{align-self:end}
+    .row4 .field label{display:block}ul.bars.always{display:block}.filters .actions{align-self:end}
     .card{background:#fff;border:1px solid #dfe3e8;border-radius:8px;padding:1rem;margin:0 0 1rem}
     .grid{display:grid;gap:1rem;grid-template-columns:repeat(auto-fit,minmax(220px,1fr))}
     .stat{background:#fff;border:1px solid #dfe3e8;border-radius:8px;padding:.75rem 1rem}

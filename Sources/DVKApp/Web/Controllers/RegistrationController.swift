@@ -74,7 +74,9 @@ struct RegistrationController: RouteCollection {
     @Sendable func newForm(req: Request) async throws -> Response {
         let ctx = try await context(req)
         try requireRegister(ctx)
-        return Layout.response(InitiativeForm.view(try await InitiativeForm.query(view: ctx.view, unit: ctx.unit, editing: nil, posted: nil, on: req.db)))
+        return Layout.response(InitiativeForm.view(try await InitiativeForm.query(
+            view: ctx.view, unit: ctx.unit, editing: nil, posted: nil,
+            continuing: req.query[String.self, at: "continues"].flatMap(UUID.init(uuidString:)), on: req.db)))
     }
 
     @Sendable func editForm(req: Request) async throws -> Response {

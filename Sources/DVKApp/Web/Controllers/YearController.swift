@@ -158,6 +158,7 @@ struct YearController: RouteCollection {
                                    rows: models.rows, paging: models.paging, counts: models.counts,
                                    waiting: try await YearQueue.nominations(view, on: req.db))
         model.decisions = try await YearPapers.decisionNumbers(view, on: req.db)
+        model.years = try await YearQueue.overYears(unitID: view.scope.unitID, user: view.user, on: req.db)
         return Layout.response(YearPage.view(model))
     }
 

@@ -1,6 +1,7 @@
 import DVKCore
 import FluentKit
 import Foundation
+import SQLKit
 import Vapor
 
 /// Adding or editing one mô hình, with every field of the registration form.
@@ -51,7 +52,7 @@ enum InitiativeForm {
     }
 
     static func query(view: Access.CampaignView, unit: CampaignUnit, editing: UUID?, posted: Posted?, errors: FieldErrors = FieldErrors(),
-                      on db: any Database) async throws -> Model {
+                      continuing: UUID? = nil, on db: any Database) async throws -> Model {
         var form = posted ?? Posted(input: InitiativeInput([.kind: RegistrantKind.collective.rawValue,
                                                             .sector: view.campaign.sectors.first?.code ?? "",
                                                             .continuity: Continuity.new.rawValue]), continuesID: nil)
@@ -65,13 +66,29 @@ enum InitiativeForm {
             input[.endDate] = i.endDate.flatMap(CalendarDay.init(parsing:))?.vietnamese ?? ""
             form = Posted(input: input, continuesID: i.continuesID)
         }
+        // A new registration that continues one of the unit's earlier models starts from it.
+        if posted == nil, editing == nil, let continuing, let earlier = try await Initiative.find(continuing, on: db),
+           earlier.unitID == unit.unitID, earlier.campaignID != view.campaign.id,
+           let r = try await Registrant.find(earlier.registrantID, on: db) {
+            var input = InitiativeInput(CampaignDocuments.draft(earlier, r))
+            input[.startDate] = ""
+            input[.endDate] = ""
+            input[.continuity] = Continuity.continues.rawValue
+            if !view.campaign.sectors.contains(where: { $0.code == earlier.sectorCode }) { input[.sector] = view.campaign.sectors.first?.code ?? "" }
+            form = Posted(input: input, continuesID: continuing)
+        }
         let registrants = try await Registrant.query(on: db).filter(\.$unitID == unit.unitID).sort(\.$name).all()
         let others = try await Initiative.query(on: db).filter(\.$unitID == unit.unitID).filter(\.$campaignID != view.campaign.id)
             .sort(\.$createdAt, .descending).limit(200).all()
         let years = Dictionary(uniqueKeysWithValues: try await Campaign.query(on: db).all().map { ($0.id!, $0.year) })
+        let recognised = Set(try await db.sql().raw("""
+            SELECT DISTINCT x.initiative_id FROM recognitions x JOIN initiatives i ON i.id = x.initiative_id WHERE i.unit_id = \(bind: unit.unitID)
+            """).all().map { try $0.decode(column: "initiative_id", as: UUID.self) })
         return Model(user: view.user, campaign: view.campaign, unit: unit.snapshot, editing: editing, posted: form, errors: errors,
                      collectives: registrants.filter { $0.kind == .collective }.map(\.name),
                      individuals: registrants.filter { $0.kind == .individual }.map(\.name),
-                     earlier: others.map { Earlier(id: $0.id!, label: "\(years[$0.campaignID].map(String.init) ?? "") — \($0.title)") })
+                     earlier: others.sorted { recognised.contains($0.id!) && !recognised.contains($1.id!) }.map {
+                         Earlier(id: $0.id!, label: "\(years[$0.campaignID].map(String.init) ?? "") — \($0.title)" + (recognised.contains($0.id!) ? " (đã được công nhận)" : ""))
+                     })
     }
 }

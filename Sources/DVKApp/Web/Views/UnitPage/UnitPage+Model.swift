@@ -50,6 +50,10 @@ enum UnitPage {
         /// Units waiting for review in the reviewer's scope (this one excluded).
         var waitingElsewhere: Int
         var now: Date
+        /// The unit's models recognised in earlier campaigns and not yet continued in this one.
+        var toContinue: [(id: UUID, year: Int, title: String)] = []
+        /// The unit's registered and recognised models over the campaigns.
+        var years: [YearQueue.YearNumbers] = []
 
         var campaign: CampaignInfo { view.campaign }
         var status: SubmissionStatus { standing.status }
@@ -104,10 +108,14 @@ enum UnitPage {
             let mine = row?.standing(campaign).phase == .waitingReview ? 1 : 0
             waiting = max(0, counts.waitingReview - mine)
         }
-        return Model(user: view.user, view: view, unit: unit.snapshot, parentName: parentName, row: row,
-                     standing: row?.standing(campaign) ?? Standing(policy: campaign.policy),
-                     initiatives: rows, summary: try await SummaryQuery.preview(campaign, unitID: unit.unitID, on: db),
-                     history: history, waitingElsewhere: waiting, now: now)
+        var model = Model(user: view.user, view: view, unit: unit.snapshot, parentName: parentName, row: row,
+                          standing: row?.standing(campaign) ?? Standing(policy: campaign.policy),
+                          initiatives: rows, summary: try await SummaryQuery.preview(campaign, unitID: unit.unitID, on: db),
+                          history: history, waitingElsewhere: waiting, now: now)
+        let continued = Set(initiatives.compactMap(\.continuesID))
+        model.toContinue = try await YearQueue.recognisedEarlier(unitID: unit.unitID, before: campaign, on: db).filter { !continued.contains($0.id) }
+        model.years = try await YearQueue.overYears(unitID: unit.unitID, user: view.user, on: db)
+        return model
     }
 
     /// "Họ tên (Đơn vị)" of the users among the actors of a history, by username.

@@ -21,6 +21,14 @@ extension UnitPage {
                         ? "Góp ý cho từng mô hình ghi ngay dưới mô hình đó. Đề nghị đơn vị chỉnh sửa, bổ sung rồi nộp lại."
                         : "Đề nghị đơn vị chỉnh sửa, bổ sung theo lý do trên rồi nộp lại.")))
             },
+            .if(m.canEdit && !m.toContinue.isEmpty, .div(.class("card"),
+                .h2("Mô hình đã được công nhận các năm trước"),
+                .p(.text("Đơn vị có thể đăng ký duy trì, nhân rộng các mô hình này trong đợt thi đua năm nay:")),
+                .ul(.forEach(m.toContinue) { e in
+                    .li(.text("\(e.year): \(e.title) — "),
+                        .a(.href(SiteURL.initiativeNew(campaign: m.campaign.code, unit: m.unit.code).link(query: [("continues", e.id.uuidString)])),
+                           "Đăng ký duy trì"))
+                }))),
             .h2(.text("Mô hình đã đăng ký (\(m.initiatives.count))")),
             .if(m.canEdit, .div(.class("actions"),
                 .a(.class("button"), .href(.initiativeNew(campaign: c.code, unit: m.unit.code)), "+ Thêm mô hình"),
@@ -29,6 +37,7 @@ extension UnitPage {
             .h2(.text(m.status.counts ? "Biểu tổng hợp" : "Biểu tổng hợp (bản nháp — chưa tính vào báo cáo của công đoàn cấp trên)")),
             Layout.summaryTable(m.summary),
             actions(m),
+            .if(m.years.count > 1, YearPage.overYears(m.years, name: m.unit.name)),
             downloads(m),
             .if(m.canReview, extensionCard(m)),
             .if(!m.history.isEmpty, .group(

@@ -14,7 +14,33 @@ enum YearPage {
         var waiting: [YearQueue.Nomination]
         /// The decisions the caller's federation issued, newest first.
         var decisions: [(number: String, day: CalendarDay, count: Int)] = []
+        /// The scope's numbers in every campaign it took part in, oldest first.
+        var years: [YearQueue.YearNumbers] = []
         var user: CurrentUser { view.user }
+    }
+
+    /// Registered and recognised models per sector over the campaigns: a bar per year and
+    /// sector (widths by class in steps of 5 %: the content policy allows no inline style).
+    static func overYears(_ years: [YearQueue.YearNumbers], name: String) -> Node {
+        let top = max(1, years.flatMap { $0.sectors.map(\.registered) }.max() ?? 1)
+        func width(_ n: Int) -> Int { Int((20 * Double(n) / Double(top)).rounded()) * 5 }
+        var names: [String] = []
+        for y in years.reversed() { for s in y.sectors where !names.contains(s.name) { names.append(s.name) } }
+        return .group(
+            .h2(.text("Qua các năm — \(name)")),
+            .div(.class("card"),
+                .ul(.class("bars always"), .forEach(names) { sector in
+                    .li(.span(.class("name"), .text(sector)), .forEach(years) { y in
+                        let s = y.sectors.first { $0.name == sector }
+                        return .group(
+                            .div(.class("bar collective"), .span(.class("fill w\(width(s?.registered ?? 0))")),
+                                 .text("\(y.year): \(Format.number(s?.registered ?? 0)) đăng ký")),
+                            .div(.class("bar individual"), .span(.class("fill w\(width(s?.recognised ?? 0))")),
+                                 .text("\(y.year): \(Format.number(s?.recognised ?? 0)) được công nhận")))
+                    })
+                }),
+                .p(.class("muted small"), .text("Tổng: " + years.map { "năm \($0.year) đăng ký \(Format.number($0.registered)), được công nhận \(Format.number($0.recognised))" }
+                    .joined(separator: "; ") + "."))))
     }
 
     /// The federation's documents of the year, each as Word and PDF.
@@ -67,6 +93,7 @@ enum YearPage {
                     .li(.a(.href(.model(campaign: c.code, unit: n.unitCode, id: n.initiativeId)), .text(n.title)),
                         .span(.class("muted small"), .text(" — \(n.unitName); \(n.fromName) đề nghị lúc \(Format.short(n.createdAt))")))
                 }))),
+            .if(m.years.count > 1 || !(m.years.first?.sectors.isEmpty ?? true), overYears(m.years, name: m.view.scope.name)),
             .if(m.user.unitKind == .federation, documents(m)),
             .h2("Mô hình"),
             .div(.class("actions"), .a(.class("button secondary"), .href(.yearTable(c.code)), "Tải danh sách mô hình được công nhận (Excel)")),
