@@ -21,7 +21,7 @@ import VaporTesting
     }
 
     static func world(_ app: Application) async throws -> World {
-        try await run(app, "import", "units", try tempFile(Fixture.unitsCSV + "\nYT,Công đoàn ngành Y tế quận Long Biên,LB,federation,,"))
+        try await run(app, "import", "units", try tempFile(Fixture.unitsCSV + "\nYT,Công đoàn ngành Y tế quận Long Biên,LB,federation,,\nC2,Công ty May 10,LB,grassroots,,"))
         try await run(app, "campaign", "create", "--code", "DVK-2024", "--issuer", "LB", "--year", "2024",
                       "--title", "Phong trào thi đua “Dân vận khéo” năm 2024", "--deadline", "2024-02-16",
                       "--number", "26/LĐLĐ", "--issued", "2024-02-06")
@@ -386,6 +386,42 @@ extension YearTests {
             // The library shows only published models of the lineage: the 2025 one is not.
             let entry = try await api(app, .GET, "/api/v1/library/\(id.uuidString)", as: .anonymous)
             #expect(entry.json?["lineage"]?.array?.count == 0)
+        }
+    }
+}
+
+extension YearTests {
+    /// Another unit registers a published model as a replication: from the library to its
+    /// own form, and the model's pages then name where it was replicated.
+    @Test func anotherUnitReplicatesAPublishedModel() async throws {
+        try await withApp { app in
+            let w = try await Self.world(app)
+            let id = w.s1[0]
+            #expect(try await api(app, .POST, "\(Self.base)/units/S1/accept", as: w.gdStaff).status == .ok)
+            #expect(try await api(app, .PUT, w.model(id, "/recognition"), as: w.gdStaff, json: Self.recognition).status == .ok)
+            #expect(try await api(app, .PUT, w.model(id, "/publication"), as: w.gdStaff, json: #"{"published": true}"#).status == .ok)
+            _ = try await AuthStore.createUser(username: "c1rep", password: "password-123", role: .officer, unitCode: "C2", on: app.db)
+            let officer = try await Browser.signIn(app, "c1rep")
+            #expect((try await officer.get("/library/\(id.uuidString)")).text.contains("Đăng ký nhân rộng mô hình này tại đơn vị mình"))
+            let go = try await officer.get("/library/\(id.uuidString)/replicate")
+            #expect(go.status == .seeOther)
+            let location = try #require(go.headers.first(name: .location))
+            #expect(location == "/campaigns/DVK-2024/units/C2/initiatives/new?replicates=\(id.uuidString)")
+            let form = try await officer.get(location)
+            #expect(form.text.contains("Nhân rộng mô hình “Sáng kiến tiết kiệm điện” của Trường Tiểu học Ngọc Lâm"))
+            #expect(form.text.contains("name=\"replicatesID\" value=\"\(id.uuidString)\""))
+            let saved = try await officer.post("/campaigns/DVK-2024/units/C2/initiatives/new", [
+                "kind": "collective", "registrantName": "Tổ Nữ công", "sector": "kinh-te", "title": "Sáng kiến tiết kiệm điện ở xưởng may",
+                "continuity": "new", "replicatesID": id.uuidString])
+            #expect(saved.status == .seeOther)
+            #expect(try await app.db.sql().raw("SELECT id FROM initiatives WHERE replicates_id = \(bind: id)").first() != nil)
+            #expect((try await app.testing().sendRequest(.GET, "/library/\(id.uuidString)")).body.string.contains("Được nhân rộng tại"))
+            // An unpublished model cannot be replicated.
+            let refused = try await officer.post("/campaigns/DVK-2024/units/C2/initiatives/new", [
+                "kind": "collective", "registrantName": "Tổ Nữ công", "sector": "kinh-te", "title": "Tủ sách ở xưởng",
+                "continuity": "new", "replicatesID": w.s1[1].uuidString])
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.text.contains("đã công bố trên thư viện"))
         }
     }
 }

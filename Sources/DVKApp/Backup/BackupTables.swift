@@ -37,7 +37,7 @@ enum BackupTables {
         table("registrants", "id:u unit_id:u kind:s name:s name_key:s title:s created_at:d"),
         table("initiatives", """
             id:u campaign_id:u unit_id:u registrant_id:u sector_code:s title:s title_key:s purpose:s content:s scope:s start_date:s \
-            end_date:s expected_result:s person_in_charge:s continuity:s continues_id:u search_key:s created_at:d updated_at:d review_comment:s
+            end_date:s expected_result:s person_in_charge:s continuity:s continues_id:u search_key:s created_at:d updated_at:d review_comment:s replicates_id:u
             """),
         table("submissions", """
             id:u campaign_id:u unit_id:u status:s no_model:b submitted_at:d return_reason:s updated_at:d first_submitted_at:d resubmit_by:d \

@@ -121,6 +121,9 @@ struct AddModelYear: AsyncMigration {
         try await database.createIndex("library_recent", on: "library", "published_at")
         try await database.createIndex("library_year", on: "library", "year", "published_at")
         try await database.schema("campaigns").field("criteria", .string, .required, .sql(.default(""))).update()
+        // Another unit's published model this one replicates (nhân rộng).
+        try await database.schema("initiatives").field("replicates_id", .uuid).update()
+        try await database.createIndex("initiatives_replicates", on: "initiatives", "replicates_id")
     }
 
     func revert(on database: any Database) async throws {
@@ -128,5 +131,6 @@ struct AddModelYear: AsyncMigration {
             try await database.schema(table).delete()
         }
         try await database.schema("campaigns").deleteField("criteria").update()
+        try await database.schema("initiatives").deleteField("replicates_id").update()
     }
 }

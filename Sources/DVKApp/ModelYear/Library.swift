@@ -178,6 +178,8 @@ enum Library {
         /// Public photos (and PDFs) of its progress reports.
         var files: [YearRecord.ModelFile]
         var lineage: [YearRecord.LineageEntry]
+        /// Other units' models replicating it (`unitCode` holds the unit's name).
+        var replications: [YearRecord.LineageEntry] = []
     }
 
     /// A published model, or "not found" (unpublished, unknown: the same answer).
@@ -202,7 +204,7 @@ enum Library {
             """).all(decoding: YearRecord.Commendation.self, with: decode)
         return Entry(item: item, model: model, recognitions: try await YearStore.recognitions(of: [id], on: db)[id] ?? [],
                      commendations: commendations, reports: reports, files: files,
-                     lineage: try await YearStore.lineage(of: model, on: db))
+                     lineage: try await YearStore.lineage(of: model, on: db), replications: try await YearStore.replications(of: id, on: db))
     }
 
     static let notFound = DomainError.notFound("Không tìm thấy mô hình này trong thư viện mô hình tiêu biểu.")

@@ -69,6 +69,8 @@ struct YearRecord: Sendable {
     var commendations: [Commendation]
     var published: Bool
     var lineage: [LineageEntry]
+    /// Other units' models replicating this one (`unitCode` holds the unit's name).
+    var replications: [LineageEntry] = []
 
     struct ProgressReport: Sendable, Codable, Equatable {
         var id: UUID
@@ -227,7 +229,7 @@ enum YearStore {
         let published = try await sql.raw("SELECT 1 AS x FROM library WHERE initiative_id = \(bind: id)").first() != nil
         return YearRecord(reports: reports, files: files, verifications: verifications, recognitions: recognitions,
                           nominations: nominations, commendations: commendations, published: published,
-                          lineage: try await lineage(of: m.model, on: db))
+                          lineage: try await lineage(of: m.model, on: db), replications: try await replications(of: id, on: db))
     }
 
     /// The recognitions of some models, highest level first.
@@ -273,6 +275,19 @@ enum YearStore {
             frontier = found.map(\.id)
         }
         return out
+    }
+
+    /// The models of other units replicating this one (nhân rộng), oldest campaign first.
+    static func replications(of id: UUID, on db: any Database) async throws -> [YearRecord.LineageEntry] {
+        struct Row: Decodable { var id: UUID; var year: Int; var code: String; var unitName: String; var title: String; var published: Int }
+        return try await db.sql().raw("""
+            SELECT i.id, c.year, c.code, u.name AS unit_name, i.title, CASE WHEN l.initiative_id IS NULL THEN 0 ELSE 1 END AS published
+            FROM initiatives i JOIN campaigns c ON c.id = i.campaign_id JOIN units u ON u.id = i.unit_id
+            LEFT JOIN library l ON l.initiative_id = i.id
+            WHERE i.replicates_id = \(bind: id) ORDER BY c.year, u.name LIMIT 100
+            """).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).map {
+            .init(id: $0.id, year: $0.year, campaignCode: $0.code, unitCode: $0.unitName, title: $0.title, published: $0.published == 1, earlier: false)
+        }
     }
 
     /// The bytes of one file of a model.

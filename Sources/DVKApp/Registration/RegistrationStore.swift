@@ -43,7 +43,7 @@ enum RegistrationStore {
     /// none keeps the link it had (the API, which may not know it).
     @discardableResult
     static func save(_ draft: InitiativeDraft, id: UUID? = nil, continues continuesID: UUID? = nil, keepLink: Bool = false,
-                     campaign: CampaignInfo, unitID: UUID, actor: String, version: Int? = nil, at now: Date = Date(),
+                     replicates replicatesID: UUID? = nil, campaign: CampaignInfo, unitID: UUID, actor: String, version: Int? = nil, at now: Date = Date(),
                      on db: any Database) async throws -> Saved {
         try await SubmissionLock.write(campaign: campaign, unitID: unitID, expecting: version, actor: actor, at: now, on: db) { row, db in
             guard row.status.isEditable else {
@@ -70,6 +70,16 @@ enum RegistrationStore {
                     throw DomainError.invalid("Mô hình được duy trì, nhân rộng phải là mô hình của đơn vị ở đợt trước.")
                 }
             }
+            // The model it replicates: another unit's model published in the library (new ones only).
+            if let replicatesID, id == nil {
+                let published = try await sql.raw("""
+                    SELECT 1 AS x FROM library l JOIN initiatives i ON i.id = l.initiative_id
+                    WHERE l.initiative_id = \(bind: replicatesID) AND i.unit_id <> \(bind: unitID)
+                    """).first()
+                guard published != nil else {
+                    throw DomainError.invalid("Mô hình được nhân rộng phải là mô hình của đơn vị khác đã công bố trên thư viện.")
+                }
+            }
             let registrant = try await registrant(unitID: unitID, kind: draft.kind, name: draft.registrantName,
                                                   title: draft.registrantTitle, at: now, on: db)
             let values: [(String, any Encodable & Sendable)] = [
@@ -87,8 +97,8 @@ enum RegistrationStore {
                     try await update.where("id", .equal, savedID).run()
                 } else {
                     try await sql.insert(into: Initiative.schema)
-                        .columns(["id", "campaign_id", "unit_id", "created_at"] + values.map(\.0))
-                        .values([savedID, campaign.id, unitID, now] + values.map(\.1))
+                        .columns(["id", "campaign_id", "unit_id", "created_at", "replicates_id"] + values.map(\.0))
+                        .values([savedID, campaign.id, unitID, now, replicatesID] + values.map(\.1))
                         .run()
                 }
             } catch let error as any DatabaseError where error.isConstraintFailure {

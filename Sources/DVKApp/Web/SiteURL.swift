@@ -52,6 +52,7 @@ enum SiteURL: Sendable, Equatable {
     case libraryEntry(UUID)
     case libraryFile(UUID, UUID)
     case libraryFeed
+    case libraryReplicate(UUID)
     case units
     case unit(String)
     case unitNew
@@ -124,6 +125,7 @@ enum SiteURL: Sendable, Equatable {
         case .libraryEntry(let id): return [.word("library"), .value(name: "id", id.uuidString)]
         case .libraryFile(let id, let file): return [.word("library"), .value(name: "id", id.uuidString), .word("files"), .value(name: "fileID", file.uuidString)]
         case .libraryFeed: return [.word("library"), .word("feed.atom")]
+        case .libraryReplicate(let id): return [.word("library"), .value(name: "id", id.uuidString), .word("replicate")]
         case .units: return [.word("units")]
         case .unit(let code): return [.word("units"), .value(name: "code", code)]
         case .unitNew: return [.word("units"), .word("new")]

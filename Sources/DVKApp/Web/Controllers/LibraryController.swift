@@ -10,6 +10,7 @@ struct LibraryController: RouteCollection {
         routes.get(SiteURL.libraryFeed.route, use: feed)
         routes.get(SiteURL.libraryEntry(UUID()).route, use: entry)
         routes.get(SiteURL.libraryFile(UUID(), UUID()).route, use: file)
+        routes.get(SiteURL.libraryReplicate(UUID()).route, use: replicate)
     }
 
     @Sendable func search(req: Request) async throws -> Response {
@@ -28,6 +29,22 @@ struct LibraryController: RouteCollection {
         _ = try await Library.entry(id, on: req.db)
         let f = try await YearStore.file(fileID, of: id, publicOnly: true, on: req.db)
         return YearController.fileResponse(f, cache: "public, max-age=3600")
+    }
+
+    /// A signed-in officer replicates a published model: the form of their unit's registration
+    /// in the newest open campaign, started from the model.
+    @Sendable func replicate(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        guard let id = req.parameters.get("id", as: UUID.self) else { throw Library.notFound }
+        _ = try await Library.entry(id, on: req.db)
+        for view in try await Access.campaigns(for: user, on: req.db) where view.campaign.state == .open {
+            let found = try await Access.campaign(code: view.campaign.code, unit: user.unitCode, user: user, on: req.db)
+            if let unit = found.unit, found.view.canRegister(unit.snapshot) {
+                return req.redirect(to: SiteURL.initiativeNew(campaign: view.campaign.code, unit: unit.code)
+                    .link(query: [("replicates", id.uuidString)]).value)
+            }
+        }
+        throw DomainError.conflict("Đơn vị không có đợt thi đua nào đang mở để đăng ký nhân rộng mô hình.")
     }
 
     /// The 50 models published last, as Atom.

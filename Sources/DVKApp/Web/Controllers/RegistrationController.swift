@@ -76,7 +76,8 @@ struct RegistrationController: RouteCollection {
         try requireRegister(ctx)
         return Layout.response(InitiativeForm.view(try await InitiativeForm.query(
             view: ctx.view, unit: ctx.unit, editing: nil, posted: nil,
-            continuing: req.query[String.self, at: "continues"].flatMap(UUID.init(uuidString:)), on: req.db)))
+            continuing: req.query[String.self, at: "continues"].flatMap(UUID.init(uuidString:)),
+            replicating: req.query[String.self, at: "replicates"].flatMap(UUID.init(uuidString:)), on: req.db)))
     }
 
     @Sendable func editForm(req: Request) async throws -> Response {
@@ -102,7 +103,8 @@ struct RegistrationController: RouteCollection {
             return try await again(InitiativeForm.errors(problems))
         case .success(let draft):
             do {
-                let saved = try await RegistrationStore.save(draft, id: id, continues: posted.continuesID, campaign: ctx.view.campaign,
+                let saved = try await RegistrationStore.save(draft, id: id, continues: posted.continuesID,
+                                                             replicates: id == nil ? posted.replicatesID : nil, campaign: ctx.view.campaign,
                                                              unitID: ctx.unit.unitID, actor: ctx.user.username, on: req.db)
                 return back(req, ctx, id == nil ? "Đã thêm mô hình “\(draft.title)”." : "Đã lưu mô hình “\(draft.title)”.",
                             fragment: "mo-hinh-\(saved.id.uuidString.lowercased())")

@@ -11,12 +11,15 @@ enum InitiativeForm {
     struct Posted: Sendable {
         var input: InitiativeInput
         var continuesID: UUID?
+        /// Another unit's published model this one replicates (nhân rộng).
+        var replicatesID: UUID?
 
         init(_ form: [String: String]) {
             var input = InitiativeInput()
             for field in InitiativeField.allCases { input[field] = form[field.rawValue] }
             self.input = input
             continuesID = form["continuesID"].flatMap(UUID.init(uuidString:))
+            replicatesID = form["replicatesID"].flatMap(UUID.init(uuidString:))
         }
 
         init(input: InitiativeInput, continuesID: UUID?) {
@@ -40,6 +43,8 @@ enum InitiativeForm {
         var collectives: [String]
         var individuals: [String]
         var earlier: [Earlier]
+        /// The published model being replicated: its title and unit.
+        var replicating: (title: String, unit: String)?
     }
 
     /// Each problem under its field; a form-wide one (a duplicate, a conflict) on top.
@@ -52,7 +57,7 @@ enum InitiativeForm {
     }
 
     static func query(view: Access.CampaignView, unit: CampaignUnit, editing: UUID?, posted: Posted?, errors: FieldErrors = FieldErrors(),
-                      continuing: UUID? = nil, on db: any Database) async throws -> Model {
+                      continuing: UUID? = nil, replicating: UUID? = nil, on db: any Database) async throws -> Model {
         var form = posted ?? Posted(input: InitiativeInput([.kind: RegistrantKind.collective.rawValue,
                                                             .sector: view.campaign.sectors.first?.code ?? "",
                                                             .continuity: Continuity.new.rawValue]), continuesID: nil)
@@ -77,6 +82,23 @@ enum InitiativeForm {
             if !view.campaign.sectors.contains(where: { $0.code == earlier.sectorCode }) { input[.sector] = view.campaign.sectors.first?.code ?? "" }
             form = Posted(input: input, continuesID: continuing)
         }
+        // A new registration replicating another unit's published model starts from it.
+        var replicated: (title: String, unit: String)?
+        if editing == nil, let id = posted?.replicatesID ?? replicating, let entry = try? await Library.entry(id, on: db),
+           entry.model.unitId != unit.unitID {
+            replicated = (entry.item.title, entry.item.unitName)
+            if posted == nil {
+                var input = form.input
+                input[.title] = entry.model.title
+                input[.purpose] = entry.model.purpose
+                input[.content] = entry.model.content
+                input[.scope] = entry.model.scope
+                input[.expectedResult] = entry.model.expectedResult
+                if view.campaign.sectors.contains(where: { $0.code == entry.model.sectorCode }) { input[.sector] = entry.model.sectorCode }
+                form = Posted(input: input, continuesID: nil)
+                form.replicatesID = id
+            }
+        }
         let registrants = try await Registrant.query(on: db).filter(\.$unitID == unit.unitID).sort(\.$name).all()
         let others = try await Initiative.query(on: db).filter(\.$unitID == unit.unitID).filter(\.$campaignID != view.campaign.id)
             .sort(\.$createdAt, .descending).limit(200).all()
@@ -89,6 +111,7 @@ enum InitiativeForm {
                      individuals: registrants.filter { $0.kind == .individual }.map(\.name),
                      earlier: others.sorted { recognised.contains($0.id!) && !recognised.contains($1.id!) }.map {
                          Earlier(id: $0.id!, label: "\(years[$0.campaignID].map(String.init) ?? "") — \($0.title)" + (recognised.contains($0.id!) ? " (đã được công nhận)" : ""))
-                     })
+                     },
+                     replicating: replicated)
     }
 }

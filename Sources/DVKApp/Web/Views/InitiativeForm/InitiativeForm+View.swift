@@ -24,6 +24,10 @@ extension InitiativeForm {
             .h1(.text(m.editing == nil ? "Thêm mô hình “Dân vận khéo”" : "Sửa mô hình")),
             FormField.post(action, csrf: m.user.csrf, class: "stack card", [
                 FormField.summary(e),
+                .unwrap(m.replicating) { r in
+                    .group(.p(.class("alert"), .text("Nhân rộng mô hình “\(r.title)” của \(r.unit) (thư viện mô hình tiêu biểu). Đề nghị đơn vị sửa lại nội dung cho phù hợp với đơn vị mình.")),
+                           .hidden("replicatesID", m.posted.replicatesID?.uuidString ?? ""))
+                },
                 .fieldset(.legend("Đăng ký thực hiện"),
                     .label(.input(.type(.radio), .name("kind"), .value("collective"), .checked(!individual)), " Tập thể"),
                     .label(.input(.type(.radio), .name("kind"), .value("individual"), .checked(individual)), " Cá nhân"),

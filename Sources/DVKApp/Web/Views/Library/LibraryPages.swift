@@ -85,6 +85,10 @@ enum LibraryPages {
             .if(!documents.isEmpty, .group(.h2("Tài liệu"), .ul(.forEach(documents) { d in
                 .li(.a(.href(.libraryFile(i.initiativeId, d.id)), .text(d.name)))
             }))),
+            .if(!e.replications.isEmpty, .group(.h2("Được nhân rộng tại"), .ul(.forEach(e.replications) { r in
+                .li(.text("\(r.unitCode) (năm \(r.year)): "), r.published ? .a(.href(.libraryEntry(r.id)), .text(r.title)) : .text(r.title))
+            }))),
+            .if(user?.role == .officer, .p(.a(.class("button secondary"), .href(.libraryReplicate(i.initiativeId)), "Đăng ký nhân rộng mô hình này tại đơn vị mình"))),
             .if(e.lineage.contains(where: \.published), .group(.h2("Mô hình qua các năm"), .ol(.class("lineage"),
                 .forEach(e.lineage.filter { $0.published && $0.earlier }) { l in .li(.text("\(l.year): "), .a(.href(.libraryEntry(l.id)), .text(l.title))) },
                 .li(.strong(.text("\(i.year): \(i.title)"))),

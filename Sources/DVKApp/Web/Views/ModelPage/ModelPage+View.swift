@@ -26,6 +26,7 @@ extension ModelPage {
             commendation(m),
             publication(m),
             lineage(m),
+            replications(m),
         ])
     }
 
@@ -227,6 +228,15 @@ extension ModelPage {
                 .forEach(m.record.lineage.filter(\.earlier)) { entry(m, $0) },
                 .li(.strong(.text("\(m.campaign.year): \(m.year.model.title)")), .text(" (mô hình này)")),
                 .forEach(m.record.lineage.filter { !$0.earlier }) { entry(m, $0) }))
+    }
+
+    static func replications(_ m: Model) -> Node {
+        guard !m.record.replications.isEmpty else { return .empty }
+        return .section(.attribute("aria-labelledby", "nhan-rong"),
+            .h2(.id("nhan-rong"), "Được nhân rộng tại"),
+            .ul(.forEach(m.record.replications) { r in
+                .li(.text("\(r.unitCode) (năm \(r.year)): "), r.published ? .a(.href(.libraryEntry(r.id)), .text(r.title)) : .text(r.title))
+            }))
     }
 
     static func entry(_ m: Model, _ e: YearRecord.LineageEntry) -> Node {
