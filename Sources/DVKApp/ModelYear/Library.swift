@@ -190,18 +190,12 @@ enum Library {
             .first(decoding: Item.self, with: decode),
               let model = try await sql.raw("\(unsafeRaw: ModelBasics.select) WHERE i.id = \(bind: id)").first(decoding: ModelBasics.self, with: decode)
         else { throw notFound }
-        let reports = try await sql.raw("""
-            SELECT id, reported_on, body, participants, beneficiaries, money, workdays, author, created_at
-            FROM progress_reports WHERE initiative_id = \(bind: id) ORDER BY reported_on, created_at
-            """).all(decoding: YearRecord.ProgressReport.self, with: decode)
+        let reports = try await YearStore.reports(of: id, on: db)
         let files = try await sql.raw("""
             SELECT id, report_id, name, content_type, size, public FROM model_files WHERE initiative_id = \(bind: id) AND public = \(bind: true)
             ORDER BY created_at, name
             """).all(decoding: YearRecord.ModelFile.self, with: decode)
-        let commendations = try await sql.raw("""
-            SELECT by_unit_id, by_name, form, decision_number, decision_date FROM commendations
-            WHERE initiative_id = \(bind: id) ORDER BY decision_date, by_name
-            """).all(decoding: YearRecord.Commendation.self, with: decode)
+        let commendations = try await YearStore.commendations(of: id, on: db)
         return Entry(item: item, model: model, recognitions: try await YearStore.recognitions(of: [id], on: db)[id] ?? [],
                      commendations: commendations, reports: reports, files: files,
                      lineage: try await YearStore.lineage(of: model, on: db), replications: try await YearStore.replications(of: id, on: db))

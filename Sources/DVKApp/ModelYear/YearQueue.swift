@@ -81,6 +81,18 @@ enum YearQueue {
         return (rows, paging, counts)
     }
 
+    /// The funnel's columns after "registered", summed over the rows of initiatives `i`: each
+    /// model counted once per column (the year page, the report and its table per unit).
+    static var stages: SQLQueryString {
+        """
+        SUM(CASE WHEN EXISTS (SELECT 1 FROM verifications v WHERE v.initiative_id = i.id AND v.verdict = 'passed') THEN 1 ELSE 0 END) AS verified,
+        SUM(CASE WHEN EXISTS (SELECT 1 FROM recognitions x WHERE x.initiative_id = i.id) THEN 1 ELSE 0 END) AS recognised,
+        SUM(CASE WHEN EXISTS (SELECT 1 FROM recognitions x WHERE x.initiative_id = i.id AND x.exemplary = \(bind: true)) THEN 1 ELSE 0 END) AS exemplary,
+        SUM(CASE WHEN EXISTS (SELECT 1 FROM commendations k WHERE k.initiative_id = i.id) THEN 1 ELSE 0 END) AS commended,
+        SUM(CASE WHEN EXISTS (SELECT 1 FROM nominations n WHERE n.initiative_id = i.id) THEN 1 ELSE 0 END) AS nominated
+        """
+    }
+
     /// The funnel of the view's subtree, a row per sector in the campaign's order:
     /// registered counts what the Biểu tổng hợp counts (submitted, resubmitted, accepted).
     static func funnel(_ view: Access.CampaignView, on db: any Database) async throws -> [FunnelRow] {
@@ -95,11 +107,7 @@ enum YearQueue {
         }
         let rows = try await db.sql().raw("""
             SELECT i.sector_code, COUNT(*) AS registered,
-              SUM(CASE WHEN EXISTS (SELECT 1 FROM verifications v WHERE v.initiative_id = i.id AND v.verdict = 'passed') THEN 1 ELSE 0 END) AS verified,
-              SUM(CASE WHEN EXISTS (SELECT 1 FROM recognitions x WHERE x.initiative_id = i.id) THEN 1 ELSE 0 END) AS recognised,
-              SUM(CASE WHEN EXISTS (SELECT 1 FROM recognitions x WHERE x.initiative_id = i.id AND x.exemplary = \(bind: true)) THEN 1 ELSE 0 END) AS exemplary,
-              SUM(CASE WHEN EXISTS (SELECT 1 FROM commendations k WHERE k.initiative_id = i.id) THEN 1 ELSE 0 END) AS commended,
-              SUM(CASE WHEN EXISTS (SELECT 1 FROM nominations n WHERE n.initiative_id = i.id) THEN 1 ELSE 0 END) AS nominated
+              \(stages)
             FROM initiatives i
             JOIN submissions s ON s.campaign_id = i.campaign_id AND s.unit_id = i.unit_id AND s.status IN ('submitted', 'resubmitted', 'accepted')
             JOIN campaign_units cu ON cu.campaign_id = i.campaign_id AND cu.unit_id = i.unit_id
@@ -213,11 +221,7 @@ extension YearQueue {
         let rows = try await db.sql().raw("""
             SELECT c.code, c.name,
               SUM(CASE WHEN i.id IS NULL THEN 0 ELSE 1 END) AS registered,
-              SUM(CASE WHEN EXISTS (SELECT 1 FROM verifications v WHERE v.initiative_id = i.id AND v.verdict = 'passed') THEN 1 ELSE 0 END) AS verified,
-              SUM(CASE WHEN EXISTS (SELECT 1 FROM recognitions x WHERE x.initiative_id = i.id) THEN 1 ELSE 0 END) AS recognised,
-              SUM(CASE WHEN EXISTS (SELECT 1 FROM recognitions x WHERE x.initiative_id = i.id AND x.exemplary = \(bind: true)) THEN 1 ELSE 0 END) AS exemplary,
-              SUM(CASE WHEN EXISTS (SELECT 1 FROM commendations k WHERE k.initiative_id = i.id) THEN 1 ELSE 0 END) AS commended,
-              SUM(CASE WHEN EXISTS (SELECT 1 FROM nominations n WHERE n.initiative_id = i.id) THEN 1 ELSE 0 END) AS nominated
+              \(stages)
             FROM campaign_units c
             LEFT JOIN campaign_units cu ON cu.campaign_id = c.campaign_id AND cu.pre BETWEEN c.pre AND c.last
             LEFT JOIN submissions s ON s.campaign_id = cu.campaign_id AND s.unit_id = cu.unit_id AND s.status IN ('submitted', 'resubmitted', 'accepted')

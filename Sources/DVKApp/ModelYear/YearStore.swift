@@ -205,10 +205,7 @@ enum YearStore {
         let sql = try db.sql()
         let id = m.model.id
         let decode = SQLRowDecoder(keyDecodingStrategy: .convertFromSnakeCase)
-        let reports = try await sql.raw("""
-            SELECT id, reported_on, body, participants, beneficiaries, money, workdays, author, created_at
-            FROM progress_reports WHERE initiative_id = \(bind: id) ORDER BY reported_on, created_at
-            """).all(decoding: YearRecord.ProgressReport.self, with: decode)
+        let reports = try await reports(of: id, on: db)
         let files = try await sql.raw("""
             SELECT id, report_id, name, content_type, size, public FROM model_files WHERE initiative_id = \(bind: id) ORDER BY created_at, name
             """).all(decoding: YearRecord.ModelFile.self, with: decode)
@@ -222,14 +219,27 @@ enum YearStore {
             JOIN units f ON f.id = n.from_unit_id JOIN units t ON t.id = n.to_unit_id
             WHERE n.initiative_id = \(bind: id) ORDER BY n.created_at
             """).all(decoding: YearRecord.Nomination.self, with: decode)
-        let commendations = try await sql.raw("""
-            SELECT by_unit_id, by_name, form, decision_number, decision_date FROM commendations
-            WHERE initiative_id = \(bind: id) ORDER BY decision_date, by_name
-            """).all(decoding: YearRecord.Commendation.self, with: decode)
+        let commendations = try await commendations(of: id, on: db)
         let published = try await sql.raw("SELECT 1 AS x FROM library WHERE initiative_id = \(bind: id)").first() != nil
         return YearRecord(reports: reports, files: files, verifications: verifications, recognitions: recognitions,
                           nominations: nominations, commendations: commendations, published: published,
                           lineage: try await lineage(of: m.model, on: db), replications: try await replications(of: id, on: db))
+    }
+
+    /// A model's progress reports, oldest first.
+    static func reports(of id: UUID, on db: any Database) async throws -> [YearRecord.ProgressReport] {
+        try await db.sql().raw("""
+            SELECT id, reported_on, body, participants, beneficiaries, money, workdays, author, created_at
+            FROM progress_reports WHERE initiative_id = \(bind: id) ORDER BY reported_on, created_at
+            """).all(decoding: YearRecord.ProgressReport.self, keyDecodingStrategy: .convertFromSnakeCase)
+    }
+
+    /// A model's commendations, by decision day.
+    static func commendations(of id: UUID, on db: any Database) async throws -> [YearRecord.Commendation] {
+        try await db.sql().raw("""
+            SELECT by_unit_id, by_name, form, decision_number, decision_date FROM commendations
+            WHERE initiative_id = \(bind: id) ORDER BY decision_date, by_name
+            """).all(decoding: YearRecord.Commendation.self, keyDecodingStrategy: .convertFromSnakeCase)
     }
 
     /// The recognitions of some models, highest level first.
