@@ -49,17 +49,25 @@ enum Library {
         """
 
     /// The models holding every word of the query at the start of one of their words: the
-    /// index range of the rarest word, each other word checked by an index seek per model.
-    static func matching(driver: String, others: [String]) -> SQLQueryString {
-        var out: SQLQueryString = """
-            SELECT DISTINCT m.initiative_id, m.published_at FROM library_words m
-            WHERE m.word >= \(bind: driver) AND m.word < \(bind: LibrarySearch.upperBound(driver))
-            """
+    /// index range of the rarest word, each other word checked for those models only — on
+    /// SQLite in their search text (`LIKE '% word%'`, a word's start), on PostgreSQL by an
+    /// index seek into the word index (its planner scans the library for the `LIKE` form).
+    /// Measured with `dvk bench library` (README).
+    static func matching(driver: String, others: [String], postgres: Bool) -> SQLQueryString {
+        let range: SQLQueryString = "word >= \(bind: driver) AND word < \(bind: LibrarySearch.upperBound(driver))"
+        if others.isEmpty || postgres {
+            var out: SQLQueryString = "SELECT DISTINCT m.initiative_id, m.published_at FROM library_words m WHERE m.\(range)"
+            for word in others {
+                out.appendInterpolation("""
+                     AND EXISTS (SELECT 1 FROM library_words x WHERE x.initiative_id = m.initiative_id
+                                 AND x.word >= \(bind: word) AND x.word < \(bind: LibrarySearch.upperBound(word)))
+                    """ as SQLQueryString)
+            }
+            return out
+        }
+        var out: SQLQueryString = "SELECT initiative_id, published_at FROM library WHERE initiative_id IN (SELECT initiative_id FROM library_words WHERE \(range))"
         for word in others {
-            out.appendInterpolation("""
-                 AND EXISTS (SELECT 1 FROM library_words x WHERE x.initiative_id = m.initiative_id
-                             AND x.word >= \(bind: word) AND x.word < \(bind: LibrarySearch.upperBound(word)))
-                """ as SQLQueryString)
+            out.appendInterpolation(" AND search_text LIKE \(bind: "% " + word + "%")" as SQLQueryString)
         }
         return out
     }
@@ -114,7 +122,8 @@ enum Library {
             shown.page = 1
             return Page(total: 0, items: [], recognitions: [:], filter: shown)
         }
-        let words = ranked.first.map { d in matching(driver: d.word, others: ranked.dropFirst().map(\.word)) }
+        let postgres = sql.dialect.name == "postgresql"
+        let words = ranked.first.map { d in matching(driver: d.word, others: ranked.dropFirst().map(\.word), postgres: postgres) }
         // The matching models: from the word index alone when there are no other filters,
         // else the library rows of the models the words match.
         var from: SQLQueryString
