@@ -110,8 +110,8 @@ def test_the_year_from_progress_to_the_public_library(server, browser):
     click_and_wait(d, d.find_element(By.XPATH, "//button[text()='Công nhận']"))
     open_details(d, "Ghi khen thưởng")
     Select(d.find_element(By.ID, "form")).select_by_visible_text("Giấy khen")
-    d.find_elements(By.ID, "decisionNumber")[-1].send_keys("220/QĐ-LĐLĐ")
-    d.find_elements(By.ID, "decisionDate")[-1].send_keys("28/10/2024")
+    d.find_element(By.ID, "commendationNumber").send_keys("220/QĐ-LĐLĐ")
+    d.find_element(By.ID, "commendationDate").send_keys("28/10/2024")
     click_and_wait(d, d.find_element(By.XPATH, "//button[text()='Ghi khen thưởng']"))
     assert "Giấy khen của Liên đoàn Lao động quận Long Biên" in d.find_element(By.CSS_SELECTOR, "section[aria-labelledby=khen-thuong]").text
     d.get(f"{server}/campaigns/{CAMPAIGN}/year?show=waiting")

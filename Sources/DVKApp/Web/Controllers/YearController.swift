@@ -75,8 +75,8 @@ struct YearController: RouteCollection {
             case "verification":
                 try m.require(.verify)
                 var errors = FieldErrors()
-                let day = CalendarDay(parsing: form["day"] ?? "")
-                if day == nil { errors["day"] = "Ngày thẩm định không hợp lệ (ngày/tháng/năm, vd 20/09/2024)." }
+                let day = CalendarDay(parsing: form["verifiedOn"] ?? "")
+                if day == nil { errors["verifiedOn"] = "Ngày thẩm định không hợp lệ (ngày/tháng/năm, vd 20/09/2024)." }
                 let verdict = Verdict(rawValue: form["verdict"] ?? "")
                 if verdict == nil { errors["verdict"] = "Chọn kết luận: đạt hoặc không đạt." }
                 if case .failure(let p) = TextRules.verificationComment.check(form["comments"]) { errors["comments"] = p.sentence }
@@ -106,7 +106,8 @@ struct YearController: RouteCollection {
                 guard let kind = CommendationForm(rawValue: form["form"] ?? "") else {
                     throw FieldErrors(messages: ["form": "Chọn hình thức khen thưởng."])
                 }
-                let decision = try DecisionInput.check(number: form["decisionNumber"], day: form["decisionDate"]).mapError(FieldErrors.init).get()
+                let decision = try DecisionInput.check(number: form["commendationNumber"], day: form["commendationDate"])
+                    .mapError { p in FieldErrors(messages: ["commendationNumber": p["decisionNumber"], "commendationDate": p["decisionDate"]].compactMapValues { $0 }) }.get()
                 try await YearStore.commend(m, form: kind, decision, on: req.db)
                 return done("Đã ghi \(kind.label) theo Quyết định số \(decision.number).", "khen-thuong")
             case "commendation-withdraw":

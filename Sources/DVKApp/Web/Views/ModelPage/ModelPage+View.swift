@@ -115,7 +115,7 @@ extension ModelPage {
                 .form(.class("stack"), .method(.post), .action(step(m, "verification")),
                     Layout.csrfField(m.user.csrf),
                     FormField.summary(e),
-                    FormField.date("day", "Ngày thẩm định", value: m.value("verification", "day", (mine.flatMap { CalendarDay(parsing: $0.verifiedOn) } ?? VietnamTime.day(of: Date())).vietnamese), errors: e, required: true),
+                    FormField.date("verifiedOn", "Ngày thẩm định", value: m.value("verification", "verifiedOn", (mine.flatMap { CalendarDay(parsing: $0.verifiedOn) } ?? VietnamTime.day(of: Date())).vietnamese), errors: e, required: true),
                     FormField.fieldset("Tiêu chí", criteria.enumerated().map { index, criterion in
                         let met = m.failed == "verification" ? m.posted["c\(index)"] == "on" : (mine?.checks.count == criteria.count ? mine!.checks[index].met : false)
                         return FormField.checkbox("c\(index)", criterion, checked: met, errors: e)
@@ -196,8 +196,8 @@ extension ModelPage {
                     FormField.select("form", "Hình thức", options: CommendationForm.allCases.map { ($0.rawValue, $0.label) },
                                      selected: m.value("commendation", "form", CommendationForm.certificate.rawValue), errors: e),
                     .div(.class("row2"),
-                        FormField.text("decisionNumber", "Số quyết định", value: m.value("commendation", "decisionNumber"), errors: e, required: true, placeholder: "vd 45/QĐ-LĐLĐ"),
-                        FormField.date("decisionDate", "Ngày quyết định", value: m.value("commendation", "decisionDate"), errors: e, required: true)),
+                        FormField.text("commendationNumber", "Số quyết định", value: m.value("commendation", "commendationNumber"), errors: e, required: true, placeholder: "vd 45/QĐ-LĐLĐ"),
+                        FormField.date("commendationDate", "Ngày quyết định", value: m.value("commendation", "commendationDate"), errors: e, required: true)),
                     .div(.class("actions"), .button(.type(.submit), "Ghi khen thưởng")))))
         )
     }
