@@ -65,10 +65,10 @@ public enum DocumentError: Error, Equatable, Sendable, CustomStringConvertible {
     public var message: String {
         switch self {
         case let .fontMissing(family, resolved):
-            "Không tìm thấy phông chữ “\(family)” để tạo PDF (hệ thống đưa phông “\(resolved)” thay thế). "
-                + "Hãy cài gói Debian fonts-liberation2 (apt-get install fonts-liberation2) rồi thử lại."
+            "Không tạo được tệp PDF: máy chủ thiếu phông chữ “\(family)” (đang dùng phông “\(resolved)” thay thế). "
+                + "Đề nghị liên hệ quản trị hệ thống (cài gói phông fonts-liberation2 cho máy chủ) rồi thử lại."
         case let .notTabular(kind):
-            "Văn bản “\(kind.label)” không có dạng bảng tính Excel; hãy tải bản Word hoặc PDF."
+            "Văn bản “\(kind.label)” không có dạng bảng tính Excel; vui lòng tải bản Word hoặc PDF."
         case let .renderFailed(reason):
             "Không tạo được tệp văn bản: \(reason)."
         }

@@ -54,7 +54,7 @@ struct APICampaignUnit: Sendable {
             throw DomainError.forbidden("Đơn vị “\(unit.code)” không thuộc diện đăng ký mô hình của đợt thi đua này.")
         }
         guard view.canRegister(unit) else {
-            throw DomainError.forbidden("Bạn không có quyền đăng ký, sửa hay nộp hồ sơ của đơn vị “\(unit.code)”.")
+            throw DomainError.forbidden("Tài khoản không có quyền đăng ký, sửa hay nộp hồ sơ của đơn vị “\(unit.code)”.")
         }
     }
 

@@ -31,7 +31,7 @@ extension CampaignStore {
             let targetsChange = input.targets != (campaign.allTargets ? nil : targeted)
             if targetsChange {
                 guard campaign.state == .draft || campaign.state == .open else {
-                    throw DomainError.conflict("Đợt thi đua đang ở trạng thái “\(campaign.state.label)”: không đổi được đơn vị tham gia. Hãy mở lại đợt trước.")
+                    throw DomainError.conflict("Đợt thi đua đang ở trạng thái “\(campaign.state.label)”: không đổi được đơn vị tham gia. Đề nghị mở lại đợt trước khi thay đổi.")
                 }
                 if let kept = input.targets {
                     try await refuseDropping(targeted.subtracting(kept), campaignID: campaignID, on: db)

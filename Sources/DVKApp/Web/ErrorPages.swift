@@ -79,7 +79,7 @@ struct DVKErrorMiddleware: AsyncMiddleware {
             case .unprocessableEntity: return (e.status, "invalid", "Dữ liệu gửi lên chưa đủ hoặc không hợp lệ.")
             case .methodNotAllowed: return (e.status, "method_not_allowed", "Thao tác này không được hỗ trợ ở địa chỉ này.")
             case .unauthorized: return (e.status, "unauthenticated", "Cần đăng nhập.")
-            case .forbidden: return (e.status, "forbidden", "Bạn không có quyền thực hiện thao tác này.")
+            case .forbidden: return (e.status, "forbidden", "Tài khoản không có quyền thực hiện thao tác này.")
             default: return (e.status, "error", "Không thực hiện được yêu cầu (mã \(e.status.code)).")
             }
         case is DecodingError:
