@@ -131,13 +131,14 @@ public struct Summary: Hashable, Sendable {
     public var note: String? {
         var parts: [String] = []
         if total.collectives != distinct.collectives {
-            parts.append("\(distinct.collectives) tập thể khác nhau (dòng “Tổng” ghi \(total.collectives))")
+            parts.append("Số tập thể đăng ký (không trùng lặp): \(VietnameseText.number(distinct.collectives))")
         }
         if total.individuals != distinct.individuals {
-            parts.append("\(distinct.individuals) cá nhân khác nhau (dòng “Tổng” ghi \(total.individuals))")
+            parts.append("số cá nhân đăng ký (không trùng lặp): \(VietnameseText.number(distinct.individuals))")
         }
         guard !parts.isEmpty else { return nil }
-        return "Ghi chú: Dòng “Tổng” cộng theo từng lĩnh vực nên một tập thể hoặc cá nhân đăng ký ở nhiều lĩnh vực được tính nhiều lần; thực tế có "
-            + parts.joined(separator: " và ") + "."
+        var text = parts.joined(separator: "; ")
+        text = text.prefix(1).uppercased() + text.dropFirst()
+        return "Ghi chú: Dòng “Tổng” cộng theo từng lĩnh vực; một tập thể, cá nhân đăng ký ở nhiều lĩnh vực được tính ở mỗi lĩnh vực. " + text + "."
     }
 }

@@ -39,8 +39,8 @@ import Testing
         // Tổng is the column sum: the collective in two sectors counts twice.
         #expect(s.total == Tally(collectives: 2, collectiveInitiatives: 3, individuals: 2, individualInitiatives: 4))
         #expect(s.distinct == DistinctRegistrants(collectives: 1, individuals: 2))
-        #expect(s.note?.contains("1 tập thể khác nhau") == true)
-        #expect(s.note?.contains("cá nhân khác nhau") == false)
+        #expect(s.note?.contains("Số tập thể đăng ký (không trùng lặp): 1.") == true)
+        #expect(s.note?.contains("cá nhân đăng ký (không trùng lặp)") == false)
     }
 
     @Test func sameNameInTwoUnitsIsTwoRegistrants() {

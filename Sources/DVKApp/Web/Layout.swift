@@ -68,15 +68,20 @@ enum Layout {
 
     /// The Biểu tổng hợp as on the paper form.
     static func summaryTable(_ summary: Summary) -> Node {
-        .div(.class("scroll"),
+        // On a phone the column headings shorten (the group heading says whose) and a
+        // legend under the table spells them out.
+        func heading(_ long: String, _ short: String) -> Node {
+            .th(.span(.class("long"), .text(long)), .span(.class("short"), .text(short)))
+        }
+        return .div(.class("scroll"),
             .table(.class("summary"),
                 .thead(
                     .tr(.th(.attribute("rowspan", "2"), "TT"),
-                        .th(.attribute("rowspan", "2"), "Cấp đăng ký thực hiện"),
+                        .th(.attribute("rowspan", "2"), .span(.class("long"), "Cấp đăng ký thực hiện"), .span(.class("short"), "Lĩnh vực")),
                         .th(.attribute("colspan", "2"), "Tập thể"),
                         .th(.attribute("colspan", "2"), "Cá nhân")),
-                    .tr(.th("Số lượng tập thể đăng ký thực hiện"), .th("Số lượng mô hình được đăng ký thực hiện"),
-                        .th("Số lượng cá nhân đăng ký thực hiện"), .th("Số lượng mô hình được đăng ký thực hiện"))
+                    .tr(heading("Số lượng tập thể đăng ký thực hiện", "Số lượng"), heading("Số lượng mô hình được đăng ký thực hiện", "Mô hình"),
+                        heading("Số lượng cá nhân đăng ký thực hiện", "Số lượng"), heading("Số lượng mô hình được đăng ký thực hiện", "Mô hình"))
                 ),
                 .tbody(
                     .forEach(Array(summary.rows.enumerated())) { i, row in
@@ -86,6 +91,7 @@ enum Layout {
                     .tr(.class("total"), .td(), .td("Tổng:"), .forEach(summary.total.columns) { .td(.class("num"), .text("\($0)")) })
                 )
             ),
+            .p(.class("legend muted small"), "Số lượng: số tập thể (cá nhân) đăng ký thực hiện; Mô hình: số mô hình được đăng ký thực hiện."),
             .unwrap(summary.note) { .p(.class("note"), .text($0)) }
         )
     }

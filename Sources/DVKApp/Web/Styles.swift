@@ -56,6 +56,7 @@ enum Styles {
     th{background:#eef1f4;font-weight:600}
     td.num,th.num{text-align:center;white-space:nowrap}
     tr.total td{font-weight:700;background:#fafbfc}
+    table.summary .short,p.legend{display:none}
     table.summary th{text-align:center;font-size:.85rem}
     table.list td{font-size:.95rem}
     .note{font-style:italic;font-size:.9rem;color:#5b6573}
@@ -99,7 +100,7 @@ enum Styles {
       header .who .muted{display:none}
       .status-groups .group .stats{grid-template-columns:repeat(2,minmax(0,1fr))}
       svg.chart{display:none}ul.bars{display:block}
-      table.summary{min-width:34rem;font-size:.85rem}
+      table.summary{font-size:.85rem}table.summary .long{display:none}table.summary .short{display:inline}p.legend{display:block}
     }
     .bars{display:none;margin:0;padding:0;list-style:none}
     .bars li{margin:0 0 .75rem}.bars .name{font-weight:600;display:block}
