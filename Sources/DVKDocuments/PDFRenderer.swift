@@ -53,7 +53,8 @@ enum PDFRenderer {
         let measured = document.blocks.map { typesetter.measure($0, width: page.contentWidth) }
         for (index, block) in measured.enumerated() {
             let next = index + 1 < measured.count ? measured[index + 1] : nil
-            pager.place(block, next: next)
+            let afterNext = index + 2 < measured.count ? measured[index + 2] : nil
+            pager.place(block, next: next, afterNext: afterNext)
         }
         cairo_show_page(cr)
         cairo_surface_finish(surface)
@@ -371,18 +372,36 @@ private struct Pager {
         }
     }
 
-    mutating func place(_ block: MeasuredBlock, next: MeasuredBlock?) {
+    mutating func place(_ block: MeasuredBlock, next: MeasuredBlock?, afterNext: MeasuredBlock? = nil) {
         switch block {
         case .paragraph(let p):
             if p.pageBreakBefore, !pageIsEmpty { newPage() }
+            // The paragraph before a signature block goes with it: the signature is never
+            // alone on a page.
+            if let signature = Self.signature(next), !pageIsEmpty {
+                let needed = p.items.reduce(0) { $0 + $1.height } + signature
+                if needed > remaining, needed <= bottom - top { newPage() }
+            }
             if p.keepWithNext, !pageIsEmpty {
                 let needed = p.items.reduce(0) { $0 + $1.height } + (next?.leadHeight ?? 0)
                 if needed > remaining, needed <= bottom - top { newPage() }
             }
             placeItems(p.items, x: left)
         case .table(let t):
-            place(t)
+            // A signature right after the table, or after one closing paragraph ("Tổng số: …").
+            var tail = Self.signature(next) ?? 0
+            if tail == 0, case .paragraph(let p)? = next, let signature = Self.signature(afterNext) {
+                tail = p.items.reduce(0) { $0 + $1.height } + signature
+            }
+            place(t, tail: tail)
         }
+    }
+
+    /// The whole height of `block` when it is a signature block (a borderless table kept
+    /// together, after the body), else nil.
+    static func signature(_ block: MeasuredBlock?) -> Double? {
+        guard case .table(let t)? = block, t.table.keepTogether, !t.borders else { return nil }
+        return t.table.spaceBefore + (t.header?.height ?? 0) + t.units.reduce(0) { $0 + $1.height }
     }
 
     mutating func placeItems(_ items: [FlowItem], x: Double) {
@@ -414,7 +433,9 @@ private struct Pager {
         }
     }
 
-    mutating func place(_ t: MeasuredTable) {
+    /// Places a table; `tail` is the height of a signature block right after it, which the
+    /// table's last row goes to the next page with rather than leave it alone there.
+    mutating func place(_ t: MeasuredTable, tail: Double = 0) {
         let full = bottom - top
         let headerHeight = t.header?.height ?? 0
         if !pageIsEmpty { y += t.table.spaceBefore }
@@ -430,6 +451,10 @@ private struct Pager {
             var needed = unit.height
             // A heading row stays with the row after it.
             if unit.role == .group, index + 1 < t.units.count { needed += min(t.units[index + 1].height, 60) }
+            // The last row and the signature after it share a page when they fit on one.
+            if tail > 0, index == t.units.count - 1, headerHeight + unit.height + t.table.spaceAfter + tail <= full {
+                needed += t.table.spaceAfter + tail
+            }
             if needed > remaining {
                 if unit.rows.count == 1, unit.height + headerHeight > full {
                     drawSplit(unit.rows[0], table: t)

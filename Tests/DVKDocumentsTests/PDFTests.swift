@@ -143,3 +143,25 @@ struct PDFTests {
         #expect(text.contains("(mô hình 3)"))
     }
 }
+
+extension PDFTests {
+    /// Whatever the length of the list, no page holds only the signature block: the last
+    /// rows go to the next page with it (a typist's rule).
+    @Test func theSignatureIsNeverAloneOnAPage() throws {
+        let dir = try Oracle.temporaryDirectory()
+        var checked = 0
+        for count in stride(from: 1, through: 40, by: 1) {
+            let file = try Oracle.write(OfficialDocuments.initiativeList(DocumentSamples.initiativeList(count: count)), as: .pdf,
+                                        name: "list-\(count)", in: dir)
+            let pages = try Oracle.pdfPages(file)
+            // Reading order (no -layout): a title wrapped over two lines reads as one.
+            let last = try Oracle.run("pdftotext", ["-enc", "UTF-8", "-f", String(pages), "-l", String(pages), file, "-"])
+            #expect(last.contains("TM. BAN THƯỜNG VỤ"), "\(count)")
+            // The signature's page also holds at least one row of the table (each title ends "(mô hình N)").
+            let words = last.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            #expect(words.contains("(mô hình "), "\(count) initiatives: page \(pages) holds only the signature")
+            checked += pages
+        }
+        #expect(checked > 40)
+    }
+}
