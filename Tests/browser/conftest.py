@@ -10,7 +10,7 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
-from selenium.common.exceptions import WebDriverException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -100,7 +100,7 @@ def login(driver, base, username, password=PASSWORD):
             driver.find_element(By.NAME, "password").send_keys(password)
             button = driver.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]")
             button.click()
-            WebDriverWait(driver, 10).until(EC.staleness_of(button))
+            WebDriverWait(driver, 10).until(gone(button))
             return
         except WebDriverException:
             if attempt == 2:
@@ -121,7 +121,24 @@ def shot(driver, name):
                                {"width": width, "height": 844 if width < 500 else 1000, "deviceScaleFactor": 1, "mobile": False})
 
 
+def gone(element):
+    """A wait condition: the element's page has been replaced. Chromium sometimes answers a
+    question about a node of the replaced page with "does not belong to the document" rather
+    than "stale": both mean it is gone."""
+    def check(_driver):
+        try:
+            element.is_enabled()
+            return False
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error):
+                return True
+            raise
+    return check
+
+
 def click_and_wait(driver, element):
     """Clicks something that loads a new page and waits until the old page is gone."""
     element.click()
-    WebDriverWait(driver, 10).until(EC.staleness_of(element))
+    WebDriverWait(driver, 10).until(gone(element))
