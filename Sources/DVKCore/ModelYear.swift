@@ -157,6 +157,37 @@ public struct ProgressInput: Sendable, Equatable {
     }
 }
 
+/// What progress reports count, alone or summed over a model's reports.
+public struct ProgressFigures: Sendable, Hashable {
+    public var participants: Int
+    public var beneficiaries: Int
+    /// Money mobilised, in đồng.
+    public var money: Int64
+    public var workdays: Int
+
+    public init(participants: Int = 0, beneficiaries: Int = 0, money: Int64 = 0, workdays: Int = 0) {
+        self.participants = participants
+        self.beneficiaries = beneficiaries
+        self.money = money
+        self.workdays = workdays
+    }
+
+    public static func + (a: ProgressFigures, b: ProgressFigures) -> ProgressFigures {
+        ProgressFigures(participants: a.participants + b.participants, beneficiaries: a.beneficiaries + b.beneficiaries,
+                        money: a.money + b.money, workdays: a.workdays + b.workdays)
+    }
+
+    /// "35 người tham gia", "vận động 12.500.000 đồng", …: the figures that are not zero.
+    public var phrases: [String] {
+        var out: [String] = []
+        if participants > 0 { out.append("\(VietnameseText.number(participants)) người tham gia") }
+        if beneficiaries > 0 { out.append("\(VietnameseText.number(beneficiaries)) người hưởng lợi") }
+        if money > 0 { out.append("vận động \(VietnameseText.number(Int(money))) đồng") }
+        if workdays > 0 { out.append("\(VietnameseText.number(workdays)) ngày công") }
+        return out
+    }
+}
+
 /// A decision (recognition or commendation): number and day.
 public struct DecisionInput: Sendable, Equatable {
     public var number: String

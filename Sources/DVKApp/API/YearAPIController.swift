@@ -352,8 +352,8 @@ struct APILibraryEntry: Content {
         content = e.model.content
         scope = e.model.scope
         expectedResult = e.model.expectedResult
-        results = Results(participants: e.reports.reduce(0) { $0 + $1.participants }, beneficiaries: e.reports.reduce(0) { $0 + $1.beneficiaries },
-                          money: e.reports.reduce(0) { $0 + $1.money }, workdays: e.reports.reduce(0) { $0 + $1.workdays })
+        let sum = e.results
+        results = Results(participants: sum.participants, beneficiaries: sum.beneficiaries, money: sum.money, workdays: sum.workdays)
         progress = e.reports.map { Progress(date: $0.reportedOn, text: $0.body) }
         commendations = e.commendations.map { .init(by: $0.byName, form: $0.form, decisionNumber: $0.decisionNumber, decisionDate: $0.decisionDate) }
         files = e.files.map { Photo(name: $0.name, contentType: $0.contentType, url: SiteURL.libraryFile(e.item.initiativeId, $0.id).path) }

@@ -120,11 +120,8 @@ enum YearPapers {
         let names = Dictionary(view.campaign.sectors.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
         return rows.enumerated().sorted { (order[$0.element.sectorCode] ?? 99, $0.offset) < (order[$1.element.sectorCode] ?? 99, $1.offset) }
             .map { _, r in
-                var results: [String] = []
-                if let n = r.participants, n > 0 { results.append("\(VietnameseText.number(n)) người tham gia") }
-                if let n = r.beneficiaries, n > 0 { results.append("\(VietnameseText.number(n)) người hưởng lợi") }
-                if let n = r.money, n > 0 { results.append("vận động \(VietnameseText.number(Int(n))) đồng") }
-                if let n = r.workdays, n > 0 { results.append("\(VietnameseText.number(n)) ngày công") }
+                let results = ProgressFigures(participants: r.participants ?? 0, beneficiaries: r.beneficiaries ?? 0,
+                                              money: r.money ?? 0, workdays: r.workdays ?? 0).phrases
                 return RecognisedModel(title: r.title, kind: RegistrantKind(rawValue: r.registrantKind) ?? .collective, registrantName: r.registrantName,
                                        unitName: r.unitName, sectorName: names[r.sectorCode] ?? r.sectorCode, exemplary: r.exemplary == 1,
                                        results: results.joined(separator: "; "))

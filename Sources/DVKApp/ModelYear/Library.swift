@@ -189,6 +189,8 @@ enum Library {
         var lineage: [YearRecord.LineageEntry]
         /// Other units' models replicating it (`unitCode` holds the unit's name).
         var replications: [YearRecord.LineageEntry] = []
+        /// Its reports' figures, summed.
+        var results: ProgressFigures { reports.map(\.figures).reduce(ProgressFigures(), +) }
     }
 
     /// A published model, or "not found" (unpublished, unknown: the same answer).

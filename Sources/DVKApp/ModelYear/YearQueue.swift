@@ -96,15 +96,6 @@ enum YearQueue {
     /// The funnel of the view's subtree, a row per sector in the campaign's order:
     /// registered counts what the Biểu tổng hợp counts (submitted, resubmitted, accepted).
     static func funnel(_ view: Access.CampaignView, on db: any Database) async throws -> [FunnelRow] {
-        struct Counts: Decodable {
-            var sectorCode: String
-            var registered: Int
-            var verified: Int?
-            var recognised: Int?
-            var exemplary: Int?
-            var commended: Int?
-            var nominated: Int?
-        }
         let rows = try await db.sql().raw("""
             SELECT i.sector_code, COUNT(*) AS registered,
               \(stages)
@@ -113,18 +104,34 @@ enum YearQueue {
             JOIN campaign_units cu ON cu.campaign_id = i.campaign_id AND cu.unit_id = i.unit_id
             WHERE i.campaign_id = \(bind: view.campaign.id) AND cu.pre BETWEEN \(bind: view.scope.pre) AND \(bind: view.scope.last)
             GROUP BY i.sector_code
-            """).all(decoding: Counts.self, keyDecodingStrategy: .convertFromSnakeCase)
-        let bySector = Dictionary(rows.map { ($0.sectorCode, $0) }, uniquingKeysWith: { a, _ in a })
+            """).all()
+        var bySector: [String: StageCounts] = [:]
+        for row in rows { bySector[try row.decode(column: "sector_code", as: String.self)] = try StageCounts(row) }
         return view.campaign.sectors.map { sector in
-            var row = FunnelRow(sector: sector.code, name: sector.name)
-            if let c = bySector[sector.code] {
-                row.registered = c.registered
-                row.verified = c.verified ?? 0
-                row.recognised = c.recognised ?? 0
-                row.exemplary = c.exemplary ?? 0
-                row.commended = c.commended ?? 0
-                row.nominated = c.nominated ?? 0
-            }
+            (bySector[sector.code] ?? StageCounts()).row(sector: sector.code, name: sector.name)
+        }
+    }
+
+    /// One row of the funnel's columns as a query sums them (`registered` + `stages`).
+    struct StageCounts: Decodable {
+        var registered: Int?
+        var verified: Int?
+        var recognised: Int?
+        var exemplary: Int?
+        var commended: Int?
+        var nominated: Int?
+
+        init() {}
+        init(_ row: any SQLRow) throws { self = try row.decode(model: StageCounts.self) }
+
+        func row(sector: String, name: String) -> FunnelRow {
+            var row = FunnelRow(sector: sector, name: name)
+            row.registered = registered ?? 0
+            row.verified = verified ?? 0
+            row.recognised = recognised ?? 0
+            row.exemplary = exemplary ?? 0
+            row.commended = commended ?? 0
+            row.nominated = nominated ?? 0
             return row
         }
     }
@@ -214,10 +221,6 @@ extension YearQueue {
     /// The funnel of each unit directly below the view's top unit, over its subtree, in the
     /// tree's order (the year-end report's table per unit).
     static func funnelByChild(_ view: Access.CampaignView, on db: any Database) async throws -> [FunnelRow] {
-        struct Counts: Decodable {
-            var code: String; var name: String
-            var registered: Int?; var verified: Int?; var recognised: Int?; var exemplary: Int?; var commended: Int?; var nominated: Int?
-        }
         let rows = try await db.sql().raw("""
             SELECT c.code, c.name,
               SUM(CASE WHEN i.id IS NULL THEN 0 ELSE 1 END) AS registered,
@@ -228,34 +231,22 @@ extension YearQueue {
             LEFT JOIN initiatives i ON i.campaign_id = s.campaign_id AND i.unit_id = s.unit_id
             WHERE c.campaign_id = \(bind: view.campaign.id) AND c.parent_unit_id = \(bind: view.scope.unitID)
             GROUP BY c.code, c.name, c.pre ORDER BY c.pre
-            """).all(decoding: Counts.self, keyDecodingStrategy: .convertFromSnakeCase)
-        return rows.map { c in
-            var row = FunnelRow(sector: c.code, name: c.name)
-            row.registered = c.registered ?? 0
-            row.verified = c.verified ?? 0
-            row.recognised = c.recognised ?? 0
-            row.exemplary = c.exemplary ?? 0
-            row.commended = c.commended ?? 0
-            row.nominated = c.nominated ?? 0
-            return row
+            """).all()
+        return try rows.map { row in
+            try StageCounts(row).row(sector: try row.decode(column: "code", as: String.self), name: try row.decode(column: "name", as: String.self))
         }
     }
 }
 
 extension YearQueue {
     /// One campaign's numbers for a unit (its subtree for a federation), per sector name.
-    struct YearNumbers: Sendable, Equatable {
+    struct YearNumbers: Sendable {
         var year: Int
         var campaign: String
         /// Sector name → (registered, recognised), in the campaign's order.
         var sectors: [(name: String, registered: Int, recognised: Int)]
         var registered: Int { sectors.reduce(0) { $0 + $1.registered } }
         var recognised: Int { sectors.reduce(0) { $0 + $1.recognised } }
-
-        static func == (a: YearNumbers, b: YearNumbers) -> Bool {
-            a.year == b.year && a.campaign == b.campaign && a.sectors.map(\.name) == b.sectors.map(\.name)
-                && a.sectors.map(\.registered) == b.sectors.map(\.registered) && a.sectors.map(\.recognised) == b.sectors.map(\.recognised)
-        }
     }
 
     /// The unit's registered models (as the Biểu tổng hợp counts them) and recognised models,

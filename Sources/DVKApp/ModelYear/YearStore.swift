@@ -83,6 +83,9 @@ struct YearRecord: Sendable {
         var author: String
         var createdAt: Date
         var day: CalendarDay? { CalendarDay(parsing: reportedOn) }
+        var figures: ProgressFigures {
+            ProgressFigures(participants: participants, beneficiaries: beneficiaries, money: money, workdays: workdays)
+        }
     }
 
     struct ModelFile: Sendable, Codable, Equatable {

@@ -51,8 +51,6 @@ enum LibraryPages {
 
     static func entry(_ e: Library.Entry, user: CurrentUser?) -> String {
         let i = e.item, m = e.model
-        let participants = e.reports.reduce(0) { $0 + $1.participants }, beneficiaries = e.reports.reduce(0) { $0 + $1.beneficiaries }
-        let money = e.reports.reduce(Int64(0)) { $0 + $1.money }, workdays = e.reports.reduce(0) { $0 + $1.workdays }
         let photos = e.files.filter(\.isImage), documents = e.files.filter { !$0.isImage }
         return Layout.page(title: i.title + " — Thư viện mô hình tiêu biểu", user: user, body: [
             .p(.class("crumbs small"), .a(.href(.library), "← Thư viện mô hình tiêu biểu")),
@@ -73,7 +71,7 @@ enum LibraryPages {
             .if(!m.scope.isEmpty, .group(.h2("Phạm vi"), .p(.class("prewrap"), .text(m.scope)))),
             .h2("Kết quả"),
             .if(!m.expectedResult.isEmpty, .p(.class("prewrap"), .text(m.expectedResult))),
-            ModelPage.figures(participants: participants, beneficiaries: beneficiaries, money: money, workdays: workdays),
+            ModelPage.figures(e.results),
             .forEach(e.reports) { r in
                 .div(.class("card"), .p(.strong(.text("Báo cáo ngày \(r.day?.vietnamese ?? r.reportedOn)"))), .p(.class("prewrap"), .text(r.body)))
             },

@@ -34,8 +34,6 @@ extension ModelPage {
         .modelStep(campaign: m.campaign.code, unit: m.unit.code, id: m.id, step: step)
     }
 
-    static func money(_ n: Int64) -> String { VietnameseText.number(Int(n)) + " đồng" }
-
     // MARK: Progress
 
     static func progress(_ m: Model) -> Node {
@@ -47,7 +45,7 @@ extension ModelPage {
                 return .li(.class("card"),
                     .p(.strong(.text("Ngày \(r.day?.vietnamese ?? r.reportedOn)")), .span(.class("muted small"), .text(" — " + r.author))),
                     .p(.class("prewrap"), .text(r.body)),
-                    figures(participants: r.participants, beneficiaries: r.beneficiaries, money: r.money, workdays: r.workdays),
+                    figures(r.figures),
                     .if(!files.isEmpty, .ul(.class("files"), .forEach(files) { f in
                         .li(.a(.href(.modelFile(campaign: m.campaign.code, unit: m.unit.code, id: m.id, file: f.id)), .text(f.name)),
                             .span(.class("muted small"), .text(" (\(f.isImage ? "ảnh" : "PDF"), \(size(f.size))\(f.public ? ", được đăng trên thư viện" : ""))")))
@@ -78,13 +76,8 @@ extension ModelPage {
         )
     }
 
-    static func figures(participants: Int, beneficiaries: Int, money: Int64, workdays: Int) -> Node {
-        var parts: [String] = []
-        if participants > 0 { parts.append("\(VietnameseText.number(participants)) người tham gia") }
-        if beneficiaries > 0 { parts.append("\(VietnameseText.number(beneficiaries)) người hưởng lợi") }
-        if money > 0 { parts.append("vận động \(Self.money(money))") }
-        if workdays > 0 { parts.append("\(VietnameseText.number(workdays)) ngày công") }
-        return parts.isEmpty ? .empty : .p(.class("figures"), .text(parts.joined(separator: " · ")))
+    static func figures(_ f: ProgressFigures) -> Node {
+        f.phrases.isEmpty ? .empty : .p(.class("figures"), .text(f.phrases.joined(separator: " · ")))
     }
 
     static func size(_ bytes: Int) -> String {
