@@ -78,7 +78,7 @@ extension OfficialDocuments {
                                             columnSpan: 6)], role: .group))
             for sector in unit.sectors where !sector.initiatives.isEmpty {
                 rows.append(TableRow([TableCell([Paragraph(VietnameseText.clean(sector.sectorName), bold: true, italic: true,
-                                                           alignment: .left, size: size)], columnSpan: 6)], role: .group))
+                                                           alignment: .left, size: size)], columnSpan: 6)], role: .group, level: 1))
                 for initiative in sector.initiatives {
                     number += 1
                     var registrant = initiative.registrantName

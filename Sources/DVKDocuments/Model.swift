@@ -218,10 +218,24 @@ public enum RowRole: String, Hashable, Sendable {
 public struct TableRow: Hashable, Sendable {
     public var cells: [TableCell]
     public var role: RowRole
+    /// For a group row, its depth: a unit's heading (0) holds its sectors' headings (1).
+    /// A page that breaks inside a group starts with the headings of every group still
+    /// open, marked “(tiếp)”.
+    public var level: Int
 
-    public init(_ cells: [TableCell], role: RowRole = .body) {
+    public init(_ cells: [TableCell], role: RowRole = .body, level: Int = 0) {
         self.cells = cells
         self.role = role
+        self.level = level
+    }
+
+    /// This group heading as repeated at the top of the next page: “Tên đơn vị (tiếp)”.
+    public var continued: TableRow {
+        var row = self
+        guard let c = row.cells.indices.first, let p = row.cells[c].paragraphs.indices.last,
+              let last = row.cells[c].paragraphs[p].runs.last else { return row }
+        row.cells[c].paragraphs[p].runs.append(Run(" (tiếp)", bold: last.bold, italic: last.italic, size: last.size))
+        return row
     }
 }
 

@@ -114,6 +114,9 @@ private struct MeasuredRow {
 /// Rows that must stay together: all header rows, or rows tied by a vertical merge.
 private struct RowUnit {
     var rows: [MeasuredRow]
+    /// A group heading's depth, and the heading as it opens a page the group runs onto.
+    var level = 0
+    var continued: MeasuredRow?
     var height: Double { rows.reduce(0) { $0 + $1.height } }
     var role: RowRole { rows.first?.role ?? .body }
 }
@@ -274,11 +277,10 @@ private final class Typesetter {
         var offsets: [Double] = [0]
         for w in widths { offsets.append((offsets.last ?? 0) + w) }
         let verticalPadding = table.borders ? 2.0 : 0.0
-        var rows: [MeasuredRow] = []
-        for (r, row) in table.rows.enumerated() {
+        func measureRow(_ starts: [TableGrid.Placed], role: RowRole) -> MeasuredRow {
             var cells: [MeasuredCell] = []
             var height = 0.0
-            for placed in grid.starts[r] {
+            for placed in starts {
                 let x = offsets[placed.column]
                 let cellWidth = offsets[placed.column + placed.columnSpan] - x
                 let inner = cellWidth - 2 * table.cellPadding
@@ -291,20 +293,29 @@ private final class Typesetter {
                 if placed.rowSpan == 1 { height = max(height, cell.contentHeight) }
                 cells.append(cell)
             }
-            rows.append(MeasuredRow(cells: cells, height: max(height, 1), role: row.role))
+            return MeasuredRow(cells: cells, height: max(height, 1), role: role)
         }
+        let rows = table.rows.indices.map { measureRow(grid.starts[$0], role: table.rows[$0].role) }
+        // A group heading as repeated on the next page, “(tiếp)” added.
+        func continuation(_ r: Int) -> MeasuredRow? {
+            var starts = grid.starts[r]
+            guard table.rows[r].role == .group, !starts.isEmpty, let first = table.rows[r].continued.cells.first else { return nil }
+            starts[0].cell.paragraphs = first.paragraphs
+            return measureRow(starts, role: .group)
+        }
+        var rowsGrown = rows
         // A cell merged down over several rows may need more room than those rows give:
         // the last row it covers grows.
         for (r, row) in rows.enumerated() {
             for cell in row.cells where cell.placed.rowSpan > 1 {
                 let last = r + cell.placed.rowSpan - 1
-                let available = rows[r...last].reduce(0) { $0 + $1.height }
-                if cell.contentHeight > available { rows[last].height += cell.contentHeight - available }
+                let available = rowsGrown[r...last].reduce(0) { $0 + $1.height }
+                if cell.contentHeight > available { rowsGrown[last].height += cell.contentHeight - available }
             }
         }
         // Units: the header rows together, then rows tied together by vertical merges.
         let headerCount = table.headerRowCount
-        let header = headerCount > 0 ? RowUnit(rows: Array(rows[0..<headerCount])) : nil
+        let header = headerCount > 0 ? RowUnit(rows: Array(rowsGrown[0..<headerCount])) : nil
         var units: [RowUnit] = []
         var r = headerCount
         while r < rows.count {
@@ -315,7 +326,7 @@ private final class Typesetter {
                 k += 1
             }
             end = min(end, rows.count - 1)
-            units.append(RowUnit(rows: Array(rows[r...end])))
+            units.append(RowUnit(rows: Array(rowsGrown[r...end]), level: table.rows[r].level, continued: continuation(r)))
             r = end + 1
         }
         return MeasuredTable(table: table, header: header, units: units, borders: table.borders, x: -table.outset / 2,
@@ -447,10 +458,22 @@ private struct Pager {
         let lead = headerHeight + (t.units.first?.height ?? 0)
         if !pageIsEmpty, lead > remaining, lead <= full { newPage() }
         if let header = t.header { draw(header, table: t) }
+        // The group headings above the current row, outermost first.
+        var open: [RowUnit] = []
         for (index, unit) in t.units.enumerated() {
+            if unit.role == .group {
+                open.removeAll { $0.level >= unit.level }
+            }
             var needed = unit.height
-            // A heading row stays with the row after it.
-            if unit.role == .group, index + 1 < t.units.count { needed += min(t.units[index + 1].height, 60) }
+            // A heading row stays with the headings under it and the first row after them.
+            if unit.role == .group {
+                var next = index + 1
+                while next < t.units.count, t.units[next].role == .group {
+                    needed += t.units[next].height
+                    next += 1
+                }
+                if next < t.units.count { needed += min(t.units[next].height, 60) }
+            }
             // The last row and the signature after it share a page when they fit on one.
             if tail > 0, index == t.units.count - 1, headerHeight + unit.height + t.table.spaceAfter + tail <= full {
                 needed += t.table.spaceAfter + tail
@@ -464,9 +487,11 @@ private struct Pager {
                 if y > top + headerHeight + 0.5 {
                     newPage()
                     if let header = t.header { draw(header, table: t) }
+                    for group in open { if let row = group.continued { draw(RowUnit(rows: [row]), table: t) } }
                 }
             }
             draw(unit, table: t)
+            if unit.role == .group { open.append(unit) }
         }
         y += t.table.spaceAfter
     }

@@ -165,3 +165,39 @@ extension PDFTests {
         #expect(checked > 40)
     }
 }
+
+extension PDFTests {
+    /// A typist's rule for grouped lists: no page ends on a unit's or a sector's heading,
+    /// and a page that goes on inside a group first repeats its headings, marked “(tiếp)”.
+    @Test func groupHeadingsAreRepeatedAndNeverLeftAtAPageFoot() throws {
+        let input = DocumentSamples.initiativeList(count: 100)
+        let dir = try Oracle.temporaryDirectory()
+        let file = try Oracle.write(OfficialDocuments.initiativeList(input), as: .pdf, name: "groups", in: dir)
+        // Layout mode: a heading spans the table, so it is a line of its own; a row's first
+        // line starts with its number and “Tập thể”/“Cá nhân” (cells are top-aligned).
+        let pages = try Oracle.pdfText(file).split(separator: "\u{0C}").map {
+            $0.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }.filter { !$0.isEmpty }
+        #expect(pages.count > 4)
+        let headings = input.units.map(\.unitName) + Sector.defaults.map(\.name)
+        func isHeading(_ line: String) -> Bool { headings.contains { line == $0 || line == $0 + " (tiếp)" } }
+        let rowStart = /^(\d+)\s+(Tập thể|Cá nhân)/
+        var continued = 0
+        for (p, lines) in pages.enumerated() {
+            let rows = lines.indices.filter { lines[$0].firstMatch(of: rowStart) != nil }
+            guard let firstRow = rows.first, let lastRow = rows.last,
+                  let n = lines[firstRow].firstMatch(of: rowStart).flatMap({ Int($0.output.1) }) else { continue }
+            let lastHeading = lines.indices.last { isHeading(lines[$0]) } ?? -1
+            #expect(lastHeading < lastRow, "page \(p + 1) ends on the heading “\(lastHeading >= 0 ? lines[lastHeading] : "")”")
+            // The first row's unit and sector are named above it on its own page.
+            let above = lines[..<firstRow]
+            let unit = input.units[(n - 1) / 20].unitName
+            let sector = Sector.defaults[((n - 1) % 20) / 5].name
+            let suffix = (n - 1) % 5 == 0 ? "" : " (tiếp)"
+            #expect(above.contains(sector + suffix), "page \(p + 1) starts at row \(n) without “\(sector + suffix)”")
+            #expect(above.contains(unit + ((n - 1) % 20 == 0 ? "" : " (tiếp)")) , "page \(p + 1) starts at row \(n) without its unit")
+            if p > 0, !suffix.isEmpty { continued += 1 }
+        }
+        #expect(continued >= 2)
+    }
+}
