@@ -131,6 +131,7 @@ public enum TextRules {
     public static let letterNumber = TextRule("số công văn", max: 50)
     public static let place = TextRule("địa danh", max: 100)
     public static let subject = TextRule("trích yếu", max: 500, required: true)
+    public static let letterBasis = TextRule("văn bản của cấp trên", max: 500)
     public static let addressees = TextRule("nơi gửi (kính gửi)", .multiline, max: 2_000)
     public static let recipients = TextRule("nơi nhận", .multiline, max: 2_000)
     public static let letterBody = TextRule("nội dung công văn", .multiline, max: 20_000)

@@ -38,6 +38,24 @@ public struct DocumentHeader: Hashable, Sendable {
         return says ? name : "Công đoàn " + name
     }
 
+    /// The abbreviation a union writes after a document's kind in its numbers ("05/BC-LĐLĐ",
+    /// "12/QĐ-CĐN"): the one its own letter uses when it wrote one ("26/LĐLĐ", "15/CV-CĐN"),
+    /// else the usual one for the kind of union its name says.
+    public static func symbol(unitName: String, ownLetter: String? = nil) -> String {
+        if let letter = ownLetter, let slash = letter.firstIndex(of: "/") {
+            let after = letter[letter.index(after: slash)...].split(separator: "-").last.map(String.init) ?? ""
+            let cleaned = VietnameseText.clean(after)
+            if !cleaned.isEmpty, cleaned.count <= 12, !cleaned.contains(" ") { return cleaned }
+        }
+        let key = VietnameseText.searchKey(unitName)
+        let kinds: [(String, String)] = [
+            ("lien doan lao dong", "LĐLĐ"), ("ldld", "LĐLĐ"), ("cong doan nganh", "CĐN"), ("cong doan vien chuc", "CĐVC"),
+            ("cong doan cac khu cong nghiep", "CĐKCN"), ("cong doan khu cong nghiep", "CĐKCN"), ("cong doan tong cong ty", "CĐTCT"),
+            ("cong doan tap doan", "CĐTĐ"), ("cong doan co so", "CĐCS"), ("cdcs", "CĐCS"),
+        ]
+        return kinds.first { key.hasPrefix($0.0) }?.1 ?? "CĐ"
+    }
+
     /// "Long Biên, ngày 06 tháng 02 năm 2024"
     public var placeAndDate: String { date.placeAndDate(place) }
 }

@@ -97,8 +97,9 @@ public enum DocumentSamples {
     public static var report: ReportInput {
         ReportInput(header: federationHeader(number: "05/BC-LĐLĐ", date: reportDate), year: 2024,
                     recipients: ["Ban Dân vận Quận ủy Long Biên", "Ban Tuyên giáo LĐLĐ Thành phố Hà Nội"],
-                    letterNumber: "26/LĐLĐ", letterDate: letterDate,
-                    completeness: Completeness(expected: 5, submitted: 4, onTime: 3, late: 1, declaredNone: 1, notSubmitted: 1),
+                    letter: CampaignLetter(number: "26/LĐLĐ", date: letterDate, issuer: "Liên đoàn Lao động quận Long Biên",
+                                           basis: "Công văn số 274/LĐLĐ ngày 05/02/2024 của LĐLĐ thành phố Hà Nội"),
+                    byIssuer: true, completeness: Completeness(expected: 5, submitted: 4, onTime: 3, late: 1, declaredNone: 1, notSubmitted: 1),
                     summary: federationSummary, units: unitRows,
                     assessment: "Các công đoàn cơ sở đã quan tâm triển khai; nhiều mô hình gắn với nhiệm vụ chuyên môn của đơn vị.",
                     signer: federationSigner, distribution: ["Như Kính gửi;", "Lưu: VT, TG."])

@@ -24,6 +24,43 @@ public struct Completeness: Hashable, Sendable {
     }
 }
 
+/// The campaign's letter a document answers, and the upper level's letter the campaign
+/// itself answered.
+public struct CampaignLetter: Hashable, Sendable {
+    /// "26/LĐLĐ"; may be empty.
+    public var number: String
+    public var date: CalendarDay
+    /// Who issued it, as written in sentences ("Liên đoàn Lao động quận Long Biên").
+    public var issuer: String
+    /// The upper level's letter, as the issuer wrote it ("Công văn số 274/LĐLĐ ngày
+    /// 05/02/2024 của LĐLĐ thành phố Hà Nội"); empty when none was named.
+    public var basis: String
+
+    public init(number: String, date: CalendarDay, issuer: String, basis: String = "") {
+        self.number = VietnameseText.clean(number)
+        self.date = date
+        self.issuer = VietnameseText.clean(issuer)
+        self.basis = VietnameseText.clean(basis)
+    }
+
+    /// "Công văn số 26/LĐLĐ ngày 06/02/2024"
+    public var name: String {
+        (number.isEmpty ? "Công văn" : "Công văn số \(number)") + " ngày \(date.vietnamese)"
+    }
+
+    /// A report's first sentence. A union below the issuer answers the issuer's letter; the
+    /// issuer answers the upper level's letter and says what it issued.
+    /// `reports` ends the sentence: "báo cáo kết quả … như sau:".
+    func opening(reporter: String, byIssuer: Bool, about: String, reports: String) -> String {
+        guard byIssuer else { return "Thực hiện \(name) của \(issuer) \(about), \(reporter) \(reports)" }
+        let issued = number.isEmpty ? "Công văn ngày \(date.vietnamese)" : "Công văn số \(number) ngày \(date.vietnamese)"
+        if basis.isEmpty {
+            return "\(reporter) đã ban hành \(issued) \(about) đến các công đoàn cơ sở. \(reporter) \(reports)"
+        }
+        return "Thực hiện \(basis) \(about), \(reporter) đã ban hành \(issued) triển khai đến các công đoàn cơ sở. \(reporter) \(reports)"
+    }
+}
+
 /// What the federation's report upwards needs.
 public struct ReportInput: Hashable, Sendable {
     /// Issuer = the federation as written in sentences (used in the body too), number "05/BC-LĐLĐ".
@@ -32,9 +69,10 @@ public struct ReportInput: Hashable, Sendable {
     public var movement: String
     /// "Kính gửi" recipients.
     public var recipients: [String]
-    /// The campaign's letter being reported on: "26/LĐLĐ" and its date.
-    public var letterNumber: String
-    public var letterDate: CalendarDay
+    /// The campaign's letter being reported on.
+    public var letter: CampaignLetter
+    /// The reporting union issued the campaign (it cites the upper level's letter).
+    public var byIssuer: Bool
     public var completeness: Completeness
     public var summary: Summary
     /// One row per unit, printed under the summary; empty prints none.
@@ -45,14 +83,14 @@ public struct ReportInput: Hashable, Sendable {
     public var distribution: [String]
 
     public init(header: DocumentHeader, year: Int, movement: String = "Dân vận khéo", recipients: [String],
-                letterNumber: String, letterDate: CalendarDay, completeness: Completeness, summary: Summary,
+                letter: CampaignLetter, byIssuer: Bool, completeness: Completeness, summary: Summary,
                 units: [UnitTallyRow] = [], assessment: String? = nil, signer: Signer, distribution: [String]) {
         self.header = header
         self.year = year
         self.movement = movement
         self.recipients = recipients
-        self.letterNumber = letterNumber
-        self.letterDate = letterDate
+        self.letter = letter
+        self.byIssuer = byIssuer
         self.completeness = completeness
         self.summary = summary
         self.units = units
@@ -73,23 +111,14 @@ extension OfficialDocuments {
         var blocks: [Block] = [Layout.headerBands(input.header, page: page)]
         blocks += Layout.title("Báo cáo", subject: "Kết quả đăng ký mô hình \(movement) năm \(input.year)")
         blocks += Layout.recipients(input.recipients)
-        blocks.append(.paragraph(Layout.body(
-            "Thực hiện Công văn số \(VietnameseText.clean(input.letterNumber)) ngày \(input.letterDate.vietnamese) của \(issuer) "
-                + "về việc triển khai phong trào thi đua \(movement) năm \(input.year), \(issuer) báo cáo kết quả đăng ký "
-                + "mô hình \(movement) năm \(input.year) như sau:")))
-        blocks.append(.paragraph(heading("1. Tình hình gửi đăng ký")))
-        blocks.append(.paragraph(Layout.body("- Số công đoàn cơ sở được đề nghị đăng ký: \(c.expected) đơn vị.")))
-        blocks.append(.paragraph(Layout.body(
-            "- Số đơn vị đã gửi đăng ký: \(c.submitted) đơn vị (đúng hạn: \(c.onTime) đơn vị; quá hạn: \(c.late) đơn vị), "
-                + "trong đó \(c.declaredNone) đơn vị báo không đăng ký mô hình trong năm.")))
-        blocks.append(.paragraph(Layout.body("- Số đơn vị chưa gửi đăng ký: \(c.notSubmitted) đơn vị.")))
+        let about = "về việc triển khai phong trào thi đua \(movement) năm \(input.year)"
+        blocks.append(.paragraph(Layout.body(input.letter.opening(
+            reporter: issuer, byIssuer: input.byIssuer, about: about,
+            reports: "báo cáo kết quả đăng ký mô hình \(movement) năm \(input.year) như sau:"))))
+        blocks.append(.paragraph(heading("1. Tình hình nộp hồ sơ đăng ký")))
+        blocks += completenessLines(c).map { .paragraph(Layout.body($0)) }
         blocks.append(.paragraph(heading("2. Kết quả đăng ký")))
-        let total = input.summary.total
-        let distinct = input.summary.distinct
-        blocks.append(.paragraph(Layout.body(
-            "Tổng số mô hình được đăng ký: \(total.initiatives) mô hình, trong đó \(total.collectiveInitiatives) mô hình "
-                + "của \(distinct.collectives) tập thể và \(total.individualInitiatives) mô hình của \(distinct.individuals) cá nhân. "
-                + "Số lượng theo từng lĩnh vực như sau:")))
+        blocks.append(.paragraph(Layout.body(totalSentence(input.summary))))
         blocks += SummaryTable.blocks(input.summary)
         if !input.units.isEmpty {
             var lead = Layout.body("Chi tiết theo đơn vị:")
@@ -107,6 +136,39 @@ extension OfficialDocuments {
         blocks.append(Layout.signature(input.signer, distribution: input.distribution))
         return Document(kind: .report, title: "Báo cáo kết quả đăng ký mô hình \(movement) năm \(input.year)",
                         date: input.header.date, page: page, blocks: blocks)
+    }
+
+    /// The completeness section's lines; a clause about no unit is left out.
+    static func completenessLines(_ c: Completeness) -> [String] {
+        let n = VietnameseText.number
+        var lines = ["- Số công đoàn cơ sở được đề nghị đăng ký: \(n(c.expected)) đơn vị."]
+        if c.submitted == 0 {
+            lines.append("- Chưa có đơn vị nào nộp hồ sơ đăng ký.")
+            return lines
+        }
+        var submitted = "- Số đơn vị đã nộp hồ sơ đăng ký: \(n(c.submitted)) đơn vị"
+        switch (c.onTime, c.late) {
+        case (_, 0): submitted += " (đều đúng hạn)"
+        case (0, _): submitted += " (đều nộp muộn)"
+        default: submitted += " (đúng hạn: \(n(c.onTime)) đơn vị; nộp muộn: \(n(c.late)) đơn vị)"
+        }
+        if c.declaredNone > 0 { submitted += ", trong đó \(n(c.declaredNone)) đơn vị báo không đăng ký mô hình trong năm" }
+        lines.append(submitted + ".")
+        lines.append(c.notSubmitted > 0 ? "- Số đơn vị chưa nộp hồ sơ đăng ký: \(n(c.notSubmitted)) đơn vị."
+                                        : "- Tất cả các đơn vị đã nộp hồ sơ đăng ký.")
+        return lines
+    }
+
+    /// "Tổng số mô hình được đăng ký: …", naming only the kinds that registered.
+    static func totalSentence(_ summary: Summary) -> String {
+        let n = VietnameseText.number
+        let total = summary.total, distinct = summary.distinct
+        guard total.initiatives > 0 else { return "Chưa có mô hình nào được đăng ký." }
+        var parts: [String] = []
+        if total.collectiveInitiatives > 0 { parts.append("\(n(total.collectiveInitiatives)) mô hình của \(n(distinct.collectives)) tập thể") }
+        if total.individualInitiatives > 0 { parts.append("\(n(total.individualInitiatives)) mô hình của \(n(distinct.individuals)) cá nhân") }
+        return "Tổng số mô hình được đăng ký: \(n(total.initiatives)) mô hình, trong đó " + parts.joined(separator: " và ")
+            + ". Số lượng theo từng lĩnh vực như sau:"
     }
 
     static func heading(_ text: String) -> Paragraph {

@@ -50,20 +50,18 @@ public struct DecisionInput: Hashable, Sendable {
     public var header: DocumentHeader
     public var year: Int
     public var movement: String
-    /// The campaign's letter: "26/LĐLĐ" and its date.
-    public var letterNumber: String
-    public var letterDate: CalendarDay
+    /// The campaign's letter.
+    public var letter: CampaignLetter
     public var models: [RecognisedModel]
     public var signer: Signer
     public var distribution: [String]
 
-    public init(header: DocumentHeader, year: Int, movement: String = "Dân vận khéo", letterNumber: String, letterDate: CalendarDay,
+    public init(header: DocumentHeader, year: Int, movement: String = "Dân vận khéo", letter: CampaignLetter,
                 models: [RecognisedModel], signer: Signer, distribution: [String]) {
         self.header = header
         self.year = year
         self.movement = movement
-        self.letterNumber = letterNumber
-        self.letterDate = letterDate
+        self.letter = letter
         self.models = models
         self.signer = signer
         self.distribution = distribution
@@ -76,26 +74,25 @@ public struct YearReportInput: Hashable, Sendable {
     public var year: Int
     public var movement: String
     public var recipients: [String]
-    public var letterNumber: String
-    public var letterDate: CalendarDay
-    /// Who issued the letter, as written in sentences.
-    public var letterIssuer: String
+    /// The campaign's letter being reported on.
+    public var letter: CampaignLetter
+    /// The reporting union issued the campaign (it cites the upper level's letter).
+    public var byIssuer: Bool
     public var sectors: [FunnelRow]
     /// One row per unit (name in `name`), in the tree's order; empty prints none.
     public var units: [FunnelRow]
     public var signer: Signer
     public var distribution: [String]
 
-    public init(header: DocumentHeader, year: Int, movement: String = "Dân vận khéo", recipients: [String], letterNumber: String,
-                letterDate: CalendarDay, letterIssuer: String, sectors: [FunnelRow], units: [FunnelRow], signer: Signer,
+    public init(header: DocumentHeader, year: Int, movement: String = "Dân vận khéo", recipients: [String], letter: CampaignLetter,
+                byIssuer: Bool, sectors: [FunnelRow], units: [FunnelRow], signer: Signer,
                 distribution: [String]) {
         self.header = header
         self.year = year
         self.movement = movement
         self.recipients = recipients
-        self.letterNumber = letterNumber
-        self.letterDate = letterDate
-        self.letterIssuer = letterIssuer
+        self.letter = letter
+        self.byIssuer = byIssuer
         self.sectors = sectors
         self.units = units
         self.signer = signer
@@ -157,7 +154,7 @@ extension OfficialDocuments {
                                            spaceBefore: 6, spaceAfter: 6, keepWithNext: true)))
         blocks.append(.paragraph(Layout.body("Căn cứ Điều lệ Công đoàn Việt Nam;", italic: true)))
         blocks.append(.paragraph(Layout.body(
-            "Căn cứ Công văn số \(VietnameseText.clean(input.letterNumber)) ngày \(input.letterDate.vietnamese) về việc triển khai phong trào thi đua \(movement) năm \(input.year);",
+            "Căn cứ \(input.letter.name) của \(input.letter.issuer) về việc triển khai phong trào thi đua \(movement) năm \(input.year);",
             italic: true)))
         blocks.append(.paragraph(Layout.body("Xét kết quả thẩm định và đề nghị của các công đoàn trực thuộc,", italic: true)))
         blocks.append(.paragraph(Paragraph("QUYẾT ĐỊNH:", bold: true, alignment: .center, size: 14, spaceBefore: 6, spaceAfter: 6, keepWithNext: true)))
@@ -189,9 +186,9 @@ extension OfficialDocuments {
         var blocks: [Block] = [Layout.headerBands(input.header, page: page)]
         blocks += Layout.title("Báo cáo", subject: "Tổng kết phong trào thi đua \(movement) năm \(input.year)")
         blocks += Layout.recipients(input.recipients)
-        blocks.append(.paragraph(Layout.body(
-            "Thực hiện Công văn số \(VietnameseText.clean(input.letterNumber)) ngày \(input.letterDate.vietnamese) của \(VietnameseText.clean(input.letterIssuer)) "
-                + "về việc triển khai phong trào thi đua \(movement) năm \(input.year), \(issuer) báo cáo kết quả thực hiện như sau:")))
+        blocks.append(.paragraph(Layout.body(input.letter.opening(
+            reporter: issuer, byIssuer: input.byIssuer, about: "về việc triển khai phong trào thi đua \(movement) năm \(input.year)",
+            reports: "báo cáo kết quả thực hiện phong trào như sau:"))))
         blocks.append(.paragraph(heading("1. Kết quả chung")))
         var parts = ["đăng ký \(VietnameseText.number(total.registered)) mô hình"]
         if total.verified > 0 { parts.append("\(VietnameseText.number(total.verified)) mô hình được thẩm định đạt") }

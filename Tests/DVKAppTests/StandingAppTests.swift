@@ -73,7 +73,7 @@ import VaporTesting
             let pdf = try tempFile("", suffix: ".pdf")
             try OfficialDocuments.render(report, as: .pdf).write(to: URL(fileURLWithPath: pdf))
             let text = try ExportTests().tool("/usr/bin/pdftotext", ["-raw", pdf, "-"])
-            #expect(VietnameseText.clean(text).contains("đúng hạn: 1 đơn vị; quá hạn: 0 đơn vị"))
+            #expect(VietnameseText.clean(text).contains("đã nộp hồ sơ đăng ký: 1 đơn vị (đều đúng hạn)"))
         }
     }
 

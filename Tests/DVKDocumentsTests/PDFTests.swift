@@ -108,8 +108,10 @@ struct PDFTests {
         let report = try Oracle.pdfText(try Oracle.write(Samples.report, as: .pdf, name: "report", in: dir))
         let flat = report.split(whereSeparator: { $0 == " " || $0 == "\n" }).joined(separator: " ")
         for expected in ["BÁO CÁO", "Số: 05/BC-LĐLĐ", "- Ban Dân vận Quận ủy Long Biên;", "- Ban Tuyên giáo LĐLĐ Thành phố Hà Nội.",
-                         "được đề nghị đăng ký: 5 đơn vị.", "đã gửi đăng ký: 4 đơn vị (đúng hạn: 3 đơn vị; quá hạn: 1 đơn vị)",
-                         "trong đó 1 đơn vị báo không đăng ký mô hình", "chưa gửi đăng ký: 1 đơn vị.",
+                         "Thực hiện Công văn số 274/LĐLĐ ngày 05/02/2024 của LĐLĐ thành phố Hà Nội về việc triển khai",
+                         "Liên đoàn Lao động quận Long Biên đã ban hành Công văn số 26/LĐLĐ ngày 06/02/2024 triển khai đến",
+                         "được đề nghị đăng ký: 5 đơn vị.", "đã nộp hồ sơ đăng ký: 4 đơn vị (đúng hạn: 3 đơn vị; nộp muộn: 1 đơn vị)",
+                         "trong đó 1 đơn vị báo không đăng ký mô hình", "chưa nộp hồ sơ đăng ký: 1 đơn vị.",
                          "Tổng số mô hình được đăng ký: 36 mô hình"] {
             #expect(flat.contains(expected), "report misses “\(expected)”")
         }

@@ -74,6 +74,21 @@ struct RenderingTests {
         #expect(DocumentHeader.grassrootsIssuer(unitName: "Công đoànviên Tổ 3") == "Công đoàn Công đoànviên Tổ 3")
     }
 
+    @Test func aDocumentNumberCarriesItsOwnUnionsSymbol() {
+        // The union that wrote the campaign's letter keeps its letter's symbol.
+        #expect(DocumentHeader.symbol(unitName: "Liên đoàn Lao động quận Long Biên", ownLetter: "26/LĐLĐ") == "LĐLĐ")
+        #expect(DocumentHeader.symbol(unitName: "Công đoàn ngành Giáo dục", ownLetter: "15/CV-CĐN") == "CĐN")
+        // Others: the usual symbol of the kind of union their name says.
+        #expect(DocumentHeader.symbol(unitName: "Công đoàn ngành Giáo dục quận Long Biên") == "CĐN")
+        #expect(DocumentHeader.symbol(unitName: "Liên đoàn Lao động thành phố Hà Nội") == "LĐLĐ")
+        #expect(DocumentHeader.symbol(unitName: "Công đoàn Viên chức quận") == "CĐVC")
+        #expect(DocumentHeader.symbol(unitName: "Công đoàn Tổng Công ty May 10") == "CĐTCT")
+        #expect(DocumentHeader.symbol(unitName: "Công đoàn cơ sở Trường THCS Gia Thụy") == "CĐCS")
+        #expect(DocumentHeader.symbol(unitName: "Ban Công tác") == "CĐ")
+        // A letter without a symbol after its number says nothing.
+        #expect(DocumentHeader.symbol(unitName: "Công đoàn ngành Y tế", ownLetter: "26") == "CĐN")
+    }
+
     @Test func fontErrorNamesTheDebianPackage() {
         let error = DocumentError.fontMissing(family: "Liberation Serif", resolved: "DejaVu Serif")
         #expect(error.message.contains("fonts-liberation2"))

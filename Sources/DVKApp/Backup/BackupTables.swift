@@ -29,7 +29,7 @@ enum BackupTables {
         table("campaigns", """
             id:u code:s issuer_id:u year:i title:s number:s issued_on:s place:s subject:s addressees:s recipients:s body:s sectors:s \
             deadline:d accepts_late:b all_targets:b signer_authority:s signer_title:s signer_name:s state:s issuer_name:s superior_name:s \
-            synced_at:d created_at:d updated_at:d reminder_days:s reminder_time:s criteria:s
+            synced_at:d created_at:d updated_at:d reminder_days:s reminder_time:s criteria:s basis:s
             """),
         table("campaign_units", """
             id:u campaign_id:u unit_id:u parent_unit_id:u code:s name:s kind:s depth:i pre:i last:i is_target:b extended_until:d search_key:s

@@ -30,6 +30,8 @@ struct CampaignInfo: Sendable, Equatable {
     var addressees: [String]
     var recipients: [String]
     var body: String
+    /// The upper level's letter this campaign answers (“Công văn số 274/LĐLĐ ngày … của …”); may be empty.
+    var basis: String
     var sectors: [Sector]
     var deadline: Date
     var acceptsLate: Bool
@@ -43,7 +45,7 @@ struct CampaignInfo: Sendable, Equatable {
 
     /// The columns `init(row:)` reads, for a query that selects them.
     static let columns = ["id", "code", "issuer_id", "year", "title", "number", "issued_on", "place", "subject", "addressees",
-                          "recipients", "body", "sectors", "deadline", "accepts_late", "reminder_days", "reminder_time", "criteria", "signer_authority", "signer_title",
+                          "recipients", "body", "basis", "sectors", "deadline", "accepts_late", "reminder_days", "reminder_time", "criteria", "signer_authority", "signer_title",
                           "signer_name", "state", "issuer_name", "superior_name", "created_at"]
 
     /// A campaign from a row with `columns` (prefixed, for joins): no model in between.
@@ -62,6 +64,7 @@ struct CampaignInfo: Sendable, Equatable {
         addressees = try value("addressees", String.self).split(separator: "\n").map(String.init)
         recipients = try value("recipients", String.self).split(separator: "\n").map(String.init)
         body = try value("body", String.self)
+        basis = try value("basis", String.self)
         sectors = SectorList.decode(try value("sectors", String.self))
         deadline = try value("deadline", Date.self)
         acceptsLate = try value("accepts_late", Bool.self)
@@ -88,6 +91,7 @@ struct CampaignInfo: Sendable, Equatable {
         addressees = c.addressees.split(separator: "\n").map(String.init)
         recipients = c.recipients.split(separator: "\n").map(String.init)
         body = c.body
+        basis = c.basis
         sectors = c.sectors
         deadline = c.deadline
         acceptsLate = c.acceptsLate
@@ -121,6 +125,7 @@ struct CampaignInput: Sendable {
     var addressees: [String] = ["Ban Chấp hành công đoàn cơ sở"]
     var recipients: [String] = ["Như Kính gửi (để t/hiện);", "Lưu: VT, TG."]
     var body: String = ""
+    var basis = ""
     var sectors: [Sector] = Sector.defaults
     var acceptsLate = true
     var reminders = ReminderSchedule.standard

@@ -64,6 +64,7 @@ enum CampaignStore {
             campaign.addressees = input.addressees.joined(separator: "\n")
             campaign.recipients = input.recipients.joined(separator: "\n")
             campaign.body = input.body
+            campaign.basis = input.basis
             campaign.sectors = input.sectors
             campaign.deadline = input.deadline
             campaign.acceptsLate = input.acceptsLate

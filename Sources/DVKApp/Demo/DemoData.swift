@@ -123,6 +123,7 @@ enum DemoData {
         input.recipients = ["Ban Tuyên giáo LĐLĐ TP; (để báo cáo)", "Ban Dân vận Quận ủy;", "Như Kính gửi (để t/hiện);", "Lưu: VT, TG."]
         input.signer = Signer(authority: "TM. BAN THƯỜNG VỤ", title: "PHÓ CHỦ TỊCH", name: "Đặng Thị Ánh Nguyệt")
         input.body = DemoLetter.body
+        input.basis = "Công văn số 274/LĐLĐ ngày 05/02/2024 của LĐLĐ thành phố Hà Nội"
         return input
     }
 

@@ -50,12 +50,12 @@ enum CampaignDocuments {
             guard unit.kind == .federation else { throw DomainError.invalid("Báo cáo kết quả đăng ký là văn bản của liên đoàn.") }
             let count = try await Standings.counts(campaign, scope: scope, on: db)
             var reportHeader = header
-            reportHeader.number = "      /BC-" + symbol(of: campaign.number)
+            reportHeader.number = "      /BC-" + DocumentHeader.symbol(unitName: unit.name, ownLetter: isIssuer(unit) ? campaign.number : nil)
             let superior = isIssuer(unit) ? campaign.superiorName : (try await parentName(campaign, unit, on: db))
             return OfficialDocuments.report(ReportInput(
                 header: reportHeader, year: campaign.year,
                 recipients: superior.isEmpty ? ["Công đoàn cấp trên"] : [superior],
-                letterNumber: campaign.number, letterDate: campaign.issuedOn,
+                letter: letter(campaign), byIssuer: isIssuer(unit),
                 completeness: Completeness(expected: count.expected, submitted: count.submitted, onTime: count.onTime,
                                            late: count.late, declaredNone: count.noModel, notSubmitted: count.pending),
                 summary: try await SummaryQuery.official(campaign, unit: scope, on: db),
@@ -74,10 +74,9 @@ enum CampaignDocuments {
 
     static func isIssuer(_ unit: CampaignUnit) -> Bool { unit.pre == 0 }
 
-    /// "26/LĐLĐ" → "LĐLĐ": the issuer's symbol, reused for the report's number.
-    static func symbol(of number: String) -> String {
-        let parts = number.split(separator: "/")
-        return parts.count > 1 ? String(parts[1]).components(separatedBy: "-").last ?? "LĐLĐ" : "LĐLĐ"
+    /// The campaign's letter as the documents answering it cite it.
+    static func letter(_ campaign: CampaignInfo) -> CampaignLetter {
+        CampaignLetter(number: campaign.number, date: campaign.issuedOn, issuer: campaign.issuerName, basis: campaign.basis)
     }
 
     static func header(campaign: CampaignInfo, unit: CampaignUnit, options: Options, on db: any Database) async throws -> DocumentHeader {

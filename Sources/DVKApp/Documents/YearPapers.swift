@@ -50,7 +50,8 @@ enum YearPapers {
         var header = DocumentHeader(superior: me.superior, issuer: me.name, place: campaign.place, date: options.today,
                                     showsNationalMotto: options.showNationalMotto)
         let signer = me.isCampaignIssuer ? campaign.signer : Signer(authority: "TM. BAN THƯỜNG VỤ", title: "CHỦ TỊCH", name: "")
-        let symbol = CampaignDocuments.symbol(of: campaign.number)
+        let symbol = DocumentHeader.symbol(unitName: me.name, ownLetter: me.isCampaignIssuer ? campaign.number : nil)
+        let letter = CampaignDocuments.letter(campaign)
         switch kind {
         case .nominations:
             header.number = "      /TTr-" + symbol
@@ -68,13 +69,13 @@ enum YearPapers {
                 EXISTS (SELECT 1 FROM recognitions x WHERE x.initiative_id = i.id AND x.by_unit_id = \(bind: me.id) AND x.decision_number = \(bind: chosen.number))
                 """, exemplaryBy: me.id, on: db)
             return OfficialDocuments.recognitionDecision(DVKDocuments.DecisionInput(
-                header: header, year: campaign.year, letterNumber: campaign.number, letterDate: campaign.issuedOn, models: models,
+                header: header, year: campaign.year, letter: letter, models: models,
                 signer: signer, distribution: ["Như Điều 3;", "Lưu: VT."]))
         case .report:
             header.number = "      /BC-" + symbol
             return OfficialDocuments.yearReport(YearReportInput(
                 header: header, year: campaign.year, recipients: me.superior.isEmpty ? ["Công đoàn cấp trên"] : [me.superior],
-                letterNumber: campaign.number, letterDate: campaign.issuedOn, letterIssuer: campaign.issuerName,
+                letter: letter, byIssuer: me.isCampaignIssuer,
                 sectors: try await YearQueue.funnel(view, on: db), units: try await YearQueue.funnelByChild(view, on: db),
                 signer: signer, distribution: ["Như Kính gửi;", "Lưu: VT."]))
         }

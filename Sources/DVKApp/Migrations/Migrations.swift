@@ -20,6 +20,7 @@ enum Migrations {
         AddSessionLimits(),
         AddMail(),
         AddModelYear(),
+        AddLetterBasis(),
     ]
 
     static func register(on app: Application) {

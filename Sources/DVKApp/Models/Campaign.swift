@@ -18,6 +18,8 @@ final class Campaign: Model, @unchecked Sendable {
     @Field(key: "addressees") var addressees: String
     @Field(key: "recipients") var recipients: String
     @Field(key: "body") var body: String
+    /// The upper level's letter the campaign answers, as the report cites it; may be empty.
+    @Field(key: "basis") var basis: String
     @Field(key: "sectors") var sectorsJSON: String
     @Field(key: "deadline") var deadline: Date
     @Field(key: "accepts_late") var acceptsLate: Bool

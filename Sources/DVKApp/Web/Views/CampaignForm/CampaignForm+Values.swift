@@ -17,6 +17,7 @@ extension CampaignForm {
         var addressees = ""
         var recipients = ""
         var body = ""
+        var basis = ""
         var sectors = ""
         var deadlineDate = ""
         var deadlineTime = "00:00"
@@ -48,6 +49,7 @@ extension CampaignForm {
             addressees = text("addressees")
             recipients = text("recipients")
             body = text("body")
+            basis = text("basis")
             sectors = text("sectors")
             deadlineDate = text("deadline_date")
             deadlineTime = text("deadline_time")
@@ -94,6 +96,7 @@ extension CampaignForm {
             addressees = campaign.addressees.joined(separator: "\n")
             recipients = campaign.recipients.joined(separator: "\n")
             body = campaign.body
+            basis = campaign.basis
             sectors = Self.sectorLines(campaign.sectors)
             let day = VietnamTime.day(of: campaign.deadline)
             deadlineDate = day.vietnamese
@@ -195,6 +198,7 @@ extension CampaignForm {
         let addressees = checked("addressees", TextRules.addressees, values.addressees)
         let recipients = checked("recipients", TextRules.recipients, values.recipients)
         let body = checked("body", TextRules.letterBody, values.body)
+        let basis = checked("basis", TextRules.letterBasis, values.basis)
         let signerAuthority = checked("signer_authority", TextRules.signerAuthority, values.signerAuthority)
         let signerName = checked("signer_name", TextRules.signerName, values.signerName)
 
@@ -241,6 +245,7 @@ extension CampaignForm {
         input.addressees = lines(addressees)
         input.recipients = lines(recipients)
         input.body = body
+        input.basis = basis
         input.sectors = sectors
         input.acceptsLate = values.acceptsLate
         input.reminders = reminders

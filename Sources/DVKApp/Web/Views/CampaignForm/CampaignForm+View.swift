@@ -143,6 +143,9 @@ extension CampaignForm {
                 ]),
                 FormField.fieldset("Công văn", [
                     FormField.text("subject", "Trích yếu", value: v.subject, errors: e, required: true),
+                    FormField.text("basis", "Văn bản của cấp trên", value: v.basis, errors: e,
+                                   hint: "văn bản đợt thi đua này thực hiện; báo cáo kết quả gửi cấp trên dẫn văn bản này",
+                                   placeholder: "Công văn số 274/LĐLĐ ngày 05/02/2024 của LĐLĐ thành phố Hà Nội"),
                     FormField.textarea("addressees", "Kính gửi", value: v.addressees, errors: e, hint: "mỗi dòng một nơi", rows: 2),
                     FormField.textarea("body", "Nội dung công văn", value: v.body, errors: e,
                                        hint: "dòng trống tách đoạn; dòng bắt đầu bằng “- ” là gạch đầu dòng; *chữ nghiêng*", rows: 14),
@@ -193,6 +196,7 @@ extension CampaignForm {
                     fact("Ngày ban hành", text(CalendarDay(parsing: v.issuedOn)?.vietnamese ?? v.issuedOn)),
                     fact("Địa danh", text(v.place)),
                     fact("Trích yếu", text(v.subject)),
+                    fact("Văn bản của cấp trên", text(v.basis)),
                     fact("Kính gửi", .ul(.forEach(v.addressees.split(separator: "\n")) { .li(.text(String($0))) })),
                     fact("Nội dung", .div(.class("letter"), .text(v.body))),
                     fact("Nơi nhận", .ul(.forEach(v.recipients.split(separator: "\n")) { .li(.text(String($0))) })),
