@@ -20,7 +20,7 @@ public enum DomainError: Error, Equatable, Sendable, CustomStringConvertible {
         case .notFound(let m), .invalid(let m), .forbidden(let m), .conflict(let m): m
         case .badFile(let lines, let total):
             "Tệp có \(VietnameseText.number(total)) dòng lỗi, không có gì được ghi:\n" + lines.map(\.description).joined(separator: "\n")
-                + (total > lines.count ? "\n… và \(VietnameseText.number(total - lines.count)) dòng lỗi khác (chỉ nêu \(lines.count) dòng đầu)." : "")
+                + (total > lines.count ? "\n… và \(VietnameseText.number(total - lines.count)) dòng lỗi khác (chỉ nêu \(VietnameseText.number(lines.count)) dòng đầu)." : "")
         }
     }
 

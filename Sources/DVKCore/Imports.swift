@@ -209,7 +209,7 @@ public enum UnitImport {
         for (_, unit) in merged { if let parent = unit.parentCode { children[parent, default: 0] += 1 } }
         for row in rows where row.kind == .grassroots {
             if let n = children[row.code], n > 0 {
-                errors.append(LineError(line: row.line, reasons: ["đơn vị “\(row.code)” có \(n) đơn vị trực thuộc nên không thể là công đoàn cơ sở"]))
+                errors.append(LineError(line: row.line, reasons: ["đơn vị “\(row.code)” có \(VietnameseText.number(n)) đơn vị trực thuộc nên không thể là công đoàn cơ sở"]))
             }
         }
         // Cycles: walk up from every row.
@@ -218,7 +218,7 @@ public enum UnitImport {
             var current = merged[row.code]?.parentCode
             while let c = current {
                 if !seen.insert(c).inserted {
-                    errors.append(LineError(line: row.line, reasons: ["cây đơn vị có vòng lặp qua “\(c)”"]))
+                    errors.append(LineError(line: row.line, reasons: ["đơn vị cấp trên vòng lặp qua “\(c)”"]))
                     break
                 }
                 current = merged[c]?.parentCode

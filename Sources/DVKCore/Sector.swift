@@ -14,9 +14,18 @@ public struct Sector: Hashable, Codable, Sendable {
     public static let defaults: [Sector] = [
         Sector(code: "kinh-te", name: "Lĩnh vực kinh tế"),
         Sector(code: "van-hoa-xa-hoi", name: "Lĩnh vực văn hóa – xã hội"),
-        Sector(code: "an-ninh-quoc-phong", name: "Lĩnh vực an ninh quốc phòng"),
+        Sector(code: "an-ninh-quoc-phong", name: "Lĩnh vực an ninh – quốc phòng"),
         Sector(code: "xay-dung-he-thong-chinh-tri", name: "Lĩnh vực xây dựng hệ thống chính trị"),
     ]
+
+    /// The name after a “Lĩnh vực” label: “Lĩnh vực kinh tế” → “Kinh tế” (a name without the
+    /// prefix stays as it is).
+    public static func shortName(_ name: String) -> String {
+        let words = name.split(separator: " ", omittingEmptySubsequences: true)
+        guard words.count > 2, VietnameseText.searchKey(words[0] + " " + words[1]) == "linh vuc" else { return name }
+        let rest = words.dropFirst(2).joined(separator: " ")
+        return rest.prefix(1).uppercased() + rest.dropFirst()
+    }
 
     /// The words of a name, order-free, with "lĩnh vực", dashes and diacritics gone:
     /// "an ninh – quốc phòng" and "Quốc phòng - An ninh" give the same key.

@@ -231,13 +231,13 @@ extension Standing {
         case .submit(let count), .declare(let count):
             guard policy.isOpen else { return .failure(.conflict("Đợt thi đua không còn mở để nộp.")) }
             guard maySubmit(at: now) else {
-                return .failure(.conflict("Đã quá hạn nộp (\(VietnamTime.describe(deadline))) và đợt này không nhận hồ sơ nộp muộn."))
+                return .failure(.conflict("Đã hết hạn nộp (\(VietnamTime.describe(deadline))) và đợt này không nhận hồ sơ nộp muộn."))
             }
             if case .submit = step, count == 0 {
                 return .failure(.invalid("Chưa có mô hình nào để nộp. Nếu năm nay đơn vị không đăng ký, chọn “Đơn vị không đăng ký mô hình năm nay”."))
             }
             if case .declare = step, count > 0 {
-                return .failure(.invalid("Đơn vị đã có \(count) mô hình; cần xóa các mô hình trước khi báo không đăng ký."))
+                return .failure(.invalid("Đơn vị đã có \(VietnameseText.number(count)) mô hình; cần xóa các mô hình trước khi báo không đăng ký."))
             }
             if case .declare = step { next.noModel = true } else { next.noModel = false }
             next.firstSubmittedAt = firstSubmittedAt ?? now

@@ -17,7 +17,7 @@ public enum UnitKind: String, Codable, Sendable, CaseIterable {
 
     public var label: String {
         switch self {
-        case .federation: "Liên đoàn / công đoàn cấp trên"
+        case .federation: "Công đoàn cấp trên"
         case .grassroots: "Công đoàn cơ sở"
         }
     }

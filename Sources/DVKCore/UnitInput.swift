@@ -63,7 +63,7 @@ public struct UnitInput: Sendable, Hashable {
         let kind = UnitKind(parsing: self.kind)
         if kind == nil {
             problems[.kind] = self.kind.trimmingCharacters(in: .whitespaces).isEmpty
-                ? "Chọn loại đơn vị." : "Loại đơn vị “\(self.kind)” không hợp lệ (liên đoàn hoặc công đoàn cơ sở)."
+                ? "Chọn loại đơn vị." : "Loại đơn vị “\(self.kind)” không hợp lệ (công đoàn cấp trên hoặc công đoàn cơ sở)."
         }
         let parent = VietnameseText.clean(parentCode)
         if !parent.isEmpty, Code.validate(parent) == nil {

@@ -101,7 +101,7 @@ extension OfficialDocuments {
                                             columnSpan: 6)]))
         }
         blocks.append(.table(Table(columnWeights: [5, 9, 20, 26, 13, 27], rows: rows, borders: true, spaceBefore: 6, spaceAfter: 6)))
-        blocks.append(.paragraph(Paragraph("Tổng số: \(number) mô hình.", bold: true, alignment: .left, size: 13, spaceAfter: 6)))
+        blocks.append(.paragraph(Paragraph("Tổng số: \(VietnameseText.number(number)) mô hình.", bold: true, alignment: .left, size: 13, spaceAfter: 6)))
         if let signer = input.signer { blocks.append(Layout.signature(signer, distribution: [])) }
         return Document(kind: .initiativeList, title: "Danh sách mô hình đăng ký – " + input.header.issuer,
                         date: input.header.date, page: page, blocks: blocks)

@@ -200,7 +200,7 @@ public struct TableCell: Hashable, Sendable {
 
     /// A centred number, written "0" for zero (numbers are never blank).
     public static func number(_ value: Int, bold: Bool = false, size: Double) -> TableCell {
-        TableCell([Paragraph(String(value), bold: bold, alignment: .center, size: size)], number: value)
+        TableCell([Paragraph(VietnameseText.number(value), bold: bold, alignment: .center, size: size)], number: value)
     }
 }
 

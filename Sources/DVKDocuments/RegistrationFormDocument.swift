@@ -62,7 +62,7 @@ extension OfficialDocuments {
         }
         field(1, "Đơn vị", VietnameseText.clean(input.unitName))
         field(2, "Tập thể/cá nhân đăng ký", registrant)
-        field(3, "Lĩnh vực", VietnameseText.clean(input.sectorName))
+        field(3, "Lĩnh vực", Sector.shortName(VietnameseText.clean(input.sectorName)))
         field(4, "Tên mô hình", i.title)
         field(5, "Mục đích", i.purpose)
         field(6, "Nội dung và cách thức thực hiện", i.content)

@@ -134,7 +134,7 @@ extension OfficialDocuments {
         let movement = "“\(VietnameseText.clean(input.movement))”"
         blocks += Layout.title("Danh sách", subject: "Mô hình \(movement) năm \(input.year) đề nghị \(VietnameseText.clean(input.to)) công nhận")
         blocks.append(.paragraph(Layout.body(
-            "\(input.header.issuer) đề nghị \(VietnameseText.clean(input.to)) xem xét, công nhận \(input.models.count) mô hình \(movement) năm \(input.year) sau:")))
+            "\(input.header.issuer) đề nghị \(VietnameseText.clean(input.to)) xem xét, công nhận \(VietnameseText.number(input.models.count)) mô hình \(movement) năm \(input.year) sau:")))
         blocks.append(.table(modelsTable(input.models, results: true)))
         blocks.append(Layout.signature(input.signer, distribution: ["Như trên;", "Lưu: VT."]))
         return Document(kind: .nominationList, title: "Danh sách mô hình \(movement) đề nghị công nhận năm \(input.year)",
@@ -159,7 +159,7 @@ extension OfficialDocuments {
         blocks.append(.paragraph(Layout.body("Xét kết quả thẩm định và đề nghị của các công đoàn trực thuộc,", italic: true)))
         blocks.append(.paragraph(Paragraph("QUYẾT ĐỊNH:", bold: true, alignment: .center, size: 14, spaceBefore: 6, spaceAfter: 6, keepWithNext: true)))
         blocks.append(.paragraph(Layout.body([Run("Điều 1. ", bold: true), Run(
-            "Công nhận \(input.models.count) mô hình \(movement) năm \(input.year)" + (exemplary > 0 ? ", trong đó \(exemplary) mô hình tiêu biểu" : "")
+            "Công nhận \(VietnameseText.number(input.models.count)) mô hình \(movement) năm \(input.year)" + (exemplary > 0 ? ", trong đó \(VietnameseText.number(exemplary)) mô hình tiêu biểu" : "")
                 + " (có danh sách kèm theo).")])))
         blocks.append(.paragraph(Layout.body([Run("Điều 2. ", bold: true), Run(
             "Các tập thể, cá nhân có mô hình được công nhận tiếp tục duy trì, nhân rộng mô hình; các đơn vị tuyên truyền, học tập các mô hình tiêu biểu.")])))

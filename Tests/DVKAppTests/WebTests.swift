@@ -1,6 +1,7 @@
 import DVKCore
 import Fluent
 import Foundation
+import SQLKit
 import Testing
 import Vapor
 import VaporTesting
@@ -65,7 +66,24 @@ import VaporTesting
             let s1 = try await Browser.signIn(app, "s1")
             let noToken = try await s1.post(unit + "/initiatives/new", form, csrf: false)
             #expect(noToken.status == .forbidden)
-            #expect(noToken.body.string.contains("Yêu cầu không hợp lệ"))
+            #expect(noToken.body.string.contains("Phiên làm việc đã hết hạn"))
+            #expect(try await Initiative.query(on: app.db).count() == 0)
+
+            // A form sent after the session ended: back to the login page, which says so,
+            // and from there to the page the form was on.
+            let other = try await Browser.signIn(app, "s1")
+            try await (app.db as! any SQLDatabase).raw("DELETE FROM sessions WHERE token_hash = \(bind: Tokens.hash(other.cookie))").run()
+            var expired = other.headers
+            expired.add(name: .referer, value: "http://localhost" + unit + "?tab=x")
+            expired.contentType = .urlEncodedForm
+            var fields = form
+            fields["_csrf"] = other.csrf
+            let late = try await app.testing().sendRequest(.POST, unit + "/initiatives/new", headers: expired,
+                                                            body: ByteBuffer(string: try URLEncodedFormEncoder().encode(fields)))
+            #expect(late.status == .seeOther)
+            let login = late.headers.first(name: .location) ?? ""
+            #expect(login.hasPrefix("/login?next=") && login.removingPercentEncoding?.hasSuffix(unit + "?tab=x") == true, "\(login)")
+            #expect(try await other.get(login).body.string.contains("Phiên làm việc đã hết hạn"))
             #expect(try await Initiative.query(on: app.db).count() == 0)
 
             let created = try await s1.post(unit + "/initiatives/new", form)

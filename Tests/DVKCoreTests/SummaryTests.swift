@@ -12,7 +12,7 @@ import Testing
 
     @Test func emptySummaryIsFourRowsOfZeros() {
         let s = Summary(sectors: sectors, entries: [])
-        #expect(s.rows.map(\.sector.name) == ["Lĩnh vực kinh tế", "Lĩnh vực văn hóa – xã hội", "Lĩnh vực an ninh quốc phòng", "Lĩnh vực xây dựng hệ thống chính trị"])
+        #expect(s.rows.map(\.sector.name) == ["Lĩnh vực kinh tế", "Lĩnh vực văn hóa – xã hội", "Lĩnh vực an ninh – quốc phòng", "Lĩnh vực xây dựng hệ thống chính trị"])
         #expect(s.rows.allSatisfy { $0.tally == .zero })
         #expect(s.total == .zero)
         #expect(s.note == nil)
@@ -82,7 +82,7 @@ import Testing
         ("kinh-te", "kinh-te"), ("Lĩnh vực kinh tế", "kinh-te"), ("KINH TẾ", "kinh-te"), ("kinh te", "kinh-te"),
         ("văn hoá - xã hội", "van-hoa-xa-hoi"), ("Văn hóa – Xã hội", "van-hoa-xa-hoi"), ("van hoa—xa hoi", "van-hoa-xa-hoi"),
         ("an ninh – quốc phòng", "an-ninh-quoc-phong"), ("Quốc phòng - An ninh", "an-ninh-quoc-phong"),
-        ("lĩnh vực an ninh quốc phòng", "an-ninh-quoc-phong"), ("quoc phong an ninh", "an-ninh-quoc-phong"),
+        ("lĩnh vực an ninh quốc phòng", "an-ninh-quoc-phong"), ("an ninh - quốc phòng", "an-ninh-quoc-phong"), ("quoc phong an ninh", "an-ninh-quoc-phong"),
         ("Xây dựng hệ thống chính trị", "xay-dung-he-thong-chinh-tri"),
     ])
     func namesTheSector(text: String, code: String) {
@@ -100,5 +100,13 @@ import Testing
         #expect(RegistrantKind(parsing: "CÁ NHÂN") == .individual)
         #expect(RegistrantKind(parsing: "INDIVIDUAL") == .individual)
         #expect(RegistrantKind(parsing: "nhóm") == nil)
+    }
+
+    @Test func aSectorNameAfterItsLabelDropsLinhVuc() {
+        #expect(Sector.shortName("Lĩnh vực kinh tế") == "Kinh tế")
+        #expect(Sector.shortName("Lĩnh vực an ninh – quốc phòng") == "An ninh – quốc phòng")
+        #expect(Sector.shortName("LĨNH VỰC văn hóa – xã hội") == "Văn hóa – xã hội")
+        #expect(Sector.shortName("Chuyển đổi số") == "Chuyển đổi số")
+        #expect(Sector.shortName("Lĩnh vực") == "Lĩnh vực")
     }
 }

@@ -122,7 +122,7 @@ struct PDFTests {
         let text = try Oracle.pdfText(try Oracle.write(Samples.form, as: .pdf, name: "form", in: dir))
         let flat = text.split(whereSeparator: { $0 == " " || $0 == "\n" }).joined(separator: " ")
         for expected in ["PHIẾU ĐĂNG KÝ MÔ HÌNH “DÂN VẬN KHÉO” NĂM 2024", "1. Đơn vị: Công đoàn Trường THCS Gia Thụy",
-                         "Cá nhân – Nguyễn Văn An, Giáo viên Tổ Toán", "3. Lĩnh vực: Lĩnh vực kinh tế",
+                         "Cá nhân – Nguyễn Văn An, Giáo viên Tổ Toán", "3. Lĩnh vực: Kinh tế",
                          "4. Tên mô hình: Ứng dụng chuyển đổi số", "5. Mục đích:", "6. Nội dung và cách thức thực hiện:",
                          "Xây dựng kho hồ sơ điện tử dùng chung.", "7. Phạm vi, đối tượng tham gia:",
                          "8. Thời gian thực hiện: 01/03/2024 – 31/12/2024", "9. Kết quả dự kiến:", "10. Người phụ trách:",

@@ -138,7 +138,7 @@ def test_the_template_downloaded_from_the_app_filled_in_excel_imports_exactly():
         lists = {str(v.sqref).split(":")[0]: v.formula1 for v in ws.data_validations.dataValidation}
         assert set(lists) == {"A2", "B2", "E2"}, lists
         options = [c.value for c in wb["Danh mục"]["C"][1:] if c.value]
-        assert options == ["Lĩnh vực kinh tế", "Lĩnh vực văn hóa – xã hội", "Lĩnh vực an ninh quốc phòng", "Lĩnh vực xây dựng hệ thống chính trị"]
+        assert options == ["Lĩnh vực kinh tế", "Lĩnh vực văn hóa – xã hội", "Lĩnh vực an ninh – quốc phòng", "Lĩnh vực xây dựng hệ thống chính trị"]
         assert [c.value for c in wb["Danh mục"]["B"][1:] if c.value] == ["Tập thể", "Cá nhân"]
         # Filled as a clerk would: choices from the lists, dates as dates, Vietnamese text.
         column = {name: i + 1 for i, name in enumerate(header)}

@@ -61,7 +61,7 @@ struct APICampaignUnit: Sendable {
     /// Reviewing (accept, return): staff and administrators over the unit.
     func requireReview() throws {
         guard view.canReview(unit) else {
-            throw DomainError.forbidden("Chỉ cán bộ liên đoàn phụ trách mới được duyệt hoặc trả lại hồ sơ của đơn vị “\(unit.code)”.")
+            throw DomainError.forbidden("Chỉ cán bộ công đoàn cấp trên phụ trách mới được duyệt hoặc trả lại hồ sơ của đơn vị “\(unit.code)”.")
         }
     }
 }

@@ -25,7 +25,7 @@ enum AuthStore {
             throw DomainError.invalid("Cán bộ công đoàn cơ sở phải thuộc một công đoàn cơ sở, không phải “\(unit.code)”.")
         }
         if role == .staff, unit.kind != .federation {
-            throw DomainError.invalid("Cán bộ công đoàn cấp trên phải thuộc một liên đoàn hoặc công đoàn cấp trên, không phải “\(unit.code)”.")
+            throw DomainError.invalid("Cán bộ công đoàn cấp trên phải thuộc một công đoàn cấp trên, không phải “\(unit.code)”.")
         }
         let hash = try Bcrypt.hash(password, cost: 10)
         let user = User(username: name, displayName: shown.isEmpty ? name : shown, passwordHash: hash, role: role, unitID: unit.id!)

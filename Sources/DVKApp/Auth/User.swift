@@ -9,7 +9,7 @@ enum Role: String, Codable, Sendable, CaseIterable {
     var label: String {
         switch self {
         case .admin: "Quản trị"
-        case .staff: "Cán bộ liên đoàn"
+        case .staff: "Cán bộ công đoàn cấp trên"
         case .officer: "Cán bộ công đoàn cơ sở"
         case .viewer: "Theo dõi (chỉ xem)"
         }

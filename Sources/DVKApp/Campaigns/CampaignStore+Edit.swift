@@ -23,7 +23,7 @@ extension CampaignStore {
                 let used = try await Initiative.query(on: db)
                     .filter(\.$campaignID == campaignID).filter(\.$sectorCode == sector.code).count()
                 if used > 0 {
-                    throw DomainError.conflict("Không thể bỏ “\(sector.name)” (mã \(sector.code)): đã có \(used) mô hình đăng ký trong lĩnh vực này.")
+                    throw DomainError.conflict("Không thể bỏ “\(sector.name)” (mã \(sector.code)): đã có \(VietnameseText.number(used)) mô hình đăng ký trong lĩnh vực này.")
                 }
             }
             let targeted = Set(try await CampaignUnit.query(on: db)
@@ -94,7 +94,7 @@ extension CampaignStore {
         try await db.write { db in
             let campaign = try await find(code: code, on: db)
             guard campaign.state == .open || campaign.state == .draft else {
-                throw DomainError.conflict("Đợt thi đua đang ở trạng thái “\(campaign.state.label)”: cây đơn vị được giữ nguyên như lúc đó.")
+                throw DomainError.conflict("Đợt thi đua đang ở trạng thái “\(campaign.state.label)”: danh sách đơn vị được giữ nguyên như lúc đó.")
             }
             try await sync(campaign, on: db)
             return CampaignInfo(campaign)

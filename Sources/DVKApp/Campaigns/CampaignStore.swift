@@ -49,7 +49,7 @@ enum CampaignStore {
             }
             let issuer = try await UnitDirectory.find(code: input.issuerCode, on: db)
             guard issuer.kind == .federation else {
-                throw DomainError.invalid("Đơn vị phát động “\(issuer.code)” phải là liên đoàn (cấp trên cơ sở).")
+                throw DomainError.invalid("Đơn vị phát động “\(issuer.code)” phải là công đoàn cấp trên cơ sở.")
             }
             let campaign = Campaign()
             campaign.code = code

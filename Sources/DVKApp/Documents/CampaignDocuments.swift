@@ -47,7 +47,7 @@ enum CampaignDocuments {
                 sectorName: campaign.sectors.first { $0.code == i.sectorCode }?.name ?? i.sectorCode,
                 initiative: draft(i, r), continuedModelName: continued, unitSigner: unitSigner))
         case .report:
-            guard unit.kind == .federation else { throw DomainError.invalid("Báo cáo kết quả đăng ký là văn bản của liên đoàn.") }
+            guard unit.kind == .federation else { throw DomainError.invalid("Báo cáo kết quả đăng ký là văn bản của công đoàn cấp trên.") }
             let count = try await Standings.counts(campaign, scope: scope, on: db)
             var reportHeader = header
             reportHeader.number = "      /BC-" + DocumentHeader.symbol(unitName: unit.name, ownLetter: isIssuer(unit) ? campaign.number : nil)

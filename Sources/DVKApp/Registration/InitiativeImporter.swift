@@ -100,7 +100,7 @@ enum InitiativeImporter {
                 var events: [SubmissionEventDraft] = []
                 if submit || before.status == .notStarted || before.noModel {
                     events.append(SubmissionEventDraft(action: submit ? .import : .edit, from: before.status, to: after.status,
-                                                       note: "Nhập \(info.count) mô hình từ tệp"))
+                                                       note: "Nhập \(VietnameseText.number(info.count)) mô hình từ tệp"))
                 }
                 if submit, before.status != after.status { result.unitsSubmitted += 1 }
                 changes.append((before, after, events, after.status.counts))

@@ -192,7 +192,7 @@ enum RegistrationStore {
                         .returning("id").first()
                     guard updated != nil else { throw DomainError.notFound("Không tìm thấy mô hình được góp ý trong hồ sơ của đơn vị.") }
                 }
-                if !commentTexts.isEmpty { notes.append("Góp ý cho \(commentTexts.count) mô hình") }
+                if !commentTexts.isEmpty { notes.append("Góp ý cho \(VietnameseText.number(commentTexts.count)) mô hình") }
                 if let by { notes.append("Hạn nộp lại: trước \(VietnamTime.describe(by))") }
             case .accept:
                 next.returnReason = nil

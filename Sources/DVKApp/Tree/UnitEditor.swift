@@ -235,7 +235,7 @@ enum UnitEditor {
             }
         }
         guard parent.kind == .federation else {
-            errors["parent"] = "“\(parent.code)” là công đoàn cơ sở nên không thể có đơn vị trực thuộc; cấp trên phải là liên đoàn hoặc công đoàn cấp trên."
+            errors["parent"] = "“\(parent.code)” là công đoàn cơ sở nên không thể có đơn vị trực thuộc; cấp trên phải là công đoàn cấp trên."
             return nil
         }
         return parent.id
@@ -246,7 +246,7 @@ enum UnitEditor {
         if kind == .grassroots {
             let children = try await Unit.query(on: db).filter(\.$parentID == unitID).count()
             if children > 0 {
-                return "Đơn vị đang có \(children) đơn vị trực thuộc nên không thể là công đoàn cơ sở."
+                return "Đơn vị đang có \(VietnameseText.number(children)) đơn vị trực thuộc nên không thể là công đoàn cơ sở."
             }
         }
         return try await accountsProblem(unit, becoming: kind, on: db).map { $0.capitalizedSentence + "." }
@@ -258,7 +258,7 @@ enum UnitEditor {
         let clashing: Role = kind == .grassroots ? .staff : .officer
         let accounts = try await User.query(on: db).filter(\.$unitID == unit.requireID()).filter(\.$role == clashing).count()
         guard accounts > 0 else { return nil }
-        return "đơn vị “\(unit.code)” có \(accounts) tài khoản \(clashing.label.lowercased()) nên không thể đổi thành \(kind.label.lowercased())"
+        return "đơn vị “\(unit.code)” có \(VietnameseText.number(accounts)) tài khoản \(clashing.label.lowercased()) nên không thể đổi thành \(kind.label.lowercased())"
     }
 
     /// One error per line, reasons of both lists together, in line order.

@@ -27,8 +27,16 @@ struct DVKErrorMiddleware: AsyncMiddleware {
                 let next = request.url.path + (request.url.query.map { "?" + $0 } ?? "")
                 return request.redirect(to: SiteURL.login.path + "?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"))
             }
+            // A form sent after its session ended: sign in again (the login page says the
+            // session has expired), then back to the page the form was on.
+            if case WebError.csrf = error, request.currentUser == nil, request.cookies[AuthStore.cookieName] != nil {
+                let referer = request.headers.first(name: .referer).flatMap { URLComponents(string: $0) }
+                let back = SafeRedirect.path(referer.map { $0.path + ($0.query.map { "?" + $0 } ?? "") })
+                return request.redirect(to: SiteURL.login.path + "?next=" + (back.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"),
+                                        redirectType: .normal)
+            }
             let page = Layout.page(title: "Không thực hiện được", user: request.currentUser, body: [
-                .h1(.text(Self.heading(status))),
+                .h1(.text(code == "csrf" ? "Phiên làm việc đã hết hạn" : Self.heading(status))),
                 .div(.class("alert error"), .p(.text(message))),
                 .p(.a(.href(.home), "← Trang chủ")),
             ])
@@ -62,7 +70,7 @@ struct DVKErrorMiddleware: AsyncMiddleware {
         case let e as WebError:
             switch e {
             case .unauthenticated: return (.unauthorized, "unauthenticated", "Cần đăng nhập.")
-            case .csrf: return (.forbidden, "csrf", "Yêu cầu không hợp lệ hoặc phiên làm việc đã hết hạn. Vui lòng tải lại trang rồi thử lại.")
+            case .csrf: return (.forbidden, "csrf", "Trang đã mở quá lâu hoặc phiên làm việc đã hết hạn nên thao tác chưa được thực hiện. Vui lòng tải lại trang rồi thử lại.")
             case .forbidden(let m): return (.forbidden, "forbidden", m)
             case .badRequest(let m): return (.badRequest, "bad_request", m)
             }

@@ -86,9 +86,9 @@ enum Layout {
                 .tbody(
                     .forEach(Array(summary.rows.enumerated())) { i, row in
                         .tr(.td(.class("num"), .text("\(i + 1)")), .td(.text(row.sector.name)),
-                            .forEach(row.tally.columns) { .td(.class("num"), .text("\($0)")) })
+                            .forEach(row.tally.columns) { .td(.class("num"), .text(Format.number($0))) })
                     },
-                    .tr(.class("total"), .td(), .td("Tổng:"), .forEach(summary.total.columns) { .td(.class("num"), .text("\($0)")) })
+                    .tr(.class("total"), .td(), .td("Tổng:"), .forEach(summary.total.columns) { .td(.class("num"), .text(Format.number($0))) })
                 )
             ),
             .p(.class("legend muted small"), "Số lượng: số tập thể (cá nhân) đăng ký thực hiện; Mô hình: số mô hình được đăng ký thực hiện."),

@@ -47,7 +47,7 @@ import VaporTesting
             #expect(html.contains("Đang soạn") && html.contains("Đã trả lại") && html.contains("Chưa bắt đầu"))
             #expect(html.contains(">c1@example.vn; p1@example.vn</textarea>"))
             #expect(html.contains("href=\"tel:0912345678\""))
-            #expect(html.contains("quá hạn"))
+            #expect(html.contains("đã hết hạn"))
 
             let csv = try await staff.get("/campaigns/DVK-2024/reminders.csv")
 

@@ -192,7 +192,7 @@ import VaporTesting
             #expect(try await p.staff.post("/units/S1", edit, csrf: false).status == .forbidden)
             #expect(try await p.staff.post("/units/new", ["code": "Z", "name": "Z", "kind": "grassroots", "parent": "LB"], csrf: false).status == .forbidden)
             #expect(try await DVKApp.Unit.query(on: app.db).filter(\.$code == "Z").count() == 0)
-            #expect(try await p.officer.get("/units").text.contains("dành cho cán bộ liên đoàn"))
+            #expect(try await p.officer.get("/units").text.contains("dành cho cán bộ công đoàn cấp trên"))
         }
     }
 }

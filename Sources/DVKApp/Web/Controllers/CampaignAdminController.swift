@@ -99,7 +99,7 @@ struct CampaignAdminController: RouteCollection {
         let campaign = try await CampaignStore.resync(code: view.campaign.code, on: req.db)
         let targets = try await CampaignUnit.query(on: req.db).filter(\.$campaignID == campaign.id).filter(\.$isTarget == true).count()
         return Flash.redirect(req, to: .campaign(campaign.code),
-                              message: "Đã cập nhật cây đơn vị hiện tại vào đợt thi đua: \(Format.number(targets)) công đoàn cơ sở tham gia.")
+                              message: "Đã cập nhật danh sách đơn vị hiện tại vào đợt thi đua: \(Format.number(targets)) công đoàn cơ sở tham gia.")
     }
 
     private func campaign(_ req: Request, user: CurrentUser) async throws -> Access.CampaignView {

@@ -244,8 +244,8 @@ struct RegistrationController: RouteCollection {
             let table = try SpreadsheetFile.table(Data(form.file.data.readableBytesView))
             let r = try await InitiativeImporter.run(table, campaign: ctx.view.campaign, actor: ctx.user.username,
                                                      restrictTo: ctx.unit.unitID, submit: false, version: version(req), on: req.db)
-            var message = "Đã nhập \(r.added) mô hình mới từ \(r.rows) dòng"
-            if r.alreadyThere > 0 { message += ", \(r.alreadyThere) mô hình đã có" }
+            var message = "Đã nhập \(Format.number(r.added)) mô hình mới từ \(Format.number(r.rows)) dòng"
+            if r.alreadyThere > 0 { message += ", \(Format.number(r.alreadyThere)) mô hình đã có" }
             if !r.repeatedInFile.isEmpty { message += ", dòng trùng: " + r.repeatedInFile.prefix(20).map(String.init).joined(separator: ", ") }
             return back(req, ctx, message + ". Kiểm tra rồi bấm “Nộp hồ sơ đăng ký”.")
         } catch let error as DomainError {

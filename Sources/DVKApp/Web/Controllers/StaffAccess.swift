@@ -5,7 +5,7 @@ import Vapor
 /// The role is checked first, the same way for every code, so a refusal tells nothing
 /// about what exists; then scope, where anything outside it is "not found" (see `Access`).
 enum StaffAccess {
-    static let officerRefusal = "Chức năng này dành cho cán bộ liên đoàn. Tài khoản cán bộ công đoàn cơ sở không dùng được."
+    static let officerRefusal = "Chức năng này dành cho cán bộ công đoàn cấp trên. Tài khoản cán bộ công đoàn cơ sở không dùng được."
     static let viewerRefusal = "Tài khoản theo dõi chỉ được xem, không được thay đổi dữ liệu."
 
     /// Staff, administrators and viewers (who read only).

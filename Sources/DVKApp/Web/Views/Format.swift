@@ -3,7 +3,7 @@ import Foundation
 
 /// How the pages write times and numbers, in Vietnamese.
 enum Format {
-    /// "còn 3 ngày 4 giờ" before, "đã quá hạn 2 giờ" after.
+    /// "còn 3 ngày 4 giờ" before, "đã hết hạn 2 giờ" after.
     static func timeLeft(until deadline: Date, now: Date) -> String {
         let seconds = Int(deadline.timeIntervalSince(now))
         let span = abs(seconds)
@@ -13,7 +13,7 @@ enum Format {
         if hours > 0 { parts.append("\(hours) giờ") }
         if days == 0 && minutes > 0 { parts.append("\(minutes) phút") }
         let text = parts.isEmpty ? "dưới 1 phút" : parts.joined(separator: " ")
-        return seconds >= 0 ? "còn \(text)" : "đã quá hạn \(text)"
+        return seconds >= 0 ? "còn \(text)" : "đã hết hạn \(text)"
     }
 
     /// "2 ngày 3 giờ": how long something has waited.

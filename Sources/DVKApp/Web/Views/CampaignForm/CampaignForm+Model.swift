@@ -57,7 +57,7 @@ enum CampaignForm {
                          now: Date = Date(), on db: any Database) async throws -> Model {
         let issuers = try await issuers(for: user, on: db)
         guard !issuers.isEmpty else {
-            throw WebError.forbidden("Đơn vị của tài khoản này không phải liên đoàn và không có liên đoàn trực thuộc nên không phát động được đợt thi đua.")
+            throw WebError.forbidden("Đơn vị của tài khoản này không phải công đoàn cấp trên và không có công đoàn cấp trên trực thuộc nên không phát động được đợt thi đua.")
         }
         return Model(user: user, existing: nil,
                      values: values ?? Values.defaults(issuer: issuers[0].code, now: now),

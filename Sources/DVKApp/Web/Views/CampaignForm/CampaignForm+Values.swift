@@ -181,7 +181,7 @@ extension CampaignForm {
                 issuerID = choice.id
                 issuerCode = choice.code
             } else {
-                errors["issuer"] = "Chọn đơn vị phát động trong danh sách (đơn vị của tài khoản hoặc một liên đoàn trực thuộc)."
+                errors["issuer"] = "Chọn đơn vị phát động trong danh sách (đơn vị của tài khoản hoặc một công đoàn cấp trên trực thuộc)."
             }
         }
         let year = Int(values.year.trimmingCharacters(in: .whitespaces))

@@ -44,9 +44,9 @@ extension CampaignForm {
                                               fields: [("to", next.rawValue)])
                         },
                         .if(c.state == .open || c.state == .draft,
-                            Layout.postButton("Cập nhật cây đơn vị", to: .campaignSync(c.code), csrf: model.user.csrf,
+                            Layout.postButton("Cập nhật danh sách đơn vị", to: .campaignSync(c.code), csrf: model.user.csrf,
                                               style: "secondary",
-                                              confirm: "Lấy cây đơn vị hiện tại (tên mới, đơn vị mới, đơn vị đã chuyển) vào đợt thi đua?"))
+                                              confirm: "Lấy danh sách đơn vị hiện tại (tên mới, đơn vị mới, đơn vị đã chuyển) vào đợt thi đua?"))
                     )),
                     .a(.class("button secondary"), .href(.reminders(c.code)), "Danh sách nhắc nộp")
                 )
@@ -135,7 +135,7 @@ extension CampaignForm {
                     FormField.textarea("target_codes", "Mã các công đoàn cơ sở tham gia", value: v.targetCodes, errors: e,
                                        hint: "mỗi dòng một mã, hoặc cách nhau bằng dấu phẩy; chỉ dùng khi chọn “Chỉ các đơn vị…”",
                                        rows: 4, placeholder: "LB-GD-THNL\nLB-DN-MDG"),
-                    .if(!model.isNew, .p(.class("hint"), "Đổi đơn vị tham gia sẽ lấy lại cây đơn vị hiện tại vào đợt thi đua.")),
+                    .if(!model.isNew, .p(.class("hint"), "Đổi đơn vị tham gia sẽ lấy lại danh sách đơn vị hiện tại vào đợt thi đua.")),
                 ]),
                 FormField.fieldset("Lĩnh vực", [
                     FormField.textarea("sectors", "Các lĩnh vực, theo thứ tự trên Biểu tổng hợp", value: v.sectors, errors: e,

@@ -12,7 +12,7 @@ enum Dashboard {
         case tree, name, submitted
         var label: String {
             switch self {
-            case .tree: "Theo cây đơn vị"
+            case .tree: "Theo đơn vị cấp trên"
             case .name: "Tên đơn vị"
             case .submitted: "Thời điểm nộp"
             }

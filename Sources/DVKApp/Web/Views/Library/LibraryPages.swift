@@ -58,7 +58,7 @@ enum LibraryPages {
             .div(.class("card"), .dl(.class("facts"),
                 .dt(.text(i.kind.label)), .dd(.text(i.registrantName)),
                 .dt("Đơn vị"), .dd(.text(i.unitName)),
-                .dt("Lĩnh vực"), .dd(.text(i.sectorName)),
+                .dt("Lĩnh vực"), .dd(.text(Sector.shortName(i.sectorName))),
                 .dt("Năm"), .dd(.text(String(i.year))),
                 .dt("Công nhận"), .dd(.ul(.class("plain"), .forEach(e.recognitions) { r in
                     .li(.text("\(r.byName), Quyết định số \(r.decisionNumber) ngày \(r.day?.vietnamese ?? r.decisionDate)"), .if(r.exemplary, .text(" — tiêu biểu")))

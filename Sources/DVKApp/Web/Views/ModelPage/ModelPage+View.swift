@@ -11,7 +11,7 @@ extension ModelPage {
             .h1(.text(i.title)),
             .div(.class("card"), .dl(.class("facts"),
                 .dt("Đơn vị"), .dd(.text(m.unit.name)),
-                .dt("Lĩnh vực"), .dd(.text(sector)),
+                .dt("Lĩnh vực"), .dd(.text(Sector.shortName(sector))),
                 .dt(.text(i.kind.label)), .dd(.text(i.registrantName + (i.registrantTitle.isEmpty ? "" : " — " + i.registrantTitle))),
                 .dt("Đợt thi đua"), .dd(.text(c.title)),
                 .dt("Hồ sơ đăng ký"), .dd(.text(m.year.status.label)),

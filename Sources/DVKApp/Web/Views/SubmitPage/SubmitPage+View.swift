@@ -7,13 +7,13 @@ enum SubmitPage {
         return Layout.page(title: "Xác nhận nộp", user: m.user, body: [
             .p(.class("muted small"), .a(.href(.unitPage(campaign: c, unit: u)), .text("← " + m.unit.name))),
             .h1(.text(m.status == .returned ? "Xác nhận nộp lại hồ sơ đăng ký" : "Xác nhận nộp hồ sơ đăng ký")),
-            .p(.text("Đơn vị \(m.unit.name) nộp \(m.initiatives.count) mô hình cho \(m.campaign.title). Sau khi nộp, mô hình không sửa được nữa trừ khi công đoàn cấp trên trả lại.")),
+            .p(.text("Đơn vị \(m.unit.name) nộp \(Format.number(m.initiatives.count)) mô hình cho \(m.campaign.title). Sau khi nộp, mô hình không sửa được nữa trừ khi công đoàn cấp trên trả lại.")),
             // What the unit will be marked, from the one rule (`Standing`).
             .if(m.status != .returned && m.standing.wouldBeLate(at: m.now),
-                .div(.class("alert warn"), .text("Đã quá hạn nộp (trước \(VietnamTime.describe(m.standing.deadline))): hồ sơ sẽ được ghi nhận là nộp muộn."))),
+                .div(.class("alert warn"), .text("Đã hết hạn nộp (trước \(VietnamTime.describe(m.standing.deadline))): hồ sơ sẽ được ghi nhận là nộp muộn."))),
             .if(m.standing.wouldBeResubmittedLate(at: m.now),
-                .div(.class("alert warn"), .text("Đã quá hạn nộp lại mà công đoàn cấp trên đề nghị: hồ sơ sẽ được ghi nhận là nộp lại muộn."))),
-            .if(!m.canSubmitNow, .div(.class("alert error"), "Hồ sơ không nộp được lúc này (đã nộp, đợt đã đóng, hoặc đã quá hạn và đợt không nhận hồ sơ nộp muộn).")),
+                .div(.class("alert warn"), .text("Đã hết hạn nộp lại mà công đoàn cấp trên đề nghị: hồ sơ sẽ được ghi nhận là nộp lại muộn."))),
+            .if(!m.canSubmitNow, .div(.class("alert error"), "Hồ sơ không nộp được lúc này (đã nộp, đợt đã đóng, hoặc đã hết hạn và đợt không nhận hồ sơ nộp muộn).")),
             Layout.summaryTable(m.summary),
             .div(.class("actions"),
                 .if(m.canSubmitNow && !m.initiatives.isEmpty,

@@ -16,7 +16,7 @@ extension UnitNew {
                 .div(.class("card"), FormField.post(.unitNew, csrf: model.user.csrf, [
                     FormField.summary(e),
                     FormField.text("parent", "Mã đơn vị cấp trên", value: f.parentCode, errors: e,
-                                   hint: model.parentName.map { "hiện là: \($0)" } ?? "một liên đoàn trong phạm vi quản lý của đơn vị", required: true),
+                                   hint: model.parentName.map { "hiện là: \($0)" } ?? "một công đoàn cấp trên trong phạm vi quản lý của đơn vị", required: true),
                     FormField.text("code", "Mã đơn vị", value: f.code, errors: e, hint: "chữ không dấu, số, - _ .; không đổi được về sau",
                                    required: true, placeholder: "LB-DN-ABC"),
                     FormField.select("kind", "Loại đơn vị", options: UnitKind.allCases.map { ($0.rawValue, $0.label) },
@@ -27,7 +27,7 @@ extension UnitNew {
                         FormField.text("email", "Email", value: f.email, errors: e, type: .email),
                         FormField.text("phone", "Điện thoại", value: f.phone, errors: e, type: .tel)
                     ),
-                    .div(.class("actions"), .button(.type(.submit), "Thêm đơn vị"), .a(.href(back), "Huỷ")),
+                    .div(.class("actions"), .button(.type(.submit), "Thêm đơn vị"), .a(.href(back), "Hủy")),
                 ])),
             ])
         }

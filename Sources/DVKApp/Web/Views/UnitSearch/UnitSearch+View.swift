@@ -21,7 +21,7 @@ extension UnitSearch {
                 m.hits.isEmpty ? .p("Không tìm thấy đơn vị nào. Thử bớt từ, hoặc gõ không dấu.") :
                     .div(.class("card"), .ul(.class("units"), .forEach(m.hits) { hit in
                         .li(.a(.href(.unit(hit.code)), .text(hit.name)),
-                            .span(.class("muted small"), .text(" · \(hit.code) · \(hit.kind == .federation ? "liên đoàn" : "CĐCS")"
+                            .span(.class("muted small"), .text(" · \(hit.code) · \(hit.kind == .federation ? "công đoàn cấp trên" : "công đoàn cơ sở")"
                                 + (hit.parentName.isEmpty ? "" : " · thuộc \(hit.parentName)"))))
                     })),
                 Pager.nav(m.paging) { page in SiteURL.units.link(query: [("q", m.query), ("page", String(page))]) },

@@ -81,8 +81,8 @@ extension UnitShow {
                         FormField.text("email", "Email", value: f.email, errors: e, type: .email),
                         FormField.text("phone", "Điện thoại", value: f.phone, errors: e, type: .tel)
                     ),
-                    .if(!model.isOwn, .p(.class("hint"), "Đổi mã cấp trên để chuyển đơn vị; cấp trên phải là một liên đoàn trong phạm vi quản lý của đơn vị.")),
-                    .p(.class("hint"), "Các đợt thi đua giữ nguyên cây đơn vị của mình cho tới khi cán bộ bấm “Cập nhật cây đơn vị” trong đợt."),
+                    .if(!model.isOwn, .p(.class("hint"), "Đổi mã cấp trên để chuyển đơn vị; cấp trên phải là một công đoàn cấp trên trong phạm vi quản lý của đơn vị.")),
+                    .p(.class("hint"), "Các đợt thi đua giữ nguyên danh sách đơn vị như lúc mở đợt cho tới khi cán bộ bấm “Cập nhật danh sách đơn vị” trong đợt."),
                     .div(.class("actions"), .button(.type(.submit), "Lưu thay đổi")),
                 ])
             )

@@ -18,7 +18,7 @@ extension UnitsImport {
                 .unwrap(m.problem) { .div(.class("alert error"), .attribute("role", "alert"), .p(.text($0))) },
                 .if(!m.lines.isEmpty, .div(.class("alert error"), .attribute("role", "alert"),
                     .p(.strong(.text("Tệp có \(Format.number(m.badLines)) dòng lỗi; chưa có gì được ghi. Sửa các dòng sau rồi tải lên lại"
-                        + (m.badLines > m.lines.count ? " (\(m.lines.count) dòng đầu):" : ":")))),
+                        + (m.badLines > m.lines.count ? " (\(Format.number(m.lines.count)) dòng đầu):" : ":")))),
                     .ul(.class("lines"), .forEach(m.lines) { line in
                         .li(.strong(.text("Dòng \(line.line): ")), .text(line.reasons.joined(separator: "; ")))
                     }))),
@@ -31,9 +31,9 @@ extension UnitsImport {
                     ]),
                     .h2("Cách chuẩn bị tệp"),
                     .ul(
-                        .li("Dòng đầu là tên cột (thứ tự tuỳ ý, có dấu hoặc không dấu): Mã đơn vị, Tên đơn vị, Mã đơn vị cấp trên, Loại đơn vị, Email, Điện thoại — hoặc ", .code("code,name,parent_code,kind,email,phone"), "."),
-                        .li("Loại đơn vị là “liên đoàn” (hoặc “công đoàn cấp trên”, ", .code("federation"), ") hay “công đoàn cơ sở” (", .code("grassroots"), ")."),
-                        .li("Đơn vị đã có (theo ", .code("code"), ") được cập nhật tên, loại, cấp trên, liên hệ; đơn vị mới được thêm."),
+                        .li("Dòng đầu là tên cột (thứ tự tùy ý, có dấu hoặc không dấu): Mã đơn vị, Tên đơn vị, Mã đơn vị cấp trên, Loại đơn vị, Email, Điện thoại — như trên tệp mẫu."),
+                        .li("Loại đơn vị là “công đoàn cấp trên” hay “công đoàn cơ sở”."),
+                        .li("Đơn vị đã có (theo mã đơn vị) được cập nhật tên, loại, cấp trên, liên hệ; đơn vị mới được thêm."),
                         .li(.text("Mọi đơn vị và cấp trên phải thuộc phạm vi \(m.user.unitName); không chuyển được đơn vị của chính mình.")),
                         .li("Có dòng lỗi thì không ghi gì cả; mọi dòng lỗi được liệt kê kèm lý do."),
                         .li("Tải lên thẳng tệp Excel (.xlsx, trang tính đầu tiên), hoặc CSV phân tách bằng dấu phẩy, chấm phẩy hay tab.")
