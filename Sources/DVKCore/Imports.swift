@@ -63,6 +63,11 @@ public enum InitiativeImport {
         ("submitted_at", ["Thời điểm nộp", "Ngày nộp"]),
     ]
 
+    /// A column as the template names it ("Mã đơn vị" for `unit_code`), for messages.
+    public static func heading(_ code: String) -> String {
+        names.first { $0.code == code }?.names[0] ?? code
+    }
+
     static var nameMap: [String: String] {
         Dictionary(names.flatMap { entry in entry.names.map { ($0, entry.code) } }, uniquingKeysWith: { a, _ in a })
     }
@@ -75,7 +80,7 @@ public enum InitiativeImport {
         let columns = table.columns
         let missing = required.filter { columns[$0] == nil }
         if !missing.isEmpty {
-            let named = missing.map { code in names.first { $0.code == code }.map { "\($0.names[0]) (\(code))" } ?? code }
+            let named = missing.map(heading)
             throw DomainError.badFile([LineError(line: 1, reasons: ["thiếu cột bắt buộc: " + named.joined(separator: ", ")])])
         }
         let unknown = table.header.filter { !$0.isEmpty && !(required + optional).contains($0.lowercased()) }
@@ -95,7 +100,7 @@ public enum InitiativeImport {
             let unitCode = record.value(columns["unit_code"])
             var unit: UnitRef?
             if unitCode.isEmpty {
-                reasons.append("thiếu mã đơn vị (cột unit_code)")
+                reasons.append("thiếu mã đơn vị (cột \(heading("unit_code")))")
             } else if let ref = units[unitCode], ref.isTarget {
                 unit = ref
             } else {
@@ -109,11 +114,11 @@ public enum InitiativeImport {
             let submittedText = record.value(columns["submitted_at"])
             if !submittedText.isEmpty {
                 submittedAt = InstantParser.parse(submittedText)
-                if submittedAt == nil { reasons.append("thời điểm nộp không hợp lệ: “\(submittedText)” (cột submitted_at)") }
+                if submittedAt == nil { reasons.append("thời điểm nộp không hợp lệ: “\(submittedText)” (cột \(heading("submitted_at")))") }
             }
             switch input.draft(sectors: sectors, memo: memo) {
             case .failure(let problems):
-                reasons += problems.byField.map { "\($0.message) (cột \($0.field.column))" }
+                reasons += problems.byField.map { "\($0.message) (cột \(heading($0.field.column)))" }
             case .success(let draft):
                 if let unit, reasons.isEmpty {
                     let row = InitiativeImportPlan.Row(line: record.line, unitID: unit.id, unitCode: unitCode,
@@ -158,12 +163,18 @@ public enum UnitImport {
         "Loại đơn vị": "kind", "Thư điện tử": "email", "Email": "email", "Điện thoại": "phone", "Số điện thoại": "phone",
     ]
 
+    /// A column as a file names it in Vietnamese ("Mã đơn vị cấp trên" for `parent_code`).
+    public static func heading(_ code: String) -> String {
+        ["code": "Mã đơn vị", "name": "Tên đơn vị", "parent_code": "Mã đơn vị cấp trên", "kind": "Loại đơn vị",
+         "email": "Email", "phone": "Điện thoại"][code] ?? code
+    }
+
     public static func plan(_ file: CSVTable, existing: [String: (kind: UnitKind, parentCode: String?)]) throws -> [UnitImportRow] {
         let table = file.named(names)
         let map = table.columns
         let missing = ["code", "name", "kind"].filter { map[$0] == nil }
         if !missing.isEmpty {
-            throw DomainError.badFile([LineError(line: 1, reasons: ["thiếu cột bắt buộc: " + missing.joined(separator: ", ")])])
+            throw DomainError.badFile([LineError(line: 1, reasons: ["thiếu cột bắt buộc: " + missing.map(heading).joined(separator: ", ")])])
         }
         var errors: [LineError] = []
         var rows: [UnitImportRow] = []
@@ -177,7 +188,7 @@ public enum UnitImport {
                 let reasons = UnitInput.Field.allCases.compactMap { field in
                     problems.byField[field].map { message in
                         let clause = message.trimmingCharacters(in: CharacterSet(charactersIn: "."))
-                        return clause.prefix(1).lowercased() + clause.dropFirst() + " (cột \(field.column))"
+                        return clause.prefix(1).lowercased() + clause.dropFirst() + " (cột \(heading(field.column)))"
                     }
                 }
                 errors.append(LineError(line: record.line, reasons: reasons))

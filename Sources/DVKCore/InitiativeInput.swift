@@ -134,8 +134,8 @@ public struct InitiativeInput: Sendable, Hashable {
         }
         var continuity = Continuity.new
         if let raw = text[.continuity], !raw.isEmpty {
-            if let parsed = Continuity(rawValue: raw) { continuity = parsed } else {
-                problems.append((.continuity, "“\(raw)” không hợp lệ: viết “new” (mô hình mới) hoặc “continues” (duy trì, nhân rộng)"))
+            if let parsed = Continuity(parsing: raw) { continuity = parsed } else {
+                problems.append((.continuity, "“\(raw)” không hợp lệ: viết “Mới” (mô hình mới) hoặc “Duy trì” (duy trì, nhân rộng)"))
             }
         }
         let order = Dictionary(uniqueKeysWithValues: InitiativeField.allCases.enumerated().map { ($1, $0) })

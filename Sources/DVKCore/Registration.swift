@@ -33,6 +33,19 @@ public enum Continuity: String, Codable, Sendable, CaseIterable {
         case .continues: "Duy trì, nhân rộng mô hình đã được công nhận"
         }
     }
+
+    /// What a file may write: “Mới” or “Duy trì” (with or without diacritics, or the
+    /// longer labels), or the codes `new` and `continues`.
+    public init?(parsing text: String) {
+        let key = VietnameseText.searchKey(text).trimmingCharacters(in: CharacterSet(charactersIn: " .,;"))
+        if let code = Continuity(rawValue: key) { self = code; return }
+        switch key {
+        case "moi", "mo hinh moi": self = .new
+        case "duy tri", "nhan rong", "duy tri, nhan rong", "duy tri nhan rong": self = .continues
+        default:
+            if key.hasPrefix("duy tri") { self = .continues } else { return nil }
+        }
+    }
 }
 
 /// A unit's answer for a campaign, through the review workflow.

@@ -69,7 +69,7 @@ extension OfficialDocuments {
             return TableCell(paragraphs, verticalAlignment: .top)
         }
         var rows: [TableRow] = [
-            TableRow([head("TT"), head("Tập thể/ Cá nhân"), head("Tên tập thể, cá nhân đăng ký"), head("Tên mô hình"),
+            TableRow([head("TT"), head("Tập thể/ Cá nhân"), head("Tên tập thể/cá nhân đăng ký"), head("Tên mô hình"),
                       head("Thời gian thực hiện"), head("Kết quả dự kiến")], role: .header),
         ]
         var number = 0

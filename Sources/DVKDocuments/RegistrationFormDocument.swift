@@ -61,7 +61,7 @@ extension OfficialDocuments {
             continuity += ": “\(earlier)”"
         }
         field(1, "Đơn vị", VietnameseText.clean(input.unitName))
-        field(2, "Tập thể/cá nhân đăng ký", registrant)
+        field(2, "Tập thể/Cá nhân đăng ký", registrant)
         field(3, "Lĩnh vực", Sector.shortName(VietnameseText.clean(input.sectorName)))
         field(4, "Tên mô hình", i.title)
         field(5, "Mục đích", i.purpose)

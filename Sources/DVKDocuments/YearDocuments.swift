@@ -109,7 +109,7 @@ extension OfficialDocuments {
         func cell(_ text: String, alignment: Alignment = .left) -> TableCell {
             TableCell([Paragraph(VietnameseText.clean(text), alignment: alignment, size: size)], verticalAlignment: .top)
         }
-        var rows = [TableRow([head("TT"), head("Tên mô hình"), head("Tập thể/ Cá nhân"), head("Tên tập thể, cá nhân"), head("Đơn vị"),
+        var rows = [TableRow([head("TT"), head("Tên mô hình"), head("Tập thể/ Cá nhân"), head("Tên tập thể/cá nhân"), head("Đơn vị"),
                               head(results ? "Kết quả" : "Tiêu biểu")], role: .header)]
         var number = 0
         var sectors: [String] = []

@@ -62,15 +62,15 @@ import Testing
             #expect(lines[0].reasons == ["không có đơn vị mã “Q” trong các đơn vị được phép nhập"])
             #expect(lines[1].reasons == ["không có đơn vị mã “X” trong các đơn vị được phép nhập"])
             #expect(lines[2].reasons.count == 2)
-            #expect(lines[3].reasons.contains("thiếu tên mô hình (cột title)"))
-            #expect(lines[3].reasons.contains("ngày bắt đầu “31/02/2024” không phải ngày hợp lệ (viết 20/02/2025) (cột start_date)"))
+            #expect(lines[3].reasons.contains("thiếu tên mô hình (cột Tên mô hình)"))
+            #expect(lines[3].reasons.contains("ngày bắt đầu “31/02/2024” không phải ngày hợp lệ (viết 20/02/2025) (cột Ngày bắt đầu)"))
         } catch {
             Issue.record("unexpected \(error)")
         }
     }
 
     @Test func missingColumnsAreNamed() {
-        #expect(throws: DomainError.badFile([LineError(line: 1, reasons: ["thiếu cột bắt buộc: Lĩnh vực (sector), Tên mô hình (title)"])])) {
+        #expect(throws: DomainError.badFile([LineError(line: 1, reasons: ["thiếu cột bắt buộc: Lĩnh vực, Tên mô hình"])])) {
             try InitiativeImport.plan(try CSVTable(text: "unit_code,registrant_kind,registrant_name\n"), sectors: Sector.defaults, units: units)
         }
     }
@@ -179,5 +179,14 @@ import Testing
         let rows = try UnitImport.plan(try CSVTable(text: "Mã đơn vị;Tên đơn vị;Mã đơn vị cấp trên;Loại đơn vị;Email\nX1;Trường A;;grassroots;a@b.vn\n"),
                                        existing: [:])
         #expect(rows.map(\.code) == ["X1"] && rows[0].email == "a@b.vn")
+    }
+
+    @Test func continuityIsWrittenInWords() {
+        #expect(Continuity(parsing: "Mới") == .new)
+        #expect(Continuity(parsing: "moi") == .new)
+        #expect(Continuity(parsing: "Duy trì") == .continues)
+        #expect(Continuity(parsing: "Duy trì, nhân rộng mô hình đã được công nhận") == .continues)
+        #expect(Continuity(parsing: "continues") == .continues)
+        #expect(Continuity(parsing: "cũ") == nil)
     }
 }

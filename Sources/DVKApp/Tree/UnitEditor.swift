@@ -186,10 +186,10 @@ enum UnitEditor {
                 } else if node.id == user.unitID, parent != currentParent {
                     reasons.append("không thể chuyển đơn vị của chính mình (“\(code)”) sang cấp trên khác")
                 } else if node.id != user.unitID, parent.isEmpty {
-                    reasons.append("đơn vị “\(code)” phải có cấp trên thuộc phạm vi quản lý của đơn vị (cột parent_code)")
+                    reasons.append("đơn vị “\(code)” phải có cấp trên thuộc phạm vi quản lý của đơn vị (cột \(UnitImport.heading("parent_code")))")
                 }
             } else if parent.isEmpty {
-                reasons.append("đơn vị mới “\(code)” phải có cấp trên thuộc phạm vi quản lý của đơn vị (cột parent_code)")
+                reasons.append("đơn vị mới “\(code)” phải có cấp trên thuộc phạm vi quản lý của đơn vị (cột \(UnitImport.heading("parent_code")))")
             }
             if !parent.isEmpty, let parentNode = byCode[parent], !inside.contains(parentNode.id) {
                 reasons.append("cấp trên “\(parent)” nằm ngoài phạm vi quản lý của đơn vị")

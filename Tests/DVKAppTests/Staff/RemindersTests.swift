@@ -53,7 +53,7 @@ import VaporTesting
 
             #expect(csv.status == .ok)
             #expect(csv.headers.contentType?.subType == "csv")
-            #expect(csv.headers.first(name: .contentDisposition)?.contains("nhac-nop-DVK-2024.csv") == true)
+            #expect(csv.headers.first(name: .contentDisposition)?.contains("don-vi-chua-nop-DVK-2024.csv") == true)
             let bytes = Array(csv.body.readableBytesView)
             #expect(bytes.prefix(3) == [0xEF, 0xBB, 0xBF])
             let text = String(decoding: bytes.dropFirst(3), as: UTF8.self)

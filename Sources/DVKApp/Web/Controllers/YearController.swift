@@ -169,7 +169,7 @@ struct YearController: RouteCollection {
         let view = try await Access.campaign(code: try req.parameters.require("campaign"), user: try StaffAccess.reader(req), on: req.db)
         let rows = try await YearQueue.recognisedList(view, on: req.db)
         let sectors = Dictionary(view.campaign.sectors.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
-        let header = ["STT", "Tên mô hình", "Tập thể/Cá nhân", "Tên tập thể, cá nhân", "Đơn vị", "Lĩnh vực",
+        let header = ["STT", "Tên mô hình", "Tập thể/Cá nhân", "Tên tập thể/cá nhân", "Đơn vị", "Lĩnh vực",
                       "Công nhận", "Tiêu biểu", "Khen thưởng", "Đề nghị cấp trên"]
         let cells: [[SimpleWorkbook.Cell]] = rows.enumerated().map { index, r in
             [.number(index + 1), .text(r.title, .wrapped), .text(r.kind.label, .plain), .text(r.registrantName, .plain), .text(r.unitName, .plain),

@@ -48,7 +48,7 @@ extension CampaignForm {
                                               style: "secondary",
                                               confirm: "Lấy danh sách đơn vị hiện tại (tên mới, đơn vị mới, đơn vị đã chuyển) vào đợt thi đua?"))
                     )),
-                    .a(.class("button secondary"), .href(.reminders(c.code)), "Danh sách nhắc nộp")
+                    .a(.class("button secondary"), .href(.reminders(c.code)), "Đơn vị chưa nộp")
                 )
             )
         }

@@ -59,7 +59,7 @@ extension Dashboard {
                     .if(k.resubmittedLate > 0, card(.resubmittedLate, "Nộp lại muộn", k.resubmittedLate, "alarm")))),
             .section(.class("group pending"), .ariaLabel("Chưa nộp"),
                 .div(.class("group-head"), card(.pending, "Chưa nộp", k.pending, "big"),
-                     .a(.class("small"), .href(.reminders(m.view.campaign.code)), "Danh sách và liên hệ →")),
+                     .a(.class("small"), .href(.reminders(m.view.campaign.code)), "Đơn vị chưa nộp →")),
                 .div(.class("stats"),
                     card(.notStarted, "Chưa bắt đầu", k.notStarted), card(.draft, "Đang soạn", k.draft),
                     card(.returned, "Đã trả lại", k.returned, k.returned > 0 ? "alarm" : "")))

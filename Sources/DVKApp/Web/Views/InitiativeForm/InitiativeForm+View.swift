@@ -28,11 +28,11 @@ extension InitiativeForm {
                     .group(.p(.class("alert"), .text("Nhân rộng mô hình “\(r.title)” của \(r.unit) (thư viện mô hình tiêu biểu). Đề nghị đơn vị sửa lại nội dung cho phù hợp với đơn vị mình.")),
                            .hidden("replicatesID", m.posted.replicatesID?.uuidString ?? ""))
                 },
-                .fieldset(.legend("Đăng ký thực hiện"),
+                .fieldset(.legend("Tập thể/Cá nhân"),
                     .label(.input(.type(.radio), .name("kind"), .value("collective"), .checked(!individual)), " Tập thể"),
                     .label(.input(.type(.radio), .name("kind"), .value("individual"), .checked(individual)), " Cá nhân"),
                     FormField.message("kind", e["kind"])),
-                text(.registrantName, "Tên tập thể hoặc cá nhân", required: true, hint: "chọn người/tập thể đã có hoặc gõ tên mới",
+                text(.registrantName, "Tên tập thể/cá nhân", required: true, hint: "chọn tập thể/cá nhân đã có hoặc gõ tên mới",
                      extra: [.attribute("list", "registrants")]),
                 .datalist(.id("registrants"), .forEach(m.collectives + m.individuals) { .element("option", [.value($0)]) }),
                 text(.registrantTitle, "Chức vụ (với cá nhân)"),

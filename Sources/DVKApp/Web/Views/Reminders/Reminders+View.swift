@@ -8,7 +8,7 @@ extension Reminders {
         func render() -> String {
             let m = model
             let c = m.campaign
-            return Layout.page(title: "Nhắc nộp — \(c.title)", user: m.user, body: [
+            return Layout.page(title: "Đơn vị chưa nộp — \(c.title)", user: m.user, body: [
                 .p(.class("crumbs small"), .a(.href(.campaign(c.code)), .text("← \(c.title)"))),
                 .h1("Đơn vị chưa nộp"),
                 .p(.strong(.text("\(Format.number(m.pending))/\(Format.number(m.targets))")),
