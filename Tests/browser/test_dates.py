@@ -24,7 +24,7 @@ def test_a_day_typed_as_dd_mm_yyyy_is_that_day_in_any_browser_language(server, l
         d.get(server + "/campaigns/DVK-2024/edit")
         assert d.execute_script("return navigator.language").split("-")[0] == lang.split("-")[0]
         field = d.find_element(By.ID, "issued_on")
-        assert field.get_attribute("type") == "text" and field.get_attribute("placeholder") == "dd/mm/yyyy"
+        assert field.get_attribute("type") == "text" and field.get_attribute("placeholder") == "ngày/tháng/năm"
         time_field = d.find_element(By.ID, "deadline_time")
         assert time_field.get_attribute("type") == "text" and time_field.get_attribute("value") == "00:00"
         field.clear()

@@ -159,7 +159,7 @@ struct RegistrationController: RouteCollection {
             var by: Date?
             if let text = form["resubmit_by"]?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
                 guard let day = CalendarDay(parsing: text) else {
-                    throw DomainError.invalid("Ngày nộp lại “\(text)” không hợp lệ; viết theo dạng dd/mm/yyyy, ví dụ 20/02/2024.")
+                    throw DomainError.invalid("Ngày nộp lại “\(text)” không hợp lệ; viết theo dạng ngày/tháng/năm, ví dụ 20/02/2024.")
                 }
                 by = VietnamTime.endOf(day)
             }
@@ -191,7 +191,7 @@ struct RegistrationController: RouteCollection {
         if form["remove"] != "1" {
             let text = (form["date"] ?? "").trimmingCharacters(in: .whitespaces)
             guard let day = CalendarDay(parsing: text) else {
-                throw DomainError.invalid("Ngày gia hạn “\(text)” không hợp lệ; viết theo dạng dd/mm/yyyy, ví dụ 20/02/2024.")
+                throw DomainError.invalid("Ngày gia hạn “\(text)” không hợp lệ; viết theo dạng ngày/tháng/năm, ví dụ 20/02/2024.")
             }
             until = VietnamTime.endOf(day)
         }

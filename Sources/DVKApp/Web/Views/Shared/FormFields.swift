@@ -15,13 +15,13 @@ enum FormField {
     /// A day as Vietnamese offices write it, dd/mm/yyyy, whatever the browser's language (a
     /// native date input follows the browser's: mm/dd/yyyy in an English Chrome).
     static func date(_ name: String, _ label: String, value: String, errors: FieldErrors, required: Bool = false) -> Node {
-        text(name, label, value: value, errors: errors, hint: "ngày/tháng/năm, vd 06/02/2024", required: required, placeholder: "dd/mm/yyyy",
+        text(name, label, value: value, errors: errors, hint: "ngày/tháng/năm, vd 06/02/2024", required: required, placeholder: "ngày/tháng/năm",
              extra: [.attribute("inputmode", "numeric"), .attribute("pattern", "[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}"), .attribute("autocomplete", "off")])
     }
 
     /// A time of day on the 24-hour clock, hh:mm, whatever the browser's language.
     static func time(_ name: String, _ label: String, value: String, errors: FieldErrors) -> Node {
-        text(name, label, value: value, errors: errors, hint: "giờ:phút, 24 giờ, vd 17:00", placeholder: "hh:mm",
+        text(name, label, value: value, errors: errors, hint: "giờ:phút, 24 giờ, vd 17:00", placeholder: "giờ:phút",
              extra: [.attribute("inputmode", "numeric"), .attribute("pattern", "([01]?[0-9]|2[0-3]):[0-5][0-9]"), .attribute("autocomplete", "off")])
     }
 
