@@ -117,12 +117,18 @@ func routeAssets(_ app: Application) {
     app.get("app.js") { _ in asset(Script.js, type: .init(type: "text", subType: "javascript", parameters: ["charset": "utf-8"])) }
 }
 
-/// The pages' only script: a form marked `data-confirm` asks before it is sent, and a
-/// refused form's error summary (`data-focus`) takes the focus, so a screen reader reads it
-/// and the keyboard starts there. Pages work without it; the content policy allows no
-/// inline script.
+/// The pages' only script. Pages work without it; the content policy allows no inline
+/// script. It
+/// - asks before a form marked `data-confirm` is sent;
+/// - moves the focus to a refused form's error summary (`data-focus`), so a screen reader
+///   reads it and the keyboard starts there;
+/// - on the campaign form, lets the sectors' rows be added, moved and removed, and shows the
+///   participants' chooser: a tree of check boxes kept in step with the codes' box, where a
+///   federation's box takes its subtree, the search ignores diacritics and a count says how
+///   many grassroots unions are chosen.
 enum Script {
-    static let js = """
+    static let js = #"""
+    document.documentElement.classList.add("js");
     document.addEventListener("submit", function (event) {
       var form = event.target.closest("form[data-confirm]");
       if (form && !window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
@@ -130,6 +136,153 @@ enum Script {
     document.addEventListener("DOMContentLoaded", function () {
       var summary = document.querySelector("[data-focus]");
       if (summary) { summary.focus(); }
+      sectorRows();
+      unitPicker();
     });
-    """
+
+    function fold(text) {
+      return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[đĐ]/g, "d").toLowerCase().trim();
+    }
+    function groupDigits(n) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, "."); }
+
+    function sectorRows() {
+      var body = document.querySelector("[data-sector-rows]");
+      if (!body) { return; }
+      function renumber() {
+        Array.prototype.forEach.call(body.rows, function (row, i) {
+          row.querySelectorAll("[data-field]").forEach(function (input) {
+            input.name = "sector_" + input.getAttribute("data-field") + "_" + i;
+          });
+          var order = row.querySelector("[data-field=order]");
+          order.value = i + 1;
+          order.setAttribute("aria-label", "Thứ tự dòng " + (i + 1));
+          row.querySelector("[data-field=name]").setAttribute("aria-label", "Tên lĩnh vực dòng " + (i + 1));
+        });
+      }
+      body.addEventListener("click", function (event) {
+        var button = event.target.closest("button[data-act]");
+        if (!button) { return; }
+        var row = button.closest("tr"), act = button.getAttribute("data-act");
+        if (act === "up" && row.previousElementSibling) { body.insertBefore(row, row.previousElementSibling); }
+        if (act === "down" && row.nextElementSibling) { body.insertBefore(row.nextElementSibling, row); }
+        if (act === "remove") {
+          var next = row.nextElementSibling || row.previousElementSibling;
+          if (next) { row.remove(); next.querySelector("[data-field=name]").focus(); }
+          else { row.querySelector("[data-field=name]").value = ""; }
+        } else {
+          button.focus();
+        }
+        renumber();
+      });
+      body.addEventListener("change", function (event) {
+        if (event.target.getAttribute("data-field") !== "order") { return; }
+        var rows = Array.prototype.slice.call(body.rows);
+        var moved = event.target.closest("tr");
+        var wanted = Math.max(1, Math.min(rows.length, parseInt(event.target.value, 10) || 1));
+        rows.splice(rows.indexOf(moved), 1);
+        rows.splice(wanted - 1, 0, moved);
+        rows.forEach(function (row) { body.appendChild(row); });
+        renumber();
+        event.target.focus();
+      });
+      var add = document.querySelector("[data-sector-add]");
+      if (add) {
+        add.addEventListener("click", function () {
+          var row = body.rows[body.rows.length - 1].cloneNode(true);
+          row.querySelector("[data-field=name]").value = "";
+          row.querySelector("[data-field=code]").value = "";
+          row.cells[2].textContent = "tự tạo khi lưu";
+          body.appendChild(row);
+          renumber();
+          row.querySelector("[data-field=name]").focus();
+        });
+      }
+    }
+
+    function unitPicker() {
+      var picker = document.querySelector("[data-tree-picker]");
+      var codes = document.getElementById("target_codes");
+      if (!picker || !codes) { return; }
+      picker.hidden = false;
+      var boxes = Array.prototype.slice.call(picker.querySelectorAll("input[type=checkbox]"));
+      var leaves = boxes.filter(function (b) { return b.getAttribute("data-kind") === "grassroots"; });
+      var federations = boxes.filter(function (b) { return b.getAttribute("data-kind") !== "grassroots"; }).reverse();
+      var count = picker.querySelector("[data-tree-count]");
+      var search = picker.querySelector("[data-tree-search]");
+      var chosen = document.querySelector("[data-targets-chosen]");
+      function inScope(box) { return !box.closest("li.out-of-scope"); }
+      function refresh() {
+        federations.forEach(function (box) {
+          var under = box.closest("li").querySelectorAll("li input[data-kind=grassroots]");
+          var on = 0, all = 0;
+          under.forEach(function (leaf) { if (inScope(leaf)) { all += 1; if (leaf.checked) { on += 1; } } });
+          box.checked = all > 0 && on === all;
+          box.indeterminate = on > 0 && on < all;
+        });
+        var n = leaves.filter(function (b) { return b.checked && inScope(b); }).length;
+        count.textContent = "Đã chọn " + groupDigits(n) + " công đoàn cơ sở";
+      }
+      function fromCodes() {
+        var wanted = {};
+        codes.value.split(/[\s,;]+/).forEach(function (code) { if (code) { wanted[code] = true; } });
+        leaves.forEach(function (b) { b.checked = !!wanted[b.value]; });
+        refresh();
+      }
+      function toCodes() {
+        codes.value = leaves.filter(function (b) { return b.checked && inScope(b); }).map(function (b) { return b.value; }).join("\n");
+        var radio = document.querySelector("input[name=targets_mode][value=chosen]");
+        if (radio) { radio.checked = true; }
+      }
+      picker.addEventListener("change", function (event) {
+        var box = event.target;
+        if (box.type !== "checkbox") { return; }
+        if (box.getAttribute("data-kind") !== "grassroots") {
+          box.closest("li").querySelectorAll("li input[type=checkbox]").forEach(function (b) { b.checked = box.checked; });
+        }
+        refresh();
+        toCodes();
+      });
+      codes.addEventListener("input", fromCodes);
+      search.addEventListener("input", function () {
+        var query = fold(search.value);
+        var items = picker.querySelectorAll("li[data-key]");
+        items.forEach(function (li) { li.classList.toggle("filtered-out", query !== ""); });
+        if (query === "") { return; }
+        items.forEach(function (li) {
+          if (li.getAttribute("data-key").indexOf(query) < 0) { return; }
+          li.classList.remove("filtered-out");
+          li.querySelectorAll("li").forEach(function (inner) { inner.classList.remove("filtered-out"); });
+          for (var up = li.parentElement.closest("li"); up; up = up.parentElement.closest("li")) { up.classList.remove("filtered-out"); }
+        });
+      });
+      // A new campaign: only the chosen issuer's subtree can take part.
+      var issuer = document.querySelector("select#issuer");
+      function scope() {
+        if (!issuer) { return; }
+        var root = picker.querySelector('li[data-code="' + CSS.escape(issuer.value) + '"]');
+        picker.querySelectorAll("li[data-code]").forEach(function (li) {
+          var inside = !root || root.contains(li);
+          li.classList.toggle("out-of-scope", !inside && !li.contains(root));
+          li.classList.toggle("scope-path", !inside && li.contains(root));
+        });
+        leaves.forEach(function (b) { if (!inScope(b)) { b.checked = false; } });
+        refresh();
+        toCodesQuietly();
+      }
+      function toCodesQuietly() {
+        codes.value = leaves.filter(function (b) { return b.checked && inScope(b); }).map(function (b) { return b.value; }).join("\n");
+      }
+      if (issuer) { issuer.addEventListener("change", scope); }
+      // "Mọi công đoàn cơ sở": the chooser steps aside.
+      document.querySelectorAll("input[name=targets_mode]").forEach(function (radio) {
+        radio.addEventListener("change", function () {
+          chosen.hidden = document.querySelector("input[name=targets_mode]:checked").value !== "chosen";
+        });
+      });
+      chosen.hidden = document.querySelector("input[name=targets_mode]:checked").value !== "chosen"
+        && !document.querySelector("[data-targets-chosen] .invalid");
+      fromCodes();
+      if (issuer) { scope(); }
+    }
+    """#
 }

@@ -18,6 +18,7 @@ enum SiteURL: Sendable, Equatable {
     case accountMail
     case campaigns
     case campaignNew
+    case campaignPreview
     case campaign(String)
     case campaignEdit(String)
     case campaignState(String)
@@ -84,6 +85,7 @@ enum SiteURL: Sendable, Equatable {
         case .accountMail: return [.word("account"), .word("email")]
         case .campaigns: return [.word("campaigns")]
         case .campaignNew: return [.word("campaigns"), .word("new")]
+        case .campaignPreview: return [.word("campaigns"), .word("letter-preview.pdf")]
         case .campaign(let code): return [.word("campaigns"), c(code)]
         case .campaignEdit(let code): return [.word("campaigns"), c(code), .word("edit")]
         case .campaignState(let code): return [.word("campaigns"), c(code), .word("state")]

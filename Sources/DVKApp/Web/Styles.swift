@@ -74,6 +74,24 @@ enum Styles {
     .button.secondary{background:#fff;color:#0b57b0}
     .button.danger{background:#b42318;border-color:#b42318}
     .button.small{padding:.25rem .6rem;font-size:.875rem}
+    .button.secondary.danger{background:#fff;color:#b42318;border-color:#b42318}
+    html:not(.js) .js-only{display:none}
+    fieldset{min-width:0}
+    table.sector-rows input[type=text]{width:100%;min-width:14rem}table.sector-rows input.order{width:4.5rem}
+    table.sector-rows td{vertical-align:middle}table.sector-rows .button{margin:0 .15rem}
+    .tree-picker{border:1px solid #dfe3e8;border-radius:8px;padding:.5rem .75rem;margin:.5rem 0 1rem;background:#fff}
+    ul.tree,ul.tree ul{list-style:none;margin:0;padding-left:1.25rem}ul.tree{padding-left:0;max-height:26rem;overflow:auto}
+    ul.tree label{display:block;padding:.15rem 0}
+    ul.tree li.filtered-out,ul.tree li.out-of-scope{display:none}
+    ul.tree li.scope-path>label{display:none}ul.tree li.scope-path>ul{padding-left:0}
+    .tree-picker .count{font-weight:600;margin:.25rem 0}
+    @media (max-width:640px){
+      table.sector-rows,table.sector-rows tbody{display:block}table.sector-rows thead{display:none}
+      table.sector-rows tr{display:grid;grid-template-columns:4.5rem minmax(0,1fr);gap:.25rem .5rem;padding:.5rem 0;border-bottom:1px solid #dfe3e8}
+      table.sector-rows td{display:block;border:0;padding:0}
+      table.sector-rows td:nth-child(3),table.sector-rows td:nth-child(4){grid-column:2}
+      table.sector-rows input[type=text]{min-width:0}
+    }
     button.link{background:none;border:none;color:inherit;text-decoration:underline;padding:0;margin:0 0 0 .5rem}
     .actions{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin:1rem 0}
     .filters{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end;margin:.5rem 0 1rem}

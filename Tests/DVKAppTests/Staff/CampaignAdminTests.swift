@@ -13,7 +13,9 @@ import VaporTesting
             let staff = try await StaffTestKit.visitor(app, "canbo", .staff, at: "LB")
             let form = try await staff.get("/campaigns/new")
             #expect(form.status == .ok)
-            #expect(form.text.contains("name=\"deadline_time\"") && form.text.contains("kinh-te | Lĩnh vực kinh tế"))
+            #expect(form.text.contains("name=\"deadline_time\"") && form.text.contains("name=\"sector_name_0\" value=\"Lĩnh vực kinh tế\"")
+                    && form.text.contains("name=\"sector_code_0\" value=\"kinh-te\"")
+                    && form.text.contains("value=\"Lĩnh vực an ninh – quốc phòng\""))
 
             let response = try await staff.post("/campaigns/new", StaffTestKit.campaignForm(targets: "S1, P1"))
 
@@ -116,7 +118,8 @@ import VaporTesting
 
             #expect(dropSector.status == .conflict)
             #expect(dropSector.text.contains("Không thể bỏ “Lĩnh vực kinh tế” (mã kinh-te): đã có 1 mô hình"))
-            #expect(dropSector.text.contains("van-hoa-xa-hoi | Lĩnh vực văn hóa – xã hội</textarea>"))
+            #expect(dropSector.text.contains("name=\"sector_name_0\" value=\"Lĩnh vực văn hóa – xã hội\""))
+            #expect(dropSector.text.contains("name=\"sector_code_0\" value=\"van-hoa-xa-hoi\""))
 
             let dropUnit = try await staff.post("/campaigns/DVK-2024/edit", StaffTestKit.campaignForm(code: "DVK-2024", targets: "S1"))
             #expect(dropUnit.status == .conflict)
@@ -227,6 +230,77 @@ import VaporTesting
             // A sub-federation's staff launch campaigns from their own unit only.
             let subForm = try await p.subStaff.get("/campaigns/new")
             #expect(subForm.text.contains("value=\"GD\"") && !subForm.text.contains("value=\"LB\""))
+        }
+    }
+
+    /// The sectors as rows: an existing row keeps its code, a new one gets a code made from
+    /// its name, the order numbers sort them, an emptied name removes a sector.
+    @Test func sectorsAsRowsKeepCodesMakeNewOnesAndFollowTheOrder() async throws {
+        try await withApp { app in
+            try await Fixture.load(app)
+            let staff = try await StaffTestKit.visitor(app, "canbo", .staff, at: "LB")
+            var form = StaffTestKit.campaignForm(code: "DVK-ROWS")
+            form["sectors"] = nil
+            let rows = [("kinh-te", "Lĩnh vực kinh tế", "3"), ("van-hoa-xa-hoi", "", "2"), ("", "Lĩnh vực chuyển đổi số", "1"),
+                        ("an-ninh-quoc-phong", "Lĩnh vực an ninh – quốc phòng", "2"), ("", "", "5")]
+            for (i, row) in rows.enumerated() {
+                form["sector_code_\(i)"] = row.0
+                form["sector_name_\(i)"] = row.1
+                form["sector_order_\(i)"] = row.2
+            }
+            let created = try await staff.post("/campaigns/new", form)
+            #expect(created.status == .seeOther)
+            let campaign = try await CampaignStore.info(code: "DVK-ROWS", on: app.db)
+            #expect(campaign.sectors == [Sector(code: "chuyen-doi-so", name: "Lĩnh vực chuyển đổi số"),
+                                         Sector(code: "an-ninh-quoc-phong", name: "Lĩnh vực an ninh – quốc phòng"),
+                                         Sector(code: "kinh-te", name: "Lĩnh vực kinh tế")])
+            // The edit form shows them as rows, in that order, with their codes.
+            let page = try await staff.get("/campaigns/DVK-ROWS/edit").text
+            #expect(page.contains("name=\"sector_name_0\" value=\"Lĩnh vực chuyển đổi số\""))
+            #expect(page.contains("name=\"sector_code_0\" value=\"chuyen-doi-so\""))
+            // A name twice and an order that is not a number: refused under the sectors, nothing saved.
+            var twice = form
+            twice["code"] = "DVK-ROWS2"
+            twice["sector_name_1"] = "LĨNH VỰC KINH TẾ"
+            twice["sector_name_4"] = "Lĩnh vực y tế"
+            twice["sector_order_4"] = "x"
+            let refused = try await staff.post("/campaigns/new", twice)
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.text.contains("trùng với “LĨNH VỰC KINH TẾ”") && refused.text.contains("thứ tự “x” phải là số"))
+            #expect(refused.text.contains("id=\"sectors-error\""))
+            #expect(try await Campaign.query(on: app.db).filter(\.$code == "DVK-ROWS2").count() == 0)
+        }
+    }
+
+    /// “Xem trước”: the letter as typed, as a PDF shown in the browser; nothing is saved, and
+    /// only those who may launch a campaign from that issuer get one.
+    @Test func theLetterPreviewPrintsWhatIsTypedAndSavesNothing() async throws {
+        try await withApp { app in
+            try await Fixture.load(app)
+            let p = try await StaffTestKit.people(app)
+            var form = StaffTestKit.campaignForm(code: "DVK-PREVIEW")
+            form["body"] = "Đề nghị các công đoàn cơ sở *đăng ký sớm*.\n\n- Gửi về trước ngày 16/02/2025"
+            let preview = try await p.staff.post("/campaigns/letter-preview.pdf", form)
+            #expect(preview.status == .ok)
+            #expect(preview.headers.first(name: .contentType) == "application/pdf")
+            #expect(preview.headers.first(name: .contentDisposition)?.hasPrefix("inline") == true)
+            let file = try tempFile("", suffix: ".pdf")
+            try Data(preview.body.readableBytesView).write(to: URL(fileURLWithPath: file))
+            let text = try ExportTests().tool("/usr/bin/pdftotext", [file, "-"]).split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            for expected in ["Số: 12/LĐLĐ", "Đề nghị các công đoàn cơ sở đăng ký sớm.", "- Gửi về trước ngày 16/02/2025", "Đặng Thị Ánh Nguyệt"] {
+                #expect(text.contains(expected), "preview misses “\(expected)”")
+            }
+            #expect(!text.contains("*"))
+            #expect(try await Campaign.query(on: app.db).filter(\.$code == "DVK-PREVIEW").count() == 0)
+            // Without the token, for an officer or a viewer, from an issuer out of reach: refused.
+            #expect(try await p.staff.post("/campaigns/letter-preview.pdf", form, csrf: false).status == .forbidden)
+            #expect(try await p.officer.post("/campaigns/letter-preview.pdf", form).status == .forbidden)
+            #expect(try await p.viewer.post("/campaigns/letter-preview.pdf", form).status == .forbidden)
+            #expect(try await p.subStaff.post("/campaigns/letter-preview.pdf", form).status == .forbidden)
+            // A body over its length says so.
+            form["body"] = String(repeating: "Nội dung. ", count: 2_100)
+            let long = try await p.staff.post("/campaigns/letter-preview.pdf", form)
+            #expect(long.status == .unprocessableEntity && long.text.contains("Nội dung công văn"))
         }
     }
 }

@@ -1,4 +1,5 @@
 import DVKCore
+import DVKDocuments
 import Fluent
 import Vapor
 
@@ -11,6 +12,31 @@ struct CampaignAdminController: RouteCollection {
         routes.post(SiteURL.campaignEdit("").route, use: update).bodyLimit(.longForm)
         routes.post(SiteURL.campaignState("").route, use: changeState)
         routes.post(SiteURL.campaignSync("").route, use: sync)
+        routes.post(SiteURL.campaignPreview.route, use: preview).bodyLimit(.longForm)
+    }
+
+    /// The letter as the form stands, as a PDF in a new tab: nothing is saved, and the
+    /// issuer must be one the user may launch a campaign from.
+    @Sendable func preview(req: Request) async throws -> Response {
+        let user = try StaffAccess.manager(req)
+        let values = CampaignForm.Values(form: try req.content.decode([String: String].self))
+        let issuers = try await CampaignForm.issuers(for: user, on: req.db)
+        guard let issuer = issuers.first(where: { $0.code == values.issuer }) else {
+            throw DomainError.forbidden("Chọn đơn vị phát động trong phạm vi của tài khoản.")
+        }
+        let document = try await CampaignForm.previewLetter(values, issuerID: issuer.id,
+                                                            showNationalMotto: req.application.dvkConfig.showNationalMotto, on: req.db)
+        let data: Data
+        do {
+            data = try OfficialDocuments.render(document, as: .pdf)
+        } catch let error as DocumentError {
+            throw DomainError.invalid(error.message)
+        }
+        let response = Response(status: .ok, body: .init(data: data))
+        response.headers.replaceOrAdd(name: .contentType, value: DocumentFormat.pdf.contentType)
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "inline; filename=\"xem-truoc-cong-van.pdf\"")
+        response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
+        return response
     }
 
     @Sendable func newForm(req: Request) async throws -> Response {

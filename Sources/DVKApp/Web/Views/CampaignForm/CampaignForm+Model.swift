@@ -1,4 +1,5 @@
 import DVKCore
+import DVKDocuments
 import FluentKit
 import Foundation
 
@@ -30,6 +31,9 @@ enum CampaignForm {
         var editable: Bool
         /// May open, close, archive and re-sync.
         var canRun: Bool
+        /// The units the participants are chosen from: the user's unit's subtree for a new
+        /// campaign, the issuer's for an existing one (the tree the chooser shows).
+        var tree: UnitTree?
 
         var isNew: Bool { existing == nil }
     }
@@ -53,6 +57,23 @@ enum CampaignForm {
         return out
     }
 
+    /// A subtree of the units, for the participants' chooser.
+    struct UnitTree: Sendable {
+        var root: UnitNode
+        var children: [UUID: [UnitNode]]
+
+        static func load(root rootID: UUID, on db: any Database) async throws -> UnitTree? {
+            let nodes = try await UnitDirectory.allNodes(on: db)
+            guard let root = nodes.first(where: { $0.id == rootID }) else { return nil }
+            var children: [UUID: [UnitNode]] = [:]
+            for node in nodes { if let p = node.parentID { children[p, default: []].append(node) } }
+            for key in children.keys {
+                children[key]?.sort { $0.code.localizedStandardCompare($1.code) == .orderedAscending }
+            }
+            return UnitTree(root: root, children: children)
+        }
+    }
+
     static func newModel(user: CurrentUser, values: Values? = nil, errors: FieldErrors = FieldErrors(),
                          now: Date = Date(), on db: any Database) async throws -> Model {
         let issuers = try await issuers(for: user, on: db)
@@ -61,7 +82,8 @@ enum CampaignForm {
         }
         return Model(user: user, existing: nil,
                      values: values ?? Values.defaults(issuer: issuers[0].code, now: now),
-                     errors: errors, issuers: issuers, editable: true, canRun: true)
+                     errors: errors, issuers: issuers, editable: true, canRun: true,
+                     tree: try await UnitTree.load(root: user.unitID, on: db))
     }
 
     static func editModel(_ view: Access.CampaignView, values: Values? = nil, errors: FieldErrors = FieldErrors(),
@@ -75,6 +97,40 @@ enum CampaignForm {
                                           allTargets: row.allTargets, targetCodes: row.allTargets ? [] : targets)
         return Model(user: view.user, existing: Existing(campaign: campaign, targetCount: targets.count, syncedAt: row.syncedAt),
                      values: formValues, errors: errors, issuers: [],
-                     editable: view.canRun && campaign.state != .archived, canRun: view.canRun)
+                     editable: view.canRun && campaign.state != .archived, canRun: view.canRun,
+                     tree: view.canRun ? try await UnitTree.load(root: campaign.issuerID, on: db) : nil)
+    }
+}
+
+extension CampaignForm {
+    /// The letter the form's values would print, for “Xem trước”: the same document as the
+    /// campaign's letter download, built from what is typed (nothing is saved). A field over
+    /// its length is refused with its rule's sentence.
+    static func previewLetter(_ v: Values, issuerID: UUID, showNationalMotto: Bool, on db: any Database) async throws -> DVKDocuments.Document {
+        guard let issuer = try await Unit.find(issuerID, on: db) else { throw DomainError.notFound("Không tìm thấy đơn vị phát động.") }
+        var superior = ""
+        if let parentID = issuer.parentID { superior = try await Unit.find(parentID, on: db)?.name ?? "" }
+        func checked(_ rule: TextRule, _ raw: String) throws -> String {
+            switch rule.check(raw) {
+            case .success(let value): return value
+            case .failure(let problem):
+                // An empty required field still previews: the page shows where it goes.
+                if raw.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return "" }
+                throw DomainError.invalid(problem.sentence)
+            }
+        }
+        func lines(_ text: String) -> [String] {
+            text.split(separator: "\n").map { VietnameseText.clean(String($0)) }.filter { !$0.isEmpty }
+        }
+        let place = try checked(TextRules.place, v.place)
+        let header = DocumentHeader(superior: superior, issuer: issuer.name, number: try checked(TextRules.letterNumber, v.number),
+                                    place: place.isEmpty ? CampaignStore.place(from: issuer.name) : place,
+                                    date: CalendarDay(parsing: v.issuedOn) ?? VietnamTime.day(of: Date()), showsNationalMotto: showNationalMotto)
+        let signer = Signer(authority: try checked(TextRules.signerAuthority, v.signerAuthority),
+                            title: try checked(TextRules.signerTitle, v.signerTitle), name: try checked(TextRules.signerName, v.signerName))
+        return OfficialDocuments.letter(LetterInput(
+            header: header, subject: try checked(TextRules.subject, v.subject),
+            recipients: lines(try checked(TextRules.addressees, v.addressees)), body: try checked(TextRules.letterBody, v.body),
+            signer: signer, distribution: lines(try checked(TextRules.recipients, v.recipients))))
     }
 }

@@ -18,7 +18,10 @@ extension CampaignForm {
         var recipients = ""
         var body = ""
         var basis = ""
-        var sectors = ""
+        /// The sectors as rows (name, kept code, order), as the form shows them.
+        var sectorRows: [Sector.Row] = []
+        /// "code | name" lines, from a form or script that sends the older `sectors` field.
+        var sectorLines: String?
         var deadlineDate = ""
         var deadlineTime = "00:00"
         var acceptsLate = true
@@ -50,7 +53,11 @@ extension CampaignForm {
             recipients = text("recipients")
             body = text("body")
             basis = text("basis")
-            sectors = text("sectors")
+            let rowCount = form.keys.filter { $0.hasPrefix("sector_name_") }.count
+            sectorRows = (0..<min(rowCount, 200)).compactMap { i in
+                form["sector_name_\(i)"].map { Sector.Row(code: text("sector_code_\(i)"), name: $0, order: text("sector_order_\(i)")) }
+            }
+            if rowCount == 0, form["sectors"] != nil { sectorLines = text("sectors") }
             deadlineDate = text("deadline_date")
             deadlineTime = text("deadline_time")
             acceptsLate = form["accepts_late"] != nil
@@ -77,7 +84,7 @@ extension CampaignForm {
             values.subject = "V/v triển khai phong trào thi đua “Dân vận khéo” năm \(input.year)"
             values.addressees = input.addressees.joined(separator: "\n")
             values.recipients = input.recipients.joined(separator: "\n")
-            values.sectors = sectorLines(input.sectors)
+            values.sectorRows = rows(input.sectors)
             values.acceptsLate = input.acceptsLate
             values.signerAuthority = input.signer.authority
             values.signerTitle = input.signer.title
@@ -97,7 +104,7 @@ extension CampaignForm {
             recipients = campaign.recipients.joined(separator: "\n")
             body = campaign.body
             basis = campaign.basis
-            sectors = Self.sectorLines(campaign.sectors)
+            sectorRows = Self.rows(campaign.sectors)
             let day = VietnamTime.day(of: campaign.deadline)
             deadlineDate = day.vietnamese
             let parts = VietnamTime.calendar.dateComponents([.hour, .minute], from: campaign.deadline)
@@ -114,8 +121,8 @@ extension CampaignForm {
             initialState = campaign.state.rawValue
         }
 
-        static func sectorLines(_ sectors: [Sector]) -> String {
-            sectors.map { "\($0.code) | \($0.name)" }.joined(separator: "\n")
+        static func rows(_ sectors: [Sector]) -> [Sector.Row] {
+            sectors.enumerated().map { Sector.Row(code: $1.code, name: $1.name, order: String($0 + 1)) }
         }
 
         /// The deadline the date and time fields name, in Vietnam time, if they are valid.
@@ -202,7 +209,14 @@ extension CampaignForm {
         let signerAuthority = checked("signer_authority", TextRules.signerAuthority, values.signerAuthority)
         let signerName = checked("signer_name", TextRules.signerName, values.signerName)
 
-        let sectors = parseSectors(values.sectors, errors: &errors)
+        var sectors: [Sector] = []
+        if let lines = values.sectorLines {
+            sectors = parseSectors(lines, errors: &errors)
+        } else {
+            let made = Sector.from(rows: values.sectorRows)
+            sectors = made.sectors
+            if !made.problems.isEmpty { errors["sectors"] = "Lĩnh vực chưa hợp lệ — " + made.problems.joined(separator: "; ") + "." }
+        }
 
         var deadline: Date?
         if values.deadlineDate.trimmingCharacters(in: .whitespaces).isEmpty {

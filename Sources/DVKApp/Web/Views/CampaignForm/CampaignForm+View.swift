@@ -34,12 +34,12 @@ extension CampaignForm {
                 .p(.text("Trạng thái: "), .span(.class("badge state-\(c.state.rawValue)"), .text(c.state.label)),
                    .text(" · \(Format.number(existing.targetCount)) công đoàn cơ sở tham gia · hạn nộp "),
                    .span(.class("deadline"), .text(VietnamTime.describe(c.deadline)))),
-                .unwrap(existing.syncedAt) { .p(.class("muted small"), .text("Cây đơn vị lấy lúc \(VietnamTime.describe($0)).")) },
+                .unwrap(existing.syncedAt) { .p(.class("muted small"), .text("Danh sách đơn vị lấy lúc \(VietnamTime.describe($0)).")) },
                 .div(.class("actions"),
                     .if(model.canRun, .group(
                         .forEach(c.state.next) { next in
                             Layout.postButton(Self.transitionLabel(from: c.state, to: next), to: .campaignState(c.code),
-                                              csrf: model.user.csrf, style: next == .archived ? "secondary" : "",
+                                              csrf: model.user.csrf, style: next == .open ? "" : "secondary danger",
                                               confirm: Self.transitionQuestion(from: c.state, to: next),
                                               fields: [("to", next.rawValue)])
                         },
@@ -81,6 +81,7 @@ extension CampaignForm {
             let action: SiteURL = model.existing.map { .campaignEdit($0.campaign.code) } ?? .campaignNew
             return FormField.post(action, csrf: model.user.csrf, [
                 FormField.summary(e),
+                .if(!model.isNew, .hidden("issuer", v.issuer)),
                 FormField.fieldset("Thông tin chung", [
                     model.isNew
                         ? FormField.text("code", "Mã đợt", value: v.code, errors: e,
@@ -108,7 +109,7 @@ extension CampaignForm {
                         FormField.time("deadline_time", "Giờ", value: v.deadlineTime, errors: e)
                     ),
                     .p(.class("hint"),
-                       .text("Theo giờ Việt Nam, bất kể máy chủ đặt ở đâu. “Trước ngày 16/02/2024” là hạn 00:00 ngày 16/02/2024."),
+                       .text("Theo giờ Việt Nam. “Trước ngày 16/02/2024” là hạn 00:00 ngày 16/02/2024."),
                        .unwrap(v.deadline) { .group(.br(), .text("Hạn nộp: "), .strong(.text(VietnamTime.deadlineText($0)))) }),
                     FormField.checkbox("accepts_late", "Vẫn nhận hồ sơ nộp sau hạn (được đánh dấu nộp muộn)",
                                        checked: v.acceptsLate, errors: e),
@@ -130,17 +131,17 @@ extension CampaignForm {
                         .label(.input(.type(.radio), .name("targets_mode"), .value("all"), .checked(v.targetsMode != "chosen")),
                                " Mọi công đoàn cơ sở trực thuộc đơn vị phát động"),
                         .label(.input(.type(.radio), .name("targets_mode"), .value("chosen"), .checked(v.targetsMode == "chosen")),
-                               " Chỉ các đơn vị có mã dưới đây")
+                               " Chỉ các đơn vị được chọn")
                     ),
-                    FormField.textarea("target_codes", "Mã các công đoàn cơ sở tham gia", value: v.targetCodes, errors: e,
-                                       hint: "mỗi dòng một mã, hoặc cách nhau bằng dấu phẩy; chỉ dùng khi chọn “Chỉ các đơn vị…”",
-                                       rows: 4, placeholder: "LB-GD-THNL\nLB-DN-MDG"),
+                    .div(.attribute("data-targets-chosen", present: true),
+                        .unwrap(model.tree) { picker($0) },
+                        FormField.textarea("target_codes", "Mã các công đoàn cơ sở tham gia", value: v.targetCodes, errors: e,
+                                           hint: "chọn trong danh sách trên, hoặc dán danh sách mã: mỗi dòng một mã, hoặc cách nhau bằng dấu phẩy",
+                                           rows: 4, placeholder: "LB-GD-THNL\nLB-DN-MDG")
+                    ),
                     .if(!model.isNew, .p(.class("hint"), "Đổi đơn vị tham gia sẽ lấy lại danh sách đơn vị hiện tại vào đợt thi đua.")),
                 ]),
-                FormField.fieldset("Lĩnh vực", [
-                    FormField.textarea("sectors", "Các lĩnh vực, theo thứ tự trên Biểu tổng hợp", value: v.sectors, errors: e,
-                                       hint: "mỗi dòng: mã | tên", rows: 5),
-                ]),
+                sectorsFieldset(v, e),
                 FormField.fieldset("Công văn", [
                     FormField.text("subject", "Trích yếu", value: v.subject, errors: e, required: true),
                     FormField.text("basis", "Văn bản của cấp trên", value: v.basis, errors: e,
@@ -148,8 +149,12 @@ extension CampaignForm {
                                    placeholder: "Công văn số 274/LĐLĐ ngày 05/02/2024 của LĐLĐ thành phố Hà Nội"),
                     FormField.textarea("addressees", "Kính gửi", value: v.addressees, errors: e, hint: "mỗi dòng một nơi", rows: 2),
                     FormField.textarea("body", "Nội dung công văn", value: v.body, errors: e,
-                                       hint: "dòng trống tách đoạn; dòng bắt đầu bằng “- ” là gạch đầu dòng; *chữ nghiêng*", rows: 14),
+                                       hint: "dòng trống tách đoạn; dòng bắt đầu bằng “- ” là gạch đầu dòng; chữ đặt giữa hai dấu * được in nghiêng",
+                                       rows: 14),
                     FormField.textarea("recipients", "Nơi nhận", value: v.recipients, errors: e, hint: "mỗi dòng một nơi", rows: 4),
+                    .p(.button(.type(.submit), .class("button secondary"), .attribute("formaction", SiteURL.campaignPreview.path),
+                               .attribute("formtarget", "_blank"), .attribute("formnovalidate", present: true), "Xem trước công văn (PDF)"),
+                       .span(.class("hint"), " — công văn in ra như đang nhập, mở ở thẻ mới; chưa lưu gì")),
                 ]),
                 FormField.fieldset("Người ký", [
                     .div(.class("row2"),
@@ -172,6 +177,78 @@ extension CampaignForm {
                      .button(.type(.submit), .text(model.isNew ? "Tạo đợt thi đua" : "Lưu thay đổi")),
                      back),
             ])
+        }
+
+        // MARK: Sectors as rows
+
+        /// The sectors as rows of a table: order, name, the code kept (a new row's is made
+        /// from its name when saved). Without the script a blank row adds one and an emptied
+        /// name removes one; with it, buttons add, move and remove rows.
+        func sectorsFieldset(_ v: Values, _ e: FieldErrors) -> Node {
+            var rows = v.sectorRows
+            if rows.isEmpty, let lines = v.sectorLines {
+                rows = lines.split(separator: "\n").map { line in
+                    let parts = line.split(separator: "|", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                    return parts.count == 2 ? Sector.Row(code: parts[0], name: parts[1]) : Sector.Row(name: parts.first ?? "")
+                }
+            }
+            rows.append(Sector.Row(name: ""))
+            let error = e["sectors"]
+            return .element("fieldset", [
+                .legend("Lĩnh vực"),
+                .unwrap(error) { _ in .group(.attribute("aria-invalid", "true"), .attribute("aria-describedby", "sectors-error")) },
+                .p(.class("hint"), "Theo thứ tự in trên Biểu tổng hợp, tên ghi như trong công văn. Xóa tên một dòng để bỏ lĩnh vực đó; dòng trống cuối cùng để thêm lĩnh vực mới."),
+                .div(.class("scroll" + (error == nil ? "" : " invalid")),
+                    .table(.class("sector-rows"),
+                        .thead(.tr(.th(.class("num"), "Thứ tự"), .th("Tên lĩnh vực"), .th("Mã"), .th(.class("js-only"), .span(.class("sr-only"), "Thao tác")))),
+                        .tbody(.attribute("data-sector-rows", present: true),
+                            .forEach(Array(rows.enumerated())) { i, row in sectorRow(i, row) })
+                    )
+                ),
+                .p(.class("js-only"), .button(.type(.button), .class("button secondary"), .attribute("data-sector-add", present: true), "+ Thêm lĩnh vực")),
+                FormField.message("sectors", error),
+            ])
+        }
+
+        func sectorRow(_ i: Int, _ row: Sector.Row) -> Node {
+            .tr(
+                .td(.input(.type(.number), .name("sector_order_\(i)"), .value(row.order.isEmpty ? String(i + 1) : row.order),
+                           .attribute("min", "1"), .attribute("max", "999"), .class("order"), .attribute("data-field", "order"),
+                           .attribute("aria-label", "Thứ tự dòng \(i + 1)"))),
+                .td(.input(.type(.text), .name("sector_name_\(i)"), .value(row.name), .attribute("data-field", "name"),
+                           .attribute("maxlength", "200"), .attribute("aria-label", "Tên lĩnh vực dòng \(i + 1)"),
+                           .placeholder(row.code.isEmpty ? "Lĩnh vực …" : "")),
+                    .input(.type(.hidden), .name("sector_code_\(i)"), .value(row.code), .attribute("data-field", "code"))),
+                .td(.class("muted small"), .text(row.code.isEmpty ? "tự tạo khi lưu" : row.code)),
+                .td(.class("js-only nowrap"),
+                    .button(.type(.button), .class("button secondary small"), .attribute("data-act", "up"), .attribute("aria-label", "Chuyển lên"), "↑"),
+                    .button(.type(.button), .class("button secondary small"), .attribute("data-act", "down"), .attribute("aria-label", "Chuyển xuống"), "↓"),
+                    .button(.type(.button), .class("button secondary small"), .attribute("data-act", "remove"), "Bỏ"))
+            )
+        }
+
+        // MARK: The participants' chooser
+
+        /// The units under the issuer as a tree of check boxes, shown by the script (which
+        /// keeps the codes' box in step): a federation's box takes or leaves its whole
+        /// subtree; the search ignores diacritics; the count says how many are chosen.
+        func picker(_ tree: UnitTree) -> Node {
+            func item(_ node: UnitNode, depth: Int) -> Node {
+                let children = depth < 32 ? tree.children[node.id] ?? [] : []
+                return .li(.attribute("data-code", node.code), .attribute("data-key", VietnameseText.searchKey(node.name + " " + node.code)),
+                    .label(.input(.type(.checkbox), .value(node.code), .attribute("data-kind", node.kind.rawValue)),
+                           .text(" " + node.name + " "), .span(.class("muted small"), .text(node.code))),
+                    .if(!children.isEmpty, .ul(.forEach(children) { item($0, depth: depth + 1) })))
+            }
+            return .div(.class("tree-picker"), .attribute("data-tree-picker", present: true), .attribute("hidden", present: true),
+                .div(.class("filters"),
+                    .label(.for("tree-search"), "Tìm đơn vị",
+                           .input(.type(.search), .id("tree-search"), .attribute("data-tree-search", present: true),
+                                  .placeholder("gõ tên hoặc mã, có dấu hay không đều được"), .attribute("autocomplete", "off"))),
+                    .p(.class("count"), .attribute("data-tree-count", present: true), .attribute("aria-live", "polite"), " ")
+                ),
+                .ul(.class("tree"), .attribute("aria-label", "Đơn vị trực thuộc"), item(tree.root, depth: 0))
+            )
         }
 
         // MARK: Read-only
