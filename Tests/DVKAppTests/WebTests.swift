@@ -64,6 +64,10 @@ import VaporTesting
             let c1 = try await Browser.signIn(app, "c1")
             #expect(try await c1.post(unit + "/initiatives/new", form).status == .notFound)
             let s1 = try await Browser.signIn(app, "s1")
+            // With no model yet, the confirmation page says what to do and offers no button.
+            let empty = try await s1.get(unit + "/submit").body.string
+            #expect(empty.contains("Đơn vị chưa có mô hình nào nên chưa nộp hồ sơ đăng ký được."))
+            #expect(!empty.contains("action=\"\(unit)/submit\"") && !empty.contains("nộp 0 mô hình"))
             let noToken = try await s1.post(unit + "/initiatives/new", form, csrf: false)
             #expect(noToken.status == .forbidden)
             #expect(noToken.body.string.contains("Phiên làm việc đã hết hạn"))

@@ -92,6 +92,8 @@ def test_a_clerk_chooses_units_in_the_tree_and_edits_sectors_as_rows(server):
         preview = d.find_element(By.XPATH, "//button[contains(., 'Xem trước công văn')]")
         assert preview.get_attribute("formaction").endswith("/campaigns/letter-preview.pdf")
         assert preview.get_attribute("formtarget") == "_blank"
+        # Enter in a field sends the form with its first submit button: the save, not the preview.
+        assert d.find_element(By.CSS_SELECTOR, "form[action='/campaigns/new'] button[type=submit]").text == "Tạo đợt thi đua"
 
         click_and_wait(d, d.find_element(By.XPATH, "//button[normalize-space()='Tạo đợt thi đua']"))
         row = None

@@ -17,6 +17,7 @@ struct CampaignCreateCommand: AsyncCommand {
         @Option(name: "deadline", help: "YYYY-MM-DD[THH:MM], Vietnam time; a date alone means 00:00 of that day") var deadline: String?
         @Option(name: "number", help: "The letter's number, e.g. 26/LĐLĐ") var number: String?
         @Option(name: "issued", help: "The letter's date, YYYY-MM-DD") var issued: String?
+        @Option(name: "basis", help: "The upper level's letter the campaign answers, cited by the report upwards") var basis: String?
     }
 
     var help: String { "Open a campaign for every grassroots unit under the issuer, with the four default sectors" }
@@ -33,9 +34,15 @@ struct CampaignCreateCommand: AsyncCommand {
             guard let day = CalendarDay(parsing: text) else { throw DomainError.invalid("--issued must be YYYY-MM-DD, got \(text)") }
             issued = day
         }
-        let input = CampaignInput(code: try signature.code.required("code"), issuerCode: try signature.issuer.required("issuer"),
+        var input = CampaignInput(code: try signature.code.required("code"), issuerCode: try signature.issuer.required("issuer"),
                                   year: year, title: signature.title, number: signature.number ?? "", issuedOn: issued,
                                   deadline: deadline)
+        if let basis = signature.basis {
+            switch TextRules.letterBasis.check(basis) {
+            case .success(let value): input.basis = value
+            case .failure(let problem): throw DomainError.invalid("--basis: \(problem.message)")
+            }
+        }
         let campaign = try await CampaignStore.create(input, on: context.application.db)
         let targets = try await CampaignUnit.query(on: context.application.db)
             .filter(\.$campaignID == campaign.id).filter(\.$isTarget == true).count()

@@ -152,9 +152,6 @@ extension CampaignForm {
                                        hint: "dòng trống tách đoạn; dòng bắt đầu bằng “- ” là gạch đầu dòng; chữ đặt giữa hai dấu * được in nghiêng",
                                        rows: 14),
                     FormField.textarea("recipients", "Nơi nhận", value: v.recipients, errors: e, hint: "mỗi dòng một nơi", rows: 4),
-                    .p(.button(.type(.submit), .class("button secondary"), .attribute("formaction", SiteURL.campaignPreview.path),
-                               .attribute("formtarget", "_blank"), .attribute("formnovalidate", present: true), "Xem trước công văn (PDF)"),
-                       .span(.class("hint"), " — công văn in ra như đang nhập, mở ở thẻ mới; chưa lưu gì")),
                 ]),
                 FormField.fieldset("Người ký", [
                     .div(.class("row2"),
@@ -173,9 +170,13 @@ extension CampaignForm {
                                " Mở ngay để các đơn vị đăng ký")
                     ),
                 ])),
+                // The save button first: Enter in a field sends the form with the first one.
                 .div(.class("actions"),
                      .button(.type(.submit), .text(model.isNew ? "Tạo đợt thi đua" : "Lưu thay đổi")),
+                     .button(.type(.submit), .class("button secondary"), .attribute("formaction", SiteURL.campaignPreview.path),
+                             .attribute("formtarget", "_blank"), .attribute("formnovalidate", present: true), "Xem trước công văn (PDF)"),
                      back),
+                .p(.class("hint"), "“Xem trước công văn” mở công văn như đang nhập ở thẻ mới, chưa lưu gì."),
             ])
         }
 
