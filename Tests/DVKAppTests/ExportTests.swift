@@ -56,6 +56,37 @@ import Vapor
         }
     }
 
+    /// A report answers the right letter and carries its own union's symbol: the issuer
+    /// cites the upper level's letter and what it issued; a sector union below it cites the
+    /// issuer's letter, not one of its own.
+    @Test func aReportCitesTheLetterItAnswers() async throws {
+        try await withApp { app in
+            try await Fixture.load(app)
+            try await run(app, "campaign", "create", "--code", "DVK-BASIS", "--issuer", "LB", "--year", "2025",
+                          "--deadline", "2025-02-16", "--number", "12/LĐLĐ", "--issued", "2025-02-06",
+                          "--basis", "Công văn số 274/LĐLĐ ngày 05/02/2025 của LĐLĐ thành phố Hà Nội")
+            func report(_ campaign: String, _ unit: String) async throws -> String {
+                let pdf = try tempFile("", suffix: ".pdf")
+                try await run(app, "export", "report", "--campaign", campaign, "--unit", unit, "--format", "pdf", "--output", pdf)
+                return try tool("/usr/bin/pdftotext", [pdf, "-"]).split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            }
+            let issuer = try await report("DVK-BASIS", "LB")
+            #expect(issuer.contains("Thực hiện Công văn số 274/LĐLĐ ngày 05/02/2025 của LĐLĐ thành phố Hà Nội về việc triển khai"))
+            #expect(issuer.contains("Liên đoàn Lao động quận Long Biên đã ban hành Công văn số 12/LĐLĐ ngày 06/02/2025"))
+            #expect(issuer.contains("/BC-LĐLĐ"))
+            let sector = try await report("DVK-BASIS", "GD")
+            #expect(sector.contains("Thực hiện Công văn số 12/LĐLĐ ngày 06/02/2025 của Liên đoàn Lao động quận Long Biên"))
+            #expect(sector.contains("Công đoàn ngành Giáo dục quận Long Biên báo cáo kết quả"))
+            #expect(sector.contains("/BC-CĐN") && !sector.contains("/BC-LĐLĐ"))
+            #expect(!sector.contains("274/LĐLĐ"))
+            // Without an upper letter, the issuer says what it issued.
+            let plain = try await report("DVK-2024", "LB")
+            #expect(plain.contains("Liên đoàn Lao động quận Long Biên đã ban hành Công văn số 26/LĐLĐ ngày 06/02/2024 về việc triển khai"))
+            // No model yet and nobody handed in: no clause about zero units.
+            #expect(plain.contains("Chưa có đơn vị nào nộp hồ sơ đăng ký.") && !plain.contains("0 đơn vị"))
+        }
+    }
+
     @Test func aCampaignsDocumentsKeepTheNamesItFroze() async throws {
         try await withApp { app in
             try await Fixture.load(app)
