@@ -53,7 +53,7 @@ public enum InitiativeImport {
         ("sector", ["Lĩnh vực"]),
         ("title", ["Tên mô hình"]),
         ("purpose", ["Mục đích"]),
-        ("content", ["Nội dung và cách thực hiện", "Nội dung", "Nội dung, cách thực hiện"]),
+        ("content", ["Nội dung và cách thức thực hiện", "Nội dung và cách thực hiện", "Nội dung", "Nội dung, cách thực hiện"]),
         ("scope", ["Phạm vi, đối tượng tham gia", "Phạm vi", "Đối tượng tham gia"]),
         ("start_date", ["Ngày bắt đầu", "Thời gian bắt đầu", "Từ ngày"]),
         ("end_date", ["Ngày kết thúc", "Thời gian kết thúc", "Đến ngày"]),

@@ -33,7 +33,7 @@ public enum InitiativeField: String, CaseIterable, Sendable, Hashable {
         case .sector: TextRule("lĩnh vực", max: 200, required: true)
         case .title: TextRule("tên mô hình", max: 500, required: true)
         case .purpose: TextRule("mục đích", .multiline, max: 20_000)
-        case .content: TextRule("nội dung và cách thực hiện", .multiline, max: 20_000)
+        case .content: TextRule("nội dung và cách thức thực hiện", .multiline, max: 20_000)
         case .scope: TextRule("phạm vi, đối tượng tham gia", .multiline, max: 20_000)
         case .startDate: TextRule("ngày bắt đầu", max: 30)
         case .endDate: TextRule("ngày kết thúc", max: 30)

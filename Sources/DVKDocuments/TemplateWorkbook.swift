@@ -36,7 +36,7 @@ public enum TemplateWorkbook {
             Column(name: name("sector"), required: true, help: "Một trong các lĩnh vực của đợt thi đua (chọn trong danh sách): " + sectors.map(\.name).joined(separator: "; ") + ".", example: sectors.first?.name ?? "", width: 30),
             Column(name: name("title"), required: true, help: "Tên mô hình “Dân vận khéo”.", example: "Sổ tay tiết kiệm điện, nước tại cơ quan", width: 40),
             Column(name: name("purpose"), required: false, help: "Mục đích của mô hình.", example: "", width: 30),
-            Column(name: name("content"), required: false, help: "Nội dung và cách thực hiện.", example: "", width: 40),
+            Column(name: name("content"), required: false, help: "Nội dung và cách thức thực hiện.", example: "", width: 40),
             Column(name: name("scope"), required: false, help: "Phạm vi, đối tượng tham gia.", example: "", width: 30),
             Column(name: name("start_date"), required: false, help: "Ngày bắt đầu, viết ngày/tháng/năm (vd 01/03/2024).", example: "01/03/2024", width: 14, isDate: true),
             Column(name: name("end_date"), required: false, help: "Ngày kết thúc, viết ngày/tháng/năm (vd 31/12/2024).", example: "31/12/2024", width: 14, isDate: true),

@@ -84,8 +84,8 @@ def test_register_submit_return_fix_resubmit_accept(server, browser):
     click_and_wait(d, d.find_element(By.XPATH, "//button[text()='Lưu mô hình']"))
     assert "Đã lưu mô hình" in d.find_element(By.CSS_SELECTOR, ".alert.ok").text
     assert "31/12/2024" in d.find_element(By.CSS_SELECTOR, "ol.initiatives").get_attribute("textContent")
-    click_and_wait(d, d.find_element(By.LINK_TEXT, "Nộp lại…"))
-    click_and_wait(d, d.find_element(By.XPATH, "//button[text()='Nộp lại']"))
+    click_and_wait(d, d.find_element(By.LINK_TEXT, "Nộp lại hồ sơ đăng ký…"))
+    click_and_wait(d, d.find_element(By.XPATH, "//button[text()='Nộp lại hồ sơ đăng ký']"))
     assert "Chờ duyệt" in d.find_element(By.CSS_SELECTOR, ".badge").text
 
     # Staff accepts; the history tells the whole story.

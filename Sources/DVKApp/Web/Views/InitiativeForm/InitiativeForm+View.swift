@@ -40,7 +40,7 @@ extension InitiativeForm {
                                  selected: value(.sector), errors: e),
                 text(.title, "Tên mô hình", required: true),
                 area(.purpose, "Mục đích"),
-                area(.content, "Nội dung và cách thực hiện"),
+                area(.content, "Nội dung và cách thức thực hiện"),
                 area(.scope, "Phạm vi, đối tượng tham gia"),
                 .div(.class("row2"), date(.startDate, "Bắt đầu"), date(.endDate, "Kết thúc")),
                 area(.expectedResult, "Kết quả dự kiến"),

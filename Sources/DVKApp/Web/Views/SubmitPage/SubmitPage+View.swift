@@ -4,7 +4,7 @@ import DVKCore
 enum SubmitPage {
     static func view(_ m: UnitPage.Model) -> String {
         let c = m.campaign.code, u = m.unit.code
-        return Layout.page(title: "Xác nhận nộp", user: m.user, body: [
+        return Layout.page(title: "Xác nhận nộp hồ sơ đăng ký", user: m.user, body: [
             .p(.class("muted small"), .a(.href(.unitPage(campaign: c, unit: u)), .text("← " + m.unit.name))),
             .h1(.text(m.status == .returned ? "Xác nhận nộp lại hồ sơ đăng ký" : "Xác nhận nộp hồ sơ đăng ký")),
             m.initiatives.isEmpty
@@ -20,7 +20,7 @@ enum SubmitPage {
             .if(!m.initiatives.isEmpty, Layout.summaryTable(m.summary)),
             .div(.class("actions"),
                 .if(m.canSubmitNow && !m.initiatives.isEmpty,
-                    Layout.postButton(m.status == .returned ? "Nộp lại" : "Nộp hồ sơ đăng ký", to: .submit(campaign: c, unit: u), csrf: m.user.csrf,
+                    Layout.postButton(m.status == .returned ? "Nộp lại hồ sơ đăng ký" : "Nộp hồ sơ đăng ký", to: .submit(campaign: c, unit: u), csrf: m.user.csrf,
                                       fields: [m.versionField])),
                 .a(.class("button secondary"), .href(.unitPage(campaign: c, unit: u)), m.initiatives.isEmpty ? "Về trang đơn vị" : "Quay lại sửa")),
         ])

@@ -4,12 +4,12 @@ import DVKCore
 enum UploadPage {
     static func view(_ m: UnitPage.Model, error: String? = nil) -> String {
         let c = m.campaign.code, u = m.unit.code
-        return Layout.page(title: "Tải lên bảng tính", user: m.user, body: [
+        return Layout.page(title: "Tải lên bảng tính mô hình", user: m.user, body: [
             .p(.class("muted small"), .a(.href(.unitPage(campaign: c, unit: u)), .text("← " + m.unit.name))),
             .h1("Tải lên bảng tính mô hình (Excel hoặc CSV)"),
             .unwrap(error) { .div(.class("alert error"), .attribute("role", "alert"), .text($0)) },
             .div(.class("card"),
-                .p("Tệp Excel (.xlsx, trang tính đầu tiên) hoặc CSV (UTF-8; phân tách bằng dấu phẩy, chấm phẩy hoặc tab), dòng đầu là tên cột, viết có dấu hoặc không dấu. Cột bắt buộc: Mã đơn vị, Tập thể/Cá nhân, Tên tập thể/cá nhân, Lĩnh vực, Tên mô hình. Cột tùy chọn: Chức vụ, Mục đích, Nội dung và cách thực hiện, Phạm vi, đối tượng tham gia, Ngày bắt đầu, Ngày kết thúc (viết 06/02/2024), Kết quả dự kiến, Người phụ trách, Mô hình mới hay duy trì."),
+                .p("Tệp Excel (.xlsx, trang tính đầu tiên) hoặc CSV (UTF-8; phân tách bằng dấu phẩy, chấm phẩy hoặc tab), dòng đầu là tên cột, viết có dấu hoặc không dấu. Cột bắt buộc: Mã đơn vị, Tập thể/Cá nhân, Tên tập thể/cá nhân, Lĩnh vực, Tên mô hình. Cột tùy chọn: Chức vụ, Mục đích, Nội dung và cách thức thực hiện, Phạm vi, đối tượng tham gia, Ngày bắt đầu, Ngày kết thúc (viết 06/02/2024), Kết quả dự kiến, Người phụ trách, Mô hình mới hay duy trì (ghi “Mới” hoặc “Duy trì”)."),
                 .p(.text("Tải mẫu để điền: "),
                    .a(.href(.uploadTemplate(campaign: c, unit: u, format: "xlsx")), "Mẫu Excel (.xlsx)"),
                    .text(" — có danh sách chọn sẵn cho Tập thể/Cá nhân, Lĩnh vực và Mã đơn vị, ngày ghi ngày/tháng/năm, trang hướng dẫn; hoặc "),
