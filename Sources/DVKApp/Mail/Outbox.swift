@@ -37,7 +37,7 @@ enum MailStatus: String, Sendable, CaseIterable {
         switch self {
         case .queued: "Đang chờ gửi"
         case .sent: "Đã gửi"
-        case .failed: "Gửi không được"
+        case .failed: "Gửi không thành công"
         }
     }
 }

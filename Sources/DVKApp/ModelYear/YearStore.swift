@@ -421,7 +421,7 @@ enum YearStore {
             let gone = try await sql.raw("""
                 DELETE FROM recognitions WHERE initiative_id = \(bind: m.model.id) AND by_unit_id = \(bind: f.id) RETURNING id
                 """).all()
-            guard !gone.isEmpty else { throw DomainError.conflict("Công đoàn \(f.name) chưa công nhận mô hình này.") }
+            guard !gone.isEmpty else { throw DomainError.conflict("\(f.name) chưa công nhận mô hình này.") }
             try await sql.raw("DELETE FROM nominations WHERE initiative_id = \(bind: m.model.id) AND from_unit_id = \(bind: f.id)").run()
             try await refreshLibrary(m.model.id, sql)
         }

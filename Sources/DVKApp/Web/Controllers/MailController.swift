@@ -27,7 +27,7 @@ struct MailController: RouteCollection {
         }
         try await Outbox.resend(id, at: Date(), on: req.db)
         return Flash.redirect(req, to: SiteURL.mail(view.campaign.code).link(query: [("status", MailStatus.queued.rawValue)]),
-                              message: "Đã xếp thư vào hàng chờ gửi lại; thư được soạn lại với địa chỉ email hiện tại của đơn vị.")
+                              message: "Thư sẽ được gửi lại; thư được soạn lại với địa chỉ email hiện tại của đơn vị.")
     }
 
     /// Reminds now every unit of the user's scope that should get a reminder (the rule is

@@ -239,7 +239,7 @@ struct RegistrationController: RouteCollection {
         guard model.status.isEditable else { throw DomainError.conflict("Hồ sơ đã nộp, không tải lên thêm được.") }
         do {
             guard let form = try? req.content.decode(UploadForm.self), form.file.data.readableBytes > 0 else {
-                throw DomainError.invalid("Chọn một tệp CSV để tải lên.")
+                throw DomainError.invalid("Chọn một tệp Excel (.xlsx) hoặc CSV để tải lên.")
             }
             let table = try SpreadsheetFile.table(Data(form.file.data.readableBytesView))
             let r = try await InitiativeImporter.run(table, campaign: ctx.view.campaign, actor: ctx.user.username,

@@ -85,7 +85,7 @@ extension CampaignForm {
                 FormField.fieldset("Thông tin chung", [
                     model.isNew
                         ? FormField.text("code", "Mã đợt", value: v.code, errors: e,
-                                         hint: "dùng trong đường dẫn và tệp; chữ không dấu, số, - _ .", required: true,
+                                         hint: "dùng trong địa chỉ trang và tên tệp; chữ không dấu, số, - _ .", required: true,
                                          placeholder: "DVK-2025")
                         : .p(.text("Mã đợt: "), .strong(.text(v.code)), .span(.class("muted"), " (không đổi được)")),
                     model.isNew

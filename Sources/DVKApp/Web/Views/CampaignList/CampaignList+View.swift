@@ -18,7 +18,7 @@ extension CampaignList {
                     .p(.class("muted small"), .text("\(c.issuerName) · Số \(c.number.isEmpty ? "—" : c.number) · \(c.state.label)")),
                     .p(.text("Hạn nộp: "), .span(.class("deadline"), .text(VietnamTime.deadlineText(c.deadline))),
                        .if(c.state == .open, .span(.class("muted"), .text(" — " + Format.timeLeft(until: c.deadline, now: model.now))))),
-                    .unwrap(row.own) { .p(.text("Đơn vị của tài khoản: "), Layout.standingBadge($0)) }
+                    .unwrap(row.own) { .p(.text("Hồ sơ của đơn vị mình: "), Layout.standingBadge($0)) }
                 )
             },
         ])

@@ -37,7 +37,7 @@ extension UnitShow {
                     .h2(.text("Đơn vị trực thuộc (\(Format.number(m.paging.total)))")),
                     .if(m.canEdit && m.kind == .federation, .div(.class("actions"),
                         .a(.class("button small"), .href(SiteURL.unitNew.link(query: [("parent", m.code)])), "+ Thêm đơn vị trực thuộc"),
-                        .a(.class("button small secondary"), .href(.unitsImport), "Nhập từ tệp CSV")
+                        .a(.class("button small secondary"), .href(.unitsImport), "Nhập từ bảng tính (Excel hoặc CSV)")
                     ))
                 ),
                 m.children.isEmpty
@@ -58,7 +58,7 @@ extension UnitShow {
             return .group(
                 .input(.type(.hidden), .name("kind"), .value(f.kind)),
                 .input(.type(.hidden), .name("parent"), .value(f.parentCode)),
-                .p(.class("hint"), .text("Đây là đơn vị của tài khoản: loại đơn vị và cấp trên"
+                .p(.class("hint"), .text("Đây là đơn vị mình: loại đơn vị và cấp trên"
                     + (f.parentCode.isEmpty ? "" : " (\(f.parentCode))") + " do cấp trên thay đổi.")),
                 FormField.message("kind", model.errors["kind"]),
                 FormField.message("parent", model.errors["parent"])
