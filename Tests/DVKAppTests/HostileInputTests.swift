@@ -88,7 +88,7 @@ import VaporTesting
             }
             // The campaign, its letter and sectors; then the tree again, so the campaign sees the name.
             var campaign = StaffTestKit.campaignForm(code: "DVK-2024")
-            for key in ["title", "subject"] { campaign[key] = Self.line }
+            for key in ["title", "subject", "basis"] { campaign[key] = Self.line }
             for key in ["number", "place", "signer_authority", "signer_title", "signer_name"] { campaign[key] = Self.short }
             campaign["body"] = Self.long
             for key in ["addressees", "recipients"] { campaign[key] = Self.paragraphs }
