@@ -12,9 +12,9 @@ enum SubmitPage {
                        .p("Thêm mô hình trên trang đơn vị; nếu năm nay đơn vị không đăng ký mô hình, chọn “Đơn vị không đăng ký mô hình năm nay” trên trang đơn vị."))
                 : .p(.text("Đơn vị \(m.unit.name) nộp \(Format.number(m.initiatives.count)) mô hình cho \(m.campaign.title). Sau khi nộp, mô hình không sửa được nữa trừ khi công đoàn cấp trên trả lại.")),
             // What the unit will be marked, from the one rule (`Standing`).
-            .if(m.status != .returned && m.standing.wouldBeLate(at: m.now),
+            .if(!m.initiatives.isEmpty && m.status != .returned && m.standing.wouldBeLate(at: m.now),
                 .div(.class("alert warn"), .text("Đã hết hạn nộp (trước \(VietnamTime.describe(m.standing.deadline))): hồ sơ sẽ được ghi nhận là nộp muộn."))),
-            .if(m.standing.wouldBeResubmittedLate(at: m.now),
+            .if(!m.initiatives.isEmpty && m.standing.wouldBeResubmittedLate(at: m.now),
                 .div(.class("alert warn"), .text("Đã hết hạn nộp lại mà công đoàn cấp trên đề nghị: hồ sơ sẽ được ghi nhận là nộp lại muộn."))),
             .if(!m.canSubmitNow, .div(.class("alert error"), "Hồ sơ không nộp được lúc này (đã nộp, đợt đã đóng, hoặc đã hết hạn và đợt không nhận hồ sơ nộp muộn).")),
             .if(!m.initiatives.isEmpty, Layout.summaryTable(m.summary)),
