@@ -44,7 +44,8 @@ import VaporTesting
             var form = StaffTestKit.campaignForm(code: "mã sai", targets: "S1\r\nNOPE, OTHER; GD")
             form["year"] = "năm nay"
             form["deadline_date"] = ""
-            form["sectors"] = "kinh-te | Kinh tế\r\nkhông có dấu gạch"
+            form["sectors"] = nil
+            for (i, name) in ["Lĩnh vực kinh tế", "Kinh tế"].enumerated() { form["sector_name_\(i)"] = name }
             form["title"] = "Tên đợt giữ nguyên khi lỗi"
 
             let response = try await staff.post("/campaigns/new", form)
@@ -56,7 +57,7 @@ import VaporTesting
             #expect(html.contains("Mã đợt chỉ gồm chữ không dấu"))
             #expect(html.contains("Năm phải là số từ 2000 đến 2100."))
             #expect(html.contains("Cần nhập ngày hết hạn nộp."))
-            #expect(html.contains("dòng 2: viết “mã | tên lĩnh vực”"))
+            #expect(html.contains("dòng 2: “Kinh tế” trùng với “Lĩnh vực kinh tế”"))
             #expect(html.contains("không có đơn vị mã: NOPE"))
             #expect(html.contains("không trực thuộc đơn vị phát động: OTHER"))
             #expect(html.contains("không phải công đoàn cơ sở: GD"))

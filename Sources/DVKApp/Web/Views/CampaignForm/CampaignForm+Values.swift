@@ -18,10 +18,9 @@ extension CampaignForm {
         var recipients = ""
         var body = ""
         var basis = ""
-        /// The sectors as rows (name, kept code, order), as the form shows them.
+        /// The sectors as rows (name, kept code, order), as the form shows them; a script
+        /// may still send the older `sectors` field of "code | name" lines.
         var sectorRows: [Sector.Row] = []
-        /// "code | name" lines, from a form or script that sends the older `sectors` field.
-        var sectorLines: String?
         var deadlineDate = ""
         var deadlineTime = "00:00"
         var acceptsLate = true
@@ -57,7 +56,13 @@ extension CampaignForm {
             sectorRows = (0..<min(rowCount, 200)).compactMap { i in
                 form["sector_name_\(i)"].map { Sector.Row(code: text("sector_code_\(i)"), name: $0, order: text("sector_order_\(i)")) }
             }
-            if rowCount == 0, form["sectors"] != nil { sectorLines = text("sectors") }
+            // A script's older form: "code | name" lines (a line without a code is a new sector).
+            if rowCount == 0, form["sectors"] != nil {
+                sectorRows = text("sectors").split(separator: "\n").map { line in
+                    let parts = line.split(separator: "|", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                    return parts.count == 2 ? Sector.Row(code: parts[0], name: parts[1]) : Sector.Row(name: String(line))
+                }
+            }
             deadlineDate = text("deadline_date")
             deadlineTime = text("deadline_time")
             acceptsLate = form["accepts_late"] != nil
@@ -209,14 +214,8 @@ extension CampaignForm {
         let signerAuthority = checked("signer_authority", TextRules.signerAuthority, values.signerAuthority)
         let signerName = checked("signer_name", TextRules.signerName, values.signerName)
 
-        var sectors: [Sector] = []
-        if let lines = values.sectorLines {
-            sectors = parseSectors(lines, errors: &errors)
-        } else {
-            let made = Sector.from(rows: values.sectorRows)
-            sectors = made.sectors
-            if !made.problems.isEmpty { errors["sectors"] = "Lĩnh vực chưa hợp lệ — " + made.problems.joined(separator: "; ") + "." }
-        }
+        let (sectors, sectorProblems) = Sector.from(rows: values.sectorRows)
+        if !sectorProblems.isEmpty { errors["sectors"] = "Lĩnh vực chưa hợp lệ — " + sectorProblems.joined(separator: "; ") + "." }
 
         var deadline: Date?
         if values.deadlineDate.trimmingCharacters(in: .whitespaces).isEmpty {
@@ -268,43 +267,6 @@ extension CampaignForm {
         input.state = CampaignState(rawValue: values.initialState) ?? .draft
         input.targets = targets
         return input
-    }
-
-    /// "code | name" lines, in the order the Biểu tổng hợp prints them.
-    static func parseSectors(_ text: String, errors: inout FieldErrors) -> [Sector] {
-        var sectors: [Sector] = []
-        var problems: [String] = []
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.trimmingCharacters(in: .whitespaces)
-            guard !line.isEmpty else { continue }
-            guard let bar = line.firstIndex(of: "|") else {
-                problems.append("dòng \(index + 1): viết “mã | tên lĩnh vực”")
-                continue
-            }
-            let code = line[..<bar].trimmingCharacters(in: .whitespaces)
-            let rawName = String(line[line.index(after: bar)...])
-            let name: String
-            switch TextRules.sectorName.check(rawName) {
-            case .success(let value): name = value
-            case .failure(let problem): problems.append("dòng \(index + 1): \(problem.message)"); continue
-            }
-            guard let valid = Code.validate(code) else {
-                problems.append("dòng \(index + 1): mã “\(code)” chỉ gồm chữ không dấu, số và - _ .")
-                continue
-            }
-            guard !name.isEmpty else { problems.append("dòng \(index + 1): thiếu tên lĩnh vực"); continue }
-            guard !sectors.contains(where: { $0.code == valid }) else {
-                problems.append("dòng \(index + 1): mã “\(valid)” bị lặp")
-                continue
-            }
-            sectors.append(Sector(code: valid, name: name))
-        }
-        if !problems.isEmpty {
-            errors["sectors"] = "Lĩnh vực chưa hợp lệ — " + problems.joined(separator: "; ") + "."
-        } else if sectors.isEmpty {
-            errors["sectors"] = "Đợt thi đua cần ít nhất một lĩnh vực."
-        }
-        return sectors
     }
 
     /// The chosen target units by id, each checked: it exists, is a grassroots union, and

@@ -186,14 +186,7 @@ extension CampaignForm {
         /// from its name when saved). Without the script a blank row adds one and an emptied
         /// name removes one; with it, buttons add, move and remove rows.
         func sectorsFieldset(_ v: Values, _ e: FieldErrors) -> Node {
-            var rows = v.sectorRows
-            if rows.isEmpty, let lines = v.sectorLines {
-                rows = lines.split(separator: "\n").map { line in
-                    let parts = line.split(separator: "|", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-                    return parts.count == 2 ? Sector.Row(code: parts[0], name: parts[1]) : Sector.Row(name: parts.first ?? "")
-                }
-            }
-            rows.append(Sector.Row(name: ""))
+            let rows = v.sectorRows + [Sector.Row(name: "")]
             let error = e["sectors"]
             return .element("fieldset", [
                 .legend("Lĩnh vực"),
