@@ -35,10 +35,11 @@ public struct Sector: Hashable, Codable, Sendable {
     /// The sectors of a campaign from the form's rows: rows without a name are left out (a
     /// row emptied is a sector removed), the others sorted by their order number; an
     /// existing row keeps its code and a new one gets a code made from its name. Problems
-    /// name the row as the clerk sees it (“dòng 2”). Equal order numbers keep the rows' order.
+    /// name the row as the clerk sees it (“dòng 2”). On equal order numbers, a row whose
+    /// number was changed (typed “2” on the blank last row) goes first, then the rows' order.
     public static func from(rows: [Row]) -> (sectors: [Sector], problems: [String]) {
         var problems: [String] = []
-        var named: [(order: Double, position: Int, code: String, name: String)] = []
+        var named: [(order: Int, moved: Bool, position: Int, code: String, name: String)] = []
         for (position, row) in rows.enumerated() {
             guard !row.name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { continue }
             let name: String
@@ -47,17 +48,17 @@ public struct Sector: Hashable, Codable, Sendable {
             case .failure(let problem): problems.append("dòng \(position + 1): \(problem.message)"); continue
             }
             let orderText = row.order.trimmingCharacters(in: .whitespaces)
-            var order = Double(position + 1)
+            var order = position + 1
             if !orderText.isEmpty {
                 guard let number = Int(orderText), (1...999).contains(number) else {
                     problems.append("dòng \(position + 1): thứ tự “\(orderText)” phải là số từ 1 đến 999")
                     continue
                 }
-                order = Double(number)
+                order = number
             }
-            named.append((order, position, row.code.trimmingCharacters(in: .whitespaces), name))
+            named.append((order, order != position + 1, position, row.code.trimmingCharacters(in: .whitespaces), name))
         }
-        named.sort { ($0.order, $0.position) < ($1.order, $1.position) }
+        named.sort { ($0.order, $0.moved ? 0 : 1, $0.position) < ($1.order, $1.moved ? 0 : 1, $1.position) }
         var sectors: [Sector] = []
         var seenNames: [[String]: String] = [:]
         // Kept codes first, so a new row never takes an existing sector's code.

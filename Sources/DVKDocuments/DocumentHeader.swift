@@ -39,13 +39,15 @@ public struct DocumentHeader: Hashable, Sendable {
     }
 
     /// The abbreviation a union writes after a document's kind in its numbers ("05/BC-LĐLĐ",
-    /// "12/QĐ-CĐN"): the one its own letter uses when it wrote one ("26/LĐLĐ", "15/CV-CĐN"),
-    /// else the usual one for the kind of union its name says.
+    /// "12/QĐ-CĐN"): the one its own letter uses when it wrote one ("26/LĐLĐ", "15/CV-CĐN",
+    /// "274/LĐLĐ-TG" — the issuer, not the drafting office after it), else the usual one for
+    /// the kind of union its name says.
     public static func symbol(unitName: String, ownLetter: String? = nil) -> String {
         if let letter = ownLetter, let slash = letter.firstIndex(of: "/") {
-            let after = letter[letter.index(after: slash)...].split(separator: "-").last.map(String.init) ?? ""
-            let cleaned = VietnameseText.clean(after)
-            if !cleaned.isEmpty, cleaned.count <= 12, !cleaned.contains(" ") { return cleaned }
+            let kinds: Set<String> = ["CV", "BC", "KH", "QĐ", "HD", "HĐ", "TB", "TTR", "CT", "NQ"]
+            let parts = letter[letter.index(after: slash)...].split(separator: "-").map { VietnameseText.clean(String($0)) }
+            let issuer = parts.first { !$0.isEmpty && !kinds.contains($0.uppercased()) } ?? ""
+            if !issuer.isEmpty, issuer.count <= 12, !issuer.contains(" ") { return issuer }
         }
         let key = VietnameseText.searchKey(unitName)
         let kinds: [(String, String)] = [

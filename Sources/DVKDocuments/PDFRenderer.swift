@@ -461,33 +461,36 @@ private struct Pager {
         // The group headings above the current row, outermost first.
         var open: [RowUnit] = []
         for (index, unit) in t.units.enumerated() {
-            if unit.role == .group {
-                open.removeAll { $0.level >= unit.level }
+            switch unit.role {
+            case .group: open.removeAll { $0.level >= unit.level }
+            case .body: break
+            default: open.removeAll()  // a "Tổng" row belongs to no group
             }
+            // What a new page starts with before this row: the header, then "(tiếp)" headings.
+            let repeated = open.compactMap(\.continued)
+            let lead = headerHeight + repeated.reduce(0) { $0 + $1.height }
             var needed = unit.height
             // A heading row stays with the headings under it and the first row after them.
             if unit.role == .group {
                 var next = index + 1
-                while next < t.units.count, t.units[next].role == .group {
+                while next < t.units.count, t.units[next].role == .group, t.units[next].level > unit.level {
                     needed += t.units[next].height
                     next += 1
                 }
-                if next < t.units.count { needed += min(t.units[next].height, 60) }
+                if next < t.units.count, t.units[next].role == .body { needed += min(t.units[next].height, 60) }
             }
             // The last row and the signature after it share a page when they fit on one.
-            if tail > 0, index == t.units.count - 1, headerHeight + unit.height + t.table.spaceAfter + tail <= full {
+            if tail > 0, index == t.units.count - 1, lead + unit.height + t.table.spaceAfter + tail <= full {
                 needed += t.table.spaceAfter + tail
             }
             if needed > remaining {
-                if unit.rows.count == 1, unit.height + headerHeight > full {
-                    drawSplit(unit.rows[0], table: t)
+                if unit.rows.count == 1, unit.height + lead > full {
+                    drawSplit(unit.rows[0], table: t, repeating: repeated)
                     continue
                 }
                 // Only move on when the page holds more than this table's repeated header.
                 if y > top + headerHeight + 0.5 {
-                    newPage()
-                    if let header = t.header { draw(header, table: t) }
-                    for group in open { if let row = group.continued { draw(RowUnit(rows: [row]), table: t) } }
+                    startPage(t, repeating: repeated)
                 }
             }
             draw(unit, table: t)
@@ -517,13 +520,10 @@ private struct Pager {
 
     /// A row taller than a page: each cell's lines run on over as many pages as needed,
     /// with the header rows repeated.
-    mutating func drawSplit(_ row: MeasuredRow, table t: MeasuredTable) {
+    mutating func drawSplit(_ row: MeasuredRow, table t: MeasuredTable, repeating: [MeasuredRow]) {
         var pending = row.cells.map { $0.items }
         while true {
-            if remaining < 40 {
-                newPage()
-                if let header = t.header { draw(header, table: t) }
-            }
+            if remaining < 40 { startPage(t, repeating: repeating) }
             let available = remaining
             var pieces: [[FlowItem]] = []
             var height = 0.0
@@ -545,9 +545,16 @@ private struct Pager {
             y += height
             pageIsEmpty = false
             if pending.allSatisfy({ $0.isEmpty }) { break }
-            newPage()
-            if let header = t.header { draw(header, table: t) }
+            startPage(t, repeating: repeating)
         }
+    }
+
+    /// A new page inside a table: its header rows, then the headings of the groups still
+    /// open, marked “(tiếp)”.
+    mutating func startPage(_ t: MeasuredTable, repeating: [MeasuredRow]) {
+        newPage()
+        if let header = t.header { draw(header, table: t) }
+        for row in repeating { draw(RowUnit(rows: [row]), table: t) }
     }
 
     func drawCell(_ cell: MeasuredCell, items: [FlowItem], x: Double, y top: Double, height: Double, center: Bool, borders: Bool) {

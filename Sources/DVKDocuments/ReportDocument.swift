@@ -53,11 +53,10 @@ public struct CampaignLetter: Hashable, Sendable {
     /// `reports` ends the sentence: "báo cáo kết quả … như sau:".
     func opening(reporter: String, byIssuer: Bool, about: String, reports: String) -> String {
         guard byIssuer else { return "Thực hiện \(name) của \(issuer) \(about), \(reporter) \(reports)" }
-        let issued = number.isEmpty ? "Công văn ngày \(date.vietnamese)" : "Công văn số \(number) ngày \(date.vietnamese)"
         if basis.isEmpty {
-            return "\(reporter) đã ban hành \(issued) \(about) đến các công đoàn cơ sở. \(reporter) \(reports)"
+            return "\(reporter) đã ban hành \(name) \(about) đến các công đoàn cơ sở. \(reporter) \(reports)"
         }
-        return "Thực hiện \(basis) \(about), \(reporter) đã ban hành \(issued) triển khai đến các công đoàn cơ sở. \(reporter) \(reports)"
+        return "Thực hiện \(basis) \(about), \(reporter) đã ban hành \(name) triển khai đến các công đoàn cơ sở. \(reporter) \(reports)"
     }
 }
 

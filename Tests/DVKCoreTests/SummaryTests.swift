@@ -102,6 +102,24 @@ import Testing
         #expect(RegistrantKind(parsing: "nhóm") == nil)
     }
 
+    @Test func sectorRowsFollowTheirOrderAndARenumberedRowGoesFirstOnATie() {
+        let rows = [Sector.Row(code: "kinh-te", name: "Lĩnh vực kinh tế", order: "1"),
+                    Sector.Row(code: "van-hoa-xa-hoi", name: "Lĩnh vực văn hóa – xã hội", order: "2"),
+                    Sector.Row(code: "an-ninh-quoc-phong", name: "Lĩnh vực an ninh – quốc phòng", order: "3"),
+                    Sector.Row(name: "Lĩnh vực y tế", order: "2")]
+        let made = Sector.from(rows: rows)
+        #expect(made.problems.isEmpty)
+        #expect(made.sectors.map(\.code) == ["kinh-te", "y-te", "van-hoa-xa-hoi", "an-ninh-quoc-phong"])
+        // A new row never takes a kept code; a name without letters is refused by its rule.
+        let clash = Sector.from(rows: [Sector.Row(name: "Lĩnh vực kinh tế"), Sector.Row(code: "kinh-te", name: "Kinh tế cũ")])
+        #expect(clash.problems == [] && clash.sectors.map(\.code) == ["kinh-te-2", "kinh-te"], "\(clash)")
+        #expect(Sector.from(rows: [Sector.Row(name: "—")]).problems == ["dòng 1: tên lĩnh vực cần có ít nhất một chữ cái hoặc chữ số"])
+        let fresh = Sector.from(rows: [Sector.Row(name: "Chuyển đổi số"), Sector.Row(code: "chuyen-doi-so", name: "Số hóa")])
+        #expect(fresh.sectors.map(\.code) == ["chuyen-doi-so-2", "chuyen-doi-so"])
+        #expect(Sector.makeCode(for: "— !", taken: []) == "linh-vuc")
+        #expect(Sector.from(rows: [Sector.Row(name: " ")]).problems == ["cần ít nhất một lĩnh vực"])
+    }
+
     @Test func aSectorNameAfterItsLabelDropsLinhVuc() {
         #expect(Sector.shortName("Lĩnh vực kinh tế") == "Kinh tế")
         #expect(Sector.shortName("Lĩnh vực an ninh – quốc phòng") == "An ninh – quốc phòng")

@@ -143,6 +143,9 @@ struct PDFTests {
         let text = try Oracle.pdfText(file)
         #expect(text.contains("HẾT."))
         #expect(text.contains("(mô hình 3)"))
+        // The pages the long cell runs onto start with its unit's and sector's headings.
+        let second = try Oracle.pdfText(file, page: 2)
+        #expect(second.contains(input.units[0].unitName + " (tiếp)") && second.contains(Sector.defaults[0].name + " (tiếp)"))
     }
 }
 

@@ -78,6 +78,7 @@ struct RenderingTests {
         // The union that wrote the campaign's letter keeps its letter's symbol.
         #expect(DocumentHeader.symbol(unitName: "Liên đoàn Lao động quận Long Biên", ownLetter: "26/LĐLĐ") == "LĐLĐ")
         #expect(DocumentHeader.symbol(unitName: "Công đoàn ngành Giáo dục", ownLetter: "15/CV-CĐN") == "CĐN")
+        #expect(DocumentHeader.symbol(unitName: "Liên đoàn Lao động quận Long Biên", ownLetter: "274/LĐLĐ-TG") == "LĐLĐ")
         // Others: the usual symbol of the kind of union their name says.
         #expect(DocumentHeader.symbol(unitName: "Công đoàn ngành Giáo dục quận Long Biên") == "CĐN")
         #expect(DocumentHeader.symbol(unitName: "Liên đoàn Lao động thành phố Hà Nội") == "LĐLĐ")

@@ -123,3 +123,29 @@ def test_a_clerk_chooses_units_in_the_tree_and_edits_sectors_as_rows(server):
         assert database().execute("SELECT state FROM campaigns WHERE code = 'DVK-CLERK'").fetchone()[0] == "open"
     finally:
         d.quit()
+
+
+def test_a_search_narrows_what_a_federations_box_takes_and_typed_codes_stay(server):
+    d = make_driver(1280, 1000)
+    try:
+        login(d, server, "longbien")
+        d.get(server + "/campaigns/new")
+        d.find_element(By.CSS_SELECTOR, "input[name=targets_mode][value=chosen]").click()
+        codes = d.find_element(By.ID, "target_codes")
+        # A code that names no unit of the tree (a typo) stays in the box for the server to name.
+        codes.send_keys("LB-GD-NOPE")
+        d.find_element(By.ID, "tree-search").send_keys("mam non")
+        kindergartens = {li.get_attribute("data-code") for li in d.find_elements(By.CSS_SELECTOR, "li[data-code^='LB-GD-MN']")}
+        assert len(kindergartens) >= 2
+        d.find_element(By.CSS_SELECTOR, "li[data-code='LB-GD'] > label > input").click()
+        chosen = set(codes.get_attribute("value").split())
+        assert chosen == kindergartens | {"LB-GD-NOPE"}, chosen
+        assert count_text(d) == f"Đã chọn {len(kindergartens)} công đoàn cơ sở"
+        # Sent as it is, the typo is named by the server and nothing is created.
+        d.find_element(By.ID, "code").send_keys("DVK-TYPO")
+        d.find_element(By.ID, "deadline_date").send_keys("28/12/2099")
+        click_and_wait(d, d.find_element(By.XPATH, "//button[normalize-space()='Tạo đợt thi đua']"))
+        assert "không có đơn vị mã: LB-GD-NOPE" in d.find_element(By.ID, "target_codes-error").text
+        assert "LB-GD-NOPE" in d.find_element(By.ID, "target_codes").get_attribute("value")
+    finally:
+        d.quit()

@@ -31,7 +31,7 @@ struct DVKErrorMiddleware: AsyncMiddleware {
             // session has expired), then back to the page the form was on.
             if case WebError.csrf = error, request.currentUser == nil, request.cookies[AuthStore.cookieName] != nil {
                 let referer = request.headers.first(name: .referer).flatMap { URLComponents(string: $0) }
-                let back = SafeRedirect.path(referer.map { $0.path + ($0.query.map { "?" + $0 } ?? "") })
+                let back = SafeRedirect.path(referer.map { $0.percentEncodedPath + ($0.percentEncodedQuery.map { "?" + $0 } ?? "") })
                 return request.redirect(to: SiteURL.login.path + "?next=" + (back.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"),
                                         redirectType: .normal)
             }

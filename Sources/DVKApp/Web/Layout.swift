@@ -148,6 +148,12 @@ enum Script {
     function sectorRows() {
       var body = document.querySelector("[data-sector-rows]");
       if (!body) { return; }
+      // A blank row: a new sector, its code made from its name when saved.
+      function clearRow(row) {
+        row.querySelector("[data-field=name]").value = "";
+        row.querySelector("[data-field=code]").value = "";
+        row.cells[2].textContent = "tự tạo khi lưu";
+      }
       function renumber() {
         Array.prototype.forEach.call(body.rows, function (row, i) {
           row.querySelectorAll("[data-field]").forEach(function (input) {
@@ -157,6 +163,9 @@ enum Script {
           order.value = i + 1;
           order.setAttribute("aria-label", "Thứ tự dòng " + (i + 1));
           row.querySelector("[data-field=name]").setAttribute("aria-label", "Tên lĩnh vực dòng " + (i + 1));
+          row.querySelector("[data-act=up]").setAttribute("aria-label", "Chuyển dòng " + (i + 1) + " lên");
+          row.querySelector("[data-act=down]").setAttribute("aria-label", "Chuyển dòng " + (i + 1) + " xuống");
+          row.querySelector("[data-act=remove]").setAttribute("aria-label", "Bỏ dòng " + (i + 1));
         });
       }
       body.addEventListener("click", function (event) {
@@ -168,7 +177,7 @@ enum Script {
         if (act === "remove") {
           var next = row.nextElementSibling || row.previousElementSibling;
           if (next) { row.remove(); next.querySelector("[data-field=name]").focus(); }
-          else { row.querySelector("[data-field=name]").value = ""; }
+          else { clearRow(row); }
         } else {
           button.focus();
         }
@@ -189,9 +198,7 @@ enum Script {
       if (add) {
         add.addEventListener("click", function () {
           var row = body.rows[body.rows.length - 1].cloneNode(true);
-          row.querySelector("[data-field=name]").value = "";
-          row.querySelector("[data-field=code]").value = "";
-          row.cells[2].textContent = "tự tạo khi lưu";
+          clearRow(row);
           body.appendChild(row);
           renumber();
           row.querySelector("[data-field=name]").focus();
@@ -228,8 +235,17 @@ enum Script {
         leaves.forEach(function (b) { b.checked = !!wanted[b.value]; });
         refresh();
       }
+      var inTree = {};
+      leaves.forEach(function (b) { inTree[b.value] = true; });
+      // The ticked units, then whatever was typed that names no unit of the tree (a typo,
+      // a unit elsewhere): kept, so the server can say what is wrong with it.
+      function writeCodes() {
+        var typed = codes.value.split(/[\s,;]+/).filter(function (code) { return code && !inTree[code]; });
+        codes.value = leaves.filter(function (b) { return b.checked && inScope(b); }).map(function (b) { return b.value; })
+          .concat(typed).join("\n");
+      }
       function toCodes() {
-        codes.value = leaves.filter(function (b) { return b.checked && inScope(b); }).map(function (b) { return b.value; }).join("\n");
+        writeCodes();
         var radio = document.querySelector("input[name=targets_mode][value=chosen]");
         if (radio) { radio.checked = true; }
       }
@@ -237,7 +253,10 @@ enum Script {
         var box = event.target;
         if (box.type !== "checkbox") { return; }
         if (box.getAttribute("data-kind") !== "grassroots") {
-          box.closest("li").querySelectorAll("li input[type=checkbox]").forEach(function (b) { b.checked = box.checked; });
+          // With a search, only the units it shows; without one, the whole subtree.
+          box.closest("li").querySelectorAll("li input[type=checkbox]").forEach(function (b) {
+            if (!b.closest("li.filtered-out")) { b.checked = box.checked; }
+          });
         }
         refresh();
         toCodes();
@@ -267,12 +286,8 @@ enum Script {
         });
         leaves.forEach(function (b) { if (!inScope(b)) { b.checked = false; } });
         refresh();
-        toCodesQuietly();
       }
-      function toCodesQuietly() {
-        codes.value = leaves.filter(function (b) { return b.checked && inScope(b); }).map(function (b) { return b.value; }).join("\n");
-      }
-      if (issuer) { issuer.addEventListener("change", scope); }
+      if (issuer) { issuer.addEventListener("change", function () { scope(); writeCodes(); }); }
       // "Mọi công đoàn cơ sở": the chooser steps aside.
       document.querySelectorAll("input[name=targets_mode]").forEach(function (radio) {
         radio.addEventListener("change", function () {

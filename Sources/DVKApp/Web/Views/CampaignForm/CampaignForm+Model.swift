@@ -119,9 +119,6 @@ extension CampaignForm {
                 throw DomainError.invalid(problem.sentence)
             }
         }
-        func lines(_ text: String) -> [String] {
-            text.split(separator: "\n").map { VietnameseText.clean(String($0)) }.filter { !$0.isEmpty }
-        }
         let place = try checked(TextRules.place, v.place)
         let header = DocumentHeader(superior: superior, issuer: issuer.name, number: try checked(TextRules.letterNumber, v.number),
                                     place: place.isEmpty ? CampaignStore.place(from: issuer.name) : place,

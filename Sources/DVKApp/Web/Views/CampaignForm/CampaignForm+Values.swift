@@ -52,12 +52,13 @@ extension CampaignForm {
             recipients = text("recipients")
             body = text("body")
             basis = text("basis")
-            let rowCount = form.keys.filter { $0.hasPrefix("sector_name_") }.count
-            sectorRows = (0..<min(rowCount, 200)).compactMap { i in
-                form["sector_name_\(i)"].map { Sector.Row(code: text("sector_code_\(i)"), name: $0, order: text("sector_order_\(i)")) }
+            // The rows in their numbers' order (whatever gaps a client left).
+            let indices = form.keys.compactMap { $0.hasPrefix("sector_name_") ? Int($0.dropFirst("sector_name_".count)) : nil }.sorted()
+            sectorRows = indices.prefix(200).map { i in
+                Sector.Row(code: text("sector_code_\(i)"), name: text("sector_name_\(i)"), order: text("sector_order_\(i)"))
             }
             // A script's older form: "code | name" lines (a line without a code is a new sector).
-            if rowCount == 0, form["sectors"] != nil {
+            if indices.isEmpty, form["sectors"] != nil {
                 sectorRows = text("sectors").split(separator: "\n").map { line in
                     let parts = line.split(separator: "|", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
                     return parts.count == 2 ? Sector.Row(code: parts[0], name: parts[1]) : Sector.Row(name: String(line))
@@ -154,15 +155,17 @@ extension CampaignForm {
         }
     }
 
+    /// A "one per line" field (addressees, recipients) as its lines, tidied, blanks left out.
+    static func lines(_ text: String) -> [String] {
+        text.split(separator: "\n").map { VietnameseText.clean(String($0)) }.filter { !$0.isEmpty }
+    }
+
     /// Turns the form into a campaign input, or throws `FieldErrors` with a Vietnamese
     /// message for every field that is wrong. `issuer` is the issuing unit: for a new
     /// campaign, one of `issuers` (the user's choice); for an edit, the campaign's own.
     static func validate(_ values: Values, isNew: Bool, issuers: [IssuerChoice], editing: CampaignInfo?,
                          on db: any Database) async throws -> CampaignInput {
         var errors = FieldErrors()
-        func lines(_ text: String) -> [String] {
-            text.split(separator: "\n").map { VietnameseText.clean(String($0)) }.filter { !$0.isEmpty }
-        }
         /// A text field checked by its rule; a refusal goes under the field.
         func checked(_ key: String, _ rule: TextRule, _ raw: String) -> String {
             switch rule.check(raw) {

@@ -190,7 +190,7 @@ extension CampaignForm {
             let error = e["sectors"]
             return .element("fieldset", [
                 .legend("Lĩnh vực"),
-                .unwrap(error) { _ in .group(.attribute("aria-invalid", "true"), .attribute("aria-describedby", "sectors-error")) },
+                .unwrap(error) { _ in .attribute("aria-describedby", "sectors-error") },
                 .p(.class("hint"), "Theo thứ tự in trên Biểu tổng hợp, tên ghi như trong công văn. Xóa tên một dòng để bỏ lĩnh vực đó; dòng trống cuối cùng để thêm lĩnh vực mới."),
                 .div(.class("scroll" + (error == nil ? "" : " invalid")),
                     .table(.class("sector-rows"),
@@ -215,9 +215,9 @@ extension CampaignForm {
                     .input(.type(.hidden), .name("sector_code_\(i)"), .value(row.code), .attribute("data-field", "code"))),
                 .td(.class("muted small"), .text(row.code.isEmpty ? "tự tạo khi lưu" : row.code)),
                 .td(.class("js-only nowrap"),
-                    .button(.type(.button), .class("button secondary small"), .attribute("data-act", "up"), .attribute("aria-label", "Chuyển lên"), "↑"),
-                    .button(.type(.button), .class("button secondary small"), .attribute("data-act", "down"), .attribute("aria-label", "Chuyển xuống"), "↓"),
-                    .button(.type(.button), .class("button secondary small"), .attribute("data-act", "remove"), "Bỏ"))
+                    .button(.type(.button), .class("button secondary small"), .attribute("data-act", "up"), .attribute("aria-label", "Chuyển dòng \(i + 1) lên"), "↑"),
+                    .button(.type(.button), .class("button secondary small"), .attribute("data-act", "down"), .attribute("aria-label", "Chuyển dòng \(i + 1) xuống"), "↓"),
+                    .button(.type(.button), .class("button secondary small"), .attribute("data-act", "remove"), .attribute("aria-label", "Bỏ dòng \(i + 1)"), "Bỏ"))
             )
         }
 
