@@ -211,6 +211,15 @@ enum Script {
       var codes = document.getElementById("target_codes");
       if (!picker || !codes) { return; }
       picker.hidden = false;
+      // The page sends each unit once, as little as it can: its code on the item, "fed" on a
+      // federation's. The boxes, kinds and search keys are filled in here (one fold for the
+      // names and the query).
+      picker.querySelectorAll("li[data-code]").forEach(function (li) {
+        var label = li.querySelector(":scope > label"), box = label.querySelector("input");
+        box.value = li.getAttribute("data-code");
+        box.setAttribute("data-kind", li.classList.contains("fed") ? "federation" : "grassroots");
+        li.setAttribute("data-key", fold(label.textContent));
+      });
       var boxes = Array.prototype.slice.call(picker.querySelectorAll("input[type=checkbox]"));
       var leaves = boxes.filter(function (b) { return b.getAttribute("data-kind") === "grassroots"; });
       var federations = boxes.filter(function (b) { return b.getAttribute("data-kind") !== "grassroots"; }).reverse();

@@ -81,7 +81,7 @@ enum Styles {
     table.sector-rows td{vertical-align:middle}table.sector-rows .button{margin:0 .15rem}
     .tree-picker{border:1px solid #dfe3e8;border-radius:8px;padding:.5rem .75rem;margin:.5rem 0 1rem;background:#fff}
     ul.tree,ul.tree ul{list-style:none;margin:0;padding-left:1.25rem}ul.tree{padding-left:0;max-height:26rem;overflow:auto}
-    ul.tree label{display:block;padding:.15rem 0}
+    ul.tree label{display:block;padding:.15rem 0}ul.tree small{color:#5b6573}
     ul.tree li.filtered-out,ul.tree li.out-of-scope{display:none}
     ul.tree li.scope-path>label{display:none}ul.tree li.scope-path>ul{padding-left:0}
     .tree-picker .count{font-weight:600;margin:.25rem 0}

@@ -229,9 +229,8 @@ extension CampaignForm {
         func picker(_ tree: UnitTree) -> Node {
             func item(_ node: UnitNode, depth: Int) -> Node {
                 let children = depth < 32 ? tree.children[node.id] ?? [] : []
-                return .li(.attribute("data-code", node.code), .attribute("data-key", VietnameseText.searchKey(node.name + " " + node.code)),
-                    .label(.input(.type(.checkbox), .value(node.code), .attribute("data-kind", node.kind.rawValue)),
-                           .text(" " + node.name + " "), .span(.class("muted small"), .text(node.code))),
+                return .li(.attribute("data-code", node.code), .if(node.kind == .federation, .class("fed")),
+                    .label(.input(.type(.checkbox)), .text(" " + node.name + " "), .small(.text(node.code))),
                     .if(!children.isEmpty, .ul(.forEach(children) { item($0, depth: depth + 1) })))
             }
             return .div(.class("tree-picker"), .attribute("data-tree-picker", present: true), .attribute("hidden", present: true),
