@@ -298,6 +298,20 @@ import VaporTesting
             #expect(try await p.officer.post("/campaigns/letter-preview.pdf", form).status == .forbidden)
             #expect(try await p.viewer.post("/campaigns/letter-preview.pdf", form).status == .forbidden)
             #expect(try await p.subStaff.post("/campaigns/letter-preview.pdf", form).status == .forbidden)
+            // An existing campaign's preview prints the names it froze, like its download, and
+            // only for those who run it.
+            try await run(app, "import", "units", try tempFile("code,name,parent_code,kind\nLB,Công đoàn phường Long Biên mới,HN,federation\n"))
+            var edit = form
+            edit["campaign"] = "DVK-2024"
+            edit["issuer"] = ""
+            let frozen = try await p.staff.post("/campaigns/letter-preview.pdf", edit)
+            #expect(frozen.status == .ok)
+            let frozenFile = try tempFile("", suffix: ".pdf")
+            try Data(frozen.body.readableBytesView).write(to: URL(fileURLWithPath: frozenFile))
+            let frozenText = try ExportTests().tool("/usr/bin/pdftotext", [frozenFile, "-"]).split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            #expect(frozenText.contains("LIÊN ĐOÀN LAO ĐỘNG QUẬN LONG BIÊN") && !frozenText.contains("MỚI"))
+            #expect(try await p.subStaff.post("/campaigns/letter-preview.pdf", edit).status == .forbidden)
+            #expect(try await p.farStaff.post("/campaigns/letter-preview.pdf", edit).status == .notFound)
             // A body over its length says so.
             form["body"] = String(repeating: "Nội dung. ", count: 2_100)
             let long = try await p.staff.post("/campaigns/letter-preview.pdf", form)

@@ -15,17 +15,31 @@ struct CampaignAdminController: RouteCollection {
         routes.post(SiteURL.campaignPreview.route, use: preview).bodyLimit(.longForm)
     }
 
-    /// The letter as the form stands, as a PDF in a new tab: nothing is saved, and the
-    /// issuer must be one the user may launch a campaign from.
+    /// The letter as the form stands, as a PDF in a new tab: nothing is saved. A new
+    /// campaign's issuer must be one the user may launch from; an existing campaign (the edit
+    /// form sends its code) must be one the user runs, and prints the names it froze, as its
+    /// download does.
     @Sendable func preview(req: Request) async throws -> Response {
         let user = try StaffAccess.manager(req)
-        let values = CampaignForm.Values(form: try req.content.decode([String: String].self))
-        let issuers = try await CampaignForm.issuers(for: user, on: req.db)
-        guard let issuer = issuers.first(where: { $0.code == values.issuer }) else {
-            throw DomainError.forbidden("Chọn đơn vị phát động trong phạm vi của tài khoản.")
+        let form = try req.content.decode([String: String].self)
+        let values = CampaignForm.Values(form: form)
+        let names: (issuer: String, superior: String)
+        if let code = form["campaign"], !code.isEmpty {
+            let view = try await Access.campaign(code: code, user: user, on: req.db)
+            try StaffAccess.requireRun(view)
+            names = (view.campaign.issuerName, view.campaign.superiorName)
+        } else {
+            let issuers = try await CampaignForm.issuers(for: user, on: req.db)
+            guard let issuer = issuers.first(where: { $0.code == values.issuer }),
+                  let unit = try await Unit.find(issuer.id, on: req.db) else {
+                throw DomainError.forbidden("Chọn đơn vị phát động trong phạm vi của tài khoản.")
+            }
+            var superior = ""
+            if let parentID = unit.parentID { superior = try await Unit.find(parentID, on: req.db)?.name ?? "" }
+            names = (unit.name, superior)
         }
-        let document = try await CampaignForm.previewLetter(values, issuerID: issuer.id,
-                                                            showNationalMotto: req.application.dvkConfig.showNationalMotto, on: req.db)
+        let document = try CampaignForm.previewLetter(values, issuerName: names.issuer, superiorName: names.superior,
+                                                      showNationalMotto: req.application.dvkConfig.showNationalMotto)
         let data: Data
         do {
             data = try OfficialDocuments.render(document, as: .pdf)

@@ -106,10 +106,7 @@ extension CampaignForm {
     /// The letter the form's values would print, for “Xem trước”: the same document as the
     /// campaign's letter download, built from what is typed (nothing is saved). A field over
     /// its length is refused with its rule's sentence.
-    static func previewLetter(_ v: Values, issuerID: UUID, showNationalMotto: Bool, on db: any Database) async throws -> DVKDocuments.Document {
-        guard let issuer = try await Unit.find(issuerID, on: db) else { throw DomainError.notFound("Không tìm thấy đơn vị phát động.") }
-        var superior = ""
-        if let parentID = issuer.parentID { superior = try await Unit.find(parentID, on: db)?.name ?? "" }
+    static func previewLetter(_ v: Values, issuerName: String, superiorName: String, showNationalMotto: Bool) throws -> DVKDocuments.Document {
         func checked(_ rule: TextRule, _ raw: String) throws -> String {
             switch rule.check(raw) {
             case .success(let value): return value
@@ -120,8 +117,8 @@ extension CampaignForm {
             }
         }
         let place = try checked(TextRules.place, v.place)
-        let header = DocumentHeader(superior: superior, issuer: issuer.name, number: try checked(TextRules.letterNumber, v.number),
-                                    place: place.isEmpty ? CampaignStore.place(from: issuer.name) : place,
+        let header = DocumentHeader(superior: superiorName, issuer: issuerName, number: try checked(TextRules.letterNumber, v.number),
+                                    place: place.isEmpty ? CampaignStore.place(from: issuerName) : place,
                                     date: CalendarDay(parsing: v.issuedOn) ?? VietnamTime.day(of: Date()), showsNationalMotto: showNationalMotto)
         let signer = Signer(authority: try checked(TextRules.signerAuthority, v.signerAuthority),
                             title: try checked(TextRules.signerTitle, v.signerTitle), name: try checked(TextRules.signerName, v.signerName))

@@ -81,7 +81,7 @@ extension CampaignForm {
             let action: SiteURL = model.existing.map { .campaignEdit($0.campaign.code) } ?? .campaignNew
             return FormField.post(action, csrf: model.user.csrf, [
                 FormField.summary(e),
-                .if(!model.isNew, .hidden("issuer", v.issuer)),
+                .unwrap(model.existing) { .hidden("campaign", $0.campaign.code) },
                 FormField.fieldset("Thông tin chung", [
                     model.isNew
                         ? FormField.text("code", "Mã đợt", value: v.code, errors: e,
