@@ -295,7 +295,7 @@ private final class Typesetter {
             }
             return MeasuredRow(cells: cells, height: max(height, 1), role: role)
         }
-        let rows = table.rows.indices.map { measureRow(grid.starts[$0], role: table.rows[$0].role) }
+        var rows = table.rows.indices.map { measureRow(grid.starts[$0], role: table.rows[$0].role) }
         // A group heading as repeated on the next page, “(tiếp)” added.
         func continuation(_ r: Int) -> MeasuredRow? {
             var starts = grid.starts[r]
@@ -303,19 +303,18 @@ private final class Typesetter {
             starts[0].cell.paragraphs = first.paragraphs
             return measureRow(starts, role: .group)
         }
-        var rowsGrown = rows
         // A cell merged down over several rows may need more room than those rows give:
         // the last row it covers grows.
         for (r, row) in rows.enumerated() {
             for cell in row.cells where cell.placed.rowSpan > 1 {
                 let last = r + cell.placed.rowSpan - 1
-                let available = rowsGrown[r...last].reduce(0) { $0 + $1.height }
-                if cell.contentHeight > available { rowsGrown[last].height += cell.contentHeight - available }
+                let available = rows[r...last].reduce(0) { $0 + $1.height }
+                if cell.contentHeight > available { rows[last].height += cell.contentHeight - available }
             }
         }
         // Units: the header rows together, then rows tied together by vertical merges.
         let headerCount = table.headerRowCount
-        let header = headerCount > 0 ? RowUnit(rows: Array(rowsGrown[0..<headerCount])) : nil
+        let header = headerCount > 0 ? RowUnit(rows: Array(rows[0..<headerCount])) : nil
         var units: [RowUnit] = []
         var r = headerCount
         while r < rows.count {
@@ -326,7 +325,7 @@ private final class Typesetter {
                 k += 1
             }
             end = min(end, rows.count - 1)
-            units.append(RowUnit(rows: Array(rowsGrown[r...end]), level: table.rows[r].level, continued: continuation(r)))
+            units.append(RowUnit(rows: Array(rows[r...end]), level: table.rows[r].level, continued: continuation(r)))
             r = end + 1
         }
         return MeasuredTable(table: table, header: header, units: units, borders: table.borders, x: -table.outset / 2,

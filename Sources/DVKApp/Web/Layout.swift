@@ -298,13 +298,15 @@ enum Script {
       }
       if (issuer) { issuer.addEventListener("change", function () { scope(); writeCodes(); }); }
       // "Mọi công đoàn cơ sở": the chooser steps aside.
+      // On load, a refused list of codes stays in view whatever the choice.
+      function showChooser(keepErrors) {
+        chosen.hidden = document.querySelector("input[name=targets_mode]:checked").value !== "chosen"
+          && !(keepErrors && chosen.querySelector(".invalid"));
+      }
       document.querySelectorAll("input[name=targets_mode]").forEach(function (radio) {
-        radio.addEventListener("change", function () {
-          chosen.hidden = document.querySelector("input[name=targets_mode]:checked").value !== "chosen";
-        });
+        radio.addEventListener("change", function () { showChooser(false); });
       });
-      chosen.hidden = document.querySelector("input[name=targets_mode]:checked").value !== "chosen"
-        && !document.querySelector("[data-targets-chosen] .invalid");
+      showChooser(true);
       fromCodes();
       if (issuer) { scope(); }
     }

@@ -41,17 +41,19 @@ enum CampaignForm {
     /// The issuers a user may launch a campaign from: their own unit if it is a federation,
     /// then every federation below it, shallowest first.
     static func issuers(for user: CurrentUser, on db: any Database) async throws -> [IssuerChoice] {
-        let nodes = try await UnitDirectory.allNodes(on: db)
-        var children: [UUID: [UnitNode]] = [:]
-        for node in nodes { if let p = node.parentID { children[p, default: []].append(node) } }
-        guard let own = nodes.first(where: { $0.id == user.unitID }) else { return [] }
+        issuers(in: try await UnitTree.load(root: user.unitID, on: db))
+    }
+
+    /// The federations of a tree (the user's unit's), level by level.
+    static func issuers(in tree: UnitTree?) -> [IssuerChoice] {
+        guard let tree else { return [] }
         var out: [IssuerChoice] = []
-        var level = [own]
+        var level = [tree.root]
         var depth = 0
         while !level.isEmpty, depth < 64 {
             let sorted = level.sorted { $0.code.localizedStandardCompare($1.code) == .orderedAscending }
             out += sorted.filter { $0.kind == .federation }.map { IssuerChoice(id: $0.id, code: $0.code, name: $0.name, depth: depth) }
-            level = sorted.flatMap { children[$0.id] ?? [] }
+            level = sorted.flatMap { tree.children[$0.id] ?? [] }
             depth += 1
         }
         return out
@@ -76,14 +78,15 @@ enum CampaignForm {
 
     static func newModel(user: CurrentUser, values: Values? = nil, errors: FieldErrors = FieldErrors(),
                          now: Date = Date(), on db: any Database) async throws -> Model {
-        let issuers = try await issuers(for: user, on: db)
+        // One read of the units: the chooser's tree, and the issuers from it.
+        let tree = try await UnitTree.load(root: user.unitID, on: db)
+        let issuers = issuers(in: tree)
         guard !issuers.isEmpty else {
             throw WebError.forbidden("Đơn vị của tài khoản này không phải công đoàn cấp trên và không có công đoàn cấp trên trực thuộc nên không phát động được đợt thi đua.")
         }
         return Model(user: user, existing: nil,
                      values: values ?? Values.defaults(issuer: issuers[0].code, now: now),
-                     errors: errors, issuers: issuers, editable: true, canRun: true,
-                     tree: try await UnitTree.load(root: user.unitID, on: db))
+                     errors: errors, issuers: issuers, editable: true, canRun: true, tree: tree)
     }
 
     static func editModel(_ view: Access.CampaignView, values: Values? = nil, errors: FieldErrors = FieldErrors(),
