@@ -273,6 +273,34 @@ import VaporTesting
         }
     }
 
+    /// Two tabs create the same campaign (rows, chosen units, upper letter) at once: one
+    /// campaign with its sectors and targets, the other told why, never a 500.
+    @Test func twoTabsCreatingOneCampaignMakeOne() async throws {
+        try await withApp { app in
+            try await Fixture.load(app)
+            let staff = try await StaffTestKit.visitor(app, "canbo", .staff, at: "LB")
+            var form = StaffTestKit.campaignForm(code: "DVK-TWICE", targets: "S1\nP1")
+            form["sectors"] = nil
+            form["sector_name_0"] = "Lĩnh vực kinh tế"
+            form["sector_name_1"] = "Lĩnh vực chuyển đổi số"
+            form["basis"] = "Công văn số 274/LĐLĐ ngày 05/02/2025 của LĐLĐ thành phố Hà Nội"
+            let sent = form
+            for _ in 0..<3 {
+                let statuses = try await withThrowingTaskGroup(of: HTTPResponseStatus.self) { group in
+                    for _ in 0..<4 { group.addTask { try await staff.post("/campaigns/new", sent).status } }
+                    return try await group.reduce(into: [HTTPResponseStatus]()) { $0.append($1) }
+                }
+                #expect(statuses.filter { $0 == .seeOther }.count <= 1, "\(statuses)")
+                #expect(statuses.allSatisfy { [.seeOther, .conflict, .unprocessableEntity].contains($0) }, "\(statuses)")
+            }
+            #expect(try await Campaign.query(on: app.db).filter(\.$code == "DVK-TWICE").count() == 1)
+            let made = try await CampaignStore.info(code: "DVK-TWICE", on: app.db)
+            #expect(made.sectors.map(\.code) == ["kinh-te", "chuyen-doi-so"] && made.basis.hasPrefix("Công văn số 274"))
+            let targets = try await CampaignUnit.query(on: app.db).filter(\.$campaignID == made.id).filter(\.$isTarget == true).all(\.$code)
+            #expect(Set(targets) == ["S1", "P1"])
+        }
+    }
+
     /// “Xem trước”: the letter as typed, as a PDF shown in the browser; nothing is saved, and
     /// only those who may launch a campaign from that issuer get one.
     @Test func theLetterPreviewPrintsWhatIsTypedAndSavesNothing() async throws {
