@@ -20,17 +20,21 @@ need_apt() {
   fi
 }
 
-# Installs the Python modules that cannot be imported yet.
-need_pip() {
-  local missing=()
-  for spec in "$@"; do
-    local module="${spec%%=*}"
-    python3 -c "import ${module}" >/dev/null 2>&1 || missing+=("${spec#*=}")
-  done
-  if [ ${#missing[@]} -gt 0 ]; then
-    echo "==> installing Python packages: ${missing[*]}"
-    python3 -m pip install -q "${missing[@]}" 2>/dev/null || python3 -m pip install -q --break-system-packages "${missing[@]}"
+# Makes the virtual environment DIR from the pinned requirements FILE alone, and reuses it
+# while the file (and the interpreter) are unchanged. Nothing from the system's site-packages
+# is visible in it, so a module the file does not declare is missing here as on a new machine.
+need_venv() {
+  local dir="$1" file="$2" stamp
+  python3 -c "import ensurepip, venv" >/dev/null 2>&1 || need_apt python3-venv
+  stamp="$(sha256sum "$file" | cut -d' ' -f1) $(python3 -c 'import sys; print(sys.version.split()[0])')"
+  if [ -x "$dir/bin/python" ] && [ "$(cat "$dir/.requirements" 2>/dev/null)" = "$stamp" ]; then
+    return
   fi
+  echo "==> making $dir from $file"
+  rm -rf "$dir"
+  python3 -m venv "$dir"
+  "$dir/bin/python" -m pip install -q --disable-pip-version-check -r "$file"
+  echo "$stamp" > "$dir/.requirements"
 }
 
 find_swift() {

@@ -86,9 +86,8 @@ import Vapor
         #expect(problems(#"[{"code": "a", "name": "b"}]"#, "Sector") == ["$: expected an object, got [{\"code\": \"a\", \"name\": \"b\"}]"])
     }
 
-    /// The reference validator, when Python has it (`pip install openapi-spec-validator`;
-    /// scripts/test installs it).
-    @Test(.enabled(if: PythonValidator.available))
+    /// The reference validator (Tests/requirements.txt); outside CI, skipped when Python lacks it.
+    @Test(.enabled(if: PythonValidator.available || ProcessInfo.processInfo.environment["CI"].map { !$0.isEmpty } == true))
     func theDocumentIsValidOpenAPI31() throws {
         let path = try tempFile(String(decoding: APISpec.json, as: UTF8.self), suffix: ".json")
         let (status, output) = try PythonValidator.run(["-m", "openapi_spec_validator", "--schema", "3.1", path])

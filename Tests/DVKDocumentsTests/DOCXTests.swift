@@ -111,7 +111,7 @@ struct DOCXTests {
         #expect(grid.last?[0] == "500")
     }
 
-    @Test(.enabled(if: Oracle.has("soffice"), "LibreOffice (soffice) is not installed"))
+    @Test(.enabled(if: Oracle.runs(needing: Oracle.has("soffice")), "LibreOffice (soffice) is not installed"))
     func libreOfficeConvertsTheSummary() throws {
         let dir = try Oracle.temporaryDirectory()
         let input = DocumentSamples.summary
