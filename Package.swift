@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
         .target(name: "DVKCore", swiftSettings: strict),
@@ -29,11 +30,14 @@ let package = Package(
             pkgConfig: "pangocairo",
             providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]
         ),
+        // zlib, for reading uploaded workbooks (ZIPFoundation's own module is named CZLib).
+        .systemLibrary(name: "CInflate", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "DVKDocuments",
             dependencies: [
                 "DVKCore",
                 "CPangoCairo",
+                "CInflate",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: strict
@@ -55,8 +59,10 @@ let package = Package(
             swiftSettings: strict
         ),
         .executableTarget(name: "dvk", dependencies: ["DVKApp"], swiftSettings: strict),
-        .testTarget(name: "DVKCoreTests", dependencies: ["DVKCore"], swiftSettings: strict),
-        .testTarget(name: "DVKDocumentsTests", dependencies: ["DVKDocuments"], swiftSettings: strict),
+        .testTarget(name: "DVKCoreTests", dependencies: ["DVKCore", .product(name: "PropertyBased", package: "swift-property-based")],
+                    swiftSettings: strict),
+        .testTarget(name: "DVKDocumentsTests", dependencies: ["DVKDocuments", .product(name: "PropertyBased", package: "swift-property-based")],
+                    swiftSettings: strict),
         .testTarget(
             name: "DVKAppTests",
             dependencies: [

@@ -11,6 +11,8 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     // SQLite's queries (and bcrypt) run on this pool: with one thread a core, a write
     // transaction's statements queue behind every read of every request.
     app.threadPool = NIOThreadPool(numberOfThreads: 8)
+    // No client needs to send compressed bodies; a body is what it costs on the wire.
+    app.http.server.configuration.requestDecompression = .disabled
     JSONCoding.useForContent()
     switch config.database {
     case .sqliteFile(let path):
@@ -27,6 +29,15 @@ public func configure(_ app: Application, config: AppConfig) async throws {
         let sender = MailSender(settings: mail)
         app.mailSender = sender
         app.lifecycle.use(sender)
+    }
+    if let host = config.metrics.host {
+        app.lifecycle.use(MetricsListener(host: host, port: config.metrics.port))
+    }
+    if config.libraryRateLimit > 0 {
+        app.libraryLimiter = RateLimiter(perMinute: config.libraryRateLimit, burst: max(1, config.libraryRateLimit / 4))
+    }
+    if config.loginRateLimit > 0 {
+        app.loginLimiter = RateLimiter(perMinute: config.loginRateLimit, burst: max(1, config.loginRateLimit / 4))
     }
     Migrations.register(on: app)
     // `dvk migrate` runs them itself, to say which it ran.

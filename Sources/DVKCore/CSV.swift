@@ -22,11 +22,12 @@ public struct CSVTable: Sendable {
     public var header: [String]
     public var records: [Record]
 
-    public init(data: Data) throws {
-        try self.init(text: try Self.decode(data))
+    public init(data: Data, limits: SpreadsheetLimits = .upload) throws {
+        guard data.count <= limits.bytes else { throw limits.tooManyBytes }
+        try self.init(text: try Self.decode(data), limits: limits)
     }
 
-    /// A table someone else read (an .xlsx): the first record is the header.
+    /// A table someone else read (an .xlsx, within its limits): the first record is the header.
     public init(rows: [Record]) throws {
         let kept = rows.filter { !$0.fields.allSatisfy { $0.trimmingCharacters(in: .whitespaces).isEmpty } }
         guard let first = kept.first else { throw DomainError.invalid("Tệp trống: không có dòng tiêu đề.") }
@@ -51,8 +52,9 @@ public struct CSVTable: Sendable {
         return text
     }
 
-    public init(text: String) throws {
-        var rows = try Self.parse(text, delimiter: Self.delimiter(of: text))
+    public init(text: String, limits: SpreadsheetLimits = .upload) throws {
+        guard text.utf8.count <= limits.bytes else { throw limits.tooManyBytes }
+        var rows = try Self.parse(text, delimiter: Self.delimiter(of: text), limits: limits)
         // Lines with nothing at all are skipped, as spreadsheets leave them at the end.
         rows.removeAll { $0.fields.count == 1 && $0.fields[0].isEmpty }
         guard let first = rows.first else { throw DomainError.invalid("Tệp trống: không có dòng tiêu đề.") }
@@ -87,7 +89,8 @@ public struct CSVTable: Sendable {
     static func delimiter(of text: String) -> Unicode.Scalar {
         var counts: [Unicode.Scalar: Int] = [",": 0, ";": 0, "\t": 0]
         var inQuotes = false
-        for c in text.unicodeScalars {
+        // The header line's first 64 kB say it: a longer line is refused by the reader anyway.
+        for c in text.unicodeScalars.prefix(65_536) {
             if c == "\"" { inQuotes.toggle(); continue }
             if inQuotes { continue }
             if c == "\n" || c == "\r" { break }
@@ -97,41 +100,65 @@ public struct CSVTable: Sendable {
         return best.value > 0 ? best.key : ","
     }
 
-    static func parse(_ text: String, delimiter: Unicode.Scalar = ",") throws -> [Record] {
+    /// The records of `text`, each field and record counted against `limits` as it is read.
+    static func parse(_ text: String, delimiter: Unicode.Scalar = ",", limits: SpreadsheetLimits = .upload) throws -> [Record] {
         var records: [Record] = []
         var fields: [String] = []
         var field = String.UnicodeScalarView()
+        var fieldLength = 0
+        var column = 1
         var line = 1
         var recordLine = 1
         var inQuotes = false
         var quoteOpenedAt = 0
         var atFieldStart = true
-        let scalars = Array(text.unicodeScalars)
-        var i = 0
-        func endField() {
-            fields.append(String(field))
+        var scalars = text.unicodeScalars.makeIterator()
+        var pending: Unicode.Scalar?
+        func next() -> Unicode.Scalar? {
+            if let p = pending { pending = nil; return p }
+            return scalars.next()
+        }
+        func peek() -> Unicode.Scalar? {
+            if pending == nil { pending = scalars.next() }
+            return pending
+        }
+        func append(_ c: Unicode.Scalar) throws {
+            fieldLength += 1
+            guard fieldLength <= limits.cellLength else { throw limits.cellTooLong(line: recordLine, column: column) }
+            field.append(c)
+        }
+        func endField() throws {
+            if column <= limits.columns {
+                fields.append(String(field))
+            } else if !field.isEmpty {
+                throw limits.tooManyColumns(line: recordLine, column: column)
+            } // else an empty cell past the last column a row may fill: dropped
+            column += 1
             field = String.UnicodeScalarView()
+            fieldLength = 0
             atFieldStart = true
         }
-        func endRecord() {
-            endField()
+        func endRecord() throws {
+            try endField()
+            // The header and the records after it.
+            guard records.count <= limits.records else { throw limits.tooManyRecords }
             records.append(Record(line: recordLine, fields: fields))
             fields = []
+            column = 1
         }
-        while i < scalars.count {
-            let c = scalars[i]
+        while let c = next() {
             if inQuotes {
                 if c == "\"" {
-                    if i + 1 < scalars.count, scalars[i + 1] == "\"" {
-                        field.append("\"")
-                        i += 1
+                    if peek() == "\"" {
+                        _ = next()
+                        try append("\"")
                     } else {
                         inQuotes = false
                     }
                 } else {
-                    field.append(c)
+                    try append(c)
                     // A line ends at "\n" or at a lone "\r".
-                    if c == "\n" || (c == "\r" && !(i + 1 < scalars.count && scalars[i + 1] == "\n")) { line += 1 }
+                    if c == "\n" || (c == "\r" && peek() != "\n") { line += 1 }
                 }
             } else {
                 switch c {
@@ -140,23 +167,22 @@ public struct CSVTable: Sendable {
                     quoteOpenedAt = line
                     atFieldStart = false
                 case delimiter:
-                    endField()
+                    try endField()
                 case "\r", "\n":
-                    if c == "\r", i + 1 < scalars.count, scalars[i + 1] == "\n" { i += 1 }
-                    endRecord()
+                    if c == "\r", peek() == "\n" { _ = next() }
+                    try endRecord()
                     line += 1
                     recordLine = line
                 default:
-                    field.append(c)
+                    try append(c)
                     atFieldStart = false
                 }
             }
-            i += 1
         }
         if inQuotes {
             throw DomainError.badFile([LineError(line: quoteOpenedAt, reasons: ["dấu ngoặc kép mở ở dòng này không được đóng"])])
         }
-        if !field.isEmpty || !fields.isEmpty { endRecord() }
+        if !field.isEmpty || !fields.isEmpty { try endRecord() }
         return records
     }
 }

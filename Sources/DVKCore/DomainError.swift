@@ -6,6 +6,10 @@ public enum DomainError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalid(String)
     case forbidden(String)
     case conflict(String)
+    /// More than a limit DVK sets on what one request or file may cost (413).
+    case tooLarge(String)
+    /// Not now: the work would take longer than DVK allows it, or the server is busy (503).
+    case unavailable(String)
     /// A file that failed validation, nothing written: its first bad lines (at most
     /// `LineError.shown`) and how many there are in all.
     case badFile([LineError], total: Int)
@@ -17,7 +21,7 @@ public enum DomainError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var message: String {
         switch self {
-        case .notFound(let m), .invalid(let m), .forbidden(let m), .conflict(let m): m
+        case .notFound(let m), .invalid(let m), .forbidden(let m), .conflict(let m), .tooLarge(let m), .unavailable(let m): m
         case .badFile(let lines, let total):
             "Tệp có \(VietnameseText.number(total)) dòng lỗi, không có gì được ghi:\n" + lines.map(\.description).joined(separator: "\n")
                 + (total > lines.count ? "\n… và \(VietnameseText.number(total - lines.count)) dòng lỗi khác (chỉ nêu \(VietnameseText.number(lines.count)) dòng đầu)." : "")

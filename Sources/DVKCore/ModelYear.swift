@@ -125,6 +125,16 @@ public struct ProgressInput: Sendable, Equatable {
         self.workdays = workdays
     }
 
+    /// A model's progress reports at most: a few a year are usual; the bound keeps its pages
+    /// and documents small.
+    public static let maxReports = 500
+
+    /// Why one more report is refused when a model has `reports`, or nil.
+    public static func refusal(reports: Int) -> DomainError? {
+        reports < maxReports ? nil
+            : .conflict("Mô hình đã có \(VietnameseText.number(reports)) báo cáo kết quả, nhiều nhất cho một mô hình (\(VietnameseText.number(maxReports))); không ghi thêm được.")
+    }
+
     /// Checks raw values; the errors are keyed by field name. Numbers may be written
     /// with dots or spaces between thousands ("135.000.000").
     public static func check(day: String?, text: String?, participants: String?, beneficiaries: String?,
@@ -157,15 +167,16 @@ public struct ProgressInput: Sendable, Equatable {
     }
 }
 
-/// What progress reports count, alone or summed over a model's reports.
+/// What progress reports count, alone or summed over a model's reports. Sums are 128-bit:
+/// no number of stored reports, each within `ProgressInput`'s bounds or not, can overflow them.
 public struct ProgressFigures: Sendable, Hashable {
-    public var participants: Int
-    public var beneficiaries: Int
+    public var participants: Int128
+    public var beneficiaries: Int128
     /// Money mobilised, in đồng.
-    public var money: Int64
-    public var workdays: Int
+    public var money: Int128
+    public var workdays: Int128
 
-    public init(participants: Int = 0, beneficiaries: Int = 0, money: Int64 = 0, workdays: Int = 0) {
+    public init(participants: Int128 = 0, beneficiaries: Int128 = 0, money: Int128 = 0, workdays: Int128 = 0) {
         self.participants = participants
         self.beneficiaries = beneficiaries
         self.money = money
@@ -182,7 +193,7 @@ public struct ProgressFigures: Sendable, Hashable {
         var out: [String] = []
         if participants > 0 { out.append("\(VietnameseText.number(participants)) người tham gia") }
         if beneficiaries > 0 { out.append("\(VietnameseText.number(beneficiaries)) người hưởng lợi") }
-        if money > 0 { out.append("vận động \(VietnameseText.number(Int(money))) đồng") }
+        if money > 0 { out.append("vận động \(VietnameseText.number(money)) đồng") }
         if workdays > 0 { out.append("\(VietnameseText.number(workdays)) ngày công") }
         return out
     }
@@ -241,11 +252,82 @@ public enum Attachment {
         return nil
     }
 
+    /// The extension of a type `contentType(of:)` gives.
+    public static func fileExtension(of type: String) -> String {
+        switch type {
+        case "image/jpeg": "jpg"
+        case "image/png": "png"
+        case "application/pdf": "pdf"
+        default: "bin"
+        }
+    }
+
+    /// The name DVK keeps and serves a file under: the uploader's name without its
+    /// extension, folded to ASCII letters, digits and dashes, then the extension of the type
+    /// sniffed from its bytes ("Báo cáo.html" holding a PDF is "bao-cao.pdf"). No uploader's
+    /// extension, direction control or format character survives.
+    public static func storedName(_ uploaded: String, type: String) -> String {
+        var stem = Substring(uploaded.prefix(300))
+        if let dot = stem.lastIndex(of: "."), dot > stem.startIndex { stem = stem[..<dot] }
+        var slug = ""
+        for scalar in VietnameseText.stripDiacritics(String(stem)).lowercased().unicodeScalars {
+            if scalar.isASCII, CharacterSet.alphanumerics.contains(scalar) {
+                slug.unicodeScalars.append(scalar)
+            } else if !slug.isEmpty, !slug.hasSuffix("-") {
+                slug += "-"
+            }
+            if slug.count >= 80 { break }
+        }
+        while slug.hasSuffix("-") { slug.removeLast() }
+        return (slug.isEmpty ? "tep" : slug) + "." + fileExtension(of: type)
+    }
+
+    /// An image's pixels at most, and its side: a photo of a phone is 12–50 million, and a
+    /// file that declares more would cost a browser (or anyone who opens it) that much memory.
+    public static let maxPixels = 100_000_000
+    public static let maxSide = 30_000
+
     /// Why a file is refused, or nil.
     public static func problem(name: String, data: Data) -> String? {
+        let name = String(name.prefix(80))
         if data.isEmpty { return "Tệp “\(name)” rỗng." }
         if data.count > maxBytes { return "Tệp “\(name)” lớn hơn 5 MB." }
-        if contentType(of: data) == nil { return "Tệp “\(name)” không phải ảnh JPEG, PNG hay tệp PDF." }
+        guard let type = contentType(of: data) else { return "Tệp “\(name)” không phải ảnh JPEG, PNG hay tệp PDF." }
+        if type.hasPrefix("image/") {
+            guard let (width, height) = dimensions(of: data) else { return "Ảnh “\(name)” bị hỏng: không đọc được kích thước." }
+            if width == 0 || height == 0 || width > maxSide || height > maxSide || width * height > maxPixels {
+                return "Ảnh “\(name)” có kích thước \(width) × \(height) điểm ảnh, lớn quá mức một ảnh chụp (tối đa 100 triệu điểm ảnh)."
+            }
+        }
+        return nil
+    }
+
+    /// The width and height an image declares: a PNG's IHDR, a JPEG's first frame header.
+    /// Read from the bytes, never by decoding the image.
+    public static func dimensions(of data: Data) -> (width: Int, height: Int)? {
+        let bytes = [UInt8](data.prefix(maxBytes))
+        func be16(_ at: Int) -> Int? { at + 2 <= bytes.count ? Int(bytes[at]) << 8 | Int(bytes[at + 1]) : nil }
+        func be32(_ at: Int) -> Int? { guard let high = be16(at), let low = be16(at + 2) else { return nil }; return high << 16 | low }
+        if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]) {
+            guard bytes.count >= 24, bytes[12..<16].elementsEqual("IHDR".utf8), let w = be32(16), let h = be32(20) else { return nil }
+            return (w, h)
+        }
+        guard bytes.starts(with: [0xFF, 0xD8]) else { return nil }
+        var at = 2
+        while at + 4 <= bytes.count {
+            guard bytes[at] == 0xFF else { return nil }
+            let marker = bytes[at + 1]
+            if marker == 0xFF { at += 1; continue }  // fill byte
+            if marker == 0xD8 || (0xD0...0xD7).contains(marker) || marker == 0x01 { at += 2; continue }
+            guard let length = be16(at + 2), length >= 2 else { return nil }
+            // Start of frame (baseline, progressive, …; not the DHT, JPG and DAC markers).
+            if (0xC0...0xCF).contains(marker), marker != 0xC4, marker != 0xC8, marker != 0xCC {
+                guard let h = be16(at + 5), let w = be16(at + 7) else { return nil }
+                return (w, h)
+            }
+            if marker == 0xDA || marker == 0xD9 { return nil }  // scan data before any frame header
+            at += 2 + length
+        }
         return nil
     }
 }
@@ -285,10 +367,16 @@ public struct FunnelRow: Sendable, Hashable, Codable {
 public struct LibrarySearch: Sendable, Equatable {
     public var words: [String]
 
+    /// The words of a query that search: at most 8, each of at least 2 letters (a single
+    /// letter finds nearly everything and says nothing).
     public init(_ query: String) {
-        let key = VietnameseText.searchKey(query)
-        words = Array(Self.words(of: key).prefix(8))
+        let key = VietnameseText.searchKey(String(String.UnicodeScalarView(query.unicodeScalars.prefix(400))))
+        words = Array(Self.words(of: key).filter { $0.count >= 2 }.prefix(8))
     }
+
+    /// Whether a query word finds the words it starts ("thu" finds "thuy"), or only itself:
+    /// a word of two letters ("an", "va") is taken whole, as its prefixes would be most words.
+    public static func isPrefix(_ word: String) -> Bool { word.count >= 3 }
 
     /// The folded text a model is searched in: its words, each preceded by a space, so that
     /// `LIKE '% word%'` matches the start of a word.

@@ -5,9 +5,14 @@ import Foundation
 ///
 /// Stored text is NFC with white space tidied (`VietnameseText.clean`, line by line for
 /// long text). Refused: control and format characters (zero-width spaces, bidirectional
-/// overrides, private-use characters) anywhere, and line breaks or tabs in a one-line
-/// field; a required field without a single visible letter or digit; text longer than
-/// the field allows.
+/// controls, private-use characters) and noncharacters (U+FFFE, U+FFFF, …) anywhere, and
+/// line breaks or tabs in a one-line field; a required field without a single visible
+/// letter or digit; text longer than the field allows.
+///
+/// Text costs what it looks like: a letter carries at most `maxMarks` combining marks
+/// (Vietnamese needs two at most, its NFC form fewer) and is at most `maxScalars` code
+/// points, so a field of N characters is at most 4·N code points for the renderer, the
+/// search and the mail; input far longer than that is refused before any work on it.
 public struct TextRule: Sendable, Hashable {
     public enum Shape: Sendable, Hashable {
         /// One line (a name, a title): inner white space collapsed.
@@ -33,6 +38,9 @@ public struct TextRule: Sendable, Hashable {
     /// place: "thiếu tên mô hình", "tên mô hình dài quá 500 ký tự").
     public func check(_ raw: String?) -> Result<String, TextProblem> {
         let raw = raw ?? ""
+        // Before any work on it: more bytes than the longest text the field accepts could
+        // be (4 code points a character, 4 bytes each), with room for spaces that go.
+        if raw.utf8.count > maxLength * 16 + 1_024 { return .failure(tooLong) }
         if let bad = raw.unicodeScalars.first(where: { !isAllowed($0) }) {
             let what = bad == "\n" || bad == "\r" || bad == "\t"
                 ? "không được xuống dòng hay có ký tự tab"
@@ -46,10 +54,51 @@ public struct TextRule: Sendable, Hashable {
         if required, !value.unicodeScalars.contains(where: Self.isVisibleLetterOrDigit) {
             return .failure(TextProblem("\(label) cần có ít nhất một chữ cái hoặc chữ số"))
         }
-        if value.count > maxLength {
-            return .failure(TextProblem("\(label) dài quá \(VietnameseText.number(maxLength)) ký tự"))
+        var count = 0
+        for character in value {
+            count += 1
+            guard character.unicodeScalars.count > 1 else { continue }
+            if character.unicodeScalars.count > Self.maxScalars
+                || character.unicodeScalars.lazy.filter(Self.isCombiningMark).count > Self.maxMarks {
+                return .failure(TextProblem("\(label) có chữ mang quá nhiều dấu hoặc ký tự ghép (mỗi chữ có tối đa \(Self.maxMarks) dấu)"))
+            }
         }
+        if count > maxLength { return .failure(tooLong) }
         return .success(value)
+    }
+
+    /// Combining marks on one letter: Vietnamese writes at most two (ệ = e + ◌̂ + ◌̣).
+    public static let maxMarks = 2
+    /// Code points in one letter (a flag is 2, a keycap 3).
+    public static let maxScalars = 4
+
+    /// `text` as a renderer takes it: each letter with at most `maxMarks` combining marks and
+    /// `maxScalars` code points, the rest dropped. What the rule accepts is unchanged; text
+    /// stored before the rule (or by hand) can no longer cost a renderer more than its length.
+    public static func tamed(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        for character in text {
+            var marks = 0, scalars = 0
+            for scalar in character.unicodeScalars {
+                if isCombiningMark(scalar) {
+                    marks += 1
+                    if marks > maxMarks { continue }
+                }
+                scalars += 1
+                if scalars > maxScalars { break }
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+
+    private var tooLong: TextProblem { TextProblem("\(label) dài quá \(VietnameseText.number(maxLength)) ký tự") }
+
+    static func isCombiningMark(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark: return true
+        default: return false
+        }
     }
 
     /// The stored form: NFC; a line collapsed; multiline with CRLF and CR as LF, each line
@@ -86,6 +135,7 @@ public struct TextRule: Sendable, Hashable {
         case 0x09, 0x0A, 0x0D: return shape == .multiline
         case 0..<0x20, 0x7F: return false
         default:
+            if scalar.properties.isNoncharacterCodePoint { return false }
             switch scalar.properties.generalCategory {
             case .control, .format, .privateUse, .surrogate, .lineSeparator, .paragraphSeparator: return false
             default: return true

@@ -50,7 +50,7 @@ public enum VietnameseText {
     }
 
     /// 6300 → "6.300": thousands grouped with a dot, as Vietnamese writes numbers.
-    public static func number(_ n: Int) -> String {
+    public static func number(_ n: some BinaryInteger) -> String {
         let digits = String(n.magnitude)
         var out = ""
         for (i, ch) in digits.enumerated() {

@@ -245,7 +245,7 @@ private final class Typesetter {
         let attributes = pango_attr_list_new()
         for run in paragraph.runs {
             let start = UInt32(text.utf8.count)
-            text += run.text
+            text += TextRule.tamed(run.text)
             let end = UInt32(text.utf8.count)
             guard end > start else { continue }
             func add(_ attribute: UnsafeMutablePointer<PangoAttribute>?) {

@@ -139,7 +139,7 @@ extension OfficialDocuments {
 
     /// The completeness section's lines; a clause about no unit is left out.
     static func completenessLines(_ c: Completeness) -> [String] {
-        let n = VietnameseText.number
+        let n: (Int) -> String = VietnameseText.number
         var lines = ["- Số công đoàn cơ sở được đề nghị đăng ký: \(n(c.expected)) đơn vị."]
         if c.submitted == 0 {
             lines.append("- Chưa có đơn vị nào nộp hồ sơ đăng ký.")
@@ -160,7 +160,7 @@ extension OfficialDocuments {
 
     /// "Tổng số mô hình được đăng ký: …", naming only the kinds that registered.
     static func totalSentence(_ summary: Summary) -> String {
-        let n = VietnameseText.number
+        let n: (Int) -> String = VietnameseText.number
         let total = summary.total, distinct = summary.distinct
         guard total.initiatives > 0 else { return "Chưa có mô hình nào được đăng ký." }
         var parts: [String] = []

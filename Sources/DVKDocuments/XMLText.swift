@@ -2,9 +2,10 @@ import Foundation
 import ZIPFoundation
 
 /// Hand-written XML needs escaping of every text and attribute value; XML 1.0 also
-/// forbids most control characters, which users can paste, so those are dropped.
-enum XML {
-    static func escape(_ text: String) -> String {
+/// forbids most control characters and U+FFFE/U+FFFF, which users can paste, so those are
+/// dropped. Whatever the text, the result is well-formed character data.
+public enum XML {
+    public static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count + 16)
         for scalar in text.unicodeScalars {

@@ -233,7 +233,7 @@ import VaporTesting
 
             // The officer reports with a photo through the page's form.
             let officer = try await Browser.signIn(app, "s1web")
-            let png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array(repeating: UInt8(7), count: 64))
+            let png = BoundedCostTests.png(width: 640, height: 480)
             let sent = try await officer.multipart(page + "/year/progress", fields: ["day": "30/06/2024", "text": "Lắp bóng LED <b>", "money": "1.500.000", "public": "on"],
                                                    file: ("files[]", "anh-1.png", png))
             #expect(sent.status == .seeOther)
@@ -415,7 +415,16 @@ extension YearTests {
                 "continuity": "new", "replicatesID": id.uuidString])
             #expect(saved.status == .seeOther)
             #expect(try await app.db.sql().raw("SELECT id FROM initiatives WHERE replicates_id = \(bind: id)").first() != nil)
-            #expect((try await app.testing().sendRequest(.GET, "/library/\(id.uuidString)")).body.string.contains("Được nhân rộng tại"))
+            // A replication still in draft is the replicating unit's business: not on the public
+            // page; on the model's page of staff whose reach includes that unit (LB), not of GD.
+            #expect(!(try await app.testing().sendRequest(.GET, "/library/\(id.uuidString)")).body.string.contains("Được nhân rộng tại"))
+            _ = try await AuthStore.createUser(username: "lbrep", password: "password-123", role: .staff, unitCode: "LB", on: app.db)
+            _ = try await AuthStore.createUser(username: "gdrep", password: "password-123", role: .staff, unitCode: "GD", on: app.db)
+            let modelPage = "/campaigns/DVK-2024/units/S1/initiatives/\(id.uuidString)"
+            #expect((try await Browser.signIn(app, "lbrep").get(modelPage)).body.string.contains("Sáng kiến tiết kiệm điện ở xưởng may"))
+            let gdPage = try await Browser.signIn(app, "gdrep").get(modelPage)
+            #expect(gdPage.status == .ok)
+            #expect(!gdPage.body.string.contains("Sáng kiến tiết kiệm điện ở xưởng may"))
             // An unpublished model cannot be replicated.
             let refused = try await officer.post("/campaigns/DVK-2024/units/C2/initiatives/new", [
                 "kind": "collective", "registrantName": "Tổ Nữ công", "sector": "kinh-te", "title": "Tủ sách ở xưởng",

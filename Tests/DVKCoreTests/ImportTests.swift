@@ -190,3 +190,34 @@ import Testing
         #expect(Continuity(parsing: "cũ") == nil)
     }
 }
+
+/// The CSV reader counts what it reads against its limits and names the first line past one.
+@Suite struct CSVLimitsTests {
+    let small = SpreadsheetLimits(bytes: 10_000, records: 3, columns: 4, cellLength: 20)
+
+    func refusal(_ text: String) -> DomainError? {
+        do { _ = try CSVTable(text: text, limits: small); return nil } catch let error as DomainError { return error } catch { return nil }
+    }
+
+    @Test func aCellLongerThanACellMayBeIsRefusedNamingItsLineAndColumn() {
+        #expect(refusal("a,b\n1,\(String(repeating: "x", count: 21))\n")?.message.contains("Dòng 2: ô ở cột thứ 2 dài quá 20 ký tự") == true)
+        // One line of 50 MB stops at the first cell's limit, long before the end.
+        let line = String(repeating: "y", count: 50_000_000)
+        #expect(throws: DomainError.self) { try CSVTable(text: "a\n" + line, limits: .file) }
+    }
+
+    @Test func cellsPastTheLastColumnAreRefusedWhenFilledAndDroppedWhenEmpty() throws {
+        #expect(refusal("a,b,c,d,e\n")?.message.contains("cột thứ 5") == true)
+        let roomy = SpreadsheetLimits(bytes: 1 << 20, records: 3, columns: 4, cellLength: 20)
+        let table = try CSVTable(text: "a,b\n1,2" + String(repeating: ",", count: 100_000) + "\n", limits: roomy)
+        #expect(table.records[0].fields == ["1", "2", "", ""])
+    }
+
+    @Test func moreRecordsOrBytesThanTheLimitAreRefused() {
+        #expect(refusal("a\n1\n2\n3\n")?.message == nil)
+        #expect(refusal("a\n1\n2\n3\n4\n") == small.tooManyRecords)
+        #expect(refusal(String(repeating: "a,", count: 6_000)) == small.tooManyBytes)
+        #expect(small.tooManyBytes.message.contains("vượt quá 9,8 kB"))
+        #expect(SpreadsheetLimits.upload.tooManyBytes.message.contains("vượt quá 50 MB"))
+    }
+}

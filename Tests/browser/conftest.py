@@ -33,7 +33,8 @@ SERVER_ENV = {}
 @pytest.fixture(scope="session")
 def server():
     workdir = tempfile.mkdtemp(prefix="dvk-browser-")
-    env = dict(os.environ, DATABASE_URL="sqlite:" + os.path.join(workdir, "dvk.sqlite"))
+    env = dict(os.environ, DATABASE_URL="sqlite:" + os.path.join(workdir, "dvk.sqlite"),
+               DVK_LOGIN_RATE_LIMIT="0", DVK_LIBRARY_RATE_LIMIT="0", DVK_METRICS_ADDRESS="off")
     SERVER_ENV.update(env)
     subprocess.run([BIN, "demo"], env=env, check=True, capture_output=True)
     port = free_port()

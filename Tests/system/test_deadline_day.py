@@ -43,6 +43,9 @@ def test_a_short_rush_on_two_postgres_servers_loses_nothing_across_a_kill():
 
 
 def start(env, port):
+    # Tests sign in many people from one address and run several servers on one host: no
+    # per-address allowance and no metrics listener unless a test asks for them.
+    env = {"DVK_LOGIN_RATE_LIMIT": "0", "DVK_LIBRARY_RATE_LIMIT": "0", "DVK_METRICS_ADDRESS": "off", **env}
     return subprocess.Popen([BIN, "serve", "--hostname", "127.0.0.1", "--port", str(port)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 

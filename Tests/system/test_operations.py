@@ -267,12 +267,12 @@ def test_metrics_parse_as_prometheus_text_and_move_with_requests():
     workdir = tempfile.mkdtemp(prefix="dvk-ops-")
     env = dict(os.environ, DATABASE_URL="sqlite:" + os.path.join(workdir, "dvk.sqlite"), LOG_LEVEL="error")
     dvk(env, "demo")
-    port = free_port()
-    server = start(env, port)
+    port, metrics_port = free_port(), free_port()
+    server = start(dict(env, DVK_METRICS_ADDRESS=f"127.0.0.1:{metrics_port}"), port)
     base = f"http://127.0.0.1:{port}"
 
     def scrape():
-        text = urllib.request.urlopen(base + "/metrics", timeout=10).read().decode()
+        text = urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/metrics", timeout=10).read().decode()
         samples = {}
         for family in text_string_to_metric_families(text):
             for s in family.samples:
@@ -295,6 +295,14 @@ def test_metrics_parse_as_prometheus_text_and_move_with_requests():
         assert after[("dvk_db_up", ())] == 1
         assert ("dvk_outbox_messages", (("status", "queued"),)) in after
         assert urllib.request.urlopen(base + "/ready", timeout=5).read() == b"ready\n"
+        # On the site itself, /metrics is not found (no token is configured); its own
+        # listener answers nothing but /metrics.
+        for url in [base + "/metrics", base + "/metrics/", f"http://127.0.0.1:{metrics_port}/health"]:
+            try:
+                urllib.request.urlopen(url, timeout=5)
+                raise AssertionError(url + " answered")
+            except urllib.error.HTTPError as e:
+                assert e.code == 404, url
     finally:
         server.terminate()
         server.wait(timeout=30)

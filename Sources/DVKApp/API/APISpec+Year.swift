@@ -57,7 +57,7 @@ extension APISpec {
                           description: "The depth in the union tree (0 at the top) of the highest federation that recognised the model",
                           schema: .string(pattern: "^[0-9]{0,5}$")),
                     .init(name: "federation", in: .query, required: false, description: "A federation's code: models of units below it", schema: .string()),
-                    .init(name: "page", in: .query, required: false, description: "From 1", schema: .string(pattern: "^[0-9]{0,5}$")),
+                    .init(name: "page", in: .query, required: false, description: "From 1 to 50 (the 1,000 newest models that match)", schema: .string(pattern: "^[0-9]{0,2}$")),
                 ],
                 responses: ["200": .init(description: "OK", content: content(.ref("LibraryPage"))),
                             "400": error("A number parameter that is not a number (code `bad_request`)"),
@@ -154,7 +154,8 @@ extension APISpec {
                 required("recognitions", .array(.ref("Recognition"), "Highest level first")),
             ]),
             "LibraryPage": .object(nil, [
-                required("total", .integer("Every published model that matches", minimum: 0)), required("page", .integer(minimum: 1)),
+                required("total", .integer("The published models that match, counted up to 1,000", minimum: 0, maximum: Library.countLimit)),
+                required("more", .boolean("More than `total` match: the count stopped at 1,000")), required("page", .integer(minimum: 1, maximum: Library.maxPage)),
                 required("perPage", .integer(minimum: 1)), required("items", .array(.ref("LibraryItem"))),
             ]),
             "LibraryEntry": .object("A published model: no contact data", [

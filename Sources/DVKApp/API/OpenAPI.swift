@@ -109,7 +109,7 @@ enum OpenAPI {
             /// `#/components/schemas/NAME`
             case ref(String)
             case string(format: String?, values: [String]?, pattern: String?)
-            case integer(minimum: Int?)
+            case integer(minimum: Int?, maximum: Int?)
             case boolean
             case array(Schema)
             case object([Property])
@@ -145,8 +145,8 @@ enum OpenAPI {
                            pattern: String? = nil) -> Schema {
             Schema(kind: .string(format: format, values: values, pattern: pattern), description: description)
         }
-        static func integer(_ description: String? = nil, minimum: Int? = nil) -> Schema {
-            Schema(kind: .integer(minimum: minimum), description: description)
+        static func integer(_ description: String? = nil, minimum: Int? = nil, maximum: Int? = nil) -> Schema {
+            Schema(kind: .integer(minimum: minimum, maximum: maximum), description: description)
         }
         static func boolean(_ description: String? = nil) -> Schema { Schema(kind: .boolean, description: description) }
         static func array(_ items: Schema, _ description: String? = nil) -> Schema {
@@ -183,9 +183,10 @@ enum OpenAPI {
                 try c.encodeIfPresent(pattern, forKey: Key("pattern"))
                 try c.encodeIfPresent(minLength, forKey: Key("minLength"))
                 try c.encodeIfPresent(maxLength, forKey: Key("maxLength"))
-            case .integer(let minimum):
+            case .integer(let minimum, let maximum):
                 try c.encode("integer", forKey: Key("type"))
                 try c.encodeIfPresent(minimum, forKey: Key("minimum"))
+                try c.encodeIfPresent(maximum, forKey: Key("maximum"))
             case .boolean:
                 try c.encode("boolean", forKey: Key("type"))
             case .array(let items):

@@ -25,6 +25,7 @@ struct YearAPIController: RouteCollection {
 
     /// The public library's routes: no credential needed, nothing unpublished reachable.
     static func bootPublic(_ v1: any RoutesBuilder) {
+        let v1 = v1.grouped(AnonymousRateLimitMiddleware())
         v1.get("library", use: library)
         v1.get("library", ":id", use: libraryEntry)
     }
@@ -151,6 +152,9 @@ struct YearAPIController: RouteCollection {
         filter.level = try number("level")
         filter.federation = req.query[String.self, at: "federation"].map { String($0.prefix(100)) }
         filter.page = try number("page") ?? 1
+        guard filter.page <= Library.maxPage else {
+            throw WebError.badRequest("Thư viện cho xem tới trang \(Library.maxPage) (\(Format.number(Library.countLimit)) mô hình mới nhất); vui lòng thu hẹp tìm kiếm.")
+        }
         return filter
     }
 }
@@ -254,7 +258,7 @@ struct APIModelYear: Content {
         progress = r.reports.map { p in
             Progress(id: p.id, date: p.reportedOn, text: p.body, participants: p.participants, beneficiaries: p.beneficiaries,
                      money: p.money, workdays: p.workdays, author: p.author,
-                     files: r.files.filter { $0.reportId == p.id }.map { File(id: $0.id, name: $0.name, contentType: $0.contentType, size: $0.size, public: $0.public) })
+                     files: r.files.filter { $0.reportId == p.id }.map { File(id: $0.id, name: $0.shownName, contentType: $0.contentType, size: $0.size, public: $0.public) })
         }
         verifications = r.verifications.map { v in
             Verification(by: v.byName, date: v.verifiedOn, verdict: v.verdict, comments: v.comments,
@@ -318,12 +322,14 @@ struct APILibraryItem: Content {
 
 struct APILibraryPage: Content {
     var total: Int
+    var more: Bool
     var page: Int
     var perPage: Int
     var items: [APILibraryItem]
 
     init(_ p: Library.Page) {
         total = p.total
+        more = p.more
         page = p.filter.page
         perPage = Library.perPage
         items = p.items.map { APILibraryItem($0, recognitions: p.recognitions[$0.initiativeId] ?? []) }
@@ -331,7 +337,7 @@ struct APILibraryPage: Content {
 }
 
 struct APILibraryEntry: Content {
-    struct Results: Content { var participants: Int; var beneficiaries: Int; var money: Int64; var workdays: Int }
+    struct Results: Content { var participants: Int128; var beneficiaries: Int128; var money: Int128; var workdays: Int128 }
     struct Progress: Content { var date: String; var text: String }
     struct Photo: Content { var name: String; var contentType: String; var url: String }
 
@@ -356,7 +362,7 @@ struct APILibraryEntry: Content {
         results = Results(participants: sum.participants, beneficiaries: sum.beneficiaries, money: sum.money, workdays: sum.workdays)
         progress = e.reports.map { Progress(date: $0.reportedOn, text: $0.body) }
         commendations = e.commendations.map { .init(by: $0.byName, form: $0.form, decisionNumber: $0.decisionNumber, decisionDate: $0.decisionDate) }
-        files = e.files.map { Photo(name: $0.name, contentType: $0.contentType, url: SiteURL.libraryFile(e.item.initiativeId, $0.id).path) }
+        files = e.files.map { Photo(name: $0.shownName, contentType: $0.contentType, url: SiteURL.libraryFile(e.item.initiativeId, $0.id).path) }
         lineage = e.lineage.filter(\.published).map { .init(id: $0.id, year: $0.year, campaign: $0.campaignCode, unit: $0.unitCode, title: $0.title,
                                                            published: $0.published, earlier: $0.earlier) }
     }

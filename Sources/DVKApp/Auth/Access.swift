@@ -18,6 +18,21 @@ enum Access {
         return false
     }
 
+    /// Those of `unitIDs` that are the user's unit or below it in the live tree: one query
+    /// walking up from all of them at once.
+    static func within(_ unitIDs: Set<UUID>, of user: CurrentUser, on db: any Database) async throws -> Set<UUID> {
+        guard !unitIDs.isEmpty else { return [] }
+        let rows = try await db.sql().raw("""
+            WITH RECURSIVE up(start, id, parent, depth) AS (
+                SELECT id, id, parent_id, 0 FROM units WHERE id IN (\(SQLList(unitIDs.map { SQLBind($0) })))
+                UNION ALL
+                SELECT up.start, u.id, u.parent_id, up.depth + 1 FROM up JOIN units u ON u.id = up.parent WHERE up.depth < 64
+            )
+            SELECT DISTINCT start FROM up WHERE id = \(bind: user.unitID)
+            """).all()
+        return Set(try rows.map { try $0.decode(column: "start", as: UUID.self) })
+    }
+
     /// A live unit the user may see, by code.
     static func unit(code: String, user: CurrentUser, on db: any Database) async throws -> Unit {
         guard let unit = try await Unit.query(on: db).filter(\.$code == code).first(),

@@ -92,6 +92,8 @@ enum AuthStore {
     static func login(username: String, password: String, address: String, now: Date = Date(), policy: SessionPolicy,
                       replacing old: String? = nil, verify: @Sendable (String, String) async throws -> Bool,
                       on db: any Database) async throws -> String {
+        // Bounded in bytes before any work: no throttle row or bcrypt for what cannot be an account.
+        guard username.utf8.count <= 254, password.utf8.count <= 1_024 else { throw AuthError.badCredentials }
         let name = username.trimmingCharacters(in: .whitespaces).lowercased()
         guard !name.isEmpty, name.count <= 64, password.count <= 200 else { throw AuthError.badCredentials }
         let attempt = try await takeAttempt(username: name, address: address, now: now, on: db)

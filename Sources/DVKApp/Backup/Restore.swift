@@ -187,33 +187,49 @@ enum Restore {
     }
 }
 
-/// A file's lines (without their "\n"), read a megabyte at a time.
+/// A file's lines (without their "\n"), read a megabyte at a time; a line longer than
+/// `maxLine` bytes is refused as soon as that many bytes are read without its end (a
+/// backup's longest line is one stored file: 5 MB, base64-encoded).
 final class LineReader {
-    private let handle: FileHandle
-    private var buffer = Data()
-    private var finished = false
+    static let maxLine = 16 << 20
 
-    init(path: String) throws {
+    private let handle: FileHandle
+    private let maxLine: Int
+    private var buffer = Data()
+    /// How far `buffer` is known to hold no "\n".
+    private var scanned = 0
+    private var finished = false
+    private(set) var lineNumber = 0
+
+    init(path: String, maxLine: Int = LineReader.maxLine) throws {
         guard let handle = FileHandle(forReadingAtPath: path) else { throw DomainError.notFound("cannot read \(path)") }
         self.handle = handle
+        self.maxLine = maxLine
     }
 
     deinit { try? handle.close() }
 
     func next() throws -> Data? {
         while true {
-            if let end = buffer.firstIndex(of: UInt8(ascii: "\n")) {
-                let line = buffer[buffer.startIndex..<end]
-                buffer = buffer[(end + 1)...]
-                return Data(line)
+            if let end = buffer[(buffer.startIndex + scanned)...].firstIndex(of: UInt8(ascii: "\n")) {
+                let line = Data(buffer[buffer.startIndex..<end])
+                buffer = Data(buffer[(end + 1)...])
+                scanned = 0
+                lineNumber += 1
+                return line
+            }
+            scanned = buffer.count
+            guard buffer.count <= maxLine else {
+                throw DomainError.tooLarge("line \(lineNumber + 1) of the file is longer than \(maxLine >> 20) MB: not a DVK backup, or a damaged one; nothing was restored")
             }
             if finished {
                 guard !buffer.isEmpty else { return nil }
                 defer { buffer = Data() }
-                return Data(buffer)
+                lineNumber += 1
+                return buffer
             }
             let chunk = try handle.read(upToCount: 1 << 20) ?? Data()
-            if chunk.isEmpty { finished = true } else { buffer = Data(buffer) + chunk }
+            if chunk.isEmpty { finished = true } else { buffer.append(chunk) }
         }
     }
 }

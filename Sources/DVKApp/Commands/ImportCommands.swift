@@ -20,7 +20,7 @@ struct ImportUnitsCommand: AsyncCommand {
     var help: String { "Upsert units by code from a CSV (all or nothing)" }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        let table = try SpreadsheetFile.table(try readFile(signature.file))
+        let table = try SpreadsheetFile.table(try readFile(signature.file, max: SpreadsheetLimits.file.bytes), limits: .file)
         let result = try await UnitDirectory.importUnits(table, on: context.application.db)
         context.console.print("units: \(result.created) created, \(result.updated) updated, \(result.unchanged) unchanged")
     }
@@ -39,7 +39,7 @@ struct ImportInitiativesCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let db = context.application.db
         let campaign = try await CampaignStore.info(code: try signature.campaign.required("campaign"), on: db)
-        let table = try SpreadsheetFile.table(try readFile(signature.file))
+        let table = try SpreadsheetFile.table(try readFile(signature.file, max: SpreadsheetLimits.file.bytes), limits: .file)
         let r = try await InitiativeImporter.run(table, campaign: campaign, actor: "cli", on: db)
         context.console.print("initiatives: \(r.rows) rows, \(r.added) added, \(r.alreadyThere) already there, \(r.registrantsAdded) new registrants, \(r.unitsSubmitted) units submitted")
         if !r.repeatedInFile.isEmpty {
@@ -48,8 +48,14 @@ struct ImportInitiativesCommand: AsyncCommand {
     }
 }
 
-func readFile(_ path: String) throws -> Data {
-    guard let data = FileManager.default.contents(atPath: path) else {
+/// A file's bytes, refused before reading when it is bigger than `max`.
+func readFile(_ path: String, max: Int) throws -> Data {
+    let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue
+    guard let size else { throw DomainError.notFound("cannot read file \(path)") }
+    guard size <= max else {
+        throw DomainError.tooLarge("\(path) is \(size) bytes; an import reads at most \(max) bytes (split the file)")
+    }
+    guard let data = FileManager.default.contents(atPath: path), data.count <= max else {
         throw DomainError.notFound("cannot read file \(path)")
     }
     return data

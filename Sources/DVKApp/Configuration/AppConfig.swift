@@ -14,10 +14,25 @@ public struct AppConfig: Sendable {
     public var trustedProxies: Set<String>
     /// How to send email; nil: DVK sends none.
     public var mail: MailSettings?
+    /// The address people open DVK at (`DVK_PUBLIC_URL`, no trailing slash), for links that
+    /// leave the site: emails, the feed, invitations. Nil: such links are relative.
+    public var publicURL: String?
+    /// Who reaches `/metrics`: its own listen address, or the site with a token.
+    public var metrics: MetricsAccess
+    /// Anonymous requests to the public library a minute per address (0: no limit).
+    public var libraryRateLimit: Int
+    /// Sign-in attempts a minute per address, whatever the names tried (0: no limit).
+    public var loginRateLimit: Int
 
     public init(database: DatabaseLocation, showNationalMotto: Bool = true, secureCookies: Bool = false,
-                sessions: SessionPolicy = SessionPolicy(), trustedProxies: Set<String> = [], mail: MailSettings? = nil) {
+                sessions: SessionPolicy = SessionPolicy(), trustedProxies: Set<String> = [], mail: MailSettings? = nil,
+                publicURL: String? = nil, metrics: MetricsAccess = MetricsAccess(), libraryRateLimit: Int = 0,
+                loginRateLimit: Int = 0) {
+        self.metrics = metrics
+        self.libraryRateLimit = libraryRateLimit
+        self.loginRateLimit = loginRateLimit
         self.mail = mail
+        self.publicURL = publicURL ?? mail?.publicURL
         self.database = database
         self.showNationalMotto = showNationalMotto
         self.secureCookies = secureCookies
@@ -26,7 +41,8 @@ public struct AppConfig: Sendable {
     }
 
     /// Reads `DATABASE_URL`, `DVK_NATIONAL_MOTTO`, `DVK_SECURE_COOKIES`, `DVK_SESSION_IDLE_MINUTES`,
-    /// `DVK_SESSION_HOURS`, `DVK_TRUSTED_PROXIES` and the email keys (`MailSettings`); fails
+    /// `DVK_SESSION_HOURS`, `DVK_TRUSTED_PROXIES`, `DVK_PUBLIC_URL`, `DVK_LIBRARY_RATE_LIMIT`, `DVK_LOGIN_RATE_LIMIT`, the metrics' keys (`MetricsAccess`) and the
+    /// email keys (`MailSettings`); fails
     /// listing every bad key.
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfig {
         var problems: [String] = []
@@ -56,6 +72,8 @@ public struct AppConfig: Sendable {
         let secure = flag("DVK_SECURE_COOKIES", default: false)
         let idle = number("DVK_SESSION_IDLE_MINUTES", default: 120, range: 5...1440)
         let hours = number("DVK_SESSION_HOURS", default: 12, range: 1...720)
+        let libraryRate = number("DVK_LIBRARY_RATE_LIMIT", default: 120, range: 0...100_000)
+        let loginRate = number("DVK_LOGIN_RATE_LIMIT", default: 60, range: 0...100_000)
         var proxies: Set<String> = []
         for raw in (env["DVK_TRUSTED_PROXIES"] ?? "").split(separator: ",") {
             let address = raw.trimmingCharacters(in: .whitespaces)
@@ -64,11 +82,28 @@ public struct AppConfig: Sendable {
                 problems.append("DVK_TRUSTED_PROXIES: “\(address)” is not an IP address (list the proxies' addresses, comma-separated)")
             }
         }
-        let mail = MailSettings.fromEnvironment(env, problems: &problems)
+        let publicURL = Self.publicURL(env["DVK_PUBLIC_URL"], problems: &problems)
+        let mail = MailSettings.fromEnvironment(env, publicURL: publicURL, problems: &problems)
+        let metrics = MetricsAccess.fromEnvironment(env, problems: &problems)
         if !problems.isEmpty { throw ConfigError(problems: problems) }
         return AppConfig(database: database, showNationalMotto: motto, secureCookies: secure,
                          sessions: SessionPolicy(idle: TimeInterval(idle * 60), lifetime: TimeInterval(hours * 3600)),
-                         trustedProxies: proxies, mail: mail)
+                         trustedProxies: proxies, mail: mail, publicURL: publicURL, metrics: metrics,
+                         libraryRateLimit: libraryRate, loginRateLimit: loginRate)
+    }
+
+    /// `DVK_PUBLIC_URL`: an http(s) address without query, its trailing slashes dropped.
+    static func publicURL(_ raw: String?, problems: inout [String]) -> String? {
+        var text = (raw ?? "").trimmingCharacters(in: .whitespaces)
+        while text.hasSuffix("/") { text.removeLast() }
+        guard !text.isEmpty else { return nil }
+        guard let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil,
+              url.query == nil, url.fragment == nil
+        else {
+            problems.append("DVK_PUBLIC_URL: “\(text)” is not an http(s) address without query")
+            return nil
+        }
+        return text
     }
 }
 

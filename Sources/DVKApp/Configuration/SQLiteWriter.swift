@@ -43,15 +43,23 @@ struct DVKSQLiteConfiguration: DatabaseConfiguration {
     }
 
     func makeDriver(for databases: Databases) -> any DatabaseDriver {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        return DVKSQLiteDriver(base: base.makeDriver(for: databases), writer: SyncSQLiteConnection(path: path, loop: group.next()),
+        // The writer's thread, and one for each budgeted reader.
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1 + DVKSQLiteDriver.budgetedReaders)
+        let loops = Array(group.makeIterator())
+        return DVKSQLiteDriver(base: base.makeDriver(for: databases), writer: SyncSQLiteConnection(path: path, loop: loops[0]),
+                               readers: loops.dropFirst().map { SyncSQLiteConnection(path: path, loop: $0, readOnly: true) },
                                group: group)
     }
 }
 
 struct DVKSQLiteDriver: DatabaseDriver {
+    /// Read-only connections for reads with a time budget (`Database.boundedReads`): the
+    /// public library's searches. Two: as many as the cores a small server has.
+    static let budgetedReaders = 2
+
     var base: any DatabaseDriver
     var writer: SyncSQLiteConnection
+    var readers: [SyncSQLiteConnection]
     var group: MultiThreadedEventLoopGroup
 
     func makeDatabase(with context: DatabaseContext) -> any Database {
@@ -59,18 +67,20 @@ struct DVKSQLiteDriver: DatabaseDriver {
                                             history: context.history, pageSizeLimit: context.pageSizeLimit)
         return WriterBackedDatabase(base: base.makeDatabase(with: context),
                                     writer: SyncSQLiteDatabase(connection: writer, context: writerContext, inTransaction: false),
-                                    writerLoop: writer.loop)
+                                    writerLoop: writer.loop, readers: readers)
     }
 
     func shutdown() {
         base.shutdown()
         try? writer.loop.submit { writer.close() }.wait()
+        for reader in readers { try? reader.loop.submit { reader.close() }.wait() }
         try? group.syncShutdownGracefully()
     }
 
     func shutdownAsync() async {
         await base.shutdownAsync()
         try? await writer.loop.submit { writer.close() }.get()
+        for reader in readers { try? await reader.loop.submit { reader.close() }.get() }
         try? await group.shutdownGracefully()
     }
 }
@@ -80,6 +90,7 @@ struct WriterBackedDatabase: Database, SQLDatabase {
     let base: any Database
     let writer: SyncSQLiteDatabase
     let writerLoop: any EventLoop
+    let readers: [SyncSQLiteConnection]
 
     private var sql: any SQLDatabase { base as! any SQLDatabase }
 
@@ -99,6 +110,16 @@ struct WriterBackedDatabase: Database, SQLDatabase {
 
     func withConnection<T>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
         base.withConnection(closure)
+    }
+
+    /// Reads on a budgeted reader (one of them at random), each statement at most `budget`;
+    /// the code on the reader's loop.
+    func budgetedRead<T: Sendable>(_ budget: Duration, _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        guard let reader = readers.randomElement() else { return try await body(self) }
+        let context = DatabaseContext(configuration: base.context.configuration, logger: base.context.logger, eventLoop: reader.loop,
+                                      history: base.context.history, pageSizeLimit: base.context.pageSizeLimit)
+        let db = SyncSQLiteDatabase(connection: reader, context: context, inTransaction: false, statementBudget: budget)
+        return try await withTaskExecutorPreference(EventLoopTaskExecutor(reader.loop)) { try await body(db) }
     }
 
     /// One write transaction on the writer connection, its code on the writer's loop.

@@ -6,6 +6,7 @@ import NIOCore
 import SQLKit
 import SQLiteKit
 import SQLiteNIO
+import Synchronization
 import VaporCSQLite
 
 /// One SQLite connection that runs its statements at once, on the thread of one event
@@ -15,17 +16,27 @@ import VaporCSQLite
 /// it holds it for the statements' own microseconds. Prepared statements are kept.
 ///
 /// Every call runs on `loop` (calls from elsewhere are sent there), so the C handle is
-/// only ever used by one thread.
+/// only ever used by one thread — but for `sqlite3_interrupt`, which SQLite allows from any.
+///
+/// A read-only one serves reads whose statements each have a budget (`run(budget:)`): a
+/// timer interrupts a statement still running when its time is up (this SQLite is built
+/// without a progress callback).
 final class SyncSQLiteConnection: @unchecked Sendable {
     let loop: any EventLoop
     let path: String
+    let readOnly: Bool
     private var handle: OpaquePointer?
     private var statements: [String: OpaquePointer] = [:]
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+    /// The budgeted statement running now (0: none), so that a late timer never interrupts
+    /// the statement after it.
+    private let running = Mutex<UInt64>(0)
+    private var serial: UInt64 = 0
 
-    init(path: String, loop: any EventLoop) {
+    init(path: String, loop: any EventLoop, readOnly: Bool = false) {
         self.path = path
         self.loop = loop
+        self.readOnly = readOnly
     }
 
     /// Runs `body` on the connection's loop, now if already there.
@@ -44,7 +55,7 @@ final class SyncSQLiteConnection: @unchecked Sendable {
     private func open() throws -> OpaquePointer {
         if let handle { return handle }
         var opened: OpaquePointer?
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI
+        let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI
         let status = sqlite_nio_sqlite3_open_v2(path, &opened, flags, nil)
         guard status == SQLITE_OK, let opened else {
             if let opened { sqlite_nio_sqlite3_close(opened) }
@@ -52,15 +63,37 @@ final class SyncSQLiteConnection: @unchecked Sendable {
         }
         sqlite_nio_sqlite3_busy_timeout(opened, 10_000)
         handle = opened
-        for pragma in ["PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL"] {
+        for pragma in readOnly ? ["PRAGMA query_only = 1"] : ["PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL"] {
             try run(pragma, []) { _ in }
         }
         return opened
     }
 
     /// Prepares (once) and runs one statement; calls `onRow` for each row. On the loop only.
-    func run(_ sql: String, _ binds: [SQLiteData], _ onRow: (SyncSQLiteRow) throws -> Void) throws {
+    /// With a budget, a statement still running when it is spent is interrupted (SQLite's
+    /// error 9, `SQLITE_INTERRUPT`).
+    func run(_ sql: String, _ binds: [SQLiteData], budget: Duration? = nil, _ onRow: (SyncSQLiteRow) throws -> Void) throws {
         let db = try open()
+        var timer: DispatchWorkItem?
+        if let budget {
+            serial += 1
+            let id = serial
+            running.withLock { $0 = id }
+            nonisolated(unsafe) let handle = db
+            let item = DispatchWorkItem { [self] in
+                running.withLock { if $0 == id { sqlite_nio_sqlite3_interrupt(handle) } }
+            }
+            let (seconds, attoseconds) = budget.components
+            DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)),
+                                              execute: item)
+            timer = item
+        }
+        defer {
+            if let timer {
+                running.withLock { $0 = 0 }
+                timer.cancel()
+            }
+        }
         let statement: OpaquePointer
         if let cached = statements[sql] {
             statement = cached
@@ -183,6 +216,8 @@ struct SyncSQLiteDatabase: Database, SQLDatabase {
     let connection: SyncSQLiteConnection
     let context: DatabaseContext
     let inTransaction: Bool
+    /// How long each statement may run (a budgeted reader), or no limit.
+    var statementBudget: Duration? = nil
 
     private struct Delegate: SQLConverterDelegate {
         func customDataType(_ dataType: DatabaseSchema.DataType) -> (any SQLExpression)? {
@@ -211,7 +246,7 @@ struct SyncSQLiteDatabase: Database, SQLDatabase {
         let (sql, binds) = serialize(query)
         let encoder = SQLiteDataEncoder()
         let data = try binds.map { try encoder.encode($0) }
-        try connection.run(sql, data) { onRow($0) }
+        try connection.run(sql, data, budget: statementBudget) { onRow($0) }
     }
 
     func execute(query: DatabaseQuery, onOutput: @escaping @Sendable (any DatabaseOutput) -> ()) -> EventLoopFuture<Void> {

@@ -1,3 +1,4 @@
+import DVKCore
 import FluentKit
 import FluentPostgresDriver
 import Foundation
@@ -29,6 +30,36 @@ extension Database {
                 attempt += 1
             }
         }
+    }
+}
+
+extension Database {
+    /// Runs reads of which every statement stops after `budget`, answered "busy" (503) when
+    /// one does: on PostgreSQL in a read-only transaction with `statement_timeout`, on
+    /// SQLite on a budgeted reader connection (`WriterBackedDatabase.budgetedRead`).
+    func boundedReads<T: Sendable>(_ budget: Duration, _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        do {
+            if let sqlite = self as? WriterBackedDatabase {
+                return try await sqlite.budgetedRead(budget, body)
+            }
+            if !inTransaction, (self as? any SQLDatabase)?.dialect.name == "postgresql" {
+                let milliseconds = budget.components.seconds * 1_000 + budget.components.attoseconds / 1_000_000_000_000_000
+                return try await transaction { db in
+                    try await db.sql().raw("SET TRANSACTION READ ONLY").run()
+                    try await db.sql().raw("SET LOCAL statement_timeout = \(unsafeRaw: String(milliseconds))").run()
+                    return try await body(db)
+                }
+            }
+            return try await body(self)
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "57014" {
+            throw Self.overBudget
+        } catch let error as SyncSQLiteError where error.code & 0xFF == 9 {  // SQLITE_INTERRUPT
+            throw Self.overBudget
+        }
+    }
+
+    static var overBudget: DomainError {
+        .unavailable("Yêu cầu này cần quá nhiều thời gian để trả lời. Vui lòng thêm từ hoặc bộ lọc để thu hẹp, rồi thử lại.")
     }
 }
 

@@ -99,33 +99,45 @@ enum YearPapers {
                        on db: any Database) async throws -> [RecognisedModel] {
         struct Row: Decodable {
             var id: UUID; var title: String; var registrantKind: String; var registrantName: String; var unitName: String; var sectorCode: String
-            var participants: Int?; var beneficiaries: Int?; var money: Int64?; var workdays: Int?; var exemplary: Int
+            var exemplary: Int
         }
         var exemplary: SQLQueryString = "EXISTS (SELECT 1 FROM recognitions e WHERE e.initiative_id = i.id AND e.exemplary = \(bind: true))"
         if let by = exemplaryBy {
             exemplary = "EXISTS (SELECT 1 FROM recognitions e WHERE e.initiative_id = i.id AND e.exemplary = \(bind: true) AND e.by_unit_id = \(bind: by))"
         }
-        let rows = try await db.sql().raw("""
-            SELECT i.id, i.title, r.kind AS registrant_kind, r.name AS registrant_name, cu.name AS unit_name, i.sector_code,
-                   (SELECT CAST(SUM(p.participants) AS BIGINT) FROM progress_reports p WHERE p.initiative_id = i.id) AS participants,
-                   (SELECT CAST(SUM(p.beneficiaries) AS BIGINT) FROM progress_reports p WHERE p.initiative_id = i.id) AS beneficiaries,
-                   (SELECT CAST(SUM(p.money) AS BIGINT) FROM progress_reports p WHERE p.initiative_id = i.id) AS money,
-                   (SELECT CAST(SUM(p.workdays) AS BIGINT) FROM progress_reports p WHERE p.initiative_id = i.id) AS workdays,
-                   CASE WHEN \(exemplary) THEN 1 ELSE 0 END AS exemplary
+        let models: SQLQueryString = """
             FROM initiatives i JOIN registrants r ON r.id = i.registrant_id
             JOIN campaign_units cu ON cu.campaign_id = i.campaign_id AND cu.unit_id = i.unit_id
             WHERE i.campaign_id = \(bind: view.campaign.id) AND cu.pre BETWEEN \(bind: view.scope.pre) AND \(bind: view.scope.last) AND \(condition)
+            """
+        let sql = try db.sql()
+        let rows = try await sql.raw("""
+            SELECT i.id, i.title, r.kind AS registrant_kind, r.name AS registrant_name, cu.name AS unit_name, i.sector_code,
+                   CASE WHEN \(exemplary) THEN 1 ELSE 0 END AS exemplary
+            \(models)
             ORDER BY cu.pre, i.title, i.id
             """).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+        // Their reports' figures, summed here rather than by SUM(), which overflows a 64-bit
+        // integer (an error on both databases) where 128 bits do not.
+        var results: [UUID: ProgressFigures] = [:]
+        for row in try await sql.raw("""
+            SELECT p.initiative_id, p.participants, p.beneficiaries, p.money, p.workdays FROM progress_reports p
+            WHERE p.initiative_id IN (SELECT i.id \(models))
+            """).all() {
+            let figures = ProgressFigures(participants: Int128(try row.decode(column: "participants", as: Int64.self)),
+                                          beneficiaries: Int128(try row.decode(column: "beneficiaries", as: Int64.self)),
+                                          money: Int128(try row.decode(column: "money", as: Int64.self)),
+                                          workdays: Int128(try row.decode(column: "workdays", as: Int64.self)))
+            let id = try row.decode(column: "initiative_id", as: UUID.self)
+            results[id] = (results[id] ?? ProgressFigures()) + figures
+        }
         let order = Dictionary(view.campaign.sectors.enumerated().map { ($1.code, $0) }, uniquingKeysWith: { a, _ in a })
         let names = Dictionary(view.campaign.sectors.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
         return rows.enumerated().sorted { (order[$0.element.sectorCode] ?? 99, $0.offset) < (order[$1.element.sectorCode] ?? 99, $1.offset) }
             .map { _, r in
-                let results = ProgressFigures(participants: r.participants ?? 0, beneficiaries: r.beneficiaries ?? 0,
-                                              money: r.money ?? 0, workdays: r.workdays ?? 0).phrases
-                return RecognisedModel(title: r.title, kind: RegistrantKind(rawValue: r.registrantKind) ?? .collective, registrantName: r.registrantName,
-                                       unitName: r.unitName, sectorName: names[r.sectorCode] ?? r.sectorCode, exemplary: r.exemplary == 1,
-                                       results: results.joined(separator: "; "))
+                RecognisedModel(title: r.title, kind: RegistrantKind(rawValue: r.registrantKind) ?? .collective, registrantName: r.registrantName,
+                                unitName: r.unitName, sectorName: names[r.sectorCode] ?? r.sectorCode, exemplary: r.exemplary == 1,
+                                results: (results[r.id] ?? ProgressFigures()).phrases.joined(separator: "; "))
             }
     }
 }

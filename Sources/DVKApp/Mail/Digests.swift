@@ -38,7 +38,7 @@ enum Digests {
         let since = options.now.addingTimeInterval(-86_400)
         let recent = try await Standings.lines(campaign, scope: scope.snapshot, filter: .submitted, order: .submitted, limit: 200, on: db).lines
             .filter { ($0.standing.lastSubmittedAt ?? .distantPast) >= since }
-        let number = VietnameseText.number
+        let number: (Int) -> String = VietnameseText.number
         let content = MailContent(
             subject: "Tổng hợp ngày \(VietnamTime.day(of: options.now).vietnamese): \(campaign.title)",
             greeting: "Kính gửi: \(row.toName)",

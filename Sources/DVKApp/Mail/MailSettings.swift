@@ -23,7 +23,7 @@ public struct MailSettings: Sendable, Equatable {
 
     /// Reads the three keys (and `DVK_MAIL_RETRY_SECONDS`); nil when `DVK_SMTP_URL` is unset,
     /// every problem appended to `problems`.
-    static func fromEnvironment(_ env: [String: String], problems: inout [String]) -> MailSettings? {
+    static func fromEnvironment(_ env: [String: String], publicURL: String?, problems: inout [String]) -> MailSettings? {
         guard let raw = env["DVK_SMTP_URL"], !raw.isEmpty else {
             if let from = env["DVK_MAIL_FROM"], !from.isEmpty {
                 problems.append("DVK_MAIL_FROM is set but DVK_SMTP_URL is not: set both to send email, or neither")
@@ -39,15 +39,8 @@ public struct MailSettings: Sendable, Equatable {
         } else if from == nil {
             problems.append("DVK_MAIL_FROM: “\(fromText)” is not an address (\"Name\" <user@domain.vn> or user@domain.vn)")
         }
-        var publicURL = (env["DVK_PUBLIC_URL"] ?? "").trimmingCharacters(in: .whitespaces)
-        while publicURL.hasSuffix("/") { publicURL.removeLast() }
-        if publicURL.isEmpty {
+        if publicURL == nil, (env["DVK_PUBLIC_URL"] ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
             problems.append("DVK_PUBLIC_URL: needed with DVK_SMTP_URL (the address people open from the emails, e.g. https://dvk.ldldlongbien.vn)")
-        } else if let url = URL(string: publicURL), ["http", "https"].contains(url.scheme ?? ""), url.host != nil,
-                  url.query == nil, url.fragment == nil {
-            // fine
-        } else {
-            problems.append("DVK_PUBLIC_URL: “\(publicURL)” is not an http(s) address without query")
         }
         var retry: TimeInterval = 30
         if let text = env["DVK_MAIL_RETRY_SECONDS"], !text.isEmpty {
@@ -55,7 +48,7 @@ public struct MailSettings: Sendable, Equatable {
                 problems.append("DVK_MAIL_RETRY_SECONDS: expected a whole number from 1 to 3600, got “\(text)”")
             }
         }
-        guard let server, let from, !publicURL.isEmpty else { return nil }
+        guard let server, let from, let publicURL else { return nil }
         return MailSettings(server: server, from: from, publicURL: publicURL, retryBase: retry)
     }
 }

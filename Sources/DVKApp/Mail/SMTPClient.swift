@@ -44,7 +44,7 @@ struct SMTPClient: Sendable {
     /// answer to the end of DATA.
     func send(from sender: String, to recipient: String, message: Data) async throws -> String {
         let tls = try makeTLSContext()
-        let (replies, continuation) = AsyncThrowingStream.makeStream(of: SMTPReply.self)
+        let (replies, continuation) = Self.replyStream()
         let host = server.host, implicitTLS = server.security == .implicitTLS, timeout = replyTimeout
         let channel: any Channel
         do {
@@ -57,8 +57,8 @@ struct SMTPClient: Sendable {
                             try ops.addHandler(NIOSSLClientHandler(context: tls, serverHostname: Self.sniName(host)))
                         }
                         try ops.addHandler(IdleStateHandler(readTimeout: timeout))
-                        try ops.addHandler(ByteToMessageHandler(SMTPLineDecoder()))
-                        try ops.addHandler(SMTPReplyHandler(continuation))
+                        try ops.addHandler(ByteToMessageHandler(SMTPLineDecoder()), name: Self.linesName)
+                        try ops.addHandler(SMTPReplyHandler(continuation), name: Self.repliesName)
                     }
                 }
                 .connect(host: host, port: server.port).get()
@@ -82,10 +82,20 @@ struct SMTPClient: Sendable {
             let ready = try await session.command("STARTTLS")
             try session.expect(ready, "STARTTLS")
             guard let tls else { throw SMTPError.permanent("Không tạo được cấu hình TLS.") }
+            // Nothing received before the encryption may pass for a reply after it (injected
+            // lines: CVE-2011-0411's kind): the readers and what they buffered are dropped,
+            // fresh ones read the encrypted session, which starts again with EHLO.
+            let (fresh, freshContinuation) = Self.replyStream()
+            try await channel.pipeline.removeHandler(name: Self.repliesName).get()
+            try await channel.pipeline.removeHandler(name: Self.linesName).get()
+            continuation.finish()
             try await channel.eventLoop.submit {
-                try channel.pipeline.syncOperations.addHandler(
-                    NIOSSLClientHandler(context: tls, serverHostname: Self.sniName(host)), position: .first)
+                let ops = channel.pipeline.syncOperations
+                try ops.addHandler(NIOSSLClientHandler(context: tls, serverHostname: Self.sniName(host)), position: .first)
+                try ops.addHandler(ByteToMessageHandler(SMTPLineDecoder()), name: Self.linesName)
+                try ops.addHandler(SMTPReplyHandler(freshContinuation), name: Self.repliesName)
             }.get()
+            session.replies = fresh.makeAsyncIterator()
             capabilities = try await session.ehlo(server.helo)
         case .implicitTLS, .none:
             break
@@ -107,6 +117,14 @@ struct SMTPClient: Sendable {
         try session.refuse(accepted, "nội dung thư")
         try? await channel.writeAndFlush(ByteBuffer(string: "QUIT\r\n"))
         return accepted.summary
+    }
+
+    static let linesName = "smtp-lines", repliesName = "smtp-replies"
+
+    /// Replies as they arrive; a server that sends many more than it was asked for fills the
+    /// buffer and the rest are dropped (the conversation then fails on what it reads).
+    static func replyStream() -> (AsyncThrowingStream<SMTPReply, any Error>, AsyncThrowingStream<SMTPReply, any Error>.Continuation) {
+        AsyncThrowingStream.makeStream(of: SMTPReply.self, bufferingPolicy: .bufferingOldest(16))
     }
 
     private func makeTLSContext() throws -> NIOSSLContext? {
@@ -223,7 +241,7 @@ private struct SMTPLineDecoder: ByteToMessageDecoder {
 
 /// Gathers the lines of each reply ("250-…" continues, "250 …" ends) and hands whole
 /// replies to the conversation; a closed connection, an error or a silent server ends it.
-private final class SMTPReplyHandler: ChannelInboundHandler {
+private final class SMTPReplyHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = String
 
     private let continuation: AsyncThrowingStream<SMTPReply, any Error>.Continuation
@@ -233,11 +251,19 @@ private final class SMTPReplyHandler: ChannelInboundHandler {
         self.continuation = continuation
     }
 
+    /// Lines of one reply at most (an EHLO lists about a dozen).
+    static let maxLines = 100
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let line = unwrapInboundIn(data)
         let code = Int(line.prefix(3)) ?? 0
         let separator = line.dropFirst(3).first
         lines.append(String(line.dropFirst(4)))
+        guard lines.count <= Self.maxLines else {
+            continuation.finish(throwing: SMTPError.transient("Máy chủ thư gửi một câu trả lời quá dài (hơn \(Self.maxLines) dòng)."))
+            context.close(promise: nil)
+            return
+        }
         guard separator != "-" else { return }
         continuation.yield(SMTPReply(code: code, lines: lines))
         lines = []

@@ -7,6 +7,14 @@ import SQLKit
 /// searched without sign-in. Nothing here reaches a contact, an account or an unpublished row.
 enum Library {
     static let perPage = 20
+    /// What one anonymous search may cost, by construction: the count stops at
+    /// `countLimit` ("hơn 1.000 mô hình"), pages go to `maxPage` (the models the count
+    /// reaches), each word's index range is counted up to `rankLimit`, and every statement
+    /// runs under `statementBudget` (PostgreSQL's statement_timeout, a progress handler on SQLite).
+    static let countLimit = 1_000
+    static var maxPage: Int { countLimit / perPage }
+    static let rankLimit = 10_000
+    static let statementBudget: Duration = .seconds(2)
 
     struct Filter: Sendable, Equatable {
         var query = ""
@@ -37,7 +45,10 @@ enum Library {
     }
 
     struct Page: Sendable {
+        /// The models that match, counted up to `countLimit`.
         var total: Int
+        /// More than `total` match (the count stopped).
+        var more = false
         var items: [Item]
         var recognitions: [UUID: [YearRecord.Recognition]]
         var filter: Filter
@@ -54,22 +65,29 @@ enum Library {
     /// index seek into the word index (its planner scans the library for the `LIKE` form).
     /// Measured with `dvk bench library` (README).
     static func matching(driver: String, others: [String], postgres: Bool) -> SQLQueryString {
-        let range: SQLQueryString = "word >= \(bind: driver) AND word < \(bind: LibrarySearch.upperBound(driver))"
         if others.isEmpty || postgres {
-            var out: SQLQueryString = "SELECT DISTINCT m.initiative_id, m.published_at FROM library_words m WHERE m.\(range)"
+            var out: SQLQueryString = "SELECT DISTINCT m.initiative_id, m.published_at FROM library_words m WHERE \(range(driver, "m"))"
             for word in others {
                 out.appendInterpolation("""
-                     AND EXISTS (SELECT 1 FROM library_words x WHERE x.initiative_id = m.initiative_id
-                                 AND x.word >= \(bind: word) AND x.word < \(bind: LibrarySearch.upperBound(word)))
+                     AND EXISTS (SELECT 1 FROM library_words x WHERE x.initiative_id = m.initiative_id AND \(range(word, "x")))
                     """ as SQLQueryString)
             }
             return out
         }
-        var out: SQLQueryString = "SELECT initiative_id, published_at FROM library WHERE initiative_id IN (SELECT initiative_id FROM library_words WHERE \(range))"
+        var out: SQLQueryString = "SELECT initiative_id, published_at FROM library WHERE initiative_id IN (SELECT initiative_id FROM library_words m WHERE \(range(driver, "m")))"
         for word in others {
-            out.appendInterpolation(" AND search_text LIKE \(bind: "% " + word + "%")" as SQLQueryString)
+            // A word's start; a short word the whole word.
+            let pattern = "% " + word + (LibrarySearch.isPrefix(word) ? "%" : " %")
+            out.appendInterpolation(" AND search_text LIKE \(bind: pattern)" as SQLQueryString)
         }
         return out
+    }
+
+    /// The index entries a query word finds: the words it starts, or itself when short.
+    static func range(_ word: String, _ table: String) -> SQLQueryString {
+        LibrarySearch.isPrefix(word)
+            ? "\(unsafeRaw: table).word >= \(bind: word) AND \(unsafeRaw: table).word < \(bind: LibrarySearch.upperBound(word))"
+            : "\(unsafeRaw: table).word = \(bind: word)"
     }
 
     /// The query's words, each with how many index entries start with it (an index range
@@ -77,8 +95,9 @@ enum Library {
     static func ranked(_ words: [String], _ sql: any SQLDatabase) async throws -> [(word: String, count: Int)] {
         var out: [(word: String, count: Int)] = []
         for word in Set(words).sorted() {
+            // Counted up to `rankLimit`: past it, a word is common, whatever its exact count.
             let n = try await sql.raw("""
-                SELECT COUNT(*) AS n FROM library_words WHERE word >= \(bind: word) AND word < \(bind: LibrarySearch.upperBound(word))
+                SELECT COUNT(*) AS n FROM (SELECT 1 AS x FROM library_words w WHERE \(range(word, "w")) LIMIT \(unsafeRaw: String(rankLimit + 1))) t
                 """).first()?.decode(column: "n", as: Int.self) ?? 0
             out.append((word, n))
             if n == 0 { break }
@@ -113,61 +132,45 @@ enum Library {
         return out
     }
 
-    /// One page of published models, newest first, with the number of all that match.
+    /// One page of published models, newest first, with the number of all that match (up to
+    /// `countLimit`). Pages past `maxPage`, or past the last, show the last one there is.
     static func search(_ filter: Filter, on db: any Database) async throws -> Page {
-        let sql = try db.sql()
+        try await db.boundedReads(statementBudget) { db in try await search(filter, sql: try db.sql(), on: db) }
+    }
+
+    private static func search(_ filter: Filter, sql: any SQLDatabase, on db: any Database) async throws -> Page {
         let ranked = try await ranked(LibrarySearch(filter.query).words, sql)
         var shown = filter
-        if ranked.first?.count == 0 {
-            shown.page = 1
-            return Page(total: 0, items: [], recognitions: [:], filter: shown)
-        }
+        shown.page = 1
+        if ranked.first?.count == 0 { return Page(total: 0, items: [], recognitions: [:], filter: shown) }
         let postgres = sql.dialect.name == "postgresql"
         let words = ranked.first.map { d in matching(driver: d.word, others: ranked.dropFirst().map(\.word), postgres: postgres) }
         // The matching models: from the word index alone when there are no other filters,
         // else the library rows of the models the words match.
-        var from: SQLQueryString
+        let from: SQLQueryString
         switch (words, filters(filter)) {
         case (let words?, nil): from = "(\(words)) q"
         case (let words?, let where_?): from = "library WHERE initiative_id IN (SELECT initiative_id FROM (\(words)) q) AND \(where_)"
         case (nil, let where_?): from = "library WHERE \(where_)"
         case (nil, nil): from = "library"
         }
-        // Several words or filters: one pass, the page's ids newest first, each row carrying
-        // the count of all (the checks run once). Else a count and the page, each cheap.
-        let requested = max(1, filter.page)
-        var rows: [(id: UUID, total: Int)]
-        var total: Int
-        if words != nil && (ranked.count > 1 || filters(filter) != nil) {
-            rows = try await pageIDs(from, page: requested, sql)
-            total = rows.first?.total ?? 0
-        } else {
-            total = try await sql.raw("SELECT COUNT(*) AS n FROM \(from)").first()?.decode(column: "n", as: Int.self) ?? 0
-            rows = try await sql.raw("""
-                SELECT initiative_id FROM \(from) ORDER BY published_at DESC, initiative_id
-                LIMIT \(unsafeRaw: String(perPage)) OFFSET \(unsafeRaw: String((min(requested, max(1, (total + perPage - 1) / perPage)) - 1) * perPage))
-                """).all().map { (try $0.decode(column: "initiative_id", as: UUID.self), total) }
-        }
-        if rows.isEmpty && requested > 1 && total == 0 {
-            // Past the last page: count, then show the last page.
-            total = try await sql.raw("SELECT COUNT(*) AS n FROM \(from)").first()?.decode(column: "n", as: Int.self) ?? 0
-            if total > 0 { rows = try await pageIDs(from, page: (total + perPage - 1) / perPage, sql) }
-        }
-        shown.page = total == 0 ? 1 : min(requested, (total + perPage - 1) / perPage)
-        let ids = rows.map(\.id)
-        guard !ids.isEmpty else { return Page(total: total, items: [], recognitions: [:], filter: shown) }
+        let counted = try await sql.raw("""
+            SELECT COUNT(*) AS n FROM (SELECT 1 AS x FROM \(from) LIMIT \(unsafeRaw: String(countLimit + 1))) t
+            """).first()?.decode(column: "n", as: Int.self) ?? 0
+        let total = min(counted, countLimit)
+        let lastPage = max(1, (total + perPage - 1) / perPage)
+        shown.page = min(max(1, filter.page), lastPage)
+        let ids = try await sql.raw("""
+            SELECT initiative_id FROM \(from) ORDER BY published_at DESC, initiative_id
+            LIMIT \(unsafeRaw: String(perPage)) OFFSET \(unsafeRaw: String((shown.page - 1) * perPage))
+            """).all().map { try $0.decode(column: "initiative_id", as: UUID.self) }
+        guard !ids.isEmpty else { return Page(total: total, more: counted > countLimit, items: [], recognitions: [:], filter: shown) }
         let items = try await sql.raw("""
             SELECT \(unsafeRaw: columns) FROM library WHERE initiative_id IN (\(SQLList(ids.map { SQLBind($0) })))
             """).all(decoding: Item.self, keyDecodingStrategy: .convertFromSnakeCase)
         let byID = Dictionary(items.map { ($0.initiativeId, $0) }, uniquingKeysWith: { a, _ in a })
-        return Page(total: total, items: ids.compactMap { byID[$0] }, recognitions: try await YearStore.recognitions(of: ids, on: db), filter: shown)
-    }
-
-    private static func pageIDs(_ from: SQLQueryString, page: Int, _ sql: any SQLDatabase) async throws -> [(id: UUID, total: Int)] {
-        try await sql.raw("""
-            SELECT initiative_id, COUNT(*) OVER () AS total FROM \(from) ORDER BY published_at DESC, initiative_id
-            LIMIT \(unsafeRaw: String(perPage)) OFFSET \(unsafeRaw: String((page - 1) * perPage))
-            """).all().map { (try $0.decode(column: "initiative_id", as: UUID.self), try $0.decode(column: "total", as: Int.self)) }
+        return Page(total: total, more: counted > countLimit, items: ids.compactMap { byID[$0] },
+                    recognitions: try await YearStore.recognitions(of: ids, on: db), filter: shown)
     }
 
     /// The most recently published models (the feed).
@@ -209,7 +212,7 @@ enum Library {
         let commendations = try await YearStore.commendations(of: id, on: db)
         return Entry(item: item, model: model, recognitions: try await YearStore.recognitions(of: [id], on: db)[id] ?? [],
                      commendations: commendations, reports: reports, files: files,
-                     lineage: try await YearStore.lineage(of: model, on: db), replications: try await YearStore.replications(of: id, on: db))
+                     lineage: try await YearStore.lineage(of: model, on: db), replications: try await YearStore.replications(of: id, visibleTo: nil, on: db))
     }
 
     static let notFound = DomainError.notFound("Không tìm thấy mô hình này trong thư viện mô hình tiêu biểu.")

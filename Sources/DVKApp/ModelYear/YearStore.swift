@@ -84,7 +84,7 @@ struct YearRecord: Sendable {
         var createdAt: Date
         var day: CalendarDay? { CalendarDay(parsing: reportedOn) }
         var figures: ProgressFigures {
-            ProgressFigures(participants: participants, beneficiaries: beneficiaries, money: money, workdays: workdays)
+            ProgressFigures(participants: Int128(participants), beneficiaries: Int128(beneficiaries), money: Int128(money), workdays: Int128(workdays))
         }
     }
 
@@ -96,6 +96,8 @@ struct YearRecord: Sendable {
         var size: Int
         var `public`: Bool
         var isImage: Bool { contentType.hasPrefix("image/") }
+        /// The name DVK serves it under (files stored before names were made keep theirs in the database).
+        var shownName: String { Attachment.storedName(name, type: contentType) }
     }
 
     struct Verification: Sendable, Codable, Equatable {
@@ -226,7 +228,7 @@ enum YearStore {
         let published = try await sql.raw("SELECT 1 AS x FROM library WHERE initiative_id = \(bind: id)").first() != nil
         return YearRecord(reports: reports, files: files, verifications: verifications, recognitions: recognitions,
                           nominations: nominations, commendations: commendations, published: published,
-                          lineage: try await lineage(of: m.model, on: db), replications: try await replications(of: id, on: db))
+                          lineage: try await lineage(of: m.model, on: db), replications: try await replications(of: id, visibleTo: m.view.user, on: db))
     }
 
     /// A model's progress reports, oldest first.
@@ -290,15 +292,20 @@ enum YearStore {
         return out
     }
 
-    /// The models of other units replicating this one (nhân rộng), oldest campaign first.
-    static func replications(of id: UUID, on db: any Database) async throws -> [YearRecord.LineageEntry] {
-        struct Row: Decodable { var id: UUID; var year: Int; var code: String; var unitName: String; var title: String; var published: Int }
-        return try await db.sql().raw("""
-            SELECT i.id, c.year, c.code, u.name AS unit_name, i.title, CASE WHEN l.initiative_id IS NULL THEN 0 ELSE 1 END AS published
+    /// The models of other units replicating this one (nhân rộng), oldest campaign first: to
+    /// the public only those published in the library; to a signed-in user those and the
+    /// ones of units in their reach (a draft of another unit is its own business).
+    static func replications(of id: UUID, visibleTo user: CurrentUser?, on db: any Database) async throws -> [YearRecord.LineageEntry] {
+        struct Row: Decodable { var id: UUID; var unitId: UUID; var year: Int; var code: String; var unitName: String; var title: String; var published: Int }
+        let rows = try await db.sql().raw("""
+            SELECT i.id, i.unit_id, c.year, c.code, u.name AS unit_name, i.title, CASE WHEN l.initiative_id IS NULL THEN 0 ELSE 1 END AS published
             FROM initiatives i JOIN campaigns c ON c.id = i.campaign_id JOIN units u ON u.id = i.unit_id
             LEFT JOIN library l ON l.initiative_id = i.id
-            WHERE i.replicates_id = \(bind: id) ORDER BY c.year, u.name LIMIT 100
-            """).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase).map {
+            WHERE i.replicates_id = \(bind: id) \(unsafeRaw: user == nil ? "AND l.initiative_id IS NOT NULL" : "") ORDER BY c.year, u.name LIMIT 100
+            """).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+        var reachable: Set<UUID> = []
+        if let user { reachable = try await Access.within(Set(rows.filter { $0.published == 0 }.map(\.unitId)), of: user, on: db) }
+        return rows.filter { $0.published == 1 || reachable.contains($0.unitId) }.map {
             .init(id: $0.id, year: $0.year, campaignCode: $0.code, unitCode: $0.unitName, title: $0.title, published: $0.published == 1, earlier: false)
         }
     }
@@ -311,7 +318,7 @@ enum YearStore {
             """).first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase),
               !publicOnly || row.public
         else { throw DomainError.notFound("Không tìm thấy tệp này.") }
-        return (row.name, row.contentType, row.data)
+        return (Attachment.storedName(row.name, type: row.contentType), row.contentType, row.data)
     }
 
     // MARK: Writing
@@ -355,17 +362,21 @@ enum YearStore {
         let id = UUID()
         let author = m.user.displayName
         try await write(.report, m, on: db) { sql in
+            // Under the unit's lock, so two reports at once cannot pass the bound together.
+            let reports = try await sql.raw("SELECT COUNT(*) AS n FROM progress_reports WHERE initiative_id = \(bind: m.model.id)")
+                .first()?.decode(column: "n", as: Int.self) ?? 0
+            if let refusal = ProgressInput.refusal(reports: reports) { throw refusal }
             try await sql.raw("""
                 INSERT INTO progress_reports (id, initiative_id, reported_on, body, participants, beneficiaries, money, workdays, author, created_at)
                 VALUES (\(bind: id), \(bind: m.model.id), \(bind: input.day.iso), \(bind: input.text), \(bind: input.participants),
                         \(bind: input.beneficiaries), \(bind: input.money), \(bind: input.workdays), \(bind: author), \(bind: now))
                 """).run()
             for file in files {
-                let name = TextRules.fileName.clean(file.name)
+                let type = Attachment.contentType(of: file.data) ?? "application/octet-stream"
                 try await sql.raw("""
                     INSERT INTO model_files (id, report_id, initiative_id, name, content_type, size, public, data, created_at)
-                    VALUES (\(bind: UUID()), \(bind: id), \(bind: m.model.id), \(bind: name.isEmpty ? "tep" : name),
-                            \(bind: Attachment.contentType(of: file.data) ?? "application/octet-stream"), \(bind: file.data.count),
+                    VALUES (\(bind: UUID()), \(bind: id), \(bind: m.model.id), \(bind: Attachment.storedName(file.name, type: type)),
+                            \(bind: type), \(bind: file.data.count),
                             \(bind: file.isPublic), \(bind: file.data), \(bind: now))
                     """).run()
             }

@@ -50,16 +50,19 @@ struct RequestLogMiddleware: AsyncMiddleware {
 /// knows, 503 otherwise (a load balancer sends no traffic to a server that is not ready).
 /// `GET /health` only says the process is alive.
 enum Readiness {
+    /// "ready" or "not ready", nothing more to whoever asks; the reason goes to the log.
     static func check(_ req: Request) async -> Response {
         do {
             let applied = Set(try await Migrations.applied(on: req.db))
             let missing = Migrations.all.map(\.name).filter { !applied.contains($0) }
             guard missing.isEmpty else {
-                return Response(status: .serviceUnavailable, body: .init(string: "not ready: migrations pending: \(missing.joined(separator: ", "))\n"))
+                req.logger.warning("not ready: migrations pending: \(missing.joined(separator: ", "))")
+                return Response(status: .serviceUnavailable, body: .init(string: "not ready\n"))
             }
             return Response(status: .ok, body: .init(string: "ready\n"))
         } catch {
-            return Response(status: .serviceUnavailable, body: .init(string: "not ready: the database does not answer\n"))
+            req.logger.warning("not ready: the database does not answer: \(String(reflecting: error))")
+            return Response(status: .serviceUnavailable, body: .init(string: "not ready\n"))
         }
     }
 }

@@ -43,7 +43,7 @@ enum InitiativeImporter {
             let unitIDs = Array(Set(plan.rows.map(\.unitID)))
             // Every unit the file touches is held for the whole import (see `SubmissionLock`).
             let locked = try await SubmissionLock.lock(campaignID: campaign.id, units: unitIDs, on: db)
-            if let version, let onlyUnit, let row = locked[onlyUnit], row.version != version + 1 {
+            if let version, let onlyUnit, let row = locked[onlyUnit], row.version - 1 != version {
                 throw DomainError.conflict(SubmissionLock.staleMessage)
             }
             if !submit {

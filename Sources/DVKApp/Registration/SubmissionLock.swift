@@ -35,7 +35,8 @@ enum SubmissionLock {
                                    _ body: @escaping @Sendable (SubmissionRow, any Database) async throws -> Change<T>) async throws -> T {
         try await db.write { db in
             let before = try await lock(campaignID: campaign.id, unitID: unitID, on: db)
-            if let version, before.version != version + 1 {
+            // The upsert made the version at least 1, so `- 1` cannot overflow, whatever was sent.
+            if let version, before.version - 1 != version {
                 throw DomainError.conflict(staleMessage)
             }
             let change = try await body(before, db)

@@ -142,9 +142,8 @@ enum UnitEditor {
     /// Upserts units from a CSV (see `UnitDirectory.importUnits`), first refusing every row
     /// whose unit or parent lies outside the user's subtree. All or nothing: on any bad line,
     /// `DomainError.badFile` names every one and nothing is written.
-    static func importUnits(_ data: Data, user: CurrentUser, on db: any Database) async throws -> UnitDirectory.ImportResult {
-        let table = try SpreadsheetFile.table(data)
-        return try await db.write { db in
+    static func importUnits(_ table: CSVTable, user: CurrentUser, on db: any Database) async throws -> UnitDirectory.ImportResult {
+        try await db.write { db in
             let nodes = try await UnitDirectory.allNodes(on: db)
             let outside = scopeProblems(table, nodes: nodes, user: user)
             if !outside.isEmpty {

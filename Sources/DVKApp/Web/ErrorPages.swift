@@ -16,7 +16,9 @@ struct DVKErrorMiddleware: AsyncMiddleware {
                 error = MethodNotAllowed(allowed: allowed)
             }
             let (status, code, message) = Self.describe(error)
-            let extra = (error as? any AbortError)?.headers ?? [:]
+            var extra = (error as? any AbortError)?.headers ?? [:]
+            // Busy: when to try again.
+            if status == .serviceUnavailable, !extra.contains(name: .retryAfter) { extra.add(name: .retryAfter, value: "10") }
             if status == .internalServerError { request.logger.report(error: error) }
             if request.isAPI {
                 let response = Response(status: status, headers: extra)
@@ -52,7 +54,9 @@ struct DVKErrorMiddleware: AsyncMiddleware {
         case .forbidden: "Không có quyền"
         case .conflict: "Không thực hiện được"
         case .badRequest, .unprocessableEntity: "Dữ liệu chưa hợp lệ"
-        case .tooManyRequests: "Tạm khóa đăng nhập"
+        case .tooManyRequests: "Quá nhiều yêu cầu"
+        case .payloadTooLarge: "Tệp hoặc dữ liệu quá lớn"
+        case .serviceUnavailable: "Máy chủ đang bận"
         default: "Đã có lỗi"
         }
     }
@@ -65,6 +69,8 @@ struct DVKErrorMiddleware: AsyncMiddleware {
             case .invalid(let m): return (.unprocessableEntity, "invalid", m)
             case .forbidden(let m): return (.forbidden, "forbidden", m)
             case .conflict(let m): return (.conflict, "conflict", m)
+            case .tooLarge(let m): return (.payloadTooLarge, "too_large", m)
+            case .unavailable(let m): return (.serviceUnavailable, "unavailable", m)
             case .badFile: return (.unprocessableEntity, "bad_file", e.message)
             }
         case let e as WebError:
@@ -79,6 +85,8 @@ struct DVKErrorMiddleware: AsyncMiddleware {
             case .badCredentials: return (.unauthorized, "bad_credentials", e.message)
             case .throttled: return (.tooManyRequests, "throttled", e.message)
             }
+        case let e as RateLimited:
+            return (.tooManyRequests, "rate_limited", e.reason)
         case let e as any AbortError:
             switch e.status {
             case .notFound: return (.notFound, "not_found", "Không tìm thấy trang hoặc dữ liệu này.")

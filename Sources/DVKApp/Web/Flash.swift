@@ -10,6 +10,23 @@ enum Flash {
     /// The message to show on the page being rendered, if one was carried here.
     @TaskLocal static var current: String?
 
+    /// A message's length at most: messages are DVK's sentences, quoting a person's text
+    /// only through `quoted`, so a cookie stays a few hundred bytes whatever was typed.
+    static let maxLength = 400
+
+    /// A person's text inside a message: its first words, in quotes (“Mô hình …”).
+    static func quoted(_ text: String) -> String {
+        "“" + excerpt(text, 80) + "”"
+    }
+
+    /// `CharacterSet.alphanumerics` is every script's letters and marks: a cookie needs ASCII.
+    static let asciiAlphanumerics = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+
+    static func excerpt(_ text: String, _ max: Int) -> String {
+        guard text.count > max else { return text }
+        return String(text.prefix(max - 1)) + "…"
+    }
+
     /// A 303 to `url` that shows `message` on the page it lands on. The only way a page gets
     /// a message to show: never from the URL, so a link cannot make DVK say anything.
     static func redirect(_ req: Request, to url: SiteURL, message: String) -> Response {
@@ -19,7 +36,7 @@ enum Flash {
     static func redirect(_ req: Request, to link: Link, message: String) -> Response {
         let response = req.redirect(to: link.value, redirectType: .normal)
         // Cookies carry ASCII only: the Vietnamese message travels percent-encoded.
-        let value = message.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        let value = excerpt(message, maxLength).addingPercentEncoding(withAllowedCharacters: asciiAlphanumerics) ?? ""
         response.cookies[cookieName] = HTTPCookies.Value(
             string: value, expires: Date().addingTimeInterval(120), path: "/",
             isSecure: req.application.dvkConfig.secureCookies, isHTTPOnly: true, sameSite: .lax)

@@ -1,3 +1,4 @@
+import DVKCore
 import Vapor
 
 /// How large a browser's form post may be, by what the route needs: every route answers a
@@ -29,10 +30,18 @@ extension Route {
 /// `CSRFMiddleware` reads its `_csrf` field. Vapor hands a handler any body that does not
 /// arrive in one network read as a stream, and a streamed body has no fields to read: a
 /// long letter or an uploaded CSV would otherwise be refused as a CSRF failure.
+///
+/// What it costs is bounded before anything reads the fields: more than an ordinary form
+/// only for someone signed in (an anonymous post to an upload route gets the `.form`
+/// limit), and a multipart body of at most `maxParts` parts.
 struct FormBodyMiddleware: AsyncMiddleware {
+    /// The parts of a multipart form at most: the progress report's fields and six files.
+    static let maxParts = 32
+
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if request.method == .POST || request.method == .PUT || request.method == .DELETE {
-            let limit = (request.route?.userInfo[BodyLimit.key] as? BodyLimit) ?? .form
+            var limit = (request.route?.userInfo[BodyLimit.key] as? BodyLimit) ?? .form
+            if request.currentUser == nil { limit = .form }
             if let length = request.headers.first(name: .contentLength).flatMap(Int.init), length > limit.rawValue {
                 throw Abort(.payloadTooLarge)
             }
@@ -41,7 +50,31 @@ struct FormBodyMiddleware: AsyncMiddleware {
             } else if let data = request.body.data, data.readableBytes > limit.rawValue {
                 throw Abort(.payloadTooLarge)
             }
+            if let type = request.headers.contentType, type.type == "multipart", let body = request.body.data,
+               Self.parts(of: body, boundary: type.parameters["boundary"] ?? "") > Self.maxParts {
+                throw DomainError.tooLarge("Biểu mẫu gửi lên có quá nhiều phần (tối đa \(Self.maxParts) phần).")
+            }
         }
         return try await next.respond(to: request)
+    }
+
+    /// How many times the boundary's delimiter line starts in `body` (a part each, but the
+    /// closing one): a scan for "--" + boundary, linear for a boundary of RFC 2046's length.
+    static func parts(of body: ByteBuffer, boundary: String) -> Int {
+        guard !boundary.isEmpty else { return 0 }  // not a multipart body the decoder will read
+        guard boundary.utf8.count <= 70 else { return Int.max }
+        let delimiter = Array(("--" + boundary).utf8)
+        let bytes = body.readableBytesView
+        var count = 0
+        var index = bytes.startIndex
+        while let dash = bytes[index...].firstIndex(of: UInt8(ascii: "-")) {
+            if bytes[dash...].starts(with: delimiter) {
+                count += 1
+                index = dash + delimiter.count
+            } else {
+                index = dash + 1
+            }
+        }
+        return count - 1
     }
 }

@@ -13,11 +13,9 @@ func routes(_ app: Application, inFlight: InFlightRequests) throws {
     app.middleware.use(FlashMiddleware())
     app.get("health") { _ in "ok" }
     app.get("ready") { req in await Readiness.check(req) }
-    app.get("metrics") { req async -> Response in
-        let response = Response(status: .ok, body: .init(string: await AppMetrics.shared.scrape(on: req.db)))
-        response.headers.replaceOrAdd(name: .contentType, value: "text/plain; version=0.0.4; charset=utf-8")
-        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
-        return response
+    app.get("metrics") { req async throws -> Response in
+        guard req.application.dvkConfig.metrics.admits(req) else { throw Abort(.notFound) }
+        return await MetricsEndpoint.response(req)
     }
     routeAssets(app)
     // Forms are read whole before the CSRF check looks for their token.

@@ -109,8 +109,8 @@ public struct MailMessage: Sendable {
         }
         if !attachments.isEmpty {
             let files = attachments.map { a in
-                Self.part(type: "\(a.contentType); name=\(Self.parameter(a.fileName))", body: a.data,
-                          disposition: "attachment; filename=\(Self.parameter(a.fileName))")
+                Self.part(type: "\(a.contentType); \(Self.parameter("name", a.fileName))", body: a.data,
+                          disposition: "attachment; \(Self.parameter("filename", a.fileName))")
             }
             body = Self.multipart("mixed", boundary: mixed, parts: [body] + files)
         }
@@ -191,11 +191,33 @@ public struct MailMessage: Sendable {
         return words.map { "=?UTF-8?B?\(Data(String($0).utf8).base64EncodedString())?=" }.joined(separator: " ")
     }
 
-    /// A MIME parameter value: quoted ASCII, or RFC 2231's `*=UTF-8''…` for anything else.
-    static func parameter(_ value: String) -> String {
-        if isPlainASCII(value) && !value.contains("\"") && !value.contains("\\") { return "\"\(value)\"" }
+    /// A MIME parameter: `name="value"` for plain ASCII, else RFC 2231's extended form
+    /// `name*=UTF-8''%E1%BA%A1…` (the star belongs to the name); a value too long for one
+    /// line of 78 goes on in numbered sections (`name*0*=UTF-8''…; name*1*=…`), each on a
+    /// line of its own, never splitting a %XX.
+    static func parameter(_ name: String, _ value: String) -> String {
+        let section = 40
+        if isPlainASCII(value) && !value.contains("\"") && !value.contains("\\") {
+            guard value.count > section else { return "\(name)=\"\(value)\"" }
+            return stride(from: 0, to: value.count, by: section).enumerated().map { i, start in
+                let from = value.index(value.startIndex, offsetBy: start)
+                let to = value.index(from, offsetBy: section, limitedBy: value.endIndex) ?? value.endIndex
+                return "\(name)*\(i)=\"\(value[from..<to])\""
+            }.joined(separator: "; ")
+        }
         let allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_")
-        return "*=UTF-8''" + (value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "file")
+        // Each character encoded whole: no section ends inside a character's bytes.
+        let characters = value.map { String($0).addingPercentEncoding(withAllowedCharacters: allowed) ?? "" }
+        let encoded = "UTF-8''" + characters.joined()
+        guard encoded.count > section else { return "\(name)*=\(encoded)" }
+        var sections: [String] = []
+        var current = "UTF-8''"
+        for token in characters {
+            if current.count + token.count > section, !current.isEmpty { sections.append(current); current = "" }
+            current += token
+        }
+        sections.append(current)
+        return sections.enumerated().map { "\(name)*\($0.offset)*=\($0.element)" }.joined(separator: "; ")
     }
 
     /// Folds a header line at spaces so that no line passes 78 characters (encoded words
@@ -207,7 +229,7 @@ public struct MailMessage: Sendable {
         for word in line.split(separator: " ", omittingEmptySubsequences: false) {
             if current.isEmpty {
                 current = String(word)
-            } else if current.count + 1 + word.count > 78 {
+            } else if current.count + 1 + word.count > (lines.isEmpty ? 78 : 77) {  // a continuation starts with a space
                 lines.append(current)
                 current = String(word)
             } else {

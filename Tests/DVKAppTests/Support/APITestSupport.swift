@@ -161,9 +161,10 @@ enum SpecCheck {
                 if UUID(uuidString: s) == nil { problems.append("\(path): “\(s)” is not a UUID") }
             default: break
             }
-        case .integer(let minimum):
+        case .integer(let minimum, let maximum):
             guard case .number(let n) = value, n.rounded() == n else { problems.append("\(path): expected an integer, got \(value)"); return }
             if let minimum, n < Double(minimum) { problems.append("\(path): \(n) < \(minimum)") }
+            if let maximum, n > Double(maximum) { problems.append("\(path): \(n) > \(maximum)") }
         case .boolean:
             if case .bool = value {} else { problems.append("\(path): expected a boolean, got \(value)") }
         case .null:

@@ -58,6 +58,8 @@ struct AuthController: RouteCollection {
     }
 
     @Sendable func login(req: Request) async throws -> Response {
+        // Each attempt costs a bcrypt: an address has an allowance of them, whatever names it tries.
+        if let wait = req.application.loginLimiter?.take(req.clientAddress) { throw RateLimited(retryAfter: wait) }
         let form = try req.content.decode(LoginForm.self)
         let config = req.application.dvkConfig
         let pool = req.password.async

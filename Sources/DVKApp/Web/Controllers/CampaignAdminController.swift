@@ -40,17 +40,7 @@ struct CampaignAdminController: RouteCollection {
         }
         let document = try CampaignForm.previewLetter(values, issuerName: names.issuer, superiorName: names.superior,
                                                       showNationalMotto: req.application.dvkConfig.showNationalMotto)
-        let data: Data
-        do {
-            data = try OfficialDocuments.render(document, as: .pdf)
-        } catch let error as DocumentError {
-            throw DomainError.invalid(error.message)
-        }
-        let response = Response(status: .ok, body: .init(data: data))
-        response.headers.replaceOrAdd(name: .contentType, value: DocumentFormat.pdf.contentType)
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "inline; filename=\"xem-truoc-cong-van.pdf\"")
-        response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
-        return response
+        return try await DocumentDownload.response(req, document, as: .pdf, fileName: "xem-truoc-cong-van.pdf", inline: true)
     }
 
     @Sendable func newForm(req: Request) async throws -> Response {

@@ -41,19 +41,9 @@ struct DocumentController: RouteCollection {
         let options = CampaignDocuments.Options(today: VietnamTime.day(of: Date()), showNationalMotto: req.application.dvkConfig.showNationalMotto)
         let document = try await CampaignDocuments.build(kind, campaign: view.campaign, unit: unit, initiativeID: initiativeID,
                                                          options: options, on: req.db)
-        let data: Data
-        do {
-            data = try OfficialDocuments.render(document, as: format)
-        } catch let error as DocumentError {
-            throw DomainError.invalid(error.message)
-        }
-        let response = Response(status: .ok, body: .init(data: data))
-        response.headers.replaceOrAdd(name: .contentType, value: format.contentType)
         var initiative: (UUID, String)?
         if let initiativeID, let found = try await Initiative.find(initiativeID, on: req.db) { initiative = (initiativeID, found.title) }
         let file = CampaignDocuments.fileName(kind, campaign: view.campaign.code, unit: unit.code, format: format, initiative: initiative)
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(file)\"")
-        response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
-        return response
+        return try await DocumentDownload.response(req, document, as: format, fileName: file)
     }
 }

@@ -6,6 +6,7 @@ import Vapor
 /// published photos and an Atom feed. No sign-in; nothing unpublished is reachable here.
 struct LibraryController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
+        let routes = routes.grouped(AnonymousRateLimitMiddleware())
         routes.get(SiteURL.library.route, use: search)
         routes.get(SiteURL.libraryFeed.route, use: feed)
         routes.get(SiteURL.libraryEntry(UUID()).route, use: entry)
@@ -50,10 +51,8 @@ struct LibraryController: RouteCollection {
     /// The 50 models published last, as Atom.
     @Sendable func feed(req: Request) async throws -> Response {
         let items = try await Library.recent(50, on: req.db)
-        // The configured public address; else the Host the request named, kept to host characters.
-        let host = (req.headers.first(name: .host) ?? "localhost").filter { $0.isASCII && ($0.isLetter || $0.isNumber || ".:-[]".contains($0)) }
-        let base = req.application.dvkConfig.mail?.publicURL ?? "http://\(host.isEmpty ? "localhost" : host)"
-        let response = Response(status: .ok, body: .init(string: LibraryPages.atom(items, base: base)))
+        // Links at the configured public address, never one the request's Host names.
+        let response = Response(status: .ok, body: .init(string: LibraryPages.atom(items, base: req.application.dvkConfig.publicURL)))
         response.headers.replaceOrAdd(name: .contentType, value: "application/atom+xml; charset=utf-8")
         return response
     }

@@ -10,14 +10,15 @@ struct RegistrationController: RouteCollection {
         let unit = SiteURL.unitPage(campaign: "", unit: "")
         routes.get(unit.route, use: page)
         routes.get(SiteURL.initiativeNew(campaign: "", unit: "").route, use: newForm)
-        routes.post(SiteURL.initiativeNew(campaign: "", unit: "").route, use: create)
+        // Four texts of up to 20,000 characters each, percent-encoded: more than a plain form.
+        routes.post(SiteURL.initiativeNew(campaign: "", unit: "").route, use: create).bodyLimit(.longForm)
         routes.get(SiteURL.initiativeEdit(campaign: "", unit: "", id: UUID()).route, use: editForm)
-        routes.post(SiteURL.initiativeEdit(campaign: "", unit: "", id: UUID()).route, use: update)
+        routes.post(SiteURL.initiativeEdit(campaign: "", unit: "", id: UUID()).route, use: update).bodyLimit(.longForm)
         routes.post(SiteURL.initiativeDelete(campaign: "", unit: "", id: UUID()).route, use: delete)
         routes.get(SiteURL.submit(campaign: "", unit: "").route, use: confirmSubmit)
         routes.post(SiteURL.submit(campaign: "", unit: "").route, use: submit)
         routes.post(SiteURL.declare(campaign: "", unit: "").route, use: declare)
-        routes.post(SiteURL.review(campaign: "", unit: "").route, use: review)
+        routes.post(SiteURL.review(campaign: "", unit: "").route, use: review).bodyLimit(.longForm)  // a comment on every model
         routes.post(SiteURL.extend(campaign: "", unit: "").route, use: extend)
         routes.get(SiteURL.upload(campaign: "", unit: "").route, use: uploadForm)
         routes.post(SiteURL.upload(campaign: "", unit: "").route, use: upload).bodyLimit(.upload)
@@ -61,10 +62,12 @@ struct RegistrationController: RouteCollection {
         Flash.redirect(req, to: SiteURL.unitPage(campaign: ctx.view.campaign.code, unit: ctx.unit.code).link(fragment: fragment), message: message)
     }
 
-    /// The version the page showed, sent back by its form (absent: no check).
+    /// The version the page showed, sent back by its form (absent: no check; not a version
+    /// a row can have: -1, which no row has, so the write answers 409).
     func version(_ req: Request) -> Int? {
-        if let form = try? req.content.get(String.self, at: "version") { return Int(form) }
-        return nil
+        guard let form = try? req.content.get(String.self, at: "version") else { return nil }
+        guard form.utf8.count <= 18, let version = Int(form), version >= 0 else { return -1 }
+        return version
     }
 
     @Sendable func page(req: Request) async throws -> Response {
@@ -106,7 +109,7 @@ struct RegistrationController: RouteCollection {
                 let saved = try await RegistrationStore.save(draft, id: id, continues: posted.continuesID,
                                                              replicates: id == nil ? posted.replicatesID : nil, campaign: ctx.view.campaign,
                                                              unitID: ctx.unit.unitID, actor: ctx.user.username, on: req.db)
-                return back(req, ctx, id == nil ? "Đã thêm mô hình “\(draft.title)”." : "Đã lưu mô hình “\(draft.title)”.",
+                return back(req, ctx, id == nil ? "Đã thêm mô hình \(Flash.quoted(draft.title))." : "Đã lưu mô hình \(Flash.quoted(draft.title)).",
                             fragment: "mo-hinh-\(saved.id.uuidString.lowercased())")
             } catch let error as DomainError {
                 var errors = FieldErrors()
@@ -180,7 +183,7 @@ struct RegistrationController: RouteCollection {
             return Flash.redirect(req, to: SiteURL.queue(ctx.view.campaign.code).link(), message: done + " Hàng chờ duyệt đã hết.")
         }
         return Flash.redirect(req, to: SiteURL.unitPage(campaign: ctx.view.campaign.code, unit: next.code).link(),
-                              message: done + " Tiếp theo: \(next.name).")
+                              message: done + " Tiếp theo: \(Flash.quoted(next.name)).")
     }
 
     @Sendable func extend(req: Request) async throws -> Response {
@@ -241,7 +244,7 @@ struct RegistrationController: RouteCollection {
             guard let form = try? req.content.decode(UploadForm.self), form.file.data.readableBytes > 0 else {
                 throw DomainError.invalid("Chọn một tệp Excel (.xlsx) hoặc CSV để tải lên.")
             }
-            let table = try SpreadsheetFile.table(Data(form.file.data.readableBytesView))
+            let table = try await SpreadsheetUpload.table(req, Data(form.file.data.readableBytesView))
             let r = try await InitiativeImporter.run(table, campaign: ctx.view.campaign, actor: ctx.user.username,
                                                      restrictTo: ctx.unit.unitID, submit: false, version: version(req), on: req.db)
             var message = "Đã nhập \(Format.number(r.added)) mô hình mới từ \(Format.number(r.rows)) dòng"
@@ -249,7 +252,8 @@ struct RegistrationController: RouteCollection {
             if !r.repeatedInFile.isEmpty { message += ", dòng trùng: " + r.repeatedInFile.prefix(20).map(String.init).joined(separator: ", ") }
             return back(req, ctx, message + ". Kiểm tra rồi bấm “Nộp hồ sơ đăng ký”.")
         } catch let error as DomainError {
-            return Layout.response(UploadPage.view(model, error: error.message), status: .unprocessableEntity)
+            // 413 for a file past a limit, 422 for a bad one: the page says which.
+            return Layout.response(UploadPage.view(model, error: error.message), status: DVKErrorMiddleware.describe(error).0)
         }
     }
 }

@@ -40,7 +40,7 @@ struct UnitsController: RouteCollection {
         let fields = UnitFields(form: try req.content.decode([String: String].self))
         do {
             let unit = try await UnitEditor.update(code: code, fields, user: user, on: req.db)
-            return Flash.redirect(req, to: .unit(unit.code), message: "Đã lưu thông tin đơn vị “\(unit.name)”.")
+            return Flash.redirect(req, to: .unit(unit.code), message: "Đã lưu thông tin đơn vị \(Flash.quoted(unit.name)).")
         } catch let errors as FieldErrors {
             let model = try await UnitShow.query(code: code, user: user, page: nil, form: fields, errors: errors, on: req.db)
             return Layout.response(UnitShow.View(model: model).render(), status: .unprocessableEntity)
@@ -60,7 +60,7 @@ struct UnitsController: RouteCollection {
         let fields = UnitFields(form: try req.content.decode([String: String].self))
         do {
             let unit = try await UnitEditor.create(fields, user: user, on: req.db)
-            return Flash.redirect(req, to: .unit(unit.code), message: "Đã thêm đơn vị “\(unit.name)”.")
+            return Flash.redirect(req, to: .unit(unit.code), message: "Đã thêm đơn vị \(Flash.quoted(unit.name)).")
         } catch let errors as FieldErrors {
             let model = try await UnitNew.query(user: user, form: fields, errors: errors, on: req.db)
             return Layout.response(UnitNew.View(model: model).render(), status: .unprocessableEntity)
@@ -83,15 +83,18 @@ struct UnitsController: RouteCollection {
             model.problem = "Vui lòng chọn tệp Excel (.xlsx) hoặc CSV để tải lên."
             return Layout.response(UnitsImport.View(model: model).render(), status: .unprocessableEntity)
         }
+        var status = HTTPResponseStatus.unprocessableEntity
         do {
-            model.result = try await UnitEditor.importUnits(Data(file.data.readableBytesView), user: user, on: req.db)
+            model.result = try await UnitEditor.importUnits(try await SpreadsheetUpload.table(req, Data(file.data.readableBytesView)),
+                                                            user: user, on: req.db)
             return Layout.response(UnitsImport.View(model: model).render())
         } catch DomainError.badFile(let lines, let total) {
             model.lines = lines
             model.badLines = total
         } catch let error as DomainError {
             model.problem = error.message
+            status = DVKErrorMiddleware.describe(error).0
         }
-        return Layout.response(UnitsImport.View(model: model).render(), status: .unprocessableEntity)
+        return Layout.response(UnitsImport.View(model: model).render(), status: status)
     }
 }

@@ -35,13 +35,16 @@ struct YearController: RouteCollection {
         return Self.fileResponse(f, cache: "private, no-store")
     }
 
-    /// A stored file as its sniffed type: an image shown in the page, a PDF downloaded.
+    /// A stored file as its sniffed type, under the name DVK made for it: an image shown in
+    /// the page, a PDF downloaded; never sniffed by the browser as anything else, and never a
+    /// page of the site (a sandbox with no script, whatever the bytes hold).
     static func fileResponse(_ f: (name: String, type: String, data: Data), cache: String) -> Response {
         let response = Response(status: .ok, body: .init(data: f.data))
         response.headers.replaceOrAdd(name: .contentType, value: f.type)
         let disposition = f.type.hasPrefix("image/") ? "inline" : "attachment"
         response.headers.replaceOrAdd(name: .contentDisposition, value: "\(disposition); filename=\"\(CampaignDocuments.safeFileName(f.name))\"")
         response.headers.replaceOrAdd(name: .cacheControl, value: cache)
+        response.headers.replaceOrAdd(name: "Content-Security-Policy", value: "sandbox; default-src 'none'; img-src 'self'")
         return response
     }
 
@@ -193,18 +196,8 @@ extension YearController {
         else { throw DomainError.notFound("Không có văn bản “\(file)”.") }
         let options = CampaignDocuments.Options(today: VietnamTime.day(of: Date()), showNationalMotto: req.application.dvkConfig.showNationalMotto)
         let document = try await YearPapers.build(kind, view: view, decision: req.query[String.self, at: "so"], options: options, on: req.db)
-        let data: Data
-        do {
-            data = try OfficialDocuments.render(document, as: format)
-        } catch let error as DocumentError {
-            throw DomainError.invalid(error.message)
-        }
-        let response = Response(status: .ok, body: .init(data: data))
-        response.headers.replaceOrAdd(name: .contentType, value: format.contentType)
-        let name = CampaignDocuments.safeFileName("\(kind.rawValue)-\(view.campaign.code)-\(view.user.unitCode).\(format.rawValue)")
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name)\"")
-        response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
-        return response
+        return try await DocumentDownload.response(req, document, as: format,
+                                                   fileName: "\(kind.rawValue)-\(view.campaign.code)-\(view.user.unitCode).\(format.rawValue)")
     }
 }
 

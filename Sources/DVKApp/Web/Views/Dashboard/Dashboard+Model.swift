@@ -105,7 +105,7 @@ enum Dashboard {
                                                limit: Paging.perPage, offset: paging.offset, knownTotal: known, on: db)
         if result.total != known {
             paging = Paging(requested: params.page, total: result.total)
-            if paging.offset != (params.page.map { max(0, $0 - 1) * Paging.perPage } ?? 0) {
+            if paging.page != max(1, params.page ?? 1) {
                 result = try await Standings.lines(campaign, scope: view.scope, filter: filter, search: search, order: sort.order,
                                                    limit: Paging.perPage, offset: paging.offset, knownTotal: result.total, on: db)
             }

@@ -1,4 +1,5 @@
 import DVKCore
+import DVKDocuments
 import Foundation
 
 /// The public library's pages: the search, one model, and the Atom feed.
@@ -36,7 +37,11 @@ enum LibraryPages {
                     FormField.select("federation", "Thuộc công đoàn", options: [("", "Tất cả")] + choices.federations.map { ($0.code, $0.name) },
                                      selected: f.federation ?? "", errors: FieldErrors())),
                 .div(.class("actions"), .button(.type(.submit), "Tìm"))),
-            .p(.role("status"), .text(p.total == 0 ? "Không tìm thấy mô hình nào." : "Tìm thấy \(Format.number(p.total)) mô hình.")),
+            .p(.role("status"), .text(p.total == 0 ? "Không tìm thấy mô hình nào."
+                : p.more ? "Tìm thấy hơn \(Format.number(p.total)) mô hình; trang này cho xem \(Format.number(p.total)) mô hình mới nhất, vui lòng thêm từ hoặc bộ lọc để thu hẹp."
+                : "Tìm thấy \(Format.number(p.total)) mô hình.")),
+            .if(!f.query.isEmpty && LibrarySearch(f.query).words.isEmpty,
+                .p(.class("hint"), "Từ tìm kiếm cần có ít nhất 2 chữ cái; các từ một chữ cái được bỏ qua.")),
             .ol(.class("library"), .forEach(p.items) { item in
                 let recs = p.recognitions[item.initiativeId] ?? []
                 return .li(.class("card"),
@@ -77,11 +82,11 @@ enum LibraryPages {
             },
             .if(!photos.isEmpty, .group(.h2("Hình ảnh"), .div(.class("photos"), .forEach(photos) { p in
                 let image = Node.voidElement("img", [.attribute("src", SiteURL.libraryFile(i.initiativeId, p.id).path),
-                                                     .attribute("alt", p.name), .attribute("loading", "lazy")])
-                return Node.element("figure", [image, Node.element("figcaption", [.text(p.name)])])
+                                                     .attribute("alt", p.shownName), .attribute("loading", "lazy")])
+                return Node.element("figure", [image, Node.element("figcaption", [.text(p.shownName)])])
             }))),
             .if(!documents.isEmpty, .group(.h2("Tài liệu"), .ul(.forEach(documents) { d in
-                .li(.a(.href(.libraryFile(i.initiativeId, d.id)), .text(d.name)))
+                .li(.a(.href(.libraryFile(i.initiativeId, d.id)), .text(d.shownName)))
             }))),
             .if(!e.replications.isEmpty, .group(.h2("Được nhân rộng tại"), .ul(.forEach(e.replications) { r in
                 .li(.text("\(r.unitCode) (năm \(r.year)): "), r.published ? .a(.href(.libraryEntry(r.id)), .text(r.title)) : .text(r.title))
@@ -95,28 +100,17 @@ enum LibraryPages {
     }
 
     /// The newest published models as an Atom feed (RFC 4287).
-    static func atom(_ items: [Library.Item], base: String) -> String {
-        func x(_ s: String) -> String {
-            var out = ""
-            for ch in s.unicodeScalars {
-                switch ch {
-                case "&": out += "&amp;"
-                case "<": out += "&lt;"
-                case ">": out += "&gt;"
-                case "\"": out += "&quot;"
-                default:
-                    if ch.value < 0x20 && ch != "\n" && ch != "\t" { continue }
-                    out.unicodeScalars.append(ch)
-                }
-            }
-            return out
-        }
+    /// The feed, its links under `base` (DVK_PUBLIC_URL) or relative to the feed when there
+    /// is none; every text through the XML escaper, so no stored character breaks it.
+    static func atom(_ items: [Library.Item], base: String?) -> String {
+        let x = XML.escape
+        let base = base ?? ""
         let updated = items.first.map { VietnamTime.iso($0.publishedAt) } ?? VietnamTime.iso(Date(timeIntervalSince1970: 0))
         var out = """
             <?xml version="1.0" encoding="utf-8"?>
             <feed xmlns="http://www.w3.org/2005/Atom">
             <title>Thư viện mô hình “Dân vận khéo” tiêu biểu</title>
-            <id>\(x(base + SiteURL.library.path))</id>
+            <id>\(base.isEmpty ? "tag:dvk,2024:library" : x(base + SiteURL.library.path))</id>
             <link rel="self" href="\(x(base + SiteURL.libraryFeed.path))"/>
             <link href="\(x(base + SiteURL.library.path))"/>
             <updated>\(updated)</updated>

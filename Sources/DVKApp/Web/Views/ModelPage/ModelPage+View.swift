@@ -47,7 +47,7 @@ extension ModelPage {
                     .p(.class("prewrap"), .text(r.body)),
                     figures(r.figures),
                     .if(!files.isEmpty, .ul(.class("files"), .forEach(files) { f in
-                        .li(.a(.href(.modelFile(campaign: m.campaign.code, unit: m.unit.code, id: m.id, file: f.id)), .text(f.name)),
+                        .li(.a(.href(.modelFile(campaign: m.campaign.code, unit: m.unit.code, id: m.id, file: f.id)), .text(f.shownName)),
                             .span(.class("muted small"), .text(" (\(f.isImage ? "ảnh" : "PDF"), \(size(f.size))\(f.public ? ", được đăng trên thư viện" : ""))")))
                     })))
             }),

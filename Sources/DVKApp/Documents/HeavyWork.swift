@@ -1,0 +1,109 @@
+import DVKCore
+import DVKDocuments
+import Foundation
+import Synchronization
+import Vapor
+
+/// The expensive work a request may ask for (rendering a document, reading an uploaded
+/// spreadsheet) runs here: off the event loops, on the thread pool, and at most `permits`
+/// at once in the process. A request that waits longer than `patience` for its turn is
+/// answered 503 with Retry-After, so a burst of heavy requests queues a short while and
+/// then sheds, instead of taking every thread and all the memory; pages and the API's
+/// light routes keep their loops. Each piece's own cost is bounded by its input limits
+/// (`SpreadsheetLimits`, `TextRule`), so a turn ends in time proportional to its input.
+final class HeavyWork: Sendable {
+    static let shared = HeavyWork(permits: max(2, System.coreCount))
+
+    let permits: Int
+    let patience: Duration
+
+    private struct State {
+        var running = 0
+        var waiting: [UUID: CheckedContinuation<Bool, Never>] = [:]
+        var order: [UUID] = []
+    }
+
+    private let state = Mutex(State())
+
+    init(permits: Int, patience: Duration = .seconds(15)) {
+        self.permits = permits
+        self.patience = patience
+    }
+
+    /// Runs `body` on `pool` in its turn.
+    func run<T: Sendable>(on pool: NIOThreadPool, _ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await acquire()
+        defer { release() }
+        return try await pool.runIfActive(body)
+    }
+
+    private func acquire() async throws {
+        let id = UUID()
+        let now = state.withLock { s -> Bool in
+            guard s.running >= permits else { s.running += 1; return true }
+            return false
+        }
+        if now { return }
+        let admitted = await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            let immediate = state.withLock { s -> Bool in
+                if s.running < permits { s.running += 1; return true }
+                s.waiting[id] = continuation
+                s.order.append(id)
+                return false
+            }
+            if immediate { continuation.resume(returning: true); return }
+            // Out of patience: leave the queue, unless a turn was handed over meanwhile.
+            Task { [patience] in
+                try? await Task.sleep(for: patience)
+                let expired = self.state.withLock { s -> CheckedContinuation<Bool, Never>? in
+                    guard let c = s.waiting.removeValue(forKey: id) else { return nil }
+                    s.order.removeAll { $0 == id }
+                    return c
+                }
+                expired?.resume(returning: false)
+            }
+        }
+        guard admitted else { throw Self.busy }
+    }
+
+    private func release() {
+        let next = state.withLock { s -> CheckedContinuation<Bool, Never>? in
+            while let id = s.order.first {
+                s.order.removeFirst()
+                if let c = s.waiting.removeValue(forKey: id) { return c }  // the turn passes on; `running` stays
+            }
+            s.running -= 1
+            return nil
+        }
+        next?.resume(returning: true)
+    }
+
+    static let busy = DomainError.unavailable("Máy chủ đang bận xử lý nhiều tệp và văn bản cùng lúc. Vui lòng thử lại sau ít phút.")
+}
+
+/// A document as a download: rendered as heavy work, its renderer's refusal a 422, with
+/// the headers every download carries. The one way pages send a document.
+enum DocumentDownload {
+    static func response(_ req: Request, _ document: Document, as format: DocumentFormat, fileName: String,
+                         inline: Bool = false) async throws -> Response {
+        let data: Data
+        do {
+            data = try await HeavyWork.shared.run(on: req.application.threadPool) { try OfficialDocuments.render(document, as: format) }
+        } catch let error as DocumentError {
+            throw DomainError.invalid(error.message)
+        }
+        let response = Response(status: .ok, body: .init(data: data))
+        response.headers.replaceOrAdd(name: .contentType, value: format.contentType)
+        response.headers.replaceOrAdd(name: .contentDisposition,
+                                      value: "\(inline ? "inline" : "attachment"); filename=\"\(CampaignDocuments.safeFileName(fileName))\"")
+        response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
+        return response
+    }
+}
+
+/// An uploaded spreadsheet read as heavy work, within the upload limits.
+enum SpreadsheetUpload {
+    static func table(_ req: Request, _ data: Data) async throws -> CSVTable {
+        try await HeavyWork.shared.run(on: req.application.threadPool) { try SpreadsheetFile.table(data, limits: .upload) }
+    }
+}
