@@ -8,10 +8,13 @@ import email.policy
 import json
 import os
 import re
+import socket
 import sqlite3
+import ssl
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -277,3 +280,81 @@ def test_two_servers_on_one_postgres_deliver_each_message_once():
             proc.terminate()
             proc.wait(timeout=30)
         smtp.stop()
+
+
+class InjectingServer:
+    """A bare SMTP server that, with its "220" to STARTTLS, sends a reply of its own in the
+    same packet ("554 injected"), before TLS begins: a man in the middle's trick
+    (CVE-2011-0411's kind). A client that read it after the handshake would take it for the
+    answer to its encrypted EHLO and fail; DVK must drop it and deliver."""
+
+    def __init__(self):
+        from mailserver import make_certificate
+        self.certdir = tempfile.mkdtemp(prefix="dvk-inject-")
+        cert, key = make_certificate(self.certdir)
+        self.cert = cert
+        self.context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        self.context.load_cert_chain(cert, key)
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.delivered = []
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def url(self):
+        return "smtp://localhost:%d?cafile=%s" % (self.port, self.cert)
+
+    def serve(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self.session, args=(conn,), daemon=True).start()
+
+    def session(self, conn):
+        with contextlib.suppress(Exception):
+            plain = conn.makefile("rb")
+            conn.sendall(b"220 fake ESMTP\r\n")
+            plain.readline()  # EHLO
+            conn.sendall(b"250-fake\r\n250 STARTTLS\r\n")
+            plain.readline()  # STARTTLS
+            conn.sendall(b"220 2.0.0 Ready to start TLS\r\n554 5.7.0 injected before TLS\r\n")
+            tls = self.context.wrap_socket(conn, server_side=True)
+            lines = tls.makefile("rb")
+            while True:
+                line = lines.readline()
+                if not line:
+                    return
+                verb = line[:4].upper()
+                if verb == b"EHLO":
+                    tls.sendall(b"250-fake\r\n250 8BITMIME\r\n")
+                elif verb == b"DATA":
+                    tls.sendall(b"354 go ahead\r\n")
+                    data = b""
+                    while not data.endswith(b"\r\n.\r\n"):
+                        data += lines.readline()
+                    self.delivered.append(data)
+                    tls.sendall(b"250 2.0.0 queued\r\n")
+                elif verb == b"QUIT":
+                    tls.sendall(b"221 bye\r\n")
+                    return
+                else:
+                    tls.sendall(b"250 OK\r\n")
+
+    def stop(self):
+        self.sock.close()
+
+
+def test_replies_sent_before_starttls_are_never_read_after_it():
+    smtp = InjectingServer()
+    try:
+        workdir, path = sqlite_demo()
+        expected = pending_addresses(path)
+        env = environment("sqlite:" + path, smtp.url())
+        out = subprocess.run([BIN, "remind", "--campaign", "DVK-2024"], env=env, capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0, out.stderr
+        assert str(len(expected)) + " sent" in out.stdout, out.stdout + out.stderr
+        assert len(smtp.delivered) == len(expected)
+    finally:
+        smtp.stop()
+
