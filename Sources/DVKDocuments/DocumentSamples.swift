@@ -153,3 +153,62 @@ public enum DocumentSamples {
         return InitiativeListInput(header: federationHeader(date: reportDate), year: 2024, units: units, signer: federationSigner)
     }
 }
+
+extension DocumentSamples {
+    /// The heaviest letter the text rule accepts: a base that composes with nothing and two
+    /// combining marks (3 code points, 6 bytes of UTF-8).
+    public static let heaviestLetter = "q\u{0323}\u{0302}"
+
+    /// `count` characters: words of 6 heaviest letters, a space (or, every 60 words when
+    /// `lines`, a line break) between them.
+    public static func heaviestText(_ count: Int, lines: Bool = false) -> String {
+        var out = ""
+        for i in 0..<count {
+            if i % 7 == 6, i != count - 1 { out += lines && i % 420 == 419 ? "\n" : " " } else { out += heaviestLetter }
+        }
+        return out
+    }
+
+    /// A registration form with every field at its rule's length, in the heaviest letters.
+    public static var heaviestRegistrationForm: RegistrationFormInput {
+        var input = registrationForm
+        func text(_ field: InitiativeField, lines: Bool = false) -> String { heaviestText(field.rule.maxLength, lines: lines) }
+        input.initiative.registrantName = text(.registrantName)
+        input.initiative.registrantTitle = text(.registrantTitle)
+        input.initiative.title = text(.title)
+        input.initiative.purpose = text(.purpose, lines: true)
+        input.initiative.content = text(.content, lines: true)
+        input.initiative.scope = text(.scope, lines: true)
+        input.initiative.expectedResult = text(.expectedResult, lines: true)
+        input.initiative.personInCharge = text(.personInCharge)
+        input.unitName = heaviestText(TextRules.unitName.maxLength)
+        return input
+    }
+
+    /// `document` with every letter of every run made the heaviest letter: any document kind
+    /// with the costliest text its fields could hold letter for letter.
+    public static func withHeaviestLetters(_ document: Document) -> Document {
+        func heavy(_ text: String) -> String {
+            String(text.map { $0.isLetter ? heaviestLetter : String($0) }.joined())
+        }
+        func paragraph(_ p: Paragraph) -> Paragraph {
+            var p = p
+            p.runs = p.runs.map { var r = $0; r.text = heavy(r.text); return r }
+            return p
+        }
+        var out = document
+        out.blocks = document.blocks.map { block in
+            switch block {
+            case .paragraph(let p): return .paragraph(paragraph(p))
+            case .table(var t):
+                t.rows = t.rows.map { row in
+                    var row = row
+                    row.cells = row.cells.map { var c = $0; c.paragraphs = c.paragraphs.map(paragraph); return c }
+                    return row
+                }
+                return .table(t)
+            }
+        }
+        return out
+    }
+}

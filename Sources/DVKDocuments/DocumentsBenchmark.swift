@@ -15,6 +15,11 @@ public enum DocumentsBenchmark {
             ("Biểu tổng hợp XLSX", summary, .xlsx, iterations),
             ("Danh sách 500 mô hình PDF", list, .pdf, max(3, iterations / 10)),
             ("Danh sách 500 mô hình DOCX", list, .docx, max(3, iterations / 10)),
+            // The worst the text rule accepts: every field of the form at its length (4 × 20,000
+            // characters and the short ones), each letter with two marks.
+            ("Phiếu đăng ký, mọi trường tới giới hạn, 2 dấu mỗi chữ, PDF",
+             OfficialDocuments.registrationForm(DocumentSamples.heaviestRegistrationForm), .pdf, max(3, iterations / 10)),
+            ("Danh sách 500 mô hình, 2 dấu mỗi chữ, PDF", DocumentSamples.withHeaviestLetters(list), .pdf, max(3, iterations / 10)),
         ]
         for (name, document, format, count) in cases {
             do {

@@ -143,3 +143,35 @@ struct LetterBodyTests {
         #expect(LetterBody.parse(decomposed).first?.plainText == "Hòa Bình")
     }
 }
+
+/// The worst text the rules accept, in every field of every document: it renders, in every
+/// format, and costs what its length says (`dvk bench documents` times it: README).
+@Suite struct HeaviestTextTests {
+    @Test func theHeaviestTextTheRuleAcceptsPassesTheRule() throws {
+        let text = DocumentSamples.heaviestText(500)
+        #expect(try InitiativeField.title.rule.check(text).get() == text)
+        #expect(throws: TextProblem.self) { try InitiativeField.title.rule.check(text + DocumentSamples.heaviestLetter).get() }
+    }
+
+    @Test func everyDocumentRendersItsFieldsAtTheirLengthInTheHeaviestLetters() throws {
+        let dir = try Oracle.temporaryDirectory()
+        let form = OfficialDocuments.registrationForm(DocumentSamples.heaviestRegistrationForm)
+        var documents = Samples.all.map { ($0.0, DocumentSamples.withHeaviestLetters($0.1)) } + [("form-full", form)]
+        documents.append(("list", DocumentSamples.withHeaviestLetters(OfficialDocuments.initiativeList(DocumentSamples.initiativeList(count: 60)))))
+        for (name, document) in documents {
+            for format in DocumentFormat.allCases where format != .xlsx || document.kind.isTabular {
+                let data = try OfficialDocuments.render(document, as: format)
+                #expect(data.count > 0, "\(name).\(format)")
+            }
+        }
+        // The full form: 4 × 20,000 letters of 3 code points each reach the page, all of them.
+        let pdf = try Oracle.write(form, as: .pdf, name: "form-full", in: dir)
+        let text = try Oracle.pdfText(pdf).precomposedStringWithCanonicalMapping
+        let printed = text.components(separatedBy: DocumentSamples.heaviestLetter.precomposedStringWithCanonicalMapping).count - 1
+        let i = DocumentSamples.heaviestRegistrationForm.initiative
+        let expected = [i.registrantName, i.registrantTitle, i.title, i.purpose, i.content, i.scope, i.expectedResult, i.personInCharge]
+            .map { $0.components(separatedBy: DocumentSamples.heaviestLetter).count - 1 }.reduce(0, +)
+        #expect(printed >= expected * 99 / 100, "\(printed) of \(expected) letters")
+        #expect(try Oracle.pdfPages(pdf) < 200)
+    }
+}

@@ -242,6 +242,9 @@ struct BenchLibraryCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Option(name: "models", help: "How many published models the library should hold (default 100000)") var models: Int?
         @Option(name: "iterations") var iterations: Int?
+        @Option(name: "hostile", help: "Then this many hostile searches at once, for --seconds, while an ordinary one is timed (default 16)")
+        var hostile: Int?
+        @Option(name: "seconds", help: "How long the hostile load lasts (default 20)") var seconds: Int?
     }
 
     var help: String { "Time the public library's search at N published models (adds synthetic ones, campaign BENCH-LIB)" }
@@ -325,5 +328,53 @@ struct BenchLibraryCommand: AsyncCommand {
             times.sort()
             context.console.print(String(format: "  %-32@ %7d found   median %7.2f ms   p95 %7.2f ms", name as NSString, found, times[n / 2], times[min(n - 1, n * 95 / 100)]))
         }
+        try await hostileLoad(context, signature: signature, db: db)
+    }
+
+    /// What an anonymous attacker can still ask once the search is bounded (the costliest
+    /// shapes the limits allow: common words, two-letter words, the last page, eight words),
+    /// `hostile` of them at once without pause, while an ordinary search is timed.
+    func hostileLoad(_ context: CommandContext, signature: Signature, db: any Database) async throws {
+        let workers = max(0, signature.hostile ?? 16)
+        guard workers > 0 else { return }
+        let seconds = max(1, signature.seconds ?? 20)
+        func filter(_ q: String, page: Int = 1) -> Library.Filter {
+            var f = Library.Filter()
+            f.query = q
+            f.page = page
+            return f
+        }
+        let attacks = [filter("a b c d", page: Library.maxPage), filter("cong doan", page: Library.maxPage), filter("to so"),
+                       filter("bua com nghia tinh khu dan cu doan vien", page: 25), filter("th ng tr"), filter("so cong doan co so")]
+        let ordinary = filter("hoa giai")
+        let end = ContinuousClock.now + .seconds(seconds)
+        let counts = try await withThrowingTaskGroup(of: (Int, Int).self) { group -> (done: Int, refused: Int, ordinary: [Double]) in
+            for w in 0..<workers {
+                group.addTask {
+                    var done = 0, refused = 0, i = w
+                    while ContinuousClock.now < end {
+                        do { _ = try await Library.search(attacks[i % attacks.count], on: db); done += 1 } catch { refused += 1 }
+                        i += 1
+                    }
+                    return (done, refused)
+                }
+            }
+            var times: [Double] = []
+            while ContinuousClock.now < end {
+                let start = ContinuousClock.now
+                _ = try await Library.search(ordinary, on: db)
+                times.append((ContinuousClock.now - start) / .milliseconds(1))
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            var done = 0, refused = 0
+            for try await (d, r) in group { done += d; refused += r }
+            return (done, refused, times.sorted())
+        }
+        let t = counts.ordinary
+        guard !t.isEmpty else { return }
+        context.console.print(String(format: "with %d hostile searches at once for %d s (%d answered, %.0f/s; %d over the statement budget): "
+                                     + "an ordinary search (\"hoa giai\") median %.1f ms, p95 %.1f ms, worst %.1f ms over %d runs",
+                                     workers, seconds, counts.done, Double(counts.done) / Double(seconds), counts.refused,
+                                     t[t.count / 2], t[min(t.count - 1, t.count * 95 / 100)], t[t.count - 1], t.count))
     }
 }

@@ -33,7 +33,8 @@ struct RequestLogMiddleware: AsyncMiddleware {
     private func log(_ request: Request, id: String, route: String, status: UInt, elapsed: Duration) {
         let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         request.logger.info("request", metadata: [
-            "method": .string(request.method.rawValue), "route": .string(route), "path": .string(request.url.path),
+            // A path is logged up to 512 bytes: a line of the log costs what a request line may not.
+            "method": .string(request.method.rawValue), "route": .string(route), "path": .string(String(request.url.path.utf8.prefix(512)) ?? ""),
             "status": .stringConvertible(status), "ms": .string(String(format: "%.1f", ms)),
         ])
     }
