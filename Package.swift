@@ -32,12 +32,14 @@ let package = Package(
         ),
         // zlib, for reading uploaded workbooks (ZIPFoundation's own module is named CZLib).
         .systemLibrary(name: "CInflate", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         .target(
             name: "DVKDocuments",
             dependencies: [
                 "DVKCore",
                 "CPangoCairo",
                 "CInflate",
+                "CQREncode",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: strict

@@ -46,7 +46,8 @@ find_swift() {
   command -v swift >/dev/null 2>&1 || { echo "Swift 6 is required (https://www.swift.org/install/linux/)"; exit 1; }
 }
 
-# What building and running DVK needs: the PDF renderer's libraries and fonts, zlib for uploads.
+# What building and running DVK needs: the PDF renderer's libraries and fonts, zlib for uploads,
+# libqrencode for the QR codes of invitation letters and two-factor set-up.
 runtime_deps() {
-  need_apt pkg-config libpango1.0-dev libcairo2-dev zlib1g-dev fonts-liberation2 libsqlite3-dev
+  need_apt pkg-config libpango1.0-dev libcairo2-dev zlib1g-dev libqrencode-dev fonts-liberation2 libsqlite3-dev
 }

@@ -38,6 +38,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     }
     if config.loginRateLimit > 0 {
         app.loginLimiter = RateLimiter(perMinute: config.loginRateLimit, burst: max(1, config.loginRateLimit / 4))
+        app.forgotLimiter = RateLimiter(perMinute: config.loginRateLimit, burst: max(1, config.loginRateLimit / 4))
     }
     Migrations.register(on: app)
     // `dvk migrate` runs them itself, to say which it ran.

@@ -27,13 +27,13 @@ public enum DocumentFormat: String, Sendable, CaseIterable, Codable {
 /// Which official document a `Document` is; decides whether it has a spreadsheet form.
 public enum DocumentKind: String, Sendable, CaseIterable, Codable {
     case summary, rollUp, initiativeList, registrationForm, report, letter
-    case nominationList, recognitionDecision, yearReport
+    case nominationList, recognitionDecision, yearReport, invitationLetter
 
     /// Tabular documents also render as XLSX.
     public var isTabular: Bool {
         switch self {
         case .summary, .rollUp, .initiativeList, .nominationList: true
-        case .registrationForm, .report, .letter, .recognitionDecision, .yearReport: false
+        case .registrationForm, .report, .letter, .recognitionDecision, .yearReport, .invitationLetter: false
         }
     }
 
@@ -49,6 +49,7 @@ public enum DocumentKind: String, Sendable, CaseIterable, Codable {
         case .nominationList: "Danh sách đề nghị công nhận"
         case .recognitionDecision: "Quyết định công nhận"
         case .yearReport: "Báo cáo tổng kết"
+        case .invitationLetter: "Thư mời sử dụng DVK"
         }
     }
 }
@@ -145,6 +146,14 @@ public struct Paragraph: Hashable, Sendable {
     public var ruleBelow: Double?
     /// Start a new page with this paragraph (an annex after a decision).
     public var pageBreakBefore = false
+    /// A QR code drawn under the text, this many points a side, centred (PDF only: the
+    /// other formats carry the text, which holds what the code does).
+    public var qr: (code: QRMatrix, side: Double)? {
+        get { qrCode.map { ($0, qrSide) } }
+        set { qrCode = newValue?.code; qrSide = newValue?.side ?? 0 }
+    }
+    private var qrCode: QRMatrix?
+    private var qrSide: Double = 0
 
     public init(_ runs: [Run], alignment: Alignment = .justified, size: Double = 14, firstLineIndent: Double = 0,
                 spaceBefore: Double = 0, spaceAfter: Double = 0, lineSpacing: Double = 1,

@@ -80,6 +80,8 @@ private struct FlowItem {
         case gap
         /// A centred rule of this length, across a width starting at the item's x.
         case rule(length: Double, width: Double)
+        /// A centred QR code, `side` points square, across a width.
+        case qr(QRMatrix, side: Double, width: Double)
     }
 
     var content: Content
@@ -214,6 +216,10 @@ private final class Typesetter {
         }
         if let length = paragraph.ruleBelow {
             items.append(FlowItem(content: .rule(length: min(length, width), width: width), height: 6))
+        }
+        if let qr = paragraph.qr {
+            let side = min(qr.side, width)
+            items.append(FlowItem(content: .qr(qr.code, side: side, width: width), height: side + 6))
         }
         if paragraph.spaceAfter > 0 { items.append(FlowItem(content: .gap, height: paragraph.spaceAfter)) }
         return MeasuredParagraph(items: items, keepWithNext: paragraph.keepWithNext, pageBreakBefore: paragraph.pageBreakBefore)
@@ -438,6 +444,16 @@ private struct Pager {
             cairo_move_to(cr, start, y + 3)
             cairo_line_to(cr, start + length, y + 3)
             cairo_stroke(cr)
+        case let .qr(code, side, width):
+            // The modules and a quiet zone of 4 on each side, in black squares.
+            let module = side / Double(code.size + 8)
+            let left = x + item.x + (width - side) / 2 + 4 * module, top = y + 3 + 4 * module
+            for row in 0..<code.size {
+                for column in 0..<code.size where code[row, column] {
+                    cairo_rectangle(cr, left + Double(column) * module, top + Double(row) * module, module, module)
+                }
+            }
+            cairo_fill(cr)
         case .gap:
             break
         }

@@ -21,7 +21,7 @@ import VaporTesting
 
     static func setUp(_ app: Application) async throws {
         try await Fixture.load(app)
-        _ = try await AuthStore.createUser(username: "s1", password: "password-123", role: .officer, unitCode: "S1", on: app.db)
+        _ = try await AuthStore.createUser(username: "s1", password: "mat-khau-thu-nghiem", role: .officer, unitCode: "S1", on: app.db)
     }
 
     /// A login form post with the form's double-submit token, from `address` when the
@@ -101,13 +101,13 @@ import VaporTesting
             for _ in 0..<AuthStore.attempts { _ = try await Self.loginPost(app, "s1", "wrong", forwardedFor: "203.0.113.7", overNetwork: true) }
             #expect(try await Self.loginPost(app, "s1", "wrong", forwardedFor: "203.0.113.7", overNetwork: true).status == .tooManyRequests)
             // (The network client follows the redirect of a sign-in that went through.)
-            let other = try await Self.loginPost(app, "s1", "password-123", forwardedFor: "203.0.113.8", overNetwork: true).status
+            let other = try await Self.loginPost(app, "s1", "mat-khau-thu-nghiem", forwardedFor: "203.0.113.8", overNetwork: true).status
             #expect(other != .tooManyRequests && other != .unauthorized)
         }
         try await withApp { app in
             try await Self.setUp(app)
             for i in 0..<AuthStore.attempts { _ = try await Self.loginPost(app, "s1", "wrong", forwardedFor: "203.0.113.\(i)", overNetwork: true) }
-            #expect(try await Self.loginPost(app, "s1", "password-123", forwardedFor: "198.51.100.1", overNetwork: true).status == .tooManyRequests)
+            #expect(try await Self.loginPost(app, "s1", "mat-khau-thu-nghiem", forwardedFor: "198.51.100.1", overNetwork: true).status == .tooManyRequests)
         }
     }
 
@@ -117,7 +117,7 @@ import VaporTesting
             for (next, expected) in [("/%0D%0ASet-Cookie:%20pwn=1", "/"), ("/\r\nSet-Cookie: pwn=1", "/"),
                                      ("//evil.example", "/"), ("https://evil.example", "/"), ("/\\evil", "/"), ("/\tx", "/"),
                                      ("/campaigns/DVK-2024?status=late#cac-don-vi", "/campaigns/DVK-2024?status=late#cac-don-vi")] {
-                let res = try await Self.loginPost(app, "s1", "password-123", next: next)
+                let res = try await Self.loginPost(app, "s1", "mat-khau-thu-nghiem", next: next)
                 #expect(res.status == .seeOther)
                 #expect(res.headers.first(name: .location) == expected, "\(next)")
                 #expect(!res.headers.contains(where: { $0.value.contains("pwn=1") && $0.name.lowercased() == "set-cookie" }))
@@ -131,14 +131,14 @@ import VaporTesting
             let policy = SessionPolicy(idle: 2 * 3600, lifetime: 12 * 3600)
             let verify: @Sendable (String, String) async throws -> Bool = { try Bcrypt.verify($0, created: $1) }
             let start = Date().addingTimeInterval(-20 * 3600)
-            let token = try await AuthStore.login(username: "s1", password: "password-123", address: "a", now: start, policy: policy,
+            let token = try await AuthStore.login(username: "s1", password: "mat-khau-thu-nghiem", address: "a", now: start, policy: policy,
                                                   verify: verify, on: app.db)
             #expect(try await AuthStore.user(sessionToken: token, now: start.addingTimeInterval(3600), policy: policy, on: app.db) != nil)
             // Used an hour in: idle from there, it ends two hours later.
             #expect(try await AuthStore.user(sessionToken: token, now: start.addingTimeInterval(3 * 3600 - 60), policy: policy, on: app.db) != nil)
             #expect(try await AuthStore.user(sessionToken: token, now: start.addingTimeInterval(5.5 * 3600), policy: policy, on: app.db) == nil)
             // Kept busy, it still ends at its lifetime.
-            let busy = try await AuthStore.login(username: "s1", password: "password-123", address: "a", now: start, policy: policy,
+            let busy = try await AuthStore.login(username: "s1", password: "mat-khau-thu-nghiem", address: "a", now: start, policy: policy,
                                                  verify: verify, on: app.db)
             for hour in stride(from: 1.0, through: 11.5, by: 1.5) {
                 #expect(try await AuthStore.user(sessionToken: busy, now: start.addingTimeInterval(hour * 3600), policy: policy, on: app.db) != nil)
@@ -153,7 +153,7 @@ import VaporTesting
             #expect(try await AuthStore.user(sessionToken: b.cookie, policy: policy, on: app.db) == nil)
             #expect(try await AuthStore.user(sessionToken: a.cookie, policy: policy, on: app.db) == nil)
             let old = try await Browser.signIn(app, "s1")
-            let replaced = try await AuthStore.login(username: "s1", password: "password-123", address: "b", policy: policy, replacing: old.cookie,
+            let replaced = try await AuthStore.login(username: "s1", password: "mat-khau-thu-nghiem", address: "b", policy: policy, replacing: old.cookie,
                                                      verify: verify, on: app.db)
             #expect(try await AuthStore.user(sessionToken: old.cookie, policy: policy, on: app.db) == nil)
             #expect(try await AuthStore.user(sessionToken: replaced, policy: policy, on: app.db) != nil)
@@ -170,9 +170,9 @@ import VaporTesting
             let elsewhere = try await Browser.signIn(app, "s1", address: "10.0.0.9")
             let wrong = try await here.post("/account/password", ["current": "sai", "new": "mat-khau-moi-1", "confirm": "mat-khau-moi-1"])
             #expect(wrong.status == .unprocessableEntity && wrong.body.string.contains("Mật khẩu hiện tại không đúng."))
-            let mismatch = try await here.post("/account/password", ["current": "password-123", "new": "mat-khau-moi-1", "confirm": "khac"])
+            let mismatch = try await here.post("/account/password", ["current": "mat-khau-thu-nghiem", "new": "mat-khau-moi-1", "confirm": "khac"])
             #expect(mismatch.status == .unprocessableEntity)
-            let ok = try await here.post("/account/password", ["current": "password-123", "new": "mat-khau-moi-1", "confirm": "mat-khau-moi-1"])
+            let ok = try await here.post("/account/password", ["current": "mat-khau-thu-nghiem", "new": "mat-khau-moi-1", "confirm": "mat-khau-moi-1"])
             #expect(ok.status == .seeOther)
             #expect(try await AuthStore.user(sessionToken: here.cookie, policy: SessionPolicy(), on: app.db) != nil)
             #expect(try await AuthStore.user(sessionToken: elsewhere.cookie, policy: SessionPolicy(), on: app.db) == nil)
@@ -197,7 +197,7 @@ import VaporTesting
             let made = try await page.post("/account/tokens", ["name": "Báo cáo", "days": "7"])
             #expect(made.status == .ok && made.body.string.contains("dvk_"))
             let mine = try #require(try await AuthStore.tokens(username: "s1", on: app.db).first { $0.name == "Báo cáo" })
-            _ = try await AuthStore.createUser(username: "c1", password: "password-123", role: .officer, unitCode: "C1", on: app.db)
+            _ = try await AuthStore.createUser(username: "c1", password: "mat-khau-thu-nghiem", role: .officer, unitCode: "C1", on: app.db)
             let other = try await Browser.signIn(app, "c1")
             #expect(try await other.post("/account/tokens/\(mine.id)/revoke").status == .notFound)
             #expect(try await page.post("/account/tokens/\(mine.id)/revoke").status == .seeOther)
@@ -231,7 +231,7 @@ import VaporTesting
     @Test func aFormBiggerThanItsRouteNeedsIsRefusedUnread() async throws {
         try await withApp { app in
             try await Self.setUp(app)
-            _ = try await AuthStore.createUser(username: "canbo", password: "password-123", role: .staff, unitCode: "LB", on: app.db)
+            _ = try await AuthStore.createUser(username: "canbo", password: "mat-khau-thu-nghiem", role: .staff, unitCode: "LB", on: app.db)
             let staff = try await Browser.signIn(app, "canbo")
             let big = try await staff.post("/units/new", ["name": String(repeating: "a", count: 300_000), "code": "X1"])
             #expect(big.status == .payloadTooLarge)

@@ -185,7 +185,7 @@ import VaporTesting
             let cookie = try #require(page.headers.setCookie?[CSRFMiddleware.anonymousCookie]?.string)
             #expect(page.headers.first(name: "set-cookie")?.contains("HttpOnly") == true)
             for next in ["//evil.example", "/\\evil.example", "https://evil.example"] {
-                let body = "_csrf=\(cookie)&username=s1&password=password-123&next=\(next.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)"
+                let body = "_csrf=\(cookie)&username=s1&password=mat-khau-thu-nghiem&next=\(next.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)"
                 let res = try await app.testing().sendRequest(.POST, "/login", headers: ["Cookie": "\(CSRFMiddleware.anonymousCookie)=\(cookie)",
                                                                                        "Content-Type": "application/x-www-form-urlencoded"],
                                                              body: ByteBuffer(string: body))
@@ -195,7 +195,7 @@ import VaporTesting
             }
             // Without the login form's token nothing happens.
             let forged = try await app.testing().sendRequest(.POST, "/login", headers: ["Content-Type": "application/x-www-form-urlencoded"],
-                                                            body: ByteBuffer(string: "username=s1&password=password-123"))
+                                                            body: ByteBuffer(string: "username=s1&password=mat-khau-thu-nghiem"))
             #expect(forged.status == .forbidden)
         }
     }

@@ -12,36 +12,36 @@ enum AuthStore {
 
     // MARK: Users
 
+    /// An account with a password typed at the server (`dvk user create`, the demo, tests);
+    /// everyone else is invited (`AccountStore.invite`).
     static func createUser(username: String, password: String, role: Role, unitCode: String,
-                           displayName: String? = nil, on db: any Database) async throws -> User {
+                           displayName: String? = nil, by actor: Actor = .cli, at now: Date = Date(), on db: any Database) async throws -> User {
         let name = username.trimmingCharacters(in: .whitespaces).lowercased()
         guard Code.validate(name) != nil else {
             throw DomainError.invalid("Tên đăng nhập “\(username)” không hợp lệ (chữ không dấu, số, - _ .).")
         }
-        try checkPassword(password)
         let shown = try TextRules.personName.validated(displayName ?? name)
         let unit = try await UnitDirectory.find(code: unitCode, on: db)
-        if role == .officer, unit.kind != .grassroots {
-            throw DomainError.invalid("Cán bộ công đoàn cơ sở phải thuộc một công đoàn cơ sở, không phải “\(unit.code)”.")
-        }
-        if role == .staff, unit.kind != .federation {
-            throw DomainError.invalid("Cán bộ công đoàn cấp trên phải thuộc một công đoàn cấp trên, không phải “\(unit.code)”.")
-        }
-        let hash = try Bcrypt.hash(password, cost: 10)
-        let user = User(username: name, displayName: shown.isEmpty ? name : shown, passwordHash: hash, role: role, unitID: unit.id!)
+        if let misfit = AccountRules.misfit(role, unit.kind) { throw DomainError.invalid(misfit) }
+        if let problem = PasswordPolicy.problem(password, username: name, unitName: unit.name) { throw DomainError.invalid(problem) }
+        let hash = try await hashPassword(password)
+        let user = User(username: name, displayName: shown.isEmpty ? name : shown, passwordHash: hash, role: role, unitID: unit.id!,
+                        passwordSetAt: now)
         do {
-            try await db.write { db in try await user.create(on: db) }
+            try await db.write { db in
+                try await user.create(on: db)
+                try await AuditTrail.record("account.created", id: try user.requireID(), unitID: unit.id,
+                                            details: ["Vai trò": role.label, "Đơn vị": unit.name], by: actor, at: now, on: db)
+            }
         } catch let error as any DatabaseError where error.isConstraintFailure {
             throw DomainError.conflict("Đã có người dùng “\(name)”.")
         }
         return user
     }
 
-    /// 8 to 200 characters, not only spaces.
-    static func checkPassword(_ password: String) throws {
-        guard password.count >= 8 else { throw DomainError.invalid("Mật khẩu cần ít nhất 8 ký tự.") }
-        guard password.count <= 200 else { throw DomainError.invalid("Mật khẩu dài quá 200 ký tự.") }
-        guard !password.allSatisfy(\.isWhitespace) else { throw DomainError.invalid("Mật khẩu không được chỉ có dấu cách.") }
+    /// bcrypt (cost 10, about 50 ms of a core) on the thread pool, never on an event loop.
+    static func hashPassword(_ password: String) async throws -> String {
+        try await NIOThreadPool.singleton.runIfActive { try Bcrypt.hash(password, cost: 10) }
     }
 
     // MARK: Throttle
@@ -89,24 +89,44 @@ enum AuthStore {
 
     /// Checks the password and opens a session; returns the cookie token. The attempt is
     /// counted before the check, and the password of an unknown account is "checked" too.
+    /// People sign in with their username or their email. An account with two-factor
+    /// sign-in gets no session here: `AuthError.secondFactor` carries the pending step's
+    /// token (`TwoFactor.complete` opens the session).
     static func login(username: String, password: String, address: String, now: Date = Date(), policy: SessionPolicy,
                       replacing old: String? = nil, verify: @Sendable (String, String) async throws -> Bool,
                       on db: any Database) async throws -> String {
         // Bounded in bytes before any work: no throttle row or bcrypt for what cannot be an account.
         guard username.utf8.count <= 254, password.utf8.count <= 1_024 else { throw AuthError.badCredentials }
         let name = username.trimmingCharacters(in: .whitespaces).lowercased()
-        guard !name.isEmpty, name.count <= 64, password.count <= 200 else { throw AuthError.badCredentials }
+        guard !name.isEmpty, name.count <= 254, password.count <= 200 else { throw AuthError.badCredentials }
         let attempt = try await takeAttempt(username: name, address: address, now: now, on: db)
         guard attempt.number <= attempts else { throw AuthError.throttled(attempt.until) }
-        let user = try await User.query(on: db).filter(\.$username == name).first()
-        let known = user.map { !$0.disabled } ?? false
+        let user = try await account(named: name, on: db)
+        // An invited person has no password yet: no sign-in, at the same cost as a wrong one.
+        let known = user.map { !$0.disabled && !$0.passwordHash.isEmpty } ?? false
         let matches = try await verify(password, known ? user!.passwordHash : decoyHash)
         guard known, matches, let user else { throw AuthError.badCredentials }
         try await clearAttempts(username: name, address: address, on: db)
+        if user.totpEnabledAt != nil {
+            throw AuthError.secondFactor(try await TwoFactor.challenge(userID: try user.requireID(), at: now, on: db))
+        }
+        return try await openSession(userID: try user.requireID(), replacing: old, at: now, policy: policy, on: db)
+    }
+
+    /// The account a person names at sign-in: by username, or by email.
+    static func account(named name: String, on db: any Database) async throws -> User? {
+        let key = name.lowercased()
+        if let user = try await User.query(on: db).filter(\.$username == key).first() { return user }
+        guard key.contains("@") else { return nil }
+        return try await User.query(on: db).filter(\.$emailKey == key).first()
+    }
+
+    /// A new browser session for a person who proved who they are; the browser's old one
+    /// ends, and so does every session past its time. Counts the sign-in.
+    static func openSession(userID: UUID, replacing old: String? = nil, at now: Date, policy: SessionPolicy,
+                            on db: any Database) async throws -> String {
         let token = Tokens.random()
         try await db.write { db in
-            // A new session id at every sign-in; the browser's old one ends, and so does
-            // every session past its time.
             let sql = try db.sql()
             if let old { try await sql.delete(from: "sessions").where("token_hash", .equal, Tokens.hash(old)).run() }
             try await sql.delete(from: "sessions")
@@ -116,8 +136,9 @@ enum AuthStore {
             try await sql.delete(from: "login_failures").where("window_start", .lessThan, now.addingTimeInterval(-window)).run()
             try await sql.insert(into: "sessions")
                 .columns("id", "token_hash", "user_id", "csrf", "created_at", "expires_at", "last_seen_at")
-                .values(UUID(), Tokens.hash(token), user.id!, Tokens.random(), now, now.addingTimeInterval(policy.lifetime), now)
+                .values(UUID(), Tokens.hash(token), userID, Tokens.random(), now, now.addingTimeInterval(policy.lifetime), now)
                 .run()
+            try await sql.raw("UPDATE users SET login_count = login_count + 1, last_login_at = \(bind: now) WHERE id = \(bind: userID)").run()
         }
         return token
     }
@@ -163,17 +184,21 @@ enum AuthStore {
 
     /// Changes a signed-in user's password after checking the current one; every other
     /// session of theirs ends.
-    static func changePassword(userID: UUID, current: String, new: String, keeping token: String?,
+    static func changePassword(userID: UUID, current: String, new: String, keeping token: String?, by actor: Actor, at now: Date = Date(),
                                verify: @Sendable (String, String) async throws -> Bool, on db: any Database) async throws {
         guard let user = try await User.find(userID, on: db), try await verify(current, user.passwordHash) else {
             throw DomainError.invalid("Mật khẩu hiện tại không đúng.")
         }
-        try checkPassword(new)
+        let unitName = try await Unit.find(user.unitID, on: db)?.name ?? ""
+        if let problem = PasswordPolicy.problem(new, username: user.username, unitName: unitName, email: user.email) {
+            throw DomainError.invalid(problem)
+        }
         guard new != current else { throw DomainError.invalid("Mật khẩu mới cần khác mật khẩu hiện tại.") }
-        let hash = try Bcrypt.hash(new, cost: 10)
+        let hash = try await hashPassword(new)
         try await db.write { db in
-            try await db.sql().update("users").set("password_hash", to: hash).where("id", .equal, userID).run()
+            try await db.sql().update("users").set("password_hash", to: hash).set("password_set_at", to: now).where("id", .equal, userID).run()
             try await endSessions(userID: userID, keeping: token, on: db)
+            try await AuditTrail.record("account.password_changed", id: userID, unitID: user.unitID, by: actor, at: now, on: db)
         }
     }
 
@@ -275,11 +300,16 @@ enum AuthStore {
         return (try row.decode(column: "email", as: String.self), try row.decode(column: "daily_digest", as: Bool.self))
     }
 
-    /// Sets them: an empty address turns the digest off.
+    /// Sets them: an empty address turns the digest off. An address is one account's (people
+    /// sign in with it): another account's is refused.
     static func setMailPreferences(userID: UUID, email: String, digest: Bool, on db: any Database) async throws {
-        try await db.write { db in
-            try await db.sql().update("users").set("email", to: email).set("daily_digest", to: digest && !email.isEmpty)
-                .where("id", .equal, userID).run()
+        do {
+            try await db.write { db in
+                try await db.sql().update("users").set("email", to: email).set("email_key", to: email.isEmpty ? nil : email.lowercased())
+                    .set("daily_digest", to: digest && !email.isEmpty).where("id", .equal, userID).run()
+            }
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            throw AccountStore.emailTaken(email)
         }
     }
 
@@ -289,6 +319,7 @@ enum AuthStore {
             .column(SQLColumn("username", table: "u"))
             .column(SQLColumn("display_name", table: "u"))
             .column(SQLColumn("role", table: "u"))
+            .column(SQLColumn("totp_enabled_at", table: "u"))
             .column(SQLColumn("id", table: "n"), as: "unit_id")
             .column(SQLColumn("code", table: "n"))
             .column(SQLColumn("name", table: "n"))
@@ -307,17 +338,26 @@ enum AuthStore {
                     unitCode: try row.decode(column: "code", as: String.self),
                     unitName: try row.decode(column: "name", as: String.self),
                     unitKind: UnitKind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .grassroots,
-                    csrf: csrf)
+                    csrf: csrf, twoFactor: !(try row.decodeNil(column: "totp_enabled_at")))
     }
 }
 
 enum AuthError: Error, Equatable {
     case badCredentials
     case throttled(Date)
+    /// The password was right; the account confirms sign-in with a second factor: the
+    /// pending step's token.
+    case secondFactor(String)
+    /// The second step is gone: too late, too many wrong codes, or never there.
+    case secondFactorExpired
+    case badSecondFactor
 
     var message: String {
         switch self {
         case .badCredentials: "Tên đăng nhập hoặc mật khẩu không đúng."
+        case .secondFactor: "Nhập mã xác thực hai lớp để hoàn tất đăng nhập."
+        case .secondFactorExpired: "Bước xác thực hai lớp đã hết hạn hoặc đã nhập sai quá nhiều lần. Vui lòng đăng nhập lại từ đầu."
+        case .badSecondFactor: "Mã không đúng. Nhập mã 6 chữ số đang hiện trên ứng dụng xác thực, hoặc một mã khôi phục."
         case .throttled(let until):
             "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau \(VietnamTime.describe(until))."
         }

@@ -2,23 +2,6 @@ import DVKCore
 import FluentKit
 import Foundation
 
-/// What a person may do, always within their own unit's subtree.
-enum Role: String, Codable, Sendable, CaseIterable {
-    case admin, staff, officer, viewer
-
-    var label: String {
-        switch self {
-        case .admin: "Quản trị"
-        case .staff: "Cán bộ công đoàn cấp trên"
-        case .officer: "Cán bộ công đoàn cơ sở"
-        case .viewer: "Theo dõi (chỉ xem)"
-        }
-    }
-
-    /// Staff and administrators run campaigns, review and edit the tree.
-    var manages: Bool { self == .admin || self == .staff }
-}
-
 final class User: Model, @unchecked Sendable {
     static let schema = "users"
 
@@ -30,16 +13,33 @@ final class User: Model, @unchecked Sendable {
     @Field(key: "unit_id") var unitID: UUID
     @Field(key: "disabled") var disabled: Bool
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Field(key: "email") var email: String
+    /// The email in lower case (unique), nil without one: people sign in with it too.
+    @OptionalField(key: "email_key") var emailKey: String?
+    @Field(key: "title") var title: String
+    @Field(key: "phone") var phone: String
+    @Field(key: "login_count") var loginCount: Int
+    @OptionalField(key: "last_login_at") var lastLoginAt: Date?
+    /// When the person set a password; nil while an invitation waits.
+    @OptionalField(key: "password_set_at") var passwordSetAt: Date?
+    @OptionalField(key: "totp_secret") var totpSecret: String?
+    @OptionalField(key: "totp_enabled_at") var totpEnabledAt: Date?
 
     init() {}
 
-    init(username: String, displayName: String, passwordHash: String, role: Role, unitID: UUID) {
+    init(username: String, displayName: String, passwordHash: String, role: Role, unitID: UUID, passwordSetAt: Date?) {
         self.username = username
         self.displayName = displayName
         self.passwordHash = passwordHash
         self.role = role
         self.unitID = unitID
         self.disabled = false
+        self.email = ""
+        self.emailKey = nil
+        self.title = ""
+        self.phone = ""
+        self.loginCount = 0
+        self.passwordSetAt = passwordSetAt
     }
 }
 
@@ -55,4 +55,6 @@ struct CurrentUser: Sendable, Equatable {
     var unitKind: UnitKind
     /// The CSRF token of the browser session (nil for API tokens).
     var csrf: String?
+    /// Whether the person confirms sign-in with a second factor.
+    var twoFactor = false
 }

@@ -188,7 +188,7 @@ struct BenchOfficersCommand: AsyncCommand {
         var lines: [String] = []
         for unit in units {
             let name = "rush-" + unit.code.lowercased()
-            let user = User(username: name, displayName: name, passwordHash: hash, role: .officer, unitID: unit.unitID)
+            let user = User(username: name, displayName: name, passwordHash: hash, role: .officer, unitID: unit.unitID, passwordSetAt: Date())
             try await db.write { db in try await user.create(on: db) }
             lines.append(unit.code + " " + (try await AuthStore.createToken(userID: user.requireID(), name: "rush", days: 7, on: db)))
         }

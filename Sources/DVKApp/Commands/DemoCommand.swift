@@ -1,3 +1,4 @@
+import DVKCore
 import Fluent
 import Vapor
 

@@ -1,33 +1,110 @@
 import DVKCore
+import DVKDocuments
 import Fluent
 import Vapor
 
 struct UserCommands: AsyncCommandGroup {
-    var help: String { "Create users; make, list and revoke their API tokens" }
+    var help: String { "Invite people (one, or a spreadsheet of them), create users; make, list and revoke their API tokens" }
     var commands: [String: any AnyAsyncCommand] {
-        ["create": UserCreateCommand(), "token": UserTokenCommand(), "tokens": UserTokensCommand(), "revoke-token": RevokeTokenCommand()]
+        ["create": UserCreateCommand(), "invite": UserInviteCommand(), "import": UserImportCommand(),
+         "token": UserTokenCommand(), "tokens": UserTokensCommand(), "revoke-token": RevokeTokenCommand()]
     }
 }
 
 struct UserCreateCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Option(name: "username") var username: String?
-        @Option(name: "password") var password: String?
+        @Option(name: "password", help: "For scripts only: the shell's history and the process list keep it; prefer the prompt or --password-stdin")
+        var password: String?
+        @Flag(name: "password-stdin", help: "Read the password from standard input (its first line)") var passwordStdin: Bool
         @Option(name: "role", help: "admin, staff, officer or viewer") var role: String?
         @Option(name: "unit", help: "The unit's code") var unit: String?
         @Option(name: "name", help: "Display name") var name: String?
     }
 
-    var help: String { "Create a user bound to a unit" }
+    var help: String { "Create a user bound to a unit with a password typed here (the first administrator); everyone else: dvk user invite" }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let roleText = try signature.role.required("role")
         guard let role = Role(rawValue: roleText) else { throw DomainError.invalid("--role must be admin, staff, officer or viewer") }
-        let user = try await AuthStore.createUser(username: try signature.username.required("username"),
-                                                  password: try signature.password.required("password"), role: role,
+        let password: String
+        if let given = signature.password {
+            password = given
+        } else if signature.passwordStdin {
+            password = readLine(strippingNewline: true) ?? ""
+        } else {
+            context.console.print("Mật khẩu (\(PasswordPolicy.rule)): ", newLine: false)
+            let first = context.console.input(isSecure: true)
+            context.console.print("Nhập lại mật khẩu: ", newLine: false)
+            guard context.console.input(isSecure: true) == first else { throw DomainError.invalid("the two passwords differ") }
+            password = first
+        }
+        let user = try await AuthStore.createUser(username: try signature.username.required("username"), password: password, role: role,
                                                   unitCode: try signature.unit.required("unit"), displayName: signature.name,
                                                   on: context.application.db)
         context.console.print("user \(user.username) created (\(role.rawValue))")
+    }
+}
+
+/// Invites one person: an account without a password, its one-time link mailed, or printed
+/// here when DVK sends no mail (or the person has no address).
+struct UserInviteCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "unit", help: "The unit's code") var unit: String?
+        @Option(name: "name", help: "The person's full name") var name: String?
+        @Option(name: "role", help: "officer, staff, viewer or admin (default: officer for a grassroots union)") var role: String?
+        @Option(name: "email") var email: String?
+        @Option(name: "phone") var phone: String?
+        @Option(name: "title", help: "Chức vụ") var title: String?
+        @Option(name: "username", help: "Default: from the email, or the unit's code") var username: String?
+    }
+
+    var help: String { "Invite a person to DVK: the link goes by email, or is printed when no mail is configured" }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let db = context.application.db
+        let input = AccountInput(fullName: signature.name, unitCode: signature.unit, role: signature.role, email: signature.email,
+                                 phone: signature.phone, title: signature.title, username: signature.username)
+        let kind = try await Unit.query(on: db).filter(\.$code == (signature.unit ?? "")).first()?.kind
+        let draft: AccountDraft
+        switch input.check(unitKind: kind) {
+        case .success(let d): draft = d
+        case .failure(let problems): throw DomainError.invalid(problems.text)
+        }
+        let config = context.application.dvkConfig
+        let invited = try await AccountStore.invite(draft, by: .cli, config: config, at: Date(), on: db)
+        context.console.print("user \(invited.username) invited (\(draft.role.rawValue), \(draft.unitCode))")
+        if invited.emailed {
+            context.console.print("invitation queued by email to \(draft.email)")
+        } else {
+            context.console.print("invitation link (one use, until \(VietnamTime.iso(invited.link.expiresAt))):")
+            context.console.print(invited.link.url(base: config.publicURL))
+        }
+    }
+}
+
+/// The accounts spreadsheet, as the people page imports it: all or nothing.
+struct UserImportCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "file", help: "XLSX or CSV with the columns Mã đơn vị, Họ và tên, Chức vụ, Email, Số điện thoại, Vai trò")
+        var file: String
+        @Flag(name: "dry-run", help: "Check every line and make nothing") var dryRun: Bool
+    }
+
+    var help: String { "Invite the people of a spreadsheet (all or nothing, every bad line named)" }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let table = try SpreadsheetFile.table(try readFile(signature.file, max: SpreadsheetLimits.file.bytes), limits: .file)
+        let config = context.application.dvkConfig
+        let made = try await AccountImporter.run(table, by: .cli, config: config, at: Date(), dryRun: signature.dryRun, on: context.application.db)
+        if signature.dryRun {
+            context.console.print("\(made.count) accounts checked, none made (--dry-run)")
+            return
+        }
+        context.console.print("\(made.count) accounts invited, \(made.filter(\.invited.emailed).count) by email")
+        for m in made where !m.invited.emailed {
+            context.console.print([m.invited.username, m.draft.unitCode, m.invited.link.url(base: config.publicURL)].joined(separator: "\t"))
+        }
     }
 }
 

@@ -1,3 +1,4 @@
+import DVKCore
 import Foundation
 
 /// Everything DVK reads from its environment, read once at start-up.
@@ -23,11 +24,17 @@ public struct AppConfig: Sendable {
     public var libraryRateLimit: Int
     /// Sign-in attempts a minute per address, whatever the names tried (0: no limit).
     public var loginRateLimit: Int
+    /// How long an invitation's link works.
+    public var invitationDays: Int
+    /// The roles that must confirm sign-in with a second factor (they set it up first).
+    public var requireTwoFactor: Set<Role>
 
     public init(database: DatabaseLocation, showNationalMotto: Bool = true, secureCookies: Bool = false,
                 sessions: SessionPolicy = SessionPolicy(), trustedProxies: Set<String> = [], mail: MailSettings? = nil,
                 publicURL: String? = nil, metrics: MetricsAccess = MetricsAccess(), libraryRateLimit: Int = 0,
-                loginRateLimit: Int = 0) {
+                loginRateLimit: Int = 0, invitationDays: Int = 7, requireTwoFactor: Set<Role> = []) {
+        self.invitationDays = invitationDays
+        self.requireTwoFactor = requireTwoFactor
         self.metrics = metrics
         self.libraryRateLimit = libraryRateLimit
         self.loginRateLimit = loginRateLimit
@@ -41,7 +48,8 @@ public struct AppConfig: Sendable {
     }
 
     /// Reads `DATABASE_URL`, `DVK_NATIONAL_MOTTO`, `DVK_SECURE_COOKIES`, `DVK_SESSION_IDLE_MINUTES`,
-    /// `DVK_SESSION_HOURS`, `DVK_TRUSTED_PROXIES`, `DVK_PUBLIC_URL`, `DVK_LIBRARY_RATE_LIMIT`, `DVK_LOGIN_RATE_LIMIT`, the metrics' keys (`MetricsAccess`) and the
+    /// `DVK_SESSION_HOURS`, `DVK_TRUSTED_PROXIES`, `DVK_PUBLIC_URL`, `DVK_LIBRARY_RATE_LIMIT`, `DVK_LOGIN_RATE_LIMIT`, `DVK_INVITATION_DAYS`,
+    /// `DVK_REQUIRE_TWO_FACTOR`, the metrics' keys (`MetricsAccess`) and the
     /// email keys (`MailSettings`); fails
     /// listing every bad key.
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfig {
@@ -74,6 +82,15 @@ public struct AppConfig: Sendable {
         let hours = number("DVK_SESSION_HOURS", default: 12, range: 1...720)
         let libraryRate = number("DVK_LIBRARY_RATE_LIMIT", default: 120, range: 0...100_000)
         let loginRate = number("DVK_LOGIN_RATE_LIMIT", default: 60, range: 0...100_000)
+        let invitationDays = number("DVK_INVITATION_DAYS", default: 7, range: 1...60)
+        var twoFactor: Set<Role> = []
+        for raw in (env["DVK_REQUIRE_TWO_FACTOR"] ?? "").split(separator: ",") {
+            let word = raw.trimmingCharacters(in: .whitespaces)
+            guard !word.isEmpty else { continue }
+            if let role = Role(rawValue: word.lowercased()) { twoFactor.insert(role) } else {
+                problems.append("DVK_REQUIRE_TWO_FACTOR: “\(word)” is not a role (admin, staff, officer, viewer; comma-separated)")
+            }
+        }
         var proxies: Set<String> = []
         for raw in (env["DVK_TRUSTED_PROXIES"] ?? "").split(separator: ",") {
             let address = raw.trimmingCharacters(in: .whitespaces)
@@ -89,7 +106,7 @@ public struct AppConfig: Sendable {
         return AppConfig(database: database, showNationalMotto: motto, secureCookies: secure,
                          sessions: SessionPolicy(idle: TimeInterval(idle * 60), lifetime: TimeInterval(hours * 3600)),
                          trustedProxies: proxies, mail: mail, publicURL: publicURL, metrics: metrics,
-                         libraryRateLimit: libraryRate, loginRateLimit: loginRate)
+                         libraryRateLimit: libraryRate, loginRateLimit: loginRate, invitationDays: invitationDays, requireTwoFactor: twoFactor)
     }
 
     /// `DVK_PUBLIC_URL`: an http(s) address without query, its trailing slashes dropped.

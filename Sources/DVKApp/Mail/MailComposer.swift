@@ -76,6 +76,7 @@ enum MailComposer {
     }
 
     static func compose(_ row: OutboxRow, options: Options, on db: any Database) async throws -> Composed {
+        if row.kind.carriesSecret { throw secretOnce }
         guard let campaignID = row.campaignID, let unitID = row.unitID else {
             throw Unsendable(description: "Thư thiếu đợt thi đua hoặc đơn vị.")
         }
@@ -121,6 +122,8 @@ enum MailComposer {
             content = accepted(ctx)
         case .digest:
             throw Unsendable(description: "Thư tổng hợp được soạn riêng.")
+        case .invitation, .passwordReset:
+            throw secretOnce
         }
         guard let to else {
             let who = row.kind == .submitted ? (parent?.name ?? "công đoàn cấp trên") : unit.name
@@ -132,6 +135,8 @@ enum MailComposer {
                                   messageID: MailMessage.messageID(row.id, from: options.settings.from))
         return Composed(message: message, to: to)
     }
+
+    static let secretOnce = Unsendable(description: "Thư có liên kết dùng một lần chỉ gửi một lần: gửi lại lời mời hoặc cấp liên kết mới từ trang tài khoản.")
 
     struct Context {
         var campaign: CampaignInfo

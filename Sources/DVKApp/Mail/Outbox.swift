@@ -17,6 +17,14 @@ enum MailKind: String, Sendable, CaseIterable {
     case accepted
     /// To a staff member who asked for it: the day's standing of the campaign.
     case digest
+    /// To a new account: the invitation's one-time link (written whole when queued).
+    case invitation
+    /// To a person who forgot their password: the reset link (written whole when queued).
+    case passwordReset = "password_reset"
+
+    /// Messages carrying a one-time link: composed when queued (only the link's hash is
+    /// kept elsewhere), their bytes dropped once sent, never composed again.
+    var carriesSecret: Bool { self == .invitation || self == .passwordReset }
 
     var label: String {
         switch self {
@@ -26,6 +34,8 @@ enum MailKind: String, Sendable, CaseIterable {
         case .returned: "Trả lại hồ sơ"
         case .accepted: "Duyệt hồ sơ"
         case .digest: "Tổng hợp hằng ngày"
+        case .invitation: "Lời mời dùng DVK"
+        case .passwordReset: "Đặt lại mật khẩu"
         }
     }
 }
@@ -56,6 +66,9 @@ struct OutboxDraft: Sendable {
     var note = ""
     /// Messages with the same key are one message: the second is not written.
     var dedupeKey: String? = nil
+    /// The message, when it is written whole now (`MailKind.carriesSecret`).
+    var subject = ""
+    var message: Data? = nil
 }
 
 /// One row of the outbox.
@@ -135,12 +148,12 @@ enum Outbox {
     static func enqueue(_ drafts: [OutboxDraft], at now: Date, on db: any Database) async throws -> [UUID] {
         guard !drafts.isEmpty else { return [] }
         let columns = ["id", "kind", "campaign_id", "unit_id", "user_id", "to_address", "to_name", "note", "dedupe_key",
-                       "status", "attempts", "next_attempt_at", "last_answer", "created_at"]
+                       "status", "attempts", "next_attempt_at", "last_answer", "created_at", "subject", "message"]
         var written: [UUID] = []
         for chunk in drafts.chunked(max(1, 30_000 / columns.count)) {
             let values = chunk.map { d in
                 let cells: [any Encodable & Sendable] = [UUID(), d.kind.rawValue, d.campaignID, d.unitID, d.userID, d.toAddress, d.toName,
-                                                         d.note, d.dedupeKey, MailStatus.queued.rawValue, 0, now, "", now]
+                                                         d.note, d.dedupeKey, MailStatus.queued.rawValue, 0, now, "", now, d.subject, d.message]
                 return SQLGroupExpression(cells.map { SQLBind($0) as any SQLExpression })
             }
             let rows = try await db.sql().raw("""
@@ -200,6 +213,8 @@ enum Outbox {
             switch outcome {
             case .sent(let answer):
                 update = update.set("status", to: MailStatus.sent.rawValue).set("sent_at", to: now).set("last_answer", to: clip(answer))
+                    // A one-time link leaves the database once it has left in the message.
+                    .set(SQLIdentifier("message"), to: SQLRaw("CASE WHEN kind IN ('\(MailKind.invitation.rawValue)', '\(MailKind.passwordReset.rawValue)') THEN NULL ELSE message END"))
             case .retry(let answer) where attempts < maxAttempts:
                 let wait = min(3600, retryBase * pow(2, Double(max(0, attempts - 1))))
                 update = update.set("next_attempt_at", to: now.addingTimeInterval(wait)).set("last_answer", to: clip(answer))

@@ -21,6 +21,7 @@ enum Migrations {
         AddMail(),
         AddModelYear(),
         AddLetterBasis(),
+        AddAccounts(),
     ]
 
     static func register(on app: Application) {

@@ -82,7 +82,8 @@ struct DVKErrorMiddleware: AsyncMiddleware {
             }
         case let e as AuthError:
             switch e {
-            case .badCredentials: return (.unauthorized, "bad_credentials", e.message)
+            case .badCredentials, .badSecondFactor: return (.unauthorized, "bad_credentials", e.message)
+            case .secondFactor, .secondFactorExpired: return (.unauthorized, "second_factor", e.message)
             case .throttled: return (.tooManyRequests, "throttled", e.message)
             }
         case let e as RateLimited:

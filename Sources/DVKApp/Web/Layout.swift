@@ -24,6 +24,7 @@ enum Layout {
                             .nav(
                                 .a(.href(.campaigns), "Đợt thi đua"),
                                 .if(user.role != .officer, .a(.href(.units), "Đơn vị")),
+                                .if(AccountRules.managesAccounts(user.role), .a(.href(.people), "Người dùng")),
                                 .a(.href(.library), "Thư viện mô hình")
                             ),
                             .div(.class("who"),

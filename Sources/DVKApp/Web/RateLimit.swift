@@ -64,6 +64,14 @@ extension Application {
         set { storage[LoginLimiterKey.self] = newValue }
     }
 
+    private struct ForgotLimiterKey: StorageKey { typealias Value = RateLimiter }
+
+    /// "Quên mật khẩu?" requests per address, at the sign-in's rate; nil: off.
+    var forgotLimiter: RateLimiter? {
+        get { storage[ForgotLimiterKey.self] }
+        set { storage[ForgotLimiterKey.self] = newValue }
+    }
+
     /// The public library's allowance per address, made once from the configuration; nil: off.
     var libraryLimiter: RateLimiter? {
         get { storage[LibraryLimiterKey.self] }

@@ -10,6 +10,7 @@ func routes(_ app: Application, inFlight: InFlightRequests) throws {
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(DVKErrorMiddleware())
     app.middleware.use(UserMiddleware())
+    app.middleware.use(TwoFactorGate())
     app.middleware.use(FlashMiddleware())
     app.get("health") { _ in "ok" }
     app.get("ready") { req in await Readiness.check(req) }
@@ -21,6 +22,8 @@ func routes(_ app: Application, inFlight: InFlightRequests) throws {
     // Forms are read whole before the CSRF check looks for their token.
     let web = app.grouped(FormBodyMiddleware(), CSRFMiddleware())
     try web.register(collection: AuthController())
+    try web.register(collection: AccountLinksController())
+    try web.register(collection: PeopleController())
     try web.register(collection: HomeController())
     try web.register(collection: CampaignController())
     try web.register(collection: RegistrationController())

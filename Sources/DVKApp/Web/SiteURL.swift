@@ -58,6 +58,21 @@ enum SiteURL: Sendable, Equatable {
     case unit(String)
     case unitNew
     case unitsImport
+    case unitAccounts(String)
+    // Accounts: the people page, a person, invitations, resets, two-factor.
+    case people
+    case peopleXLSX
+    case personNew
+    case peopleImport
+    case peopleTemplate
+    case peopleLetters
+    case person(UUID)
+    case personAction(UUID, PersonAction)
+    case invitation(String)
+    case passwordReset(String)
+    case forgot
+    case loginTwoFactor
+    case twoFactor
 
     /// A piece of a path: a fixed word, or a value the route names as a parameter.
     enum Segment: Sendable, Equatable {
@@ -132,6 +147,20 @@ enum SiteURL: Sendable, Equatable {
         case .unit(let code): return [.word("units"), .value(name: "code", code)]
         case .unitNew: return [.word("units"), .word("new")]
         case .unitsImport: return [.word("units"), .word("import")]
+        case .unitAccounts(let code): return [.word("units"), .value(name: "code", code), .word("accounts")]
+        case .people: return [.word("users")]
+        case .peopleXLSX: return [.word("users.xlsx")]
+        case .personNew: return [.word("users"), .word("new")]
+        case .peopleImport: return [.word("users"), .word("import")]
+        case .peopleTemplate: return [.word("users"), .word("import"), .word("template.xlsx")]
+        case .peopleLetters: return [.word("users"), .word("letters.pdf")]
+        case .person(let id): return [.word("users"), .value(name: "id", id.uuidString)]
+        case .personAction(let id, let action): return [.word("users"), .value(name: "id", id.uuidString), .value(name: "action", action.rawValue)]
+        case .invitation(let token): return [.word("invite"), .value(name: "token", token)]
+        case .passwordReset(let token): return [.word("reset"), .value(name: "token", token)]
+        case .forgot: return [.word("forgot")]
+        case .loginTwoFactor: return [.word("login"), .word("two-factor")]
+        case .twoFactor: return [.word("account"), .word("two-factor")]
         }
     }
 
@@ -156,4 +185,10 @@ enum SiteURL: Sendable, Equatable {
     }
 
     private static let segmentAllowed = CharacterSet.urlPathAllowed.subtracting(CharacterSet(charactersIn: "/;?#"))
+}
+
+/// What staff do to one account from its page (`SiteURL.personAction`).
+enum PersonAction: String, Sendable, CaseIterable {
+    case update, disable, enable, invite, revoke, reset, letter
+    case resetTwoFactor = "two-factor-reset"
 }

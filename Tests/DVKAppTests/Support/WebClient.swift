@@ -12,7 +12,7 @@ struct Browser {
     var cookie: String
     var csrf: String
 
-    static func signIn(_ app: Application, _ username: String, password: String = "password-123",
+    static func signIn(_ app: Application, _ username: String, password: String = "mat-khau-thu-nghiem",
                        address: String = "127.0.0.1") async throws -> Browser {
         let token = try await AuthStore.login(username: username, password: password, address: address, policy: SessionPolicy(),
                                               verify: { try Bcrypt.verify($0, created: $1) }, on: app.db)
@@ -67,7 +67,7 @@ enum People {
     static func create(_ app: Application) async throws {
         for (name, role, unit) in [("admin", Role.admin, "HN"), ("staff", .staff, "LB"), ("gdstaff", .staff, "GD"),
                                    ("s1", .officer, "S1"), ("c1", .officer, "C1"), ("viewer", .viewer, "HN")] {
-            _ = try await AuthStore.createUser(username: name, password: "password-123", role: role, unitCode: unit, on: app.db)
+            _ = try await AuthStore.createUser(username: name, password: "mat-khau-thu-nghiem", role: role, unitCode: unit, on: app.db)
         }
     }
 }

@@ -40,14 +40,15 @@ struct AuthController: RouteCollection {
                 .form(.class("stack"), .method(.post), .action(.login),
                     Layout.csrfField(token),
                     .hidden("next", next),
-                    .label(.for("username"), "Tên đăng nhập"),
+                    .label(.for("username"), "Tên đăng nhập hoặc email"),
                     .input(.type(.text), .id("username"), .name("username"), .value(username), .required(), .autofocus(username.isEmpty),
-                           .attribute("autocomplete", "username"), .attribute("maxlength", "64")),
+                           .attribute("autocomplete", "username"), .attribute("maxlength", "254")),
                     .label(.for("password"), "Mật khẩu"),
                     .input(.type(.password), .id("password"), .name("password"), .required(), .autofocus(!username.isEmpty),
                            .attribute("autocomplete", "current-password"), .attribute("maxlength", "200")),
                     .div(.class("actions"), .button(.type(.submit), "Đăng nhập"))
-                )
+                ),
+                .p(.a(.href(.forgot), "Quên mật khẩu?"))
             ),
         ])
         let response = Layout.response(html, status: status)
@@ -73,6 +74,13 @@ struct AuthController: RouteCollection {
                 string: token, expires: Date().addingTimeInterval(config.sessions.lifetime), path: "/",
                 isSecure: config.secureCookies, isHTTPOnly: true, sameSite: .lax)
             response.cookies[CSRFMiddleware.anonymousCookie] = .expired
+            return response
+        } catch AuthError.secondFactor(let challenge) {
+            // The password was right: the code comes next, on a page of its own.
+            let response = req.redirect(to: SiteURL.loginTwoFactor.path, redirectType: .normal)
+            response.cookies[AccountLinksController.challengeCookie] = HTTPCookies.Value(
+                string: challenge, expires: Date().addingTimeInterval(TwoFactor.challengeLifetime), path: "/",
+                isSecure: config.secureCookies, isHTTPOnly: true, sameSite: .strict)
             return response
         } catch let error as AuthError {
             AppMetrics.shared.loginFailed()
@@ -117,7 +125,7 @@ struct AuthController: RouteCollection {
         do {
             guard (form.new ?? "") == (form.confirm ?? "") else { throw DomainError.invalid("Mật khẩu nhập lại không khớp với mật khẩu mới.") }
             try await AuthStore.changePassword(userID: user.id, current: form.current ?? "", new: form.new ?? "",
-                                               keeping: req.cookies[AuthStore.cookieName]?.string,
+                                               keeping: req.cookies[AuthStore.cookieName]?.string, by: .person(user, req),
                                                verify: { try await pool.verify($0, created: $1) }, on: req.db)
             return Flash.redirect(req, to: .account, message: "Đã đổi mật khẩu. Các phiên đăng nhập khác của tài khoản đã kết thúc.")
         } catch let error as DomainError {

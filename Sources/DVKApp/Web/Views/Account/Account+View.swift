@@ -24,8 +24,8 @@ extension Account {
                     Layout.csrfField(u.csrf),
                     .label(.for("current"), "Mật khẩu hiện tại"),
                     .input(.type(.password), .id("current"), .name("current"), .required(), .attribute("autocomplete", "current-password")),
-                    .label(.for("new"), "Mật khẩu mới", .span(.class("hint"), " — ít nhất 8 ký tự")),
-                    .input(.type(.password), .id("new"), .name("new"), .required(), .attribute("minlength", "8"),
+                    .label(.for("new"), "Mật khẩu mới", .span(.class("hint"), .text(" — " + PasswordPolicy.rule))),
+                    .input(.type(.password), .id("new"), .name("new"), .required(), .attribute("minlength", String(PasswordPolicy.minimum)),
                            .attribute("maxlength", "200"), .attribute("autocomplete", "new-password")),
                     .label(.for("confirm"), "Nhập lại mật khẩu mới"),
                     .input(.type(.password), .id("confirm"), .name("confirm"), .required(), .attribute("autocomplete", "new-password")),
@@ -43,6 +43,11 @@ extension Account {
                         .label(.input(.type(.checkbox), .name("digest"), .value("1"), .checked(m.digest)),
                                .text(" Nhận thư tổng hợp hằng ngày (lúc \(String(format: "%02d", Digests.hour)):00): đơn vị mới nộp, hồ sơ chờ duyệt, đơn vị còn thiếu"))),
                     .div(.class("actions"), .button(.type(.submit), .class("button secondary"), "Lưu email")))),
+            .section(.class("card"), .h2("Xác thực hai lớp"),
+                .p(.text(u.twoFactor
+                    ? "Đang bật: mỗi lần đăng nhập, sau mật khẩu cần nhập mã từ ứng dụng xác thực trên điện thoại (hoặc một mã khôi phục)."
+                    : "Chưa bật. Nên bật cho tài khoản cán bộ công đoàn cấp trên và quản trị: sau mật khẩu, cần thêm mã từ ứng dụng xác thực trên điện thoại.")),
+                .p(.a(.href(.twoFactor), .text(u.twoFactor ? "Xem xác thực hai lớp" : "Bật xác thực hai lớp")))),
             .section(.class("card"), .h2("Phiên đăng nhập"),
                 .p(.text("Tài khoản đang đăng nhập ở \(Format.number(m.sessions)) nơi. Một phiên kết thúc sau một thời gian không dùng, và chậm nhất sau một số giờ kể từ khi đăng nhập.")),
                 .div(.class("actions"),

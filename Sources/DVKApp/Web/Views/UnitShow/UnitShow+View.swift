@@ -37,7 +37,8 @@ extension UnitShow {
                     .h2(.text("Đơn vị trực thuộc (\(Format.number(m.paging.total)))")),
                     .if(m.canEdit && m.kind == .federation, .div(.class("actions"),
                         .a(.class("button small"), .href(SiteURL.unitNew.link(query: [("parent", m.code)])), "+ Thêm đơn vị trực thuộc"),
-                        .a(.class("button small secondary"), .href(.unitsImport), "Nhập từ bảng tính (Excel hoặc CSV)")
+                        .a(.class("button small secondary"), .href(.unitsImport), "Nhập từ bảng tính (Excel hoặc CSV)"),
+                        .a(.class("button small secondary"), .href(.unitAccounts(m.code)), "Tạo tài khoản cho các đơn vị chưa có tài khoản")
                     ))
                 ),
                 m.children.isEmpty

@@ -1,0 +1,363 @@
+import DVKCore
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+@testable import DVKApp
+
+/// Accounts a federation manages: the people page's scope, an invitation's whole life, a
+/// forgotten password, two-factor sign-in, disabling, the import, and the races.
+@Suite struct AccountsTests {
+    static let good = "mùa thu Hà Nội đẹp lắm"
+
+    /// The invitation's token of an account, read from the page that hands it over.
+    static func token(in page: String) throws -> String {
+        let marker = "/invite/"
+        let start = try #require(page.range(of: marker)).upperBound
+        return String(page[start...].prefix { $0 != "<" && $0 != "\"" && $0 != " " })
+    }
+
+    /// An anonymous browser: its CSRF cookie and the token the page gave it.
+    static func anonymousForm(_ app: Application, _ path: String) async throws -> (status: HTTPStatus, csrf: String, body: String) {
+        let page = try await app.testing().sendRequest(.GET, path)
+        let csrf = page.headers.setCookie?[CSRFMiddleware.anonymousCookie]?.string ?? ""
+        return (page.status, csrf, page.body.string)
+    }
+
+    static func postAnonymous(_ app: Application, _ path: String, csrf: String, _ fields: [String: String]) async throws -> TestingHTTPResponse {
+        var all = fields
+        all["_csrf"] = csrf
+        let body = all.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
+        return try await app.testing().sendRequest(.POST, path, headers: ["Cookie": "\(CSRFMiddleware.anonymousCookie)=\(csrf)",
+                                                                         "Content-Type": "application/x-www-form-urlencoded"],
+                                                   body: ByteBuffer(string: body))
+    }
+
+    @Test func thePeoplePageIsScopedLikeEverythingElse() async throws {
+        try await withApp { app in
+            try await Fixture.load(app)
+            try await People.create(app)
+            // Officers and viewers: 403.
+            for name in ["s1", "viewer"] {
+                #expect(try await Browser.signIn(app, name).get("/users").status == .forbidden)
+            }
+            // GD's staff see GD's subtree only; LB's staff see theirs; the admin sees all.
+            let gd = try await Browser.signIn(app, "gdstaff").get("/users").body.string
+            #expect(gd.contains(">s1<") && !gd.contains(">c1<") && !gd.contains(">staff<"))
+            let lb = try await Browser.signIn(app, "staff").get("/users").body.string
+            #expect(lb.contains(">s1<") && lb.contains(">c1<") && !lb.contains(">admin<"))
+            #expect(try await Browser.signIn(app, "admin").get("/users").body.string.contains(">admin<"))
+            // A person beyond reach is "not found", by page and by id.
+            let admin = try #require(try await User.query(on: app.db).filter(\.$username == "admin").first()?.id)
+            #expect(try await Browser.signIn(app, "gdstaff").get("/users/\(admin.uuidString)").status == .notFound)
+            // Search without diacritics, and the export.
+            let found = try await Browser.signIn(app, "staff").get("/users?q=ngoc+lam").body.string
+            #expect(found.contains(">s1<") && !found.contains(">c1<"))
+            let xlsx = try await Browser.signIn(app, "staff").get("/users.xlsx?role=officer")
+            #expect(xlsx.status == .ok && xlsx.headers.contentType?.description.contains("spreadsheetml") == true)
+        }
+    }
+
+    @Test func whoMayGiveWhichAccount() async throws {
+        try await withApp { app in
+            try await Fixture.load(app)
+            try await People.create(app)
+            let gd = try await Browser.signIn(app, "gdstaff")
+            func make(_ by: Browser, unit: String, role: String, email: String) async throws -> HTTPStatus {
+                try await by.post("/users/new", ["fullName": "Người Mới", "unitCode": unit, "role": role, "email": email]).status
+            }
+            #expect(try await make(gd, unit: "S1", role: "officer", email: "a@x.vn") == .ok)             // below
+            #expect(try await make(gd, unit: "GD", role: "viewer", email: "b@x.vn") == .ok)              // own unit, viewer
+            #expect(try await make(gd, unit: "GD", role: "staff", email: "c@x.vn") == .forbidden)       // a peer: not for staff
+            #expect(try await make(gd, unit: "LB", role: "viewer", email: "d@x.vn") == .unprocessableEntity) // above: not in reach
+            #expect(try await make(gd, unit: "C1", role: "officer", email: "e@x.vn") == .unprocessableEntity) // beside
+            #expect(try await make(gd, unit: "S1", role: "admin", email: "f@x.vn") == .forbidden)
+            let lb = try await Browser.signIn(app, "staff")
+            #expect(try await make(lb, unit: "GD", role: "staff", email: "g@x.vn") == .ok)               // a federation strictly below
+            #expect(try await make(lb, unit: "S1", role: "staff", email: "h@x.vn") == .unprocessableEntity) // staff at a grassroots union
+            // Changing an account: not above the changer either.
+            let s1 = try #require(try await User.query(on: app.db).filter(\.$username == "s1").first()?.id)
+            let up = try await gd.post("/users/\(s1.uuidString)/update", ["fullName": "s1", "unitCode": "S1", "role": "admin", "email": ""])
+            #expect(up.status == .forbidden)
+            #expect(try await User.find(s1, on: app.db)?.role == .officer)
+            // Nothing was made by the refusals.
+            #expect(try await User.query(on: app.db).filter(\.$email ~~ "@x.vn").count() == 3)
+        }
+    }
+
+    @Test func anInvitationsWholeLife() async throws {
+        try await withApp { app in
+            try await Fixture.load(app)
+            try await People.create(app)
+            let lb = try await Browser.signIn(app, "staff")
+            let made = try await lb.post("/users/new", ["fullName": "Nguyễn Thị Hoa", "unitCode": "S1", "email": "", "title": "Chủ tịch"])
+            #expect(made.status == .ok)
+            let token = try Self.token(in: made.body.string)
+            #expect(made.body.string.contains("<svg"))
+            let user = try #require(try await User.query(on: app.db).filter(\.$displayName == "Nguyễn Thị Hoa").first())
+            #expect(user.passwordHash.isEmpty && user.passwordSetAt == nil && user.role == .officer)
+            // Only the hash is stored.
+            #expect(try await app.db.sql().raw("SELECT 1 AS x FROM invitations WHERE token_hash = \(bind: token)").first() == nil)
+            // Not yet a sign-in.
+            await #expect(throws: AuthError.self) { _ = try await Browser.signIn(app, user.username, password: "") }
+            // The link's page names the person; a weak password is refused and the link lives on.
+            let form = try await Self.anonymousForm(app, "/invite/\(token)")
+            #expect(form.status == .ok && form.body.contains("Nguyễn Thị Hoa") && form.body.contains("Trường Tiểu học Ngọc Lâm"))
+            let weak = try await Self.postAnonymous(app, "/invite/\(token)", csrf: form.csrf, ["password": "matkhau123", "confirm": "matkhau123"])
+            #expect(weak.status == .unprocessableEntity)
+            let set = try await Self.postAnonymous(app, "/invite/\(token)", csrf: form.csrf, ["password": Self.good, "confirm": Self.good])
+            #expect(set.status == .seeOther)
+            let session = try #require(set.headers.setCookie?[AuthStore.cookieName]?.string)
+            #expect(try await AuthStore.user(sessionToken: session, policy: SessionPolicy(), on: app.db)?.username == user.username)
+            // Used: dead.
+            #expect(try await app.testing().sendRequest(.GET, "/invite/\(token)").status == .notFound)
+            let again = try await Self.postAnonymous(app, "/invite/\(token)", csrf: form.csrf, ["password": Self.good, "confirm": Self.good])
+            #expect(again.status == .notFound)
+            #expect(try await Browser.signIn(app, user.username, password: Self.good).cookie.count > 0)
+            // The trail tells it.
+            let actions = try await AuditTrail.events(id: try user.requireID(), on: app.db).map(\.action)
+            #expect(actions == ["account.invitation_accepted", "account.invited"])
+        }
+    }
+
+    @Test func anInvitationExpiresIsSentAgainAndRevoked() async throws {
+        try await withApp({ $0.invitationDays = 2 }) { app in
+            try await Fixture.load(app)
+            try await People.create(app)
+            let lb = try await Browser.signIn(app, "staff")
+            let first = try Self.token(in: try await lb.post("/users/new", ["fullName": "Lê Văn Bình", "unitCode": "C1"]).body.string)
+            let user = try #require(try await User.query(on: app.db).filter(\.$displayName == "Lê Văn Bình").first())
+            let id = try user.requireID()
+            // Three days on, the link is dead and the account says so.
+            let later = Date().addingTimeInterval(3 * 86_400)
+            await #expect(throws: DomainError.self) { _ = try await AccountStore.holder(of: first, at: later, on: app.db) }
+            let person = try await PeopleDirectory.person(id, for: try #require(try await AuthStore.user(sessionToken: lb.cookie, policy: SessionPolicy(), on: app.db)), on: app.db)
+            #expect(person.status(at: later) == .invitationExpired)
+            // Sent again: the old link dies, the new one works.
+            let resent = try await lb.post("/users/\(id.uuidString)/invite")
+            let second = try Self.token(in: resent.body.string)
+            #expect(second != first)
+            #expect(try await app.testing().sendRequest(.GET, "/invite/\(first)").status == .notFound)
+            #expect(try await app.testing().sendRequest(.GET, "/invite/\(second)").status == .ok)
+            // Revoked: dead too.
+            #expect(try await lb.post("/users/\(id.uuidString)/revoke").status == .seeOther)
+            #expect(try await app.testing().sendRequest(.GET, "/invite/\(second)").status == .notFound)
+            #expect(try await lb.post("/users/\(id.uuidString)/revoke").status == .conflict)
+            // A printed letter makes a new link and carries it (its QR code is in the PDF).
+            let letter = try await lb.post("/users/\(id.uuidString)/letter")
+            #expect(letter.status == .ok && letter.headers.contentType?.description == "application/pdf")
+            #expect(try await app.db.sql().raw("SELECT COUNT(*) AS n FROM invitations WHERE user_id = \(bind: id) AND used_at IS NULL AND revoked_at IS NULL")
+                .first()?.decode(column: "n", as: Int.self) == 1)
+        }
+    }
+
+    @Test func aForgottenPasswordIsTheSameAnswerForAnyNameAndTheLinkEndsOtherSessions() async throws {
+        try await withApp(MailAppTests.mailOn) { app in
+            try await Fixture.load(app)
+            try await People.create(app)
+            let s1 = try #require(try await User.query(on: app.db).filter(\.$username == "s1").first())
+            try await AuthStore.setMailPreferences(userID: try s1.requireID(), email: "s1.officer@example.vn", digest: false, on: app.db)
+            let other = try await Browser.signIn(app, "s1")
+            func ask(_ name: String) async throws -> TestingHTTPResponse {
+                let form = try await Self.anonymousForm(app, "/forgot")
+                return try await Self.postAnonymous(app, "/forgot", csrf: form.csrf, ["name": name])
+            }
+            let known = try await ask("S1.OFFICER@example.vn"), unknown = try await ask("khong-co-ai")
+            #expect(known.status == unknown.status && known.status == .ok)
+            func strip(_ page: String) -> String { page.replacingOccurrences(of: #"value="[^"]*""#, with: "", options: .regularExpression) }
+            #expect(strip(known.body.string) == strip(unknown.body.string))
+            let mails = try await app.db.sql().raw("SELECT to_address, message FROM outbox WHERE kind = 'password_reset'").all()
+            #expect(mails.count == 1)
+            let raw = String(decoding: try mails[0].decode(column: "message", as: Data.self), as: UTF8.self)
+            // The parts are base64: the text as a reader sees it.
+            let message = raw.components(separatedBy: "\r\n\r\n").compactMap {
+                Data(base64Encoded: String($0.prefix { $0 != "-" }).replacingOccurrences(of: "\r\n", with: ""), options: .ignoreUnknownCharacters)
+                    .map { String(decoding: $0, as: UTF8.self) }
+            }.joined(separator: "\n")
+            let token = try #require(message.range(of: "/reset/").map { String(message[$0.upperBound...].prefix { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) })
+            // The link: a new password, every other session over, signed in.
+            let form = try await Self.anonymousForm(app, "/reset/\(token)")
+            #expect(form.status == .ok)
+            let done = try await Self.postAnonymous(app, "/reset/\(token)", csrf: form.csrf, ["password": Self.good, "confirm": Self.good])
+            #expect(done.status == .seeOther)
+            #expect(try await AuthStore.user(sessionToken: other.cookie, policy: SessionPolicy(), on: app.db) == nil)
+            #expect(try await Browser.signIn(app, "s1", password: Self.good).cookie.count > 0)
+            #expect(try await app.testing().sendRequest(.GET, "/reset/\(token)").status == .notFound)
+            // At most three links an hour for one account.
+            for _ in 0..<5 { _ = try await ask("s1") }
+            #expect(try await app.db.sql().raw("SELECT COUNT(*) AS n FROM outbox WHERE kind = 'password_reset'").first()?.decode(column: "n", as: Int.self) == 3)
+        }
+    }
+
+    @Test func twoFactorSignInWithACodeOrARecoveryCodeOnce() async throws {
+        try await withApp({ $0.requireTwoFactor = [.staff, .admin] }) { app in
+            try await Fixture.load(app)
+            try await People.create(app)
+            let staff = try await Browser.signIn(app, "staff")
+            // Required: every page leads to the set-up until it is on.
+            let gated = try await staff.get("/campaigns")
+            #expect(gated.status == .seeOther && gated.headers.first(name: .location) == "/account/two-factor")
+            let setup = try await staff.get("/account/two-factor")
+            let page = setup.body.string
+            let secretText = try #require(page.range(of: "secret=").map { String(page[$0.upperBound...].prefix { $0.isLetter || $0.isNumber }) })
+            let secret = try #require(Base32.decode(secretText))
+            #expect(try await staff.post("/account/two-factor", ["code": "000000"]).status == .unprocessableEntity)
+            let on = try await staff.post("/account/two-factor", ["code": TOTP.code(secret: secret, step: TOTP.step(at: Date()))])
+            #expect(on.status == .ok)
+            let codes = on.body.string.components(separatedBy: "<li><code>").dropFirst().map { String($0.prefix { $0 != "<" }) }
+            #expect(codes.count == 10)
+            // Signing in now needs the second step.
+            await #expect(throws: AuthError.self) { _ = try await Browser.signIn(app, "staff") }
+            func challenge() async throws -> String {
+                do {
+                    _ = try await AuthStore.login(username: "staff", password: "mat-khau-thu-nghiem", address: "127.0.0.1", policy: SessionPolicy(),
+                                                  verify: { try Bcrypt.verify($0, created: $1) }, on: app.db)
+                } catch AuthError.secondFactor(let token) { return token }
+                Issue.record("no second step")
+                return ""
+            }
+            // The same step twice: once only (the code was used to turn it on).
+            let reused = try await challenge()
+            let confirmed = try #require(try await app.db.sql().raw("SELECT totp_last_step FROM users WHERE username = 'staff'").first()?
+                .decode(column: "totp_last_step", as: Int64.self))
+            await #expect(throws: AuthError.badSecondFactor) {
+                _ = try await TwoFactor.complete(challenge: reused, code: TOTP.code(secret: secret, step: confirmed), address: "x", at: Date(), on: app.db)
+            }
+            let next = try await challenge()
+            let later = Date().addingTimeInterval(30)
+            #expect(try await TwoFactor.complete(challenge: next, code: TOTP.code(secret: secret, step: TOTP.step(at: later)), address: "x", at: later, on: app.db)
+                    == (try await User.query(on: app.db).filter(\.$username == "staff").first()?.id))
+            // A recovery code works once.
+            let r1 = try await challenge()
+            #expect(try await TwoFactor.complete(challenge: r1, code: codes[0].uppercased(), address: "x", at: Date(), on: app.db) != UUID())
+            let r2 = try await challenge()
+            await #expect(throws: AuthError.badSecondFactor) { _ = try await TwoFactor.complete(challenge: r2, code: codes[0], address: "x", at: Date(), on: app.db) }
+            // Five wrong codes end the step.
+            let w = try await challenge()
+            for _ in 0..<TwoFactor.challengeAttempts { _ = try? await TwoFactor.complete(challenge: w, code: "999999", address: "x", at: Date(), on: app.db) }
+            await #expect(throws: AuthError.secondFactorExpired) {
+                _ = try await TwoFactor.complete(challenge: w, code: TOTP.code(secret: secret, step: TOTP.step(at: Date()) + 1), address: "x", at: Date(), on: app.db)
+            }
+            // An admin resets it, and it is recorded.
+            let id = try #require(try await User.query(on: app.db).filter(\.$username == "staff").first()?.id)
+            let admin = try await AuthStore.openSession(userID: try #require(try await User.query(on: app.db).filter(\.$username == "admin").first()?.id),
+                                                        at: Date(), policy: SessionPolicy(), on: app.db)
+            let adminUser = try #require(try await AuthStore.user(sessionToken: admin, policy: SessionPolicy(), on: app.db))
+            let adminBrowser = Browser(app: app, cookie: admin, csrf: adminUser.csrf ?? "")
+            #expect(try await adminBrowser.get("/campaigns").status == .seeOther, "the admin must set it up too")
+            try await TwoFactor.reset(userID: id, by: Actor(userID: adminUser.id, role: .admin, unitID: adminUser.unitID, label: "admin",
+                                                            address: "", requestID: ""), at: Date(), on: app.db)
+            #expect(try await User.find(id, on: app.db)?.totpEnabledAt == nil)
+            #expect(try await AuditTrail.events(id: id, on: app.db).map(\.action).contains("account.two_factor_reset"))
+            // Staff cannot reset anyone's.
+            let gdUser = try #require(try await AuthStore.user(sessionToken: try await Browser.signIn(app, "gdstaff").cookie, policy: SessionPolicy(), on: app.db))
+            await #expect(throws: DomainError.self) {
+                try await TwoFactor.reset(userID: id, by: Actor(userID: gdUser.id, role: .staff, unitID: gdUser.unitID, label: "gd", address: "", requestID: ""),
+                                          at: Date(), on: app.db)
+            }
+        }
+    }
+
+    @Test func aDisabledPersonsSessionsAndTokensStopAtOnce() async throws {
+        try await withApp { app in
+            try await Fixture.load(app)
+            try await People.create(app)
+            let s1 = try await Browser.signIn(app, "s1")
+            let token = try await AuthStore.createToken(username: "s1", on: app.db)
+            #expect(try await s1.get("/campaigns").status == .ok)
+            let id = try #require(try await User.query(on: app.db).filter(\.$username == "s1").first()?.id)
+            let lb = try await Browser.signIn(app, "staff")
+            #expect(try await lb.post("/users/\(id.uuidString)/disable").status == .seeOther)
+            #expect(try await s1.get("/campaigns").status == .seeOther)
+            #expect(try await app.testing().sendRequest(.GET, "/api/v1/me", headers: ["Authorization": "Bearer \(token)"]).status == .unauthorized)
+            await #expect(throws: AuthError.self) { _ = try await Browser.signIn(app, "s1") }
+            #expect(try await lb.post("/users/\(id.uuidString)/disable").status == .conflict)
+            #expect(try await lb.post("/users/\(id.uuidString)/enable").status == .seeOther)
+            #expect(try await Browser.signIn(app, "s1").get("/campaigns").status == .ok)
+            // Nobody disables themselves.
+            let me = try #require(try await User.query(on: app.db).filter(\.$username == "staff").first()?.id)
+            #expect(try await lb.post("/users/\(me.uuidString)/disable").status == .conflict)
+            let events = try await AuditTrail.events(id: id, on: app.db)
+            #expect(events.map(\.action) == ["account.enabled", "account.disabled", "account.created"])
+            #expect(events[1].actor.contains("staff"))
+        }
+    }
+
+    @Test func theImportIsAllOrNothingAndMakesThousands() async throws {
+        try await withApp { app in
+            try await Fixture.load(app)
+            try await People.create(app)
+            let lb = try await Browser.signIn(app, "staff")
+            let bad = "Mã đơn vị,Họ và tên,Email,Vai trò\nS1,Hoa,hoa@x.vn,\nOTHER,Lan,lan@x.vn,\nC1,Nam,hoa@x.vn,\n"
+            let refused = try await lb.upload("/users/import", file: bad, name: "tai-khoan.csv")
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.body.string.contains("Dòng 3") && refused.body.string.contains("Dòng 4") && !refused.body.string.contains("Dòng 2:"))
+            #expect(try await User.query(on: app.db).filter(\.$email ~~ "@x.vn").count() == 0)
+            // 6,300 grassroots unions under LB, one officer each, in one file.
+            var units = "code,name,parent_code,kind,email,phone\n"
+            var people = "Mã đơn vị,Họ và tên,Chức vụ,Email,Số điện thoại,Vai trò\n"
+            for i in 0..<6_300 {
+                units += "G\(i),Công đoàn cơ sở số \(i),LB,grassroots,,\n"
+                people += "G\(i),Cán bộ số \(i),Chủ tịch,cb\(i)@x.vn,,\n"
+            }
+            try await run(app, "import", "units", try tempFile(units))
+            let made = try await lb.upload("/users/import", file: people, name: "tai-khoan.csv")
+            #expect(made.status == .ok)
+            #expect(try await User.query(on: app.db).filter(\.$email ~~ "@x.vn").count() == 6_300)
+            #expect(try await app.db.sql().raw("SELECT COUNT(*) AS n FROM invitations").first()?.decode(column: "n", as: Int.self) == 6_300)
+            // The same file again: every address taken, nothing made.
+            let twice = try await lb.upload("/users/import", file: people, name: "tai-khoan.csv")
+            #expect(twice.status == .unprocessableEntity && twice.body.string.contains("đã dùng cho một tài khoản khác"))
+        }
+    }
+
+    @Test func oneAccountPerUnitWithoutOne() async throws {
+        try await withApp { app in
+            try await Fixture.load(app)
+            try await People.create(app)
+            let lb = try await Browser.signIn(app, "staff")
+            // S1 has an officer already; S2, P1, C1 have no email but S1; so only units with email and no officer.
+            try await app.db.sql().raw("UPDATE units SET email = 's2@example.vn' WHERE code = 'S2'").run()
+            let page = try await lb.get("/units/LB/accounts")
+            #expect(page.body.string.contains("Trường THCS Gia Thụy") && !page.body.string.contains("Trường Tiểu học Ngọc Lâm ("))
+            let made = try await lb.post("/units/LB/accounts", ["unit": "S2"])
+            #expect(made.status == .ok)
+            let user = try #require(try await User.query(on: app.db).filter(\.$email == "s2@example.vn").first())
+            #expect(user.role == .officer && user.passwordSetAt == nil)
+            #expect(!(try await lb.get("/units/LB/accounts")).body.string.contains("Trường THCS Gia Thụy ("))
+            #expect(try await Browser.signIn(app, "gdstaff").get("/units/LB/accounts").status == .notFound)
+        }
+    }
+
+    @Test func racesEndWithOneWinner() async throws {
+        try await withApp { app in
+            try await Fixture.load(app)
+            try await People.create(app)
+            let lb = try await Browser.signIn(app, "staff"), lb2 = try await Browser.signIn(app, "staff")
+            // Two staff inviting the same person at once, three rounds.
+            for round in 0..<3 {
+                let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group -> [HTTPStatus] in
+                    for b in [lb, lb2] {
+                        group.addTask { try await b.post("/users/new", ["fullName": "Trùng \(round)", "unitCode": "S2", "email": "same\(round)@x.vn"]).status }
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+                #expect(statuses.sorted { $0.code < $1.code } == [.ok, .conflict], "\(statuses)")
+            }
+            #expect(try await User.query(on: app.db).filter(\.$email ~~ "same").count() == 3)
+            // One invitation used in two tabs at once.
+            let token = try Self.token(in: try await lb.post("/users/new", ["fullName": "Hai Tab", "unitCode": "S2"]).body.string)
+            let form = try await Self.anonymousForm(app, "/invite/\(token)")
+            let uses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group -> [HTTPStatus] in
+                for _ in 0..<2 {
+                    group.addTask { try await Self.postAnonymous(app, "/invite/\(token)", csrf: form.csrf, ["password": Self.good, "confirm": Self.good]).status }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(uses.filter { $0 == .seeOther }.count == 1)
+            #expect(uses.allSatisfy { [.seeOther, .conflict, .notFound].contains($0) })
+        }
+    }
+}

@@ -1,0 +1,30 @@
+"""The API fuzzed from its OpenAPI document (scripts/fuzz-api: schemathesis as an officer, a
+federation's staff, an administrator and a viewer of the demo): no answer >= 500, no response
+that contradicts the document, the server still running and no crash in its log; on SQLite,
+and with a shorter run on PostgreSQL when DVK_TEST_POSTGRES_URL names a server."""
+import os
+import subprocess
+import sys
+import time
+import urllib.parse
+
+from test_deadline_day import BIN, PG, ROOT
+
+
+def fuzz(*args, env=None):
+    return subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "fuzz-api"), "--bin", BIN, *args],
+                          capture_output=True, text=True, env=env, timeout=600)
+
+
+def test_the_api_fuzzed_answers_no_5xx_and_keeps_running():
+    result = fuzz("--db", "sqlite", "--cases", "1500")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no answer >= 500, no failed check, no crash" in result.stdout
+    if PG:
+        # A database of its own on the same server, made and dropped by the script.
+        parts = urllib.parse.urlsplit(PG)
+        url = urllib.parse.urlunsplit(parts._replace(path=f"/dvk_fuzz_{int(time.time() * 1000)}"))
+        result = fuzz("--db", "postgres", "--cases", "300", "--roles", "ngoclam,longbien",
+                      env=dict(os.environ, DVK_FUZZ_POSTGRES=url))
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "no answer >= 500, no failed check, no crash" in result.stdout
