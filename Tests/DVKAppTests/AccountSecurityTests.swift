@@ -168,15 +168,15 @@ import VaporTesting
             try await Self.setUp(app)
             let here = try await Browser.signIn(app, "s1")
             let elsewhere = try await Browser.signIn(app, "s1", address: "10.0.0.9")
-            let wrong = try await here.post("/account/password", ["current": "sai", "new": "mat-khau-moi-1", "confirm": "mat-khau-moi-1"])
+            let wrong = try await here.post("/account/password", ["current": "sai", "new": "mua-thu-ha-noi-dep-lam", "confirm": "mua-thu-ha-noi-dep-lam"])
             #expect(wrong.status == .unprocessableEntity && wrong.body.string.contains("Mật khẩu hiện tại không đúng."))
-            let mismatch = try await here.post("/account/password", ["current": "mat-khau-thu-nghiem", "new": "mat-khau-moi-1", "confirm": "khac"])
+            let mismatch = try await here.post("/account/password", ["current": "mat-khau-thu-nghiem", "new": "mua-thu-ha-noi-dep-lam", "confirm": "khac"])
             #expect(mismatch.status == .unprocessableEntity)
-            let ok = try await here.post("/account/password", ["current": "mat-khau-thu-nghiem", "new": "mat-khau-moi-1", "confirm": "mat-khau-moi-1"])
+            let ok = try await here.post("/account/password", ["current": "mat-khau-thu-nghiem", "new": "mua-thu-ha-noi-dep-lam", "confirm": "mua-thu-ha-noi-dep-lam"])
             #expect(ok.status == .seeOther)
             #expect(try await AuthStore.user(sessionToken: here.cookie, policy: SessionPolicy(), on: app.db) != nil)
             #expect(try await AuthStore.user(sessionToken: elsewhere.cookie, policy: SessionPolicy(), on: app.db) == nil)
-            _ = try await Browser.signIn(app, "s1", password: "mat-khau-moi-1", address: "10.0.0.10")
+            _ = try await Browser.signIn(app, "s1", password: "mua-thu-ha-noi-dep-lam", address: "10.0.0.10")
         }
     }
 

@@ -13,8 +13,7 @@ import VaporTesting
     static let good = "mùa thu Hà Nội đẹp lắm"
 
     /// The invitation's token of an account, read from the page that hands it over.
-    static func token(in page: String) throws -> String {
-        let marker = "/invite/"
+    static func token(in page: String, marker: String = "/invite/") throws -> String {
         let start = try #require(page.range(of: marker)).upperBound
         return String(page[start...].prefix { $0 != "<" && $0 != "\"" && $0 != " " })
     }
@@ -358,6 +357,161 @@ import VaporTesting
             }
             #expect(uses.filter { $0 == .seeOther }.count == 1)
             #expect(uses.allSatisfy { [.seeOther, .conflict, .notFound].contains($0) })
+            // One reset link used twice at once: one new password, and it is the winner's.
+            let s1 = try #require(try await User.query(on: app.db).filter(\.$username == "s1").first()?.id)
+            let handed = try await lb.post("/users/\(s1.uuidString)/reset", [:]).body.string
+            let reset = try Self.token(in: handed, marker: "/reset/")
+            let resetForm = try await Self.anonymousForm(app, "/reset/\(reset)")
+            let passwords = ["mùa thu Hà Nội đẹp lắm", "hoa sữa thơm ngát phố"]
+            let resets = try await withThrowingTaskGroup(of: (String, HTTPStatus).self) { group -> [(String, HTTPStatus)] in
+                for p in passwords {
+                    group.addTask { (p, try await Self.postAnonymous(app, "/reset/\(reset)", csrf: resetForm.csrf, ["password": p, "confirm": p]).status) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            let winners = resets.filter { $0.1 == .seeOther }
+            #expect(winners.count == 1, "\(resets)")
+            #expect(resets.allSatisfy { [.seeOther, .conflict, .notFound].contains($0.1) })
+            if let winner = winners.first {
+                #expect(try await Browser.signIn(app, "s1", password: winner.0).cookie.count > 0)
+                let loser = passwords.first { $0 != winner.0 }!
+                await #expect(throws: AuthError.self) { _ = try await Browser.signIn(app, "s1", password: loser) }
+            }
+        }
+    }
+
+    @Test func theUsersAPIFollowsTheSameRules() async throws {
+        try await withApp { app in
+            try await Fixture.load(app)
+            try await People.create(app)
+            let gd = Caller.token(try await AuthStore.createToken(username: "gdstaff", on: app.db))
+            let s1 = Caller.token(try await AuthStore.createToken(username: "s1", on: app.db))
+            let made = try await api(app, .POST, "/api/v1/users", as: gd,
+                                     json: #"{"fullName": "Phạm Thu Hà", "unit": "S2", "role": "officer", "email": "thuha@x.vn", "title": "Chủ tịch"}"#)
+            #expect(made.status == .created)
+            #expect(made.json?["status"]?.string == "invited" && made.json?["username"]?.string == "thuha")
+            #expect(made.json?["invitationLink"]?.string?.contains("/invite/") == true)
+            let id = try #require(made.json?["id"]?.string)
+            #expect(try await api(app, .POST, "/api/v1/users", as: gd,
+                                  json: #"{"fullName": "X", "unit": "LB", "role": "viewer", "email": "x@x.vn"}"#).status == .unprocessableEntity)
+            #expect(try await api(app, .POST, "/api/v1/users", as: gd,
+                                  json: #"{"fullName": "X", "unit": "S2", "role": "admin", "email": "y@x.vn"}"#).status == .forbidden)
+            #expect(try await api(app, .POST, "/api/v1/users", as: gd,
+                                  json: #"{"fullName": "Y", "unit": "S2", "role": "officer", "email": "THUHA@x.vn"}"#).status == .conflict)
+            #expect(try await api(app, .GET, "/api/v1/users", as: s1).status == .forbidden)
+            let listed = try await api(app, .GET, "/api/v1/users?status=invited&q=pham+thu", as: gd)
+            #expect(listed.json?.array?.compactMap { $0["id"]?.string } == [id])
+            #expect(try await api(app, .GET, "/api/v1/users?status=nonsense", as: gd).status == .badRequest)
+            #expect(try await api(app, .GET, "/api/v1/users/\(id)", as: gd).json?["unit"]?["code"]?.string == "S2")
+            let disabled = try await api(app, .PATCH, "/api/v1/users/\(id)", as: gd, json: #"{"status": "disabled"}"#)
+            #expect(disabled.json?["status"]?.string == "disabled")
+            #expect(try await api(app, .POST, "/api/v1/users/\(id)/invitation", as: gd).status == .conflict)
+            // Disabling ended the invitation: enabled, it waits for a new one.
+            #expect(try await api(app, .PATCH, "/api/v1/users/\(id)", as: gd, json: #"{"status": "active"}"#).json?["status"]?.string == "invitation_expired")
+            let again = try await api(app, .POST, "/api/v1/users/\(id)/invitation", as: gd)
+            #expect(again.json?["invitationLink"]?.string != made.json?["invitationLink"]?.string)
+            // Out of reach: not found.
+            let admin = try #require(try await User.query(on: app.db).filter(\.$username == "admin").first()?.id)
+            #expect(try await api(app, .GET, "/api/v1/users/\(admin.uuidString)", as: gd).status == .notFound)
+            #expect(try await api(app, .PATCH, "/api/v1/users/\(admin.uuidString)", as: gd, json: #"{"status": "disabled"}"#).status == .notFound)
+        }
+    }
+}
+
+/// Every new page and route, for every role: who gets in, who is turned away, and how.
+@Suite struct AccountsAccessMatrixTests {
+    @Test func everyAccountsPageForEveryRole() async throws {
+        try await withApp { app in
+            try await Fixture.load(app)
+            try await People.create(app)
+            func id(_ name: String) async throws -> String {
+                try #require(try await User.query(on: app.db).filter(\.$username == name).first()?.id).uuidString
+            }
+            let s1 = try await id("s1"), c1 = try await id("c1"), admin = try await id("admin")
+            // path → status for admin, staff (LB), gdstaff (GD), s1 (officer S1), c1 (officer C1), viewer
+            let matrix: [(String, [UInt])] = [
+                ("/users", [200, 200, 200, 403, 403, 403]),
+                ("/users?role=officer&status=active&unit=S1&q=ngoc&page=2", [200, 200, 200, 403, 403, 403]),
+                ("/users.xlsx", [200, 200, 200, 403, 403, 403]),
+                ("/users/new", [200, 200, 200, 403, 403, 403]),
+                ("/users/import", [200, 200, 200, 403, 403, 403]),
+                ("/users/import/template.xlsx", [200, 200, 200, 403, 403, 403]),
+                ("/users/\(s1)", [200, 200, 200, 403, 403, 403]),
+                ("/users/\(c1)", [200, 200, 404, 403, 403, 403]),
+                ("/users/\(admin)", [200, 404, 404, 403, 403, 403]),
+                ("/users/\(UUID().uuidString)", [404, 404, 404, 403, 403, 403]),
+                ("/users/not-an-id", [404, 404, 404, 403, 403, 403]),
+                ("/units/GD/accounts", [200, 200, 200, 403, 403, 403]),
+                ("/units/LB/accounts", [200, 200, 404, 403, 403, 403]),
+                ("/account/two-factor", [200, 200, 200, 200, 200, 200]),
+            ]
+            let users = ["admin", "staff", "gdstaff", "s1", "c1", "viewer"]
+            var browsers: [Browser] = []
+            for u in users { browsers.append(try await Browser.signIn(app, u)) }
+            for (path, expected) in matrix {
+                for (i, browser) in browsers.enumerated() {
+                    #expect(try await browser.get(path).status.code == expected[i], "\(users[i]) GET \(path)")
+                }
+            }
+            // The actions: nobody acts on an account beyond reach, officers and viewers on none.
+            let actions: [(String, [String: String], [UInt])] = [
+                ("/users/\(c1)/disable", [:], [0, 0, 404, 403, 403, 403]),
+                ("/users/\(admin)/disable", [:], [0, 404, 404, 403, 403, 403]),
+                ("/users/\(c1)/reset", [:], [0, 0, 404, 403, 403, 403]),
+                ("/users/\(c1)/two-factor-reset", [:], [0, 403, 404, 403, 403, 403]),
+                ("/users/\(c1)/update", ["fullName": "Đổi", "unitCode": "C1", "role": "officer"], [0, 0, 404, 403, 403, 403]),
+                ("/units/LB/accounts", [:], [0, 0, 404, 403, 403, 403]),
+            ]
+            for (path, form, expected) in actions {
+                for (i, browser) in browsers.enumerated() where expected[i] != 0 {
+                    #expect(try await browser.post(path, form).status.code == expected[i], "\(users[i]) POST \(path)")
+                }
+            }
+            // Nothing the refusals touched changed.
+            let c1User = try #require(try await User.query(on: app.db).filter(\.$username == "c1").first())
+            #expect(!c1User.disabled && c1User.displayName != "Đổi")
+            #expect(try await User.query(on: app.db).filter(\.$username == "admin").first()?.disabled == false)
+        }
+    }
+
+    @Test(arguments: Role.allCases)
+    func theUsersAPIForEveryRole(role: Role) async throws {
+        try await withApp { app in
+            try await Fixture.load(app)
+            try await People.create(app)
+            // The caller sits at GD (the officer at S1): S1 is below, C1 beside, LB above.
+            let caller = Caller.token(try await APIFixture.token(app, "user-\(role.rawValue)", role, unit: role == .officer ? "S1" : "GD"))
+            func id(_ name: String) async throws -> String {
+                try #require(try await User.query(on: app.db).filter(\.$username == name).first()?.id).uuidString
+            }
+            let s1 = try await id("s1"), c1 = try await id("c1")
+            let manages = role == .admin || role == .staff
+            let own: UInt = manages ? 0 : 403
+            let beside: UInt = role == .admin ? 0 : (manages ? 404 : 403)
+            let cases: [(HTTPMethod, String, String?, UInt, UInt)] = [
+                (.GET, "/api/v1/users", nil, 200, own),
+                (.GET, "/api/v1/users?unit=S1&status=active&q=s1", nil, 200, own),
+                (.GET, "/api/v1/users/\(s1)", nil, 200, own),
+                (.GET, "/api/v1/users/\(c1)", nil, 200, beside),
+                (.POST, "/api/v1/users", #"{"fullName": "Người Mới", "unit": "S1", "role": "viewer", "email": "moi-\#(role.rawValue)@x.vn"}"#, 201, own),
+                (.PATCH, "/api/v1/users/\(s1)", #"{"status": "disabled"}"#, 200, own),
+                (.PATCH, "/api/v1/users/\(c1)", #"{"status": "disabled"}"#, 200, beside),
+                // An active account has no invitation to send again.
+                (.POST, "/api/v1/users/\(c1)/invitation", nil, 409, beside),
+            ]
+            for (method, path, body, ok, refused) in cases {
+                let response = try await api(app, method, path, as: caller, json: body)
+                let expected = refused == 0 ? ok : refused
+                #expect(response.status.code == expected, "\(role) \(method) \(path): \(response.errorMessage ?? "")")
+            }
+            #expect(try await User.query(on: app.db).filter(\.$username == "c1").first()?.disabled == (role == .admin))
+            // The one made above (by those who may), invited again: a new link.
+            if manages, let made = try await User.query(on: app.db).filter(\.$email == "moi-\(role.rawValue)@x.vn").first() {
+                let again = try await api(app, .POST, "/api/v1/users/\(try made.requireID())/invitation", as: caller)
+                #expect(again.status == .ok && again.json?["invitationLink"]?.string?.contains("/invite/") == true)
+            } else {
+                #expect(!manages)
+            }
         }
     }
 }

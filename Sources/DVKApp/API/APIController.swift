@@ -11,7 +11,7 @@ import Vapor
 struct APIController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let v1 = routes.grouped("api", "v1")
-        v1.get("openapi.json", use: openAPI)
+        v1.on(.openAPI, use: openAPI)
         YearAPIController.bootPublic(v1)
         // Signed in first, so a request with no (or a wrong) credential is told 401, not
         // "CSRF"; then the session's CSRF check for state changes made with a cookie.
@@ -21,6 +21,7 @@ struct APIController: RouteCollection {
         try api.register(collection: InitiativesAPIController())
         try api.register(collection: WorkflowAPIController())
         try api.register(collection: YearAPIController())
+        try api.register(collection: UsersAPIController())
     }
 
     @Sendable func openAPI(req: Request) async throws -> Response {

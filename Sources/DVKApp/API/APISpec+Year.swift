@@ -4,47 +4,46 @@ import Foundation
 /// The year of a model and the public library in the OpenAPI document.
 extension APISpec {
     static var yearPaths: [String: OpenAPI.PathItem] {
-        let model = "\(base)/campaigns/{campaign}/units/{unit}/initiatives/{id}"
         let params = [campaignParameter, unitParameter, idParameter]
         let judge = "For staff and administrators of a federation above the unit, once the unit's registration is accepted (409 before)."
         return [
-            "\(model)/year": .init(get: read(
-                "getModelYear", "A model's year: progress reports, verifications, recognitions, nominations, commendations, lineage",
+            APIRoute.getModelYear.template: .init(get: read(
+                .getModelYear, "A model's year: progress reports, verifications, recognitions, nominations, commendations, lineage",
                 tag: "year", parameters: params, ok: .ref("ModelYear"))),
-            "\(model)/progress": .init(post: write(
-                "reportProgress", "Add a progress report with its results", tag: "year",
+            APIRoute.reportProgress.template: .init(post: write(
+                .reportProgress, "Add a progress report with its results", tag: "year",
                 description: "For the unit's officer, or staff and administrators over it, once the registration is accepted. Photos and PDFs are attached on the model's page.",
                 parameters: params, body: .ref("ProgressInput"), status: "201", ok: .ref("ModelYear"))),
-            "\(model)/verification": .init(put: write(
-                "verify", "Record (or replace) the caller's federation's verification", tag: "year",
+            APIRoute.verify.template: .init(put: write(
+                .verify, "Record (or replace) the caller's federation's verification", tag: "year",
                 description: judge + " `met` answers the campaign's criteria (`criteria` of the model's year), in order.",
                 parameters: params, body: .ref("VerificationInput"), ok: .ref("ModelYear"))),
-            "\(model)/recognition": .init(
-                put: write("recognise", "The caller's federation recognises the model at its level", tag: "year",
+            APIRoute.withdrawRecognition.template: .init(
+                put: write(.recognise, "The caller's federation recognises the model at its level", tag: "year",
                            description: judge + " Sending it again replaces the decision.",
                            parameters: params, body: .ref("RecognitionInput"), ok: .ref("ModelYear")),
-                delete: write("withdrawRecognition", "Withdraw the caller's federation's recognition", tag: "year",
+                delete: write(.withdrawRecognition, "Withdraw the caller's federation's recognition", tag: "year",
                               description: "Its nomination upward goes with it; the model leaves the library when no recognition is left. 409 when there is none.",
                               parameters: params, ok: .ref("ModelYear"), invalid: false)),
-            "\(model)/nomination": .init(
-                put: write("nominate", "Propose the model to the caller's federation's parent for recognition at its level", tag: "year",
+            APIRoute.withdrawNomination.template: .init(
+                put: write(.nominate, "Propose the model to the caller's federation's parent for recognition at its level", tag: "year",
                            description: "Only for a model the caller's federation has recognised (409 otherwise, and when already proposed).",
                            parameters: params, ok: .ref("ModelYear"), invalid: false),
-                delete: write("withdrawNomination", "Withdraw the proposal", tag: "year",
+                delete: write(.withdrawNomination, "Withdraw the proposal", tag: "year",
                               parameters: params, ok: .ref("ModelYear"), invalid: false)),
-            "\(model)/commendations": .init(post: write(
-                "commend", "Record a commendation (Giấy khen, Bằng khen) of the caller's federation", tag: "year",
+            APIRoute.commend.template: .init(post: write(
+                .commend, "Record a commendation (Giấy khen, Bằng khen) of the caller's federation", tag: "year",
                 description: judge + " One of each form per federation (409 for a second).",
                 parameters: params, body: .ref("CommendationInput"), status: "201", ok: .ref("ModelYear"))),
-            "\(model)/publication": .init(put: write(
-                "publish", "Publish the model in the public library, or take it out", tag: "year",
+            APIRoute.publish.template: .init(put: write(
+                .publish, "Publish the model in the public library, or take it out", tag: "year",
                 description: "For staff and administrators of a federation that recognised the model.",
                 parameters: params, body: .ref("PublicationInput"), ok: .ref("ModelYear"), invalid: false)),
-            "\(base)/campaigns/{campaign}/nominations": .init(get: read(
-                "listNominations", "The models proposed to the caller's federation, not yet recognised by it", tag: "year",
+            APIRoute.listNominations.template: .init(get: read(
+                .listNominations, "The models proposed to the caller's federation, not yet recognised by it", tag: "year",
                 parameters: [campaignParameter], ok: .array(.ref("Nomination")))),
-            "\(base)/library": .init(get: .init(
-                operationId: "searchLibrary", summary: "Search the public library of exemplary models (no credential)", description: """
+            APIRoute.searchLibrary.template: .init(get: .init(
+                operationId: APIRoute.searchLibrary.rawValue, summary: "Search the public library of exemplary models (no credential)", description: """
                     Only published models, newest first, 20 a page. `q` matches the start of words of the title, the registrant, the unit, \
                     the sector and the content, whatever the case, diacritics or tone placement (“thuy” finds “Thủy” and “Thuỷ”).
                     """,
@@ -63,8 +62,8 @@ extension APISpec {
                             "400": error("A number parameter that is not a number (code `bad_request`)"),
                             "default": error("Any other error")],
                 security: [])),
-            "\(base)/library/{id}": .init(get: .init(
-                operationId: "getLibraryModel", summary: "One published model (no credential)",
+            APIRoute.getLibraryModel.template: .init(get: .init(
+                operationId: APIRoute.getLibraryModel.rawValue, summary: "One published model (no credential)",
                 description: "404 for a model that is not published, whether it exists or not.", tags: ["library"],
                 parameters: [.init(name: "id", in: .path, required: true, description: "The initiative's id", schema: .string(format: "uuid"))],
                 responses: ["200": .init(description: "OK", content: content(.ref("LibraryEntry"))),

@@ -34,6 +34,7 @@ enum APISpec {
             .init(name: "workflow", description: "Submitting, declaring no model, accepting, returning"),
             .init(name: "year", description: "The year of a model after its registration is accepted: progress, verification, recognition, nomination upward, commendation, publication"),
             .init(name: "library", description: "The public library of exemplary models: no credential needed"),
+            .init(name: "users", description: "Accounts, for federation staff (their subtree) and administrators: invitations instead of passwords"),
             .init(name: "meta", description: "This document"),
         ],
         paths: paths,
@@ -49,79 +50,78 @@ enum APISpec {
     static let base = "/api/v1"
 
     static var paths: [String: OpenAPI.PathItem] {
-        let unitPath = "\(base)/campaigns/{campaign}/units/{unit}"
-        return yearPaths.merging([
-            "\(base)/openapi.json": .init(get: .init(
-                operationId: "openAPI", summary: "This OpenAPI document", tags: ["meta"],
+        return yearPaths.merging(userPaths) { a, _ in a }.merging([
+            APIRoute.openAPI.template: .init(get: .init(
+                operationId: APIRoute.openAPI.rawValue, summary: "This OpenAPI document", tags: ["meta"],
                 responses: ["200": .init(description: "The OpenAPI 3.1 document",
                                          content: ["application/json": .init(schema: .object(nil, []))])],
                 security: [])),
-            "\(base)/me": .init(get: read("getMe", "The signed-in user and their unit", tag: "units",
+            APIRoute.getMe.template: .init(get: read(.getMe, "The signed-in user and their unit", tag: "units",
                                           ok: .ref("Me"), notFound: false)),
-            "\(base)/units": .init(get: read(
-                "listUnits", "The caller's unit and every unit below it, flat, in tree order", tag: "units",
+            APIRoute.listUnits.template: .init(get: read(
+                .listUnits, "The caller's unit and every unit below it, flat, in tree order", tag: "units",
                 description: "Pre-order (children by code); `parent` names each unit's parent, null for the caller's own unit; `depth` is 0 for the caller's own unit.",
                 ok: .array(.ref("UnitListItem")), notFound: false)),
-            "\(base)/units/{unit}": .init(get: read(
-                "getUnit", "One unit of the caller's subtree, with its children", tag: "units",
+            APIRoute.getUnit.template: .init(get: read(
+                .getUnit, "One unit of the caller's subtree, with its children", tag: "units",
                 parameters: [unitParameter], ok: .ref("Unit"))),
-            "\(base)/campaigns": .init(get: read(
-                "listCampaigns", "The campaigns the caller can see, newest first", tag: "campaigns",
+            APIRoute.listCampaigns.template: .init(get: read(
+                .listCampaigns, "The campaigns the caller can see, newest first", tag: "campaigns",
                 ok: .array(.ref("Campaign")), notFound: false)),
-            "\(base)/campaigns/{campaign}": .init(get: read(
-                "getCampaign", "One campaign: sectors, deadline, state, issuer, the caller's scope", tag: "campaigns",
+            APIRoute.getCampaign.template: .init(get: read(
+                .getCampaign, "One campaign: sectors, deadline, state, issuer, the caller's scope", tag: "campaigns",
                 parameters: [campaignParameter], ok: .ref("Campaign"))),
-            "\(base)/campaigns/{campaign}/units": .init(get: read(
-                "listSubmissions", "Every target unit in the caller's scope, in tree order, with its status", tag: "campaigns",
+            APIRoute.listSubmissions.template: .init(get: read(
+                .listSubmissions, "Every target unit in the caller's scope, in tree order, with its status", tag: "campaigns",
                 parameters: [campaignParameter], ok: .array(.ref("SubmissionRow")))),
-            "\(base)/campaigns/{campaign}/summary": .init(get: read(
-                "getSummary", "The Biểu tổng hợp of a unit, or the roll-up of a federation's subtree", tag: "campaigns",
+            APIRoute.getSummary.template: .init(get: read(
+                .getSummary, "The Biểu tổng hợp of a unit, or the roll-up of a federation's subtree", tag: "campaigns",
                 description: "Exactly the JSON of `dvk summary --format json`: the official counts (submitted, resubmitted and accepted work). `rows` follow the campaign's sector order; `total` is the column sum, as on the paper form; `distinct` counts each registrant once over all sectors.",
                 parameters: [campaignParameter, .init(
                     name: "unit", in: .query, required: false,
                     description: "A unit's code in the campaign's tree; the top of the caller's scope when left out.",
                     schema: .string())],
                 ok: .ref("Summary"))),
-            unitPath: .init(get: read(
-                "getSubmission", "A unit's submission: status, deadline, return reason, what the caller may do, history",
+            APIRoute.getSubmission.template: .init(get: read(
+                .getSubmission, "A unit's submission: status, deadline, return reason, what the caller may do, history",
                 tag: "campaigns", parameters: [campaignParameter, unitParameter], ok: .ref("Submission"),
                 headers: ["ETag": .init(description: "The submission's version, for `If-Match`", schema: .string())])),
-            "\(unitPath)/initiatives": .init(
-                get: read("listInitiatives", "The unit's initiatives in the campaign", tag: "initiatives",
+            APIRoute.listInitiatives.template: .init(
+                get: read(.listInitiatives, "The unit's initiatives in the campaign", tag: "initiatives",
                           parameters: [campaignParameter, unitParameter], ok: .array(.ref("Initiative"))),
-                post: write("createInitiative", "Register an initiative for the unit", tag: "initiatives",
+                post: write(.createInitiative, "Register an initiative for the unit", tag: "initiatives",
                             description: "For the unit's officer, or staff and administrators over it, while the submission is not started, a draft or returned.",
                             parameters: [campaignParameter, unitParameter, ifMatchParameter], body: .ref("InitiativeInput"),
                             status: "201", ok: .ref("Initiative"),
                             headers: ["Location": .init(description: "The new initiative's URL", schema: .string())])),
-            "\(unitPath)/initiatives/{id}": .init(
-                get: read("getInitiative", "One initiative of the unit", tag: "initiatives",
+            APIRoute.deleteInitiative.template: .init(
+                get: read(.getInitiative, "One initiative of the unit", tag: "initiatives",
                           parameters: [campaignParameter, unitParameter, idParameter], ok: .ref("Initiative")),
-                put: write("updateInitiative", "Replace an initiative's fields", tag: "initiatives",
+                put: write(.updateInitiative, "Replace an initiative's fields", tag: "initiatives",
                            description: "Every field is replaced; a field left out becomes empty. `registrantTitle` belongs to the registrant (the same name, kind and unit across initiatives) and is kept when left out or empty.",
                            parameters: [campaignParameter, unitParameter, idParameter, ifMatchParameter], body: .ref("InitiativeInput"),
                            ok: .ref("Initiative")),
-                delete: write("deleteInitiative", "Delete an initiative", tag: "initiatives",
+                delete: write(.deleteInitiative, "Delete an initiative", tag: "initiatives",
                               parameters: [campaignParameter, unitParameter, idParameter, ifMatchParameter], status: "204", ok: nil,
                               invalid: false)),
-            "\(unitPath)/submit": .init(post: write(
-                "submit", "Submit the unit's initiatives (again, after a return)", tag: "workflow",
+            APIRoute.submit.template: .init(post: write(
+                .submit, "Submit the unit's initiatives (again, after a return)", tag: "workflow",
                 description: "For the unit's officer, or staff and administrators over it. 422 when there is nothing to submit; 409 when the submission is already submitted or the campaign is closed.",
                 parameters: [campaignParameter, unitParameter, ifMatchParameter], ok: .ref("Submission"))),
-            "\(unitPath)/declare": .init(post: write(
-                "declare", "Answer “no model this year” (a zero that is an answer)", tag: "workflow",
+            APIRoute.declare.template: .init(post: write(
+                .declare, "Answer “no model this year” (a zero that is an answer)", tag: "workflow",
                 description: "Only for a unit with no initiative (422 otherwise).",
                 parameters: [campaignParameter, unitParameter, ifMatchParameter], ok: .ref("Submission"))),
-            "\(unitPath)/accept": .init(post: write(
-                "accept", "Accept a submitted registration", tag: "workflow",
+            APIRoute.accept.template: .init(post: write(
+                .accept, "Accept a submitted registration", tag: "workflow",
                 description: "For staff and administrators over the unit.",
                 parameters: [campaignParameter, unitParameter, ifMatchParameter], ok: .ref("Submission"), invalid: false)),
-            "\(unitPath)/return": .init(post: write(
-                "returnSubmission", "Return a submission to the unit with a reason it will see", tag: "workflow",
+            APIRoute.returnSubmission.template: .init(post: write(
+                .returnSubmission, "Return a submission to the unit with a reason it will see", tag: "workflow",
                 description: "For staff and administrators over the unit. The reason is required (422 when empty); comments on initiatives and a day to resubmit by are optional.",
                 parameters: [campaignParameter, unitParameter, ifMatchParameter], body: .ref("ReturnInput"), ok: .ref("Submission"))),
-            "\(unitPath)/extension": .init(post: write(
-                "extend", "Extend the unit's deadline, or take the extension back", tag: "workflow",
+            APIRoute.extend.template: .init(post: write(
+                .extend, "Extend the unit's deadline, or take the extension back", tag: "workflow",
                 description: "For staff and administrators over the unit, while the campaign is open: after the campaign's deadline and within its year (422 otherwise). Recorded in the history.",
                 parameters: [campaignParameter, unitParameter, ifMatchParameter], body: .ref("ExtensionInput"), ok: .ref("Submission"))),
         ]) { a, _ in a }
@@ -151,20 +151,25 @@ enum APISpec {
     static let unauthenticated = error("No credential, or one that is not valid (code `unauthenticated`)")
     static let notFound = error("Unknown, or outside the caller's scope: the two are not told apart (code `not_found`)")
 
-    static func read(_ id: String, _ summary: String, tag: String, description: String? = nil,
+    static func read(_ route: APIRoute, _ summary: String, tag: String, description: String? = nil,
                      parameters: [OpenAPI.Parameter] = [], ok: Schema, headers: [String: OpenAPI.Header]? = nil,
-                     notFound hasNotFound: Bool = true) -> OpenAPI.Operation {
+                     notFound hasNotFound: Bool = true, refusals: Bool = false) -> OpenAPI.Operation {
         var responses: [String: OpenAPI.Response] = [
             "200": .init(description: "OK", content: content(ok), headers: headers),
             "401": unauthenticated,
             "default": error("Any other error"),
         ]
         if hasNotFound { responses["404"] = notFound }
-        return .init(operationId: id, summary: summary, description: description, tags: [tag],
+        // A read some roles may not make at all, with parameters of a closed set.
+        if refusals {
+            responses["403"] = error("Not allowed for the caller's role (code `forbidden`)")
+            responses["400"] = error("A parameter is not one of its documented values (code `bad_request`)")
+        }
+        return .init(operationId: route.rawValue, summary: summary, description: description, tags: [tag],
                      parameters: parameters.isEmpty ? nil : parameters, responses: responses)
     }
 
-    static func write(_ id: String, _ summary: String, tag: String, description: String? = nil,
+    static func write(_ route: APIRoute, _ summary: String, tag: String, description: String? = nil,
                       parameters: [OpenAPI.Parameter], body: Schema? = nil, status: String = "200", ok: Schema?,
                       headers: [String: OpenAPI.Header]? = nil, invalid: Bool = true) -> OpenAPI.Operation {
         var responses: [String: OpenAPI.Response] = [
@@ -178,7 +183,7 @@ enum APISpec {
         ]
         if body != nil { responses["400"] = error("The body is not JSON of the documented shape (code `bad_request`)") }
         if invalid { responses["422"] = error("The values do not pass validation; the message names every problem (code `invalid`)") }
-        return .init(operationId: id, summary: summary, description: description, tags: [tag],
+        return .init(operationId: route.rawValue, summary: summary, description: description, tags: [tag],
                      parameters: parameters + [csrfParameter],
                      requestBody: body.map { .init(required: true, content: content($0)) },
                      responses: responses)
@@ -197,7 +202,7 @@ enum APISpec {
     }
 
     static var schemas: [String: Schema] {
-        yearSchemas.merging([
+        yearSchemas.merging(userSchemas) { a, _ in a }.merging([
             "Error": .object("Every error: a stable code and a Vietnamese message fit to show to a person", [
                 required("error", .object(nil, [
                     required("code", .string("`unauthenticated` (401), `csrf` (403), `forbidden` (403), `not_found` (404), `bad_request` (400, 415), `conflict` (409), `invalid` (422), `too_large` (413), `internal` (500), `error` (other statuses)")),

@@ -7,12 +7,11 @@ import Vapor
 /// Campaigns, where each unit stands, and the Biểu tổng hợp.
 struct CampaignsAPIController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let campaigns = routes.grouped("campaigns")
-        campaigns.get(use: list)
-        campaigns.get(":campaign", use: show)
-        campaigns.get(":campaign", "units", use: submissions)
-        campaigns.get(":campaign", "units", ":unit", use: submission)
-        campaigns.get(":campaign", "summary", use: summary)
+        routes.on(.listCampaigns, use: list)
+        routes.on(.getCampaign, use: show)
+        routes.on(.listSubmissions, use: submissions)
+        routes.on(.getSubmission, use: submission)
+        routes.on(.getSummary, use: summary)
     }
 
     /// Every campaign the caller can see, newest first.

@@ -11,12 +11,11 @@ struct InitiativesAPIController: RouteCollection {
     static let maxBody: ByteCount = "1mb"
 
     func boot(routes: any RoutesBuilder) throws {
-        let initiatives = routes.grouped("campaigns", ":campaign", "units", ":unit", "initiatives")
-        initiatives.get(use: list)
-        initiatives.on(.POST, body: .collect(maxSize: Self.maxBody), use: create)
-        initiatives.get(":id", use: show)
-        initiatives.on(.PUT, ":id", body: .collect(maxSize: Self.maxBody), use: update)
-        initiatives.delete(":id", use: delete)
+        routes.on(.listInitiatives, use: list)
+        routes.on(.createInitiative, body: .collect(maxSize: Self.maxBody), use: create)
+        routes.on(.getInitiative, use: show)
+        routes.on(.updateInitiative, body: .collect(maxSize: Self.maxBody), use: update)
+        routes.on(.deleteInitiative, use: delete)
     }
 
     @Sendable func list(req: Request) async throws -> [APIInitiative] {

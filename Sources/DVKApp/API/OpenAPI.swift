@@ -34,6 +34,7 @@ enum OpenAPI {
         var post: Operation?
         var put: Operation?
         var delete: Operation?
+        var patch: Operation?
 
         /// The operations by upper-case method name ("GET"…).
         var operations: [String: Operation] {
@@ -42,6 +43,7 @@ enum OpenAPI {
             if let post { out["POST"] = post }
             if let put { out["PUT"] = put }
             if let delete { out["DELETE"] = delete }
+            if let patch { out["PATCH"] = patch }
             return out
         }
     }

@@ -7,9 +7,9 @@ import Vapor
 /// Who is asking, and the live unit tree below them.
 struct UnitsAPIController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("me", use: me)
-        routes.get("units", use: units)
-        routes.get("units", ":unit", use: unit)
+        routes.on(.getMe, use: me)
+        routes.on(.listUnits, use: units)
+        routes.on(.getUnit, use: unit)
     }
 
     @Sendable func me(req: Request) async throws -> APIMe {

@@ -8,13 +8,12 @@ import Vapor
 /// takes `If-Match: "VERSION"` to refuse (409) if anything changed since the caller looked.
 struct WorkflowAPIController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let unit = routes.grouped("campaigns", ":campaign", "units", ":unit")
-        unit.post("submit", use: submit)
-        unit.post("declare", use: declare)
-        unit.post("accept", use: accept)
+        routes.on(.submit, use: submit)
+        routes.on(.declare, use: declare)
+        routes.on(.accept, use: accept)
         // A reason and a comment on each of many initiatives do not fit Vapor's 16 kB default.
-        unit.on(.POST, "return", body: .collect(maxSize: InitiativesAPIController.maxBody), use: giveBack)
-        unit.post("extension", use: extend)
+        routes.on(.returnSubmission, body: .collect(maxSize: InitiativesAPIController.maxBody), use: giveBack)
+        routes.on(.extend, use: extend)
     }
 
     @Sendable func submit(req: Request) async throws -> Response {

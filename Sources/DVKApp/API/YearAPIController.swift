@@ -10,24 +10,23 @@ import Vapor
 /// public library, which needs no sign-in.
 struct YearAPIController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let model = routes.grouped("campaigns", ":campaign", "units", ":unit", "initiatives", ":id")
-        model.get("year", use: show)
-        model.on(.POST, "progress", body: .collect(maxSize: "64kb"), use: report)
-        model.put("verification", use: verify)
-        model.put("recognition", use: recognise)
-        model.delete("recognition", use: withdrawRecognition)
-        model.put("nomination", use: nominate)
-        model.delete("nomination", use: withdrawNomination)
-        model.post("commendations", use: commend)
-        model.put("publication", use: publish)
-        routes.get("campaigns", ":campaign", "nominations", use: nominations)
+        routes.on(.getModelYear, use: show)
+        routes.on(.reportProgress, body: .collect(maxSize: "64kb"), use: report)
+        routes.on(.verify, use: verify)
+        routes.on(.recognise, use: recognise)
+        routes.on(.withdrawRecognition, use: withdrawRecognition)
+        routes.on(.nominate, use: nominate)
+        routes.on(.withdrawNomination, use: withdrawNomination)
+        routes.on(.commend, use: commend)
+        routes.on(.publish, use: publish)
+        routes.on(.listNominations, use: nominations)
     }
 
     /// The public library's routes: no credential needed, nothing unpublished reachable.
     static func bootPublic(_ v1: any RoutesBuilder) {
         let v1 = v1.grouped(AnonymousRateLimitMiddleware())
-        v1.get("library", use: library)
-        v1.get("library", ":id", use: libraryEntry)
+        v1.on(.searchLibrary, use: library)
+        v1.on(.getLibraryModel, use: libraryEntry)
     }
 
     func model(_ req: Request) async throws -> YearModel {

@@ -381,17 +381,4 @@ enum AccountStore {
             throw emailTaken(draft.email)
         }
     }
-
-    /// When a unit is removed or merged, its accounts stop: disabled, listed to the admin.
-    static func disableAccounts(ofUnit unitID: UUID, by actor: Actor, at now: Date, on db: any Database) async throws -> [String] {
-        let rows = try await db.sql().raw("""
-            UPDATE users SET disabled = \(bind: true) WHERE unit_id = \(bind: unitID) AND disabled = \(bind: false) RETURNING id, username
-            """).all()
-        for row in rows {
-            let id = try row.decode(column: "id", as: UUID.self)
-            try await db.sql().delete(from: "sessions").where("user_id", .equal, id).run()
-            try await AuditTrail.record("account.unit_removed", id: id, unitID: unitID, by: actor, at: now, on: db)
-        }
-        return try rows.map { try $0.decode(column: "username", as: String.self) }
-    }
 }

@@ -66,7 +66,6 @@ enum AuditTrail {
         "account.two_factor_enabled": "Bật xác thực hai lớp",
         "account.two_factor_reset": "Đặt lại xác thực hai lớp",
         "account.recovery_code_used": "Đăng nhập bằng mã khôi phục",
-        "account.unit_removed": "Khóa tài khoản vì đơn vị bị gỡ hoặc sáp nhập",
     ]
 
     static func record(_ action: String, kind: String = "account", id: UUID, unitID: UUID?, details: [String: String] = [:],
