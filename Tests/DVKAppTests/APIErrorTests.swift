@@ -60,10 +60,27 @@ import Vapor
             let badReason = try await api(app, .POST, "/api/v1/campaigns/DVK-2024/units/S1/return", as:
                 .token(try await APIFixture.token(app, "mai", .staff, unit: "LB")), json: #"{"reason": ["a"]}"#)
 
-            for response in [broken, wrongType, notAnObject, empty, badReason] {
+            // What the document does not allow, found by schemathesis: an extension that says
+            // neither an instant nor null, a null where a field is left out or given, an empty
+            // value of a list.
+            let staff = Caller.token(try await APIFixture.token(app, "lan", .staff, unit: "LB"))
+            try await People.create(app)
+            let s1 = try #require(try await User.query(on: app.db).filter(\.$username == "s1").first()?.id)
+            let noUntil = try await api(app, .POST, "/api/v1/campaigns/DVK-2024/units/S1/extension", as: staff, json: "{}")
+            let nullUnit = try await api(app, .PATCH, "/api/v1/users/\(s1.uuidString)", as: staff, json: #"{"unit": null, "fullName": "Đổi"}"#)
+            let emptyStatus = try await api(app, .GET, "/api/v1/users?status=", as: staff)
+            let emptyRole = try await api(app, .GET, "/api/v1/users?role=", as: staff)
+
+            for response in [broken, wrongType, notAnObject, empty, badReason, noUntil, nullUnit, emptyStatus, emptyRole] {
                 #expect(response.status == .badRequest)
                 #expect(response.errorCode == "bad_request")
             }
+            #expect(try await User.find(s1, on: app.db)?.displayName != "Đổi")
+            #expect(try await api(app, .POST, "/api/v1/campaigns/DVK-2024/units/S1/extension", as: staff, json: #"{"until": null}"#).status != .badRequest)
+            // A day to resubmit by that is no day.
+            try await APIAccessTests.prepare(app, unit: "S1", initiatives: 1, submitted: true)
+            let emptyDay = try await api(app, .POST, "/api/v1/campaigns/DVK-2024/units/S1/return", as: staff, json: #"{"reason": "Sửa", "resubmitBy": ""}"#)
+            #expect(emptyDay.status == .unprocessableEntity)
             #expect(wrongType.errorMessage == "Trường “title” có giá trị sai kiểu dữ liệu.")
             #expect(empty.errorMessage == "Thiếu nội dung JSON của yêu cầu.")
         }

@@ -125,6 +125,7 @@ import VaporTesting
             let last = try await api(app, .GET, "/api/v1/library?q=tiet+kiem&page=\(Library.maxPage)", as: .anonymous)
             #expect(last.json?["items"]?.array?.count == Library.perPage)
             #expect(try await api(app, .GET, "/api/v1/library?page=\(Library.maxPage + 1)", as: .anonymous).status == .badRequest)
+            #expect(try await api(app, .GET, "/api/v1/library?page=0", as: .anonymous).status == .badRequest)
             let exact = try await api(app, .GET, "/api/v1/library?q=so+1004", as: .anonymous)
             #expect(exact.json?["total"]?.int == 1 && exact.json?["more"]?.bool == false)
             // One-letter words say nothing: they are left out, and the page says so.

@@ -66,6 +66,12 @@ import VaporTesting
             #expect(try await api(app, .PUT, w.model(id, "/verification"), as: w.s1Officer, json: Self.allMet).status == .forbidden)
             #expect(try await api(app, .PUT, w.model(id, "/verification"), as: w.gdStaff,
                                   json: #"{"date": "2024-09-20", "met": [true], "verdict": "passed"}"#).status == .unprocessableEntity)
+            // The longest comment the document allows, every letter outside the BMP and written
+            // as a JSON escape pair (60 kB): read, not refused for its size.
+            let longest = String(repeating: #"\ud835\udd38"#, count: 5_000)
+            let heavy = try await api(app, .PUT, w.model(id, "/verification"), as: w.gdStaff,
+                                      json: #"{"date": "2024-09-20", "met": [true, true, true, true, true], "verdict": "passed", "comments": ""# + longest + #""}"#)
+            #expect(heavy.status == .ok, "\(heavy.errorMessage ?? "")")
             let verified = try await api(app, .PUT, w.model(id, "/verification"), as: w.gdStaff, json: Self.allMet)
             #expect(verified.json?["verifications"]?.array?.first?["verdict"]?.string == "passed")
             #expect(verified.json?["verifications"]?.array?.first?["checks"]?.array?.count == 5)

@@ -17,14 +17,13 @@ def fuzz(*args, env=None):
 
 
 def test_the_api_fuzzed_answers_no_5xx_and_keeps_running():
-    result = fuzz("--db", "sqlite", "--cases", "1500")
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "no answer >= 500, no failed check, no crash" in result.stdout
+    runs = {"sqlite": fuzz("--db", "sqlite", "--cases", "1500")}
     if PG:
         # A database of its own on the same server, made and dropped by the script.
         parts = urllib.parse.urlsplit(PG)
         url = urllib.parse.urlunsplit(parts._replace(path=f"/dvk_fuzz_{int(time.time() * 1000)}"))
-        result = fuzz("--db", "postgres", "--cases", "300", "--roles", "ngoclam,longbien",
-                      env=dict(os.environ, DVK_FUZZ_POSTGRES=url))
-        assert result.returncode == 0, result.stdout + result.stderr
-        assert "no answer >= 500, no failed check, no crash" in result.stdout
+        runs["postgres"] = fuzz("--db", "postgres", "--cases", "300", "--roles", "ngoclam,longbien",
+                                env=dict(os.environ, DVK_FUZZ_POSTGRES=url))
+    failed = {db: result for db, result in runs.items()
+              if result.returncode != 0 or "no answer >= 500, no failed check, no crash" not in result.stdout}
+    assert not failed, "\n".join(f"{db}:\n{r.stdout}{r.stderr}" for db, r in failed.items())

@@ -318,8 +318,16 @@ struct APIReturnInput: Content {
 /// The body of `POST …/extension`.
 struct APIExtensionInput: Content {
     /// The unit's new deadline (an instant; a day alone means 00:00 of that day), or null
-    /// to take the extension back.
+    /// to take the extension back. Required: a body without it says neither.
     var until: String?
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        guard c.contains(.until) else {
+            throw DecodingError.keyNotFound(CodingKeys.until, .init(codingPath: [], debugDescription: "until is required: an instant, or null to take the extension back"))
+        }
+        until = try c.decodeNil(forKey: .until) ? nil : c.decode(String.self, forKey: .until)
+    }
 }
 
 /// The summary is the CLI's JSON, unchanged.

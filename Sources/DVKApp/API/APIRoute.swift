@@ -91,6 +91,19 @@ enum APIRoute: String, CaseIterable, Sendable {
         }
     }
 
+    /// The largest body the route reads (a larger one is refused with 413 before it is
+    /// read): room for every text at its longest, each character written as a JSON escape
+    /// pair (12 bytes for a letter outside the BMP). Reads take no body.
+    var maxBody: ByteCount {
+        switch self {
+        // An initiative's four long texts, or a return's comment on each initiative.
+        case .createInitiative, .updateInitiative, .returnSubmission: "1mb"
+        case .reportProgress, .verify, .recognise, .nominate, .commend, .publish, .extend, .submit, .declare, .accept,
+             .createUser, .updateUser, .resendInvitation, .deleteInitiative, .withdrawRecognition, .withdrawNomination: "128kb"
+        default: "16kb"
+        }
+    }
+
     /// Needs no credential.
     var isPublic: Bool { self == .openAPI || self == .searchLibrary || self == .getLibraryModel }
 }
@@ -98,8 +111,7 @@ enum APIRoute: String, CaseIterable, Sendable {
 extension RoutesBuilder {
     /// Registers `route` (relative to the `/api/v1` group this builder is).
     @discardableResult
-    func on<Response: AsyncResponseEncodable>(_ route: APIRoute, body: HTTPBodyStreamStrategy = .collect,
-                                              use handler: @Sendable @escaping (Request) async throws -> Response) -> Route {
-        on(route.method, route.pathComponents, body: body, use: handler)
+    func on<Response: AsyncResponseEncodable>(_ route: APIRoute, use handler: @Sendable @escaping (Request) async throws -> Response) -> Route {
+        on(route.method, route.pathComponents, body: .collect(maxSize: route.maxBody), use: handler)
     }
 }

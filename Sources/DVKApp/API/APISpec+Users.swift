@@ -35,6 +35,8 @@ extension APISpec {
         ]
     }
 
+    static let unitCode = Schema.string("The unit's code", pattern: "^[A-Za-z0-9._-]+$").length(min: 1, max: 64)
+
     static var userSchemas: [String: Schema] {
         [
             "User": .object("An account (never its password, tokens or two-factor secret)", [
@@ -46,14 +48,15 @@ extension APISpec {
                 optional("invitationLink", .string("The invitation's one-time link: only in the answer that made it, when it is not mailed")),
             ]),
             "NewUser": .object(nil, [
-                required("fullName", AccountInput.nameRule.schema(nil)), required("unit", .string("The unit's code")),
+                required("fullName", AccountInput.nameRule.schema(nil)), required("unit", unitCode),
                 required("role", .ref("Role")), required("email", TextRules.email.schema("Where the invitation goes; empty: it is handed over")),
                 optional("phone", TextRules.phone.schema(nil)), optional("title", AccountInput.titleRule.schema("Chức vụ")),
-                optional("username", .string("Letters without diacritics, digits, - _ .; by default from the email, or the unit's code")),
+                optional("username", .string("Letters without diacritics, digits, - _ .; by default from the email, or the unit's code",
+                                             pattern: "^[A-Za-z0-9._-]*$").length(max: 64)),
             ]),
             "UserChange": .object("Only the keys sent change", [
                 optional("status", .string("`active` or `disabled`", values: ["active", "disabled"])), optional("role", .ref("Role")),
-                optional("unit", .string("The unit's code")), optional("fullName", AccountInput.nameRule.schema(nil)),
+                optional("unit", unitCode), optional("fullName", AccountInput.nameRule.schema(nil)),
                 optional("email", TextRules.email.schema(nil)), optional("phone", TextRules.phone.schema(nil)),
                 optional("title", AccountInput.titleRule.schema(nil)),
             ]),

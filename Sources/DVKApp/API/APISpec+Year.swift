@@ -56,7 +56,7 @@ extension APISpec {
                           description: "The depth in the union tree (0 at the top) of the highest federation that recognised the model",
                           schema: .string(pattern: "^[0-9]{0,5}$")),
                     .init(name: "federation", in: .query, required: false, description: "A federation's code: models of units below it", schema: .string()),
-                    .init(name: "page", in: .query, required: false, description: "From 1 to 50 (the 1,000 newest models that match)", schema: .string(pattern: "^[0-9]{0,2}$")),
+                    .init(name: "page", in: .query, required: false, description: "From 1 to 50 (the 1,000 newest models that match)", schema: .string(pattern: "^([1-9]|[1-4][0-9]|50)?$")),
                 ],
                 responses: ["200": .init(description: "OK", content: content(.ref("LibraryPage"))),
                             "400": error("A number parameter that is not a number (code `bad_request`)"),

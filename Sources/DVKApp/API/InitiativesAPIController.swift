@@ -8,13 +8,12 @@ import Vapor
 /// register for the unit while its submission is editable (`RegistrationStore` decides).
 struct InitiativesAPIController: RouteCollection {
     /// Four free-text fields of up to 20,000 characters each do not fit Vapor's 16 kB default.
-    static let maxBody: ByteCount = "1mb"
 
     func boot(routes: any RoutesBuilder) throws {
         routes.on(.listInitiatives, use: list)
-        routes.on(.createInitiative, body: .collect(maxSize: Self.maxBody), use: create)
+        routes.on(.createInitiative, use: create)
         routes.on(.getInitiative, use: show)
-        routes.on(.updateInitiative, body: .collect(maxSize: Self.maxBody), use: update)
+        routes.on(.updateInitiative, use: update)
         routes.on(.deleteInitiative, use: delete)
     }
 

@@ -28,13 +28,14 @@ struct UsersAPIController: RouteCollection {
         var filter = PeopleDirectory.Filter()
         filter.unit = String((req.query[String.self, at: "unit"] ?? "").prefix(64))
         filter.query = String((req.query[String.self, at: "q"] ?? "").prefix(100))
-        if let raw = req.query[String.self, at: "status"], !raw.isEmpty {
+        // An empty value is no value of the list: refused like any other (leave it out for all).
+        if let raw = req.query[String.self, at: "status"] {
             guard let status = AccountStatus(rawValue: raw) else {
                 throw WebError.badRequest("Tham số status là một trong: " + AccountStatus.allCases.map(\.rawValue).joined(separator: ", ") + ".")
             }
             filter.status = status
         }
-        if let raw = req.query[String.self, at: "role"], !raw.isEmpty {
+        if let raw = req.query[String.self, at: "role"] {
             guard let role = Role(rawValue: raw) else { throw WebError.badRequest("Tham số role là một trong: admin, staff, officer, viewer.") }
             filter.role = role
         }
@@ -88,6 +89,7 @@ struct UsersAPIController: RouteCollection {
         return APIUser(try await PeopleDirectory.person(try id(req), for: user, on: req.db), at: Date())
     }
 
+    /// A change: each field left out keeps its value; none may be null.
     struct Change: Content {
         var status: String?
         var role: Role?
@@ -96,6 +98,17 @@ struct UsersAPIController: RouteCollection {
         var email: String?
         var phone: String?
         var title: String?
+
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            status = try c.present(.status)
+            role = try c.present(.role)
+            unit = try c.present(.unit)
+            fullName = try c.present(.fullName)
+            email = try c.present(.email)
+            phone = try c.present(.phone)
+            title = try c.present(.title)
+        }
     }
 
     @Sendable func update(req: Request) async throws -> APIUser {
@@ -165,5 +178,17 @@ struct APIUser: Content {
         signIns = p.loginCount
         twoFactor = p.twoFactor
         invitationLink = nil
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// A field that may be left out but, when given, is not null.
+    func present<T: Decodable>(_ key: Key) throws -> T? {
+        guard contains(key) else { return nil }
+        if try decodeNil(forKey: key) {
+            throw DecodingError.valueNotFound(T.self, .init(codingPath: codingPath + [key],
+                                                             debugDescription: "\(key.stringValue) cannot be null; leave it out to keep the value"))
+        }
+        return try decode(T.self, forKey: key)
     }
 }

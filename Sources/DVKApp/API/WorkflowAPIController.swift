@@ -12,7 +12,7 @@ struct WorkflowAPIController: RouteCollection {
         routes.on(.declare, use: declare)
         routes.on(.accept, use: accept)
         // A reason and a comment on each of many initiatives do not fit Vapor's 16 kB default.
-        routes.on(.returnSubmission, body: .collect(maxSize: InitiativesAPIController.maxBody), use: giveBack)
+        routes.on(.returnSubmission, use: giveBack)
         routes.on(.extend, use: extend)
     }
 
@@ -36,7 +36,7 @@ struct WorkflowAPIController: RouteCollection {
         // A missing body is an empty reason, which the store refuses in Vietnamese (422).
         let body = try req.decodeJSON(APIReturnInput.self, emptyAs: .init())
         var by: Date?
-        if let text = body.resubmitBy, !text.isEmpty {
+        if let text = body.resubmitBy {
             guard let day = CalendarDay(parsing: text) else {
                 throw DomainError.invalid("Ngày nộp lại (resubmitBy) “\(text)” không phải ngày hợp lệ (YYYY-MM-DD).")
             }

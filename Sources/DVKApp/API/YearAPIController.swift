@@ -11,7 +11,7 @@ import Vapor
 struct YearAPIController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.on(.getModelYear, use: show)
-        routes.on(.reportProgress, body: .collect(maxSize: "64kb"), use: report)
+        routes.on(.reportProgress, use: report)
         routes.on(.verify, use: verify)
         routes.on(.recognise, use: recognise)
         routes.on(.withdrawRecognition, use: withdrawRecognition)
@@ -151,6 +151,7 @@ struct YearAPIController: RouteCollection {
         filter.level = try number("level")
         filter.federation = req.query[String.self, at: "federation"].map { String($0.prefix(100)) }
         filter.page = try number("page") ?? 1
+        guard filter.page >= 1 else { throw WebError.badRequest("Trang (page) bắt đầu từ 1.") }
         guard filter.page <= Library.maxPage else {
             throw WebError.badRequest("Thư viện cho xem tới trang \(Library.maxPage) (\(Format.number(Library.countLimit)) mô hình mới nhất); vui lòng thu hẹp tìm kiếm.")
         }
