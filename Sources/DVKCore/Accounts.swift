@@ -79,6 +79,13 @@ public enum AccountRules {
         }
     }
 
+    /// No account is made, moved into or enabled at a unit that was dissolved or merged
+    /// (see `TreeRules`): why, naming the unit, or nil for a live one.
+    public static func endedUnit(_ unitName: String, endedAt: Date?) -> String? {
+        guard let endedAt else { return nil }
+        return "Đơn vị “\(unitName)” đã giải thể hoặc sáp nhập ngày \(VietnamTime.day(of: endedAt).vietnamese) nên không nhận tài khoản."
+    }
+
     /// Only an administrator resets a person's two-factor sign-in.
     public static func mayResetTwoFactor(_ actor: Role) -> Bool { actor == .admin }
 }

@@ -119,3 +119,60 @@ public enum UnitTree {
         return false
     }
 }
+
+/// How a unit leaves the live tree. Its row stays, with its name and place, for the
+/// campaigns and the trail that name it; it no longer takes accounts, units or campaigns.
+public enum UnitEnding: Sendable, Equatable {
+    /// The unit is gone: it must have no unit below it any more.
+    case dissolve
+    /// The unit joins another of its kind, which takes the units below it.
+    case merge(into: Target)
+
+    /// The unit that takes a merged one, as the rule needs to see it.
+    public struct Target: Sendable, Equatable {
+        public var kind: UnitKind
+        /// Where it stands from the actor's unit.
+        public var reach: Reach
+        /// The merged unit itself, or a unit below it.
+        public var insideMerged: Bool
+
+        public init(kind: UnitKind, reach: Reach, insideMerged: Bool) {
+            self.kind = kind
+            self.reach = reach
+            self.insideMerged = insideMerged
+        }
+    }
+}
+
+/// Who may end a unit, and when: the one rule the unit pages ask. A unit is
+/// ended by staff or an administrator above it (never their own unit, which their own
+/// superior ends); a dissolved unit has no unit below it left; a unit merges only into a
+/// live unit of its kind inside the actor's reach and outside the merged unit's subtree.
+/// Its accounts are then disabled (`AccountRules.endedUnit`).
+public enum TreeRules {
+    public static func endRefusal(_ ending: UnitEnding, by actor: Role, unitReach: Reach, unitKind: UnitKind,
+                                  liveChildren: Int) -> String? {
+        guard actor.manages else { return "Chỉ cán bộ công đoàn cấp trên và quản trị viên giải thể hoặc sáp nhập đơn vị." }
+        switch unitReach {
+        case .own: return "Không thể giải thể hay sáp nhập đơn vị của chính mình; việc này do cấp trên thực hiện."
+        case .outside: return "Đơn vị này ngoài phạm vi quản lý của tài khoản."
+        case .below: break
+        }
+        switch ending {
+        case .dissolve:
+            if liveChildren > 0 {
+                return "Đơn vị còn \(VietnameseText.number(liveChildren)) đơn vị trực thuộc. Hãy chuyển các đơn vị này sang cấp trên khác, "
+                    + "hoặc sáp nhập đơn vị vào một công đoàn cấp trên (các đơn vị trực thuộc sẽ chuyển theo)."
+            }
+        case .merge(let target):
+            if target.insideMerged {
+                return "Không thể sáp nhập đơn vị vào chính nó hoặc vào một đơn vị trực thuộc nó."
+            }
+            if target.reach == .outside { return "Đơn vị nhận sáp nhập ở ngoài phạm vi quản lý của tài khoản." }
+            if target.kind != unitKind {
+                return "Chỉ sáp nhập vào đơn vị cùng loại: \(unitKind.label.lowercased()) sáp nhập vào \(unitKind.label.lowercased())."
+            }
+        }
+        return nil
+    }
+}

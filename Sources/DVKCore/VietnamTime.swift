@@ -158,8 +158,10 @@ public struct CalendarDay: Hashable, Comparable, Sendable, Codable, CustomString
         return "ngày \(dd) tháng \(mm) năm \(year)"
     }
 
-    /// "Long Biên, ngày 06 tháng 02 năm 2024"
-    public func placeAndDate(_ place: String) -> String { "\(place), \(dateLine)" }
+    /// "Long Biên, ngày 06 tháng 02 năm 2024"; without a place, "Ngày 06 tháng 02 năm 2024".
+    public func placeAndDate(_ place: String) -> String {
+        place.isEmpty ? "N" + dateLine.dropFirst() : "\(place), \(dateLine)"
+    }
 
     public static func < (a: CalendarDay, b: CalendarDay) -> Bool {
         (a.year, a.month, a.day) < (b.year, b.month, b.day)

@@ -346,6 +346,18 @@ import VaporTesting
                 #expect(statuses.sorted { $0.code < $1.code } == [.ok, .conflict], "\(statuses)")
             }
             #expect(try await User.query(on: app.db).filter(\.$email ~~ "same").count() == 3)
+            // The same form sent twice (a reload of the page that shows the link, a double
+            // click): one account, the second told so.
+            let page = try await lb.get("/users/new").body.string
+            let once = try #require(page.range(of: #"name="_once" value=""#).map { String(page[$0.upperBound...].prefix(32)) })
+            let sent = ["fullName": "Gửi Hai Lần", "unitCode": "S2", FormOnce.field: once]
+            let twice = try await withThrowingTaskGroup(of: HTTPStatus.self) { group -> [HTTPStatus] in
+                for _ in 0..<2 { group.addTask { try await lb.post("/users/new", sent).status } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(twice.sorted { $0.code < $1.code } == [.ok, .conflict])
+            #expect(try await lb.post("/users/new", sent).status == .conflict)
+            #expect(try await User.query(on: app.db).filter(\.$displayName == "Gửi Hai Lần").count() == 1)
             // One invitation used in two tabs at once.
             let token = try Self.token(in: try await lb.post("/users/new", ["fullName": "Hai Tab", "unitCode": "S2"]).body.string)
             let form = try await Self.anonymousForm(app, "/invite/\(token)")
@@ -444,6 +456,10 @@ import VaporTesting
                 ("/units/GD/accounts", [200, 200, 200, 403, 403, 403]),
                 ("/units/LB/accounts", [200, 200, 404, 403, 403, 403]),
                 ("/account/two-factor", [200, 200, 200, 200, 200, 200]),
+                ("/users/events.xlsx", [200, 200, 200, 403, 403, 403]),
+                ("/users/\(c1)/events.xlsx", [200, 200, 404, 403, 403, 403]),
+                ("/units/P1/end", [200, 200, 404, 403, 403, 403]),
+                ("/units/GD/end?into=C1", [422, 422, 422, 403, 403, 403]),
             ]
             let users = ["admin", "staff", "gdstaff", "s1", "c1", "viewer"]
             var browsers: [Browser] = []
@@ -461,6 +477,8 @@ import VaporTesting
                 ("/users/\(c1)/two-factor-reset", [:], [0, 403, 404, 403, 403, 403]),
                 ("/users/\(c1)/update", ["fullName": "Đổi", "unitCode": "C1", "role": "officer"], [0, 0, 404, 403, 403, 403]),
                 ("/units/LB/accounts", [:], [0, 0, 404, 403, 403, 403]),
+                ("/units/C1/end", [:], [0, 0, 404, 403, 403, 403]),
+                ("/units/LB/end", [:], [0, 422, 404, 403, 403, 403]),
             ]
             for (path, form, expected) in actions {
                 for (i, browser) in browsers.enumerated() where expected[i] != 0 {
@@ -471,6 +489,7 @@ import VaporTesting
             let c1User = try #require(try await User.query(on: app.db).filter(\.$username == "c1").first())
             #expect(!c1User.disabled && c1User.displayName != "Đổi")
             #expect(try await User.query(on: app.db).filter(\.$username == "admin").first()?.disabled == false)
+            #expect(try await DVKApp.Unit.query(on: app.db).filter(\.$endedAt != nil).count() == 0)
         }
     }
 
@@ -512,6 +531,41 @@ import VaporTesting
             } else {
                 #expect(!manages)
             }
+        }
+    }
+}
+
+/// The CLI's way in: one invitation, a spreadsheet of them, each link printed or mailed.
+@Suite struct AccountCommandsTests {
+    @Test func inviteAndImportFromTheShell() async throws {
+        try await withApp { app in
+            try await Fixture.load(app)
+            let one = try await run(app, "user", "invite", "--unit", "S1", "--name", "Nguyễn Thị Hoa", "--email", "hoa@truong.vn")
+            #expect(one.contains("user hoa invited (officer, S1)") && one.contains("/invite/"))
+            // A role above what the unit takes, and a bad line: precise errors, nothing made.
+            await #expect(throws: DomainError.self) { _ = try await run(app, "user", "invite", "--unit", "S1", "--name", "X", "--role", "staff") }
+            let bad = try tempFile("Mã đơn vị,Họ và tên,Chức vụ,Email,Số điện thoại,Vai trò\nS2,Lê Văn Tám,,tam@x.vn,,\nNOPE,Ai Đó,,,,\n")
+            await #expect(throws: DomainError.self) { _ = try await run(app, "user", "import", bad) }
+            let good = try tempFile("Mã đơn vị,Họ và tên,Chức vụ,Email,Số điện thoại,Vai trò\nS2,Lê Văn Tám,,tam@x.vn,,\nGD,Trần Thu,,,,staff\n")
+            #expect(try await run(app, "user", "import", good, "--dry-run").contains("2 accounts checked, none made"))
+            #expect(try await User.query(on: app.db).count() == 1)
+            let made = try await run(app, "user", "import", good)
+            #expect(made.contains("2 accounts invited, 0 by email") && made.components(separatedBy: "/invite/").count == 3)
+            #expect(try await User.query(on: app.db).count() == 3)
+        }
+    }
+
+    @Test func withMailTheInvitationIsSentBeforeTheCommandEnds() async throws {
+        try await withApp(MailAppTests.mailOn) { app in
+            try await Fixture.load(app)
+            // The test's mail server refuses connections: the command says so, and the
+            // message waits for `dvk serve`.
+            let out = try await run(app, "user", "invite", "--unit", "S1", "--name", "Nguyễn Thị Hoa", "--email", "hoa@truong.vn")
+            #expect(out.contains("invitation to hoa@truong.vn: not yet sent, will be retried by `dvk serve`"))
+            #expect(!out.contains("/invite/"))
+            let waiting = try await app.db.sql().raw("SELECT status, attempts FROM outbox WHERE kind = 'invitation'").all()
+            let attempts = try waiting.map { try $0.decode(column: "attempts", as: Int.self) }
+            #expect(attempts == [1])
         }
     }
 }

@@ -62,3 +62,34 @@ import Testing
         #expect(throws: DomainError.self) { try SubmissionAction.return.apply(to: .notStarted).get() }
     }
 }
+
+/// Who may dissolve or merge a unit, and into what.
+@Suite struct UnitEndingRuleTests {
+    static func target(_ kind: UnitKind = .federation, _ reach: Reach = .below, inside: Bool = false) -> UnitEnding {
+        .merge(into: UnitEnding.Target(kind: kind, reach: reach, insideMerged: inside))
+    }
+
+    @Test func onlyStaffAboveTheUnitEndIt() {
+        for role in Role.allCases {
+            let refusal = TreeRules.endRefusal(.dissolve, by: role, unitReach: .below, unitKind: .grassroots, liveChildren: 0)
+            #expect((refusal == nil) == role.manages, "\(role)")
+        }
+        // Never one's own unit, nor one beside or above.
+        #expect(TreeRules.endRefusal(.dissolve, by: .admin, unitReach: .own, unitKind: .federation, liveChildren: 0) != nil)
+        #expect(TreeRules.endRefusal(.dissolve, by: .staff, unitReach: .outside, unitKind: .grassroots, liveChildren: 0) != nil)
+    }
+
+    @Test func aDissolvedUnitLeavesNoUnitBehindAndAMergerStaysInKindAndReach() {
+        let dissolve = TreeRules.endRefusal(.dissolve, by: .staff, unitReach: .below, unitKind: .federation, liveChildren: 3)
+        #expect(dissolve?.contains("3 đơn vị trực thuộc") == true)
+        // Merging takes the units along.
+        #expect(TreeRules.endRefusal(Self.target(), by: .staff, unitReach: .below, unitKind: .federation, liveChildren: 3) == nil)
+        #expect(TreeRules.endRefusal(Self.target(.federation, .own), by: .staff, unitReach: .below, unitKind: .federation, liveChildren: 3) == nil)
+        #expect(TreeRules.endRefusal(Self.target(.grassroots), by: .staff, unitReach: .below, unitKind: .federation, liveChildren: 0) != nil)
+        #expect(TreeRules.endRefusal(Self.target(.federation, .outside), by: .staff, unitReach: .below, unitKind: .federation, liveChildren: 0) != nil)
+        #expect(TreeRules.endRefusal(Self.target(inside: true), by: .admin, unitReach: .below, unitKind: .federation, liveChildren: 1) != nil)
+        // No account lands in a unit that ended.
+        #expect(AccountRules.endedUnit("X", endedAt: nil) == nil)
+        #expect(AccountRules.endedUnit("Trường X", endedAt: Date(timeIntervalSince1970: 1_700_000_000))?.contains("“Trường X”") == true)
+    }
+}

@@ -64,6 +64,7 @@ import Testing
 
     @Test func placeAndDate() {
         #expect(CalendarDay(year: 2024, month: 2, day: 6).placeAndDate("Long Biên") == "Long Biên, ngày 06 tháng 02 năm 2024")
+        #expect(CalendarDay(year: 2024, month: 2, day: 6).placeAndDate("") == "Ngày 06 tháng 02 năm 2024")
     }
 
     @Test func parsesIsoAndVietnameseDays() {

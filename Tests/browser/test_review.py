@@ -55,9 +55,9 @@ def test_clerk_reviews_three_units_from_the_queue(server, browser):
     assert int(d.find_element(By.PARTIAL_LINK_TEXT, "Hàng chờ duyệt").text.split("(")[1].rstrip(")")) == waiting - 3
 
     # The returned unit's officer sees the comment beside its initiative.
-    subprocess.run([BIN, "user", "create", "--username", "cdcs-tra-lai", "--password", "mat-khau-123", "--role", "officer",
+    subprocess.run([BIN, "user", "create", "--username", "cdcs-tra-lai", "--password", "hoa-phuong-do-ruc", "--role", "officer",
                     "--unit", returned], env=SERVER_ENV, check=True, capture_output=True)
-    login(d, server, "cdcs-tra-lai", password="mat-khau-123")
+    login(d, server, "cdcs-tra-lai", password="hoa-phuong-do-ruc")
     d.get(server + f"/campaigns/{CAMPAIGN}/units/{returned}")
     assert "Cần bổ sung số liệu." in d.find_element(By.CSS_SELECTOR, ".alert.error").text
     assert comment in d.find_element(By.CSS_SELECTOR, "ol.initiatives .review-comment").text

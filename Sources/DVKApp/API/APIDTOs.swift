@@ -76,6 +76,9 @@ struct APIUnit: Content {
     var email: String
     var phone: String
     var children: [APIUnitRef]
+    /// When the unit was dissolved or merged (Vietnam time), and the unit it merged into.
+    @ExplicitNull var endedAt: String?
+    @ExplicitNull var mergedInto: String?
 }
 
 struct APISector: Content, Equatable {

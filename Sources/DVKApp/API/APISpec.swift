@@ -235,7 +235,10 @@ enum APISpec {
                 required("code", .string()), required("name", .string()), required("kind", .ref("UnitKind")),
                 required("parent", .nullable(.string(), "The parent's code; null for the caller's own unit")),
                 required("email", .string()), required("phone", .string()),
-                required("children", .array(.ref("UnitRef"), "By code")),
+                required("children", .array(.ref("UnitRef"), "The live units directly below, by code")),
+                required("endedAt", .nullable(.string("When the unit was dissolved or merged; it then takes no account, unit or campaign. "
+                                                      + (instant.description ?? ""), format: "date-time"), "null while the unit is live")),
+                required("mergedInto", .nullable(.string(), "The code of the unit it merged into; null when live or dissolved")),
             ]),
             "Sector": .object(nil, [required("code", .string()), required("name", .string())]),
             "Signer": .object(nil, [

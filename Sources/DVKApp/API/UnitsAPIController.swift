@@ -31,13 +31,15 @@ struct UnitsAPIController: RouteCollection {
         let user = try req.requireUser()
         let unit = try await Access.unit(code: try req.parameters.require("unit"), user: user, on: req.db)
         let id = try unit.requireID()
-        let children = try await Unit.query(on: req.db).filter(\.$parentID == id).sort(\.$code).all()
+        let children = try await Unit.query(on: req.db).filter(\.$parentID == id).filter(\.$endedAt == nil).sort(\.$code).all()
         // Above the caller's own unit is out of reach: its parent is not named.
         var parent: String?
         if id != user.unitID, let parentID = unit.parentID {
             parent = try await Unit.find(parentID, on: req.db)?.code
         }
         return APIUnit(code: unit.code, name: unit.name, kind: unit.kind, parent: parent, email: unit.email,
-                       phone: unit.phone, children: children.map { APIUnitRef(code: $0.code, name: $0.name, kind: $0.kind) })
+                       phone: unit.phone, children: children.map { APIUnitRef(code: $0.code, name: $0.name, kind: $0.kind) },
+                       endedAt: unit.endedAt.map(VietnamTime.iso),
+                       mergedInto: try await unit.mergedIntoID.asyncMap { try await Unit.find($0, on: req.db)?.code } ?? nil)
     }
 }

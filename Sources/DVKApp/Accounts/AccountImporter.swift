@@ -17,7 +17,7 @@ enum AccountImporter {
 
     /// Reads `table` with the actor's reach (an administrator's is every unit), and makes
     /// its accounts; `dryRun` checks everything and makes nothing.
-    static func run(_ table: CSVTable, by actor: Actor, config: AppConfig, at now: Date, dryRun: Bool = false,
+    static func run(_ table: CSVTable, by actor: Actor, config: AppConfig, at now: Date, dryRun: Bool = false, once: String? = nil,
                     on db: any Database) async throws -> [Made] {
         let nodes = try await UnitDirectory.allNodes(on: db)
         let inside: Set<UUID>? = actor.unitID.map { UnitEditor.subtree(of: $0, in: nodes) }
@@ -28,16 +28,17 @@ enum AccountImporter {
             units[node.code] = AccountImport.UnitPlace(kind: node.kind, reach: reach)
         }
         let rows = try AccountImport.plan(table, units: units, by: actor.role)
-        return try await make(rows.map { ($0.line, $0.draft) }, by: actor, config: config, at: now, dryRun: dryRun, on: db)
+        return try await make(rows.map { ($0.line, $0.draft) }, by: actor, config: config, at: now, dryRun: dryRun, once: once, on: db)
     }
 
     /// Makes checked accounts in one transaction; a name or address taken (in the database
     /// or twice here) names its line, and nothing is made.
     static func make(_ rows: [(line: Int, draft: AccountDraft)], by actor: Actor, config: AppConfig, at now: Date, dryRun: Bool = false,
-                     on db: any Database) async throws -> [Made] {
+                     once: String? = nil, on db: any Database) async throws -> [Made] {
         let unitsByCode = Dictionary(try await UnitDirectory.allNodes(on: db).map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
         let expires = now.addingTimeInterval(Double(config.invitationDays) * 86_400)
         return try await db.write { db in
+            if !dryRun { try await FormOnce.spend(once, at: now, on: db) }
             let sql = try db.sql()
             var usernames = Set(try await sql.raw("SELECT username FROM users").all().map { try $0.decode(column: "username", as: String.self) })
             var emails = Set(try await sql.raw("SELECT email_key FROM users WHERE email_key IS NOT NULL").all()

@@ -78,12 +78,22 @@ enum AccountStore {
 
     static let notFound = DomainError.notFound("Không tìm thấy tài khoản này trong phạm vi quản lý.")
 
+    /// Refuses a unit that was dissolved or merged (`AccountRules.endedUnit`), holding a live
+    /// one's row until the transaction ends so that it cannot end meanwhile.
+    static func requireLive(_ unit: Unit, on db: any Database) async throws {
+        guard try await UnitEditor.holdLive(unit.requireID(), on: db) else {
+            let ended = try await Unit.find(unit.requireID(), on: db)?.endedAt ?? Date()
+            throw DomainError.conflict(AccountRules.endedUnit(unit.name, endedAt: ended) ?? "")
+        }
+    }
+
     // MARK: Inviting
 
     /// Makes an account without a password and its invitation; mails it when the person has
     /// an address and DVK sends mail. Two staff inviting the same person at once: one makes
     /// it, the other is told the address (or name) is taken.
-    static func invite(_ draft: AccountDraft, by actor: Actor, config: AppConfig, at now: Date, on db: any Database) async throws -> Invited {
+    static func invite(_ draft: AccountDraft, by actor: Actor, config: AppConfig, at now: Date, once: String? = nil,
+                       on db: any Database) async throws -> Invited {
         guard let (unit, reach) = try await place(code: draft.unitCode, for: actor, on: db) else {
             throw DomainError.invalid("Không có đơn vị mã “\(String(draft.unitCode.prefix(80)))” trong phạm vi quản lý.")
         }
@@ -95,6 +105,8 @@ enum AccountStore {
         let expires = now.addingTimeInterval(Double(config.invitationDays) * 86_400)
         do {
             return try await db.write { db in
+                try await FormOnce.spend(once, at: now, on: db)
+                try await requireLive(unit, on: db)
                 let username = try await freeUsername(draft, on: db)
                 if !draft.email.isEmpty, try await User.query(on: db).filter(\.$emailKey == draft.email.lowercased()).first() != nil {
                     throw emailTaken(draft.email)
@@ -210,6 +222,29 @@ enum AccountStore {
             guard try await revokeLinks(userID, at: now, on: db) > 0 else { throw DomainError.conflict("Tài khoản không có lời mời nào đang chờ.") }
             try await AuditTrail.record("account.invitation_revoked", id: userID, unitID: user.unitID, by: actor, at: now, on: db)
         }
+    }
+
+    /// Disables every account of a unit that ended, in the ending's transaction: sessions,
+    /// pending second steps and links end with it, and each is an event of its trail with
+    /// the reason. The accounts disabled, by name.
+    static func disableAll(of unitID: UUID, reason: String, by actor: Actor, at now: Date,
+                           on db: any Database) async throws -> [(id: UUID, username: String, displayName: String, role: Role)] {
+        let sql = try db.sql()
+        let rows = try await sql.raw("""
+            UPDATE users SET disabled = \(bind: true) WHERE unit_id = \(bind: unitID) AND disabled = \(bind: false)
+            RETURNING id, username, display_name, role
+            """).all()
+        var out: [(id: UUID, username: String, displayName: String, role: Role)] = []
+        for row in rows {
+            let id = try row.decode(column: "id", as: UUID.self)
+            try await sql.delete(from: "sessions").where("user_id", .equal, id).run()
+            try await sql.delete(from: "login_challenges").where("user_id", .equal, id).run()
+            try await revokeLinks(id, at: now, on: db)
+            try await AuditTrail.record("account.disabled", id: id, unitID: unitID, details: ["Lý do": reason], by: actor, at: now, on: db)
+            out.append((id, try row.decode(column: "username", as: String.self), try row.decode(column: "display_name", as: String.self),
+                        Role(rawValue: try row.decode(column: "role", as: String.self)) ?? .viewer))
+        }
+        return out.sorted { ($0.displayName, $0.username) < ($1.displayName, $1.username) }
     }
 
     @discardableResult
@@ -338,6 +373,7 @@ enum AccountStore {
                 UPDATE users SET disabled = \(bind: disabled) WHERE id = \(bind: userID) AND disabled = \(bind: !disabled) RETURNING id
                 """).first() != nil
             else { throw DomainError.conflict(disabled ? "Tài khoản đã bị khóa." : "Tài khoản đang hoạt động.") }
+            if !disabled, let unit = try await Unit.find(user.unitID, on: db) { try await requireLive(unit, on: db) }
             if disabled {
                 try await sql.delete(from: "sessions").where("user_id", .equal, userID).run()
                 try await sql.delete(from: "login_challenges").where("user_id", .equal, userID).run()
@@ -371,6 +407,7 @@ enum AccountStore {
         let details = changes
         do {
             try await db.write { db in
+                if newUnit.id != unit.id { try await requireLive(newUnit, on: db) }
                 try await db.sql().update("users").set("display_name", to: draft.fullName).set("role", to: draft.role.rawValue)
                     .set("unit_id", to: try newUnit.requireID()).set("email", to: draft.email)
                     .set("email_key", to: draft.email.isEmpty ? nil : draft.email.lowercased())

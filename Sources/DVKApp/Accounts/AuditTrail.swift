@@ -66,6 +66,8 @@ enum AuditTrail {
         "account.two_factor_enabled": "Bật xác thực hai lớp",
         "account.two_factor_reset": "Đặt lại xác thực hai lớp",
         "account.recovery_code_used": "Đăng nhập bằng mã khôi phục",
+        "unit.dissolved": "Giải thể đơn vị",
+        "unit.merged": "Sáp nhập đơn vị",
     ]
 
     static func record(_ action: String, kind: String = "account", id: UUID, unitID: UUID?, details: [String: String] = [:],
@@ -81,14 +83,41 @@ enum AuditTrail {
     /// An object's events, newest first.
     static func events(kind: String = "account", id: UUID, limit: Int = 200, on db: any Database) async throws -> [Event] {
         try await db.sql().raw("""
-            SELECT at, actor, address, request_id, action, details FROM audit_events
+            SELECT object_id, at, actor, address, request_id, action, details FROM audit_events
             WHERE object_kind = \(bind: kind) AND object_id = \(bind: id.uuidString) ORDER BY at DESC, id LIMIT \(unsafeRaw: String(limit))
-            """).all().map { row in
-            let text = try row.decode(column: "details", as: String.self)
-            return Event(at: try row.decode(column: "at", as: Date.self), actor: try row.decode(column: "actor", as: String.self),
-                         address: try row.decode(column: "address", as: String.self), requestID: try row.decode(column: "request_id", as: String.self),
-                         action: try row.decode(column: "action", as: String.self),
-                         details: (try? JSONDecoder().decode([String: String].self, from: Data(text.utf8))) ?? [:])
+            """).all().map { try event($0).event }
+    }
+
+    /// The most events an export holds, newest first (the file says when it stops there).
+    static let exportLimit = 100_000
+
+    /// The events of the accounts `ids` (every account when nil), newest first, at most
+    /// `limit`, each with the account's id.
+    static func events(ofAccounts ids: Set<UUID>?, limit: Int = exportLimit, on db: any Database) async throws -> [(object: UUID, event: Event)] {
+        let sql = try db.sql()
+        let columns = "SELECT object_id, at, actor, address, request_id, action, details FROM audit_events WHERE object_kind = 'account'"
+        var out: [(object: UUID, event: Event)] = []
+        if let ids {
+            // In slices, so that no statement carries more values than a database takes.
+            let all = ids.map(\.uuidString).sorted()
+            for start in stride(from: 0, to: all.count, by: 500) {
+                let slice = all[start..<min(all.count, start + 500)]
+                out += try await sql.raw("""
+                    \(unsafeRaw: columns) AND object_id IN (\(SQLList(slice.map { SQLBind($0) }))) ORDER BY at DESC LIMIT \(unsafeRaw: String(limit))
+                    """).all().map(event)
+            }
+            out.sort { $0.event.at > $1.event.at }
+            return Array(out.prefix(limit))
         }
+        return try await sql.raw("\(unsafeRaw: columns) ORDER BY at DESC LIMIT \(unsafeRaw: String(limit))").all().map(event)
+    }
+
+    private static func event(_ row: any SQLRow) throws -> (object: UUID, event: Event) {
+        let text = try row.decode(column: "details", as: String.self)
+        let event = Event(at: try row.decode(column: "at", as: Date.self), actor: try row.decode(column: "actor", as: String.self),
+                          address: try row.decode(column: "address", as: String.self), requestID: try row.decode(column: "request_id", as: String.self),
+                          action: try row.decode(column: "action", as: String.self),
+                          details: (try? JSONDecoder().decode([String: String].self, from: Data(text.utf8))) ?? [:])
+        return (UUID(uuidString: try row.decode(column: "object_id", as: String.self)) ?? UUID(), event)
     }
 }

@@ -16,6 +16,8 @@ enum PeopleDirectory {
         var unitCode: String
         var unitName: String
         var unitKind: UnitKind
+        /// The unit was dissolved or merged (the account was disabled then).
+        var unitEnded: Bool
         var email: String
         var phone: String
         var title: String
@@ -40,6 +42,8 @@ enum PeopleDirectory {
         var unit = ""
         var role: Role?
         var status: AccountStatus?
+        /// Only the accounts of units dissolved or merged.
+        var ended = false
         var query = ""
         var page = 1
     }
@@ -47,7 +51,7 @@ enum PeopleDirectory {
     /// Every account in `user`'s reach, by unit then name.
     static func accounts(for user: CurrentUser, on db: any Database) async throws -> [Person] {
         let rows = try await db.sql().raw("""
-            SELECT u.id, u.username, u.display_name, u.role, u.unit_id, n.code, n.name AS unit_name, n.kind, u.email, u.phone, u.title,
+            SELECT u.id, u.username, u.display_name, u.role, u.unit_id, n.code, n.name AS unit_name, n.kind, n.ended_at, u.email, u.phone, u.title,
                    u.disabled, u.password_set_at, u.last_login_at, u.login_count, u.created_at, u.totp_enabled_at,
                    (SELECT MAX(i.expires_at) FROM invitations i WHERE i.user_id = u.id AND i.used_at IS NULL AND i.revoked_at IS NULL) AS link_until
             FROM users u JOIN units n ON n.id = u.unit_id
@@ -63,6 +67,7 @@ enum PeopleDirectory {
                               role: Role(rawValue: try row.decode(column: "role", as: String.self)) ?? .viewer, unitID: unitID,
                               unitCode: try row.decode(column: "code", as: String.self), unitName: try row.decode(column: "unit_name", as: String.self),
                               unitKind: UnitKind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .grassroots,
+                              unitEnded: try date("ended_at") != nil,
                               email: try row.decode(column: "email", as: String.self), phone: try row.decode(column: "phone", as: String.self),
                               title: try row.decode(column: "title", as: String.self), disabled: try row.decode(column: "disabled", as: Bool.self),
                               passwordSetAt: try date("password_set_at"), lastLoginAt: try date("last_login_at"),
@@ -74,7 +79,7 @@ enum PeopleDirectory {
 
     /// A unit and every unit below it.
     static func subtree(of unitID: UUID, on db: any Database) async throws -> Set<UUID> {
-        Set(UnitEditor.subtree(of: unitID, in: try await UnitDirectory.allNodes(on: db)))
+        Set(UnitEditor.subtree(of: unitID, in: try await UnitDirectory.allNodes(includingEnded: true, on: db)))
     }
 
     /// The accounts matching `filter` (the unit's subtree, role, status, a search without
@@ -85,6 +90,7 @@ enum PeopleDirectory {
             if let unit, !unit.contains(p.unitID) { return false }
             if let role = filter.role, p.role != role { return false }
             if let status = filter.status, p.status(at: now) != status { return false }
+            if filter.ended, !p.unitEnded { return false }
             if !key.isEmpty {
                 let text = VietnameseText.searchKey([p.displayName, p.username, p.email, p.unitName, p.unitCode].joined(separator: " "))
                 if !text.contains(key) { return false }
@@ -112,7 +118,7 @@ enum PeopleDirectory {
     static func unitsWithoutOfficer(below unitID: UUID, on db: any Database) async throws -> [(id: UUID, code: String, name: String, email: String)] {
         let inside = try await subtree(of: unitID, on: db)
         let rows = try await db.sql().raw("""
-            SELECT n.id, n.code, n.name, n.email FROM units n WHERE n.kind = 'grassroots' AND n.email <> ''
+            SELECT n.id, n.code, n.name, n.email FROM units n WHERE n.kind = 'grassroots' AND n.email <> '' AND n.ended_at IS NULL
               AND NOT EXISTS (SELECT 1 FROM users u WHERE u.unit_id = n.id AND u.role = 'officer' AND u.disabled = \(bind: false))
             ORDER BY n.name, n.code
             """).all()

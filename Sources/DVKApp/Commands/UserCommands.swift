@@ -1,6 +1,7 @@
 import DVKCore
 import DVKDocuments
 import Fluent
+import SQLKit
 import Vapor
 
 struct UserCommands: AsyncCommandGroup {
@@ -75,7 +76,8 @@ struct UserInviteCommand: AsyncCommand {
         let invited = try await AccountStore.invite(draft, by: .cli, config: config, at: Date(), on: db)
         context.console.print("user \(invited.username) invited (\(draft.role.rawValue), \(draft.unitCode))")
         if invited.emailed {
-            context.console.print("invitation queued by email to \(draft.email)")
+            let outcome = try await deliverInvitations(context.application, to: [invited.userID])[invited.userID]
+            context.console.print("invitation to \(draft.email): \(outcome ?? "queued, taken by a running server")")
         } else {
             context.console.print("invitation link (one use, until \(VietnamTime.iso(invited.link.expiresAt))):")
             context.console.print(invited.link.url(base: config.publicURL))
@@ -102,8 +104,10 @@ struct UserImportCommand: AsyncCommand {
             return
         }
         context.console.print("\(made.count) accounts invited, \(made.filter(\.invited.emailed).count) by email")
-        for m in made where !m.invited.emailed {
-            context.console.print([m.invited.username, m.draft.unitCode, m.invited.link.url(base: config.publicURL)].joined(separator: "\t"))
+        let outcomes = try await deliverInvitations(context.application, to: made.filter(\.invited.emailed).map(\.invited.userID))
+        for m in made {
+            let how = m.invited.emailed ? (outcomes[m.invited.userID] ?? "queued, taken by a running server") : m.invited.link.url(base: config.publicURL)
+            context.console.print([m.invited.username, m.draft.unitCode, how].joined(separator: "\t"))
         }
     }
 }
@@ -157,4 +161,30 @@ struct RevokeTokenCommand: AsyncCommand {
         }
         context.console.print("token \(id) revoked")
     }
+}
+
+/// Sends the invitations just queued for `userIDs` before the command exits, as `dvk remind`
+/// does: what happened to each, by person (a message left for a retry goes with `dvk serve`).
+func deliverInvitations(_ app: Application, to userIDs: [UUID]) async throws -> [UUID: String] {
+    guard let sender = app.mailSender, !userIDs.isEmpty else { return [:] }
+    var owners: [UUID: UUID] = [:]
+    for chunk in userIDs.chunked(500) {
+        let rows = try await app.db.sql().raw("""
+            SELECT id, user_id FROM outbox WHERE kind = 'invitation' AND status = 'queued' AND user_id IN (\(SQLList(chunk.map { SQLBind($0) })))
+            """).all()
+        for row in rows { owners[try row.decode(column: "id", as: UUID.self)] = try row.decode(column: "user_id", as: UUID.self) }
+    }
+    var out: [UUID: String] = [:]
+    let now = Date()
+    for chunk in Array(owners.keys).chunked(500) {
+        for report in try await sender.deliverDue(app, at: now, ids: chunk) {
+            guard let user = owners[report.id] else { continue }
+            out[user] = switch report.outcome {
+            case .sent(let answer): "sent (\(answer))"
+            case .retry(let answer): "not yet sent, will be retried by `dvk serve` (\(answer))"
+            case .failed(let answer, _): "failed (\(answer))"
+            }
+        }
+    }
+    return out
 }

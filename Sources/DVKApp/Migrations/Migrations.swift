@@ -22,6 +22,7 @@ enum Migrations {
         AddModelYear(),
         AddLetterBasis(),
         AddAccounts(),
+        AddUnitEnds(),
     ]
 
     static func register(on app: Application) {

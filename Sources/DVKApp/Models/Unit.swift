@@ -2,7 +2,7 @@ import DVKCore
 import FluentKit
 import Foundation
 
-/// A unit of the trade-union tree as it is now.
+/// A unit of the trade-union tree as it is now (or as it was when it ended).
 final class Unit: Model, @unchecked Sendable {
     static let schema = "units"
 
@@ -13,6 +13,9 @@ final class Unit: Model, @unchecked Sendable {
     @OptionalField(key: "parent_id") var parentID: UUID?
     @Field(key: "email") var email: String
     @Field(key: "phone") var phone: String
+    /// When the unit was dissolved or merged (`TreeRules`); nil while it is live.
+    @OptionalField(key: "ended_at") var endedAt: Date?
+    @OptionalField(key: "merged_into_id") var mergedIntoID: UUID?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 

@@ -5,9 +5,13 @@ import SQLKit
 
 /// Reads and writes the live unit tree.
 enum UnitDirectory {
-    /// Every unit, as tree nodes (one query; 126,000 rows is a few hundred ms on PostgreSQL).
-    static func allNodes(on db: any Database) async throws -> [UnitNode] {
-        let rows = try await db.sql().select().columns("id", "code", "name", "kind", "parent_id").from(Unit.schema).all()
+    /// Every live unit, as tree nodes (one query; 126,000 rows is a few hundred ms on
+    /// PostgreSQL). With `includingEnded`, also the units dissolved or merged, where they
+    /// last stood: the reach of whoever manages what they left behind (their accounts).
+    static func allNodes(includingEnded: Bool = false, on db: any Database) async throws -> [UnitNode] {
+        var query = try db.sql().select().columns("id", "code", "name", "kind", "parent_id").from(Unit.schema)
+        if !includingEnded { query = query.where(SQLColumn("ended_at"), .is, SQLLiteral.null) }
+        let rows = try await query.all()
         return try rows.map { row in
             let kindText = try row.decode(column: "kind", as: String.self)
             return UnitNode(id: try row.decode(column: "id", as: UUID.self),
@@ -48,6 +52,16 @@ enum UnitDirectory {
                       let problem = try await UnitEditor.accountsProblem(unit, becoming: row.kind, on: db) else { continue }
                 clashes.append(LineError(line: row.line, reasons: [problem]))
             }
+            // A unit that ended stays ended: it is neither changed nor given units.
+            var endedLines: [LineError] = []
+            for row in rows {
+                let ended = [row.code, row.parentCode].compactMap { $0 }.compactMap { byCode[$0] }.filter { $0.endedAt != nil }
+                guard !ended.isEmpty else { continue }
+                endedLines.append(LineError(line: row.line, reasons: ended.map {
+                    "đơn vị “\($0.code)” đã giải thể hoặc sáp nhập, không nhận thay đổi hay đơn vị trực thuộc"
+                }))
+            }
+            clashes = UnitEditor.merge(clashes, endedLines)
             if !clashes.isEmpty { throw DomainError.badFile(clashes) }
             var result = ImportResult()
             for row in rows {

@@ -102,6 +102,9 @@ enum UnitEditor {
             guard let unit = try await Unit.query(on: db).filter(\.$code == code).first(),
                   try await chain(from: unit, upTo: user.unitID, on: db) != nil
             else { throw DomainError.notFound("Không tìm thấy đơn vị “\(code)” trong phạm vi quản lý của đơn vị.") }
+            guard try await holdLive(unit.requireID(), on: db) else {
+                throw DomainError.conflict("Đơn vị “\(unit.name)” đã giải thể hoặc sáp nhập nên không sửa được nữa.")
+            }
             let isOwn = unit.id == user.unitID
             var errors = FieldErrors()
             var form = fields
@@ -144,7 +147,7 @@ enum UnitEditor {
     /// `DomainError.badFile` names every one and nothing is written.
     static func importUnits(_ table: CSVTable, user: CurrentUser, on db: any Database) async throws -> UnitDirectory.ImportResult {
         try await db.write { db in
-            let nodes = try await UnitDirectory.allNodes(on: db)
+            let nodes = try await UnitDirectory.allNodes(includingEnded: true, on: db)
             let outside = scopeProblems(table, nodes: nodes, user: user)
             if !outside.isEmpty {
                 // Report the file's other problems too, so one round of fixes is enough.
@@ -237,13 +240,25 @@ enum UnitEditor {
             errors["parent"] = "“\(parent.code)” là công đoàn cơ sở nên không thể có đơn vị trực thuộc; cấp trên phải là công đoàn cấp trên."
             return nil
         }
+        guard try await holdLive(parent.requireID(), on: db) else {
+            errors["parent"] = "Đơn vị cấp trên “\(parent.code)” đã giải thể hoặc sáp nhập nên không nhận đơn vị trực thuộc."
+            return nil
+        }
         return parent.id
+    }
+
+    /// Whether the unit is live, holding its row until the transaction ends: a unit being
+    /// ended at the same moment (`UnitEnding`) waits for this one, or this one sees it ended.
+    static func holdLive(_ id: UUID, on db: any Database) async throws -> Bool {
+        try await db.sql().raw("""
+            UPDATE units SET updated_at = updated_at WHERE id = \(bind: id) AND ended_at IS NULL RETURNING id
+            """).first() != nil
     }
 
     private static func kindChangeProblem(_ unit: Unit, to kind: UnitKind, on db: any Database) async throws -> String? {
         let unitID = try unit.requireID()
         if kind == .grassroots {
-            let children = try await Unit.query(on: db).filter(\.$parentID == unitID).count()
+            let children = try await Unit.query(on: db).filter(\.$parentID == unitID).filter(\.$endedAt == nil).count()
             if children > 0 {
                 return "Đơn vị đang có \(VietnameseText.number(children)) đơn vị trực thuộc nên không thể là công đoàn cơ sở."
             }

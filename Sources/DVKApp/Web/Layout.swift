@@ -120,7 +120,7 @@ func routeAssets(_ app: Application) {
 
 /// The pages' only script. Pages work without it; the content policy allows no inline
 /// script. It
-/// - asks before a form marked `data-confirm` is sent;
+/// - asks before a form (or the button pressed) marked `data-confirm` is sent;
 /// - moves the focus to a refused form's error summary (`data-focus`), so a screen reader
 ///   reads it and the keyboard starts there;
 /// - on the campaign form, lets the sectors' rows be added, moved and removed, and shows the
@@ -131,8 +131,9 @@ enum Script {
     static let js = #"""
     document.documentElement.classList.add("js");
     document.addEventListener("submit", function (event) {
-      var form = event.target.closest("form[data-confirm]");
-      if (form && !window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
+      // The button pressed asks first when it carries the question, else its form.
+      var asker = (event.submitter && event.submitter.closest("[data-confirm]")) || event.target.closest("form[data-confirm]");
+      if (asker && !window.confirm(asker.getAttribute("data-confirm"))) { event.preventDefault(); }
     });
     document.addEventListener("DOMContentLoaded", function () {
       var summary = document.querySelector("[data-focus]");

@@ -59,14 +59,17 @@ enum SiteURL: Sendable, Equatable {
     case unitNew
     case unitsImport
     case unitAccounts(String)
+    case unitEnd(String)
     // Accounts: the people page, a person, invitations, resets, two-factor.
     case people
     case peopleXLSX
+    case peopleEvents
     case personNew
     case peopleImport
     case peopleTemplate
     case peopleLetters
     case person(UUID)
+    case personEvents(UUID)
     case personAction(UUID, PersonAction)
     case invitation(String)
     case passwordReset(String)
@@ -148,13 +151,16 @@ enum SiteURL: Sendable, Equatable {
         case .unitNew: return [.word("units"), .word("new")]
         case .unitsImport: return [.word("units"), .word("import")]
         case .unitAccounts(let code): return [.word("units"), .value(name: "code", code), .word("accounts")]
+        case .unitEnd(let code): return [.word("units"), .value(name: "code", code), .word("end")]
         case .people: return [.word("users")]
         case .peopleXLSX: return [.word("users.xlsx")]
+        case .peopleEvents: return [.word("users"), .word("events.xlsx")]
         case .personNew: return [.word("users"), .word("new")]
         case .peopleImport: return [.word("users"), .word("import")]
         case .peopleTemplate: return [.word("users"), .word("import"), .word("template.xlsx")]
         case .peopleLetters: return [.word("users"), .word("letters.pdf")]
         case .person(let id): return [.word("users"), .value(name: "id", id.uuidString)]
+        case .personEvents(let id): return [.word("users"), .value(name: "id", id.uuidString), .word("events.xlsx")]
         case .personAction(let id, let action): return [.word("users"), .value(name: "id", id.uuidString), .value(name: "action", action.rawValue)]
         case .invitation(let token): return [.word("invite"), .value(name: "token", token)]
         case .passwordReset(let token): return [.word("reset"), .value(name: "token", token)]

@@ -11,6 +11,8 @@ struct PeopleController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get(SiteURL.people.route, use: list)
         routes.get(SiteURL.peopleXLSX.route, use: export)
+        routes.get(SiteURL.peopleEvents.route, use: exportEvents)
+        routes.get(SiteURL.personEvents(UUID()).route, use: exportPersonEvents)
         routes.get(SiteURL.personNew.route, use: newForm)
         routes.post(SiteURL.personNew.route, use: create)
         routes.get(SiteURL.peopleImport.route, use: importForm)
@@ -30,14 +32,17 @@ struct PeopleController: RouteCollection {
         f.unit = String((req.query[String.self, at: "unit"] ?? "").prefix(64)).trimmingCharacters(in: .whitespaces)
         f.role = req.query[String.self, at: "role"].flatMap(Role.init(rawValue:))
         f.status = req.query[String.self, at: "status"].flatMap(AccountStatus.init(rawValue:))
+        f.ended = req.query[String.self, at: "ended"] == "1"
         f.query = String((req.query[String.self, at: "q"] ?? "").prefix(100))
         f.page = min(max(1, req.query[String.self, at: "page"].flatMap { $0.count <= 6 ? Int($0) : nil } ?? 1), 100_000)
         return f
     }
 
     /// The accounts of the filter, in the user's reach.
-    func matching(_ req: Request, _ user: CurrentUser, _ f: PeopleDirectory.Filter, now: Date) async throws -> [PeopleDirectory.Person] {
-        let all = try await PeopleDirectory.accounts(for: user, on: req.db)
+    func matching(_ req: Request, _ user: CurrentUser, _ f: PeopleDirectory.Filter, now: Date,
+                  from read: [PeopleDirectory.Person]? = nil) async throws -> [PeopleDirectory.Person] {
+        let all: [PeopleDirectory.Person]
+        if let read { all = read } else { all = try await PeopleDirectory.accounts(for: user, on: req.db) }
         var unit: Set<UUID>?
         if !f.unit.isEmpty {
             guard let place = try await AccountStore.place(code: f.unit, for: .person(user, req), on: req.db) else { return [] }
@@ -49,9 +54,11 @@ struct PeopleController: RouteCollection {
     @Sendable func list(req: Request) async throws -> Response {
         let user = try StaffAccess.manager(req)
         let f = filter(req), now = Date()
-        let found = try await matching(req, user, f, now: now)
+        let all = try await PeopleDirectory.accounts(for: user, on: req.db)
+        let found = try await matching(req, user, f, now: now, from: all)
         let paging = Paging(requested: f.page, total: found.count)
-        return Layout.response(People.list(.init(user: user, filter: f, people: paging.slice(found), paging: paging, now: now)))
+        let waiting = all.count { $0.unitEnded && $0.disabled }
+        return Layout.response(People.list(.init(user: user, filter: f, people: paging.slice(found), paging: paging, now: now, endedWaiting: waiting)))
     }
 
     @Sendable func export(req: Request) async throws -> Response {
@@ -71,6 +78,46 @@ struct PeopleController: RouteCollection {
         response.headers.replaceOrAdd(name: .contentType, value: DocumentFormat.xlsx.contentType)
         let name = CampaignDocuments.safeFileName("tai-khoan-\(user.unitCode)-\(VietnamTime.day(of: now).iso).xlsx")
         response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name)\"")
+        response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
+        return response
+    }
+
+    /// The trail of the accounts of the filter (or of one person): every event, newest
+    /// first, up to `AuditTrail.exportLimit`.
+    @Sendable func exportEvents(req: Request) async throws -> Response {
+        let user = try StaffAccess.manager(req)
+        let found = try await matching(req, user, filter(req), now: Date())
+        let unfiltered = user.role == .admin && filter(req) == PeopleDirectory.Filter()
+        let events = try await AuditTrail.events(ofAccounts: unfiltered ? nil : Set(found.map(\.id)), on: req.db)
+        return try eventsFile(events, people: found, name: "nhat-ky-tai-khoan-\(user.unitCode)")
+    }
+
+    @Sendable func exportPersonEvents(req: Request) async throws -> Response {
+        let user = try StaffAccess.manager(req)
+        guard let id = req.parameters.get("id", as: UUID.self) else { throw AccountStore.notFound }
+        let person = try await PeopleDirectory.person(id, for: user, on: req.db)
+        let events = try await AuditTrail.events(ofAccounts: [id], on: req.db)
+        return try eventsFile(events, people: [person], name: "nhat-ky-\(person.username)")
+    }
+
+    func eventsFile(_ events: [(object: UUID, event: AuditTrail.Event)], people: [PeopleDirectory.Person], name: String) throws -> Response {
+        let byID = Dictionary(people.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let header = ["Thời điểm", "Tên đăng nhập", "Họ và tên", "Đơn vị", "Việc", "Người thực hiện", "Địa chỉ IP", "Mã yêu cầu", "Chi tiết"]
+        var rows: [[SimpleWorkbook.Cell]] = events.map { e in
+            let p = byID[e.object]
+            return [.text(Format.short(e.event.at), .plain), .text(p?.username ?? e.object.uuidString, .plain), .text(p?.displayName ?? "", .plain),
+                    .text(p?.unitName ?? "", .plain), .text(e.event.label, .plain), .text(e.event.actor, .plain), .text(e.event.address, .plain),
+                    .text(e.event.requestID, .plain),
+                    .text(e.event.details.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; "), .plain)]
+        }
+        if events.count >= AuditTrail.exportLimit {
+            rows.append([.text("Tệp dừng ở \(Format.number(AuditTrail.exportLimit)) sự kiện gần nhất; lọc theo đơn vị để xem các sự kiện cũ hơn.", .plain)])
+        }
+        let data = try SimpleWorkbook.table(name: "Nhật ký", header: header, rows: rows)
+        let response = Response(status: .ok, body: .init(data: data))
+        response.headers.replaceOrAdd(name: .contentType, value: DocumentFormat.xlsx.contentType)
+        let file = CampaignDocuments.safeFileName("\(name)-\(VietnamTime.day(of: Date()).iso).xlsx")
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(file)\"")
         response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
         return response
     }
@@ -107,7 +154,8 @@ struct PeopleController: RouteCollection {
             let place = try await AccountStore.place(code: (input.unitCode ?? "").trimmingCharacters(in: .whitespaces), for: actor, on: req.db)
             let draft = try input.check(unitKind: place?.unit.kind).get()
             let now = Date()
-            let invited = try await AccountStore.invite(draft, by: actor, config: req.application.dvkConfig, at: now, on: req.db)
+            let invited = try await AccountStore.invite(draft, by: actor, config: req.application.dvkConfig, at: now, once: FormOnce.read(req),
+                                                        on: req.db)
             return handover(req, user, title: "Đã tạo tài khoản", items: [
                 item(req, invited, name: draft.fullName, unitName: place?.unit.name ?? draft.unitCode, role: draft.role)])
         } catch let problems as AccountProblems {
@@ -235,7 +283,7 @@ struct PeopleController: RouteCollection {
         let today = VietnamTime.day(of: Date())
         let base = req.application.dvkConfig.publicURL ?? Self.origin(req)
         let letters = items.map { link, person in
-            InvitationLetterInput(issuer: user.unitName, place: "", date: today, purpose: link.purpose == .invite ? .invitation : .reset,
+            InvitationLetterInput(issuer: user.unitName, place: CampaignStore.place(from: user.unitName), date: today, purpose: link.purpose == .invite ? .invitation : .reset,
                                   personName: person.displayName, username: person.username, roleLabel: person.role.label,
                                   unitName: person.unitName, link: link.url(base: base), validUntil: VietnamTime.describe(link.expiresAt))
         }
@@ -272,7 +320,8 @@ struct PeopleController: RouteCollection {
         }
         do {
             let table = try await SpreadsheetUpload.table(req, Data(file.data.readableBytesView))
-            let made = try await AccountImporter.run(table, by: .person(user, req), config: req.application.dvkConfig, at: Date(), on: req.db)
+            let made = try await AccountImporter.run(table, by: .person(user, req), config: req.application.dvkConfig, at: Date(),
+                                                     once: FormOnce.read(req), on: req.db)
             return handover(req, user, title: "Đã nhập danh sách tài khoản",
                             items: made.map { item(req, $0.invited, name: $0.draft.fullName, unitName: $0.unitName, role: $0.draft.role) })
         } catch DomainError.badFile(let lines, let total) {

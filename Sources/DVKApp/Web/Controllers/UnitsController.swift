@@ -13,6 +13,28 @@ struct UnitsController: RouteCollection {
         routes.post(SiteURL.unitsImport.route, use: importFile).bodyLimit(.upload)
         routes.get(SiteURL.unit("").route, use: show)
         routes.post(SiteURL.unit("").route, use: update)
+        routes.get(SiteURL.unitEnd("").route, use: endPlan)
+        routes.post(SiteURL.unitEnd("").route, use: end)
+    }
+
+    /// What dissolving (no `into`) or merging the unit would do, asked before it is done.
+    @Sendable func endPlan(req: Request) async throws -> Response {
+        let user = try StaffAccess.manager(req)
+        let plan = try await UnitEnds.plan(code: req.parameters.get("code") ?? "", into: Self.into(req, query: true),
+                                           by: .person(user, req), on: req.db)
+        return Layout.response(UnitEndPages.plan(user: user, plan), status: plan.refusal == nil ? .ok : .unprocessableEntity)
+    }
+
+    @Sendable func end(req: Request) async throws -> Response {
+        let user = try StaffAccess.manager(req)
+        let done = try await UnitEnds.end(code: req.parameters.get("code") ?? "", into: Self.into(req, query: false),
+                                          by: .person(user, req), at: Date(), on: req.db)
+        return Layout.response(UnitEndPages.done(user: user, done))
+    }
+
+    static func into(_ req: Request, query: Bool) -> String? {
+        let raw = query ? req.query[String.self, at: "into"] : try? req.content.get(String.self, at: "into")
+        return raw.map { String($0.prefix(64)).trimmingCharacters(in: .whitespaces) }
     }
 
     /// The user's own unit, or search results when there is a query.

@@ -23,13 +23,15 @@ enum People {
         var people: [PeopleDirectory.Person]
         var paging: Paging
         var now: Date
+        /// Disabled accounts of units that ended, in the user's reach.
+        var endedWaiting: Int
     }
 
     static func list(_ m: ListModel) -> String {
         let f = m.filter
         func query(page: Int? = nil) -> [(String, String)] {
             [("unit", f.unit), ("role", f.role?.rawValue ?? ""), ("status", f.status?.rawValue ?? ""), ("q", f.query)]
-                + (page.map { [("page", String($0))] } ?? [])
+                + (f.ended ? [("ended", "1")] : []) + (page.map { [("page", String($0))] } ?? [])
         }
         return Layout.page(title: "Tài khoản người dùng", user: m.user, body: [
             .h1("Tài khoản người dùng"),
@@ -38,6 +40,10 @@ enum People {
                  .a(.class("button"), .href(.personNew), "Tạo tài khoản"),
                  .a(.class("button secondary"), .href(.peopleImport), "Nhập danh sách tài khoản (Excel/CSV)"),
                  .a(.class("button secondary"), .href(SiteURL.unitAccounts(m.user.unitCode).link()), "Tạo tài khoản cho các đơn vị chưa có tài khoản")),
+            // Accounts a dissolved or merged unit left behind wait for someone to decide.
+            .if(m.endedWaiting > 0 && !f.ended, .div(.class("alert warn"), .role("status"),
+                .text("\(Format.number(m.endedWaiting)) tài khoản đã bị khóa vì đơn vị giải thể hoặc sáp nhập. Người còn công tác: chuyển sang đơn vị mới rồi mở khóa. "),
+                .a(.href(SiteURL.people.link(query: [("ended", "1")])), "Xem danh sách"))),
             .form(.class("filters card"), .method(.get), .action(.people), .role("search"),
                 .div(.class("row4"),
                     .div(.class("field"), .label(.for("q"), "Tìm", .span(.class("hint"), " — tên, tên đăng nhập, email, đơn vị; gõ không dấu cũng được")),
@@ -48,8 +54,11 @@ enum People {
                                      selected: f.role?.rawValue ?? "", errors: FieldErrors()),
                     FormField.select("status", "Trạng thái", options: [("", "Tất cả")] + AccountStatus.allCases.map { ($0.rawValue, $0.label) },
                                      selected: f.status?.rawValue ?? "", errors: FieldErrors())),
+                .div(.class("field"), .label(.input(.type(.checkbox), .name("ended"), .value("1"), .checked(f.ended)),
+                                             .text(" Chỉ tài khoản của đơn vị đã giải thể hoặc sáp nhập"))),
                 .div(.class("actions"), .button(.type(.submit), "Lọc"),
-                     .a(.class("button secondary"), .href(SiteURL.peopleXLSX.link(query: query())), "Tải danh sách (Excel)"))),
+                     .a(.class("button secondary"), .href(SiteURL.peopleXLSX.link(query: query())), "Tải danh sách (Excel)"),
+                     .a(.class("button secondary"), .href(SiteURL.peopleEvents.link(query: query())), "Tải nhật ký tài khoản (Excel)"))),
             .p(.role("status"), .text(m.paging.total == 0 ? "Không có tài khoản nào." : "\(Format.number(m.paging.total)) tài khoản.")),
             m.people.isEmpty ? .empty : .div(.class("scroll"), .table(.class("list responsive"),
                 .thead(.tr(.th("Họ và tên"), .th("Tên đăng nhập"), .th("Vai trò"), .th("Đơn vị"), .th("Trạng thái"), .th("Đăng nhập lần cuối"))),
@@ -57,7 +66,7 @@ enum People {
                     .tr(.td(.dataLabel("Họ và tên"), .a(.href(.person(p.id)), .text(p.displayName))),
                         .td(.dataLabel("Tên đăng nhập"), .text(p.username)),
                         .td(.dataLabel("Vai trò"), .text(p.role.label)),
-                        .td(.dataLabel("Đơn vị"), .text(p.unitName)),
+                        .td(.dataLabel("Đơn vị"), .text(p.unitName), .if(p.unitEnded, .span(.class("muted small"), " (đã giải thể/sáp nhập)"))),
                         .td(.dataLabel("Trạng thái"), statusBadge(p.status(at: m.now))),
                         .td(.dataLabel("Đăng nhập lần cuối"),
                             p.lastLoginAt.map { .text(Format.short($0)) } ?? .span(.class("badge warn"), "Chưa đăng nhập lần nào")))
@@ -95,7 +104,7 @@ enum People {
                 .element("dl", [.class("facts"),
                     .div(.class("fact"), .dt("Tên đăng nhập"), .dd(.text(p.username))),
                     .div(.class("fact"), .dt("Vai trò"), .dd(.text(p.role.label))),
-                    .div(.class("fact"), .dt("Đơn vị"), .dd(.text(p.unitName))),
+                    .div(.class("fact"), .dt("Đơn vị"), .dd(.text(p.unitName), .if(p.unitEnded, .text(" (đã giải thể hoặc sáp nhập)")))),
                     .div(.class("fact"), .dt("Chức vụ"), .dd(.text(p.title.isEmpty ? "—" : p.title))),
                     .div(.class("fact"), .dt("Email"), .dd(.text(p.email.isEmpty ? "—" : p.email))),
                     .div(.class("fact"), .dt("Số điện thoại"), .dd(.text(p.phone.isEmpty ? "—" : p.phone))),
@@ -125,7 +134,8 @@ enum People {
                 FormField.post(.personAction(p.id, .update), csrf: u.csrf, fields(m.form, errors: m.errors) + [
                     .div(.class("actions"), .button(.type(.submit), "Lưu thay đổi")),
                 ]))),
-            .section(.class("card"), .h2("Lịch sử tài khoản"),
+            .section(.class("card"), .div(.class("heading-row"), .h2("Lịch sử tài khoản"),
+                                          .a(.class("button small secondary"), .href(.personEvents(p.id)), "Tải lịch sử (Excel)")),
                 m.events.isEmpty ? .p(.class("muted"), "Chưa có sự kiện nào được ghi.") :
                     .ol(.class("history"), .forEach(m.events) { e in
                         .li(.strong(.text(Format.short(e.at))), .text(" · \(e.label) · \(e.actor)"),
@@ -163,7 +173,7 @@ enum People {
             .p(.text(sendsMail
                 ? "Người dùng nhận lời mời qua email, tự đặt mật khẩu. Không cần nhập mật khẩu ở đây."
                 : "Hệ thống chưa gửi được email: sau khi tạo, trang sẽ hiện liên kết mời và thư mời để in, trao tận tay.")),
-            FormField.post(.personNew, csrf: user.csrf, fields(input, errors: errors) + [
+            FormField.post(.personNew, csrf: user.csrf, [FormOnce.hidden()] + fields(input, errors: errors) + [
                 FormField.text("username", "Tên đăng nhập", value: input.username ?? "", errors: errors,
                                hint: "không bắt buộc; để trống thì lấy theo email hoặc mã đơn vị"),
                 .div(.class("actions"), .button(.type(.submit), "Tạo tài khoản và gửi lời mời")),
@@ -239,6 +249,7 @@ enum People {
                 .p(.text("Tệp có \(Format.number(total)) dòng lỗi, chưa tạo tài khoản nào:")),
                 .ul(.forEach(lines) { .li(.text($0.description)) }))),
             FormField.post(.peopleImport, csrf: user.csrf, multipart: true, [
+                FormOnce.hidden(),
                 .div(.class("field"), .label(.for("file"), "Tệp Excel (.xlsx) hoặc CSV"),
                      .input(.type(.file), .id("file"), .name("file"), .required(),
                             .attribute("accept", ".xlsx,.csv,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),

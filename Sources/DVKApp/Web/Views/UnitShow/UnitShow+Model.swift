@@ -33,6 +33,18 @@ enum UnitShow {
         var canEdit: Bool
         var form: UnitFields
         var errors: FieldErrors
+        /// When the unit was dissolved or merged, and into which unit.
+        var ended: Ended?
+        /// The unit's own events (its dissolution or merger).
+        var events: [AuditTrail.Event]
+
+        /// Staff above the unit may dissolve or merge it (`TreeRules` decides on the page that follows).
+        var canEnd: Bool { canEdit && !isOwn && ended == nil }
+    }
+
+    struct Ended: Sendable, Equatable {
+        var at: Date
+        var into: Crumb?
     }
 
     static func query(code: String, user: CurrentUser, page: Int?, form: UnitFields? = nil, errors: FieldErrors = FieldErrors(),
@@ -44,17 +56,23 @@ enum UnitShow {
         let trail = chain.dropFirst().reversed().map { Crumb(code: $0.code, name: $0.name) }
         let parentCode = try await UnitEditor.parent(of: unit, on: db)?.code
 
-        let total = try await Unit.query(on: db).filter(\.$parentID == unitID).count()
+        let total = try await Unit.query(on: db).filter(\.$parentID == unitID).filter(\.$endedAt == nil).count()
         let paging = Paging(requested: page, total: total)
         // Federations first, then by code: the same order on SQLite and PostgreSQL.
-        let rows = try await Unit.query(on: db).filter(\.$parentID == unitID)
+        let rows = try await Unit.query(on: db).filter(\.$parentID == unitID).filter(\.$endedAt == nil)
             .sort(\.$kind).sort(\.$code).range(paging.offset..<(paging.offset + paging.perPage)).all()
         let counts = try await childCounts(rows.compactMap(\.id), on: db)
         let children = rows.map { Child(code: $0.code, name: $0.name, kind: $0.kind, children: $0.id.flatMap { counts[$0] } ?? 0) }
 
+        var ended: Ended?
+        if let at = unit.endedAt {
+            let into = try await unit.mergedIntoID.asyncMap { try await Unit.find($0, on: db) } ?? nil
+            ended = Ended(at: at, into: into.map { Crumb(code: $0.code, name: $0.name) })
+        }
         return Model(user: user, code: unit.code, name: unit.name, kind: unit.kind, email: unit.email, phone: unit.phone,
                      trail: trail, children: children, paging: paging, isOwn: unitID == user.unitID,
-                     canEdit: user.role.manages, form: form ?? UnitFields(unit: unit, parentCode: parentCode), errors: errors)
+                     canEdit: user.role.manages && unit.endedAt == nil, form: form ?? UnitFields(unit: unit, parentCode: parentCode), errors: errors,
+                     ended: ended, events: unit.endedAt == nil ? [] : try await AuditTrail.events(kind: "unit", id: unitID, on: db))
     }
 
     /// How many units sit directly under each of `ids`: one grouped query.
@@ -65,6 +83,7 @@ enum UnitShow {
             .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
             .from(Unit.schema)
             .where("parent_id", .in, ids)
+            .where(SQLColumn("ended_at"), .is, SQLLiteral.null)
             .groupBy("parent_id")
             .all()
         var out: [UUID: Int] = [:]

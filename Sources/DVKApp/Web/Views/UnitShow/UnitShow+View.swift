@@ -14,12 +14,41 @@ extension UnitShow {
                 .p(.class("muted"), .text("Mã \(m.code) · \(m.kind.label)"),
                    .if(!m.email.isEmpty, .group(.text(" · "), .a(.href(.mailto(m.email)), .text(m.email)))),
                    .if(!m.phone.isEmpty, .text(" · \(m.phone)"))),
+                endedNotice,
                 // A refused edit comes back first, where its messages are seen.
                 m.canEdit && !m.errors.isEmpty ? editForm : .empty,
-                // A grassroots union has nothing below it: no empty list to show.
-                m.kind == .grassroots && m.paging.total == 0 ? .empty : children,
+                // A grassroots union has nothing below it, nor has an ended unit: no empty list to show.
+                (m.kind == .grassroots || m.ended != nil) && m.paging.total == 0 ? .empty : children,
                 m.canEdit && m.errors.isEmpty ? editForm : .empty,
+                m.canEnd ? endForm : .empty,
             ])
+        }
+
+        /// An ended unit says so first: when, into which unit, by whom, and where its accounts went.
+        var endedNotice: Node {
+            guard let ended = model.ended else { return .empty }
+            return .div(.class("alert warn"), .role("status"),
+                .p(.unwrap(ended.into, { into in
+                        .group(.text("Đơn vị đã sáp nhập vào "), .a(.href(.unit(into.code)), .text(into.name)), .text(" lúc \(Format.short(ended.at)).")) },
+                        else: .text("Đơn vị đã giải thể lúc \(Format.short(ended.at))."))),
+                .p(.text("Các đợt thi đua đã có đơn vị vẫn giữ tên và số liệu của đơn vị. Đơn vị không nhận tài khoản, đơn vị trực thuộc hay đợt thi đua mới. "),
+                   .if(model.user.role.manages,
+                       .a(.href(SiteURL.people.link(query: [("unit", model.code)])), "Tài khoản của đơn vị (đã khóa)"))),
+                .if(!model.events.isEmpty, .ul(.forEach(model.events) { e in
+                    .li(.text("\(Format.short(e.at)) · \(e.label) · \(e.actor)"))
+                })))
+        }
+
+        /// Dissolving or merging: a first step that only asks, on the page that follows.
+        var endForm: Node {
+            .details(.class("card"), .id("giai-the"),
+                .summary(.strong("Giải thể hoặc sáp nhập đơn vị")),
+                .form(.method(.get), .action(.unitEnd(model.code)),
+                    .p(.class("hint"), .text("Sáp nhập: nhập mã đơn vị cùng loại sẽ nhận \(model.name); các đơn vị trực thuộc chuyển sang đơn vị đó. "
+                        + "Giải thể: để trống (đơn vị không còn đơn vị trực thuộc). Trang sau cho biết những gì sẽ thay đổi và hỏi lại trước khi làm.")),
+                    .div(.class("field"), .label(.for("into"), "Mã đơn vị nhận sáp nhập", .span(.class("hint"), " — để trống nếu giải thể")),
+                         .input(.type(.text), .id("into"), .name("into"), .attribute("maxlength", "64"))),
+                    .div(.class("actions"), .button(.type(.submit), .class("button secondary"), "Xem trước"))))
         }
 
         var breadcrumb: Node {
