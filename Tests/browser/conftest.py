@@ -1,4 +1,5 @@
 """A real DVK server on a temporary SQLite file with the demo data, and a real headless Chromium."""
+import contextlib
 import os
 import socket
 import subprocess
@@ -30,18 +31,14 @@ def free_port():
 SERVER_ENV = {}
 
 
-@pytest.fixture(scope="session")
-def server():
-    workdir = tempfile.mkdtemp(prefix="dvk-browser-")
-    env = dict(os.environ, DATABASE_URL="sqlite:" + os.path.join(workdir, "dvk.sqlite"),
-               DVK_LOGIN_RATE_LIMIT="0", DVK_LIBRARY_RATE_LIMIT="0", DVK_METRICS_ADDRESS="off")
-    SERVER_ENV.update(env)
-    subprocess.run([BIN, "demo"], env=env, check=True, capture_output=True)
+@contextlib.contextmanager
+def serve(env):
+    """`dvk serve` on a free port with `env`, until the block ends: its base URL."""
     port = free_port()
     proc = subprocess.Popen([BIN, "serve", "--hostname", "127.0.0.1", "--port", str(port)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
+    for _ in range(200):
         try:
             if urllib.request.urlopen(base + "/health", timeout=1).read() == b"ok":
                 break
@@ -50,9 +47,22 @@ def server():
     else:
         proc.kill()
         raise RuntimeError("dvk serve did not start")
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
+    try:
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def server():
+    workdir = tempfile.mkdtemp(prefix="dvk-browser-")
+    env = dict(os.environ, DATABASE_URL="sqlite:" + os.path.join(workdir, "dvk.sqlite"),
+               DVK_LOGIN_RATE_LIMIT="0", DVK_LIBRARY_RATE_LIMIT="0", DVK_METRICS_ADDRESS="off")
+    SERVER_ENV.update(env)
+    subprocess.run([BIN, "demo"], env=env, check=True, capture_output=True)
+    with serve(env) as base:
+        yield base
 
 
 def make_driver(width, height, lang=None):

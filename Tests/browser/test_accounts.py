@@ -29,7 +29,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import BIN, click_and_wait, free_port, login, shot
+from conftest import BIN, click_and_wait, login, serve, shot
 from test_accessibility import axe_here, violations
 
 FEDERATION = "LB"
@@ -68,22 +68,8 @@ def site(demo_database):
             shutil.copy(demo_database + suffix, db + suffix)
     env = dict(os.environ, DATABASE_URL="sqlite:" + db, DVK_LOGIN_RATE_LIMIT="0", DVK_LIBRARY_RATE_LIMIT="0",
                DVK_METRICS_ADDRESS="off", DVK_SMTP_URL="", DVK_MAIL_FROM="", DVK_PUBLIC_URL="")
-    port = free_port()
-    proc = subprocess.Popen([BIN, "serve", "--hostname", "127.0.0.1", "--port", str(port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            if urllib.request.urlopen(base + "/health", timeout=1).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        proc.kill()
-        raise RuntimeError("dvk serve did not start")
-    yield Site(base, db, env)
-    proc.terminate()
-    proc.wait(timeout=10)
+    with serve(env) as base:
+        yield Site(base, db, env)
     shutil.rmtree(workdir, ignore_errors=True)
 
 

@@ -18,7 +18,7 @@ from selenium.webdriver.support.ui import Select
 from conftest import BIN, SERVER_ENV, click_and_wait, login, shot
 
 CAMPAIGN = "DVK-2024"
-PASSWORD = "nam-cua-mo-hinh-2024"
+PASSWORD = "bep an nghia tinh 2024"
 TITLE = "Bếp ăn chia sẻ Thuỷ Tiên"
 
 

@@ -38,6 +38,7 @@ import socket
 import sqlite3
 import struct
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -487,24 +488,39 @@ class Run:
     peak_rss_kb: int
 
 
+# Runs the command as a child of this small process and writes that child's peak RSS to
+# the file named first. A child of the test process itself would report at least the test
+# process's own size: Linux counts the memory a process had before exec in its peak.
+MEASURE = """
+import os, sys
+pid = os.fork()
+if pid == 0:
+    os.execvp(sys.argv[2], sys.argv[2:])
+_, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as f:
+    f.write(str(usage.ru_maxrss))
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
 def measured(args, env, timeout=60):
     """Runs `args`, and returns its exit, output, wall time and its own peak RSS (from
-    wait4's rusage of that one child: neither the test process nor other children count)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    wait4's rusage of that one process, started from a small one: neither the test process
+    nor other children count)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, tempfile.NamedTemporaryFile() as rss:
         began = time.monotonic()
-        proc = subprocess.Popen(args, env=env, stdout=out, stderr=err)
-        watchdog = threading.Timer(timeout, proc.kill)
-        watchdog.start()
+        proc = subprocess.Popen([sys.executable, "-c", MEASURE, rss.name, *args], env=env, stdout=out, stderr=err)
         try:
-            _, status, usage = os.wait4(proc.pid, 0)
-        finally:
-            watchdog.cancel()
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
         seconds = time.monotonic() - began
-        proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here: tell Popen
         out.seek(0)
         err.seek(0)
+        peak = int(open(rss.name).read() or 0)
         return Run(proc.returncode, out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
-                   seconds, usage.ru_maxrss)
+                   seconds, peak)
 
 
 def test_the_cli_reads_a_csv_of_one_50_mb_line_and_refuses_it_quickly(running, files):

@@ -204,13 +204,23 @@ enum AccountStore {
             throw DomainError.conflict("Tài khoản đã đặt mật khẩu; dùng “Cấp liên kết đặt lại mật khẩu” nếu người dùng quên.")
         }
         guard !user.disabled else { throw DomainError.conflict("Tài khoản đang bị khóa; mở khóa trước khi mời lại.") }
-        let link = OneTimeLink(purpose: .invite, token: Tokens.random(), userID: userID, expiresAt: now.addingTimeInterval(Double(config.invitationDays) * 86_400))
+        return try await newLink(.invite, for: user, unit: unit, recorded: "account.invitation_resent", as: "Lời mời",
+                                 by: actor, config: config, at: now, on: db)
+    }
+
+    /// A new link of `purpose` for a person, the live ones revoked, mailed when it can be,
+    /// recorded as `action` (the trail says under `label` how it went).
+    private static func newLink(_ purpose: OneTimeLink.Purpose, for user: User, unit: Unit, recorded action: String, as label: String,
+                                by actor: Actor, config: AppConfig, at now: Date, on db: any Database) async throws -> Invited {
+        let userID = try user.requireID()
+        let link = OneTimeLink(purpose: purpose, token: Tokens.random(), userID: userID,
+                               expiresAt: now.addingTimeInterval(Double(config.invitationDays) * 86_400))
         return try await db.write { db in
             try await revokeLinks(userID, at: now, on: db)
             try await insert(link, by: actor, at: now, on: db)
             let emailed = try await mail(link, to: user, unitName: unit.name, config: config, at: now, on: db)
-            try await AuditTrail.record("account.invitation_resent", id: userID, unitID: user.unitID,
-                                        details: ["Lời mời": emailed ? "gửi qua email" : "trao tay (liên kết hoặc thư in)"], by: actor, at: now, on: db)
+            try await AuditTrail.record(action, id: userID, unitID: user.unitID,
+                                        details: [label: emailed ? "gửi qua email" : "trao tay (liên kết hoặc thư in)"], by: actor, at: now, on: db)
             return Invited(userID: userID, username: user.username, link: link, emailed: emailed)
         }
     }
@@ -350,15 +360,8 @@ enum AccountStore {
         let (user, unit) = try await managed(userID, by: actor, on: db)
         guard user.passwordSetAt != nil else { throw DomainError.conflict("Tài khoản chưa nhận lời mời: dùng “Gửi lại lời mời”.") }
         guard !user.disabled else { throw DomainError.conflict("Tài khoản đang bị khóa; mở khóa trước.") }
-        let link = OneTimeLink(purpose: .reset, token: Tokens.random(), userID: userID, expiresAt: now.addingTimeInterval(Double(config.invitationDays) * 86_400))
-        return try await db.write { db in
-            try await revokeLinks(userID, at: now, on: db)
-            try await insert(link, by: actor, at: now, on: db)
-            let emailed = try await mail(link, to: user, unitName: unit.name, config: config, at: now, on: db)
-            try await AuditTrail.record("account.reset_issued", id: userID, unitID: user.unitID,
-                                        details: ["Liên kết": emailed ? "gửi qua email" : "trao tay"], by: actor, at: now, on: db)
-            return Invited(userID: userID, username: user.username, link: link, emailed: emailed)
-        }
+        return try await newLink(.reset, for: user, unit: unit, recorded: "account.reset_issued", as: "Liên kết",
+                                 by: actor, config: config, at: now, on: db)
     }
 
     // MARK: Changing an account

@@ -96,7 +96,7 @@ enum Styles {
     .actions{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin:1rem 0}
     .filters{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end;margin:.5rem 0 1rem}
     .filters label{font-size:.85rem;font-weight:600}
-    .filters input,.filters select{width:auto;min-width:9rem}
+    .filters input,.filters select{width:auto;min-width:9rem}.filters input[type=checkbox]{min-width:0}
     .pager{display:flex;gap:.5rem;align-items:center;margin:1rem 0}
     .reason{border-left:4px solid #b42318;padding:.5rem .75rem;background:#fff;margin:.5rem 0}
     .history li{margin:.2rem 0}

@@ -73,13 +73,8 @@ struct PeopleController: RouteCollection {
              .text(p.status(at: now).label, .plain), .number(p.loginCount),
              .text(p.lastLoginAt.map(Format.short) ?? "chưa đăng nhập", .plain), .text(p.twoFactor ? "có" : "không", .plain)]
         }
-        let data = try SimpleWorkbook.table(name: "Tài khoản", header: header, rows: rows)
-        let response = Response(status: .ok, body: .init(data: data))
-        response.headers.replaceOrAdd(name: .contentType, value: DocumentFormat.xlsx.contentType)
-        let name = CampaignDocuments.safeFileName("tai-khoan-\(user.unitCode)-\(VietnamTime.day(of: now).iso).xlsx")
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name)\"")
-        response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
-        return response
+        return Spreadsheets.download(try SimpleWorkbook.table(name: "Tài khoản", header: header, rows: rows),
+                                     name: "tai-khoan-\(user.unitCode)-\(VietnamTime.day(of: now).iso).xlsx")
     }
 
     /// The trail of the accounts of the filter (or of one person): every event, newest
@@ -113,13 +108,8 @@ struct PeopleController: RouteCollection {
         if events.count >= AuditTrail.exportLimit {
             rows.append([.text("Tệp dừng ở \(Format.number(AuditTrail.exportLimit)) sự kiện gần nhất; lọc theo đơn vị để xem các sự kiện cũ hơn.", .plain)])
         }
-        let data = try SimpleWorkbook.table(name: "Nhật ký", header: header, rows: rows)
-        let response = Response(status: .ok, body: .init(data: data))
-        response.headers.replaceOrAdd(name: .contentType, value: DocumentFormat.xlsx.contentType)
-        let file = CampaignDocuments.safeFileName("\(name)-\(VietnamTime.day(of: Date()).iso).xlsx")
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(file)\"")
-        response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
-        return response
+        return Spreadsheets.download(try SimpleWorkbook.table(name: "Nhật ký", header: header, rows: rows),
+                                     name: "\(name)-\(VietnamTime.day(of: Date()).iso).xlsx")
     }
 
     struct AccountForm: Content {
@@ -304,11 +294,7 @@ struct PeopleController: RouteCollection {
         let example: [SimpleWorkbook.Cell] = [.text("LB-GD-THNL", .plain), .text("Nguyễn Thị Hoa", .plain), .text("Chủ tịch Công đoàn", .plain),
                                              .text("hoa.nguyen@example.vn", .plain), .text("0912 345 678", .plain),
                                              .text(Role.officer.label, .plain), .empty]
-        let data = try SimpleWorkbook.table(name: "Tài khoản", header: header, rows: [example])
-        let response = Response(status: .ok, body: .init(data: data))
-        response.headers.replaceOrAdd(name: .contentType, value: DocumentFormat.xlsx.contentType)
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"mau-tai-khoan.xlsx\"")
-        return response
+        return Spreadsheets.download(try SimpleWorkbook.table(name: "Tài khoản", header: header, rows: [example]), name: "mau-tai-khoan.xlsx")
     }
 
     struct Upload: Content { var file: File? }

@@ -54,7 +54,7 @@ enum People {
                                      selected: f.role?.rawValue ?? "", errors: FieldErrors()),
                     FormField.select("status", "Trạng thái", options: [("", "Tất cả")] + AccountStatus.allCases.map { ($0.rawValue, $0.label) },
                                      selected: f.status?.rawValue ?? "", errors: FieldErrors())),
-                .div(.class("field"), .label(.input(.type(.checkbox), .name("ended"), .value("1"), .checked(f.ended)),
+                .div(.class("field check"), .label(.input(.type(.checkbox), .name("ended"), .value("1"), .checked(f.ended)),
                                              .text(" Chỉ tài khoản của đơn vị đã giải thể hoặc sáp nhập"))),
                 .div(.class("actions"), .button(.type(.submit), "Lọc"),
                      .a(.class("button secondary"), .href(SiteURL.peopleXLSX.link(query: query())), "Tải danh sách (Excel)"),
