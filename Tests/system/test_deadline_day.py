@@ -1,6 +1,7 @@
 """Deadline day against real servers: a short rush with a kill -9 on SQLite and on
 PostgreSQL (nothing acknowledged lost, no answer >= 500, counts equal a recount), and two
 app servers sharing one PostgreSQL (migrations once, a session made on one used on the other)."""
+import atexit
 import os
 import socket
 import subprocess
@@ -14,6 +15,25 @@ import pytest
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.environ.get("DVK_BIN", os.path.join(ROOT, ".build", "debug", "dvk"))
 PG = os.environ.get("DVK_TEST_POSTGRES_URL")
+
+# The databases the system tests made on the test server, dropped when they end.
+_scratch = []
+
+
+def scratch_postgres(prefix):
+    """A new database on the test server for one test, dropped when the tests end: its URL."""
+    admin = PG.rsplit("/", 1)[0] + "/postgres"
+    name = f"{prefix}_{int(time.time() * 1000)}"
+    subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {name}"], check=True)
+    _scratch.append(name)
+    return PG.rsplit("/", 1)[0] + "/" + name
+
+
+@atexit.register
+def _drop_scratch():
+    for name in _scratch:
+        subprocess.run(["psql", PG.rsplit("/", 1)[0] + "/postgres", "-qc", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"],
+                       capture_output=True)
 
 
 def free_port():
@@ -69,10 +89,7 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 @pytest.mark.skipif(not PG, reason="needs DVK_TEST_POSTGRES_URL")
 def test_two_servers_migrate_once_and_share_sessions():
-    admin = PG.rsplit("/", 1)[0] + "/postgres"
-    name = f"dvk_two_{int(time.time() * 1000)}"
-    subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {name}"], check=True)
-    env = dict(os.environ, DATABASE_URL=PG.rsplit("/", 1)[0] + "/" + name, LOG_LEVEL="error")
+    env = dict(os.environ, DATABASE_URL=scratch_postgres("dvk_two"), LOG_LEVEL="error")
     ports = [free_port(), free_port()]
     # Both start on the empty database at the same moment.
     procs = [start(env, p) for p in ports]

@@ -24,7 +24,7 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from mailserver import MailServer  # noqa: E402
-from test_deadline_day import BIN, PG, ROOT, NoRedirect, free_port, start, wait_healthy  # noqa: E402
+from test_deadline_day import BIN, PG, ROOT, NoRedirect, free_port, scratch_postgres, start, wait_healthy  # noqa: E402
 
 FROM = '"Liên đoàn Lao động quận Long Biên" <dvk@ldld.example.vn>'
 DEADLINE_LINE = "trước 00 giờ 00 ngày 16 tháng 02 năm 2024"
@@ -229,10 +229,7 @@ def login(port, username):
 
 @pytest.mark.skipif(not PG, reason="needs DVK_TEST_POSTGRES_URL")
 def test_two_servers_on_one_postgres_deliver_each_message_once():
-    admin = PG.rsplit("/", 1)[0] + "/postgres"
-    name = f"dvk_mail_{int(time.time() * 1000)}"
-    subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {name}"], check=True)
-    database = PG.rsplit("/", 1)[0] + "/" + name
+    database = scratch_postgres("dvk_mail")
     smtp = MailServer(free_port()).start()
     env = environment(database, smtp.url())
     subprocess.run([BIN, "demo"], env=dict(env, DVK_SMTP_URL="", DVK_MAIL_FROM=""), check=True, capture_output=True)

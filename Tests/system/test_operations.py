@@ -17,7 +17,7 @@ import urllib.request
 
 import pytest
 
-from test_deadline_day import BIN, PG, ROOT, NoRedirect, free_port, start, wait_healthy
+from test_deadline_day import BIN, PG, ROOT, NoRedirect, free_port, scratch_postgres, start, wait_healthy
 
 
 def dvk(env, *args, check=True):
@@ -28,10 +28,7 @@ def dvk(env, *args, check=True):
 
 
 def new_postgres():
-    admin = PG.rsplit("/", 1)[0] + "/postgres"
-    name = f"dvk_ops_{int(time.time() * 1000)}"
-    subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {name}"], check=True)
-    return PG.rsplit("/", 1)[0] + "/" + name
+    return scratch_postgres("dvk_ops")
 
 
 def rows_of(path):
