@@ -54,6 +54,15 @@ public struct DeadlinePolicy: Hashable, Sendable {
     }
 }
 
+/// A campaign's dates, checked the same way for the web form, the CLI and every store write.
+public enum CampaignDates {
+    /// Why a deadline cannot go with a letter's day (nil: it can): the deadline must come
+    /// after the day the letter is issued begins.
+    public static func problem(deadline: Date, issuedOn: CalendarDay) -> String? {
+        deadline <= VietnamTime.instant(issuedOn) ? "Hạn nộp phải sau ngày ban hành công văn (\(issuedOn.vietnamese))." : nil
+    }
+}
+
 /// Campaign codes, unit codes: short, printable, no spaces; used in URLs and files.
 public enum Code {
     /// Words the pages use as paths beside codes (`/units/new`, `/units/import`).

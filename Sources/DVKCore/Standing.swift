@@ -246,17 +246,17 @@ extension Standing {
             break
         case .return(let by):
             if let by, by <= now {
-                return .failure(.invalid("Hạn nộp lại (\(VietnamTime.describe(by))) phải sau thời điểm trả lại."))
+                return .failure(.invalid("Hạn nộp lại (\(DeadlineText.through(by))) phải sau thời điểm trả lại."))
             }
             next.resubmitBy = by
         case .extend(let until):
             guard policy.isOpen else { return .failure(.conflict("Đợt thi đua không còn mở nên không gia hạn được.")) }
             if let until {
                 guard until > policy.deadline else {
-                    return .failure(.invalid("Hạn gia hạn phải sau hạn chung (\(VietnamTime.describe(policy.deadline)))."))
+                    return .failure(.invalid("Hạn gia hạn phải sau hạn chung (\(DeadlineText.before(policy.deadline)))."))
                 }
                 if let limit = policy.extensionLimit, until > limit {
-                    return .failure(.invalid("Hạn gia hạn không được quá \(VietnamTime.describe(limit)) (hết năm của đợt thi đua)."))
+                    return .failure(.invalid("Hạn gia hạn không được quá ngày \(ReminderSchedule.lastDay(limit).vietnamese) (hết năm của đợt thi đua)."))
                 }
             }
             next.extendedUntil = until

@@ -67,15 +67,6 @@ public enum VietnamTime {
         return "\(two(f.hour)):\(two(f.minute)) ngày \(two(f.day))/\(two(f.month))/\(four(f.year))"
     }
 
-    /// "trước 00 giờ 00 ngày 16/02/2024 (hết ngày 15/02/2024)": a deadline as pages state it;
-    /// at midnight it says which day is the last one.
-    public static func deadlineText(_ deadline: Date) -> String {
-        let f = fields(deadline)
-        let day = CalendarDay(year: f.year, month: f.month, day: f.day)
-        let base = "trước \(two(f.hour)) giờ \(two(f.minute)) ngày \(day.vietnamese)"
-        return f.hour == 0 && f.minute == 0 && f.second == 0 ? base + " (hết ngày \(ReminderSchedule.lastDay(deadline).vietnamese))" : base
-    }
-
     /// ISO 8601 with the +07:00 offset, e.g. "2024-02-16T00:00:00+07:00".
     public static func iso(_ date: Date) -> String {
         let f = fields(date)

@@ -18,17 +18,17 @@ import Vapor
         let unitID = try await UnitDirectory.find(code: code, on: app.db).requireID()
         let status = try await SubmissionRow.find(campaignID: campaign.id, unitID: unitID, on: app.db)?.status ?? .notStarted
         if status.counts {
-            try await RegistrationStore.perform(.return(resubmitBy: nil), campaign: campaign, unitID: unitID, actor: "test", reason: "Sửa lại", on: app.db)
+            try await RegistrationStore.perform(.return(resubmitBy: nil), campaign: campaign, unitID: unitID, actor: "test", reason: "Sửa lại", at: Date(), on: app.db)
         }
         for old in try await Initiative.query(on: app.db).filter(\.$unitID == unitID).all() {
-            try await RegistrationStore.delete(initiativeID: try old.requireID(), campaign: campaign, unitID: unitID, actor: "test", on: app.db)
+            try await RegistrationStore.delete(initiativeID: try old.requireID(), campaign: campaign, unitID: unitID, actor: "test", at: Date(), on: app.db)
         }
         var ids: [UUID] = []
         for n in 0..<initiatives {
             let draft = InitiativeDraft(kind: .collective, registrantName: "Tổ \(code)", sectorCode: "kinh-te", title: "Mô hình \(n + 1)")
-            ids.append(try await RegistrationStore.save(draft, campaign: campaign, unitID: unitID, actor: "test", on: app.db).id)
+            ids.append(try await RegistrationStore.save(draft, campaign: campaign, unitID: unitID, actor: "test", at: Date(), on: app.db).id)
         }
-        if submitted { try await RegistrationStore.perform(.submit, campaign: campaign, unitID: unitID, actor: "test", on: app.db) }
+        if submitted { try await RegistrationStore.perform(.submit, campaign: campaign, unitID: unitID, actor: "test", at: Date(), on: app.db) }
         return ids
     }
 

@@ -21,7 +21,7 @@ import VaporTesting
 
     static func setUp(_ app: Application) async throws {
         try await Fixture.load(app)
-        _ = try await AuthStore.createUser(username: "s1", password: "mat-khau-thu-nghiem", role: .officer, unitCode: "S1", on: app.db)
+        _ = try await AuthStore.createUser(username: "s1", password: "mat-khau-thu-nghiem", role: .officer, unitCode: "S1", at: Date(), on: app.db)
     }
 
     /// A login form post with the form's double-submit token, from `address` when the
@@ -44,7 +44,7 @@ import VaporTesting
                 for _ in 0..<100 {
                     group.addTask {
                         do {
-                            _ = try await AuthStore.login(username: "s1", password: "wrong-guess", address: "10.9.9.9", policy: SessionPolicy(),
+                            _ = try await AuthStore.login(username: "s1", password: "wrong-guess", address: "10.9.9.9", now: Date(), policy: SessionPolicy(),
                                                           verify: { password, hash in
                                                               checked.update { $0 += 1 }
                                                               return try Bcrypt.verify(password, created: hash)
@@ -80,7 +80,7 @@ import VaporTesting
             let hashes = Shared<[String]>([])
             for name in ["s1", "khong-co-ai"] {
                 await #expect(throws: AuthError.badCredentials) {
-                    _ = try await AuthStore.login(username: name, password: "wrong-guess", address: "10.1.1.1", policy: SessionPolicy(),
+                    _ = try await AuthStore.login(username: name, password: "wrong-guess", address: "10.1.1.1", now: Date(), policy: SessionPolicy(),
                                                   verify: { password, hash in
                                                       hashes.update { $0.append(hash) }
                                                       return try Bcrypt.verify(password, created: hash)
@@ -150,13 +150,13 @@ import VaporTesting
             let b = try await Browser.signIn(app, "s1")
             let res = try await a.post("/account/sessions/end")
             #expect(res.status == .seeOther && res.headers.first(name: .location) == "/login")
-            #expect(try await AuthStore.user(sessionToken: b.cookie, policy: policy, on: app.db) == nil)
-            #expect(try await AuthStore.user(sessionToken: a.cookie, policy: policy, on: app.db) == nil)
+            #expect(try await AuthStore.user(sessionToken: b.cookie, now: Date(), policy: policy, on: app.db) == nil)
+            #expect(try await AuthStore.user(sessionToken: a.cookie, now: Date(), policy: policy, on: app.db) == nil)
             let old = try await Browser.signIn(app, "s1")
-            let replaced = try await AuthStore.login(username: "s1", password: "mat-khau-thu-nghiem", address: "b", policy: policy, replacing: old.cookie,
+            let replaced = try await AuthStore.login(username: "s1", password: "mat-khau-thu-nghiem", address: "b", now: Date(), policy: policy, replacing: old.cookie,
                                                      verify: verify, on: app.db)
-            #expect(try await AuthStore.user(sessionToken: old.cookie, policy: policy, on: app.db) == nil)
-            #expect(try await AuthStore.user(sessionToken: replaced, policy: policy, on: app.db) != nil)
+            #expect(try await AuthStore.user(sessionToken: old.cookie, now: Date(), policy: policy, on: app.db) == nil)
+            #expect(try await AuthStore.user(sessionToken: replaced, now: Date(), policy: policy, on: app.db) != nil)
             // An expired session's page says so.
             let expired = try await app.testing().sendRequest(.GET, "/login", headers: ["Cookie": "\(AuthStore.cookieName)=\(old.cookie)"])
             #expect(expired.body.string.contains("Phiên làm việc đã hết hạn"))
@@ -174,8 +174,8 @@ import VaporTesting
             #expect(mismatch.status == .unprocessableEntity)
             let ok = try await here.post("/account/password", ["current": "mat-khau-thu-nghiem", "new": "mua-thu-ha-noi-dep-lam", "confirm": "mua-thu-ha-noi-dep-lam"])
             #expect(ok.status == .seeOther)
-            #expect(try await AuthStore.user(sessionToken: here.cookie, policy: SessionPolicy(), on: app.db) != nil)
-            #expect(try await AuthStore.user(sessionToken: elsewhere.cookie, policy: SessionPolicy(), on: app.db) == nil)
+            #expect(try await AuthStore.user(sessionToken: here.cookie, now: Date(), policy: SessionPolicy(), on: app.db) != nil)
+            #expect(try await AuthStore.user(sessionToken: elsewhere.cookie, now: Date(), policy: SessionPolicy(), on: app.db) == nil)
             _ = try await Browser.signIn(app, "s1", password: "mua-thu-ha-noi-dep-lam", address: "10.0.0.10")
         }
     }
@@ -183,7 +183,7 @@ import VaporTesting
     @Test func anExpiredOrRevokedTokenIsUnauthenticated() async throws {
         try await withApp { app in
             try await Self.setUp(app)
-            let token = try await AuthStore.createToken(username: "s1", name: "Phần mềm A", days: 30, on: app.db)
+            let token = try await AuthStore.createToken(username: "s1", name: "Phần mềm A", days: 30, now: Date(), on: app.db)
             let old = try await AuthStore.createToken(username: "s1", name: "Cũ", days: 1, now: Date().addingTimeInterval(-2 * 86_400), on: app.db)
             #expect(try await api(app, .GET, "/api/v1/me", as: .token(token)).status == .ok)
             #expect(try await api(app, .GET, "/api/v1/me", as: .token(old)).status == .unauthorized)
@@ -197,7 +197,7 @@ import VaporTesting
             let made = try await page.post("/account/tokens", ["name": "Báo cáo", "days": "7"])
             #expect(made.status == .ok && made.body.string.contains("dvk_"))
             let mine = try #require(try await AuthStore.tokens(username: "s1", on: app.db).first { $0.name == "Báo cáo" })
-            _ = try await AuthStore.createUser(username: "c1", password: "mat-khau-thu-nghiem", role: .officer, unitCode: "C1", on: app.db)
+            _ = try await AuthStore.createUser(username: "c1", password: "mat-khau-thu-nghiem", role: .officer, unitCode: "C1", at: Date(), on: app.db)
             let other = try await Browser.signIn(app, "c1")
             #expect(try await other.post("/account/tokens/\(mine.id)/revoke").status == .notFound)
             #expect(try await page.post("/account/tokens/\(mine.id)/revoke").status == .seeOther)
@@ -231,7 +231,7 @@ import VaporTesting
     @Test func aFormBiggerThanItsRouteNeedsIsRefusedUnread() async throws {
         try await withApp { app in
             try await Self.setUp(app)
-            _ = try await AuthStore.createUser(username: "canbo", password: "mat-khau-thu-nghiem", role: .staff, unitCode: "LB", on: app.db)
+            _ = try await AuthStore.createUser(username: "canbo", password: "mat-khau-thu-nghiem", role: .staff, unitCode: "LB", at: Date(), on: app.db)
             let staff = try await Browser.signIn(app, "canbo")
             let big = try await staff.post("/units/new", ["name": String(repeating: "a", count: 300_000), "code": "X1"])
             #expect(big.status == .payloadTooLarge)

@@ -109,7 +109,7 @@ import VaporTesting
             let set = try await Self.postAnonymous(app, "/invite/\(token)", csrf: form.csrf, ["password": Self.good, "confirm": Self.good])
             #expect(set.status == .seeOther)
             let session = try #require(set.headers.setCookie?[AuthStore.cookieName]?.string)
-            #expect(try await AuthStore.user(sessionToken: session, policy: SessionPolicy(), on: app.db)?.username == user.username)
+            #expect(try await AuthStore.user(sessionToken: session, now: Date(), policy: SessionPolicy(), on: app.db)?.username == user.username)
             // Used: dead.
             #expect(try await app.testing().sendRequest(.GET, "/invite/\(token)").status == .notFound)
             let again = try await Self.postAnonymous(app, "/invite/\(token)", csrf: form.csrf, ["password": Self.good, "confirm": Self.good])
@@ -132,7 +132,7 @@ import VaporTesting
             // Three days on, the link is dead and the account says so.
             let later = Date().addingTimeInterval(3 * 86_400)
             await #expect(throws: DomainError.self) { _ = try await AccountStore.holder(of: first, at: later, on: app.db) }
-            let person = try await PeopleDirectory.person(id, for: try #require(try await AuthStore.user(sessionToken: lb.cookie, policy: SessionPolicy(), on: app.db)), on: app.db)
+            let person = try await PeopleDirectory.person(id, for: try #require(try await AuthStore.user(sessionToken: lb.cookie, now: Date(), policy: SessionPolicy(), on: app.db)), on: app.db)
             #expect(person.status(at: later) == .invitationExpired)
             // Sent again: the old link dies, the new one works.
             let resent = try await lb.post("/users/\(id.uuidString)/invite")
@@ -175,13 +175,14 @@ import VaporTesting
                 Data(base64Encoded: String($0.prefix { $0 != "-" }).replacingOccurrences(of: "\r\n", with: ""), options: .ignoreUnknownCharacters)
                     .map { String(decoding: $0, as: UTF8.self) }
             }.joined(separator: "\n")
-            let token = try #require(message.range(of: "/reset/").map { String(message[$0.upperBound...].prefix { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) })
+            let link = try #require(message.range(of: "/reset/"))
+            let token = String(message[link.upperBound...].prefix { (c: Character) -> Bool in c.isLetter || c.isNumber || c == "-" || c == "_" })
             // The link: a new password, every other session over, signed in.
             let form = try await Self.anonymousForm(app, "/reset/\(token)")
             #expect(form.status == .ok)
             let done = try await Self.postAnonymous(app, "/reset/\(token)", csrf: form.csrf, ["password": Self.good, "confirm": Self.good])
             #expect(done.status == .seeOther)
-            #expect(try await AuthStore.user(sessionToken: other.cookie, policy: SessionPolicy(), on: app.db) == nil)
+            #expect(try await AuthStore.user(sessionToken: other.cookie, now: Date(), policy: SessionPolicy(), on: app.db) == nil)
             #expect(try await Browser.signIn(app, "s1", password: Self.good).cookie.count > 0)
             #expect(try await app.testing().sendRequest(.GET, "/reset/\(token)").status == .notFound)
             // At most three links an hour for one account.
@@ -211,7 +212,7 @@ import VaporTesting
             await #expect(throws: AuthError.self) { _ = try await Browser.signIn(app, "staff") }
             func challenge() async throws -> String {
                 do {
-                    _ = try await AuthStore.login(username: "staff", password: "mat-khau-thu-nghiem", address: "127.0.0.1", policy: SessionPolicy(),
+                    _ = try await AuthStore.login(username: "staff", password: "mat-khau-thu-nghiem", address: "127.0.0.1", now: Date(), policy: SessionPolicy(),
                                                   verify: { try Bcrypt.verify($0, created: $1) }, on: app.db)
                 } catch AuthError.secondFactor(let token) { return token }
                 Issue.record("no second step")
@@ -243,7 +244,7 @@ import VaporTesting
             let id = try #require(try await User.query(on: app.db).filter(\.$username == "staff").first()?.id)
             let admin = try await AuthStore.openSession(userID: try #require(try await User.query(on: app.db).filter(\.$username == "admin").first()?.id),
                                                         at: Date(), policy: SessionPolicy(), on: app.db)
-            let adminUser = try #require(try await AuthStore.user(sessionToken: admin, policy: SessionPolicy(), on: app.db))
+            let adminUser = try #require(try await AuthStore.user(sessionToken: admin, now: Date(), policy: SessionPolicy(), on: app.db))
             let adminBrowser = Browser(app: app, cookie: admin, csrf: adminUser.csrf ?? "")
             #expect(try await adminBrowser.get("/campaigns").status == .seeOther, "the admin must set it up too")
             try await TwoFactor.reset(userID: id, by: Actor(userID: adminUser.id, role: .admin, unitID: adminUser.unitID, label: "admin",
@@ -251,7 +252,7 @@ import VaporTesting
             #expect(try await User.find(id, on: app.db)?.totpEnabledAt == nil)
             #expect(try await AuditTrail.events(id: id, on: app.db).map(\.action).contains("account.two_factor_reset"))
             // Staff cannot reset anyone's.
-            let gdUser = try #require(try await AuthStore.user(sessionToken: try await Browser.signIn(app, "gdstaff").cookie, policy: SessionPolicy(), on: app.db))
+            let gdUser = try #require(try await AuthStore.user(sessionToken: try await Browser.signIn(app, "gdstaff").cookie, now: Date(), policy: SessionPolicy(), on: app.db))
             await #expect(throws: DomainError.self) {
                 try await TwoFactor.reset(userID: id, by: Actor(userID: gdUser.id, role: .staff, unitID: gdUser.unitID, label: "gd", address: "", requestID: ""),
                                           at: Date(), on: app.db)
@@ -264,7 +265,7 @@ import VaporTesting
             try await Fixture.load(app)
             try await People.create(app)
             let s1 = try await Browser.signIn(app, "s1")
-            let token = try await AuthStore.createToken(username: "s1", on: app.db)
+            let token = try await AuthStore.createToken(username: "s1", now: Date(), on: app.db)
             #expect(try await s1.get("/campaigns").status == .ok)
             let id = try #require(try await User.query(on: app.db).filter(\.$username == "s1").first()?.id)
             let lb = try await Browser.signIn(app, "staff")
@@ -396,8 +397,8 @@ import VaporTesting
         try await withApp { app in
             try await Fixture.load(app)
             try await People.create(app)
-            let gd = Caller.token(try await AuthStore.createToken(username: "gdstaff", on: app.db))
-            let s1 = Caller.token(try await AuthStore.createToken(username: "s1", on: app.db))
+            let gd = Caller.token(try await AuthStore.createToken(username: "gdstaff", now: Date(), on: app.db))
+            let s1 = Caller.token(try await AuthStore.createToken(username: "s1", now: Date(), on: app.db))
             let made = try await api(app, .POST, "/api/v1/users", as: gd,
                                      json: #"{"fullName": "Phạm Thu Hà", "unit": "S2", "role": "officer", "email": "thuha@x.vn", "title": "Chủ tịch"}"#)
             #expect(made.status == .created)

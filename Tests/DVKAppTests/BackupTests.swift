@@ -48,7 +48,7 @@ import VaporTesting
         try await run(app, "import", "initiatives", try tempFile(CLITests.initiativesCSV), "--campaign", "DVK-2024")
         // The import handed S1 in; it is returned with a reason and a comment.
         try await RegistrationStore.perform(.return(resubmitBy: nil), campaign: scene.campaign, unitID: scene.s1, actor: "lb",
-                                            reason: "Bổ sung “kết quả” \n dòng hai", comments: [scene.initiatives[0]: "Góp ý"], notify: true, on: app.db)
+                                            reason: "Bổ sung “kết quả” \n dòng hai", comments: [scene.initiatives[0]: "Góp ý"], at: Date(), notify: true, on: app.db)
         let token = try await APIFixture.token(app, "canbo", .staff, unit: "LB")
         let id = try #require(try await MailAppTests.outbox(app).first?.id)
         try await Outbox.saveComposed(id, message: Data([0, 1, 2, 255, 13, 10]), subject: "Tiêu đề", to: Mailbox(address: "a@b.vn")!, on: app.db)
@@ -74,7 +74,7 @@ import VaporTesting
             let s1 = try await UnitDirectory.find(code: "S1", on: app.db).requireID()
             let before = try await SubmissionRow.find(campaignID: campaignID, unitID: s1, on: app.db)
             let first = try tempFile("")
-            let written = try await Backup.write(to: first, migrations: try await Migrations.applied(on: app.db), on: app.db)
+            let written = try await Backup.write(to: first, migrations: try await Migrations.applied(on: app.db), at: app.clock.now(), on: app.db)
             #expect(written.rows.first { $0.table == "initiatives" }?.count == 10)
             #expect(written.rows.first { $0.table == "submission_events" }?.count ?? 0 >= 2)
             // An empty database of the same kind, then the backup into it.
@@ -82,10 +82,10 @@ import VaporTesting
             let loaded = try await Restore.run(path: first, knownMigrations: Migrations.all.map(\.name), on: app.db)
             #expect(loaded.rows.map(\.count) == written.rows.map(\.count))
             let second = try tempFile("")
-            _ = try await Backup.write(to: second, migrations: try await Migrations.applied(on: app.db), on: app.db)
+            _ = try await Backup.write(to: second, migrations: try await Migrations.applied(on: app.db), at: app.clock.now(), on: app.db)
             #expect(try Self.lines(first) == Self.lines(second), "the restored database backs up to the same rows")
             // People work again: a restored password, a restored token, counts equal to a recount.
-            let session = try await AuthStore.login(username: "canbo", password: "mat-khau-dai", address: "t", policy: SessionPolicy(),
+            let session = try await AuthStore.login(username: "canbo", password: "mat-khau-dai", address: "t", now: Date(), policy: SessionPolicy(),
                                                     verify: { try Bcrypt.verify($0, created: $1) }, on: app.db)
             #expect(!session.isEmpty)
             #expect(try await api(app, .GET, "/api/v1/campaigns/DVK-2024/units/S1", as: .token(token)).status == .ok)
@@ -102,7 +102,7 @@ import VaporTesting
         try await withApp { app in
             _ = try await RaceTests.scene(app)
             let path = try tempFile("")
-            _ = try await Backup.write(to: path, migrations: try await Migrations.applied(on: app.db), on: app.db)
+            _ = try await Backup.write(to: path, migrations: try await Migrations.applied(on: app.db), at: app.clock.now(), on: app.db)
             let known = Migrations.all.map(\.name)
             // Not empty: nothing written.
             await #expect(throws: DomainError.self) { try await Restore.run(path: path, knownMigrations: known, on: app.db) }

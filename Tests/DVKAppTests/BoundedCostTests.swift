@@ -65,7 +65,7 @@ import VaporTesting
             #expect(json.status == .ok)
             #expect(String(decoding: json.body, as: UTF8.self).contains("\"money\":180000000000000000000"))
             #expect(try await api(app, .GET, w.model(id, "/year"), as: w.gdStaff).status == .ok)
-            _ = try await AuthStore.createUser(username: "gdsum", password: "mat-khau-thu-nghiem", role: .staff, unitCode: "GD", on: app.db)
+            _ = try await AuthStore.createUser(username: "gdsum", password: "mat-khau-thu-nghiem", role: .staff, unitCode: "GD", at: Date(), on: app.db)
             let staff = try await Browser.signIn(app, "gdsum")
             let page = try await staff.get("/campaigns/DVK-2024/units/S1/initiatives/\(id.uuidString)")
             #expect(page.status == .ok)
@@ -216,7 +216,7 @@ import VaporTesting
         #expect(Attachment.storedName("", type: "image/jpeg") == "tep.jpg")
         try await withApp { app in
             let (_, id) = try await Self.published(app)
-            _ = try await AuthStore.createUser(username: "s1file", password: "mat-khau-thu-nghiem", role: .officer, unitCode: "S1", on: app.db)
+            _ = try await AuthStore.createUser(username: "s1file", password: "mat-khau-thu-nghiem", role: .officer, unitCode: "S1", at: Date(), on: app.db)
             let officer = try await Browser.signIn(app, "s1file")
             let page = "/campaigns/DVK-2024/units/S1/initiatives/\(id.uuidString)"
             // A PDF that is also an HTML page, named as a page, with a direction override.

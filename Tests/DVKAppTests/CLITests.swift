@@ -156,7 +156,8 @@ import Vapor
         try await withApp { app in
             try await run(app, "import", "units", try tempFile(Fixture.unitsCSV))
             let out = try await run(app, "campaign", "create", "--code", "C-2025", "--issuer", "LB", "--year", "2025",
-                                    "--title", "Phong trào thi đua “Dân vận khéo” năm 2025", "--deadline", "2025-02-16T17:30")
+                                    "--title", "Phong trào thi đua “Dân vận khéo” năm 2025", "--deadline", "2025-02-16T17:30",
+                                    "--issued", "2025-02-06")
             #expect(out.contains("4 target units"))
             #expect(out.contains("17:30 ngày 16/02/2025"))
             let campaign = try await CampaignStore.info(code: "C-2025", on: app.db)
@@ -166,10 +167,17 @@ import Vapor
             let targets = try await CampaignUnit.query(on: app.db).filter(\.$isTarget == true).all().map(\.code).sorted()
             #expect(targets == ["C1", "P1", "S1", "S2"])
             // A date alone is 00:00 Vietnam time.
-            try await run(app, "campaign", "create", "--code", "C-D", "--issuer", "LB", "--year", "2025", "--title", "T", "--deadline", "2025-02-16")
+            try await run(app, "campaign", "create", "--code", "C-D", "--issuer", "LB", "--year", "2025", "--title", "T", "--deadline", "2025-02-16",
+                          "--issued", "2025-02-06")
             #expect(try await CampaignStore.info(code: "C-D", on: app.db).deadline == Date(timeIntervalSince1970: 1_739_638_800))
             await #expect(throws: DomainError.self) {
-                try await run(app, "campaign", "create", "--code", "C-2025", "--issuer", "LB", "--year", "2025", "--deadline", "2025-02-16")
+                try await run(app, "campaign", "create", "--code", "C-2025", "--issuer", "LB", "--year", "2025", "--deadline", "2025-02-16",
+                              "--issued", "2025-02-06")
+            }
+            // The web form's rule holds here too (`CampaignDates`): the deadline comes after the letter's day.
+            await #expect(throws: DomainError.invalid("Hạn nộp phải sau ngày ban hành công văn (16/02/2025).")) {
+                try await run(app, "campaign", "create", "--code", "C-Z", "--issuer", "LB", "--year", "2025", "--deadline", "2025-02-16",
+                              "--issued", "2025-02-16")
             }
             await #expect(throws: DomainError.self) {
                 try await run(app, "campaign", "create", "--code", "C-X", "--issuer", "S1", "--year", "2025", "--deadline", "2025-02-16")

@@ -138,9 +138,9 @@ import Vapor
     @Test func theRollUpByUnitSaysChuaNopForUnitsThatHaveNotHandedIn() async throws {
         try await withApp { app in
             let scene = try await RaceTests.scene(app)
-            try await RegistrationStore.perform(.submit, campaign: scene.campaign, unitID: scene.s1, actor: "s1", on: app.db)
+            try await RegistrationStore.perform(.submit, campaign: scene.campaign, unitID: scene.s1, actor: "s1", at: Date(), on: app.db)
             let p1 = try await UnitDirectory.find(code: "P1", on: app.db).requireID()
-            try await RegistrationStore.perform(.declare, campaign: scene.campaign, unitID: p1, actor: "p1", on: app.db)
+            try await RegistrationStore.perform(.declare, campaign: scene.campaign, unitID: p1, actor: "p1", at: Date(), on: app.db)
             let lb = try await CampaignStore.snapshotUnit(campaignID: scene.campaign.id, code: "LB", on: app.db)
             let document = try await CampaignDocuments.build(.summaryUnits, campaign: scene.campaign, unit: lb,
                                                              options: .init(today: CalendarDay(year: 2024, month: 2, day: 20), showNationalMotto: true), on: app.db)

@@ -65,7 +65,7 @@ import VaporTesting
     @Test func theComposedMessagesSayWhatTheLetterAsksAndCarryTheSummary() async throws {
         try await withApp(Self.mailOn) { app in
             let scene = try await RaceTests.scene(app)
-            try await RegistrationStore.perform(.submit, campaign: scene.campaign, unitID: scene.s1, actor: "s1", notify: true, on: app.db)
+            try await RegistrationStore.perform(.submit, campaign: scene.campaign, unitID: scene.s1, actor: "s1", at: Date(), notify: true, on: app.db)
             let options = MailComposer.Options(settings: app.dvkConfig.mail!, showNationalMotto: true,
                                                now: VietnamTime.instant(CalendarDay(year: 2024, month: 2, day: 13), hour: 9))
             let rows = try await Self.outbox(app)
@@ -116,7 +116,7 @@ import VaporTesting
         try await withApp(Self.mailOn) { app in
             let scene = try await RaceTests.scene(app)
             // S1 handed in; S2, P1, C1 have not. Give P1 an address and leave S2 and C1 without.
-            try await RegistrationStore.perform(.submit, campaign: scene.campaign, unitID: scene.s1, actor: "s1", on: app.db)
+            try await RegistrationStore.perform(.submit, campaign: scene.campaign, unitID: scene.s1, actor: "s1", at: Date(), on: app.db)
             try await app.db.sql().update("units").set("email", to: "p1@example.vn").where("code", .equal, "P1").run()
             let root = try #require(try await CampaignUnit.query(on: app.db).filter(\.$campaignID == scene.campaign.id).filter(\.$pre == 0).first())
             let day = VietnamTime.instant(CalendarDay(year: 2024, month: 2, day: 12), hour: 8)

@@ -35,7 +35,7 @@ import VaporTesting
         for n in 0..<initiatives {
             let draft = InitiativeDraft(kind: n % 2 == 0 ? .collective : .individual, registrantName: "Tổ \(n)", sectorCode: "kinh-te",
                                         title: "Mô hình \(n)")
-            ids.append(try await RegistrationStore.save(draft, campaign: campaign, unitID: s1, actor: "s1", on: app.db).id)
+            ids.append(try await RegistrationStore.save(draft, campaign: campaign, unitID: s1, actor: "s1", at: Date(), on: app.db).id)
         }
         return Scene(app: app, campaign: campaign, s1: s1, initiatives: ids)
     }
@@ -89,9 +89,9 @@ import VaporTesting
             let s = try await Self.scene(app)
             let v = try await s.version()
             let results = await Self.race(
-                { try await RegistrationStore.perform(.submit, campaign: s.campaign, unitID: s.s1, actor: "s1", version: v, on: app.db) },
+                { try await RegistrationStore.perform(.submit, campaign: s.campaign, unitID: s.s1, actor: "s1", version: v, at: Date(), on: app.db) },
                 { try await RegistrationStore.delete(initiativeID: s.initiatives[0], campaign: s.campaign, unitID: s.s1, actor: "tab2",
-                                                     version: v, on: app.db) }, swapped: swapped)
+                                                     version: v, at: Date(), on: app.db) }, swapped: swapped)
             Self.expectOneWinner(results)
             let submitted = if case .success = results[0] { true } else { false }
             #expect(try await s.events(.submit) == (submitted ? 1 : 0))
@@ -107,8 +107,8 @@ import VaporTesting
             let v = try await s.version()
             let draft = InitiativeDraft(kind: .individual, registrantName: "Lê An", sectorCode: "kinh-te", title: "Mô hình mới")
             let results = await Self.race(
-                { try await RegistrationStore.perform(.submit, campaign: s.campaign, unitID: s.s1, actor: "s1", version: v, on: app.db) },
-                { try await RegistrationStore.save(draft, campaign: s.campaign, unitID: s.s1, actor: "tab2", version: v, on: app.db) }, swapped: swapped)
+                { try await RegistrationStore.perform(.submit, campaign: s.campaign, unitID: s.s1, actor: "s1", version: v, at: Date(), on: app.db) },
+                { try await RegistrationStore.save(draft, campaign: s.campaign, unitID: s.s1, actor: "tab2", version: v, at: Date(), on: app.db) }, swapped: swapped)
             Self.expectOneWinner(results)
             #expect(try await s.events(.submit) + (try await Initiative.query(on: app.db).count() - 2) == 1)
             try await Self.expectCountsEqualARecount(app)
@@ -121,7 +121,7 @@ import VaporTesting
             let s = try await Self.scene(app)
             let v = try await s.version()
             let submit: @Sendable () async throws -> Void = {
-                try await RegistrationStore.perform(.submit, campaign: s.campaign, unitID: s.s1, actor: "s1", version: v, on: app.db)
+                try await RegistrationStore.perform(.submit, campaign: s.campaign, unitID: s.s1, actor: "s1", version: v, at: Date(), on: app.db)
             }
             Self.expectOneWinner(await Self.race(submit, submit, swapped: swapped))
             #expect(try await s.events(.submit) == 1)
@@ -133,12 +133,12 @@ import VaporTesting
     func acceptAgainstReturn(swapped: Bool) async throws {
         try await withApp { app in
             let s = try await Self.scene(app)
-            try await RegistrationStore.perform(.submit, campaign: s.campaign, unitID: s.s1, actor: "s1", on: app.db)
+            try await RegistrationStore.perform(.submit, campaign: s.campaign, unitID: s.s1, actor: "s1", at: Date(), on: app.db)
             let v = try await s.version()
             let results = await Self.race(
-                { try await RegistrationStore.perform(.accept, campaign: s.campaign, unitID: s.s1, actor: "staff", version: v, on: app.db) },
+                { try await RegistrationStore.perform(.accept, campaign: s.campaign, unitID: s.s1, actor: "staff", version: v, at: Date(), on: app.db) },
                 { try await RegistrationStore.perform(.return(resubmitBy: nil), campaign: s.campaign, unitID: s.s1, actor: "gdstaff",
-                                                      reason: "Thiếu kết quả dự kiến", version: v, on: app.db) }, swapped: swapped)
+                                                      reason: "Thiếu kết quả dự kiến", version: v, at: Date(), on: app.db) }, swapped: swapped)
             Self.expectOneWinner(results)
             #expect(try await s.events(.accept) + (try await s.events(.return)) == 1)
             try await Self.expectCountsEqualARecount(app)
@@ -152,8 +152,8 @@ import VaporTesting
             let v = try await s.version()
             let table = try CSVTable(text: "unit_code,registrant_kind,registrant_name,sector,title\nS1,cá nhân,Bình,kinh tế,Từ tệp\n")
             let results = await Self.race(
-                { try await RegistrationStore.perform(.submit, campaign: s.campaign, unitID: s.s1, actor: "s1", version: v, on: app.db) },
-                { _ = try await InitiativeImporter.run(table, campaign: s.campaign, actor: "tab2", restrictTo: s.s1, submit: false,
+                { try await RegistrationStore.perform(.submit, campaign: s.campaign, unitID: s.s1, actor: "s1", version: v, at: Date(), on: app.db) },
+                { _ = try await InitiativeImporter.run(table, campaign: s.campaign, actor: "tab2", now: Date(), restrictTo: s.s1, submit: false,
                                                        version: v, on: app.db) }, swapped: swapped)
             Self.expectOneWinner(results)
             try await Self.expectCountsEqualARecount(app)
@@ -167,8 +167,8 @@ import VaporTesting
             let s = try await Self.scene(app)
             let table = try CSVTable(text: "unit_code,registrant_kind,registrant_name,sector,title\nS1,cá nhân,Bình,kinh tế,Từ tệp\n")
             let results = await Self.race(
-                { try await RegistrationStore.perform(.submit, campaign: s.campaign, unitID: s.s1, actor: "s1", on: app.db) },
-                { _ = try await InitiativeImporter.run(table, campaign: s.campaign, actor: "cli", on: app.db) })
+                { try await RegistrationStore.perform(.submit, campaign: s.campaign, unitID: s.s1, actor: "s1", at: Date(), on: app.db) },
+                { _ = try await InitiativeImporter.run(table, campaign: s.campaign, actor: "cli", now: Date(), on: app.db) })
             for case .failure(let error) in results { #expect(DVKErrorMiddleware.describe(error).0 == .conflict, "\(error)") }
             #expect(try await s.events(.submit) <= 1)
             try await Self.expectCountsEqualARecount(app)

@@ -63,7 +63,7 @@ import VaporTesting
             let initiative = try #require(try await Initiative.query(on: app.db).filter(\.$unitID == s1).first()?.id)
             // c1 is the officer of another unit: every route naming S1 must refuse.
             let c1 = try await Browser.signIn(app, "c1")
-            let token = try await AuthStore.createToken(username: "c1", on: app.db)
+            let token = try await AuthStore.createToken(username: "c1", now: Date(), on: app.db)
             var checked = 0
             for route in app.routes.all where route.path.contains(where: { $0.description == ":unit" || $0.description == ":code" }) {
                 let p = path(route, initiative: initiative)

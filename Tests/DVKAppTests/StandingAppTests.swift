@@ -113,7 +113,7 @@ import VaporTesting
             let officer = try await StaffTestKit.visitor(app, "hoa", .officer, at: "S1")
             let seen = try await officer.get("/campaigns/DVK-2024/units/S1").body.string
             #expect(seen.contains("Góp ý của công đoàn cấp trên: </strong><span class=\"reason-text\">Ghi rõ số người tham gia</span>"))
-            #expect(seen.contains("Đề nghị nộp lại trước \(VietnamTime.describe(VietnamTime.endOf(tomorrow)))"))
+            #expect(seen.contains("Đề nghị nộp lại đến hết ngày \(tomorrow.vietnamese)."))
             try await w.step(.submit, "S1", at: Date().addingTimeInterval(3 * 86_400))
 
             let row = try #require(try await w.apiRow("S1"))
@@ -171,7 +171,7 @@ import VaporTesting
             #expect(unit.json?["deadline"]?.string == "2024-02-21T00:00:00+07:00")
             let history = unit.json?["history"]?.array ?? []
             #expect(history.count == 1 && history[0]["action"]?.string == "extend" && history[0]["actor"]?.string == "canbo")
-            #expect(history[0]["note"]?.string == "Gia hạn nộp đến trước 00:00 ngày 21/02/2024")
+            #expect(history[0]["note"]?.string == "Gia hạn nộp đến hết ngày 20/02/2024")
             // The API grants them too, and takes them back.
             let back = try await api(app, .POST, "/api/v1/campaigns/DVK-2024/units/S1/extension", as: .token(w.token), json: #"{"until": null}"#)
             #expect(back.status == .ok && back.json?["extendedUntil"] == .null)
@@ -187,7 +187,7 @@ import VaporTesting
             try await RegistrationStore.perform(.submit, campaign: scene.campaign, unitID: scene.s1, actor: "cdcs-s1",
                                                 at: VietnamTime.instant(CalendarDay(year: 2024, month: 2, day: 13), hour: 9, minute: 12), on: app.db)
             try await RegistrationStore.perform(.return(resubmitBy: nil), campaign: scene.campaign, unitID: scene.s1, actor: "a-script",
-                                                reason: "Bổ sung kết quả", on: app.db)
+                                                reason: "Bổ sung kết quả", at: Date(), on: app.db)
             let page = try await people.staff.get("/campaigns/DVK-2024/units/S1").text
             #expect(page.contains("cdcs-s1 (Trường Tiểu học Ngọc Lâm) nộp hồ sơ đăng ký lúc 09:12 ngày 13/02/2024."))
             #expect(page.contains("a-script trả lại hồ sơ để chỉnh sửa, bổ sung lúc"))

@@ -15,18 +15,18 @@ import Vapor
             try await Fixture.load(app)
             let campaign = try await CampaignStore.info(code: "DVK-2024", on: app.db)
             let s1 = try await UnitDirectory.find(code: "S1", on: app.db).id!
-            try await RegistrationStore.save(draft(.collective, "Tổ Văn phòng", "kinh-te", "Mô hình 1"), campaign: campaign, unitID: s1, actor: "t", on: app.db)
-            try await RegistrationStore.save(draft(.individual, "Lê An", "kinh-te", "Mô hình 2"), campaign: campaign, unitID: s1, actor: "t", on: app.db)
+            try await RegistrationStore.save(draft(.collective, "Tổ Văn phòng", "kinh-te", "Mô hình 1"), campaign: campaign, unitID: s1, actor: "t", at: Date(), on: app.db)
+            try await RegistrationStore.save(draft(.individual, "Lê An", "kinh-te", "Mô hình 2"), campaign: campaign, unitID: s1, actor: "t", at: Date(), on: app.db)
             #expect(try await Fixture.summary(app, unit: "S1").grid.last == [0, 0, 0, 0])
             let preview = try await SummaryQuery.preview(campaign, unitID: s1, on: app.db)
             #expect(preview.total == Tally(collectives: 1, collectiveInitiatives: 1, individuals: 1, individualInitiatives: 1))
 
-            try await RegistrationStore.perform(.submit, campaign: campaign, unitID: s1, actor: "t", on: app.db)
+            try await RegistrationStore.perform(.submit, campaign: campaign, unitID: s1, actor: "t", at: Date(), on: app.db)
             #expect(try await Fixture.summary(app, unit: "LB").grid.last == [1, 1, 1, 1])
-            try await RegistrationStore.perform(.return(resubmitBy: nil), campaign: campaign, unitID: s1, actor: "staff", reason: "Thiếu thời gian", on: app.db)
+            try await RegistrationStore.perform(.return(resubmitBy: nil), campaign: campaign, unitID: s1, actor: "staff", reason: "Thiếu thời gian", at: Date(), on: app.db)
             #expect(try await Fixture.summary(app, unit: "LB").grid.last == [0, 0, 0, 0])
-            try await RegistrationStore.perform(.submit, campaign: campaign, unitID: s1, actor: "t", on: app.db)
-            try await RegistrationStore.perform(.accept, campaign: campaign, unitID: s1, actor: "staff", on: app.db)
+            try await RegistrationStore.perform(.submit, campaign: campaign, unitID: s1, actor: "t", at: Date(), on: app.db)
+            try await RegistrationStore.perform(.accept, campaign: campaign, unitID: s1, actor: "staff", at: Date(), on: app.db)
             #expect(try await Fixture.summary(app, unit: "LB").grid.last == [1, 1, 1, 1])
 
             let submission = try #require(try await SubmissionRow.find(campaignID: campaign.id, unitID: s1, on: app.db))
@@ -42,18 +42,18 @@ import Vapor
             let campaign = try await CampaignStore.info(code: "DVK-2024", on: app.db)
             let s1 = try await UnitDirectory.find(code: "S1", on: app.db).id!
             await #expect(throws: DomainError.self) {  // nothing to submit
-                try await RegistrationStore.perform(.submit, campaign: campaign, unitID: s1, actor: "t", on: app.db)
+                try await RegistrationStore.perform(.submit, campaign: campaign, unitID: s1, actor: "t", at: Date(), on: app.db)
             }
-            try await RegistrationStore.save(draft(.collective, "Tổ 1", "kinh-te", "A"), campaign: campaign, unitID: s1, actor: "t", on: app.db)
+            try await RegistrationStore.save(draft(.collective, "Tổ 1", "kinh-te", "A"), campaign: campaign, unitID: s1, actor: "t", at: Date(), on: app.db)
             await #expect(throws: DomainError.self) {  // same registrant, sector and title
-                try await RegistrationStore.save(draft(.collective, "tổ 1", "kinh-te", "a"), campaign: campaign, unitID: s1, actor: "t", on: app.db)
+                try await RegistrationStore.save(draft(.collective, "tổ 1", "kinh-te", "a"), campaign: campaign, unitID: s1, actor: "t", at: Date(), on: app.db)
             }
-            try await RegistrationStore.perform(.submit, campaign: campaign, unitID: s1, actor: "t", on: app.db)
+            try await RegistrationStore.perform(.submit, campaign: campaign, unitID: s1, actor: "t", at: Date(), on: app.db)
             await #expect(throws: DomainError.self) {  // submitted work is not edited
-                try await RegistrationStore.save(draft(.collective, "Tổ 2", "kinh-te", "B"), campaign: campaign, unitID: s1, actor: "t", on: app.db)
+                try await RegistrationStore.save(draft(.collective, "Tổ 2", "kinh-te", "B"), campaign: campaign, unitID: s1, actor: "t", at: Date(), on: app.db)
             }
             await #expect(throws: DomainError.self) {  // a return needs a reason
-                try await RegistrationStore.perform(.return(resubmitBy: nil), campaign: campaign, unitID: s1, actor: "staff", reason: "  ", on: app.db)
+                try await RegistrationStore.perform(.return(resubmitBy: nil), campaign: campaign, unitID: s1, actor: "staff", reason: "  ", at: Date(), on: app.db)
             }
             // A closed door for late work.
             let strict = try await CampaignStore.find(code: "DVK-2024", on: app.db)
@@ -61,7 +61,7 @@ import Vapor
             try await strict.save(on: app.db)
             let p1 = try await UnitDirectory.find(code: "P1", on: app.db).id!
             let strictInfo = CampaignInfo(strict)
-            try await RegistrationStore.save(draft(.individual, "Bình", "kinh-te", "C"), campaign: strictInfo, unitID: p1, actor: "t", on: app.db)
+            try await RegistrationStore.save(draft(.individual, "Bình", "kinh-te", "C"), campaign: strictInfo, unitID: p1, actor: "t", at: Date(), on: app.db)
             await #expect(throws: DomainError.self) {
                 try await RegistrationStore.perform(.submit, campaign: strictInfo, unitID: p1, actor: "t", at: strict.deadline, on: app.db)
             }
@@ -137,12 +137,12 @@ import Vapor
                 case 0...1 where status.isEditable:
                     let d = draft(rng.next(upTo: 2) == 0 ? .collective : .individual, names[rng.next(upTo: names.count)],
                                   campaign.sectors[rng.next(upTo: 4)].code, "Mô hình \(rng.next(upTo: 6))")
-                    _ = try? await RegistrationStore.save(d, campaign: campaign, unitID: unit, actor: "t", on: app.db)
+                    _ = try? await RegistrationStore.save(d, campaign: campaign, unitID: unit, actor: "t", at: Date(), on: app.db)
                 case 2:
-                    _ = try? await RegistrationStore.perform(.submit, campaign: campaign, unitID: unit, actor: "t", on: app.db)
+                    _ = try? await RegistrationStore.perform(.submit, campaign: campaign, unitID: unit, actor: "t", at: Date(), on: app.db)
                 case 3:
                     _ = try? await RegistrationStore.perform(rng.next(upTo: 2) == 0 ? .accept : .return(resubmitBy: nil), campaign: campaign,
-                                                             unitID: unit, actor: "s", reason: "Lý do \(step)", on: app.db)
+                                                             unitID: unit, actor: "s", reason: "Lý do \(step)", at: Date(), on: app.db)
                 default:
                     let csv = "unit_code,registrant_kind,registrant_name,sector,title\n\(code),cá nhân,\(names[rng.next(upTo: names.count)]),kinh tế,Nhập \(step % 4)\n"
                     _ = try? await run(app, "import", "initiatives", try tempFile(csv), "--campaign", "DVK-2024")

@@ -205,7 +205,7 @@ import VaporTesting
             try await setUp(app)
             for _ in 0..<AuthStore.attempts {
                 await #expect(throws: AuthError.badCredentials) {
-                    _ = try await AuthStore.login(username: "s1", password: "wrong", address: "10.0.0.1", policy: SessionPolicy(),
+                    _ = try await AuthStore.login(username: "s1", password: "wrong", address: "10.0.0.1", now: Date(), policy: SessionPolicy(),
                                                   verify: { try Bcrypt.verify($0, created: $1) }, on: app.db)
                 }
             }

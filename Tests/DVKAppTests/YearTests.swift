@@ -232,8 +232,8 @@ import VaporTesting
         try await withApp { app in
             let w = try await Self.world(app)
             let id = w.s1[0], hidden = w.s1[1]
-            _ = try await AuthStore.createUser(username: "gdweb", password: "mat-khau-thu-nghiem", role: .staff, unitCode: "GD", on: app.db)
-            _ = try await AuthStore.createUser(username: "s1web", password: "mat-khau-thu-nghiem", role: .officer, unitCode: "S1", on: app.db)
+            _ = try await AuthStore.createUser(username: "gdweb", password: "mat-khau-thu-nghiem", role: .staff, unitCode: "GD", at: Date(), on: app.db)
+            _ = try await AuthStore.createUser(username: "s1web", password: "mat-khau-thu-nghiem", role: .officer, unitCode: "S1", at: Date(), on: app.db)
             #expect(try await api(app, .POST, "\(Self.base)/units/S1/accept", as: w.gdStaff).status == .ok)
             let page = "/campaigns/DVK-2024/units/S1/initiatives/\(id.uuidString)"
 
@@ -278,7 +278,7 @@ import VaporTesting
             #expect(feed.body.string.contains("<title>Sáng kiến tiết kiệm điện</title>"))
             #expect(!feed.body.string.contains("Tủ sách đoàn viên"))
             // Files of a model outside the caller's unit are not found.
-            _ = try await AuthStore.createUser(username: "c1web", password: "mat-khau-thu-nghiem", role: .officer, unitCode: "C1", on: app.db)
+            _ = try await AuthStore.createUser(username: "c1web", password: "mat-khau-thu-nghiem", role: .officer, unitCode: "C1", at: Date(), on: app.db)
             let other = try await Browser.signIn(app, "c1web")
             let a = try await other.get(page + "/files/\(fileID.uuidString)"), b = try await other.get(page)
             #expect(a.status == .notFound)
@@ -368,7 +368,7 @@ extension YearTests {
             try await run(app, "campaign", "create", "--code", "DVK-2025", "--issuer", "LB", "--year", "2025",
                           "--title", "Phong trào thi đua “Dân vận khéo” năm 2025", "--deadline", "2025-02-16",
                           "--number", "30/LĐLĐ", "--issued", "2025-02-06")
-            _ = try await AuthStore.createUser(username: "s1next", password: "mat-khau-thu-nghiem", role: .officer, unitCode: "S1", on: app.db)
+            _ = try await AuthStore.createUser(username: "s1next", password: "mat-khau-thu-nghiem", role: .officer, unitCode: "S1", at: Date(), on: app.db)
             let officer = try await Browser.signIn(app, "s1next")
             let unitPage = try await officer.get("/campaigns/DVK-2025/units/S1")
             #expect(unitPage.text.contains("Mô hình đã được công nhận các năm trước"))
@@ -406,7 +406,7 @@ extension YearTests {
             #expect(try await api(app, .POST, "\(Self.base)/units/S1/accept", as: w.gdStaff).status == .ok)
             #expect(try await api(app, .PUT, w.model(id, "/recognition"), as: w.gdStaff, json: Self.recognition).status == .ok)
             #expect(try await api(app, .PUT, w.model(id, "/publication"), as: w.gdStaff, json: #"{"published": true}"#).status == .ok)
-            _ = try await AuthStore.createUser(username: "c1rep", password: "mat-khau-thu-nghiem", role: .officer, unitCode: "C2", on: app.db)
+            _ = try await AuthStore.createUser(username: "c1rep", password: "mat-khau-thu-nghiem", role: .officer, unitCode: "C2", at: Date(), on: app.db)
             let officer = try await Browser.signIn(app, "c1rep")
             #expect((try await officer.get("/library/\(id.uuidString)")).text.contains("Đăng ký nhân rộng mô hình này tại đơn vị mình"))
             let go = try await officer.get("/library/\(id.uuidString)/replicate")
@@ -424,8 +424,8 @@ extension YearTests {
             // A replication still in draft is the replicating unit's business: not on the public
             // page; on the model's page of staff whose reach includes that unit (LB), not of GD.
             #expect(!(try await app.testing().sendRequest(.GET, "/library/\(id.uuidString)")).body.string.contains("Được nhân rộng tại"))
-            _ = try await AuthStore.createUser(username: "lbrep", password: "mat-khau-thu-nghiem", role: .staff, unitCode: "LB", on: app.db)
-            _ = try await AuthStore.createUser(username: "gdrep", password: "mat-khau-thu-nghiem", role: .staff, unitCode: "GD", on: app.db)
+            _ = try await AuthStore.createUser(username: "lbrep", password: "mat-khau-thu-nghiem", role: .staff, unitCode: "LB", at: Date(), on: app.db)
+            _ = try await AuthStore.createUser(username: "gdrep", password: "mat-khau-thu-nghiem", role: .staff, unitCode: "GD", at: Date(), on: app.db)
             let modelPage = "/campaigns/DVK-2024/units/S1/initiatives/\(id.uuidString)"
             #expect((try await Browser.signIn(app, "lbrep").get(modelPage)).body.string.contains("Sáng kiến tiết kiệm điện ở xưởng may"))
             let gdPage = try await Browser.signIn(app, "gdrep").get(modelPage)

@@ -150,7 +150,7 @@ import Testing
     }
 
     @Test func theDeadlineReadsAsALetterWritesIt() {
-        #expect(VietnamTime.deadlineLine(deadline) == "trước 00 giờ 00 ngày 16 tháng 02 năm 2024")
+        #expect(DeadlineText.letterLine(deadline) == "trước 00 giờ 00 ngày 16 tháng 02 năm 2024")
         #expect(VietnamTime.describe(at(13, 9, 12)) == "09:12 ngày 13/02/2024")
     }
 }

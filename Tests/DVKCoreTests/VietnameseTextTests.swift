@@ -97,8 +97,8 @@ import Testing
         let date = Date(timeIntervalSince1970: 1_708_020_000)
         #expect(VietnamTime.day(of: date) == CalendarDay(year: 2024, month: 2, day: 16))
         #expect(VietnamTime.describe(VietnamTime.instant(CalendarDay(year: 2024, month: 2, day: 16))) == "00:00 ngày 16/02/2024")
-        #expect(VietnamTime.deadlineText(VietnamTime.instant(CalendarDay(year: 2024, month: 2, day: 16))) == "trước 00 giờ 00 ngày 16/02/2024 (hết ngày 15/02/2024)")
-        #expect(VietnamTime.deadlineText(VietnamTime.instant(CalendarDay(year: 2024, month: 2, day: 16), hour: 17)) == "trước 17 giờ 00 ngày 16/02/2024")
+        #expect(DeadlineText.before(VietnamTime.instant(CalendarDay(year: 2024, month: 2, day: 16))) == "trước 00 giờ 00 ngày 16/02/2024 (hết ngày 15/02/2024)")
+        #expect(DeadlineText.before(VietnamTime.instant(CalendarDay(year: 2024, month: 2, day: 16), hour: 17)) == "trước 17 giờ 00 ngày 16/02/2024")
     }
 
     @Test func lateMeansAtOrAfterTheDeadline() {

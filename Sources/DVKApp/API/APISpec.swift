@@ -47,7 +47,7 @@ enum APISpec {
 
     // MARK: Paths
 
-    static let base = "/api/v1"
+    static let base = APIRoute.base
 
     static var paths: [String: OpenAPI.PathItem] {
         return yearPaths.merging(userPaths) { a, _ in a }.merging([
@@ -197,6 +197,14 @@ enum APISpec {
     static let lateRule = "Late: the first submission (or “no model” answer) came at or after the unit's deadline, its extension included. A return and a resubmission never change it."
     static let instant = Schema.string("ISO 8601 in Vietnam time, e.g. `2024-02-16T00:00:00+07:00`", format: "date-time")
     static let day = Schema.string("A calendar day, `YYYY-MM-DD`", format: "date")
+
+    /// An extension or resubmit-by day (`DeadlineInput.throughDay`): a day alone means the
+    /// end of it ("đến hết ngày"), as on the web; a time makes it that instant.
+    static func throughDay(_ what: String) -> Schema {
+        .string(what + ": `YYYY-MM-DD` is the end of that day (00:00 of the next, Vietnam time); "
+                + "an ISO 8601 instant is that instant (no offset means Vietnam time)",
+                pattern: #"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?(Z|[+-](0[0-9]|1[0-4]):?[0-5][0-9])?)?$"#)
+    }
     static func values<T: RawRepresentable>(_ cases: [T], _ description: String) -> Schema where T.RawValue == String {
         .string(description, values: cases.map(\.rawValue))
     }
@@ -301,14 +309,12 @@ enum APISpec {
                 initiativeFields(output: false)),
             "ReturnInput": .object(nil, [
                 required("reason", TextRules.returnReason.schema("Shown to the unit; required")),
-                optional("resubmitBy", .nullable(day, "The last day to resubmit (before 00:00 of the next day, Vietnam time)")),
+                optional("resubmitBy", .nullable(throughDay("The last day to resubmit"))),
                 optional("comments", .nullable(.map(TextRules.reviewComment.schema(nil),
                                                     "Comments shown beside initiatives: keys are initiative ids, values the comment"))),
             ]),
             "ExtensionInput": .object(nil, [
-                required("until", .nullable(.string(
-                    "The unit's new deadline, ISO 8601 (no offset means Vietnam time; a day alone is 00:00 of it); null takes the extension back",
-                    pattern: #"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?(Z|[+-](0[0-9]|1[0-4]):?[0-5][0-9])?)?$"#))),
+                required("until", .nullable(throughDay("The unit's new deadline; null takes the extension back"))),
             ]),
             "Summary": .object("The Biểu tổng hợp, exactly as `dvk summary --format json` prints it", [
                 required("campaign", .string()),

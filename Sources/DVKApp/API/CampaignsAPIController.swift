@@ -63,13 +63,13 @@ struct CampaignsAPIController: RouteCollection {
     /// A unit's submission with its history (also the answer to every workflow step), with
     /// its version as the `ETag`.
     static func submissionResponse(_ scope: APICampaignUnit, req: Request) async throws -> Response {
-        let body = try await submission(scope, on: req.db)
+        let body = try await submission(scope, now: req.now, on: req.db)
         let response = try await body.encodeResponse(for: req)
         response.headers.replaceOrAdd(name: .eTag, value: "\"\(body.version)\"")
         return response
     }
 
-    static func submission(_ scope: APICampaignUnit, on db: any Database) async throws -> APISubmission {
+    static func submission(_ scope: APICampaignUnit, now: Date, on db: any Database) async throws -> APISubmission {
         let campaign = scope.view.campaign
         let unit = scope.unit
         let row = try await SubmissionRow.find(campaignID: campaign.id, unitID: unit.unitID, on: db)
@@ -99,7 +99,7 @@ struct CampaignsAPIController: RouteCollection {
             returnReason: row?.returnReason,
             version: row?.version ?? 0,
             canRegister: canRegister,
-            canSubmitNow: canRegister && standing.maySubmit(at: Date()),
+            canSubmitNow: canRegister && standing.maySubmit(at: now),
             canReview: scope.view.canReview(unit),
             history: events.map {
                 APIEvent(at: VietnamTime.iso($0.at), actor: $0.actor, action: $0.action,

@@ -36,7 +36,7 @@ struct InitiativesAPIController: RouteCollection {
         let draft = try body.draft(sectors: scope.view.campaign.sectors)
         let saved = try await RegistrationStore.save(draft, continues: body.continues, campaign: scope.view.campaign,
                                                      unitID: scope.unit.unitID, actor: try req.requireUser().username,
-                                                     version: try req.ifMatchVersion(), on: req.db)
+                                                     version: try req.ifMatchVersion(), at: req.now, on: req.db)
         let answer = APIInitiative(draft, saved: saved, unitCode: scope.unit.code)
         let response = try await answer.encodeResponse(status: .created, for: req)
         response.headers.replaceOrAdd(name: .location, value: req.url.path + "/" + answer.id.uuidString)
@@ -56,7 +56,7 @@ struct InitiativesAPIController: RouteCollection {
         let draft = try body.draft(sectors: scope.view.campaign.sectors)
         let saved = try await RegistrationStore.save(draft, id: try existing.requireID(), continues: body.continues, keepLink: true,
                                                      campaign: scope.view.campaign, unitID: scope.unit.unitID,
-                                                     actor: try req.requireUser().username, version: try req.ifMatchVersion(), on: req.db)
+                                                     actor: try req.requireUser().username, version: try req.ifMatchVersion(), at: req.now, on: req.db)
         return APIInitiative(draft, saved: saved, unitCode: scope.unit.code)
     }
 
@@ -66,7 +66,7 @@ struct InitiativesAPIController: RouteCollection {
         try scope.requireRegister()
         try await RegistrationStore.delete(initiativeID: try existing.requireID(), campaign: scope.view.campaign,
                                            unitID: scope.unit.unitID, actor: try req.requireUser().username,
-                                           version: try req.ifMatchVersion(), on: req.db)
+                                           version: try req.ifMatchVersion(), at: req.now, on: req.db)
         return .noContent
     }
 

@@ -39,7 +39,7 @@ struct UsersAPIController: RouteCollection {
             guard let role = Role(rawValue: raw) else { throw WebError.badRequest("Tham số role là một trong: admin, staff, officer, viewer.") }
             filter.role = role
         }
-        let now = Date()
+        let now = req.now
         let all = try await PeopleDirectory.accounts(for: user, on: req.db)
         var unit: Set<UUID>?
         if !filter.unit.isEmpty {
@@ -67,7 +67,7 @@ struct UsersAPIController: RouteCollection {
                                  title: body.title, username: body.username)
         let place = try await AccountStore.place(code: body.unit, for: actor, on: req.db)
         let draft = try input.check(unitKind: place?.unit.kind).mapError { DomainError.invalid($0.text) }.get()
-        let now = Date()
+        let now = req.now
         let invited = try await AccountStore.invite(draft, by: actor, config: req.application.dvkConfig, at: now, on: req.db)
         let person = try await PeopleDirectory.person(invited.userID, for: user, on: req.db)
         var answer = APIUser(person, at: now)
@@ -86,7 +86,7 @@ struct UsersAPIController: RouteCollection {
 
     @Sendable func show(req: Request) async throws -> APIUser {
         let user = try manager(req)
-        return APIUser(try await PeopleDirectory.person(try id(req), for: user, on: req.db), at: Date())
+        return APIUser(try await PeopleDirectory.person(try id(req), for: user, on: req.db), at: req.now)
     }
 
     /// A change: each field left out keeps its value; none may be null.
@@ -116,7 +116,7 @@ struct UsersAPIController: RouteCollection {
         let id = try id(req)
         let body = try req.decodeJSON(Change.self)
         let actor = Actor.person(user, req)
-        let now = Date()
+        let now = req.now
         let before = try await PeopleDirectory.person(id, for: user, on: req.db)
         if body.role != nil || body.unit != nil || body.fullName != nil || body.email != nil || body.phone != nil || body.title != nil {
             let input = AccountInput(fullName: body.fullName ?? before.displayName, unitCode: body.unit ?? before.unitCode,
@@ -135,13 +135,13 @@ struct UsersAPIController: RouteCollection {
         case "disabled", "active": break
         default: throw DomainError.invalid("status là “active” hoặc “disabled”.")
         }
-        return APIUser(try await PeopleDirectory.person(id, for: user, on: req.db), at: Date())
+        return APIUser(try await PeopleDirectory.person(id, for: user, on: req.db), at: req.now)
     }
 
     @Sendable func resend(req: Request) async throws -> APIUser {
         let user = try manager(req)
-        let invited = try await AccountStore.reinvite(try id(req), by: .person(user, req), config: req.application.dvkConfig, at: Date(), on: req.db)
-        var answer = APIUser(try await PeopleDirectory.person(invited.userID, for: user, on: req.db), at: Date())
+        let invited = try await AccountStore.reinvite(try id(req), by: .person(user, req), config: req.application.dvkConfig, at: req.now, on: req.db)
+        var answer = APIUser(try await PeopleDirectory.person(invited.userID, for: user, on: req.db), at: req.now)
         if !invited.emailed { answer.invitationLink = invited.link.url(base: req.application.dvkConfig.publicURL ?? PeopleController.origin(req)) }
         return answer
     }

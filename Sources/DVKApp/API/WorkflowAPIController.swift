@@ -37,10 +37,10 @@ struct WorkflowAPIController: RouteCollection {
         let body = try req.decodeJSON(APIReturnInput.self, emptyAs: .init())
         var by: Date?
         if let text = body.resubmitBy {
-            guard let day = CalendarDay(parsing: text) else {
-                throw DomainError.invalid("Ngày nộp lại (resubmitBy) “\(text)” không phải ngày hợp lệ (YYYY-MM-DD).")
+            guard let instant = DeadlineInput.throughDay.instant(text) else {
+                throw DomainError.invalid("Ngày nộp lại (resubmitBy) “\(text)” không hợp lệ: một ngày (YYYY-MM-DD, đến hết ngày đó) hoặc một thời điểm.")
             }
-            by = VietnamTime.endOf(day)
+            by = instant
         }
         var comments: [UUID: String] = [:]
         for (key, text) in body.comments ?? [:] {
@@ -52,15 +52,16 @@ struct WorkflowAPIController: RouteCollection {
         return try await step(.return(resubmitBy: by), scope: scope, req: req, reason: body.reason ?? "", comments: comments)
     }
 
-    /// Extends the unit's deadline (`{"until": "2024-02-20T17:00:00+07:00"}`), or takes the
-    /// extension back (`{"until": null}`).
+    /// Extends the unit's deadline to the end of a day (`{"until": "2024-02-20"}`) or to an
+    /// instant (`{"until": "2024-02-20T17:00:00+07:00"}`), or takes the extension back
+    /// (`{"until": null}`): `DeadlineInput.throughDay`, as on the web.
     @Sendable func extend(req: Request) async throws -> Response {
         let scope = try await allowed(.extend(until: nil), req: req)
         let body = try req.decodeJSON(APIExtensionInput.self)
         var until: Date?
         if let text = body.until {
-            guard let instant = InstantParser.parse(text) else {
-                throw DomainError.invalid("Thời điểm gia hạn (until) “\(text)” không hợp lệ (ví dụ 2024-02-20T17:00:00+07:00).")
+            guard let instant = DeadlineInput.throughDay.instant(text) else {
+                throw DomainError.invalid("Gia hạn (until) “\(text)” không hợp lệ: một ngày (YYYY-MM-DD, đến hết ngày đó) hoặc một thời điểm (2024-02-20T17:00:00+07:00).")
             }
             until = instant
         }
@@ -84,7 +85,7 @@ struct WorkflowAPIController: RouteCollection {
         if let known { scope = known } else { scope = try await allowed(step, req: req) }
         try await RegistrationStore.perform(step, campaign: scope.view.campaign, unitID: scope.unit.unitID,
                                             actor: try req.requireUser().username, reason: reason, comments: comments,
-                                            version: try req.ifMatchVersion(), notify: req.application.sendsMail, on: req.db)
+                                            version: try req.ifMatchVersion(), at: req.now, notify: req.application.sendsMail, on: req.db)
         return try await CampaignsAPIController.submissionResponse(scope, req: req)
     }
 }

@@ -52,7 +52,7 @@ struct YearAPIController: RouteCollection {
                                             beneficiaries: body.beneficiaries.map(String.init), money: body.money.map(String.init),
                                             workdays: body.workdays.map(String.init))
             .mapError { DomainError.invalid($0.text) }.get()
-        _ = try await YearStore.report(m, input, files: [], on: req.db)
+        _ = try await YearStore.report(m, input, files: [], at: req.now, on: req.db)
         return try await answer(req, m, status: .created)
     }
 
@@ -66,7 +66,7 @@ struct YearAPIController: RouteCollection {
         guard let verdict = Verdict(rawValue: body.verdict) else {
             throw DomainError.invalid("Kết luận (verdict) phải là “passed” (đạt) hoặc “failed” (không đạt).")
         }
-        try await YearStore.verify(m, day: day, met: body.met, comments: body.comments ?? "", verdict: verdict, on: req.db)
+        try await YearStore.verify(m, day: day, met: body.met, comments: body.comments ?? "", verdict: verdict, at: req.now, on: req.db)
         return try await answer(req, m)
     }
 
@@ -75,7 +75,7 @@ struct YearAPIController: RouteCollection {
         try m.require(.recognise)
         let body = try req.decodeJSON(APIRecognitionInput.self)
         let decision = try DecisionInput.check(number: body.decisionNumber, day: body.decisionDate).mapError { DomainError.invalid($0.text) }.get()
-        try await YearStore.recognise(m, decision, exemplary: body.exemplary ?? false, on: req.db)
+        try await YearStore.recognise(m, decision, exemplary: body.exemplary ?? false, at: req.now, on: req.db)
         return try await answer(req, m)
     }
 
@@ -89,7 +89,7 @@ struct YearAPIController: RouteCollection {
     @Sendable func nominate(req: Request) async throws -> Response {
         let m = try await model(req)
         try m.require(.nominate)
-        try await YearStore.nominate(m, on: req.db)
+        try await YearStore.nominate(m, at: req.now, on: req.db)
         return try await answer(req, m)
     }
 
@@ -108,7 +108,7 @@ struct YearAPIController: RouteCollection {
             throw DomainError.invalid("Hình thức khen thưởng (form) phải là “giay_khen” (Giấy khen) hoặc “bang_khen” (Bằng khen).")
         }
         let decision = try DecisionInput.check(number: body.decisionNumber, day: body.decisionDate).mapError { DomainError.invalid($0.text) }.get()
-        try await YearStore.commend(m, form: form, decision, on: req.db)
+        try await YearStore.commend(m, form: form, decision, at: req.now, on: req.db)
         return try await answer(req, m, status: .created)
     }
 
@@ -116,7 +116,7 @@ struct YearAPIController: RouteCollection {
         let m = try await model(req)
         try m.require(.publish)
         let body = try req.decodeJSON(APIPublicationInput.self)
-        try await YearStore.publish(m, body.published, on: req.db)
+        try await YearStore.publish(m, body.published, at: req.now, on: req.db)
         return try await answer(req, m)
     }
 

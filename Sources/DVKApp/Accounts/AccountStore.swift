@@ -82,7 +82,9 @@ enum AccountStore {
     /// one's row until the transaction ends so that it cannot end meanwhile.
     static func requireLive(_ unit: Unit, on db: any Database) async throws {
         guard try await UnitEditor.holdLive(unit.requireID(), on: db) else {
-            let ended = try await Unit.find(unit.requireID(), on: db)?.endedAt ?? Date()
+            guard let ended = try await Unit.find(unit.requireID(), on: db)?.endedAt else {
+                throw DomainError.notFound("Không tìm thấy đơn vị “\(unit.name)”.")
+            }
             throw DomainError.conflict(AccountRules.endedUnit(unit.name, endedAt: ended) ?? "")
         }
     }

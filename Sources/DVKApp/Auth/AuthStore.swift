@@ -15,7 +15,7 @@ enum AuthStore {
     /// An account with a password typed at the server (`dvk user create`, the demo, tests);
     /// everyone else is invited (`AccountStore.invite`).
     static func createUser(username: String, password: String, role: Role, unitCode: String,
-                           displayName: String? = nil, by actor: Actor = .cli, at now: Date = Date(), on db: any Database) async throws -> User {
+                           displayName: String? = nil, by actor: Actor = .cli, at now: Date, on db: any Database) async throws -> User {
         let name = username.trimmingCharacters(in: .whitespaces).lowercased()
         guard Code.validate(name) != nil else {
             throw DomainError.invalid("Tên đăng nhập “\(username)” không hợp lệ (chữ không dấu, số, - _ .).")
@@ -92,7 +92,7 @@ enum AuthStore {
     /// People sign in with their username or their email. An account with two-factor
     /// sign-in gets no session here: `AuthError.secondFactor` carries the pending step's
     /// token (`TwoFactor.complete` opens the session).
-    static func login(username: String, password: String, address: String, now: Date = Date(), policy: SessionPolicy,
+    static func login(username: String, password: String, address: String, now: Date, policy: SessionPolicy,
                       replacing old: String? = nil, verify: @Sendable (String, String) async throws -> Bool,
                       on db: any Database) async throws -> String {
         // Bounded in bytes before any work: no throttle row or bcrypt for what cannot be an account.
@@ -162,7 +162,7 @@ enum AuthStore {
     /// The user of a live session cookie (neither idle too long nor past its lifetime): one
     /// indexed query joining the user and their unit; its last use is written at most once
     /// a minute.
-    static func user(sessionToken token: String, now: Date = Date(), policy: SessionPolicy, on db: any Database) async throws -> CurrentUser? {
+    static func user(sessionToken token: String, now: Date, policy: SessionPolicy, on db: any Database) async throws -> CurrentUser? {
         let hash = Tokens.hash(token)
         let row = try await userQuery(on: db)
             .column(SQLColumn("csrf", table: "s"))
@@ -184,7 +184,7 @@ enum AuthStore {
 
     /// Changes a signed-in user's password after checking the current one; every other
     /// session of theirs ends.
-    static func changePassword(userID: UUID, current: String, new: String, keeping token: String?, by actor: Actor, at now: Date = Date(),
+    static func changePassword(userID: UUID, current: String, new: String, keeping token: String?, by actor: Actor, at now: Date,
                                verify: @Sendable (String, String) async throws -> Bool, on db: any Database) async throws {
         guard let user = try await User.find(userID, on: db), try await verify(current, user.passwordHash) else {
             throw DomainError.invalid("Mật khẩu hiện tại không đúng.")
@@ -216,12 +216,12 @@ enum AuthStore {
     static let defaultTokenDays = 90
 
     /// A new token for a user, named, expiring after `days`; the secret is shown once.
-    static func createToken(username: String, name: String = "", days: Int = defaultTokenDays, now: Date = Date(),
+    static func createToken(username: String, name: String = "", days: Int = defaultTokenDays, now: Date,
                             on db: any Database) async throws -> String {
         try await createToken(userID: try await userID(named: username, on: db), name: name, days: days, now: now, on: db)
     }
 
-    static func createToken(userID: UUID, name: String, days: Int, now: Date = Date(), on db: any Database) async throws -> String {
+    static func createToken(userID: UUID, name: String, days: Int, now: Date, on db: any Database) async throws -> String {
         guard (1...3650).contains(days) else { throw DomainError.invalid("Thời hạn của mã truy cập là từ 1 đến 3.650 ngày.") }
         let label = try TextRules.tokenName.validated(name.isEmpty ? "API" : name)
         let token = "dvk_" + Tokens.random()
@@ -265,7 +265,7 @@ enum AuthStore {
 
     /// The user of a live token (not expired, not revoked); its last use is written at most
     /// once a minute.
-    static func user(apiToken token: String, now: Date = Date(), on db: any Database) async throws -> CurrentUser? {
+    static func user(apiToken token: String, now: Date, on db: any Database) async throws -> CurrentUser? {
         let hash = Tokens.hash(token)
         let row = try await userQuery(on: db)
             .column(SQLColumn("last_used_at", table: "t"))

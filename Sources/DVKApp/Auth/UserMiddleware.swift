@@ -8,10 +8,10 @@ struct UserMiddleware: AsyncMiddleware {
         if let bearer = request.headers.bearerAuthorization {
             // A request that carries a token carries no ambient credential: no CSRF check,
             // and a bad token is simply "not signed in".
-            request.storage[CurrentUserKey.self] = try await AuthStore.user(apiToken: bearer.token, on: request.db)
+            request.storage[CurrentUserKey.self] = try await AuthStore.user(apiToken: bearer.token, now: request.now, on: request.db)
             request.storage[ViaTokenKey.self] = true
         } else if let cookie = request.cookies[AuthStore.cookieName]?.string, !cookie.isEmpty {
-            request.storage[CurrentUserKey.self] = try await AuthStore.user(sessionToken: cookie, policy: request.application.dvkConfig.sessions,
+            request.storage[CurrentUserKey.self] = try await AuthStore.user(sessionToken: cookie, now: request.now, policy: request.application.dvkConfig.sessions,
                                                                             on: request.db)
         }
         return try await next.respond(to: request)

@@ -86,7 +86,7 @@ enum Backup {
         var bytes: Int
     }
 
-    static func write(to path: String, migrations: [String], on db: any Database) async throws -> Written {
+    static func write(to path: String, migrations: [String], at now: Date, on db: any Database) async throws -> Written {
         let partial = path + ".part"
         guard FileManager.default.createFile(atPath: partial, contents: nil) else {
             throw DomainError.invalid("cannot write \(partial)")
@@ -98,7 +98,7 @@ enum Backup {
                 let sql = try tx.sql()
                 if isPostgres { try await sql.raw("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").run() }
                 let header = BackupFile.Header(format: BackupFile.format, version: BackupFile.version,
-                                               createdAt: VietnamTime.iso(Date()), database: isPostgres ? "postgresql" : "sqlite",
+                                               createdAt: VietnamTime.iso(now), database: isPostgres ? "postgresql" : "sqlite",
                                                migrations: migrations)
                 try out.line(String(decoding: try JSONEncoder.sorted.encode(header), as: UTF8.self))
                 var counts: [(String, Int)] = []

@@ -58,7 +58,8 @@ struct CampaignInfo: Sendable, Equatable {
         title = try value("title", String.self)
         number = try value("number", String.self)
         let created = try row.decodeNil(column: prefix + "created_at") ? nil : try value("created_at", Date.self)
-        issuedOn = CalendarDay(parsing: try value("issued_on", String.self)) ?? VietnamTime.day(of: created ?? Date())
+        deadline = try value("deadline", Date.self)
+        issuedOn = CalendarDay(parsing: try value("issued_on", String.self)) ?? VietnamTime.day(of: created ?? deadline)
         place = try value("place", String.self)
         subject = try value("subject", String.self)
         addressees = try value("addressees", String.self).split(separator: "\n").map(String.init)
@@ -66,7 +67,6 @@ struct CampaignInfo: Sendable, Equatable {
         body = try value("body", String.self)
         basis = try value("basis", String.self)
         sectors = SectorList.decode(try value("sectors", String.self))
-        deadline = try value("deadline", Date.self)
         acceptsLate = try value("accepts_late", Bool.self)
         reminders = (try? ReminderSchedule.parse(days: value("reminder_days", String.self), time: value("reminder_time", String.self)).get())
             ?? .standard
@@ -85,7 +85,7 @@ struct CampaignInfo: Sendable, Equatable {
         year = c.year
         title = c.title
         number = c.number
-        issuedOn = CalendarDay(parsing: c.issuedOn) ?? VietnamTime.day(of: c.createdAt ?? Date())
+        issuedOn = CalendarDay(parsing: c.issuedOn) ?? VietnamTime.day(of: c.createdAt ?? c.deadline)
         place = c.place
         subject = c.subject
         addressees = c.addressees.split(separator: "\n").map(String.init)

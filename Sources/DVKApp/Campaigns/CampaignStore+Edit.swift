@@ -8,7 +8,7 @@ extension CampaignStore {
     /// Changes a campaign's letter, dates, sectors, signer and targets (never its code or
     /// issuer). The frozen tree is kept, unless the targets change: then the live tree is
     /// taken in again, as a re-sync does.
-    static func update(code: String, with input: CampaignInput, on db: any Database) async throws -> CampaignInfo {
+    static func update(code: String, with input: CampaignInput, at now: Date, on db: any Database) async throws -> CampaignInfo {
         guard (2000...2100).contains(input.year) else { throw DomainError.invalid("Năm \(input.year) không hợp lệ.") }
         guard !input.sectors.isEmpty else { throw DomainError.invalid("Đợt thi đua cần ít nhất một lĩnh vực.") }
         return try await db.write { db in
@@ -38,6 +38,10 @@ extension CampaignStore {
                 }
             }
             let deadlineChanged = campaign.deadline != input.deadline
+            if let problem = CampaignDates.problem(deadline: input.deadline,
+                                                   issuedOn: input.issuedOn ?? CalendarDay(parsing: campaign.issuedOn) ?? VietnamTime.day(of: now)) {
+                throw DomainError.invalid(problem)
+            }
             let title = input.title.map(VietnameseText.clean) ?? ""
             campaign.year = input.year
             campaign.title = title.isEmpty ? "Phong trào thi đua “Dân vận khéo” năm \(input.year)" : title
@@ -60,7 +64,7 @@ extension CampaignStore {
             campaign.signerName = input.signer.name
             if targetsChange {
                 campaign.allTargets = input.targets == nil
-                try await sync(campaign, targets: input.targets, on: db)
+                try await sync(campaign, targets: input.targets, at: now, on: db)
             } else {
                 try await campaign.save(on: db)
                 // Lateness is judged against the deadline: a new one judges every unit again.
@@ -72,7 +76,7 @@ extension CampaignStore {
 
     /// Opens, closes, reopens or archives a campaign, as `CampaignState.next` allows. The
     /// first opening of a draft takes in the tree as it is that day.
-    static func changeState(code: String, to next: CampaignState, on db: any Database) async throws -> CampaignInfo {
+    static func changeState(code: String, to next: CampaignState, at now: Date, on db: any Database) async throws -> CampaignInfo {
         try await db.write { db in
             let campaign = try await find(code: code, on: db)
             let from = campaign.state
@@ -81,7 +85,7 @@ extension CampaignStore {
             }
             campaign.state = next
             if from == .draft, next == .open {
-                try await sync(campaign, on: db)
+                try await sync(campaign, at: now, on: db)
             } else {
                 try await campaign.save(on: db)
             }
@@ -90,13 +94,13 @@ extension CampaignStore {
     }
 
     /// Takes the live tree into a draft or open campaign (as `dvk campaign sync`).
-    static func resync(code: String, on db: any Database) async throws -> CampaignInfo {
+    static func resync(code: String, at now: Date, on db: any Database) async throws -> CampaignInfo {
         try await db.write { db in
             let campaign = try await find(code: code, on: db)
             guard campaign.state == .open || campaign.state == .draft else {
                 throw DomainError.conflict("Đợt thi đua đang ở trạng thái “\(campaign.state.label)”: danh sách đơn vị được giữ nguyên như lúc đó.")
             }
-            try await sync(campaign, on: db)
+            try await sync(campaign, at: now, on: db)
             return CampaignInfo(campaign)
         }
     }

@@ -37,12 +37,15 @@ enum CampaignStore {
         return unit
     }
 
-    static func create(_ input: CampaignInput, on db: any Database) async throws -> CampaignInfo {
+    static func create(_ input: CampaignInput, at now: Date, on db: any Database) async throws -> CampaignInfo {
         guard let code = Code.validate(input.code) else {
             throw DomainError.invalid("Mã đợt “\(input.code)” không hợp lệ (chỉ chữ không dấu, số, - _ .).")
         }
         guard (2000...2100).contains(input.year) else { throw DomainError.invalid("Năm \(input.year) không hợp lệ.") }
         guard !input.sectors.isEmpty else { throw DomainError.invalid("Đợt thi đua cần ít nhất một lĩnh vực.") }
+        if let problem = CampaignDates.problem(deadline: input.deadline, issuedOn: input.issuedOn ?? VietnamTime.day(of: now)) {
+            throw DomainError.invalid(problem)
+        }
         return try await db.write { db in
             if try await Campaign.query(on: db).filter(\.$code == code).count() > 0 {
                 throw DomainError.conflict("Đã có đợt thi đua mã “\(code)”.")
@@ -58,7 +61,7 @@ enum CampaignStore {
             let title = input.title.map(VietnameseText.clean) ?? ""
             campaign.title = title.isEmpty ? "Phong trào thi đua “Dân vận khéo” năm \(input.year)" : title
             campaign.number = VietnameseText.clean(input.number)
-            campaign.issuedOn = (input.issuedOn ?? VietnamTime.day(of: Date())).iso
+            campaign.issuedOn = (input.issuedOn ?? VietnamTime.day(of: now)).iso
             campaign.place = input.place ?? Self.place(from: issuer.name)
             campaign.subject = input.subject ?? "V/v triển khai phong trào thi đua “Dân vận khéo” năm \(input.year)"
             campaign.addressees = input.addressees.joined(separator: "\n")
@@ -79,14 +82,14 @@ enum CampaignStore {
             campaign.issuerName = issuer.name
             campaign.superiorName = ""
             try await campaign.create(on: db)
-            try await sync(campaign, targets: input.targets, on: db)
+            try await sync(campaign, targets: input.targets, at: now, on: db)
             return CampaignInfo(campaign)
         }
     }
 
     /// Takes the live tree into the campaign: a new frozen copy, the issuer's names, and
     /// counts placed anew. Submissions (and the extensions granted with them) are untouched.
-    static func sync(_ campaign: Campaign, targets: Set<UUID>? = nil, on db: any Database) async throws {
+    static func sync(_ campaign: Campaign, targets: Set<UUID>? = nil, at now: Date, on db: any Database) async throws {
         let nodes = try await UnitDirectory.allNodes(on: db)
         let old = try await CampaignUnit.query(on: db).filter(\.$campaignID == campaign.id!).all()
         // Chosen targets stay chosen (by id) unless new ones are given; "all" is re-read.
@@ -106,7 +109,7 @@ enum CampaignStore {
             campaign.issuerName = issuer.name
             campaign.superiorName = issuer.parentID.flatMap { byID[$0]?.name } ?? ""
         }
-        campaign.syncedAt = Date()
+        campaign.syncedAt = now
         try await campaign.save(on: db)
         try await Recount.campaign(campaign.id!, on: db)
     }

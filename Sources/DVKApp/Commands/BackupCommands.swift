@@ -16,7 +16,7 @@ struct BackupCommand: AsyncCommand {
         let path = try signature.output.required("output")
         let db = context.application.db
         let started = ContinuousClock.now
-        let written = try await Backup.write(to: path, migrations: try await Migrations.applied(on: db), on: db)
+        let written = try await Backup.write(to: path, migrations: try await Migrations.applied(on: db), at: context.application.clock.now(), on: db)
         let rows = written.rows.reduce(0) { $0 + $1.count }
         context.console.print("backup written to \(path): \(rows) rows in \(written.rows.count) tables, \(written.bytes) bytes, in \(ContinuousClock.now - started)")
     }

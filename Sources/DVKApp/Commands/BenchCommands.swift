@@ -154,7 +154,7 @@ struct BenchDashboardCommand: AsyncCommand {
         for i in 0..<(n + 3) {
             let start = ContinuousClock.now
             let model = try await Dashboard.query(view: view, params: .init(status: signature.status, q: signature.q, page: signature.page),
-                                                  now: Date(), on: db)
+                                                  now: context.application.clock.now(), on: db)
             bytes = Dashboard.view(model).utf8.count
             if i >= 3 { times.append((ContinuousClock.now - start) / .milliseconds(1)) }
         }
@@ -188,9 +188,9 @@ struct BenchOfficersCommand: AsyncCommand {
         var lines: [String] = []
         for unit in units {
             let name = "rush-" + unit.code.lowercased()
-            let user = User(username: name, displayName: name, passwordHash: hash, role: .officer, unitID: unit.unitID, passwordSetAt: Date())
+            let user = User(username: name, displayName: name, passwordHash: hash, role: .officer, unitID: unit.unitID, passwordSetAt: context.application.clock.now())
             try await db.write { db in try await user.create(on: db) }
-            lines.append(unit.code + " " + (try await AuthStore.createToken(userID: user.requireID(), name: "rush", days: 7, on: db)))
+            lines.append(unit.code + " " + (try await AuthStore.createToken(userID: user.requireID(), name: "rush", days: 7, now: context.application.clock.now(), on: db)))
         }
         try (lines.joined(separator: "\n") + "\n").write(toFile: try signature.output.required("output"), atomically: true, encoding: .utf8)
         context.console.print("\(lines.count) officers with tokens")
@@ -269,7 +269,7 @@ struct BenchLibraryCommand: AsyncCommand {
             let campaignID = UUID(), by = UUID()
             var rows: [[any Encodable & Sendable]] = [], recognitions: [[any Encodable & Sendable]] = [], words: [[any Encodable & Sendable]] = []
             let sectors = Sector.defaults
-            let start = Date()
+            let start = context.application.clock.now(), began = ContinuousClock.now
             for i in have..<target {
                 let title = "\(Self.starts[i % Self.starts.count]) \(Self.ends[(i / 15) % Self.ends.count]) \(Self.places[(i / 225) % Self.places.count]) \(i)"
                 let unit = "Công đoàn cơ sở số \(i % 5_000)"
@@ -296,7 +296,7 @@ struct BenchLibraryCommand: AsyncCommand {
                     words.removeAll(keepingCapacity: true)
                 }
             }
-            context.console.print("added \(target - have) synthetic published models in \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
+            context.console.print("added \(target - have) synthetic published models in \(String(format: "%.1f", (ContinuousClock.now - began) / .seconds(1))) s")
         }
         if sql.dialect.name == "postgresql" { try await sql.raw("ANALYZE library").run() } else { try await sql.raw("ANALYZE").run() }
         let total = try await sql.raw("SELECT COUNT(*) AS n FROM library").first()?.decode(column: "n", as: Int.self) ?? 0

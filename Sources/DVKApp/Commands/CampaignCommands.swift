@@ -26,7 +26,7 @@ struct CampaignCreateCommand: AsyncCommand {
         let yearText = try signature.year.required("year")
         guard let year = Int(yearText) else { throw DomainError.invalid("--year must be a year, got \(yearText)") }
         let deadlineText = try signature.deadline.required("deadline")
-        guard let deadline = InstantParser.parse(deadlineText) else {
+        guard let deadline = DeadlineInput.beforeDay.instant(deadlineText) else {
             throw DomainError.invalid("--deadline must be YYYY-MM-DD or YYYY-MM-DDTHH:MM, got \(deadlineText)")
         }
         var issued: CalendarDay?
@@ -43,7 +43,7 @@ struct CampaignCreateCommand: AsyncCommand {
             case .failure(let problem): throw DomainError.invalid("--basis: \(problem.message)")
             }
         }
-        let campaign = try await CampaignStore.create(input, on: context.application.db)
+        let campaign = try await CampaignStore.create(input, at: context.application.clock.now(), on: context.application.db)
         let targets = try await CampaignUnit.query(on: context.application.db)
             .filter(\.$campaignID == campaign.id).filter(\.$isTarget == true).count()
         context.console.print("campaign \(campaign.code) open: \(targets) target units, deadline \(VietnamTime.describe(campaign.deadline))")
@@ -63,7 +63,7 @@ struct CampaignSyncCommand: AsyncCommand {
         guard campaign.state == .open || campaign.state == .draft else {
             throw DomainError.conflict("campaign \(campaign.code) is \(campaign.state.rawValue): its tree is kept as it was")
         }
-        try await db.write { db in try await CampaignStore.sync(campaign, on: db) }
+        try await db.write { db in try await CampaignStore.sync(campaign, at: context.application.clock.now(), on: db) }
         context.console.print("campaign \(campaign.code) synced with the current unit tree")
     }
 }

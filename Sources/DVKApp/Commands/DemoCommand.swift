@@ -8,7 +8,7 @@ struct DemoCommand: AsyncCommand {
     var help: String { "Load the demo data (idempotent): Hà Nội → Long Biên → 44 CĐCS and the campaign DVK-2024" }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        let report = try await DemoData.load(on: context.application.db)
+        let report = try await DemoData.load(at: context.application.clock.now(), on: context.application.db)
         context.console.print(report.loaded
             ? "demo loaded: \(report.units) units, \(report.initiatives) initiatives, campaign \(DemoData.campaignCode)"
             : "demo already loaded: \(report.units) units, \(report.initiatives) initiatives")

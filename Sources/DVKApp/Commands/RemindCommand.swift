@@ -35,7 +35,7 @@ struct RemindCommand: AsyncCommand {
             }
             scope = root
         }
-        let now = Date()
+        let now = context.application.clock.now()
         let planned = try await ReminderRuns.enqueue(campaign, scope: scope.snapshot, at: now, dryRun: signature.dryRun, on: db)
         var reports: [UUID: DeliveryReport] = [:]
         if let sender, !signature.dryRun {

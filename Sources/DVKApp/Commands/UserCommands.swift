@@ -42,7 +42,7 @@ struct UserCreateCommand: AsyncCommand {
         }
         let user = try await AuthStore.createUser(username: try signature.username.required("username"), password: password, role: role,
                                                   unitCode: try signature.unit.required("unit"), displayName: signature.name,
-                                                  on: context.application.db)
+                                                  at: context.application.clock.now(), on: context.application.db)
         context.console.print("user \(user.username) created (\(role.rawValue))")
     }
 }
@@ -73,7 +73,7 @@ struct UserInviteCommand: AsyncCommand {
         case .failure(let problems): throw DomainError.invalid(problems.text)
         }
         let config = context.application.dvkConfig
-        let invited = try await AccountStore.invite(draft, by: .cli, config: config, at: Date(), on: db)
+        let invited = try await AccountStore.invite(draft, by: .cli, config: config, at: context.application.clock.now(), on: db)
         context.console.print("user \(invited.username) invited (\(draft.role.rawValue), \(draft.unitCode))")
         if invited.emailed {
             let outcome = try await deliverInvitations(context.application, to: [invited.userID])[invited.userID]
@@ -98,7 +98,7 @@ struct UserImportCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let table = try SpreadsheetFile.table(try readFile(signature.file, max: SpreadsheetLimits.file.bytes), limits: .file)
         let config = context.application.dvkConfig
-        let made = try await AccountImporter.run(table, by: .cli, config: config, at: Date(), dryRun: signature.dryRun, on: context.application.db)
+        let made = try await AccountImporter.run(table, by: .cli, config: config, at: context.application.clock.now(), dryRun: signature.dryRun, on: context.application.db)
         if signature.dryRun {
             context.console.print("\(made.count) accounts checked, none made (--dry-run)")
             return
@@ -123,7 +123,7 @@ struct UserTokenCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         context.console.print(try await AuthStore.createToken(username: signature.username, name: signature.name ?? "CLI",
-                                                              days: signature.days ?? AuthStore.defaultTokenDays,
+                                                              days: signature.days ?? AuthStore.defaultTokenDays, now: context.application.clock.now(),
                                                               on: context.application.db))
     }
 }
@@ -137,7 +137,7 @@ struct UserTokensCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let tokens = try await AuthStore.tokens(username: signature.username, on: context.application.db)
-        let now = Date()
+        let now = context.application.clock.now()
         for t in tokens {
             let expires = t.expiresAt.map { VietnamTime.iso($0) + ($0 <= now ? " (expired)" : "") } ?? "-"
             context.console.print([t.id.uuidString, t.name, VietnamTime.iso(t.createdAt), expires,
@@ -175,7 +175,7 @@ func deliverInvitations(_ app: Application, to userIDs: [UUID]) async throws -> 
         for row in rows { owners[try row.decode(column: "id", as: UUID.self)] = try row.decode(column: "user_id", as: UUID.self) }
     }
     var out: [UUID: String] = [:]
-    let now = Date()
+    let now = app.clock.now()
     for chunk in Array(owners.keys).chunked(500) {
         for report in try await sender.deliverDue(app, at: now, ids: chunk) {
             guard let user = owners[report.id] else { continue }

@@ -26,18 +26,18 @@ enum DemoData {
         ("giangbien", "Vũ Thị Hạnh (CĐCS phường Giang Biên)", .officer, "LB-P-GB"),
     ]
 
-    static func load(on db: any Database) async throws -> Report {
+    static func load(at now: Date, on db: any Database) async throws -> Report {
         if try await Campaign.query(on: db).filter(\.$code == campaignCode).count() > 0 {
             return Report(loaded: false, units: try await Unit.query(on: db).count(), initiatives: try await Initiative.query(on: db).count())
         }
         try await db.write { db in
             try await createTree(on: db)
-            let campaign = try await CampaignStore.create(letterCampaign, on: db)
+            let campaign = try await CampaignStore.create(letterCampaign, at: now, on: db)
             try await register(campaign, on: db)
             try await DemoYear.load(campaign, on: db)
             for u in users where try await User.query(on: db).filter(\.$username == u.username).count() == 0 {
                 _ = try await AuthStore.createUser(username: u.username, password: password, role: u.role, unitCode: u.unit,
-                                                   displayName: u.name, on: db)
+                                                   displayName: u.name, at: now, on: db)
             }
         }
         return Report(loaded: true, units: try await Unit.query(on: db).count(), initiatives: try await Initiative.query(on: db).count())

@@ -15,14 +15,13 @@ enum Generator {
         var submitted = 0
     }
 
-    static func run(units: Int, initiatives: Int, seed: UInt64, on db: any Database) async throws -> Report {
+    static func run(units: Int, initiatives: Int, seed: UInt64, at now: Date, on db: any Database) async throws -> Report {
         guard units > 0, initiatives >= 0 else { throw DomainError.invalid("--units must be > 0 and --initiatives ≥ 0") }
         if try await Unit.query(on: db).filter(\.$code == "GEN").count() > 0 {
             throw DomainError.conflict("generated data already exists (unit GEN); use a fresh database")
         }
         var rng = SeededGenerator(seed: seed)
         var report = Report()
-        let now = Date()
         let rootID = UUID()
         var unitRows: [[any Encodable & Sendable]] = [[rootID, "GEN", "Tổng Liên đoàn (dữ liệu thử)", UnitKind.federation.rawValue, Optional<UUID>.none, "", "", now, now]]
         let intermediates = max(1, (units + 179) / 180)
@@ -59,7 +58,7 @@ enum Generator {
             CampaignInput(code: campaignCode, issuerCode: "GEN", year: 2025, number: "01/LĐLĐ",
                           issuedOn: CalendarDay(year: 2025, month: 2, day: 6),
                           deadline: VietnamTime.instant(CalendarDay(year: 2025, month: 2, day: 16))),
-            on: db)
+            at: now, on: db)
         guard initiatives > 0 else { return report }
 
         // Nine in ten units submit; their initiatives spread over the four sectors.

@@ -48,7 +48,7 @@ enum Digests {
                 ("Nộp trong 24 giờ qua", "\(number(recent.count)) đơn vị"),
                 ("Chờ duyệt", "\(number(counts.waitingReview)) đơn vị"),
                 ("Chưa nộp", "\(number(counts.pending)) đơn vị (chưa bắt đầu \(number(counts.notStarted)), đang soạn \(number(counts.draft)), đã trả lại \(number(counts.returned)))"),
-                ("Hạn nộp", VietnamTime.deadlineLine(campaign.deadline)),
+                ("Hạn nộp", DeadlineText.letterLine(campaign.deadline)),
             ],
             table: recent.isEmpty ? nil : ("Đơn vị nộp trong 24 giờ qua", ["Đơn vị", "Cấp trên", "Nộp lúc"],
                                            recent.map { [$0.name, $0.parentName, $0.standing.lastSubmittedAt.map(VietnamTime.describe) ?? ""] }),

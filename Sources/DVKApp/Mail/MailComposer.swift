@@ -103,7 +103,7 @@ enum MailComposer {
         switch row.kind {
         case .reminder:
             to = row.toAddress.isEmpty ? unitContact : Mailbox(name: unit.name, address: row.toAddress)
-            content = reminder(ctx, drafts: try await initiatives(campaign, unitID, on: db).count)
+            content = try reminder(ctx, drafts: try await initiatives(campaign, unitID, on: db).count)
         case .submitted:
             to = parentContact
             let list = try await initiatives(campaign, unitID, on: db)
@@ -175,8 +175,15 @@ enum MailComposer {
 
     // MARK: - The kinds
 
-    static func reminder(_ c: Context, drafts: Int) -> MailContent {
-        let late = c.now >= c.standing.deadline
+    /// The reminder `Standing.reminder(at:)` says is due; none for a unit that handed in, or
+    /// may no longer hand in, since it was queued.
+    static func reminder(_ c: Context, drafts: Int) throws -> MailContent {
+        let reminder = c.standing.reminder(at: c.now)
+        switch reminder {
+        case .none: throw Unsendable(description: "Không gửi: \(c.unit.name) đã nộp hồ sơ trước khi thư nhắc được gửi.")
+        case .closed: throw Unsendable(description: "Không gửi: \(c.unit.name) không còn nộp được hồ sơ trong đợt này.")
+        default: break
+        }
         var state: String
         switch c.standing.status {
         case .returned:
@@ -187,18 +194,20 @@ enum MailComposer {
         default:
             state = "Đơn vị chưa nhập mô hình nào."
         }
-        var facts = [("Hạn nộp", VietnamTime.deadlineLine(c.standing.deadline))]
-        if c.standing.status == .returned, let by = c.submission.resubmitBy {
-            facts.append(("Hạn nộp lại", VietnamTime.deadlineLine(by)))
-        }
-        facts.append(late ? ("Lưu ý", "đã hết hạn nộp; đợt thi đua vẫn nhận hồ sơ, hồ sơ được ghi là nộp muộn")
-                          : ("Thời gian còn lại", Format.timeLeft(until: c.standing.deadline, now: c.now)))
+        var facts = [("Hạn nộp", c.standing.hasExtension ? DeadlineText.letterThrough(c.standing.deadline)
+                                                         : DeadlineText.letterLine(c.standing.deadline))]
+        if case .resubmit(let by?) = reminder { facts.append(("Hạn nộp lại", DeadlineText.letterThrough(by))) }
+        if case .resubmitOverdue(let by) = reminder { facts.append(("Hạn nộp lại", DeadlineText.letterThrough(by))) }
+        if let note = reminder.note(now: c.now) { facts.append(note) }
+        let ask = c.standing.status == .returned
+            ? "Đề nghị đơn vị chỉnh sửa, bổ sung và nộp lại hồ sơ trên hệ thống DVK."
+            : "Đề nghị đơn vị hoàn thiện và nộp hồ sơ đăng ký trên hệ thống DVK. Nếu năm nay đơn vị không đăng ký mô hình nào, vui lòng báo “Không đăng ký mô hình” trên cùng trang."
         return MailContent(
-            subject: late ? "Nhắc nộp hồ sơ (đã hết hạn): \(c.campaign.title)" : "Nhắc nộp hồ sơ: \(c.campaign.title)",
+            subject: reminder.subject(c.campaign.title),
             greeting: c.toUnit,
             paragraphs: [
-                "Thực hiện \(c.letter) \(c.about), đến \(VietnamTime.describe(c.now)), \(c.unit.name) chưa nộp hồ sơ đăng ký mô hình. \(state)",
-                "Đề nghị đơn vị hoàn thiện và nộp hồ sơ đăng ký trên hệ thống DVK. Nếu năm nay đơn vị không đăng ký mô hình nào, vui lòng báo “Không đăng ký mô hình” trên cùng trang.",
+                "Thực hiện \(c.letter) \(c.about), đến \(VietnamTime.describe(c.now)), \(c.unit.name) chưa \(c.standing.status == .returned ? "nộp lại" : "nộp") hồ sơ đăng ký mô hình. \(state)",
+                ask,
             ],
             facts: facts, link: c.unitLink, signature: c.signature)
     }
@@ -239,7 +248,7 @@ enum MailComposer {
     static func returned(_ c: Context, reason: String, list: [ListedInitiative]) -> MailContent {
         let commented = list.filter { !$0.comment.isEmpty }
         var facts: [(String, String)] = [("Lý do", reason.isEmpty ? (c.submission.returnReason ?? "") : reason)]
-        if let by = c.submission.resubmitBy { facts.append(("Hạn nộp lại", VietnamTime.deadlineLine(by))) }
+        if let by = c.submission.resubmitBy { facts.append(("Hạn nộp lại", DeadlineText.letterThrough(by))) }
         return MailContent(
             subject: "Hồ sơ được trả lại để chỉnh sửa, bổ sung: \(c.campaign.title)",
             greeting: c.toUnit,

@@ -64,18 +64,19 @@ final class MailSender: LifecycleHandler, Sendable {
     }
 
     private func run(_ app: Application) async {
-        var lastSchedule = Date.distantPast
+        // How often is counted on the monotonic clock; what is due, by the app clock.
+        var lastSchedule: ContinuousClock.Instant?
         while !Task.isCancelled {
-            let now = Date()
+            let now = app.clock.now()
             do {
-                if now.timeIntervalSince(lastSchedule) >= scheduleEvery {
-                    lastSchedule = now
+                if lastSchedule.map({ ContinuousClock.now - $0 >= .seconds(scheduleEvery) }) ?? true {
+                    lastSchedule = ContinuousClock.now
                     try await ReminderRuns.runDue(at: now, on: app.db, logger: app.logger)
                     try await Digests.runDue(at: now, on: app.db)
                     try await Outbox.forgetOldBodies(at: now, on: app.db)
                 }
-                while !Task.isCancelled, try await Outbox.hasDue(at: Date(), on: app.db) {
-                    let reports = try await deliverDue(app, at: Date())
+                while !Task.isCancelled, try await Outbox.hasDue(at: app.clock.now(), on: app.db) {
+                    let reports = try await deliverDue(app, at: app.clock.now())
                     if reports.isEmpty { break }
                 }
             } catch {
@@ -109,7 +110,7 @@ final class MailSender: LifecycleHandler, Sendable {
         do {
             var data = row.message
             if data == nil {
-                let options = MailComposer.Options(settings: settings, showNationalMotto: app.dvkConfig.showNationalMotto, now: Date())
+                let options = MailComposer.Options(settings: settings, showNationalMotto: app.dvkConfig.showNationalMotto, now: app.clock.now())
                 let composed = row.kind == .digest
                     ? try await Digests.compose(row, options: options, on: app.db)
                     : try await MailComposer.compose(row, options: options, on: app.db)
@@ -134,7 +135,7 @@ final class MailSender: LifecycleHandler, Sendable {
         }
         do {
             try await Outbox.record(row.id, owner: owner, outcome: outcome, attempts: attempts, retryBase: settings.retryBase,
-                                    at: Date(), on: app.db)
+                                    at: app.clock.now(), on: app.db)
         } catch {
             app.logger.error("email: could not record the delivery of \(row.id): \(error)")
         }

@@ -7,10 +7,9 @@ import SQLKit
 /// Reminders by email: who gets one, written to the outbox; by each campaign's schedule
 /// (`ReminderSchedule`, run by `MailSender`) and on demand (the reminders page, `dvk remind`).
 ///
-/// A unit gets a reminder when it is a target of the campaign, has not handed in (not
-/// started, drafting or returned: `Standing.Phase`), may still submit (`Standing.maySubmit`)
-/// and has an address. It never gets two in one Vietnam day: the outbox key
-/// `reminder:<campaign>:<unit>:<day>` is unique.
+/// Who is reminded is `Standing.reminder(at:)` (a target that has not handed in and may
+/// still hand in), with an address. A unit never gets two in one Vietnam day: the outbox
+/// key `reminder:<campaign>:<unit>:<day>` is unique.
 enum ReminderRuns {
     enum Outcome: Sendable, Equatable {
         case queued(UUID)
@@ -53,7 +52,7 @@ enum ReminderRuns {
         var drafts: [(Int, OutboxDraft)] = []
         for line in lines {
             var p = Planned(unitID: line.unitID, code: line.code, name: line.name, address: line.email, outcome: .wouldQueue)
-            if !line.standing.maySubmit(at: now) {
+            if !line.standing.reminder(at: now).isSent {
                 p.outcome = .closed
             } else if Mailbox(name: line.name, address: line.email) == nil {
                 p.outcome = .noEmail

@@ -352,7 +352,7 @@ enum YearStore {
         var isPublic: Bool
     }
 
-    static func report(_ m: YearModel, _ input: ProgressInput, files: [NewFile], at now: Date = Date(), on db: any Database) async throws -> UUID {
+    static func report(_ m: YearModel, _ input: ProgressInput, files: [NewFile], at now: Date, on db: any Database) async throws -> UUID {
         guard files.count <= Attachment.maxPerReport else {
             throw DomainError.invalid("Mỗi báo cáo đính kèm nhiều nhất \(Attachment.maxPerReport) tệp.")
         }
@@ -386,7 +386,7 @@ enum YearStore {
 
     /// The caller's federation's verification, replacing its earlier one.
     static func verify(_ m: YearModel, day: CalendarDay, met: [Bool], comments: String, verdict: Verdict,
-                       at now: Date = Date(), on db: any Database) async throws {
+                       at now: Date, on db: any Database) async throws {
         let f = try federation(m)
         let criteria = m.campaign.criteria
         guard met.count == criteria.count else {
@@ -408,7 +408,7 @@ enum YearStore {
     }
 
     /// The caller's federation recognises the model at its level (or changes its decision).
-    static func recognise(_ m: YearModel, _ decision: DecisionInput, exemplary: Bool, at now: Date = Date(), on db: any Database) async throws {
+    static func recognise(_ m: YearModel, _ decision: DecisionInput, exemplary: Bool, at now: Date, on db: any Database) async throws {
         let f = try federation(m)
         let author = m.user.displayName
         try await write(.recognise, m, on: db) { sql in
@@ -439,7 +439,7 @@ enum YearStore {
     }
 
     /// Proposes the model to the caller's federation's parent, which recognises at its level.
-    static func nominate(_ m: YearModel, at now: Date = Date(), on db: any Database) async throws {
+    static func nominate(_ m: YearModel, at now: Date, on db: any Database) async throws {
         let f = try federation(m)
         guard let parent = f.parentID else {
             throw DomainError.conflict("\(f.name) không có công đoàn cấp trên trong hệ thống để đề nghị.")
@@ -465,7 +465,7 @@ enum YearStore {
         }
     }
 
-    static func commend(_ m: YearModel, form: CommendationForm, _ decision: DecisionInput, at now: Date = Date(), on db: any Database) async throws {
+    static func commend(_ m: YearModel, form: CommendationForm, _ decision: DecisionInput, at now: Date, on db: any Database) async throws {
         let f = try federation(m)
         let author = m.user.displayName
         try await write(.commend, m, on: db) { sql in
@@ -493,7 +493,7 @@ enum YearStore {
 
     /// Publishes the model in the public library, or takes it out. Returns whether it changed.
     @discardableResult
-    static func publish(_ m: YearModel, _ published: Bool, at now: Date = Date(), on db: any Database) async throws -> Bool {
+    static func publish(_ m: YearModel, _ published: Bool, at now: Date, on db: any Database) async throws -> Bool {
         let f = try federation(m)
         let path = try await unitPath(m.unit.unitID, on: db)
         let sector = m.campaign.sectors.first { $0.code == m.model.sectorCode }?.name ?? m.model.sectorCode

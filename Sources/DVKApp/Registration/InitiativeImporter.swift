@@ -19,7 +19,7 @@ enum InitiativeImporter {
     /// `submit`: imported rows count as submitted by their units (the CLI); the web upload
     /// passes false, leaving them as the unit's draft to check and submit.
     /// `version`: the one unit's submission version the uploader saw; refused (409) if it moved.
-    static func run(_ table: CSVTable, campaign: CampaignInfo, actor: String, now: Date = Date(),
+    static func run(_ table: CSVTable, campaign: CampaignInfo, actor: String, now: Date,
                     restrictTo onlyUnit: UUID? = nil, submit: Bool = true, version: Int? = nil, on db: any Database) async throws -> Result {
         guard campaign.state == .open || onlyUnit == nil else {
             throw DomainError.conflict("Đợt thi đua không còn mở để đăng ký.")
@@ -47,9 +47,8 @@ enum InitiativeImporter {
                 throw DomainError.conflict(SubmissionLock.staleMessage)
             }
             if !submit {
-                for row in locked.values where !row.status.isEditable {
-                    throw DomainError.conflict("Hồ sơ đã nộp (“\(row.status.label)”), không nhập thêm mô hình được.")
-                }
+                // The same rule as an edit on the page (`Standing.after(.edit)`).
+                for row in locked.values { _ = try row.standing(campaign).after(.edit, at: now).get() }
             }
             let registrants = try await registrantIDs(units: unitIDs, on: db)
             var known = registrants

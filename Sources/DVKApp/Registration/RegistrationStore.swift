@@ -43,12 +43,9 @@ enum RegistrationStore {
     /// none keeps the link it had (the API, which may not know it).
     @discardableResult
     static func save(_ draft: InitiativeDraft, id: UUID? = nil, continues continuesID: UUID? = nil, keepLink: Bool = false,
-                     replicates replicatesID: UUID? = nil, campaign: CampaignInfo, unitID: UUID, actor: String, version: Int? = nil, at now: Date = Date(),
+                     replicates replicatesID: UUID? = nil, campaign: CampaignInfo, unitID: UUID, actor: String, version: Int? = nil, at now: Date,
                      on db: any Database) async throws -> Saved {
         try await SubmissionLock.write(campaign: campaign, unitID: unitID, expecting: version, actor: actor, at: now, on: db) { row, db in
-            guard row.status.isEditable else {
-                throw DomainError.conflict("Hồ sơ đã nộp (“\(row.status.label)”), không sửa được mô hình.")
-            }
             let step = try after(.edit, row, campaign, now)
             let sql = try db.sql()
             var createdAt = now
@@ -111,11 +108,8 @@ enum RegistrationStore {
     }
 
     static func delete(initiativeID: UUID, campaign: CampaignInfo, unitID: UUID, actor: String, version: Int? = nil,
-                       at now: Date = Date(), on db: any Database) async throws {
+                       at now: Date, on db: any Database) async throws {
         try await SubmissionLock.write(campaign: campaign, unitID: unitID, expecting: version, actor: actor, at: now, on: db) { row, db in
-            guard row.status.isEditable else {
-                throw DomainError.conflict("Hồ sơ đã nộp (“\(row.status.label)”), không xóa được mô hình.")
-            }
             let step = try after(.edit, row, campaign, now)
             let sql = try db.sql()
             let found = try await sql.select().column("id").from(Initiative.schema)
@@ -140,7 +134,7 @@ enum RegistrationStore {
     /// (email is set up), the messages the step causes go to the outbox in its transaction.
     @discardableResult
     static func perform(_ step: Step, campaign: CampaignInfo, unitID: UUID, actor: String, reason: String = "",
-                        comments: [UUID: String] = [:], version: Int? = nil, at now: Date = Date(), notify: Bool = false,
+                        comments: [UUID: String] = [:], version: Int? = nil, at now: Date, notify: Bool = false,
                         on db: any Database) async throws -> SubmissionRow {
         // Texts are checked before anything is taken.
         var cleanComments: [UUID: String] = [:]
@@ -173,7 +167,7 @@ enum RegistrationStore {
             case .submit, .declare:
                 if row.status == .returned {
                     if before.wouldBeResubmittedLate(at: now), let by = row.resubmitBy {
-                        notes.append("Nộp lại muộn (hạn nộp lại: trước \(VietnamTime.describe(by)))")
+                        notes.append("Nộp lại muộn (hạn nộp lại: \(DeadlineText.through(by)))")
                     }
                 } else if standing.isLate {
                     notes.append("Nộp muộn (hạn nộp: trước \(VietnamTime.describe(standing.deadline)))")
@@ -193,13 +187,13 @@ enum RegistrationStore {
                     guard updated != nil else { throw DomainError.notFound("Không tìm thấy mô hình được góp ý trong hồ sơ của đơn vị.") }
                 }
                 if !commentTexts.isEmpty { notes.append("Góp ý cho \(VietnameseText.number(commentTexts.count)) mô hình") }
-                if let by { notes.append("Hạn nộp lại: trước \(VietnamTime.describe(by))") }
+                if let by { notes.append("Hạn nộp lại: \(DeadlineText.through(by))") }
             case .accept:
                 next.returnReason = nil
                 try await sql.update(Initiative.schema).set("review_comment", to: "")
                     .where("campaign_id", .equal, campaign.id).where("unit_id", .equal, unitID).run()
             case .extend(let until):
-                notes.append(until.map { "Gia hạn nộp đến trước \(VietnamTime.describe($0))" } ?? "Bỏ gia hạn")
+                notes.append(until.map { "Gia hạn nộp \(DeadlineText.through($0))" } ?? "Bỏ gia hạn")
             }
             let event = SubmissionEventDraft(action: judged.action, from: row.status, to: next.status, note: notes.joined(separator: ". "))
             return SubmissionLock.Change(row: next, events: [event], value: next,

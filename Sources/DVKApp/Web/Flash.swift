@@ -38,7 +38,7 @@ enum Flash {
         // Cookies carry ASCII only: the Vietnamese message travels percent-encoded.
         let value = excerpt(message, maxLength).addingPercentEncoding(withAllowedCharacters: asciiAlphanumerics) ?? ""
         response.cookies[cookieName] = HTTPCookies.Value(
-            string: value, expires: Date().addingTimeInterval(120), path: "/",
+            string: value, maxAge: 120, path: "/",
             isSecure: req.application.dvkConfig.secureCookies, isHTTPOnly: true, sameSite: .lax)
         return response
     }

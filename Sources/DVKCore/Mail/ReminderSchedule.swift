@@ -77,11 +77,3 @@ public struct ReminderSchedule: Sendable, Equatable {
         return times(deadline: deadline).last { $0.at <= now && VietnamTime.day(of: $0.at) == today }
     }
 }
-
-extension VietnamTime {
-    /// "trước 00 giờ 00 ngày 16 tháng 02 năm 2024": a deadline as a letter states it.
-    public static func deadlineLine(_ deadline: Date) -> String {
-        let f = fields(deadline)
-        return "trước \(two(f.hour)) giờ \(two(f.minute)) \(CalendarDay(year: f.year, month: f.month, day: f.day).dateLine)"
-    }
-}

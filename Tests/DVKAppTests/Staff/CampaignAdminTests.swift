@@ -111,7 +111,7 @@ import VaporTesting
             let campaign = try await CampaignStore.info(code: "DVK-2024", on: app.db)
             let p1 = try await UnitDirectory.find(code: "P1", on: app.db).requireID()
             try await RegistrationStore.save(InitiativeDraft(kind: .collective, registrantName: "Tổ 1", sectorCode: "kinh-te", title: "A"),
-                                             campaign: campaign, unitID: p1, actor: "t", on: app.db)
+                                             campaign: campaign, unitID: p1, actor: "t", at: Date(), on: app.db)
             var form = StaffTestKit.campaignForm(code: "DVK-2024")
             form["sectors"] = "van-hoa-xa-hoi | Lĩnh vực văn hóa – xã hội"
 

@@ -18,10 +18,10 @@ import VaporTesting
         }
         for code in ["S1", "S2", "P1"] {
             let id = try await UnitDirectory.find(code: code, on: app.db).requireID()
-            try await RegistrationStore.save(draft("Mô hình của \(code)"), campaign: campaign, unitID: id, actor: "t", on: app.db)
-            if code != "S2" { try await RegistrationStore.perform(.submit, campaign: campaign, unitID: id, actor: "t", on: app.db) }
+            try await RegistrationStore.save(draft("Mô hình của \(code)"), campaign: campaign, unitID: id, actor: "t", at: Date(), on: app.db)
+            if code != "S2" { try await RegistrationStore.perform(.submit, campaign: campaign, unitID: id, actor: "t", at: Date(), on: app.db) }
             if code == "P1" {
-                try await RegistrationStore.perform(.return(resubmitBy: nil), campaign: campaign, unitID: id, actor: "staff", reason: "Thiếu nội dung", on: app.db)
+                try await RegistrationStore.perform(.return(resubmitBy: nil), campaign: campaign, unitID: id, actor: "staff", reason: "Thiếu nội dung", at: Date(), on: app.db)
             }
         }
         for (code, email, phone) in [("P1", "p1@example.vn", "0912 345 678"), ("C1", "c1@example.vn", "")] {
@@ -136,7 +136,7 @@ import VaporTesting
             let scene = try await RaceTests.scene(app)
             try await app.db.sql().update("units").set("name", to: "=HYPERLINK(\"http://x\")").where("code", .equal, "P1").run()
             try await run(app, "campaign", "sync", "--campaign", "DVK-2024")
-            try await RegistrationStore.perform(.submit, campaign: scene.campaign, unitID: scene.s1, actor: "s1", on: app.db)
+            try await RegistrationStore.perform(.submit, campaign: scene.campaign, unitID: scene.s1, actor: "s1", at: Date(), on: app.db)
             let people = try await StaffTestKit.people(app)
             let reminders = try await people.staff.get("/campaigns/DVK-2024/reminders.xlsx")
             #expect(reminders.headers.contentType?.description.contains("spreadsheetml") == true)

@@ -30,7 +30,7 @@ import DVKDocuments
         try await withApp { app in
             try await Self.setUp(app)
             let gdstaff = try await Browser.signIn(app, "gdstaff")
-            let gdToken = Caller.token(try await AuthStore.createToken(username: "gdstaff", on: app.db))
+            let gdToken = Caller.token(try await AuthStore.createToken(username: "gdstaff", now: Date(), on: app.db))
             let staff = try await Browser.signIn(app, "staff")
             // First the plan: what would change, asked.
             let plan = try await staff.get("/units/GD/end?into=YT")
@@ -58,7 +58,7 @@ import DVKDocuments
             #expect(page.contains("Đơn vị đã sáp nhập vào") && page.contains("href=\"/units/YT\"") && !page.contains("Sửa thông tin đơn vị"))
             #expect(try await staff.post("/units/GD", ["name": "Đổi tên", "kind": "federation", "parent": "LB"]).status == .conflict)
             #expect(try await staff.get("/units/GD/end").status == .notFound)
-            let apiUnit = try await api(app, .GET, "/api/v1/units/GD", as: .token(try await AuthStore.createToken(username: "staff", on: app.db)))
+            let apiUnit = try await api(app, .GET, "/api/v1/units/GD", as: .token(try await AuthStore.createToken(username: "staff", now: Date(), on: app.db)))
             #expect(apiUnit.json?["mergedInto"]?.string == "YT" && apiUnit.json?["endedAt"]?.string?.hasSuffix("+07:00") == true)
             // Listed to act on: the banner, the filter, the person's trail with the reason.
             let people = try await staff.get("/users").body.string
@@ -121,7 +121,7 @@ import DVKDocuments
             #expect(!offered.contains("P1") && !offered.contains("S2"))
             // A campaign taking the live tree again leaves them out; its counts stay whole.
             let campaign = try #require(try await Campaign.query(on: app.db).filter(\.$code == "DVK-2024").first())
-            try await CampaignStore.sync(campaign, on: app.db)
+            try await CampaignStore.sync(campaign, at: Date(), on: app.db)
             let targets = try await CampaignUnit.query(on: app.db).filter(\.$campaignID == campaign.requireID()).filter(\.$isTarget == true).all().map(\.code)
             #expect(Set(targets) == ["S1", "C1"])
         }

@@ -195,15 +195,15 @@ enum SpecCheck {
 enum APIFixture {
     /// Creates a user and returns a fresh API token for them.
     static func token(_ app: Application, _ username: String, _ role: Role, unit: String) async throws -> String {
-        _ = try await AuthStore.createUser(username: username, password: "mat-khau-dai", role: role, unitCode: unit, on: app.db)
-        return try await AuthStore.createToken(username: username, on: app.db)
+        _ = try await AuthStore.createUser(username: username, password: "mat-khau-dai", role: role, unitCode: unit, at: Date(), on: app.db)
+        return try await AuthStore.createToken(username: username, now: Date(), on: app.db)
     }
 
     /// A browser session of an existing user: the cookie value and its CSRF token.
     static func session(_ app: Application, _ username: String) async throws -> (cookie: String, csrf: String) {
-        let cookie = try await AuthStore.login(username: username, password: "mat-khau-dai", address: "127.0.0.1", policy: SessionPolicy(),
+        let cookie = try await AuthStore.login(username: username, password: "mat-khau-dai", address: "127.0.0.1", now: Date(), policy: SessionPolicy(),
                                                verify: { _, _ in true }, on: app.db)
-        let user = try #require(try await AuthStore.user(sessionToken: cookie, policy: SessionPolicy(), on: app.db))
+        let user = try #require(try await AuthStore.user(sessionToken: cookie, now: Date(), policy: SessionPolicy(), on: app.db))
         return (cookie, try #require(user.csrf))
     }
 

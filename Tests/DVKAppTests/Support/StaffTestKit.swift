@@ -50,10 +50,10 @@ enum StaffTestKit {
 
     /// Creates a user of `role` at `unit` and signs them in.
     static func visitor(_ app: Application, _ username: String, _ role: Role, at unit: String) async throws -> Visitor {
-        _ = try await AuthStore.createUser(username: username, password: password, role: role, unitCode: unit, on: app.db)
-        let token = try await AuthStore.login(username: username, password: password, address: "test-\(username)", policy: SessionPolicy(),
+        _ = try await AuthStore.createUser(username: username, password: password, role: role, unitCode: unit, at: Date(), on: app.db)
+        let token = try await AuthStore.login(username: username, password: password, address: "test-\(username)", now: Date(), policy: SessionPolicy(),
                                               verify: { try Bcrypt.verify($0, created: $1) }, on: app.db)
-        let signedIn = try await AuthStore.user(sessionToken: token, policy: SessionPolicy(), on: app.db)
+        let signedIn = try await AuthStore.user(sessionToken: token, now: Date(), policy: SessionPolicy(), on: app.db)
         let user = try #require(signedIn)
         return Visitor(app: app, username: username, cookie: token, csrf: try #require(user.csrf))
     }

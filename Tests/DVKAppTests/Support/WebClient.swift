@@ -14,9 +14,9 @@ struct Browser {
 
     static func signIn(_ app: Application, _ username: String, password: String = "mat-khau-thu-nghiem",
                        address: String = "127.0.0.1") async throws -> Browser {
-        let token = try await AuthStore.login(username: username, password: password, address: address, policy: SessionPolicy(),
+        let token = try await AuthStore.login(username: username, password: password, address: address, now: Date(), policy: SessionPolicy(),
                                               verify: { try Bcrypt.verify($0, created: $1) }, on: app.db)
-        let user = try #require(try await AuthStore.user(sessionToken: token, policy: SessionPolicy(), on: app.db))
+        let user = try #require(try await AuthStore.user(sessionToken: token, now: Date(), policy: SessionPolicy(), on: app.db))
         return Browser(app: app, cookie: token, csrf: user.csrf ?? "")
     }
 
@@ -67,7 +67,7 @@ enum People {
     static func create(_ app: Application) async throws {
         for (name, role, unit) in [("admin", Role.admin, "HN"), ("staff", .staff, "LB"), ("gdstaff", .staff, "GD"),
                                    ("s1", .officer, "S1"), ("c1", .officer, "C1"), ("viewer", .viewer, "HN")] {
-            _ = try await AuthStore.createUser(username: name, password: "mat-khau-thu-nghiem", role: role, unitCode: unit, on: app.db)
+            _ = try await AuthStore.createUser(username: name, password: "mat-khau-thu-nghiem", role: role, unitCode: unit, at: Date(), on: app.db)
         }
     }
 }

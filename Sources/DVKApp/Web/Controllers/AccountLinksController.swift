@@ -27,7 +27,7 @@ struct AccountLinksController: RouteCollection {
         let token = existing.isEmpty ? Tokens.random() : existing
         let response = Layout.response(page(token), status: status)
         response.cookies[CSRFMiddleware.anonymousCookie] = HTTPCookies.Value(
-            string: token, expires: Date().addingTimeInterval(3600), path: "/", isSecure: req.application.dvkConfig.secureCookies,
+            string: token, maxAge: 3600, path: "/", isSecure: req.application.dvkConfig.secureCookies,
             isHTTPOnly: true, sameSite: .strict)
         return response
     }
@@ -35,11 +35,11 @@ struct AccountLinksController: RouteCollection {
     /// Signs the person in (a new session), and goes to the home page.
     static func signIn(_ req: Request, userID: UUID, message: String? = nil) async throws -> Response {
         let config = req.application.dvkConfig
-        let token = try await AuthStore.openSession(userID: userID, replacing: req.cookies[AuthStore.cookieName]?.string, at: Date(),
+        let token = try await AuthStore.openSession(userID: userID, replacing: req.cookies[AuthStore.cookieName]?.string, at: req.now,
                                                     policy: config.sessions, on: req.db)
         let response = message.map { Flash.redirect(req, to: .home, message: $0) } ?? req.redirect(to: SiteURL.home.path, redirectType: .normal)
         response.cookies[AuthStore.cookieName] = HTTPCookies.Value(
-            string: token, expires: Date().addingTimeInterval(config.sessions.lifetime), path: "/",
+            string: token, maxAge: Int(config.sessions.lifetime), path: "/",
             isSecure: config.secureCookies, isHTTPOnly: true, sameSite: .lax)
         response.cookies[CSRFMiddleware.anonymousCookie] = .expired
         response.cookies[Self.challengeCookie] = .expired
@@ -50,7 +50,7 @@ struct AccountLinksController: RouteCollection {
 
     @Sendable func linkPage(req: Request) async throws -> Response {
         let token = req.parameters.get("token") ?? ""
-        let holder = try await AccountStore.holder(of: token, at: Date(), on: req.db)
+        let holder = try await AccountStore.holder(of: token, at: req.now, on: req.db)
         return Self.anonymous(req) { SignInPages.link(holder, token: token, error: nil, csrf: $0) }
     }
 
@@ -63,7 +63,7 @@ struct AccountLinksController: RouteCollection {
     @Sendable func useLink(req: Request) async throws -> Response {
         let token = req.parameters.get("token") ?? ""
         let form = try req.content.decode(LinkForm.self)
-        let now = Date()
+        let now = req.now
         let holder = try await AccountStore.holder(of: token, at: now, on: req.db)
         do {
             guard (form.password ?? "") == (form.confirm ?? "") else { throw DomainError.invalid("Mật khẩu nhập lại không khớp.") }
@@ -94,7 +94,7 @@ struct AccountLinksController: RouteCollection {
         let name = (try? req.content.decode(ForgotForm.self))?.name ?? ""
         // An address past its allowance gets the same answer, and nothing is sent.
         if req.application.forgotLimiter?.take(req.clientAddress) == nil {
-            try await AccountStore.requestReset(name, address: req.clientAddress, config: req.application.dvkConfig, at: Date(), on: req.db)
+            try await AccountStore.requestReset(name, address: req.clientAddress, config: req.application.dvkConfig, at: req.now, on: req.db)
         }
         let left = Self.forgotAnswerTime - (ContinuousClock.now - started)
         if left > .zero { try await Task.sleep(for: left) }
@@ -114,7 +114,7 @@ struct AccountLinksController: RouteCollection {
         guard let challenge = req.cookies[Self.challengeCookie]?.string, !challenge.isEmpty else { return req.redirect(to: SiteURL.login.path) }
         let code = String(((try? req.content.decode(CodeForm.self))?.code ?? "").prefix(40))
         do {
-            let userID = try await TwoFactor.complete(challenge: challenge, code: code, address: req.clientAddress, at: Date(), on: req.db)
+            let userID = try await TwoFactor.complete(challenge: challenge, code: code, address: req.clientAddress, at: req.now, on: req.db)
             return try await Self.signIn(req, userID: userID)
         } catch let error as AuthError {
             AppMetrics.shared.loginFailed()
@@ -151,7 +151,7 @@ struct AccountLinksController: RouteCollection {
         guard user.csrf != nil else { throw WebError.forbidden("Xác thực hai lớp chỉ thiết lập được từ trang web, sau khi đăng nhập.") }
         let code = String(((try? req.content.decode(CodeForm.self))?.code ?? "").prefix(20))
         do {
-            let codes = try await TwoFactor.confirm(userID: user.id, code: code, by: .person(user, req), at: Date(), on: req.db)
+            let codes = try await TwoFactor.confirm(userID: user.id, code: code, by: .person(user, req), at: req.now, on: req.db)
             var enabled = user
             enabled.twoFactor = true
             var model = try await setupModel(req, enabled)

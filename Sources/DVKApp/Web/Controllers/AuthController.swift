@@ -53,7 +53,7 @@ struct AuthController: RouteCollection {
         ])
         let response = Layout.response(html, status: status)
         response.cookies[CSRFMiddleware.anonymousCookie] = HTTPCookies.Value(
-            string: token, expires: Date().addingTimeInterval(3600), path: "/", isSecure: req.application.dvkConfig.secureCookies,
+            string: token, maxAge: 3600, path: "/", isSecure: req.application.dvkConfig.secureCookies,
             isHTTPOnly: true, sameSite: .strict)
         return response
     }
@@ -66,12 +66,12 @@ struct AuthController: RouteCollection {
         let pool = req.password.async
         let next = SafeRedirect.path(form.next)
         do {
-            let token = try await AuthStore.login(username: form.username ?? "", password: form.password ?? "", address: req.clientAddress,
+            let token = try await AuthStore.login(username: form.username ?? "", password: form.password ?? "", address: req.clientAddress, now: req.now,
                                                   policy: config.sessions, replacing: req.cookies[AuthStore.cookieName]?.string,
                                                   verify: { try await pool.verify($0, created: $1) }, on: req.db)
             let response = req.redirect(to: next, redirectType: .normal)
             response.cookies[AuthStore.cookieName] = HTTPCookies.Value(
-                string: token, expires: Date().addingTimeInterval(config.sessions.lifetime), path: "/",
+                string: token, maxAge: Int(config.sessions.lifetime), path: "/",
                 isSecure: config.secureCookies, isHTTPOnly: true, sameSite: .lax)
             response.cookies[CSRFMiddleware.anonymousCookie] = .expired
             return response
@@ -79,7 +79,7 @@ struct AuthController: RouteCollection {
             // The password was right: the code comes next, on a page of its own.
             let response = req.redirect(to: SiteURL.loginTwoFactor.path, redirectType: .normal)
             response.cookies[AccountLinksController.challengeCookie] = HTTPCookies.Value(
-                string: challenge, expires: Date().addingTimeInterval(TwoFactor.challengeLifetime), path: "/",
+                string: challenge, maxAge: Int(TwoFactor.challengeLifetime), path: "/",
                 isSecure: config.secureCookies, isHTTPOnly: true, sameSite: .strict)
             return response
         } catch let error as AuthError {
@@ -102,7 +102,7 @@ struct AuthController: RouteCollection {
 
     @Sendable func account(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        return Layout.response(Account.view(try await Account.query(user: user, newToken: nil, sendsMail: req.application.sendsMail, on: req.db)))
+        return Layout.response(Account.view(try await Account.query(user: user, newToken: nil, now: req.now, sendsMail: req.application.sendsMail, on: req.db)))
     }
 
     /// A browser session, not an API token: an account is changed from the pages only.
@@ -125,11 +125,11 @@ struct AuthController: RouteCollection {
         do {
             guard (form.new ?? "") == (form.confirm ?? "") else { throw DomainError.invalid("Mật khẩu nhập lại không khớp với mật khẩu mới.") }
             try await AuthStore.changePassword(userID: user.id, current: form.current ?? "", new: form.new ?? "",
-                                               keeping: req.cookies[AuthStore.cookieName]?.string, by: .person(user, req),
+                                               keeping: req.cookies[AuthStore.cookieName]?.string, by: .person(user, req), at: req.now,
                                                verify: { try await pool.verify($0, created: $1) }, on: req.db)
             return Flash.redirect(req, to: .account, message: "Đã đổi mật khẩu. Các phiên đăng nhập khác của tài khoản đã kết thúc.")
         } catch let error as DomainError {
-            var model = try await Account.query(user: user, newToken: nil, sendsMail: req.application.sendsMail, on: req.db)
+            var model = try await Account.query(user: user, newToken: nil, now: req.now, sendsMail: req.application.sendsMail, on: req.db)
             model.passwordError = error.message
             return Layout.response(Account.view(model), status: .unprocessableEntity)
         }
@@ -152,9 +152,9 @@ struct AuthController: RouteCollection {
         let user = try sessionUser(req)
         let form = try req.content.decode(TokenForm.self)
         guard let days = Int(form.days ?? "") else { throw DomainError.invalid("Thời hạn của mã truy cập phải là một số ngày.") }
-        let token = try await AuthStore.createToken(userID: user.id, name: form.name ?? "", days: days, on: req.db)
+        let token = try await AuthStore.createToken(userID: user.id, name: form.name ?? "", days: days, now: req.now, on: req.db)
         // The secret is shown on this answer only, never again.
-        return Layout.response(Account.view(try await Account.query(user: user, newToken: token, sendsMail: req.application.sendsMail, on: req.db)))
+        return Layout.response(Account.view(try await Account.query(user: user, newToken: token, now: req.now, sendsMail: req.application.sendsMail, on: req.db)))
     }
 
     struct MailForm: Content {
@@ -175,7 +175,7 @@ struct AuthController: RouteCollection {
             try await AuthStore.setMailPreferences(userID: user.id, email: clean, digest: user.role != .officer && form.digest != nil, on: req.db)
             return Flash.redirect(req, to: .account, message: clean.isEmpty ? "Đã xóa địa chỉ email của tài khoản." : "Đã lưu địa chỉ email.")
         } catch let error as DomainError {
-            var model = try await Account.query(user: user, newToken: nil, sendsMail: req.application.sendsMail, on: req.db)
+            var model = try await Account.query(user: user, newToken: nil, now: req.now, sendsMail: req.application.sendsMail, on: req.db)
             model.mailError = error.message
             model.email = email
             return Layout.response(Account.view(model), status: .unprocessableEntity)

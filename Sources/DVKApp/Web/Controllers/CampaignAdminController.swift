@@ -39,13 +39,14 @@ struct CampaignAdminController: RouteCollection {
             names = (unit.name, superior)
         }
         let document = try CampaignForm.previewLetter(values, issuerName: names.issuer, superiorName: names.superior,
-                                                      showNationalMotto: req.application.dvkConfig.showNationalMotto)
+                                                      showNationalMotto: req.application.dvkConfig.showNationalMotto,
+                                                      today: VietnamTime.day(of: req.now))
         return try await DocumentDownload.response(req, document, as: .pdf, fileName: "xem-truoc-cong-van.pdf", inline: true)
     }
 
     @Sendable func newForm(req: Request) async throws -> Response {
         let user = try StaffAccess.manager(req)
-        let model = try await CampaignForm.newModel(user: user, on: req.db)
+        let model = try await CampaignForm.newModel(user: user, now: req.now, on: req.db)
         return Layout.response(CampaignForm.View(model: model).render())
     }
 
@@ -55,7 +56,7 @@ struct CampaignAdminController: RouteCollection {
         let issuers = try await CampaignForm.issuers(for: user, on: req.db)
         do {
             let input = try await CampaignForm.validate(values, isNew: true, issuers: issuers, editing: nil, on: req.db)
-            let campaign = try await CampaignStore.create(input, on: req.db)
+            let campaign = try await CampaignStore.create(input, at: req.now, on: req.db)
             return Flash.redirect(req, to: .campaign(campaign.code),
                                   message: "Đã tạo đợt thi đua “\(campaign.title)” (\(campaign.state.label.lowercased())).")
         } catch let errors as FieldErrors {
@@ -68,7 +69,7 @@ struct CampaignAdminController: RouteCollection {
 
     private func newForm(_ req: Request, user: CurrentUser, values: CampaignForm.Values, errors: FieldErrors,
                          status: HTTPResponseStatus = .unprocessableEntity) async throws -> Response {
-        let model = try await CampaignForm.newModel(user: user, values: values, errors: errors, on: req.db)
+        let model = try await CampaignForm.newModel(user: user, values: values, errors: errors, now: req.now, on: req.db)
         return Layout.response(CampaignForm.View(model: model).render(), status: status)
     }
 
@@ -84,7 +85,7 @@ struct CampaignAdminController: RouteCollection {
         let values = CampaignForm.Values(form: try req.content.decode([String: String].self))
         do {
             let input = try await CampaignForm.validate(values, isNew: false, issuers: [], editing: view.campaign, on: req.db)
-            let campaign = try await CampaignStore.update(code: view.campaign.code, with: input, on: req.db)
+            let campaign = try await CampaignStore.update(code: view.campaign.code, with: input, at: req.now, on: req.db)
             return Flash.redirect(req, to: .campaign(campaign.code), message: "Đã lưu thay đổi của đợt thi đua.")
         } catch let errors as FieldErrors {
             return try await editForm(req, view: view, values: values, errors: errors)
@@ -113,7 +114,7 @@ struct CampaignAdminController: RouteCollection {
         guard let next = CampaignState(rawValue: form.to) else {
             throw WebError.badRequest("Trạng thái “\(form.to)” không hợp lệ.")
         }
-        let campaign = try await CampaignStore.changeState(code: view.campaign.code, to: next, on: req.db)
+        let campaign = try await CampaignStore.changeState(code: view.campaign.code, to: next, at: req.now, on: req.db)
         let message = switch (view.campaign.state, next) {
         case (.draft, .open): "Đã mở đợt thi đua; các đơn vị bắt đầu đăng ký được."
         case (.closed, .open): "Đã mở lại đợt thi đua."
@@ -126,7 +127,7 @@ struct CampaignAdminController: RouteCollection {
     @Sendable func sync(req: Request) async throws -> Response {
         let view = try await campaign(req, user: try StaffAccess.manager(req))
         try StaffAccess.requireRun(view)
-        let campaign = try await CampaignStore.resync(code: view.campaign.code, on: req.db)
+        let campaign = try await CampaignStore.resync(code: view.campaign.code, at: req.now, on: req.db)
         let targets = try await CampaignUnit.query(on: req.db).filter(\.$campaignID == campaign.id).filter(\.$isTarget == true).count()
         return Flash.redirect(req, to: .campaign(campaign.code),
                               message: "Đã cập nhật danh sách đơn vị hiện tại vào đợt thi đua: \(Format.number(targets)) công đoàn cơ sở tham gia.")

@@ -32,7 +32,7 @@ struct CampaignController: RouteCollection {
 
     @Sendable func list(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        return Layout.response(CampaignList.view(try await CampaignList.query(user: user, now: Date(), on: req.db)))
+        return Layout.response(CampaignList.view(try await CampaignList.query(user: user, now: req.now, on: req.db)))
     }
 
     @Sendable func dashboard(req: Request) async throws -> Response {
@@ -43,7 +43,7 @@ struct CampaignController: RouteCollection {
             return req.redirect(to: SiteURL.unitPage(campaign: view.campaign.code, unit: view.scope.code).path)
         }
         let params = try req.query.decode(Dashboard.Query.self)
-        let model = try await Dashboard.query(view: view, params: params, now: Date(), on: req.db)
+        let model = try await Dashboard.query(view: view, params: params, now: req.now, on: req.db)
         return Layout.response(Dashboard.view(model))
     }
 
@@ -51,7 +51,7 @@ struct CampaignController: RouteCollection {
     @Sendable func queue(req: Request) async throws -> Response {
         let user = try StaffAccess.reader(req)
         let view = try await Access.campaign(code: try req.parameters.require("campaign"), user: user, on: req.db)
-        let model = try await ReviewQueue.query(view, page: req.query[Int.self, at: "page"], now: Date(), on: req.db)
+        let model = try await ReviewQueue.query(view, page: req.query[Int.self, at: "page"], now: req.now, on: req.db)
         return Layout.response(ReviewQueue.view(model))
     }
 }

@@ -15,7 +15,7 @@ struct MailController: RouteCollection {
         let view = try await campaign(req, user: StaffAccess.reader(req))
         let status = req.query[String.self, at: "status"].flatMap(MailStatus.init(rawValue:))
         let model = try await MailLog.query(view, status: status, page: req.query[Int.self, at: "page"],
-                                            sendsMail: req.application.sendsMail, now: Date(), on: req.db)
+                                            sendsMail: req.application.sendsMail, now: req.now, on: req.db)
         return Layout.response(MailLog.view(model))
     }
 
@@ -25,7 +25,7 @@ struct MailController: RouteCollection {
         guard let id = req.parameters.get("id", as: UUID.self), try await MailLog.entry(view, id: id, on: req.db) != nil else {
             throw DomainError.notFound("Không tìm thấy thư này trong phạm vi quản lý của đơn vị.")
         }
-        try await Outbox.resend(id, at: Date(), on: req.db)
+        try await Outbox.resend(id, at: req.now, on: req.db)
         return Flash.redirect(req, to: SiteURL.mail(view.campaign.code).link(query: [("status", MailStatus.queued.rawValue)]),
                               message: "Thư sẽ được gửi lại; thư được soạn lại với địa chỉ email hiện tại của đơn vị.")
     }
@@ -36,7 +36,7 @@ struct MailController: RouteCollection {
         let view = try await campaign(req, user: StaffAccess.manager(req))
         guard req.application.sendsMail else { throw DomainError.conflict(Self.notSetUp) }
         guard view.campaign.state == .open else { throw DomainError.conflict("Đợt thi đua không còn mở: không gửi thư nhắc.") }
-        let planned = try await ReminderRuns.enqueue(view.campaign, scope: view.scope, at: Date(), on: req.db)
+        let planned = try await ReminderRuns.enqueue(view.campaign, scope: view.scope, at: req.now, on: req.db)
         let queued = planned.filter { if case .queued = $0.outcome { true } else { false } }.count
         let today = planned.filter { $0.outcome == .alreadyToday }.count
         let noEmail = planned.filter { $0.outcome == .noEmail }.count

@@ -53,7 +53,7 @@ struct PeopleController: RouteCollection {
 
     @Sendable func list(req: Request) async throws -> Response {
         let user = try StaffAccess.manager(req)
-        let f = filter(req), now = Date()
+        let f = filter(req), now = req.now
         let all = try await PeopleDirectory.accounts(for: user, on: req.db)
         let found = try await matching(req, user, f, now: now, from: all)
         let paging = Paging(requested: f.page, total: found.count)
@@ -63,7 +63,7 @@ struct PeopleController: RouteCollection {
 
     @Sendable func export(req: Request) async throws -> Response {
         let user = try StaffAccess.manager(req)
-        let now = Date()
+        let now = req.now
         let found = try await matching(req, user, filter(req), now: now)
         let header = ["Họ và tên", "Tên đăng nhập", "Vai trò", "Mã đơn vị", "Đơn vị", "Chức vụ", "Email", "Số điện thoại", "Trạng thái",
                       "Số lần đăng nhập", "Đăng nhập lần cuối", "Xác thực hai lớp"]
@@ -81,10 +81,10 @@ struct PeopleController: RouteCollection {
     /// first, up to `AuditTrail.exportLimit`.
     @Sendable func exportEvents(req: Request) async throws -> Response {
         let user = try StaffAccess.manager(req)
-        let found = try await matching(req, user, filter(req), now: Date())
+        let found = try await matching(req, user, filter(req), now: req.now)
         let unfiltered = user.role == .admin && filter(req) == PeopleDirectory.Filter()
         let events = try await AuditTrail.events(ofAccounts: unfiltered ? nil : Set(found.map(\.id)), on: req.db)
-        return try eventsFile(events, people: found, name: "nhat-ky-tai-khoan-\(user.unitCode)")
+        return try eventsFile(events, people: found, name: "nhat-ky-tai-khoan-\(user.unitCode)", today: VietnamTime.day(of: req.now))
     }
 
     @Sendable func exportPersonEvents(req: Request) async throws -> Response {
@@ -92,10 +92,10 @@ struct PeopleController: RouteCollection {
         guard let id = req.parameters.get("id", as: UUID.self) else { throw AccountStore.notFound }
         let person = try await PeopleDirectory.person(id, for: user, on: req.db)
         let events = try await AuditTrail.events(ofAccounts: [id], on: req.db)
-        return try eventsFile(events, people: [person], name: "nhat-ky-\(person.username)")
+        return try eventsFile(events, people: [person], name: "nhat-ky-\(person.username)", today: VietnamTime.day(of: req.now))
     }
 
-    func eventsFile(_ events: [(object: UUID, event: AuditTrail.Event)], people: [PeopleDirectory.Person], name: String) throws -> Response {
+    func eventsFile(_ events: [(object: UUID, event: AuditTrail.Event)], people: [PeopleDirectory.Person], name: String, today: CalendarDay) throws -> Response {
         let byID = Dictionary(people.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let header = ["Thời điểm", "Tên đăng nhập", "Họ và tên", "Đơn vị", "Việc", "Người thực hiện", "Địa chỉ IP", "Mã yêu cầu", "Chi tiết"]
         var rows: [[SimpleWorkbook.Cell]] = events.map { e in
@@ -109,7 +109,7 @@ struct PeopleController: RouteCollection {
             rows.append([.text("Tệp dừng ở \(Format.number(AuditTrail.exportLimit)) sự kiện gần nhất; lọc theo đơn vị để xem các sự kiện cũ hơn.", .plain)])
         }
         return Spreadsheets.download(try SimpleWorkbook.table(name: "Nhật ký", header: header, rows: rows),
-                                     name: "\(name)-\(VietnamTime.day(of: Date()).iso).xlsx")
+                                     name: "\(name)-\(today.iso).xlsx")
     }
 
     struct AccountForm: Content {
@@ -143,7 +143,7 @@ struct PeopleController: RouteCollection {
         do {
             let place = try await AccountStore.place(code: (input.unitCode ?? "").trimmingCharacters(in: .whitespaces), for: actor, on: req.db)
             let draft = try input.check(unitKind: place?.unit.kind).get()
-            let now = Date()
+            let now = req.now
             let invited = try await AccountStore.invite(draft, by: actor, config: req.application.dvkConfig, at: now, once: FormOnce.read(req),
                                                         on: req.db)
             return handover(req, user, title: "Đã tạo tài khoản", items: [
@@ -182,7 +182,7 @@ struct PeopleController: RouteCollection {
     // MARK: One person
 
     func personModel(_ req: Request, _ user: CurrentUser, _ id: UUID, form: AccountInput? = nil, errors: FieldErrors = FieldErrors()) async throws -> People.PersonModel {
-        let now = Date()
+        let now = req.now
         let person = try await PeopleDirectory.person(id, for: user, on: req.db)
         return People.PersonModel(
             user: user, person: person,
@@ -207,7 +207,7 @@ struct PeopleController: RouteCollection {
         else { throw AccountStore.notFound }
         let actor = Actor.person(user, req)
         let config = req.application.dvkConfig
-        let now = Date()
+        let now = req.now
         let back = SiteURL.person(id)
         switch action {
         case .update:
@@ -258,7 +258,7 @@ struct PeopleController: RouteCollection {
         let tokens = try req.content.get([String].self, at: "token").prefix(1_000)
         guard !tokens.isEmpty else { throw DomainError.invalid("Không có thư mời nào để in.") }
         let actor = Actor.person(user, req)
-        let now = Date()
+        let now = req.now
         var items: [(AccountStore.OneTimeLink, PeopleDirectory.Person)] = []
         for token in tokens {
             let holder = try await AccountStore.holder(of: token, at: now, on: req.db)
@@ -270,7 +270,7 @@ struct PeopleController: RouteCollection {
     }
 
     func lettersResponse(_ req: Request, _ user: CurrentUser, _ items: [(AccountStore.OneTimeLink, PeopleDirectory.Person)]) async throws -> Response {
-        let today = VietnamTime.day(of: Date())
+        let today = VietnamTime.day(of: req.now)
         let base = req.application.dvkConfig.publicURL ?? Self.origin(req)
         let letters = items.map { link, person in
             InvitationLetterInput(issuer: user.unitName, place: CampaignStore.place(from: user.unitName), date: today, purpose: link.purpose == .invite ? .invitation : .reset,
@@ -306,7 +306,7 @@ struct PeopleController: RouteCollection {
         }
         do {
             let table = try await SpreadsheetUpload.table(req, Data(file.data.readableBytesView))
-            let made = try await AccountImporter.run(table, by: .person(user, req), config: req.application.dvkConfig, at: Date(),
+            let made = try await AccountImporter.run(table, by: .person(user, req), config: req.application.dvkConfig, at: req.now,
                                                      once: FormOnce.read(req), on: req.db)
             return handover(req, user, title: "Đã nhập danh sách tài khoản",
                             items: made.map { item(req, $0.invited, name: $0.draft.fullName, unitName: $0.unitName, role: $0.draft.role) })
@@ -345,7 +345,7 @@ struct PeopleController: RouteCollection {
             AccountDraft(fullName: "Cán bộ " + DocumentHeader.grassrootsIssuer(unitName: c.name), unitCode: c.code, role: .officer,
                          email: c.email, phone: "", title: "", username: nil)
         }
-        let made = try await AccountImporter.make(drafts.map { (0, $0) }, by: .person(user, req), config: req.application.dvkConfig, at: Date(), on: req.db)
+        let made = try await AccountImporter.make(drafts.map { (0, $0) }, by: .person(user, req), config: req.application.dvkConfig, at: req.now, on: req.db)
         return handover(req, user, title: "Đã tạo tài khoản cho các đơn vị",
                         items: made.map { item(req, $0.invited, name: $0.draft.fullName, unitName: $0.unitName, role: $0.draft.role) })
     }

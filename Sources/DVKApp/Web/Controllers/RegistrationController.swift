@@ -42,7 +42,7 @@ struct RegistrationController: RouteCollection {
     }
 
     func model(_ ctx: Context, _ req: Request) async throws -> UnitPage.Model {
-        try await UnitPage.query(view: ctx.view, unit: ctx.unit, now: Date(), on: req.db)
+        try await UnitPage.query(view: ctx.view, unit: ctx.unit, now: req.now, on: req.db)
     }
 
     func requireRegister(_ ctx: Context) throws {
@@ -108,7 +108,7 @@ struct RegistrationController: RouteCollection {
             do {
                 let saved = try await RegistrationStore.save(draft, id: id, continues: posted.continuesID,
                                                              replicates: id == nil ? posted.replicatesID : nil, campaign: ctx.view.campaign,
-                                                             unitID: ctx.unit.unitID, actor: ctx.user.username, on: req.db)
+                                                             unitID: ctx.unit.unitID, actor: ctx.user.username, at: req.now, on: req.db)
                 return back(req, ctx, id == nil ? "Đã thêm mô hình \(Flash.quoted(draft.title))." : "Đã lưu mô hình \(Flash.quoted(draft.title)).",
                             fragment: "mo-hinh-\(saved.id.uuidString.lowercased())")
             } catch let error as DomainError {
@@ -123,7 +123,7 @@ struct RegistrationController: RouteCollection {
         let ctx = try await context(req)
         try requireRegister(ctx)
         try await RegistrationStore.delete(initiativeID: try req.parameters.require("id", as: UUID.self), campaign: ctx.view.campaign,
-                                           unitID: ctx.unit.unitID, actor: ctx.user.username, version: version(req), on: req.db)
+                                           unitID: ctx.unit.unitID, actor: ctx.user.username, version: version(req), at: req.now, on: req.db)
         return back(req, ctx, "Đã xóa mô hình.")
     }
 
@@ -137,7 +137,7 @@ struct RegistrationController: RouteCollection {
         let ctx = try await context(req)
         try requireRegister(ctx)
         let row = try await RegistrationStore.perform(.submit, campaign: ctx.view.campaign, unitID: ctx.unit.unitID, actor: ctx.user.username,
-                                                      version: version(req), notify: req.application.sendsMail, on: req.db)
+                                                      version: version(req), at: req.now, notify: req.application.sendsMail, on: req.db)
         return back(req, ctx, row.status == .resubmitted ? "Đã nộp lại hồ sơ đăng ký." : "Đã nộp hồ sơ đăng ký. Công đoàn cấp trên sẽ xem xét.")
     }
 
@@ -145,7 +145,7 @@ struct RegistrationController: RouteCollection {
         let ctx = try await context(req)
         try requireRegister(ctx)
         try await RegistrationStore.perform(.declare, campaign: ctx.view.campaign, unitID: ctx.unit.unitID, actor: ctx.user.username,
-                                            version: version(req), notify: req.application.sendsMail, on: req.db)
+                                            version: version(req), at: req.now, notify: req.application.sendsMail, on: req.db)
         return back(req, ctx, "Đã ghi nhận: đơn vị không đăng ký mô hình năm nay.")
     }
 
@@ -160,11 +160,8 @@ struct RegistrationController: RouteCollection {
             step = .accept
         case "return":
             var by: Date?
-            if let text = form["resubmit_by"]?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
-                guard let day = CalendarDay(parsing: text) else {
-                    throw DomainError.invalid("Ngày nộp lại “\(text)” không hợp lệ; viết theo dạng ngày/tháng/năm, ví dụ 20/02/2024.")
-                }
-                by = VietnamTime.endOf(day)
+            if let text = form["resubmit_by"], !text.trimmingCharacters(in: .whitespaces).isEmpty {
+                by = try DeadlineInput.throughDay.read(text, field: "Ngày nộp lại").get()
             }
             for (key, text) in form where key.hasPrefix("comment-") {
                 if let id = UUID(uuidString: String(key.dropFirst("comment-".count))) { comments[id] = text }
@@ -174,7 +171,7 @@ struct RegistrationController: RouteCollection {
             throw WebError.badRequest("Quyết định không hợp lệ.")
         }
         try await RegistrationStore.perform(step, campaign: ctx.view.campaign, unitID: ctx.unit.unitID, actor: ctx.user.username,
-                                            reason: form["reason"] ?? "", comments: comments, version: version(req),
+                                            reason: form["reason"] ?? "", comments: comments, version: version(req), at: req.now,
                                             notify: req.application.sendsMail, on: req.db)
         let done = step == .accept ? "Đã duyệt hồ sơ của \(ctx.unit.name)." : "Đã trả lại hồ sơ của \(ctx.unit.name) kèm lý do."
         guard form["next"] == "1" else { return back(req, ctx, done) }
@@ -192,15 +189,11 @@ struct RegistrationController: RouteCollection {
         let form = try req.content.decode([String: String].self)
         var until: Date?
         if form["remove"] != "1" {
-            let text = (form["date"] ?? "").trimmingCharacters(in: .whitespaces)
-            guard let day = CalendarDay(parsing: text) else {
-                throw DomainError.invalid("Ngày gia hạn “\(text)” không hợp lệ; viết theo dạng ngày/tháng/năm, ví dụ 20/02/2024.")
-            }
-            until = VietnamTime.endOf(day)
+            until = try DeadlineInput.throughDay.read(form["date"] ?? "", field: "Ngày gia hạn").get()
         }
         try await RegistrationStore.perform(.extend(until: until), campaign: ctx.view.campaign, unitID: ctx.unit.unitID,
-                                            actor: ctx.user.username, version: version(req), on: req.db)
-        return back(req, ctx, until.map { "Đã gia hạn nộp đến trước \(VietnamTime.describe($0))." } ?? "Đã bỏ gia hạn của đơn vị.")
+                                            actor: ctx.user.username, version: version(req), at: req.now, on: req.db)
+        return back(req, ctx, until.map { "Đã gia hạn nộp \(DeadlineText.through($0))." } ?? "Đã bỏ gia hạn của đơn vị.")
     }
 
     /// The template to fill: `template.xlsx` (drop-down lists, dates as dd/mm/yyyy, a sheet
@@ -239,13 +232,14 @@ struct RegistrationController: RouteCollection {
         let ctx = try await context(req)
         try requireRegister(ctx)
         let model = try await model(ctx, req)
-        guard model.status.isEditable else { throw DomainError.conflict("Hồ sơ đã nộp, không tải lên thêm được.") }
+        // Refused before the file is read, by the rule an edit obeys (`Standing.after(.edit)`).
+        _ = try model.standing.after(.edit, at: req.now).get()
         do {
             guard let form = try? req.content.decode(UploadForm.self), form.file.data.readableBytes > 0 else {
                 throw DomainError.invalid("Chọn một tệp Excel (.xlsx) hoặc CSV để tải lên.")
             }
             let table = try await SpreadsheetUpload.table(req, Data(form.file.data.readableBytesView))
-            let r = try await InitiativeImporter.run(table, campaign: ctx.view.campaign, actor: ctx.user.username,
+            let r = try await InitiativeImporter.run(table, campaign: ctx.view.campaign, actor: ctx.user.username, now: req.now,
                                                      restrictTo: ctx.unit.unitID, submit: false, version: version(req), on: req.db)
             var message = "Đã nhập \(Format.number(r.added)) mô hình mới từ \(Format.number(r.rows)) dòng"
             if r.alreadyThere > 0 { message += ", \(Format.number(r.alreadyThere)) mô hình đã có" }

@@ -22,7 +22,7 @@ struct RemindersController: RouteCollection {
     @Sendable func page(req: Request) async throws -> Response {
         let view = try await campaign(req)
         let model = try await Reminders.query(view, search: req.query[String.self, at: "q"] ?? "",
-                                              page: req.query[Int.self, at: "page"], now: Date(),
+                                              page: req.query[Int.self, at: "page"], now: req.now,
                                               sendsMail: req.application.sendsMail, on: req.db)
         return Layout.response(Reminders.View(model: model).render())
     }

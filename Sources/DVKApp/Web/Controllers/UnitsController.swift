@@ -28,7 +28,7 @@ struct UnitsController: RouteCollection {
     @Sendable func end(req: Request) async throws -> Response {
         let user = try StaffAccess.manager(req)
         let done = try await UnitEnds.end(code: req.parameters.get("code") ?? "", into: Self.into(req, query: false),
-                                          by: .person(user, req), at: Date(), on: req.db)
+                                          by: .person(user, req), at: req.now, on: req.db)
         return Layout.response(UnitEndPages.done(user: user, done))
     }
 

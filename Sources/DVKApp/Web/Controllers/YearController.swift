@@ -25,7 +25,7 @@ struct YearController: RouteCollection {
     }
 
     @Sendable func page(req: Request) async throws -> Response {
-        Layout.response(ModelPage.view(try await ModelPage.query(try await model(req), on: req.db)))
+        Layout.response(ModelPage.view(try await ModelPage.query(try await model(req), now: req.now, on: req.db)))
     }
 
     @Sendable func file(req: Request) async throws -> Response {
@@ -70,7 +70,7 @@ struct YearController: RouteCollection {
                     YearStore.NewFile(name: $0.filename, data: Data($0.data.readableBytesView), isPublic: form["public"] == "on")
                 }
                 do {
-                    _ = try await YearStore.report(m, input, files: files, on: req.db)
+                    _ = try await YearStore.report(m, input, files: files, at: req.now, on: req.db)
                 } catch DomainError.invalid(let message) {
                     throw FieldErrors(messages: ["files": message])
                 }
@@ -85,12 +85,12 @@ struct YearController: RouteCollection {
                 if case .failure(let p) = TextRules.verificationComment.check(form["comments"]) { errors["comments"] = p.sentence }
                 try errors.check()
                 let met = m.campaign.criteria.indices.map { form["c\($0)"] == "on" }
-                try await YearStore.verify(m, day: day!, met: met, comments: form["comments"] ?? "", verdict: verdict!, on: req.db)
+                try await YearStore.verify(m, day: day!, met: met, comments: form["comments"] ?? "", verdict: verdict!, at: req.now, on: req.db)
                 return done("Đã lưu kết quả thẩm định: \(verdict!.label.lowercased()).", "tham-dinh")
             case "recognition":
                 try m.require(.recognise)
                 let decision = try DecisionInput.check(number: form["decisionNumber"], day: form["decisionDate"]).mapError(FieldErrors.init).get()
-                try await YearStore.recognise(m, decision, exemplary: form["exemplary"] == "on", on: req.db)
+                try await YearStore.recognise(m, decision, exemplary: form["exemplary"] == "on", at: req.now, on: req.db)
                 return done("Đã ghi quyết định công nhận số \(decision.number).", "cong-nhan")
             case "recognition-withdraw":
                 try m.require(.recognise)
@@ -98,7 +98,7 @@ struct YearController: RouteCollection {
                 return done("Đã rút quyết định công nhận.", "cong-nhan")
             case "nomination":
                 try m.require(.nominate)
-                try await YearStore.nominate(m, on: req.db)
+                try await YearStore.nominate(m, at: req.now, on: req.db)
                 return done("Đã đề nghị công đoàn cấp trên công nhận mô hình.", "de-nghi")
             case "nomination-withdraw":
                 try m.require(.nominate)
@@ -111,7 +111,7 @@ struct YearController: RouteCollection {
                 }
                 let decision = try DecisionInput.check(number: form["commendationNumber"], day: form["commendationDate"])
                     .mapError { p in FieldErrors(messages: ["commendationNumber": p["decisionNumber"], "commendationDate": p["decisionDate"]].compactMapValues { $0 }) }.get()
-                try await YearStore.commend(m, form: kind, decision, on: req.db)
+                try await YearStore.commend(m, form: kind, decision, at: req.now, on: req.db)
                 return done("Đã ghi \(kind.label) theo Quyết định số \(decision.number).", "khen-thuong")
             case "commendation-withdraw":
                 try m.require(.commend)
@@ -121,13 +121,13 @@ struct YearController: RouteCollection {
             case "publication":
                 try m.require(.publish)
                 let publish = form["published"] == "1"
-                try await YearStore.publish(m, publish, on: req.db)
+                try await YearStore.publish(m, publish, at: req.now, on: req.db)
                 return done(publish ? "Mô hình đã được công bố trên thư viện mô hình tiêu biểu." : "Đã gỡ mô hình khỏi thư viện.", "thu-vien")
             default:
                 throw DomainError.notFound("Không có thao tác này.")
             }
         } catch let errors as FieldErrors {
-            var shown = try await ModelPage.query(m, on: req.db)
+            var shown = try await ModelPage.query(m, now: req.now, on: req.db)
             shown.failed = name == "commendation" ? "commendation" : name
             shown.posted = form
             shown.errors = errors
@@ -194,7 +194,7 @@ extension YearController {
         guard parts.count == 2, let kind = YearPapers.Kind(rawValue: parts[0]), let format = DocumentFormat(rawValue: parts[1]),
               format != .xlsx || kind == .nominations
         else { throw DomainError.notFound("Không có văn bản “\(file)”.") }
-        let options = CampaignDocuments.Options(today: VietnamTime.day(of: Date()), showNationalMotto: req.application.dvkConfig.showNationalMotto)
+        let options = CampaignDocuments.Options(today: VietnamTime.day(of: req.now), showNationalMotto: req.application.dvkConfig.showNationalMotto)
         let document = try await YearPapers.build(kind, view: view, decision: req.query[String.self, at: "so"], options: options, on: req.db)
         return try await DocumentDownload.response(req, document, as: format,
                                                    fileName: "\(kind.rawValue)-\(view.campaign.code)-\(view.user.unitCode).\(format.rawValue)")

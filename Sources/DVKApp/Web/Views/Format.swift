@@ -3,19 +3,6 @@ import Foundation
 
 /// How the pages write times and numbers, in Vietnamese.
 enum Format {
-    /// "còn 3 ngày 4 giờ" before, "đã hết hạn 2 giờ" after.
-    static func timeLeft(until deadline: Date, now: Date) -> String {
-        let seconds = Int(deadline.timeIntervalSince(now))
-        let span = abs(seconds)
-        let days = span / 86_400, hours = (span % 86_400) / 3600, minutes = (span % 3600) / 60
-        var parts: [String] = []
-        if days > 0 { parts.append("\(VietnameseText.number(days)) ngày") }
-        if hours > 0 { parts.append("\(hours) giờ") }
-        if days == 0 && minutes > 0 { parts.append("\(minutes) phút") }
-        let text = parts.isEmpty ? "dưới 1 phút" : parts.joined(separator: " ")
-        return seconds >= 0 ? "còn \(text)" : "đã hết hạn \(text)"
-    }
-
     /// "2 ngày 3 giờ": how long something has waited.
     static func waited(since start: Date, now: Date) -> String {
         let minutes = max(0, Int(now.timeIntervalSince(start)) / 60)

@@ -20,7 +20,7 @@ enum Account {
         var mailError: String?
     }
 
-    static func query(user: CurrentUser, newToken: String?, now: Date = Date(), sendsMail: Bool = false,
+    static func query(user: CurrentUser, newToken: String?, now: Date, sendsMail: Bool = false,
                       on db: any Database) async throws -> Model {
         let sessions = try await db.sql().select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("sessions")
             .where("user_id", .equal, user.id).where("expires_at", .greaterThan, now).first()?.decode(column: "n", as: Int.self) ?? 0

@@ -77,7 +77,7 @@ enum CampaignForm {
     }
 
     static func newModel(user: CurrentUser, values: Values? = nil, errors: FieldErrors = FieldErrors(),
-                         now: Date = Date(), on db: any Database) async throws -> Model {
+                         now: Date, on db: any Database) async throws -> Model {
         // One read of the units: the chooser's tree, and the issuers from it.
         let tree = try await UnitTree.load(root: user.unitID, on: db)
         let issuers = issuers(in: tree)
@@ -109,7 +109,7 @@ extension CampaignForm {
     /// The letter the form's values would print, for “Xem trước”: the same document as the
     /// campaign's letter download, built from what is typed (nothing is saved). A field over
     /// its length is refused with its rule's sentence.
-    static func previewLetter(_ v: Values, issuerName: String, superiorName: String, showNationalMotto: Bool) throws -> DVKDocuments.Document {
+    static func previewLetter(_ v: Values, issuerName: String, superiorName: String, showNationalMotto: Bool, today: CalendarDay) throws -> DVKDocuments.Document {
         func checked(_ rule: TextRule, _ raw: String) throws -> String {
             switch rule.check(raw) {
             case .success(let value): return value
@@ -122,7 +122,7 @@ extension CampaignForm {
         let place = try checked(TextRules.place, v.place)
         let header = DocumentHeader(superior: superiorName, issuer: issuerName, number: try checked(TextRules.letterNumber, v.number),
                                     place: place.isEmpty ? CampaignStore.place(from: issuerName) : place,
-                                    date: CalendarDay(parsing: v.issuedOn) ?? VietnamTime.day(of: Date()), showsNationalMotto: showNationalMotto)
+                                    date: CalendarDay(parsing: v.issuedOn) ?? today, showsNationalMotto: showNationalMotto)
         let signer = Signer(authority: try checked(TextRules.signerAuthority, v.signerAuthority),
                             title: try checked(TextRules.signerTitle, v.signerTitle), name: try checked(TextRules.signerName, v.signerName))
         return OfficialDocuments.letter(LetterInput(

@@ -229,8 +229,8 @@ extension CampaignForm {
             errors["deadline_time"] = "Giờ không hợp lệ (ví dụ 17:00; để trống là 00:00)."
         } else {
             deadline = values.deadline
-            if let deadline, let issuedOn, deadline <= VietnamTime.instant(issuedOn) {
-                errors["deadline_date"] = "Hạn nộp phải sau ngày ban hành công văn (\(issuedOn.vietnamese))."
+            if let deadline, let issuedOn, let problem = CampaignDates.problem(deadline: deadline, issuedOn: issuedOn) {
+                errors["deadline_date"] = problem
             }
         }
         let signerTitle = checked("signer_title", TextRules.signerTitle, values.signerTitle)

@@ -110,7 +110,7 @@ extension CampaignForm {
                     ),
                     .p(.class("hint"),
                        .text("Theo giờ Việt Nam. “Trước ngày 16/02/2024” là hạn 00:00 ngày 16/02/2024."),
-                       .unwrap(v.deadline) { .group(.br(), .text("Hạn nộp: "), .strong(.text(VietnamTime.deadlineText($0)))) }),
+                       .unwrap(v.deadline) { .group(.br(), .text("Hạn nộp: "), .strong(.text(DeadlineText.before($0)))) }),
                     FormField.checkbox("accepts_late", "Vẫn nhận hồ sơ nộp sau hạn (được đánh dấu nộp muộn)",
                                        checked: v.acceptsLate, errors: e),
                 ]),
@@ -271,7 +271,7 @@ extension CampaignForm {
                     fact("Nội dung", .div(.class("letter"), .text(v.body))),
                     fact("Nơi nhận", .ul(.forEach(v.recipients.split(separator: "\n")) { .li(.text(String($0))) })),
                     fact("Lĩnh vực", .ol(.forEach(c?.sectors ?? []) { .li(.text($0.name)) })),
-                    fact("Hạn nộp", .span(.class("deadline"), .text(c.map { VietnamTime.deadlineText($0.deadline) } ?? ""))),
+                    fact("Hạn nộp", .span(.class("deadline"), .text(c.map { DeadlineText.before($0.deadline) } ?? ""))),
                     fact("Nộp sau hạn", .text(v.acceptsLate ? "Vẫn nhận (đánh dấu nộp muộn)" : "Không nhận")),
                     fact("Thư nhắc nộp", .text(c?.reminders.sentence ?? "")),
                     fact("Đơn vị tham gia", .text(v.targetsMode == "chosen"

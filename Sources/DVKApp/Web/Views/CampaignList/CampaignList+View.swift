@@ -16,8 +16,8 @@ extension CampaignList {
                 return .div(.class("card"),
                     .h2(.a(.href(target), .text(c.title))),
                     .p(.class("muted small"), .text("\(c.issuerName) · Số \(c.number.isEmpty ? "—" : c.number) · \(c.state.label)")),
-                    .p(.text("Hạn nộp: "), .span(.class("deadline"), .text(VietnamTime.deadlineText(c.deadline))),
-                       .if(c.state == .open, .span(.class("muted"), .text(" — " + Format.timeLeft(until: c.deadline, now: model.now))))),
+                    .p(.text("Hạn nộp: "), .span(.class("deadline"), .text(DeadlineText.before(c.deadline))),
+                       .if(c.state == .open, .span(.class("muted"), .text(" — " + DeadlineText.timeLeft(until: c.deadline, now: model.now))))),
                     .unwrap(row.own) { .p(.text("Hồ sơ của đơn vị mình: "), Layout.standingBadge($0)) }
                 )
             },

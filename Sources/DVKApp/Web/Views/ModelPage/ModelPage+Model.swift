@@ -10,6 +10,8 @@ enum ModelPage {
         var record: YearRecord
         /// The name of the federation the caller would nominate to (its parent).
         var parentName: String?
+        /// Today in Vietnam: the day a new report or verification is dated by default.
+        var today: CalendarDay
         /// A form sent back with problems: which one, its values and the problems.
         var failed: String?
         var posted: [String: String] = [:]
@@ -38,9 +40,10 @@ enum ModelPage {
         func errors(_ form: String) -> FieldErrors { failed == form ? errors : FieldErrors() }
     }
 
-    static func query(_ year: YearModel, on db: any Database) async throws -> Model {
+    static func query(_ year: YearModel, now: Date, on db: any Database) async throws -> Model {
         var parentName: String?
         if let parent = year.federation?.parentID { parentName = try await Unit.find(parent, on: db)?.name }
-        return Model(year: year, record: try await YearStore.record(year, on: db), parentName: parentName)
+        return Model(year: year, record: try await YearStore.record(year, on: db), parentName: parentName,
+                     today: VietnamTime.day(of: now))
     }
 }

@@ -56,7 +56,7 @@ extension ModelPage {
                 .form(.class("stack"), .method(.post), .action(step(m, "progress")), .multipart(),
                     Layout.csrfField(m.user.csrf),
                     FormField.summary(e),
-                    FormField.date("day", "Ngày báo cáo", value: m.value("progress", "day", VietnamTime.day(of: Date()).vietnamese), errors: e, required: true),
+                    FormField.date("day", "Ngày báo cáo", value: m.value("progress", "day", m.today.vietnamese), errors: e, required: true),
                     FormField.textarea("text", "Kết quả đạt được", value: m.value("progress", "text"), errors: e,
                                        hint: "việc đã làm, thay đổi mang lại trong kỳ báo cáo", rows: 5),
                     .div(.class("row2"),
@@ -108,7 +108,7 @@ extension ModelPage {
                 .form(.class("stack"), .method(.post), .action(step(m, "verification")),
                     Layout.csrfField(m.user.csrf),
                     FormField.summary(e),
-                    FormField.date("verifiedOn", "Ngày thẩm định", value: m.value("verification", "verifiedOn", (mine.flatMap { CalendarDay(parsing: $0.verifiedOn) } ?? VietnamTime.day(of: Date())).vietnamese), errors: e, required: true),
+                    FormField.date("verifiedOn", "Ngày thẩm định", value: m.value("verification", "verifiedOn", (mine.flatMap { CalendarDay(parsing: $0.verifiedOn) } ?? m.today).vietnamese), errors: e, required: true),
                     FormField.fieldset("Tiêu chí", criteria.enumerated().map { index, criterion in
                         let met = m.failed == "verification" ? m.posted["c\(index)"] == "on" : (mine?.checks.count == criteria.count ? mine!.checks[index].met : false)
                         return FormField.checkbox("c\(index)", criterion, checked: met, errors: e)

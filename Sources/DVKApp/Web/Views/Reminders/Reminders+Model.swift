@@ -8,6 +8,7 @@ import SQLKit
 /// chase them by email or phone; and the same list as a CSV for Excel.
 enum Reminders {
     struct Row: Sendable, Equatable {
+        var unitID: UUID
         var code: String
         var name: String
         var parentName: String
@@ -15,8 +16,8 @@ enum Reminders {
         var email: String
         var phone: String
 
-        /// The unit's own deadline: the campaign's, or its extension.
-        var deadline: Date { standing.deadline }
+        /// Whether it would be reminded, and of what (`Standing.reminder(at:)`).
+        func reminder(at now: Date) -> Reminder { standing.reminder(at: now) }
     }
 
     struct Model: Sendable {
@@ -40,8 +41,13 @@ enum Reminders {
         var addressProblemCount = 0
 
         var rows: [Row] { paging.slice(matching) }
-        /// Units a reminder would go to now (pending, may still submit, with an address).
-        var sendable: Int { matching.filter { $0.standing.maySubmit(at: now) && Mailbox(address: $0.email) != nil }.count }
+        /// Units a reminder would go to now (`Standing.reminder(at:)`, with an address), and
+        /// not reminded yet today.
+        var sendable: Int {
+            matching.filter { $0.reminder(at: now).isSent && Mailbox(address: $0.email) != nil && !remindedToday.contains($0.code) }.count
+        }
+        /// Units of the list already reminded today (the outbox holds today's key).
+        var remindedToday: Set<String> = []
         /// Every address of the matching units, once each, ready to paste into "To:".
         var emails: String {
             var seen: Set<String> = []
@@ -54,11 +60,22 @@ enum Reminders {
         let counts = try await Standings.counts(view.campaign, scope: view.scope, on: db)
         let matching = try await rows(view, search: search, on: db)
         let problems = try await addressProblems(view, on: db)
+        let reminded = sendsMail ? try await remindedToday(view.campaign, now: now, on: db) : []
         return Model(user: view.user, campaign: view.campaign, scopeName: view.scope.name, targets: counts.expected,
                      pending: counts.pending, query: search, matching: matching,
                      paging: Paging(requested: page, total: matching.count), now: now, sendsMail: sendsMail,
                      canSend: view.user.role.manages && view.campaign.state == .open,
-                     addressProblems: problems.shown, addressProblemCount: problems.total)
+                     addressProblems: problems.shown, addressProblemCount: problems.total,
+                     remindedToday: Set(matching.lazy.filter { reminded.contains($0.unitID) }.map(\.code)))
+    }
+
+    /// The units of the campaign that a reminder was written to today (Vietnam day), by the
+    /// key that keeps them to one a day.
+    static func remindedToday(_ campaign: CampaignInfo, now: Date, on db: any Database) async throws -> Set<UUID> {
+        let pattern = "reminder:\(campaign.id.uuidString.lowercased()):%:\(VietnamTime.day(of: now).iso)"
+        return Set(try await db.sql().select().column("unit_id").from(Outbox.table)
+            .where("campaign_id", .equal, campaign.id).where("dedupe_key", .like, pattern).all()
+            .map { try $0.decode(column: "unit_id", as: UUID.self) })
     }
 
     /// A target unit whose email cannot be used: none, or one a mail server refused.
@@ -100,7 +117,7 @@ enum Reminders {
     /// drafting, returned), by name or code without diacritics, with today's contacts.
     static func rows(_ view: Access.CampaignView, search: String = "", on db: any Database) async throws -> [Row] {
         try await Standings.lines(view.campaign, scope: view.scope, filter: .pending, search: search, contacts: true, on: db).lines.map {
-            Row(code: $0.code, name: $0.name, parentName: $0.parentName, standing: $0.standing, email: $0.email, phone: $0.phone)
+            Row(unitID: $0.unitID, code: $0.code, name: $0.name, parentName: $0.parentName, standing: $0.standing, email: $0.email, phone: $0.phone)
         }
     }
 

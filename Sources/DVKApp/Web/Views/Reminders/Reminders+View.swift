@@ -13,8 +13,8 @@ extension Reminders {
                 .h1("Đơn vị chưa nộp"),
                 .p(.strong(.text("\(Format.number(m.pending))/\(Format.number(m.targets))")),
                    .text(" công đoàn cơ sở trong phạm vi \(m.scopeName) chưa nộp hồ sơ (chưa bắt đầu, đang soạn hoặc bị trả lại). Hạn nộp: "),
-                   .span(.class("deadline"), .text(VietnamTime.deadlineText(c.deadline))),
-                   .text(" — \(Format.timeLeft(until: c.deadline, now: m.now)).")),
+                   .span(.class("deadline"), .text(DeadlineText.before(c.deadline))),
+                   .text(" — \(DeadlineText.timeLeft(until: c.deadline, now: m.now)).")),
                 mail,
                 FormField.search(.reminders(c.code), label: "Tìm theo tên hoặc mã đơn vị", value: m.query,
                                  placeholder: "vd: ngoc lam"),
@@ -75,6 +75,16 @@ extension Reminders {
             )
         }
 
+        /// The time left to what the unit's reminder presses (its deadline, or the day set
+        /// to resubmit by), an extension, and whether it was reminded today.
+        func deadlineCell(_ row: Row) -> Node {
+            let reminder = row.reminder(at: model.now)
+            return .group(
+                .span(.class(reminder.isOverdue || reminder == .closed ? "overdue" : ""), .text(reminder.cell(now: model.now))),
+                .if(row.standing.hasExtension, .span(.class("muted small"), " (được gia hạn)")),
+                .if(model.remindedToday.contains(row.code), .group(.br(), .span(.class("muted small"), "Đã nhắc qua email hôm nay"))))
+        }
+
         var table: Node {
             .table(.class("list responsive reminders"),
                 .thead(.tr(.th("Đơn vị"), .th("Cấp trên"), .th("Trạng thái"), .th("Email"), .th("Điện thoại"), .th("Hạn nộp"))),
@@ -88,9 +98,7 @@ extension Reminders {
                         .td(.class("nowrap"), .attribute("data-label", "Điện thoại"),
                             row.phone.isEmpty ? .span(.class("muted"), "—")
                                 : .a(.href(.tel(row.phone)), .text(row.phone))),
-                        .td(.class("nowrap"), .attribute("data-label", "Hạn nộp"),
-                            .span(.class(row.deadline > model.now ? "" : "overdue"), .text(Format.timeLeft(until: row.deadline, now: model.now))),
-                            .if(row.deadline != model.campaign.deadline, .span(.class("muted small"), " (được gia hạn)")))
+                        .td(.class("nowrap"), .attribute("data-label", "Hạn nộp"), deadlineCell(row))
                     )
                 })
             )

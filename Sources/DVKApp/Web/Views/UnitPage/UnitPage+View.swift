@@ -16,7 +16,7 @@ extension UnitPage {
             .unwrap(m.returnReason) { reason in
                 .div(.class("alert error"), .role("alert"),
                      .strong("Hồ sơ được trả lại. Lý do: "), .div(.class("reason"), .text(reason)),
-                     .unwrap(m.standing.resubmitBy) { .p(.text("Đề nghị nộp lại trước \(VietnamTime.describe($0)).")) },
+                     .unwrap(m.standing.resubmitBy) { .p(.text("Đề nghị nộp lại \(DeadlineText.through($0)).")) },
                      .p(.text(m.initiatives.contains { !$0.reviewComment.isEmpty }
                         ? "Góp ý cho từng mô hình ghi ngay dưới mô hình đó. Đề nghị đơn vị chỉnh sửa, bổ sung rồi nộp lại."
                         : "Đề nghị đơn vị chỉnh sửa, bổ sung theo lý do trên rồi nộp lại.")))
@@ -55,10 +55,10 @@ extension UnitPage {
         let s = m.standing
         return .div(.class("card"),
             .p(.text("Trạng thái: "), Layout.standingBadge(s)),
-            .p(.text("Hạn nộp: "), .span(.class("deadline"), .text(VietnamTime.deadlineText(s.deadline))),
+            .p(.text("Hạn nộp: "), .span(.class("deadline"), .text(DeadlineText.unit(s))),
                .if(s.extendedUntil != nil, .span(.class("muted"), " (đơn vị được gia hạn)"))),
             .if(s.mayEdit && !s.hasSubmitted,
-                .p(.text(Format.timeLeft(until: s.deadline, now: m.now).capitalizedFirst),
+                .p(.text(DeadlineText.timeLeft(until: s.deadline, now: m.now).capitalizedFirst),
                    .if(!m.canSubmitNow && m.view.canRegister(m.unit), .strong(" — đợt này không nhận hồ sơ nộp muộn.")))),
             .unwrap(s.firstSubmittedAt) { first in
                 .p(.text("Nộp lần đầu lúc \(Format.short(first)) — "),
@@ -187,14 +187,14 @@ extension UnitPage {
         guard m.campaign.state == .open else { return .empty }
         return .div(.class("card"),
             .h2("Gia hạn nộp cho đơn vị"),
-            .unwrap(m.standing.extendedUntil) { .p(.text("Đang được gia hạn đến trước \(VietnamTime.describe($0)).")) },
+            .unwrap(m.standing.extendedUntil) { .p(.text("Đang được gia hạn \(DeadlineText.through($0)).")) },
             .form(.class("stack"), .method(.post), .action(.extend(campaign: c, unit: u)),
                 Layout.csrfField(m.user.csrf), .hidden(m.versionField.0, m.versionField.1),
                 .div(.class("row2"),
                     .div(.label(.for("until-date"), "Hạn mới: hết ngày", .span(.class("hint"), " — ngày/tháng/năm, giờ Việt Nam")),
                          .input(.type(.text), .id("until-date"), .name("date"), .required(), .placeholder("ngày/tháng/năm"),
                                 .attribute("inputmode", "numeric"), .attribute("pattern", "[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}")))),
-                .p(.class("hint"), .text("Hạn chung: trước \(VietnamTime.describe(m.campaign.deadline)). Hạn mới phải sau hạn chung và trong năm \(m.campaign.year).")),
+                .p(.class("hint"), .text("Hạn chung: \(DeadlineText.before(m.campaign.deadline)). Hạn mới phải sau hạn chung và trong năm \(m.campaign.year).")),
                 .div(.class("actions"), .button(.type(.submit), .class("button secondary"), "Gia hạn"),
                      .if(m.standing.extendedUntil != nil, .button(.type(.submit), .class("button secondary"), .name("remove"), .value("1"),
                                                                  .attribute("formnovalidate", present: true), "Bỏ gia hạn"))))
