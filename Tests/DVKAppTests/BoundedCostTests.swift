@@ -138,6 +138,23 @@ import VaporTesting
         }
     }
 
+    /// The costliest searches the limits allow take one lane, one at a time per server, so a
+    /// flood of them leaves a core for everyday searches (measured: `dvk bench library --hostile 16`).
+    @Test func theCostliestSearchesTakeTheirTurnOneAtATime() async throws {
+        #expect(!Library.isCostly([.init(word: "giai", count: 6_667), .init(word: "hoa", count: 10_001)]), "an everyday search")
+        #expect(Library.isCostly([.init(word: "cong", count: 10_001), .init(word: "doan", count: 10_001)]), "words every model holds")
+        #expect(!Library.isCostly([.init(word: "xyzzy", count: 0), .init(word: "cong", count: 10_001)]), "nothing found costs nothing")
+        #expect(!Library.isCostly([]))
+        #expect(Library.isCostly([.init(word: "a", count: Int.max), .init(word: "b", count: Int.max)]), "no count can trap")
+        // One at a time; a search that waits past the lane's patience is told to come back.
+        let lane = HeavyWork(permits: 1, patience: .milliseconds(200), busy: .unavailable("bận"))
+        let holding = Task { try await lane.admit { try await Task.sleep(for: .seconds(1)); return 1 } }
+        try await Task.sleep(for: .milliseconds(50))
+        await #expect(throws: DomainError.unavailable("bận")) { try await lane.admit { 2 } }
+        #expect(try await holding.value == 1)
+        #expect(try await lane.admit { 3 } == 3, "the turn is free again")
+    }
+
     @Test func anonymousLibraryRequestsHaveAnAllowancePerAddress() async throws {
         try await withApp({ $0.libraryRateLimit = 8 }) { app in
             var statuses: [UInt] = []

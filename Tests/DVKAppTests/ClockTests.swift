@@ -203,6 +203,9 @@ import VaporTesting
             #expect(mail.subject == "Nhắc nộp lại hồ sơ: Phong trào thi đua “Dân vận khéo” năm 2024")
             expectText(mail.text, has: "Hạn nộp lại: đến hết ngày 20 tháng 02 năm 2024")
             expectText(mail.text, has: "Thời gian còn lại: còn 2 ngày 15 giờ")
+            // The page now says S1 was reminded today, and counts it out of "send now".
+            let after = try await w.staff.get("/campaigns/DVK-2024/reminders").body.string
+            expectText(after, has: "Đã nhắc qua email hôm nay")
             #expect(!mail.text.contains("muộn") && !mail.subject.contains("hết hạn"))
             // After the resubmit day: "nộp lại muộn", still not "nộp muộn".
             w.hand.set(VietnamTime.instant(CalendarDay(year: 2024, month: 2, day: 22), hour: 9))

@@ -16,6 +16,8 @@ final class HeavyWork: Sendable {
 
     let permits: Int
     let patience: Duration
+    /// What a request that ran out of patience is told (503).
+    let busy: DomainError
 
     private struct State {
         var running = 0
@@ -25,9 +27,10 @@ final class HeavyWork: Sendable {
 
     private let state = Mutex(State())
 
-    init(permits: Int, patience: Duration = .seconds(15)) {
+    init(permits: Int, patience: Duration = .seconds(15), busy: DomainError = HeavyWork.busy) {
         self.permits = permits
         self.patience = patience
+        self.busy = busy
     }
 
     /// Runs `body` on `pool` in its turn.
@@ -35,6 +38,13 @@ final class HeavyWork: Sendable {
         try await acquire()
         defer { release() }
         return try await pool.runIfActive(body)
+    }
+
+    /// Runs async `body` (database work, say) in its turn.
+    func admit<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        try await acquire()
+        defer { release() }
+        return try await body()
     }
 
     private func acquire() async throws {
@@ -63,7 +73,7 @@ final class HeavyWork: Sendable {
                 expired?.resume(returning: false)
             }
         }
-        guard admitted else { throw Self.busy }
+        guard admitted else { throw busy }
     }
 
     private func release() {

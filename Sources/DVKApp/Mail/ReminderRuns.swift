@@ -42,6 +42,11 @@ enum ReminderRuns {
         "reminder:\(campaign.uuidString.lowercased()):\(unit.uuidString.lowercased()):\(day.iso)"
     }
 
+    /// A `LIKE` pattern matching the keys of every unit of `campaign` on `day`.
+    static func keyPattern(campaign: UUID, day: CalendarDay) -> String {
+        "reminder:\(campaign.uuidString.lowercased()):%:\(day.iso)"
+    }
+
     /// Writes a reminder for every unit of `scope` that should get one now (nothing when
     /// `dryRun`), and says what happened to each pending unit.
     static func enqueue(_ campaign: CampaignInfo, scope: SnapshotUnit, at now: Date, dryRun: Bool = false,

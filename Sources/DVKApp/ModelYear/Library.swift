@@ -90,16 +90,22 @@ enum Library {
             : "\(unsafeRaw: table).word = \(bind: word)"
     }
 
+    /// A query word and how many index entries it finds (counted up to `rankLimit + 1`).
+    struct RankedWord: Sendable, Equatable {
+        var word: String
+        var count: Int
+    }
+
     /// The query's words, each with how many index entries start with it (an index range
     /// count), fewest first: the first drives the search, the others are checked in that order.
-    static func ranked(_ words: [String], _ sql: any SQLDatabase) async throws -> [(word: String, count: Int)] {
-        var out: [(word: String, count: Int)] = []
+    static func ranked(_ words: [String], _ sql: any SQLDatabase) async throws -> [RankedWord] {
+        var out: [RankedWord] = []
         for word in Set(words).sorted() {
             // Counted up to `rankLimit`: past it, a word is common, whatever its exact count.
             let n = try await sql.raw("""
                 SELECT COUNT(*) AS n FROM (SELECT 1 AS x FROM library_words w WHERE \(range(word, "w")) LIMIT \(unsafeRaw: String(rankLimit + 1))) t
                 """).first()?.decode(column: "n", as: Int.self) ?? 0
-            out.append((word, n))
+            out.append(RankedWord(word: word, count: n))
             if n == 0 { break }
         }
         return out.sorted { ($0.count, $0.word) < ($1.count, $1.word) }
@@ -134,12 +140,38 @@ enum Library {
 
     /// One page of published models, newest first, with the number of all that match (up to
     /// `countLimit`). Pages past `maxPage`, or past the last, show the last one there is.
+    ///
+    /// A costly search (`isCostly`) waits for the costly lane, one at a time per server, so
+    /// that a flood of the costliest searches the limits allow leaves a core for everyone
+    /// else's; one that waits past the lane's patience is answered 503 with Retry-After.
     static func search(_ filter: Filter, on db: any Database) async throws -> Page {
-        try await db.boundedReads(statementBudget) { db in try await search(filter, sql: try db.sql(), on: db) }
+        let words = LibrarySearch(filter.query).words
+        let ranked = try await db.boundedReads(statementBudget) { db -> [RankedWord] in try await Library.ranked(words, try db.sql()) }
+        guard isCostly(ranked) else {
+            return try await db.boundedReads(statementBudget) { db in try await search(filter, ranked: ranked, sql: try db.sql(), on: db) }
+        }
+        return try await costlyLane.admit {
+            try await db.boundedReads(statementBudget) { db in try await search(filter, ranked: ranked, sql: try db.sql(), on: db) }
+        }
     }
 
-    private static func search(_ filter: Filter, sql: any SQLDatabase, on db: any Database) async throws -> Page {
-        let ranked = try await ranked(LibrarySearch(filter.query).words, sql)
+    /// Searches whose work passes this many index entries (the rarest word's entries, each
+    /// checked for every other word) take the costly lane. An everyday search stays under it
+    /// ("hoa giai" at 100,000 models: 6,667 × 2); two words that every model holds ("cong
+    /// doan": 10,001 × 2), or many common words, pass it.
+    static let costlyAbove = 15_000
+    static let costlyLane = HeavyWork(permits: 1, patience: .seconds(10), busy: DomainError.unavailable(
+        "Thư viện đang nhận nhiều tìm kiếm rộng cùng lúc. Vui lòng thử lại sau ít phút, hoặc thêm từ khóa, năm hay lĩnh vực để thu hẹp."))
+
+    /// Whether a search, by its words' ranked counts, takes the costly lane.
+    static func isCostly(_ ranked: [RankedWord]) -> Bool {
+        guard let driver = ranked.first, driver.count > 0 else { return false }
+        let (work, overflow) = driver.count.multipliedReportingOverflow(by: ranked.count)
+        return overflow || work > costlyAbove
+    }
+
+    private static func search(_ filter: Filter, ranked: [RankedWord], sql: any SQLDatabase,
+                               on db: any Database) async throws -> Page {
         var shown = filter
         shown.page = 1
         if ranked.first?.count == 0 { return Page(total: 0, items: [], recognitions: [:], filter: shown) }

@@ -72,7 +72,7 @@ enum Reminders {
     /// The units of the campaign that a reminder was written to today (Vietnam day), by the
     /// key that keeps them to one a day.
     static func remindedToday(_ campaign: CampaignInfo, now: Date, on db: any Database) async throws -> Set<UUID> {
-        let pattern = "reminder:\(campaign.id.uuidString.lowercased()):%:\(VietnamTime.day(of: now).iso)"
+        let pattern = ReminderRuns.keyPattern(campaign: campaign.id, day: VietnamTime.day(of: now))
         return Set(try await db.sql().select().column("unit_id").from(Outbox.table)
             .where("campaign_id", .equal, campaign.id).where("dedupe_key", .like, pattern).all()
             .map { try $0.decode(column: "unit_id", as: UUID.self) })
