@@ -52,17 +52,13 @@ public enum DeadlineText {
         let f = VietnamTime.fields(deadline)
         let day = CalendarDay(year: f.year, month: f.month, day: f.day)
         let base = "trước \(two(f.hour)) giờ \(two(f.minute)) ngày \(day.vietnamese)"
-        return f.hour == 0 && f.minute == 0 && f.second == 0 ? base + " (hết ngày \(ReminderSchedule.lastDay(deadline).vietnamese))" : base
+        return isMidnight(deadline) ? base + " (hết ngày \(ReminderSchedule.lastDay(deadline).vietnamese))" : base
     }
 
     /// An extension or a resubmit-by instant as it was typed: "đến hết ngày 20/12/2026" at
     /// midnight, "trước 17 giờ 00 ngày 20/12/2026" otherwise.
     public static func through(_ instant: Date) -> String {
-        let f = VietnamTime.fields(instant)
-        if f.hour == 0 && f.minute == 0 && f.second == 0 {
-            return "đến hết ngày \(ReminderSchedule.lastDay(instant).vietnamese)"
-        }
-        return "trước \(two(f.hour)) giờ \(two(f.minute)) ngày \(CalendarDay(year: f.year, month: f.month, day: f.day).vietnamese)"
+        isMidnight(instant) ? "đến hết ngày \(ReminderSchedule.lastDay(instant).vietnamese)" : before(instant)
     }
 
     /// A unit's own deadline: the campaign's in the letter's words, or its extension as granted.
@@ -78,11 +74,7 @@ public enum DeadlineText {
 
     /// An extension or resubmit-by instant in a letter's words: "đến hết ngày 20 tháng 12 năm 2026".
     public static func letterThrough(_ instant: Date) -> String {
-        let f = VietnamTime.fields(instant)
-        if f.hour == 0 && f.minute == 0 && f.second == 0 {
-            return "đến hết \(ReminderSchedule.lastDay(instant).dateLine)"
-        }
-        return letterLine(instant)
+        isMidnight(instant) ? "đến hết \(ReminderSchedule.lastDay(instant).dateLine)" : letterLine(instant)
     }
 
     /// "còn 2 ngày 3 giờ" / "đã hết hạn 5 giờ": the time to (or since) a deadline.
@@ -101,6 +93,12 @@ public enum DeadlineText {
     }
 
     static func two(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n) }
+
+    /// 00:00:00 in Vietnam: the instant a day ends, said as that day.
+    static func isMidnight(_ instant: Date) -> Bool {
+        let f = VietnamTime.fields(instant)
+        return f.hour == 0 && f.minute == 0 && f.second == 0
+    }
 }
 
 /// What a reminder to a unit says at a given moment (`Standing.reminder(at:)`): the one

@@ -35,9 +35,7 @@ final class HeavyWork: Sendable {
 
     /// Runs `body` on `pool` in its turn.
     func run<T: Sendable>(on pool: NIOThreadPool, _ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await acquire()
-        defer { release() }
-        return try await pool.runIfActive(body)
+        try await admit { try await pool.runIfActive(body) }
     }
 
     /// Runs async `body` (database work, say) in its turn.

@@ -196,8 +196,7 @@ enum MailComposer {
         }
         var facts = [("Hạn nộp", c.standing.hasExtension ? DeadlineText.letterThrough(c.standing.deadline)
                                                          : DeadlineText.letterLine(c.standing.deadline))]
-        if case .resubmit(let by?) = reminder { facts.append(("Hạn nộp lại", DeadlineText.letterThrough(by))) }
-        if case .resubmitOverdue(let by) = reminder { facts.append(("Hạn nộp lại", DeadlineText.letterThrough(by))) }
+        if c.standing.status == .returned, let by = reminder.pressing { facts.append(("Hạn nộp lại", DeadlineText.letterThrough(by))) }
         if let note = reminder.note(now: c.now) { facts.append(note) }
         let ask = c.standing.status == .returned
             ? "Đề nghị đơn vị chỉnh sửa, bổ sung và nộp lại hồ sơ trên hệ thống DVK."

@@ -147,12 +147,8 @@ enum Library {
     static func search(_ filter: Filter, on db: any Database) async throws -> Page {
         let words = LibrarySearch(filter.query).words
         let ranked = try await db.boundedReads(statementBudget) { db -> [RankedWord] in try await Library.ranked(words, try db.sql()) }
-        guard isCostly(ranked) else {
-            return try await db.boundedReads(statementBudget) { db in try await search(filter, ranked: ranked, sql: try db.sql(), on: db) }
-        }
-        return try await costlyLane.admit {
-            try await db.boundedReads(statementBudget) { db in try await search(filter, ranked: ranked, sql: try db.sql(), on: db) }
-        }
+        let page = { try await db.boundedReads(statementBudget) { db in try await search(filter, ranked: ranked, sql: try db.sql(), on: db) } }
+        return isCostly(ranked) ? try await costlyLane.admit(page) : try await page()
     }
 
     /// Searches whose work passes this many index entries (the rarest word's entries, each
