@@ -148,9 +148,20 @@ import VaporTesting
         #expect(Library.isCostly([.init(word: "a", count: Int.max), .init(word: "b", count: Int.max)]), "no count can trap")
         // One at a time; a search that waits past the lane's patience is told to come back.
         let lane = HeavyWork(permits: 1, patience: .milliseconds(200), busy: .unavailable("bận"))
-        let holding = Task { try await lane.admit { try await Task.sleep(for: .seconds(1)); return 1 } }
-        try await Task.sleep(for: .milliseconds(50))
+        // The holder signals once it has the turn and keeps it until the test lets go, so no
+        // scheduling delay can reorder the two (CI once started the holder after 50 ms).
+        let (entered, enteredSignal) = AsyncStream<Void>.makeStream()
+        let (letGo, letGoSignal) = AsyncStream<Void>.makeStream()
+        let holding = Task {
+            try await lane.admit {
+                enteredSignal.yield()
+                for await _ in letGo { break }
+                return 1
+            }
+        }
+        for await _ in entered { break }
         await #expect(throws: DomainError.unavailable("bận")) { try await lane.admit { 2 } }
+        letGoSignal.yield()
         #expect(try await holding.value == 1)
         #expect(try await lane.admit { 3 } == 3, "the turn is free again")
     }
