@@ -21,6 +21,16 @@ public enum CampaignState: String, Codable, Sendable, CaseIterable {
         case .archived: []
         }
     }
+
+    /// Whether the live tree (new units, renames, moves) and the targets may be taken into
+    /// the campaign again: while it is a draft or open. A closed campaign keeps the tree it
+    /// was closed with, so its figures and documents stay as they were.
+    public var mayResync: Bool { self == .draft || self == .open }
+
+    /// Why a re-sync is refused in this state, or nil when it may run.
+    public var resyncRefusal: String? {
+        mayResync ? nil : "Đợt thi đua đang ở trạng thái “\(label)”: danh sách đơn vị được giữ nguyên như lúc đó. Đề nghị mở lại đợt trước khi thay đổi."
+    }
 }
 
 /// Who signs a campaign's documents: "TM. BAN THƯỜNG VỤ" / "PHÓ CHỦ TỊCH" / the name.

@@ -1,6 +1,7 @@
 import DVKCore
 import Fluent
 import Foundation
+import SQLKit
 import Testing
 import Vapor
 import VaporTesting
@@ -235,6 +236,144 @@ import VaporTesting
             let fresh = try await api(app, .GET, unit, as: .token(token))
             headers.replaceOrAdd(name: .ifMatch, value: try #require(fresh.headers.first(name: .eTag)))
             #expect(try await app.testing().sendRequest(.POST, unit + "/submit", headers: headers).status == .ok)
+        }
+    }
+
+    // MARK: - Campaign writes against a unit's step
+
+    /// Every stored standing (phase, lateness) is what the rules derive from the row and the
+    /// campaign as it is now: nothing was judged against a campaign that has since changed.
+    static func expectStoredStandingsFollowTheRules(_ app: Application, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let campaign = try await CampaignStore.info(code: "DVK-2024", on: app.db)
+        let rows = try await app.db.sql().select().columns(SubmissionRow.columns + ["phase", "late", "resubmitted_late"])
+            .from(SubmissionRow.table).where("campaign_id", .equal, campaign.id).all()
+        #expect(!rows.isEmpty, sourceLocation: sourceLocation)
+        for stored in rows {
+            let standing = try SubmissionRow(row: stored).standing(campaign)
+            #expect(try stored.decode(column: "phase", as: String.self) == standing.phase.rawValue, sourceLocation: sourceLocation)
+            #expect(try stored.decode(column: "late", as: Bool.self) == standing.isLate, sourceLocation: sourceLocation)
+            #expect(try stored.decode(column: "resubmitted_late", as: Bool.self) == standing.isResubmittedLate, sourceLocation: sourceLocation)
+        }
+    }
+
+    static func expectBothSucceeded(_ results: [Result<Void, any Error>], sourceLocation: SourceLocation = #_sourceLocation) {
+        for case .failure(let error) in results { Issue.record(error, "\(error)", sourceLocation: sourceLocation) }
+    }
+
+    /// The letter's deadline is "before 16/02/2024"; the unit submits at noon on the 15th
+    /// while staff move the deadline to "before 15/02/2024". In either order the unit has
+    /// handed in after the deadline that stands, so it is late, and stored as such.
+    @Test(arguments: orders)
+    func deadlineEditAgainstSubmit(swapped: Bool) async throws {
+        try await withApp { app in
+            let s = try await Self.scene(app)
+            let earlier = VietnamTime.instant(CalendarDay(year: 2024, month: 2, day: 15))
+            let noon = earlier.addingTimeInterval(12 * 3_600)
+            #expect(noon < s.campaign.deadline, "on time before the edit")
+            var edit = CampaignInput(s.campaign, issuerCode: "LB", targets: nil)
+            edit.deadline = earlier
+            let input = edit
+            let results = await Self.race(
+                { try await RegistrationStore.perform(.submit, campaign: s.campaign, unitID: s.s1, actor: "s1", at: noon, on: app.db) },
+                { _ = try await CampaignStore.update(code: "DVK-2024", with: input, at: noon, on: app.db) }, swapped: swapped)
+            Self.expectBothSucceeded(results)
+            let campaign = try await CampaignStore.info(code: "DVK-2024", on: app.db)
+            #expect(campaign.deadline == earlier)
+            let row = try #require(try await SubmissionRow.find(campaignID: campaign.id, unitID: s.s1, on: app.db))
+            #expect(row.status == .submitted)
+            #expect(row.standing(campaign).isLate)
+            try await Self.expectStoredStandingsFollowTheRules(app)
+            try await Self.expectCountsEqualARecount(app)
+        }
+    }
+
+    /// Closing the campaign while a unit submits: the submit lands before the close, or is
+    /// refused after it with a 409; never a submission into a closed campaign judged open.
+    @Test(arguments: orders)
+    func closeAgainstSubmit(swapped: Bool) async throws {
+        try await withApp { app in
+            let s = try await Self.scene(app)
+            let results = await Self.race(
+                { try await RegistrationStore.perform(.submit, campaign: s.campaign, unitID: s.s1, actor: "s1", at: Date(), on: app.db) },
+                { _ = try await CampaignStore.changeState(code: "DVK-2024", to: .closed, at: Date(), on: app.db) }, swapped: swapped)
+            guard case .success = results[1] else { Issue.record("the close failed: \(results[1])"); return }
+            let submitted: Bool
+            switch results[0] {
+            case .success: submitted = true
+            case .failure(let error):
+                submitted = false
+                #expect(DVKErrorMiddleware.describe(error).0 == .conflict, "\(error)")
+            }
+            let campaign = try await CampaignStore.info(code: "DVK-2024", on: app.db)
+            #expect(campaign.state == .closed)
+            let row = try #require(try await SubmissionRow.find(campaignID: campaign.id, unitID: s.s1, on: app.db))
+            #expect(row.status == (submitted ? SubmissionStatus.submitted : SubmissionStatus.draft))
+            #expect(try await s.events(.submit) == (submitted ? 1 : 0))
+            // A late step into the closed campaign is refused in any case.
+            await #expect(throws: DomainError.self) {
+                try await RegistrationStore.perform(.submit, campaign: s.campaign, unitID: s.s1, actor: "s1", at: Date(), on: app.db)
+            }
+            try await Self.expectStoredStandingsFollowTheRules(app)
+            try await Self.expectCountsEqualARecount(app)
+        }
+    }
+
+    /// A re-sync (a new unit joins) while a unit submits: both land, the new unit is a
+    /// target, and the counts rebuilt by the re-sync include the submit.
+    @Test(arguments: orders)
+    func resyncAgainstSubmit(swapped: Bool) async throws {
+        try await withApp { app in
+            let s = try await Self.scene(app)
+            try await run(app, "import", "units", try tempFile("code,name,parent_code,kind\nS3,Trường Mầm non Thạch Bàn,GD,grassroots\n"))
+            let results = await Self.race(
+                { try await RegistrationStore.perform(.submit, campaign: s.campaign, unitID: s.s1, actor: "s1", at: Date(), on: app.db) },
+                { _ = try await CampaignStore.resync(code: "DVK-2024", at: Date(), on: app.db) }, swapped: swapped)
+            Self.expectBothSucceeded(results)
+            #expect(try await CampaignStore.snapshotUnit(campaignID: s.campaign.id, code: "S3", on: app.db).isTarget)
+            #expect(try await s.events(.submit) == 1)
+            let gd = try await CampaignStore.snapshotUnit(campaignID: s.campaign.id, code: "GD", on: app.db).snapshot
+            let counts = try await Standings.counts(s.campaign, scope: gd, on: app.db)
+            #expect([counts.expected, counts.late, counts.waitingReview, counts.notStarted] == [Int]([3, 1, 1, 2]), "\(counts)")
+            try await Self.expectStoredStandingsFollowTheRules(app)
+            try await Self.expectCountsEqualARecount(app)
+        }
+    }
+
+    /// A full recount (`Recount.campaign`, as a re-sync or a repair runs it) while a unit
+    /// submits: the submit is counted once, neither lost nor doubled.
+    @Test(arguments: orders)
+    func recountAgainstSubmit(swapped: Bool) async throws {
+        try await withApp { app in
+            let s = try await Self.scene(app)
+            let results = await Self.race(
+                { try await RegistrationStore.perform(.submit, campaign: s.campaign, unitID: s.s1, actor: "s1", at: Date(), on: app.db) },
+                { try await app.db.write { db in try await Recount.campaign(s.campaign.id, on: db) } }, swapped: swapped)
+            Self.expectBothSucceeded(results)
+            let unit = try await CampaignStore.snapshotUnit(campaignID: s.campaign.id, code: "LB", on: app.db).snapshot
+            let total = try await SummaryQuery.official(s.campaign, unit: unit, on: app.db).total
+            #expect(total.collectiveInitiatives + total.individualInitiatives == 2)
+            try await Self.expectStoredStandingsFollowTheRules(app)
+            try await Self.expectCountsEqualARecount(app)
+        }
+    }
+
+    /// Two submits of one unit where only one tab (or neither) sends the version it showed:
+    /// the row lock, not the version check, makes one of them the winner.
+    @Test(arguments: orders)
+    func submitAgainstSubmitWithoutTheSameVersion(swapped: Bool) async throws {
+        for versioned in [true, false] {
+            try await withApp { app in
+                let s = try await Self.scene(app)
+                let v = try await s.version()
+                let results = await Self.race(
+                    { try await RegistrationStore.perform(.submit, campaign: s.campaign, unitID: s.s1, actor: "s1",
+                                                          version: versioned ? v : nil, at: Date(), on: app.db) },
+                    { try await RegistrationStore.perform(.submit, campaign: s.campaign, unitID: s.s1, actor: "tab2", at: Date(), on: app.db) },
+                    swapped: swapped)
+                Self.expectOneWinner(results)
+                #expect(try await s.events(.submit) == 1)
+                try await Self.expectCountsEqualARecount(app)
+            }
         }
     }
 }

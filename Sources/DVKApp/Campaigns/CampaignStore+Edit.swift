@@ -9,10 +9,8 @@ extension CampaignStore {
     /// issuer). The frozen tree is kept, unless the targets change: then the live tree is
     /// taken in again, as a re-sync does.
     static func update(code: String, with input: CampaignInput, at now: Date, on db: any Database) async throws -> CampaignInfo {
-        guard (2000...2100).contains(input.year) else { throw DomainError.invalid("Năm \(input.year) không hợp lệ.") }
-        guard !input.sectors.isEmpty else { throw DomainError.invalid("Đợt thi đua cần ít nhất một lĩnh vực.") }
-        return try await db.write { db in
-            let campaign = try await find(code: code, on: db)
+        try await db.write { db in
+            let campaign = try await CampaignLock.exclusive(code: code, on: db)
             let campaignID = try campaign.requireID()
             guard campaign.state != .archived else {
                 throw DomainError.conflict("Đợt thi đua “\(code)” đã lưu trữ nên không sửa được nữa.")
@@ -30,45 +28,22 @@ extension CampaignStore {
                 .filter(\.$campaignID == campaignID).filter(\.$isTarget == true).all(\.$unitID))
             let targetsChange = input.targets != (campaign.allTargets ? nil : targeted)
             if targetsChange {
-                guard campaign.state == .draft || campaign.state == .open else {
-                    throw DomainError.conflict("Đợt thi đua đang ở trạng thái “\(campaign.state.label)”: không đổi được đơn vị tham gia. Đề nghị mở lại đợt trước khi thay đổi.")
-                }
+                if let refusal = campaign.state.resyncRefusal { throw DomainError.conflict(refusal) }
                 if let kept = input.targets {
                     try await refuseDropping(targeted.subtracting(kept), campaignID: campaignID, on: db)
                 }
             }
-            let deadlineChanged = campaign.deadline != input.deadline
-            if let problem = CampaignDates.problem(deadline: input.deadline,
-                                                   issuedOn: input.issuedOn ?? CalendarDay(parsing: campaign.issuedOn) ?? VietnamTime.day(of: now)) {
-                throw DomainError.invalid(problem)
-            }
-            let title = input.title.map(VietnameseText.clean) ?? ""
-            campaign.year = input.year
-            campaign.title = title.isEmpty ? "Phong trào thi đua “Dân vận khéo” năm \(input.year)" : title
-            campaign.number = VietnameseText.clean(input.number)
-            if let issued = input.issuedOn { campaign.issuedOn = issued.iso }
-            campaign.place = input.place ?? place(from: campaign.issuerName)
-            if let subject = input.subject { campaign.subject = subject }
-            campaign.addressees = input.addressees.joined(separator: "\n")
-            campaign.recipients = input.recipients.joined(separator: "\n")
-            campaign.body = input.body
-            campaign.basis = input.basis
-            campaign.sectors = input.sectors
-            campaign.deadline = input.deadline
-            campaign.acceptsLate = input.acceptsLate
-            campaign.reminderDays = input.reminders.daysText
-            campaign.reminderTime = input.reminders.timeText
-            campaign.criteria = input.criteria
-            campaign.signerAuthority = input.signer.authority
-            campaign.signerTitle = input.signer.title
-            campaign.signerName = input.signer.name
+            try check(input, issuedOn: input.issuedOn ?? CalendarDay(parsing: campaign.issuedOn) ?? VietnamTime.day(of: now))
+            let policy = CampaignInfo(campaign).policy
+            campaign.fill(from: input, issuerName: campaign.issuerName)
             if targetsChange {
                 campaign.allTargets = input.targets == nil
                 try await sync(campaign, targets: input.targets, at: now, on: db)
             } else {
                 try await campaign.save(on: db)
-                // Lateness is judged against the deadline: a new one judges every unit again.
-                if deadlineChanged { try await Standings.recountCampaign(campaignID, on: db) }
+                // Lateness is judged by the policy (deadline, late work, the year's end): a
+                // new one judges every unit again.
+                if CampaignInfo(campaign).policy != policy { try await Standings.recountCampaign(campaignID, on: db) }
             }
             return CampaignInfo(campaign)
         }
@@ -78,7 +53,7 @@ extension CampaignStore {
     /// first opening of a draft takes in the tree as it is that day.
     static func changeState(code: String, to next: CampaignState, at now: Date, on db: any Database) async throws -> CampaignInfo {
         try await db.write { db in
-            let campaign = try await find(code: code, on: db)
+            let campaign = try await CampaignLock.exclusive(code: code, on: db)
             let from = campaign.state
             guard from.next.contains(next) else {
                 throw DomainError.conflict("Không thể chuyển đợt thi đua từ “\(from.label)” sang “\(next.label)”.")
@@ -93,13 +68,11 @@ extension CampaignStore {
         }
     }
 
-    /// Takes the live tree into a draft or open campaign (as `dvk campaign sync`).
+    /// Takes the live tree into a draft or open campaign (the page's button and `dvk campaign sync`).
     static func resync(code: String, at now: Date, on db: any Database) async throws -> CampaignInfo {
         try await db.write { db in
-            let campaign = try await find(code: code, on: db)
-            guard campaign.state == .open || campaign.state == .draft else {
-                throw DomainError.conflict("Đợt thi đua đang ở trạng thái “\(campaign.state.label)”: danh sách đơn vị được giữ nguyên như lúc đó.")
-            }
+            let campaign = try await CampaignLock.exclusive(code: code, on: db)
+            if let refusal = campaign.state.resyncRefusal { throw DomainError.conflict(refusal) }
             try await sync(campaign, at: now, on: db)
             return CampaignInfo(campaign)
         }

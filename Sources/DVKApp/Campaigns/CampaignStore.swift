@@ -41,11 +41,7 @@ enum CampaignStore {
         guard let code = Code.validate(input.code) else {
             throw DomainError.invalid("Mã đợt “\(input.code)” không hợp lệ (chỉ chữ không dấu, số, - _ .).")
         }
-        guard (2000...2100).contains(input.year) else { throw DomainError.invalid("Năm \(input.year) không hợp lệ.") }
-        guard !input.sectors.isEmpty else { throw DomainError.invalid("Đợt thi đua cần ít nhất một lĩnh vực.") }
-        if let problem = CampaignDates.problem(deadline: input.deadline, issuedOn: input.issuedOn ?? VietnamTime.day(of: now)) {
-            throw DomainError.invalid(problem)
-        }
+        try check(input, issuedOn: input.issuedOn ?? VietnamTime.day(of: now))
         return try await db.write { db in
             if try await Campaign.query(on: db).filter(\.$code == code).count() > 0 {
                 throw DomainError.conflict("Đã có đợt thi đua mã “\(code)”.")
@@ -57,27 +53,9 @@ enum CampaignStore {
             let campaign = Campaign()
             campaign.code = code
             campaign.issuerID = issuer.id!
-            campaign.year = input.year
-            let title = input.title.map(VietnameseText.clean) ?? ""
-            campaign.title = title.isEmpty ? "Phong trào thi đua “Dân vận khéo” năm \(input.year)" : title
-            campaign.number = VietnameseText.clean(input.number)
             campaign.issuedOn = (input.issuedOn ?? VietnamTime.day(of: now)).iso
-            campaign.place = input.place ?? Self.place(from: issuer.name)
-            campaign.subject = input.subject ?? "V/v triển khai phong trào thi đua “Dân vận khéo” năm \(input.year)"
-            campaign.addressees = input.addressees.joined(separator: "\n")
-            campaign.recipients = input.recipients.joined(separator: "\n")
-            campaign.body = input.body
-            campaign.basis = input.basis
-            campaign.sectors = input.sectors
-            campaign.deadline = input.deadline
-            campaign.acceptsLate = input.acceptsLate
-            campaign.reminderDays = input.reminders.daysText
-            campaign.reminderTime = input.reminders.timeText
-            campaign.criteria = input.criteria
+            campaign.fill(from: input, issuerName: issuer.name)
             campaign.allTargets = input.targets == nil
-            campaign.signerAuthority = input.signer.authority
-            campaign.signerTitle = input.signer.title
-            campaign.signerName = input.signer.name
             campaign.state = input.state
             campaign.issuerName = issuer.name
             campaign.superiorName = ""
@@ -85,6 +63,14 @@ enum CampaignStore {
             try await sync(campaign, targets: input.targets, at: now, on: db)
             return CampaignInfo(campaign)
         }
+    }
+
+    /// What every campaign must be, created or edited: a year of this era, a sector, and a
+    /// deadline after the letter's day (`CampaignDates`).
+    static func check(_ input: CampaignInput, issuedOn: CalendarDay) throws {
+        guard (2000...2100).contains(input.year) else { throw DomainError.invalid("Năm \(input.year) không hợp lệ.") }
+        guard !input.sectors.isEmpty else { throw DomainError.invalid("Đợt thi đua cần ít nhất một lĩnh vực.") }
+        if let problem = CampaignDates.problem(deadline: input.deadline, issuedOn: issuedOn) { throw DomainError.invalid(problem) }
     }
 
     /// Takes the live tree into the campaign: a new frozen copy, the issuer's names, and
@@ -126,5 +112,42 @@ enum CampaignStore {
             }
         }
         return issuerName
+    }
+}
+
+extension Campaign {
+    /// Every field a person writes, from the input: the one list create and edit share.
+    /// The code, issuer, state and targets are each step's own.
+    func fill(from input: CampaignInput, issuerName: String) {
+        let title = input.title.map(VietnameseText.clean) ?? ""
+        self.title = title.isEmpty ? "Phong trào thi đua “Dân vận khéo” năm \(input.year)" : title
+        year = input.year
+        number = VietnameseText.clean(input.number)
+        if let issued = input.issuedOn { issuedOn = issued.iso }
+        place = input.place ?? CampaignStore.place(from: issuerName)
+        subject = input.subject ?? "V/v triển khai phong trào thi đua “Dân vận khéo” năm \(input.year)"
+        addressees = input.addressees.joined(separator: "\n")
+        recipients = input.recipients.joined(separator: "\n")
+        body = input.body
+        basis = input.basis
+        sectors = input.sectors
+        deadline = input.deadline
+        acceptsLate = input.acceptsLate
+        reminderDays = input.reminders.daysText
+        reminderTime = input.reminders.timeText
+        criteria = input.criteria
+        signerAuthority = input.signer.authority
+        signerTitle = input.signer.title
+        signerName = input.signer.name
+    }
+}
+
+extension CampaignInput {
+    /// The input that leaves a campaign as it is: an edit's starting point.
+    init(_ c: CampaignInfo, issuerCode: String, targets: Set<UUID>?) {
+        self.init(code: c.code, issuerCode: issuerCode, year: c.year, title: c.title, number: c.number, issuedOn: c.issuedOn,
+                  deadline: c.deadline, place: c.place, subject: c.subject, addressees: c.addressees, recipients: c.recipients,
+                  body: c.body, basis: c.basis, sectors: c.sectors, acceptsLate: c.acceptsLate, reminders: c.reminders,
+                  criteria: c.criteria.joined(separator: "\n"), signer: c.signer, state: c.state, targets: targets)
     }
 }

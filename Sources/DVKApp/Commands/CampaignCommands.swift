@@ -58,12 +58,8 @@ struct CampaignSyncCommand: AsyncCommand {
     var help: String { "Take the current unit tree (names, moves, new units) into an open campaign" }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        let db = context.application.db
-        let campaign = try await CampaignStore.find(code: try signature.campaign.required("campaign"), on: db)
-        guard campaign.state == .open || campaign.state == .draft else {
-            throw DomainError.conflict("campaign \(campaign.code) is \(campaign.state.rawValue): its tree is kept as it was")
-        }
-        try await db.write { db in try await CampaignStore.sync(campaign, at: context.application.clock.now(), on: db) }
+        let code = try signature.campaign.required("campaign")
+        let campaign = try await CampaignStore.resync(code: code, at: context.application.clock.now(), on: context.application.db)
         context.console.print("campaign \(campaign.code) synced with the current unit tree")
     }
 }

@@ -21,9 +21,6 @@ enum InitiativeImporter {
     /// `version`: the one unit's submission version the uploader saw; refused (409) if it moved.
     static func run(_ table: CSVTable, campaign: CampaignInfo, actor: String, now: Date,
                     restrictTo onlyUnit: UUID? = nil, submit: Bool = true, version: Int? = nil, on db: any Database) async throws -> Result {
-        guard campaign.state == .open || onlyUnit == nil else {
-            throw DomainError.conflict("Đợt thi đua không còn mở để đăng ký.")
-        }
         let sql = try db.sql()
         // Every unit by code; the campaign's targets are the ones rows may name.
         var refs: [String: UnitRef] = [:]
@@ -38,7 +35,17 @@ enum InitiativeImporter {
         }
         let plan = try InitiativeImport.plan(table, sectors: campaign.sectors, units: refs)
         let base = Result(rows: table.records.count, repeatedInFile: plan.repeated.map(\.line))
+        let planned = campaign
         return try await db.write { db in
+            // The campaign as it is under the lock (see `CampaignLock`): the rows were
+            // checked against its sectors, and its state and deadline judge each unit.
+            let campaign = try await CampaignLock.shared(planned.id, on: db)
+            guard campaign.state == .open || onlyUnit == nil else {
+                throw DomainError.conflict("Đợt thi đua không còn mở để đăng ký.")
+            }
+            guard campaign.sectors == planned.sectors else {
+                throw DomainError.conflict("Các lĩnh vực của đợt thi đua vừa được sửa trong lúc đọc tệp. Chưa có mô hình nào được nhập; vui lòng tải tệp lên lại.")
+            }
             var result = base
             let unitIDs = Array(Set(plan.rows.map(\.unitID)))
             // Every unit the file touches is held for the whole import (see `SubmissionLock`).

@@ -45,7 +45,7 @@ enum RegistrationStore {
     static func save(_ draft: InitiativeDraft, id: UUID? = nil, continues continuesID: UUID? = nil, keepLink: Bool = false,
                      replicates replicatesID: UUID? = nil, campaign: CampaignInfo, unitID: UUID, actor: String, version: Int? = nil, at now: Date,
                      on db: any Database) async throws -> Saved {
-        try await SubmissionLock.write(campaign: campaign, unitID: unitID, expecting: version, actor: actor, at: now, on: db) { row, db in
+        try await SubmissionLock.write(campaignID: campaign.id, unitID: unitID, expecting: version, actor: actor, at: now, on: db) { row, campaign, db in
             let step = try after(.edit, row, campaign, now)
             let sql = try db.sql()
             var createdAt = now
@@ -109,7 +109,7 @@ enum RegistrationStore {
 
     static func delete(initiativeID: UUID, campaign: CampaignInfo, unitID: UUID, actor: String, version: Int? = nil,
                        at now: Date, on db: any Database) async throws {
-        try await SubmissionLock.write(campaign: campaign, unitID: unitID, expecting: version, actor: actor, at: now, on: db) { row, db in
+        try await SubmissionLock.write(campaignID: campaign.id, unitID: unitID, expecting: version, actor: actor, at: now, on: db) { row, campaign, db in
             let step = try after(.edit, row, campaign, now)
             let sql = try db.sql()
             let found = try await sql.select().column("id").from(Initiative.schema)
@@ -147,7 +147,7 @@ enum RegistrationStore {
             }
         }
         let reasonText = cleanReason, commentTexts = cleanComments
-        return try await SubmissionLock.write(campaign: campaign, unitID: unitID, expecting: version, actor: actor, at: now, on: db) { row, db in
+        return try await SubmissionLock.write(campaignID: campaign.id, unitID: unitID, expecting: version, actor: actor, at: now, on: db) { row, campaign, db in
             let sql = try db.sql()
             let judged: SubmissionStep
             switch step {

@@ -194,7 +194,7 @@ enum Standings {
     /// Derives every submission's stored standing again (after the deadline, the targets or
     /// the tree changed) and rebuilds the federations' counts.
     static func recountCampaign(_ campaignID: UUID, on db: any Database) async throws {
-        guard let campaign = try await Campaign.find(campaignID, on: db) else { return }
+        guard let campaign = try await CampaignLock.exclusive(campaignID, on: db) else { return }
         let info = CampaignInfo(campaign)
         let sql = try db.sql()
         let rows = try await sql.select().columns(SubmissionRow.columns).from(SubmissionRow.table)

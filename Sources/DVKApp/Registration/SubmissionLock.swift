@@ -28,18 +28,21 @@ enum SubmissionLock {
 
     static let staleMessage = "Hồ sơ của đơn vị vừa được thay đổi (ở một trang khác hoặc bởi người khác). Dữ liệu chưa bị thay đổi; vui lòng tải lại trang để xem hồ sơ mới nhất rồi thực hiện lại."
 
-    /// Runs `body` holding the unit's submission row; writes the row, its history and the
-    /// maintained counts that follow from the change, all in the same transaction.
-    static func write<T: Sendable>(campaign: CampaignInfo, unitID: UUID, expecting version: Int? = nil, actor: String,
+    /// Runs `body` holding the campaign (shared, `CampaignLock`) and the unit's submission
+    /// row; writes the row, its history and the maintained counts that follow from the
+    /// change, all in the same transaction. `body` is given the campaign as read under the
+    /// lock, so a step is judged by the deadline, state and policy it commits under.
+    static func write<T: Sendable>(campaignID: UUID, unitID: UUID, expecting version: Int? = nil, actor: String,
                                    at now: Date, on db: any Database,
-                                   _ body: @escaping @Sendable (SubmissionRow, any Database) async throws -> Change<T>) async throws -> T {
+                                   _ body: @escaping @Sendable (SubmissionRow, CampaignInfo, any Database) async throws -> Change<T>) async throws -> T {
         try await db.write { db in
-            let before = try await lock(campaignID: campaign.id, unitID: unitID, on: db)
+            let campaign = try await CampaignLock.shared(campaignID, on: db)
+            let before = try await lock(campaignID: campaignID, unitID: unitID, on: db)
             // The upsert made the version at least 1, so `- 1` cannot overflow, whatever was sent.
             if let version, before.version - 1 != version {
                 throw DomainError.conflict(staleMessage)
             }
-            let change = try await body(before, db)
+            let change = try await body(before, campaign, db)
             try await persist(before: before, change: change, campaign: campaign, actor: actor, at: now, on: db)
             try await Outbox.enqueue(change.mail, at: now, on: db)
             return change.value

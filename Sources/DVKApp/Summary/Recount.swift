@@ -40,6 +40,8 @@ enum Recount {
 
     /// Recounts a whole campaign (after a re-sync, or to repair).
     static func campaign(_ campaignID: UUID, on db: any Database) async throws {
+        // Held alone, so no unit's step adds to the counts while they are rebuilt.
+        _ = try await CampaignLock.exclusive(campaignID, on: db)
         let sql = try db.sql()
         try await sql.delete(from: "summary_counts").where("campaign_id", .equal, campaignID).run()
         try await sql.delete(from: "rollup_counts").where("campaign_id", .equal, campaignID).run()

@@ -43,7 +43,7 @@ extension CampaignForm {
                                               confirm: Self.transitionQuestion(from: c.state, to: next),
                                               fields: [("to", next.rawValue)])
                         },
-                        .if(c.state == .open || c.state == .draft,
+                        .if(c.state.mayResync,
                             Layout.postButton("Cập nhật danh sách đơn vị", to: .campaignSync(c.code), csrf: model.user.csrf,
                                               style: "secondary",
                                               confirm: "Lấy danh sách đơn vị hiện tại (tên mới, đơn vị mới, đơn vị đã chuyển) vào đợt thi đua?"))
