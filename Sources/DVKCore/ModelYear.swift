@@ -199,6 +199,46 @@ public struct ProgressFigures: Sendable, Hashable {
     }
 }
 
+/// A verification's fields, checked: the day of the visit, one answer per criterion of
+/// the campaign (in order), the comments and the verdict. The web form and the API both
+/// read it here; field names are the form's.
+public struct VerificationInput: Sendable, Equatable {
+    public var day: CalendarDay
+    public var met: [Bool]
+    public var comments: String
+    public var verdict: Verdict
+
+    public init(day: CalendarDay, met: [Bool], comments: String, verdict: Verdict) {
+        self.day = day
+        self.met = met
+        self.comments = comments
+        self.verdict = verdict
+    }
+
+    /// `criteria`: how many criteria the campaign asks; `met` must answer each of them.
+    public static func check(day: String?, met: [Bool], criteria: Int, comments: String?,
+                             verdict: String?) -> Result<VerificationInput, FieldProblems> {
+        var problems = FieldProblems()
+        let parsedDay = CalendarDay(parsing: day ?? "")
+        if parsedDay == nil {
+            problems["verifiedOn"] = (day ?? "").isEmpty ? "Nhập ngày thẩm định."
+                : "Ngày thẩm định “\(day ?? "")” không hợp lệ (ngày/tháng/năm, vd 20/09/2024)."
+        }
+        if met.count != criteria {
+            problems["met"] = "Phiếu thẩm định có \(criteria) tiêu chí; nhận được \(met.count) câu trả lời."
+        }
+        var text = ""
+        switch TextRules.verificationComment.check(comments) {
+        case .success(let t): text = t
+        case .failure(let p): problems["comments"] = p.sentence
+        }
+        let parsedVerdict = Verdict(rawValue: verdict ?? "")
+        if parsedVerdict == nil { problems["verdict"] = "Chọn kết luận: đạt hoặc không đạt." }
+        guard problems.isEmpty, let parsedDay, let parsedVerdict else { return .failure(problems) }
+        return .success(VerificationInput(day: parsedDay, met: met, comments: text, verdict: parsedVerdict))
+    }
+}
+
 /// A decision (recognition or commendation): number and day.
 public struct DecisionInput: Sendable, Equatable {
     public var number: String

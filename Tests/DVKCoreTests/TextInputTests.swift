@@ -119,4 +119,24 @@ import Testing
         #expect(lines[2] == "'-1,'@SUM(A1)")
         #expect(lines[3] == "'\tx,bình thường")
     }
+
+    /// The verification's fields, read the same for the web form and the API.
+    @Test func aVerificationIsCheckedOnceForTheFormAndTheAPI() throws {
+        let good = try VerificationInput.check(day: "20/09/2024", met: [true, false], criteria: 2, comments: "  Thiết thực ",
+                                               verdict: "passed").get()
+        #expect(good == VerificationInput(day: CalendarDay(year: 2024, month: 9, day: 20), met: [true, false], comments: "Thiết thực",
+                                          verdict: .passed))
+        #expect(try VerificationInput.check(day: "2024-09-20", met: [], criteria: 0, comments: nil, verdict: "failed").get().day
+                == CalendarDay(year: 2024, month: 9, day: 20))
+        let bad = VerificationInput.check(day: "31/02/2024", met: [true], criteria: 3, comments: "x\u{202E}", verdict: "ok")
+        guard case .failure(let problems) = bad else { Issue.record("accepted \(bad)"); return }
+        #expect(Set(problems.messages.keys) == ["verifiedOn", "met", "comments", "verdict"])
+        #expect(problems["met"] == "Phiếu thẩm định có 3 tiêu chí; nhận được 1 câu trả lời.")
+        #expect(problems["verifiedOn"]?.contains("“31/02/2024” không hợp lệ") == true)
+        guard case .failure(let empty) = VerificationInput.check(day: nil, met: [], criteria: 0, comments: nil, verdict: nil) else {
+            Issue.record("an empty form was accepted"); return
+        }
+        #expect(empty["verifiedOn"] == "Nhập ngày thẩm định.")
+    }
 }
+

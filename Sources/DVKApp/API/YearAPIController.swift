@@ -60,13 +60,10 @@ struct YearAPIController: RouteCollection {
         let m = try await model(req)
         try m.require(.verify)
         let body = try req.decodeJSON(APIVerificationInput.self)
-        guard let day = CalendarDay(parsing: body.date) else {
-            throw DomainError.invalid("Ngày thẩm định (date) “\(body.date)” không hợp lệ (YYYY-MM-DD).")
-        }
-        guard let verdict = Verdict(rawValue: body.verdict) else {
-            throw DomainError.invalid("Kết luận (verdict) phải là “passed” (đạt) hoặc “failed” (không đạt).")
-        }
-        try await YearStore.verify(m, day: day, met: body.met, comments: body.comments ?? "", verdict: verdict, at: req.now, on: req.db)
+        let input = try VerificationInput.check(day: body.date, met: body.met, criteria: m.campaign.criteria.count,
+                                                comments: body.comments, verdict: body.verdict)
+            .mapError { DomainError.invalid($0.text) }.get()
+        try await YearStore.verify(m, input, at: req.now, on: req.db)
         return try await answer(req, m)
     }
 

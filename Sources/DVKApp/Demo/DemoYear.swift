@@ -27,9 +27,10 @@ enum DemoYear {
                 files: [], at: at(6, 28), on: db)
             guard index % 5 != 4 else { continue }  // some are still waiting for the visit
             let passed = index % 7 != 6
-            try await YearStore.verify(m, day: day(9, 20), met: campaign.criteria.indices.map { passed || $0 % 2 == 0 }, comments:
-                passed ? "Mô hình thiết thực, được đoàn viên hưởng ứng." : "Kết quả chưa rõ, đề nghị đơn vị bổ sung minh chứng.",
-                verdict: passed ? .passed : .failed, at: at(9, 20), on: db)
+            try await YearStore.verify(m, VerificationInput(
+                day: day(9, 20), met: campaign.criteria.indices.map { passed || $0 % 2 == 0 },
+                comments: passed ? "Mô hình thiết thực, được đoàn viên hưởng ứng." : "Kết quả chưa rõ, đề nghị đơn vị bổ sung minh chứng.",
+                verdict: passed ? .passed : .failed), at: at(9, 20), on: db)
             guard passed else { continue }
             try await YearStore.recognise(m, DecisionInput(number: "\(100 + index % 3)/QĐ-\(m.federation?.code == "LB" ? "LĐLĐ" : "CĐN")", day: day(10, 10)),
                                           exemplary: index % 3 == 0, at: at(10, 10), on: db)

@@ -385,16 +385,16 @@ enum YearStore {
     }
 
     /// The caller's federation's verification, replacing its earlier one.
-    static func verify(_ m: YearModel, day: CalendarDay, met: [Bool], comments: String, verdict: Verdict,
-                       at now: Date, on db: any Database) async throws {
+    static func verify(_ m: YearModel, _ input: VerificationInput, at now: Date, on db: any Database) async throws {
         let f = try federation(m)
         let criteria = m.campaign.criteria
-        guard met.count == criteria.count else {
-            throw DomainError.invalid("Phiếu thẩm định có \(criteria.count) tiêu chí; nhận được \(met.count) câu trả lời.")
+        // Checked against the criteria the form showed; they may have been edited since.
+        guard input.met.count == criteria.count else {
+            throw DomainError.conflict("Tiêu chí thẩm định của đợt vừa được sửa. Vui lòng tải lại trang và thẩm định theo các tiêu chí mới.")
         }
-        let checks = zip(criteria, met).map { YearRecord.Check(criterion: $0, met: $1) }
+        let checks = zip(criteria, input.met).map { YearRecord.Check(criterion: $0, met: $1) }
         let checklist = String(decoding: try JSONEncoder().encode(checks), as: UTF8.self)
-        let text = try TextRules.verificationComment.validated(comments)
+        let (day, text, verdict) = (input.day, input.comments, input.verdict)
         let author = m.user.displayName
         try await write(.verify, m, on: db) { sql in
             try await sql.raw("""

@@ -77,16 +77,11 @@ struct YearController: RouteCollection {
                 return done("Đã ghi báo cáo kết quả ngày \(input.day.vietnamese).", "tien-do")
             case "verification":
                 try m.require(.verify)
-                var errors = FieldErrors()
-                let day = CalendarDay(parsing: form["verifiedOn"] ?? "")
-                if day == nil { errors["verifiedOn"] = "Ngày thẩm định không hợp lệ (ngày/tháng/năm, vd 20/09/2024)." }
-                let verdict = Verdict(rawValue: form["verdict"] ?? "")
-                if verdict == nil { errors["verdict"] = "Chọn kết luận: đạt hoặc không đạt." }
-                if case .failure(let p) = TextRules.verificationComment.check(form["comments"]) { errors["comments"] = p.sentence }
-                try errors.check()
-                let met = m.campaign.criteria.indices.map { form["c\($0)"] == "on" }
-                try await YearStore.verify(m, day: day!, met: met, comments: form["comments"] ?? "", verdict: verdict!, at: req.now, on: req.db)
-                return done("Đã lưu kết quả thẩm định: \(verdict!.label.lowercased()).", "tham-dinh")
+                let input = try VerificationInput.check(day: form["verifiedOn"], met: m.campaign.criteria.indices.map { form["c\($0)"] == "on" },
+                                                        criteria: m.campaign.criteria.count, comments: form["comments"], verdict: form["verdict"])
+                    .mapError(FieldErrors.init).get()
+                try await YearStore.verify(m, input, at: req.now, on: req.db)
+                return done("Đã lưu kết quả thẩm định: \(input.verdict.label.lowercased()).", "tham-dinh")
             case "recognition":
                 try m.require(.recognise)
                 let decision = try DecisionInput.check(number: form["decisionNumber"], day: form["decisionDate"]).mapError(FieldErrors.init).get()
