@@ -272,3 +272,79 @@ extension Standing {
         return .success(next)
     }
 }
+
+/// The groups a campaign's units are narrowed to (the dashboard's cards and filter, the
+/// review queue): one table, from which the database's filter (`criterion`), the count
+/// taken from the maintained `StandingCounts` (`count(in:)`) and the test of one unit
+/// (`matches`) all derive.
+public enum StandingFilter: String, CaseIterable, Sendable {
+    case all, submitted, onTime = "on_time", late, waitingReview = "waiting_review", accepted, noModel = "no_model"
+    case pending, notStarted = "not_started", draft, returned, resubmittedLate = "resubmitted_late"
+
+    /// What a unit's stored standing must be: one of `phases` (nil: any), and the stored
+    /// flags where they are given.
+    public struct Criterion: Sendable, Equatable {
+        public var phases: [Standing.Phase]?
+        public var late: Bool?
+        public var resubmittedLate: Bool?
+    }
+
+    public var criterion: Criterion {
+        let handedIn = Standing.Phase.allCases.filter(\.isSubmitted)
+        switch self {
+        case .all: return Criterion()
+        case .submitted: return Criterion(phases: handedIn)
+        case .onTime: return Criterion(phases: handedIn, late: false)
+        case .late: return Criterion(phases: handedIn, late: true)
+        case .waitingReview: return Criterion(phases: [.waitingReview])
+        case .accepted: return Criterion(phases: [.accepted])
+        case .noModel: return Criterion(phases: [.noModel])
+        case .pending: return Criterion(phases: Standing.Phase.allCases.filter { !$0.isSubmitted })
+        case .notStarted: return Criterion(phases: [.notStarted])
+        case .draft: return Criterion(phases: [.draft])
+        case .returned: return Criterion(phases: [.returned])
+        case .resubmittedLate: return Criterion(resubmittedLate: true)
+        }
+    }
+
+    public func matches(_ standing: Standing) -> Bool {
+        let c = criterion
+        return (c.phases?.contains(standing.phase) ?? true) && (c.late.map { $0 == standing.isLate } ?? true)
+            && (c.resubmittedLate.map { $0 == standing.isResubmittedLate } ?? true)
+    }
+
+    /// How many units of a scope the filter holds, from its maintained counts.
+    public func count(in c: StandingCounts) -> Int {
+        switch self {
+        case .all: c.expected
+        case .submitted: c.submitted
+        case .onTime: c.onTime
+        case .late: c.late
+        case .waitingReview: c.waitingReview
+        case .accepted: c.accepted
+        case .noModel: c.noModel
+        case .pending: c.pending
+        case .notStarted: c.notStarted
+        case .draft: c.draft
+        case .returned: c.returned
+        case .resubmittedLate: c.resubmittedLate
+        }
+    }
+
+    public var label: String {
+        switch self {
+        case .all: "Tất cả đơn vị phải nộp"
+        case .submitted: "Đã nộp"
+        case .onTime: "Đã nộp — đúng hạn"
+        case .late: "Đã nộp — nộp muộn"
+        case .waitingReview: "Chờ duyệt"
+        case .accepted: "Đã duyệt"
+        case .noModel: "Không đăng ký mô hình"
+        case .pending: "Chưa nộp"
+        case .notStarted: "Chưa nộp — chưa bắt đầu"
+        case .draft: "Chưa nộp — đang soạn"
+        case .returned: "Chưa nộp — đã trả lại"
+        case .resubmittedLate: "Nộp lại muộn"
+        }
+    }
+}

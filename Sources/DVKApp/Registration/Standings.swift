@@ -24,12 +24,8 @@ enum Standings {
         var phone = ""
     }
 
-    /// What the dashboard's table can be narrowed to; each is one stored value, written
-    /// from `Standing` (`phase`, `late`, `resubmitted_late`).
-    enum Filter: String, CaseIterable, Sendable {
-        case all, submitted, onTime = "on_time", late, waitingReview = "waiting_review", accepted, noModel = "no_model"
-        case pending, notStarted = "not_started", draft, returned, resubmittedLate = "resubmitted_late"
-    }
+    /// What the dashboard's table can be narrowed to (the table is DVKCore's).
+    typealias Filter = StandingFilter
 
     enum Order: String, CaseIterable, Sendable {
         /// The tree's order.
@@ -61,25 +57,14 @@ enum Standings {
                 .where(col("is_target", u), .equal, SQLBind(true))
                 .where(col("pre", u), .greaterThanOrEqual, SQLBind(scope.pre))
                 .where(col("pre", u), .lessThanOrEqual, SQLBind(scope.last))
-            let phase = SQLFunction("COALESCE", args: col("phase", s), SQLBind(Standing.Phase.notStarted.rawValue))
-            func phases(_ list: [Standing.Phase]) -> any SQLExpression {
-                SQLBinaryExpression(phase, .in, SQLBind.group(list.map(\.rawValue)))
+            // The filter's criterion on the stored standing (a unit without a row has not started).
+            let criterion = filter.criterion
+            if let phases = criterion.phases {
+                let phase = SQLFunction("COALESCE", args: col("phase", s), SQLBind(Standing.Phase.notStarted.rawValue))
+                q = q.where(SQLBinaryExpression(phase, .in, SQLBind.group(phases.map(\.rawValue))))
             }
-            let submitted: [Standing.Phase] = Standing.Phase.allCases.filter(\.isSubmitted)
-            switch filter {
-            case .all: break
-            case .submitted: q = q.where(phases(submitted))
-            case .onTime: q = q.where(phases(submitted)).where(col("late", s), .equal, SQLBind(false))
-            case .late: q = q.where(phases(submitted)).where(col("late", s), .equal, SQLBind(true))
-            case .waitingReview: q = q.where(phases([.waitingReview]))
-            case .accepted: q = q.where(phases([.accepted]))
-            case .noModel: q = q.where(phases([.noModel]))
-            case .pending: q = q.where(phases([.notStarted, .draft, .returned]))
-            case .notStarted: q = q.where(phases([.notStarted]))
-            case .draft: q = q.where(phases([.draft]))
-            case .returned: q = q.where(phases([.returned]))
-            case .resubmittedLate: q = q.where(col("resubmitted_late", s), .equal, SQLBind(true))
-            }
+            if let late = criterion.late { q = q.where(col("late", s), .equal, SQLBind(late)) }
+            if let again = criterion.resubmittedLate { q = q.where(col("resubmitted_late", s), .equal, SQLBind(again)) }
             // The stored key is the name and code without diacritics, lower-cased; the search
             // keeps letters, digits and spaces, so no LIKE wildcard comes from the user.
             let key = Self.searchPattern(search)

@@ -57,48 +57,13 @@ enum Dashboard {
         var now: Date
     }
 
-    static func label(_ filter: Filter) -> String {
-        switch filter {
-        case .all: "Tất cả đơn vị phải nộp"
-        case .submitted: "Đã nộp"
-        case .onTime: "Đã nộp — đúng hạn"
-        case .late: "Đã nộp — nộp muộn"
-        case .waitingReview: "Chờ duyệt"
-        case .accepted: "Đã duyệt"
-        case .noModel: "Không đăng ký mô hình"
-        case .pending: "Chưa nộp"
-        case .notStarted: "Chưa nộp — chưa bắt đầu"
-        case .draft: "Chưa nộp — đang soạn"
-        case .returned: "Chưa nộp — đã trả lại"
-        case .resubmittedLate: "Nộp lại muộn"
-        }
-    }
-
-    /// How many units the filter holds, from the maintained counts.
-    static func total(_ filter: Filter, _ c: StandingCounts) -> Int {
-        switch filter {
-        case .all: c.expected
-        case .submitted: c.submitted
-        case .onTime: c.onTime
-        case .late: c.late
-        case .waitingReview: c.waitingReview
-        case .accepted: c.accepted
-        case .noModel: c.noModel
-        case .pending: c.pending
-        case .notStarted: c.notStarted
-        case .draft: c.draft
-        case .returned: c.returned
-        case .resubmittedLate: c.resubmittedLate
-        }
-    }
-
     static func query(view: Access.CampaignView, params: Query, now: Date, on db: any Database) async throws -> Model {
         let campaign = view.campaign
         let counts = try await Standings.counts(campaign, scope: view.scope, on: db)
         let filter = Filter(rawValue: params.status ?? "") ?? .all
         let sort = Sort(rawValue: params.sort ?? "") ?? .tree
         let search = params.q ?? ""
-        let known = total(filter, counts)
+        let known = filter.count(in: counts)
         // A page beyond the last lands on the last; with a search the total is counted.
         var paging = Paging(requested: params.page, total: known)
         var result = try await Standings.lines(campaign, scope: view.scope, filter: filter, search: search, order: sort.order,

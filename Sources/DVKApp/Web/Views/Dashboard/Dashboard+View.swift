@@ -25,7 +25,7 @@ extension Dashboard {
             Layout.summaryTable(m.summary),
             downloads(m),
             .section(.id(tableAnchor),
-                .h2(.text(m.filter == .all ? "Các đơn vị" : "Các đơn vị: \(label(m.filter).lowercased())")),
+                .h2(.text(m.filter == .all ? "Các đơn vị" : "Các đơn vị: \(m.filter.label.lowercased())")),
                 filters(m),
                 unitTable(m),
                 Pager.nav(m.paging) { link(m, filter: m.filter, page: $0) }),
@@ -140,7 +140,7 @@ extension Dashboard {
                  .input(.type(.search), .id("q"), .name("q"), .value(m.search), .placeholder("tên hoặc mã, không cần dấu"))),
             .div(.label(.for("status"), "Trạng thái"),
                  .select(.id("status"), .name("status"), .forEach(Filter.allCases) { f in
-                     .option(value: f.rawValue, label: label(f), selected: f == m.filter)
+                     .option(value: f.rawValue, label: f.label, selected: f == m.filter)
                  })),
             .div(.label(.for("sort"), "Sắp xếp"),
                  .select(.id("sort"), .name("sort"), .forEach(Sort.allCases) { s in
