@@ -138,6 +138,37 @@ import Testing
         #expect((sum - b) == a && (sum - a - b).isZero)
         #expect(StandingCounts(columns: sum.columns) == sum)
     }
+
+    /// The filter table agrees with itself: for every combination of status, "no model",
+    /// lateness and a late resubmission, the units a filter matches one by one are as many
+    /// as it counts from the summed `StandingCounts` (what the dashboard shows on its cards
+    /// and pages by), and the groups partition the units as the cards say.
+    @Test func eachFilterCountsTheUnitsItMatches() {
+        var units: [Standing] = []
+        for status in SubmissionStatus.allCases {
+            for noModel in [false, true] {
+                for first in [nil, Self.before, Self.after] {
+                    for last in [nil, Self.after, Self.muchLater] {
+                        for resubmitBy in [nil, Self.muchLater] {
+                            units.append(Standing(status: status, noModel: noModel, firstSubmittedAt: first, lastSubmittedAt: last,
+                                                  resubmitBy: resubmitBy, policy: policy()))
+                        }
+                    }
+                }
+            }
+        }
+        let counts = units.reduce(StandingCounts()) { $0 + StandingCounts($1) }
+        for filter in StandingFilter.allCases {
+            #expect(units.filter(filter.matches).count == filter.count(in: counts), "\(filter)")
+        }
+        #expect(StandingFilter.all.count(in: counts) == units.count)
+        let handedIn = StandingFilter.submitted.count(in: counts), pending = StandingFilter.pending.count(in: counts)
+        #expect(handedIn + pending == units.count)
+        #expect(StandingFilter.onTime.count(in: counts) + StandingFilter.late.count(in: counts) == handedIn)
+        #expect([StandingFilter.waitingReview, .accepted, .noModel].map { $0.count(in: counts) }.reduce(0, +) == handedIn)
+        #expect([StandingFilter.notStarted, .draft, .returned].map { $0.count(in: counts) }.reduce(0, +) == pending)
+        #expect(StandingFilter.resubmittedLate.count(in: counts) > 0 && StandingFilter.late.count(in: counts) > 0)
+    }
 }
 
 /// Vietnam time by arithmetic agrees with Foundation's calendar, across years and edges.
@@ -172,35 +203,5 @@ import Testing
         }
     }
 
-    /// The filter table agrees with itself: for every combination of status, "no model",
-    /// lateness and a late resubmission, the units a filter matches one by one are as many
-    /// as it counts from the summed `StandingCounts` (what the dashboard shows on its cards
-    /// and pages by), and the groups partition the units as the cards say.
-    @Test func eachFilterCountsTheUnitsItMatches() {
-        var units: [Standing] = []
-        for status in SubmissionStatus.allCases {
-            for noModel in [false, true] {
-                for first in [nil, StandingTests.before, StandingTests.after] {
-                    for last in [nil, StandingTests.after, StandingTests.muchLater] {
-                        for resubmitBy in [nil, StandingTests.muchLater] {
-                            units.append(Standing(status: status, noModel: noModel, firstSubmittedAt: first, lastSubmittedAt: last,
-                                                  resubmitBy: resubmitBy, policy: StandingTests().policy()))
-                        }
-                    }
-                }
-            }
-        }
-        let counts = units.reduce(StandingCounts()) { $0 + StandingCounts($1) }
-        for filter in StandingFilter.allCases {
-            #expect(units.filter(filter.matches).count == filter.count(in: counts), "\(filter)")
-        }
-        #expect(StandingFilter.all.count(in: counts) == units.count)
-        let handedIn = StandingFilter.submitted.count(in: counts), pending = StandingFilter.pending.count(in: counts)
-        #expect(handedIn + pending == units.count)
-        #expect(StandingFilter.onTime.count(in: counts) + StandingFilter.late.count(in: counts) == handedIn)
-        #expect([StandingFilter.waitingReview, .accepted, .noModel].map { $0.count(in: counts) }.reduce(0, +) == handedIn)
-        #expect([StandingFilter.notStarted, .draft, .returned].map { $0.count(in: counts) }.reduce(0, +) == pending)
-        #expect(StandingFilter.resubmittedLate.count(in: counts) > 0 && StandingFilter.late.count(in: counts) > 0)
-    }
 }
 
