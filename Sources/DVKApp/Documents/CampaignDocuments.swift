@@ -157,11 +157,6 @@ enum CampaignDocuments {
                 .prefix(6).joined(separator: "-")
             parts.append((slug.isEmpty ? "" : slug + "-") + initiative.id.uuidString.prefix(8).lowercased())
         }
-        return safeFileName(parts.joined(separator: "_") + "." + format.fileExtension)
-    }
-
-    /// ASCII letters, digits and . _ - only: a name that needs no quoting in a header.
-    static func safeFileName(_ name: String) -> String {
-        String(name.unicodeScalars.filter { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0)) })
+        return Download.safeName(parts.joined(separator: "_") + "." + format.fileExtension)
     }
 }

@@ -100,12 +100,7 @@ enum DocumentDownload {
         } catch let error as DocumentError {
             throw DomainError.invalid(error.message)
         }
-        let response = Response(status: .ok, body: .init(data: data))
-        response.headers.replaceOrAdd(name: .contentType, value: format.contentType)
-        response.headers.replaceOrAdd(name: .contentDisposition,
-                                      value: "\(inline ? "inline" : "attachment"); filename=\"\(CampaignDocuments.safeFileName(fileName))\"")
-        response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
-        return response
+        return Download.response(data, name: fileName, type: format.contentType, inline: inline)
     }
 }
 

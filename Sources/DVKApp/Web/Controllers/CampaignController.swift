@@ -27,7 +27,7 @@ struct CampaignController: RouteCollection {
              .text(l.standing.isLate ? "có" : "", .plain), .number(l.initiatives), .text(l.email, .plain), .text(l.phone, .plain)]
         }
         let data = try SimpleWorkbook.table(name: "Đơn vị", header: header, rows: rows)
-        return Spreadsheets.download(data, name: "don-vi-\(view.campaign.code)-\(view.scope.code).xlsx")
+        return Download.response(data, name: "don-vi-\(view.campaign.code)-\(view.scope.code).xlsx")
     }
 
     @Sendable func list(req: Request) async throws -> Response {

@@ -73,7 +73,7 @@ struct PeopleController: RouteCollection {
              .text(p.status(at: now).label, .plain), .number(p.loginCount),
              .text(p.lastLoginAt.map(Format.short) ?? "chưa đăng nhập", .plain), .text(p.twoFactor ? "có" : "không", .plain)]
         }
-        return Spreadsheets.download(try SimpleWorkbook.table(name: "Tài khoản", header: header, rows: rows),
+        return Download.response(try SimpleWorkbook.table(name: "Tài khoản", header: header, rows: rows),
                                      name: "tai-khoan-\(user.unitCode)-\(VietnamTime.day(of: now).iso).xlsx")
     }
 
@@ -108,7 +108,7 @@ struct PeopleController: RouteCollection {
         if events.count >= AuditTrail.exportLimit {
             rows.append([.text("Tệp dừng ở \(Format.number(AuditTrail.exportLimit)) sự kiện gần nhất; lọc theo đơn vị để xem các sự kiện cũ hơn.", .plain)])
         }
-        return Spreadsheets.download(try SimpleWorkbook.table(name: "Nhật ký", header: header, rows: rows),
+        return Download.response(try SimpleWorkbook.table(name: "Nhật ký", header: header, rows: rows),
                                      name: "\(name)-\(today.iso).xlsx")
     }
 
@@ -294,7 +294,7 @@ struct PeopleController: RouteCollection {
         let example: [SimpleWorkbook.Cell] = [.text("LB-GD-THNL", .plain), .text("Nguyễn Thị Hoa", .plain), .text("Chủ tịch Công đoàn", .plain),
                                              .text("hoa.nguyen@example.vn", .plain), .text("0912 345 678", .plain),
                                              .text(Role.officer.label, .plain), .empty]
-        return Spreadsheets.download(try SimpleWorkbook.table(name: "Tài khoản", header: header, rows: [example]), name: "mau-tai-khoan.xlsx")
+        return Download.response(try SimpleWorkbook.table(name: "Tài khoản", header: header, rows: [example]), name: "mau-tai-khoan.xlsx")
     }
 
     struct Upload: Content { var file: File? }

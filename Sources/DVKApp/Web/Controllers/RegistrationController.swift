@@ -214,7 +214,7 @@ struct RegistrationController: RouteCollection {
         default:
             throw DomainError.notFound("Không có mẫu “\(format)”.")
         }
-        return Spreadsheets.download(body, name: "\(campaign.code)_mau-dang-ky_\(ctx.unit.code).\(format.split(separator: ".").last ?? "")",
+        return Download.response(body, name: "\(campaign.code)_mau-dang-ky_\(ctx.unit.code).\(format.split(separator: ".").last ?? "")",
                                      type: type)
     }
 

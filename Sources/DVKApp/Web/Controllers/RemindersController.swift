@@ -16,7 +16,7 @@ struct RemindersController: RouteCollection {
         let rows = try await Reminders.rows(view, search: req.query[String.self, at: "q"] ?? "", on: req.db)
         let data = try SimpleWorkbook.table(name: "Đơn vị chưa nộp", header: Reminders.csvHeader,
                                             rows: rows.map { Reminders.cells($0).map { .text($0, .plain) } })
-        return Spreadsheets.download(data, name: "don-vi-chua-nop-\(view.campaign.code).xlsx")
+        return Download.response(data, name: "don-vi-chua-nop-\(view.campaign.code).xlsx")
     }
 
     @Sendable func page(req: Request) async throws -> Response {
@@ -30,12 +30,8 @@ struct RemindersController: RouteCollection {
     @Sendable func csv(req: Request) async throws -> Response {
         let view = try await campaign(req)
         let rows = try await Reminders.rows(view, search: req.query[String.self, at: "q"] ?? "", on: req.db)
-        let response = Response(status: .ok, body: .init(string: Reminders.csv(rows)))
-        response.headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-        let name = "don-vi-chua-nop-\(view.campaign.code).csv"
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name)\"")
-        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
-        return response
+        return Download.response(Data(Reminders.csv(rows).utf8), name: "don-vi-chua-nop-\(view.campaign.code).csv",
+                                 type: "text/csv; charset=utf-8")
     }
 
     /// Staff, administrators and viewers over part of the campaign; officers are refused.

@@ -39,11 +39,7 @@ struct YearController: RouteCollection {
     /// the page, a PDF downloaded; never sniffed by the browser as anything else, and never a
     /// page of the site (a sandbox with no script, whatever the bytes hold).
     static func fileResponse(_ f: (name: String, type: String, data: Data), cache: String) -> Response {
-        let response = Response(status: .ok, body: .init(data: f.data))
-        response.headers.replaceOrAdd(name: .contentType, value: f.type)
-        let disposition = f.type.hasPrefix("image/") ? "inline" : "attachment"
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "\(disposition); filename=\"\(CampaignDocuments.safeFileName(f.name))\"")
-        response.headers.replaceOrAdd(name: .cacheControl, value: cache)
+        let response = Download.response(f.data, name: f.name, type: f.type, inline: f.type.hasPrefix("image/"), cache: cache)
         response.headers.replaceOrAdd(name: "Content-Security-Policy", value: "sandbox; default-src 'none'; img-src 'self'")
         return response
     }
@@ -175,7 +171,7 @@ struct YearController: RouteCollection {
              .text(r.commendations, .wrapped), .text(r.nominations, .wrapped)]
         }
         let data = try SimpleWorkbook.table(name: "Mô hình được công nhận", header: header, rows: cells)
-        return Spreadsheets.download(data, name: "mo-hinh-duoc-cong-nhan-\(view.campaign.code)-\(view.scope.code).xlsx")
+        return Download.response(data, name: "mo-hinh-duoc-cong-nhan-\(view.campaign.code)-\(view.scope.code).xlsx")
     }
 }
 

@@ -1,0 +1,22 @@
+import DVKDocuments
+import Foundation
+import Vapor
+
+/// The one way DVK answers with a file: its type, a file name cut to safe ASCII (no quote,
+/// no line break, nothing a header could be split with), and no caching by the way.
+enum Download {
+    static func response(_ data: Data, name: String, type: String = DocumentFormat.xlsx.contentType, inline: Bool = false,
+                         cache: String = "private, no-store") -> Response {
+        let response = Response(status: .ok, body: .init(data: data))
+        response.headers.replaceOrAdd(name: .contentType, value: type)
+        response.headers.replaceOrAdd(name: .contentDisposition,
+                                      value: "\(inline ? "inline" : "attachment"); filename=\"\(safeName(name))\"")
+        response.headers.replaceOrAdd(name: .cacheControl, value: cache)
+        return response
+    }
+
+    /// Letters and digits of ASCII, dot, dash and underscore: the rest is dropped.
+    static func safeName(_ name: String) -> String {
+        String(name.unicodeScalars.filter { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0)) })
+    }
+}
