@@ -20,3 +20,14 @@ enum Download {
         String(name.unicodeScalars.filter { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0)) })
     }
 }
+
+extension DocumentFormat {
+    /// What a link to the file in this format says.
+    var label: String {
+        switch self {
+        case .docx: "Word"
+        case .pdf: "PDF"
+        case .xlsx: "Excel"
+        }
+    }
+}

@@ -1,3 +1,4 @@
+import DVKDocuments
 import Foundation
 import RoutingKit
 
@@ -40,14 +41,14 @@ enum SiteURL: Sendable, Equatable {
     case review(campaign: String, unit: String)
     case extend(campaign: String, unit: String)
     case upload(campaign: String, unit: String)
-    case uploadTemplate(campaign: String, unit: String, format: String)
-    case document(campaign: String, unit: String, kind: String, format: String)
-    case initiativeForm(campaign: String, unit: String, id: UUID, format: String)
+    case uploadTemplate(campaign: String, unit: String, format: TemplateFormat)
+    case document(campaign: String, unit: String, kind: CampaignDocuments.Kind, format: DocumentFormat)
+    case initiativeForm(campaign: String, unit: String, id: UUID, format: DocumentFormat)
     case year(String)
     case yearTable(String)
-    case yearDocument(campaign: String, file: String)
+    case yearDocument(campaign: String, kind: YearPapers.Kind, format: DocumentFormat)
     case model(campaign: String, unit: String, id: UUID)
-    case modelStep(campaign: String, unit: String, id: UUID, step: String)
+    case modelStep(campaign: String, unit: String, id: UUID, step: YearFormStep)
     case modelFile(campaign: String, unit: String, id: UUID, file: UUID)
     case library
     case libraryEntry(UUID)
@@ -128,17 +129,18 @@ enum SiteURL: Sendable, Equatable {
         case .extend(let campaign, let code): return unit(campaign, code, .word("extension"))
         case .upload(let campaign, let code): return unit(campaign, code, .word("import"))
         case .uploadTemplate(let campaign, let code, let format):
-            return unit(campaign, code, .word("import"), .value(name: "file", "template." + format))
+            return unit(campaign, code, .word("import"), .value(name: "file", "template." + format.rawValue))
         case .document(let campaign, let code, let kind, let format):
-            return unit(campaign, code, .word("documents"), .value(name: "file", kind + "." + format))
+            return unit(campaign, code, .word("documents"), .value(name: "file", kind.rawValue + "." + format.rawValue))
         case .initiativeForm(let campaign, let code, let id, let format):
-            return unit(campaign, code, .word("initiatives"), .value(name: "id", id.uuidString), .value(name: "file", "form." + format))
+            return unit(campaign, code, .word("initiatives"), .value(name: "id", id.uuidString), .value(name: "file", "form." + format.rawValue))
         case .year(let code): return [.word("campaigns"), c(code), .word("year")]
         case .yearTable(let code): return [.word("campaigns"), c(code), .word("year.xlsx")]
-        case .yearDocument(let code, let file): return [.word("campaigns"), c(code), .word("year"), .word("documents"), .value(name: "file", file)]
+        case .yearDocument(let code, let kind, let format):
+            return [.word("campaigns"), c(code), .word("year"), .word("documents"), .value(name: "file", kind.rawValue + "." + format.rawValue)]
         case .model(let campaign, let code, let id): return unit(campaign, code, .word("initiatives"), .value(name: "id", id.uuidString))
         case .modelStep(let campaign, let code, let id, let step):
-            return unit(campaign, code, .word("initiatives"), .value(name: "id", id.uuidString), .word("year"), .value(name: "step", step))
+            return unit(campaign, code, .word("initiatives"), .value(name: "id", id.uuidString), .word("year"), .word(step.rawValue))
         case .modelFile(let campaign, let code, let id, let file):
             return unit(campaign, code, .word("initiatives"), .value(name: "id", id.uuidString), .word("files"), .value(name: "fileID", file.uuidString))
         case .library: return [.word("library")]
@@ -191,6 +193,33 @@ enum SiteURL: Sendable, Equatable {
     }
 
     private static let segmentAllowed = CharacterSet.urlPathAllowed.subtracting(CharacterSet(charactersIn: "/;?#"))
+}
+
+/// A file route's value, "name.format": the two halves, typed, or nil when either is not
+/// one the route serves (a 404).
+enum FileName {
+    static func parse<Name: RawRepresentable<String>, Format: RawRepresentable<String>>(_ file: String) -> (Name, Format)? {
+        let parts = file.split(separator: ".", maxSplits: 1).map(String.init)
+        guard parts.count == 2, let name = Name(rawValue: parts[0]), let format = Format(rawValue: parts[1]) else { return nil }
+        return (name, format)
+    }
+
+    /// The format of "name.format" when its name is `name`.
+    static func format<Format: RawRepresentable<String>>(of file: String, named name: String) -> Format? {
+        file.hasPrefix(name + ".") ? Format(rawValue: String(file.dropFirst(name.count + 1))) : nil
+    }
+}
+
+/// The upload template's two forms.
+enum TemplateFormat: String, CaseIterable, Sendable {
+    case xlsx, csv
+}
+
+/// The steps of a model's year as the page posts them: each its own route and handler.
+enum YearFormStep: String, CaseIterable, Sendable {
+    case progress, verification, recognition, recognitionWithdraw = "recognition-withdraw"
+    case nomination, nominationWithdraw = "nomination-withdraw"
+    case commendation, commendationWithdraw = "commendation-withdraw", publication
 }
 
 /// What staff do to one account from its page (`SiteURL.personAction`).

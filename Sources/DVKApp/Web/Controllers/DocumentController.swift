@@ -7,30 +7,26 @@ import Vapor
 /// documents for its officer, a federation's for its staff and viewers.
 struct DocumentController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get(SiteURL.document(campaign: "", unit: "", kind: "", format: "").route, use: document)
-        routes.get(SiteURL.initiativeForm(campaign: "", unit: "", id: UUID(), format: "").route, use: form)
+        routes.get(SiteURL.document(campaign: "", unit: "", kind: .summary, format: .pdf).route, use: document)
+        routes.get(SiteURL.initiativeForm(campaign: "", unit: "", id: UUID(), format: .pdf).route, use: form)
     }
 
     @Sendable func document(req: Request) async throws -> Response {
         _ = try req.requireUser()
-        let (name, format) = try split(try req.parameters.require("file"))
-        guard let kind = CampaignDocuments.Kind(rawValue: name), kind != .form else { throw DomainError.notFound("Không có văn bản “\(name)”.") }
+        let file = try req.parameters.require("file")
+        guard let (kind, format): (CampaignDocuments.Kind, DocumentFormat) = FileName.parse(file), kind != .form else {
+            throw DomainError.notFound("Không có văn bản “\(file)”.")
+        }
         return try await send(req, kind: kind, format: format, initiativeID: nil)
     }
 
     @Sendable func form(req: Request) async throws -> Response {
         _ = try req.requireUser()
-        let (name, format) = try split(try req.parameters.require("file"))
-        guard name == "form" else { throw DomainError.notFound("Không có văn bản “\(name)”.") }
-        return try await send(req, kind: .form, format: format, initiativeID: try req.parameters.require("id", as: UUID.self))
-    }
-
-    func split(_ file: String) throws -> (String, DocumentFormat) {
-        let parts = file.split(separator: ".", maxSplits: 1).map(String.init)
-        guard parts.count == 2, let format = DocumentFormat(rawValue: parts[1]) else {
+        let file = try req.parameters.require("file")
+        guard let (kind, format): (CampaignDocuments.Kind, DocumentFormat) = FileName.parse(file), kind == .form else {
             throw DomainError.notFound("Không có văn bản “\(file)”.")
         }
-        return (parts[0], format)
+        return try await send(req, kind: .form, format: format, initiativeID: try req.parameters.require("id", as: UUID.self))
     }
 
     func send(_ req: Request, kind: CampaignDocuments.Kind, format: DocumentFormat, initiativeID: UUID?) async throws -> Response {

@@ -22,7 +22,7 @@ struct RegistrationController: RouteCollection {
         routes.post(SiteURL.extend(campaign: "", unit: "").route, use: extend)
         routes.get(SiteURL.upload(campaign: "", unit: "").route, use: uploadForm)
         routes.post(SiteURL.upload(campaign: "", unit: "").route, use: upload).bodyLimit(.upload)
-        routes.get(SiteURL.uploadTemplate(campaign: "", unit: "", format: "").route, use: uploadTemplate)
+        routes.get(SiteURL.uploadTemplate(campaign: "", unit: "", format: .xlsx).route, use: uploadTemplate)
     }
 
     /// The campaign as the user sees it and the unit of the URL, both inside their scope.
@@ -201,20 +201,21 @@ struct RegistrationController: RouteCollection {
     @Sendable func uploadTemplate(req: Request) async throws -> Response {
         let ctx = try await context(req)
         let campaign = ctx.view.campaign
-        let format = req.parameters.get("file") ?? ""
+        let file = req.parameters.get("file") ?? ""
+        guard let format: TemplateFormat = FileName.format(of: file, named: "template") else {
+            throw DomainError.notFound("Không có mẫu “\(file)”.")
+        }
         let body: Data, type: String
         switch format {
-        case "template.xlsx":
+        case .xlsx:
             body = try TemplateWorkbook.initiatives(sectors: campaign.sectors, unitCodes: [ctx.unit.code],
                                                     title: "Mẫu đăng ký mô hình “Dân vận khéo” — \(campaign.title) — \(ctx.unit.name)")
             type = DocumentFormat.xlsx.contentType
-        case "template.csv":
+        case .csv:
             body = Data(TemplateWorkbook.initiativesCSV(sectors: campaign.sectors, unitCode: ctx.unit.code).utf8)
             type = "text/csv; charset=utf-8"
-        default:
-            throw DomainError.notFound("Không có mẫu “\(format)”.")
         }
-        return Download.response(body, name: "\(campaign.code)_mau-dang-ky_\(ctx.unit.code).\(format.split(separator: ".").last ?? "")",
+        return Download.response(body, name: "\(campaign.code)_mau-dang-ky_\(ctx.unit.code).\(format.rawValue)",
                                      type: type)
     }
 

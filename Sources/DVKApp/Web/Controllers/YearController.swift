@@ -10,9 +10,12 @@ struct YearController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get(SiteURL.year("").route, use: yearPage)
         routes.get(SiteURL.yearTable("").route, use: yearTable)
-        routes.get(SiteURL.yearDocument(campaign: "", file: "").route, use: yearDocument)
+        routes.get(SiteURL.yearDocument(campaign: "", kind: .report, format: .pdf).route, use: yearDocument)
         routes.get(SiteURL.model(campaign: "", unit: "", id: UUID()).route, use: page)
-        routes.post(SiteURL.modelStep(campaign: "", unit: "", id: UUID(), step: "").route, use: step).bodyLimit(.upload)
+        for step in YearFormStep.allCases {
+            let route = routes.post(SiteURL.modelStep(campaign: "", unit: "", id: UUID(), step: step).route, use: handler(step))
+            if step == .progress { route.bodyLimit(.upload) }
+        }
         routes.get(SiteURL.modelFile(campaign: "", unit: "", id: UUID(), file: UUID()).route, use: file)
     }
 
@@ -44,85 +47,141 @@ struct YearController: RouteCollection {
         return response
     }
 
-    /// Every step's form posts here; a refused form comes back with its problems (422).
-    @Sendable func step(req: Request) async throws -> Response {
-        let m = try await model(req)
-        let name = req.parameters.get("step") ?? ""
-        // The progress form is multipart (its files); the others are plain forms.
-        let upload = name == "progress" ? try? req.content.decode(ProgressForm.self) : nil
-        let form = upload?.fields ?? (try? req.content.decode([String: String].self)) ?? [:]
-        let back = SiteURL.model(campaign: m.campaign.code, unit: m.unit.code, id: m.model.id)
-        func done(_ message: String, _ fragment: String) -> Response {
-            Flash.redirect(req, to: back.link(fragment: fragment), message: message)
+    // MARK: The steps of a model's year, one handler each
+
+    func handler(_ step: YearFormStep) -> @Sendable (Request) async throws -> Response {
+        switch step {
+        case .progress: progress
+        case .verification: verification
+        case .recognition: recognition
+        case .recognitionWithdraw: recognitionWithdraw
+        case .nomination: nomination
+        case .nominationWithdraw: nominationWithdraw
+        case .commendation: commendation
+        case .commendationWithdraw: commendationWithdraw
+        case .publication: publication
         }
+    }
+
+    /// What a step did: the message shown, and the section of the page it returns to.
+    struct Done {
+        var message: String
+        var fragment: String
+    }
+
+    /// Runs one step's form: the model in the user's reach, the form's fields, the step;
+    /// then back to the model's page with its message, or — refused — the page again with
+    /// the form's problems (422).
+    func perform(_ req: Request, _ step: YearFormStep, fields: [String: String]? = nil,
+                 _ body: (YearModel, [String: String]) async throws -> Done) async throws -> Response {
+        let m = try await model(req)
+        // A button's post may carry nothing but its CSRF field: no form is an empty one.
+        let form = fields ?? (try? req.content.decode([String: String].self)) ?? [:]
         do {
-            switch name {
-            case "progress":
-                try m.require(.report)
-                let input = try ProgressInput.check(day: form["day"], text: form["text"], participants: form["participants"],
-                                                    beneficiaries: form["beneficiaries"], money: form["money"], workdays: form["workdays"])
-                    .mapError(FieldErrors.init).get()
-                let files = (upload?.files ?? []).filter { $0.data.readableBytes > 0 }.map {
-                    YearStore.NewFile(name: $0.filename, data: Data($0.data.readableBytesView), isPublic: form["public"] == "on")
-                }
-                do {
-                    _ = try await YearStore.report(m, input, files: files, at: req.now, on: req.db)
-                } catch DomainError.invalid(let message) {
-                    throw FieldErrors(messages: ["files": message])
-                }
-                return done("Đã ghi báo cáo kết quả ngày \(input.day.vietnamese).", "tien-do")
-            case "verification":
-                try m.require(.verify)
-                let input = try VerificationInput.check(day: form["verifiedOn"], met: m.campaign.criteria.indices.map { form["c\($0)"] == "on" },
-                                                        criteria: m.campaign.criteria.count, comments: form["comments"], verdict: form["verdict"])
-                    .mapError(FieldErrors.init).get()
-                try await YearStore.verify(m, input, at: req.now, on: req.db)
-                return done("Đã lưu kết quả thẩm định: \(input.verdict.label.lowercased()).", "tham-dinh")
-            case "recognition":
-                try m.require(.recognise)
-                let decision = try DecisionInput.check(number: form["decisionNumber"], day: form["decisionDate"]).mapError(FieldErrors.init).get()
-                try await YearStore.recognise(m, decision, exemplary: form["exemplary"] == "on", at: req.now, on: req.db)
-                return done("Đã ghi quyết định công nhận số \(decision.number).", "cong-nhan")
-            case "recognition-withdraw":
-                try m.require(.recognise)
-                try await YearStore.withdrawRecognition(m, on: req.db)
-                return done("Đã rút quyết định công nhận.", "cong-nhan")
-            case "nomination":
-                try m.require(.nominate)
-                try await YearStore.nominate(m, at: req.now, on: req.db)
-                return done("Đã đề nghị công đoàn cấp trên công nhận mô hình.", "de-nghi")
-            case "nomination-withdraw":
-                try m.require(.nominate)
-                try await YearStore.withdrawNomination(m, on: req.db)
-                return done("Đã rút đề nghị.", "de-nghi")
-            case "commendation":
-                try m.require(.commend)
-                guard let kind = CommendationForm(rawValue: form["form"] ?? "") else {
-                    throw FieldErrors(messages: ["form": "Chọn hình thức khen thưởng."])
-                }
-                let decision = try DecisionInput.check(number: form["commendationNumber"], day: form["commendationDate"])
-                    .mapError { p in FieldErrors(messages: ["commendationNumber": p["decisionNumber"], "commendationDate": p["decisionDate"]].compactMapValues { $0 }) }.get()
-                try await YearStore.commend(m, form: kind, decision, at: req.now, on: req.db)
-                return done("Đã ghi \(kind.label) theo Quyết định số \(decision.number).", "khen-thuong")
-            case "commendation-withdraw":
-                try m.require(.commend)
-                guard let kind = CommendationForm(rawValue: form["form"] ?? "") else { throw YearStore.notFound() }
-                try await YearStore.withdrawCommendation(m, form: kind, on: req.db)
-                return done("Đã rút \(kind.label).", "khen-thuong")
-            case "publication":
-                try m.require(.publish)
-                let publish = form["published"] == "1"
-                try await YearStore.publish(m, publish, at: req.now, on: req.db)
-                return done(publish ? "Mô hình đã được công bố trên thư viện mô hình tiêu biểu." : "Đã gỡ mô hình khỏi thư viện.", "thu-vien")
-            default:
-                throw DomainError.notFound("Không có thao tác này.")
-            }
+            let done = try await body(m, form)
+            let back = SiteURL.model(campaign: m.campaign.code, unit: m.unit.code, id: m.model.id)
+            return Flash.redirect(req, to: back.link(fragment: done.fragment), message: done.message)
         } catch let errors as FieldErrors {
             var shown = try await ModelPage.query(m, now: req.now, on: req.db)
-            shown.failed = name == "commendation" ? "commendation" : name
+            shown.failed = step
             shown.posted = form
             shown.errors = errors
             return Layout.response(ModelPage.view(shown), status: .unprocessableEntity)
+        }
+    }
+
+    @Sendable func progress(req: Request) async throws -> Response {
+        let upload = try? req.content.decode(ProgressForm.self)
+        return try await perform(req, .progress, fields: upload?.fields ?? [:]) { m, form in
+            try m.require(.report)
+            let input = try ProgressInput.check(day: form["day"], text: form["text"], participants: form["participants"],
+                                                beneficiaries: form["beneficiaries"], money: form["money"], workdays: form["workdays"])
+                .mapError(FieldErrors.init).get()
+            let files = (upload?.files ?? []).filter { $0.data.readableBytes > 0 }.map {
+                YearStore.NewFile(name: $0.filename, data: Data($0.data.readableBytesView), isPublic: form["public"] == "on")
+            }
+            do {
+                _ = try await YearStore.report(m, input, files: files, at: req.now, on: req.db)
+            } catch DomainError.invalid(let message) {
+                throw FieldErrors(messages: ["files": message])
+            }
+            return Done(message: "Đã ghi báo cáo kết quả ngày \(input.day.vietnamese).", fragment: "tien-do")
+        }
+    }
+
+    @Sendable func verification(req: Request) async throws -> Response {
+        try await perform(req, .verification) { m, form in
+            try m.require(.verify)
+            let input = try VerificationInput.check(day: form["verifiedOn"], met: m.campaign.criteria.indices.map { form["c\($0)"] == "on" },
+                                                    criteria: m.campaign.criteria.count, comments: form["comments"], verdict: form["verdict"])
+                .mapError(FieldErrors.init).get()
+            try await YearStore.verify(m, input, at: req.now, on: req.db)
+            return Done(message: "Đã lưu kết quả thẩm định: \(input.verdict.label.lowercased()).", fragment: "tham-dinh")
+        }
+    }
+
+    @Sendable func recognition(req: Request) async throws -> Response {
+        try await perform(req, .recognition) { m, form in
+            try m.require(.recognise)
+            let decision = try DecisionInput.check(number: form["decisionNumber"], day: form["decisionDate"]).mapError(FieldErrors.init).get()
+            try await YearStore.recognise(m, decision, exemplary: form["exemplary"] == "on", at: req.now, on: req.db)
+            return Done(message: "Đã ghi quyết định công nhận số \(decision.number).", fragment: "cong-nhan")
+        }
+    }
+
+    @Sendable func recognitionWithdraw(req: Request) async throws -> Response {
+        try await perform(req, .recognitionWithdraw) { m, _ in
+            try m.require(.recognise)
+            try await YearStore.withdrawRecognition(m, on: req.db)
+            return Done(message: "Đã rút quyết định công nhận.", fragment: "cong-nhan")
+        }
+    }
+
+    @Sendable func nomination(req: Request) async throws -> Response {
+        try await perform(req, .nomination) { m, _ in
+            try m.require(.nominate)
+            try await YearStore.nominate(m, at: req.now, on: req.db)
+            return Done(message: "Đã đề nghị công đoàn cấp trên công nhận mô hình.", fragment: "de-nghi")
+        }
+    }
+
+    @Sendable func nominationWithdraw(req: Request) async throws -> Response {
+        try await perform(req, .nominationWithdraw) { m, _ in
+            try m.require(.nominate)
+            try await YearStore.withdrawNomination(m, on: req.db)
+            return Done(message: "Đã rút đề nghị.", fragment: "de-nghi")
+        }
+    }
+
+    @Sendable func commendation(req: Request) async throws -> Response {
+        try await perform(req, .commendation) { m, form in
+            try m.require(.commend)
+            guard let kind = CommendationForm(rawValue: form["form"] ?? "") else {
+                throw FieldErrors(messages: ["form": "Chọn hình thức khen thưởng."])
+            }
+            let decision = try DecisionInput.check(number: form["commendationNumber"], day: form["commendationDate"])
+                .mapError { p in FieldErrors(messages: ["commendationNumber": p["decisionNumber"], "commendationDate": p["decisionDate"]].compactMapValues { $0 }) }.get()
+            try await YearStore.commend(m, form: kind, decision, at: req.now, on: req.db)
+            return Done(message: "Đã ghi \(kind.label) theo Quyết định số \(decision.number).", fragment: "khen-thuong")
+        }
+    }
+
+    @Sendable func commendationWithdraw(req: Request) async throws -> Response {
+        try await perform(req, .commendationWithdraw) { m, form in
+            try m.require(.commend)
+            guard let kind = CommendationForm(rawValue: form["form"] ?? "") else { throw YearStore.notFound() }
+            try await YearStore.withdrawCommendation(m, form: kind, on: req.db)
+            return Done(message: "Đã rút \(kind.label).", fragment: "khen-thuong")
+        }
+    }
+
+    @Sendable func publication(req: Request) async throws -> Response {
+        try await perform(req, .publication) { m, form in
+            try m.require(.publish)
+            let publish = form["published"] == "1"
+            try await YearStore.publish(m, publish, at: req.now, on: req.db)
+            return Done(message: publish ? "Mô hình đã được công bố trên thư viện mô hình tiêu biểu." : "Đã gỡ mô hình khỏi thư viện.",
+                        fragment: "thu-vien")
         }
     }
 
@@ -181,9 +240,7 @@ extension YearController {
     @Sendable func yearDocument(req: Request) async throws -> Response {
         let view = try await Access.campaign(code: try req.parameters.require("campaign"), user: try StaffAccess.reader(req), on: req.db)
         let file = req.parameters.get("file") ?? ""
-        let parts = file.split(separator: ".", maxSplits: 1).map(String.init)
-        guard parts.count == 2, let kind = YearPapers.Kind(rawValue: parts[0]), let format = DocumentFormat(rawValue: parts[1]),
-              format != .xlsx || kind == .nominations
+        guard let (kind, format): (YearPapers.Kind, DocumentFormat) = FileName.parse(file), format != .xlsx || kind == .nominations
         else { throw DomainError.notFound("Không có văn bản “\(file)”.") }
         let options = CampaignDocuments.Options(today: VietnamTime.day(of: req.now), showNationalMotto: req.application.dvkConfig.showNationalMotto)
         let document = try await YearPapers.build(kind, view: view, decision: req.query[String.self, at: "so"], options: options, on: req.db)

@@ -1,4 +1,5 @@
 import DVKCore
+import DVKDocuments
 import Foundation
 
 extension Dashboard {
@@ -116,20 +117,20 @@ extension Dashboard {
 
     static func downloads(_ m: Model) -> Node {
         let c = m.view.campaign.code, u = m.view.scope.code
-        func links(_ kind: String, _ formats: [String]) -> Node {
+        func links(_ kind: CampaignDocuments.Kind, _ formats: [DocumentFormat]) -> Node {
             .forEach(formats) { f in
                 .group(.text(" "), .a(.class("button small secondary"), .href(.document(campaign: c, unit: u, kind: kind, format: f)),
-                                      .text(f == "docx" ? "Word" : f == "pdf" ? "PDF" : "Excel")))
+                                      .text(f.label)))
             }
         }
         return .div(.class("card"),
             .h2("Văn bản"),
-            .p(.text("Biểu tổng hợp:"), links("summary", ["docx", "pdf", "xlsx"])),
-            .p(.text("Biểu tổng hợp kèm từng đơn vị:"), links("summary-units", ["docx", "pdf", "xlsx"])),
-            .p(.text("Danh sách mô hình:"), links("list", ["docx", "pdf", "xlsx"])),
+            .p(.text("Biểu tổng hợp:"), links(.summary, DocumentFormat.allCases)),
+            .p(.text("Biểu tổng hợp kèm từng đơn vị:"), links(.summaryUnits, DocumentFormat.allCases)),
+            .p(.text("Danh sách mô hình:"), links(.list, DocumentFormat.allCases)),
             .if(m.view.isWhole, .group(
-                .p(.text("Báo cáo kết quả đăng ký:"), links("report", ["docx", "pdf"])),
-                .p(.text("Công văn triển khai:"), links("letter", ["docx", "pdf"]))
+                .p(.text("Báo cáo kết quả đăng ký:"), links(.report, [.docx, .pdf])),
+                .p(.text("Công văn triển khai:"), links(.letter, [.docx, .pdf]))
             ))
         )
     }

@@ -13,7 +13,7 @@ enum ModelPage {
         /// Today in Vietnam: the day a new report or verification is dated by default.
         var today: CalendarDay
         /// A form sent back with problems: which one, its values and the problems.
-        var failed: String?
+        var failed: YearFormStep?
         var posted: [String: String] = [:]
         var errors = FieldErrors()
 
@@ -34,10 +34,10 @@ enum ModelPage {
             guard let f = year.federation else { return nil }
             return record.nominations.first { $0.fromUnitId == f.id }
         }
-        func value(_ form: String, _ key: String, _ fallback: String = "") -> String {
+        func value(_ form: YearFormStep, _ key: String, _ fallback: String = "") -> String {
             failed == form ? (posted[key] ?? "") : fallback
         }
-        func errors(_ form: String) -> FieldErrors { failed == form ? errors : FieldErrors() }
+        func errors(_ form: YearFormStep) -> FieldErrors { failed == form ? errors : FieldErrors() }
     }
 
     static func query(_ year: YearModel, now: Date, on db: any Database) async throws -> Model {

@@ -30,14 +30,14 @@ extension ModelPage {
         ])
     }
 
-    static func step(_ m: Model, _ step: String) -> SiteURL {
+    static func step(_ m: Model, _ step: YearFormStep) -> SiteURL {
         .modelStep(campaign: m.campaign.code, unit: m.unit.code, id: m.id, step: step)
     }
 
     // MARK: Progress
 
     static func progress(_ m: Model) -> Node {
-        let e = m.errors("progress")
+        let e = m.errors(.progress)
         return .section(.attribute("aria-labelledby", "tien-do"),
             .h2(.id("tien-do"), "Kết quả thực hiện"),
             m.record.reports.isEmpty ? .p(.class("muted"), "Chưa có báo cáo kết quả nào.") : .ol(.class("reports"), .forEach(m.record.reports) { r in
@@ -51,27 +51,27 @@ extension ModelPage {
                             .span(.class("muted small"), .text(" (\(f.isImage ? "ảnh" : "PDF"), \(size(f.size))\(f.public ? ", được đăng trên thư viện" : ""))")))
                     })))
             }),
-            .if(m.can(.report), .details(.attribute("open", present: m.failed == "progress" || m.record.reports.isEmpty),
+            .if(m.can(.report), .details(.attribute("open", present: m.failed == .progress || m.record.reports.isEmpty),
                 .summary("Báo cáo kết quả thực hiện"),
-                .form(.class("stack"), .method(.post), .action(step(m, "progress")), .multipart(),
+                .form(.class("stack"), .method(.post), .action(step(m, .progress)), .multipart(),
                     Layout.csrfField(m.user.csrf),
                     FormField.summary(e),
-                    FormField.date("day", "Ngày báo cáo", value: m.value("progress", "day", m.today.vietnamese), errors: e, required: true),
-                    FormField.textarea("text", "Kết quả đạt được", value: m.value("progress", "text"), errors: e,
+                    FormField.date("day", "Ngày báo cáo", value: m.value(.progress, "day", m.today.vietnamese), errors: e, required: true),
+                    FormField.textarea("text", "Kết quả đạt được", value: m.value(.progress, "text"), errors: e,
                                        hint: "việc đã làm, thay đổi mang lại trong kỳ báo cáo", rows: 5),
                     .div(.class("row2"),
-                        FormField.text("participants", "Số người tham gia", value: m.value("progress", "participants"), errors: e, extra: [.attribute("inputmode", "numeric")]),
-                        FormField.text("beneficiaries", "Số người hưởng lợi", value: m.value("progress", "beneficiaries"), errors: e, extra: [.attribute("inputmode", "numeric")])),
+                        FormField.text("participants", "Số người tham gia", value: m.value(.progress, "participants"), errors: e, extra: [.attribute("inputmode", "numeric")]),
+                        FormField.text("beneficiaries", "Số người hưởng lợi", value: m.value(.progress, "beneficiaries"), errors: e, extra: [.attribute("inputmode", "numeric")])),
                     .div(.class("row2"),
-                        FormField.text("money", "Kinh phí vận động (đồng)", value: m.value("progress", "money"), errors: e,
+                        FormField.text("money", "Kinh phí vận động (đồng)", value: m.value(.progress, "money"), errors: e,
                                        hint: "vd 135.000.000", extra: [.attribute("inputmode", "numeric")]),
-                        FormField.text("workdays", "Ngày công", value: m.value("progress", "workdays"), errors: e, extra: [.attribute("inputmode", "numeric")])),
+                        FormField.text("workdays", "Ngày công", value: m.value(.progress, "workdays"), errors: e, extra: [.attribute("inputmode", "numeric")])),
                     .div(.class(e["files"] == nil ? "field" : "field invalid"),
                         .label(.for("files"), "Ảnh, tệp PDF minh chứng", .span(.class("hint"), .text(" — JPEG, PNG hoặc PDF, mỗi tệp tối đa 5 MB, nhiều nhất \(Attachment.maxPerReport) tệp"))),
                         .input(.type(.file), .id("files"), .name("files[]"), .attribute("multiple", present: true), .attribute("accept", "image/jpeg,image/png,application/pdf"),
                                FormField.invalid("files", e["files"])),
                         FormField.message("files", e["files"])),
-                    FormField.checkbox("public", "Đồng ý đăng ảnh trên thư viện mô hình tiêu biểu khi mô hình được công bố", checked: m.value("progress", "public") == "on", errors: e),
+                    FormField.checkbox("public", "Đồng ý đăng ảnh trên thư viện mô hình tiêu biểu khi mô hình được công bố", checked: m.value(.progress, "public") == "on", errors: e),
                     .div(.class("actions"), .button(.type(.submit), "Gửi báo cáo")))))
         )
     }
@@ -88,7 +88,7 @@ extension ModelPage {
     // MARK: Verification
 
     static func verification(_ m: Model) -> Node {
-        let e = m.errors("verification")
+        let e = m.errors(.verification)
         let mine = m.myVerification
         let criteria = m.campaign.criteria
         return .section(.attribute("aria-labelledby", "tham-dinh"),
@@ -103,19 +103,19 @@ extension ModelPage {
                     .if(!v.comments.isEmpty, .p(.class("prewrap"), .text(v.comments))),
                     .p(.class("muted small"), .text("Người ghi: " + v.author)))
             }),
-            .if(m.can(.verify), .details(.attribute("open", present: m.failed == "verification"),
+            .if(m.can(.verify), .details(.attribute("open", present: m.failed == .verification),
                 .summary(.text(mine == nil ? "Ghi kết quả thẩm định của \(m.year.federation?.name ?? "")" : "Sửa kết quả thẩm định của \(m.year.federation?.name ?? "")")),
-                .form(.class("stack"), .method(.post), .action(step(m, "verification")),
+                .form(.class("stack"), .method(.post), .action(step(m, .verification)),
                     Layout.csrfField(m.user.csrf),
                     FormField.summary(e),
-                    FormField.date("verifiedOn", "Ngày thẩm định", value: m.value("verification", "verifiedOn", (mine.flatMap { CalendarDay(parsing: $0.verifiedOn) } ?? m.today).vietnamese), errors: e, required: true),
+                    FormField.date("verifiedOn", "Ngày thẩm định", value: m.value(.verification, "verifiedOn", (mine.flatMap { CalendarDay(parsing: $0.verifiedOn) } ?? m.today).vietnamese), errors: e, required: true),
                     FormField.fieldset("Tiêu chí", criteria.enumerated().map { index, criterion in
-                        let met = m.failed == "verification" ? m.posted["c\(index)"] == "on" : (mine?.checks.count == criteria.count ? mine!.checks[index].met : false)
+                        let met = m.failed == .verification ? m.posted["c\(index)"] == "on" : (mine?.checks.count == criteria.count ? mine!.checks[index].met : false)
                         return FormField.checkbox("c\(index)", criterion, checked: met, errors: e)
                     }),
-                    FormField.textarea("comments", "Nhận xét", value: m.value("verification", "comments", mine?.comments ?? ""), errors: e, rows: 3),
+                    FormField.textarea("comments", "Nhận xét", value: m.value(.verification, "comments", mine?.comments ?? ""), errors: e, rows: 3),
                     FormField.select("verdict", "Kết luận", options: Verdict.allCases.map { ($0.rawValue, $0.label) },
-                                     selected: m.value("verification", "verdict", mine?.verdict ?? Verdict.passed.rawValue), errors: e),
+                                     selected: m.value(.verification, "verdict", mine?.verdict ?? Verdict.passed.rawValue), errors: e),
                     .div(.class("actions"), .button(.type(.submit), "Lưu kết quả thẩm định")))))
         )
     }
@@ -123,7 +123,7 @@ extension ModelPage {
     // MARK: Recognition
 
     static func recognition(_ m: Model) -> Node {
-        let e = m.errors("recognition")
+        let e = m.errors(.recognition)
         let mine = m.myRecognition
         let fed = m.year.federation?.name ?? ""
         return .section(.attribute("aria-labelledby", "cong-nhan"),
@@ -132,18 +132,18 @@ extension ModelPage {
                 .li(.text("\(r.byName) công nhận theo Quyết định số \(r.decisionNumber) ngày \(r.day?.vietnamese ?? r.decisionDate)"),
                     .if(r.exemplary, .span(.class("badge ok"), " Tiêu biểu")))
             }),
-            .if(m.can(.recognise), .group(.details(.attribute("open", present: m.failed == "recognition"),
+            .if(m.can(.recognise), .group(.details(.attribute("open", present: m.failed == .recognition),
                 .summary(.text(mine == nil ? "\(fed) công nhận mô hình" : "Sửa quyết định công nhận của \(fed)")),
-                .form(.class("stack"), .method(.post), .action(step(m, "recognition")),
+                .form(.class("stack"), .method(.post), .action(step(m, .recognition)),
                     Layout.csrfField(m.user.csrf),
                     FormField.summary(e),
                     .div(.class("row2"),
-                        FormField.text("decisionNumber", "Số quyết định", value: m.value("recognition", "decisionNumber", mine?.decisionNumber ?? ""), errors: e,
+                        FormField.text("decisionNumber", "Số quyết định", value: m.value(.recognition, "decisionNumber", mine?.decisionNumber ?? ""), errors: e,
                                        required: true, placeholder: "vd 12/QĐ-LĐLĐ"),
-                        FormField.date("decisionDate", "Ngày quyết định", value: m.value("recognition", "decisionDate", mine?.day?.vietnamese ?? ""), errors: e, required: true)),
-                    FormField.checkbox("exemplary", "Mô hình tiêu biểu", checked: m.failed == "recognition" ? m.posted["exemplary"] == "on" : (mine?.exemplary ?? false), errors: e),
+                        FormField.date("decisionDate", "Ngày quyết định", value: m.value(.recognition, "decisionDate", mine?.day?.vietnamese ?? ""), errors: e, required: true)),
+                    FormField.checkbox("exemplary", "Mô hình tiêu biểu", checked: m.failed == .recognition ? m.posted["exemplary"] == "on" : (mine?.exemplary ?? false), errors: e),
                     .div(.class("actions"), .button(.type(.submit), .text(mine == nil ? "Công nhận" : "Lưu quyết định"))))),
-                .if(mine != nil, Layout.postButton("Rút quyết định công nhận", to: step(m, "recognition-withdraw"), csrf: m.user.csrf, style: "secondary",
+                .if(mine != nil, Layout.postButton("Rút quyết định công nhận", to: step(m, .recognitionWithdraw), csrf: m.user.csrf, style: "secondary",
                                                    confirm: "Rút quyết định công nhận của \(fed)? Đề nghị lên cấp trên (nếu có) cũng được rút; mô hình rời thư viện nếu không còn quyết định công nhận nào."))))
         )
     }
@@ -159,8 +159,8 @@ extension ModelPage {
             }),
             .if(m.can(.nominate), .unwrap(m.parentName) { parent in
                 mine == nil
-                    ? Layout.postButton("Đề nghị \(parent) công nhận", to: step(m, "nomination"), csrf: m.user.csrf)
-                    : Layout.postButton("Rút đề nghị", to: step(m, "nomination-withdraw"), csrf: m.user.csrf, style: "secondary",
+                    ? Layout.postButton("Đề nghị \(parent) công nhận", to: step(m, .nomination), csrf: m.user.csrf)
+                    : Layout.postButton("Rút đề nghị", to: step(m, .nominationWithdraw), csrf: m.user.csrf, style: "secondary",
                                         confirm: "Rút đề nghị \(parent) công nhận mô hình này?")
             }),
             .if(m.year.actor.manages && m.year.actor.isAboveUnit && !m.year.actor.hasRecognised && m.year.status == .accepted,
@@ -171,26 +171,26 @@ extension ModelPage {
     // MARK: Commendation
 
     static func commendation(_ m: Model) -> Node {
-        let e = m.errors("commendation")
+        let e = m.errors(.commendation)
         let fedID = m.year.federation?.id
         return .section(.attribute("aria-labelledby", "khen-thuong"),
             .h2(.id("khen-thuong"), "Khen thưởng"),
             m.record.commendations.isEmpty ? .p(.class("muted"), "Chưa có khen thưởng.") : .ul(.class("decisions"), .forEach(m.record.commendations) { k in
                 .li(.text("\(k.kind.label) của \(k.byName), Quyết định số \(k.decisionNumber) ngày \(k.day?.vietnamese ?? k.decisionDate)"),
                     .if(k.byUnitId == fedID && m.can(.commend), .group(.text(" "),
-                        Layout.postButton("Rút", to: step(m, "commendation-withdraw"), csrf: m.user.csrf, style: "small secondary",
+                        Layout.postButton("Rút", to: step(m, .commendationWithdraw), csrf: m.user.csrf, style: "small secondary",
                                           confirm: "Rút \(k.kind.label) này?", fields: [("form", k.form)]))))
             }),
-            .if(m.can(.commend), .details(.attribute("open", present: m.failed == "commendation"),
+            .if(m.can(.commend), .details(.attribute("open", present: m.failed == .commendation),
                 .summary("Ghi khen thưởng"),
-                .form(.class("stack"), .method(.post), .action(step(m, "commendation")),
+                .form(.class("stack"), .method(.post), .action(step(m, .commendation)),
                     Layout.csrfField(m.user.csrf),
                     FormField.summary(e),
                     FormField.select("form", "Hình thức", options: CommendationForm.allCases.map { ($0.rawValue, $0.label) },
-                                     selected: m.value("commendation", "form", CommendationForm.certificate.rawValue), errors: e),
+                                     selected: m.value(.commendation, "form", CommendationForm.certificate.rawValue), errors: e),
                     .div(.class("row2"),
-                        FormField.text("commendationNumber", "Số quyết định", value: m.value("commendation", "commendationNumber"), errors: e, required: true, placeholder: "vd 45/QĐ-LĐLĐ"),
-                        FormField.date("commendationDate", "Ngày quyết định", value: m.value("commendation", "commendationDate"), errors: e, required: true)),
+                        FormField.text("commendationNumber", "Số quyết định", value: m.value(.commendation, "commendationNumber"), errors: e, required: true, placeholder: "vd 45/QĐ-LĐLĐ"),
+                        FormField.date("commendationDate", "Ngày quyết định", value: m.value(.commendation, "commendationDate"), errors: e, required: true)),
                     .div(.class("actions"), .button(.type(.submit), "Ghi khen thưởng")))))
         )
     }
@@ -205,9 +205,9 @@ extension ModelPage {
                      .text(" (ai cũng xem được, không cần đăng nhập; không đăng thông tin liên hệ)."))
                 : .p(.class("muted"), "Mô hình chưa được công bố."),
             .if(m.can(.publish), m.record.published
-                ? Layout.postButton("Thôi công bố", to: step(m, "publication"), csrf: m.user.csrf, style: "secondary",
+                ? Layout.postButton("Thôi công bố", to: step(m, .publication), csrf: m.user.csrf, style: "secondary",
                                     confirm: "Gỡ mô hình khỏi thư viện công khai?", fields: [("published", "0")])
-                : Layout.postButton("Công bố lên thư viện", to: step(m, "publication"), csrf: m.user.csrf, fields: [("published", "1")]))
+                : Layout.postButton("Công bố lên thư viện", to: step(m, .publication), csrf: m.user.csrf, fields: [("published", "1")]))
         )
     }
 

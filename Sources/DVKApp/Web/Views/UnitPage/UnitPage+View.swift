@@ -1,4 +1,5 @@
 import DVKCore
+import DVKDocuments
 import Foundation
 
 extension UnitPage {
@@ -163,21 +164,21 @@ extension UnitPage {
 
     static func downloads(_ m: Model) -> Node {
         let c = m.campaign.code, u = m.unit.code
-        func links(_ kind: String, _ formats: [(String, String)]) -> Node {
+        func links(_ kind: CampaignDocuments.Kind, _ formats: [DocumentFormat]) -> Node {
             .forEach(Array(formats.enumerated())) { i, f in
-                .group(.if(i > 0, .text(" · ")), .a(.href(.document(campaign: c, unit: u, kind: kind, format: f.0)), .text(f.1)))
+                .group(.if(i > 0, .text(" · ")), .a(.href(.document(campaign: c, unit: u, kind: kind, format: f)), .text(f.label)))
             }
         }
-        let all = [("docx", "Word"), ("pdf", "PDF"), ("xlsx", "Excel")]
+        let all = DocumentFormat.allCases
         return .div(.class("card"),
             .h2("Tải văn bản"),
-            .p(.text("Biểu tổng hợp: "), links("summary", all)),
-            .p(.text("Danh sách mô hình: "), links("list", all)),
+            .p(.text("Biểu tổng hợp: "), links(.summary, all)),
+            .p(.text("Danh sách mô hình: "), links(.list, all)),
             .if(!m.initiatives.isEmpty, .details(.summary("Phiếu đăng ký từng mô hình"),
                 .ul(.forEach(m.initiatives) { row in
                     .li(.text(row.title + " — "),
-                        .a(.href(.initiativeForm(campaign: c, unit: u, id: row.id, format: "docx")), "Word"), .text(" · "),
-                        .a(.href(.initiativeForm(campaign: c, unit: u, id: row.id, format: "pdf")), "PDF"))
+                        .a(.href(.initiativeForm(campaign: c, unit: u, id: row.id, format: .docx)), "Word"), .text(" · "),
+                        .a(.href(.initiativeForm(campaign: c, unit: u, id: row.id, format: .pdf)), "PDF"))
                 })))
         )
     }

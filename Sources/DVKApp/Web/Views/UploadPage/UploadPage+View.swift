@@ -1,4 +1,5 @@
 import DVKCore
+import DVKDocuments
 
 /// Uploading a spreadsheet (.xlsx or CSV) of initiatives: the same importer as the CLI, errors per line.
 enum UploadPage {
@@ -11,9 +12,9 @@ enum UploadPage {
             .div(.class("card"),
                 .p("Tệp Excel (.xlsx, trang tính đầu tiên) hoặc CSV (UTF-8; phân tách bằng dấu phẩy, chấm phẩy hoặc tab), dòng đầu là tên cột, viết có dấu hoặc không dấu. Cột bắt buộc: Mã đơn vị, Tập thể/Cá nhân, Tên tập thể/cá nhân, Lĩnh vực, Tên mô hình. Cột tùy chọn: Chức vụ, Mục đích, Nội dung và cách thức thực hiện, Phạm vi, đối tượng tham gia, Ngày bắt đầu, Ngày kết thúc (viết 06/02/2024), Kết quả dự kiến, Người phụ trách, Mô hình mới hay duy trì (ghi “Mới” hoặc “Duy trì”)."),
                 .p(.text("Tải mẫu để điền: "),
-                   .a(.href(.uploadTemplate(campaign: c, unit: u, format: "xlsx")), "Mẫu Excel (.xlsx)"),
+                   .a(.href(.uploadTemplate(campaign: c, unit: u, format: .xlsx)), "Mẫu Excel (.xlsx)"),
                    .text(" — có danh sách chọn sẵn cho Tập thể/Cá nhân, Lĩnh vực và Mã đơn vị, ngày ghi ngày/tháng/năm, trang hướng dẫn; hoặc "),
-                   .a(.href(.uploadTemplate(campaign: c, unit: u, format: "csv")), "mẫu CSV"), "."),
+                   .a(.href(.uploadTemplate(campaign: c, unit: u, format: .csv)), "mẫu CSV"), "."),
                 .p(.class("muted small"), .text("Mã đơn vị: \(u). Tệp tối đa \(BodyLimit.upload.megabytes). Nếu có dòng lỗi, không dòng nào được ghi và các dòng lỗi được chỉ ra (tối đa \(LineError.shown) dòng đầu). Mô hình đã có (trùng tên người đăng ký, lĩnh vực và tên mô hình) không bị nhập lại.")),
                 .form(.class("stack"), .method(.post), .action(.upload(campaign: c, unit: u)), .multipart(),
                     Layout.csrfField(m.user.csrf), .hidden(m.versionField.0, m.versionField.1),

@@ -1,4 +1,5 @@
 import DVKCore
+import DVKDocuments
 import Foundation
 
 /// The federation's page of the year: the funnel of its subtree per sector, the accepted
@@ -46,21 +47,21 @@ enum YearPage {
     /// The federation's documents of the year, each as Word and PDF.
     static func documents(_ m: Model) -> Node {
         let c = m.view.campaign.code
-        func links(_ kind: YearPapers.Kind, _ formats: [String], query: [(String, String)] = []) -> Node {
+        func links(_ kind: YearPapers.Kind, _ formats: [DocumentFormat], query: [(String, String)] = []) -> Node {
             .group(.forEach(formats) { f in
-                .group(.text(" "), .a(.class("button small secondary"), .href(SiteURL.yearDocument(campaign: c, file: "\(kind.rawValue).\(f)").link(query: query)),
-                                      .text(f == "docx" ? "Word" : f == "pdf" ? "PDF" : "Excel")))
+                .group(.text(" "), .a(.class("button small secondary"), .href(SiteURL.yearDocument(campaign: c, kind: kind, format: f).link(query: query)),
+                                      .text(f.label)))
             })
         }
         return .group(
             .h2("Văn bản"),
             .ul(.class("card units"),
-                .li(.text(YearPapers.Kind.report.label + " (kết quả theo lĩnh vực và theo đơn vị trực thuộc):"), links(.report, ["docx", "pdf"])),
-                .li(.text(YearPapers.Kind.nominations.label + ":"), links(.nominations, ["docx", "pdf", "xlsx"])),
+                .li(.text(YearPapers.Kind.report.label + " (kết quả theo lĩnh vực và theo đơn vị trực thuộc):"), links(.report, [.docx, .pdf])),
+                .li(.text(YearPapers.Kind.nominations.label + ":"), links(.nominations, DocumentFormat.allCases)),
                 .if(m.decisions.isEmpty, .li(.class("muted"), "Quyết định công nhận: đơn vị chưa ghi quyết định công nhận nào.")),
                 .forEach(m.decisions) { d in
                     .li(.text("Quyết định công nhận số \(d.number) ngày \(d.day.vietnamese) (\(Format.number(d.count)) mô hình), kèm danh sách:"),
-                        links(.decision, ["docx", "pdf"], query: [("so", d.number)]))
+                        links(.decision, [.docx, .pdf], query: [("so", d.number)]))
                 }))
     }
 
