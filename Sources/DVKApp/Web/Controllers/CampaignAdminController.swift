@@ -47,7 +47,7 @@ struct CampaignAdminController: RouteCollection {
     @Sendable func newForm(req: Request) async throws -> Response {
         let user = try StaffAccess.manager(req)
         let model = try await CampaignForm.newModel(user: user, now: req.now, on: req.db)
-        return Layout.response(CampaignForm.View(model: model).render())
+        return Layout.response(CampaignForm.view(model))
     }
 
     @Sendable func create(req: Request) async throws -> Response {
@@ -70,13 +70,13 @@ struct CampaignAdminController: RouteCollection {
     private func newForm(_ req: Request, user: CurrentUser, values: CampaignForm.Values, errors: FieldErrors,
                          status: HTTPResponseStatus = .unprocessableEntity) async throws -> Response {
         let model = try await CampaignForm.newModel(user: user, values: values, errors: errors, now: req.now, on: req.db)
-        return Layout.response(CampaignForm.View(model: model).render(), status: status)
+        return Layout.response(CampaignForm.view(model), status: status)
     }
 
     @Sendable func editForm(req: Request) async throws -> Response {
         let view = try await campaign(req, user: try StaffAccess.reader(req))
         let model = try await CampaignForm.editModel(view, on: req.db)
-        return Layout.response(CampaignForm.View(model: model).render())
+        return Layout.response(CampaignForm.view(model))
     }
 
     @Sendable func update(req: Request) async throws -> Response {
@@ -100,7 +100,7 @@ struct CampaignAdminController: RouteCollection {
     private func editForm(_ req: Request, view: Access.CampaignView, values: CampaignForm.Values, errors: FieldErrors,
                           status: HTTPResponseStatus = .unprocessableEntity) async throws -> Response {
         let model = try await CampaignForm.editModel(view, values: values, errors: errors, on: req.db)
-        return Layout.response(CampaignForm.View(model: model).render(), status: status)
+        return Layout.response(CampaignForm.view(model), status: status)
     }
 
     struct StateForm: Content {

@@ -24,7 +24,7 @@ struct RemindersController: RouteCollection {
         let model = try await Reminders.query(view, search: req.query[String.self, at: "q"] ?? "",
                                               page: req.query[Int.self, at: "page"], now: req.now,
                                               sendsMail: req.application.sendsMail, on: req.db)
-        return Layout.response(Reminders.View(model: model).render())
+        return Layout.response(Reminders.view(model))
     }
 
     @Sendable func csv(req: Request) async throws -> Response {

@@ -43,17 +43,17 @@ struct UnitsController: RouteCollection {
         let page = req.query[Int.self, at: "page"]
         if let text = req.query[String.self, at: "q"], !VietnameseText.searchKey(text).isEmpty {
             let model = try await UnitSearch.query(text, user: user, page: page, on: req.db)
-            return Layout.response(UnitSearch.View(model: model).render())
+            return Layout.response(UnitSearch.view(model))
         }
         let model = try await UnitShow.query(code: user.unitCode, user: user, page: page, on: req.db)
-        return Layout.response(UnitShow.View(model: model).render())
+        return Layout.response(UnitShow.view(model))
     }
 
     @Sendable func show(req: Request) async throws -> Response {
         let user = try StaffAccess.reader(req)
         let model = try await UnitShow.query(code: req.parameters.get("code") ?? "", user: user,
                                              page: req.query[Int.self, at: "page"], on: req.db)
-        return Layout.response(UnitShow.View(model: model).render())
+        return Layout.response(UnitShow.view(model))
     }
 
     @Sendable func update(req: Request) async throws -> Response {
@@ -65,7 +65,7 @@ struct UnitsController: RouteCollection {
             return Flash.redirect(req, to: .unit(unit.code), message: "Đã lưu thông tin đơn vị \(Flash.quoted(unit.name)).")
         } catch let errors as FieldErrors {
             let model = try await UnitShow.query(code: code, user: user, page: nil, form: fields, errors: errors, on: req.db)
-            return Layout.response(UnitShow.View(model: model).render(), status: .unprocessableEntity)
+            return Layout.response(UnitShow.view(model), status: .unprocessableEntity)
         }
     }
 
@@ -74,7 +74,7 @@ struct UnitsController: RouteCollection {
         var fields = UnitFields()
         fields.parentCode = req.query[String.self, at: "parent"] ?? user.unitCode
         let model = try await UnitNew.query(user: user, form: fields, on: req.db)
-        return Layout.response(UnitNew.View(model: model).render())
+        return Layout.response(UnitNew.view(model))
     }
 
     @Sendable func create(req: Request) async throws -> Response {
@@ -85,13 +85,13 @@ struct UnitsController: RouteCollection {
             return Flash.redirect(req, to: .unit(unit.code), message: "Đã thêm đơn vị \(Flash.quoted(unit.name)).")
         } catch let errors as FieldErrors {
             let model = try await UnitNew.query(user: user, form: fields, errors: errors, on: req.db)
-            return Layout.response(UnitNew.View(model: model).render(), status: .unprocessableEntity)
+            return Layout.response(UnitNew.view(model), status: .unprocessableEntity)
         }
     }
 
     @Sendable func importForm(req: Request) async throws -> Response {
         let user = try StaffAccess.manager(req)
-        return Layout.response(UnitsImport.View(model: .init(user: user)).render())
+        return Layout.response(UnitsImport.view(.init(user: user)))
     }
 
     struct Upload: Content {
@@ -103,13 +103,13 @@ struct UnitsController: RouteCollection {
         var model = UnitsImport.Model(user: user)
         guard let file = (try? req.content.decode(Upload.self))?.file, file.data.readableBytes > 0 else {
             model.problem = "Vui lòng chọn tệp Excel (.xlsx) hoặc CSV để tải lên."
-            return Layout.response(UnitsImport.View(model: model).render(), status: .unprocessableEntity)
+            return Layout.response(UnitsImport.view(model), status: .unprocessableEntity)
         }
         var status = HTTPResponseStatus.unprocessableEntity
         do {
             model.result = try await UnitEditor.importUnits(try await SpreadsheetUpload.table(req, Data(file.data.readableBytesView)),
                                                             user: user, on: req.db)
-            return Layout.response(UnitsImport.View(model: model).render())
+            return Layout.response(UnitsImport.view(model))
         } catch DomainError.badFile(let lines, let total) {
             model.lines = lines
             model.badLines = total
@@ -117,6 +117,6 @@ struct UnitsController: RouteCollection {
             model.problem = error.message
             status = DVKErrorMiddleware.describe(error).0
         }
-        return Layout.response(UnitsImport.View(model: model).render(), status: status)
+        return Layout.response(UnitsImport.view(model), status: status)
     }
 }

@@ -2,7 +2,11 @@ import DVKCore
 import Foundation
 
 extension Reminders {
-    struct View {
+    /// The page (the one shape every page has: `Page.view(model)`); its parts are this
+    /// file's `View`, which holds the model they all read.
+    static func view(_ model: Model) -> String { View(model: model).render() }
+
+    fileprivate struct View {
         var model: Model
 
         func render() -> String {

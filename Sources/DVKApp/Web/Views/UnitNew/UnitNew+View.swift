@@ -3,7 +3,11 @@ import FluentKit
 import Foundation
 
 extension UnitNew {
-    struct View {
+    /// The page (the one shape every page has: `Page.view(model)`); its parts are this
+    /// file's `View`, which holds the model they all read.
+    static func view(_ model: Model) -> String { View(model: model).render() }
+
+    fileprivate struct View {
         var model: Model
 
         func render() -> String {

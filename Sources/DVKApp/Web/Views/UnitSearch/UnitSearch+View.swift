@@ -8,7 +8,11 @@ extension UnitSearch {
         FormField.search(.units, label: "Tìm đơn vị theo tên hoặc mã", value: value, placeholder: "vd: tieu hoc ngoc lam")
     }
 
-    struct View {
+    /// The page (the one shape every page has: `Page.view(model)`); its parts are this
+    /// file's `View`, which holds the model they all read.
+    static func view(_ model: Model) -> String { View(model: model).render() }
+
+    fileprivate struct View {
         var model: Model
 
         func render() -> String {
