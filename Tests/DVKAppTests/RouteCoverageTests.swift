@@ -17,6 +17,22 @@ import VaporTesting
                                     // not), "Quên mật khẩu?", the second step of a sign-in.
                                     "GET /invite/:token", "GET /reset/:token", "GET /forgot", "GET /login/two-factor"]
 
+    /// A link to an API route (`SiteURL.api`) is the route's OpenAPI path with its values
+    /// put in, each percent-encoded: links, Location headers and the document agree.
+    @Test func apiLinksFollowTheRouteTable() {
+        for route in APIRoute.allCases {
+            var template = route.template
+            var values: [String] = []
+            for case .parameter(let name) in route.segments {
+                let value = "v-\(name) ư/?"
+                values.append(value)
+                template = template.replacingOccurrences(of: "{\(name)}", with: "v-\(name)%20%C6%B0%2F%3F")
+            }
+            #expect(SiteURL.api(route, values).path == template, "\(route)")
+        }
+        #expect(SiteURL.api(.openAPI).path == "/api/v1/openapi.json")
+    }
+
     /// A concrete path for a route, with fixture values for its parameters.
     func path(_ route: Route, initiative: UUID) -> String {
         "/" + route.path.map { component -> String in

@@ -39,7 +39,8 @@ struct InitiativesAPIController: RouteCollection {
                                                      version: try req.ifMatchVersion(), at: req.now, on: req.db)
         let answer = APIInitiative(draft, saved: saved, unitCode: scope.unit.code)
         let response = try await answer.encodeResponse(status: .created, for: req)
-        response.headers.replaceOrAdd(name: .location, value: req.url.path + "/" + answer.id.uuidString)
+        response.headers.replaceOrAdd(name: .location,
+                                      value: SiteURL.api(.getInitiative, [scope.view.campaign.code, scope.unit.code, answer.id.uuidString]).path)
         return response
     }
 

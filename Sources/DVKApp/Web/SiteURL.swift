@@ -77,6 +77,8 @@ enum SiteURL: Sendable, Equatable {
     case forgot
     case loginTwoFactor
     case twoFactor
+    /// A route of the JSON API, its parameters' values in the order of its path.
+    case api(APIRoute, [String] = [])
 
     /// A piece of a path: a fixed word, or a value the route names as a parameter.
     enum Segment: Sendable, Equatable {
@@ -169,6 +171,14 @@ enum SiteURL: Sendable, Equatable {
         case .forgot: return [.word("forgot")]
         case .loginTwoFactor: return [.word("login"), .word("two-factor")]
         case .twoFactor: return [.word("account"), .word("two-factor")]
+        case .api(let route, let values):
+            var next = values.makeIterator()
+            return APIRoute.base.split(separator: "/").map { .word(String($0)) } + route.segments.map { segment in
+                switch segment {
+                case .word(let w): .word(w)
+                case .parameter(let p): .value(name: p, next.next() ?? "")
+                }
+            }
         }
     }
 

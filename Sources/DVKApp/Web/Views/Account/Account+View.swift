@@ -54,7 +54,8 @@ extension Account {
                      Layout.postButton("Đăng xuất khỏi mọi thiết bị", to: .signOutEverywhere, csrf: u.csrf, style: "secondary",
                                        confirm: "Đăng xuất khỏi mọi thiết bị, kể cả thiết bị này?"))),
             .section(.class("card"), .h2("Mã truy cập API"),
-                .p(.class("hint"), "Dùng cho phần mềm khác gọi API của DVK (tiêu đề “Authorization: Bearer …”), với quyền như tài khoản này."),
+                .p(.class("hint"), "Dùng cho phần mềm khác gọi API của DVK (tiêu đề “Authorization: Bearer …”), với quyền như tài khoản này. ",
+                   .a(.href(.api(.openAPI)), "Mô tả API (OpenAPI)"), "."),
                 m.tokens.isEmpty ? .p(.class("muted"), "Chưa có mã truy cập nào.") :
                     .div(.class("scroll"), .table(.class("list responsive"),
                         .thead(.tr(.th("Tên"), .th("Tạo lúc"), .th("Hết hạn"), .th("Dùng lần cuối"), .th(""))),
