@@ -57,7 +57,7 @@ final class AppMetrics: Sendable {
             up.set(0.0)
         }
         registry.makeGauge(name: "dvk_sqlite_writers_waiting", help: "Write transactions waiting for SQLite's one writer (0 on PostgreSQL)")
-            .set(Double(SQLiteWriter.shared.waiting))
+            .set(Double((db as? WriterBackedDatabase)?.queue.waiting ?? 0))
         return registry.emitToString()
     }
 }

@@ -16,7 +16,7 @@ import SQLiteKit
 /// Here the reads keep the loops' connections, and every write transaction runs on a
 /// separate connection (`SyncSQLiteConnection`) on an event loop of its own, its code
 /// and its statements on that loop's thread (`EventLoopTaskExecutor`), one transaction at
-/// a time (`SQLiteWriter`). In WAL mode the readers never wait for the writer.
+/// a time (`SQLiteWriterQueue`). In WAL mode the readers never wait for the writer.
 struct DVKSQLiteConfiguration: DatabaseConfiguration {
     var base: any DatabaseConfiguration
     var storage: SQLiteConfiguration
@@ -61,13 +61,15 @@ struct DVKSQLiteDriver: DatabaseDriver {
     var writer: SyncSQLiteConnection
     var readers: [SyncSQLiteConnection]
     var group: MultiThreadedEventLoopGroup
+    /// The file's one queue of write transactions.
+    let queue = SQLiteWriterQueue()
 
     func makeDatabase(with context: DatabaseContext) -> any Database {
         let writerContext = DatabaseContext(configuration: context.configuration, logger: context.logger, eventLoop: writer.loop,
                                             history: context.history, pageSizeLimit: context.pageSizeLimit)
         return WriterBackedDatabase(base: base.makeDatabase(with: context),
                                     writer: SyncSQLiteDatabase(connection: writer, context: writerContext, inTransaction: false),
-                                    writerLoop: writer.loop, readers: readers)
+                                    writerLoop: writer.loop, readers: readers, queue: queue)
     }
 
     func shutdown() {
@@ -91,6 +93,7 @@ struct WriterBackedDatabase: Database, SQLDatabase {
     let writer: SyncSQLiteDatabase
     let writerLoop: any EventLoop
     let readers: [SyncSQLiteConnection]
+    let queue: SQLiteWriterQueue
 
     private var sql: any SQLDatabase { base as! any SQLDatabase }
 
@@ -122,10 +125,13 @@ struct WriterBackedDatabase: Database, SQLDatabase {
         return try await withTaskExecutorPreference(EventLoopTaskExecutor(reader.loop)) { try await body(db) }
     }
 
-    /// One write transaction on the writer connection, its code on the writer's loop.
+    /// One write transaction on the writer connection in its turn, its code on the
+    /// writer's loop.
     func writeTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
-        try await withTaskExecutorPreference(EventLoopTaskExecutor(writerLoop)) {
-            try await writer.transaction(body)
+        try await queue.run {
+            try await withTaskExecutorPreference(EventLoopTaskExecutor(writerLoop)) {
+                try await writer.transaction(body)
+            }
         }
     }
 
