@@ -46,7 +46,7 @@ public enum SimpleWorkbook {
 
     /// "C7", or "$C$7".
     static func reference(_ column: Int, _ row: Int, absolute: Bool = false) -> String {
-        let name = XLSXWriter.columnName(column)
+        let name = WorkbookPackage.columnName(column)
         return absolute ? "$\(name)$\(row)" : "\(name)\(row)"
     }
 
@@ -75,26 +75,10 @@ public enum SimpleWorkbook {
             + (cols.isEmpty ? "" : "<cols>\(cols)</cols>") + "<sheetData>\(rows)</sheetData>\(sheet.tail)</worksheet>"
     }
 
-    /// The package: content types, relationships, the workbook, the styles, each sheet.
+    /// The package of the sheets, with the four styles.
     static func package(_ sheets: [Sheet]) throws -> Data {
-        let workbook = XML.declaration + "<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" "
-            + "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><bookViews><workbookView activeTab=\"0\"/></bookViews><sheets>"
-            + sheets.enumerated().map { i, s in "<sheet name=\"\(XML.escape(XLSXWriter.sheetName(s.name)))\" sheetId=\"\(i + 1)\" r:id=\"rId\(i + 1)\"/>" }.joined()
-            + "</sheets></workbook>"
-        let relationships = XML.declaration + "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
-            + sheets.indices.map { "<Relationship Id=\"rId\($0 + 1)\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet\($0 + 1).xml\"/>" }.joined()
-            + "<Relationship Id=\"rIdStyles\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/></Relationships>"
-        let types = XML.declaration + "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
-            + "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/>"
-            + "<Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>"
-            + sheets.indices.map { "<Override PartName=\"/xl/worksheets/sheet\($0 + 1).xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>" }.joined()
-            + "<Override PartName=\"/xl/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml\"/></Types>"
-        let root = XML.declaration + "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
-            + "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>"
-        var parts: [(path: String, xml: String)] = [("[Content_Types].xml", types), ("_rels/.rels", root), ("xl/workbook.xml", workbook),
-                                                    ("xl/_rels/workbook.xml.rels", relationships), ("xl/styles.xml", styles)]
-        for (i, sheet) in sheets.enumerated() { parts.append(("xl/worksheets/sheet\(i + 1).xml", sheetXML(sheet))) }
-        return try Package.zip(parts, date: Date(timeIntervalSince1970: 1_704_067_200))
+        try WorkbookPackage.zip(sheets.map { .init(name: $0.name, xml: sheetXML($0)) }, styles: styles,
+                                date: Date(timeIntervalSince1970: 1_704_067_200))
     }
 
     /// The four `Style`s: plain, bold header (wrapped), date dd/mm/yyyy, wrapped text.

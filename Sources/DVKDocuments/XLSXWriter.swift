@@ -10,75 +10,11 @@ enum XLSXWriter {
     static func write(_ document: Document) throws -> Data {
         var sheet = SheetBuilder(document: document)
         sheet.build()
-        let name = sheetName(document.kind.label)
-        let parts: [(path: String, xml: String)] = [
-            ("[Content_Types].xml", contentTypes),
-            ("_rels/.rels", rootRelationships),
-            ("docProps/core.xml", DOCXWriter.coreProperties(document)),
-            ("docProps/app.xml", DOCXWriter.appProperties),
-            ("xl/workbook.xml", workbook(name: name, printTitles: sheet.printTitles)),
-            ("xl/_rels/workbook.xml.rels", workbookRelationships),
-            ("xl/styles.xml", sheet.styles.xml),
-            ("xl/worksheets/sheet1.xml", sheet.xml(page: document.page)),
-        ]
-        return try Package.zip(parts, date: document.date.stampDate)
-    }
-
-    /// Sheet names: at most 31 characters, none of : \ / ? * [ ].
-    static func sheetName(_ label: String) -> String {
-        String(label.filter { !":\\/?*[]".contains($0) }.prefix(31))
-    }
-
-    static func workbook(name: String, printTitles: ClosedRange<Int>?) -> String {
-        var out = XML.declaration + "<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" "
-            + "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">"
-            + "<bookViews><workbookView/></bookViews><sheets><sheet name=\"\(XML.escape(name))\" sheetId=\"1\" r:id=\"rId1\"/></sheets>"
-        if let rows = printTitles {
-            let quoted = "'" + name.replacingOccurrences(of: "'", with: "''") + "'"
-            out += "<definedNames><definedName name=\"_xlnm.Print_Titles\" localSheetId=\"0\">"
-                + XML.escape("\(quoted)!$\(rows.lowerBound):$\(rows.upperBound)") + "</definedName></definedNames>"
-        }
-        out += "<calcPr calcId=\"191029\" fullCalcOnLoad=\"1\"/></workbook>"
-        return out
-    }
-
-    static let contentTypes = XML.declaration + """
-    <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">\
-    <Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>\
-    <Default Extension="xml" ContentType="application/xml"/>\
-    <Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>\
-    <Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>\
-    <Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>\
-    <Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>\
-    <Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>\
-    </Types>
-    """
-
-    static let rootRelationships = XML.declaration + """
-    <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
-    <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>\
-    <Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>\
-    <Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/>\
-    </Relationships>
-    """
-
-    static let workbookRelationships = XML.declaration + """
-    <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
-    <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>\
-    <Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>\
-    </Relationships>
-    """
-
-    /// "A", "B", …, "Z", "AA" for a 0-based column.
-    static func columnName(_ index: Int) -> String {
-        var n = index + 1
-        var name = ""
-        while n > 0 {
-            let r = (n - 1) % 26
-            name = String(UnicodeScalar(UInt8(65 + r))) + name
-            n = (n - 1) / 26
-        }
-        return name
+        return try WorkbookPackage.zip(
+            [.init(name: document.kind.label, xml: sheet.xml(page: document.page), printTitles: sheet.printTitles)],
+            styles: sheet.styles.xml,
+            properties: .init(core: DOCXWriter.coreProperties(document), app: DOCXWriter.appProperties),
+            date: document.date.stampDate)
     }
 }
 
@@ -220,7 +156,7 @@ private struct SheetBuilder {
         let s = style(p, bordered: false, vertical: .center)
         rows.append(Row(cells: [Cell(column: 0, value: text.isEmpty ? nil : .text(text), style: s)],
                         height: height([p], width: width(from: 0, to: columnCount))))
-        if columnCount > 1 { merges.append("A\(r):\(XLSXWriter.columnName(columnCount - 1))\(r)") }
+        if columnCount > 1 { merges.append("A\(r):\(WorkbookPackage.columnName(columnCount - 1))\(r)") }
     }
 
     /// Header bands and signature blocks: each cell's paragraphs go one per sheet row,
@@ -242,7 +178,7 @@ private struct SheetBuilder {
                                           style: style(p, bordered: false, vertical: .center)))
                     row.height = max(row.height, height([p], width: width(from: start, to: end)))
                     if end - start > 1 {
-                        merges.append("\(XLSXWriter.columnName(start))\(sheetRow):\(XLSXWriter.columnName(end - 1))\(sheetRow)")
+                        merges.append("\(WorkbookPackage.columnName(start))\(sheetRow):\(WorkbookPackage.columnName(end - 1))\(sheetRow)")
                     }
                 }
                 rows.append(row)
@@ -272,7 +208,7 @@ private struct SheetBuilder {
                 var value: Value?
                 if let number = placed.cell.number {
                     if row.role == .total, !bodyRows.isEmpty, let low = bodyRows.first, let high = bodyRows.last {
-                        let column = XLSXWriter.columnName(start)
+                        let column = WorkbookPackage.columnName(start)
                         let cached = (low...high).reduce(0) { $0 + (numbers[$1]?[start] ?? 0) }
                         value = .sum(range: "\(column)\(low):\(column)\(high)", cached: cached)
                         _ = number
@@ -297,7 +233,7 @@ private struct SheetBuilder {
                     rowHeight = max(rowHeight, height(placed.cell.paragraphs, width: width(from: start, to: end)))
                 }
                 if end - start > 1 || placed.rowSpan > 1 {
-                    merges.append("\(XLSXWriter.columnName(start))\(sheetRow):\(XLSXWriter.columnName(end - 1))\(sheetRow + placed.rowSpan - 1)")
+                    merges.append("\(WorkbookPackage.columnName(start))\(sheetRow):\(WorkbookPackage.columnName(end - 1))\(sheetRow + placed.rowSpan - 1)")
                 }
             }
             for continuation in grid.continuations[r] {
@@ -314,7 +250,7 @@ private struct SheetBuilder {
     }
 
     func xml(page: PageSetup) -> String {
-        let last = XLSXWriter.columnName(max(0, columnCount - 1))
+        let last = WorkbookPackage.columnName(max(0, columnCount - 1))
         var out = XML.declaration + "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" "
             + "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">"
         out += "<sheetPr><pageSetUpPr fitToPage=\"1\"/></sheetPr><dimension ref=\"A1:\(last)\(max(1, rows.count))\"/>"
@@ -330,7 +266,7 @@ private struct SheetBuilder {
             let r = index + 1
             out += "<row r=\"\(r)\" ht=\"\(String(format: "%.2f", row.height))\" customHeight=\"1\">"
             for cell in row.cells {
-                let ref = "\(XLSXWriter.columnName(cell.column))\(r)"
+                let ref = "\(WorkbookPackage.columnName(cell.column))\(r)"
                 switch cell.value {
                 case .none:
                     out += "<c r=\"\(ref)\" s=\"\(cell.style)\"/>"
