@@ -184,23 +184,9 @@ enum Standings {
         let sql = try db.sql()
         let rows = try await sql.select().columns(SubmissionRow.columns).from(SubmissionRow.table)
             .where("campaign_id", .equal, campaignID).all().map { try SubmissionRow(row: $0) }
-        var byUnit: [UUID: Standing] = [:]
-        // Rows grouped by what they get (a handful of combinations), updated a chunk at a time.
-        struct Derived: Hashable { var phase: Standing.Phase; var late: Bool; var resubmittedLate: Bool }
-        var groups: [Derived: [UUID]] = [:]
-        for row in rows {
-            let standing = row.standing(info)
-            byUnit[row.unitID] = standing
-            groups[Derived(phase: standing.phase, late: standing.isLate, resubmittedLate: standing.isResubmittedLate), default: []].append(row.id)
-        }
-        for (derived, ids) in groups {
-            for chunk in ids.chunked(1_000) {
-                try await sql.update(SubmissionRow.table)
-                    .set("phase", to: derived.phase.rawValue).set("late", to: derived.late)
-                    .set("resubmitted_late", to: derived.resubmittedLate)
-                    .where("id", .in, chunk).run()
-            }
-        }
+        // Each row's derived standing, written by the one function that writes it.
+        try await SubmissionLock.store(rows, campaign: info, touching: nil, on: db)
+        let byUnit = Dictionary(rows.map { ($0.unitID, $0.standing(info)) }, uniquingKeysWith: { a, _ in a })
         try await sql.delete(from: "standing_counts").where("campaign_id", .equal, campaignID).run()
         let tree = try await FederationTree.load(campaignID: campaignID, on: db)
         var deltas: [UUID: StandingCounts] = [:]

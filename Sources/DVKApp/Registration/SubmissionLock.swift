@@ -82,6 +82,33 @@ enum SubmissionLock {
         return out
     }
 
+    /// Writes submission rows with the standing derived from each (`phase`, `late`,
+    /// `resubmitted_late`): the one place those columns are written, for a step
+    /// (`persist`) and for a recount after the campaign's policy changed. `touching`: the
+    /// instant the rows changed (their `updated_at`), nil for a recount, which leaves it.
+    static func store(_ rows: [SubmissionRow], campaign: CampaignInfo, touching now: Date?, on db: any Database) async throws {
+        var columns = ["id", "campaign_id", "unit_id", "status", "no_model", "submitted_at", "first_submitted_at", "resubmit_by",
+                       "extended_until", "return_reason", "phase", "late", "resubmitted_late", "version"]
+        if now != nil { columns.append("updated_at") }
+        for chunk in rows.chunked(max(1, 30_000 / columns.count)) {
+            let values = chunk.map { row in
+                let standing = row.standing(campaign)
+                var cells: [any Encodable & Sendable] = [
+                    row.id, row.campaignID, row.unitID, row.status.rawValue, row.noModel, row.submittedAt, row.firstSubmittedAt,
+                    row.resubmitBy, row.extendedUntil, row.returnReason, standing.phase.rawValue, standing.isLate,
+                    standing.isResubmittedLate, row.version,
+                ]
+                if let now { cells.append(now) }
+                return SQLGroupExpression(cells.map { SQLBind($0) as any SQLExpression })
+            }
+            let updates = columns.dropFirst(3).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+            try await db.sql().raw("""
+                INSERT INTO submissions (\(unsafeRaw: columns.joined(separator: ", "))) VALUES \(SQLList(values))
+                ON CONFLICT (campaign_id, unit_id) DO UPDATE SET \(unsafeRaw: updates)
+                """).run()
+        }
+    }
+
     /// Writes what changed for one unit (see `persist(_:)`).
     private static func persist<T>(before: SubmissionRow, change: Change<T>, campaign: CampaignInfo, actor: String,
                                    at now: Date, on db: any Database) async throws {
@@ -94,24 +121,7 @@ enum SubmissionLock {
     static func persist(_ changes: [(before: SubmissionRow, after: SubmissionRow, events: [SubmissionEventDraft], countsChanged: Bool)],
                         campaign: CampaignInfo, actor: String, at now: Date, on db: any Database) async throws {
         let changed = changes.filter { $0.after != $0.before }
-        let columns = ["id", "campaign_id", "unit_id", "status", "no_model", "submitted_at", "first_submitted_at", "resubmit_by",
-                       "extended_until", "return_reason", "phase", "late", "resubmitted_late", "version", "updated_at"]
-        for chunk in changed.chunked(max(1, 30_000 / columns.count)) {
-            let values = chunk.map { change in
-                let row = change.after, standing = row.standing(campaign)
-                let cells: [any Encodable & Sendable] = [
-                    row.id, row.campaignID, row.unitID, row.status.rawValue, row.noModel, row.submittedAt, row.firstSubmittedAt,
-                    row.resubmitBy, row.extendedUntil, row.returnReason, standing.phase.rawValue, standing.isLate,
-                    standing.isResubmittedLate, row.version, now,
-                ]
-                return SQLGroupExpression(cells.map { SQLBind($0) as any SQLExpression })
-            }
-            let updates = columns.dropFirst(3).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
-            try await db.sql().raw("""
-                INSERT INTO submissions (\(unsafeRaw: columns.joined(separator: ", "))) VALUES \(SQLList(values))
-                ON CONFLICT (campaign_id, unit_id) DO UPDATE SET \(unsafeRaw: updates)
-                """).run()
-        }
+        try await store(changed.map(\.after), campaign: campaign, touching: now, on: db)
         let events: [[any Encodable & Sendable]] = changes.flatMap { change in
             change.events.map { [UUID(), change.after.id, now, actor, $0.action.rawValue, $0.from.rawValue, $0.to.rawValue, $0.note] }
         }
