@@ -61,6 +61,12 @@ public enum DeadlineText {
         isMidnight(instant) ? "đến hết ngày \(ReminderSchedule.lastDay(instant).vietnamese)" : before(instant)
     }
 
+    /// What happens after the deadline, in one sentence.
+    public static func latePolicy(acceptsLate: Bool) -> String {
+        acceptsLate ? "Sau hạn, đợt vẫn nhận hồ sơ và ghi rõ là nộp sau hạn."
+            : "Sau hạn, đợt không nhận hồ sơ nữa (trừ đơn vị được gia hạn)."
+    }
+
     /// A unit's own deadline: the campaign's in the letter's words, or its extension as granted.
     public static func unit(_ standing: Standing) -> String {
         standing.hasExtension ? through(standing.deadline) : before(standing.deadline)

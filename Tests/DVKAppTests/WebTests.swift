@@ -35,7 +35,8 @@ import VaporTesting
                 (c + "/units/LB/documents/report.pdf", [200, 200, 404, 404, 404, 200]),
                 (c + "/units/LB/documents/letter.docx", [200, 200, 404, 404, 404, 200]),
                 (c + "/units/GD/documents/summary-units.xlsx", [200, 200, 200, 404, 404, 200]),
-                (c + "/units/GD/documents/letter.pdf", [422, 422, 422, 404, 404, 422]),
+                // The issuer's letter, for every unit of the campaign that may see it.
+                (c + "/units/GD/documents/letter.pdf", [200, 200, 200, 404, 404, 200]),
                 ("/campaigns/NOPE", [404, 404, 404, 404, 404, 404]),
             ]
             let users = ["admin", "staff", "gdstaff", "s1", "c1", "viewer"]
@@ -110,6 +111,31 @@ import VaporTesting
         }
     }
 
+    /// The officer sees what the campaign asks at the top of her page, and downloads the
+    /// issuer's letter through her own unit.
+    @Test func theOfficerReadsWhatIsAskedAndDownloadsTheLetter() async throws {
+        try await withApp { app in
+            try await setUp(app)
+            let s1 = try await Browser.signIn(app, "s1")
+            let page = try await s1.get("/campaigns/DVK-2024/units/S1").body.string
+            for part in ["Đợt thi đua này yêu cầu gì", "Công văn số 26/LĐLĐ ngày 06/02/2024 của Liên đoàn Lao động quận Long Biên",
+                         "Lĩnh vực kinh tế; Lĩnh vực văn hóa – xã hội", "Mỗi mô hình đăng ký gồm: </strong>tên mô hình",
+                         "Sau hạn, đợt vẫn nhận hồ sơ và ghi rõ là nộp sau hạn.",
+                         "Cần hỏi thêm: </strong>Công đoàn ngành Giáo dục quận Long Biên",
+                         "/campaigns/DVK-2024/units/S1/documents/letter.pdf"] {
+                #expect(page.contains(part), "\(part)")
+            }
+            let letter = try await s1.get("/campaigns/DVK-2024/units/S1/documents/letter.pdf")
+            #expect(letter.status == .ok && letter.headers.contentType?.description == "application/pdf")
+            let pdf = try tempFile("", suffix: ".pdf")
+            try Data(letter.body.readableBytesView).write(to: URL(fileURLWithPath: pdf))
+            let text = VietnameseText.clean(try ExportTests().tool("/usr/bin/pdftotext", ["-raw", pdf, "-"]))
+            // The issuer's letter: its number and its issuer, not the school's.
+            #expect(text.contains("26/LĐLĐ") && text.contains("LONG BIÊN"), "\(text.prefix(400))")
+            #expect(!text.contains("TRƯỜNG TIỂU HỌC NGỌC LÂM"))
+        }
+    }
+
     @Test func anInvalidFormIsShownAgainWithTheInputAndAVietnameseMessage() async throws {
         try await withApp { app in
             try await setUp(app)
@@ -121,7 +147,7 @@ import VaporTesting
             #expect(res.body.string.contains("Thiếu tên mô hình."))
             #expect(res.body.string.contains("Ngày kết thúc (01/03/2024) trước ngày bắt đầu (01/05/2024)."))
             // Each refused field says so to assistive technology, with its message under it.
-            #expect(res.body.string.contains("id=\"title\" name=\"title\" value=\"\" required aria-invalid=\"true\" aria-describedby=\"title-error\""))
+            #expect(res.body.string.contains("id=\"title\" name=\"title\" value=\"\" required aria-required=\"true\" aria-invalid=\"true\" aria-describedby=\"title-error\""))
             #expect(res.body.string.contains("Tổ Văn phòng"))
             #expect(res.body.string.contains("Giữ nguyên nội dung này"))
             #expect(try await Initiative.query(on: app.db).count() == 0)

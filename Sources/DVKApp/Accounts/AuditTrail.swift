@@ -23,7 +23,27 @@ struct Actor: Sendable, Equatable {
     /// The CLI acts as an administrator: whoever runs it holds the server.
     static var cli: Actor {
         let os = ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"] ?? "?"
-        return Actor(userID: nil, role: .admin, unitID: nil, label: "dvk CLI (\(os))", address: "", requestID: "")
+        return Actor(userID: nil, role: .admin, unitID: nil, label: "\(Actors.cliLabel) — tài khoản máy chủ \(os)", address: "", requestID: "")
+    }
+}
+
+/// Who a history line names when no person of DVK acted: the server's command line, or
+/// the demo's sample data. One place says how each is shown.
+enum Actors {
+    /// A step taken by `dvk` on the server's command line (an import, a re-sync).
+    static let cli = "dvk-cli"
+    /// A step of the demo's sample data (`dvk demo`).
+    static let demo = "dvk-demo"
+    static let cliLabel = "Quản trị hệ thống (dòng lệnh)"
+
+    /// The name a history shows for `actor`, given the people DVK knows by username.
+    static func label(_ actor: String, people: [String: String]) -> String {
+        if let name = people[actor] { return name }
+        switch actor {
+        case cli, "cli": return cliLabel
+        case demo, "demo": return "Dữ liệu mẫu (lệnh dvk demo)"
+        default: return actor
+        }
     }
 }
 

@@ -40,7 +40,7 @@ struct ImportInitiativesCommand: AsyncCommand {
         let db = context.application.db
         let campaign = try await CampaignStore.info(code: try signature.campaign.required("campaign"), on: db)
         let table = try SpreadsheetFile.table(try readFile(signature.file, max: SpreadsheetLimits.file.bytes), limits: .file)
-        let r = try await InitiativeImporter.run(table, campaign: campaign, actor: "cli", now: context.application.clock.now(), on: db)
+        let r = try await InitiativeImporter.run(table, campaign: campaign, actor: Actors.cli, now: context.application.clock.now(), on: db)
         context.console.print("initiatives: \(r.rows) rows, \(r.added) added, \(r.alreadyThere) already there, \(r.registrantsAdded) new registrants, \(r.unitsSubmitted) units submitted")
         if !r.repeatedInFile.isEmpty {
             context.console.print("rows repeating an earlier row of the file (counted once): lines " + r.repeatedInFile.map(String.init).joined(separator: ", "))

@@ -154,24 +154,24 @@ enum DemoData {
                 ? deadline.addingTimeInterval(Double(rng.next(upTo: 72) + 1) * 3600)
                 : deadline.addingTimeInterval(-Double(rng.next(upTo: 120) + 1) * 3600)
             if outcome == .noModel {
-                try await RegistrationStore.perform(.declare, campaign: campaign, unitID: unit.id!, actor: "demo", at: submittedAt, on: db)
+                try await RegistrationStore.perform(.declare, campaign: campaign, unitID: unit.id!, actor: Actors.demo, at: submittedAt, on: db)
                 try await RegistrationStore.perform(.accept, campaign: campaign, unitID: unit.id!, actor: "longbien", at: submittedAt.addingTimeInterval(86400), on: db)
                 continue
             }
             for draft in DemoLetter.drafts(for: g.name, index: index, rng: &rng) {
-                try await RegistrationStore.save(draft, campaign: campaign, unitID: unit.id!, actor: "demo",
+                try await RegistrationStore.save(draft, campaign: campaign, unitID: unit.id!, actor: Actors.demo,
                                                  at: submittedAt.addingTimeInterval(-3 * 86400), on: db)
             }
             switch outcome {
             case .draft, .none, .noModel:
                 continue
             case .accepted:
-                try await RegistrationStore.perform(.submit, campaign: campaign, unitID: unit.id!, actor: "demo", at: submittedAt, on: db)
+                try await RegistrationStore.perform(.submit, campaign: campaign, unitID: unit.id!, actor: Actors.demo, at: submittedAt, on: db)
                 try await RegistrationStore.perform(.accept, campaign: campaign, unitID: unit.id!, actor: "longbien", at: submittedAt.addingTimeInterval(2 * 86400), on: db)
             case .submitted, .late:
-                try await RegistrationStore.perform(.submit, campaign: campaign, unitID: unit.id!, actor: "demo", at: submittedAt, on: db)
+                try await RegistrationStore.perform(.submit, campaign: campaign, unitID: unit.id!, actor: Actors.demo, at: submittedAt, on: db)
             case .returned:
-                try await RegistrationStore.perform(.submit, campaign: campaign, unitID: unit.id!, actor: "demo", at: submittedAt, on: db)
+                try await RegistrationStore.perform(.submit, campaign: campaign, unitID: unit.id!, actor: Actors.demo, at: submittedAt, on: db)
                 try await RegistrationStore.perform(.return(resubmitBy: nil), campaign: campaign, unitID: unit.id!, actor: "longbien",
                                                     reason: "Mô hình cá nhân chưa ghi rõ thời gian thực hiện và kết quả dự kiến; đề nghị bổ sung.",
                                                     at: submittedAt.addingTimeInterval(86400), on: db)

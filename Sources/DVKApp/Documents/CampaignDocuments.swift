@@ -63,8 +63,11 @@ enum CampaignDocuments {
                 signer: isIssuer(unit) ? campaign.signer : Signer(authority: "TM. BAN THƯỜNG VỤ", title: "CHỦ TỊCH", name: ""),
                 distribution: ["Như Kính gửi;", "Lưu: VT."]))
         case .letter:
-            guard isIssuer(unit) else { throw DomainError.invalid("Công văn triển khai là văn bản của đơn vị phát động.") }
+            // The issuer's letter, the same whichever unit of the campaign asks for it.
             var letterHeader = header
+            if !isIssuer(unit), let issuer = try await CampaignStore.root(campaignID: campaign.id, on: db) {
+                letterHeader = try await self.header(campaign: campaign, unit: issuer, options: options, on: db)
+            }
             letterHeader.number = campaign.number
             letterHeader.date = campaign.issuedOn
             return OfficialDocuments.letter(LetterInput(header: letterHeader, subject: campaign.subject, recipients: campaign.addressees,

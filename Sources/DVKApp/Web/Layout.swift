@@ -39,7 +39,9 @@ enum Layout {
                     .if(user == nil, .nav(.a(.href(.library), "Thư viện mô hình"), .a(.href(.login), "Đăng nhập")))
                 ),
                 .main(.id("main-content"), .attribute("tabindex", "-1"),
-                    .unwrap(flash) { .div(.class("alert ok"), .role("status"), .text($0)) },
+                    // A step's result, in view and focused (`data-focus`) when the page opens.
+                    .unwrap(flash) { .div(.class("alert ok"), .role("status"), .id("flash"), .attribute("tabindex", "-1"),
+                                          .attribute("data-focus", present: true), .text($0)) },
                     .group(body)
                 )
             )
@@ -121,8 +123,8 @@ func routeAssets(_ app: Application) {
 /// The pages' only script. Pages work without it; the content policy allows no inline
 /// script. It
 /// - asks before a form (or the button pressed) marked `data-confirm` is sent;
-/// - moves the focus to a refused form's error summary (`data-focus`), so a screen reader
-///   reads it and the keyboard starts there;
+/// - moves the focus to a refused form's error summary or a step's result (`data-focus`),
+///   scrolled into view, so a screen reader reads it and the keyboard starts there;
 /// - on the campaign form, lets the sectors' rows be added, moved and removed, and shows the
 ///   participants' chooser: a tree of check boxes kept in step with the codes' box, where a
 ///   federation's box takes its subtree, the search ignores diacritics and a count says how
@@ -137,7 +139,7 @@ enum Script {
     });
     document.addEventListener("DOMContentLoaded", function () {
       var summary = document.querySelector("[data-focus]");
-      if (summary) { summary.focus(); }
+      if (summary) { summary.focus(); summary.scrollIntoView({block: "center"}); }
       sectorRows();
       unitPicker();
     });

@@ -135,7 +135,7 @@ enum Styles {
     .row2{display:grid;align-items:start;gap:0 1rem;grid-template-columns:repeat(auto-fit,minmax(min(100%,200px),1fr))}
     .crumbs{margin:0 0 .25rem}.crumbs a{text-decoration:none}
     .heading-row{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;justify-content:space-between}
-    .heading-row h2{margin:.25rem 0}.heading-row .actions{margin:.25rem 0}
+    .actions.end{justify-content:flex-end;margin:.75rem 0 0;border-top:1px solid #e3e7ec;padding-top:.5rem}.heading-row h2{margin:.25rem 0}.heading-row .actions{margin:.25rem 0}
     ul.units{list-style:none;padding:0;margin:.5rem 0}
     ul.units li{padding:.45rem 0;border-bottom:1px solid #eef1f4;overflow-wrap:anywhere}
     ul.units.card li{padding:.45rem 0}
@@ -156,6 +156,7 @@ enum Styles {
     .skip:focus{left:1rem;top:.5rem}
     a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible,textarea:focus-visible,summary:focus-visible,[tabindex]:focus-visible{outline:3px solid #f5a623;outline-offset:2px}
     main:focus{outline:none}.alert[data-focus]:focus{outline:3px solid #f5a623}
+    ::placeholder{color:#8a94a0;font-style:italic;opacity:1}.req{color:#b3261e;font-weight:normal;font-size:.9em}
     nav.tabs{display:flex;flex-wrap:wrap;gap:.25rem;margin:.5rem 0 1rem;border-bottom:1px solid #dfe3e8}
     nav.tabs .tab{padding:.4rem .8rem;border:1px solid transparent;border-bottom:0;border-radius:6px 6px 0 0;text-decoration:none}
     nav.tabs .tab.current{border-color:#dfe3e8;background:#fff;font-weight:600;margin-bottom:-1px}

@@ -55,8 +55,10 @@ extension Node {
 
     // MARK: Forms
 
-    static func form(_ c: Node...) -> Node { .element("form", c) }
-    static func form(_ c: [Node]) -> Node { .element("form", c) }
+    /// A form the browser does not check itself (`novalidate`): its English messages never
+    /// show; the server checks every field and answers in Vietnamese under each.
+    static func form(_ c: Node...) -> Node { .element("form", [.attribute("novalidate", present: true)] + c) }
+    static func form(_ c: [Node]) -> Node { .element("form", [.attribute("novalidate", present: true)] + c) }
     static func input(_ a: Node...) -> Node { .voidElement("input", a) }
     static func textarea(_ c: Node...) -> Node { .element("textarea", c) }
     static func select(_ c: Node...) -> Node { .element("select", c) }
@@ -103,7 +105,11 @@ extension Node {
     static func method(_ method: Method) -> Node { .attribute("method", method.rawValue) }
     static func multipart() -> Node { .attribute("enctype", "multipart/form-data") }
 
-    static func required(_ on: Bool = true) -> Node { .attribute("required", present: on) }
+    /// A field that must be filled: `required` and `aria-required` for assistive technology
+    /// (the browser does not check it: forms are `novalidate`).
+    static func required(_ on: Bool = true) -> Node {
+        on ? .group(.attribute("required", present: true), .attribute("aria-required", "true")) : .empty
+    }
     static func readonly(_ on: Bool = true) -> Node { .attribute("readonly", present: on) }
     static func checked(_ on: Bool = true) -> Node { .attribute("checked", present: on) }
     static func autofocus(_ on: Bool = true) -> Node { .attribute("autofocus", present: on) }

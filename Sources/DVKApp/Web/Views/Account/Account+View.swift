@@ -53,7 +53,9 @@ extension Account {
                 .div(.class("actions"),
                      Layout.postButton("Đăng xuất khỏi mọi thiết bị", to: .signOutEverywhere, csrf: u.csrf, style: "secondary",
                                        confirm: "Đăng xuất khỏi mọi thiết bị, kể cả thiết bị này?"))),
-            .section(.class("card"), .h2("Mã truy cập API"),
+            // For the few who connect other software: folded under "Nâng cao" until used.
+            .section(.class("card"), .details(.attribute("open", present: !m.tokens.isEmpty),
+                .summary(.strong("Nâng cao: mã truy cập API")),
                 .p(.class("hint"), "Dùng cho phần mềm khác gọi API của DVK (tiêu đề “Authorization: Bearer …”), với quyền như tài khoản này. ",
                    .a(.href(.api(.openAPI)), "Mô tả API (OpenAPI)"), "."),
                 m.tokens.isEmpty ? .p(.class("muted"), "Chưa có mã truy cập nào.") :
@@ -77,7 +79,7 @@ extension Account {
                         .div(.label(.for("token-days"), "Thời hạn (ngày)"),
                              .input(.type(.number), .id("token-days"), .name("days"), .value(String(AuthStore.defaultTokenDays)),
                                     .attribute("min", "1"), .attribute("max", "3650"), .required()))),
-                    .div(.class("actions"), .button(.type(.submit), .class("button secondary"), "Tạo mã truy cập")))),
+                    .div(.class("actions"), .button(.type(.submit), .class("button secondary"), "Tạo mã truy cập"))))),
         ])
     }
 }

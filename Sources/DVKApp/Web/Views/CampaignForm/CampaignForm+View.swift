@@ -198,7 +198,8 @@ extension CampaignForm {
                 .p(.class("hint"), "Theo thứ tự in trên Biểu tổng hợp, tên ghi như trong công văn. Xóa tên một dòng để bỏ lĩnh vực đó; dòng trống cuối cùng để thêm lĩnh vực mới."),
                 .div(.class("scroll" + (error == nil ? "" : " invalid")),
                     .table(.class("sector-rows"),
-                        .thead(.tr(.th(.class("num"), "Thứ tự"), .th("Tên lĩnh vực"), .th("Mã"), .th(.class("js-only"), .span(.class("sr-only"), "Thao tác")))),
+                        .thead(.tr(.th(.class("num"), "Thứ tự"), .th("Tên lĩnh vực"), .if(showsCodes, .th("Mã")),
+                                   .th(.class("js-only"), .span(.class("sr-only"), "Thao tác")))),
                         .tbody(.attribute("data-sector-rows", present: true),
                             .forEach(Array(rows.enumerated())) { i, row in sectorRow(i, row) })
                     )
@@ -208,6 +209,9 @@ extension CampaignForm {
             ])
         }
 
+        /// A sector's code (kept in files and the API) is shown to an administrator only.
+        var showsCodes: Bool { model.user.role == .admin }
+
         func sectorRow(_ i: Int, _ row: Sector.Row) -> Node {
             .tr(
                 .td(.input(.type(.number), .name("sector_order_\(i)"), .value(row.order.isEmpty ? String(i + 1) : row.order),
@@ -215,9 +219,9 @@ extension CampaignForm {
                            .attribute("aria-label", "Thứ tự dòng \(i + 1)"))),
                 .td(.input(.type(.text), .name("sector_name_\(i)"), .value(row.name), .attribute("data-field", "name"),
                            .attribute("maxlength", "200"), .attribute("aria-label", "Tên lĩnh vực dòng \(i + 1)"),
-                           .placeholder(row.code.isEmpty ? "Lĩnh vực …" : "")),
+                           .placeholder(row.code.isEmpty ? "ví dụ: Lĩnh vực văn hóa – xã hội" : "")),
                     .input(.type(.hidden), .name("sector_code_\(i)"), .value(row.code), .attribute("data-field", "code"))),
-                .td(.class("muted small"), .text(row.code.isEmpty ? "tự tạo khi lưu" : row.code)),
+                .if(showsCodes, .td(.class("muted small"), .text(row.code.isEmpty ? "tự tạo khi lưu" : row.code))),
                 .td(.class("js-only nowrap"),
                     .button(.type(.button), .class("button secondary small"), .attribute("data-act", "up"), .attribute("aria-label", "Chuyển dòng \(i + 1) lên"), "↑"),
                     .button(.type(.button), .class("button secondary small"), .attribute("data-act", "down"), .attribute("aria-label", "Chuyển dòng \(i + 1) xuống"), "↓"),

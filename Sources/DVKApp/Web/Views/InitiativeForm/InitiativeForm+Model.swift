@@ -45,6 +45,14 @@ enum InitiativeForm {
         var earlier: [Earlier]
         /// The published model being replicated: its title and unit.
         var replicating: (title: String, unit: String)?
+        /// The unit's work came back: the reviewer's reason, this model's comment, the day to resubmit by.
+        var returned: Returned?
+    }
+
+    struct Returned: Sendable {
+        var reason: String
+        var comment: String
+        var resubmitBy: Date?
     }
 
     /// Each problem under its field; a form-wide one (a duplicate, a conflict) on top.
@@ -99,6 +107,12 @@ enum InitiativeForm {
                 form.replicatesID = id
             }
         }
+        // Returned work: what the reviewer asked, where the officer edits.
+        var returned: Returned?
+        if let row = try await SubmissionRow.find(campaignID: view.campaign.id, unitID: unit.unitID, on: db), row.status == .returned {
+            let comment = try await editing.asyncMap { try await Initiative.find($0, on: db)?.reviewComment } ?? nil
+            returned = Returned(reason: row.returnReason ?? "", comment: comment ?? "", resubmitBy: row.resubmitBy)
+        }
         let registrants = try await Registrant.query(on: db).filter(\.$unitID == unit.unitID).sort(\.$name).all()
         let others = try await Initiative.query(on: db).filter(\.$unitID == unit.unitID).filter(\.$campaignID != view.campaign.id)
             .sort(\.$createdAt, .descending).limit(200).all()
@@ -112,6 +126,6 @@ enum InitiativeForm {
                      earlier: others.sorted { recognised.contains($0.id!) && !recognised.contains($1.id!) }.map {
                          Earlier(id: $0.id!, label: "\(years[$0.campaignID].map(String.init) ?? "") — \($0.title)" + (recognised.contains($0.id!) ? " (đã được công nhận)" : ""))
                      },
-                     replicating: replicated)
+                     replicating: replicated, returned: returned)
     }
 }

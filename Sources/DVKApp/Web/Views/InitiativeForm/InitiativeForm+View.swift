@@ -24,6 +24,12 @@ extension InitiativeForm {
             .h1(.text(m.editing == nil ? "Thêm mô hình “Dân vận khéo”" : "Sửa mô hình")),
             FormField.post(action, csrf: m.user.csrf, class: "stack card", [
                 FormField.summary(e),
+                .unwrap(m.returned) { r in
+                    .div(.class("alert"), .attribute("role", "note"),
+                         .p(.strong("Hồ sơ được trả lại để bổ sung. "), .text("Lý do: " + r.reason)),
+                         .if(!r.comment.isEmpty, .p(.strong("Góp ý cho mô hình này: "), .text(r.comment))),
+                         .unwrap(r.resubmitBy) { .p(.text("Hạn nộp lại: \(DeadlineText.through($0)).")) })
+                },
                 .unwrap(m.replicating) { r in
                     .group(.p(.class("alert"), .text("Nhân rộng mô hình “\(r.title)” của \(r.unit) (thư viện mô hình tiêu biểu). Đề nghị đơn vị sửa lại nội dung cho phù hợp với đơn vị mình.")),
                            .hidden("replicatesID", m.posted.replicatesID?.uuidString ?? ""))

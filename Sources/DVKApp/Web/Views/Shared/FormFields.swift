@@ -6,7 +6,7 @@ enum FormField {
                      placeholder: String? = nil, extra: [Node] = []) -> Node {
         let error = errors[name]
         return .div(.class(error == nil ? "field" : "field invalid"),
-            labelNode(name, label, hint: hint),
+            labelNode(name, label, hint: hint, required: required),
             .input(.type(type), .id(name), .name(name), .value(value), .required(required), .readonly(readonly),
                    .unwrap(placeholder) { .placeholder($0) }, invalid(name, error), .group(extra)),
             message(name, error))
@@ -26,11 +26,11 @@ enum FormField {
     }
 
     static func textarea(_ name: String, _ label: String, value: String, errors: FieldErrors, hint: String? = nil,
-                         rows: Int = 4, readonly: Bool = false, placeholder: String? = nil) -> Node {
+                         rows: Int = 4, readonly: Bool = false, required: Bool = false, placeholder: String? = nil) -> Node {
         let error = errors[name]
         return .div(.class(error == nil ? "field" : "field invalid"),
-            labelNode(name, label, hint: hint),
-            .textarea(.id(name), .name(name), .rows(rows), .readonly(readonly),
+            labelNode(name, label, hint: hint, required: required),
+            .textarea(.id(name), .name(name), .rows(rows), .readonly(readonly), .required(required),
                       .unwrap(placeholder) { .placeholder($0) },
                       invalid(name, error),
                       .text(value)),
@@ -69,8 +69,10 @@ enum FormField {
             .if(fields > 0, .p(.text("Có \(fields) mục chưa hợp lệ; xem thông báo dưới từng mục, sửa rồi gửi lại."))))
     }
 
-    static func labelNode(_ name: String, _ text: String, hint: String?) -> Node {
-        .label(.for(name), .text(text), .unwrap(hint) { .span(.class("hint"), .text(" — " + $0)) })
+    /// A field's label: its name, "(bắt buộc)" when it must be filled, and its hint.
+    static func labelNode(_ name: String, _ text: String, hint: String?, required: Bool = false) -> Node {
+        .label(.for(name), .text(text), .if(required, .span(.class("req"), " (bắt buộc)")),
+               .unwrap(hint) { .span(.class("hint"), .text(" — " + $0)) })
     }
 
     static func message(_ name: String, _ error: String?) -> Node {

@@ -54,6 +54,8 @@ enum UnitPage {
         var toContinue: [(id: UUID, year: Int, title: String)] = []
         /// The unit's registered and recognised models over the campaigns.
         var years: [YearQueue.YearNumbers] = []
+        /// Whom the unit asks: the federation directly above it, with today's contacts.
+        var contact: (name: String, email: String, phone: String)?
 
         var campaign: CampaignInfo { view.campaign }
         var status: SubmissionStatus { standing.status }
@@ -94,7 +96,7 @@ enum UnitPage {
             let events = try await SubmissionEvent.query(on: db).filter(\.$submissionID == id).sort(\.$at).all()
             let people = try await Self.people(Set(events.map(\.actor)), on: db)
             history = events.map {
-                Event(at: $0.at, actor: $0.actor, who: people[$0.actor] ?? $0.actor, action: $0.action, from: $0.fromStatus,
+                Event(at: $0.at, actor: $0.actor, who: Actors.label($0.actor, people: people), action: $0.action, from: $0.fromStatus,
                       to: $0.toStatus, note: $0.note)
             }
         }
@@ -115,6 +117,9 @@ enum UnitPage {
         let continued = Set(initiatives.compactMap(\.continuesID))
         model.toContinue = try await YearQueue.recognisedEarlier(unitID: unit.unitID, before: campaign, on: db).filter { !continued.contains($0.id) }
         model.years = try await YearQueue.overYears(unitID: unit.unitID, user: view.user, on: db)
+        if let parent = unit.parentUnitID, let live = try await Unit.find(parent, on: db) {
+            model.contact = (live.name, live.email, live.phone)
+        }
         return model
     }
 

@@ -14,6 +14,7 @@ extension UnitPage {
             .p(.class("muted"), .text(c.title + (m.parentName.isEmpty ? "" : " · " + m.parentName))),
             .if(m.canReview, reviewBar(m)),
             statusCard(m),
+            .if(m.unit.isTarget, whatIsAsked(m)),
             .unwrap(m.returnReason) { reason in
                 .div(.class("alert error"), .role("alert"),
                      .strong("Hồ sơ được trả lại. Lý do: "), .div(.class("reason"), .text(reason)),
@@ -51,6 +52,28 @@ extension UnitPage {
         ])
     }
 
+    /// "Đợt thi đua này yêu cầu gì": the letter, the sectors, what a registration holds, the
+    /// deadline and what happens after it, and whom to ask. Open until the unit has handed in.
+    static func whatIsAsked(_ m: Model) -> Node {
+        let c = m.campaign, u = m.unit.code
+        let fields: [InitiativeField] = [.title, .registrantName, .sector, .purpose, .content, .scope, .startDate, .expectedResult, .personInCharge]
+        let letter = "Công văn" + (c.number.isEmpty ? "" : " số \(c.number)") + " ngày \(c.issuedOn.vietnamese) của \(c.issuerName)"
+        return .div(.class("card"), .details(.attribute("open", present: !m.standing.hasSubmitted),
+            .summary(.strong("Đợt thi đua này yêu cầu gì")),
+            .p(.text(letter + (c.subject.isEmpty ? "." : " — \(c.subject)."))),
+            .p(.a(.class("button small secondary"), .href(.document(campaign: c.code, unit: u, kind: .letter, format: .pdf)), "Tải công văn (PDF)"),
+               .text(" "), .a(.class("button small secondary"), .href(.document(campaign: c.code, unit: u, kind: .letter, format: .docx)), "Word")),
+            .p(.strong("Lĩnh vực: "), .text(c.sectors.map(\.name).joined(separator: "; ") + ".")),
+            .p(.strong("Mỗi mô hình đăng ký gồm: "),
+               .text(fields.map { $0 == .startDate ? "thời gian thực hiện" : $0.rule.label }.joined(separator: ", ") + ".")),
+            .p(.strong("Hạn nộp: "), .text(DeadlineText.unit(m.standing) + ". " + DeadlineText.latePolicy(acceptsLate: c.acceptsLate))),
+            .unwrap(m.contact) { contact in
+                .p(.strong("Cần hỏi thêm: "), .text(contact.name),
+                   .if(!contact.email.isEmpty, .group(.text(" — email "), .a(.href(.mailto(contact.email)), .text(contact.email)))),
+                   .if(!contact.phone.isEmpty, .group(.text(" — điện thoại "), .a(.href(.tel(contact.phone)), .text(contact.phone)))), .text("."))
+            }))
+    }
+
     /// Where the unit stands: its phase, deadline, first and latest submission.
     static func statusCard(_ m: Model) -> Node {
         let s = m.standing
@@ -60,7 +83,8 @@ extension UnitPage {
                .if(s.extendedUntil != nil, .span(.class("muted"), " (đơn vị được gia hạn)"))),
             .if(s.mayEdit && !s.hasSubmitted,
                 .p(.text(DeadlineText.timeLeft(until: s.deadline, now: m.now).capitalizedFirst),
-                   .if(!m.canSubmitNow && m.view.canRegister(m.unit), .strong(" — đợt này không nhận hồ sơ nộp muộn.")))),
+                   .if(!m.canSubmitNow && m.view.canRegister(m.unit), .strong(" — đợt này không nhận hồ sơ nộp muộn.")),
+                   .if(m.canSubmitNow && s.wouldBeLate(at: m.now), .strong(" — đợt vẫn nhận hồ sơ; hồ sơ nộp bây giờ được ghi là nộp muộn.")))),
             .unwrap(s.firstSubmittedAt) { first in
                 .p(.text("Nộp lần đầu lúc \(Format.short(first)) — "),
                    s.isLate ? .span(.class("overdue"), "nộp muộn") : .text("đúng hạn"))
@@ -97,7 +121,7 @@ extension UnitPage {
                     .hidden("decision", "return"), .hidden(m.versionField.0, m.versionField.1),
                     .label(.for("reason"), "Lý do trả lại (đơn vị sẽ thấy)"),
                     .textarea(.id("reason"), .name("reason"), .required(), .rows(3)),
-                    .label(.for("resubmit_by"), "Hạn nộp lại (hết ngày)", .span(.class("hint"), " — không bắt buộc; viết dd/mm/yyyy")),
+                    .label(.for("resubmit_by"), "Hạn nộp lại (hết ngày)", .span(.class("hint"), " — không bắt buộc; viết ngày/tháng/năm, vd 20/12/2026")),
                     .input(.type(.text), .id("resubmit_by"), .name("resubmit_by"), .placeholder("ngày/tháng/năm"),
                            .attribute("inputmode", "numeric"), .attribute("pattern", "[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}")),
                     .p(.class("hint"), "Góp ý cho từng mô hình: ghi vào ô “Góp ý” dưới mô hình đó (không bắt buộc)."),
@@ -119,9 +143,7 @@ extension UnitPage {
                 .div(.class("heading-row"),
                     .h3(.text(row.title), .if(row.continues, .span(.class("muted small"), " (duy trì, nhân rộng)"))),
                     .if(m.canEdit, .div(.class("actions"),
-                        .a(.class("button small secondary"), .href(.initiativeEdit(campaign: m.campaign.code, unit: m.unit.code, id: row.id)), "Sửa"),
-                        Layout.postButton("Xóa", to: .initiativeDelete(campaign: m.campaign.code, unit: m.unit.code, id: row.id),
-                                          csrf: m.user.csrf, style: "small danger", confirm: "Xóa mô hình “\(row.title)”?")))),
+                        .a(.class("button small secondary"), .href(.initiativeEdit(campaign: m.campaign.code, unit: m.unit.code, id: row.id)), "Sửa")))),
                 .p(.class("muted"), .text("\(row.sector) · \(row.kind.label): \(row.registrant)" + (row.registrantTitle.isEmpty ? "" : " — \(row.registrantTitle)"))),
                 .if(m.status == .accepted, .p(.a(.href(.model(campaign: m.campaign.code, unit: m.unit.code, id: row.id)),
                     "Kết quả thực hiện, thẩm định, công nhận →"))),
@@ -137,7 +159,12 @@ extension UnitPage {
                 .if(commenting, .div(.class("field"),
                     .label(.for("comment-\(row.id.uuidString)"), "Góp ý cho mô hình này (gửi kèm khi trả lại hồ sơ)"),
                     .textarea(.id("comment-\(row.id.uuidString)"), .name("comment-\(row.id.uuidString)"), .rows(2),
-                              .attribute("form", returnFormID), .text(row.reviewComment))))
+                              .attribute("form", returnFormID), .text(row.reviewComment)))),
+                // Deleting stands apart from editing, at the card's foot, and asks first.
+                .if(m.canEdit, .div(.class("actions end"),
+                    Layout.postButton("Xóa mô hình này", to: .initiativeDelete(campaign: m.campaign.code, unit: m.unit.code, id: row.id),
+                                      csrf: m.user.csrf, style: "small secondary danger",
+                                      confirm: "Xóa mô hình “\(row.title)”? Không khôi phục được sau khi xóa.")))
             )
         })
     }
