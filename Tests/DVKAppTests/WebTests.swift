@@ -136,6 +136,34 @@ import VaporTesting
         }
     }
 
+    /// The review queue and the mail log, searched by a unit's name without diacritics (or,
+    /// in the log, its address): the one unit asked for, the other left out, the count said.
+    @Test func theQueueAndTheMailLogAreSearchedWithoutDiacritics() async throws {
+        try await withApp { app in
+            try await setUp(app)
+            let campaign = try await CampaignStore.info(code: "DVK-2024", on: app.db)
+            for code in ["S1", "C1"] {
+                let unit = try await UnitDirectory.find(code: code, on: app.db).requireID()
+                try await RegistrationStore.save(InitiativeDraft(kind: .collective, registrantName: "Tổ \(code)", sectorCode: "kinh-te",
+                                                                 title: "Mô hình của \(code)"),
+                                                 campaign: campaign, unitID: unit, actor: "s1", at: Date(), on: app.db)
+                try await RegistrationStore.perform(.submit, campaign: campaign, unitID: unit, actor: "s1", at: Date(), on: app.db)
+                _ = try await Outbox.enqueue([OutboxDraft(kind: .reminder, campaignID: campaign.id, unitID: unit,
+                                                          toAddress: "\(code.lowercased())@truong.vn", toName: code)], at: Date(), on: app.db)
+            }
+            let staff = try await Browser.signIn(app, "staff")
+            let queue = try await staff.get("/campaigns/DVK-2024/queue?q=may+duc+giang").body.string
+            #expect(queue.contains("Công ty Cổ phần May Đức Giang") && !queue.contains("Trường Tiểu học Ngọc Lâm"))
+            #expect(queue.contains("Tìm “may duc giang”: 1 đơn vị chờ duyệt."))
+            let none = try await staff.get("/campaigns/DVK-2024/queue?q=%25").body.string
+            #expect(none.contains("Công ty Cổ phần May Đức Giang") && none.contains("Trường Tiểu học Ngọc Lâm"), "a LIKE wildcard is no search")
+            let log = try await staff.get("/campaigns/DVK-2024/mail?q=ngoc+lam").body.string
+            #expect(log.contains("s1@truong.vn") && !log.contains("c1@truong.vn"))
+            let byAddress = try await staff.get("/campaigns/DVK-2024/mail?q=c1%40truong").body.string
+            #expect(byAddress.contains("c1@truong.vn") && !byAddress.contains("s1@truong.vn"))
+        }
+    }
+
     @Test func anInvalidFormIsShownAgainWithTheInputAndAVietnameseMessage() async throws {
         try await withApp { app in
             try await setUp(app)

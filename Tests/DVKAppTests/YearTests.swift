@@ -41,6 +41,30 @@ import VaporTesting
     static let recognition = #"{"decisionNumber": "12/QĐ-CĐN", "decisionDate": "2024-10-15", "exemplary": true}"#
     static let allMet = #"{"date": "2024-09-20", "met": [true, true, true, true, true], "comments": "Thiết thực", "verdict": "passed"}"#
 
+    /// The year page's list: searched without diacritics, narrowed to a sector or to a unit
+    /// of the user's subtree; a unit outside it is refused in words, not shown.
+    @Test func theYearPageIsSearchedAndFiltered() async throws {
+        try await withApp { app in
+            let w = try await Self.world(app)
+            #expect(try await api(app, .POST, "\(Self.base)/units/S1/accept", as: w.gdStaff).status == .ok)
+            _ = try await AuthStore.createUser(username: "staff", password: "mat-khau-thu-nghiem", role: .staff, unitCode: "LB", at: Date(), on: app.db)
+            let staff = try await Browser.signIn(app, "staff")
+            let year = "/campaigns/DVK-2024/year"
+            let all = try await staff.get(year).body.string
+            #expect(all.contains("Tủ sách đoàn viên") && all.contains("Sáng kiến tiết kiệm điện"))
+            let found = try await staff.get(year + "?q=tu+sach").body.string
+            #expect(found.contains("Tủ sách đoàn viên") && !found.contains("Sáng kiến tiết kiệm điện"))
+            let sector = try #require(try await Initiative.query(on: app.db).filter(\.$title == "Tủ sách đoàn viên").first()).sectorCode
+            let other = try #require(try await CampaignStore.info(code: "DVK-2024", on: app.db).sectors.first { $0.code != sector }).code
+            #expect(try await staff.get(year + "?sector=\(sector)").body.string.contains("Tủ sách đoàn viên"))
+            #expect(!(try await staff.get(year + "?sector=\(other)").body.string.contains("Tủ sách đoàn viên")))
+            #expect(try await staff.get(year + "?unit=GD").body.string.contains("Tủ sách đoàn viên"), "a federation brings its units")
+            #expect(!(try await staff.get(year + "?unit=C1").body.string.contains("Tủ sách đoàn viên")))
+            let outside = try await staff.get(year + "?unit=OTHER").body.string
+            #expect(outside.contains("Không có đơn vị mã “OTHER” trong phạm vi của đơn vị mình."))
+        }
+    }
+
     @Test func theYearStepByStepWithItsAccessRules() async throws {
         try await withApp { app in
             let w = try await Self.world(app)

@@ -34,8 +34,26 @@ enum YearQueue {
         var published: Int
     }
 
-    static func condition(_ view: Access.CampaignView, me: UUID, show: Show) -> SQLQueryString {
-        var q: SQLQueryString = "i.campaign_id = \(bind: view.campaign.id) AND cu.pre BETWEEN \(bind: view.scope.pre) AND \(bind: view.scope.last)"
+    /// What the year page's list is narrowed to, besides its tab: words of the model's
+    /// title, its registrant or its unit (without diacritics), a sector, a unit (with the
+    /// units below it).
+    struct Filter: Sendable, Equatable {
+        var search = ""
+        var sector = ""
+        var unit: SnapshotUnit?
+
+        var isEmpty: Bool { Standings.searchPattern(search).isEmpty && sector.isEmpty && unit == nil }
+    }
+
+    static func condition(_ view: Access.CampaignView, me: UUID, show: Show, filter: Filter = Filter()) -> SQLQueryString {
+        let scope = filter.unit ?? view.scope
+        var q: SQLQueryString = "i.campaign_id = \(bind: view.campaign.id) AND cu.pre BETWEEN \(bind: scope.pre) AND \(bind: scope.last)"
+        let key = Standings.searchPattern(filter.search)
+        if !key.isEmpty {
+            // Stored keys hold letters, digits and spaces; the pattern keeps no LIKE wildcard.
+            q.appendInterpolation(" AND (i.search_key LIKE \(bind: "%" + key + "%") OR cu.search_key LIKE \(bind: "%" + key + "%"))" as SQLQueryString)
+        }
+        if !filter.sector.isEmpty { q.appendInterpolation(" AND i.sector_code = \(bind: filter.sector)" as SQLQueryString) }
         switch show {
         case .all: break
         case .waiting:
@@ -58,12 +76,13 @@ enum YearQueue {
         """
 
     /// A page of the accepted models of the view's subtree.
-    static func models(_ view: Access.CampaignView, show: Show, page: Int?, on db: any Database) async throws -> (rows: [Row], paging: Paging, counts: [Show: Int]) {
+    static func models(_ view: Access.CampaignView, show: Show, filter: Filter = Filter(), page: Int?,
+                       on db: any Database) async throws -> (rows: [Row], paging: Paging, counts: [Show: Int]) {
         let sql = try db.sql()
         let me = view.user.unitID
         var counts: [Show: Int] = [:]
         for s in Show.allCases {
-            counts[s] = try await sql.raw("SELECT COUNT(*) AS n \(unsafeRaw: from) WHERE \(condition(view, me: me, show: s))")
+            counts[s] = try await sql.raw("SELECT COUNT(*) AS n \(unsafeRaw: from) WHERE \(condition(view, me: me, show: s, filter: filter))")
                 .first()?.decode(column: "n", as: Int.self) ?? 0
         }
         let paging = Paging(requested: page, total: counts[show] ?? 0)
@@ -75,7 +94,7 @@ enum YearQueue {
                    (SELECT COUNT(*) FROM recognitions x WHERE x.initiative_id = i.id AND x.by_unit_id = \(bind: me)) AS mine,
                    (SELECT COUNT(*) FROM nominations n WHERE n.initiative_id = i.id AND n.to_unit_id = \(bind: me)) AS nominated_to_me,
                    (SELECT COUNT(*) FROM library l WHERE l.initiative_id = i.id) AS published
-            \(unsafeRaw: from) WHERE \(condition(view, me: me, show: show))
+            \(unsafeRaw: from) WHERE \(condition(view, me: me, show: show, filter: filter))
             ORDER BY cu.pre, i.title, i.id LIMIT \(unsafeRaw: String(paging.perPage)) OFFSET \(unsafeRaw: String(paging.offset))
             """).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
         return (rows, paging, counts)

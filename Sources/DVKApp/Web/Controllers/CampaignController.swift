@@ -51,7 +51,8 @@ struct CampaignController: RouteCollection {
     @Sendable func queue(req: Request) async throws -> Response {
         let user = try StaffAccess.reader(req)
         let view = try await Access.campaign(code: try req.parameters.require("campaign"), user: user, on: req.db)
-        let model = try await ReviewQueue.query(view, page: req.query[Int.self, at: "page"], now: req.now, on: req.db)
+        let model = try await ReviewQueue.query(view, page: req.query[Int.self, at: "page"],
+                                                search: String((req.query[String.self, at: "q"] ?? "").prefix(200)), now: req.now, on: req.db)
         return Layout.response(ReviewQueue.view(model))
     }
 }

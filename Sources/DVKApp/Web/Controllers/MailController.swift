@@ -14,7 +14,8 @@ struct MailController: RouteCollection {
     @Sendable func log(req: Request) async throws -> Response {
         let view = try await campaign(req, user: StaffAccess.reader(req))
         let status = req.query[String.self, at: "status"].flatMap(MailStatus.init(rawValue:))
-        let model = try await MailLog.query(view, status: status, page: req.query[Int.self, at: "page"],
+        let model = try await MailLog.query(view, status: status, search: String((req.query[String.self, at: "q"] ?? "").prefix(200)),
+                                            page: req.query[Int.self, at: "page"],
                                             sendsMail: req.application.sendsMail, now: req.now, on: req.db)
         return Layout.response(MailLog.view(model))
     }

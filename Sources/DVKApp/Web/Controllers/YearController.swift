@@ -207,10 +207,20 @@ struct YearController: RouteCollection {
     @Sendable func yearPage(req: Request) async throws -> Response {
         let view = try await Access.campaign(code: try req.parameters.require("campaign"), user: try StaffAccess.reader(req), on: req.db)
         let show = req.query[String.self, at: "show"].flatMap(YearQueue.Show.init(rawValue:)) ?? .all
-        let models = try await YearQueue.models(view, show: show, page: req.query[Int.self, at: "page"], on: req.db)
+        var filter = YearQueue.Filter(search: String((req.query[String.self, at: "q"] ?? "").prefix(200)))
+        if let sector = req.query[String.self, at: "sector"], view.campaign.sectors.contains(where: { $0.code == sector }) { filter.sector = sector }
+        // A unit of the user's own subtree, by code; any other is not one to narrow to.
+        var unitProblem: String?
+        if let code = req.query[String.self, at: "unit"]?.trimmingCharacters(in: .whitespaces), !code.isEmpty {
+            let unit = try? await CampaignStore.snapshotUnit(campaignID: view.campaign.id, code: String(code.prefix(100)), on: req.db).snapshot
+            if let unit, view.contains(unit) { filter.unit = unit } else { unitProblem = "Không có đơn vị mã “\(code.prefix(100))” trong phạm vi của đơn vị mình." }
+        }
+        let models = try await YearQueue.models(view, show: show, filter: filter, page: req.query[Int.self, at: "page"], on: req.db)
         var model = YearPage.Model(view: view, funnel: try await YearQueue.funnel(view, on: req.db), show: show,
                                    rows: models.rows, paging: models.paging, counts: models.counts,
                                    waiting: try await YearQueue.nominations(view, on: req.db))
+        model.filter = filter
+        model.unitProblem = unitProblem
         model.decisions = try await YearPapers.decisionNumbers(view, on: req.db)
         model.years = try await YearQueue.overYears(unitID: view.scope.unitID, user: view.user, on: req.db)
         return Layout.response(YearPage.view(model))

@@ -5,7 +5,7 @@ import SQLKit
 
 /// `/campaigns/{code}/mail`: every message of the campaign about a unit in the user's
 /// scope — to whom, when, its state, the server's last answer — newest first; a failed one
-/// can be sent again.
+/// can be sent again. Searched by the unit's name or code (without diacritics) or the address.
 enum MailLog {
     struct Entry: Sendable {
         var row: OutboxRow
@@ -18,6 +18,7 @@ enum MailLog {
         var campaign: CampaignInfo
         var scopeName: String
         var status: MailStatus?
+        var search: String
         var counts: [MailStatus: Int]
         var entries: [Entry]
         var paging: Paging
@@ -27,12 +28,16 @@ enum MailLog {
         var total: Int { counts.values.reduce(0, +) }
     }
 
-    static func query(_ view: Access.CampaignView, status: MailStatus?, page: Int?, sendsMail: Bool, now: Date,
+    static func query(_ view: Access.CampaignView, status: MailStatus?, search: String = "", page: Int?, sendsMail: Bool, now: Date,
                       on db: any Database) async throws -> Model {
         let sql = try db.sql()
         let scope = view.scope
+        // The unit's stored key, or the address: letters, digits and a few marks only, so no
+        // LIKE wildcard comes from the user.
+        let key = Standings.searchPattern(search)
+        let address = String(search.lowercased().filter { $0.isASCII && ($0.isLetter || $0.isNumber || "@.-_+".contains($0)) }.prefix(254))
         func base(_ select: SQLSelectBuilder) -> SQLSelectBuilder {
-            select.from(SQLAlias(SQLIdentifier(Outbox.table), as: SQLIdentifier("o")))
+            var query = select.from(SQLAlias(SQLIdentifier(Outbox.table), as: SQLIdentifier("o")))
                 .join(SQLAlias(SQLIdentifier(CampaignUnit.schema), as: SQLIdentifier("cu")), method: SQLJoinMethod.inner,
                       on: SQLBinaryExpression(
                           SQLBinaryExpression(SQLColumn("campaign_id", table: "cu"), .equal, SQLColumn("campaign_id", table: "o")), .and,
@@ -40,6 +45,14 @@ enum MailLog {
                 .where(SQLColumn("campaign_id", table: "o"), .equal, SQLBind(view.campaign.id))
                 .where(SQLColumn("pre", table: "cu"), .greaterThanOrEqual, SQLBind(scope.pre))
                 .where(SQLColumn("pre", table: "cu"), .lessThanOrEqual, SQLBind(scope.last))
+            if !key.isEmpty {
+                let byUnit = SQLBinaryExpression(SQLColumn("search_key", table: "cu"), .like, SQLBind("%" + key + "%"))
+                query = address.isEmpty ? query.where(byUnit)
+                    : query.where(SQLBinaryExpression(byUnit, .or,
+                                                      SQLBinaryExpression(SQLFunction("LOWER", args: SQLColumn("to_address", table: "o")), .like,
+                                                                          SQLBind("%" + address + "%"))))
+            }
+            return query
         }
         var counts: [MailStatus: Int] = [:]
         for row in try await base(sql.select().column(SQLColumn("status", table: "o"))
@@ -58,7 +71,7 @@ enum MailLog {
             Entry(row: try OutboxRow(row: $0), unitCode: try $0.decode(column: "unit_code", as: String.self),
                   unitName: try $0.decode(column: "unit_name", as: String.self))
         }
-        return Model(user: view.user, campaign: view.campaign, scopeName: scope.name, status: status, counts: counts,
+        return Model(user: view.user, campaign: view.campaign, scopeName: scope.name, status: status, search: search, counts: counts,
                      entries: entries, paging: paging, sendsMail: sendsMail, now: now)
     }
 

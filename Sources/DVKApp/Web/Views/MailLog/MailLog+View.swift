@@ -6,7 +6,7 @@ extension MailLog {
         let c = m.campaign
         func tab(_ status: MailStatus?, _ label: String, _ count: Int) -> Node {
             let current = status == m.status
-            return .a(.class(current ? "tab current" : "tab"), .href(SiteURL.mail(c.code).link(query: [("status", status?.rawValue ?? "")])),
+            return .a(.class(current ? "tab current" : "tab"), .href(SiteURL.mail(c.code).link(query: [("q", m.search), ("status", status?.rawValue ?? "")])),
                       .if(current, .attribute("aria-current", "page")), .text("\(label) (\(Format.number(count)))"))
         }
         return Layout.page(title: "Thư đã gửi — \(c.title)", user: m.user, body: [
@@ -15,14 +15,16 @@ extension MailLog {
             .p(.text("Thư hệ thống gửi về các đơn vị trong phạm vi \(m.scopeName): nhắc nộp, báo đã nộp, xác nhận, trả lại, duyệt và thư tổng hợp hằng ngày.")),
             .if(!m.sendsMail, .div(.class("alert"), .role("status"),
                 "Hệ thống chưa được cấu hình gửi email: chưa có thư nào được gửi đi. Liên hệ quản trị hệ thống để cấu hình máy chủ thư.")),
+            FormField.search(.mail(c.code), label: "Tìm theo tên, mã đơn vị hoặc địa chỉ email", value: m.search,
+                             placeholder: "ví dụ: ngoc lam", hidden: m.status.map { [("status", $0.rawValue)] } ?? []),
             .nav(.class("tabs"), .attribute("aria-label", "Lọc theo trạng thái"),
                  tab(nil, "Tất cả", m.total),
                  .forEach(MailStatus.allCases) { tab($0, $0.label, m.counts[$0] ?? 0) }),
-            m.entries.isEmpty ? .p(.class("muted"), "Chưa có thư nào.") : .group(
+            m.entries.isEmpty ? .p(.class("muted"), .text(m.search.isEmpty ? "Chưa có thư nào." : "Không có thư nào khớp với từ tìm kiếm.")) : .group(
                 .div(.class("scroll"), .table(.class("list responsive mail"),
                     .thead(.tr(.th("Lúc"), .th("Loại thư"), .th("Về đơn vị"), .th("Gửi tới"), .th("Trạng thái"), .th("Trả lời của máy chủ thư"), .th(""))),
                     .tbody(.forEach(m.entries) { e in row(e, m) }))),
-                Pager.nav(m.paging) { page in SiteURL.mail(c.code).link(query: [("status", m.status?.rawValue ?? ""), ("page", String(page))]) }),
+                Pager.nav(m.paging) { page in SiteURL.mail(c.code).link(query: [("q", m.search), ("status", m.status?.rawValue ?? ""), ("page", String(page))]) }),
         ])
     }
 

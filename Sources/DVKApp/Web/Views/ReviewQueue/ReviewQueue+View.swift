@@ -10,8 +10,14 @@ extension ReviewQueue {
             .p(.text("\(Format.number(m.counts.waitingReview)) đơn vị trong phạm vi \(m.view.scope.name) đã nộp hồ sơ và đang chờ duyệt; "
                      + "đơn vị chờ lâu nhất ở đầu danh sách. Đã duyệt: \(Format.number(m.counts.accepted)) · "
                      + "không đăng ký mô hình: \(Format.number(m.counts.noModel)).")),
+            .if(m.counts.waitingReview > 0,
+                FormField.search(.queue(c.code), label: "Tìm đơn vị chờ duyệt theo tên hoặc mã", value: m.search,
+                                 placeholder: "ví dụ: tieu hoc ngoc lam")),
+            .if(!m.search.isEmpty, .p(.attribute("role", "status"),
+                .text("Tìm “\(m.search)”: \(Format.number(m.found)) đơn vị chờ duyệt. "), .a(.href(.queue(c.code)), "Xem cả hàng chờ"))),
             m.lines.isEmpty
-                ? .div(.class("alert ok"), "Không còn hồ sơ nào chờ duyệt.")
+                ? (m.search.isEmpty ? .div(.class("alert ok"), "Không còn hồ sơ nào chờ duyệt.")
+                                    : .p(.class("muted"), "Không có đơn vị chờ duyệt nào khớp với từ tìm kiếm."))
                 : .group(
                     .div(.class("actions"), .a(.class("button"), .href(.unitPage(campaign: c.code, unit: m.lines[0].code)),
                                                .text("Bắt đầu duyệt: \(m.lines[0].name)"))),
@@ -28,7 +34,7 @@ extension ReviewQueue {
                                 .td(.a(.class("button small"), .href(.unitPage(campaign: c.code, unit: line.code)), "Xem và duyệt")))
                         })
                     )),
-                    Pager.nav(m.paging) { SiteURL.queue(c.code).link(query: [("page", String($0))]) }
+                    Pager.nav(m.paging) { SiteURL.queue(c.code).link(query: [("q", m.search), ("page", String($0))]) }
                 ),
         ])
     }

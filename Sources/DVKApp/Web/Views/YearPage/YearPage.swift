@@ -17,7 +17,15 @@ enum YearPage {
         var decisions: [(number: String, day: CalendarDay, count: Int)] = []
         /// The scope's numbers in every campaign it took part in, oldest first.
         var years: [YearQueue.YearNumbers] = []
+        var filter = YearQueue.Filter()
+        var unitProblem: String?
         var user: CurrentUser { view.user }
+
+        /// The list's query: the filter, the tab, a page.
+        func query(show: YearQueue.Show? = nil, page: Int? = nil) -> [(String, String)] {
+            [("q", filter.search), ("sector", filter.sector), ("unit", filter.unit?.code ?? ""), ("show", (show ?? self.show).rawValue),
+             ("page", page.map(String.init) ?? "")]
+        }
     }
 
     /// Registered and recognised models per sector over the campaigns: a bar per year and
@@ -70,7 +78,7 @@ enum YearPage {
         let sectors = Dictionary(c.sectors.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
         func tab(_ show: YearQueue.Show) -> Node {
             let current = show == m.show
-            return .a(.class(current ? "tab current" : "tab"), .href(SiteURL.year(c.code).link(query: [("show", show.rawValue)])),
+            return .a(.class(current ? "tab current" : "tab"), .href(SiteURL.year(c.code).link(query: m.query(show: show))),
                       .if(current, .attribute("aria-current", "page")), .text("\(show.label) (\(Format.number(m.counts[show] ?? 0)))"))
         }
         let total = FunnelRow.total(m.funnel)
@@ -98,8 +106,9 @@ enum YearPage {
             .if(m.user.unitKind == .federation, documents(m)),
             .h2("Mô hình"),
             .div(.class("actions"), .a(.class("button secondary"), .href(.yearTable(c.code)), "Tải danh sách mô hình được công nhận (Excel)")),
+            filters(m),
             .nav(.class("tabs"), .attribute("aria-label", "Lọc mô hình"), .forEach(YearQueue.Show.allCases) { tab($0) }),
-            m.rows.isEmpty ? .p(.class("muted"), "Chưa có mô hình nào ở mục này.") : .group(
+            m.rows.isEmpty ? .p(.class("muted"), .text(m.filter.isEmpty ? "Chưa có mô hình nào ở mục này." : "Không có mô hình nào khớp với điều kiện tìm.")) : .group(
                 .div(.class("scroll"), .table(.class("list responsive"),
                     .thead(.tr(.th("Mô hình"), .th("Đơn vị"), .th("Lĩnh vực"), .th("Báo cáo"), .th("Thẩm định của đơn vị mình"), .th("Công nhận"), .th("Thư viện"))),
                     .tbody(.forEach(m.rows) { r in
@@ -116,7 +125,26 @@ enum YearPage {
                                 .if(r.nominatedToMe > 0 && r.mine == 0, .span(.class("badge"), " Chờ xét"))),
                             .td(.dataLabel("Thư viện"), .text(r.published > 0 ? "Đã công bố" : "—")))
                     }))),
-                Pager.nav(m.paging) { page in SiteURL.year(c.code).link(query: [("show", m.show.rawValue), ("page", String(page))]) }),
+                Pager.nav(m.paging) { page in SiteURL.year(c.code).link(query: m.query(page: page)) }),
         ])
+    }
+
+    /// Search (no diacritics needed), a sector, a unit by code; the tab is kept.
+    static func filters(_ m: Model) -> Node {
+        let c = m.view.campaign
+        return .form(.class("filters"), .method(.get), .action(.year(c.code)), .role("search"),
+            .hidden("show", m.show.rawValue),
+            .div(.label(.for("q"), "Tìm mô hình"),
+                 .input(.type(.search), .id("q"), .name("q"), .value(m.filter.search), .placeholder("tên mô hình, tập thể/cá nhân hoặc đơn vị"))),
+            .div(.label(.for("sector"), "Lĩnh vực"),
+                 .select(.id("sector"), .attribute("name", "sector"),
+                         .option(value: "", label: "Tất cả lĩnh vực", selected: m.filter.sector.isEmpty),
+                         .forEach(c.sectors) { .option(value: $0.code, label: $0.name, selected: $0.code == m.filter.sector) })),
+            .div(.class(m.unitProblem == nil ? "" : "invalid"), .label(.for("unit"), "Mã đơn vị (kèm đơn vị trực thuộc)"),
+                 .input(.type(.text), .id("unit"), .name("unit"), .value(m.filter.unit?.code ?? ""), .placeholder("ví dụ: GD"),
+                        .unwrap(m.unitProblem) { _ in .attribute("aria-describedby", "unit-error") }),
+                 FormField.message("unit", m.unitProblem)),
+            .div(.class("actions"), .button(.type(.submit), "Tìm"),
+                 .if(!m.filter.isEmpty || m.unitProblem != nil, .a(.class("button secondary"), .href(SiteURL.year(c.code).link(query: [("show", m.show.rawValue)])), "Bỏ lọc"))))
     }
 }
