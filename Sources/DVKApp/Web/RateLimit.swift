@@ -15,14 +15,18 @@ final class RateLimiter: Sendable {
 
     private struct Bucket { var tokens: Double; var at: ContinuousClock.Instant }
     private let buckets = Mutex<[String: Bucket]>([:])
+    /// The monotonic clock the buckets refill by (a test holds it still).
+    private let clock: @Sendable () -> ContinuousClock.Instant
 
-    init(perMinute: Int, burst: Int) {
+    init(perMinute: Int, burst: Int, clock: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }) {
         self.perMinute = perMinute
         self.burst = burst
+        self.clock = clock
     }
 
     /// Takes one request of `address`'s allowance; nil when allowed, else the seconds to wait.
-    func take(_ address: String, now: ContinuousClock.Instant = .now) -> Int? {
+    func take(_ address: String, now given: ContinuousClock.Instant? = nil) -> Int? {
+        let now = given ?? clock()
         let rate = Double(perMinute) / 60
         return buckets.withLock { table -> Int? in
             var key = address
