@@ -78,6 +78,9 @@ public enum SubmissionStatus: String, Codable, Sendable, CaseIterable {
 /// What a person does to a submission; `apply` says what state it leads to or why not.
 public enum SubmissionAction: String, Codable, Sendable {
     case edit, submit, declare, accept, `return`, reopen, `import`, extend
+    /// The unit was taken into the campaign after it opened (a new unit, or one added to its
+    /// chosen units).
+    case join
 
     public var label: String {
         switch self {
@@ -89,6 +92,7 @@ public enum SubmissionAction: String, Codable, Sendable {
         case .reopen: "Mở lại để sửa"
         case .import: "Nhập từ tệp"
         case .extend: "Gia hạn"
+        case .join: "Tham gia đợt"
         }
     }
 
@@ -104,6 +108,7 @@ public enum SubmissionAction: String, Codable, Sendable {
         case .reopen: "mở lại hồ sơ để sửa"
         case .import: from == to ? "nhập mô hình từ tệp" : "nhập hồ sơ từ tệp"
         case .extend: "gia hạn nộp"
+        case .join: "đưa đơn vị vào đợt thi đua"
         }
     }
 
@@ -121,7 +126,7 @@ public enum SubmissionAction: String, Codable, Sendable {
         case (.import, .notStarted), (.import, .draft): return .success(.submitted)
         case (.import, .returned): return .success(.resubmitted)
         case (.import, let s): return .success(s)
-        case (.extend, let s): return .success(s)
+        case (.extend, let s), (.join, let s): return .success(s)
         default:
             return .failure(.conflict("Không thể \(label.lowercased()) khi hồ sơ đang ở trạng thái “\(status.label)”."))
         }

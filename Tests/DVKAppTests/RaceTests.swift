@@ -376,4 +376,26 @@ import VaporTesting
             }
         }
     }
+
+    /// A new unit joining the open campaign (the tree taken in again under the campaign's
+    /// lock) while another unit submits: both land, and the counts hold.
+    @Test(arguments: orders)
+    func newUnitAgainstSubmit(swapped: Bool) async throws {
+        try await withApp { app in
+            let s = try await Self.scene(app)
+            let visitor = try await StaffTestKit.visitor(app, "lb", .staff, at: "LB")
+            let staff = try #require(try await AuthStore.user(sessionToken: visitor.cookie, now: Date(), policy: SessionPolicy(), on: app.db))
+            var fields = UnitFields()
+            (fields.code, fields.name, fields.kind, fields.parentCode) = ("S3", "Trường Mầm non Thạch Bàn", "grassroots", "GD")
+            let form = fields
+            let results = await Self.race(
+                { try await RegistrationStore.perform(.submit, campaign: s.campaign, unitID: s.s1, actor: "s1", at: Date(), on: app.db) },
+                { _ = try await UnitEditor.create(form, user: staff, at: Date(), on: app.db) }, swapped: swapped)
+            Self.expectBothSucceeded(results)
+            #expect(try await CampaignStore.snapshotUnit(campaignID: s.campaign.id, code: "S3", on: app.db).isTarget)
+            #expect(try await s.events(.submit) == 1)
+            try await Self.expectStoredStandingsFollowTheRules(app)
+            try await Self.expectCountsEqualARecount(app)
+        }
+    }
 }

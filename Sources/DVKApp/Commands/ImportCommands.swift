@@ -21,8 +21,9 @@ struct ImportUnitsCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let table = try SpreadsheetFile.table(try readFile(signature.file, max: SpreadsheetLimits.file.bytes), limits: .file)
-        let result = try await UnitDirectory.importUnits(table, on: context.application.db)
-        context.console.print("units: \(result.created) created, \(result.updated) updated, \(result.unchanged) unchanged")
+        let result = try await UnitDirectory.importUnits(table, actor: Actors.cli, at: context.application.clock.now(), on: context.application.db)
+        context.console.print("units: \(result.created) created, \(result.updated) updated, \(result.unchanged) unchanged"
+                              + (result.joined.isEmpty ? "" : "; new units joined: \(result.joined.joined(separator: "; "))"))
     }
 }
 

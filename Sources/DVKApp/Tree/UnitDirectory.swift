@@ -33,10 +33,13 @@ enum UnitDirectory {
         var created = 0
         var updated = 0
         var unchanged = 0
+        /// The open campaigns the new grassroots unions joined (`CampaignStore.joinNewUnits`).
+        var joined: [String] = []
     }
 
-    /// Upserts units by code from a checked CSV, all or nothing.
-    static func importUnits(_ table: CSVTable, on db: any Database) async throws -> ImportResult {
+    /// Upserts units by code from a checked CSV, all or nothing; the new grassroots unions
+    /// join the open campaigns that take every one under their issuer.
+    static func importUnits(_ table: CSVTable, actor: String, at now: Date, on db: any Database) async throws -> ImportResult {
         try await db.write { db in
             let existing = try await Unit.query(on: db).all()
             let byID = Dictionary(uniqueKeysWithValues: existing.map { ($0.id!, $0) })
@@ -64,6 +67,7 @@ enum UnitDirectory {
             clashes = UnitEditor.merge(clashes, endedLines)
             if !clashes.isEmpty { throw DomainError.badFile(clashes) }
             var result = ImportResult()
+            var created: [UUID] = []
             for row in rows {
                 let parentID = row.parentCode.flatMap { byCode[$0]?.id }
                 if let unit = byCode[row.code] {
@@ -82,8 +86,10 @@ enum UnitDirectory {
                     try await unit.create(on: db)
                     byCode[row.code] = unit
                     result.created += 1
+                    created.append(try unit.requireID())
                 }
             }
+            result.joined = try await CampaignStore.joinNewUnits(created, actor: actor, at: now, on: db).map(\.title)
             return result
         }
     }

@@ -69,7 +69,9 @@ enum UnitEditor {
         }
     }
 
-    static func create(_ fields: UnitFields, user: CurrentUser, on db: any Database) async throws -> Unit {
+    /// Creates a unit of the user's subtree; a grassroots union joins at once the open
+    /// campaigns that take every one under their issuer (the campaigns it joined are returned).
+    static func create(_ fields: UnitFields, user: CurrentUser, at now: Date, on db: any Database) async throws -> (unit: Unit, joined: [CampaignInfo]) {
         try await db.write { db in
             var errors = FieldErrors()
             let checked = check(fields, errors: &errors)
@@ -91,7 +93,8 @@ enum UnitEditor {
             } catch let error as any DatabaseError where error.isConstraintFailure {
                 throw FieldErrors(messages: ["code": "Đã có đơn vị mã “\(checked.code)”; chọn mã khác."])
             }
-            return unit
+            let joined = try await CampaignStore.joinNewUnits([try unit.requireID()], actor: user.username, at: now, on: db)
+            return (unit, joined)
         }
     }
 
@@ -145,7 +148,7 @@ enum UnitEditor {
     /// Upserts units from a CSV (see `UnitDirectory.importUnits`), first refusing every row
     /// whose unit or parent lies outside the user's subtree. All or nothing: on any bad line,
     /// `DomainError.badFile` names every one and nothing is written.
-    static func importUnits(_ table: CSVTable, user: CurrentUser, on db: any Database) async throws -> UnitDirectory.ImportResult {
+    static func importUnits(_ table: CSVTable, user: CurrentUser, at now: Date, on db: any Database) async throws -> UnitDirectory.ImportResult {
         try await db.write { db in
             let nodes = try await UnitDirectory.allNodes(includingEnded: true, on: db)
             let outside = scopeProblems(table, nodes: nodes, user: user)
@@ -164,7 +167,7 @@ enum UnitEditor {
                 throw DomainError.badFile(lines)
             }
             // The same transaction: nothing can move between the check and the write.
-            return try await UnitDirectory.importUnits(table, on: db)
+            return try await UnitDirectory.importUnits(table, actor: user.username, at: now, on: db)
         }
     }
 

@@ -61,6 +61,8 @@ enum SiteURL: Sendable, Equatable {
     case unitsImport
     case unitAccounts(String)
     case unitEnd(String)
+    /// Adds a grassroots union to an open campaign of chosen units: (unit, campaign).
+    case unitJoin(String, String)
     // Accounts: the people page, a person, invitations, resets, two-factor.
     case people
     case peopleXLSX
@@ -156,6 +158,7 @@ enum SiteURL: Sendable, Equatable {
         case .unitsImport: return [.word("units"), .word("import")]
         case .unitAccounts(let code): return [.word("units"), .value(name: "code", code), .word("accounts")]
         case .unitEnd(let code): return [.word("units"), .value(name: "code", code), .word("end")]
+        case .unitJoin(let code, let campaign): return [.word("units"), .value(name: "code", code), .word("campaigns"), c(campaign), .word("join")]
         case .people: return [.word("users")]
         case .peopleXLSX: return [.word("users.xlsx")]
         case .peopleEvents: return [.word("users"), .word("events.xlsx")]

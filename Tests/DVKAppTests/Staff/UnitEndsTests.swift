@@ -83,7 +83,8 @@ import DVKDocuments
             #expect(try await staff.post("/users/\(gdID.uuidString)/enable").status == .conflict)
             #expect(try await staff.post("/units/new", ["code": "GD9", "name": "Con", "kind": "grassroots", "parent": "GD"]).status == .unprocessableEntity)
             await #expect(throws: DomainError.self) {
-                _ = try await UnitDirectory.importUnits(try CSVTable(text: "code,name,parent_code,kind\nGDX,Mới,GD,grassroots\n"), on: app.db)
+                _ = try await UnitDirectory.importUnits(try CSVTable(text: "code,name,parent_code,kind\nGDX,Mới,GD,grassroots\n"),
+                                                       actor: Actors.cli, at: Date(), on: app.db)
             }
             #expect(try await DVKApp.Unit.query(on: app.db).filter(\.$code ~~ "GD9").count() == 0)
             // The way back for a person still at work: moved to the unit that took GD, then enabled.

@@ -12,6 +12,41 @@ import VaporTesting
             .merging(changes) { _, new in new }
     }
 
+    /// A grassroots union created under the issuer of an open campaign that takes every one
+    /// joins it at once, with a line in its history; a campaign of chosen units lists it as
+    /// not in, and one click of the staff who run it adds it. Counts stay equal to a recount.
+    @Test func aNewUnitJoinsTheOpenCampaignsAboveIt() async throws {
+        try await withApp { app in
+            try await Fixture.load(app)
+            let p = try await StaffTestKit.people(app)
+            var chosen = CampaignInput(code: "DVK-CHON", issuerCode: "LB", year: 2024, issuedOn: CalendarDay(year: 2024, month: 2, day: 6),
+                                       deadline: VietnamTime.instant(CalendarDay(year: 2024, month: 2, day: 16)))
+            chosen.targets = [try await UnitDirectory.find(code: "S1", on: app.db).requireID()]
+            _ = try await CampaignStore.create(chosen, at: Date(), on: app.db)
+
+            let created = try await p.staff.post("/units/new", ["code": "S3", "name": "Trường Mầm non Thạch Bàn", "kind": "grassroots", "parent": "GD"])
+            #expect(created.status == .seeOther)
+            let all = try await CampaignStore.info(code: "DVK-2024", on: app.db)
+            #expect(try await CampaignStore.snapshotUnit(campaignID: all.id, code: "S3", on: app.db).isTarget)
+            let page = try await p.staff.get("/campaigns/DVK-2024/units/S3").text
+            #expect(page.contains("đưa đơn vị vào đợt thi đua") && page.contains("Đơn vị mới thuộc Liên đoàn Lao động quận Long Biên"))
+            try await RaceTests.expectCountsEqualARecount(app)
+
+            // The campaign of chosen units: not in, and one click adds it.
+            let unitPage = try await p.staff.get("/units/S3").text
+            #expect(unitPage.contains("Đợt thi đua đang mở") && unitPage.contains("Chưa tham gia"))
+            #expect(unitPage.contains("/units/S3/campaigns/DVK-CHON/join"))
+            #expect(!(try await p.subStaff.get("/units/S3").text.contains("/campaigns/DVK-CHON/join")), "only those who run the campaign add")
+            #expect(try await p.subStaff.post("/units/S3/campaigns/DVK-CHON/join").status == .forbidden)
+            #expect(try await p.staff.post("/units/S3/campaigns/DVK-CHON/join").status == .seeOther)
+            let chose = try await CampaignStore.info(code: "DVK-CHON", on: app.db)
+            #expect(try await CampaignStore.snapshotUnit(campaignID: chose.id, code: "S3", on: app.db).isTarget)
+            #expect(try await CampaignUnit.query(on: app.db).filter(\.$campaignID == chose.id).filter(\.$isTarget == true).count() == 2)
+            #expect(try await p.staff.post("/units/S3/campaigns/DVK-CHON/join").status == .conflict, "twice is refused")
+            #expect(try await p.staff.post("/units/GD/campaigns/DVK-CHON/join").status == .unprocessableEntity, "a federation is no target")
+        }
+    }
+
     @Test func staffBrowseDownFromTheirUnitAndSearchWithoutDiacritics() async throws {
         try await withApp { app in
             try await Fixture.load(app)

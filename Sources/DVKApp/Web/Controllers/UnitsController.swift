@@ -15,6 +15,7 @@ struct UnitsController: RouteCollection {
         routes.post(SiteURL.unit("").route, use: update)
         routes.get(SiteURL.unitEnd("").route, use: endPlan)
         routes.post(SiteURL.unitEnd("").route, use: end)
+        routes.post(SiteURL.unitJoin("", "").route, use: join)
     }
 
     /// What dissolving (no `into`) or merging the unit would do, asked before it is done.
@@ -81,12 +82,28 @@ struct UnitsController: RouteCollection {
         let user = try StaffAccess.manager(req)
         let fields = UnitFields(form: try req.content.decode([String: String].self))
         do {
-            let unit = try await UnitEditor.create(fields, user: user, on: req.db)
-            return Flash.redirect(req, to: .unit(unit.code), message: "Đã thêm đơn vị \(Flash.quoted(unit.name)).")
+            let (unit, joined) = try await UnitEditor.create(fields, user: user, at: req.now, on: req.db)
+            let message = "Đã thêm đơn vị \(Flash.quoted(unit.name))."
+                + (joined.isEmpty ? "" : " Đơn vị đã được đưa vào " + joined.map { "đợt \(Flash.quoted($0.title))" }.joined(separator: ", ") + ".")
+            return Flash.redirect(req, to: .unit(unit.code), message: message)
         } catch let errors as FieldErrors {
             let model = try await UnitNew.query(user: user, form: fields, errors: errors, on: req.db)
             return Layout.response(UnitNew.view(model), status: .unprocessableEntity)
         }
+    }
+
+    /// Adds a grassroots union of the user's subtree to an open campaign of chosen units the user runs.
+    @Sendable func join(req: Request) async throws -> Response {
+        let user = try StaffAccess.manager(req)
+        let code = try req.parameters.require("code")
+        guard let unit = try await Unit.query(on: req.db).filter(\.$code == code).first(),
+              try await UnitEditor.chain(from: unit, upTo: user.unitID, on: req.db) != nil
+        else { throw DomainError.notFound("Không tìm thấy đơn vị “\(code)” trong phạm vi quản lý của đơn vị.") }
+        let view = try await Access.campaign(code: try req.parameters.require("campaign"), user: user, on: req.db)
+        try StaffAccess.requireRun(view)
+        let campaign = try await CampaignStore.addTarget(code: view.campaign.code, unitID: try unit.requireID(), actor: user.username,
+                                                         at: req.now, on: req.db)
+        return Flash.redirect(req, to: .unit(unit.code), message: "Đã thêm \(Flash.quoted(unit.name)) vào đợt \(Flash.quoted(campaign.title)).")
     }
 
     @Sendable func importForm(req: Request) async throws -> Response {
@@ -108,7 +125,7 @@ struct UnitsController: RouteCollection {
         var status = HTTPResponseStatus.unprocessableEntity
         do {
             model.result = try await UnitEditor.importUnits(try await SpreadsheetUpload.table(req, Data(file.data.readableBytesView)),
-                                                            user: user, on: req.db)
+                                                            user: user, at: req.now, on: req.db)
             return Layout.response(UnitsImport.view(model))
         } catch DomainError.badFile(let lines, let total) {
             model.lines = lines

@@ -14,6 +14,8 @@ enum CampaignList {
         var user: CurrentUser
         var rows: [Row]
         var now: Date
+        /// With no campaign: the federation above the user's unit, whom to ask.
+        var contact: (name: String, email: String, phone: String)?
     }
 
     static func query(user: CurrentUser, now: Date, on db: any Database) async throws -> Model {
@@ -26,6 +28,11 @@ enum CampaignList {
             }
             rows.append(Row(campaign: view.campaign, scopeName: view.scope.name, own: own))
         }
-        return Model(user: user, rows: rows, now: now)
+        var model = Model(user: user, rows: rows, now: now)
+        if rows.isEmpty, let unit = try await Unit.find(user.unitID, on: db), let parentID = unit.parentID,
+           let parent = try await Unit.find(parentID, on: db) {
+            model.contact = (parent.name, parent.email, parent.phone)
+        }
+        return model
     }
 }

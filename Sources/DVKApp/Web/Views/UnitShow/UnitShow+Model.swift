@@ -37,9 +37,19 @@ enum UnitShow {
         var ended: Ended?
         /// The unit's own events (its dissolution or merger).
         var events: [AuditTrail.Event]
+        /// A grassroots union's place in the open campaigns above it.
+        var campaigns: [CampaignLine] = []
 
         /// Staff above the unit may dissolve or merge it (`TreeRules` decides on the page that follows).
         var canEnd: Bool { canEdit && !isOwn && ended == nil }
+    }
+
+    struct CampaignLine: Sendable, Equatable {
+        var code: String
+        var title: String
+        var joined: Bool
+        /// A campaign of chosen units the user runs: one click adds the unit.
+        var canAdd: Bool
     }
 
     struct Ended: Sendable, Equatable {
@@ -69,10 +79,30 @@ enum UnitShow {
             let into = try await unit.mergedIntoID.asyncMap { try await Unit.find($0, on: db) } ?? nil
             ended = Ended(at: at, into: into.map { Crumb(code: $0.code, name: $0.name) })
         }
-        return Model(user: user, code: unit.code, name: unit.name, kind: unit.kind, email: unit.email, phone: unit.phone,
-                     trail: trail, children: children, paging: paging, isOwn: unitID == user.unitID,
-                     canEdit: user.role.manages && unit.endedAt == nil, form: form ?? UnitFields(unit: unit, parentCode: parentCode), errors: errors,
-                     ended: ended, events: unit.endedAt == nil ? [] : try await AuditTrail.events(kind: "unit", id: unitID, on: db))
+        var model = Model(user: user, code: unit.code, name: unit.name, kind: unit.kind, email: unit.email, phone: unit.phone,
+                          trail: trail, children: children, paging: paging, isOwn: unitID == user.unitID,
+                          canEdit: user.role.manages && unit.endedAt == nil, form: form ?? UnitFields(unit: unit, parentCode: parentCode), errors: errors,
+                          ended: ended, events: unit.endedAt == nil ? [] : try await AuditTrail.events(kind: "unit", id: unitID, on: db))
+        if unit.kind == .grassroots, unit.endedAt == nil {
+            model.campaigns = try await campaignLines(unitID: unitID, chain: Set(chain.compactMap(\.id)), user: user, on: db)
+        }
+        return model
+    }
+
+    /// The open (or draft) campaigns the user sees whose issuer is above the unit: whether
+    /// the unit is in each, and whether the user may add it.
+    static func campaignLines(unitID: UUID, chain: Set<UUID>, user: CurrentUser, on db: any Database) async throws -> [CampaignLine] {
+        var lines: [CampaignLine] = []
+        for view in try await Access.campaigns(for: user, on: db) where view.campaign.state.mayResync {
+            let c = view.campaign
+            let joined = try await CampaignUnit.query(on: db).filter(\.$campaignID == c.id).filter(\.$unitID == unitID)
+                .filter(\.$isTarget == true).count() > 0
+            guard joined || chain.contains(c.issuerID) else { continue }
+            let allTargets = try await Campaign.find(c.id, on: db)?.allTargets ?? true
+            lines.append(CampaignLine(code: c.code, title: c.title, joined: joined,
+                                      canAdd: !joined && !allTargets && view.canRun && chain.contains(c.issuerID)))
+        }
+        return lines
     }
 
     /// How many units sit directly under each of `ids`: one grouped query.

@@ -19,6 +19,7 @@ extension UnitShow {
                    .if(!m.email.isEmpty, .group(.text(" · "), .a(.href(.mailto(m.email)), .text(m.email)))),
                    .if(!m.phone.isEmpty, .text(" · \(m.phone)"))),
                 endedNotice,
+                campaignsCard,
                 // A refused edit comes back first, where its messages are seen.
                 m.canEdit && !m.errors.isEmpty ? editForm : .empty,
                 // A grassroots union has nothing below it, nor has an ended unit: no empty list to show.
@@ -29,6 +30,20 @@ extension UnitShow {
         }
 
         /// An ended unit says so first: when, into which unit, by whom, and where its accounts went.
+        /// The open campaigns above a grassroots union: in or not, and one click to add it to
+        /// a campaign of chosen units.
+        var campaignsCard: Node {
+            let m = model
+            guard !m.campaigns.isEmpty else { return .empty }
+            return .div(.class("card"), .h2("Đợt thi đua đang mở"),
+                .ul(.class("units"), .forEach(m.campaigns) { line in
+                    .li(.text(line.title + " — "),
+                        line.joined ? .span(.class("badge ok"), "Đã tham gia") : .span(.class("badge"), "Chưa tham gia (đợt chọn đơn vị tham gia)"),
+                        .if(line.canAdd, Layout.postButton("Thêm vào đợt", to: .unitJoin(m.code, line.code), csrf: m.user.csrf, style: "small",
+                                                           confirm: "Thêm \(m.name) vào đợt “\(line.title)”?")))
+                }))
+        }
+
         var endedNotice: Node {
             guard let ended = model.ended else { return .empty }
             return .div(.class("alert warn"), .role("status"),

@@ -17,7 +17,8 @@ extension UnitsImport {
                 .unwrap(m.result) { r in
                     .div(.class("alert ok"), .attribute("role", "status"),
                          .text("Đã nhập xong: thêm \(Format.number(r.created)) đơn vị, cập nhật \(Format.number(r.updated)), "
-                               + "\(Format.number(r.unchanged)) đơn vị không đổi."))
+                               + "\(Format.number(r.unchanged)) đơn vị không đổi."
+                               + (r.joined.isEmpty ? "" : " Công đoàn cơ sở mới đã được đưa vào: " + r.joined.map { "“\($0)”" }.joined(separator: ", ") + ".")))
                 },
                 .unwrap(m.problem) { .div(.class("alert error"), .attribute("role", "alert"), .p(.text($0))) },
                 .if(!m.lines.isEmpty, .div(.class("alert error"), .attribute("role", "alert"),
