@@ -348,3 +348,27 @@ public enum StandingFilter: String, CaseIterable, Sendable {
         }
     }
 }
+
+/// The moment and coverage every figure of a scope carries: "Số liệu tính đến 14 giờ 05
+/// ngày 02/12/2026; 37/44 đơn vị đã nộp (gồm 5 hồ sơ chờ duyệt)." Pages, the Biểu, the
+/// report and the exports say it the same way.
+public struct Coverage: Hashable, Sendable {
+    public var asOf: Date
+    public var expected: Int
+    public var submitted: Int
+    public var waitingReview: Int
+
+    public init(_ counts: StandingCounts, asOf: Date) {
+        self.asOf = asOf
+        expected = counts.expected
+        submitted = counts.submitted
+        waitingReview = counts.waitingReview
+    }
+
+    public var sentence: String {
+        let f = VietnamTime.fields(asOf)
+        let at = String(format: "%02d giờ %02d ngày %@", f.hour, f.minute, CalendarDay(year: f.year, month: f.month, day: f.day).vietnamese)
+        let waiting = waitingReview > 0 ? " (gồm \(VietnameseText.number(waitingReview)) hồ sơ chờ duyệt)" : ""
+        return "Số liệu tính đến \(at); \(VietnameseText.number(submitted))/\(VietnameseText.number(expected)) đơn vị đã nộp\(waiting)."
+    }
+}

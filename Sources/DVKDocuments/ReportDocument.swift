@@ -80,10 +80,13 @@ public struct ReportInput: Hashable, Sendable {
     public var assessment: String?
     public var signer: Signer
     public var distribution: [String]
+    /// When the figures were taken and how many units they cover; nil prints nothing.
+    public var coverage: Coverage?
 
     public init(header: DocumentHeader, year: Int, movement: String = "Dân vận khéo", recipients: [String],
                 letter: CampaignLetter, byIssuer: Bool, completeness: Completeness, summary: Summary,
-                units: [UnitTallyRow] = [], assessment: String? = nil, signer: Signer, distribution: [String]) {
+                units: [UnitTallyRow] = [], assessment: String? = nil, signer: Signer, distribution: [String], coverage: Coverage? = nil) {
+        self.coverage = coverage
         self.header = header
         self.year = year
         self.movement = movement
@@ -116,6 +119,7 @@ extension OfficialDocuments {
             reports: "báo cáo kết quả đăng ký mô hình \(movement) năm \(input.year) như sau:"))))
         blocks.append(.paragraph(heading("1. Tình hình nộp hồ sơ đăng ký")))
         blocks += completenessLines(c).map { .paragraph(Layout.body($0)) }
+        if let coverage = input.coverage { blocks.append(.paragraph(Layout.body(coverage.sentence))) }
         blocks.append(.paragraph(heading("2. Kết quả đăng ký")))
         blocks.append(.paragraph(Layout.body(totalSentence(input.summary))))
         blocks += SummaryTable.blocks(input.summary)

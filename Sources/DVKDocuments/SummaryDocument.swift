@@ -34,11 +34,14 @@ public struct UnitTallyRow: Hashable, Sendable {
     public var unitName: String
     public var tally: Tally
     public var handedIn: Bool
+    /// The unit answered that it registers no model this year: "Không đăng ký", not zeros.
+    public var noModel: Bool
 
-    public init(unitName: String, tally: Tally, handedIn: Bool = true) {
+    public init(unitName: String, tally: Tally, handedIn: Bool = true, noModel: Bool = false) {
         self.unitName = unitName
         self.tally = tally
         self.handedIn = handedIn
+        self.noModel = noModel
     }
 }
 
@@ -54,9 +57,12 @@ public struct RollUpInput: Hashable, Sendable {
     public var units: [UnitTallyRow]
     public var signer: Signer?
     public var distribution: [String]
+    /// When the figures were taken and how many units they cover; nil prints nothing.
+    public var coverage: Coverage?
 
     public init(header: DocumentHeader, year: Int, movement: String = "Dân vận khéo", summary: Summary,
-                units: [UnitTallyRow] = [], signer: Signer? = nil, distribution: [String] = []) {
+                units: [UnitTallyRow] = [], signer: Signer? = nil, distribution: [String] = [], coverage: Coverage? = nil) {
+        self.coverage = coverage
         self.header = header
         self.year = year
         self.movement = movement
@@ -86,6 +92,9 @@ extension OfficialDocuments {
         let page = PageSetup.a4Portrait
         var blocks: [Block] = [Layout.headerBands(input.header, page: page)]
         blocks += Layout.title("Biểu tổng hợp", subject: SummaryTable.subject(year: input.year, movement: input.movement))
+        if let coverage = input.coverage {
+            blocks.append(.paragraph(Paragraph(coverage.sentence, italic: true, alignment: .center, size: 12, spaceAfter: 6)))
+        }
         blocks += SummaryTable.blocks(input.summary)
         if !input.units.isEmpty {
             blocks.append(.paragraph(Paragraph("Chi tiết theo đơn vị", bold: true, alignment: .left, size: 14,
@@ -120,12 +129,25 @@ enum SummaryTable {
         return blocks
     }
 
-    /// The per-unit table: a unit that has not handed in reads "chưa nộp" across its numbers.
+    /// The per-unit table: a unit that has not handed in reads "chưa nộp" across its numbers,
+    /// one that registers no model "không đăng ký".
     static func table(firstColumn: String, units: [UnitTallyRow], total: Tally) -> Table {
-        table(firstColumn: firstColumn, rows: units.map { (VietnameseText.clean($0.unitName), $0.handedIn ? $0.tally : nil) }, total: total)
+        table(firstColumn: firstColumn, rows: units.map { unit in
+            (VietnameseText.clean(unit.unitName), unit.noModel ? .text("không đăng ký") : unit.handedIn ? .tally(unit.tally) : .text("chưa nộp"))
+        }, total: total)
+    }
+
+    /// A row's figures, or the words that stand across them.
+    enum Figures {
+        case tally(Tally)
+        case text(String)
     }
 
     static func table(firstColumn: String, rows: [(String, Tally?)], total: Tally) -> Table {
+        table(firstColumn: firstColumn, rows: rows.map { ($0.0, $0.1.map(Figures.tally) ?? .text("chưa nộp")) }, total: total)
+    }
+
+    static func table(firstColumn: String, rows: [(String, Figures)], total: Tally) -> Table {
         func head(_ text: String, columnSpan: Int = 1, rowSpan: Int = 1) -> TableCell {
             TableCell([Paragraph(text, bold: true, alignment: .center, size: headerSize)], columnSpan: columnSpan, rowSpan: rowSpan)
         }
@@ -139,10 +161,9 @@ enum SummaryTable {
         for (index, row) in rows.enumerated() {
             var cells = [TableCell.number(index + 1, size: size),
                          TableCell([Paragraph(row.0, alignment: .left, size: size)])]
-            if let tally = row.1 {
-                cells += tally.columns.map { TableCell.number($0, size: size) }
-            } else {
-                cells.append(TableCell([Paragraph("chưa nộp", italic: true, alignment: .center, size: size)], columnSpan: 4))
+            switch row.1 {
+            case .tally(let tally): cells += tally.columns.map { TableCell.number($0, size: size) }
+            case .text(let words): cells.append(TableCell([Paragraph(words, italic: true, alignment: .center, size: size)], columnSpan: 4))
             }
             out.append(TableRow(cells))
         }

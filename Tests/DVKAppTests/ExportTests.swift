@@ -132,8 +132,8 @@ import Vapor
     }
 }
 
-/// A unit that has not handed in reads "chưa nộp" in a roll-up's rows, not the zeros of
-/// a unit that answered "no model".
+/// A unit that has not handed in reads "chưa nộp" in a roll-up's rows, and one that
+/// answered "no model" "không đăng ký", never zeros.
 @Suite struct NotHandedInTests {
     @Test func theRollUpByUnitSaysChuaNopForUnitsThatHaveNotHandedIn() async throws {
         try await withApp { app in
@@ -143,13 +143,15 @@ import Vapor
             try await RegistrationStore.perform(.declare, campaign: scene.campaign, unitID: p1, actor: "p1", at: Date(), on: app.db)
             let lb = try await CampaignStore.snapshotUnit(campaignID: scene.campaign.id, code: "LB", on: app.db)
             let document = try await CampaignDocuments.build(.summaryUnits, campaign: scene.campaign, unit: lb,
-                                                             options: .init(today: CalendarDay(year: 2024, month: 2, day: 20), showNationalMotto: true), on: app.db)
+                                                             options: .init(now: VietnamTime.instant(CalendarDay(year: 2024, month: 2, day: 20)), showNationalMotto: true), on: app.db)
             let xlsx = try XLSXReader.table(try OfficialDocuments.render(document, as: .xlsx))
             func row(_ name: String) -> [String] {
                 (xlsx.records.first { $0.fields.contains(name) }?.fields ?? []).filter { !$0.isEmpty }
             }
             #expect(row("Trường Tiểu học Ngọc Lâm").suffix(4) == ["1", "1", "1", "1"])
-            #expect(row("Cơ quan UBND phường Bồ Đề").suffix(4) == ["0", "0", "0", "0"])
+            #expect(row("Cơ quan UBND phường Bồ Đề").last == "không đăng ký")
+            // The figures say when they were taken and how many units they cover.
+            #expect(xlsx.records.contains { $0.fields.contains("Số liệu tính đến 00 giờ 00 ngày 20/02/2024; 2/4 đơn vị đã nộp (gồm 1 hồ sơ chờ duyệt).") })
             #expect(row("Trường THCS Gia Thụy").last == "chưa nộp")
             #expect(row("Công ty Cổ phần May Đức Giang").last == "chưa nộp")
         }

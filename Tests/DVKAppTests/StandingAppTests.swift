@@ -68,7 +68,7 @@ import VaporTesting
 
             let report = try await CampaignDocuments.build(.report, campaign: w.campaign,
                                                            unit: try await CampaignStore.snapshotUnit(campaignID: w.campaign.id, code: "LB", on: app.db),
-                                                           options: .init(today: CalendarDay(year: 2024, month: 2, day: 21), showNationalMotto: true),
+                                                           options: .init(now: VietnamTime.instant(CalendarDay(year: 2024, month: 2, day: 21)), showNationalMotto: true),
                                                            on: app.db)
             let pdf = try tempFile("", suffix: ".pdf")
             try OfficialDocuments.render(report, as: .pdf).write(to: URL(fileURLWithPath: pdf))

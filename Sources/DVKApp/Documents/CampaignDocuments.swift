@@ -11,8 +11,10 @@ enum CampaignDocuments {
     }
 
     struct Options: Sendable {
-        var today: CalendarDay
+        /// The moment the document is made: its date line, and the time its figures are taken.
+        var now: Date
         var showNationalMotto: Bool
+        var today: CalendarDay { VietnamTime.day(of: now) }
     }
 
     /// The signature place of a grassroots union's own documents, left for the chair to sign.
@@ -30,8 +32,9 @@ enum CampaignDocuments {
             }
             let summary = try await SummaryQuery.official(campaign, unit: scope, on: db)
             let units = kind == .summaryUnits ? try await unitRows(campaign, scope: scope, on: db) : []
+            let coverage = Coverage(try await Standings.counts(campaign, scope: scope, on: db), asOf: options.now)
             return OfficialDocuments.rollUp(RollUpInput(header: header, year: campaign.year, summary: summary, units: units,
-                                                        signer: isIssuer(unit) ? campaign.signer : nil))
+                                                        signer: isIssuer(unit) ? campaign.signer : nil, coverage: coverage))
         case .list:
             return OfficialDocuments.initiativeList(InitiativeListInput(
                 header: header, year: campaign.year, units: try await listUnits(campaign, scope: scope, on: db),
@@ -61,7 +64,7 @@ enum CampaignDocuments {
                 summary: try await SummaryQuery.official(campaign, unit: scope, on: db),
                 units: try await unitRows(campaign, scope: scope, on: db),
                 signer: isIssuer(unit) ? campaign.signer : Signer(authority: "TM. BAN THƯỜNG VỤ", title: "CHỦ TỊCH", name: ""),
-                distribution: ["Như Kính gửi;", "Lưu: VT."]))
+                distribution: ["Như Kính gửi;", "Lưu: VT."], coverage: Coverage(count, asOf: options.now)))
         case .letter:
             // The issuer's letter, the same whichever unit of the campaign asks for it.
             var letterHeader = header
@@ -100,7 +103,7 @@ enum CampaignDocuments {
         let tallies = try await SummaryQuery.perUnit(campaign, unit: scope, on: db)
         return try await Standings.lines(campaign, scope: scope, on: db).lines.map { t in
             let sum = tallies[t.unitID].map { Summary(sectors: campaign.sectors, tally: $0).total } ?? .zero
-            return UnitTallyRow(unitName: t.name, tally: sum, handedIn: t.standing.phase.isSubmitted)
+            return UnitTallyRow(unitName: t.name, tally: sum, handedIn: t.standing.phase.isSubmitted, noModel: t.standing.phase == .noModel)
         }
     }
 

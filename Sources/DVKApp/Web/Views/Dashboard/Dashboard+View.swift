@@ -23,6 +23,7 @@ extension Dashboard {
             .h2("Số mô hình theo lĩnh vực"),
             .div(.class("card scroll"), chart(m.summary), bars(m.summary)),
             .h2(.text("Biểu tổng hợp — \(m.view.scope.name)")),
+            .p(.class("muted small coverage"), .text(Coverage(m.counts, asOf: m.now).sentence)),
             Layout.summaryTable(m.summary),
             downloads(m),
             .section(.id(tableAnchor),
