@@ -75,10 +75,13 @@ public enum InitiativeImport {
     /// Checks every row; throws `DomainError.badFile` naming the bad lines (the first
     /// `LineError.shown`, with a count of all), or returns the plan. Columns may be named by
     /// their codes or in Vietnamese (`names`).
-    public static func plan(_ file: CSVTable, sectors: [Sector], units: [String: UnitRef]) throws -> InitiativeImportPlan {
+    /// `defaultUnit`: the code of the one unit an upload is for (its page's); the unit
+    /// column may then be left out, or a row's cell empty.
+    public static func plan(_ file: CSVTable, sectors: [Sector], units: [String: UnitRef],
+                            defaultUnit: String? = nil) throws -> InitiativeImportPlan {
         let table = file.named(nameMap)
         let columns = table.columns
-        let missing = required.filter { columns[$0] == nil }
+        let missing = required.filter { columns[$0] == nil && !($0 == "unit_code" && defaultUnit != nil) }
         if !missing.isEmpty {
             let named = missing.map(heading)
             throw DomainError.badFile([LineError(line: 1, reasons: ["thiếu cột bắt buộc: " + named.joined(separator: ", ")])])
@@ -97,7 +100,8 @@ public enum InitiativeImport {
         let memo = InitiativeInput.Memo()
         for record in table.records {
             var reasons: [String] = []
-            let unitCode = record.value(columns["unit_code"])
+            let written = record.value(columns["unit_code"])
+            let unitCode = written.isEmpty ? defaultUnit ?? "" : written
             var unit: UnitRef?
             if unitCode.isEmpty {
                 reasons.append("thiếu mã đơn vị (cột \(heading("unit_code")))")

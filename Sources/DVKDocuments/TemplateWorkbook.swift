@@ -3,8 +3,8 @@ import Foundation
 
 /// The registration template a unit downloads to fill in Excel or LibreOffice and upload
 /// again: a sheet "Danh sách" with the Vietnamese column names, drop-down lists for
-/// “Tập thể / Cá nhân”, the campaign's sectors and the unit's code, date columns shown as
-/// dd/mm/yyyy; a sheet "Hướng dẫn" saying what goes in each column with an example; and the
+/// “Tập thể / Cá nhân”, the campaign's sectors and (for several units) the units' codes,
+/// date columns shown as dd/mm/yyyy; a sheet "Hướng dẫn" saying what goes in each column with an example; and the
 /// lists on a sheet "Danh mục". A file filled from it imports without edits.
 public enum TemplateWorkbook {
     public struct Column: Sendable {
@@ -25,11 +25,15 @@ public enum TemplateWorkbook {
         }
     }
 
-    /// The initiatives template's columns, in the order of the registration form.
-    public static func initiativeColumns(sectors: [Sector], unitCode: String) -> [Column] {
+    /// The initiatives template's columns, in the order of the registration form. A template
+    /// for one unit has no unit column: the upload of that unit's page supplies it.
+    public static func initiativeColumns(sectors: [Sector], unitCodes: [String]) -> [Column] {
         let name = { (code: String) in InitiativeImport.names.first { $0.code == code }!.names[0] }
-        return [
-            Column(name: name("unit_code"), required: true, help: "Mã đơn vị của công đoàn cơ sở (chọn trong danh sách).", example: unitCode, width: 16),
+        let unit = unitCodes.count == 1 ? [] : [
+            Column(name: name("unit_code"), required: true, help: "Mã đơn vị của công đoàn cơ sở (chọn trong danh sách).",
+                   example: unitCodes.first ?? "", width: 16),
+        ]
+        return unit + [
             Column(name: name("registrant_kind"), required: true, help: "“Tập thể” hoặc “Cá nhân” (chọn trong danh sách).", example: "Tập thể", width: 14),
             Column(name: name("registrant_name"), required: true, help: "Tên tập thể (tổ công đoàn, phòng, khoa…) hoặc họ và tên cá nhân đăng ký.", example: "Tổ Công đoàn Văn phòng", width: 30),
             Column(name: name("registrant_title"), required: false, help: "Chức vụ của cá nhân đăng ký (để trống với tập thể).", example: "", width: 18),
@@ -46,17 +50,13 @@ public enum TemplateWorkbook {
     }
 
     public static func initiatives(sectors: [Sector], unitCodes: [String], title: String) throws -> Data {
-        let columns = initiativeColumns(sectors: sectors, unitCode: unitCodes.first ?? "")
+        let columns = initiativeColumns(sectors: sectors, unitCodes: unitCodes)
         let kinds = [RegistrantKind.collective.label, RegistrantKind.individual.label]
-        let lists: [(header: String, values: [String])] = [("Mã đơn vị", unitCodes), ("Tập thể/Cá nhân", kinds), ("Lĩnh vực", sectors.map(\.name))]
+        let lists: [(header: String, values: [String])] = (unitCodes.count == 1 ? [] : [("Mã đơn vị", unitCodes)])
+            + [("Tập thể/Cá nhân", kinds), ("Lĩnh vực", sectors.map(\.name))]
         var validations: [(column: Int, list: Int)] = []
         for (index, column) in columns.enumerated() {
-            switch column.name {
-            case lists[0].header: validations.append((index, 0))
-            case lists[1].header: validations.append((index, 1))
-            case lists[2].header: validations.append((index, 2))
-            default: break
-            }
+            if let list = lists.firstIndex(where: { $0.header == column.name }) { validations.append((index, list)) }
         }
         return try write(columns: columns, lists: lists, validations: validations, title: title)
     }
@@ -96,7 +96,7 @@ public enum TemplateWorkbook {
     }
 
     /// The same columns as a CSV: the header line only, UTF-8 with a BOM, for Excel.
-    public static func initiativesCSV(sectors: [Sector], unitCode: String) -> String {
-        CSVWriter.write(header: initiativeColumns(sectors: sectors, unitCode: unitCode).map(\.name), rows: [], bom: true)
+    public static func initiativesCSV(sectors: [Sector], unitCodes: [String]) -> String {
+        CSVWriter.write(header: initiativeColumns(sectors: sectors, unitCodes: unitCodes).map(\.name), rows: [], bom: true)
     }
 }

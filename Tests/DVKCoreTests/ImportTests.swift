@@ -74,6 +74,22 @@ import Testing
             try InitiativeImport.plan(try CSVTable(text: "unit_code,registrant_kind,registrant_name\n"), sectors: Sector.defaults, units: units)
         }
     }
+
+    /// An upload from one unit's page needs no unit column, and a row may leave the cell
+    /// empty; a row naming another unit is still refused. The CLI's file still needs it.
+    @Test func anUploadForOneUnitNeedsNoUnitColumn() throws {
+        let file = "Tập thể/Cá nhân,Tên tập thể/cá nhân,Lĩnh vực,Tên mô hình\nTập thể,Tổ Văn phòng,Lĩnh vực kinh tế,Sổ tay tiết kiệm\n"
+        let plan = try InitiativeImport.plan(try CSVTable(text: file), sectors: Sector.defaults, units: units, defaultUnit: "A")
+        #expect(plan.rows.map(\.unitID) == [a])
+        #expect(throws: DomainError.self) { try InitiativeImport.plan(try CSVTable(text: file), sectors: Sector.defaults, units: units) }
+        let mixed = "Mã đơn vị,Tập thể/Cá nhân,Tên tập thể/cá nhân,Lĩnh vực,Tên mô hình\n,Tập thể,Tổ 1,Lĩnh vực kinh tế,Một\nX,Tập thể,Tổ 2,Lĩnh vực kinh tế,Hai\n"
+        do {
+            _ = try InitiativeImport.plan(try CSVTable(text: mixed), sectors: Sector.defaults, units: units, defaultUnit: "A")
+            Issue.record("a row of another unit was accepted")
+        } catch DomainError.badFile(let lines, _) {
+            #expect(lines.map(\.line) == [3])
+        }
+    }
 }
 
 @Suite struct UnitImportTests {

@@ -81,15 +81,19 @@ import Testing
 
 @Suite struct TemplateWorkbookTests {
     @Test func theTemplateReadsBackAsItsHeaderWithNothingToImport() throws {
+        // One unit's template: no unit column to fill on every row.
         let data = try TemplateWorkbook.initiatives(sectors: Sector.defaults, unitCodes: ["S1"], title: "Mẫu")
         let table = try XLSXReader.table(data)
-        #expect(table.header == TemplateWorkbook.initiativeColumns(sectors: Sector.defaults, unitCode: "S1").map(\.name))
+        #expect(table.header == TemplateWorkbook.initiativeColumns(sectors: Sector.defaults, unitCodes: ["S1"]).map(\.name))
         #expect(table.records.isEmpty)
-        #expect(table.header.prefix(2) == ["Mã đơn vị", "Tập thể/Cá nhân"])
+        #expect(table.header.prefix(2) == ["Tập thể/Cá nhân", "Tên tập thể/cá nhân"])
+        // Several units' template: the unit column first.
+        let several = try XLSXReader.table(try TemplateWorkbook.initiatives(sectors: Sector.defaults, unitCodes: ["S1", "S2"], title: "Mẫu"))
+        #expect(several.header.prefix(2) == ["Mã đơn vị", "Tập thể/Cá nhân"])
         // Every column name is one the importer knows.
         let known = Set(InitiativeImport.names.flatMap(\.names))
-        #expect(table.header.allSatisfy(known.contains))
-        let csv = try CSVTable(data: Data(TemplateWorkbook.initiativesCSV(sectors: Sector.defaults, unitCode: "S1").utf8))
+        #expect(table.header.allSatisfy(known.contains) && several.header.allSatisfy(known.contains))
+        let csv = try CSVTable(data: Data(TemplateWorkbook.initiativesCSV(sectors: Sector.defaults, unitCodes: ["S1"]).utf8))
         #expect(csv.header == table.header)
     }
 }

@@ -134,18 +134,18 @@ def test_the_template_downloaded_from_the_app_filled_in_excel_imports_exactly():
         assert wb.sheetnames == ["Danh sách", "Hướng dẫn", "Danh mục"]
         ws = wb["Danh sách"]
         header = [c.value for c in ws[1]]
-        assert header[:6] == ["Mã đơn vị", "Tập thể/Cá nhân", "Tên tập thể/cá nhân", "Chức vụ", "Lĩnh vực", "Tên mô hình"]
+        # The unit's own template: no unit column to fill on every row.
+        assert header[:5] == ["Tập thể/Cá nhân", "Tên tập thể/cá nhân", "Chức vụ", "Lĩnh vực", "Tên mô hình"]
         lists = {str(v.sqref).split(":")[0]: v.formula1 for v in ws.data_validations.dataValidation}
-        assert set(lists) == {"A2", "B2", "E2"}, lists
-        options = [c.value for c in wb["Danh mục"]["C"][1:] if c.value]
+        assert set(lists) == {"A2", "D2"}, lists
+        options = [c.value for c in wb["Danh mục"]["B"][1:] if c.value]
         assert options == ["Lĩnh vực kinh tế", "Lĩnh vực văn hóa – xã hội", "Lĩnh vực an ninh – quốc phòng", "Lĩnh vực xây dựng hệ thống chính trị"]
-        assert [c.value for c in wb["Danh mục"]["B"][1:] if c.value] == ["Tập thể", "Cá nhân"]
+        assert [c.value for c in wb["Danh mục"]["A"][1:] if c.value] == ["Tập thể", "Cá nhân"]
         # Filled as a clerk would: choices from the lists, dates as dates, Vietnamese text.
         column = {name: i + 1 for i, name in enumerate(header)}
         for r, (kind, name, sector, title, start_day) in enumerate([
                 ("Tập thể", "Tổ Công đoàn Khối văn phòng", options[0], "Sổ tay “tiết kiệm” điện, nước", datetime.datetime(2024, 2, 6)),
                 ("Cá nhân", "Nguyễn Thị Thủy", options[1], "Góc đọc sách cho con công nhân", None)], start=2):
-            ws.cell(r, column["Mã đơn vị"], "LB-GD-THNL")
             ws.cell(r, column["Tập thể/Cá nhân"], kind)
             ws.cell(r, column["Tên tập thể/cá nhân"], name)
             ws.cell(r, column["Lĩnh vực"], sector)
@@ -164,9 +164,9 @@ def test_the_template_downloaded_from_the_app_filled_in_excel_imports_exactly():
                              capture_output=True, text=True, timeout=180)
         assert out.returncode == 0, out.stderr
         first = open(os.path.join(workdir, "mau.csv"), encoding="utf-8", errors="replace").readline()
-        assert first.startswith("Mã đơn vị,Tập thể/Cá nhân"), first
+        assert first.startswith("Tập thể/Cá nhân,Tên tập thể/cá nhân"), first
         with urllib.request.urlopen(urllib.request.Request(page_url + "/template.csv", headers={"Cookie": cookie}), timeout=10) as r:
-            assert r.read().decode("utf-8-sig").startswith("Mã đơn vị,Tập thể/Cá nhân,Tên tập thể/cá nhân")
+            assert r.read().decode("utf-8-sig").startswith("Tập thể/Cá nhân,Tên tập thể/cá nhân,Chức vụ")
     finally:
         server.terminate()
         server.wait(timeout=30)

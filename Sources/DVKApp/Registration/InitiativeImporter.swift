@@ -33,7 +33,9 @@ enum InitiativeImporter {
             let allowed = onlyUnit == nil || onlyUnit == id
             refs[try row.decode(column: "code", as: String.self)] = UnitRef(id: id, isTarget: allowed)
         }
-        let plan = try InitiativeImport.plan(table, sectors: campaign.sectors, units: refs)
+        // An upload for one unit needs no unit column: its rows are that unit's.
+        let defaultUnit = onlyUnit.flatMap { id in refs.first { $0.value.id == id && $0.value.isTarget }?.key }
+        let plan = try InitiativeImport.plan(table, sectors: campaign.sectors, units: refs, defaultUnit: defaultUnit)
         let base = Result(rows: table.records.count, repeatedInFile: plan.repeated.map(\.line))
         let planned = campaign
         return try await db.write { db in

@@ -212,7 +212,7 @@ struct RegistrationController: RouteCollection {
                                                     title: "Mẫu đăng ký mô hình “Dân vận khéo” — \(campaign.title) — \(ctx.unit.name)")
             type = DocumentFormat.xlsx.contentType
         case .csv:
-            body = Data(TemplateWorkbook.initiativesCSV(sectors: campaign.sectors, unitCode: ctx.unit.code).utf8)
+            body = Data(TemplateWorkbook.initiativesCSV(sectors: campaign.sectors, unitCodes: [ctx.unit.code]).utf8)
             type = "text/csv; charset=utf-8"
         }
         return Download.response(body, name: "\(campaign.code)_mau-dang-ky_\(ctx.unit.code).\(format.rawValue)",
