@@ -150,3 +150,31 @@ public struct InitiativeInput: Sendable, Hashable {
             personInCharge: text[.personInCharge] ?? "", continuity: continuity))
     }
 }
+
+/// The fields of a model changed since its unit's work was returned, as the reviewer reads
+/// them: "Kết quả dự kiến, Thời gian thực hiện". Kept with the model until the next return
+/// or acceptance, so the review sees what moved; one home for how they are named.
+public enum ChangedFields {
+    /// What a new model added after the return reads.
+    public static let added = "Mô hình mới thêm"
+
+    /// A field's name in the list (the two dates are one "thời gian thực hiện").
+    public static func label(_ field: InitiativeField) -> String {
+        switch field {
+        case .startDate, .endDate: "Thời gian thực hiện"
+        case .kind, .registrantName: "Tập thể/cá nhân đăng ký"
+        case .continuity: "Mô hình mới hay duy trì"
+        default: field.rule.label.capitalizedSentence
+        }
+    }
+
+    /// The stored list with `changed` added, each name once, in the form's order.
+    public static func merge(_ stored: String, _ changed: [InitiativeField]) -> String {
+        var names = Set(stored.components(separatedBy: ", ").filter { !$0.isEmpty })
+        for field in changed { names.insert(label(field)) }
+        let order = [added] + InitiativeField.allCases.map(label)
+        return order.reduce(into: [String]()) { out, name in
+            if names.contains(name), !out.contains(name) { out.append(name) }
+        }.joined(separator: ", ")
+    }
+}

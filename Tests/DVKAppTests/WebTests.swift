@@ -164,6 +164,52 @@ import VaporTesting
         }
     }
 
+    /// The return loop from both sides: the officer edits with the reason and the model's
+    /// comment in view; the history names what changed; the reviewer sees each changed model
+    /// and its fields; a new return starts the list afresh.
+    @Test func theReturnLoopShowsWhatWasAskedAndWhatChanged() async throws {
+        try await withApp { app in
+            try await setUp(app)
+            let campaign = try await CampaignStore.info(code: "DVK-2024", on: app.db)
+            let s1 = try await UnitDirectory.find(code: "S1", on: app.db).requireID()
+            var first = InitiativeDraft(kind: .collective, registrantName: "Tổ Văn phòng", sectorCode: "kinh-te", title: "Sổ tay tiết kiệm",
+                                        expectedResult: "Giảm 10% điện")
+            let id = try await RegistrationStore.save(first, campaign: campaign, unitID: s1, actor: "s1", at: Date(), on: app.db).id
+            let other = InitiativeDraft(kind: .individual, registrantName: "Lê An", sectorCode: "kinh-te", title: "Góc đọc sách")
+            let otherID = try await RegistrationStore.save(other, campaign: campaign, unitID: s1, actor: "s1", at: Date(), on: app.db).id
+            try await RegistrationStore.perform(.submit, campaign: campaign, unitID: s1, actor: "s1", at: Date(), on: app.db)
+            try await RegistrationStore.perform(.return(resubmitBy: nil), campaign: campaign, unitID: s1, actor: "staff",
+                                                reason: "Bổ sung thời gian thực hiện", comments: [id: "Ghi rõ ngày bắt đầu"], at: Date(), on: app.db)
+
+            let officer = try await Browser.signIn(app, "s1")
+            let form = try await officer.get("/campaigns/DVK-2024/units/S1/initiatives/\(id.uuidString)/edit").body.string
+            #expect(form.contains("Hồ sơ được trả lại để bổ sung.") && form.contains("Lý do: Bổ sung thời gian thực hiện"))
+            #expect(form.contains("Góp ý cho mô hình này: </strong>Ghi rõ ngày bắt đầu"))
+
+            first.startDate = CalendarDay(year: 2024, month: 3, day: 1)
+            first.expectedResult = "Giảm 15% điện"
+            try await RegistrationStore.save(first, id: id, campaign: campaign, unitID: s1, actor: "s1", at: Date(), on: app.db)
+            try await RegistrationStore.save(other, id: otherID, campaign: campaign, unitID: s1, actor: "s1", at: Date(), on: app.db)
+            try await RegistrationStore.save(InitiativeDraft(kind: .collective, registrantName: "Tổ Bảo vệ", sectorCode: "kinh-te", title: "Ca trực an toàn"),
+                                             campaign: campaign, unitID: s1, actor: "s1", at: Date(), on: app.db)
+            try await RegistrationStore.perform(.submit, campaign: campaign, unitID: s1, actor: "s1", at: Date(), on: app.db)
+
+            let staff = try await Browser.signIn(app, "staff")
+            let page = try await staff.get("/campaigns/DVK-2024/units/S1").body.string
+            #expect(page.contains("Sửa “Sổ tay tiết kiệm”: Thời gian thực hiện, Kết quả dự kiến"))
+            #expect(page.contains("Thêm mô hình “Ca trực an toàn”"))
+            #expect(page.contains("Đã sửa sau khi trả lại</span> Thời gian thực hiện, Kết quả dự kiến"))
+            #expect(page.contains("Đã sửa sau khi trả lại</span> Mô hình mới thêm"))
+            // Saved unchanged: nothing said of it.
+            #expect(page.components(separatedBy: "Đã sửa sau khi trả lại").count == 3)
+            #expect(!page.contains("Sửa “Góc đọc sách”"))
+            // Accepted: the marks are gone.
+            try await RegistrationStore.perform(.accept, campaign: campaign, unitID: s1, actor: "staff", at: Date(), on: app.db)
+            #expect(!(try await staff.get("/campaigns/DVK-2024/units/S1").body.string.contains("Đã sửa sau khi trả lại")))
+            #expect(try await Initiative.query(on: app.db).filter(\.$changedFields != "").count() == 0)
+        }
+    }
+
     @Test func anInvalidFormIsShownAgainWithTheInputAndAVietnameseMessage() async throws {
         try await withApp { app in
             try await setUp(app)

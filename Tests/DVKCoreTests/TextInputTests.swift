@@ -140,3 +140,13 @@ import Testing
     }
 }
 
+
+/// How the fields changed since a return are named and kept.
+@Suite struct ChangedFieldsTests {
+    @Test func namesAreKeptOnceInTheFormsOrder() {
+        #expect(ChangedFields.merge("", [.expectedResult, .startDate, .endDate]) == "Thời gian thực hiện, Kết quả dự kiến")
+        #expect(ChangedFields.merge("Kết quả dự kiến", [.title]) == "Tên mô hình, Kết quả dự kiến")
+        #expect(ChangedFields.merge(ChangedFields.added, [.title]) == "Mô hình mới thêm, Tên mô hình")
+        #expect(ChangedFields.merge("", []) == "")
+    }
+}

@@ -39,7 +39,7 @@ enum BackupTables {
         table("registrants", "id:u unit_id:u kind:s name:s name_key:s title:s created_at:d"),
         table("initiatives", """
             id:u campaign_id:u unit_id:u registrant_id:u sector_code:s title:s title_key:s purpose:s content:s scope:s start_date:s \
-            end_date:s expected_result:s person_in_charge:s continuity:s continues_id:u search_key:s created_at:d updated_at:d review_comment:s replicates_id:u
+            end_date:s expected_result:s person_in_charge:s continuity:s continues_id:u search_key:s created_at:d updated_at:d review_comment:s replicates_id:u changed_fields:s
             """),
         table("submissions", """
             id:u campaign_id:u unit_id:u status:s no_model:b submitted_at:d return_reason:s updated_at:d first_submitted_at:d resubmit_by:d \
@@ -73,13 +73,13 @@ enum BackupTables {
         table("progress_reports", "id:u initiative_id:u reported_on:s body:s participants:i beneficiaries:i money:i workdays:i author:s created_at:d"),
         table("model_files", "id:u report_id:u initiative_id:u name:s content_type:s size:i public:b data:x created_at:d"),
         table("verifications", """
-            id:u initiative_id:u by_unit_id:u by_name:s verified_on:s checklist:s comments:s verdict:s author:s updated_at:d
+            id:u initiative_id:u by_unit_id:u by_name:s verified_on:s checklist:s comments:s verdict:s author:s updated_at:d override_reason:s
             """),
         table("recognitions", """
             id:u initiative_id:u campaign_id:u by_unit_id:u by_code:s by_name:s by_depth:i decision_number:s decision_date:s exemplary:b \
             author:s updated_at:d
             """),
-        table("nominations", "id:u initiative_id:u campaign_id:u from_unit_id:u to_unit_id:u author:s created_at:d"),
+        table("nominations", "id:u initiative_id:u campaign_id:u from_unit_id:u to_unit_id:u author:s created_at:d document_number:s document_date:s"),
         table("commendations", "id:u initiative_id:u by_unit_id:u by_name:s form:s decision_number:s decision_date:s author:s created_at:d"),
         table("library", """
             initiative_id:u campaign_id:u published_by:u published_at:d year:i campaign_code:s sector_code:s sector_name:s registrant_kind:s \

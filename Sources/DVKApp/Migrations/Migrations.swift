@@ -23,6 +23,7 @@ enum Migrations {
         AddLetterBasis(),
         AddAccounts(),
         AddUnitEnds(),
+        AddReviewTrail(),
     ]
 
     static func register(on app: Application) {

@@ -25,6 +25,8 @@ final class Initiative: Model, @unchecked Sendable {
     @Field(key: "search_key") var searchKey: String
     /// The reviewer's comment when the unit's submission was last returned.
     @Field(key: "review_comment") var reviewComment: String
+    /// The fields changed since the unit's work was last returned (`ChangedFields`).
+    @Field(key: "changed_fields") var changedFields: String
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 

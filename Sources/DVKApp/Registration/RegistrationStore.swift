@@ -50,10 +50,13 @@ enum RegistrationStore {
             let sql = try db.sql()
             var createdAt = now
             var link = draft.continuity == .continues ? continuesID : nil
+            var before: (any SQLRow)?
             if let id {
-                guard let existing = try await sql.select().columns("created_at", "continues_id").from(Initiative.schema)
+                guard let existing = try await sql.select().columns(["created_at", "continues_id", "changed_fields", "registrant_id"] + Self.compared.map(\.column))
+                    .from(Initiative.schema)
                     .where("id", .equal, id).where("campaign_id", .equal, campaign.id).where("unit_id", .equal, unitID).first()
                 else { throw DomainError.notFound("Không tìm thấy mô hình này trong hồ sơ của đơn vị.") }
+                before = existing
                 createdAt = try existing.decodeNil(column: "created_at") ? now : try existing.decode(column: "created_at", as: Date.self)
                 if keepLink, link == nil, draft.continuity == .continues, !(try existing.decodeNil(column: "continues_id")) {
                     link = try existing.decode(column: "continues_id", as: UUID.self)
@@ -87,15 +90,30 @@ enum RegistrationStore {
                 ("search_key", VietnameseText.searchKey(draft.title + " " + draft.registrantName)), ("updated_at", now),
             ]
             let savedID = id ?? UUID()
+            // Work returned to the unit: what this save changes is kept on the model and said in
+            // the history, so the reviewer sees what moved since the return.
+            var changedFields = ""
+            var notes: [String] = []
+            if row.status == .returned {
+                if let before {
+                    let changed = try Self.changes(before, values: values, registrantID: registrant.id)
+                    changedFields = ChangedFields.merge(try before.decode(column: "changed_fields", as: String.self), changed)
+                    if !changed.isEmpty { notes.append("Sửa “\(draft.title)”: " + ChangedFields.merge("", changed)) }
+                } else {
+                    changedFields = ChangedFields.added
+                    notes.append("Thêm mô hình “\(draft.title)”")
+                }
+            }
             do {
                 if id != nil {
                     var update = sql.update(Initiative.schema)
                     for (column, value) in values { update = update.set(column, to: value) }
+                    if row.status == .returned { update = update.set("changed_fields", to: changedFields) }
                     try await update.where("id", .equal, savedID).run()
                 } else {
                     try await sql.insert(into: Initiative.schema)
-                        .columns(["id", "campaign_id", "unit_id", "created_at", "replicates_id"] + values.map(\.0))
-                        .values([savedID, campaign.id, unitID, now, replicatesID] + values.map(\.1))
+                        .columns(["id", "campaign_id", "unit_id", "created_at", "replicates_id", "changed_fields"] + values.map(\.0))
+                        .values([savedID, campaign.id, unitID, now, replicatesID, changedFields] + values.map(\.1))
                         .run()
                 }
             } catch let error as any DatabaseError where error.isConstraintFailure {
@@ -103,8 +121,29 @@ enum RegistrationStore {
             }
             let saved = Saved(id: savedID, registrantID: registrant.id, registrantName: registrant.name, registrantTitle: registrant.title, continuesID: link,
                               createdAt: createdAt, updatedAt: now)
-            return SubmissionLock.Change(row: row.with(step), events: editEvent(row, step), value: saved)
+            return SubmissionLock.Change(row: row.with(step), events: editEvent(row, step, notes: notes), value: saved)
         }
+    }
+
+    /// The form's fields a save compares with what is stored (the registrant apart), with
+    /// their columns in `initiatives`.
+    static let compared: [(field: InitiativeField, column: String)] = [
+        (.sector, "sector_code"), (.title, "title"), (.purpose, "purpose"), (.content, "content"), (.scope, "scope"),
+        (.startDate, "start_date"), (.endDate, "end_date"), (.expectedResult, "expected_result"),
+        (.personInCharge, "person_in_charge"), (.continuity, "continuity"),
+    ]
+
+    /// The fields whose stored value differs from the one about to be written.
+    static func changes(_ before: any SQLRow, values: [(String, any Encodable & Sendable)], registrantID: UUID) throws -> [InitiativeField] {
+        let written = Dictionary(values.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
+        var changed: [InitiativeField] = []
+        if try before.decode(column: "registrant_id", as: UUID.self) != registrantID { changed.append(.registrantName) }
+        for (field, column) in compared {
+            let old = try before.decodeNil(column: column) ? "" : try before.decode(column: column, as: String.self)
+            let new = (written[column] as? String) ?? (written[column] as? String?).flatMap { $0 } ?? ""
+            if old != new { changed.append(field) }
+        }
+        return changed
     }
 
     static func delete(initiativeID: UUID, campaign: CampaignInfo, unitID: UUID, actor: String, version: Int? = nil,
@@ -112,11 +151,12 @@ enum RegistrationStore {
         try await SubmissionLock.write(campaignID: campaign.id, unitID: unitID, expecting: version, actor: actor, at: now, on: db) { row, campaign, db in
             let step = try after(.edit, row, campaign, now)
             let sql = try db.sql()
-            let found = try await sql.select().column("id").from(Initiative.schema)
+            let found = try await sql.select().columns("id", "title").from(Initiative.schema)
                 .where("id", .equal, initiativeID).where("campaign_id", .equal, campaign.id).where("unit_id", .equal, unitID).first()
-            guard found != nil else { throw DomainError.notFound("Không tìm thấy mô hình này trong hồ sơ của đơn vị.") }
+            guard let found else { throw DomainError.notFound("Không tìm thấy mô hình này trong hồ sơ của đơn vị.") }
             try await sql.delete(from: Initiative.schema).where("id", .equal, initiativeID).run()
-            return SubmissionLock.Change(row: row.with(step), events: editEvent(row, step), value: ())
+            let notes = row.status == .returned ? ["Xóa mô hình “\(try found.decode(column: "title", as: String.self))”"] : []
+            return SubmissionLock.Change(row: row.with(step), events: editEvent(row, step, notes: notes), value: ())
         }
     }
 
@@ -178,7 +218,7 @@ enum RegistrationStore {
                 }
                 next.returnReason = reasonText
                 notes.append(reasonText)
-                try await sql.update(Initiative.schema).set("review_comment", to: "")
+                try await sql.update(Initiative.schema).set("review_comment", to: "").set("changed_fields", to: "")
                     .where("campaign_id", .equal, campaign.id).where("unit_id", .equal, unitID).run()
                 for (id, comment) in commentTexts.sorted(by: { $0.key.uuidString < $1.key.uuidString }) {
                     let updated = try await sql.update(Initiative.schema).set("review_comment", to: comment)
@@ -190,7 +230,7 @@ enum RegistrationStore {
                 if let by { notes.append("Hạn nộp lại: \(DeadlineText.through(by))") }
             case .accept:
                 next.returnReason = nil
-                try await sql.update(Initiative.schema).set("review_comment", to: "")
+                try await sql.update(Initiative.schema).set("review_comment", to: "").set("changed_fields", to: "")
                     .where("campaign_id", .equal, campaign.id).where("unit_id", .equal, unitID).run()
             case .extend(let until):
                 notes.append(until.map { "Gia hạn nộp \(DeadlineText.through($0))" } ?? "Bỏ gia hạn")
@@ -207,9 +247,10 @@ enum RegistrationStore {
     }
 
     /// Editing a unit that had not started (or had answered "no model") starts its draft:
-    /// one line of history; later edits add none.
-    private static func editEvent(_ row: SubmissionRow, _ standing: Standing) -> [SubmissionEventDraft] {
-        guard row.status == .notStarted || row.noModel else { return [] }
-        return [SubmissionEventDraft(action: .edit, from: row.status, to: standing.status)]
+    /// one line of history; later edits add none, but for returned work, whose every change
+    /// is a line (`notes`: what changed).
+    private static func editEvent(_ row: SubmissionRow, _ standing: Standing, notes: [String] = []) -> [SubmissionEventDraft] {
+        guard row.status == .notStarted || row.noModel || !notes.isEmpty else { return [] }
+        return [SubmissionEventDraft(action: .edit, from: row.status, to: standing.status, note: notes.joined(separator: ". "))]
     }
 }

@@ -24,6 +24,8 @@ enum UnitPage {
         /// The title of the earlier model it continues, when linked.
         var continuesTitle: String?
         var reviewComment: String
+        /// What changed since the return ("Kết quả dự kiến, Thời gian thực hiện"), for the review.
+        var changedFields = ""
     }
 
     struct Event: Sendable {
@@ -89,7 +91,7 @@ enum UnitPage {
                                  purpose: i.purpose, content: i.content, scope: i.scope, timeFrame: draft.timeFrame,
                                  expectedResult: i.expectedResult, personInCharge: i.personInCharge,
                                  continues: i.continuity == .continues, continuesTitle: i.continuesID.flatMap { earlier[$0] },
-                                 reviewComment: i.reviewComment)
+                                 reviewComment: i.reviewComment, changedFields: i.changedFields)
         }.sorted { (order[$0.sectorCode] ?? 99, $0.kind.rawValue) < (order[$1.sectorCode] ?? 99, $1.kind.rawValue) }
         var history: [Event] = []
         if let id = row?.id {

@@ -147,6 +147,8 @@ extension UnitPage {
                 .p(.class("muted"), .text("\(row.sector) · \(row.kind.label): \(row.registrant)" + (row.registrantTitle.isEmpty ? "" : " — \(row.registrantTitle)"))),
                 .if(m.status == .accepted, .p(.a(.href(.model(campaign: m.campaign.code, unit: m.unit.code, id: row.id)),
                     "Kết quả thực hiện, thẩm định, công nhận →"))),
+                .if(!row.changedFields.isEmpty && (m.status == .returned || m.status == .resubmitted),
+                    .p(.class("changed"), .span(.class("badge"), "Đã sửa sau khi trả lại"), .text(" " + row.changedFields))),
                 .if(!row.reviewComment.isEmpty,
                     .div(.class("alert warn review-comment"), .strong("Góp ý của công đoàn cấp trên: "), .span(.class("reason-text"), .text(row.reviewComment)))),
                 .details(.summary("Xem toàn bộ nội dung"),
