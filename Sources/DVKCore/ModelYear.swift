@@ -207,17 +207,26 @@ public struct VerificationInput: Sendable, Equatable {
     public var met: [Bool]
     public var comments: String
     public var verdict: Verdict
+    /// Why the verdict differs from what the criteria give; empty when it follows them.
+    public var overrideReason: String
 
-    public init(day: CalendarDay, met: [Bool], comments: String, verdict: Verdict) {
+    public init(day: CalendarDay, met: [Bool], comments: String, verdict: Verdict, overrideReason: String = "") {
         self.day = day
         self.met = met
         self.comments = comments
         self.verdict = verdict
+        self.overrideReason = overrideReason
     }
 
+    /// The verdict the criteria give: passed when every one is met.
+    public static func following(_ met: [Bool]) -> Verdict { met.allSatisfy { $0 } ? .passed : .failed }
+
+    public static let overrideRule = TextRule("lý do kết luận khác kết quả các tiêu chí", .multiline, max: 2_000)
+
     /// `criteria`: how many criteria the campaign asks; `met` must answer each of them.
+    /// `verdict` empty (or left out) follows the criteria; one that differs needs `reason`.
     public static func check(day: String?, met: [Bool], criteria: Int, comments: String?,
-                             verdict: String?) -> Result<VerificationInput, FieldProblems> {
+                             verdict: String?, reason: String? = nil) -> Result<VerificationInput, FieldProblems> {
         var problems = FieldProblems()
         let parsedDay = CalendarDay(parsing: day ?? "")
         if parsedDay == nil {
@@ -232,10 +241,21 @@ public struct VerificationInput: Sendable, Equatable {
         case .success(let t): text = t
         case .failure(let p): problems["comments"] = p.sentence
         }
-        let parsedVerdict = Verdict(rawValue: verdict ?? "")
-        if parsedVerdict == nil { problems["verdict"] = "Chọn kết luận: đạt hoặc không đạt." }
-        guard problems.isEmpty, let parsedDay, let parsedVerdict else { return .failure(problems) }
-        return .success(VerificationInput(day: parsedDay, met: met, comments: text, verdict: parsedVerdict))
+        let derived = Self.following(met)
+        let chosen = (verdict ?? "").isEmpty ? derived : Verdict(rawValue: verdict ?? "")
+        var why = ""
+        switch Self.overrideRule.check(reason) {
+        case .success(let t): why = t
+        case .failure(let p): problems["reason"] = p.sentence
+        }
+        if chosen == nil {
+            problems["verdict"] = "Chọn kết luận: theo kết quả các tiêu chí, đạt hoặc không đạt."
+        } else if chosen != derived, why.isEmpty, problems["reason"] == nil {
+            problems["reason"] = "Kết luận “\(chosen!.label)” khác kết quả các tiêu chí (\(derived.label.lowercased())): ghi lý do."
+        }
+        guard problems.isEmpty, let parsedDay, let chosen else { return .failure(problems) }
+        return .success(VerificationInput(day: parsedDay, met: met, comments: text, verdict: chosen,
+                                          overrideReason: chosen == derived ? "" : why))
     }
 }
 

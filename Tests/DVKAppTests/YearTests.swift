@@ -65,6 +65,41 @@ import VaporTesting
         }
     }
 
+    /// Verification the way a commission works: all criteria met but those marked, the
+    /// verdict following them unless overridden with a reason; a nomination with its own
+    /// document number and day, which the proposal list prints.
+    @Test func aCommissionVerifiesByExceptionAndNominatesWithItsDocument() async throws {
+        try await withApp { app in
+            let w = try await Self.world(app)
+            #expect(try await api(app, .POST, "\(Self.base)/units/S1/accept", as: w.gdStaff).status == .ok)
+            _ = try await AuthStore.createUser(username: "gd-web", password: "mat-khau-thu-nghiem", role: .staff, unitCode: "GD", at: Date(), on: app.db)
+            let gd = try await Browser.signIn(app, "gd-web")
+            let model = "/campaigns/DVK-2024/units/S1/initiatives/\(w.s1[0].uuidString)"
+            func verdict() async throws -> String? {
+                try await app.db.sql().raw("SELECT verdict FROM verifications").first()?.decode(column: "verdict", as: String.self)
+            }
+            #expect(try await gd.post(model + "/year/verification", ["verifiedOn": "20/09/2024", "x1": "on", "verdict": ""]).status == .seeOther)
+            #expect(try await verdict() == "failed", "one criterion marked unmet: the verdict follows")
+            let bare = try await gd.post(model + "/year/verification", ["verifiedOn": "20/09/2024", "x1": "on", "verdict": "passed"])
+            #expect(bare.status == .unprocessableEntity && bare.body.string.contains("khác kết quả các tiêu chí (không đạt): ghi lý do."))
+            #expect(try await gd.post(model + "/year/verification", ["verifiedOn": "20/09/2024", "x1": "on", "verdict": "passed",
+                                                                      "reason": "Đơn vị đã khắc phục sau buổi thẩm định"]).status == .seeOther)
+            #expect(try await verdict() == "passed")
+            #expect(try await gd.get(model).body.string.contains("Kết luận khác kết quả các tiêu chí. Lý do: </strong><span class=\"prewrap\">Đơn vị đã khắc phục"))
+            #expect(try await gd.post(model + "/year/recognition", ["decisionNumber": "12/QĐ-CĐN", "decisionDate": "15/10/2024"]).status == .seeOther)
+            let missing = try await gd.post(model + "/year/nomination", [:])
+            #expect(missing.status == .unprocessableEntity && missing.body.string.contains("nominationNumber-error"))
+            #expect(try await gd.post(model + "/year/nomination", ["nominationNumber": "05/TTr-CĐN", "nominationDate": "18/10/2024"]).status == .seeOther)
+            #expect(try await gd.get(model).body.string.contains("theo văn bản số 05/TTr-CĐN ngày 18/10/2024"))
+            let list = try await gd.get("/campaigns/DVK-2024/year/documents/de-nghi.pdf")
+            #expect(list.status == .ok)
+            let pdf = try tempFile("", suffix: ".pdf")
+            try Data(list.body.readableBytesView).write(to: URL(fileURLWithPath: pdf))
+            let text = VietnameseText.clean(try ExportTests().tool("/usr/bin/pdftotext", ["-raw", pdf, "-"]))
+            #expect(text.contains("05/TTr-CĐN") && text.contains("18 tháng 10 năm 2024"), "\(text.prefix(300))")
+        }
+    }
+
     @Test func theYearStepByStepWithItsAccessRules() async throws {
         try await withApp { app in
             let w = try await Self.world(app)
@@ -331,11 +366,13 @@ extension YearTests {
             let body = try JSONEncoder().encode(["date": "2024-06-30", "text": HostileInputTests.paragraphs])
             #expect(try await api(app, .POST, "\(base)/initiatives/\(id)/progress", as: token, json: String(decoding: body, as: UTF8.self)).status == .created)
             let verification = try JSONSerialization.data(withJSONObject: ["date": "2024-09-20", "met": [true, false, true, true, true],
-                                                                          "comments": HostileInputTests.paragraphs, "verdict": "passed"])
+                                                                          "comments": HostileInputTests.paragraphs, "verdict": "passed",
+                                                                          "reason": HostileInputTests.line])
             #expect(try await api(app, .PUT, "\(base)/initiatives/\(id)/verification", as: staff, json: String(decoding: verification, as: UTF8.self)).status == .ok)
             let decision = try JSONSerialization.data(withJSONObject: ["decisionNumber": HostileInputTests.short, "decisionDate": "2024-10-15", "exemplary": true])
             #expect(try await api(app, .PUT, "\(base)/initiatives/\(id)/recognition", as: staff, json: String(decoding: decision, as: UTF8.self)).status == .ok)
-            #expect(try await api(app, .PUT, "\(base)/initiatives/\(id)/nomination", as: staff).status == .ok)
+            let nomination = try JSONSerialization.data(withJSONObject: ["documentNumber": HostileInputTests.short, "documentDate": "2024-10-20"])
+            #expect(try await api(app, .PUT, "\(base)/initiatives/\(id)/nomination", as: staff, json: String(decoding: nomination, as: UTF8.self)).status == .ok)
             #expect(try await api(app, .PUT, "\(base)/initiatives/\(id)/publication", as: staff, json: #"{"published": true}"#).status == .ok)
 
             let attack = Link.encode(HostileInputTests.line)

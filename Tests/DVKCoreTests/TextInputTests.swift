@@ -120,14 +120,23 @@ import Testing
         #expect(lines[3] == "'\tx,bình thường")
     }
 
-    /// The verification's fields, read the same for the web form and the API.
+    /// The verification's fields, read the same for the web form and the API: the verdict
+    /// follows the criteria unless one that differs is given with its reason.
     @Test func aVerificationIsCheckedOnceForTheFormAndTheAPI() throws {
-        let good = try VerificationInput.check(day: "20/09/2024", met: [true, false], criteria: 2, comments: "  Thiết thực ",
-                                               verdict: "passed").get()
-        #expect(good == VerificationInput(day: CalendarDay(year: 2024, month: 9, day: 20), met: [true, false], comments: "Thiết thực",
-                                          verdict: .passed))
-        #expect(try VerificationInput.check(day: "2024-09-20", met: [], criteria: 0, comments: nil, verdict: "failed").get().day
-                == CalendarDay(year: 2024, month: 9, day: 20))
+        let followed = try VerificationInput.check(day: "20/09/2024", met: [true, false], criteria: 2, comments: "  Thiết thực ",
+                                                   verdict: nil).get()
+        #expect(followed == VerificationInput(day: CalendarDay(year: 2024, month: 9, day: 20), met: [true, false], comments: "Thiết thực",
+                                              verdict: .failed))
+        #expect(try VerificationInput.check(day: "2024-09-20", met: [true, true], criteria: 2, comments: nil, verdict: "").get().verdict == .passed)
+        // Overridden: only with a reason, which is kept; the same verdict needs none and keeps none.
+        guard case .failure(let bare) = VerificationInput.check(day: "20/09/2024", met: [true, false], criteria: 2, comments: nil, verdict: "passed")
+        else { Issue.record("an override without a reason was accepted"); return }
+        #expect(bare["reason"] == "Kết luận “Đạt” khác kết quả các tiêu chí (không đạt): ghi lý do.")
+        let overridden = try VerificationInput.check(day: "20/09/2024", met: [true, false], criteria: 2, comments: nil, verdict: "passed",
+                                                     reason: "Tiêu chí 2 đã khắc phục sau thẩm định").get()
+        #expect(overridden.verdict == .passed && overridden.overrideReason == "Tiêu chí 2 đã khắc phục sau thẩm định")
+        #expect(try VerificationInput.check(day: "20/09/2024", met: [true], criteria: 1, comments: nil, verdict: "passed", reason: "thừa").get()
+                    .overrideReason == "")
         let bad = VerificationInput.check(day: "31/02/2024", met: [true], criteria: 3, comments: "x\u{202E}", verdict: "ok")
         guard case .failure(let problems) = bad else { Issue.record("accepted \(bad)"); return }
         #expect(Set(problems.messages.keys) == ["verifiedOn", "met", "comments", "verdict"])

@@ -84,10 +84,10 @@ def test_the_year_from_progress_to_the_public_library(server, browser):
     d.get(f"{server}/campaigns/{CAMPAIGN}/year?show=all")
     d.get(model)
     open_details(d, "Ghi kết quả thẩm định")
-    for box in d.find_elements(By.CSS_SELECTOR, "#tham-dinh ~ details input[type=checkbox], fieldset input[type=checkbox]"):
-        if not box.is_selected():
-            box.click()
-    Select(d.find_element(By.ID, "verdict")).select_by_visible_text("Đạt")
+    # All criteria met: nothing marked "chưa đạt", and the verdict follows them.
+    for box in d.find_elements(By.CSS_SELECTOR, "fieldset input[type=checkbox]"):
+        assert not box.is_selected()
+    Select(d.find_element(By.ID, "verdict")).select_by_visible_text("Theo kết quả các tiêu chí (đạt khi đạt tất cả)")
     click_and_wait(d, d.find_element(By.XPATH, "//button[text()='Lưu kết quả thẩm định']"))
     assert "Đạt" in d.find_element(By.CSS_SELECTOR, "section[aria-labelledby=tham-dinh]").text
     open_details(d, "công nhận mô hình")
@@ -97,7 +97,10 @@ def test_the_year_from_progress_to_the_public_library(server, browser):
     click_and_wait(d, d.find_element(By.XPATH, "//button[text()='Công nhận']"))
     recognised = d.find_element(By.CSS_SELECTOR, "section[aria-labelledby=cong-nhan]").text
     assert "Quyết định số 112/QĐ-CĐN ngày 10/10/2024" in recognised and "Tiêu biểu" in recognised
+    open_details(d, "Đề nghị Liên đoàn Lao động quận Long Biên công nhận")
+    d.find_element(By.ID, "nominationNumber").send_keys("05/TTr-CĐN")
     click_and_wait(d, d.find_element(By.XPATH, "//button[contains(., 'Đề nghị Liên đoàn Lao động quận Long Biên công nhận')]"))
+    assert "theo văn bản số 05/TTr-CĐN" in d.find_element(By.CSS_SELECTOR, "section[aria-labelledby=de-nghi]").text
     shot(d, "model-sector-union")
 
     # The district federation finds it in its queue, recognises it and commends it.

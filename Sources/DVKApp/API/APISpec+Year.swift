@@ -27,8 +27,8 @@ extension APISpec {
                               parameters: params, ok: .ref("ModelYear"), invalid: false)),
             APIRoute.withdrawNomination.template: .init(
                 put: write(.nominate, "Propose the model to the caller's federation's parent for recognition at its level", tag: "year",
-                           description: "Only for a model the caller's federation has recognised (409 otherwise, and when already proposed).",
-                           parameters: params, ok: .ref("ModelYear"), invalid: false),
+                           description: "Only for a model the caller's federation has recognised (409 otherwise, and when already proposed). The body, when sent, gives the proposal's own document number and day, printed on the proposal list.",
+                           parameters: params, body: .ref("NominationInput"), bodyRequired: false, ok: .ref("ModelYear")),
                 delete: write(.withdrawNomination, "Withdraw the proposal", tag: "year",
                               parameters: params, ok: .ref("ModelYear"), invalid: false)),
             APIRoute.commend.template: .init(post: write(
@@ -99,12 +99,15 @@ extension APISpec {
                 ]), "Oldest first")),
                 required("verifications", .array(.object(nil, [
                     required("by", name), required("date", day), required("verdict", .string(values: Verdict.allCases.map(\.rawValue))),
+                    required("reason", .string("Why the verdict differs from the criteria; empty when it follows them")),
                     required("comments", .string()),
                     required("checks", .array(.object(nil, [required("criterion", .string()), required("met", .boolean())]))),
                     required("author", .string()),
                 ]))),
                 required("recognitions", .array(.ref("Recognition"), "Highest level first")),
-                required("nominations", .array(.object(nil, [required("from", name), required("to", name), required("at", instant)]))),
+                required("nominations", .array(.object(nil, [required("from", name), required("to", name), required("at", instant),
+                                                             required("documentNumber", .string("The proposal's number; empty when none was given")),
+                                                             required("documentDate", .string("Its day, `YYYY-MM-DD`; empty when none was given"))]))),
                 required("commendations", .array(.ref("Commendation"))),
                 required("lineage", .array(.ref("Lineage"), "The models it continues and those continuing it")),
                 required("canReport", .boolean("The caller may add a progress report now")),
@@ -129,7 +132,13 @@ extension APISpec {
                 required("date", .string("The visit's day, `YYYY-MM-DD` or `dd/mm/yyyy`")),
                 required("met", .array(.boolean(), "One answer per criterion of the campaign, in order")),
                 optional("comments", .nullable(TextRules.verificationComment.schema(nil))),
-                required("verdict", .string(values: Verdict.allCases.map(\.rawValue))),
+                optional("verdict", .nullable(.string("Left out: what the criteria give (passed when every one is met). One that differs needs `reason`.",
+                                                      values: Verdict.allCases.map(\.rawValue)))),
+                optional("reason", .nullable(VerificationInput.overrideRule.schema("Why the verdict differs from the criteria"))),
+            ]),
+            "NominationInput": .object(nil, [
+                optional("documentNumber", .nullable(TextRules.decisionNumber.schema("The proposal's number, e.g. “05/TTr-CĐN”; with `documentDate`"))),
+                optional("documentDate", .nullable(.string("The proposal's day, `YYYY-MM-DD` or `dd/mm/yyyy`; with `documentNumber`"))),
             ]),
             "RecognitionInput": .object(nil, [
                 required("decisionNumber", TextRules.decisionNumber.schema("e.g. “12/QĐ-LĐLĐ”")),

@@ -170,7 +170,7 @@ enum APISpec {
     }
 
     static func write(_ route: APIRoute, _ summary: String, tag: String, description: String? = nil,
-                      parameters: [OpenAPI.Parameter], body: Schema? = nil, status: String = "200", ok: Schema?,
+                      parameters: [OpenAPI.Parameter], body: Schema? = nil, bodyRequired: Bool = true, status: String = "200", ok: Schema?,
                       headers: [String: OpenAPI.Header]? = nil, invalid: Bool = true) -> OpenAPI.Operation {
         var responses: [String: OpenAPI.Response] = [
             status: .init(description: status == "204" ? "Done, no content" : status == "201" ? "Created" : "OK",
@@ -185,7 +185,7 @@ enum APISpec {
         if invalid { responses["422"] = error("The values do not pass validation; the message names every problem (code `invalid`)") }
         return .init(operationId: route.rawValue, summary: summary, description: description, tags: [tag],
                      parameters: parameters + [csrfParameter],
-                     requestBody: body.map { .init(required: true, content: content($0)) },
+                     requestBody: body.map { .init(required: bodyRequired, content: content($0)) },
                      responses: responses)
     }
 

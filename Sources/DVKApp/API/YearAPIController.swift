@@ -61,7 +61,7 @@ struct YearAPIController: RouteCollection {
         try m.require(.verify)
         let body = try req.decodeJSON(APIVerificationInput.self)
         let input = try VerificationInput.check(day: body.date, met: body.met, criteria: m.campaign.criteria.count,
-                                                comments: body.comments, verdict: body.verdict)
+                                                comments: body.comments, verdict: body.verdict, reason: body.reason)
             .mapError { DomainError.invalid($0.text) }.get()
         try await YearStore.verify(m, input, at: req.now, on: req.db)
         return try await answer(req, m)
@@ -86,7 +86,12 @@ struct YearAPIController: RouteCollection {
     @Sendable func nominate(req: Request) async throws -> Response {
         let m = try await model(req)
         try m.require(.nominate)
-        try await YearStore.nominate(m, at: req.now, on: req.db)
+        let body = try req.decodeJSON(APINominationInput.self, emptyAs: APINominationInput())
+        var document: DecisionInput?
+        if body.documentNumber != nil || body.documentDate != nil {
+            document = try DecisionInput.check(number: body.documentNumber, day: body.documentDate).mapError { DomainError.invalid($0.text) }.get()
+        }
+        try await YearStore.nominate(m, document: document, at: req.now, on: req.db)
         return try await answer(req, m)
     }
 
@@ -171,7 +176,13 @@ struct APIVerificationInput: Content {
     var date: String
     var met: [Bool]
     var comments: String?
-    var verdict: String
+    var verdict: String?
+    var reason: String?
+}
+
+struct APINominationInput: Content {
+    var documentNumber: String?
+    var documentDate: String?
 }
 
 struct APIRecognitionInput: Content {
@@ -223,8 +234,8 @@ struct APIModelYear: Content {
         var files: [File]
     }
     struct Check: Content { var criterion: String; var met: Bool }
-    struct Verification: Content { var by: String; var date: String; var verdict: String; var comments: String; var checks: [Check]; var author: String }
-    struct Nomination: Content { var from: String; var to: String; var at: String }
+    struct Verification: Content { var by: String; var date: String; var verdict: String; var reason: String; var comments: String; var checks: [Check]; var author: String }
+    struct Nomination: Content { var from: String; var to: String; var at: String; var documentNumber: String; var documentDate: String }
     struct Commendation: Content { var by: String; var form: String; var decisionNumber: String; var decisionDate: String }
     struct Lineage: Content { var id: UUID; var year: Int; var campaign: String; var unit: String; var title: String; var published: Bool; var earlier: Bool }
 
@@ -258,11 +269,12 @@ struct APIModelYear: Content {
                      files: r.files.filter { $0.reportId == p.id }.map { File(id: $0.id, name: $0.shownName, contentType: $0.contentType, size: $0.size, public: $0.public) })
         }
         verifications = r.verifications.map { v in
-            Verification(by: v.byName, date: v.verifiedOn, verdict: v.verdict, comments: v.comments,
+            Verification(by: v.byName, date: v.verifiedOn, verdict: v.verdict, reason: v.overrideReason, comments: v.comments,
                          checks: v.checks.map { Check(criterion: $0.criterion, met: $0.met) }, author: v.author)
         }
         recognitions = r.recognitions.map(APIRecognition.init)
-        nominations = r.nominations.map { Nomination(from: $0.fromName, to: $0.toName, at: VietnamTime.iso($0.createdAt)) }
+        nominations = r.nominations.map { Nomination(from: $0.fromName, to: $0.toName, at: VietnamTime.iso($0.createdAt),
+                                                     documentNumber: $0.documentNumber, documentDate: $0.documentDate) }
         commendations = r.commendations.map { Commendation(by: $0.byName, form: $0.form, decisionNumber: $0.decisionNumber, decisionDate: $0.decisionDate) }
         lineage = r.lineage.map { Lineage(id: $0.id, year: $0.year, campaign: $0.campaignCode, unit: $0.unitCode, title: $0.title,
                                           published: $0.published, earlier: $0.earlier) }

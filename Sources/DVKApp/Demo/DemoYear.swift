@@ -37,7 +37,7 @@ enum DemoYear {
             m = try await model(row.id, unit: row.code, user: federation, campaign: campaign, on: db)
             try await YearStore.publish(m, true, at: at(10, 12).addingTimeInterval(Double(index) * 60), on: db)
             if index % 3 == 0, m.federation?.code != "LB" {
-                try await YearStore.nominate(m, at: at(10, 15), on: db)
+                try await YearStore.nominate(m, document: DecisionInput(number: "05/TTr-CĐN", day: day(10, 14)), at: at(10, 15), on: db)
                 if index % 2 == 0 {
                     let district = try await staff(of: federation.unitID, parent: true, campaign: campaign, on: db)
                     let upper = try await model(row.id, unit: row.code, user: district, campaign: campaign, on: db)

@@ -55,7 +55,19 @@ enum YearPapers {
         switch kind {
         case .nominations:
             header.number = "      /TTr-" + symbol
-            let models = try await models(view, condition: "EXISTS (SELECT 1 FROM nominations n WHERE n.initiative_id = i.id AND n.from_unit_id = \(bind: me.id))", on: db)
+            // The proposal's own number and day, as the nominations carry them: the one asked
+            // for (`so`), or the only one there is; else the number is left to fill in.
+            let documents = try await nominationNumbers(view, on: db)
+            var condition: SQLQueryString = "EXISTS (SELECT 1 FROM nominations n WHERE n.initiative_id = i.id AND n.from_unit_id = \(bind: me.id))"
+            if let chosen = number.flatMap({ n in documents.first { $0.number == n } }) ?? (documents.count == 1 ? documents.first : nil) {
+                header.number = chosen.number
+                header.date = chosen.day
+                condition = """
+                    EXISTS (SELECT 1 FROM nominations n WHERE n.initiative_id = i.id AND n.from_unit_id = \(bind: me.id)
+                            AND n.document_number = \(bind: chosen.number))
+                    """
+            }
+            let models = try await models(view, condition: condition, on: db)
             return OfficialDocuments.nominationList(NominationListInput(
                 header: header, year: campaign.year, to: me.superior.isEmpty ? "công đoàn cấp trên" : me.superior, models: models, signer: signer))
         case .decision:
@@ -82,6 +94,18 @@ enum YearPapers {
     }
 
     /// The decisions the caller's federation issued in the campaign, newest first.
+    /// The proposals' own documents of the caller's unit in the campaign: number and day.
+    static func nominationNumbers(_ view: Access.CampaignView, on db: any Database) async throws -> [(number: String, day: CalendarDay)] {
+        try await db.sql().raw("""
+            SELECT document_number, MAX(document_date) AS day FROM nominations
+            WHERE campaign_id = \(bind: view.campaign.id) AND from_unit_id = \(bind: view.user.unitID) AND document_number <> ''
+            GROUP BY document_number ORDER BY MAX(document_date) DESC, document_number
+            """).all().compactMap { row in
+            guard let day = CalendarDay(parsing: try row.decode(column: "day", as: String.self)) else { return nil }
+            return (try row.decode(column: "document_number", as: String.self), day)
+        }
+    }
+
     static func decisionNumbers(_ view: Access.CampaignView, on db: any Database) async throws -> [(number: String, day: CalendarDay, count: Int)] {
         try await db.sql().raw("""
             SELECT decision_number, MAX(decision_date) AS day, COUNT(*) AS n FROM recognitions

@@ -108,6 +108,8 @@ struct YearRecord: Sendable {
         var comments: String
         var verdict: String
         var author: String
+        /// Why the verdict differs from the criteria's; empty when it follows them.
+        var overrideReason: String
         /// Each criterion and whether it was met, as recorded.
         var checks: [Check] { (try? JSONDecoder().decode([Check].self, from: Data(checklist.utf8))) ?? [] }
         var result: Verdict { Verdict(rawValue: verdict) ?? .failed }
@@ -136,6 +138,10 @@ struct YearRecord: Sendable {
         var toUnitId: UUID
         var toName: String
         var createdAt: Date
+        /// The nomination's own document ("Tờ trình số …"): number and day, empty when none was given.
+        var documentNumber: String
+        var documentDate: String
+        var documentDay: CalendarDay? { CalendarDay(parsing: documentDate) }
     }
 
     struct Commendation: Sendable, Codable, Equatable {
@@ -215,12 +221,13 @@ enum YearStore {
             SELECT id, report_id, name, content_type, size, public FROM model_files WHERE initiative_id = \(bind: id) ORDER BY created_at, name
             """).all(decoding: YearRecord.ModelFile.self, with: decode)
         let verifications = try await sql.raw("""
-            SELECT by_unit_id, by_name, verified_on, checklist, comments, verdict, author FROM verifications
+            SELECT by_unit_id, by_name, verified_on, checklist, comments, verdict, author, override_reason FROM verifications
             WHERE initiative_id = \(bind: id) ORDER BY verified_on, by_name
             """).all(decoding: YearRecord.Verification.self, with: decode)
         let recognitions = try await recognitions(of: [id], on: db)[id] ?? []
         let nominations = try await sql.raw("""
-            SELECT n.from_unit_id, f.name AS from_name, n.to_unit_id, t.name AS to_name, n.created_at FROM nominations n
+            SELECT n.from_unit_id, f.name AS from_name, n.to_unit_id, t.name AS to_name, n.created_at, n.document_number, n.document_date
+            FROM nominations n
             JOIN units f ON f.id = n.from_unit_id JOIN units t ON t.id = n.to_unit_id
             WHERE n.initiative_id = \(bind: id) ORDER BY n.created_at
             """).all(decoding: YearRecord.Nomination.self, with: decode)
@@ -398,11 +405,13 @@ enum YearStore {
         let author = m.user.displayName
         try await write(.verify, m, on: db) { sql in
             try await sql.raw("""
-                INSERT INTO verifications (id, initiative_id, by_unit_id, by_name, verified_on, checklist, comments, verdict, author, updated_at)
+                INSERT INTO verifications (id, initiative_id, by_unit_id, by_name, verified_on, checklist, comments, verdict, author, updated_at,
+                                           override_reason)
                 VALUES (\(bind: UUID()), \(bind: m.model.id), \(bind: f.id), \(bind: f.name), \(bind: day.iso), \(bind: checklist),
-                        \(bind: text), \(bind: verdict.rawValue), \(bind: author), \(bind: now))
+                        \(bind: text), \(bind: verdict.rawValue), \(bind: author), \(bind: now), \(bind: input.overrideReason))
                 ON CONFLICT (initiative_id, by_unit_id) DO UPDATE SET verified_on = EXCLUDED.verified_on, checklist = EXCLUDED.checklist,
-                    comments = EXCLUDED.comments, verdict = EXCLUDED.verdict, author = EXCLUDED.author, updated_at = EXCLUDED.updated_at
+                    comments = EXCLUDED.comments, verdict = EXCLUDED.verdict, author = EXCLUDED.author, updated_at = EXCLUDED.updated_at,
+                    override_reason = EXCLUDED.override_reason
                 """).run()
         }
     }
@@ -439,7 +448,9 @@ enum YearStore {
     }
 
     /// Proposes the model to the caller's federation's parent, which recognises at its level.
-    static func nominate(_ m: YearModel, at now: Date, on db: any Database) async throws {
+    /// `document`: the nomination's own number and day ("Tờ trình số …"), printed on the
+    /// proposal list; nil leaves them empty (the API may send none).
+    static func nominate(_ m: YearModel, document: DecisionInput? = nil, at now: Date, on db: any Database) async throws {
         let f = try federation(m)
         guard let parent = f.parentID else {
             throw DomainError.conflict("\(f.name) không có công đoàn cấp trên trong hệ thống để đề nghị.")
@@ -447,8 +458,9 @@ enum YearStore {
         let author = m.user.displayName
         try await write(.nominate, m, on: db) { sql in
             let added = try await sql.raw("""
-                INSERT INTO nominations (id, initiative_id, campaign_id, from_unit_id, to_unit_id, author, created_at)
-                VALUES (\(bind: UUID()), \(bind: m.model.id), \(bind: m.campaign.id), \(bind: f.id), \(bind: parent), \(bind: author), \(bind: now))
+                INSERT INTO nominations (id, initiative_id, campaign_id, from_unit_id, to_unit_id, author, created_at, document_number, document_date)
+                VALUES (\(bind: UUID()), \(bind: m.model.id), \(bind: m.campaign.id), \(bind: f.id), \(bind: parent), \(bind: author), \(bind: now),
+                        \(bind: document?.number ?? ""), \(bind: document?.day.iso ?? ""))
                 ON CONFLICT (initiative_id, to_unit_id) DO NOTHING RETURNING id
                 """).all()
             guard !added.isEmpty else { throw DomainError.conflict("Mô hình đã được đề nghị công đoàn cấp trên công nhận.") }

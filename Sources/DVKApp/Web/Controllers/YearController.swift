@@ -112,8 +112,10 @@ struct YearController: RouteCollection {
     @Sendable func verification(req: Request) async throws -> Response {
         try await perform(req, .verification) { m, form in
             try m.require(.verify)
-            let input = try VerificationInput.check(day: form["verifiedOn"], met: m.campaign.criteria.indices.map { form["c\($0)"] == "on" },
-                                                    criteria: m.campaign.criteria.count, comments: form["comments"], verdict: form["verdict"])
+            // The form marks the criteria not met ("x0", …): every other one is met.
+            let input = try VerificationInput.check(day: form["verifiedOn"], met: m.campaign.criteria.indices.map { form["x\($0)"] != "on" },
+                                                    criteria: m.campaign.criteria.count, comments: form["comments"], verdict: form["verdict"],
+                                                    reason: form["reason"])
                 .mapError(FieldErrors.init).get()
             try await YearStore.verify(m, input, at: req.now, on: req.db)
             return Done(message: "Đã lưu kết quả thẩm định: \(input.verdict.label.lowercased()).", fragment: "tham-dinh")
@@ -138,9 +140,11 @@ struct YearController: RouteCollection {
     }
 
     @Sendable func nomination(req: Request) async throws -> Response {
-        try await perform(req, .nomination) { m, _ in
+        try await perform(req, .nomination) { m, form in
             try m.require(.nominate)
-            try await YearStore.nominate(m, at: req.now, on: req.db)
+            let document = try DecisionInput.check(number: form["nominationNumber"], day: form["nominationDate"])
+                .mapError { p in FieldErrors(messages: ["nominationNumber": p["decisionNumber"], "nominationDate": p["decisionDate"]].compactMapValues { $0 }) }.get()
+            try await YearStore.nominate(m, document: document, at: req.now, on: req.db)
             return Done(message: "Đã đề nghị công đoàn cấp trên công nhận mô hình.", fragment: "de-nghi")
         }
     }

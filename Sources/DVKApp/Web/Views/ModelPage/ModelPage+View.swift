@@ -100,6 +100,7 @@ extension ModelPage {
                     .ul(.class("checks"), .forEach(v.checks) { c in
                         .li(.class(c.met ? "met" : "unmet"), .text((c.met ? "✓ " : "✗ ") + c.criterion), .span(.class("sr-only"), .text(c.met ? " — đạt" : " — chưa đạt")))
                     }),
+                    .if(!v.overrideReason.isEmpty, .p(.strong("Kết luận khác kết quả các tiêu chí. Lý do: "), .span(.class("prewrap"), .text(v.overrideReason)))),
                     .if(!v.comments.isEmpty, .p(.class("prewrap"), .text(v.comments))),
                     .p(.class("muted small"), .text("Người ghi: " + v.author)))
             }),
@@ -109,13 +110,19 @@ extension ModelPage {
                     Layout.csrfField(m.user.csrf),
                     FormField.summary(e),
                     FormField.date("verifiedOn", "Ngày thẩm định", value: m.value(.verification, "verifiedOn", (mine.flatMap { CalendarDay(parsing: $0.verifiedOn) } ?? m.today).vietnamese), errors: e, required: true),
-                    FormField.fieldset("Tiêu chí", criteria.enumerated().map { index, criterion in
-                        let met = m.failed == .verification ? m.posted["c\(index)"] == "on" : (mine?.checks.count == criteria.count ? mine!.checks[index].met : false)
-                        return FormField.checkbox("c\(index)", criterion, checked: met, errors: e)
-                    }),
+                    // The criteria as one group: all met, but for those marked unmet.
+                    FormField.fieldset("Tiêu chí", [.p(.class("hint"), "Đạt tất cả tiêu chí, trừ các tiêu chí được đánh dấu “chưa đạt” dưới đây.")]
+                        + criteria.enumerated().map { index, criterion in
+                            let unmet = m.failed == .verification ? m.posted["x\(index)"] == "on"
+                                : (mine?.checks.count == criteria.count ? !mine!.checks[index].met : false)
+                            return FormField.checkbox("x\(index)", "Chưa đạt: " + criterion, checked: unmet, errors: e)
+                        }),
                     FormField.textarea("comments", "Nhận xét", value: m.value(.verification, "comments", mine?.comments ?? ""), errors: e, rows: 3),
-                    FormField.select("verdict", "Kết luận", options: Verdict.allCases.map { ($0.rawValue, $0.label) },
-                                     selected: m.value(.verification, "verdict", mine?.verdict ?? Verdict.passed.rawValue), errors: e),
+                    FormField.select("verdict", "Kết luận",
+                                     options: [("", "Theo kết quả các tiêu chí (đạt khi đạt tất cả)")] + Verdict.allCases.map { ($0.rawValue, $0.label) },
+                                     selected: m.value(.verification, "verdict", mine.map { $0.overrideReason.isEmpty ? "" : $0.verdict } ?? ""), errors: e),
+                    FormField.textarea("reason", "Lý do, khi kết luận khác kết quả các tiêu chí",
+                                       value: m.value(.verification, "reason", mine?.overrideReason ?? ""), errors: e, rows: 2),
                     .div(.class("actions"), .button(.type(.submit), "Lưu kết quả thẩm định")))))
         )
     }
@@ -155,11 +162,24 @@ extension ModelPage {
         return .section(.attribute("aria-labelledby", "de-nghi"),
             .h2(.id("de-nghi"), "Đề nghị cấp trên công nhận"),
             m.record.nominations.isEmpty ? .p(.class("muted"), "Chưa được đề nghị lên cấp trên.") : .ul(.forEach(m.record.nominations) { n in
-                .li(.text("\(n.fromName) đề nghị \(n.toName) công nhận (\(Format.short(n.createdAt)))"))
+                .li(.text("\(n.fromName) đề nghị \(n.toName) công nhận"
+                          + (n.documentNumber.isEmpty ? "" : " theo văn bản số \(n.documentNumber)"
+                             + (n.documentDay.map { " ngày \($0.vietnamese)" } ?? ""))
+                          + " (ghi lúc \(Format.short(n.createdAt)))"))
             }),
             .if(m.can(.nominate), .unwrap(m.parentName) { parent in
                 mine == nil
-                    ? Layout.postButton("Đề nghị \(parent) công nhận", to: step(m, .nomination), csrf: m.user.csrf)
+                    ? .details(.attribute("open", present: m.failed == .nomination),
+                        .summary(.text("Đề nghị \(parent) công nhận…")),
+                        .form(.class("stack"), .method(.post), .action(step(m, .nomination)),
+                            Layout.csrfField(m.user.csrf),
+                            FormField.summary(m.errors(.nomination)),
+                            .div(.class("row2"),
+                                FormField.text("nominationNumber", "Số văn bản đề nghị", value: m.value(.nomination, "nominationNumber"),
+                                               errors: m.errors(.nomination), required: true, placeholder: "ví dụ: 05/TTr-CĐN"),
+                                FormField.date("nominationDate", "Ngày văn bản", value: m.value(.nomination, "nominationDate", m.today.vietnamese),
+                                               errors: m.errors(.nomination), required: true)),
+                            .div(.class("actions"), .button(.type(.submit), .text("Đề nghị \(parent) công nhận")))))
                     : Layout.postButton("Rút đề nghị", to: step(m, .nominationWithdraw), csrf: m.user.csrf, style: "secondary",
                                         confirm: "Rút đề nghị \(parent) công nhận mô hình này?")
             }),
