@@ -156,9 +156,11 @@ import Vapor
             #expect(acceptedTotal == [1, 1, 1, 1])
             #expect(lateEdit.status == .conflict && lateEdit.errorCode == "conflict")
             let history = accepted.json?["history"]?.array ?? []
-            #expect(history.compactMap { $0["action"]?.string } == ["edit", "submit", "return", "submit", "accept"])
-            #expect(history.compactMap { $0["to"]?.string } == ["draft", "submitted", "returned", "resubmitted", "accepted"])
-            #expect(history.compactMap { $0["actor"]?.string } == ["hang", "hang", "mai", "hang", "mai"])
+            // The edit of returned work is a line of its own, naming what changed.
+            #expect(history.compactMap { $0["action"]?.string } == ["edit", "submit", "return", "edit", "submit", "accept"])
+            #expect(history.compactMap { $0["to"]?.string } == ["draft", "submitted", "returned", "returned", "resubmitted", "accepted"])
+            #expect(history.compactMap { $0["actor"]?.string } == ["hang", "hang", "mai", "hang", "hang", "mai"])
+            #expect(history[3]["note"]?.string?.hasPrefix("Sửa “") == true)
             #expect(history[2]["note"]?.string == "Thiếu thời gian thực hiện")
             #expect(rows.json?.array?.first { $0["code"]?.string == "S1" }?["status"]?.string == "accepted")
         }

@@ -104,15 +104,16 @@ import Vapor
         }
     }
 
-    @Test func syncTakesNewGrassrootsUnitsAsTargets() async throws {
+    /// A grassroots union imported under the issuer of an open campaign of every CĐCS joins
+    /// it at once (no re-sync needed); one outside the issuer does not.
+    @Test func newGrassrootsUnitsJoinTheOpenCampaignAtOnce() async throws {
         try await withApp { app in
             try await Fixture.load(app)
-            try await run(app, "import", "units", try tempFile("code,name,parent_code,kind\nN1,Đơn vị mới,LB,grassroots\n"))
+            let out = try await run(app, "import", "units", try tempFile("code,name,parent_code,kind\nN1,Đơn vị mới,LB,grassroots\nN2,Ngoài quận,HN,grassroots\n"))
+            #expect(out.contains("new units joined: Phong trào thi đua “Dân vận khéo” năm 2024"))
+            let campaign = try await CampaignStore.info(code: "DVK-2024", on: app.db)
+            await #expect(throws: DomainError.self) { try await CampaignStore.snapshotUnit(campaignID: campaign.id, code: "N2", on: app.db) }
             let csv = "unit_code,registrant_kind,registrant_name,sector,title\nN1,cá nhân,An,kinh tế,X\n"
-            await #expect(throws: DomainError.self) {
-                try await run(app, "import", "initiatives", try tempFile(csv), "--campaign", "DVK-2024")
-            }
-            try await run(app, "campaign", "sync", "--campaign", "DVK-2024")
             try await run(app, "import", "initiatives", try tempFile(csv), "--campaign", "DVK-2024")
             #expect(try await Fixture.summary(app, unit: "LB").grid.last == [0, 0, 1, 1])
         }

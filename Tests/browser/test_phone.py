@@ -34,3 +34,37 @@ def test_pages_fit_a_phone(server, phone, user):
         name = "phone-" + user + path.replace("/", "-").replace("?", "-").replace("=", "-")
         shot(phone, name)
         assert no_horizontal_scroll(phone), path
+
+
+def test_the_phone_header_is_one_line_with_a_menu(server, phone):
+    login(phone, server, "longbien")
+    phone.get(server + "/campaigns/DVK-2024")
+    header = phone.find_element("css selector", "header.top")
+    assert header.size["height"] <= 64, header.size  # one line: brand and "Menu"
+    menu = phone.find_element("css selector", "details.phone-menu")
+    assert menu.is_displayed()
+    assert not phone.find_element("css selector", "header.top > nav").is_displayed()
+    menu.find_element("css selector", "summary").click()
+    links = [a.text for a in menu.find_elements("css selector", "nav a")]
+    assert links == ["Đợt thi đua", "Đơn vị", "Người dùng", "Thư viện mô hình"], links
+    assert menu.find_element("css selector", "button.link").text == "Đăng xuất"
+
+
+def test_the_staff_dashboard_stays_short_on_a_phone(server, phone):
+    # The demo's 45 units: each two lines (name and status, then its numbers), one-line paging.
+    login(phone, server, "longbien")
+    phone.get(server + "/campaigns/DVK-2024")
+    height = phone.execute_script("return document.documentElement.scrollHeight")
+    shot(phone, "phone-dashboard-height")
+    assert height < 6000, height
+    row = phone.find_element("css selector", "table.compact tbody tr")
+    assert row.size["height"] <= 80, row.size
+    caption = phone.find_element("css selector", "table.compact caption")
+    assert caption.size["height"] < 30, caption.size
+
+
+def test_the_desktop_keeps_its_bar(server, browser):
+    login(browser, server, "longbien")
+    browser.get(server + "/campaigns/DVK-2024")
+    assert browser.find_element("css selector", "header.top > nav").is_displayed()
+    assert not browser.find_element("css selector", "details.phone-menu").is_displayed()

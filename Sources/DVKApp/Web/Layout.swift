@@ -5,6 +5,25 @@ import Vapor
 /// The page shell every view renders into: header with the user's place, navigation,
 /// a flash message, the content. Mobile-first; no JavaScript needed.
 enum Layout {
+    /// The main links and who is signed in, with the way out.
+    static func menu(_ user: CurrentUser) -> Node {
+        .group(
+            .nav(.ariaLabel("Trang chính"),
+                .a(.href(.campaigns), "Đợt thi đua"),
+                .if(user.role != .officer, .a(.href(.units), "Đơn vị")),
+                .if(AccountRules.managesAccounts(user.role), .a(.href(.people), "Người dùng")),
+                .a(.href(.library), "Thư viện mô hình")
+            ),
+            .div(.class("who"),
+                .a(.class("name"), .href(.account), .text(user.displayName)),
+                .span(.class("muted"), .text(" · \(user.role.label) · \(user.unitName)")),
+                .form(.class("inline"), .method(.post), .action(.logout),
+                      csrfField(user.csrf),
+                      .button(.type(.submit), .class("link"), "Đăng xuất"))
+            )
+        )
+    }
+
     static func page(title: String, user: CurrentUser?, flash: String? = Flash.current, body: [Node]) -> String {
         Node.html(
             .attribute("lang", "vi"),
@@ -20,23 +39,11 @@ enum Layout {
                 .header(.class("top"),
                     .a(.class("brand"), .href(.home), "DVK", .span(" · Dân vận khéo")),
                     .unwrap(user) { user in
-                        .group(
-                            .nav(
-                                .a(.href(.campaigns), "Đợt thi đua"),
-                                .if(user.role != .officer, .a(.href(.units), "Đơn vị")),
-                                .if(AccountRules.managesAccounts(user.role), .a(.href(.people), "Người dùng")),
-                                .a(.href(.library), "Thư viện mô hình")
-                            ),
-                            .div(.class("who"),
-                                .a(.class("name"), .href(.account), .text(user.displayName)),
-                                .span(.class("muted"), .text(" · \(user.role.label) · \(user.unitName)")),
-                                .form(.class("inline"), .method(.post), .action(.logout),
-                                      csrfField(user.csrf),
-                                      .button(.type(.submit), .class("link"), "Đăng xuất"))
-                            )
-                        )
+                        // The links and the person in the bar on a wide screen; on a phone the
+                        // same under "Menu" (CSS shows one or the other), so the bar is one line.
+                        .group(menu(user), .element("details", [.class("phone-menu"), .summary("Menu"), menu(user)]))
                     },
-                    .if(user == nil, .nav(.a(.href(.library), "Thư viện mô hình"), .a(.href(.login), "Đăng nhập")))
+                    .if(user == nil, .nav(.class("public"), .a(.href(.library), "Thư viện mô hình"), .a(.href(.login), "Đăng nhập")))
                 ),
                 .main(.id("main-content"), .attribute("tabindex", "-1"),
                     // A step's result, in view and focused (`data-focus`) when the page opens.

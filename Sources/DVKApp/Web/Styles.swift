@@ -10,6 +10,7 @@ enum Styles {
     header nav{display:flex;gap:1rem;flex-wrap:wrap}
     header .who{margin-left:auto;font-size:.9rem;display:flex;flex-wrap:wrap;gap:.25rem;align-items:center}
     header .who .muted{color:#f3d9d9}
+    details.phone-menu{display:none}
     main{max-width:1200px;margin:0 auto;padding:1rem}
     h1{font-size:1.45rem;margin:.5rem 0 1rem}h2{font-size:1.15rem;margin:1.5rem 0 .6rem}
     .muted{color:#5b6573}.small{font-size:.875rem}
@@ -113,9 +114,28 @@ enum Styles {
       table.responsive tr{border:1px solid #cfd5dc;border-radius:6px;margin:0 0 .75rem;background:#fff}
       table.responsive td{border:none;border-bottom:1px solid #eef1f4}
       table.responsive td[data-label]::before{content:attr(data-label) ": ";font-weight:600}
-      header .who{margin-left:0}
-      header.top{padding:.4rem .75rem;gap:.25rem .75rem;font-size:.9rem}
-      header .who .muted{display:none}
+      header.top{padding:.4rem .75rem;gap:.25rem .75rem;font-size:.9rem;flex-wrap:nowrap}
+      header.top>nav:not(.public),header.top>.who{display:none}
+      header.top .brand span{display:none}
+      details.phone-menu{display:block;margin-left:auto;text-align:right}
+      details.phone-menu>summary{cursor:pointer;padding:.2rem .5rem;border:1px solid #f3d9d9;border-radius:6px}
+      details.phone-menu nav,details.phone-menu .who{display:flex;flex-direction:column;align-items:flex-end;gap:.35rem;margin:.5rem 0 0}
+      details.phone-menu .who .muted{display:none}
+      table.responsive caption{display:block;white-space:nowrap;text-align:left}
+      table.responsive td.num{text-align:left}
+      .pager{flex-wrap:nowrap;white-space:nowrap;font-size:.9rem}
+      table.responsive.compact tr{display:flex;flex-wrap:wrap;gap:0 .5rem;padding:.25rem .5rem;margin:0 0 .25rem;line-height:1.3}
+      table.responsive.compact td{border:0;padding:0;font-size:.85rem;width:auto;flex:1 1 28%}
+      table.responsive.compact td:first-child{flex:1 1 55%;font-weight:600}
+      table.responsive.compact td.status{flex:0 0 auto;text-align:right}
+      table.responsive.compact td.status .badge{font-size:.75rem}
+      .actions{gap:.35rem;margin:.6rem 0}.actions .button{padding:.35rem .6rem;font-size:.9rem}
+      .card{padding:.6rem .75rem}.card h2{margin:.25rem 0 .4rem;font-size:1.1rem}.card p{margin:.35rem 0}
+      .status-groups{gap:.5rem}.status-groups .group{padding:.5rem}
+      .group .stat{padding:.3rem .5rem;display:flex;gap:.4rem;align-items:baseline}.group .stat b{font-size:1.1rem;display:inline}
+      .group .stat.big b{font-size:1.4rem}
+      table.responsive.compact td.status::before,table.responsive.compact td:first-child::before{content:none}
+      table.responsive.compact td.aside{display:none}
       .status-groups .group .stats{grid-template-columns:repeat(2,minmax(0,1fr))}
       svg.chart{display:none}ul.bars{display:block}
       table.summary{font-size:.85rem}table.summary .long{display:none}table.summary .short{display:inline}p.legend{display:block}

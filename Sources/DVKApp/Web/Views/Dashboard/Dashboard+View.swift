@@ -156,7 +156,8 @@ extension Dashboard {
     static func unitTable(_ m: Model) -> Node {
         guard !m.rows.isEmpty else { return .p(.class("muted"), "Không có đơn vị nào khớp bộ lọc.") }
         let c = m.view.campaign.code
-        return .div(.class("scroll"), .table(.class("list responsive"),
+        // On a phone each unit is two lines: its name and status, then its three numbers.
+        return .div(.class("scroll"), .table(.class("list responsive compact"),
             .caption(.class("muted small"), .text("\(Format.number(m.paging.total)) đơn vị · trang \(m.paging.page)/\(m.paging.pageCount)")),
             .thead(.tr(.th("Đơn vị"), .th("Cấp trên"), .th("Trạng thái"), .th(.class("num"), "Mô hình"),
                        .th(.class("num"), "Tập thể"), .th(.class("num"), "Cá nhân"), .th("Nộp lúc"))),
@@ -164,12 +165,12 @@ extension Dashboard {
                 let s = r.line.standing
                 return .tr(
                     .td(.dataLabel("Đơn vị"), .a(.href(.unitPage(campaign: c, unit: r.line.code)), .text(r.line.name))),
-                    .td(.dataLabel("Cấp trên"), .text(r.line.parentName)),
-                    .td(.dataLabel("Trạng thái"), Layout.standingBadge(s)),
+                    .td(.class("aside"), .dataLabel("Cấp trên"), .text(r.line.parentName)),
+                    .td(.class("status"), .dataLabel("Trạng thái"), Layout.standingBadge(s)),
                     .td(.class("num"), .dataLabel("Mô hình"), .text(modelsCell(r))),
                     .td(.class("num"), .dataLabel("Tập thể"), .text(Format.number(r.counted.collectives))),
                     .td(.class("num"), .dataLabel("Cá nhân"), .text(Format.number(r.counted.individuals))),
-                    .td(.dataLabel("Nộp lúc"), .text(s.lastSubmittedAt.map(Format.short) ?? "—")))
+                    .td(.class("aside"), .dataLabel("Nộp lúc"), .text(s.lastSubmittedAt.map(Format.short) ?? "—")))
             })
         ))
     }
