@@ -149,3 +149,33 @@ def test_a_search_narrows_what_a_federations_box_takes_and_typed_codes_stay(serv
         assert "LB-GD-NOPE" in d.find_element(By.ID, "target_codes").get_attribute("value")
     finally:
         d.quit()
+
+
+def test_a_campaign_copied_from_last_year_with_the_year_driving_its_title(server, browser):
+    d = browser
+    login(d, server, "longbien")
+    d.get(server + "/campaigns/new")
+    # The latest campaign of the unit is offered (other tests of this server may have made one).
+    assert "/campaigns/new?from=" in d.find_element(By.XPATH, "//a[contains(., 'Sao chép từ đợt năm trước')]").get_attribute("href")
+    d.get(server + "/campaigns/new?from=DVK-2024")
+    assert d.find_element(By.ID, "year").get_attribute("value") == "2025"
+    assert d.find_element(By.ID, "title").get_attribute("value") == "Phong trào thi đua “Dân vận khéo” năm 2025"
+    assert "năm 2025" in d.find_element(By.ID, "subject").get_attribute("value")
+    assert d.find_element(By.ID, "number").get_attribute("value") == ""
+    assert d.find_element(By.ID, "deadline_date").get_attribute("value") == "16/02/2025"
+    assert d.find_element(By.ID, "signer_name").get_attribute("value") == "Đặng Thị Ánh Nguyệt"
+    # The year drives the title and subject ...
+    year = d.find_element(By.ID, "year")
+    year.clear()
+    year.send_keys("2026")
+    assert d.find_element(By.ID, "title").get_attribute("value") == "Phong trào thi đua “Dân vận khéo” năm 2026"
+    assert "năm 2026" in d.find_element(By.ID, "subject").get_attribute("value")
+    # ... until the title is edited by hand.
+    title = d.find_element(By.ID, "title")
+    title.clear()
+    title.send_keys("Đợt thi đua riêng năm 2026")
+    year.clear()
+    year.send_keys("2027")
+    assert title.get_attribute("value") == "Đợt thi đua riêng năm 2026"
+    assert "năm 2027" in d.find_element(By.ID, "subject").get_attribute("value")
+    shot(d, "campaign-copied")

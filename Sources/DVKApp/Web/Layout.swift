@@ -132,7 +132,8 @@ func routeAssets(_ app: Application) {
 /// - asks before a form (or the button pressed) marked `data-confirm` is sent;
 /// - moves the focus to a refused form's error summary or a step's result (`data-focus`),
 ///   scrolled into view, so a screen reader reads it and the keyboard starts there;
-/// - on the campaign form, lets the sectors' rows be added, moved and removed, and shows the
+/// - on the campaign form, lets the year drive the title and subject until they are edited,
+///   lets the sectors' rows be added, moved and removed, and shows the
 ///   participants' chooser: a tree of check boxes kept in step with the codes' box, where a
 ///   federation's box takes its subtree, the search ignores diacritics and a count says how
 ///   many grassroots unions are chosen.
@@ -149,7 +150,27 @@ enum Script {
       if (summary) { summary.focus(); summary.scrollIntoView({block: "center"}); }
       sectorRows();
       unitPicker();
+      campaignYear();
     });
+
+    // On the campaign form the year drives the title and the subject ("… năm 2025") until
+    // either is edited by hand.
+    function campaignYear() {
+      var year = document.getElementById("year");
+      if (!year) { return; }
+      var fields = ["title", "subject"].map(function (id) { return document.getElementById(id); }).filter(Boolean);
+      fields.forEach(function (f) { f.dataset.auto = f.value; });
+      var last = year.value;
+      year.addEventListener("input", function () {
+        var now = year.value;
+        // Only a whole year counts: typing "2","20",… leaves the last whole one in place.
+        if (!/^[0-9]{4}$/.test(now) || !/^[0-9]{4}$/.test(last)) { return; }
+        fields.forEach(function (f) {
+          if (f.value === f.dataset.auto) { f.value = f.value.split("năm " + last).join("năm " + now); f.dataset.auto = f.value; }
+        });
+        last = now;
+      });
+    }
 
     function fold(text) {
       return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[đĐ]/g, "d").toLowerCase().trim();
@@ -163,7 +184,8 @@ enum Script {
       function clearRow(row) {
         row.querySelector("[data-field=name]").value = "";
         row.querySelector("[data-field=code]").value = "";
-        row.cells[2].textContent = "tự tạo khi lưu";
+        var code = row.querySelector("[data-code-cell]");  // shown to administrators only
+        if (code) { code.textContent = "tự tạo khi lưu"; }
       }
       function renumber() {
         Array.prototype.forEach.call(body.rows, function (row, i) {

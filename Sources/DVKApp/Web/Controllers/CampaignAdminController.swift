@@ -46,7 +46,11 @@ struct CampaignAdminController: RouteCollection {
 
     @Sendable func newForm(req: Request) async throws -> Response {
         let user = try StaffAccess.manager(req)
-        let model = try await CampaignForm.newModel(user: user, now: req.now, on: req.db)
+        let model = if let from = req.query[String.self, at: "from"], !from.isEmpty {
+            try await CampaignForm.copyModel(user: user, code: String(from.prefix(100)), now: req.now, on: req.db)
+        } else {
+            try await CampaignForm.newModel(user: user, now: req.now, on: req.db)
+        }
         return Layout.response(CampaignForm.view(model))
     }
 

@@ -34,6 +34,8 @@ enum CampaignForm {
         /// The units the participants are chosen from: the user's unit's subtree for a new
         /// campaign, the issuer's for an existing one (the tree the chooser shows).
         var tree: UnitTree?
+        /// A new campaign: the latest campaign of the user's issuers, to start from a copy of it.
+        var lastCampaign: (code: String, title: String)?
 
         var isNew: Bool { existing == nil }
     }
@@ -84,9 +86,28 @@ enum CampaignForm {
         guard !issuers.isEmpty else {
             throw WebError.forbidden("Đơn vị của tài khoản này không phải công đoàn cấp trên và không có công đoàn cấp trên trực thuộc nên không phát động được đợt thi đua.")
         }
-        return Model(user: user, existing: nil,
-                     values: values ?? Values.defaults(issuer: issuers[0].code, now: now),
-                     errors: errors, issuers: issuers, editable: true, canRun: true, tree: tree)
+        var model = Model(user: user, existing: nil,
+                          values: values ?? Values.defaults(issuer: issuers[0].code, now: now),
+                          errors: errors, issuers: issuers, editable: true, canRun: true, tree: tree)
+        let mine = Set(issuers.map(\.id))
+        if let last = try await Campaign.query(on: db).sort(\.$year, .descending).sort(\.$createdAt, .descending).all()
+            .first(where: { mine.contains($0.issuerID) }) {
+            model.lastCampaign = (last.code, last.title)
+        }
+        return model
+    }
+
+    /// A new campaign's form started from a copy of `code` (one of the user's issuers').
+    static func copyModel(user: CurrentUser, code: String, now: Date, on db: any Database) async throws -> Model {
+        var model = try await newModel(user: user, now: now, on: db)
+        let campaign = try await CampaignStore.find(code: code, on: db)
+        guard let issuer = model.issuers.first(where: { $0.id == campaign.issuerID }) else {
+            throw DomainError.notFound("Không có đợt thi đua mã “\(code)” của đơn vị.")
+        }
+        let targets = campaign.allTargets ? [] : try await CampaignUnit.query(on: db).filter(\.$campaignID == campaign.requireID())
+            .filter(\.$isTarget == true).sort(\.$pre).all(\.$code)
+        model.values = .copied(from: CampaignInfo(campaign), issuerCode: issuer.code, allTargets: campaign.allTargets, targetCodes: targets, now: now)
+        return model
     }
 
     static func editModel(_ view: Access.CampaignView, values: Values? = nil, errors: FieldErrors = FieldErrors(),

@@ -127,6 +127,29 @@ extension CampaignForm {
             initialState = campaign.state.rawValue
         }
 
+        /// Last year's campaign as the start of this year's: its letter, signer, sectors,
+        /// criteria, schedule and participants, the year advanced in the title, subject, body
+        /// and deadline; a new code and number, and today as the letter's day.
+        static func copied(from campaign: CampaignInfo, issuerCode: String, allTargets: Bool, targetCodes: [String], now: Date) -> Values {
+            var values = Values(campaign: campaign, issuerCode: issuerCode, allTargets: allTargets, targetCodes: targetCodes)
+            let old = String(campaign.year), new = String(campaign.year + 1)
+            func advance(_ text: String) -> String { text.replacingOccurrences(of: "năm " + old, with: "năm " + new) }
+            values.code = ""
+            values.number = ""
+            values.year = new
+            values.title = advance(campaign.title)
+            values.subject = advance(campaign.subject)
+            values.body = advance(campaign.body)
+            values.issuedOn = VietnamTime.day(of: now).vietnamese
+            let day = VietnamTime.day(of: campaign.deadline)
+            // The same day a year on (29/02 becomes 28/02).
+            var next = day.day
+            while next > 28, CalendarDay(parsing: String(format: "%04d-%02d-%02d", day.year + 1, day.month, next)) == nil { next -= 1 }
+            values.deadlineDate = CalendarDay(year: day.year + 1, month: day.month, day: next).vietnamese
+            values.initialState = CampaignState.draft.rawValue
+            return values
+        }
+
         static func rows(_ sectors: [Sector]) -> [Sector.Row] {
             sectors.enumerated().map { Sector.Row(code: $1.code, name: $1.name, order: String($0 + 1)) }
         }

@@ -14,6 +14,10 @@ extension CampaignForm {
                 .p(.class("crumbs small"), back),
                 .h1(.text(title)),
                 .unwrap(model.existing) { control($0) },
+                .unwrap(model.lastCampaign) { last in
+                    .p(.class("actions"), .a(.class("button secondary"), .href(SiteURL.campaignNew.link(query: [("from", last.code)])),
+                                             .text("Sao chép từ đợt năm trước: \(last.title)")))
+                },
                 model.editable ? form : .group(FormField.summary(model.errors), readOnly),
             ])
         }
@@ -221,7 +225,8 @@ extension CampaignForm {
                            .attribute("maxlength", "200"), .attribute("aria-label", "Tên lĩnh vực dòng \(i + 1)"),
                            .placeholder(row.code.isEmpty ? "ví dụ: Lĩnh vực văn hóa – xã hội" : "")),
                     .input(.type(.hidden), .name("sector_code_\(i)"), .value(row.code), .attribute("data-field", "code"))),
-                .if(showsCodes, .td(.class("muted small"), .text(row.code.isEmpty ? "tự tạo khi lưu" : row.code))),
+                .if(showsCodes, .td(.class("muted small"), .attribute("data-code-cell", present: true),
+                                    .text(row.code.isEmpty ? "tự tạo khi lưu" : row.code))),
                 .td(.class("js-only nowrap"),
                     .button(.type(.button), .class("button secondary small"), .attribute("data-act", "up"), .attribute("aria-label", "Chuyển dòng \(i + 1) lên"), "↑"),
                     .button(.type(.button), .class("button secondary small"), .attribute("data-act", "down"), .attribute("aria-label", "Chuyển dòng \(i + 1) xuống"), "↓"),
