@@ -456,3 +456,16 @@ public struct LibrarySearch: Sendable, Equatable {
         key.split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map { String($0).lowercased() }
     }
 }
+
+/// The level a recognition was made at, named from the recognising federation's depth in
+/// the tree (0 = the top): "Cấp thành phố", "Cấp quận/huyện", then "Cấp cơ sở" for the
+/// federations right above the grassroots unions.
+public enum RecognitionLevel {
+    public static func name(depth: Int) -> String {
+        switch depth {
+        case ..<1: "Cấp thành phố"
+        case 1: "Cấp quận/huyện"
+        default: "Cấp cơ sở"
+        }
+    }
+}

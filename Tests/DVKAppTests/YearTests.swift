@@ -178,6 +178,12 @@ import VaporTesting
             #expect(try await api(app, .GET, "/api/v1/library?level=2", as: .anonymous).json?["total"]?.int == 0)
             #expect(try await api(app, .GET, "/api/v1/library?federation=GD", as: .anonymous).json?["total"]?.int == 1)
             #expect(try await api(app, .GET, "/api/v1/library?federation=YT", as: .anonymous).json?["total"]?.int == 0)
+            // The page names the levels, and tells expected results from those done.
+            let library = try await app.testing().sendRequest(.GET, "/library").body.string
+            #expect(library.contains(">Cấp quận/huyện (Liên đoàn Lao động quận Long Biên)</option>"))
+            #expect(library.contains(">Cấp cơ sở (Công đoàn ngành Giáo dục quận Long Biên)</option>"))
+            let entry = try await app.testing().sendRequest(.GET, "/library/\(id.uuidString)").body.string
+            #expect(entry.contains("<h2>Kết quả thực hiện</h2>") && entry.contains("vận động 135.000.000 đồng"))
 
             // Commendation: one of each form per federation.
             let commend = #"{"form": "bang_khen", "decisionNumber": "50/QĐ-LĐLĐ", "decisionDate": "2024-11-01"}"#

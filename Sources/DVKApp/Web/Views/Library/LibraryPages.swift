@@ -4,8 +4,10 @@ import Foundation
 
 /// The public library's pages: the search, one model, and the Atom feed.
 enum LibraryPages {
-    static func levelName(_ names: [String]) -> String {
-        names.count <= 2 ? names.joined(separator: ", ") : names.prefix(2).joined(separator: ", ") + " và \(names.count - 2) đơn vị khác"
+    /// A level of the filter: its name, and the federations that recognised at it.
+    static func levelName(_ level: Int, _ names: [String]) -> String {
+        let who = names.count <= 2 ? names.joined(separator: ", ") : names.prefix(2).joined(separator: ", ") + " và \(names.count - 2) đơn vị khác"
+        return RecognitionLevel.name(depth: level) + " (" + who + ")"
     }
 
     static func search(_ p: Library.Page, choices: Library.Choices, user: CurrentUser?) -> String {
@@ -32,7 +34,7 @@ enum LibraryPages {
                                      selected: f.year.map(String.init) ?? "", errors: FieldErrors()),
                     FormField.select("sector", "Lĩnh vực", options: [("", "Tất cả")] + choices.sectors.map { ($0.code, $0.name) },
                                      selected: f.sector ?? "", errors: FieldErrors()),
-                    FormField.select("level", "Cấp công nhận cao nhất", options: [("", "Tất cả")] + choices.levels.map { (String($0.level), levelName($0.names)) },
+                    FormField.select("level", "Cấp công nhận cao nhất", options: [("", "Tất cả")] + choices.levels.map { (String($0.level), levelName($0.level, $0.names)) },
                                      selected: f.level.map(String.init) ?? "", errors: FieldErrors()),
                     FormField.select("federation", "Thuộc công đoàn", options: [("", "Tất cả")] + choices.federations.map { ($0.code, $0.name) },
                                      selected: f.federation ?? "", errors: FieldErrors())),
@@ -74,9 +76,10 @@ enum LibraryPages {
             .if(!m.purpose.isEmpty, .group(.h2("Mục đích"), .p(.class("prewrap"), .text(m.purpose)))),
             .if(!m.content.isEmpty, .group(.h2("Nội dung"), .p(.class("prewrap"), .text(m.content)))),
             .if(!m.scope.isEmpty, .group(.h2("Phạm vi"), .p(.class("prewrap"), .text(m.scope)))),
-            .h2("Kết quả"),
-            .if(!m.expectedResult.isEmpty, .p(.class("prewrap"), .text(m.expectedResult))),
-            ModelPage.figures(e.results),
+            // What the unit expected, apart from what its reports say was done.
+            .if(!m.expectedResult.isEmpty, .group(.h2("Kết quả dự kiến"), .p(.class("prewrap"), .text(m.expectedResult)))),
+            .h2("Kết quả thực hiện"),
+            e.reports.isEmpty ? .p(.class("muted"), "Chưa có báo cáo kết quả thực hiện.") : ModelPage.figures(e.results),
             .forEach(e.reports) { r in
                 .div(.class("card"), .p(.strong(.text("Báo cáo ngày \(r.day?.vietnamese ?? r.reportedOn)"))), .p(.class("prewrap"), .text(r.body)))
             },
