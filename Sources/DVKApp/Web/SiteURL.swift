@@ -1,3 +1,4 @@
+import DVKCore
 import DVKDocuments
 import Foundation
 import RoutingKit
@@ -233,6 +234,18 @@ enum YearFormStep: String, CaseIterable, Sendable {
     case progress, verification, recognition, recognitionWithdraw = "recognition-withdraw"
     case nomination, nominationWithdraw = "nomination-withdraw"
     case commendation, commendationWithdraw = "commendation-withdraw", publication
+
+    /// What the step needs the user to be allowed (`ModelYear.check`).
+    var requires: ModelYear.Step {
+        switch self {
+        case .progress: .report
+        case .verification: .verify
+        case .recognition, .recognitionWithdraw: .recognise
+        case .nomination, .nominationWithdraw: .nominate
+        case .commendation, .commendationWithdraw: .commend
+        case .publication: .publish
+        }
+    }
 }
 
 /// What staff do to one account from its page (`SiteURL.personAction`).

@@ -69,12 +69,13 @@ struct YearController: RouteCollection {
         var fragment: String
     }
 
-    /// Runs one step's form: the model in the user's reach, the form's fields, the step;
+    /// Runs one step's form: the model in the user's reach, the step's permission, the form's fields, the step;
     /// then back to the model's page with its message, or — refused — the page again with
     /// the form's problems (422).
     func perform(_ req: Request, _ step: YearFormStep, fields: [String: String]? = nil,
                  _ body: (YearModel, [String: String]) async throws -> Done) async throws -> Response {
         let m = try await model(req)
+        try m.require(step.requires)
         // A button's post may carry nothing but its CSRF field: no form is an empty one.
         let form = fields ?? (try? req.content.decode([String: String].self)) ?? [:]
         do {
@@ -93,7 +94,6 @@ struct YearController: RouteCollection {
     @Sendable func progress(req: Request) async throws -> Response {
         let upload = try? req.content.decode(ProgressForm.self)
         return try await perform(req, .progress, fields: upload?.fields ?? [:]) { m, form in
-            try m.require(.report)
             let input = try ProgressInput.check(day: form["day"], text: form["text"], participants: form["participants"],
                                                 beneficiaries: form["beneficiaries"], money: form["money"], workdays: form["workdays"])
                 .mapError(FieldErrors.init).get()
@@ -111,7 +111,6 @@ struct YearController: RouteCollection {
 
     @Sendable func verification(req: Request) async throws -> Response {
         try await perform(req, .verification) { m, form in
-            try m.require(.verify)
             // The form marks the criteria not met ("x0", …): every other one is met.
             let input = try VerificationInput.check(day: form["verifiedOn"], met: m.campaign.criteria.indices.map { form["x\($0)"] != "on" },
                                                     criteria: m.campaign.criteria.count, comments: form["comments"], verdict: form["verdict"],
@@ -124,7 +123,6 @@ struct YearController: RouteCollection {
 
     @Sendable func recognition(req: Request) async throws -> Response {
         try await perform(req, .recognition) { m, form in
-            try m.require(.recognise)
             let decision = try DecisionInput.check(number: form["decisionNumber"], day: form["decisionDate"]).mapError(FieldErrors.init).get()
             try await YearStore.recognise(m, decision, exemplary: form["exemplary"] == "on", at: req.now, on: req.db)
             return Done(message: "Đã ghi quyết định công nhận số \(decision.number).", fragment: "cong-nhan")
@@ -133,7 +131,6 @@ struct YearController: RouteCollection {
 
     @Sendable func recognitionWithdraw(req: Request) async throws -> Response {
         try await perform(req, .recognitionWithdraw) { m, _ in
-            try m.require(.recognise)
             try await YearStore.withdrawRecognition(m, on: req.db)
             return Done(message: "Đã rút quyết định công nhận.", fragment: "cong-nhan")
         }
@@ -141,7 +138,6 @@ struct YearController: RouteCollection {
 
     @Sendable func nomination(req: Request) async throws -> Response {
         try await perform(req, .nomination) { m, form in
-            try m.require(.nominate)
             let document = try DecisionInput.check(number: form["nominationNumber"], day: form["nominationDate"])
                 .mapError { p in FieldErrors(messages: ["nominationNumber": p["decisionNumber"], "nominationDate": p["decisionDate"]].compactMapValues { $0 }) }.get()
             try await YearStore.nominate(m, document: document, at: req.now, on: req.db)
@@ -151,7 +147,6 @@ struct YearController: RouteCollection {
 
     @Sendable func nominationWithdraw(req: Request) async throws -> Response {
         try await perform(req, .nominationWithdraw) { m, _ in
-            try m.require(.nominate)
             try await YearStore.withdrawNomination(m, on: req.db)
             return Done(message: "Đã rút đề nghị.", fragment: "de-nghi")
         }
@@ -159,7 +154,6 @@ struct YearController: RouteCollection {
 
     @Sendable func commendation(req: Request) async throws -> Response {
         try await perform(req, .commendation) { m, form in
-            try m.require(.commend)
             guard let kind = CommendationForm(rawValue: form["form"] ?? "") else {
                 throw FieldErrors(messages: ["form": "Chọn hình thức khen thưởng."])
             }
@@ -172,7 +166,6 @@ struct YearController: RouteCollection {
 
     @Sendable func commendationWithdraw(req: Request) async throws -> Response {
         try await perform(req, .commendationWithdraw) { m, form in
-            try m.require(.commend)
             guard let kind = CommendationForm(rawValue: form["form"] ?? "") else { throw YearStore.notFound() }
             try await YearStore.withdrawCommendation(m, form: kind, on: req.db)
             return Done(message: "Đã rút \(kind.label).", fragment: "khen-thuong")
@@ -181,7 +174,6 @@ struct YearController: RouteCollection {
 
     @Sendable func publication(req: Request) async throws -> Response {
         try await perform(req, .publication) { m, form in
-            try m.require(.publish)
             let publish = form["published"] == "1"
             try await YearStore.publish(m, publish, at: req.now, on: req.db)
             return Done(message: publish ? "Mô hình đã được công bố trên thư viện mô hình tiêu biểu." : "Đã gỡ mô hình khỏi thư viện.",
