@@ -92,17 +92,18 @@ enum UnitShow {
     /// The open (or draft) campaigns the user sees whose issuer is above the unit: whether
     /// the unit is in each, and whether the user may add it.
     static func campaignLines(unitID: UUID, chain: Set<UUID>, user: CurrentUser, on db: any Database) async throws -> [CampaignLine] {
-        var lines: [CampaignLine] = []
-        for view in try await Access.campaigns(for: user, on: db) where view.campaign.state.mayResync {
-            let c = view.campaign
-            let joined = try await CampaignUnit.query(on: db).filter(\.$campaignID == c.id).filter(\.$unitID == unitID)
-                .filter(\.$isTarget == true).count() > 0
-            guard joined || chain.contains(c.issuerID) else { continue }
-            let allTargets = try await Campaign.find(c.id, on: db)?.allTargets ?? true
-            lines.append(CampaignLine(code: c.code, title: c.title, joined: joined,
-                                      canAdd: !joined && !allTargets && view.canRun && chain.contains(c.issuerID)))
+        let views = try await Access.campaigns(for: user, on: db).filter { $0.campaign.state.mayResync }
+        guard !views.isEmpty else { return [] }
+        // Two reads for all of them: the campaigns the unit is a target of, and which take every CĐCS.
+        let joinedIDs = Set(try await CampaignUnit.query(on: db).filter(\.$unitID == unitID).filter(\.$isTarget == true).all(\.$campaignID))
+        let everyUnit = Set(try await Campaign.query(on: db).filter(\.$id ~~ views.map(\.campaign.id)).filter(\.$allTargets == true).all(\.$id)
+            .compactMap { $0 })
+        return views.compactMap { view in
+            let c = view.campaign, joined = joinedIDs.contains(c.id)
+            guard joined || chain.contains(c.issuerID) else { return nil }
+            return CampaignLine(code: c.code, title: c.title, joined: joined,
+                                canAdd: !joined && !everyUnit.contains(c.id) && view.canRun && chain.contains(c.issuerID))
         }
-        return lines
     }
 
     /// How many units sit directly under each of `ids`: one grouped query.
