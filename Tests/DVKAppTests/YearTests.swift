@@ -385,7 +385,10 @@ extension YearTests {
             var pages: [String: String] = [:]
             for visitor in [p.officer, p.subStaff, p.staff, p.viewer] {
                 for path in ["/campaigns/DVK-2024/units/S1/initiatives/\(id)", "/campaigns/DVK-2024/year", "/campaigns/DVK-2024/year?show=waiting",
-                             "/library", "/library?q=\(attack)", "/library/\(id)", "/campaigns/DVK-2024/year?show=\(attack)&page=\(attack)"] {
+                             "/library", "/library?q=\(attack)", "/library/\(id)", "/campaigns/DVK-2024/year?show=\(attack)&page=\(attack)",
+                             // The searches say back what was typed: as text.
+                             "/campaigns/DVK-2024/year?q=\(attack)&sector=\(attack)&unit=\(attack)", "/campaigns/DVK-2024/queue?q=\(attack)",
+                             "/campaigns/DVK-2024/mail?q=\(attack)"] {
                     let res = try await visitor.get(path)
                     if res.headers.contentType == .html { pages["\(visitor.username) \(path)"] = res.text }
                 }
