@@ -171,14 +171,20 @@ public enum Reminder: Sendable, Hashable {
         }
     }
 
-    /// What the reminders page says in a unit's "Hạn" cell.
-    public func cell(now: Date) -> String {
+    /// What the reminders page says in a unit's "Hạn" cell. The page states the campaign's
+    /// deadline and the time left once, above the table, so a unit held to it reads
+    /// "theo hạn chung"; only a unit's own day (an extension, a day to resubmit by) is
+    /// spelled out, as typed, with the time left to it.
+    public func cell(now: Date, common: Date) -> String {
         switch self {
         case .none: "đã nộp"
         case .closed: "hết hạn, không nhận hồ sơ nộp muộn"
-        case .due(let d), .overdue(let d): DeadlineText.timeLeft(until: d, now: now)
-        case .resubmit(let by?): "nộp lại: " + DeadlineText.timeLeft(until: by, now: now)
-        case .resubmitOverdue(let by): "nộp lại: " + DeadlineText.timeLeft(until: by, now: now)
+        case .due(let d) where d == common: "theo hạn chung"
+        case .overdue(let d) where d == common: "quá hạn chung; nộp lúc này được ghi là nộp muộn"
+        case .due(let d): "được gia hạn \(DeadlineText.through(d)) (\(DeadlineText.timeLeft(until: d, now: now)))"
+        case .overdue(let d): "quá hạn được gia hạn (\(DeadlineText.through(d))); nộp lúc này được ghi là nộp muộn"
+        case .resubmit(let by?): "nộp lại \(DeadlineText.through(by)) (\(DeadlineText.timeLeft(until: by, now: now)))"
+        case .resubmitOverdue(let by): "quá ngày nộp lại (\(DeadlineText.through(by))); nộp lại lúc này được ghi là nộp lại muộn"
         case .resubmit(nil): "nộp lại: không ấn định ngày"
         }
     }

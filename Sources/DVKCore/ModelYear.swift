@@ -329,16 +329,7 @@ public enum Attachment {
     public static func storedName(_ uploaded: String, type: String) -> String {
         var stem = Substring(uploaded.prefix(300))
         if let dot = stem.lastIndex(of: "."), dot > stem.startIndex { stem = stem[..<dot] }
-        var slug = ""
-        for scalar in VietnameseText.stripDiacritics(String(stem)).lowercased().unicodeScalars {
-            if scalar.isASCII, CharacterSet.alphanumerics.contains(scalar) {
-                slug.unicodeScalars.append(scalar)
-            } else if !slug.isEmpty, !slug.hasSuffix("-") {
-                slug += "-"
-            }
-            if slug.count >= 80 { break }
-        }
-        while slug.hasSuffix("-") { slug.removeLast() }
+        let slug = VietnameseText.slug(String(stem))
         return (slug.isEmpty ? "tep" : slug) + "." + fileExtension(of: type)
     }
 

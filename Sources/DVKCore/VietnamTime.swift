@@ -17,7 +17,9 @@ public enum VietnamTime {
         return Date(timeIntervalSince1970: TimeInterval(seconds))
     }
 
-    private static let offset = 7 * 3600
+    /// Vietnam's offset from UTC, in seconds (UTC+7, no daylight saving).
+    public static let offsetSeconds = 7 * 3600
+    private static let offset = offsetSeconds
 
     /// Year, month, day, hour, minute, second of an instant in Vietnam: plain arithmetic on
     /// the fixed offset (Foundation's calendar is slow, and every API answer writes times).

@@ -49,6 +49,23 @@ public enum VietnameseText {
         return String(out)
     }
 
+    /// A file name's words: "Chưa nộp — đã trả lại" → "chua-nop-da-tra-lai". ASCII letters
+    /// and digits in lower case, one dash between words, at most `limit` characters; the
+    /// input is read only as far as that needs (a cost counted here, not by the caller).
+    public static func slug(_ text: String, limit: Int = 80) -> String {
+        var slug = ""
+        for scalar in stripDiacritics(String(text.prefix(limit * 4))).lowercased().unicodeScalars {
+            if scalar.isASCII, ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) {
+                slug.unicodeScalars.append(scalar)
+            } else if !slug.isEmpty, !slug.hasSuffix("-") {
+                slug += "-"
+            }
+            if slug.count >= limit { break }
+        }
+        while slug.hasSuffix("-") { slug.removeLast() }
+        return slug
+    }
+
     /// 6300 → "6.300": thousands grouped with a dot, as Vietnamese writes numbers.
     public static func number(_ n: some BinaryInteger) -> String {
         let digits = String(n.magnitude)

@@ -198,7 +198,7 @@ import VaporTesting
             // 18/02: the reminder presses the resubmit day; nothing says late.
             w.hand.set(VietnamTime.instant(CalendarDay(year: 2024, month: 2, day: 18), hour: 9))
             let reminders = try await w.staff.get("/campaigns/DVK-2024/reminders").body.string
-            expectText(reminders, has: "nộp lại: còn 2 ngày 15 giờ")
+            expectText(reminders, has: "nộp lại đến hết ngày 20/02/2024 (còn 2 ngày 15 giờ)")
             let mail = try await Self.reminderText(app, w)
             #expect(mail.subject == "Nhắc nộp lại hồ sơ: Phong trào thi đua “Dân vận khéo” năm 2024")
             expectText(mail.text, has: "Hạn nộp lại: đến hết ngày 20 tháng 02 năm 2024")

@@ -159,8 +159,7 @@ enum CampaignDocuments {
         }
         var parts = [campaign, word, unit]
         if let initiative {
-            let slug = VietnameseText.searchKey(initiative.title).split(whereSeparator: { !($0.isASCII && ($0.isLetter || $0.isNumber)) })
-                .prefix(6).joined(separator: "-")
+            let slug = VietnameseText.slug(initiative.title).split(separator: "-").prefix(6).joined(separator: "-")
             parts.append((slug.isEmpty ? "" : slug + "-") + initiative.id.uuidString.prefix(8).lowercased())
         }
         return Download.safeName(parts.joined(separator: "_") + "." + format.fileExtension)

@@ -1,3 +1,4 @@
+import DVKCore
 import DVKDocuments
 import Foundation
 import Vapor
@@ -13,6 +14,14 @@ enum Download {
                                       value: "\(inline ? "inline" : "attachment"); filename=\"\(safeName(name))\"")
         response.headers.replaceOrAdd(name: .cacheControl, value: cache)
         return response
+    }
+
+    /// A list's file name says what it holds, of which campaign and unit, and when:
+    /// "DVK-2024_don-vi-chua-nop_LB_20261202-1405.xlsx" (Vietnam time; names sort by moment).
+    static func listName(_ what: String, campaign: String, scope: String, at moment: Date, format: String) -> String {
+        let f = VietnamTime.fields(moment)
+        let stamp = String(format: "%04d%02d%02d-%02d%02d", f.year, f.month, f.day, f.hour, f.minute)
+        return safeName([campaign, VietnameseText.slug(what), scope, stamp].joined(separator: "_") + "." + format)
     }
 
     /// Letters and digits of ASCII, dot, dash and underscore: the rest is dropped.

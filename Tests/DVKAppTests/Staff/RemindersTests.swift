@@ -1,5 +1,5 @@
 import DVKCore
-import DVKDocuments
+@testable import DVKDocuments
 import Fluent
 import Foundation
 import SQLKit
@@ -36,6 +36,12 @@ import VaporTesting
         try await withApp { app in
             try await prepare(app)
             let staff = try await StaffTestKit.visitor(app, "canbo", .staff, at: "LB")
+            // P1's officers: one active, named with a title and a phone; one disabled, not named.
+            for (username, name, disabled) in [("hoa", "Nguyễn Thị <Hoa>", false), ("cu", "Người Đã Nghỉ", true)] {
+                _ = try await AuthStore.createUser(username: username, password: StaffTestKit.password, role: .officer, unitCode: "P1", at: Date(), on: app.db)
+                try await app.db.sql().update("users").set("display_name", to: name).set("title", to: "Chủ tịch CĐCS")
+                    .set("phone", to: "0987 654 321").set("disabled", to: disabled).where("username", .equal, username).run()
+            }
 
             let page = try await staff.get("/campaigns/DVK-2024/reminders")
 
@@ -48,20 +54,28 @@ import VaporTesting
             #expect(html.contains(">c1@example.vn; p1@example.vn</textarea>"))
             #expect(html.contains("href=\"tel:0912345678\""))
             #expect(html.contains("đã hết hạn"))
+            // The table names the common deadline's units briefly (the page states it once,
+            // above), and P1's officer, escaped, with her phone.
+            #expect(html.contains("quá hạn chung; nộp lúc này được ghi là nộp muộn"))
+            #expect(html.components(separatedBy: "đã hết hạn").count == 2, "the time since the deadline is said once, above the table")
+            #expect(html.contains("Nguyễn Thị &lt;Hoa&gt; (Chủ tịch CĐCS) · <a class=\"nowrap\" href=\"tel:0987654321\">0987 654 321</a>"))
+            #expect(!html.contains("Người Đã Nghỉ") && html.contains("chưa có tài khoản"))
 
             let csv = try await staff.get("/campaigns/DVK-2024/reminders.csv")
 
             #expect(csv.status == .ok)
             #expect(csv.headers.contentType?.subType == "csv")
-            #expect(csv.headers.first(name: .contentDisposition)?.contains("don-vi-chua-nop-DVK-2024.csv") == true)
+            // The file's name says what it holds, for whom, and when.
+            #expect(csv.headers.first(name: .contentDisposition)?.contains("DVK-2024_don-vi-chua-nop_LB_") == true)
+            #expect(csv.headers.first(name: .contentDisposition)?.hasSuffix(".csv\"") == true)
             let bytes = Array(csv.body.readableBytesView)
             #expect(bytes.prefix(3) == [0xEF, 0xBB, 0xBF])
             let text = String(decoding: bytes.dropFirst(3), as: UTF8.self)
             #expect(text == """
-            Mã đơn vị,Tên đơn vị,Đơn vị cấp trên,Trạng thái,Email,Điện thoại\r
-            C1,Công ty Cổ phần May Đức Giang,Liên đoàn Lao động quận Long Biên,Chưa bắt đầu,c1@example.vn,\r
-            S2,Trường THCS Gia Thụy,Công đoàn ngành Giáo dục quận Long Biên,Đang soạn,,\r
-            P1,Cơ quan UBND phường Bồ Đề,Liên đoàn Lao động quận Long Biên,Đã trả lại,p1@example.vn,0912 345 678\r
+            Mã đơn vị,Tên đơn vị,Đơn vị cấp trên,Trạng thái,Hạn của đơn vị,Email,Điện thoại,Người liên hệ\r
+            C1,Công ty Cổ phần May Đức Giang,Liên đoàn Lao động quận Long Biên,Chưa bắt đầu,"quá hạn chung; nộp lúc này được ghi là nộp muộn",c1@example.vn,,\r
+            S2,Trường THCS Gia Thụy,Công đoàn ngành Giáo dục quận Long Biên,Đang soạn,"quá hạn chung; nộp lúc này được ghi là nộp muộn",,,\r
+            P1,Cơ quan UBND phường Bồ Đề,Liên đoàn Lao động quận Long Biên,Đã trả lại,nộp lại: không ấn định ngày,p1@example.vn,0912 345 678,"Nguyễn Thị <Hoa> (Chủ tịch CĐCS), 0987 654 321"\r
 
             """)
         }
@@ -131,6 +145,14 @@ import VaporTesting
 /// .xlsx read back by the app's own reader of the format, within the user's scope, a
 /// formula-looking name shown as text.
 @Suite struct ExcelListsTests {
+    /// An exported list: the title lines above its header, the header, the rows.
+    static func list(_ data: Data) throws -> (title: [String], header: [String], records: [[String]]) {
+        let table = try XLSXReader.table(data)
+        let rows = [table.header] + table.records.map(\.fields)
+        let at = try #require(rows.firstIndex { $0.first == "Mã đơn vị" })
+        return (rows[..<at].map { $0[0] }, rows[at], Array(rows[(at + 1)...]))
+    }
+
     @Test func theReminderListAndTheUnitsTableAsExcel() async throws {
         try await withApp { app in
             let scene = try await RaceTests.scene(app)
@@ -140,15 +162,31 @@ import VaporTesting
             let people = try await StaffTestKit.people(app)
             let reminders = try await people.staff.get("/campaigns/DVK-2024/reminders.xlsx")
             #expect(reminders.headers.contentType?.description.contains("spreadsheetml") == true)
-            let list = try XLSXReader.table(Data(reminders.body.readableBytesView))
+            let list = try Self.list(Data(reminders.body.readableBytesView))
+            #expect(list.title[0] == "Danh sách đơn vị chưa nộp hồ sơ — Phong trào thi đua “Dân vận khéo” năm 2024")
+            #expect(list.title[1].hasPrefix("Phạm vi: Liên đoàn Lao động quận Long Biên. Hạn nộp: trước 00 giờ 00 ngày 16/02/2024"))
+            #expect(list.title[2].hasPrefix("Số liệu tính đến ") && list.title[2].hasSuffix("; 1/4 đơn vị đã nộp (gồm 1 hồ sơ chờ duyệt)."))
             #expect(list.header == Reminders.csvHeader)
-            #expect(Set(list.records.map { $0.fields[0] }) == ["S2", "P1", "C1"])
-            #expect(list.records.first { $0.fields[0] == "P1" }?.fields[1] == "=HYPERLINK(\"http://x\")")
-            let table = try XLSXReader.table(Data(try await people.subStaff.get("/campaigns/DVK-2024/units.xlsx").body.readableBytesView))
-            #expect(table.records.map { $0.fields[0] } == ["S1", "S2"], "GD's scope only")
-            #expect(table.records[0].fields[3] == "Chờ duyệt" && table.records[0].fields[7] == "2")
-            let late = try XLSXReader.table(Data(try await people.staff.get("/campaigns/DVK-2024/units.xlsx?status=waiting_review").body.readableBytesView))
-            #expect(late.records.map { $0.fields[0] } == ["S1"])
+            #expect(Set(list.records.map { $0[0] }) == ["S2", "P1", "C1"])
+            #expect(list.records.first { $0[0] == "P1" }?[1] == "=HYPERLINK(\"http://x\")")
+            let units = try await people.subStaff.get("/campaigns/DVK-2024/units.xlsx")
+            #expect(units.headers.first(name: .contentDisposition)?.contains("DVK-2024_don-vi_GD_") == true)
+            let table = try Self.list(Data(units.body.readableBytesView))
+            #expect(table.title[0].hasPrefix("Danh sách đơn vị — ") && table.title[2].contains("1/2 đơn vị đã nộp"))
+            #expect(table.records.map { $0[0] } == ["S1", "S2"], "GD's scope only")
+            #expect(table.records[0][3] == "Chờ duyệt" && table.records[0][7] == "2")
+            // The submission's moment is a date cell (the reader shows it as dd/mm/yyyy hh:mm), not text.
+            let first = table.records[0][4]
+            #expect(first.wholeMatch(of: /\d\d\/\d\d\/\d{4} \d\d:\d\d/) != nil, "\(first)")
+            var inflated = 0
+            let xml = try String(decoding: #require(ZIPReader(Data(units.body.readableBytesView))
+                .part("xl/worksheets/sheet1.xml", inflated: &inflated, limit: 1 << 20, tooLarge: XLSXReader.unreadable)), as: UTF8.self)
+            #expect(xml.contains("<c r=\"E6\" s=\"4\"><v>"), "a serial number styled dd/mm/yyyy hh:mm")
+            let waiting = try await people.staff.get("/campaigns/DVK-2024/units.xlsx?status=waiting_review")
+            #expect(waiting.headers.first(name: .contentDisposition)?.contains("DVK-2024_don-vi-cho-duyet_LB_") == true)
+            let late = try Self.list(Data(waiting.body.readableBytesView))
+            #expect(late.title[0].hasPrefix("Danh sách đơn vị: chờ duyệt — "))
+            #expect(late.records.map { $0[0] } == ["S1"])
             #expect(try await people.officer.get("/campaigns/DVK-2024/units.xlsx").status == .forbidden)
         }
     }

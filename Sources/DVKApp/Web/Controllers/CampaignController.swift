@@ -22,12 +22,16 @@ struct CampaignController: RouteCollection {
         let header = ["Mã đơn vị", "Tên đơn vị", "Cấp trên", "Trạng thái", "Nộp lần đầu", "Nộp gần nhất", "Nộp muộn", "Số mô hình", "Email", "Điện thoại"]
         let rows: [[SimpleWorkbook.Cell]] = lines.map { l in
             [.text(l.code, .plain), .text(l.name, .plain), .text(l.parentName, .plain), .text(l.standing.phase.label, .plain),
-             .text(l.standing.firstSubmittedAt.map(VietnamTime.describe) ?? "", .plain),
-             .text(l.standing.lastSubmittedAt.map(VietnamTime.describe) ?? "", .plain),
+             l.standing.firstSubmittedAt.map(SimpleWorkbook.Cell.instant) ?? .empty,
+             l.standing.lastSubmittedAt.map(SimpleWorkbook.Cell.instant) ?? .empty,
              .text(l.standing.isLate ? "có" : "", .plain), .number(l.initiatives), .text(l.email, .plain), .text(l.phone, .plain)]
         }
-        let data = try SimpleWorkbook.table(name: "Đơn vị", header: header, rows: rows)
-        return Download.response(data, name: "don-vi-\(view.campaign.code)-\(view.scope.code).xlsx")
+        let counts = try await Standings.counts(view.campaign, scope: view.scope, on: req.db)
+        let what = filter == .all ? "Danh sách đơn vị" : "Danh sách đơn vị: \(filter.label.lowercased())"
+        let data = try SimpleWorkbook.table(name: "Đơn vị", title: Reminders.title(view, counts: counts, now: req.now, what: what),
+                                            header: header, rows: rows)
+        return Download.response(data, name: Download.listName(filter == .all ? "Đơn vị" : "Đơn vị \(filter.label)", campaign: view.campaign.code,
+                                                               scope: view.scope.code, at: req.now, format: "xlsx"))
     }
 
     @Sendable func list(req: Request) async throws -> Response {

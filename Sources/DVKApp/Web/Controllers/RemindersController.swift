@@ -14,9 +14,12 @@ struct RemindersController: RouteCollection {
     @Sendable func xlsx(req: Request) async throws -> Response {
         let view = try await campaign(req)
         let rows = try await Reminders.rows(view, search: req.query[String.self, at: "q"] ?? "", on: req.db)
-        let data = try SimpleWorkbook.table(name: "Đơn vị chưa nộp", header: Reminders.csvHeader,
-                                            rows: rows.map { Reminders.cells($0).map { .text($0, .plain) } })
-        return Download.response(data, name: "don-vi-chua-nop-\(view.campaign.code).xlsx")
+        let counts = try await Standings.counts(view.campaign, scope: view.scope, on: req.db)
+        let data = try SimpleWorkbook.table(name: "Đơn vị chưa nộp", title: Reminders.title(view, counts: counts, now: req.now),
+                                            header: Reminders.csvHeader,
+                                            rows: rows.map { Reminders.cells($0, campaign: view.campaign, now: req.now).map { .text($0, .plain) } })
+        return Download.response(data, name: Download.listName("Đơn vị chưa nộp", campaign: view.campaign.code, scope: view.scope.code,
+                                                               at: req.now, format: "xlsx"))
     }
 
     @Sendable func page(req: Request) async throws -> Response {
@@ -30,7 +33,9 @@ struct RemindersController: RouteCollection {
     @Sendable func csv(req: Request) async throws -> Response {
         let view = try await campaign(req)
         let rows = try await Reminders.rows(view, search: req.query[String.self, at: "q"] ?? "", on: req.db)
-        return Download.response(Data(Reminders.csv(rows).utf8), name: "don-vi-chua-nop-\(view.campaign.code).csv",
+        return Download.response(Data(Reminders.csv(rows, campaign: view.campaign, now: req.now).utf8),
+                                 name: Download.listName("Đơn vị chưa nộp", campaign: view.campaign.code, scope: view.scope.code,
+                                                         at: req.now, format: "csv"),
                                  type: "text/csv; charset=utf-8")
     }
 

@@ -15,9 +15,22 @@ enum Reminders {
         var standing: Standing
         var email: String
         var phone: String
+        /// The unit's officers (its active "cán bộ công đoàn cơ sở" accounts): whom to ask for.
+        var people: [Person] = []
 
         /// Whether it would be reminded, and of what (`Standing.reminder(at:)`).
         func reminder(at now: Date) -> Reminder { standing.reminder(at: now) }
+    }
+
+    /// An officer of a unit, as the reminders list names them.
+    struct Person: Sendable, Equatable {
+        var name: String
+        var title: String
+        var phone: String
+        var email: String
+
+        /// "Nguyễn Thị Hoa (Chủ tịch CĐCS)".
+        var label: String { title.isEmpty ? name : "\(name) (\(title))" }
     }
 
     struct Model: Sendable {
@@ -116,20 +129,57 @@ enum Reminders {
     /// The units of the scope that have not handed in (`Standing.Phase`: not started,
     /// drafting, returned), by name or code without diacritics, with today's contacts.
     static func rows(_ view: Access.CampaignView, search: String = "", on db: any Database) async throws -> [Row] {
-        try await Standings.lines(view.campaign, scope: view.scope, filter: .pending, search: search, contacts: true, on: db).lines.map {
-            Row(unitID: $0.unitID, code: $0.code, name: $0.name, parentName: $0.parentName, standing: $0.standing, email: $0.email, phone: $0.phone)
+        let lines = try await Standings.lines(view.campaign, scope: view.scope, filter: .pending, search: search, contacts: true, on: db).lines
+        let people = lines.isEmpty ? [:] : try await officers(view, on: db)
+        return lines.map {
+            Row(unitID: $0.unitID, code: $0.code, name: $0.name, parentName: $0.parentName, standing: $0.standing,
+                email: $0.email, phone: $0.phone, people: people[$0.unitID] ?? [])
         }
     }
 
-    static let csvHeader = ["Mã đơn vị", "Tên đơn vị", "Đơn vị cấp trên", "Trạng thái", "Email", "Điện thoại"]
+    /// The active officer accounts of the scope's target units, by unit, in name order: one
+    /// query for the whole list.
+    static func officers(_ view: Access.CampaignView, on db: any Database) async throws -> [UUID: [Person]] {
+        let rows = try await db.sql().raw("""
+            SELECT u.unit_id, u.display_name, u.title, u.phone, u.email FROM users u
+            JOIN campaign_units cu ON cu.unit_id = u.unit_id
+            WHERE cu.campaign_id = \(bind: view.campaign.id) AND cu.is_target = \(bind: true)
+              AND cu.pre BETWEEN \(bind: view.scope.pre) AND \(bind: view.scope.last)
+              AND u.role = \(bind: Role.officer.rawValue) AND u.disabled = \(bind: false)
+            ORDER BY u.display_name, u.username
+            """).all()
+        var byUnit: [UUID: [Person]] = [:]
+        for row in rows {
+            byUnit[try row.decode(column: "unit_id", as: UUID.self), default: []].append(Person(
+                name: try row.decode(column: "display_name", as: String.self), title: try row.decode(column: "title", as: String.self),
+                phone: try row.decode(column: "phone", as: String.self), email: try row.decode(column: "email", as: String.self)))
+        }
+        return byUnit
+    }
+
+    static let csvHeader = ["Mã đơn vị", "Tên đơn vị", "Đơn vị cấp trên", "Trạng thái", "Hạn của đơn vị", "Email", "Điện thoại", "Người liên hệ"]
+
+    /// The lines above an exported list's header: what it is, of which campaign and scope,
+    /// the deadline, and the moment and coverage of its figures (`Coverage`).
+    static func title(_ view: Access.CampaignView, counts: StandingCounts, now: Date, what: String = "Danh sách đơn vị chưa nộp hồ sơ") -> [String] {
+        ["\(what) — \(view.campaign.title)", "Phạm vi: \(view.scope.name). Hạn nộp: \(DeadlineText.before(view.campaign.deadline)).",
+         Coverage(counts, asOf: now).sentence]
+    }
 
     /// UTF-8 with a BOM and CRLF, so Excel opens it with Vietnamese intact.
-    static func csv(_ rows: [Row]) -> String {
-        CSVWriter.write(header: csvHeader, rows: rows.map(cells), bom: true)
+    static func csv(_ rows: [Row], campaign: CampaignInfo, now: Date) -> String {
+        CSVWriter.write(header: csvHeader, rows: rows.map { cells($0, campaign: campaign, now: now) }, bom: true)
     }
 
     /// A row's cells, in the order of `csvHeader` (the CSV and the .xlsx alike).
-    static func cells(_ row: Row) -> [String] {
-        [row.code, row.name, row.parentName, row.standing.phase.label, row.email, row.phone]
+    static func cells(_ row: Row, campaign: CampaignInfo, now: Date) -> [String] {
+        [row.code, row.name, row.parentName, row.standing.phase.label, row.reminder(at: now).cell(now: now, common: campaign.deadline),
+         row.email, row.phone, contactText(row.people)]
+    }
+
+    /// "Nguyễn Thị Hoa (Chủ tịch CĐCS), 0912 345 678; Trần Văn Bình": each officer with the
+    /// phone of their account.
+    static func contactText(_ people: [Person]) -> String {
+        people.map { $0.phone.isEmpty ? $0.label : "\($0.label), \($0.phone)" }.joined(separator: "; ")
     }
 }

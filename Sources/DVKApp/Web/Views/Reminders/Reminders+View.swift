@@ -84,19 +84,29 @@ extension Reminders {
         func deadlineCell(_ row: Row) -> Node {
             let reminder = row.reminder(at: model.now)
             return .group(
-                .span(.class(reminder.isOverdue || reminder == .closed ? "overdue" : ""), .text(reminder.cell(now: model.now))),
-                .if(row.standing.hasExtension, .span(.class("muted small"), " (được gia hạn)")),
+                .span(.class(reminder.isOverdue || reminder == .closed ? "overdue" : ""),
+                      .text(reminder.cell(now: model.now, common: model.campaign.deadline))),
                 .if(model.remindedToday.contains(row.code), .group(.br(), .span(.class("muted small"), "Đã nhắc qua email hôm nay"))))
+        }
+
+        /// The unit's officers, each with their own phone as a link; a dash when it has none.
+        func people(_ people: [Person]) -> Node {
+            guard !people.isEmpty else { return .span(.class("muted"), "chưa có tài khoản") }
+            return .group(.forEach(people.enumerated()) { i, p in
+                .group(.if(i > 0, .br()), .text(p.label),
+                       .if(!p.phone.isEmpty, .group(.text(" · "), .a(.class("nowrap"), .href(.tel(p.phone)), .text(p.phone)))))
+            })
         }
 
         var table: Node {
             .table(.class("list responsive reminders"),
-                .thead(.tr(.th("Đơn vị"), .th("Cấp trên"), .th("Trạng thái"), .th("Email"), .th("Điện thoại"), .th("Hạn nộp"))),
+                .thead(.tr(.th("Đơn vị"), .th("Cấp trên"), .th("Trạng thái"), .th("Người liên hệ"), .th("Email"), .th("Điện thoại"), .th("Hạn nộp"))),
                 .tbody(.forEach(model.rows) { row in
                     .tr(
                         .td(.attribute("data-label", "Đơn vị"), .text(row.name), .br(), .span(.class("muted small"), .text(row.code))),
                         .td(.attribute("data-label", "Cấp trên"), .text(row.parentName)),
                         .td(.attribute("data-label", "Trạng thái"), Layout.standingBadge(row.standing)),
+                        .td(.attribute("data-label", "Người liên hệ"), people(row.people)),
                         .td(.class("wrap"), .attribute("data-label", "Email"),
                             row.email.isEmpty ? .span(.class("muted"), "—") : .a(.href(.mailto(row.email)), .text(row.email))),
                         .td(.class("nowrap"), .attribute("data-label", "Điện thoại"),
