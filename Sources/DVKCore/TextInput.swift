@@ -174,6 +174,7 @@ public enum TextRules {
     public static let returnReason = TextRule("lý do trả lại", .multiline, max: 5_000, required: true)
     public static let reviewComment = TextRule("góp ý cho mô hình", .multiline, max: 2_000)
     public static let personName = TextRule("họ và tên", max: 200)
+    public static let photoCaption = TextRule("chú thích ảnh", max: 300)
     public static let tokenName = TextRule("tên mã truy cập", max: 100, required: true)
 
     // A campaign and its letter.

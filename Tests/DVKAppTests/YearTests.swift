@@ -305,7 +305,8 @@ import VaporTesting
             // The officer reports with a photo through the page's form.
             let officer = try await Browser.signIn(app, "s1web")
             let png = BoundedCostTests.png(width: 640, height: 480)
-            let sent = try await officer.multipart(page + "/year/progress", fields: ["day": "30/06/2024", "text": "Lắp bóng LED <b>", "money": "1.500.000", "public": "on"],
+            let sent = try await officer.multipart(page + "/year/progress", fields: ["day": "30/06/2024", "text": "Lắp bóng LED <b>", "money": "1.500.000", "public": "on",
+                                                                                     "caption": "Lắp bóng <LED> ở hội trường"],
                                                    file: ("files[]", "anh-1.png", png))
             #expect(sent.status == .seeOther)
             let bad = try await officer.multipart(page + "/year/progress", fields: ["day": "30/06/2024", "text": "x"],
@@ -316,6 +317,17 @@ import VaporTesting
             #expect(shown.body.string.contains("Lắp bóng LED &lt;b&gt;"))
             #expect(shown.body.string.contains("vận động 1.500.000 đồng"))
             #expect(!shown.body.string.contains("Công nhận</button>"))
+            // The caption came with the upload; the officer rewrites it beside the file. Too
+            // long is refused in words beside that file's form; another unit's officer finds nothing.
+            #expect(shown.body.string.contains("value=\"Lắp bóng &lt;LED&gt; ở hội trường\""))
+            let uploaded = try #require(try await app.db.sql().raw("SELECT id FROM model_files WHERE initiative_id = \(bind: id)").first()?
+                .decode(column: "id", as: UUID.self))
+            let long = try await officer.post(page + "/year/caption", ["file": uploaded.uuidString, "caption": String(repeating: "a", count: 301)])
+            #expect(long.status == .unprocessableEntity)
+            #expect(long.body.string.contains("Chú thích ảnh dài quá 300 ký tự"))
+            let captioned = try await officer.post(page + "/year/caption", ["file": uploaded.uuidString, "caption": "Đoàn viên lắp bóng đèn <LED> tại hội trường"])
+            #expect(captioned.status == .seeOther)
+            #expect(try await officer.post(page + "/year/caption", ["file": UUID().uuidString, "caption": "x"]).status == .notFound)
 
             // Staff recognise through the page (CSRF checked) and publish.
             let staff = try await Browser.signIn(app, "gdweb")
@@ -335,6 +347,12 @@ import VaporTesting
             #expect(!entry.body.string.contains("example.vn"))
             let fileID = try #require(try await app.db.sql().raw("SELECT id FROM model_files WHERE initiative_id = \(bind: id)").first()?
                 .decode(column: "id", as: UUID.self))
+            // The photo reads as its caption, never as its file's name.
+            #expect(entry.body.string.contains("alt=\"Đoàn viên lắp bóng đèn &lt;LED&gt; tại hội trường\""))
+            #expect(entry.body.string.contains("<figcaption>Đoàn viên lắp bóng đèn &lt;LED&gt; tại hội trường</figcaption>"))
+            #expect(!entry.body.string.contains(">anh-1.png<"))
+            let apiEntry = try await app.testing().sendRequest(.GET, "/api/v1/library/\(id.uuidString)")
+            #expect(apiEntry.body.string.contains("\"caption\":\"Đoàn viên lắp bóng đèn <LED> tại hội trường\""))
             let photo = try await app.testing().sendRequest(.GET, "/library/\(id.uuidString)/files/\(fileID.uuidString)")
             #expect(photo.status == .ok)
             #expect(photo.headers.contentType?.description == "image/png")
@@ -348,6 +366,7 @@ import VaporTesting
             let a = try await other.get(page + "/files/\(fileID.uuidString)"), b = try await other.get(page)
             #expect(a.status == .notFound)
             #expect(b.status == .notFound)
+            #expect(try await other.post(page + "/year/caption", ["file": fileID.uuidString, "caption": "của người khác"]).status == .notFound)
         }
     }
 }
@@ -371,6 +390,17 @@ extension YearTests {
             #expect(try await api(app, .POST, "\(base)/accept", as: staff).status == .ok)
             let body = try JSONEncoder().encode(["date": "2024-06-30", "text": HostileInputTests.paragraphs])
             #expect(try await api(app, .POST, "\(base)/initiatives/\(id)/progress", as: token, json: String(decoding: body, as: UTF8.self)).status == .created)
+            // A photo of that report, captioned with the attack through the page's form.
+            let report = try #require(try await app.db.sql().raw("SELECT id FROM progress_reports WHERE initiative_id = \(bind: UUID(uuidString: id))").first()?
+                .decode(column: "id", as: UUID.self))
+            let photo = UUID()
+            try await app.db.sql().raw("""
+                INSERT INTO model_files (id, report_id, initiative_id, name, content_type, size, public, data, created_at, caption)
+                VALUES (\(bind: photo), \(bind: report), \(bind: UUID(uuidString: id)), 'anh.png', 'image/png', 4, \(bind: true),
+                        \(bind: Data([0x89, 0x50, 0x4E, 0x47])), \(bind: Date()), '')
+                """).run()
+            #expect(try await p.officer.post("/campaigns/DVK-2024/units/S1/initiatives/\(id)/year/caption",
+                                             ["file": photo.uuidString, "caption": HostileInputTests.line]).status == .seeOther)
             let verification = try JSONSerialization.data(withJSONObject: ["date": "2024-09-20", "met": [true, false, true, true, true],
                                                                           "comments": HostileInputTests.paragraphs, "verdict": "passed",
                                                                           "reason": HostileInputTests.line])

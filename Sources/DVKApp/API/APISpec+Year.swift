@@ -95,6 +95,7 @@ extension APISpec {
                     required("files", .array(.object(nil, [
                         required("id", .string(format: "uuid")), required("name", .string()), required("contentType", .string()),
                         required("size", .integer(minimum: 0)), required("public", .boolean("May be shown in the library")),
+                        required("caption", .string("What the file shows; empty when none was written")),
                     ]))),
                 ]), "Oldest first")),
                 required("verifications", .array(.object(nil, [
@@ -177,6 +178,7 @@ extension APISpec {
                 required("commendations", .array(.ref("Commendation"))),
                 required("files", .array(.object("A published photo or PDF", [
                     required("name", .string()), required("contentType", .string()), required("url", .string("A path on this server")),
+                    required("caption", .string("What the photo shows; empty when none was written")),
                 ]))),
                 required("lineage", .array(.ref("Lineage"), "Published models of its lineage only")),
             ]),

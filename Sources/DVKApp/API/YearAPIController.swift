@@ -221,7 +221,7 @@ struct APIRecognition: Content, Equatable {
 }
 
 struct APIModelYear: Content {
-    struct File: Content { var id: UUID; var name: String; var contentType: String; var size: Int; var `public`: Bool }
+    struct File: Content { var id: UUID; var name: String; var contentType: String; var size: Int; var `public`: Bool; var caption: String }
     struct Progress: Content {
         var id: UUID
         var date: String
@@ -266,7 +266,7 @@ struct APIModelYear: Content {
         progress = r.reports.map { p in
             Progress(id: p.id, date: p.reportedOn, text: p.body, participants: p.participants, beneficiaries: p.beneficiaries,
                      money: p.money, workdays: p.workdays, author: p.author,
-                     files: r.files.filter { $0.reportId == p.id }.map { File(id: $0.id, name: $0.shownName, contentType: $0.contentType, size: $0.size, public: $0.public) })
+                     files: r.files.filter { $0.reportId == p.id }.map { File(id: $0.id, name: $0.shownName, contentType: $0.contentType, size: $0.size, public: $0.public, caption: $0.caption) })
         }
         verifications = r.verifications.map { v in
             Verification(by: v.byName, date: v.verifiedOn, verdict: v.verdict, reason: v.overrideReason, comments: v.comments,
@@ -348,7 +348,7 @@ struct APILibraryPage: Content {
 struct APILibraryEntry: Content {
     struct Results: Content { var participants: Int128; var beneficiaries: Int128; var money: Int128; var workdays: Int128 }
     struct Progress: Content { var date: String; var text: String }
-    struct Photo: Content { var name: String; var contentType: String; var url: String }
+    struct Photo: Content { var name: String; var contentType: String; var url: String; var caption: String }
 
     var item: APILibraryItem
     var purpose: String
@@ -371,7 +371,7 @@ struct APILibraryEntry: Content {
         results = Results(participants: sum.participants, beneficiaries: sum.beneficiaries, money: sum.money, workdays: sum.workdays)
         progress = e.reports.map { Progress(date: $0.reportedOn, text: $0.body) }
         commendations = e.commendations.map { .init(by: $0.byName, form: $0.form, decisionNumber: $0.decisionNumber, decisionDate: $0.decisionDate) }
-        files = e.files.map { Photo(name: $0.shownName, contentType: $0.contentType, url: SiteURL.libraryFile(e.item.initiativeId, $0.id).path) }
+        files = e.files.map { Photo(name: $0.shownName, contentType: $0.contentType, url: SiteURL.libraryFile(e.item.initiativeId, $0.id).path, caption: $0.caption) }
         lineage = e.lineage.filter(\.published).map { .init(id: $0.id, year: $0.year, campaign: $0.campaignCode, unit: $0.unitCode, title: $0.title,
                                                            published: $0.published, earlier: $0.earlier) }
     }

@@ -71,7 +71,7 @@ enum BackupTables {
             """),
         table("mail_runs", "key:s at:d", order: ["key"]),
         table("progress_reports", "id:u initiative_id:u reported_on:s body:s participants:i beneficiaries:i money:i workdays:i author:s created_at:d"),
-        table("model_files", "id:u report_id:u initiative_id:u name:s content_type:s size:i public:b data:x created_at:d"),
+        table("model_files", "id:u report_id:u initiative_id:u name:s content_type:s size:i public:b data:x created_at:d caption:s"),
         table("verifications", """
             id:u initiative_id:u by_unit_id:u by_name:s verified_on:s checklist:s comments:s verdict:s author:s updated_at:d override_reason:s
             """),

@@ -24,6 +24,7 @@ enum Migrations {
         AddAccounts(),
         AddUnitEnds(),
         AddReviewTrail(),
+        AddFileCaptions(),
     ]
 
     static func register(on app: Application) {

@@ -234,7 +234,7 @@ enum Library {
         else { throw notFound }
         let reports = try await YearStore.reports(of: id, on: db)
         let files = try await sql.raw("""
-            SELECT id, report_id, name, content_type, size, public FROM model_files WHERE initiative_id = \(bind: id) AND public = \(bind: true)
+            SELECT id, report_id, name, content_type, size, public, caption FROM model_files WHERE initiative_id = \(bind: id) AND public = \(bind: true)
             ORDER BY created_at, name
             """).all(decoding: YearRecord.ModelFile.self, with: decode)
         let commendations = try await YearStore.commendations(of: id, on: db)

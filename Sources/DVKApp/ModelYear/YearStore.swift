@@ -95,6 +95,8 @@ struct YearRecord: Sendable {
         var contentType: String
         var size: Int
         var `public`: Bool
+        /// What the photo shows, as its uploader wrote it (empty: none yet).
+        var caption: String
         var isImage: Bool { contentType.hasPrefix("image/") }
         /// The name DVK serves it under (files stored before names were made keep theirs in the database).
         var shownName: String { Attachment.storedName(name, type: contentType) }
@@ -218,7 +220,7 @@ enum YearStore {
         let decode = SQLRowDecoder(keyDecodingStrategy: .convertFromSnakeCase)
         let reports = try await reports(of: id, on: db)
         let files = try await sql.raw("""
-            SELECT id, report_id, name, content_type, size, public FROM model_files WHERE initiative_id = \(bind: id) ORDER BY created_at, name
+            SELECT id, report_id, name, content_type, size, public, caption FROM model_files WHERE initiative_id = \(bind: id) ORDER BY created_at, name
             """).all(decoding: YearRecord.ModelFile.self, with: decode)
         let verifications = try await sql.raw("""
             SELECT by_unit_id, by_name, verified_on, checklist, comments, verdict, author, override_reason FROM verifications
@@ -357,6 +359,8 @@ enum YearStore {
         var name: String
         var data: Data
         var isPublic: Bool
+        /// Checked by `TextRules.photoCaption`; empty: none.
+        var caption = ""
     }
 
     static func report(_ m: YearModel, _ input: ProgressInput, files: [NewFile], at now: Date, on db: any Database) async throws -> UUID {
@@ -381,14 +385,27 @@ enum YearStore {
             for file in files {
                 let type = Attachment.contentType(of: file.data) ?? "application/octet-stream"
                 try await sql.raw("""
-                    INSERT INTO model_files (id, report_id, initiative_id, name, content_type, size, public, data, created_at)
+                    INSERT INTO model_files (id, report_id, initiative_id, name, content_type, size, public, data, created_at, caption)
                     VALUES (\(bind: UUID()), \(bind: id), \(bind: m.model.id), \(bind: Attachment.storedName(file.name, type: type)),
                             \(bind: type), \(bind: file.data.count),
-                            \(bind: file.isPublic), \(bind: file.data), \(bind: now))
+                            \(bind: file.isPublic), \(bind: file.data), \(bind: now), \(bind: file.caption))
                     """).run()
             }
         }
         return id
+    }
+
+    /// A file's caption, rewritten by those who may report on the model (the caption is
+    /// checked by `TextRules.photoCaption` before). A file of another model is not found.
+    static func caption(_ m: YearModel, file: UUID, caption: String, on db: any Database) async throws {
+        try await write(.report, m, on: db) { sql in
+            guard try await sql.raw("""
+                SELECT 1 AS x FROM model_files WHERE id = \(bind: file) AND initiative_id = \(bind: m.model.id)
+                """).first() != nil else { throw DomainError.notFound("Không tìm thấy tệp này.") }
+            try await sql.raw("""
+                UPDATE model_files SET caption = \(bind: caption) WHERE id = \(bind: file) AND initiative_id = \(bind: m.model.id)
+                """).run()
+        }
     }
 
     /// The caller's federation's verification, replacing its earlier one.

@@ -234,11 +234,12 @@ enum YearFormStep: String, CaseIterable, Sendable {
     case progress, verification, recognition, recognitionWithdraw = "recognition-withdraw"
     case nomination, nominationWithdraw = "nomination-withdraw"
     case commendation, commendationWithdraw = "commendation-withdraw", publication
+    case caption
 
     /// What the step needs the user to be allowed (`ModelYear.check`).
     var requires: ModelYear.Step {
         switch self {
-        case .progress: .report
+        case .progress, .caption: .report
         case .verification: .verify
         case .recognition, .recognitionWithdraw: .recognise
         case .nomination, .nominationWithdraw: .nominate

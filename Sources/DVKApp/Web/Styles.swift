@@ -66,6 +66,7 @@ enum Styles {
     .badge.returned{background:#fde2e2}.badge.draft{background:#fff1c9}.badge.not_started{background:#f1f2f4}
     .badge .late{color:#a61b1b;font-weight:600}
     form.inline{display:inline}
+    form.caption{display:flex;gap:.5rem;align-items:flex-end;flex-wrap:wrap;margin:.3rem 0 .6rem}form.caption .field{flex:1 1 16rem;margin:0}
     form.stack label{display:block;font-weight:600;margin:.75rem 0 .25rem}
     form.stack .hint{font-weight:400;color:#5b6573;font-size:.875rem}
     input,select,textarea{font:inherit;padding:.5rem;border:1px solid #b8c0ca;border-radius:6px;width:100%;max-width:100%;background:#fff}

@@ -60,6 +60,7 @@ struct YearController: RouteCollection {
         case .commendation: commendation
         case .commendationWithdraw: commendationWithdraw
         case .publication: publication
+        case .caption: caption
         }
     }
 
@@ -97,8 +98,9 @@ struct YearController: RouteCollection {
             let input = try ProgressInput.check(day: form["day"], text: form["text"], participants: form["participants"],
                                                 beneficiaries: form["beneficiaries"], money: form["money"], workdays: form["workdays"])
                 .mapError(FieldErrors.init).get()
+            let caption = try TextRules.photoCaption.check(form["caption"]).mapError { FieldErrors(messages: ["caption": $0.sentence]) }.get()
             let files = (upload?.files ?? []).filter { $0.data.readableBytes > 0 }.map {
-                YearStore.NewFile(name: $0.filename, data: Data($0.data.readableBytesView), isPublic: form["public"] == "on")
+                YearStore.NewFile(name: $0.filename, data: Data($0.data.readableBytesView), isPublic: form["public"] == "on", caption: caption)
             }
             do {
                 _ = try await YearStore.report(m, input, files: files, at: req.now, on: req.db)
@@ -106,6 +108,16 @@ struct YearController: RouteCollection {
                 throw FieldErrors(messages: ["files": message])
             }
             return Done(message: "Đã ghi báo cáo kết quả ngày \(input.day.vietnamese).", fragment: "tien-do")
+        }
+    }
+
+    /// One file's caption, from the form beside it on the model's page.
+    @Sendable func caption(req: Request) async throws -> Response {
+        try await perform(req, .caption) { m, form in
+            guard let file = form["file"].flatMap(UUID.init(uuidString:)) else { throw DomainError.notFound("Không tìm thấy tệp này.") }
+            let caption = try TextRules.photoCaption.check(form["caption"]).mapError { FieldErrors(messages: ["caption": $0.sentence]) }.get()
+            try await YearStore.caption(m, file: file, caption: caption, on: req.db)
+            return Done(message: caption.isEmpty ? "Đã xóa chú thích của tệp." : "Đã lưu chú thích \(Flash.quoted(caption)).", fragment: "tien-do")
         }
     }
 
@@ -190,11 +202,12 @@ struct YearController: RouteCollection {
         var money: String?
         var workdays: String?
         var `public`: String?
+        var caption: String?
         var files: [File]?
 
         var fields: [String: String] {
             ["day": day, "text": text, "participants": participants, "beneficiaries": beneficiaries, "money": money,
-             "workdays": workdays, "public": `public`].compactMapValues { $0 }
+             "workdays": workdays, "public": `public`, "caption": caption].compactMapValues { $0 }
         }
     }
 

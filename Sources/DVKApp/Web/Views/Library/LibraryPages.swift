@@ -83,13 +83,17 @@ enum LibraryPages {
             .forEach(e.reports) { r in
                 .div(.class("card"), .p(.strong(.text("Báo cáo ngày \(r.day?.vietnamese ?? r.reportedOn)"))), .p(.class("prewrap"), .text(r.body)))
             },
-            .if(!photos.isEmpty, .group(.h2("Hình ảnh"), .div(.class("photos"), .forEach(photos) { p in
+            // A photo reads as its caption; without one, as "Ảnh n của mô hình “…”", never as
+            // the file's name.
+            .if(!photos.isEmpty, .group(.h2("Hình ảnh"), .div(.class("photos"), .forEach(photos.enumerated()) { n, p in
+                let alt = p.caption.isEmpty ? "Ảnh \(n + 1) của mô hình “\(i.title)”" : p.caption
                 let image = Node.voidElement("img", [.attribute("src", SiteURL.libraryFile(i.initiativeId, p.id).path),
-                                                     .attribute("alt", p.shownName), .attribute("loading", "lazy")])
-                return Node.element("figure", [image, Node.element("figcaption", [.text(p.shownName)])])
+                                                     .attribute("alt", alt), .attribute("loading", "lazy")])
+                return Node.element("figure", [image, .if(!p.caption.isEmpty, Node.element("figcaption", [.text(p.caption)]))])
             }))),
             .if(!documents.isEmpty, .group(.h2("Tài liệu"), .ul(.forEach(documents) { d in
-                .li(.a(.href(.libraryFile(i.initiativeId, d.id)), .text(d.shownName)))
+                .li(.a(.href(.libraryFile(i.initiativeId, d.id)), .text(d.caption.isEmpty ? d.shownName : d.caption)),
+                    .if(!d.caption.isEmpty, .span(.class("muted small"), .text(" (\(d.shownName))"))))
             }))),
             .if(!e.replications.isEmpty, .group(.h2("Được nhân rộng tại"), .ul(.forEach(e.replications) { r in
                 .li(.text("\(r.unitCode) (năm \(r.year)): "), r.published ? .a(.href(.libraryEntry(r.id)), .text(r.title)) : .text(r.title))

@@ -46,10 +46,7 @@ extension ModelPage {
                     .p(.strong(.text("Ngày \(r.day?.vietnamese ?? r.reportedOn)")), .span(.class("muted small"), .text(" — " + r.author))),
                     .p(.class("prewrap"), .text(r.body)),
                     figures(r.figures),
-                    .if(!files.isEmpty, .ul(.class("files"), .forEach(files) { f in
-                        .li(.a(.href(.modelFile(campaign: m.campaign.code, unit: m.unit.code, id: m.id, file: f.id)), .text(f.shownName)),
-                            .span(.class("muted small"), .text(" (\(f.isImage ? "ảnh" : "PDF"), \(size(f.size))\(f.public ? ", được đăng trên thư viện" : ""))")))
-                    })))
+                    .if(!files.isEmpty, .ul(.class("files"), .forEach(files) { f in fileLine(m, f) })))
             }),
             .if(m.can(.report), .details(.attribute("open", present: m.failed == .progress || m.record.reports.isEmpty),
                 .summary("Báo cáo kết quả thực hiện"),
@@ -71,9 +68,34 @@ extension ModelPage {
                         .input(.type(.file), .id("files"), .name("files[]"), .attribute("multiple", present: true), .attribute("accept", "image/jpeg,image/png,application/pdf"),
                                FormField.invalid("files", e["files"])),
                         FormField.message("files", e["files"])),
+                    FormField.text("caption", "Chú thích ảnh", value: m.value(.progress, "caption"), errors: e,
+                                   hint: "ảnh cho thấy việc gì, ở đâu, khi nào; dùng cho các tệp gửi kèm báo cáo này, sửa riêng từng tệp sau",
+                                   placeholder: "ví dụ: Đoàn viên trao quà tại xã Tả Van, tháng 3/2024"),
                     FormField.checkbox("public", "Đồng ý đăng ảnh trên thư viện mô hình tiêu biểu khi mô hình được công bố", checked: m.value(.progress, "public") == "on", errors: e),
                     .div(.class("actions"), .button(.type(.submit), "Gửi báo cáo")))))
         )
+    }
+
+    /// A report's file: its link, what it is, its caption; and for those who report, the
+    /// caption's own small form (the library shows the caption under the photo).
+    static func fileLine(_ m: Model, _ f: YearRecord.ModelFile) -> Node {
+        let failed = m.failed == .caption && m.posted["file"] == f.id.uuidString
+        let e = failed ? m.errors : FieldErrors()
+        let id = "caption-\(f.id.uuidString.prefix(8).lowercased())"
+        return .li(
+            .a(.href(.modelFile(campaign: m.campaign.code, unit: m.unit.code, id: m.id, file: f.id)), .text(f.shownName)),
+            .span(.class("muted small"), .text(" (\(f.isImage ? "ảnh" : "PDF"), \(size(f.size))\(f.public ? ", được đăng trên thư viện" : ""))")),
+            .if(!f.caption.isEmpty && !m.can(.report), .group(.br(), .em(.text(f.caption)))),
+            .if(m.can(.report), .form(.class("caption"), .method(.post), .action(step(m, .caption)),
+                Layout.csrfField(m.user.csrf),
+                .input(.type(.hidden), .name("file"), .value(f.id.uuidString)),
+                .div(.class(e["caption"] == nil ? "field" : "field invalid"),
+                    .label(.for(id), .class("small"), "Chú thích"),
+                    .input(.type(.text), .id(id), .name("caption"), .value(failed ? m.posted["caption"] ?? "" : f.caption),
+                           .attribute("maxlength", "300"), .placeholder("ví dụ: Đoàn viên trao quà tại xã Tả Van, tháng 3/2024"),
+                           FormField.invalid(id, e["caption"])),
+                    FormField.message(id, e["caption"])),
+                .button(.type(.submit), .class("button secondary small"), "Lưu chú thích"))))
     }
 
     static func figures(_ f: ProgressFigures) -> Node {
