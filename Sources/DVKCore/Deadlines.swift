@@ -207,3 +207,62 @@ extension Standing {
         return wouldBeLate(at: now) ? .overdue(deadline) : .due(deadline)
     }
 }
+
+/// What the campaign form warns of (it refuses nothing): a deadline already past while the
+/// campaign is still to run, and a letter whose text names a deadline day other than the
+/// deadline DVK holds the units to. The letter's text is the clerk's own words; DVK counts
+/// and reminds by the deadline field, so the two must say the same day.
+public enum CampaignWarning: Hashable, Sendable {
+    /// The deadline is at or before now.
+    case deadlinePast(Date)
+    /// A sentence of the letter about the deadline names `day`, which is neither the
+    /// deadline's day ("trước ngày 16/02") nor its last day ("đến hết ngày 15/02").
+    case letterNamesAnotherDay(CalendarDay, deadline: Date)
+
+    public var message: String {
+        switch self {
+        case .deadlinePast(let deadline):
+            "Hạn nộp (\(DeadlineText.before(deadline))) đã qua: đơn vị chỉ nộp được nếu đợt nhận hồ sơ nộp muộn, và mọi hồ sơ sẽ bị ghi là nộp muộn. Hãy kiểm tra lại ngày hạn nộp."
+        case .letterNamesAnotherDay(let day, let deadline):
+            "Nội dung công văn nhắc đến hạn ngày \(day.vietnamese), khác hạn nộp của đợt (\(DeadlineText.before(deadline))). Hệ thống tính hạn, nhắc hạn và ghi nộp muộn theo ô “Hạn nộp”: hãy sửa cho hai nơi khớp nhau."
+        }
+    }
+
+    /// The warnings for a campaign's letter text and deadline at `now`. `running`: the
+    /// campaign is a draft or open (a closed or archived one has its deadline behind it).
+    public static func check(body: String, deadline: Date, now: Date, running: Bool) -> [CampaignWarning] {
+        var out: [CampaignWarning] = []
+        if running, deadline <= now { out.append(.deadlinePast(deadline)) }
+        let allowed: Set<CalendarDay> = [VietnamTime.day(of: deadline), ReminderSchedule.lastDay(deadline)]
+        var seen: Set<CalendarDay> = []
+        for day in deadlineDays(in: body) where !allowed.contains(day) && seen.insert(day).inserted {
+            out.append(.letterNamesAnotherDay(day, deadline: deadline))
+        }
+        return out
+    }
+
+    /// The days named in the sentences of `text` that speak of a deadline ("hạn nộp",
+    /// "trước ngày", "chậm nhất", "hết ngày", …): "16/02/2024", "16-02-2024" or "ngày 16 tháng 02 năm
+    /// 2024". Reads at most the 20,000 characters a letter's text may hold.
+    public static func deadlineDays(in text: String) -> [CalendarDay] {
+        let cues = ["hạn nộp", "thời hạn", "hạn chót", "hạn đăng ký", "trước ngày", "chậm nhất", "hết ngày"]
+        var days: [CalendarDay] = []
+        // Paragraphs and clauses: a letter's deadline sentence is a line or a ";"-item.
+        let sentences = String(text.prefix(20_000)).split(whereSeparator: { $0 == ";" || $0 == "\n" })
+        let numeric = /(?:^|[^0-9])([0-9]{1,2})[\/\-]([0-9]{1,2})[\/\-]([0-9]{4})(?![0-9])/
+        let spelled = /ngày\s+([0-9]{1,2})\s+tháng\s+([0-9]{1,2})\s+năm\s+([0-9]{4})/
+        for sentence in sentences {
+            let lower = sentence.lowercased()
+            guard cues.contains(where: { lower.contains($0) }) else { continue }
+            for match in lower.matches(of: numeric) {
+                let day = CalendarDay(year: Int(match.output.3) ?? 0, month: Int(match.output.2) ?? 0, day: Int(match.output.1) ?? 0)
+                if day.isValid { days.append(day) }
+            }
+            for match in lower.matches(of: spelled) {
+                let day = CalendarDay(year: Int(match.output.3) ?? 0, month: Int(match.output.2) ?? 0, day: Int(match.output.1) ?? 0)
+                if day.isValid { days.append(day) }
+            }
+        }
+        return days
+    }
+}

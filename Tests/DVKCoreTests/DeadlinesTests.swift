@@ -7,6 +7,24 @@ import Testing
     static let deadline = VietnamTime.instant(CalendarDay(year: 2024, month: 2, day: 16))
     static func at(_ d: Int, _ hour: Int = 9) -> Date { VietnamTime.instant(CalendarDay(year: 2024, month: 2, day: d), hour: hour) }
 
+    @Test func theCampaignFormWarnsOfAPastDeadlineAndOfALetterNamingAnotherDay() {
+        let body = """
+            Thực hiện Công văn số 274/LĐLĐ ngày 05/02/2024 của LĐLĐ thành phố.
+            - Đăng ký mô hình trên hệ thống trước ngày 16/02/2024.
+            - Báo cáo gửi về chậm nhất ngày 15 tháng 02 năm 2024; thời hạn nhận bản giấy: 17-02-2024.
+            - Hạn nộp cũ 31/02/2024 không có thật.
+            """
+        #expect(CampaignWarning.deadlineDays(in: body) == [CalendarDay(year: 2024, month: 2, day: 16), CalendarDay(year: 2024, month: 2, day: 15),
+                                                          CalendarDay(year: 2024, month: 2, day: 17)])
+        // 16/02 (the deadline's day) and 15/02 (its last day) agree with it; 17/02 does not.
+        #expect(CampaignWarning.check(body: body, deadline: Self.deadline, now: Self.at(10), running: true)
+                == [.letterNamesAnotherDay(CalendarDay(year: 2024, month: 2, day: 17), deadline: Self.deadline)])
+        #expect(CampaignWarning.check(body: "", deadline: Self.deadline, now: Self.deadline, running: true) == [.deadlinePast(Self.deadline)])
+        #expect(CampaignWarning.check(body: "", deadline: Self.deadline, now: Self.at(20), running: false).isEmpty, "a closed campaign")
+        // A text as long as a letter may be costs one pass.
+        #expect(CampaignWarning.deadlineDays(in: String(repeating: "hạn nộp 1/1/2024 ", count: 5_000)).count < 1_200)
+    }
+
     @Test func aTypedDayMeansTheStartOfTheDeadlineAndTheEndOfAnExtension() {
         #expect(DeadlineInput.beforeDay.instant("16/02/2024") == Self.deadline)
         #expect(DeadlineInput.beforeDay.instant("2024-02-16") == Self.deadline)

@@ -109,6 +109,11 @@ struct CampaignInfo: Sendable, Equatable {
         DeadlinePolicy(deadline: deadline, acceptsLate: acceptsLate, isOpen: state == .open,
                        extensionLimit: VietnamTime.instant(CalendarDay(year: year + 1, month: 1, day: 1)))
     }
+
+    /// What those who run it should check before units act on it (`CampaignWarning`).
+    func warnings(at now: Date) -> [CampaignWarning] {
+        CampaignWarning.check(body: body, deadline: deadline, now: now, running: state == .draft || state == .open)
+    }
 }
 
 /// What it takes to create a campaign; everything else has a default from the letter.

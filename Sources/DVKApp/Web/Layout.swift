@@ -67,6 +67,17 @@ enum Layout {
     }
 
     /// A form that posts with the CSRF token; `confirm` asks the browser to confirm first.
+    /// What those who run a campaign should check (`CampaignInfo.warnings`), with a link to
+    /// the form where it is fixed; nothing when all is consistent.
+    static func campaignWarnings(_ c: CampaignInfo, now: Date, edit: Bool = true) -> Node {
+        let warnings = c.warnings(at: now)
+        guard !warnings.isEmpty else { return .empty }
+        return .div(.class("alert warn"), .role("status"),
+            .strong("Cần kiểm tra lại đợt thi đua"),
+            .ul(.forEach(warnings) { .li(.text($0.message)) }),
+            .if(edit, .p(.a(.href(.campaignEdit(c.code)), "Sửa đợt thi đua"))))
+    }
+
     static func postButton(_ label: String, to url: SiteURL, csrf: String?, style: String = "", confirm: String? = nil,
                            fields: [(String, String)] = []) -> Node {
         .form(.class("inline"), .method(.post), .action(url),

@@ -1,6 +1,7 @@
 import DVKCore
 import Fluent
 import Foundation
+import SQLKit
 import Testing
 import Vapor
 import VaporTesting
@@ -34,6 +35,28 @@ import VaporTesting
             let targets = try await CampaignUnit.query(on: app.db).filter(\.$campaignID == campaign.id)
                 .filter(\.$isTarget == true).sort(\.$code).all(\.$code)
             #expect(targets == ["P1", "S1"])
+        }
+    }
+
+    /// A deadline already past, and a letter naming another deadline day, are pointed out
+    /// to those who run the campaign, on its dashboard and its form; saving is not refused.
+    @Test func theFormAndTheDashboardWarnOfAPastDeadlineAndALetterNamingAnotherDay() async throws {
+        try await withApp { app in
+            try await Fixture.load(app)
+            let staff = try await StaffTestKit.visitor(app, "canbo", .staff, at: "LB")
+            let viewer = try await StaffTestKit.visitor(app, "xem", .viewer, at: "LB")
+            #expect(try await staff.post("/campaigns/new", StaffTestKit.campaignForm(targets: "S1, P1")).status == .seeOther)
+            // The letter says "trước ngày 16/02/2025", the deadline's own day: no letter warning.
+            let dashboard = try await staff.get("/campaigns/DVK-2025").text
+            #expect(dashboard.contains("Hạn nộp (trước 17 giờ 00 ngày 16/02/2025) đã qua"))
+            #expect(!dashboard.contains("Nội dung công văn nhắc đến hạn"))
+            #expect(!(try await viewer.get("/campaigns/DVK-2025").text.contains("Cần kiểm tra lại đợt thi đua")))
+            try await app.db.sql().update("campaigns").set("body", to: "Gửi về LĐLĐ quận chậm nhất ngày 20 tháng 02 năm 2025; hạn nộp: 21/2/2025.\nKế hoạch ngày 05/01/2025.")
+                .where("code", .equal, "DVK-2025").run()
+            let form = try await staff.get("/campaigns/DVK-2025/edit").text
+            #expect(form.contains("Nội dung công văn nhắc đến hạn ngày 20/02/2025, khác hạn nộp của đợt (trước 17 giờ 00 ngày 16/02/2025)"))
+            #expect(form.contains("Nội dung công văn nhắc đến hạn ngày 21/02/2025"))
+            #expect(!form.contains("05/01/2025, khác"), "a day in a sentence that is not about the deadline")
         }
     }
 

@@ -79,7 +79,7 @@ struct CampaignAdminController: RouteCollection {
 
     @Sendable func editForm(req: Request) async throws -> Response {
         let view = try await campaign(req, user: try StaffAccess.reader(req))
-        let model = try await CampaignForm.editModel(view, on: req.db)
+        let model = try await CampaignForm.editModel(view, now: req.now, on: req.db)
         return Layout.response(CampaignForm.view(model))
     }
 
@@ -103,7 +103,7 @@ struct CampaignAdminController: RouteCollection {
 
     private func editForm(_ req: Request, view: Access.CampaignView, values: CampaignForm.Values, errors: FieldErrors,
                           status: HTTPResponseStatus = .unprocessableEntity) async throws -> Response {
-        let model = try await CampaignForm.editModel(view, values: values, errors: errors, on: req.db)
+        let model = try await CampaignForm.editModel(view, values: values, errors: errors, now: req.now, on: req.db)
         return Layout.response(CampaignForm.view(model), status: status)
     }
 

@@ -36,6 +36,8 @@ enum CampaignForm {
         var tree: UnitTree?
         /// A new campaign: the latest campaign of the user's issuers, to start from a copy of it.
         var lastCampaign: (code: String, title: String)?
+        /// The moment the page is built (the warnings of a past deadline).
+        var now = Date()
 
         var isNew: Bool { existing == nil }
     }
@@ -89,6 +91,7 @@ enum CampaignForm {
         var model = Model(user: user, existing: nil,
                           values: values ?? Values.defaults(issuer: issuers[0].code, now: now),
                           errors: errors, issuers: issuers, editable: true, canRun: true, tree: tree)
+        model.now = now
         let mine = Set(issuers.map(\.id))
         if let last = try await Campaign.query(on: db).sort(\.$year, .descending).sort(\.$createdAt, .descending).all()
             .first(where: { mine.contains($0.issuerID) }) {
@@ -111,7 +114,7 @@ enum CampaignForm {
     }
 
     static func editModel(_ view: Access.CampaignView, values: Values? = nil, errors: FieldErrors = FieldErrors(),
-                          on db: any Database) async throws -> Model {
+                          now: Date, on db: any Database) async throws -> Model {
         let campaign = view.campaign
         let row = try await CampaignStore.find(code: campaign.code, on: db)
         let targets = try await CampaignUnit.query(on: db).filter(\.$campaignID == campaign.id)
@@ -122,7 +125,7 @@ enum CampaignForm {
         return Model(user: view.user, existing: Existing(campaign: campaign, targetCount: targets.count, syncedAt: row.syncedAt),
                      values: formValues, errors: errors, issuers: [],
                      editable: view.canRun && campaign.state != .archived, canRun: view.canRun,
-                     tree: view.canRun ? try await UnitTree.load(root: campaign.issuerID, on: db) : nil)
+                     tree: view.canRun ? try await UnitTree.load(root: campaign.issuerID, on: db) : nil, now: now)
     }
 }
 

@@ -43,12 +43,14 @@ extension CampaignForm {
                    .text(" · \(Format.number(existing.targetCount)) công đoàn cơ sở tham gia · hạn nộp "),
                    .span(.class("deadline"), .text(VietnamTime.describe(c.deadline)))),
                 .unwrap(existing.syncedAt) { .p(.class("muted small"), .text("Danh sách đơn vị lấy lúc \(VietnamTime.describe($0)).")) },
+                .if(model.canRun, Layout.campaignWarnings(c, now: model.now, edit: false)),
                 .div(.class("actions"),
                     .if(model.canRun, .group(
                         .forEach(c.state.next) { next in
                             Layout.postButton(Self.transitionLabel(from: c.state, to: next), to: .campaignState(c.code),
                                               csrf: model.user.csrf, style: next == .open ? "" : "secondary danger",
-                                              confirm: Self.transitionQuestion(from: c.state, to: next),
+                                              confirm: Self.transitionQuestion(from: c.state, to: next)
+                                                + (next == .open && c.deadline <= model.now ? " Lưu ý: hạn nộp đã qua." : ""),
                                               fields: [("to", next.rawValue)])
                         },
                         .if(c.state.mayResync,

@@ -19,6 +19,7 @@ extension Dashboard {
                 .if(m.view.user.role != .officer, .a(.class("button secondary"), .href(.mail(c.code)), "Thư đã gửi")),
                 .if(m.view.user.role != .officer, .a(.class("button secondary"), .href(.year(c.code)), "Theo dõi, công nhận mô hình")),
                 .if(m.view.canRun, .a(.class("button secondary"), .href(.campaignEdit(c.code)), "Sửa đợt thi đua"))),
+            .if(m.view.canRun, Layout.campaignWarnings(c, now: m.now)),
             cards(m),
             .h2("Số mô hình theo lĩnh vực"),
             .div(.class("card scroll"), chart(m.summary), bars(m.summary)),
