@@ -83,10 +83,13 @@ public struct YearReportInput: Hashable, Sendable {
     public var units: [FunnelRow]
     public var signer: Signer
     public var distribution: [String]
+    /// The moment of the figures and the registration's coverage, printed under "Kết quả chung".
+    public var coverage: Coverage?
 
     public init(header: DocumentHeader, year: Int, movement: String = "Dân vận khéo", recipients: [String], letter: CampaignLetter,
                 byIssuer: Bool, sectors: [FunnelRow], units: [FunnelRow], signer: Signer,
-                distribution: [String]) {
+                distribution: [String], coverage: Coverage? = nil) {
+        self.coverage = coverage
         self.header = header
         self.year = year
         self.movement = movement
@@ -190,6 +193,7 @@ extension OfficialDocuments {
             reporter: issuer, byIssuer: input.byIssuer, about: "về việc triển khai phong trào thi đua \(movement) năm \(input.year)",
             reports: "báo cáo kết quả thực hiện phong trào như sau:"))))
         blocks.append(.paragraph(heading("1. Kết quả chung")))
+        if let coverage = input.coverage { blocks.append(.paragraph(Layout.body(coverage.sentence))) }
         var parts = ["đăng ký \(VietnameseText.number(total.registered)) mô hình"]
         if total.verified > 0 { parts.append("\(VietnameseText.number(total.verified)) mô hình được thẩm định đạt") }
         if total.recognised > 0 { parts.append("\(VietnameseText.number(total.recognised)) mô hình được công nhận (\(VietnameseText.number(total.exemplary)) mô hình tiêu biểu)") }

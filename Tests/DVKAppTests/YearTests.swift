@@ -97,6 +97,12 @@ import VaporTesting
             try Data(list.body.readableBytesView).write(to: URL(fileURLWithPath: pdf))
             let text = VietnameseText.clean(try ExportTests().tool("/usr/bin/pdftotext", ["-raw", pdf, "-"]))
             #expect(text.contains("05/TTr-CĐN") && text.contains("18 tháng 10 năm 2024"), "\(text.prefix(300))")
+            // The year-end report says when its figures were taken and how many units registered.
+            let report = try await gd.get("/campaigns/DVK-2024/year/documents/tong-ket.pdf")
+            let reportPDF = try tempFile("", suffix: ".pdf")
+            try Data(report.body.readableBytesView).write(to: URL(fileURLWithPath: reportPDF))
+            let reportText = VietnameseText.clean(try ExportTests().tool("/usr/bin/pdftotext", ["-raw", reportPDF, "-"]))
+            #expect(reportText.contains("Số liệu tính đến ") && reportText.contains("đơn vị đã nộp"), "\(reportText.prefix(600))")
         }
     }
 

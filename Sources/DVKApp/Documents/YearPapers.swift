@@ -89,7 +89,8 @@ enum YearPapers {
                 header: header, year: campaign.year, recipients: me.superior.isEmpty ? ["Công đoàn cấp trên"] : [me.superior],
                 letter: letter, byIssuer: me.isCampaignIssuer,
                 sectors: try await YearQueue.funnel(view, on: db), units: try await YearQueue.funnelByChild(view, on: db),
-                signer: signer, distribution: ["Như Kính gửi;", "Lưu: VT."]))
+                signer: signer, distribution: ["Như Kính gửi;", "Lưu: VT."],
+                coverage: Coverage(try await Standings.counts(campaign, scope: view.scope, on: db), asOf: options.now)))
         }
     }
 
