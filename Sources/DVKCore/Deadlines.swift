@@ -208,8 +208,8 @@ extension Standing {
     }
 }
 
-/// What the campaign form warns of (it refuses nothing): a deadline already past while the
-/// campaign is still to run, and a letter whose text names a deadline day other than the
+/// What the campaign form warns of (it refuses nothing): a draft whose deadline is already
+/// past (opened, every unit would be late from its first day), and a letter whose text names a deadline day other than the
 /// deadline DVK holds the units to. The letter's text is the clerk's own words; DVK counts
 /// and reminds by the deadline field, so the two must say the same day.
 public enum CampaignWarning: Hashable, Sendable {
@@ -222,17 +222,19 @@ public enum CampaignWarning: Hashable, Sendable {
     public var message: String {
         switch self {
         case .deadlinePast(let deadline):
-            "Hạn nộp (\(DeadlineText.before(deadline))) đã qua: đơn vị chỉ nộp được nếu đợt nhận hồ sơ nộp muộn, và mọi hồ sơ sẽ bị ghi là nộp muộn. Hãy kiểm tra lại ngày hạn nộp."
+            "Hạn nộp (\(DeadlineText.before(deadline))) đã qua: nếu mở đợt lúc này, đơn vị chỉ nộp được khi đợt nhận hồ sơ nộp muộn, và mọi hồ sơ sẽ bị ghi là nộp muộn. Hãy kiểm tra lại ngày hạn nộp trước khi mở đợt."
         case .letterNamesAnotherDay(let day, let deadline):
             "Nội dung công văn nhắc đến hạn ngày \(day.vietnamese), khác hạn nộp của đợt (\(DeadlineText.before(deadline))). Hệ thống tính hạn, nhắc hạn và ghi nộp muộn theo ô “Hạn nộp”: hãy sửa cho hai nơi khớp nhau."
         }
     }
 
-    /// The warnings for a campaign's letter text and deadline at `now`. `running`: the
-    /// campaign is a draft or open (a closed or archived one has its deadline behind it).
-    public static func check(body: String, deadline: Date, now: Date, running: Bool) -> [CampaignWarning] {
+    /// The warnings for a campaign's letter text and deadline at `now`. `draft`: not opened
+    /// yet (an open campaign past its deadline is in its late period, which pages say);
+    /// `running`: a draft or open (a closed or archived one has its letter behind it).
+    public static func check(body: String, deadline: Date, now: Date, draft: Bool, running: Bool) -> [CampaignWarning] {
         var out: [CampaignWarning] = []
-        if running, deadline <= now { out.append(.deadlinePast(deadline)) }
+        if draft, deadline <= now { out.append(.deadlinePast(deadline)) }
+        guard running else { return out }
         let allowed: Set<CalendarDay> = [VietnamTime.day(of: deadline), ReminderSchedule.lastDay(deadline)]
         var seen: Set<CalendarDay> = []
         for day in deadlineDays(in: body) where !allowed.contains(day) && seen.insert(day).inserted {

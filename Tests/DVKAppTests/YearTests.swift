@@ -80,6 +80,13 @@ import VaporTesting
             }
             #expect(try await gd.post(model + "/year/verification", ["verifiedOn": "20/09/2024", "x1": "on", "verdict": ""]).status == .seeOther)
             #expect(try await verdict() == "failed", "one criterion marked unmet: the verdict follows")
+            // "Đạt tất cả tiêu chí" wins over a box left ticked below it; "Có tiêu chí chưa đạt" reads the boxes.
+            #expect(try await gd.post(model + "/year/verification", ["verifiedOn": "20/09/2024", "all": "1", "x1": "on", "verdict": ""]).status == .seeOther)
+            #expect(try await verdict() == "passed")
+            #expect(try await gd.get(model).body.string.contains("name=\"all\" value=\"1\" checked"))
+            #expect(try await gd.post(model + "/year/verification", ["verifiedOn": "20/09/2024", "all": "0", "x1": "on", "verdict": ""]).status == .seeOther)
+            #expect(try await verdict() == "failed")
+            #expect(try await gd.get(model).body.string.contains("name=\"all\" value=\"0\" checked"))
             let bare = try await gd.post(model + "/year/verification", ["verifiedOn": "20/09/2024", "x1": "on", "verdict": "passed"])
             #expect(bare.status == .unprocessableEntity && bare.body.string.contains("khác kết quả các tiêu chí (không đạt): ghi lý do."))
             #expect(try await gd.post(model + "/year/verification", ["verifiedOn": "20/09/2024", "x1": "on", "verdict": "passed",

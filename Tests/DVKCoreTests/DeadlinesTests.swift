@@ -17,10 +17,12 @@ import Testing
         #expect(CampaignWarning.deadlineDays(in: body) == [CalendarDay(year: 2024, month: 2, day: 16), CalendarDay(year: 2024, month: 2, day: 15),
                                                           CalendarDay(year: 2024, month: 2, day: 17)])
         // 16/02 (the deadline's day) and 15/02 (its last day) agree with it; 17/02 does not.
-        #expect(CampaignWarning.check(body: body, deadline: Self.deadline, now: Self.at(10), running: true)
+        #expect(CampaignWarning.check(body: body, deadline: Self.deadline, now: Self.at(10), draft: true, running: true)
                 == [.letterNamesAnotherDay(CalendarDay(year: 2024, month: 2, day: 17), deadline: Self.deadline)])
-        #expect(CampaignWarning.check(body: "", deadline: Self.deadline, now: Self.deadline, running: true) == [.deadlinePast(Self.deadline)])
-        #expect(CampaignWarning.check(body: "", deadline: Self.deadline, now: Self.at(20), running: false).isEmpty, "a closed campaign")
+        #expect(CampaignWarning.check(body: "", deadline: Self.deadline, now: Self.deadline, draft: true, running: true) == [.deadlinePast(Self.deadline)])
+        #expect(CampaignWarning.check(body: "", deadline: Self.deadline, now: Self.at(20), draft: false, running: true).isEmpty,
+                "an open campaign past its deadline is in its late period")
+        #expect(CampaignWarning.check(body: body, deadline: Self.deadline, now: Self.at(20), draft: false, running: false).isEmpty, "a closed campaign")
         // A text as long as a letter may be costs one pass.
         #expect(CampaignWarning.deadlineDays(in: String(repeating: "hạn nộp 1/1/2024 ", count: 5_000)).count < 1_200)
     }

@@ -87,6 +87,14 @@ def test_the_year_from_progress_to_the_public_library(server, browser):
     # All criteria met: nothing marked "chưa đạt", and the verdict follows them.
     for box in d.find_elements(By.CSS_SELECTOR, "fieldset input[type=checkbox]"):
         assert not box.is_selected()
+    # "Đạt tất cả tiêu chí" is chosen, so the "chưa đạt" boxes are out of the way until
+    # "Có tiêu chí chưa đạt" is.
+    exceptions = d.find_element(By.CSS_SELECTOR, "[data-criteria-exceptions]")
+    assert d.find_element(By.CSS_SELECTOR, "[data-criteria-all='1']").is_selected() and not exceptions.is_displayed()
+    d.find_element(By.CSS_SELECTOR, "[data-criteria-all='0']").click()
+    assert exceptions.is_displayed()
+    d.find_element(By.CSS_SELECTOR, "[data-criteria-all='1']").click()
+    assert not exceptions.is_displayed()
     Select(d.find_element(By.ID, "verdict")).select_by_visible_text("Theo kết quả các tiêu chí (đạt khi đạt tất cả)")
     click_and_wait(d, d.find_element(By.XPATH, "//button[text()='Lưu kết quả thẩm định']"))
     assert "Đạt" in d.find_element(By.CSS_SELECTOR, "section[aria-labelledby=tham-dinh]").text

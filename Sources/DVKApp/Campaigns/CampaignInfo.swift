@@ -112,7 +112,7 @@ struct CampaignInfo: Sendable, Equatable {
 
     /// What those who run it should check before units act on it (`CampaignWarning`).
     func warnings(at now: Date) -> [CampaignWarning] {
-        CampaignWarning.check(body: body, deadline: deadline, now: now, running: state == .draft || state == .open)
+        CampaignWarning.check(body: body, deadline: deadline, now: now, draft: state == .draft, running: state == .draft || state == .open)
     }
 }
 

@@ -158,11 +158,33 @@ enum Script {
     });
     document.addEventListener("DOMContentLoaded", function () {
       var summary = document.querySelector("[data-focus]");
-      if (summary) { summary.focus(); summary.scrollIntoView({block: "center"}); }
+      if (summary) {
+        // The message wins over a section named in the address: Chromium's scroll to that
+        // fragment at load would take the focus back to the page.
+        if (location.hash) { history.replaceState(null, "", location.pathname + location.search); }
+        summary.focus(); summary.scrollIntoView({block: "center"});
+        window.addEventListener("load", function () {
+          if (document.activeElement === document.body) { summary.focus(); summary.scrollIntoView({block: "center"}); }
+        });
+      }
       sectorRows();
       unitPicker();
       campaignYear();
+      criteriaExceptions();
     });
+
+    // Verification: the "chưa đạt" boxes show only when "Có tiêu chí chưa đạt" is chosen.
+    function criteriaExceptions() {
+      var box = document.querySelector("[data-criteria-exceptions]");
+      if (!box) { return; }
+      var radios = document.querySelectorAll("[data-criteria-all]");
+      function sync() {
+        var none = document.querySelector("[data-criteria-all='1']:checked");
+        box.hidden = !!none;
+      }
+      radios.forEach(function (r) { r.addEventListener("change", sync); });
+      sync();
+    }
 
     // On the campaign form the year drives the title and the subject ("… năm 2025") until
     // either is edited by hand.

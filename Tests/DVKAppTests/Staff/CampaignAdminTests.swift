@@ -45,12 +45,19 @@ import VaporTesting
             try await Fixture.load(app)
             let staff = try await StaffTestKit.visitor(app, "canbo", .staff, at: "LB")
             let viewer = try await StaffTestKit.visitor(app, "xem", .viewer, at: "LB")
-            #expect(try await staff.post("/campaigns/new", StaffTestKit.campaignForm(targets: "S1, P1")).status == .seeOther)
-            // The letter says "trước ngày 16/02/2025", the deadline's own day: no letter warning.
+            var draft = StaffTestKit.campaignForm(targets: "S1, P1")
+            draft["state"] = "draft"
+            #expect(try await staff.post("/campaigns/new", draft).status == .seeOther)
+            // A draft whose deadline has passed; its letter says "trước ngày 16/02/2025", the
+            // deadline's own day: no letter warning.
             let dashboard = try await staff.get("/campaigns/DVK-2025").text
-            #expect(dashboard.contains("Hạn nộp (trước 17 giờ 00 ngày 16/02/2025) đã qua"))
+            #expect(dashboard.contains("Hạn nộp (trước 17 giờ 00 ngày 16/02/2025) đã qua: nếu mở đợt lúc này"))
             #expect(!dashboard.contains("Nội dung công văn nhắc đến hạn"))
             #expect(!(try await viewer.get("/campaigns/DVK-2025").text.contains("Cần kiểm tra lại đợt thi đua")))
+            #expect(try await staff.get("/campaigns/DVK-2025/edit").text.contains("Lưu ý: hạn nộp đã qua."), "opening asks with the warning")
+            // Opened, it is in its late period: the pages say so; no warning repeats it.
+            #expect(try await staff.post("/campaigns/DVK-2025/state", ["to": "open"]).status == .seeOther)
+            #expect(!(try await staff.get("/campaigns/DVK-2025").text.contains("Cần kiểm tra lại đợt thi đua")))
             try await app.db.sql().update("campaigns").set("body", to: "Gửi về LĐLĐ quận chậm nhất ngày 20 tháng 02 năm 2025; hạn nộp: 21/2/2025.\nKế hoạch ngày 05/01/2025.")
                 .where("code", .equal, "DVK-2025").run()
             let form = try await staff.get("/campaigns/DVK-2025/edit").text

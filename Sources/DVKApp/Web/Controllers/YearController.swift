@@ -123,8 +123,10 @@ struct YearController: RouteCollection {
 
     @Sendable func verification(req: Request) async throws -> Response {
         try await perform(req, .verification) { m, form in
-            // The form marks the criteria not met ("x0", …): every other one is met.
-            let input = try VerificationInput.check(day: form["verifiedOn"], met: m.campaign.criteria.indices.map { form["x\($0)"] != "on" },
+            // "all" = 1: every criterion met, whatever is ticked below it; otherwise the form
+            // marks those not met ("x0", …) and every other one is met.
+            let allMet = form["all"] == "1"
+            let input = try VerificationInput.check(day: form["verifiedOn"], met: m.campaign.criteria.indices.map { allMet || form["x\($0)"] != "on" },
                                                     criteria: m.campaign.criteria.count, comments: form["comments"], verdict: form["verdict"],
                                                     reason: form["reason"])
                 .mapError(FieldErrors.init).get()

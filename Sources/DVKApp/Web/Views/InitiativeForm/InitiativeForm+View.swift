@@ -25,7 +25,7 @@ extension InitiativeForm {
             FormField.post(action, csrf: m.user.csrf, class: "stack card", [
                 FormField.summary(e),
                 .unwrap(m.returned) { r in
-                    .div(.class("alert"), .attribute("role", "note"),
+                    .div(.class("alert warn"), .attribute("role", "note"),
                          .p(.strong("Hồ sơ được trả lại để bổ sung. "), .text("Lý do: " + r.reason)),
                          .if(!r.comment.isEmpty, .p(.strong("Góp ý cho mô hình này: "), .text(r.comment))),
                          .unwrap(r.resubmitBy) { .p(.text("Hạn nộp lại: \(DeadlineText.through($0)).")) })

@@ -132,13 +132,8 @@ extension ModelPage {
                     Layout.csrfField(m.user.csrf),
                     FormField.summary(e),
                     FormField.date("verifiedOn", "Ngày thẩm định", value: m.value(.verification, "verifiedOn", (mine.flatMap { CalendarDay(parsing: $0.verifiedOn) } ?? m.today).vietnamese), errors: e, required: true),
-                    // The criteria as one group: all met, but for those marked unmet.
-                    FormField.fieldset("Tiêu chí", [.p(.class("hint"), "Đạt tất cả tiêu chí, trừ các tiêu chí được đánh dấu “chưa đạt” dưới đây.")]
-                        + criteria.enumerated().map { index, criterion in
-                            let unmet = m.failed == .verification ? m.posted["x\(index)"] == "on"
-                                : (mine?.checks.count == criteria.count ? !mine!.checks[index].met : false)
-                            return FormField.checkbox("x\(index)", "Chưa đạt: " + criterion, checked: unmet, errors: e)
-                        }),
+                    // The criteria as one group: "all met", or the exceptions marked "chưa đạt".
+                    criteriaGroup(m, criteria: criteria, mine: mine, errors: e),
                     FormField.textarea("comments", "Nhận xét", value: m.value(.verification, "comments", mine?.comments ?? ""), errors: e, rows: 3),
                     FormField.select("verdict", "Kết luận",
                                      options: [("", "Theo kết quả các tiêu chí (đạt khi đạt tất cả)")] + Verdict.allCases.map { ($0.rawValue, $0.label) },
@@ -147,6 +142,29 @@ extension ModelPage {
                                        value: m.value(.verification, "reason", mine?.overrideReason ?? ""), errors: e, rows: 2),
                     .div(.class("actions"), .button(.type(.submit), "Lưu kết quả thẩm định")))))
         )
+    }
+
+    /// "Đạt tất cả tiêu chí" or "Có tiêu chí chưa đạt" and which; the exceptions show only
+    /// with the second (app.js), and without script both are there and "all" wins.
+    static func criteriaGroup(_ m: Model, criteria: [String], mine: YearRecord.Verification?, errors e: FieldErrors) -> Node {
+        let unmet = criteria.indices.map { index in
+            m.failed == .verification ? m.posted["x\(index)"] == "on"
+                : (mine?.checks.count == criteria.count ? !mine!.checks[index].met : false)
+        }
+        let all = m.failed == .verification ? m.posted["all"] != "0" : !unmet.contains(true)
+        func choice(_ value: String, _ label: String, checked: Bool) -> Node {
+            .label(.class("choice"), .input(.type(.radio), .name("all"), .value(value), .checked(checked), .attribute("data-criteria-all", value)),
+                   .text(" " + label))
+        }
+        return FormField.fieldset("Tiêu chí thẩm định", [
+            .div(.class("field check"), choice("1", "Đạt tất cả tiêu chí", checked: all)),
+            .div(.class("field check"), choice("0", "Có tiêu chí chưa đạt", checked: !all)),
+            .div(.class("exceptions"), .attribute("data-criteria-exceptions", present: true),
+                 .p(.class("hint"), "Đánh dấu các tiêu chí chưa đạt; các tiêu chí khác được tính là đạt."),
+                 .forEach(criteria.enumerated()) { index, criterion in
+                     FormField.checkbox("x\(index)", "Chưa đạt: " + criterion, checked: unmet[index], errors: e)
+                 }),
+        ])
     }
 
     // MARK: Recognition

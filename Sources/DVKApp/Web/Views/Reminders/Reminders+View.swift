@@ -112,7 +112,7 @@ extension Reminders {
                         .td(.class("nowrap"), .attribute("data-label", "Điện thoại"),
                             row.phone.isEmpty ? .span(.class("muted"), "—")
                                 : .a(.href(.tel(row.phone)), .text(row.phone))),
-                        .td(.class("nowrap"), .attribute("data-label", "Hạn nộp"), deadlineCell(row))
+                        .td(.attribute("data-label", "Hạn nộp"), deadlineCell(row))
                     )
                 })
             )
