@@ -46,6 +46,25 @@ public struct Signer: Hashable, Codable, Sendable {
     }
 }
 
+/// Who signs a unit's documents, at every level: the one rule every document with figures
+/// asks.
+/// - The campaign's issuer signs as its campaign's letter says.
+/// - Any other federation signs "TM. BAN THƯỜNG VỤ" with the title and name set on its
+///   unit page ("CHỦ TỊCH" and a blank line for a handwritten name when none are set).
+/// - A grassroots union signs "TM. BAN CHẤP HÀNH" the same way.
+public enum Signatory {
+    public static let federationAuthority = "TM. BAN THƯỜNG VỤ"
+    public static let grassrootsAuthority = "TM. BAN CHẤP HÀNH"
+    public static let defaultTitle = "CHỦ TỊCH"
+
+    public static func signer(kind: UnitKind, isIssuer: Bool, campaign: Signer, title: String, name: String) -> Signer {
+        if isIssuer, kind == .federation { return campaign }
+        let title = VietnameseText.clean(title)
+        return Signer(authority: kind == .grassroots ? grassrootsAuthority : federationAuthority,
+                      title: title.isEmpty ? defaultTitle : title.uppercased(), name: VietnameseText.clean(name))
+    }
+}
+
 /// The campaign's side of a deadline: its instant, whether late work is taken, whether
 /// the campaign is open. `Standing` applies it to a unit.
 public struct DeadlinePolicy: Hashable, Sendable {

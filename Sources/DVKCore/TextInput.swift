@@ -189,5 +189,7 @@ public enum TextRules {
     public static let signerAuthority = TextRule("thẩm quyền ký", max: 100)
     public static let signerTitle = TextRule("chức vụ người ký", max: 100, required: true)
     public static let signerName = TextRule("họ và tên người ký", max: 100)
+    /// A unit's own signer (documents of a unit that is not a campaign's issuer).
+    public static let unitSignerTitle = TextRule("chức vụ người ký", max: 100)
     public static let sectorName = TextRule("tên lĩnh vực", max: 200, required: true)
 }

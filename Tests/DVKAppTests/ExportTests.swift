@@ -4,6 +4,7 @@ import Fluent
 import Foundation
 import Testing
 import Vapor
+import VaporTesting
 @testable import DVKApp
 
 /// `dvk export` read back by real readers: the numbers are those of `dvk summary`.
@@ -154,6 +155,53 @@ import Vapor
             #expect(xlsx.records.contains { $0.fields.contains("Số liệu tính đến 00 giờ 00 ngày 20/02/2024; 2/4 đơn vị đã nộp (gồm 1 hồ sơ chờ duyệt).") })
             #expect(row("Trường THCS Gia Thụy").last == "chưa nộp")
             #expect(row("Công ty Cổ phần May Đức Giang").last == "chưa nộp")
+        }
+    }
+}
+
+/// Who signs what (`Signatory`): the issuer as its campaign says; another federation as
+/// "TM. BAN THƯỜNG VỤ" with the title and name set on its unit page, a blank line before
+/// they are set; a grassroots union as "TM. BAN CHẤP HÀNH". Every document with figures.
+@Suite struct SignerTests {
+    func text(_ visitor: Visitor, _ path: String) async throws -> String {
+        let response = try await visitor.get(path)
+        #expect(response.status == .ok, "\(path)")
+        let pdf = try tempFile("", suffix: ".pdf")
+        try Data(response.body.readableBytesView).write(to: URL(fileURLWithPath: pdf))
+        return VietnameseText.clean(try ExportTests().tool("/usr/bin/pdftotext", ["-raw", pdf, "-"]))
+    }
+
+    @Test func everyLevelSignsItsDocumentsWithFigures() async throws {
+        try await withApp { app in
+            try await Fixture.load(app)
+            let p = try await StaffTestKit.people(app)
+            let c = "/campaigns/DVK-2024/units"
+            // GD is not the issuer: before its signer is set, CHỦ TỊCH over a blank line.
+            for kind in ["summary-units", "list", "report"] {
+                let page = try await text(p.subStaff, "\(c)/GD/documents/\(kind).pdf")
+                #expect(page.contains("TM. BAN THƯỜNG VỤ CHỦ TỊCH"), "\(kind): \(page.suffix(300))")
+                #expect(!page.contains("Đặng Thị Ánh Nguyệt"), "\(kind): not the issuer's signer")
+            }
+            // Set on its unit page by the staff above it.
+            let form = try await p.staff.get("/units/GD").text
+            #expect(form.contains("name=\"signer_title\"") && form.contains("name=\"signer_name\""))
+            let saved = try await p.staff.post("/units/GD", ["name": "Công đoàn ngành Giáo dục quận Long Biên", "kind": "federation", "parent": "LB",
+                                                            "signer_title": "Phó Chủ tịch", "signer_name": "Trần Văn Bình"])
+            #expect(saved.status == .seeOther)
+            let long = try await p.staff.post("/units/GD", ["name": "Công đoàn ngành Giáo dục quận Long Biên", "kind": "federation", "parent": "LB",
+                                                           "signer_title": String(repeating: "x", count: 101), "signer_name": ""])
+            #expect(long.status == .unprocessableEntity && long.text.contains("Chức vụ người ký dài quá 100 ký tự"))
+            for kind in ["summary-units", "summary", "list", "report"] {
+                let page = try await text(p.subStaff, "\(c)/GD/documents/\(kind).pdf")
+                #expect(page.contains("TM. BAN THƯỜNG VỤ PHÓ CHỦ TỊCH") && page.contains("Trần Văn Bình"), "\(kind): \(page.suffix(300))")
+            }
+            // The issuer signs as its campaign's letter says, whatever its unit page holds.
+            let issuer = try await text(p.staff, "\(c)/LB/documents/report.pdf")
+            let letterSigner = try await CampaignStore.info(code: "DVK-2024", on: app.db).signer
+            #expect(issuer.contains("\(letterSigner.authority) \(letterSigner.title)") && !issuer.contains("Trần Văn Bình"))
+            // A grassroots union: TM. BAN CHẤP HÀNH.
+            let school = try await text(p.officer, "\(c)/S1/documents/summary.pdf")
+            #expect(school.contains("TM. BAN CHẤP HÀNH CHỦ TỊCH"), "\(school.suffix(300))")
         }
     }
 }

@@ -93,3 +93,16 @@ import Testing
         #expect(AccountRules.endedUnit("Trường X", endedAt: Date(timeIntervalSince1970: 1_700_000_000))?.contains("“Trường X”") == true)
     }
 }
+
+@Suite struct SignatoryTests {
+    @Test func theIssuerSignsAsItsCampaignSaysAndEveryOtherUnitByItsOwnPage() {
+        let campaign = Signer(authority: "TM. BAN THƯỜNG VỤ", title: "PHÓ CHỦ TỊCH", name: "Đặng Thị Ánh Nguyệt")
+        #expect(Signatory.signer(kind: .federation, isIssuer: true, campaign: campaign, title: "x", name: "y") == campaign)
+        #expect(Signatory.signer(kind: .federation, isIssuer: false, campaign: campaign, title: " ", name: "")
+                == Signer(authority: "TM. BAN THƯỜNG VỤ", title: "CHỦ TỊCH", name: ""))
+        #expect(Signatory.signer(kind: .federation, isIssuer: false, campaign: campaign, title: "Phó Chủ tịch", name: " Trần  Văn Bình ")
+                == Signer(authority: "TM. BAN THƯỜNG VỤ", title: "PHÓ CHỦ TỊCH", name: "Trần Văn Bình"))
+        #expect(Signatory.signer(kind: .grassroots, isIssuer: false, campaign: campaign, title: "", name: "")
+                == Signer(authority: "TM. BAN CHẤP HÀNH", title: "CHỦ TỊCH", name: ""))
+    }
+}

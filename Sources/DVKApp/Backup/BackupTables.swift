@@ -26,7 +26,7 @@ enum BackupTables {
 
     /// In an order that satisfies the foreign keys.
     static let all: [Table] = [
-        table("units", "id:u code:s name:s kind:s parent_id:u email:s phone:s created_at:d updated_at:d ended_at:d merged_into_id:u",
+        table("units", "id:u code:s name:s kind:s parent_id:u email:s phone:s created_at:d updated_at:d ended_at:d merged_into_id:u signer_title:s signer_name:s",
               parent: "parent_id"),
         table("campaigns", """
             id:u code:s issuer_id:u year:i title:s number:s issued_on:s place:s subject:s addressees:s recipients:s body:s sectors:s \

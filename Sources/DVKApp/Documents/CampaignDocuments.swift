@@ -17,28 +17,34 @@ enum CampaignDocuments {
         var today: CalendarDay { VietnamTime.day(of: now) }
     }
 
-    /// The signature place of a grassroots union's own documents, left for the chair to sign.
-    static let unitSigner = Signer(authority: "TM. BAN CHẤP HÀNH", title: "CHỦ TỊCH", name: "")
+    /// Who signs the unit's documents (`Signatory`), with the title and name set on its
+    /// page in the live tree.
+    static func signer(_ campaign: CampaignInfo, _ unit: CampaignUnit, on db: any Database) async throws -> Signer {
+        let live = try await Unit.find(unit.unitID, on: db)
+        return Signatory.signer(kind: unit.kind, isIssuer: isIssuer(unit), campaign: campaign.signer,
+                                title: live?.signerTitle ?? "", name: live?.signerName ?? "")
+    }
 
     static func build(_ kind: Kind, campaign: CampaignInfo, unit: CampaignUnit, initiativeID: UUID? = nil,
                       options: Options, on db: any Database) async throws -> DVKDocuments.Document {
         let scope = unit.snapshot
         let header = try await header(campaign: campaign, unit: unit, options: options, on: db)
+        let signer = try await signer(campaign, unit, on: db)
         switch kind {
         case .summary, .summaryUnits:
             if unit.kind == .grassroots {
                 let summary = try await SummaryQuery.official(campaign, unit: scope, on: db)
-                return OfficialDocuments.summary(SummaryInput(header: header, year: campaign.year, summary: summary, signer: unitSigner))
+                return OfficialDocuments.summary(SummaryInput(header: header, year: campaign.year, summary: summary, signer: signer))
             }
             let summary = try await SummaryQuery.official(campaign, unit: scope, on: db)
             let units = kind == .summaryUnits ? try await unitRows(campaign, scope: scope, on: db) : []
             let coverage = Coverage(try await Standings.counts(campaign, scope: scope, on: db), asOf: options.now)
             return OfficialDocuments.rollUp(RollUpInput(header: header, year: campaign.year, summary: summary, units: units,
-                                                        signer: isIssuer(unit) ? campaign.signer : nil, coverage: coverage))
+                                                        signer: signer, coverage: coverage))
         case .list:
             return OfficialDocuments.initiativeList(InitiativeListInput(
                 header: header, year: campaign.year, units: try await listUnits(campaign, scope: scope, on: db),
-                signer: unit.kind == .grassroots ? unitSigner : (isIssuer(unit) ? campaign.signer : nil)))
+                signer: signer))
         case .form:
             guard let initiativeID, let i = try await Initiative.find(initiativeID, on: db),
                   i.campaignID == campaign.id, i.unitID == unit.unitID,
@@ -48,7 +54,7 @@ enum CampaignDocuments {
             return OfficialDocuments.registrationForm(RegistrationFormInput(
                 header: header, year: campaign.year, unitName: DocumentHeader.grassrootsIssuer(unitName: unit.name),
                 sectorName: campaign.sectors.first { $0.code == i.sectorCode }?.name ?? i.sectorCode,
-                initiative: draft(i, r), continuedModelName: continued, unitSigner: unitSigner))
+                initiative: draft(i, r), continuedModelName: continued, unitSigner: signer))
         case .report:
             guard unit.kind == .federation else { throw DomainError.invalid("Báo cáo kết quả đăng ký là văn bản của công đoàn cấp trên.") }
             let count = try await Standings.counts(campaign, scope: scope, on: db)
@@ -63,7 +69,7 @@ enum CampaignDocuments {
                                            late: count.late, declaredNone: count.noModel, notSubmitted: count.pending),
                 summary: try await SummaryQuery.official(campaign, unit: scope, on: db),
                 units: try await unitRows(campaign, scope: scope, on: db),
-                signer: isIssuer(unit) ? campaign.signer : Signer(authority: "TM. BAN THƯỜNG VỤ", title: "CHỦ TỊCH", name: ""),
+                signer: signer,
                 distribution: ["Như Kính gửi;", "Lưu: VT."], coverage: Coverage(count, asOf: options.now)))
         case .letter:
             // The issuer's letter, the same whichever unit of the campaign asks for it.

@@ -49,7 +49,9 @@ enum YearPapers {
         let me = try await issuer(view, on: db)
         var header = DocumentHeader(superior: me.superior, issuer: me.name, place: campaign.place, date: options.today,
                                     showsNationalMotto: options.showNationalMotto)
-        let signer = me.isCampaignIssuer ? campaign.signer : Signer(authority: "TM. BAN THƯỜNG VỤ", title: "CHỦ TỊCH", name: "")
+        let live = try await Unit.find(me.id, on: db)
+        let signer = Signatory.signer(kind: .federation, isIssuer: me.isCampaignIssuer, campaign: campaign.signer,
+                                      title: live?.signerTitle ?? "", name: live?.signerName ?? "")
         let symbol = DocumentHeader.symbol(unitName: me.name, ownLetter: me.isCampaignIssuer ? campaign.number : nil)
         let letter = CampaignDocuments.letter(campaign)
         switch kind {

@@ -25,6 +25,7 @@ enum Migrations {
         AddUnitEnds(),
         AddReviewTrail(),
         AddFileCaptions(),
+        AddUnitSigners(),
     ]
 
     static func register(on app: Application) {

@@ -13,6 +13,10 @@ final class Unit: Model, @unchecked Sendable {
     @OptionalField(key: "parent_id") var parentID: UUID?
     @Field(key: "email") var email: String
     @Field(key: "phone") var phone: String
+    /// Who signs the unit's documents when it is not a campaign's issuer (`Signatory`):
+    /// a title ("CHỦ TỊCH" when empty) and a name (a blank line when empty).
+    @Field(key: "signer_title") var signerTitle: String
+    @Field(key: "signer_name") var signerName: String
     /// When the unit was dissolved or merged (`TreeRules`); nil while it is live.
     @OptionalField(key: "ended_at") var endedAt: Date?
     @OptionalField(key: "merged_into_id") var mergedIntoID: UUID?
@@ -29,6 +33,8 @@ final class Unit: Model, @unchecked Sendable {
         self.parentID = parentID
         self.email = email
         self.phone = phone
+        self.signerTitle = ""
+        self.signerName = ""
     }
 
     var node: UnitNode { UnitNode(id: id!, code: code, name: name, kind: kind, parentID: parentID) }

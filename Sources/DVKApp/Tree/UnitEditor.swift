@@ -12,6 +12,8 @@ struct UnitFields: Sendable, Equatable {
     var parentCode = ""
     var email = ""
     var phone = ""
+    var signerTitle = ""
+    var signerName = ""
 
     init() {}
 
@@ -22,6 +24,8 @@ struct UnitFields: Sendable, Equatable {
         parentCode = form["parent"] ?? ""
         email = form["email"] ?? ""
         phone = form["phone"] ?? ""
+        signerTitle = form["signer_title"] ?? ""
+        signerName = form["signer_name"] ?? ""
     }
 
     init(unit: Unit, parentCode: String?) {
@@ -31,6 +35,8 @@ struct UnitFields: Sendable, Equatable {
         self.parentCode = parentCode ?? ""
         email = unit.email
         phone = unit.phone
+        signerTitle = unit.signerTitle
+        signerName = unit.signerName
     }
 }
 
@@ -133,8 +139,19 @@ enum UnitEditor {
                     errors["kind"] = problem
                 }
             }
+            var signer = (title: "", name: "")
+            switch TextRules.unitSignerTitle.check(fields.signerTitle) {
+            case .success(let value): signer.title = value
+            case .failure(let p): errors["signer_title"] = p.sentence
+            }
+            switch TextRules.signerName.check(fields.signerName) {
+            case .success(let value): signer.name = value
+            case .failure(let p): errors["signer_name"] = p.sentence
+            }
             try errors.check()
             guard let checked else { throw errors }
+            unit.signerTitle = signer.title
+            unit.signerName = signer.name
             unit.name = checked.name
             unit.kind = checked.kind
             unit.parentID = parentID

@@ -130,6 +130,16 @@ extension UnitShow {
                         FormField.text("email", "Email", value: f.email, errors: e, type: .email),
                         FormField.text("phone", "Điện thoại", value: f.phone, errors: e, type: .tel)
                     ),
+                    FormField.fieldset("Người ký văn bản của đơn vị", [
+                        .p(.class("hint"), .text(model.kind == .grassroots
+                            ? "In dưới “TM. BAN CHẤP HÀNH” trên biểu, danh sách và phiếu đăng ký của đơn vị."
+                            : "In dưới “TM. BAN THƯỜNG VỤ” trên biểu tổng hợp, danh sách, báo cáo và văn bản công nhận của đơn vị (trừ đợt do đơn vị phát động: ký theo công văn của đợt).")),
+                        .div(.class("row2"),
+                            FormField.text("signer_title", "Chức vụ", value: f.signerTitle, errors: e, hint: "để trống: CHỦ TỊCH",
+                                           placeholder: "ví dụ: PHÓ CHỦ TỊCH"),
+                            FormField.text("signer_name", "Họ và tên", value: f.signerName, errors: e,
+                                           hint: "để trống: chừa chỗ ghi tên bằng tay", placeholder: "ví dụ: Nguyễn Văn An")),
+                    ]),
                     .if(!model.isOwn, .p(.class("hint"), "Đổi mã cấp trên để chuyển đơn vị; cấp trên phải là một công đoàn cấp trên trong phạm vi quản lý của đơn vị.")),
                     .p(.class("hint"), "Các đợt thi đua giữ nguyên danh sách đơn vị như lúc mở đợt cho tới khi cán bộ bấm “Cập nhật danh sách đơn vị” trong đợt."),
                     .div(.class("actions"), .button(.type(.submit), "Lưu thay đổi")),
