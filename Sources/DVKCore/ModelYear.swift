@@ -389,10 +389,17 @@ public struct FunnelRow: Sendable, Hashable, Codable {
     public var sector: String
     public var name: String
     public var registered = 0
+    /// Verified by any federation, whatever the verdict.
     public var verified = 0
+    /// Verified with the verdict "đạt".
+    public var passed = 0
     public var recognised = 0
     public var exemplary = 0
     public var commended = 0
+    /// Proposed to the reporting federation by the federations below it.
+    public var proposedBelow = 0
+    /// Proposed by the reporting federation itself to the level above: only its own
+    /// nominations, never those its sub-federations made to it.
     public var nominated = 0
 
     public init(sector: String, name: String) {
@@ -400,14 +407,15 @@ public struct FunnelRow: Sendable, Hashable, Codable {
         self.name = name
     }
 
-    public var values: [Int] { [registered, verified, recognised, exemplary, commended, nominated] }
-    public static let headings = ["Đăng ký", "Đã thẩm định", "Được công nhận", "Tiêu biểu", "Được khen thưởng", "Đề nghị cấp trên"]
+    public var values: [Int] { [registered, verified, passed, recognised, exemplary, commended, proposedBelow, nominated] }
+    public static let headings = ["Đăng ký", "Đã thẩm định", "Thẩm định đạt", "Được công nhận", "Tiêu biểu", "Được khen thưởng",
+                                  "Cấp dưới đề nghị", "Đề nghị cấp trên"]
 
     public static func total(_ rows: [FunnelRow]) -> FunnelRow {
         var t = FunnelRow(sector: "", name: "Tổng")
         for r in rows {
-            t.registered += r.registered; t.verified += r.verified; t.recognised += r.recognised
-            t.exemplary += r.exemplary; t.commended += r.commended; t.nominated += r.nominated
+            t.registered += r.registered; t.verified += r.verified; t.passed += r.passed; t.recognised += r.recognised
+            t.exemplary += r.exemplary; t.commended += r.commended; t.proposedBelow += r.proposedBelow; t.nominated += r.nominated
         }
         return t
     }

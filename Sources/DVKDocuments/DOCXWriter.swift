@@ -32,9 +32,18 @@ enum DOCXWriter {
     static func body(_ document: Document) -> String {
         let width = document.page.contentWidth
         var out = XML.declaration + "<w:document \(w) \(r)><w:body>"
+        var annexed = false
         for (index, block) in document.blocks.enumerated() {
             switch block {
-            case .paragraph(let p):
+            case .paragraph(var p):
+                if p.restartsPageNumbers, !annexed {
+                    // The document's section ends here (its properties ride in an empty
+                    // paragraph); the annex's section starts on a new page at page 1.
+                    out += "<w:p><w:pPr><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"20\" w:lineRule=\"exact\"/>"
+                        + sectionProperties(document, restart: false) + "</w:pPr></w:p>"
+                    p.pageBreakBefore = false
+                    annexed = true
+                }
                 out += paragraph(p, width: width)
             case .table(let t):
                 out += table(t, width: width)
@@ -45,12 +54,14 @@ enum DOCXWriter {
                 }
             }
         }
-        out += sectionProperties(document)
+        out += sectionProperties(document, restart: annexed)
         out += "</w:body></w:document>"
         return out
     }
 
-    static func sectionProperties(_ document: Document) -> String {
+    /// A section's page: size, margins, the page number from its second page on;
+    /// `restart`: its numbering starts at 1 (an annex).
+    static func sectionProperties(_ document: Document, restart: Bool) -> String {
         let page = document.page
         let (wide, high) = (twipsMM(210), twipsMM(297))
         let size = page.orientation == .portrait
@@ -64,6 +75,7 @@ enum DOCXWriter {
         // The page number sits in the top margin, 10 mm from the paper's edge.
         out += "<w:pgMar w:top=\"\(twipsMM(page.topMM))\" w:right=\"\(twipsMM(page.rightMM))\" w:bottom=\"\(twipsMM(page.bottomMM))\" "
             + "w:left=\"\(twipsMM(page.leftMM))\" w:header=\"\(twipsMM(min(10, page.topMM / 2)))\" w:footer=\"\(twipsMM(10))\" w:gutter=\"0\"/>"
+        if restart { out += "<w:pgNumType w:start=\"1\"/>" }
         if document.pageNumbers { out += "<w:titlePg/>" }
         out += "</w:sectPr>"
         return out

@@ -146,6 +146,9 @@ public struct Paragraph: Hashable, Sendable {
     public var ruleBelow: Double?
     /// Start a new page with this paragraph (an annex after a decision).
     public var pageBreakBefore = false
+    /// Starts an annex: a new page whose numbering starts again at 1 (unnumbered, as a
+    /// first page is), apart from the document it is annexed to.
+    public var restartsPageNumbers = false
     /// A QR code drawn under the text, this many points a side, centred (PDF only: the
     /// other formats carry the text, which holds what the code does).
     public var qr: (code: QRMatrix, side: Double)? {

@@ -96,6 +96,7 @@ private struct MeasuredParagraph {
     var items: [FlowItem]
     var keepWithNext: Bool
     var pageBreakBefore = false
+    var restartsPageNumbers = false
     var firstLineHeight: Double { items.first { !$0.isGap }?.height ?? 0 }
 }
 
@@ -222,7 +223,8 @@ private final class Typesetter {
             items.append(FlowItem(content: .qr(qr.code, side: side, width: width), height: side + 6))
         }
         if paragraph.spaceAfter > 0 { items.append(FlowItem(content: .gap, height: paragraph.spaceAfter)) }
-        return MeasuredParagraph(items: items, keepWithNext: paragraph.keepWithNext, pageBreakBefore: paragraph.pageBreakBefore)
+        return MeasuredParagraph(items: items, keepWithNext: paragraph.keepWithNext, pageBreakBefore: paragraph.pageBreakBefore,
+                                 restartsPageNumbers: paragraph.restartsPageNumbers)
     }
 
     private func makeLayout(_ paragraph: Paragraph, width: Double) -> OpaquePointer {
@@ -391,7 +393,13 @@ private struct Pager {
     mutating func place(_ block: MeasuredBlock, next: MeasuredBlock?, afterNext: MeasuredBlock? = nil) {
         switch block {
         case .paragraph(let p):
-            if p.pageBreakBefore, !pageIsEmpty { newPage() }
+            if p.restartsPageNumbers {
+                // An annex: its own page 1, unnumbered like a document's first page.
+                if !pageIsEmpty { cairo_show_page(cr) }
+                pageIndex = 1
+                y = top
+                pageIsEmpty = true
+            } else if p.pageBreakBefore, !pageIsEmpty { newPage() }
             // The paragraph before a signature block goes with it: the signature is never
             // alone on a page.
             if let signature = Self.signature(next), !pageIsEmpty {

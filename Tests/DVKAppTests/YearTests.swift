@@ -98,18 +98,57 @@ import VaporTesting
             #expect(missing.status == .unprocessableEntity && missing.body.string.contains("nominationNumber-error"))
             #expect(try await gd.post(model + "/year/nomination", ["nominationNumber": "05/TTr-CĐN", "nominationDate": "18/10/2024"]).status == .seeOther)
             #expect(try await gd.get(model).body.string.contains("theo văn bản số 05/TTr-CĐN ngày 18/10/2024"))
-            let list = try await gd.get("/campaigns/DVK-2024/year/documents/de-nghi.pdf")
-            #expect(list.status == .ok)
-            let pdf = try tempFile("", suffix: ".pdf")
-            try Data(list.body.readableBytesView).write(to: URL(fileURLWithPath: pdf))
-            let text = VietnameseText.clean(try ExportTests().tool("/usr/bin/pdftotext", ["-raw", pdf, "-"]))
+            func pdfText(_ visitor: Browser, _ path: String, pages: ClosedRange<Int>? = nil) async throws -> String {
+                let response = try await visitor.get(path)
+                #expect(response.status == .ok, "\(path)")
+                let file = try tempFile("", suffix: ".pdf")
+                try Data(response.body.readableBytesView).write(to: URL(fileURLWithPath: file))
+                let range = pages.map { ["-f", String($0.lowerBound), "-l", String($0.upperBound)] } ?? []
+                return VietnameseText.clean(try ExportTests().tool("/usr/bin/pdftotext", ["-raw"] + range + [file, "-"]))
+            }
+            // The proposal: a tờ trình to the level above, numbered and dated by the
+            // nomination, with the list annexed on a page numbered on its own.
+            let text = try await pdfText(gd, "/campaigns/DVK-2024/year/documents/de-nghi.pdf")
             #expect(text.contains("05/TTr-CĐN") && text.contains("18 tháng 10 năm 2024"), "\(text.prefix(300))")
+            for part in ["TỜ TRÌNH Về việc đề nghị công nhận mô hình “Dân vận khéo” năm 2024", "Kính gửi: Liên đoàn Lao động quận Long Biên",
+                         "công nhận 1 mô hình “Dân vận khéo” năm 2024 (có danh sách kèm theo)", "Nơi nhận: - Như trên;",
+                         "(Kèm theo Tờ trình số 05/TTr-CĐN ngày 18/10/2024 của Công đoàn ngành Giáo dục quận Long Biên)"] {
+                #expect(text.contains(part), "\(part) — \(text.prefix(900))")
+            }
+            #expect(!text.contains("tiêu biểu công nhận"))
+            let annexPage = try await pdfText(gd, "/campaigns/DVK-2024/year/documents/de-nghi.pdf", pages: 2...2)
+            #expect(annexPage.hasPrefix("DANH SÁCH"), "the annex's page 1 carries no number: \(annexPage.prefix(80))")
+            // GD's decision: no tiêu biểu, so neither Điều 1 nor Điều 2 speaks of one; it
+            // recognised its own school's model, so it cites its own verification.
+            let decision = try await pdfText(gd, "/campaigns/DVK-2024/year/documents/quyet-dinh.pdf")
+            #expect(decision.contains("Công nhận 1 mô hình “Dân vận khéo” năm 2024 (có danh sách kèm theo)"), "\(decision.prefix(900))")
+            #expect(decision.contains("học tập các mô hình được công nhận") && !decision.contains("tiêu biểu"))
+            #expect(decision.contains("Xét kết quả thẩm định mô hình của các công đoàn cơ sở trực thuộc"))
             // The year-end report says when its figures were taken and how many units registered.
             let report = try await gd.get("/campaigns/DVK-2024/year/documents/tong-ket.pdf")
             let reportPDF = try tempFile("", suffix: ".pdf")
             try Data(report.body.readableBytesView).write(to: URL(fileURLWithPath: reportPDF))
             let reportText = VietnameseText.clean(try ExportTests().tool("/usr/bin/pdftotext", ["-raw", reportPDF, "-"]))
             #expect(reportText.contains("Số liệu tính đến ") && reportText.contains("đơn vị đã nộp"), "\(reportText.prefix(600))")
+            #expect(reportText.contains("1 mô hình được Công đoàn ngành Giáo dục quận Long Biên đề nghị cấp trên công nhận"), "\(reportText.prefix(900))")
+            // Long Biên counts GD's proposal as one from below, and proposed none itself.
+            _ = try await AuthStore.createUser(username: "lb-web", password: "mat-khau-thu-nghiem", role: .staff, unitCode: "LB", at: Date(), on: app.db)
+            let lb = try await Browser.signIn(app, "lb-web")
+            let lbReport = try await lb.get("/campaigns/DVK-2024/year/documents/tong-ket.pdf")
+            let lbPDF = try tempFile("", suffix: ".pdf")
+            try Data(lbReport.body.readableBytesView).write(to: URL(fileURLWithPath: lbPDF))
+            let lbText = VietnameseText.clean(try ExportTests().tool("/usr/bin/pdftotext", ["-raw", lbPDF, "-"]))
+            #expect(lbText.contains("1 mô hình do công đoàn cấp dưới đề nghị công nhận") && !lbText.contains("đề nghị cấp trên công nhận"),
+                    "\(lbText.prefix(900))")
+            // Long Biên proposed nothing upward: its tờ trình is refused, not printed empty.
+            let empty = try await lb.get("/campaigns/DVK-2024/year/documents/de-nghi.pdf")
+            #expect(empty.status == .conflict && empty.body.string.contains("chưa đề nghị cấp trên công nhận mô hình nào"))
+            // It recognises GD's proposal, every model tiêu biểu: the decision cites the tờ trình.
+            #expect(try await lb.post(model + "/year/recognition", ["decisionNumber": "30/QĐ-LĐLĐ", "decisionDate": "25/10/2024", "exemplary": "on"]).status == .seeOther)
+            let lbDecision = try await pdfText(lb, "/campaigns/DVK-2024/year/documents/quyet-dinh.pdf")
+            #expect(lbDecision.contains("Xét Tờ trình số 05/TTr-CĐN ngày 18/10/2024 của Công đoàn ngành Giáo dục quận Long Biên và kết quả thẩm định"),
+                    "\(lbDecision.prefix(900))")
+            #expect(lbDecision.contains("Công nhận 1 mô hình “Dân vận khéo” tiêu biểu năm 2024 (có danh sách kèm theo)") && !lbDecision.contains("trong đó"))
         }
     }
 

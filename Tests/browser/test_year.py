@@ -149,9 +149,10 @@ def test_the_year_from_progress_to_the_public_library(server, browser):
         return path
 
     report = docx.Document(download("tong-ket.docx"))
-    sector_table = [t for t in report.tables if t.rows[0].cells[0].text == "Lĩnh vực"][0]
-    assert [c.text for c in sector_table.rows[-1].cells][1:] == page_total
-    assert int(page_total[2]) >= 1 and int(page_total[3]) >= 1  # recognised, tiêu biểu
+    sector_table = [t for t in report.tables if t.rows[0].cells[1].text == "Lĩnh vực"][0]
+    assert [c.text for c in sector_table.rows[-1].cells][2:] == page_total  # TT and the name merged in "Tổng"
+    assert [c.text for c in sector_table.rows[1].cells][:2] == ["1", sector_table.rows[1].cells[1].text]
+    assert int(page_total[3]) >= 1 and int(page_total[4]) >= 1  # recognised, tiêu biểu
     decision = subprocess.run(["pdftotext", "-layout", download("quyet-dinh.pdf", "?so=" + urllib.parse.quote("112/QĐ-CĐN")), "-"],
                               check=True, capture_output=True, text=True).stdout
     assert "Số: 112/QĐ-CĐN" in decision and "QUYẾT ĐỊNH" in decision and "DANH SÁCH" in decision

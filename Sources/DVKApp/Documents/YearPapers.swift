@@ -70,8 +70,12 @@ enum YearPapers {
                     """
             }
             let models = try await models(view, condition: condition, on: db)
+            guard !models.isEmpty else {
+                throw DomainError.conflict("\(me.name) chưa đề nghị cấp trên công nhận mô hình nào trong đợt thi đua này: chưa có gì để lập tờ trình.")
+            }
             return OfficialDocuments.nominationList(NominationListInput(
-                header: header, year: campaign.year, to: me.superior.isEmpty ? "công đoàn cấp trên" : me.superior, models: models, signer: signer))
+                header: header, year: campaign.year, to: me.superior.isEmpty ? "công đoàn cấp trên" : me.superior, letter: letter,
+                models: models, signer: signer))
         case .decision:
             let decisions = try await decisionNumbers(view, on: db)
             guard let chosen = number.flatMap({ n in decisions.first { $0.number == n } }) ?? decisions.first else {
@@ -84,7 +88,8 @@ enum YearPapers {
                 """, exemplaryBy: me.id, on: db)
             return OfficialDocuments.recognitionDecision(DVKDocuments.DecisionInput(
                 header: header, year: campaign.year, letter: letter, models: models,
-                signer: signer, distribution: ["Như Điều 3;", "Lưu: VT."]))
+                signer: signer, distribution: ["Như Điều 3;", "Lưu: VT."],
+                proposals: try await proposals(answeredBy: chosen.number, of: me.id, on: db)))
         case .report:
             header.number = "      /BC-" + symbol
             return OfficialDocuments.yearReport(YearReportInput(
@@ -94,6 +99,24 @@ enum YearPapers {
                 signer: signer, distribution: ["Như Kính gửi;", "Lưu: VT."],
                 coverage: Coverage(try await Standings.counts(campaign, scope: view.scope, on: db), asOf: options.now)))
         }
+    }
+
+    /// The proposals from below that a decision of `federation` answers: the nominations to
+    /// it of the models the decision recognises, by their own number and day, once each.
+    static func proposals(answeredBy decision: String, of federation: UUID, on db: any Database) async throws -> [ProposalReference] {
+        try await db.sql().raw("""
+            SELECT DISTINCT n.document_number, n.document_date, COALESCE(cu.name, u.name) AS name, n.from_unit_id
+            FROM nominations n
+            JOIN recognitions r ON r.initiative_id = n.initiative_id AND r.by_unit_id = \(bind: federation) AND r.decision_number = \(bind: decision)
+            JOIN units u ON u.id = n.from_unit_id
+            LEFT JOIN campaign_units cu ON cu.campaign_id = n.campaign_id AND cu.unit_id = n.from_unit_id
+            WHERE n.to_unit_id = \(bind: federation)
+            ORDER BY n.document_date, n.document_number
+            """).all().map {
+                ProposalReference(number: try $0.decode(column: "document_number", as: String.self),
+                                  date: CalendarDay(parsing: try $0.decode(column: "document_date", as: String.self)),
+                                  from: try $0.decode(column: "name", as: String.self))
+            }
     }
 
     /// The decisions the caller's federation issued in the campaign, newest first.

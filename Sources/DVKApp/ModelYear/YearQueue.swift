@@ -102,13 +102,17 @@ enum YearQueue {
 
     /// The funnel's columns after "registered", summed over the rows of initiatives `i`: each
     /// model counted once per column (the year page, the report and its table per unit).
-    static var stages: SQLQueryString {
+    /// The funnel's columns after "registered", for the federation `unit` reporting:
+    /// proposals are counted by who made them (to it from below, by it upward).
+    static func stages(_ unit: UUID) -> SQLQueryString {
         """
-        SUM(CASE WHEN EXISTS (SELECT 1 FROM verifications v WHERE v.initiative_id = i.id AND v.verdict = 'passed') THEN 1 ELSE 0 END) AS verified,
+        SUM(CASE WHEN EXISTS (SELECT 1 FROM verifications v WHERE v.initiative_id = i.id) THEN 1 ELSE 0 END) AS verified,
+        SUM(CASE WHEN EXISTS (SELECT 1 FROM verifications v WHERE v.initiative_id = i.id AND v.verdict = 'passed') THEN 1 ELSE 0 END) AS passed,
         SUM(CASE WHEN EXISTS (SELECT 1 FROM recognitions x WHERE x.initiative_id = i.id) THEN 1 ELSE 0 END) AS recognised,
         SUM(CASE WHEN EXISTS (SELECT 1 FROM recognitions x WHERE x.initiative_id = i.id AND x.exemplary = \(bind: true)) THEN 1 ELSE 0 END) AS exemplary,
         SUM(CASE WHEN EXISTS (SELECT 1 FROM commendations k WHERE k.initiative_id = i.id) THEN 1 ELSE 0 END) AS commended,
-        SUM(CASE WHEN EXISTS (SELECT 1 FROM nominations n WHERE n.initiative_id = i.id) THEN 1 ELSE 0 END) AS nominated
+        SUM(CASE WHEN EXISTS (SELECT 1 FROM nominations n WHERE n.initiative_id = i.id AND n.to_unit_id = \(bind: unit)) THEN 1 ELSE 0 END) AS below,
+        SUM(CASE WHEN EXISTS (SELECT 1 FROM nominations n WHERE n.initiative_id = i.id AND n.from_unit_id = \(bind: unit)) THEN 1 ELSE 0 END) AS nominated
         """
     }
 
@@ -117,7 +121,7 @@ enum YearQueue {
     static func funnel(_ view: Access.CampaignView, on db: any Database) async throws -> [FunnelRow] {
         let rows = try await db.sql().raw("""
             SELECT i.sector_code, COUNT(*) AS registered,
-              \(stages)
+              \(stages(view.scope.unitID))
             FROM initiatives i
             JOIN submissions s ON s.campaign_id = i.campaign_id AND s.unit_id = i.unit_id AND s.status IN ('submitted', 'resubmitted', 'accepted')
             JOIN campaign_units cu ON cu.campaign_id = i.campaign_id AND cu.unit_id = i.unit_id
@@ -135,9 +139,11 @@ enum YearQueue {
     struct StageCounts: Decodable {
         var registered: Int?
         var verified: Int?
+        var passed: Int?
         var recognised: Int?
         var exemplary: Int?
         var commended: Int?
+        var below: Int?
         var nominated: Int?
 
         init() {}
@@ -147,6 +153,8 @@ enum YearQueue {
             var row = FunnelRow(sector: sector, name: name)
             row.registered = registered ?? 0
             row.verified = verified ?? 0
+            row.passed = passed ?? 0
+            row.proposedBelow = below ?? 0
             row.recognised = recognised ?? 0
             row.exemplary = exemplary ?? 0
             row.commended = commended ?? 0
@@ -243,7 +251,7 @@ extension YearQueue {
         let rows = try await db.sql().raw("""
             SELECT c.code, c.name,
               SUM(CASE WHEN i.id IS NULL THEN 0 ELSE 1 END) AS registered,
-              \(stages)
+              \(stages(view.scope.unitID))
             FROM campaign_units c
             LEFT JOIN campaign_units cu ON cu.campaign_id = c.campaign_id AND cu.pre BETWEEN c.pre AND c.last
             LEFT JOIN submissions s ON s.campaign_id = cu.campaign_id AND s.unit_id = cu.unit_id AND s.status IN ('submitted', 'resubmitted', 'accepted')

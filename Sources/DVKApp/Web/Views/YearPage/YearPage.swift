@@ -95,7 +95,7 @@ enum YearPage {
                     .tr(.class(row.sector.isEmpty ? "total" : ""), .th(.attribute("scope", "row"), .text(row.name)),
                         .forEach(row.values) { .td(.class("num"), .text(Format.number($0))) })
                 }))),
-            .p(.class("muted small"), "“Đăng ký” đếm như Biểu tổng hợp (hồ sơ đã nộp hoặc đã duyệt); “Đã thẩm định” là mô hình được kết luận đạt; mỗi mô hình được đếm một lần ở mỗi cột."),
+            .p(.class("muted small"), .text("“Đăng ký” đếm như Biểu tổng hợp (hồ sơ đã nộp hoặc đã duyệt); “Đã thẩm định”: đã có kết quả thẩm định, “Thẩm định đạt”: được kết luận đạt; “Cấp dưới đề nghị”: công đoàn cấp dưới đề nghị \(m.view.scope.name) công nhận; “Đề nghị cấp trên”: \(m.view.scope.name) đề nghị cấp trên công nhận. Mỗi mô hình được đếm một lần ở mỗi cột.")),
             .if(!m.waiting.isEmpty, .group(
                 .h2(.text("Cấp dưới đề nghị công nhận (\(Format.number(m.waiting.count)))")),
                 .ul(.class("card units"), .forEach(m.waiting.prefix(20)) { n in
