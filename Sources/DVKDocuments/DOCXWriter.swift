@@ -33,9 +33,24 @@ enum DOCXWriter {
         let width = document.page.contentWidth
         var out = XML.declaration + "<w:document \(w) \(r)><w:body>"
         var annexed = false
-        for (index, block) in document.blocks.enumerated() {
+        let blocks = document.blocks
+        func at(_ i: Int) -> Block? { blocks.indices.contains(i) ? blocks[i] : nil }
+        /// A signature block: a borderless table kept together.
+        func isSignature(_ block: Block?) -> Bool {
+            if case .table(let t)? = block { return t.keepTogether && !t.borders } else { return false }
+        }
+        for (index, block) in blocks.enumerated() {
             switch block {
             case .paragraph(var p):
+                // Word keeps things together only through "keep with next" on every link of
+                // the chain, so there are no spacer paragraphs: a table's space around it
+                // goes to its neighbours, and the paragraph before a table (a lead-in, the
+                // closing sentence before the signature) stays with it.
+                if case .table(let next)? = at(index + 1) {
+                    p.spaceAfter += next.spaceBefore
+                    p.keepWithNext = true
+                }
+                if case .table(let previous)? = at(index - 1) { p.spaceBefore += previous.spaceAfter }
                 if p.restartsPageNumbers, !annexed {
                     // The document's section ends here (its properties ride in an empty
                     // paragraph); the annex's section starts on a new page at page 1.
@@ -46,11 +61,28 @@ enum DOCXWriter {
                 }
                 out += paragraph(p, width: width)
             case .table(let t):
-                out += table(t, width: width)
-                // Word merges two tables that touch and needs a paragraph after the last one.
-                let next = index + 1 < document.blocks.count ? document.blocks[index + 1] : nil
-                if case .paragraph = next {} else {
-                    out += "<w:p><w:pPr><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"20\" w:lineRule=\"exact\"/></w:pPr></w:p>"
+                // The signature is never alone on a page: a table it follows, at once or after
+                // one closing sentence (which keeps with the signature itself), keeps its last
+                // row with what follows. (LibreOffice keeps a table with the next paragraph
+                // only when every row says so; documents close a long table with a sentence.)
+                var keepFrom: Int?
+                if isSignature(at(index + 1)) {
+                    keepFrom = t.rows.count - 1
+                } else if case .paragraph? = at(index + 1), isSignature(at(index + 2)) {
+                    keepFrom = t.rows.count - 1
+                }
+                out += table(t, width: width, keepFrom: keepFrom)
+                // Word merges two tables that touch and needs a paragraph after the last one:
+                // a separator one line high holding the space between them, kept with the
+                // table that follows.
+                if case .paragraph? = at(index + 1) {} else {
+                    var gap = t.spaceAfter
+                    var keep = ""
+                    if case .table(let next)? = at(index + 1) {
+                        gap += next.spaceBefore
+                        keep = "<w:keepNext/>"
+                    }
+                    out += "<w:p><w:pPr>\(keep)<w:spacing w:before=\"\(twips(gap))\" w:after=\"0\" w:line=\"20\" w:lineRule=\"exact\"/></w:pPr></w:p>"
                 }
             }
         }
@@ -83,6 +115,7 @@ enum DOCXWriter {
 
     static func paragraph(_ p: Paragraph, width: Double, keepWithNext: Bool = false) -> String {
         var out = "<w:p><w:pPr>"
+        if let level = p.outlineLevel { out += "<w:pStyle w:val=\"Heading\(min(3, max(1, level)))\"/>" }
         if p.keepWithNext || keepWithNext { out += "<w:keepNext/>" }
         if p.pageBreakBefore { out += "<w:pageBreakBefore/>" }
         let line = Int((240 * p.lineSpacing).rounded())
@@ -137,7 +170,9 @@ enum DOCXWriter {
 
     // MARK: - Tables
 
-    static func table(_ table: Table, width: Double) -> String {
+    /// A table; its space before and after is its neighbours' (see `body`). `keepFrom`: the
+    /// rows from this one on stay with what follows.
+    static func table(_ table: Table, width: Double, keepFrom: Int? = nil) -> String {
         let grid = TableGrid(table)
         // A table with an outset is centred, so it reaches equally into both margins.
         let widths = table.columnWidths(for: width + table.outset)
@@ -155,10 +190,6 @@ enum DOCXWriter {
             + "<w:bottom w:w=\"0\" w:type=\"dxa\"/><w:right w:w=\"\(twips(table.cellPadding))\" w:type=\"dxa\"/></w:tblCellMar>"
         out += "<w:tblLook w:val=\"0000\" w:firstRow=\"0\" w:lastRow=\"0\" w:firstColumn=\"0\" w:lastColumn=\"0\" w:noHBand=\"1\" w:noVBand=\"1\"/></w:tblPr>"
         out += "<w:tblGrid>" + columnTwips.map { "<w:gridCol w:w=\"\($0)\"/>" }.joined() + "</w:tblGrid>"
-        if table.spaceBefore > 0 {
-            // Space before a table is an empty paragraph in WordprocessingML.
-            out = "<w:p><w:pPr><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"\(twips(table.spaceBefore))\" w:lineRule=\"exact\"/></w:pPr></w:p>" + out
-        }
         let lastRow = table.rows.count - 1
         for (r, row) in table.rows.enumerated() {
             out += "<w:tr><w:trPr><w:cantSplit/>"
@@ -175,10 +206,12 @@ enum DOCXWriter {
                 xml += "<w:vAlign w:val=\"\(placed.cell.verticalAlignment == .center ? "center" : "top")\"/></w:tcPr>"
                 // Keep the signature and header bands, group headings and the table's last
                 // rows with what follows (Word's way of "keep together").
-                let keep = row.role == .group || row.role == .header || (table.keepTogether && r < lastRow)
+                let keep = row.role == .group || row.role == .header || (table.keepTogether && r < lastRow) || (keepFrom.map { r >= $0 } ?? false)
                 let inner = cellWidth - 2 * table.cellPadding
                 if placed.cell.paragraphs.isEmpty {
-                    xml += "<w:p/>"
+                    // An empty cell keeps too: Word and LibreOffice read a row's keep from
+                    // its cells' paragraphs.
+                    xml += keep ? "<w:p><w:pPr><w:keepNext/></w:pPr></w:p>" : "<w:p/>"
                 } else {
                     for p in placed.cell.paragraphs { xml += paragraph(p, width: inner, keepWithNext: keep) }
                 }
@@ -197,9 +230,6 @@ enum DOCXWriter {
             out += "</w:tr>"
         }
         out += "</w:tbl>"
-        if table.spaceAfter > 0 {
-            out += "<w:p><w:pPr><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"\(twips(table.spaceAfter))\" w:lineRule=\"exact\"/></w:pPr></w:p>"
-        }
         return out
     }
 
@@ -254,6 +284,13 @@ enum DOCXWriter {
         + runProperties(bold: false, italic: false, size: 14).replacingOccurrences(of: "</w:rPr>", with: "<w:lang w:val=\"vi-VN\"/></w:rPr>")
         + "</w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\"/></w:pPr></w:pPrDefault></w:docDefaults>"
         + "<w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\"><w:name w:val=\"Normal\"/><w:qFormat/></w:style>"
+        // Word's built-in headings, looking as the document's own (black, Times New Roman,
+        // bold; size and spacing come with each paragraph), kept with what follows.
+        + (1...3).map { n in
+            "<w:style w:type=\"paragraph\" w:styleId=\"Heading\(n)\"><w:name w:val=\"heading \(n)\"/><w:basedOn w:val=\"Normal\"/>"
+                + "<w:next w:val=\"Normal\"/><w:uiPriority w:val=\"9\"/><w:qFormat/><w:pPr><w:keepNext/><w:outlineLvl w:val=\"\(n - 1)\"/></w:pPr>"
+                + "<w:rPr><w:b/><w:bCs/><w:color w:val=\"000000\"/></w:rPr></w:style>"
+        }.joined()
         + "<w:style w:type=\"table\" w:default=\"1\" w:styleId=\"TableNormal\"><w:name w:val=\"Normal Table\"/><w:uiPriority w:val=\"99\"/>"
         + "<w:semiHidden/><w:tblPr><w:tblInd w:w=\"0\" w:type=\"dxa\"/><w:tblCellMar><w:top w:w=\"0\" w:type=\"dxa\"/>"
         + "<w:left w:w=\"108\" w:type=\"dxa\"/><w:bottom w:w=\"0\" w:type=\"dxa\"/><w:right w:w=\"108\" w:type=\"dxa\"/></w:tblCellMar></w:tblPr></w:style>"

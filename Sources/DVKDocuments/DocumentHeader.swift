@@ -112,8 +112,9 @@ enum Layout {
     /// Tên loại ("BIỂU TỔNG HỢP") and its trích yếu with a short line under it.
     static func title(_ kind: String, subject: String?) -> [Block] {
         var blocks: [Block] = []
-        blocks.append(.paragraph(Paragraph(upper(kind), bold: true, alignment: .center, size: 14, spaceBefore: 12,
-                                           keepWithNext: true)))
+        var name = Paragraph(upper(kind), bold: true, alignment: .center, size: 14, spaceBefore: 12, keepWithNext: true)
+        name.outlineLevel = 1
+        blocks.append(.paragraph(name))
         if let subject, !subject.isEmpty {
             let width = TextMetrics.width(subject, size: 14, bold: true)
             blocks.append(.paragraph(Paragraph(subject, bold: true, alignment: .center, size: 14, spaceAfter: 6,

@@ -149,6 +149,9 @@ public struct Paragraph: Hashable, Sendable {
     /// Starts an annex: a new page whose numbering starts again at 1 (unnumbered, as a
     /// first page is), apart from the document it is annexed to.
     public var restartsPageNumbers = false
+    /// A heading's level (1: the document's kind, 2: a section, 3: a subsection): Word's
+    /// "Heading N" style, so the navigation pane lists it; its look stays the paragraph's.
+    public var outlineLevel: Int?
     /// A QR code drawn under the text, this many points a side, centred (PDF only: the
     /// other formats carry the text, which holds what the code does).
     public var qr: (code: QRMatrix, side: Double)? {

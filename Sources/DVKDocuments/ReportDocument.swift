@@ -174,8 +174,11 @@ extension OfficialDocuments {
             + ". Số lượng theo từng lĩnh vực như sau:"
     }
 
-    static func heading(_ text: String) -> Paragraph {
-        Paragraph([Run(text, bold: true)], alignment: .justified, size: 14, firstLineIndent: Layout.indent,
-                  spaceBefore: 6, spaceAfter: 6, keepWithNext: true)
+    /// A section's heading ("1. Tình hình nộp hồ sơ đăng ký"): Word's Heading 2.
+    static func heading(_ text: String, level: Int = 2) -> Paragraph {
+        var p = Paragraph([Run(text, bold: true)], alignment: .justified, size: 14, firstLineIndent: Layout.indent,
+                          spaceBefore: 6, spaceAfter: 6, keepWithNext: true)
+        p.outlineLevel = level
+        return p
     }
 }

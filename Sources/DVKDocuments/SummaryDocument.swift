@@ -97,10 +97,17 @@ extension OfficialDocuments {
         }
         blocks += SummaryTable.blocks(input.summary)
         if !input.units.isEmpty {
-            blocks.append(.paragraph(Paragraph("Chi tiết theo đơn vị", bold: true, alignment: .left, size: 14,
-                                               spaceBefore: 6, spaceAfter: 6, keepWithNext: true)))
+            var detail = Paragraph("Chi tiết theo đơn vị", bold: true, alignment: .left, size: 14, spaceBefore: 6, spaceAfter: 6, keepWithNext: true)
+            detail.outlineLevel = 2
+            blocks.append(.paragraph(detail))
             let total = input.units.reduce(Tally.zero) { $0 + $1.tally }
             blocks.append(.table(SummaryTable.table(firstColumn: "Đơn vị", units: input.units, total: total)))
+            // What the words in the table mean; it also goes over the page with the signature.
+            var words: [String] = []
+            if input.units.contains(where: { !$0.handedIn && !$0.noModel }) { words.append("“chưa nộp”: đơn vị chưa nộp hồ sơ đăng ký") }
+            if input.units.contains(where: \.noModel) { words.append("“không đăng ký”: đơn vị báo không đăng ký mô hình trong năm") }
+            let note = "Tổng số: \(VietnameseText.number(input.units.count)) đơn vị" + (words.isEmpty ? "." : "; " + words.joined(separator: "; ") + ".")
+            blocks.append(.paragraph(Paragraph(note, italic: true, alignment: .justified, size: 12, spaceBefore: 6)))
         }
         if input.signer != nil || !input.distribution.isEmpty {
             blocks.append(Layout.signature(input.signer, distribution: input.distribution))

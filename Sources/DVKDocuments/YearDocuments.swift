@@ -157,7 +157,7 @@ extension OfficialDocuments {
             }
         }
         // TT holds 4 digits; "Tiêu biểu" is a mark, so the names get the width.
-        return Table(columnWeights: results ? [6, 25, 9, 17, 17, 18, 8] : [6, 32, 10, 20, 22, 10], rows: rows)
+        return Table(columnWeights: results ? [6, 22, 9, 15, 15, 26, 7] : [6, 32, 10, 20, 22, 10], rows: rows)
     }
 
     /// TỜ TRÌNH / Về việc đề nghị công nhận mô hình …: Kính gửi the level above, the basis,
@@ -191,6 +191,7 @@ extension OfficialDocuments {
     /// An annexed list's heading, on a new page: "DANH SÁCH", what it lists, "(Kèm theo …)".
     static func annex(title: String, reference: String) -> [Block] {
         var first = Paragraph("DANH SÁCH", bold: true, alignment: .center, size: 14, spaceBefore: 0, keepWithNext: true)
+        first.outlineLevel = 1
         first.pageBreakBefore = true
         first.restartsPageNumbers = true
         return [.paragraph(first),

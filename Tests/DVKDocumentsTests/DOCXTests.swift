@@ -128,3 +128,65 @@ struct DOCXTests {
         #expect(fonts.contains("LiberationSerif") || fonts.contains("TimesNewRoman"))
     }
 }
+
+extension DOCXTests {
+    /// Every kind of document with a signature, at lengths that sweep its signature over a
+    /// page boundary, opened in LibreOffice: no page holds only the signature, and no page
+    /// ends on a heading. Word has no renderer of DVK's own to lean on: its keep-with-next
+    /// chain has to hold on its own.
+    @Test(.enabled(if: Oracle.runs(needing: Oracle.has("soffice")), "LibreOffice (soffice) is not installed"))
+    func wordKeepsHeadingsAndSignaturesWithTheirText() throws {
+        let dir = try Oracle.temporaryDirectory()
+        var files: [String] = []
+        func add(_ document: Document, _ name: String) throws { files.append(try Oracle.write(document, as: .docx, name: name, in: dir)) }
+        let rows = DocumentSamples.unitRows
+        func units(_ n: Int) -> [UnitTallyRow] {
+            (0..<n).map { i in var row = rows[i % rows.count]; row.unitName = "Công đoàn cơ sở số \(i + 1) của quận"; return row }
+        }
+        for n in stride(from: 2, through: 34, by: 4) {
+            var report = DocumentSamples.report
+            report.units = units(n)
+            try add(OfficialDocuments.report(report), "report-\(n)")
+            var rollUp = DocumentSamples.rollUp
+            rollUp.units = units(n + 8)
+            try add(OfficialDocuments.rollUp(rollUp), "rollup-\(n)")
+            try add(OfficialDocuments.initiativeList(DocumentSamples.initiativeList(count: n / 2 + 1)), "list-\(n)")
+            try add(YearDocumentsTests.decision(n / 2 + 1, exemplary: 1), "decision-\(n)")
+            try add(OfficialDocuments.nominationList(NominationListInput(
+                header: DocumentSamples.federationHeader(number: "05/TTr-CĐN"), year: 2024, to: "Liên đoàn Lao động quận Long Biên",
+                letter: CampaignLetter(number: "26/LĐLĐ", date: DocumentSamples.letterDate, issuer: "Liên đoàn Lao động quận Long Biên"),
+                models: YearDocumentsTests.models(n / 2 + 1, exemplary: 1), signer: DocumentSamples.federationSigner)), "proposal-\(n)")
+            let funnel = (0..<(n + 4)).map { i -> FunnelRow in
+                var row = FunnelRow(sector: "u\(i)", name: "Công đoàn cơ sở số \(i + 1) của quận")
+                row.registered = i + 3; row.verified = i; row.passed = i / 2
+                return row
+            }
+            try add(OfficialDocuments.yearReport(YearReportInput(
+                header: DocumentSamples.federationHeader(number: "      /BC-LĐLĐ"), year: 2024, recipients: ["LĐLĐ Thành phố Hà Nội"],
+                letter: CampaignLetter(number: "26/LĐLĐ", date: DocumentSamples.letterDate, issuer: "Liên đoàn Lao động quận Long Biên"),
+                byIssuer: false, sectors: Array(funnel.prefix(4)), units: funnel, signer: DocumentSamples.federationSigner,
+                distribution: ["Như Kính gửi;", "Lưu: VT."])), "year-report-\(n)")
+        }
+        let read = try Oracle.run("python3", [Oracle.oracles.appendingPathComponent("page_check.py").path, dir.path,
+                                              DocumentSamples.federationSigner.name] + files)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(read.utf8)) as? [String: [String]])
+        #expect(report.count == files.count)
+        let failing = report.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
+        #expect(failing.isEmpty, "\(failing.map { "\($0.key): \($0.value.joined(separator: "; "))" }.joined(separator: "\n"))")
+    }
+}
+
+extension DOCXTests {
+    /// Word's navigation pane lists a report's kind and sections: they are "Heading" styles.
+    @Test func headingsAreWordHeadings() throws {
+        let dir = try Oracle.temporaryDirectory()
+        let file = try Oracle.write(OfficialDocuments.report(DocumentSamples.report), as: .docx, name: "report", in: dir)
+        let read = try Oracle.python("docx_read.py", file)
+        let headings = try #require(read["headings"] as? [[String]])
+        #expect(headings.contains(["Heading 1", "BÁO CÁO"]), "\(headings)")
+        #expect(headings.contains(["Heading 2", "1. Tình hình nộp hồ sơ đăng ký"]), "\(headings)")
+        // No empty paragraph stands between the text and a table (spacing does it).
+        let xml = try Oracle.run("python3", ["-c", "import sys, zipfile; print(zipfile.ZipFile(sys.argv[1]).read('word/document.xml').decode())", file])
+        #expect(!xml.contains("w:lineRule=\"exact\"/></w:pPr></w:p><w:tbl>"), "a spacer paragraph before a table")
+    }
+}

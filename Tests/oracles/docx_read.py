@@ -26,7 +26,8 @@ def cell_info(tc):
 
 def main(path):
     d = docx.Document(path)
-    out = {"paragraphs": [p.text for p in d.paragraphs], "tables": []}
+    out = {"paragraphs": [p.text for p in d.paragraphs], "tables": [],
+           "headings": [[p.style.name, p.text] for p in d.paragraphs if p.style is not None and p.style.name.startswith("Heading")]}
     for t in d.tables:
         rows = []
         header_rows = []
