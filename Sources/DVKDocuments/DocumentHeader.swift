@@ -98,7 +98,7 @@ enum Layout {
             second.append(Paragraph("Số: " + number, alignment: .center, size: 13, spaceBefore: 6))
         }
         if let subject, !subject.isEmpty {
-            second.append(Paragraph(subject, alignment: .center, size: 13, spaceBefore: second.isEmpty ? 6 : 0))
+            second.append(Paragraph(keepingQuotesWhole(subject), alignment: .center, size: 13, spaceBefore: second.isEmpty ? 6 : 0))
         }
         let date = Paragraph(header.placeAndDate, italic: true, alignment: .center, size: 14, spaceBefore: 6)
         let rows = [
@@ -107,6 +107,30 @@ enum Layout {
         ]
         return .table(Table(columnWeights: weights, rows: rows, borders: false, keepTogether: true,
                             cellPadding: padding, spaceAfter: 6, outset: outset))
+    }
+
+    /// A line that breaks only between words outside quotes: the spaces of a short quoted
+    /// name (“Dân vận khéo”) become no-break spaces, so it is never split over two lines.
+    static func keepingQuotesWhole(_ text: String) -> String {
+        var out = ""
+        var quoted: String?
+        for character in text {
+            if var inside = quoted {
+                inside.append(character)
+                if character == "”" || character == "\"" {
+                    // A long quotation may still break: only a name stays whole.
+                    out += inside.count <= 40 ? inside.replacingOccurrences(of: " ", with: "\u{00A0}") : inside
+                    quoted = nil
+                } else {
+                    quoted = inside
+                }
+            } else if character == "“" || character == "\"" {
+                quoted = String(character)
+            } else {
+                out.append(character)
+            }
+        }
+        return out + (quoted ?? "")
     }
 
     /// Tên loại ("BIỂU TỔNG HỢP") and its trích yếu with a short line under it.

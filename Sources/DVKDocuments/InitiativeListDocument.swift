@@ -86,7 +86,7 @@ extension OfficialDocuments {
                         registrant += "\n" + initiative.registrantTitle
                     }
                     rows.append(TableRow([
-                        TableCell([Paragraph(String(number), alignment: .center, size: size)], verticalAlignment: .top),
+                        TableCell.ordinal(number, size: size, verticalAlignment: .top),
                         cell(initiative.kind.label, alignment: .center),
                         cell(registrant),
                         cell(initiative.title),

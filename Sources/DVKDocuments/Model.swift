@@ -213,6 +213,12 @@ public struct TableCell: Hashable, Sendable {
         self.number = number
     }
 
+    /// A row's number in the TT column: digits without grouping ("1024"), a number in a
+    /// spreadsheet.
+    public static func ordinal(_ value: Int, size: Double, verticalAlignment: VerticalAlignment = .center) -> TableCell {
+        TableCell([Paragraph(String(value), alignment: .center, size: size)], verticalAlignment: verticalAlignment, number: value)
+    }
+
     /// A centred number, written "0" for zero (numbers are never blank).
     public static func number(_ value: Int, bold: Bool = false, size: Double) -> TableCell {
         TableCell([Paragraph(VietnameseText.number(value), bold: bold, alignment: .center, size: size)], number: value)

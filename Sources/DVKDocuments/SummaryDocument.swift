@@ -166,7 +166,7 @@ enum SummaryTable {
                      role: .header),
         ]
         for (index, row) in rows.enumerated() {
-            var cells = [TableCell.number(index + 1, size: size),
+            var cells = [TableCell.ordinal(index + 1, size: size),
                          TableCell([Paragraph(row.0, alignment: .left, size: size)])]
             switch row.1 {
             case .tally(let tally): cells += tally.columns.map { TableCell.number($0, size: size) }

@@ -152,7 +152,7 @@ extension OfficialDocuments {
                                             columnSpan: heads.count)], role: .group))
             for m in models where m.sectorName == sector {
                 number += 1
-                rows.append(TableRow([cell(String(number), alignment: .center), cell(m.title), cell(m.kind.label), cell(m.registrantName),
+                rows.append(TableRow([TableCell.ordinal(number, size: size, verticalAlignment: .top), cell(m.title), cell(m.kind.label), cell(m.registrantName),
                                       cell(m.unitName)] + (results ? [cell(m.results)] : []) + [cell(m.exemplary ? "x" : "", alignment: .center)]))
             }
         }
@@ -277,7 +277,7 @@ extension OfficialDocuments {
         func head(_ text: String) -> TableCell { TableCell([Paragraph(text, bold: true, alignment: .center, size: size)]) }
         var out = [TableRow([head("TT"), head(firstColumn)] + FunnelRow.headings.map(head), role: .header)]
         for (index, row) in rows.enumerated() {
-            out.append(TableRow([TableCell.number(index + 1, size: size),
+            out.append(TableRow([TableCell.ordinal(index + 1, size: size),
                                  TableCell([Paragraph(VietnameseText.clean(row.name), alignment: .left, size: size)])]
                                 + row.values.map { TableCell.number($0, size: size) }))
         }

@@ -73,6 +73,10 @@ struct XLSXTests {
         let unitCell = try #require(cells.first { $0.value["value"] as? String == "Công đoàn Công ty Cổ phần May Long Biên 1" })
         #expect(merged.contains("\(unitCell.key):F\(unitCell.key.dropFirst())"))
         #expect(cells.values.contains { $0["value"] as? String == "Nguyễn Thị Hương 500\nCông nhân phân xưởng 5" })
+        // TT is a number Excel sorts and sums, up to 500, never text.
+        let tt = cells.filter { $0.key.hasPrefix("A") && ($0.value["value"] as? Int).map { $0 >= 1 } == true }
+        #expect(tt.count == 500 && tt.values.allSatisfy { $0["type"] as? String == "int" })
+        #expect(!cells.contains { $0.key.hasPrefix("A") && ($0.value["value"] as? String).map { Int($0) != nil } == true })
     }
 
     @Test func nonTabularDocumentsHaveNoSpreadsheet() throws {
