@@ -67,3 +67,33 @@ public struct InitiativeKey: Hashable, Sendable {
         self.titleKey = titleKey
     }
 }
+
+/// The "Người phụ trách" field as one text ("Nguyễn Văn An, Tổ trưởng công đoàn"), read as
+/// a name and a title apart, so a collective's signature prints the title over the gap and
+/// the name under it, never a title where the name goes.
+public enum PersonInCharge {
+    /// Words a title starts with, in lower case.
+    static let titles = ["chủ tịch", "phó chủ tịch", "tổ trưởng", "tổ phó", "trưởng", "phó", "giám đốc", "hiệu trưởng", "bí thư",
+                         "ủy viên", "uỷ viên", "cán bộ", "giáo viên", "nhân viên", "công nhân", "kế toán", "thư ký", "đại diện",
+                         "ban chấp hành", "ban chỉ đạo", "chi hội", "đoàn viên", "trưởng ban", "phó ban"]
+
+    static func isTitle(_ text: String) -> Bool {
+        let lower = VietnameseText.clean(text).lowercased()
+        return titles.contains { lower == $0 || lower.hasPrefix($0 + " ") }
+    }
+
+    /// (name, title): split at the first ",", " – " or " - "; the part that reads as a title
+    /// is the title. One part only: a title when it reads as one (the name is then left to
+    /// write by hand), else a name.
+    public static func split(_ text: String) -> (name: String, title: String) {
+        let clean = VietnameseText.clean(String(text.prefix(500)))
+        for separator in [",", " – ", " - ", " — "] {
+            guard let range = clean.range(of: separator) else { continue }
+            let first = VietnameseText.clean(String(clean[..<range.lowerBound]))
+            let rest = VietnameseText.clean(String(clean[range.upperBound...]))
+            if isTitle(first), !isTitle(rest) { return (rest, first) }
+            return (first, rest)
+        }
+        return isTitle(clean) ? ("", clean) : (clean, "")
+    }
+}

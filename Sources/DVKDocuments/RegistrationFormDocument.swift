@@ -73,10 +73,15 @@ extension OfficialDocuments {
         field(11, "Mô hình mới hay duy trì, nhân rộng", continuity)
 
         let registrantRole = i.kind == .individual ? "Người đăng ký" : "Đại diện tập thể đăng ký"
-        let registrantName = i.kind == .individual ? i.registrantName : i.personInCharge
+        // A collective signs by its person in charge: the title over the gap, the name under it.
+        let inCharge = PersonInCharge.split(i.personInCharge)
+        let registrantName = i.kind == .individual ? i.registrantName : inCharge.name
         var left = Layout.signatureParagraphs(authority: registrantRole, title: "", name: registrantName)
         // Level the two names: the unit's side has two lines above its gap.
         left.insert(Paragraph("(Ký, ghi rõ họ tên)", italic: true, alignment: .center, size: 14), at: 1)
+        if i.kind == .collective, !inCharge.title.isEmpty {
+            left.insert(Paragraph(VietnameseText.clean(inCharge.title), alignment: .center, size: 14), at: 1)
+        }
         blocks.append(Layout.signature(input.unitSigner, distribution: [], left: left))
         return Document(kind: .registrationForm, title: "Phiếu đăng ký mô hình – " + i.title, date: input.header.date,
                         page: page, blocks: blocks)

@@ -2,6 +2,7 @@ import DVKCore
 import DVKDocuments
 import Fluent
 import Foundation
+import SQLKit
 import Testing
 import Vapor
 import VaporTesting
@@ -129,6 +130,13 @@ import VaporTesting
             let text = try tool("/usr/bin/pdftotext", [form, "-"])
             #expect(text.contains("PHIẾU ĐĂNG KÝ"))
             #expect(text.contains(initiative.title))
+            // Dated the day its unit handed it in, not the day it is printed.
+            try await app.db.sql().update("submissions").set("status", to: "submitted")
+                .set("submitted_at", to: VietnamTime.instant(CalendarDay(year: 2024, month: 2, day: 15), hour: 10))
+                .where("unit_id", .equal, initiative.unitID).run()
+            try await run(app, "export", "form", "--campaign", "DVK-2024", "--unit", unit.code, "--initiative", initiative.id!.uuidString,
+                          "--format", "pdf", "--output", form)
+            #expect(try tool("/usr/bin/pdftotext", [form, "-"]).contains("ngày 15 tháng 02 năm 2024"))
         }
     }
 }

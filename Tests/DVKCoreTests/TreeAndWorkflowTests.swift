@@ -106,3 +106,13 @@ import Testing
                 == Signer(authority: "TM. BAN CHẤP HÀNH", title: "CHỦ TỊCH", name: ""))
     }
 }
+
+@Suite struct PersonInChargeTests {
+    @Test func theNameAndTheTitleAreReadApart() {
+        #expect(PersonInCharge.split("Nguyễn Văn An, Tổ trưởng công đoàn") == ("Nguyễn Văn An", "Tổ trưởng công đoàn"))
+        #expect(PersonInCharge.split("Tổ trưởng công đoàn – Nguyễn Văn An") == ("Nguyễn Văn An", "Tổ trưởng công đoàn"))
+        #expect(PersonInCharge.split("Chủ tịch công đoàn cơ sở") == ("", "Chủ tịch công đoàn cơ sở"))
+        #expect(PersonInCharge.split("  Lê  Thị Hoa ") == ("Lê Thị Hoa", ""))
+        #expect(PersonInCharge.split("") == ("", ""))
+    }
+}

@@ -77,3 +77,20 @@ struct YearDocumentsTests {
         }
     }
 }
+
+@Suite("Registration form")
+struct RegistrationFormTests {
+    @Test func aCollectiveSignsByItsPersonInChargeWithTheTitleApart() throws {
+        var input = DocumentSamples.registrationForm
+        input.initiative.kind = .collective
+        input.initiative.registrantName = "Tổ công đoàn Văn phòng"
+        input.initiative.personInCharge = "Tổ trưởng công đoàn, Nguyễn Văn Bình"
+        let dir = try Oracle.temporaryDirectory()
+        let text = try Oracle.pdfText(try Oracle.write(OfficialDocuments.registrationForm(input), as: .pdf, name: "form", in: dir))
+        let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        // The signature's left column: the title under "ĐẠI DIỆN TẬP THỂ ĐĂNG KÝ", the name alone on its line.
+        #expect(lines.contains { $0.hasPrefix("Tổ trưởng công đoàn") && $0.hasSuffix("CHỦ TỊCH") }, "\(lines.suffix(8))")
+        #expect(lines.contains { $0.hasPrefix("Nguyễn Văn Bình") }, "\(lines.suffix(8))")
+        #expect(!lines.contains { $0.hasPrefix("Tổ trưởng công đoàn, Nguyễn Văn Bình") && $0.count > 40 && !$0.contains(":") })
+    }
+}

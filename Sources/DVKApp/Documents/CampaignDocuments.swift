@@ -51,8 +51,14 @@ enum CampaignDocuments {
                   let r = try await Registrant.find(i.registrantID, on: db)
             else { throw DomainError.notFound("Không tìm thấy mô hình.") }
             let continued = try await continuedName(i, on: db)
+            // Dated the day the unit handed it in; a draft, the day it is printed.
+            var formHeader = header
+            if let submission = try await Submission.query(on: db).filter(\.$campaignID == campaign.id).filter(\.$unitID == unit.unitID).first(),
+               submission.status.counts, let at = submission.submittedAt {
+                formHeader.date = VietnamTime.day(of: at)
+            }
             return OfficialDocuments.registrationForm(RegistrationFormInput(
-                header: header, year: campaign.year, unitName: DocumentHeader.grassrootsIssuer(unitName: unit.name),
+                header: formHeader, year: campaign.year, unitName: DocumentHeader.grassrootsIssuer(unitName: unit.name),
                 sectorName: campaign.sectors.first { $0.code == i.sectorCode }?.name ?? i.sectorCode,
                 initiative: draft(i, r), continuedModelName: continued, unitSigner: signer))
         case .report:
