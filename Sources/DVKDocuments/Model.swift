@@ -234,6 +234,10 @@ public enum RowRole: String, Hashable, Sendable {
     case group
     /// The "Tổng:" row: in a spreadsheet its numbers are SUM formulas over the body rows above.
     case total
+    /// A group's "Cộng" row: its figures sum the body rows since the group's heading. In a
+    /// spreadsheet it is a SUBTOTAL, and a table that has them totals with SUBTOTAL too, so
+    /// nothing is counted twice.
+    case subtotal
 }
 
 public struct TableRow: Hashable, Sendable {

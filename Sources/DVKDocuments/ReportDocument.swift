@@ -128,7 +128,7 @@ extension OfficialDocuments {
             lead.keepWithNext = true
             blocks.append(.paragraph(lead))
             blocks.append(.table(SummaryTable.table(firstColumn: "Đơn vị", units: input.units,
-                                                    total: input.units.reduce(.zero) { $0 + $1.tally })))
+                                                    total: input.units.filter { $0.role == .unit }.reduce(.zero) { $0 + $1.tally })))
         }
         if let assessment = input.assessment, !assessment.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             blocks.append(.paragraph(heading("3. Đánh giá chung")))

@@ -31,17 +31,22 @@ public struct SummaryInput: Hashable, Sendable {
 /// One unit's line of a roll-up: its name as the campaign saw it and its four numbers, or
 /// "chưa nộp" for a unit that has not handed in (not zeros, which would say "no model").
 public struct UnitTallyRow: Hashable, Sendable {
+    /// A unit's row; a federation's heading over its units; its "Cộng" row.
+    public enum Role: Hashable, Sendable { case unit, group, subtotal }
+
     public var unitName: String
     public var tally: Tally
     public var handedIn: Bool
     /// The unit answered that it registers no model this year: "Không đăng ký", not zeros.
     public var noModel: Bool
+    public var role: Role
 
-    public init(unitName: String, tally: Tally, handedIn: Bool = true, noModel: Bool = false) {
+    public init(unitName: String, tally: Tally, handedIn: Bool = true, noModel: Bool = false, role: Role = .unit) {
         self.unitName = unitName
         self.tally = tally
         self.handedIn = handedIn
         self.noModel = noModel
+        self.role = role
     }
 }
 
@@ -100,13 +105,14 @@ extension OfficialDocuments {
             var detail = Paragraph("Chi tiết theo đơn vị", bold: true, alignment: .left, size: 14, spaceBefore: 6, spaceAfter: 6, keepWithNext: true)
             detail.outlineLevel = 2
             blocks.append(.paragraph(detail))
-            let total = input.units.reduce(Tally.zero) { $0 + $1.tally }
+            let total = input.units.filter { $0.role == .unit }.reduce(Tally.zero) { $0 + $1.tally }
             blocks.append(.table(SummaryTable.table(firstColumn: "Đơn vị", units: input.units, total: total)))
             // What the words in the table mean; it also goes over the page with the signature.
             var words: [String] = []
-            if input.units.contains(where: { !$0.handedIn && !$0.noModel }) { words.append("“chưa nộp”: đơn vị chưa nộp hồ sơ đăng ký") }
-            if input.units.contains(where: \.noModel) { words.append("“không đăng ký”: đơn vị báo không đăng ký mô hình trong năm") }
-            let note = "Tổng số: \(VietnameseText.number(input.units.count)) đơn vị" + (words.isEmpty ? "." : "; " + words.joined(separator: "; ") + ".")
+            let units = input.units.filter { $0.role == .unit }
+            if units.contains(where: { !$0.handedIn && !$0.noModel }) { words.append("“chưa nộp”: đơn vị chưa nộp hồ sơ đăng ký") }
+            if units.contains(where: \.noModel) { words.append("“không đăng ký”: đơn vị báo không đăng ký mô hình trong năm") }
+            let note = "Tổng số: \(VietnameseText.number(units.count)) đơn vị" + (words.isEmpty ? "." : "; " + words.joined(separator: "; ") + ".")
             blocks.append(.paragraph(Paragraph(note, italic: true, alignment: .justified, size: 12, spaceBefore: 6)))
         }
         if input.signer != nil || !input.distribution.isEmpty {
@@ -137,11 +143,30 @@ enum SummaryTable {
     }
 
     /// The per-unit table: a unit that has not handed in reads "chưa nộp" across its numbers,
-    /// one that registers no model "không đăng ký".
+    /// one that registers no model "không đăng ký"; a federation's units sit under its name,
+    /// closed by its "Cộng" row. TT numbers the units.
     static func table(firstColumn: String, units: [UnitTallyRow], total: Tally) -> Table {
-        table(firstColumn: firstColumn, rows: units.map { unit in
-            (VietnameseText.clean(unit.unitName), unit.noModel ? .text("không đăng ký") : unit.handedIn ? .tally(unit.tally) : .text("chưa nộp"))
-        }, total: total)
+        var number = 0
+        let rows = units.map { unit -> Line in
+            let name = VietnameseText.clean(unit.unitName)
+            switch unit.role {
+            case .group: return Line(number: nil, name: name, figures: .text(""), role: .group)
+            case .subtotal: return Line(number: nil, name: name, figures: .tally(unit.tally), role: .subtotal)
+            case .unit:
+                number += 1
+                return Line(number: number, name: name,
+                            figures: unit.noModel ? .text("không đăng ký") : unit.handedIn ? .tally(unit.tally) : .text("chưa nộp"), role: .body)
+            }
+        }
+        return table(firstColumn: firstColumn, lines: rows, total: total)
+    }
+
+    /// A row of a Biểu's table: its TT (none for a heading or a subtotal), name and figures.
+    struct Line {
+        var number: Int?
+        var name: String
+        var figures: Figures
+        var role: RowRole
     }
 
     /// A row's figures, or the words that stand across them.
@@ -155,6 +180,11 @@ enum SummaryTable {
     }
 
     static func table(firstColumn: String, rows: [(String, Figures)], total: Tally) -> Table {
+        table(firstColumn: firstColumn, lines: rows.enumerated().map { Line(number: $0.offset + 1, name: $0.element.0, figures: $0.element.1, role: .body) },
+              total: total)
+    }
+
+    static func table(firstColumn: String, lines: [Line], total: Tally) -> Table {
         func head(_ text: String, columnSpan: Int = 1, rowSpan: Int = 1) -> TableCell {
             TableCell([Paragraph(text, bold: true, alignment: .center, size: headerSize)], columnSpan: columnSpan, rowSpan: rowSpan)
         }
@@ -165,18 +195,26 @@ enum SummaryTable {
                       head("Số lượng cá nhân đăng ký thực hiện"), head("Số lượng mô hình được đăng ký thực hiện")],
                      role: .header),
         ]
-        for (index, row) in rows.enumerated() {
-            var cells = [TableCell.ordinal(index + 1, size: size),
-                         TableCell([Paragraph(row.0, alignment: .left, size: size)])]
-            switch row.1 {
-            case .tally(let tally): cells += tally.columns.map { TableCell.number($0, size: size) }
+        for line in lines {
+            if line.role == .group {
+                out.append(TableRow([TableCell([Paragraph(line.name, bold: true, alignment: .left, size: size)], columnSpan: 6)], role: .group))
+                continue
+            }
+            let subtotal = line.role == .subtotal
+            var cells = [line.number.map { TableCell.ordinal($0, size: size) } ?? TableCell([]),
+                         TableCell([Paragraph(line.name, bold: subtotal, italic: subtotal, alignment: .left, size: size)])]
+            switch line.figures {
+            case .tally(let tally): cells += tally.columns.map { TableCell.number($0, bold: subtotal, size: size) }
             case .text(let words): cells.append(TableCell([Paragraph(words, italic: true, alignment: .center, size: size)], columnSpan: 4))
             }
-            out.append(TableRow(cells))
+            out.append(TableRow(cells, role: line.role))
         }
         var totalCells = [TableCell([]), TableCell([Paragraph("Tổng:", bold: true, alignment: .left, size: size)])]
         totalCells += total.columns.map { TableCell.number($0, bold: true, size: size) }
         out.append(TableRow(totalCells, role: .total))
-        return Table(columnWeights: [6, 34, 15, 15, 15, 15], rows: out, borders: true, spaceBefore: 6, spaceAfter: 6)
+        // TT as wide as its largest number needs ("1024" on one line); the names get the rest.
+        let digits = String(lines.compactMap(\.number).max() ?? 1).count
+        let tt: Double = digits >= 4 ? 9 : digits == 3 ? 7.5 : 6
+        return Table(columnWeights: [tt, 40 - tt, 15, 15, 15, 15], rows: out, borders: true, spaceBefore: 6, spaceAfter: 6)
     }
 }

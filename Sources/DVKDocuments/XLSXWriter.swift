@@ -84,7 +84,7 @@ struct SheetStyles {
 
 /// Lays the document's blocks out on sheet rows.
 private struct SheetBuilder {
-    enum Value { case text(String), number(Int), sum(range: String, cached: Int) }
+    enum Value { case text(String), number(Int), sum(range: String, cached: Int), subtotal(range: String, cached: Int) }
     struct Cell { var column: Int; var value: Value?; var style: Int }
     struct Row { var cells: [Cell] = []; var height: Double }
 
@@ -196,6 +196,9 @@ private struct SheetBuilder {
             printTitles = first...(first + table.headerRowCount - 1)
         }
         var bodyRows: [Int] = []
+        /// The body rows of the group open now (since its heading or the last "Cộng").
+        var groupRows: [Int] = []
+        let hasSubtotals = table.rows.contains { $0.role == .subtotal }
         var numbers: [Int: [Int: Int]] = [:]  // sheet row -> sheet column -> value
         for (r, row) in table.rows.enumerated() {
             let sheetRow = first + r
@@ -207,10 +210,15 @@ private struct SheetBuilder {
                 let s = style(p, bordered: true, vertical: placed.cell.verticalAlignment)
                 var value: Value?
                 if let number = placed.cell.number {
-                    if row.role == .total, !bodyRows.isEmpty, let low = bodyRows.first, let high = bodyRows.last {
+                    if row.role == .subtotal, let low = groupRows.first, let high = groupRows.last {
                         let column = WorkbookPackage.columnName(start)
-                        let cached = (low...high).reduce(0) { $0 + (numbers[$1]?[start] ?? 0) }
-                        value = .sum(range: "\(column)\(low):\(column)\(high)", cached: cached)
+                        let cached = groupRows.reduce(0) { $0 + (numbers[$1]?[start] ?? 0) }
+                        value = .subtotal(range: "\(column)\(low):\(column)\(high)", cached: cached)
+                    } else if row.role == .total, !bodyRows.isEmpty, let low = bodyRows.first, let high = bodyRows.last {
+                        let column = WorkbookPackage.columnName(start)
+                        let cached = bodyRows.reduce(0) { $0 + (numbers[$1]?[start] ?? 0) }
+                        value = hasSubtotals ? .subtotal(range: "\(column)\(low):\(column)\(high)", cached: cached)
+                            : .sum(range: "\(column)\(low):\(column)\(high)", cached: cached)
                         _ = number
                     } else {
                         value = .number(number)
@@ -242,7 +250,13 @@ private struct SheetBuilder {
                 let s = style(p, bordered: true, vertical: continuation.origin.cell.verticalAlignment)
                 for c in start..<end { sheetCells[c] = Cell(column: c, value: nil, style: s) }
             }
-            if row.role == .body { bodyRows.append(sheetRow) }
+            switch row.role {
+            case .body:
+                bodyRows.append(sheetRow)
+                groupRows.append(sheetRow)
+            case .group, .subtotal: groupRows = []
+            default: break
+            }
             rows.append(Row(cells: sheetCells.keys.sorted().compactMap { sheetCells[$0] }, height: rowHeight))
         }
         // Rows spanned by a merged header cell share its height.
@@ -276,6 +290,9 @@ private struct SheetBuilder {
                     out += "<c r=\"\(ref)\" s=\"\(cell.style)\"><v>\(n)</v></c>"
                 case let .sum(range, cached)?:
                     out += "<c r=\"\(ref)\" s=\"\(cell.style)\"><f>SUM(\(range))</f><v>\(cached)</v></c>"
+                case let .subtotal(range, cached)?:
+                    // 9: a sum that leaves out the SUBTOTALs inside its range.
+                    out += "<c r=\"\(ref)\" s=\"\(cell.style)\"><f>SUBTOTAL(9,\(range))</f><v>\(cached)</v></c>"
                 }
             }
             out += "</row>"

@@ -163,6 +163,29 @@ import VaporTesting
             #expect(xlsx.records.contains { $0.fields.contains("Số liệu tính đến 00 giờ 00 ngày 20/02/2024; 2/4 đơn vị đã nộp (gồm 1 hồ sơ chờ duyệt).") })
             #expect(row("Trường THCS Gia Thụy").last == "chưa nộp")
             #expect(row("Công ty Cổ phần May Đức Giang").last == "chưa nộp")
+            // GD's schools sit under GD, closed by its "Cộng" row; the spreadsheet sums with
+            // SUBTOTAL so the subtotal is not counted twice.
+            let names = xlsx.records.map { $0.fields.filter { !$0.isEmpty } }
+            let group = try #require(names.firstIndex { $0 == ["Công đoàn ngành Giáo dục quận Long Biên"] })
+            #expect(names[group + 1].contains("Trường Tiểu học Ngọc Lâm") && names[group + 2].contains("Trường THCS Gia Thụy"))
+            #expect(names[group + 3].first == "Cộng: Công đoàn ngành Giáo dục quận Long Biên" && names[group + 3].suffix(4) == ["1", "1", "1", "1"])
+            let file = try tempFile("", suffix: ".xlsx")
+            try OfficialDocuments.render(document, as: .xlsx).write(to: URL(fileURLWithPath: file))
+            let cells = try #require(try ExportTests().python("xlsx_read.py", file)["cells"] as? [String: [String: Any]])
+            let totals = cells.filter { $0.value["value"] as? String == "Tổng:" }.compactMap { Int($0.key.dropFirst()) }.sorted()
+            let unitsTotal = try #require(totals.last)
+            #expect((cells["C\(unitsTotal)"]?["value"] as? String)?.hasPrefix("=SUBTOTAL(9,") == true, "\(String(describing: cells["C\(unitsTotal)"]))")
+            #expect(cells["C\(unitsTotal)"]?["cached"] as? Int == 1, "the total counts S1's model once")
+            #expect((cells["C\(try #require(totals.first))"]?["value"] as? String)?.hasPrefix("=SUM(") == true, "the sectors' table has no subtotal")
+            // The report lists Long Biên's direct units: GD as one row, not its schools.
+            let report = try await CampaignDocuments.build(.report, campaign: scene.campaign, unit: lb,
+                                                           options: .init(now: VietnamTime.instant(CalendarDay(year: 2024, month: 2, day: 20)), showNationalMotto: true), on: app.db)
+            let reportCells = try OfficialDocuments.render(report, as: .pdf)
+            let reportFile = try tempFile("", suffix: ".pdf")
+            try reportCells.write(to: URL(fileURLWithPath: reportFile))
+            let reportText = VietnameseText.clean(try ExportTests().tool("/usr/bin/pdftotext", ["-raw", reportFile, "-"]))
+            let detail = String(reportText[try #require(reportText.range(of: "Chi tiết theo đơn vị"))!.upperBound...])
+            #expect(detail.contains("Công đoàn ngành Giáo dục quận Long Biên") && !detail.contains("Trường Tiểu học Ngọc Lâm"), "\(detail.prefix(600))")
         }
     }
 }

@@ -209,3 +209,19 @@ extension PDFTests {
         #expect(continued >= 2)
     }
 }
+
+extension PDFTests {
+    /// A federation's table of 1,000-odd units: the TT column holds four digits on one line,
+    /// on the same line as its unit.
+    @Test func theTTColumnHoldsFourDigits() throws {
+        var input = DocumentSamples.rollUp
+        let row = DocumentSamples.unitRows[0]
+        input.units = (1...1003).map { i in var r = row; r.unitName = "CĐCS số \(i)"; return r }
+        let dir = try Oracle.temporaryDirectory()
+        let text = try Oracle.pdfText(try Oracle.write(OfficialDocuments.rollUp(input), as: .pdf, name: "wide", in: dir))
+        let lines = text.split(separator: "\n").map { $0.split(whereSeparator: \.isWhitespace).map(String.init) }
+        for n in [105, 999, 1003] {
+            #expect(lines.contains { $0.count >= 3 && $0[0] == String(n) && $0[1] == "CĐCS" && $0[3] == String(n) }, "\(n)")
+        }
+    }
+}

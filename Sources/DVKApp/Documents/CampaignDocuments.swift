@@ -37,7 +37,7 @@ enum CampaignDocuments {
                 return OfficialDocuments.summary(SummaryInput(header: header, year: campaign.year, summary: summary, signer: signer))
             }
             let summary = try await SummaryQuery.official(campaign, unit: scope, on: db)
-            let units = kind == .summaryUnits ? try await unitRows(campaign, scope: scope, on: db) : []
+            let units = kind == .summaryUnits ? try await unitRows(campaign, scope: scope, detail: true, on: db) : []
             let coverage = Coverage(try await Standings.counts(campaign, scope: scope, on: db), asOf: options.now)
             return OfficialDocuments.rollUp(RollUpInput(header: header, year: campaign.year, summary: summary, units: units,
                                                         signer: signer, coverage: coverage))
@@ -74,7 +74,7 @@ enum CampaignDocuments {
                 completeness: Completeness(expected: count.expected, submitted: count.submitted, onTime: count.onTime,
                                            late: count.late, declaredNone: count.noModel, notSubmitted: count.pending),
                 summary: try await SummaryQuery.official(campaign, unit: scope, on: db),
-                units: try await unitRows(campaign, scope: scope, on: db),
+                units: try await unitRows(campaign, scope: scope, detail: false, on: db),
                 signer: signer,
                 distribution: ["Như Kính gửi;", "Lưu: VT."], coverage: Coverage(count, asOf: options.now)))
         case .letter:
@@ -110,13 +110,43 @@ enum CampaignDocuments {
             ?? campaign.superiorName
     }
 
-    /// One row per grassroots unit of the scope, in the tree's order.
-    static func unitRows(_ campaign: CampaignInfo, scope: SnapshotUnit, on db: any Database) async throws -> [UnitTallyRow] {
+    /// The scope's rows by its direct units, in the tree's order. A grassroots union is its
+    /// own row. A federation below is, with `detail`, its name over every grassroots union
+    /// of its subtree and a "Cộng" row; without, one row summing its subtree (a province's
+    /// report lists its districts, not 400 schools).
+    static func unitRows(_ campaign: CampaignInfo, scope: SnapshotUnit, detail: Bool, on db: any Database) async throws -> [UnitTallyRow] {
         let tallies = try await SummaryQuery.perUnit(campaign, unit: scope, on: db)
-        return try await Standings.lines(campaign, scope: scope, on: db).lines.map { t in
+        let lines = try await Standings.lines(campaign, scope: scope, on: db).lines
+        func row(_ t: Standings.Line) -> UnitTallyRow {
             let sum = tallies[t.unitID].map { Summary(sectors: campaign.sectors, tally: $0).total } ?? .zero
             return UnitTallyRow(unitName: t.name, tally: sum, handedIn: t.standing.phase.isSubmitted, noModel: t.standing.phase == .noModel)
         }
+        let children = try await CampaignUnit.query(on: db).filter(\.$campaignID == campaign.id).filter(\.$parentUnitID == scope.unitID)
+            .sort(\.$pre).all()
+        var out: [UnitTallyRow] = []
+        var index = lines.startIndex
+        for child in children {
+            // Lines are in the tree's order: a child's subtree is the run of lines in its range.
+            while index < lines.endIndex, lines[index].pre < child.pre { index += 1 }
+            var end = index
+            while end < lines.endIndex, lines[end].pre <= child.last { end += 1 }
+            let inside = lines[index..<end].map(row)
+            index = end
+            guard !inside.isEmpty else { continue }
+            if child.kind == .grassroots {
+                out += inside
+            } else {
+                let sum = inside.reduce(Tally.zero) { $0 + $1.tally }
+                if detail {
+                    out.append(UnitTallyRow(unitName: child.name, tally: .zero, role: .group))
+                    out += inside
+                    out.append(UnitTallyRow(unitName: "Cộng: \(child.name)", tally: sum, role: .subtotal))
+                } else {
+                    out.append(UnitTallyRow(unitName: child.name, tally: sum))
+                }
+            }
+        }
+        return out
     }
 
     /// The initiatives of the scope by unit, then sector: counted ones for a federation,
