@@ -189,6 +189,9 @@ public enum TextRules {
     public static let signerAuthority = TextRule("thẩm quyền ký", max: 100)
     public static let signerTitle = TextRule("chức vụ người ký", max: 100, required: true)
     public static let signerName = TextRule("họ và tên người ký", max: 100)
+    /// What a clerk writes into a report: "Đánh giá chung", "Đề xuất, kiến nghị".
+    public static let reportAssessment = TextRule("phần đánh giá chung", .multiline, max: 10_000)
+    public static let reportProposals = TextRule("phần đề xuất, kiến nghị", .multiline, max: 10_000)
     /// A unit's own signer (documents of a unit that is not a campaign's issuer).
     public static let unitSignerTitle = TextRule("chức vụ người ký", max: 100)
     public static let sectorName = TextRule("tên lĩnh vực", max: 200, required: true)

@@ -76,8 +76,11 @@ public struct ReportInput: Hashable, Sendable {
     public var summary: Summary
     /// One row per unit, printed under the summary; empty prints none.
     public var units: [UnitTallyRow]
-    /// An assessment written by the federation, in the `LetterBody` format; nil or empty prints none.
+    /// "II. Đánh giá chung" as the federation wrote it, in the `LetterBody` format; nil or
+    /// empty prints dotted lines to write on.
     public var assessment: String?
+    /// "III. Đề xuất, kiến nghị", the same way.
+    public var proposals: String?
     public var signer: Signer
     public var distribution: [String]
     /// When the figures were taken and how many units they cover; nil prints nothing.
@@ -85,8 +88,10 @@ public struct ReportInput: Hashable, Sendable {
 
     public init(header: DocumentHeader, year: Int, movement: String = "Dân vận khéo", recipients: [String],
                 letter: CampaignLetter, byIssuer: Bool, completeness: Completeness, summary: Summary,
-                units: [UnitTallyRow] = [], assessment: String? = nil, signer: Signer, distribution: [String], coverage: Coverage? = nil) {
+                units: [UnitTallyRow] = [], assessment: String? = nil, proposals: String? = nil, signer: Signer, distribution: [String],
+                coverage: Coverage? = nil) {
         self.coverage = coverage
+        self.proposals = proposals
         self.header = header
         self.year = year
         self.movement = movement
@@ -117,10 +122,11 @@ extension OfficialDocuments {
         blocks.append(.paragraph(Layout.body(input.letter.opening(
             reporter: issuer, byIssuer: input.byIssuer, about: about,
             reports: "báo cáo kết quả đăng ký mô hình \(movement) năm \(input.year) như sau:"))))
-        blocks.append(.paragraph(heading("1. Tình hình nộp hồ sơ đăng ký")))
+        blocks.append(.paragraph(heading("I. Kết quả đăng ký")))
+        blocks.append(.paragraph(heading("1. Tình hình nộp hồ sơ đăng ký", level: 3)))
         blocks += completenessLines(c).map { .paragraph(Layout.body($0)) }
         if let coverage = input.coverage { blocks.append(.paragraph(Layout.body(coverage.sentence))) }
-        blocks.append(.paragraph(heading("2. Kết quả đăng ký")))
+        blocks.append(.paragraph(heading("2. Số lượng mô hình đăng ký", level: 3)))
         blocks.append(.paragraph(Layout.body(totalSentence(input.summary))))
         blocks += SummaryTable.blocks(input.summary)
         if !input.units.isEmpty {
@@ -130,10 +136,7 @@ extension OfficialDocuments {
             blocks.append(.table(SummaryTable.table(firstColumn: "Đơn vị", units: input.units,
                                                     total: input.units.filter { $0.role == .unit }.reduce(.zero) { $0 + $1.tally })))
         }
-        if let assessment = input.assessment, !assessment.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            blocks.append(.paragraph(heading("3. Đánh giá chung")))
-            blocks += LetterBody.parse(assessment).map(Block.paragraph)
-        }
+        blocks += clerkSections(assessment: input.assessment, proposals: input.proposals, page: page)
         blocks.append(.paragraph(Layout.body(
             "Trên đây là báo cáo kết quả đăng ký mô hình \(movement) năm \(input.year) của \(issuer)./.")))
         blocks.append(Layout.signature(input.signer, distribution: input.distribution))
@@ -175,6 +178,23 @@ extension OfficialDocuments {
     }
 
     /// A section's heading ("1. Tình hình nộp hồ sơ đăng ký"): Word's Heading 2.
+    /// "II. Đánh giá chung" and "III. Đề xuất, kiến nghị": what the clerk wrote, or dotted
+    /// lines to write on by hand.
+    static func clerkSections(assessment: String?, proposals: String?, page: PageSetup) -> [Block] {
+        var blocks: [Block] = []
+        for (title, text) in [("II. Đánh giá chung", assessment), ("III. Đề xuất, kiến nghị", proposals)] {
+            blocks.append(.paragraph(heading(title)))
+            let written = (text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            if written.isEmpty {
+                let dots = String(repeating: ".", count: max(20, Int(page.contentWidth / TextMetrics.width(".", size: 14, bold: false)) - 2))
+                blocks += (0..<3).map { _ in .paragraph(Paragraph(dots, alignment: .left, size: 14, spaceAfter: 6)) }
+            } else {
+                blocks += LetterBody.parse(written).map(Block.paragraph)
+            }
+        }
+        return blocks
+    }
+
     static func heading(_ text: String, level: Int = 2) -> Paragraph {
         var p = Paragraph([Run(text, bold: true)], alignment: .justified, size: 14, firstLineIndent: Layout.indent,
                           spaceBefore: 6, spaceAfter: 6, keepWithNext: true)

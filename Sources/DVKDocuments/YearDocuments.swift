@@ -114,11 +114,16 @@ public struct YearReportInput: Hashable, Sendable {
     public var distribution: [String]
     /// The moment of the figures and the registration's coverage, printed under "Kết quả chung".
     public var coverage: Coverage?
+    /// "II. Đánh giá chung" and "III. Đề xuất, kiến nghị" as the clerk wrote them (dotted lines when empty).
+    public var assessment: String?
+    public var proposals: String?
 
     public init(header: DocumentHeader, year: Int, movement: String = "Dân vận khéo", recipients: [String], letter: CampaignLetter,
                 byIssuer: Bool, sectors: [FunnelRow], units: [FunnelRow], signer: Signer,
-                distribution: [String], coverage: Coverage? = nil) {
+                distribution: [String], coverage: Coverage? = nil, assessment: String? = nil, proposals: String? = nil) {
         self.coverage = coverage
+        self.assessment = assessment
+        self.proposals = proposals
         self.header = header
         self.year = year
         self.movement = movement
@@ -249,7 +254,8 @@ extension OfficialDocuments {
         blocks.append(.paragraph(Layout.body(input.letter.opening(
             reporter: issuer, byIssuer: input.byIssuer, about: "về việc triển khai phong trào thi đua \(movement) năm \(input.year)",
             reports: "báo cáo kết quả thực hiện phong trào như sau:"))))
-        blocks.append(.paragraph(heading("1. Kết quả chung")))
+        blocks.append(.paragraph(heading("I. Kết quả thực hiện")))
+        blocks.append(.paragraph(heading("1. Kết quả chung", level: 3)))
         if let coverage = input.coverage { blocks.append(.paragraph(Layout.body(coverage.sentence))) }
         func n(_ value: Int) -> String { VietnameseText.number(value) }
         var parts = ["đăng ký \(n(total.registered)) mô hình"]
@@ -263,9 +269,10 @@ extension OfficialDocuments {
         blocks.append(.paragraph(Layout.body("Toàn đơn vị " + parts.joined(separator: "; ") + ". Kết quả theo từng lĩnh vực như sau:")))
         blocks.append(.table(funnelTable(firstColumn: "Lĩnh vực", rows: input.sectors, total: total)))
         if !input.units.isEmpty {
-            blocks.append(.paragraph(heading("2. Kết quả theo đơn vị")))
+            blocks.append(.paragraph(heading("2. Kết quả theo đơn vị", level: 3)))
             blocks.append(.table(funnelTable(firstColumn: "Đơn vị", rows: input.units, total: FunnelRow.total(input.units))))
         }
+        blocks += clerkSections(assessment: input.assessment, proposals: input.proposals, page: page)
         blocks.append(.paragraph(Layout.body("Trên đây là báo cáo tổng kết phong trào thi đua \(movement) năm \(input.year) của \(issuer)./.")))
         blocks.append(Layout.signature(input.signer, distribution: input.distribution))
         return Document(kind: .yearReport, title: "Báo cáo tổng kết phong trào thi đua \(movement) năm \(input.year)",

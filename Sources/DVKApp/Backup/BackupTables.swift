@@ -85,6 +85,7 @@ enum BackupTables {
             initiative_id:u campaign_id:u published_by:u published_at:d year:i campaign_code:s sector_code:s sector_name:s registrant_kind:s \
             registrant_name:s title:s unit_code:s unit_name:s unit_path:s level:i exemplary:b search_text:s
             """, order: ["initiative_id"]),
+        table("report_notes", "id:u campaign_id:u unit_id:u kind:s assessment:s proposals:s version:i author:s updated_at:d"),
         table("library_words", "word:s published_at:d initiative_id:u", order: ["word", "published_at", "initiative_id"]),
     ]
 

@@ -64,6 +64,7 @@ enum CampaignDocuments {
         case .report:
             guard unit.kind == .federation else { throw DomainError.invalid("Báo cáo kết quả đăng ký là văn bản của công đoàn cấp trên.") }
             let count = try await Standings.counts(campaign, scope: scope, on: db)
+            let notes = try await ReportNotes.load(campaign: campaign.id, unit: unit.unitID, kind: .registration, on: db)
             var reportHeader = header
             reportHeader.number = "      /BC-" + DocumentHeader.symbol(unitName: unit.name, ownLetter: isIssuer(unit) ? campaign.number : nil)
             let superior = isIssuer(unit) ? campaign.superiorName : (try await parentName(campaign, unit, on: db))
@@ -75,6 +76,7 @@ enum CampaignDocuments {
                                            late: count.late, declaredNone: count.noModel, notSubmitted: count.pending),
                 summary: try await SummaryQuery.official(campaign, unit: scope, on: db),
                 units: try await unitRows(campaign, scope: scope, detail: false, on: db),
+                assessment: notes.assessment, proposals: notes.proposals,
                 signer: signer,
                 distribution: ["Như Kính gửi;", "Lưu: VT."], coverage: Coverage(count, asOf: options.now)))
         case .letter:

@@ -92,12 +92,14 @@ enum YearPapers {
                 proposals: try await proposals(answeredBy: chosen.number, of: me.id, on: db)))
         case .report:
             header.number = "      /BC-" + symbol
+            let notes = try await ReportNotes.load(campaign: campaign.id, unit: me.id, kind: .year, on: db)
             return OfficialDocuments.yearReport(YearReportInput(
                 header: header, year: campaign.year, recipients: me.superior.isEmpty ? ["Công đoàn cấp trên"] : [me.superior],
                 letter: letter, byIssuer: me.isCampaignIssuer,
                 sectors: try await YearQueue.funnel(view, on: db), units: try await YearQueue.funnelByChild(view, on: db),
                 signer: signer, distribution: ["Như Kính gửi;", "Lưu: VT."],
-                coverage: Coverage(try await Standings.counts(campaign, scope: view.scope, on: db), asOf: options.now)))
+                coverage: Coverage(try await Standings.counts(campaign, scope: view.scope, on: db), asOf: options.now),
+                assessment: notes.assessment, proposals: notes.proposals))
         }
     }
 

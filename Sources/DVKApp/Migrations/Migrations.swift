@@ -26,6 +26,7 @@ enum Migrations {
         AddReviewTrail(),
         AddFileCaptions(),
         AddUnitSigners(),
+        AddReportNotes(),
     ]
 
     static func register(on app: Application) {

@@ -30,6 +30,7 @@ func routes(_ app: Application, inFlight: InFlightRequests) throws {
     try web.register(collection: DocumentController())
     try web.register(collection: CampaignAdminController())
     try web.register(collection: RemindersController())
+    try web.register(collection: ReportNotesController())
     try web.register(collection: MailController())
     try web.register(collection: UnitsController())
     try web.register(collection: YearController())

@@ -31,6 +31,8 @@ enum SiteURL: Sendable, Equatable {
     case remindersXLSX(String)
     case unitsTable(String)
     case remindersSend(String)
+    /// A federation's "Đánh giá chung" and "Đề xuất, kiến nghị" of one of its reports.
+    case reportNotes(campaign: String, kind: ReportNotes.Kind)
     case mail(String)
     case mailResend(String, UUID)
     case unitPage(campaign: String, unit: String)
@@ -120,6 +122,7 @@ enum SiteURL: Sendable, Equatable {
         case .remindersXLSX(let code): return [.word("campaigns"), c(code), .word("reminders.xlsx")]
         case .unitsTable(let code): return [.word("campaigns"), c(code), .word("units.xlsx")]
         case .remindersSend(let code): return [.word("campaigns"), c(code), .word("reminders"), .word("send")]
+        case .reportNotes(let code, let kind): return [.word("campaigns"), c(code), .word("report-notes"), .word(kind.rawValue)]
         case .mail(let code): return [.word("campaigns"), c(code), .word("mail")]
         case .mailResend(let code, let id): return [.word("campaigns"), c(code), .word("mail"), .value(name: "id", id.uuidString), .word("resend")]
         case .unitPage(let campaign, let code): return unit(campaign, code)

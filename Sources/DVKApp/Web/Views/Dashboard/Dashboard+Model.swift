@@ -55,6 +55,8 @@ enum Dashboard {
         var sort: Sort
         var search: String
         var now: Date
+        /// The federation's notes for its report, when the user may write them (`ReportNotes`).
+        var notes: ReportNotes.Notes?
     }
 
     static func query(view: Access.CampaignView, params: Query, now: Date, on db: any Database) async throws -> Model {
@@ -79,6 +81,7 @@ enum Dashboard {
         let zero = SummaryQuery.UnitLine(initiatives: 0, collectives: 0, individuals: 0)
         return Model(view: view, counts: counts, summary: try await SummaryQuery.official(campaign, unit: view.scope, on: db),
                      rows: result.lines.map { Row(line: $0, counted: counted[$0.unitID] ?? zero) },
-                     paging: paging, filter: filter, sort: sort, search: search, now: now)
+                     paging: paging, filter: filter, sort: sort, search: search, now: now,
+                     notes: ReportNotesForm.mayWrite(view) ? try await ReportNotes.load(campaign: campaign.id, unit: view.user.unitID, kind: .registration, on: db) : nil)
     }
 }

@@ -125,15 +125,14 @@ extension Dashboard {
                                       .text(f.label)))
             }
         }
-        return .div(.class("card"),
+        return .div(.class("card"), .id("van-ban"),
             .h2("Văn bản"),
             .p(.text("Biểu tổng hợp:"), links(.summary, DocumentFormat.allCases)),
             .p(.text("Biểu tổng hợp kèm từng đơn vị:"), links(.summaryUnits, DocumentFormat.allCases)),
             .p(.text("Danh sách mô hình:"), links(.list, DocumentFormat.allCases)),
-            .if(m.view.isWhole, .group(
-                .p(.text("Báo cáo kết quả đăng ký:"), links(.report, [.docx, .pdf])),
-                .p(.text("Công văn triển khai:"), links(.letter, [.docx, .pdf]))
-            ))
+            .if(m.view.scope.kind == .federation, .p(.text("Báo cáo kết quả đăng ký:"), links(.report, [.docx, .pdf]))),
+            .unwrap(m.notes) { ReportNotesForm.view($0, campaign: m.view.campaign.code, kind: .registration, csrf: m.view.user.csrf) },
+            .if(m.view.isWhole, .p(.text("Công văn triển khai:"), links(.letter, [.docx, .pdf])))
         )
     }
 

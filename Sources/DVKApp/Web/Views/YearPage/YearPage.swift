@@ -15,6 +15,8 @@ enum YearPage {
         var waiting: [YearQueue.Nomination]
         /// The decisions the caller's federation issued, newest first.
         var decisions: [(number: String, day: CalendarDay, count: Int)] = []
+        /// The federation's notes for its year-end report, when the user may write them.
+        var notes: ReportNotes.Notes?
         /// The scope's numbers in every campaign it took part in, oldest first.
         var years: [YearQueue.YearNumbers] = []
         var filter = YearQueue.Filter()
@@ -62,9 +64,10 @@ enum YearPage {
             })
         }
         return .group(
-            .h2("Văn bản"),
+            .h2(.id("van-ban-nam"), "Văn bản"),
             .ul(.class("card units"),
-                .li(.text(YearPapers.Kind.report.label + " (kết quả theo lĩnh vực và theo đơn vị trực thuộc):"), links(.report, [.docx, .pdf])),
+                .li(.text(YearPapers.Kind.report.label + " (kết quả theo lĩnh vực và theo đơn vị trực thuộc):"), links(.report, [.docx, .pdf]),
+                    .unwrap(m.notes) { ReportNotesForm.view($0, campaign: c, kind: .year, csrf: m.user.csrf) }),
                 .li(.text(YearPapers.Kind.nominations.label + ":"), links(.nominations, DocumentFormat.allCases)),
                 .if(m.decisions.isEmpty, .li(.class("muted"), "Quyết định công nhận: đơn vị chưa ghi quyết định công nhận nào.")),
                 .forEach(m.decisions) { d in
