@@ -236,3 +236,29 @@ import VaporTesting
         }
     }
 }
+
+/// The tables sent with a letter follow the letter's Quốc hiệu setting unless set apart.
+@Suite struct MottoTests {
+    @Test func theTablesFollowTheLettersSettingUnlessSetApart() async throws {
+        #expect(try AppConfig.fromEnvironment(["DATABASE_URL": "sqlite::memory:"]).nationalMottoOnTables == true)
+        #expect(try AppConfig.fromEnvironment(["DATABASE_URL": "sqlite::memory:", "DVK_NATIONAL_MOTTO": "false"]).nationalMottoOnTables == false)
+        let apart = try AppConfig.fromEnvironment(["DATABASE_URL": "sqlite::memory:", "DVK_NATIONAL_MOTTO_TABLES": "false"])
+        #expect(apart.showNationalMotto && !apart.nationalMottoOnTables)
+        try await withApp { app in
+            try await Fixture.load(app)
+            let campaign = try await CampaignStore.info(code: "DVK-2024", on: app.db)
+            let lb = try await CampaignStore.snapshotUnit(campaignID: campaign.id, code: "LB", on: app.db)
+            let options = CampaignDocuments.Options(now: Date(), showNationalMotto: true, showNationalMottoOnTables: false)
+            func text(_ kind: CampaignDocuments.Kind) async throws -> String {
+                let document = try await CampaignDocuments.build(kind, campaign: campaign, unit: lb, options: options, on: app.db)
+                let file = try tempFile("", suffix: ".pdf")
+                try OfficialDocuments.render(document, as: .pdf).write(to: URL(fileURLWithPath: file))
+                return try ExportTests().tool("/usr/bin/pdftotext", [file, "-"])
+            }
+            #expect(try await text(.letter).contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"))
+            #expect(try await text(.report).contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"))
+            #expect(!(try await text(.summaryUnits).contains("CỘNG HÒA")))
+            #expect(!(try await text(.list).contains("CỘNG HÒA")))
+        }
+    }
+}

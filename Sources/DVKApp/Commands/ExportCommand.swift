@@ -35,8 +35,7 @@ struct ExportCommand: AsyncCommand {
             guard let id = UUID(uuidString: text) else { throw DomainError.invalid("--initiative must be an initiative id") }
             initiativeID = id
         }
-        let options = CampaignDocuments.Options(now: context.application.clock.now(),
-                                                showNationalMotto: context.application.dvkConfig.showNationalMotto)
+        let options = CampaignDocuments.Options(now: context.application.clock.now(), config: context.application.dvkConfig)
         let document = try await CampaignDocuments.build(kind, campaign: campaign, unit: unit, initiativeID: initiativeID, options: options, on: db)
         do {
             let data = try OfficialDocuments.render(document, as: format)

@@ -7,6 +7,9 @@ public struct AppConfig: Sendable {
     public var database: DatabaseLocation
     /// Print the Quốc hiệu / Tiêu ngữ block on documents (QĐ 933/QĐ-TLĐ); on by default.
     public var showNationalMotto: Bool
+    /// The same for the tables sent with a letter (Biểu tổng hợp, danh sách mô hình): the
+    /// letter's setting unless set apart (the seed's attached Biểu carries none).
+    public var nationalMottoOnTables: Bool
     /// Mark session cookies Secure and send HSTS (behind HTTPS).
     public var secureCookies: Bool
     /// How long a browser session lasts without use, and at most.
@@ -29,7 +32,7 @@ public struct AppConfig: Sendable {
     /// The roles that must confirm sign-in with a second factor (they set it up first).
     public var requireTwoFactor: Set<Role>
 
-    public init(database: DatabaseLocation, showNationalMotto: Bool = true, secureCookies: Bool = false,
+    public init(database: DatabaseLocation, showNationalMotto: Bool = true, nationalMottoOnTables: Bool? = nil, secureCookies: Bool = false,
                 sessions: SessionPolicy = SessionPolicy(), trustedProxies: Set<String> = [], mail: MailSettings? = nil,
                 publicURL: String? = nil, metrics: MetricsAccess = MetricsAccess(), libraryRateLimit: Int = 0,
                 loginRateLimit: Int = 0, invitationDays: Int = 7, requireTwoFactor: Set<Role> = []) {
@@ -42,12 +45,13 @@ public struct AppConfig: Sendable {
         self.publicURL = publicURL ?? mail?.publicURL
         self.database = database
         self.showNationalMotto = showNationalMotto
+        self.nationalMottoOnTables = nationalMottoOnTables ?? showNationalMotto
         self.secureCookies = secureCookies
         self.sessions = sessions
         self.trustedProxies = trustedProxies
     }
 
-    /// Reads `DATABASE_URL`, `DVK_NATIONAL_MOTTO`, `DVK_SECURE_COOKIES`, `DVK_SESSION_IDLE_MINUTES`,
+    /// Reads `DATABASE_URL`, `DVK_NATIONAL_MOTTO`, `DVK_NATIONAL_MOTTO_TABLES`, `DVK_SECURE_COOKIES`, `DVK_SESSION_IDLE_MINUTES`,
     /// `DVK_SESSION_HOURS`, `DVK_TRUSTED_PROXIES`, `DVK_PUBLIC_URL`, `DVK_LIBRARY_RATE_LIMIT`, `DVK_LOGIN_RATE_LIMIT`, `DVK_INVITATION_DAYS`,
     /// `DVK_REQUIRE_TWO_FACTOR`, the metrics' keys (`MetricsAccess`) and the
     /// email keys (`MailSettings`); fails
@@ -77,6 +81,7 @@ public struct AppConfig: Sendable {
             return n
         }
         let motto = flag("DVK_NATIONAL_MOTTO", default: true)
+        let mottoOnTables = flag("DVK_NATIONAL_MOTTO_TABLES", default: motto)
         let secure = flag("DVK_SECURE_COOKIES", default: false)
         let idle = number("DVK_SESSION_IDLE_MINUTES", default: 120, range: 5...1440)
         let hours = number("DVK_SESSION_HOURS", default: 12, range: 1...720)
@@ -103,7 +108,7 @@ public struct AppConfig: Sendable {
         let mail = MailSettings.fromEnvironment(env, publicURL: publicURL, problems: &problems)
         let metrics = MetricsAccess.fromEnvironment(env, problems: &problems)
         if !problems.isEmpty { throw ConfigError(problems: problems) }
-        return AppConfig(database: database, showNationalMotto: motto, secureCookies: secure,
+        return AppConfig(database: database, showNationalMotto: motto, nationalMottoOnTables: mottoOnTables, secureCookies: secure,
                          sessions: SessionPolicy(idle: TimeInterval(idle * 60), lifetime: TimeInterval(hours * 3600)),
                          trustedProxies: proxies, mail: mail, publicURL: publicURL, metrics: metrics,
                          libraryRateLimit: libraryRate, loginRateLimit: loginRate, invitationDays: invitationDays, requireTwoFactor: twoFactor)

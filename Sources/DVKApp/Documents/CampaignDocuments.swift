@@ -14,7 +14,28 @@ enum CampaignDocuments {
         /// The moment the document is made: its date line, and the time its figures are taken.
         var now: Date
         var showNationalMotto: Bool
+        /// The Biểu and the danh sách (tables sent with a letter); nil: as the letter.
+        var showNationalMottoOnTables: Bool?
         var today: CalendarDay { VietnamTime.day(of: now) }
+
+        init(now: Date, showNationalMotto: Bool, showNationalMottoOnTables: Bool? = nil) {
+            self.now = now
+            self.showNationalMotto = showNationalMotto
+            self.showNationalMottoOnTables = showNationalMottoOnTables
+        }
+
+        /// The installation's settings (`DVK_NATIONAL_MOTTO`, `DVK_NATIONAL_MOTTO_TABLES`).
+        init(now: Date, config: AppConfig) {
+            self.init(now: now, showNationalMotto: config.showNationalMotto, showNationalMottoOnTables: config.nationalMottoOnTables)
+        }
+
+        /// Whether a document of `kind` prints the Quốc hiệu block.
+        func motto(for kind: Kind) -> Bool {
+            switch kind {
+            case .summary, .summaryUnits, .list: showNationalMottoOnTables ?? showNationalMotto
+            case .form, .report, .letter: showNationalMotto
+            }
+        }
     }
 
     /// Who signs the unit's documents (`Signatory`), with the title and name set on its
@@ -28,7 +49,8 @@ enum CampaignDocuments {
     static func build(_ kind: Kind, campaign: CampaignInfo, unit: CampaignUnit, initiativeID: UUID? = nil,
                       options: Options, on db: any Database) async throws -> DVKDocuments.Document {
         let scope = unit.snapshot
-        let header = try await header(campaign: campaign, unit: unit, options: options, on: db)
+        var header = try await header(campaign: campaign, unit: unit, options: options, on: db)
+        header.showsNationalMotto = options.motto(for: kind)
         let signer = try await signer(campaign, unit, on: db)
         switch kind {
         case .summary, .summaryUnits:

@@ -73,6 +73,8 @@ enum MailComposer {
         var settings: MailSettings
         var showNationalMotto: Bool
         var now: Date
+        /// The attached Biểu's own setting; nil: as the letter's.
+        var nationalMottoOnTables: Bool? = nil
     }
 
     static func compose(_ row: OutboxRow, options: Options, on db: any Database) async throws -> Composed {
@@ -309,7 +311,8 @@ enum MailComposer {
 
     /// The unit's Biểu tổng hợp as Word and PDF, as the unit page offers them.
     static func summaryFiles(_ campaign: CampaignInfo, unit: CampaignUnit, options: Options, on db: any Database) async throws -> [MailAttachment] {
-        let docOptions = CampaignDocuments.Options(now: options.now, showNationalMotto: options.showNationalMotto)
+        let docOptions = CampaignDocuments.Options(now: options.now, showNationalMotto: options.showNationalMotto,
+                                                   showNationalMottoOnTables: options.nationalMottoOnTables)
         let document = try await CampaignDocuments.build(.summary, campaign: campaign, unit: unit, options: docOptions, on: db)
         return try [DocumentFormat.docx, .pdf].map { format in
             MailAttachment(fileName: CampaignDocuments.fileName(.summary, campaign: campaign.code, unit: unit.code, format: format),

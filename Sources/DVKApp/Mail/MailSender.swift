@@ -110,7 +110,8 @@ final class MailSender: LifecycleHandler, Sendable {
         do {
             var data = row.message
             if data == nil {
-                let options = MailComposer.Options(settings: settings, showNationalMotto: app.dvkConfig.showNationalMotto, now: app.clock.now())
+                let options = MailComposer.Options(settings: settings, showNationalMotto: app.dvkConfig.showNationalMotto, now: app.clock.now(),
+                                                   nationalMottoOnTables: app.dvkConfig.nationalMottoOnTables)
                 let composed = row.kind == .digest
                     ? try await Digests.compose(row, options: options, on: app.db)
                     : try await MailComposer.compose(row, options: options, on: app.db)

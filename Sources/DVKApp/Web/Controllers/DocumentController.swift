@@ -34,7 +34,7 @@ struct DocumentController: RouteCollection {
         let found = try await Access.campaign(code: try req.parameters.require("campaign"), unit: try req.parameters.require("unit"),
                                               user: user, on: req.db)
         let view = found.view, unit = found.unit!
-        let options = CampaignDocuments.Options(now: req.now, showNationalMotto: req.application.dvkConfig.showNationalMotto)
+        let options = CampaignDocuments.Options(now: req.now, config: req.application.dvkConfig)
         let document = try await CampaignDocuments.build(kind, campaign: view.campaign, unit: unit, initiativeID: initiativeID,
                                                          options: options, on: req.db)
         var initiative: (UUID, String)?

@@ -266,7 +266,7 @@ extension YearController {
         let file = req.parameters.get("file") ?? ""
         guard let (kind, format): (YearPapers.Kind, DocumentFormat) = FileName.parse(file), format != .xlsx || kind == .nominations
         else { throw DomainError.notFound("Không có văn bản “\(file)”.") }
-        let options = CampaignDocuments.Options(now: req.now, showNationalMotto: req.application.dvkConfig.showNationalMotto)
+        let options = CampaignDocuments.Options(now: req.now, config: req.application.dvkConfig)
         let document = try await YearPapers.build(kind, view: view, decision: req.query[String.self, at: "so"], options: options, on: req.db)
         return try await DocumentDownload.response(req, document, as: format,
                                                    fileName: "\(kind.rawValue)-\(view.campaign.code)-\(view.user.unitCode).\(format.rawValue)")
