@@ -186,7 +186,9 @@ extension OfficialDocuments {
             blocks.append(.paragraph(heading(title)))
             let written = (text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
             if written.isEmpty {
-                let dots = String(repeating: ".", count: max(20, Int(page.contentWidth / TextMetrics.width(".", size: 14, bold: false)) - 2))
+                // Four-fifths of the line: a dot's width differs from one renderer to another,
+                // and a line of dots that wraps reads as a mistake.
+                let dots = String(repeating: ".", count: max(20, Int(page.contentWidth * 0.8 / TextMetrics.width(".", size: 14, bold: false))))
                 blocks += (0..<3).map { _ in .paragraph(Paragraph(dots, alignment: .left, size: 14, spaceAfter: 6)) }
             } else {
                 blocks += LetterBody.parse(written).map(Block.paragraph)

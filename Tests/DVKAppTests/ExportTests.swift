@@ -262,3 +262,38 @@ import VaporTesting
         }
     }
 }
+
+/// A province of 400 grassroots unions under three ward federations: its report lists the
+/// three, its Biểu by unit lists the 400 under them with a "Cộng" each, and the Word file
+/// paginates as a typist would in LibreOffice.
+@Suite struct ProvinceDocumentsTests {
+    @Test func aProvinceReportsByItsDirectUnits() async throws {
+        try await withApp { app in
+            _ = try await run(app, "generate", "--units", "400", "--initiatives", "2000", "--seed", "3")
+            let report = try tempFile("", suffix: ".pdf")
+            try await run(app, "export", "report", "--campaign", "GEN", "--unit", "GEN-P0", "--format", "pdf", "--output", report)
+            let text = VietnameseText.clean(try ExportTests().tool("/usr/bin/pdftotext", ["-raw", report, "-"]))
+            let detail = String(text[try #require(text.range(of: "Chi tiết theo đơn vị:")).upperBound...])
+            for ward in 1...3 { #expect(detail.contains("Công đoàn phường thử nghiệm \(ward)")) }
+            #expect(!detail.contains("Công đoàn cơ sở"), "no grassroots union in the report: \(detail.prefix(300))")
+            let pages = Int(try ExportTests().tool("/usr/bin/pdfinfo", [report]).split(separator: "\n")
+                .first { $0.hasPrefix("Pages:") }?.split(separator: " ").last ?? "0") ?? 0
+            #expect(pages <= 4, "a province's report is a few pages, not 23: \(pages)")
+            // The Biểu by unit: the 400 under their wards, each ward closed by its "Cộng".
+            let units = try tempFile("", suffix: ".xlsx")
+            try await run(app, "export", "summary", "--by-unit", "--campaign", "GEN", "--unit", "GEN-P0", "--format", "xlsx", "--output", units)
+            let table = try XLSXReader.table(try Data(contentsOf: URL(fileURLWithPath: units)))
+            let rows = ([table.header] + table.records.map(\.fields)).map { $0.filter { !$0.isEmpty } }
+            #expect(rows.filter { $0.first?.hasPrefix("Cộng: Công đoàn phường thử nghiệm") == true }.count == 3)
+            #expect(rows.filter { $0.count >= 2 && Int($0[0]) != nil && Int($0[0])! >= 1 }.count >= 400)
+            // Word, paginated by LibreOffice: no page ends on a heading, none holds only the signature.
+            let docx = try tempFile("", suffix: ".docx")
+            try await run(app, "export", "summary", "--by-unit", "--campaign", "GEN", "--unit", "GEN-P0", "--format", "docx", "--output", docx)
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("province-" + UUID().uuidString).path
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            let oracle = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("oracles/page_check.py").path
+            let checked = try ExportTests().tool("/usr/bin/env", ["python3", oracle, dir, "-", docx])
+            #expect(checked.contains(": []"), "\(checked)")
+        }
+    }
+}
