@@ -287,13 +287,18 @@ import VaporTesting
             #expect(rows.filter { $0.first?.hasPrefix("Cộng: Công đoàn phường thử nghiệm") == true }.count == 3)
             #expect(rows.filter { $0.count >= 2 && Int($0[0]) != nil && Int($0[0])! >= 1 }.count >= 400)
             // Word, paginated by LibreOffice: no page ends on a heading, none holds only the signature.
-            let docx = try tempFile("", suffix: ".docx")
-            try await run(app, "export", "summary", "--by-unit", "--campaign", "GEN", "--unit", "GEN-P0", "--format", "docx", "--output", docx)
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("province-" + UUID().uuidString).path
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            var files: [String] = []
+            for (kind, extra) in [("summary", ["--by-unit"]), ("summary", []), ("report", []), ("list", [])] {
+                let file = "\(dir)/\(kind)\(extra.isEmpty ? "" : "-by-unit").docx"
+                try await run(app, ["export", kind] + extra + ["--campaign", "GEN", "--unit", "GEN-P0", "--format", "docx", "--output", file])
+                files.append(file)
+            }
             let oracle = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("oracles/page_check.py").path
-            let checked = try ExportTests().tool("/usr/bin/env", ["python3", oracle, dir, "-", docx])
-            #expect(checked.contains(": []"), "\(checked)")
+            let checked = try ExportTests().tool("/usr/bin/env", ["python3", oracle, dir, "-"] + files)
+            let problems = try #require(try JSONSerialization.jsonObject(with: Data(checked.utf8)) as? [String: [String]])
+            #expect(problems.count == 4 && problems.values.allSatisfy { $0.isEmpty }, "\(checked)")
         }
     }
 }

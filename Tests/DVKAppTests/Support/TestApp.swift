@@ -82,6 +82,12 @@ final class CapturingConsole: Console {
 /// Runs `dvk ARGS…` inside the test's app and returns what it printed.
 @discardableResult
 func run(_ app: Application, _ arguments: String...) async throws -> String {
+    try await run(app, arguments)
+}
+
+/// `run` with the arguments as a list.
+@discardableResult
+func run(_ app: Application, _ arguments: [String]) async throws -> String {
     let console = CapturingConsole()
     var context = CommandContext(console: console, input: CommandInput(arguments: ["dvk"] + arguments))
     context.application = app
