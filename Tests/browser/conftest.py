@@ -1,5 +1,7 @@
 """A real DVK server on a temporary SQLite file with the demo data, and a real headless Chromium."""
 import contextlib
+import dataclasses
+import shutil
 import os
 import socket
 import subprocess
@@ -153,3 +155,39 @@ def click_and_wait(driver, element):
     """Clicks something that loads a new page and waits until the old page is gone."""
     element.click()
     WebDriverWait(driver, 10).until(gone(element))
+
+
+# --- A server of a test module's own, on a copy of the demo -----------------------------------
+# For tests that change what the other browser tests, sharing `server`, must not see: they
+# submit, return, create units and accounts.
+
+@pytest.fixture(scope="module")
+def demo_database():
+    """The demo database, made once for the module."""
+    workdir = tempfile.mkdtemp(prefix="dvk-demo-")
+    path = os.path.join(workdir, "demo.sqlite")
+    subprocess.run([BIN, "demo"], env=dict(os.environ, DATABASE_URL="sqlite:" + path), check=True, capture_output=True)
+    yield path
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+@dataclasses.dataclass
+class Site:
+    base: str
+    db: str
+    env: dict
+
+
+@pytest.fixture
+def site(demo_database):
+    """`dvk serve` (SQLite, no mail) on a fresh copy of the demo database."""
+    workdir = tempfile.mkdtemp(prefix="dvk-site-")
+    db = os.path.join(workdir, "dvk.sqlite")
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(demo_database + suffix):
+            shutil.copy(demo_database + suffix, db + suffix)
+    env = dict(os.environ, DATABASE_URL="sqlite:" + db, DVK_LOGIN_RATE_LIMIT="0", DVK_LIBRARY_RATE_LIMIT="0",
+               DVK_METRICS_ADDRESS="off", DVK_SMTP_URL="", DVK_MAIL_FROM="", DVK_PUBLIC_URL="")
+    with serve(env) as base:
+        yield Site(base, db, env)
+    shutil.rmtree(workdir, ignore_errors=True)

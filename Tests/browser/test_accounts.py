@@ -7,13 +7,11 @@ Each test runs its own server on its own copy of the demo database (made once fo
 module): these tests make accounts by the dozen and turn two-factor on for a demo user, which
 the other browser tests, sharing conftest's `server`, must not see."""
 import base64
-import dataclasses
 import hashlib
 import hmac
 import json
 import os
 import re
-import shutil
 import sqlite3
 import struct
 import subprocess
@@ -29,7 +27,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import BIN, click_and_wait, login, serve, shot
+from conftest import click_and_wait, login, shot
 from test_accessibility import axe_here, violations
 
 FEDERATION = "LB"
@@ -41,37 +39,6 @@ INVITED = "Đã mời, chưa nhận"
 
 
 # --- A server of its own, on a copy of the demo ---------------------------------------------
-
-@pytest.fixture(scope="module")
-def demo_database():
-    workdir = tempfile.mkdtemp(prefix="dvk-accounts-demo-")
-    path = os.path.join(workdir, "demo.sqlite")
-    subprocess.run([BIN, "demo"], env=dict(os.environ, DATABASE_URL="sqlite:" + path), check=True, capture_output=True)
-    yield path
-    shutil.rmtree(workdir, ignore_errors=True)
-
-
-@dataclasses.dataclass
-class Site:
-    base: str
-    db: str
-    env: dict
-
-
-@pytest.fixture
-def site(demo_database):
-    """`dvk serve` (SQLite, no mail) on a fresh copy of the demo database."""
-    workdir = tempfile.mkdtemp(prefix="dvk-accounts-")
-    db = os.path.join(workdir, "dvk.sqlite")
-    for suffix in ("", "-wal", "-shm"):
-        if os.path.exists(demo_database + suffix):
-            shutil.copy(demo_database + suffix, db + suffix)
-    env = dict(os.environ, DATABASE_URL="sqlite:" + db, DVK_LOGIN_RATE_LIMIT="0", DVK_LIBRARY_RATE_LIMIT="0",
-               DVK_METRICS_ADDRESS="off", DVK_SMTP_URL="", DVK_MAIL_FROM="", DVK_PUBLIC_URL="")
-    with serve(env) as base:
-        yield Site(base, db, env)
-    shutil.rmtree(workdir, ignore_errors=True)
-
 
 def query(site, sql, *args):
     db = sqlite3.connect(site.db)

@@ -3,12 +3,11 @@ campaign asks and downloads its letter; the return loop seen from both sides; a 
 grassroots union joins the open campaign; the review queue and the year page are searched
 without diacritics.
 
-Each test runs its own server on its own copy of the demo database: these tests submit,
-return and create units, which the other browser tests, sharing conftest's `server`, must
-not see."""
+Each test runs its own server on its own copy of the demo database (conftest's `site`):
+these tests submit, return and create units, which the other browser tests, sharing
+conftest's `server`, must not see."""
 import os
 import re
-import shutil
 import subprocess
 import tempfile
 import unicodedata
@@ -18,36 +17,12 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import BIN, click_and_wait, login, make_driver, serve, shot
+from conftest import click_and_wait, login, make_driver, shot
 from test_flow import add_initiative
 
 CAMPAIGN = "DVK-2024"
 UNIT = "LB-GD-THNL"  # Trường Tiểu học Ngọc Lâm, ngoclam's unit: not started in the demo
 UNIT_PAGE = f"/campaigns/{CAMPAIGN}/units/{UNIT}"
-
-
-@pytest.fixture(scope="module")
-def demo_database():
-    workdir = tempfile.mkdtemp(prefix="dvk-screens-demo-")
-    path = os.path.join(workdir, "demo.sqlite")
-    subprocess.run([BIN, "demo"], env=dict(os.environ, DATABASE_URL="sqlite:" + path), check=True, capture_output=True)
-    yield path
-    shutil.rmtree(workdir, ignore_errors=True)
-
-
-@pytest.fixture
-def site(demo_database):
-    """`dvk serve` on a fresh copy of the demo database: its base URL."""
-    workdir = tempfile.mkdtemp(prefix="dvk-screens-")
-    db = os.path.join(workdir, "dvk.sqlite")
-    for suffix in ("", "-wal", "-shm"):
-        if os.path.exists(demo_database + suffix):
-            shutil.copy(demo_database + suffix, db + suffix)
-    env = dict(os.environ, DATABASE_URL="sqlite:" + db, DVK_LOGIN_RATE_LIMIT="0", DVK_LIBRARY_RATE_LIMIT="0",
-               DVK_METRICS_ADDRESS="off", DVK_SMTP_URL="", DVK_MAIL_FROM="", DVK_PUBLIC_URL="")
-    with serve(env) as base:
-        yield base
-    shutil.rmtree(workdir, ignore_errors=True)
 
 
 @pytest.fixture(params=[1280, 390], ids=["desktop", "phone"])
@@ -96,7 +71,7 @@ def pdf_text(data):
 
 def test_the_officer_reads_what_is_asked_and_downloads_the_letter(site, screen):
     d = screen
-    login(d, site, "ngoclam")
+    login(d, site.base, "ngoclam")
     assert d.current_url.endswith(UNIT_PAGE)
     card = d.find_element(By.XPATH, "//details[summary[contains(., 'Đợt thi đua này yêu cầu gì')]]")
     assert card.get_attribute("open") is not None, "open until the unit hands in"
@@ -117,14 +92,14 @@ def test_the_officer_reads_what_is_asked_and_downloads_the_letter(site, screen):
 def test_the_return_loop_seen_from_both_sides(site, browser):
     d = browser
     # The officer registers one model and hands in.
-    login(d, site, "ngoclam")
+    login(d, site.base, "ngoclam")
     add_initiative(d, "collective", "Tổ công đoàn Văn phòng", "Tủ sách đoàn viên", "van-hoa-xa-hoi", "Mỗi tháng 20 đầu sách")
     click_and_wait(d, d.find_element(By.LINK_TEXT, "Nộp hồ sơ đăng ký…"))
     click_and_wait(d, d.find_element(By.XPATH, "//button[text()='Nộp hồ sơ đăng ký']"))
 
     # The clerk returns it, with a reason and a comment on the model.
-    login(d, site, "longbien")
-    d.get(site + UNIT_PAGE)
+    login(d, site.base, "longbien")
+    d.get(site.base + UNIT_PAGE)
     d.find_element(By.CSS_SELECTOR, "textarea[name^=comment-]").send_keys("Ghi rõ số đầu sách mỗi quý")
     d.find_element(By.XPATH, "//summary[contains(., 'Trả lại hồ sơ cho đơn vị')]").click()
     d.find_element(By.NAME, "reason").send_keys("Bổ sung kết quả dự kiến theo quý.")
@@ -132,7 +107,7 @@ def test_the_return_loop_seen_from_both_sides(site, browser):
     assert "Đã trả lại hồ sơ" in d.find_element(By.CSS_SELECTOR, ".alert.ok").text
 
     # The officer edits with the reason and the comment in view of the form.
-    login(d, site, "ngoclam")
+    login(d, site.base, "ngoclam")
     click_and_wait(d, d.find_elements(By.LINK_TEXT, "Sửa")[-1])
     form_page = d.find_element(By.TAG_NAME, "main").text
     assert "Lý do: Bổ sung kết quả dự kiến theo quý." in form_page, form_page[:600]
@@ -150,8 +125,8 @@ def test_the_return_loop_seen_from_both_sides(site, browser):
     click_and_wait(d, d.find_element(By.XPATH, "//button[text()='Nộp lại hồ sơ đăng ký']"))
 
     # The clerk sees which model changed, and what.
-    login(d, site, "longbien")
-    d.get(site + UNIT_PAGE)
+    login(d, site.base, "longbien")
+    d.get(site.base + UNIT_PAGE)
     models = d.find_element(By.CSS_SELECTOR, "ol.initiatives").text
     assert "Đã sửa sau khi trả lại" in models and "Kết quả dự kiến" in models, models[:600]
     shot(d, "return-reviewer")
@@ -159,10 +134,10 @@ def test_the_return_loop_seen_from_both_sides(site, browser):
 
 def test_a_new_grassroots_union_joins_the_open_campaign(site, browser):
     d = browser
-    login(d, site, "longbien")
-    d.get(site + f"/campaigns/{CAMPAIGN}")
+    login(d, site.base, "longbien")
+    d.get(site.base + f"/campaigns/{CAMPAIGN}")
     before = d.find_element(By.CSS_SELECTOR, ".coverage").text
-    d.get(site + "/units/new")
+    d.get(site.base + "/units/new")
     d.find_element(By.NAME, "parent").clear()
     d.find_element(By.NAME, "parent").send_keys("LB")
     d.find_element(By.NAME, "code").send_keys("LB-THU-NGHIEM")
@@ -174,21 +149,21 @@ def test_a_new_grassroots_union_joins_the_open_campaign(site, browser):
     assert "Đã tham gia" in d.find_element(By.TAG_NAME, "main").text
     shot(d, "unit-joined")
     # The campaign counts it at once: one more unit expected.
-    d.get(site + f"/campaigns/{CAMPAIGN}")
+    d.get(site.base + f"/campaigns/{CAMPAIGN}")
     after = d.find_element(By.CSS_SELECTOR, ".coverage").text
     def expected(coverage):
         return int(re.search(r"(\d[\d.]*)/(\d[\d.]*) đơn vị đã nộp", coverage).group(2).replace(".", ""))
     assert expected(after) == expected(before) + 1, (before, after)
     # Its page in the campaign: not started, the campaign's letter there to read.
-    d.get(site + f"/campaigns/{CAMPAIGN}/units/LB-THU-NGHIEM")
+    d.get(site.base + f"/campaigns/{CAMPAIGN}/units/LB-THU-NGHIEM")
     assert "Chưa bắt đầu" in d.find_element(By.CSS_SELECTOR, ".badge").text
     assert "Đợt thi đua này yêu cầu gì" in d.find_element(By.TAG_NAME, "main").text
 
 
 def test_the_queue_and_the_year_page_are_searched_without_diacritics(site, screen):
     d = screen
-    login(d, site, "longbien")
-    d.get(site + f"/campaigns/{CAMPAIGN}/queue")
+    login(d, site.base, "longbien")
+    d.get(site.base + f"/campaigns/{CAMPAIGN}/queue")
     everyone = d.find_elements(By.CSS_SELECTOR, "table.list tbody tr")
     box = d.find_element(By.ID, "q")
     box.send_keys("ngoc lam")
@@ -200,7 +175,7 @@ def test_the_queue_and_the_year_page_are_searched_without_diacritics(site, scree
     assert fits(d)
     shot(d, f"queue-search-{width_of(d)}")
 
-    d.get(site + f"/campaigns/{CAMPAIGN}/year?show=all")
+    d.get(site.base + f"/campaigns/{CAMPAIGN}/year?show=all")
     all_models = d.find_elements(By.CSS_SELECTOR, "table.list tbody tr")
     assert len(all_models) > 1
     word = "tiet kiem"
