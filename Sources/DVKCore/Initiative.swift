@@ -73,9 +73,11 @@ public struct InitiativeKey: Hashable, Sendable {
 /// the name under it, never a title where the name goes.
 public enum PersonInCharge {
     /// Words a title starts with, in lower case.
-    static let titles = ["chủ tịch", "phó chủ tịch", "tổ trưởng", "tổ phó", "trưởng", "phó", "giám đốc", "hiệu trưởng", "bí thư",
+    /// Not "phó" alone: it is also a family name (Phó Đức An).
+    static let titles = ["chủ tịch", "phó chủ tịch", "tổ trưởng", "tổ phó", "trưởng phòng", "trưởng khoa", "trưởng ban", "phó ban",
+                         "phó trưởng", "phó giám đốc", "phó hiệu trưởng", "giám đốc", "hiệu trưởng", "bí thư", "phó bí thư",
                          "ủy viên", "uỷ viên", "cán bộ", "giáo viên", "nhân viên", "công nhân", "kế toán", "thư ký", "đại diện",
-                         "ban chấp hành", "ban chỉ đạo", "chi hội", "đoàn viên", "trưởng ban", "phó ban"]
+                         "ban chấp hành", "ban chỉ đạo", "chi hội", "đoàn viên"]
 
     static func isTitle(_ text: String) -> Bool {
         let lower = VietnameseText.clean(text).lowercased()

@@ -114,5 +114,7 @@ import Testing
         #expect(PersonInCharge.split("Chủ tịch công đoàn cơ sở") == ("", "Chủ tịch công đoàn cơ sở"))
         #expect(PersonInCharge.split("  Lê  Thị Hoa ") == ("Lê Thị Hoa", ""))
         #expect(PersonInCharge.split("") == ("", ""))
+        #expect(PersonInCharge.split("Phó Đức An") == ("Phó Đức An", ""), "a family name, not a title")
+        #expect(PersonInCharge.split("Phó Đức An - Phó chủ tịch công đoàn") == ("Phó Đức An", "Phó chủ tịch công đoàn"))
     }
 }
