@@ -219,6 +219,10 @@ public enum CampaignWarning: Hashable, Sendable {
     /// deadline's day ("trước ngày 16/02") nor its last day ("đến hết ngày 15/02").
     case letterNamesAnotherDay(CalendarDay, deadline: Date)
 
+    public var isDeadlinePast: Bool {
+        if case .deadlinePast = self { true } else { false }
+    }
+
     public var message: String {
         switch self {
         case .deadlinePast(let deadline):

@@ -37,7 +37,7 @@ enum CampaignForm {
         /// A new campaign: the latest campaign of the user's issuers, to start from a copy of it.
         var lastCampaign: (code: String, title: String)?
         /// The moment the page is built (the warnings of a past deadline).
-        var now = Date()
+        var now: Date
 
         var isNew: Bool { existing == nil }
     }
@@ -90,8 +90,7 @@ enum CampaignForm {
         }
         var model = Model(user: user, existing: nil,
                           values: values ?? Values.defaults(issuer: issuers[0].code, now: now),
-                          errors: errors, issuers: issuers, editable: true, canRun: true, tree: tree)
-        model.now = now
+                          errors: errors, issuers: issuers, editable: true, canRun: true, tree: tree, now: now)
         let mine = Set(issuers.map(\.id))
         if let last = try await Campaign.query(on: db).sort(\.$year, .descending).sort(\.$createdAt, .descending).all()
             .first(where: { mine.contains($0.issuerID) }) {

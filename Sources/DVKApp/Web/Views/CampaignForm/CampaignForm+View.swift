@@ -50,7 +50,7 @@ extension CampaignForm {
                             Layout.postButton(Self.transitionLabel(from: c.state, to: next), to: .campaignState(c.code),
                                               csrf: model.user.csrf, style: next == .open ? "" : "secondary danger",
                                               confirm: Self.transitionQuestion(from: c.state, to: next)
-                                                + (next == .open && c.deadline <= model.now ? " Lưu ý: hạn nộp đã qua." : ""),
+                                                + (next == .open && c.warnings(at: model.now).contains(where: \.isDeadlinePast) ? " Lưu ý: hạn nộp đã qua." : ""),
                                               fields: [("to", next.rawValue)])
                         },
                         .if(c.state.mayResync,
