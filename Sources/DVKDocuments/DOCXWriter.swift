@@ -35,9 +35,8 @@ enum DOCXWriter {
         var annexed = false
         let blocks = document.blocks
         func at(_ i: Int) -> Block? { blocks.indices.contains(i) ? blocks[i] : nil }
-        /// A signature block: a borderless table kept together.
         func isSignature(_ block: Block?) -> Bool {
-            if case .table(let t)? = block { return t.keepTogether && !t.borders } else { return false }
+            if case .table(let t)? = block { t.isSignatureBlock } else { false }
         }
         for (index, block) in blocks.enumerated() {
             switch block {
@@ -65,13 +64,9 @@ enum DOCXWriter {
                 // one closing sentence (which keeps with the signature itself), keeps its last
                 // row with what follows. (LibreOffice keeps a table with the next paragraph
                 // only when every row says so; documents close a long table with a sentence.)
-                var keepFrom: Int?
-                if isSignature(at(index + 1)) {
-                    keepFrom = t.rows.count - 1
-                } else if case .paragraph? = at(index + 1), isSignature(at(index + 2)) {
-                    keepFrom = t.rows.count - 1
-                }
-                out += table(t, width: width, keepFrom: keepFrom)
+                var closing = false
+                if case .paragraph? = at(index + 1) { closing = isSignature(at(index + 2)) }
+                out += table(t, width: width, keepLastRow: isSignature(at(index + 1)) || closing)
                 // Word merges two tables that touch and needs a paragraph after the last one:
                 // a separator one line high holding the space between them, kept with the
                 // table that follows.
@@ -170,9 +165,9 @@ enum DOCXWriter {
 
     // MARK: - Tables
 
-    /// A table; its space before and after is its neighbours' (see `body`). `keepFrom`: the
-    /// rows from this one on stay with what follows.
-    static func table(_ table: Table, width: Double, keepFrom: Int? = nil) -> String {
+    /// A table; its space before and after is its neighbours' (see `body`). `keepLastRow`:
+    /// its last row stays with what follows.
+    static func table(_ table: Table, width: Double, keepLastRow: Bool = false) -> String {
         let grid = TableGrid(table)
         // A table with an outset is centred, so it reaches equally into both margins.
         let widths = table.columnWidths(for: width + table.outset)
@@ -206,7 +201,7 @@ enum DOCXWriter {
                 xml += "<w:vAlign w:val=\"\(placed.cell.verticalAlignment == .center ? "center" : "top")\"/></w:tcPr>"
                 // Keep the signature and header bands, group headings and the table's last
                 // rows with what follows (Word's way of "keep together").
-                let keep = row.role == .group || row.role == .header || (table.keepTogether && r < lastRow) || (keepFrom.map { r >= $0 } ?? false)
+                let keep = row.role == .group || row.role == .header || (table.keepTogether && r < lastRow) || (keepLastRow && r == lastRow)
                 let inner = cellWidth - 2 * table.cellPadding
                 if placed.cell.paragraphs.isEmpty {
                     // An empty cell keeps too: Word and LibreOffice read a row's keep from

@@ -272,6 +272,9 @@ public struct Table: Hashable, Sendable {
     public var borders: Bool
     /// Never split over two pages (header bands, signature block).
     public var keepTogether: Bool
+    /// The signature block: a borderless table kept together, after the body. Neither
+    /// renderer leaves it alone on a page.
+    public var isSignatureBlock: Bool { keepTogether && !borders }
     /// Cell padding left and right, in points.
     public var cellPadding: Double
     public var spaceBefore: Double

@@ -371,12 +371,13 @@ private struct Pager {
         cairo_set_source_rgb(cr, 0, 0, 0)
     }
 
-    mutating func newPage() {
+    /// A new page; `restartingNumbers`: an annex's page 1, unnumbered as a first page is.
+    mutating func newPage(restartingNumbers: Bool = false) {
         cairo_show_page(cr)
-        pageIndex += 1
+        pageIndex = restartingNumbers ? 1 : pageIndex + 1
         y = top
         pageIsEmpty = true
-        if pageNumbers { drawPageNumber() }
+        if pageNumbers, !restartingNumbers { drawPageNumber() }
     }
 
     /// Arabic, 14 pt, centred over the text, 10 mm from the paper's top edge (as in the DOCX).
@@ -393,13 +394,9 @@ private struct Pager {
     mutating func place(_ block: MeasuredBlock, next: MeasuredBlock?, afterNext: MeasuredBlock? = nil) {
         switch block {
         case .paragraph(let p):
-            if p.restartsPageNumbers {
-                // An annex: its own page 1, unnumbered like a document's first page.
-                if !pageIsEmpty { cairo_show_page(cr) }
-                pageIndex = 1
-                y = top
-                pageIsEmpty = true
-            } else if p.pageBreakBefore, !pageIsEmpty { newPage() }
+            if p.pageBreakBefore || p.restartsPageNumbers {
+                if !pageIsEmpty { newPage(restartingNumbers: p.restartsPageNumbers) } else if p.restartsPageNumbers { pageIndex = 1 }
+            }
             // The paragraph before a signature block goes with it: the signature is never
             // alone on a page.
             if let signature = Self.signature(next), !pageIsEmpty {
@@ -424,7 +421,7 @@ private struct Pager {
     /// The whole height of `block` when it is a signature block (a borderless table kept
     /// together, after the body), else nil.
     static func signature(_ block: MeasuredBlock?) -> Double? {
-        guard case .table(let t)? = block, t.table.keepTogether, !t.borders else { return nil }
+        guard case .table(let t)? = block, t.table.isSignatureBlock else { return nil }
         return t.table.spaceBefore + (t.header?.height ?? 0) + t.units.reduce(0) { $0 + $1.height }
     }
 
