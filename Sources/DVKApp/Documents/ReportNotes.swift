@@ -21,6 +21,12 @@ enum ReportNotes {
         var version = 0
     }
 
+    /// Who writes them: staff and administrators of the federation whose report it is, in
+    /// their own unit's view of the campaign.
+    static func mayWrite(_ view: Access.CampaignView) -> Bool {
+        view.user.role.manages && view.user.unitKind == .federation && view.scope.unitID == view.user.unitID
+    }
+
     static func load(campaign: UUID, unit: UUID, kind: Kind, on db: any Database) async throws -> Notes {
         guard let row = try await db.sql().raw("""
             SELECT assessment, proposals, version FROM report_notes

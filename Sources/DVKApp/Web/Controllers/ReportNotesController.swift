@@ -22,7 +22,7 @@ struct ReportNotesController: RouteCollection {
         let user = try StaffAccess.manager(req)
         let view = try await Access.campaign(code: try req.parameters.require("campaign"), user: user, on: req.db)
         // The notes are the user's own federation's, whatever part of the tree it sees.
-        guard user.unitKind == .federation, view.scope.unitID == user.unitID else {
+        guard ReportNotes.mayWrite(view) else {
             throw DomainError.forbidden("Chỉ cán bộ của chính công đoàn cấp trên lập báo cáo mới ghi được phần đánh giá, đề xuất.")
         }
         let form = try req.content.decode(Form.self)

@@ -233,7 +233,7 @@ struct YearController: RouteCollection {
         model.filter = filter
         model.unitProblem = unitProblem
         model.decisions = try await YearPapers.decisionNumbers(view, on: req.db)
-        if ReportNotesForm.mayWrite(view) {
+        if ReportNotes.mayWrite(view) {
             model.notes = try await ReportNotes.load(campaign: view.campaign.id, unit: view.user.unitID, kind: .year, on: req.db)
         }
         model.years = try await YearQueue.overYears(unitID: view.scope.unitID, user: view.user, on: req.db)

@@ -82,6 +82,6 @@ enum Dashboard {
         return Model(view: view, counts: counts, summary: try await SummaryQuery.official(campaign, unit: view.scope, on: db),
                      rows: result.lines.map { Row(line: $0, counted: counted[$0.unitID] ?? zero) },
                      paging: paging, filter: filter, sort: sort, search: search, now: now,
-                     notes: ReportNotesForm.mayWrite(view) ? try await ReportNotes.load(campaign: campaign.id, unit: view.user.unitID, kind: .registration, on: db) : nil)
+                     notes: ReportNotes.mayWrite(view) ? try await ReportNotes.load(campaign: campaign.id, unit: view.user.unitID, kind: .registration, on: db) : nil)
     }
 }

@@ -3,11 +3,6 @@ import DVKCore
 /// The form under a report's download links: "Đánh giá chung" and "Đề xuất, kiến nghị",
 /// printed as sections II and III of the report (dotted lines to write on when empty).
 enum ReportNotesForm {
-    /// Staff and administrators of the federation whose view this is.
-    static func mayWrite(_ view: Access.CampaignView) -> Bool {
-        view.user.role.manages && view.user.unitKind == .federation && view.scope.unitID == view.user.unitID
-    }
-
     static func view(_ notes: ReportNotes.Notes, campaign: String, kind: ReportNotes.Kind, csrf: String?) -> Node {
         let empty = notes.assessment.isEmpty && notes.proposals.isEmpty
         return .details(.class("report-notes"),
