@@ -197,9 +197,7 @@ import VaporTesting
     func text(_ visitor: Visitor, _ path: String) async throws -> String {
         let response = try await visitor.get(path)
         #expect(response.status == .ok, "\(path)")
-        let pdf = try tempFile("", suffix: ".pdf")
-        try Data(response.body.readableBytesView).write(to: URL(fileURLWithPath: pdf))
-        return VietnameseText.clean(try ExportTests().tool("/usr/bin/pdftotext", ["-raw", pdf, "-"]))
+        return try pdfText(response)
     }
 
     @Test func everyLevelSignsItsDocumentsWithFigures() async throws {

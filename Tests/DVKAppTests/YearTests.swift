@@ -101,10 +101,7 @@ import VaporTesting
             func pdfText(_ visitor: Browser, _ path: String, pages: ClosedRange<Int>? = nil) async throws -> String {
                 let response = try await visitor.get(path)
                 #expect(response.status == .ok, "\(path)")
-                let file = try tempFile("", suffix: ".pdf")
-                try Data(response.body.readableBytesView).write(to: URL(fileURLWithPath: file))
-                let range = pages.map { ["-f", String($0.lowerBound), "-l", String($0.upperBound)] } ?? []
-                return VietnameseText.clean(try ExportTests().tool("/usr/bin/pdftotext", ["-raw"] + range + [file, "-"]))
+                return try DVKAppTests.pdfText(response, pages: pages)
             }
             // The proposal: a tờ trình to the level above, numbered and dated by the
             // nomination, with the list annexed on a page numbered on its own.
@@ -125,19 +122,13 @@ import VaporTesting
             #expect(decision.contains("học tập các mô hình được công nhận") && !decision.contains("tiêu biểu"))
             #expect(decision.contains("Xét kết quả thẩm định mô hình của các công đoàn cơ sở trực thuộc"))
             // The year-end report says when its figures were taken and how many units registered.
-            let report = try await gd.get("/campaigns/DVK-2024/year/documents/tong-ket.pdf")
-            let reportPDF = try tempFile("", suffix: ".pdf")
-            try Data(report.body.readableBytesView).write(to: URL(fileURLWithPath: reportPDF))
-            let reportText = VietnameseText.clean(try ExportTests().tool("/usr/bin/pdftotext", ["-raw", reportPDF, "-"]))
+            let reportText = try await pdfText(gd, "/campaigns/DVK-2024/year/documents/tong-ket.pdf")
             #expect(reportText.contains("Số liệu tính đến ") && reportText.contains("đơn vị đã nộp"), "\(reportText.prefix(600))")
             #expect(reportText.contains("1 mô hình được Công đoàn ngành Giáo dục quận Long Biên đề nghị cấp trên công nhận"), "\(reportText.prefix(900))")
             // Long Biên counts GD's proposal as one from below, and proposed none itself.
             _ = try await AuthStore.createUser(username: "lb-web", password: "mat-khau-thu-nghiem", role: .staff, unitCode: "LB", at: Date(), on: app.db)
             let lb = try await Browser.signIn(app, "lb-web")
-            let lbReport = try await lb.get("/campaigns/DVK-2024/year/documents/tong-ket.pdf")
-            let lbPDF = try tempFile("", suffix: ".pdf")
-            try Data(lbReport.body.readableBytesView).write(to: URL(fileURLWithPath: lbPDF))
-            let lbText = VietnameseText.clean(try ExportTests().tool("/usr/bin/pdftotext", ["-raw", lbPDF, "-"]))
+            let lbText = try await pdfText(lb, "/campaigns/DVK-2024/year/documents/tong-ket.pdf")
             #expect(lbText.contains("1 mô hình do công đoàn cấp dưới đề nghị công nhận") && !lbText.contains("đề nghị cấp trên công nhận"),
                     "\(lbText.prefix(900))")
             // Long Biên proposed nothing upward: its tờ trình is refused, not printed empty.

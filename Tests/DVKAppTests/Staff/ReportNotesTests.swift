@@ -12,9 +12,7 @@ import VaporTesting
     func reportText(_ visitor: Visitor, _ path: String) async throws -> String {
         let response = try await visitor.get(path)
         #expect(response.status == .ok)
-        let pdf = try tempFile("", suffix: ".pdf")
-        try Data(response.body.readableBytesView).write(to: URL(fileURLWithPath: pdf))
-        return VietnameseText.clean(try ExportTests().tool("/usr/bin/pdftotext", ["-raw", pdf, "-"]))
+        return try pdfText(response)
     }
 
     @Test func theClerkWritesTheReportsSectionsOnThePage() async throws {

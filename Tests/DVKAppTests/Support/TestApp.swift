@@ -5,6 +5,7 @@ import Foundation
 import Synchronization
 import Testing
 import Vapor
+import VaporTesting
 @testable import DVKApp
 
 /// Where app tests run: SQLite in memory, or — when DVK_TEST_POSTGRES_URL is set (CI,
@@ -137,4 +138,13 @@ extension SummaryDTO {
         rows.map { [$0.collectives, $0.collectiveInitiatives, $0.individuals, $0.individualInitiatives] }
             + [[total.collectives, total.collectiveInitiatives, total.individuals, total.individualInitiatives]]
     }
+}
+
+/// A downloaded PDF's text as pdftotext reads it (reading order), cleaned as DVK cleans
+/// text; `pages` limits it to those pages.
+func pdfText(_ response: TestingHTTPResponse, pages: ClosedRange<Int>? = nil) throws -> String {
+    let file = try tempFile("", suffix: ".pdf")
+    try Data(response.body.readableBytesView).write(to: URL(fileURLWithPath: file))
+    let range = pages.map { ["-f", String($0.lowerBound), "-l", String($0.upperBound)] } ?? []
+    return VietnameseText.clean(try ExportTests().tool("/usr/bin/pdftotext", ["-raw"] + range + [file, "-"]))
 }
