@@ -368,8 +368,22 @@ import VaporTesting
             let long = try await officer.post(page + "/year/caption", ["file": uploaded.uuidString, "caption": String(repeating: "a", count: 301)])
             #expect(long.status == .unprocessableEntity)
             #expect(long.body.string.contains("Chú thích ảnh dài quá 300 ký tự"))
-            let captioned = try await officer.post(page + "/year/caption", ["file": uploaded.uuidString, "caption": "Đoàn viên lắp bóng đèn <LED> tại hội trường"])
+            let captioned = try await officer.post(page + "/year/caption", ["file": uploaded.uuidString, "was": "Lắp bóng <LED> ở hội trường",
+                                                                            "caption": "Đoàn viên lắp bóng đèn <LED> tại hội trường"])
             #expect(captioned.status == .seeOther)
+            // Two tabs over the caption they both showed: one wins, the other is told.
+            let was = "Đoàn viên lắp bóng đèn <LED> tại hội trường"
+            let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for text in ["Bản của tab một", "Bản của tab hai"] {
+                    group.addTask { try await officer.post(page + "/year/caption", ["file": uploaded.uuidString, "was": was, "caption": text]).status }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.sorted { $0.code < $1.code } == [.seeOther, .conflict])
+            let winner = try #require(try await app.db.sql().raw("SELECT caption FROM model_files WHERE id = \(bind: uploaded)").first()?
+                .decode(column: "caption", as: String.self))
+            #expect(["Bản của tab một", "Bản của tab hai"].contains(winner))
+            #expect(try await officer.post(page + "/year/caption", ["file": uploaded.uuidString, "was": winner, "caption": was]).status == .seeOther)
             #expect(try await officer.post(page + "/year/caption", ["file": UUID().uuidString, "caption": "x"]).status == .notFound)
 
             // Staff recognise through the page (CSRF checked) and publish.

@@ -396,15 +396,20 @@ enum YearStore {
     }
 
     /// A file's caption, rewritten by those who may report on the model (the caption is
-    /// checked by `TextRules.photoCaption` before). A file of another model is not found.
-    static func caption(_ m: YearModel, file: UUID, caption: String, on db: any Database) async throws {
+    /// checked by `TextRules.photoCaption` before) over the caption their form showed
+    /// (`was`): two tabs saving at once, the second is told with a 409. A file of another
+    /// model is not found.
+    static func caption(_ m: YearModel, file: UUID, caption: String, was: String, on db: any Database) async throws {
         try await write(.report, m, on: db) { sql in
             guard try await sql.raw("""
                 SELECT 1 AS x FROM model_files WHERE id = \(bind: file) AND initiative_id = \(bind: m.model.id)
                 """).first() != nil else { throw DomainError.notFound("Không tìm thấy tệp này.") }
-            try await sql.raw("""
-                UPDATE model_files SET caption = \(bind: caption) WHERE id = \(bind: file) AND initiative_id = \(bind: m.model.id)
-                """).run()
+            guard try await sql.raw("""
+                UPDATE model_files SET caption = \(bind: caption)
+                WHERE id = \(bind: file) AND initiative_id = \(bind: m.model.id) AND caption = \(bind: was) RETURNING id
+                """).first() != nil else {
+                throw DomainError.conflict("Chú thích của tệp này vừa được sửa ở nơi khác. Vui lòng tải lại trang để xem chú thích mới.")
+            }
         }
     }
 

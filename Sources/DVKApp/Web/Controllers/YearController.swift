@@ -116,7 +116,7 @@ struct YearController: RouteCollection {
         try await perform(req, .caption) { m, form in
             guard let file = form["file"].flatMap(UUID.init(uuidString:)) else { throw DomainError.notFound("Không tìm thấy tệp này.") }
             let caption = try TextRules.photoCaption.check(form["caption"]).mapError { FieldErrors(messages: ["caption": $0.sentence]) }.get()
-            try await YearStore.caption(m, file: file, caption: caption, on: req.db)
+            try await YearStore.caption(m, file: file, caption: caption, was: form["was"] ?? "", on: req.db)
             return Done(message: caption.isEmpty ? "Đã xóa chú thích của tệp." : "Đã lưu chú thích \(Flash.quoted(caption)).", fragment: "tien-do")
         }
     }

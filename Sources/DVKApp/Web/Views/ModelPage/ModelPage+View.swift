@@ -89,6 +89,7 @@ extension ModelPage {
             .if(m.can(.report), .form(.class("caption"), .method(.post), .action(step(m, .caption)),
                 Layout.csrfField(m.user.csrf),
                 .input(.type(.hidden), .name("file"), .value(f.id.uuidString)),
+                .input(.type(.hidden), .name("was"), .value(f.caption)),
                 .div(.class(e["caption"] == nil ? "field" : "field invalid"),
                     .label(.for(id), .class("small"), "Chú thích"),
                     .input(.type(.text), .id(id), .name("caption"), .value(failed ? m.posted["caption"] ?? "" : f.caption),
