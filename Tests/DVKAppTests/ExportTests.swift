@@ -228,6 +228,12 @@ import VaporTesting
             let issuer = try await text(p.staff, "\(c)/LB/documents/report.pdf")
             let letterSigner = try await CampaignStore.info(code: "DVK-2024", on: app.db).signer
             #expect(issuer.contains("\(letterSigner.authority) \(letterSigner.title)") && !issuer.contains("Trần Văn Bình"))
+            // A signer's name is text on the page and in the document, whatever it holds.
+            #expect(try await p.staff.post("/units/GD", ["name": "Công đoàn ngành Giáo dục quận Long Biên", "kind": "federation", "parent": "LB",
+                                                         "signer_title": "", "signer_name": HostileInputTests.short]).status == .seeOther)
+            let page = try await p.staff.get("/units/GD").text
+            #expect(page.contains(HTMLEscape.escaped(HostileInputTests.short)) && !page.contains("<dvkx"))
+            #expect(try await text(p.subStaff, "\(c)/GD/documents/report.pdf").contains(HostileInputTests.short))
             // A grassroots union: TM. BAN CHẤP HÀNH.
             let school = try await text(p.officer, "\(c)/S1/documents/summary.pdf")
             #expect(school.contains("TM. BAN CHẤP HÀNH CHỦ TỊCH"), "\(school.suffix(300))")
