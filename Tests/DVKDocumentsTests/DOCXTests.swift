@@ -144,7 +144,7 @@ extension DOCXTests {
         func units(_ n: Int) -> [UnitTallyRow] {
             (0..<n).map { i in var row = rows[i % rows.count]; row.unitName = "Công đoàn cơ sở số \(i + 1) của quận"; return row }
         }
-        for n in stride(from: 2, through: 34, by: 4) {
+        for n in stride(from: 2, through: 34, by: 8) {
             var report = DocumentSamples.report
             report.units = units(n)
             try add(OfficialDocuments.report(report), "report-\(n)")
