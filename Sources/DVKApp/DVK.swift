@@ -31,13 +31,18 @@ public enum DVK {
         var status: Int32 = 0
         do {
             try await configure(app, config: config)
-            try await app.execute()
+            try await Actor.$current.withValue(commandActor(arguments)) { try await app.execute() }
         } catch {
             FileHandle.standardError.write(Data("dvk: \(describe(error))\n".utf8))
             status = 1
         }
         try? await app.asyncShutdown()
         return status
+    }
+
+    /// A command's changes are the CLI's in the trail; a server's are each request's.
+    static func commandActor(_ arguments: [String]) -> Actor? {
+        arguments.dropFirst().first == "serve" ? nil : .cli
     }
 
     static func describe(_ error: any Error) -> String {

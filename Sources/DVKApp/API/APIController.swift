@@ -22,6 +22,7 @@ struct APIController: RouteCollection {
         try api.register(collection: WorkflowAPIController())
         try api.register(collection: YearAPIController())
         try api.register(collection: UsersAPIController())
+        try api.register(collection: AuditAPIController())
     }
 
     @Sendable func openAPI(req: Request) async throws -> Response {

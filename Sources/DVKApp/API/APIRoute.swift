@@ -13,6 +13,7 @@ enum APIRoute: String, CaseIterable, Sendable {
     case getModelYear, reportProgress, verify, recognise, withdrawRecognition, nominate, withdrawNomination, commend, publish
     case searchLibrary, getLibraryModel
     case listUsers, createUser, getUser, updateUser, resendInvitation
+    case listAudit
 
     /// A piece of the path after `/api/v1`: a word, or a parameter's name.
     enum Segment: Sendable, Equatable {
@@ -66,6 +67,7 @@ enum APIRoute: String, CaseIterable, Sendable {
         case .listUsers, .createUser: return [.word("users")]
         case .getUser, .updateUser: return user
         case .resendInvitation: return user + [.word("invitation")]
+        case .listAudit: return [.word("audit")]
         }
     }
 

@@ -50,7 +50,7 @@ enum APISpec {
     static let base = APIRoute.base
 
     static var paths: [String: OpenAPI.PathItem] {
-        return yearPaths.merging(userPaths) { a, _ in a }.merging([
+        return yearPaths.merging(userPaths) { a, _ in a }.merging(auditPaths) { a, _ in a }.merging([
             APIRoute.openAPI.template: .init(get: .init(
                 operationId: APIRoute.openAPI.rawValue, summary: "This OpenAPI document", tags: ["meta"],
                 responses: ["200": .init(description: "The OpenAPI 3.1 document",
@@ -210,7 +210,7 @@ enum APISpec {
     }
 
     static var schemas: [String: Schema] {
-        yearSchemas.merging(userSchemas) { a, _ in a }.merging([
+        yearSchemas.merging(userSchemas) { a, _ in a }.merging(auditSchemas) { a, _ in a }.merging([
             "Error": .object("Every error: a stable code and a Vietnamese message fit to show to a person", [
                 required("error", .object(nil, [
                     required("code", .string("`unauthenticated` (401), `csrf` (403), `forbidden` (403), `not_found` (404), `bad_request` (400, 415), `conflict` (409), `invalid` (422), `too_large` (413), `internal` (500), `error` (other statuses)")),

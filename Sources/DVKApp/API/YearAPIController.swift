@@ -79,7 +79,7 @@ struct YearAPIController: RouteCollection {
     @Sendable func withdrawRecognition(req: Request) async throws -> Response {
         let m = try await model(req)
         try m.require(.recognise)
-        try await YearStore.withdrawRecognition(m, on: req.db)
+        try await YearStore.withdrawRecognition(m, at: req.now, on: req.db)
         return try await answer(req, m)
     }
 
@@ -98,7 +98,7 @@ struct YearAPIController: RouteCollection {
     @Sendable func withdrawNomination(req: Request) async throws -> Response {
         let m = try await model(req)
         try m.require(.nominate)
-        try await YearStore.withdrawNomination(m, on: req.db)
+        try await YearStore.withdrawNomination(m, at: req.now, on: req.db)
         return try await answer(req, m)
     }
 

@@ -45,7 +45,7 @@ enum AccountImporter {
                 .map { try $0.decode(column: "email_key", as: String.self) })
             var made: [Made] = []
             var errors: [LineError] = []
-            var users: [[any Encodable & Sendable]] = [], links: [[any Encodable & Sendable]] = [], events: [[any Encodable & Sendable]] = []
+            var users: [[any Encodable & Sendable]] = [], links: [[any Encodable & Sendable]] = [], events: [AuditTrail.Entry] = []
             var mail: [OutboxDraft] = []
             for (line, draft) in rows {
                 guard let unit = unitsByCode[draft.unitCode] else { errors.append(LineError(line: line, reasons: ["không có đơn vị \(draft.unitCode)"])); continue }
@@ -76,8 +76,8 @@ enum AccountImporter {
                 if let message { mail.append(message) }
                 let details = ["Tên đăng nhập": username, "Họ và tên": draft.fullName, "Vai trò": draft.role.label, "Đơn vị": unit.name,
                                "Email": draft.email, "Lời mời": message != nil ? "gửi qua email" : "trao tay (liên kết hoặc thư in)"]
-                events.append([UUID(), now, actor.userID, actor.label, actor.address, actor.requestID, "account", userID.uuidString, unit.id,
-                               "account.invited", String(decoding: (try? JSONCoding.encoder().encode(details)) ?? Data(), as: UTF8.self)])
+                events.append(AuditTrail.Entry("account.invited", .account, id: userID, label: "\(draft.fullName) (\(username))", unit: unit.id,
+                                               details: details))
                 made.append(Made(line: line, draft: draft, unitName: unit.name,
                                  invited: AccountStore.Invited(userID: userID, username: username, link: link, emailed: message != nil)))
             }
@@ -88,8 +88,7 @@ enum AccountImporter {
                                                                   "login_count", "totp_last_step"], rows: users)
             try await BulkInsert.run(db, into: "invitations", columns: ["id", "user_id", "purpose", "token_hash", "created_at", "expires_at",
                                                                         "created_by"], rows: links)
-            try await BulkInsert.run(db, into: "audit_events", columns: ["id", "at", "actor_id", "actor", "address", "request_id", "object_kind",
-                                                                         "object_id", "unit_id", "action", "details"], rows: events)
+            try await AuditTrail.record(events, by: actor, at: now, on: db)
             try await Outbox.enqueue(mail, at: now, on: db)
             return made
         }

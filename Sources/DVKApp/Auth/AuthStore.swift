@@ -226,8 +226,15 @@ enum AuthStore {
         let label = try TextRules.tokenName.validated(name.isEmpty ? "API" : name)
         let token = "dvk_" + Tokens.random()
         try await db.write { db in
+            let id = UUID()
+            let expires = now.addingTimeInterval(Double(days) * 86_400)
             try await db.sql().insert(into: "api_tokens").columns("id", "token_hash", "user_id", "created_at", "name", "expires_at")
-                .values(UUID(), Tokens.hash(token), userID, now, label, now.addingTimeInterval(Double(days) * 86_400)).run()
+                .values(id, Tokens.hash(token), userID, now, label, expires).run()
+            let owner = try await db.sql().raw("SELECT username, unit_id FROM users WHERE id = \(bind: userID)").first()
+            try await AuditTrail.record([AuditTrail.Entry("token.created", .token, id: id, label: label, unit: try owner?.decode(column: "unit_id", as: UUID?.self),
+                                                          changes: [AuditChange("Hết hạn", old: "", new: VietnamTime.describe(expires))],
+                                                          details: ["Tài khoản": try owner?.decode(column: "username", as: String.self) ?? ""])],
+                                        at: now, on: db)
         }
         return token
     }
@@ -255,11 +262,17 @@ enum AuthStore {
 
     /// Revokes a token by id (of `userID` only, when given); false when there was none.
     @discardableResult
-    static func revokeToken(id: UUID, userID: UUID? = nil, on db: any Database) async throws -> Bool {
+    static func revokeToken(id: UUID, userID: UUID? = nil, at now: Date, on db: any Database) async throws -> Bool {
         try await db.write { db in
             var delete = try db.sql().delete(from: "api_tokens").where("id", .equal, id)
             if let userID { delete = delete.where("user_id", .equal, userID) }
-            return try await delete.returning("id").first() != nil
+            guard let gone = try await delete.returning("name", "user_id").first() else { return false }
+            let owner = try await db.sql().raw("SELECT username, unit_id FROM users WHERE id = \(bind: try gone.decode(column: "user_id", as: UUID.self))").first()
+            try await AuditTrail.record([AuditTrail.Entry("token.revoked", .token, id: id, label: try gone.decode(column: "name", as: String.self),
+                                                          unit: try owner?.decode(column: "unit_id", as: UUID?.self),
+                                                          details: ["Tài khoản": try owner?.decode(column: "username", as: String.self) ?? ""])],
+                                        at: now, on: db)
+            return true
         }
     }
 

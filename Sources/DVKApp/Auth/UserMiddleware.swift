@@ -14,7 +14,9 @@ struct UserMiddleware: AsyncMiddleware {
             request.storage[CurrentUserKey.self] = try await AuthStore.user(sessionToken: cookie, now: request.now, policy: request.application.dvkConfig.sessions,
                                                                             on: request.db)
         }
-        return try await next.respond(to: request)
+        // Every store that writes the trail names this actor.
+        let actor = request.currentUser.map { Actor.person($0, request) } ?? .anonymous(request)
+        return try await Actor.$current.withValue(actor) { try await next.respond(to: request) }
     }
 }
 

@@ -86,6 +86,15 @@ enum Backup {
         var bytes: Int
     }
 
+    /// SHA-256 of a file, read in pieces.
+    static func fileHash(_ path: String) throws -> String {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw DomainError.notFound("cannot read \(path)") }
+        defer { try? handle.close() }
+        var hash = SHA256()
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hash.update(data: chunk) }
+        return AuditSeal.hex(hash.finalize())
+    }
+
     static func write(to path: String, migrations: [String], at now: Date, on db: any Database) async throws -> Written {
         let partial = path + ".part"
         guard FileManager.default.createFile(atPath: partial, contents: nil) else {

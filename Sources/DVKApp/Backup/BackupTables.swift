@@ -62,8 +62,10 @@ enum BackupTables {
         table("invitations", "id:u user_id:u purpose:s token_hash:s created_at:d expires_at:d used_at:d revoked_at:d created_by:s"),
         table("recovery_codes", "id:u user_id:u code_hash:s used_at:d"),
         table("audit_events", """
-            id:u at:d actor_id:u actor:s address:s request_id:s object_kind:s object_id:s unit_id:u campaign_id:u action:s details:s
-            """, order: ["at", "id"]),
+            id:u at:d actor_id:u actor:s address:s request_id:s object_kind:s object_id:s unit_id:u campaign_id:u action:s details:s \
+            actor_role:s actor_unit_id:u object_label:s changes:s search_key:s chain:s seq:i prev_hash:s hash:s
+            """, order: ["chain", "seq"]),
+        table("audit_chains", "chain:s seq:i hash:s", order: ["chain"]),
         table("api_tokens", "id:u token_hash:s user_id:u created_at:d name:s expires_at:d last_used_at:d"),
         table("outbox", """
             id:u kind:s campaign_id:u unit_id:u user_id:u to_address:s to_name:s subject:s note:s dedupe_key:s status:s attempts:i \

@@ -12,16 +12,35 @@ enum Restore {
     struct Loaded: Sendable {
         var header: BackupFile.Header
         var rows: [(table: String, count: Int)]
+        var trail: AuditSeal.Report
     }
 
-    static func run(path: String, knownMigrations: [String], on db: any Database) async throws -> Loaded {
+    static func run(path: String, knownMigrations: [String], at now: Date, on db: any Database) async throws -> Loaded {
         let header = try verify(path: path, knownMigrations: knownMigrations)
-        let rows = try await db.write { db in
+        let (rows, trail) = try await db.write { db in
             // Checked in the transaction that loads: nothing can arrive in between.
             try await requireEmpty(db)
-            return try await load(path: path, on: db)
+            let rows = try await load(path: path, on: db)
+            // A backup from before the trail was sealed is sealed as it loads; any other
+            // whose trail does not verify is refused whole.
+            if !header.migrations.contains(AddAuditChain().name) { try await AuditSeal.sealUnsealed(on: db) }
+            let trail = try await AuditSeal.verify(on: db)
+            if !trail.problems.isEmpty {
+                throw TrailBroken(problems: trail.problems.map(\.message))
+            }
+            try await AuditTrail.record([AuditTrail.Entry("backup.restored", .backup, id: "restore", label: (path as NSString).lastPathComponent, unit: nil,
+                                                          details: ["Bản sao lưu lúc": header.createdAt, "Từ cơ sở dữ liệu": header.database,
+                                                                    "Gốc chuỗi nhật ký": trail.root])], at: now, on: db)
+            return (rows, trail)
         }
-        return Loaded(header: header, rows: rows)
+        return Loaded(header: header, rows: rows, trail: trail)
+    }
+
+    struct TrailBroken: Error, CustomStringConvertible {
+        var problems: [String]
+        var description: String {
+            "the audit trail in the backup does not verify (\(problems.count) problems; nothing was restored):\n" + problems.prefix(20).joined(separator: "\n")
+        }
     }
 
     struct Damaged: Error, CustomStringConvertible {

@@ -34,7 +34,8 @@ extension CampaignStore {
                 }
             }
             try check(input, issuedOn: input.issuedOn ?? CalendarDay(parsing: campaign.issuedOn) ?? VietnamTime.day(of: now))
-            let policy = CampaignInfo(campaign).policy
+            let was = CampaignInfo(campaign)
+            let policy = was.policy
             campaign.fill(from: input, issuerName: campaign.issuerName)
             if targetsChange {
                 campaign.allTargets = input.targets == nil
@@ -44,6 +45,10 @@ extension CampaignStore {
                 // Lateness is judged by the policy (deadline, late work, the year's end): a
                 // new one judges every unit again.
                 if CampaignInfo(campaign).policy != policy { try await Standings.recountCampaign(campaignID, on: db) }
+            }
+            let targets = targetsChange ? ["Đơn vị tham gia": input.targets.map { "\($0.count) đơn vị được chọn" } ?? "mọi đơn vị cấp dưới"] : [:]
+            if let entry = CampaignAudit.entry("campaign.changed", CampaignInfo(campaign), was: was, details: targets) {
+                try await AuditTrail.record([entry], at: now, on: db)
             }
             return CampaignInfo(campaign)
         }
@@ -55,6 +60,7 @@ extension CampaignStore {
         try await db.write { db in
             let campaign = try await CampaignLock.exclusive(code: code, on: db)
             let from = campaign.state
+            let was = CampaignInfo(campaign)
             guard from.next.contains(next) else {
                 throw DomainError.conflict("Không thể chuyển đợt thi đua từ “\(from.label)” sang “\(next.label)”.")
             }
@@ -64,6 +70,7 @@ extension CampaignStore {
             } else {
                 try await campaign.save(on: db)
             }
+            try await AuditTrail.record([CampaignAudit.entry("campaign.state", CampaignInfo(campaign), was: was)].compactMap { $0 }, at: now, on: db)
             return CampaignInfo(campaign)
         }
     }
@@ -73,7 +80,12 @@ extension CampaignStore {
         try await db.write { db in
             let campaign = try await CampaignLock.exclusive(code: code, on: db)
             if let refusal = campaign.state.resyncRefusal { throw DomainError.conflict(refusal) }
+            let before = try await CampaignUnit.query(on: db).filter(\.$campaignID == campaign.requireID()).count()
             try await sync(campaign, at: now, on: db)
+            let after = try await CampaignUnit.query(on: db).filter(\.$campaignID == campaign.requireID()).count()
+            try await AuditTrail.record([CampaignAudit.entry("campaign.synced", CampaignInfo(campaign), was: CampaignInfo(campaign),
+                                                             details: ["Số đơn vị trong cây của đợt": "\(before) → \(after)"])].compactMap { $0 },
+                                        at: now, on: db)
             return CampaignInfo(campaign)
         }
     }

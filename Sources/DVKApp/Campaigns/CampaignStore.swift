@@ -61,6 +61,7 @@ enum CampaignStore {
             campaign.superiorName = ""
             try await campaign.create(on: db)
             try await sync(campaign, targets: input.targets, at: now, on: db)
+            try await AuditTrail.record([CampaignAudit.entry("campaign.created", CampaignInfo(campaign), was: nil)].compactMap { $0 }, at: now, on: db)
             return CampaignInfo(campaign)
         }
     }

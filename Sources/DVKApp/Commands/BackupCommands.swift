@@ -18,7 +18,16 @@ struct BackupCommand: AsyncCommand {
         let started = ContinuousClock.now
         let written = try await Backup.write(to: path, migrations: try await Migrations.applied(on: db), at: context.application.clock.now(), on: db)
         let rows = written.rows.reduce(0) { $0 + $1.count }
+        // The trail names the file by its hash and the root of the trail it holds.
+        let seal = try await AuditSeal.verify(on: db)
+        let digest = try Backup.fileHash(path)
+        try await db.write { db in
+            try await AuditTrail.record([AuditTrail.Entry("backup.made", .backup, id: "sha256:" + digest, label: path, unit: nil, details: [
+                "SHA-256 của tệp": digest, "Số dòng dữ liệu": String(rows), "Gốc chuỗi nhật ký": seal.root,
+            ])], at: context.application.clock.now(), on: db)
+        }
         context.console.print("backup written to \(path): \(rows) rows in \(written.rows.count) tables, \(written.bytes) bytes, in \(ContinuousClock.now - started)")
+        context.console.print("file SHA-256 \(digest); audit trail root \(seal.root) (\(seal.events) events)")
     }
 }
 
@@ -32,8 +41,10 @@ struct RestoreCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let started = ContinuousClock.now
-        let loaded = try await Restore.run(path: signature.file, knownMigrations: Migrations.all.map(\.name), on: context.application.db)
+        let loaded = try await Restore.run(path: signature.file, knownMigrations: Migrations.all.map(\.name), at: context.application.clock.now(),
+                                           on: context.application.db)
         for (table, count) in loaded.rows { context.console.print("\(table): \(count) rows") }
+        context.console.print("audit trail verified: \(loaded.trail.events) events in \(loaded.trail.chains) chains, root \(loaded.trail.root)")
         context.console.print("restored the backup of \(loaded.header.createdAt) (from \(loaded.header.database)) in \(ContinuousClock.now - started)")
     }
 }

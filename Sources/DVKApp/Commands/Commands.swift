@@ -16,6 +16,7 @@ enum Commands {
         app.asyncCommands.use(BackupCommand(), as: "backup")
         app.asyncCommands.use(RestoreCommand(), as: "restore")
         app.asyncCommands.use(MigrateCommand(), as: "migrate")
+        app.asyncCommands.use(AuditCommands(), as: "audit")
     }
 }
 

@@ -156,7 +156,7 @@ struct RevokeTokenCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         guard let id = UUID(uuidString: signature.id) else { throw DomainError.invalid("“\(signature.id)” is not a token id") }
-        guard try await AuthStore.revokeToken(id: id, on: context.application.db) else {
+        guard try await AuthStore.revokeToken(id: id, at: context.application.clock.now(), on: context.application.db) else {
             throw DomainError.notFound("no token with id \(id)")
         }
         context.console.print("token \(id) revoked")

@@ -16,6 +16,10 @@ extension Database {
     /// Inside a transaction already, `body` simply runs there.
     func write<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         if inTransaction { return try await body(self) }
+        // The transaction may run its body in a task of the driver's: the actor the trail
+        // names goes with it.
+        let actor = Actor.current
+        let body: @Sendable (any Database) async throws -> T = { db in try await Actor.$current.withValue(actor) { try await body(db) } }
         let started = ContinuousClock.now
         defer { AppMetrics.shared.writeTransaction(ContinuousClock.now - started) }
         if let sqlite = self as? WriterBackedDatabase {

@@ -12,6 +12,8 @@ enum ReportNotes {
         case registration = "dang-ky"
         /// The year-end report (`YearPapers.Kind.report`).
         case year = "tong-ket"
+
+        var title: String { self == .registration ? "Báo cáo kết quả đăng ký" : "Báo cáo tổng kết năm" }
     }
 
     struct Notes: Sendable, Equatable {
@@ -48,7 +50,13 @@ enum ReportNotes {
             }
         }
         guard problems.isEmpty else { throw DomainError.invalid(problems.joined(separator: " ")) }
+        let final = texts
+        try await db.write { db in
         let sql = try db.sql()
+        let texts = final
+        let old = try await sql.raw("""
+            SELECT assessment, proposals FROM report_notes WHERE campaign_id = \(bind: campaign) AND unit_id = \(bind: unit) AND kind = \(bind: kind.rawValue)
+            """).first()
         // One statement each way, so two saves over one version cannot both win.
         let saved = version == 0
             ? try await sql.raw("""
@@ -65,6 +73,12 @@ enum ReportNotes {
                 """).first()
         guard saved != nil else {
             throw DomainError.conflict("Phần đánh giá, đề xuất của báo cáo vừa được lưu ở một nơi khác. Vui lòng tải lại trang để xem bản mới rồi sửa tiếp.")
+        }
+        let changes = AuditChange.diff([("Đánh giá chung", try old?.decode(column: "assessment", as: String.self) ?? "", texts[0]),
+                                        ("Đề xuất, kiến nghị", try old?.decode(column: "proposals", as: String.self) ?? "", texts[1])])
+        guard !changes.isEmpty else { return }
+        try await AuditTrail.record([AuditTrail.Entry("campaign.report_notes", .campaign, id: campaign, label: kind.title, unit: unit, campaign: campaign,
+                                                      changes: changes)], at: now, on: db)
         }
     }
 }

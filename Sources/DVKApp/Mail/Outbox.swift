@@ -237,10 +237,17 @@ enum Outbox {
             let done = try await db.sql().update(table).set("status", to: MailStatus.queued.rawValue).set("attempts", to: 0)
                 .set("next_attempt_at", to: now).set(SQLIdentifier("message"), to: SQLLiteral.null)
                 .set("address_refused", to: false).set("last_answer", to: "")
-                .where("id", .equal, id).where("status", .equal, MailStatus.failed.rawValue).returning("id").first()
-            guard done != nil else {
+                .where("id", .equal, id).where("status", .equal, MailStatus.failed.rawValue)
+                .returning("id", "unit_id", "campaign_id", "to_address", "subject", "kind").first()
+            guard let done else {
                 throw DomainError.conflict("Thư này không còn ở trạng thái “gửi không được” (có thể vừa được người khác gửi lại). Vui lòng tải lại trang.")
             }
+            try await AuditTrail.record([AuditTrail.Entry("mail.resent", .mail, id: id, label: try done.decode(column: "subject", as: String.self),
+                                                          unit: try done.decode(column: "unit_id", as: UUID?.self),
+                                                          campaign: try done.decode(column: "campaign_id", as: UUID?.self),
+                                                          details: ["Gửi tới": try done.decode(column: "to_address", as: String.self),
+                                                                    "Loại thư": try done.decode(column: "kind", as: String.self)])],
+                                        at: now, on: db)
         }
     }
 

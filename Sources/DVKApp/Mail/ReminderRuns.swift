@@ -78,6 +78,10 @@ enum ReminderRuns {
         let toWrite = drafts.map(\.1)
         let written = try await db.write { db in
             let ids = try await Outbox.enqueue(toWrite, at: now, on: db)
+            try await AuditTrail.record([AuditTrail.Entry("mail.reminder_run", .mail, id: "reminders:\(campaign.code):\(scope.code):\(day.iso)",
+                                                          label: "Nhắc nộp hồ sơ đợt \(campaign.code)", unit: scope.unitID, campaign: campaign.id,
+                                                          details: ["Số thư xếp hàng": String(ids.count), "Phạm vi": "\(scope.code) — \(scope.name)"])],
+                                        at: now, on: db)
             // The ids come back in no promised order: match them by unit.
             return try await unitsOf(ids, on: db)
         }

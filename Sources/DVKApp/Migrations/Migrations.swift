@@ -27,6 +27,7 @@ enum Migrations {
         AddFileCaptions(),
         AddUnitSigners(),
         AddReportNotes(),
+        AddAuditChain(),
     ]
 
     static func register(on app: Application) {

@@ -1,3 +1,4 @@
+import Crypto
 import DVKCore
 import FluentKit
 import Foundation
@@ -355,6 +356,13 @@ enum YearStore {
         }
     }
 
+    /// One event of the model's year in the trail, in the write's transaction.
+    private static func trail(_ m: YearModel, _ action: String, _ changes: [(String, String, String)] = [], details: [String: String] = [:],
+                              at now: Date, _ sql: any SQLDatabase) async throws {
+        try await AuditTrail.record([AuditTrail.Entry(action, .model, id: m.model.id, label: m.model.title, unit: m.unit.unitID, campaign: m.campaign.id,
+                                                      changes: AuditChange.diff(changes), details: details)], at: now, sql: sql)
+    }
+
     struct NewFile: Sendable {
         var name: String
         var data: Data
@@ -391,6 +399,16 @@ enum YearStore {
                             \(bind: file.isPublic), \(bind: file.data), \(bind: now), \(bind: file.caption))
                     """).run()
             }
+            var fileLines: [String] = []
+            for file in files {
+                let digest = AuditSeal.hex(SHA256.hash(data: file.data))
+                let stored = Attachment.storedName(file.name, type: Attachment.contentType(of: file.data) ?? "application/octet-stream")
+                fileLines.append("\(stored) (\(file.data.count) byte, SHA-256 \(digest))\(file.isPublic ? ", công khai" : "")\(file.caption.isEmpty ? "" : ": “\(file.caption)”")")
+            }
+            try await trail(m, "model.report", [("Ngày báo cáo", "", input.day.description), ("Nội dung", "", input.text),
+                                                ("Số người tham gia", "", String(input.participants)), ("Số người hưởng lợi", "", String(input.beneficiaries)),
+                                                ("Kinh phí (đồng)", "", String(input.money)), ("Ngày công", "", String(input.workdays)),
+                                                ("Tệp đính kèm", "", fileLines.joined(separator: "\n"))], at: now, sql)
         }
         return id
     }
@@ -399,17 +417,18 @@ enum YearStore {
     /// checked by `TextRules.photoCaption` before) over the caption their form showed
     /// (`was`): two tabs saving at once, the second is told with a 409. A file of another
     /// model is not found.
-    static func caption(_ m: YearModel, file: UUID, caption: String, was: String, on db: any Database) async throws {
+    static func caption(_ m: YearModel, file: UUID, caption: String, was: String, at now: Date, on db: any Database) async throws {
         try await write(.report, m, on: db) { sql in
-            guard try await sql.raw("""
-                SELECT 1 AS x FROM model_files WHERE id = \(bind: file) AND initiative_id = \(bind: m.model.id)
-                """).first() != nil else { throw DomainError.notFound("Không tìm thấy tệp này.") }
+            guard let found = try await sql.raw("""
+                SELECT name FROM model_files WHERE id = \(bind: file) AND initiative_id = \(bind: m.model.id)
+                """).first() else { throw DomainError.notFound("Không tìm thấy tệp này.") }
             guard try await sql.raw("""
                 UPDATE model_files SET caption = \(bind: caption)
                 WHERE id = \(bind: file) AND initiative_id = \(bind: m.model.id) AND caption = \(bind: was) RETURNING id
                 """).first() != nil else {
                 throw DomainError.conflict("Chú thích của tệp này vừa được sửa ở nơi khác. Vui lòng tải lại trang để xem chú thích mới.")
             }
+            try await trail(m, "model.caption", [("Chú thích ảnh “\(try found.decode(column: "name", as: String.self))”", was, caption)], at: now, sql)
         }
     }
 
@@ -426,6 +445,19 @@ enum YearStore {
         let (day, text, verdict) = (input.day, input.comments, input.verdict)
         let author = m.user.displayName
         try await write(.verify, m, on: db) { sql in
+            let old = try await sql.raw("""
+                SELECT verified_on, checklist, comments, verdict, override_reason FROM verifications
+                WHERE initiative_id = \(bind: m.model.id) AND by_unit_id = \(bind: f.id)
+                """).first()
+            func was(_ c: String) throws -> String { try old.map { try $0.decode(column: c, as: String.self) } ?? "" }
+            func checks(_ json: String) -> String {
+                ((try? JSONDecoder().decode([YearRecord.Check].self, from: Data(json.utf8))) ?? [])
+                    .map { "\($0.met ? "Đạt" : "Chưa đạt"): \($0.criterion)" }.joined(separator: "\n")
+            }
+            try await trail(m, "model.verify", [("Ngày kiểm tra", try was("verified_on"), day.iso), ("Kết luận", Verdict(rawValue: try was("verdict"))?.label ?? "", verdict.label),
+                                                ("Tiêu chí", checks(try was("checklist")), checks(checklist)), ("Nhận xét", try was("comments"), text),
+                                                ("Lý do kết luận khác tiêu chí", try was("override_reason"), input.overrideReason)],
+                            details: ["Đơn vị kiểm tra": f.name], at: now, sql)
             try await sql.raw("""
                 INSERT INTO verifications (id, initiative_id, by_unit_id, by_name, verified_on, checklist, comments, verdict, author, updated_at,
                                            override_reason)
@@ -443,6 +475,14 @@ enum YearStore {
         let f = try federation(m)
         let author = m.user.displayName
         try await write(.recognise, m, on: db) { sql in
+            let old = try await sql.raw("""
+                SELECT decision_number, decision_date, exemplary FROM recognitions WHERE initiative_id = \(bind: m.model.id) AND by_unit_id = \(bind: f.id)
+                """).first()
+            try await trail(m, "model.recognise", [
+                ("Số quyết định", try old?.decode(column: "decision_number", as: String.self) ?? "", decision.number),
+                ("Ngày quyết định", try old?.decode(column: "decision_date", as: String.self) ?? "", decision.day.iso),
+                ("Tiêu biểu", try old.map { try $0.decode(column: "exemplary", as: Bool.self) ? "có" : "không" } ?? "", exemplary ? "có" : "không"),
+            ], details: ["Cấp công nhận": f.name], at: now, sql)
             try await sql.raw("""
                 INSERT INTO recognitions (id, initiative_id, campaign_id, by_unit_id, by_code, by_name, by_depth, decision_number, decision_date,
                                           exemplary, author, updated_at)
@@ -457,13 +497,16 @@ enum YearStore {
 
     /// Withdraws the caller's federation's recognition; its nomination upward goes with it,
     /// and the model leaves the library when no recognition is left.
-    static func withdrawRecognition(_ m: YearModel, on db: any Database) async throws {
+    static func withdrawRecognition(_ m: YearModel, at now: Date, on db: any Database) async throws {
         let f = try federation(m)
         try await write(.recognise, m, on: db) { sql in
             let gone = try await sql.raw("""
-                DELETE FROM recognitions WHERE initiative_id = \(bind: m.model.id) AND by_unit_id = \(bind: f.id) RETURNING id
+                DELETE FROM recognitions WHERE initiative_id = \(bind: m.model.id) AND by_unit_id = \(bind: f.id) RETURNING decision_number, decision_date
                 """).all()
-            guard !gone.isEmpty else { throw DomainError.conflict("\(f.name) chưa công nhận mô hình này.") }
+            guard let was = gone.first else { throw DomainError.conflict("\(f.name) chưa công nhận mô hình này.") }
+            try await trail(m, "model.recognition_withdrawn", [("Số quyết định", try was.decode(column: "decision_number", as: String.self), ""),
+                                                               ("Ngày quyết định", try was.decode(column: "decision_date", as: String.self), "")],
+                            details: ["Cấp công nhận": f.name], at: now, sql)
             try await sql.raw("DELETE FROM nominations WHERE initiative_id = \(bind: m.model.id) AND from_unit_id = \(bind: f.id)").run()
             try await refreshLibrary(m.model.id, sql)
         }
@@ -486,16 +529,19 @@ enum YearStore {
                 ON CONFLICT (initiative_id, to_unit_id) DO NOTHING RETURNING id
                 """).all()
             guard !added.isEmpty else { throw DomainError.conflict("Mô hình đã được đề nghị công đoàn cấp trên công nhận.") }
+            try await trail(m, "model.nominate", [("Số tờ trình", "", document?.number ?? ""), ("Ngày tờ trình", "", document?.day.iso ?? "")],
+                            details: ["Đơn vị đề nghị": f.name], at: now, sql)
         }
     }
 
-    static func withdrawNomination(_ m: YearModel, on db: any Database) async throws {
+    static func withdrawNomination(_ m: YearModel, at now: Date, on db: any Database) async throws {
         let f = try federation(m)
         try await write(.nominate, m, on: db) { sql in
             let gone = try await sql.raw("""
                 DELETE FROM nominations WHERE initiative_id = \(bind: m.model.id) AND from_unit_id = \(bind: f.id) RETURNING id
                 """).all()
             guard !gone.isEmpty else { throw DomainError.conflict("Mô hình chưa được đề nghị công đoàn cấp trên công nhận.") }
+            try await trail(m, "model.nomination_withdrawn", details: ["Đơn vị đề nghị": f.name], at: now, sql)
         }
     }
 
@@ -512,16 +558,19 @@ enum YearStore {
             guard !added.isEmpty else {
                 throw DomainError.conflict("\(f.name) đã tặng \(form.label) cho mô hình này.")
             }
+            try await trail(m, "model.commend", [("Hình thức", "", form.label), ("Số quyết định", "", decision.number), ("Ngày quyết định", "", decision.day.iso)],
+                            details: ["Đơn vị khen thưởng": f.name], at: now, sql)
         }
     }
 
-    static func withdrawCommendation(_ m: YearModel, form: CommendationForm, on db: any Database) async throws {
+    static func withdrawCommendation(_ m: YearModel, form: CommendationForm, at now: Date, on db: any Database) async throws {
         let f = try federation(m)
         try await write(.commend, m, on: db) { sql in
             let gone = try await sql.raw("""
                 DELETE FROM commendations WHERE initiative_id = \(bind: m.model.id) AND by_unit_id = \(bind: f.id) AND form = \(bind: form.rawValue) RETURNING id
                 """).all()
             guard !gone.isEmpty else { throw DomainError.conflict("\(f.name) chưa tặng \(form.label) cho mô hình này.") }
+            try await trail(m, "model.commendation_withdrawn", [("Hình thức", form.label, "")], details: ["Đơn vị khen thưởng": f.name], at: now, sql)
         }
     }
 
@@ -534,7 +583,9 @@ enum YearStore {
         return try await write(.publish, m, on: db) { sql in
             if !published {
                 try await sql.raw("DELETE FROM library_words WHERE initiative_id = \(bind: m.model.id)").run()
-                return !(try await sql.raw("DELETE FROM library WHERE initiative_id = \(bind: m.model.id) RETURNING initiative_id").all()).isEmpty
+                let removed = !(try await sql.raw("DELETE FROM library WHERE initiative_id = \(bind: m.model.id) RETURNING initiative_id").all()).isEmpty
+                if removed { try await trail(m, "model.unpublished", details: ["Đơn vị": f.name], at: now, sql) }
+                return removed
             }
             let text = LibrarySearch.document([m.model.title, m.model.registrantName, m.unit.name, sector, String(m.model.content.prefix(400))])
             let added = try await sql.raw("""
@@ -555,6 +606,7 @@ enum YearStore {
                 }
             }
             try await refreshLibrary(m.model.id, sql)
+            if !added.isEmpty { try await trail(m, "model.published", details: ["Đơn vị": f.name], at: now, sql) }
             return !added.isEmpty
         }
     }

@@ -78,12 +78,25 @@ enum InitiativeImporter {
             let existing = try await initiativeKeys(campaignID: campaign.id, units: unitIDs, on: db)
             var newInitiatives: [[any Encodable & Sendable]] = []
             var addedPerUnit: [UUID: (count: Int, latest: Date)] = [:]
+            var trail: [AuditTrail.Entry] = []
             for row in plan.rows {
                 let registrantID = known[RegistrantKey(unit: row.unitID, kind: row.draft.kind, name: row.key.registrantKey)]!
                 let key = StoredKey(unit: row.unitID, registrant: registrantID, sector: row.draft.sectorCode, title: row.key.titleKey)
                 if existing.contains(key) { result.alreadyThere += 1; continue }
                 let d = row.draft
-                newInitiatives.append([UUID(), campaign.id, row.unitID, registrantID, d.sectorCode, d.title, row.key.titleKey,
+                let newID = UUID()
+                let fields: [(String, String, String)] = [
+                    ("Tập thể/cá nhân đăng ký", "", RegistrationStore.registrantLabel(kind: d.kind.rawValue, name: d.registrantName)),
+                    ("Lĩnh vực", "", RegistrationStore.shown("sector_code", d.sectorCode, campaign)), ("Tên mô hình", "", d.title),
+                    ("Mục đích", "", d.purpose), ("Nội dung và cách thức thực hiện", "", d.content), ("Phạm vi, đối tượng tham gia", "", d.scope),
+                    ("Thời gian thực hiện (bắt đầu)", "", RegistrationStore.shown("start_date", d.startDate?.iso ?? "", campaign)),
+                    ("Thời gian thực hiện (kết thúc)", "", RegistrationStore.shown("end_date", d.endDate?.iso ?? "", campaign)),
+                    ("Kết quả dự kiến", "", d.expectedResult), ("Người phụ trách", "", d.personInCharge),
+                    ("Mô hình mới hay duy trì", "", d.continuity.label),
+                ]
+                trail.append(AuditTrail.Entry("initiative.imported", .initiative, id: newID, label: d.title, unit: row.unitID, campaign: campaign.id,
+                                              changes: AuditChange.diff(fields), details: ["Dòng trong tệp": String(row.line)]))
+                newInitiatives.append([newID, campaign.id, row.unitID, registrantID, d.sectorCode, d.title, row.key.titleKey,
                                        d.purpose, d.content, d.scope, d.startDate?.iso, d.endDate?.iso, d.expectedResult,
                                        d.personInCharge, d.continuity.rawValue, Optional<UUID>.none,
                                        VietnameseText.stripDiacritics(row.key.titleKey + " " + row.key.registrantKey), now, now])
@@ -114,6 +127,9 @@ enum InitiativeImporter {
                 changes.append((before, after, events, after.status.counts))
             }
             try await SubmissionLock.persist(changes, campaign: campaign, actor: actor, at: now, on: db)
+            trail.insert(AuditTrail.importEntry("import.initiatives", table, made: result.added, unit: onlyUnit ?? campaign.issuerID, campaign: campaign.id,
+                                                label: "Đợt \(campaign.code): \(result.added) mô hình mới"), at: 0)
+            try await AuditTrail.record(trail, at: now, on: db)
             return result
         }
     }

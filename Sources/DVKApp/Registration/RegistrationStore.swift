@@ -121,7 +121,25 @@ enum RegistrationStore {
             }
             let saved = Saved(id: savedID, registrantID: registrant.id, registrantName: registrant.name, registrantTitle: registrant.title, continuesID: link,
                               createdAt: createdAt, updatedAt: now)
-            return SubmissionLock.Change(row: row.with(step), events: editEvent(row, step, notes: notes), value: saved)
+            // The trail: every field old → new (the registrant by name and kind).
+            let written = Dictionary(values.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
+            var oldRegistrant = ""
+            if let before, let old = try await sql.select().columns("kind", "name").from("registrants")
+                .where("id", .equal, try before.decode(column: "registrant_id", as: UUID.self)).first() {
+                oldRegistrant = Self.registrantLabel(kind: try old.decode(column: "kind", as: String.self), name: try old.decode(column: "name", as: String.self))
+            }
+            var fields = [("Tập thể/cá nhân đăng ký", oldRegistrant, Self.registrantLabel(kind: draft.kind.rawValue, name: registrant.name))]
+            for (field, column) in compared {
+                let old = try before.map { try $0.decodeNil(column: column) ? "" : try $0.decode(column: column, as: String.self) } ?? ""
+                let new = (written[column] as? String) ?? (written[column] as? String?).flatMap { $0 } ?? ""
+                fields.append((ChangedFields.label(field) + (field == .startDate ? " (bắt đầu)" : field == .endDate ? " (kết thúc)" : ""),
+                               Self.shown(column, old, campaign), Self.shown(column, new, campaign)))
+            }
+            let entry = AuditTrail.Entry(id == nil ? "initiative.created" : "initiative.changed", .initiative, id: savedID, label: draft.title,
+                                         unit: unitID, campaign: campaign.id, changes: AuditChange.diff(fields))
+            var change = SubmissionLock.Change(row: row.with(step), events: editEvent(row, step, notes: notes), value: saved)
+            if id == nil || !entry.changes.isEmpty { change.audit = [entry] }
+            return change
         }
     }
 
@@ -132,6 +150,25 @@ enum RegistrationStore {
         (.startDate, "start_date"), (.endDate, "end_date"), (.expectedResult, "expected_result"),
         (.personInCharge, "person_in_charge"), (.continuity, "continuity"),
     ]
+
+    /// "Tập thể: Tổ Công đoàn khối 1" — a registrant as the trail names it.
+    static func registrantLabel(kind: String, name: String) -> String {
+        guard let kind = RegistrantKind(rawValue: kind) else { return name }
+        return "\(kind.label): \(name)"
+    }
+
+    /// A stored value as the trail shows it: the sector by name, the kind of model in
+    /// words, a date as dd/mm/yyyy.
+    static func shown(_ column: String, _ value: String, _ campaign: CampaignInfo) -> String {
+        switch column {
+        case "sector_code": return campaign.sectors.first { $0.code == value }?.name ?? value
+        case "continuity": return Continuity(rawValue: value)?.label ?? value
+        case "start_date", "end_date":
+            let parts = value.split(separator: "-")
+            return parts.count == 3 ? "\(parts[2])/\(parts[1])/\(parts[0])" : value
+        default: return value
+        }
+    }
 
     /// The fields whose stored value differs from the one about to be written.
     static func changes(_ before: any SQLRow, values: [(String, any Encodable & Sendable)], registrantID: UUID) throws -> [InitiativeField] {
@@ -151,12 +188,28 @@ enum RegistrationStore {
         try await SubmissionLock.write(campaignID: campaign.id, unitID: unitID, expecting: version, actor: actor, at: now, on: db) { row, campaign, db in
             let step = try after(.edit, row, campaign, now)
             let sql = try db.sql()
-            let found = try await sql.select().columns("id", "title").from(Initiative.schema)
+            let found = try await sql.select().columns(["id", "registrant_id"] + Self.compared.map(\.column)).from(Initiative.schema)
                 .where("id", .equal, initiativeID).where("campaign_id", .equal, campaign.id).where("unit_id", .equal, unitID).first()
             guard let found else { throw DomainError.notFound("Không tìm thấy mô hình này trong hồ sơ của đơn vị.") }
             try await sql.delete(from: Initiative.schema).where("id", .equal, initiativeID).run()
-            let notes = row.status == .returned ? ["Xóa mô hình “\(try found.decode(column: "title", as: String.self))”"] : []
-            return SubmissionLock.Change(row: row.with(step), events: editEvent(row, step, notes: notes), value: ())
+            let title = try found.decode(column: "title", as: String.self)
+            let notes = row.status == .returned ? ["Xóa mô hình “\(title)”"] : []
+            // The trail keeps what was deleted, field by field.
+            var fields: [(String, String, String)] = []
+            if let who = try await sql.select().columns("kind", "name").from("registrants")
+                .where("id", .equal, try found.decode(column: "registrant_id", as: UUID.self)).first() {
+                fields.append(("Tập thể/cá nhân đăng ký", Self.registrantLabel(kind: try who.decode(column: "kind", as: String.self),
+                                                                              name: try who.decode(column: "name", as: String.self)), ""))
+            }
+            for (field, column) in compared {
+                let old = try found.decodeNil(column: column) ? "" : try found.decode(column: column, as: String.self)
+                fields.append((ChangedFields.label(field) + (field == .startDate ? " (bắt đầu)" : field == .endDate ? " (kết thúc)" : ""),
+                               Self.shown(column, old, campaign), ""))
+            }
+            var change = SubmissionLock.Change(row: row.with(step), events: editEvent(row, step, notes: notes), value: ())
+            change.audit = [AuditTrail.Entry("initiative.deleted", .initiative, id: initiativeID, label: title, unit: unitID, campaign: campaign.id,
+                                             changes: AuditChange.diff(fields))]
+            return change
         }
     }
 

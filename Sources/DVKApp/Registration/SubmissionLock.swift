@@ -24,6 +24,8 @@ enum SubmissionLock {
         var countsChanged = false
         /// Messages the step causes, written to the outbox in the same transaction.
         var mail: [OutboxDraft] = []
+        /// What the trail records beside the step itself (an initiative's fields).
+        var audit: [AuditTrail.Entry] = []
     }
 
     static let staleMessage = "Hồ sơ của đơn vị vừa được thay đổi (ở một trang khác hoặc bởi người khác). Dữ liệu chưa bị thay đổi; vui lòng tải lại trang để xem hồ sơ mới nhất rồi thực hiện lại."
@@ -44,6 +46,7 @@ enum SubmissionLock {
             }
             let change = try await body(before, campaign, db)
             try await persist(before: before, change: change, campaign: campaign, actor: actor, at: now, on: db)
+            try await AuditTrail.record(change.audit, at: now, on: db)
             try await Outbox.enqueue(change.mail, at: now, on: db)
             return change.value
         }
@@ -109,6 +112,24 @@ enum SubmissionLock {
         }
     }
 
+    /// The trail's events of a step (an edit or an import records its initiatives instead):
+    /// the row's fields old → new, with the history's note.
+    static func audit(before: SubmissionRow, after: SubmissionRow, events: [SubmissionEventDraft], campaign: CampaignInfo) -> [AuditTrail.Entry] {
+        events.filter { $0.action != .edit && $0.action != .import }.map { event in
+            func instant(_ d: Date?) -> String { d.map(DeadlineText.through) ?? "" }
+            let changes = AuditChange.diff([
+                ("Trạng thái", before.status.label, after.status.label),
+                ("Không đăng ký mô hình", before.noModel ? "có" : "", after.noModel ? "có" : ""),
+                ("Gia hạn nộp đến", instant(before.extendedUntil), instant(after.extendedUntil)),
+                ("Hạn nộp lại", instant(before.resubmitBy), instant(after.resubmitBy)),
+                ("Lý do trả lại", before.returnReason ?? "", after.returnReason ?? ""),
+            ])
+            return AuditTrail.Entry("submission.\(event.action.rawValue)", .submission, id: after.id, label: "Hồ sơ đăng ký đợt \(campaign.code)",
+                                    unit: after.unitID, campaign: campaign.id, changes: changes,
+                                    details: event.note.isEmpty ? [:] : ["Ghi chú": event.note])
+        }
+    }
+
     /// Writes what changed for one unit (see `persist(_:)`).
     private static func persist<T>(before: SubmissionRow, change: Change<T>, campaign: CampaignInfo, actor: String,
                                    at now: Date, on db: any Database) async throws {
@@ -128,6 +149,7 @@ enum SubmissionLock {
         try await BulkInsert.run(db, into: SubmissionEvent.schema,
                                  columns: ["id", "submission_id", "at", "actor", "action", "from_status", "to_status", "note"],
                                  rows: events)
+        try await AuditTrail.record(changes.flatMap { audit(before: $0.before, after: $0.after, events: $0.events, campaign: campaign) }, at: now, on: db)
         let recount = Set(changes.filter { $0.countsChanged || $0.before.status.counts != $0.after.status.counts }.map(\.after.unitID))
         var deltas: [UUID: StandingCounts] = [:]
         for change in changed {

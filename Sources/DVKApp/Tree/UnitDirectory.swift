@@ -68,9 +68,12 @@ enum UnitDirectory {
             if !clashes.isEmpty { throw DomainError.badFile(clashes) }
             var result = ImportResult()
             var created: [UUID] = []
+            var trail: [AuditTrail.Entry] = []
+            var codeOf = Dictionary(existing.compactMap { u in u.id.map { ($0, u.code) } }, uniquingKeysWith: { a, _ in a })
             for row in rows {
                 let parentID = row.parentCode.flatMap { byCode[$0]?.id }
                 if let unit = byCode[row.code] {
+                    let was = UnitAudit.fields(unit, parentCode: unit.parentID.flatMap { codeOf[$0] } ?? "")
                     let changed = unit.name != row.name || unit.kind != row.kind || unit.parentID != parentID
                         || unit.email != row.email || unit.phone != row.phone
                     guard changed else { result.unchanged += 1; continue }
@@ -80,15 +83,24 @@ enum UnitDirectory {
                     unit.email = row.email
                     unit.phone = row.phone
                     try await unit.save(on: db)
+                    trail += UnitAudit.changed(unit, was: was, now: UnitAudit.fields(unit, parentCode: row.parentCode ?? ""), imported: true)
                     result.updated += 1
                 } else {
                     let unit = Unit(code: row.code, name: row.name, kind: row.kind, parentID: parentID, email: row.email, phone: row.phone)
                     try await unit.create(on: db)
                     byCode[row.code] = unit
+                    codeOf[try unit.requireID()] = unit.code
                     result.created += 1
                     created.append(try unit.requireID())
+                    var entry = UnitAudit.created(unit, parentCode: row.parentCode ?? "")
+                    entry.action = "unit.imported"
+                    trail.append(entry)
                 }
             }
+            let root = rows.first.flatMap { row in row.parentCode.flatMap { byCode[$0]?.id } }
+            trail.insert(AuditTrail.importEntry("import.units", table, made: result.created, unit: root,
+                                                label: "\(result.created) đơn vị mới, \(result.updated) đơn vị sửa"), at: 0)
+            try await AuditTrail.record(trail, at: now, on: db)
             result.joined = try await CampaignStore.joinNewUnits(created, actor: actor, at: now, on: db).map(\.title)
             return result
         }

@@ -100,13 +100,14 @@ enum UnitEditor {
                 throw FieldErrors(messages: ["code": "Đã có đơn vị mã “\(checked.code)”; chọn mã khác."])
             }
             let joined = try await CampaignStore.joinNewUnits([try unit.requireID()], actor: user.username, at: now, on: db)
+            try await AuditTrail.record([UnitAudit.created(unit, parentCode: checked.parentCode ?? "")], at: now, on: db)
             return (unit, joined)
         }
     }
 
     /// Renames, re-kinds, re-contacts or moves a unit of the user's subtree. The code stays:
     /// it is the key imports and links use.
-    static func update(code: String, _ fields: UnitFields, user: CurrentUser, on db: any Database) async throws -> Unit {
+    static func update(code: String, _ fields: UnitFields, user: CurrentUser, at now: Date, on db: any Database) async throws -> Unit {
         try await db.write { db in
             guard let unit = try await Unit.query(on: db).filter(\.$code == code).first(),
                   try await chain(from: unit, upTo: user.unitID, on: db) != nil
@@ -150,6 +151,7 @@ enum UnitEditor {
             }
             try errors.check()
             guard let checked else { throw errors }
+            let was = UnitAudit.fields(unit, parentCode: currentParent?.code ?? "")
             unit.signerTitle = signer.title
             unit.signerName = signer.name
             unit.name = checked.name
@@ -158,6 +160,7 @@ enum UnitEditor {
             unit.email = checked.email
             unit.phone = checked.phone
             try await unit.save(on: db)
+            try await AuditTrail.record(UnitAudit.changed(unit, was: was, now: UnitAudit.fields(unit, parentCode: parentCode)), at: now, on: db)
             return unit
         }
     }

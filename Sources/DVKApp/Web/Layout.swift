@@ -12,6 +12,7 @@ enum Layout {
                 .a(.href(.campaigns), "Đợt thi đua"),
                 .if(user.role != .officer, .a(.href(.units), "Đơn vị")),
                 .if(AccountRules.managesAccounts(user.role), .a(.href(.people), "Người dùng")),
+                .if(user.role.manages, .a(.href(.audit), "Nhật ký")),
                 .a(.href(.library), "Thư viện mô hình")
             ),
             .div(.class("who"),

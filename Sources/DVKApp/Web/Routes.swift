@@ -35,6 +35,7 @@ func routes(_ app: Application, inFlight: InFlightRequests) throws {
     try web.register(collection: UnitsController())
     try web.register(collection: YearController())
     try web.register(collection: LibraryController())
+    try web.register(collection: AuditController())
     try app.register(collection: APIController())
     app.routeTable = RouteTable(app.routes.all)
 }

@@ -68,6 +68,9 @@ enum SiteURL: Sendable, Equatable {
     case unitJoin(String, String)
     // Accounts: the people page, a person, invitations, resets, two-factor.
     case people
+    /// The audit trail of the user's subtree, and its export.
+    case audit
+    case auditXLSX
     case peopleXLSX
     case peopleEvents
     case personNew
@@ -164,6 +167,8 @@ enum SiteURL: Sendable, Equatable {
         case .unitEnd(let code): return [.word("units"), .value(name: "code", code), .word("end")]
         case .unitJoin(let code, let campaign): return [.word("units"), .value(name: "code", code), .word("campaigns"), c(campaign), .word("join")]
         case .people: return [.word("users")]
+        case .audit: return [.word("audit")]
+        case .auditXLSX: return [.word("audit.xlsx")]
         case .peopleXLSX: return [.word("users.xlsx")]
         case .peopleEvents: return [.word("users"), .word("events.xlsx")]
         case .personNew: return [.word("users"), .word("new")]

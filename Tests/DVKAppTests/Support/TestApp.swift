@@ -93,7 +93,8 @@ func run(_ app: Application, _ arguments: [String]) async throws -> String {
     var context = CommandContext(console: console, input: CommandInput(arguments: ["dvk"] + arguments))
     context.application = app
     let group = app.asyncCommands.group()
-    try await group.run(using: &context)
+    // As `DVK.run` does: the command acts as the CLI in the trail.
+    try await Actor.$current.withValue(DVK.commandActor(["dvk"] + arguments)) { try await group.run(using: &context) }
     return console.text
 }
 

@@ -185,7 +185,7 @@ struct AuthController: RouteCollection {
     @Sendable func revokeToken(req: Request) async throws -> Response {
         let user = try sessionUser(req)
         guard let id = req.parameters.get("id", as: UUID.self),
-              try await AuthStore.revokeToken(id: id, userID: user.id, on: req.db)
+              try await AuthStore.revokeToken(id: id, userID: user.id, at: req.now, on: req.db)
         else { throw DomainError.notFound("Không tìm thấy mã truy cập này.") }
         return Flash.redirect(req, to: .account, message: "Đã thu hồi mã truy cập.")
     }

@@ -62,7 +62,7 @@ struct UnitsController: RouteCollection {
         let code = req.parameters.get("code") ?? ""
         let fields = UnitFields(form: try req.content.decode([String: String].self))
         do {
-            let unit = try await UnitEditor.update(code: code, fields, user: user, on: req.db)
+            let unit = try await UnitEditor.update(code: code, fields, user: user, at: req.now, on: req.db)
             return Flash.redirect(req, to: .unit(unit.code), message: "Đã lưu thông tin đơn vị \(Flash.quoted(unit.name)).")
         } catch let errors as FieldErrors {
             let model = try await UnitShow.query(code: code, user: user, page: nil, form: fields, errors: errors, on: req.db)

@@ -116,7 +116,7 @@ struct YearController: RouteCollection {
         try await perform(req, .caption) { m, form in
             guard let file = form["file"].flatMap(UUID.init(uuidString:)) else { throw DomainError.notFound("Không tìm thấy tệp này.") }
             let caption = try TextRules.photoCaption.check(form["caption"]).mapError { FieldErrors(messages: ["caption": $0.sentence]) }.get()
-            try await YearStore.caption(m, file: file, caption: caption, was: form["was"] ?? "", on: req.db)
+            try await YearStore.caption(m, file: file, caption: caption, was: form["was"] ?? "", at: req.now, on: req.db)
             return Done(message: caption.isEmpty ? "Đã xóa chú thích của tệp." : "Đã lưu chú thích \(Flash.quoted(caption)).", fragment: "tien-do")
         }
     }
@@ -145,7 +145,7 @@ struct YearController: RouteCollection {
 
     @Sendable func recognitionWithdraw(req: Request) async throws -> Response {
         try await perform(req, .recognitionWithdraw) { m, _ in
-            try await YearStore.withdrawRecognition(m, on: req.db)
+            try await YearStore.withdrawRecognition(m, at: req.now, on: req.db)
             return Done(message: "Đã rút quyết định công nhận.", fragment: "cong-nhan")
         }
     }
@@ -161,7 +161,7 @@ struct YearController: RouteCollection {
 
     @Sendable func nominationWithdraw(req: Request) async throws -> Response {
         try await perform(req, .nominationWithdraw) { m, _ in
-            try await YearStore.withdrawNomination(m, on: req.db)
+            try await YearStore.withdrawNomination(m, at: req.now, on: req.db)
             return Done(message: "Đã rút đề nghị.", fragment: "de-nghi")
         }
     }
@@ -181,7 +181,7 @@ struct YearController: RouteCollection {
     @Sendable func commendationWithdraw(req: Request) async throws -> Response {
         try await perform(req, .commendationWithdraw) { m, form in
             guard let kind = CommendationForm(rawValue: form["form"] ?? "") else { throw YearStore.notFound() }
-            try await YearStore.withdrawCommendation(m, form: kind, on: req.db)
+            try await YearStore.withdrawCommendation(m, form: kind, at: req.now, on: req.db)
             return Done(message: "Đã rút \(kind.label).", fragment: "khen-thuong")
         }
     }

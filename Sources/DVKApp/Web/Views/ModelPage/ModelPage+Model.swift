@@ -16,6 +16,8 @@ enum ModelPage {
         var failed: YearFormStep?
         var posted: [String: String] = [:]
         var errors = FieldErrors()
+        /// The model's trail: its registration's fields and its year, newest first.
+        var trail: [AuditTrail.Event] = []
 
         var user: CurrentUser { year.user }
         var campaign: CampaignInfo { year.campaign }
@@ -43,7 +45,9 @@ enum ModelPage {
     static func query(_ year: YearModel, now: Date, on db: any Database) async throws -> Model {
         var parentName: String?
         if let parent = year.federation?.parentID { parentName = try await Unit.find(parent, on: db)?.name }
-        return Model(year: year, record: try await YearStore.record(year, on: db), parentName: parentName,
-                     today: VietnamTime.day(of: now))
+        var model = Model(year: year, record: try await YearStore.record(year, on: db), parentName: parentName,
+                          today: VietnamTime.day(of: now))
+        model.trail = try await AuditQuery.history(kinds: [.initiative, .model], objectID: year.model.id.uuidString, on: db)
+        return model
     }
 }

@@ -27,6 +27,7 @@ extension ModelPage {
             publication(m),
             lineage(m),
             replications(m),
+            AuditHistory.section(m.trail),
         ])
     }
 

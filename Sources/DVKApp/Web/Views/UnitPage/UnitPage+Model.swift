@@ -49,6 +49,9 @@ enum UnitPage {
         var initiatives: [InitiativeRow]
         var summary: Summary
         var history: [Event]
+        /// "Lịch sử thay đổi": the trail of the unit in this campaign (its initiatives field by
+        /// field, its steps, its models' year).
+        var trail: [AuditTrail.Event] = []
         /// Units waiting for review in the reviewer's scope (this one excluded).
         var waitingElsewhere: Int
         var now: Date
@@ -119,6 +122,7 @@ enum UnitPage {
         let continued = Set(initiatives.compactMap(\.continuesID))
         model.toContinue = try await YearQueue.recognisedEarlier(unitID: unit.unitID, before: campaign, on: db).filter { !continued.contains($0.id) }
         model.years = try await YearQueue.overYears(unitID: unit.unitID, user: view.user, on: db)
+        model.trail = try await AuditQuery.history(campaignID: campaign.id, unitID: unit.unitID, on: db)
         if let parent = unit.parentUnitID, let live = try await Unit.find(parent, on: db) {
             model.contact = (live.name, live.email, live.phone)
         }

@@ -49,6 +49,7 @@ extension UnitPage {
                         .if(!e.note.isEmpty, .div(.class("muted small note-line"), .text(e.note))))
                 })
             )),
+            AuditHistory.section(m.trail, more: m.user.role.manages ? SiteURL.audit.link(query: [("unit", m.unit.code)]) : nil),
         ])
     }
 

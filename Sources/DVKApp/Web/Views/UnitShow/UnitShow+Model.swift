@@ -82,7 +82,7 @@ enum UnitShow {
         var model = Model(user: user, code: unit.code, name: unit.name, kind: unit.kind, email: unit.email, phone: unit.phone,
                           trail: trail, children: children, paging: paging, isOwn: unitID == user.unitID,
                           canEdit: user.role.manages && unit.endedAt == nil, form: form ?? UnitFields(unit: unit, parentCode: parentCode), errors: errors,
-                          ended: ended, events: unit.endedAt == nil ? [] : try await AuditTrail.events(kind: "unit", id: unitID, on: db))
+                          ended: ended, events: try await AuditQuery.history(unitID: unitID, on: db))
         if unit.kind == .grassroots, unit.endedAt == nil {
             model.campaigns = try await campaignLines(unitID: unitID, chain: Set(chain.compactMap(\.id)), user: user, on: db)
         }

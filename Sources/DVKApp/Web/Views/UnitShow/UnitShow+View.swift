@@ -26,6 +26,7 @@ extension UnitShow {
                 (m.kind == .grassroots || m.ended != nil) && m.paging.total == 0 ? .empty : children,
                 m.canEdit && m.errors.isEmpty ? editForm : .empty,
                 m.canEnd ? endForm : .empty,
+                .if(m.user.role != .officer, AuditHistory.section(m.events, more: m.user.role.manages ? SiteURL.audit.link(query: [("unit", m.code)]) : nil)),
             ])
         }
 
@@ -53,7 +54,7 @@ extension UnitShow {
                 .p(.text("Các đợt thi đua đã có đơn vị vẫn giữ tên và số liệu của đơn vị. Đơn vị không nhận tài khoản, đơn vị trực thuộc hay đợt thi đua mới. "),
                    .if(model.user.role.manages,
                        .a(.href(SiteURL.people.link(query: [("unit", model.code)])), "Tài khoản của đơn vị (đã khóa)"))),
-                .if(!model.events.isEmpty, .ul(.forEach(model.events) { e in
+                .if(!model.events.isEmpty, .ul(.forEach(model.events.filter { $0.action == "unit.dissolved" || $0.action == "unit.merged" }) { e in
                     .li(.text("\(Format.short(e.at)) · \(e.label) · \(e.actor)"))
                 })))
         }

@@ -1,0 +1,334 @@
+import DVKCore
+import FluentKit
+import Foundation
+import SQLKit
+import Vapor
+
+/// Who does something: a signed-in person (named with their role and unit), the person an
+/// invitation or a reset link names, or the CLI (with the operating system's user).
+struct Actor: Sendable, Equatable {
+    /// Who the current request or command acts as: set once by `AuditActorMiddleware` for
+    /// a request and by `DVK.run` for a command, read by every store that writes the trail.
+    @TaskLocal static var current: Actor?
+
+    var userID: UUID?
+    var role: Role
+    var unitID: UUID?
+    /// As the trail shows it: "Nguyễn Thị Hoa (Cán bộ công đoàn cấp trên, Liên đoàn …)".
+    var label: String
+    var address: String
+    var requestID: String
+
+    static func person(_ user: CurrentUser, _ req: Request) -> Actor {
+        Actor(userID: user.id, role: user.role, unitID: user.unitID,
+              label: "\(user.displayName) (\(user.role.label), \(user.unitName))", address: req.clientAddress, requestID: req.requestID)
+    }
+
+    /// Someone not signed in (a sign-in, a reset link, an invitation).
+    static func anonymous(_ req: Request) -> Actor {
+        Actor(userID: nil, role: .viewer, unitID: nil, label: "Người chưa đăng nhập", address: req.clientAddress, requestID: req.requestID)
+    }
+
+    /// What DVK does by itself (a scheduled reminder run, the mail sender), or a write with
+    /// no request or command around it.
+    static var system: Actor {
+        Actor(userID: nil, role: .admin, unitID: nil, label: "Hệ thống DVK (tự động)", address: "", requestID: "")
+    }
+
+    /// The role as the trail stores it: empty for the CLI and the system.
+    var roleName: String { userID == nil ? "" : role.rawValue }
+
+    /// The CLI acts as an administrator: whoever runs it holds the server.
+    static var cli: Actor {
+        let os = ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"] ?? "?"
+        return Actor(userID: nil, role: .admin, unitID: nil, label: "\(Actors.cliLabel) — tài khoản máy chủ \(os)", address: "", requestID: "")
+    }
+}
+
+/// Who a history line names when no person of DVK acted: the server's command line, or
+/// the demo's sample data. One place says how each is shown.
+enum Actors {
+    /// A step taken by `dvk` on the server's command line (an import, a re-sync).
+    static let cli = "dvk-cli"
+    /// A step of the demo's sample data (`dvk demo`).
+    static let demo = "dvk-demo"
+    static let cliLabel = "Quản trị hệ thống (dòng lệnh)"
+
+    /// The name a history shows for `actor`, given the people DVK knows by username.
+    static func label(_ actor: String, people: [String: String]) -> String {
+        if let name = people[actor] { return name }
+        switch actor {
+        case cli, "cli": return cliLabel
+        case demo, "demo": return "Dữ liệu mẫu (lệnh dvk demo)"
+        default: return actor
+        }
+    }
+}
+
+extension Request {
+    /// The request's id, as the log and `X-Request-Id` carry it.
+    var requestID: String {
+        if case .string(let id)? = logger[metadataKey: "request-id"] { return id }
+        return ""
+    }
+}
+
+/// The trail of what people and commands did: one append-only event per change, written in
+/// the transaction of the change itself by the store that makes it (a refused or rolled
+/// back change writes nothing), and never updated or deleted by DVK.
+///
+/// Each event is sealed into a chain: its `hash` is SHA-256 over its own fields and the
+/// previous event's hash (`AuditSeal`). A chain is one unit's events (a unit's writes are
+/// already ordered by its locks, so the deadline rush is not one global queue), plus one
+/// chain, "system", for events of no unit. `audit_chains` holds each chain's head (last
+/// sequence number and hash): taking it is the first statement of an append, so the events
+/// of one chain are numbered in the order their transactions commit.
+enum AuditTrail {
+    /// One change to record.
+    struct Entry: Sendable {
+        var action: String
+        var kind: AuditObjectKind
+        var objectID: String
+        /// The object's name when it changed ("Tủ sách pháp luật", "LB-GD-THNL Trường …").
+        var label: String
+        var unitID: UUID?
+        var campaignID: UUID?
+        var changes: [AuditChange] = []
+        var details: [String: String] = [:]
+
+        init(_ action: String, _ kind: AuditObjectKind, id objectID: String, label: String, unit unitID: UUID?, campaign campaignID: UUID? = nil,
+             changes: [AuditChange] = [], details: [String: String] = [:]) {
+            self.action = action
+            self.kind = kind
+            self.objectID = objectID
+            self.label = label
+            self.unitID = unitID
+            self.campaignID = campaignID
+            self.changes = changes
+            self.details = details
+        }
+
+        init(_ action: String, _ kind: AuditObjectKind, id: UUID, label: String, unit unitID: UUID?, campaign campaignID: UUID? = nil,
+             changes: [AuditChange] = [], details: [String: String] = [:]) {
+            self.init(action, kind, id: id.uuidString, label: label, unit: unitID, campaign: campaignID, changes: changes, details: details)
+        }
+    }
+
+    /// One stored event.
+    struct Event: Sendable, Equatable {
+        var id: UUID = UUID()
+        var chain: String = ""
+        var seq: Int64 = 0
+        var at: Date
+        var actorID: UUID? = nil
+        var actor: String
+        var actorRole: String = ""
+        var address: String
+        var requestID: String
+        var kind: String = ""
+        var objectID: String = ""
+        var objectLabel: String = ""
+        var unitID: UUID? = nil
+        var campaignID: UUID? = nil
+        var action: String
+        var details: [String: String]
+        var changes: [AuditChange] = []
+        var prevHash: String = ""
+        var hash: String = ""
+
+        /// The action in a clerk's words.
+        var label: String { AuditTrail.label(action) }
+
+        /// The whole event as one sentence (the history sections, the export).
+        var sentence: String {
+            var text = AuditWording.sentence(actor: actor, action: label, object: objectLabel, at: at, changes: changes)
+            if !details.isEmpty {
+                text += " (" + details.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; ") + ")"
+            }
+            return text
+        }
+    }
+
+    static func label(_ action: String) -> String { labels[action] ?? action }
+
+    static let labels: [String: String] = [
+        "account.created": "Tạo tài khoản (đặt mật khẩu từ dòng lệnh)",
+        "account.invited": "Tạo tài khoản và gửi lời mời",
+        "account.invitation_resent": "Gửi lại lời mời (liên kết cũ hết hiệu lực)",
+        "account.invitation_revoked": "Thu hồi lời mời",
+        "account.invitation_accepted": "Nhận lời mời, đặt mật khẩu",
+        "account.reset_requested": "Yêu cầu đặt lại mật khẩu (Quên mật khẩu)",
+        "account.reset_issued": "Cấp liên kết đặt lại mật khẩu",
+        "account.password_reset": "Đặt lại mật khẩu bằng liên kết",
+        "account.password_changed": "Đổi mật khẩu",
+        "account.disabled": "Khóa tài khoản",
+        "account.enabled": "Mở khóa tài khoản",
+        "account.changed": "Sửa thông tin tài khoản",
+        "account.two_factor_enabled": "Bật xác thực hai lớp",
+        "account.two_factor_reset": "Đặt lại xác thực hai lớp",
+        "account.recovery_code_used": "Đăng nhập bằng mã khôi phục",
+        "token.created": "Tạo mã truy cập API",
+        "token.revoked": "Thu hồi mã truy cập API",
+        "unit.created": "Thêm đơn vị",
+        "unit.changed": "Sửa thông tin đơn vị",
+        "unit.moved": "Chuyển đơn vị sang đơn vị cấp trên khác",
+        "unit.imported": "Thêm đơn vị từ tệp",
+        "unit.dissolved": "Giải thể đơn vị",
+        "unit.merged": "Sáp nhập đơn vị",
+        "campaign.created": "Tạo đợt thi đua",
+        "campaign.changed": "Sửa đợt thi đua",
+        "campaign.state": "Đổi trạng thái đợt thi đua",
+        "campaign.synced": "Cập nhật cây đơn vị của đợt",
+        "campaign.report_notes": "Sửa phần viết tay của báo cáo",
+        "initiative.created": "Thêm mô hình",
+        "initiative.changed": "Sửa mô hình",
+        "initiative.deleted": "Xóa mô hình",
+        "initiative.imported": "Thêm mô hình từ tệp",
+        "import.initiatives": "Nhập danh sách mô hình từ tệp",
+        "import.units": "Nhập danh sách đơn vị từ tệp",
+        "import.accounts": "Nhập danh sách tài khoản từ tệp",
+        "submission.submit": "Nộp hồ sơ đăng ký",
+        "submission.declare": "Báo không đăng ký mô hình",
+        "submission.accept": "Duyệt hồ sơ",
+        "submission.return": "Trả lại hồ sơ",
+        "submission.reopen": "Mở lại hồ sơ để sửa",
+        "submission.import": "Nhập hồ sơ từ tệp",
+        "submission.extend": "Gia hạn nộp hồ sơ",
+        "submission.join": "Đơn vị tham gia đợt",
+        "model.report": "Báo cáo tiến độ",
+        "model.caption": "Sửa chú thích ảnh",
+        "model.verify": "Kiểm tra, xác minh",
+        "model.recognise": "Công nhận mô hình",
+        "model.recognition_withdrawn": "Thu hồi công nhận",
+        "model.nominate": "Đề nghị cấp trên",
+        "model.nomination_withdrawn": "Rút đề nghị",
+        "model.commend": "Khen thưởng",
+        "model.commendation_withdrawn": "Thu hồi khen thưởng",
+        "model.published": "Công bố lên thư viện",
+        "model.unpublished": "Gỡ khỏi thư viện",
+        "mail.resent": "Gửi lại thư",
+        "mail.reminder_run": "Gửi nhắc nộp hồ sơ",
+        "backup.made": "Sao lưu dữ liệu",
+        "backup.restored": "Phục hồi dữ liệu từ bản sao lưu",
+    ]
+
+    /// Records one event (the accounts' calls).
+    static func record(_ action: String, kind: String = "account", id: UUID, unitID: UUID?, details: [String: String] = [:],
+                       by actor: Actor, at now: Date, on db: any Database) async throws {
+        try await record([Entry(action, AuditObjectKind(rawValue: kind) ?? .account, id: id, label: "", unit: unitID, details: details)],
+                         by: actor, at: now, on: db)
+    }
+
+    /// Appends `entries` in the caller's transaction, by the task's actor when none is
+    /// named. Per chain (in a fixed order, so that two writers never wait on each other's
+    /// heads): one statement takes the head and reserves the numbers, one inserts the
+    /// events, one moves the head.
+    static func record(_ entries: [Entry], by actor: Actor? = nil, at now: Date, on db: any Database) async throws {
+        try await record(entries, by: actor, at: now, sql: try db.sql())
+    }
+
+    static func record(_ entries: [Entry], by actor: Actor? = nil, at now: Date, sql: any SQLDatabase) async throws {
+        guard !entries.isEmpty else { return }
+        let actor = actor ?? Actor.current ?? .system
+        let at = AuditSeal.rounded(now)
+        let byChain = Dictionary(grouping: entries) { $0.unitID?.uuidString ?? AuditSeal.systemChain }
+        for chain in byChain.keys.sorted() {
+            let batch = byChain[chain] ?? []
+            guard let head = try await sql.raw("""
+                INSERT INTO audit_chains (chain, seq, hash) VALUES (\(bind: chain), \(bind: Int64(batch.count)), '')
+                ON CONFLICT (chain) DO UPDATE SET seq = audit_chains.seq + \(bind: Int64(batch.count))
+                RETURNING seq, hash
+                """).first() else { throw StoreError.noSQL }
+            var seq = try head.decode(column: "seq", as: Int64.self) - Int64(batch.count)
+            var prev = try head.decode(column: "hash", as: String.self)
+            var rows: [[any Encodable & Sendable]] = []
+            rows.reserveCapacity(batch.count)
+            for entry in batch {
+                seq += 1
+                var event = Event(chain: chain, seq: seq, at: at, actorID: actor.userID, actor: actor.label, actorRole: actor.roleName,
+                                  address: actor.address, requestID: actor.requestID, kind: entry.kind.rawValue, objectID: entry.objectID,
+                                  objectLabel: entry.label, unitID: entry.unitID, campaignID: entry.campaignID, action: entry.action,
+                                  details: entry.details, changes: entry.changes, prevHash: prev)
+                let stored = AuditSeal.Stored(event)
+                event.hash = AuditSeal.hash(stored)
+                prev = event.hash
+                rows.append([event.id, at, event.actorID, event.actor, event.actorRole, actor.unitID, event.address, event.requestID,
+                             event.kind, event.objectID, event.objectLabel, event.unitID, event.campaignID, event.action,
+                             stored.details, stored.changes, search(event), chain, seq, event.prevHash, event.hash])
+            }
+            for chunk in rows.chunked(max(1, 30_000 / columns.count)) {
+                var insert = sql.insert(into: "audit_events").columns(columns)
+                for row in chunk { insert = insert.values(row) }
+                try await insert.run()
+            }
+            try await sql.raw("UPDATE audit_chains SET hash = \(bind: prev) WHERE chain = \(bind: chain)").run()
+        }
+    }
+
+    static let columns = ["id", "at", "actor_id", "actor", "actor_role", "actor_unit_id", "address", "request_id", "object_kind", "object_id",
+                          "object_label", "unit_id", "campaign_id", "action", "details", "changes", "search_key", "chain", "seq", "prev_hash", "hash"]
+
+    /// What the audit page's search looks in, without diacritics: who, what, on what, and
+    /// the values (long ones cut, the search is for finding, not reading).
+    static func search(_ event: Event) -> String {
+        var parts = [event.actor, event.label, event.objectLabel]
+        for change in event.changes { parts += [change.field, String(change.old.prefix(200)), String(change.new.prefix(200))] }
+        parts += event.details.values.map { String($0.prefix(200)) }
+        return VietnameseText.searchKey(parts.joined(separator: " "))
+    }
+
+    /// The columns an event is read from.
+    static let readColumns = "id, chain, seq, at, actor_id, actor, actor_role, address, request_id, object_kind, object_id, object_label, unit_id, campaign_id, action, details, changes, prev_hash, hash"
+
+    static func event(_ row: any SQLRow) throws -> Event {
+        func text(_ c: String) throws -> String { try row.decodeNil(column: c) ? "" : try row.decode(column: c, as: String.self) }
+        func uuid(_ c: String) throws -> UUID? { try row.decodeNil(column: c) ? nil : try row.decode(column: c, as: UUID.self) }
+        let details = try text("details"), changes = try text("changes")
+        return Event(id: try row.decode(column: "id", as: UUID.self), chain: try text("chain"), seq: try row.decode(column: "seq", as: Int64.self),
+                     at: try row.decode(column: "at", as: Date.self), actorID: try uuid("actor_id"), actor: try text("actor"),
+                     actorRole: try text("actor_role"), address: try text("address"), requestID: try text("request_id"),
+                     kind: try text("object_kind"), objectID: try text("object_id"), objectLabel: try text("object_label"),
+                     unitID: try uuid("unit_id"), campaignID: try uuid("campaign_id"), action: try text("action"),
+                     details: (try? JSONDecoder().decode([String: String].self, from: Data(details.utf8))) ?? [:],
+                     changes: (try? JSONDecoder().decode([AuditChange].self, from: Data(changes.utf8))) ?? [],
+                     prevHash: try text("prev_hash"), hash: try text("hash"))
+    }
+
+    /// An object's events, newest first.
+    static func events(kind: String = "account", id: UUID, limit: Int = 200, on db: any Database) async throws -> [Event] {
+        try await events(kind: kind, objectID: id.uuidString, limit: limit, on: db)
+    }
+
+    static func events(kind: String, objectID: String, limit: Int = 200, on db: any Database) async throws -> [Event] {
+        try await db.sql().raw("""
+            SELECT \(unsafeRaw: readColumns) FROM audit_events
+            WHERE object_kind = \(bind: kind) AND object_id = \(bind: objectID) ORDER BY at DESC, seq DESC LIMIT \(unsafeRaw: String(limit))
+            """).all().map(event)
+    }
+
+    /// The most events an export holds, newest first (the file says when it stops there).
+    static let exportLimit = 100_000
+
+    /// The events of the accounts `ids` (every account when nil), newest first, at most
+    /// `limit`, each with the account's id.
+    static func events(ofAccounts ids: Set<UUID>?, limit: Int = exportLimit, on db: any Database) async throws -> [(object: UUID, event: Event)] {
+        let sql = try db.sql()
+        let columns = "SELECT \(readColumns) FROM audit_events WHERE object_kind = 'account'"
+        var out: [Event] = []
+        if let ids {
+            // In slices, so that no statement carries more values than a database takes.
+            let all = ids.map(\.uuidString).sorted()
+            for start in stride(from: 0, to: all.count, by: 500) {
+                let slice = all[start..<min(all.count, start + 500)]
+                out += try await sql.raw("""
+                    \(unsafeRaw: columns) AND object_id IN (\(SQLList(slice.map { SQLBind($0) }))) ORDER BY at DESC LIMIT \(unsafeRaw: String(limit))
+                    """).all().map(event)
+            }
+            out.sort { $0.at > $1.at }
+            out = Array(out.prefix(limit))
+        } else {
+            out = try await sql.raw("\(unsafeRaw: columns) ORDER BY at DESC LIMIT \(unsafeRaw: String(limit))").all().map(event)
+        }
+        return out.map { (UUID(uuidString: $0.objectID) ?? UUID(), $0) }
+    }
+}

@@ -1,0 +1,200 @@
+import DVKCore
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+@testable import DVKApp
+
+/// The trail: one event per change with old → new, none for a refused change, chains in
+/// commit order that `dvk audit verify` checks, and reads scoped to the reader's subtree.
+@Suite struct AuditTests {
+    static let hoa = Actor(userID: nil, role: .officer, unitID: nil, label: "Nguyễn Thị Hoa (Cán bộ công đoàn cơ sở, Trường Tiểu học S1)",
+                           address: "10.0.0.7", requestID: "req-1")
+
+    static func count(_ app: Application) async throws -> Int {
+        try await app.db.sql().raw("SELECT COUNT(*) AS n FROM audit_events").first()?.decode(column: "n", as: Int.self) ?? 0
+    }
+
+    static func scene(_ app: Application) async throws -> (CampaignInfo, UUID) {
+        try await Fixture.load(app)
+        try await People.create(app)
+        return (try await CampaignStore.info(code: "DVK-2024", on: app.db), try await UnitDirectory.find(code: "S1", on: app.db).requireID())
+    }
+
+    @Test func eachChangeWritesOneEventWithOldAndNew() async throws {
+        try await withApp { app in
+            let (campaign, s1) = try await Self.scene(app)
+            // The CLI made the campaign: its event names the command line.
+            let created = try await AuditTrail.events(kind: "campaign", id: campaign.id, on: app.db)
+            #expect(created.map(\.action) == ["campaign.created"] && created.first?.actor.contains("dòng lệnh") == true)
+            #expect(created.first?.changes.contains { $0.field == "Hạn nộp" && $0.old.isEmpty && $0.new.contains("16/02/2024") } == true)
+
+            var draft = InitiativeDraft(kind: .collective, registrantName: "Tổ Văn phòng", sectorCode: "kinh-te", title: "Tủ sách pháp luật")
+            draft.expectedResult = "Hai trăm lượt mượn"
+            let saved = try await Actor.$current.withValue(Self.hoa) {
+                try await RegistrationStore.save(draft, campaign: campaign, unitID: s1, actor: "s1", at: Date(), on: app.db)
+            }
+            var events = try await AuditTrail.events(kind: "initiative", id: saved.id, on: app.db)
+            #expect(events.map(\.action) == ["initiative.created"])
+            #expect(events.first?.actor == Self.hoa.label && events.first?.address == "10.0.0.7" && events.first?.requestID == "req-1")
+            #expect(events.first?.changes.contains(AuditChange("Tên mô hình", old: "", new: "Tủ sách pháp luật")) == true)
+
+            // One field edited: one event, that field old → new, nothing else.
+            draft.expectedResult = "Ba trăm lượt mượn"
+            let before = try await Self.count(app)
+            try await Actor.$current.withValue(Self.hoa) {
+                _ = try await RegistrationStore.save(draft, id: saved.id, campaign: campaign, unitID: s1, actor: "s1", at: Date(), on: app.db)
+            }
+            #expect(try await Self.count(app) == before + 1)
+            events = try await AuditTrail.events(kind: "initiative", id: saved.id, on: app.db)
+            #expect(events.first?.action == "initiative.changed")
+            #expect(events.first?.changes == [AuditChange("Kết quả dự kiến", old: "Hai trăm lượt mượn", new: "Ba trăm lượt mượn")])
+            // The same save again changes nothing and records nothing.
+            _ = try await RegistrationStore.save(draft, id: saved.id, campaign: campaign, unitID: s1, actor: "s1", at: Date(), on: app.db)
+            #expect(try await Self.count(app) == before + 1)
+
+            // Refused (a stale version, a rule): nothing recorded.
+            let stale = try await SubmissionRow.find(campaignID: campaign.id, unitID: s1, on: app.db)!.version - 2
+            draft.title = "Tên khác"
+            await #expect(throws: DomainError.self) {
+                try await RegistrationStore.save(draft, id: saved.id, campaign: campaign, unitID: s1, actor: "s1", version: stale, at: Date(), on: app.db)
+            }
+            await #expect(throws: DomainError.self) {
+                try await RegistrationStore.perform(.accept, campaign: campaign, unitID: s1, actor: "staff", at: Date(), on: app.db)
+            }
+            #expect(try await Self.count(app) == before + 1)
+
+            // A step: the status old → new.
+            try await RegistrationStore.perform(.submit, campaign: campaign, unitID: s1, actor: "s1", at: Date(), on: app.db)
+            let steps = try await AuditQuery.history(campaignID: campaign.id, unitID: s1, on: app.db)
+            #expect(steps.first?.action == "submission.submit")
+            #expect(steps.first?.changes.first == AuditChange("Trạng thái", old: SubmissionStatus.draft.label, new: SubmissionStatus.submitted.label))
+
+            // A unit renamed through its form: the name old → new, by the signed-in person.
+            let staff = try await Browser.signIn(app, "staff")
+            let form = ["name": "Trường Tiểu học Số Một", "kind": "grassroots", "parent": "GD", "email": "s1@example.vn", "phone": "",
+                        "signer_title": "", "signer_name": ""]
+            #expect(try await staff.post("/units/S1", form).status == .seeOther)
+            let unitEvents = try await AuditTrail.events(kind: "unit", id: s1, on: app.db)
+            #expect(unitEvents.first?.action == "unit.changed" && unitEvents.first?.actor.hasPrefix("staff") == true)
+            #expect(unitEvents.first?.changes.contains { $0.field == "Tên đơn vị" && $0.new == "Trường Tiểu học Số Một" } == true)
+            #expect(unitEvents.first?.changes.count == 1)
+
+            // And every chain verifies.
+            let report = try await AuditSeal.verify(on: app.db)
+            let total = try await Self.count(app)
+            #expect(report.problems.isEmpty && report.events == total)
+        }
+    }
+
+    @Test func editingTheTrailInTheDatabaseIsNamed() async throws {
+        try await withApp { app in
+            let (campaign, s1) = try await Self.scene(app)
+            var ids: [UUID] = []
+            for n in 0..<4 {
+                let draft = InitiativeDraft(kind: .individual, registrantName: "Người \(n)", sectorCode: "kinh-te", title: "Mô hình \(n)")
+                ids.append(try await RegistrationStore.save(draft, campaign: campaign, unitID: s1, actor: "s1", at: Date(), on: app.db).id)
+            }
+            #expect(try await run(app, "audit", "verify").contains("the audit trail verifies"))
+            let sql = try app.db.sql()
+            let chain = s1.uuidString
+            func event(_ seq: Int) async throws -> UUID {
+                try #require(try await sql.raw("SELECT id FROM audit_events WHERE chain = \(bind: chain) AND seq = \(bind: Int64(seq))").first()?
+                    .decode(column: "id", as: UUID.self))
+            }
+            // Changed: a value rewritten.
+            let second = try await event(2)
+            try await sql.raw("UPDATE audit_events SET object_label = 'Đã sửa lén' WHERE id = \(bind: second)").run()
+            var report = try await AuditSeal.verify(on: app.db)
+            #expect(report.problems.map(\.kind) == [.changed] && report.problems.first?.eventID == second.uuidString)
+            await #expect(throws: (any Error).self) { _ = try await run(app, "audit", "verify") }
+            // Removed: the third event deleted (the second still changed).
+            let third = try await event(3)
+            try await sql.raw("DELETE FROM audit_events WHERE id = \(bind: third)").run()
+            report = try await AuditSeal.verify(on: app.db)
+            #expect(report.problems.map(\.kind) == [.changed, .removed])
+            // Inserted: a row past the chain's head, copied from a real one.
+            try await sql.raw("""
+                INSERT INTO audit_events (id, at, actor, address, request_id, object_kind, object_id, action, details, actor_role, object_label, changes,
+                                          search_key, chain, seq, prev_hash, hash)
+                SELECT \(bind: UUID()), at, actor, address, request_id, object_kind, object_id, action, details, actor_role, object_label, changes,
+                       search_key, chain, 99, prev_hash, hash FROM audit_events WHERE chain = \(bind: chain) AND seq = 1
+                """).run()
+            report = try await AuditSeal.verify(on: app.db)
+            #expect(report.problems.contains { $0.kind == .inserted && $0.seq == 99 })
+            #expect(ids.count == 4)
+        }
+    }
+
+    @Test func concurrentEditsChainInTheOrderTheyCommitted() async throws {
+        try await withApp { app in
+            let (campaign, s1) = try await Self.scene(app)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for n in 0..<8 {
+                    group.addTask {
+                        let draft = InitiativeDraft(kind: .collective, registrantName: "Tổ \(n)", sectorCode: "kinh-te", title: "Mô hình song song \(n)")
+                        _ = try await RegistrationStore.save(draft, campaign: campaign, unitID: s1, actor: "s1", at: Date(), on: app.db)
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let seqs = try await app.db.sql().raw("SELECT seq FROM audit_events WHERE chain = \(bind: s1.uuidString) ORDER BY seq").all()
+                .map { try $0.decode(column: "seq", as: Int64.self) }
+            // Eight creations (and the steps they caused), numbered from 1 without a gap.
+            #expect(seqs == Array(1...Int64(seqs.count)) && seqs.count >= 8)
+            let report = try await AuditSeal.verify(on: app.db)
+            #expect(report.problems.isEmpty)
+        }
+    }
+
+    @Test func theAuditPageTheAPIAndTheCLIReadOnlyTheirSubtree() async throws {
+        try await withApp { app in
+            let (campaign, s1) = try await Self.scene(app)
+            let c1 = try await UnitDirectory.find(code: "C1", on: app.db).requireID()
+            let attack = "<script>alert(1)</script>\"'&"
+            for (unit, title) in [(s1, "Sổ tay " + attack), (c1, "Mô hình của C1")] {
+                let draft = InitiativeDraft(kind: .collective, registrantName: "Tổ A", sectorCode: "kinh-te", title: title)
+                _ = try await RegistrationStore.save(draft, campaign: campaign, unitID: unit, actor: "x", at: Date(), on: app.db)
+            }
+            // GD's staff: S1 (below GD) yes, C1 (beside) no; the attack string is text.
+            let gd = try await Browser.signIn(app, "gdstaff")
+            let page = try await gd.get("/audit")
+            #expect(page.status == .ok)
+            let html = page.body.string
+            #expect(html.contains("Sổ tay &lt;script&gt;alert(1)&lt;/script&gt;") && !html.contains("<script>alert(1)"))
+            #expect(!html.contains("Mô hình của C1"))
+            // Search without diacritics, and a unit outside reach is refused in words.
+            #expect(try await gd.get("/audit?q=so%20tay").body.string.contains("Sổ tay"))
+            #expect(!(try await gd.get("/audit?q=khong%20co%20gi").body.string.contains("Sổ tay")))
+            #expect(try await gd.get("/audit?unit=C1").body.string.contains("Không có đơn vị mã “C1” trong phạm vi quản lý."))
+            // LB's staff sees both; an officer and a viewer are refused.
+            let lb = try await Browser.signIn(app, "staff")
+            let all = try await lb.get("/audit?kind=initiative").body.string
+            #expect(all.contains("Mô hình của C1") && all.contains("Sổ tay"))
+            #expect(try await Browser.signIn(app, "s1").get("/audit").status == .forbidden)
+            #expect(try await Browser.signIn(app, "viewer").get("/audit").status == .forbidden)
+            // The export holds the same events.
+            let xlsx = try await gd.get("/audit.xlsx")
+            #expect(xlsx.status == .ok && xlsx.headers.contentType?.subType.contains("spreadsheetml") == true)
+
+            // The API: scoped, paged with a cursor, refused outside.
+            let token = Caller.token(try await AuthStore.createToken(username: "gdstaff", now: Date(), on: app.db))
+            let answer = try await api(app, .GET, "/api/v1/audit?kind=initiative&limit=1", as: token)
+            #expect(answer.status == .ok)
+            let events = answer.json?["events"]?.array ?? []
+            #expect(events.count == 1 && events.first?["objectLabel"]?.string == "Sổ tay " + attack)
+            #expect(try await api(app, .GET, "/api/v1/audit?unit=C1", as: token).status == .notFound)
+            #expect(try await api(app, .GET, "/api/v1/audit?kind=nope", as: token).status == .badRequest)
+            let officer = Caller.token(try await AuthStore.createToken(username: "s1", now: Date(), on: app.db))
+            #expect(try await api(app, .GET, "/api/v1/audit", as: officer).status == .forbidden)
+
+            // The CLI: a unit's subtree, as JSON lines.
+            let json = try await run(app, "audit", "--unit", "GD", "--kind", "initiative", "--format", "json")
+            let lines = json.split(separator: "\n").filter { $0.hasPrefix("{") }
+            #expect(lines.count == 1 && lines.first?.contains("Sổ tay") == true)
+            #expect(try await run(app, "audit", "--since", "01/01/2000").contains("events"))
+        }
+    }
+}
