@@ -32,9 +32,8 @@ enum AuditSeal {
         var details: String
         var changes: String
 
-        init(_ event: AuditTrail.Event) {
+        init(_ event: AuditTrail.Event, encoder: JSONEncoder = JSONCoding.encoder()) {
             self.event = event
-            let encoder = JSONCoding.encoder()
             details = event.details.isEmpty ? "" : String(decoding: (try? encoder.encode(event.details)) ?? Data(), as: UTF8.self)
             changes = event.changes.isEmpty ? "" : String(decoding: (try? encoder.encode(event.changes)) ?? Data(), as: UTF8.self)
         }
@@ -55,12 +54,14 @@ enum AuditSeal {
             e.address, e.requestID, e.kind, e.objectID, e.objectLabel, e.unitID?.uuidString ?? "", e.campaignID?.uuidString ?? "",
             e.action, s.details, s.changes,
         ]
-        var hasher = SHA256()
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(fields.reduce(64) { $0 + $1.utf8.count + 8 })
         for field in fields {
-            hasher.update(data: Data("\(field.utf8.count):".utf8))
-            hasher.update(data: Data(field.utf8))
+            bytes += String(field.utf8.count).utf8
+            bytes.append(UInt8(ascii: ":"))
+            bytes += field.utf8
         }
-        return hex(hasher.finalize())
+        return hex(SHA256.hash(data: bytes))
     }
 
     static func hex(_ digest: some Sequence<UInt8>) -> String {
