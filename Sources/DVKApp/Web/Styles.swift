@@ -122,7 +122,7 @@ enum Styles {
       header.top .brand span{display:none}
       details.phone-menu{display:block;margin-left:auto;text-align:right}
       details.phone-menu>summary{cursor:pointer;padding:.2rem .5rem;border:1px solid #f3d9d9;border-radius:6px}
-      details.phone-menu nav,details.phone-menu .who{display:flex;flex-direction:column;align-items:flex-end;gap:.35rem;margin:.5rem 0 0}
+      details.phone-menu nav,details.phone-menu .who{display:flex;flex-direction:column;align-items:flex-end;gap:.35rem;margin:.5rem 0 0;background:#9b1c1c;color:#fff}
       details.phone-menu .who .muted{display:none}
       table.responsive caption{display:block;white-space:nowrap;text-align:left}
       table.responsive td.num{text-align:left}
