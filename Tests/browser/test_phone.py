@@ -46,7 +46,7 @@ def test_the_phone_header_is_one_line_with_a_menu(server, phone):
     assert not phone.find_element("css selector", "header.top > nav").is_displayed()
     menu.find_element("css selector", "summary").click()
     links = [a.text for a in menu.find_elements("css selector", "nav a")]
-    assert links == ["Đợt thi đua", "Đơn vị", "Người dùng", "Thư viện mô hình"], links
+    assert links == ["Đợt thi đua", "Đơn vị", "Người dùng", "Nhật ký", "Thư viện mô hình"], links
     assert menu.find_element("css selector", "button.link").text == "Đăng xuất"
 
 

@@ -40,7 +40,7 @@ struct Actor: Sendable, Equatable {
 
     /// The CLI acts as an administrator: whoever runs it holds the server.
     static var cli: Actor {
-        let os = ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"] ?? "?"
+        let os = ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"] ?? "không rõ"
         return Actor(userID: nil, role: .admin, unitID: nil, label: "\(Actors.cliLabel) — tài khoản máy chủ \(os)", address: "", requestID: "")
     }
 }
