@@ -67,7 +67,7 @@ public enum AuditWording {
 
 extension String {
     /// The first letter lower-cased ("Sửa mô hình" → "sửa mô hình"), for a label placed mid-sentence.
-    var lowercasedFirst: String {
+    public var lowercasedFirst: String {
         guard let first else { return self }
         return first.lowercased() + dropFirst()
     }

@@ -330,10 +330,7 @@ enum AuditTrail {
     }
 
     static func events(kind: String, objectID: String, limit: Int = 200, on db: any Database) async throws -> [Event] {
-        try await db.sql().raw("""
-            SELECT \(unsafeRaw: readColumns) FROM audit_events
-            WHERE object_kind = \(bind: kind) AND object_id = \(bind: objectID) ORDER BY at DESC, seq DESC LIMIT \(unsafeRaw: String(limit))
-            """).all().map(event)
+        try await AuditQuery.history(kinds: [AuditObjectKind(rawValue: kind) ?? .account], objectID: objectID, limit: limit, on: db)
     }
 
     /// The most events an export holds, newest first (the file says when it stops there).

@@ -85,15 +85,8 @@ enum InitiativeImporter {
                 if existing.contains(key) { result.alreadyThere += 1; continue }
                 let d = row.draft
                 let newID = UUID()
-                let fields: [(String, String, String)] = [
-                    ("Tập thể/cá nhân đăng ký", "", RegistrationStore.registrantLabel(kind: d.kind.rawValue, name: d.registrantName)),
-                    ("Lĩnh vực", "", RegistrationStore.shown("sector_code", d.sectorCode, campaign)), ("Tên mô hình", "", d.title),
-                    ("Mục đích", "", d.purpose), ("Nội dung và cách thức thực hiện", "", d.content), ("Phạm vi, đối tượng tham gia", "", d.scope),
-                    ("Thời gian thực hiện (bắt đầu)", "", RegistrationStore.shown("start_date", d.startDate?.iso ?? "", campaign)),
-                    ("Thời gian thực hiện (kết thúc)", "", RegistrationStore.shown("end_date", d.endDate?.iso ?? "", campaign)),
-                    ("Kết quả dự kiến", "", d.expectedResult), ("Người phụ trách", "", d.personInCharge),
-                    ("Mô hình mới hay duy trì", "", d.continuity.label),
-                ]
+                let fields = RegistrationStore.auditFields(registrant: RegistrationStore.registrantLabel(kind: d.kind.rawValue, name: d.registrantName),
+                                                           campaign: campaign) { RegistrationStore.stored(d, $0) }.map { ($0.0, "", $0.1) }
                 trail.append(AuditTrail.Entry("initiative.imported", .initiative, id: newID, label: d.title, unit: row.unitID, campaign: campaign.id,
                                               changes: AuditChange.diff(fields), details: ["Dòng trong tệp": String(row.line)]))
                 newInitiatives.append([newID, campaign.id, row.unitID, registrantID, d.sectorCode, d.title, row.key.titleKey,

@@ -128,13 +128,13 @@ enum RegistrationStore {
                 .where("id", .equal, try before.decode(column: "registrant_id", as: UUID.self)).first() {
                 oldRegistrant = Self.registrantLabel(kind: try old.decode(column: "kind", as: String.self), name: try old.decode(column: "name", as: String.self))
             }
-            var fields = [("Tập thể/cá nhân đăng ký", oldRegistrant, Self.registrantLabel(kind: draft.kind.rawValue, name: registrant.name))]
-            for (field, column) in compared {
-                let old = try before.map { try $0.decodeNil(column: column) ? "" : try $0.decode(column: column, as: String.self) } ?? ""
-                let new = (written[column] as? String) ?? (written[column] as? String?).flatMap { $0 } ?? ""
-                fields.append((ChangedFields.label(field) + (field == .startDate ? " (bắt đầu)" : field == .endDate ? " (kết thúc)" : ""),
-                               Self.shown(column, old, campaign), Self.shown(column, new, campaign)))
+            let was = try Self.auditFields(registrant: oldRegistrant, campaign: campaign) { column in
+                try before.map { try $0.decodeNil(column: column) ? "" : try $0.decode(column: column, as: String.self) } ?? ""
             }
+            let now = Self.auditFields(registrant: Self.registrantLabel(kind: draft.kind.rawValue, name: registrant.name), campaign: campaign) { column in
+                (written[column] as? String) ?? (written[column] as? String?).flatMap { $0 } ?? ""
+            }
+            let fields = zip(was, now).map { ($0.0.0, $0.0.1, $0.1.1) }
             let entry = AuditTrail.Entry(id == nil ? "initiative.created" : "initiative.changed", .initiative, id: savedID, label: draft.title,
                                          unit: unitID, campaign: campaign.id, changes: AuditChange.diff(fields))
             var change = SubmissionLock.Change(row: row.with(step), events: editEvent(row, step, notes: notes), value: saved)
@@ -150,6 +150,34 @@ enum RegistrationStore {
         (.startDate, "start_date"), (.endDate, "end_date"), (.expectedResult, "expected_result"),
         (.personInCharge, "person_in_charge"), (.continuity, "continuity"),
     ]
+
+    /// An initiative's fields as the trail names and shows them: the registrant, then each
+    /// compared column, its stored text given by `value`.
+    static func auditFields(registrant: String, campaign: CampaignInfo, value: (String) throws -> String) rethrows -> [(String, String)] {
+        var out = [("Tập thể/cá nhân đăng ký", registrant)]
+        for (field, column) in compared {
+            let name = ChangedFields.label(field) + (field == .startDate ? " (bắt đầu)" : field == .endDate ? " (kết thúc)" : "")
+            out.append((name, shown(column, try value(column), campaign)))
+        }
+        return out
+    }
+
+    /// A draft's value of a compared column, as it is stored.
+    static func stored(_ d: InitiativeDraft, _ column: String) -> String {
+        switch column {
+        case "sector_code": d.sectorCode
+        case "title": d.title
+        case "purpose": d.purpose
+        case "content": d.content
+        case "scope": d.scope
+        case "start_date": d.startDate?.iso ?? ""
+        case "end_date": d.endDate?.iso ?? ""
+        case "expected_result": d.expectedResult
+        case "person_in_charge": d.personInCharge
+        case "continuity": d.continuity.rawValue
+        default: ""
+        }
+    }
 
     /// "Tập thể: Tổ Công đoàn khối 1" — a registrant as the trail names it.
     static func registrantLabel(kind: String, name: String) -> String {
@@ -195,17 +223,14 @@ enum RegistrationStore {
             let title = try found.decode(column: "title", as: String.self)
             let notes = row.status == .returned ? ["Xóa mô hình “\(title)”"] : []
             // The trail keeps what was deleted, field by field.
-            var fields: [(String, String, String)] = []
+            var registrant = ""
             if let who = try await sql.select().columns("kind", "name").from("registrants")
                 .where("id", .equal, try found.decode(column: "registrant_id", as: UUID.self)).first() {
-                fields.append(("Tập thể/cá nhân đăng ký", Self.registrantLabel(kind: try who.decode(column: "kind", as: String.self),
-                                                                              name: try who.decode(column: "name", as: String.self)), ""))
+                registrant = Self.registrantLabel(kind: try who.decode(column: "kind", as: String.self), name: try who.decode(column: "name", as: String.self))
             }
-            for (field, column) in compared {
-                let old = try found.decodeNil(column: column) ? "" : try found.decode(column: column, as: String.self)
-                fields.append((ChangedFields.label(field) + (field == .startDate ? " (bắt đầu)" : field == .endDate ? " (kết thúc)" : ""),
-                               Self.shown(column, old, campaign), ""))
-            }
+            let fields = try Self.auditFields(registrant: registrant, campaign: campaign) { column in
+                try found.decodeNil(column: column) ? "" : try found.decode(column: column, as: String.self)
+            }.map { ($0.0, $0.1, "") }
             var change = SubmissionLock.Change(row: row.with(step), events: editEvent(row, step, notes: notes), value: ())
             change.audit = [AuditTrail.Entry("initiative.deleted", .initiative, id: initiativeID, label: title, unit: unitID, campaign: campaign.id,
                                              changes: AuditChange.diff(fields))]

@@ -20,7 +20,7 @@ enum AuditHistory {
 
     static func item(_ e: AuditTrail.Event, unit: String = "") -> Node {
         .li(
-            .p(.strong(.text(e.actor)), .text(" — \(e.label.lowercasedFirstLetter)"),
+            .p(.strong(.text(e.actor)), .text(" — \(e.label.lowercasedFirst)"),
                .if(!e.objectLabel.isEmpty, .text(" “\(e.objectLabel)”")),
                .text(" lúc \(Format.short(e.at))"),
                .if(!unit.isEmpty, .span(.class("muted small"), .text(" · \(unit)")))),
@@ -42,12 +42,5 @@ enum AuditHistory {
         if text.isEmpty { return .span(.class("muted"), "(trống)") }
         if text.count <= 240 { return .span(.class("pre"), .text(text)) }
         return .details(.summary(.text(String(text.prefix(160)) + "…")), .span(.class("pre"), .text(text)))
-    }
-}
-
-extension String {
-    var lowercasedFirstLetter: String {
-        guard let first else { return self }
-        return first.lowercased() + dropFirst()
     }
 }
