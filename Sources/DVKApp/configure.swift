@@ -50,6 +50,9 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     if case .sqliteFile = config.database {
         try await SQLiteTuning.apply(on: app.db)
     }
+    if !config.auditTrail, app.environment.arguments.dropFirst().first == "serve" {
+        try await AuditTrail.switchOff(at: app.clock.now(), on: app.db, logger: app.logger)
+    }
     Commands.register(on: app)
     try routes(app, inFlight: inFlight)
 }

@@ -34,7 +34,7 @@ public struct AuditChange: Codable, Sendable, Equatable {
 /// The kinds of object the trail names, each with its Vietnamese name (the audit page's
 /// filter and the sentences).
 public enum AuditObjectKind: String, CaseIterable, Sendable, Codable {
-    case initiative, submission, unit, campaign, model, account, token, mail, `import`, backup
+    case initiative, submission, unit, campaign, model, account, token, mail, `import`, backup, server
 
     public var label: String {
         switch self {
@@ -48,6 +48,7 @@ public enum AuditObjectKind: String, CaseIterable, Sendable, Codable {
         case .mail: "Thư điện tử"
         case .import: "Nhập từ tệp"
         case .backup: "Sao lưu, phục hồi"
+        case .server: "Máy chủ"
         }
     }
 }

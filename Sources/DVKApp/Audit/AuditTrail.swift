@@ -2,6 +2,7 @@ import DVKCore
 import FluentKit
 import Foundation
 import SQLKit
+import Synchronization
 import Vapor
 
 /// Who does something: a signed-in person (named with their role and unit), the person an
@@ -210,7 +211,23 @@ enum AuditTrail {
         "mail.reminder_run": "Gửi nhắc nộp hồ sơ",
         "backup.made": "Sao lưu dữ liệu",
         "backup.restored": "Phục hồi dữ liệu từ bản sao lưu",
+        "server.trail_off": "Khởi động máy chủ không ghi nhật ký (chỉ để đo hiệu năng)",
     ]
+
+    /// Whether this process records the trail: always, except a server started by
+    /// `scripts/rush --trail-cost` with `DVK_BENCH_WITHOUT_AUDIT_TRAIL=1` (`switchOff`).
+    static let writing = Atomic<Bool>(true)
+
+    /// Stops this process's trail, after one event that says so (with who started the
+    /// server, from its environment): the trail shows when it was not written.
+    static func switchOff(at now: Date, on db: any Database, logger: Logger) async throws {
+        try await db.write { db in
+            try await record([Entry("server.trail_off", .server, id: "trail", label: "Nhật ký thay đổi", unit: nil,
+                                    details: ["Cấu hình": "DVK_BENCH_WITHOUT_AUDIT_TRAIL=1"])], by: .cli, at: now, on: db)
+        }
+        writing.store(false, ordering: .sequentiallyConsistent)
+        logger.warning("DVK_BENCH_WITHOUT_AUDIT_TRAIL=1: this server records no audit trail (a benchmark only); the trail says so")
+    }
 
     /// Records one event (the accounts' calls).
     static func record(_ action: String, kind: String = "account", id: UUID, unitID: UUID?, details: [String: String] = [:],
@@ -228,7 +245,7 @@ enum AuditTrail {
     }
 
     static func record(_ entries: [Entry], by actor: Actor? = nil, at now: Date, sql: any SQLDatabase) async throws {
-        guard !entries.isEmpty else { return }
+        guard !entries.isEmpty, writing.load(ordering: .relaxed) else { return }
         let actor = actor ?? Actor.current ?? .system
         let at = AuditSeal.rounded(now)
         let byChain = Dictionary(grouping: entries) { $0.unitID?.uuidString ?? AuditSeal.systemChain }

@@ -31,11 +31,16 @@ public struct AppConfig: Sendable {
     public var invitationDays: Int
     /// The roles that must confirm sign-in with a second factor (they set it up first).
     public var requireTwoFactor: Set<Role>
+    /// Writes are recorded in the audit trail. Off only for `scripts/rush --trail-cost`,
+    /// which measures what the trail costs (`DVK_BENCH_WITHOUT_AUDIT_TRAIL=1`): the server
+    /// then writes one event saying so when it starts, and a warning in its log.
+    public var auditTrail: Bool
 
     public init(database: DatabaseLocation, showNationalMotto: Bool = true, nationalMottoOnTables: Bool? = nil, secureCookies: Bool = false,
                 sessions: SessionPolicy = SessionPolicy(), trustedProxies: Set<String> = [], mail: MailSettings? = nil,
                 publicURL: String? = nil, metrics: MetricsAccess = MetricsAccess(), libraryRateLimit: Int = 0,
-                loginRateLimit: Int = 0, invitationDays: Int = 7, requireTwoFactor: Set<Role> = []) {
+                loginRateLimit: Int = 0, invitationDays: Int = 7, requireTwoFactor: Set<Role> = [], auditTrail: Bool = true) {
+        self.auditTrail = auditTrail
         self.invitationDays = invitationDays
         self.requireTwoFactor = requireTwoFactor
         self.metrics = metrics
@@ -53,7 +58,7 @@ public struct AppConfig: Sendable {
 
     /// Reads `DATABASE_URL`, `DVK_NATIONAL_MOTTO`, `DVK_NATIONAL_MOTTO_TABLES`, `DVK_SECURE_COOKIES`, `DVK_SESSION_IDLE_MINUTES`,
     /// `DVK_SESSION_HOURS`, `DVK_TRUSTED_PROXIES`, `DVK_PUBLIC_URL`, `DVK_LIBRARY_RATE_LIMIT`, `DVK_LOGIN_RATE_LIMIT`, `DVK_INVITATION_DAYS`,
-    /// `DVK_REQUIRE_TWO_FACTOR`, the metrics' keys (`MetricsAccess`) and the
+    /// `DVK_REQUIRE_TWO_FACTOR`, `DVK_BENCH_WITHOUT_AUDIT_TRAIL`, the metrics' keys (`MetricsAccess`) and the
     /// email keys (`MailSettings`); fails
     /// listing every bad key.
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfig {
@@ -88,6 +93,7 @@ public struct AppConfig: Sendable {
         let libraryRate = number("DVK_LIBRARY_RATE_LIMIT", default: 120, range: 0...100_000)
         let loginRate = number("DVK_LOGIN_RATE_LIMIT", default: 60, range: 0...100_000)
         let invitationDays = number("DVK_INVITATION_DAYS", default: 7, range: 1...60)
+        let withoutTrail = flag("DVK_BENCH_WITHOUT_AUDIT_TRAIL", default: false)
         var twoFactor: Set<Role> = []
         for raw in (env["DVK_REQUIRE_TWO_FACTOR"] ?? "").split(separator: ",") {
             let word = raw.trimmingCharacters(in: .whitespaces)
@@ -111,7 +117,8 @@ public struct AppConfig: Sendable {
         return AppConfig(database: database, showNationalMotto: motto, nationalMottoOnTables: mottoOnTables, secureCookies: secure,
                          sessions: SessionPolicy(idle: TimeInterval(idle * 60), lifetime: TimeInterval(hours * 3600)),
                          trustedProxies: proxies, mail: mail, publicURL: publicURL, metrics: metrics,
-                         libraryRateLimit: libraryRate, loginRateLimit: loginRate, invitationDays: invitationDays, requireTwoFactor: twoFactor)
+                         libraryRateLimit: libraryRate, loginRateLimit: loginRate, invitationDays: invitationDays, requireTwoFactor: twoFactor,
+                         auditTrail: !withoutTrail)
     }
 
     /// `DVK_PUBLIC_URL`: an http(s) address without query, its trailing slashes dropped.
