@@ -461,6 +461,10 @@ import VaporTesting
                 ("/users/\(c1)/events.xlsx", [200, 200, 404, 403, 403, 403]),
                 ("/units/P1/end", [200, 200, 404, 403, 403, 403]),
                 ("/units/GD/end?into=C1", [422, 422, 422, 403, 403, 403]),
+                // The trail: staff and administrators, over their reach (a unit beyond it is said, not shown).
+                ("/audit", [200, 200, 200, 403, 403, 403]),
+                ("/audit?unit=C1&kind=initiative&q=mo%20hinh&from=01/01/2024&to=31/12/2030", [200, 200, 200, 403, 403, 403]),
+                ("/audit.xlsx", [200, 200, 200, 403, 403, 403]),
             ]
             let users = ["admin", "staff", "gdstaff", "s1", "c1", "viewer"]
             var browsers: [Browser] = []

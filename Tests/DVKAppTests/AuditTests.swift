@@ -197,4 +197,69 @@ import VaporTesting
             #expect(try await run(app, "audit", "--since", "01/01/2000").contains("events"))
         }
     }
+
+    /// The initiative's edit form and the campaign's dashboard carry their history: the
+    /// officer reads who changed a field of their model; those who run the campaign read
+    /// its changes; staff of a federation below it do not.
+    @Test func theEditFormAndTheDashboardShowTheirHistory() async throws {
+        try await withApp { app in
+            let (campaign, s1) = try await Self.scene(app)
+            var draft = InitiativeDraft(kind: .collective, registrantName: "Tổ Văn phòng", sectorCode: "kinh-te", title: "Góc đọc sách")
+            let saved = try await RegistrationStore.save(draft, campaign: campaign, unitID: s1, actor: "s1", at: Date(), on: app.db)
+            draft.title = "Góc đọc sách <b>công nhân</b>"
+            try await Actor.$current.withValue(Self.hoa) {
+                _ = try await RegistrationStore.save(draft, id: saved.id, campaign: campaign, unitID: s1, actor: "s1", at: Date(), on: app.db)
+            }
+            let form = try await Browser.signIn(app, "s1").get("/campaigns/DVK-2024/units/S1/initiatives/\(saved.id)/edit").body.string
+            #expect(form.contains("Lịch sử thay đổi (2)"))
+            #expect(form.contains("Nguyễn Thị Hoa") && form.contains("Góc đọc sách &lt;b&gt;công nhân&lt;/b&gt;") && !form.contains("<b>công nhân"))
+            // A new initiative has no history yet.
+            #expect(!(try await Browser.signIn(app, "s1").get("/campaigns/DVK-2024/units/S1/initiatives/new").body.string.contains("Lịch sử thay đổi")))
+
+            let staff = try await Browser.signIn(app, "staff")
+            var edit = StaffTestKit.campaignForm(code: "DVK-2024")
+            edit["title"] = "Đợt thi đua đã sửa tên"
+            edit["year"] = "2024"
+            edit["deadline_date"] = "2024-02-16"
+            edit["issued_on"] = "2024-02-06"
+            #expect(try await staff.post("/campaigns/DVK-2024/edit", edit).status == .seeOther)
+            let dashboard = try await staff.get("/campaigns/DVK-2024").body.string
+            #expect(dashboard.contains("Lịch sử thay đổi của đợt") && dashboard.contains("Đợt thi đua đã sửa tên"))
+            #expect(!(try await Browser.signIn(app, "gdstaff").get("/campaigns/DVK-2024").body.string.contains("Lịch sử thay đổi của đợt")))
+        }
+    }
+
+    /// Huge, malformed and hostile filters cost what a normal one does: each is cut or
+    /// refused in words, never a 5xx.
+    @Test func worstCaseFiltersAreBoundedAndRefusedInWords() async throws {
+        try await withApp { app in
+            _ = try await Self.scene(app)
+            let staff = try await Browser.signIn(app, "staff")
+            let huge = String(repeating: "ạ%_\\'\"", count: 20_000)
+            let query = Link.encode(huge)
+            for name in ["q", "unit", "person", "kind", "action", "from", "to", "before"] {
+                let res = try await staff.get("/audit?\(name)=\(query)")
+                #expect(res.status == .ok, "\(name)")
+                #expect(!res.body.string.contains(String(huge.prefix(200))), "\(name) is cut")
+            }
+            #expect(try await staff.get("/audit.xlsx?q=\(query)&unit=\(query)").status == .ok)
+            let token = Caller.token(try await AuthStore.createToken(username: "staff", now: Date(), on: app.db))
+            for (name, status) in [("unit", HTTPStatus.notFound), ("since", .badRequest), ("kind", .badRequest), ("before", .badRequest), ("limit", .badRequest)] {
+                #expect(try await api(app, .GET, "/api/v1/audit?\(name)=\(query)", as: token).status == status, "\(name)")
+            }
+            #expect(try await api(app, .GET, "/api/v1/audit?limit=9223372036854775807", as: token).status == .badRequest)
+            // A cursor past year 9999 would overflow the drivers' microseconds (it did, on PostgreSQL): refused.
+            for millis in ["9223372036854775807", "-9223372036854775808", "253402300800000", "-1"] {
+                #expect(try await api(app, .GET, "/api/v1/audit?before=\(millis)_\(UUID().uuidString)", as: token).status == .badRequest, "\(millis)")
+                #expect(try await staff.get("/audit?before=\(millis)_\(UUID().uuidString)").status == .ok, "\(millis)")
+            }
+            #expect(try await api(app, .GET, "/api/v1/audit?before=253402300799999_\(UUID().uuidString)", as: token).status == .ok)
+        }
+    }
+
+    @Test func theTrailIsOffOnlyWhenABenchmarkSaysSo() throws {
+        #expect(try AppConfig.fromEnvironment([:]).auditTrail)
+        #expect(try !AppConfig.fromEnvironment(["DVK_BENCH_WITHOUT_AUDIT_TRAIL": "1"]).auditTrail)
+        #expect(throws: ConfigError.self) { try AppConfig.fromEnvironment(["DVK_BENCH_WITHOUT_AUDIT_TRAIL": "perhaps"]) }
+    }
 }

@@ -114,7 +114,7 @@ import VaporTesting
                          "/campaigns/DVK-2024/units/S1/initiatives/new", "/campaigns/DVK-2024/units/S1/initiatives/\(id)/edit",
                          "/campaigns/DVK-2024/units/S1/submit", "/campaigns/DVK-2024/units/S1/import", "/units", "/units/GD",
                          "/units/S2", "/units/new", "/units/import", "/units?q=tr", "/account", "/login",
-                         "/campaigns/DVK-2024/mail"]
+                         "/campaigns/DVK-2024/mail", "/audit", "/audit?kind=initiative"]
             var pages: [String: String] = [:]
             let everyone = [p.admin, p.staff, p.subStaff, p.officer, p.viewer]
             for visitor in everyone {
@@ -157,7 +157,9 @@ import VaporTesting
             let escaped = HTMLEscape.escaped(Self.stored)
             let shows = pages.filter { $0.value.contains(escaped) }.map(\.key)
             for expected in ["canbo-lb /campaigns/DVK-2024/units/S1", "canbo-lb /campaigns/DVK-2024", "cdcs-s1 /campaigns/DVK-2024/units/S1",
-                             "canbo-lb /units/S2", "canbo-lb /campaigns/DVK-2024/edit"] {
+                             "canbo-lb /units/S2", "canbo-lb /campaigns/DVK-2024/edit",
+                             // The trail: the audit page, and the history of the form that edits the initiative.
+                             "canbo-lb /audit", "quantri /audit?kind=initiative", "cdcs-s1 /campaigns/DVK-2024/units/S1/initiatives/\(id)/edit"] {
                 #expect(shows.contains(expected), "\(expected) does not show the text")
             }
             // A flash message never comes from the URL.
@@ -174,6 +176,13 @@ import VaporTesting
             let cells = try #require(try ExportTests().python("xlsx_read.py", xlsx)["cells"] as? [String: [String: Any]])
             let attackCells = cells.values.filter { ($0["value"] as? String) == Self.stored }
             #expect(!attackCells.isEmpty && attackCells.allSatisfy { ($0["type"] as? String) == "str" })
+            // The trail's export, read by openpyxl: the old and new values that carry the
+            // attack are text cells holding it as written.
+            let trail = try tempFile("", suffix: ".xlsx")
+            try Data(try await p.staff.get("/audit.xlsx?kind=initiative").body.readableBytesView).write(to: URL(fileURLWithPath: trail))
+            let trailCells = try #require(try ExportTests().python("xlsx_read.py", trail)["cells"] as? [String: [String: Any]])
+            let attackInTrail = trailCells.values.filter { ($0["value"] as? String)?.contains(Self.stored) == true }
+            #expect(!attackInTrail.isEmpty && attackInTrail.allSatisfy { ($0["type"] as? String) == "str" && ($0["cached"] as? String) == ($0["value"] as? String) })
             let docx = try tempFile("", suffix: ".docx")
             try Data(try await p.officer.get("/campaigns/DVK-2024/units/S1/documents/list.docx").body.readableBytesView)
                 .write(to: URL(fileURLWithPath: docx))

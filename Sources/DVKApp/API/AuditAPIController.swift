@@ -15,14 +15,13 @@ struct AuditAPIController: RouteCollection {
             throw DomainError.forbidden("Chỉ cán bộ công đoàn cấp trên và quản trị viên xem nhật ký thay đổi.")
         }
         var filter = AuditQuery.Filter()
-        let scope = try await AuditQuery.scope(of: user, on: req.db)
-        filter.units = scope
+        filter.subtree = AuditQuery.scope(of: user)
         if let code = req.query[String.self, at: "unit"] {
             guard code.count <= 64, let unit = try await Unit.query(on: req.db).filter(\.$code == code).first(), let id = unit.id,
-                  scope == nil || scope!.contains(id) else {
+                  try await AuditQuery.reaches(id, for: user, on: req.db) else {
                 throw DomainError.notFound("Không có đơn vị mã “\(String(code.prefix(64)))” trong phạm vi quản lý.")
             }
-            filter.units = Array(try await PeopleDirectory.subtree(of: id, on: req.db))
+            filter.subtree = id
         }
         if let since = req.query[String.self, at: "since"] {
             guard since.count <= 20, let day = CalendarDay(parsing: since) else {

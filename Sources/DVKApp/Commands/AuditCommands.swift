@@ -28,7 +28,7 @@ struct AuditListCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Option(name: "unit", help: "A unit's code: its events and those of every unit below it") var unit: String?
         @Option(name: "since", help: "A day (dd/mm/yyyy or yyyy-mm-dd): events from its start, Vietnam time") var since: String?
-        @Option(name: "kind", help: "initiative, submission, unit, campaign, model, account, token, mail, import or backup") var kind: String?
+        @Option(name: "kind", help: "initiative, submission, unit, campaign, model, account, token, mail, import, backup or server") var kind: String?
         @Option(name: "limit", help: "At most this many events (default 1000, at most 100000)") var limit: Int?
         @Option(name: "format", help: "text (default) or json (one object per line)") var format: String?
     }
@@ -40,7 +40,7 @@ struct AuditListCommand: AsyncCommand {
         var filter = AuditQuery.Filter()
         if let code = signature.unit {
             let unit = try await UnitDirectory.find(code: code, on: db)
-            filter.units = Array(try await PeopleDirectory.subtree(of: try unit.requireID(), on: db))
+            filter.subtree = try unit.requireID()
         }
         if let since = signature.since {
             guard let day = CalendarDay(parsing: since) else { throw DomainError.invalid("--since: “\(since)” is not a day (write 12/02/2024 or 2024-02-12)") }

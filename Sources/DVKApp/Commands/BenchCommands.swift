@@ -10,7 +10,7 @@ struct BenchCommands: AsyncCommandGroup {
     var commands: [String: any AnyAsyncCommand] {
         ["summary": BenchSummaryCommand(), "csv": BenchCSVCommand(), "documents": BenchDocumentsCommand(),
          "dashboard": BenchDashboardCommand(), "officers": BenchOfficersCommand(), "verify": BenchVerifyCommand(),
-         "library": BenchLibraryCommand()]
+         "library": BenchLibraryCommand(), "audit": BenchAuditCommand()]
     }
 }
 

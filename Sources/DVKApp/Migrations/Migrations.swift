@@ -28,6 +28,7 @@ enum Migrations {
         AddUnitSigners(),
         AddReportNotes(),
         AddAuditChain(),
+        AddAuditSearchIndex(),
     ]
 
     static func register(on app: Application) {

@@ -46,24 +46,23 @@ struct AuditController: RouteCollection {
     static func filter(_ form: Form, user: CurrentUser, on db: any Database) async throws -> (AuditQuery.Filter, [String]) {
         var f = AuditQuery.Filter()
         var problems: [String] = []
-        let scope = try await AuditQuery.scope(of: user, on: db)
-        f.units = scope
+        f.subtree = AuditQuery.scope(of: user)
         if !form.unit.isEmpty {
             if let unit = try await Unit.query(on: db).filter(\.$code == form.unit).first(), let id = unit.id,
-               scope == nil || scope!.contains(id) {
-                f.units = Array(try await PeopleDirectory.subtree(of: id, on: db))
+               try await AuditQuery.reaches(id, for: user, on: db) {
+                f.subtree = id
             } else {
                 problems.append("Không có đơn vị mã “\(form.unit)” trong phạm vi quản lý.")
-                f.units = []
+                f.nothing = true
             }
         }
         if !form.person.isEmpty {
             let person = try await User.query(on: db).filter(\.$username == form.person.lowercased()).first()
-            if let person, let id = person.id, scope == nil || scope!.contains(person.unitID) {
+            if let person, let id = person.id, try await AuditQuery.reaches(person.unitID, for: user, on: db) {
                 f.actorID = id
             } else {
                 problems.append("Không có tài khoản “\(form.person)” trong phạm vi quản lý.")
-                f.units = []
+                f.nothing = true
             }
         }
         f.kind = AuditObjectKind(rawValue: form.kind)

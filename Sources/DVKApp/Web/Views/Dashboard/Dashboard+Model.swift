@@ -57,6 +57,8 @@ enum Dashboard {
         var now: Date
         /// The federation's notes for its report, when the user may write them (`ReportNotes`).
         var notes: ReportNotes.Notes?
+        /// The campaign's own changes, for those who run it ("Lịch sử thay đổi").
+        var trail: [AuditTrail.Event]?
     }
 
     static func query(view: Access.CampaignView, params: Query, now: Date, on db: any Database) async throws -> Model {
@@ -82,6 +84,7 @@ enum Dashboard {
         return Model(view: view, counts: counts, summary: try await SummaryQuery.official(campaign, unit: view.scope, on: db),
                      rows: result.lines.map { Row(line: $0, counted: counted[$0.unitID] ?? zero) },
                      paging: paging, filter: filter, sort: sort, search: search, now: now,
-                     notes: ReportNotes.mayWrite(view) ? try await ReportNotes.load(campaign: campaign.id, unit: view.user.unitID, kind: .registration, on: db) : nil)
+                     notes: ReportNotes.mayWrite(view) ? try await ReportNotes.load(campaign: campaign.id, unit: view.user.unitID, kind: .registration, on: db) : nil,
+                     trail: view.canRun ? try await AuditQuery.history(campaignID: campaign.id, kinds: [.campaign, .mail], on: db) : nil)
     }
 }

@@ -32,6 +32,7 @@ extension Dashboard {
                 filters(m),
                 unitTable(m),
                 Pager.nav(m.paging) { link(m, filter: m.filter, page: $0) }),
+            .unwrap(m.trail) { AuditHistory.section($0, title: "Lịch sử thay đổi của đợt", more: SiteURL.audit.link(query: [("kind", "campaign")])) },
         ])
     }
 

@@ -47,6 +47,8 @@ enum InitiativeForm {
         var replicating: (title: String, unit: String)?
         /// The unit's work came back: the reviewer's reason, this model's comment, the day to resubmit by.
         var returned: Returned?
+        /// The model's changes, field by field (editing only).
+        var trail: [AuditTrail.Event] = []
     }
 
     struct Returned: Sendable {
@@ -126,6 +128,7 @@ enum InitiativeForm {
                      earlier: others.sorted { recognised.contains($0.id!) && !recognised.contains($1.id!) }.map {
                          Earlier(id: $0.id!, label: "\(years[$0.campaignID].map(String.init) ?? "") — \($0.title)" + (recognised.contains($0.id!) ? " (đã được công nhận)" : ""))
                      },
-                     replicating: replicated, returned: returned)
+                     replicating: replicated, returned: returned,
+                     trail: try await editing.asyncMap { try await AuditQuery.history(kinds: [.initiative], objectID: $0.uuidString, on: db) } ?? [])
     }
 }

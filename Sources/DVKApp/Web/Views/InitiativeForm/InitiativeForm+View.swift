@@ -63,6 +63,7 @@ extension InitiativeForm {
                 .div(.class("actions"), .button(.type(.submit), "Lưu mô hình"),
                      .a(.class("button secondary"), .href(.unitPage(campaign: m.campaign.code, unit: m.unit.code)), "Hủy")),
             ]),
+            .if(m.editing != nil, AuditHistory.section(m.trail, more: m.user.role.manages ? SiteURL.audit.link(query: [("unit", m.unit.code), ("kind", "initiative")]) : nil)),
         ])
     }
 }
