@@ -45,6 +45,28 @@ import Testing
         #expect(VietnameseText.searchKey("văn hoá") == VietnameseText.searchKey("Văn Hóa"))
     }
 
+    /// The one-pass search key is the text the definition gives (`stripDiacritics(nameKey)`),
+    /// on 30,000 random texts of Vietnamese letters precomposed and decomposed, stray and
+    /// foreign marks, other scripts, spaces and symbols.
+    @Test func searchKeyIsItsDefinitionOnRandomText() {
+        var pool: [Unicode.Scalar] = Array("aăâbcdđeêghiklmnoôơpqrstuưvxyAĂÂĐÊÔƠƯQWZ0129 .,-_%\t\n\u{A0}".unicodeScalars)
+        pool += Array("àáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵÀÁẢÃẠẰẮẲẴẶẦẤẨẪẬỲÝỶỸỴĐỨỪ".unicodeScalars)
+        pool += [0x0300, 0x0301, 0x0303, 0x0309, 0x0323, 0x0302, 0x0306, 0x031B, 0x0308, 0x0307, 0x20D0, 0x1DC0,
+                 0x0130, 0x0131, 0x00DF, 0x1E9E, 0x01C5, 0x03AC, 0x0391, 0x0410, 0x4E2D, 0x1F600, 0x2126, 0x212A, 0xFB01, 0x0149, 0x1E96]
+            .compactMap(Unicode.Scalar.init)
+        var state: UInt64 = 1_202
+        func next(_ n: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(n))
+        }
+        for _ in 0..<30_000 {
+            var text = String.UnicodeScalarView()
+            for _ in 0..<(1 + next(24)) { text.append(pool[next(pool.count)]) }
+            let s = String(text)
+            #expect(VietnameseText.searchKey(s) == VietnameseText.stripDiacritics(VietnameseText.nameKey(s)), "\(s.unicodeScalars.map { String($0.value, radix: 16) })")
+        }
+    }
+
     @Test func cleanCollapsesSpaceAndKeepsCase() {
         #expect(VietnameseText.clean("  Công  đoàn\n cơ sở ") == "Công đoàn cơ sở")
     }

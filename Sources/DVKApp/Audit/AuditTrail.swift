@@ -41,8 +41,12 @@ struct Actor: Sendable, Equatable {
 
     /// The CLI acts as an administrator: whoever runs it holds the server.
     static var cli: Actor {
-        let os = ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"] ?? "không rõ"
-        return Actor(userID: nil, role: .admin, unitID: nil, label: "\(Actors.cliLabel) — tài khoản máy chủ \(os)", address: "", requestID: "")
+        // The operating system's account when the environment names it (a service started
+        // without one is just "the command line").
+        let env = ProcessInfo.processInfo.environment
+        let os = [env["USER"], env["LOGNAME"]].compactMap { $0 }.first { !$0.isEmpty }
+        return Actor(userID: nil, role: .admin, unitID: nil, label: os.map { "\(Actors.cliLabel) — tài khoản máy chủ \($0)" } ?? Actors.cliLabel,
+                     address: "", requestID: "")
     }
 }
 
@@ -286,7 +290,7 @@ enum AuditTrail {
                 let stored = AuditSeal.Stored(event, encoder: encoder)
                 event.hash = AuditSeal.hash(stored)
                 prev = event.hash
-                if actionKeys[entry.action] == nil { actionKeys[entry.action] = VietnameseText.searchKey(actor.label + " " + AuditTrail.label(entry.action)) }
+                if actionKeys[entry.action] == nil { actionKeys[entry.action] = prefix(actor, entry.action) }
                 let key = search(event, prefix: actionKeys[entry.action])
                 rows.append([event.id, at, event.actorID, event.actor, event.actorRole, actor.unitID, event.address, event.requestID,
                              event.kind, event.objectID, event.objectLabel, event.unitID, event.campaignID, event.action,
@@ -308,6 +312,21 @@ enum AuditTrail {
                 """).run()
         }
     }
+
+    /// The actor and action in the search's words, folded once per actor and action (a
+    /// person's writes all day are one fold), at most 10,000 kept.
+    static func prefix(_ actor: Actor, _ action: String) -> String {
+        let name = actor.label + "\u{1}" + action
+        if let known = prefixes.withLock({ $0[name] }) { return known }
+        let key = VietnameseText.searchKey(actor.label + " " + label(action))
+        prefixes.withLock { cache in
+            if cache.count >= 10_000 { cache.removeAll() }
+            cache[name] = key
+        }
+        return key
+    }
+
+    private static let prefixes = Mutex<[String: String]>([:])
 
     static let columns = ["id", "at", "actor_id", "actor", "actor_role", "actor_unit_id", "address", "request_id", "object_kind", "object_id",
                           "object_label", "unit_id", "campaign_id", "action", "details", "changes", "search_key", "chain", "seq", "prev_hash", "hash"]

@@ -5,7 +5,7 @@ import Foundation
 /// re-sync.
 enum CampaignAudit {
     static func fields(_ c: CampaignInfo) -> [(String, String)] {
-        [("Tiêu đề", c.title), ("Số công văn", c.number), ("Ngày ban hành", c.issuedOn.description), ("Địa danh", c.place),
+        [("Tiêu đề", c.title), ("Số công văn", c.number), ("Ngày ban hành", c.issuedOn.vietnamese), ("Địa danh", c.place),
          ("Trích yếu", c.subject), ("Kính gửi", c.addressees.joined(separator: "\n")), ("Nơi nhận", c.recipients.joined(separator: "\n")),
          ("Nội dung công văn", c.body), ("Căn cứ", c.basis),
          ("Lĩnh vực", c.sectors.map { "\($0.code): \($0.name)" }.joined(separator: "\n")),

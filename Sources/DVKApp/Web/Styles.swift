@@ -104,7 +104,7 @@ enum Styles {
     .history li{margin:.2rem 0}
     form.audit-filters{display:block}.audit-filters .row3{display:grid;gap:.5rem 1rem;grid-template-columns:repeat(auto-fit,minmax(min(100%,14rem),1fr));margin-bottom:.5rem}
     .audit-filters label{display:flex;flex-direction:column;gap:.15rem}.audit-filters input,.audit-filters select{width:100%;min-width:0}
-    .history.audit>li{border-bottom:1px solid #eee;padding:.4rem 0}.history.audit p{margin:.2rem 0}
+    .history.audit>li{border-bottom:1px solid #eee;padding:.4rem 0}.history.audit p{margin:.2rem 0}.history-card{margin-top:1rem}
     table.changes td{vertical-align:top}.pre{white-space:pre-wrap;overflow-wrap:anywhere}h2.inline{display:inline;font-size:1.15rem}
     .deadline{font-weight:600}
     .chart text{font:12px system-ui,sans-serif}
