@@ -262,4 +262,43 @@ import VaporTesting
         #expect(try !AppConfig.fromEnvironment(["DVK_BENCH_WITHOUT_AUDIT_TRAIL": "1"]).auditTrail)
         #expect(throws: ConfigError.self) { try AppConfig.fromEnvironment(["DVK_BENCH_WITHOUT_AUDIT_TRAIL": "perhaps"]) }
     }
+
+    /// A scope of a fiftieth of the units or less is read by its units' chains, a larger one
+    /// by the time index, the whole tree with no list: each plan gives the same events.
+    @Test func everyPlanReadsTheSameScope() async throws {
+        try await withApp { app in
+            let (campaign, s1) = try await Self.scene(app)
+            let gd = try await UnitDirectory.find(code: "GD", on: app.db).requireID()
+            let c1 = try await UnitDirectory.find(code: "C1", on: app.db).requireID()
+            for (unit, title) in [(s1, "Mô hình của S1"), (c1, "Mô hình của C1")] {
+                let draft = InitiativeDraft(kind: .collective, registrantName: "Tổ A", sectorCode: "kinh-te", title: title)
+                _ = try await RegistrationStore.save(draft, campaign: campaign, unitID: unit, actor: "x", at: Date(), on: app.db)
+            }
+            let sql = try app.db.sql()
+            let dense = try await AuditQuery.plan(s1, sql: sql)
+            var filter = AuditQuery.Filter()
+            filter.subtree = s1
+            let before = try await AuditQuery.lines(filter, limit: 100, on: app.db).map(\.event.id)
+            // Sixty more units under GD: S1 alone is now under a fiftieth of the tree.
+            let now = Date()
+            let rows: [[any Encodable & Sendable]] = (0..<60).map { i in
+                [UUID(), "EXTRA-\(i)", "Công đoàn thêm \(i)", UnitKind.grassroots.rawValue, gd, "", "", now, now]
+            }
+            try await BulkInsert.run(app.db, into: "units", columns: ["id", "code", "name", "kind", "parent_id", "email", "phone", "created_at", "updated_at"], rows: rows)
+            let sparse = try await AuditQuery.plan(s1, sql: sql)
+            #expect(dense == .dense && sparse == .chains([s1.uuidString]))
+            let after = try await AuditQuery.lines(filter, limit: 100, on: app.db)
+            #expect(after.map(\.event.id) == before && !before.isEmpty)
+            #expect(after.allSatisfy { $0.event.unitID == s1 && $0.unitCode == "S1" })
+            // The root of the only tree reads every unit's events with no list.
+            let root = try #require(try await sql.raw("SELECT id FROM units WHERE parent_id IS NULL").first()).decode(column: "id", as: UUID.self)
+            #expect(try await AuditQuery.plan(root, sql: sql) == .everyUnit)
+            filter.subtree = root
+            let all = try await AuditQuery.lines(filter, limit: 1_000, on: app.db)
+            #expect(all.contains { $0.event.unitID == c1 } && all.contains { $0.event.unitID == s1 } && all.allSatisfy { $0.event.unitID != nil })
+            // Event ids are time-ordered (version 7): the primary key grows at its end.
+            let a = AuditSeal.timeOrderedID(Date(timeIntervalSince1970: 1_700_000_000)), b = AuditSeal.timeOrderedID(Date(timeIntervalSince1970: 1_700_000_001))
+            #expect(a.uuidString < b.uuidString && a.uuidString.dropFirst(14).first == "7" && "89AB".contains(a.uuidString.dropFirst(19).first!))
+        }
+    }
 }

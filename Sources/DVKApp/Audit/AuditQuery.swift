@@ -74,8 +74,11 @@ enum AuditQuery {
             switch try await plan(root, sql: sql) {
             case .everyUnit:
                 conditions.append("e.unit_id IS NOT NULL")
-            case .subtree(let dense):
-                // The live tree, walked down from the root (ended units keep their parent).
+            case .dense:
+                // The live tree, walked down from the root (ended units keep their parent);
+                // the newest events by the time index, each one's unit looked up in a hash of
+                // the scope (PostgreSQL never turns a NOT IN into a join, so it hashes it; on
+                // SQLite the unary + keeps another index from leading).
                 scopeCTE = """
                     WITH RECURSIVE scope(id, depth) AS (
                         SELECT id, 0 FROM units WHERE id = \(bind: root)
@@ -83,15 +86,13 @@ enum AuditQuery {
                         SELECT u.id, scope.depth + 1 FROM units u JOIN scope ON u.parent_id = scope.id WHERE scope.depth < 64
                     )
                     """
-                switch (sql.dialect.name == "postgresql", dense) {
-                // Newest first by the time index, each event's unit looked up in a hash of the scope
-                // (a NOT IN is never turned into a join, so PostgreSQL hashes it).
-                case (true, true): conditions.append("NOT (e.unit_id NOT IN (SELECT id FROM scope))")
-                // The scope's events by the unit index, then the newest of them.
-                case (true, false): conditions.append("e.unit_id = ANY(ARRAY(SELECT id FROM scope))")
-                // SQLite: the unary + keeps the unit index out, so the time index leads.
-                case (false, true): conditions.append("+e.unit_id IN (SELECT id FROM scope)")
-                case (false, false): conditions.append("e.unit_id IN (SELECT id FROM scope)")
+                conditions.append(sql.dialect.name == "postgresql" ? "NOT (e.unit_id NOT IN (SELECT id FROM scope))" : "+e.unit_id IN (SELECT id FROM scope)")
+            case .chains(let chains):
+                // A small scope: its units' chains by the chain index, then the newest of them.
+                if sql.dialect.name == "postgresql" {
+                    conditions.append("e.chain = ANY(\(bind: chains))")
+                } else {
+                    conditions.append("e.chain IN (\(SQLList(chains.map { SQLBind($0) })))")
                 }
             }
         }
@@ -135,15 +136,17 @@ enum AuditQuery {
         }
     }
 
-    /// How a subtree is read: every unit (the root of the only tree: no list at all), or its
-    /// units, dense (a fiftieth of all units or more: the newest events are found by the time
-    /// index within a few thousand rows) or sparse (its own events, by the unit index, fewer
-    /// than a fiftieth of the trail's). Measured at 126,000 units and 1,000,000 events: a
-    /// province (3,621 units) dense 14–45 ms against 56 ms sparse; a ward (180) sparse 2–3 ms
-    /// against 45 ms dense; the whole tree as a list of its ids: minutes.
+    /// How a subtree is read: every unit (the root of the only tree: no list at all), dense
+    /// (a fiftieth of all units or more: the newest events are found by the time index within
+    /// a few thousand rows), or its units' chains (a smaller scope: its own events, by the
+    /// chain index, fewer than a fiftieth of the trail's). Measured at 126,000 units and
+    /// 1,000,000 events: a province (3,621 units) dense 14–45 ms against 56 ms by its units;
+    /// a ward (180) by its units 2–3 ms against 45 ms dense; the whole tree as a list of its
+    /// ids: minutes.
     enum Plan: Equatable {
         case everyUnit
-        case subtree(dense: Bool)
+        case dense
+        case chains([String])
     }
 
     static func plan(_ root: UUID, sql: any SQLDatabase) async throws -> Plan {
@@ -152,16 +155,18 @@ enum AuditQuery {
                    (SELECT COUNT(*) FROM units WHERE id = \(bind: root) AND parent_id IS NULL) AS top
             """).first()
         if try top?.decode(column: "roots", as: Int.self) == 1, try top?.decode(column: "top", as: Int.self) == 1 { return .everyUnit }
-        let size = try await sql.raw("""
+        let walk: SQLQueryString = """
             WITH RECURSIVE scope(id, depth) AS (
                 SELECT id, 0 FROM units WHERE id = \(bind: root)
                 UNION ALL
                 SELECT u.id, scope.depth + 1 FROM units u JOIN scope ON u.parent_id = scope.id WHERE scope.depth < 64
             )
-            SELECT (SELECT COUNT(*) FROM scope) AS s, (SELECT COUNT(*) FROM units) AS t
-            """).first()
+            """
+        let size = try await sql.raw("\(walk) SELECT (SELECT COUNT(*) FROM scope) AS s, (SELECT COUNT(*) FROM units) AS t").first()
         let s = try size?.decode(column: "s", as: Int.self) ?? 0, t = try size?.decode(column: "t", as: Int.self) ?? 0
-        return .subtree(dense: s * 50 >= t)
+        if s * 50 >= t { return .dense }
+        // A chain is its unit's id as text (`AuditTrail.record`).
+        return .chains(try await sql.raw("\(walk) SELECT id FROM scope").all().map { try $0.decode(column: "id", as: UUID.self).uuidString })
     }
 
     /// The cursor after a page's last line.
@@ -193,17 +198,19 @@ enum AuditQuery {
     static func history(campaignID: UUID, unitID: UUID, limit: Int = 100, on db: any Database) async throws -> [AuditTrail.Event] {
         try await db.sql().raw("""
             SELECT \(unsafeRaw: AuditTrail.readColumns) FROM audit_events
-            WHERE campaign_id = \(bind: campaignID) AND unit_id = \(bind: unitID)
-            ORDER BY at DESC, seq DESC LIMIT \(unsafeRaw: String(limit))
+            WHERE chain = \(bind: unitID.uuidString) AND campaign_id = \(bind: campaignID)
+            ORDER BY seq DESC LIMIT \(unsafeRaw: String(limit))
             """).all().map(AuditTrail.event)
     }
 
-    /// A campaign's own events (its fields, state, tree, report notes, reminder runs), newest first.
-    static func history(campaignID: UUID, kinds: [AuditObjectKind], limit: Int = 100, on db: any Database) async throws -> [AuditTrail.Event] {
+    /// A campaign's own events, in its issuer's chain (its fields, state, tree, report notes,
+    /// the issuer's reminder runs), newest first.
+    static func history(campaignID: UUID, issuerID: UUID, kinds: [AuditObjectKind], limit: Int = 100, on db: any Database) async throws -> [AuditTrail.Event] {
         try await db.sql().raw("""
             SELECT \(unsafeRaw: AuditTrail.readColumns) FROM audit_events
-            WHERE campaign_id = \(bind: campaignID) AND object_kind IN (\(SQLList(kinds.map { SQLBind($0.rawValue) })))
-            ORDER BY at DESC, seq DESC LIMIT \(unsafeRaw: String(limit))
+            WHERE chain = \(bind: issuerID.uuidString) AND campaign_id = \(bind: campaignID)
+              AND object_kind IN (\(SQLList(kinds.map { SQLBind($0.rawValue) })))
+            ORDER BY seq DESC LIMIT \(unsafeRaw: String(limit))
             """).all().map(AuditTrail.event)
     }
 
@@ -211,8 +218,8 @@ enum AuditQuery {
     static func history(unitID: UUID, limit: Int = 100, on db: any Database) async throws -> [AuditTrail.Event] {
         try await db.sql().raw("""
             SELECT \(unsafeRaw: AuditTrail.readColumns) FROM audit_events
-            WHERE unit_id = \(bind: unitID) AND campaign_id IS NULL
-            ORDER BY at DESC, seq DESC LIMIT \(unsafeRaw: String(limit))
+            WHERE chain = \(bind: unitID.uuidString) AND campaign_id IS NULL
+            ORDER BY seq DESC LIMIT \(unsafeRaw: String(limit))
             """).all().map(AuditTrail.event)
     }
 }

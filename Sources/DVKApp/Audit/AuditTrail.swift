@@ -283,7 +283,7 @@ enum AuditTrail {
             var prev = head.hash
             for entry in batch {
                 seq += 1
-                var event = Event(chain: chain, seq: seq, at: at, actorID: actor.userID, actor: actor.label, actorRole: actor.roleName,
+                var event = Event(id: AuditSeal.timeOrderedID(at), chain: chain, seq: seq, at: at, actorID: actor.userID, actor: actor.label, actorRole: actor.roleName,
                                   address: actor.address, requestID: actor.requestID, kind: entry.kind.rawValue, objectID: entry.objectID,
                                   objectLabel: entry.label, unitID: entry.unitID, campaignID: entry.campaignID, action: entry.action,
                                   details: entry.details, changes: entry.changes, prevHash: prev)

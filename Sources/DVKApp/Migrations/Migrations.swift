@@ -29,6 +29,7 @@ enum Migrations {
         AddReportNotes(),
         AddAuditChain(),
         AddAuditSearchIndex(),
+        SlimAuditIndexes(),
     ]
 
     static func register(on app: Application) {

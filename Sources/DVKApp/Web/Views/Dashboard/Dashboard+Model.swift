@@ -85,6 +85,6 @@ enum Dashboard {
                      rows: result.lines.map { Row(line: $0, counted: counted[$0.unitID] ?? zero) },
                      paging: paging, filter: filter, sort: sort, search: search, now: now,
                      notes: ReportNotes.mayWrite(view) ? try await ReportNotes.load(campaign: campaign.id, unit: view.user.unitID, kind: .registration, on: db) : nil,
-                     trail: view.canRun ? try await AuditQuery.history(campaignID: campaign.id, kinds: [.campaign, .mail], on: db) : nil)
+                     trail: view.canRun ? try await AuditQuery.history(campaignID: campaign.id, issuerID: campaign.issuerID, kinds: [.campaign, .mail], on: db) : nil)
     }
 }
