@@ -79,13 +79,7 @@ enum AuditQuery {
                 // the newest events by the time index, each one's unit looked up in a hash of
                 // the scope (PostgreSQL never turns a NOT IN into a join, so it hashes it; on
                 // SQLite the unary + keeps another index from leading).
-                scopeCTE = """
-                    WITH RECURSIVE scope(id, depth) AS (
-                        SELECT id, 0 FROM units WHERE id = \(bind: root)
-                        UNION ALL
-                        SELECT u.id, scope.depth + 1 FROM units u JOIN scope ON u.parent_id = scope.id WHERE scope.depth < 64
-                    )
-                    """
+                scopeCTE = walk(from: root)
                 conditions.append(sql.dialect.name == "postgresql" ? "NOT (e.unit_id NOT IN (SELECT id FROM scope))" : "+e.unit_id IN (SELECT id FROM scope)")
             case .chains(let chains):
                 // A small scope: its units' chains by the chain index, then the newest of them.
@@ -140,9 +134,9 @@ enum AuditQuery {
     /// (a fiftieth of all units or more: the newest events are found by the time index within
     /// a few thousand rows), or its units' chains (a smaller scope: its own events, by the
     /// chain index, fewer than a fiftieth of the trail's). Measured at 126,000 units and
-    /// 1,000,000 events: a province (3,621 units) dense 14–45 ms against 56 ms by its units;
-    /// a ward (180) by its units 2–3 ms against 45 ms dense; the whole tree as a list of its
-    /// ids: minutes.
+    /// 1,000,000 events on PostgreSQL (`dvk bench audit`): a province (3,621 units) dense
+    /// 43 ms against 56 ms by its units; a ward (180) by its chains 23–71 ms against 45 ms
+    /// dense and more under a filter; the whole tree as a list of its ids: minutes.
     enum Plan: Equatable {
         case everyUnit
         case dense
@@ -155,18 +149,24 @@ enum AuditQuery {
                    (SELECT COUNT(*) FROM units WHERE id = \(bind: root) AND parent_id IS NULL) AS top
             """).first()
         if try top?.decode(column: "roots", as: Int.self) == 1, try top?.decode(column: "top", as: Int.self) == 1 { return .everyUnit }
-        let walk: SQLQueryString = """
-            WITH RECURSIVE scope(id, depth) AS (
-                SELECT id, 0 FROM units WHERE id = \(bind: root)
-                UNION ALL
-                SELECT u.id, scope.depth + 1 FROM units u JOIN scope ON u.parent_id = scope.id WHERE scope.depth < 64
-            )
-            """
+        let walk = walk(from: root)
         let size = try await sql.raw("\(walk) SELECT (SELECT COUNT(*) FROM scope) AS s, (SELECT COUNT(*) FROM units) AS t").first()
         let s = try size?.decode(column: "s", as: Int.self) ?? 0, t = try size?.decode(column: "t", as: Int.self) ?? 0
         if s * 50 >= t { return .dense }
         // A chain is its unit's id as text (`AuditTrail.record`).
         return .chains(try await sql.raw("\(walk) SELECT id FROM scope").all().map { try $0.decode(column: "id", as: UUID.self).uuidString })
+    }
+
+    /// `scope(id)`: the live subtree under `root`, walked down `units.parent_id` (ended
+    /// units keep their parent), at most 64 levels.
+    static func walk(from root: UUID) -> SQLQueryString {
+        """
+        WITH RECURSIVE scope(id, depth) AS (
+            SELECT id, 0 FROM units WHERE id = \(bind: root)
+            UNION ALL
+            SELECT u.id, scope.depth + 1 FROM units u JOIN scope ON u.parent_id = scope.id WHERE scope.depth < 64
+        )
+        """
     }
 
     /// The cursor after a page's last line.
