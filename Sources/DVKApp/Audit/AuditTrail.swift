@@ -274,7 +274,6 @@ enum AuditTrail {
         var rows: [[any Encodable & Sendable]] = []
         rows.reserveCapacity(entries.count)
         let encoder = JSONCoding.encoder()
-        var actionKeys: [String: String] = [:]
         var ends: [(chain: String, seq: Int64, hash: String)] = []
         for chain in chains {
             let batch = byChain[chain] ?? []
@@ -290,8 +289,7 @@ enum AuditTrail {
                 let stored = AuditSeal.Stored(event, encoder: encoder)
                 event.hash = AuditSeal.hash(stored)
                 prev = event.hash
-                if actionKeys[entry.action] == nil { actionKeys[entry.action] = prefix(actor, entry.action) }
-                let key = search(event, prefix: actionKeys[entry.action])
+                let key = search(event, prefix: prefix(actor, entry.action))
                 rows.append([event.id, at, event.actorID, event.actor, event.actorRole, actor.unitID, event.address, event.requestID,
                              event.kind, event.objectID, event.objectLabel, event.unitID, event.campaignID, event.action,
                              stored.details, stored.changes, key, chain, seq, event.prevHash, event.hash])
