@@ -47,10 +47,10 @@ enum AuditSeal {
         var details: String
         var changes: String
 
-        init(_ event: AuditTrail.Event, encoder: JSONEncoder = JSONCoding.encoder()) {
+        init(_ event: AuditTrail.Event) {
             self.event = event
-            details = event.details.isEmpty ? "" : String(decoding: (try? encoder.encode(event.details)) ?? Data(), as: UTF8.self)
-            changes = event.changes.isEmpty ? "" : String(decoding: (try? encoder.encode(event.changes)) ?? Data(), as: UTF8.self)
+            details = AuditJSON.details(event.details)
+            changes = AuditJSON.changes(event.changes)
         }
 
         init(event: AuditTrail.Event, details: String, changes: String) {

@@ -273,7 +273,6 @@ enum AuditTrail {
         // 2. The events, sealed chain by chain.
         var rows: [[any Encodable & Sendable]] = []
         rows.reserveCapacity(entries.count)
-        let encoder = JSONCoding.encoder()
         var ends: [(chain: String, seq: Int64, hash: String)] = []
         for chain in chains {
             let batch = byChain[chain] ?? []
@@ -286,7 +285,7 @@ enum AuditTrail {
                                   address: actor.address, requestID: actor.requestID, kind: entry.kind.rawValue, objectID: entry.objectID,
                                   objectLabel: entry.label, unitID: entry.unitID, campaignID: entry.campaignID, action: entry.action,
                                   details: entry.details, changes: entry.changes, prevHash: prev)
-                let stored = AuditSeal.Stored(event, encoder: encoder)
+                let stored = AuditSeal.Stored(event)
                 event.hash = AuditSeal.hash(stored)
                 prev = event.hash
                 let key = search(event, prefix: prefix(actor, entry.action))
@@ -297,9 +296,7 @@ enum AuditTrail {
             ends.append((chain, seq, prev))
         }
         for chunk in rows.chunked(max(1, 30_000 / columns.count)) {
-            var insert = sql.insert(into: "audit_events").columns(columns)
-            for row in chunk { insert = insert.values(row) }
-            try await insert.run()
+            try await sql.execute(sql: Insert(rows: chunk)) { _ in }
         }
         // 3. The heads moved to their last events.
         for chunk in ends.chunked(1_000) {
@@ -325,6 +322,25 @@ enum AuditTrail {
     }
 
     private static let prefixes = Mutex<[String: String]>([:])
+
+    /// The events' insert, its text written directly: SQLKit's general insert builder
+    /// took a tenth of a rush write's time on SQLite's writer, quoting the same 21 names.
+    struct Insert: SQLExpression {
+        static let head = "INSERT INTO audit_events (\(AuditTrail.columns.joined(separator: ", "))) VALUES "
+        var rows: [[any Encodable & Sendable]]
+
+        func serialize(to serializer: inout SQLSerializer) {
+            serializer.write(Self.head)
+            for (r, row) in rows.enumerated() {
+                serializer.write(r == 0 ? "(" : ", (")
+                for (i, value) in row.enumerated() {
+                    if i > 0 { serializer.write(", ") }
+                    serializer.write(bind: value)
+                }
+                serializer.write(")")
+            }
+        }
+    }
 
     static let columns = ["id", "at", "actor_id", "actor", "actor_role", "actor_unit_id", "address", "request_id", "object_kind", "object_id",
                           "object_label", "unit_id", "campaign_id", "action", "details", "changes", "search_key", "chain", "seq", "prev_hash", "hash"]
