@@ -2,10 +2,63 @@ import DVKCore
 import Fluent
 import Foundation
 import Testing
+import SQLiteKit
 import Vapor
 @testable import DVKApp
 
 @Suite struct StoreTests {
+    /// SQLite's writers queued together commit together: a writer's failure undoes its own
+    /// work alone, and no writer returns before its work is committed (a reader sees it).
+    @Test func queuedWritersCommitTogetherAndFailAlone() async throws {
+        try await withApp { app in
+            guard let sqlite = app.db as? WriterBackedDatabase else { return }  // PostgreSQL has no queue
+            try await app.db.sql().raw("CREATE TABLE group_probe (n INTEGER PRIMARY KEY)").run()
+            let before = sqlite.queue.commits
+            let writers = 40
+            let outcomes = try await withThrowingTaskGroup(of: (Int, Bool, Bool).self) { group in
+                for n in 0..<writers {
+                    group.addTask {
+                        do {
+                            try await app.db.write { db in
+                                try await db.sql().raw("INSERT INTO group_probe (n) VALUES (\(bind: n))").run()
+                                // The first holds the queue until every other writer waits.
+                                while n == 0, sqlite.queue.waiting < writers - 1 { try await Task.sleep(for: .milliseconds(2)) }
+                                if n % 4 == 3 { throw Abort(.conflict) }
+                            }
+                        } catch {
+                            return (n, false, false)
+                        }
+                        let seen = try await app.db.sql().raw("SELECT n FROM group_probe WHERE n = \(bind: n)").all()
+                        return (n, true, seen.count == 1)
+                    }
+                }
+                return try await group.reduce(into: [(Int, Bool, Bool)]()) { $0.append($1) }
+            }
+            #expect(outcomes.count == writers)
+            for (n, succeeded, seen) in outcomes {
+                #expect(succeeded == (n % 4 != 3), "writer \(n)")
+                #expect(seen == succeeded, "writer \(n) returned before its commit")
+            }
+            let stored = try await app.db.sql().raw("SELECT n FROM group_probe ORDER BY n").all().map { try $0.decode(column: "n", as: Int.self) }
+            #expect(stored == (0..<writers).filter { $0 % 4 != 3 })
+            // 40 writers, at most 32 to a commit: two commits, three if one came late.
+            #expect((1...3).contains(sqlite.queue.commits - before), "\(sqlite.queue.commits - before) commits")
+        }
+    }
+
+    /// The SQLite writer's own bind conversion gives what Fluent's driver gives, for the
+    /// types it converts itself and for the rest.
+    @Test func theWritersBindsAreTheDriversBinds() throws {
+        enum Kind: String, Codable { case a }
+        let values: [any Encodable & Sendable] = [
+            "Tủ sách", "", UUID(), 42, Int64.max, Int64.min, Date(timeIntervalSince1970: 1_707_200_000.123), true, false, 0.5,
+            Optional<UUID>.none, Optional(UUID()), Optional<String>.none, Optional("x"), Optional(7), Kind.a, ["a", "b"], Data([1, 2]),
+        ]
+        for value in values {
+            #expect(try SyncSQLiteDatabase.data(value) == SQLiteDataEncoder().encode(value), "\(value)")
+        }
+    }
+
     func draft(_ kind: RegistrantKind, _ name: String, _ sector: String, _ title: String) -> InitiativeDraft {
         InitiativeDraft(kind: kind, registrantName: name, sectorCode: sector, title: title)
     }

@@ -15,8 +15,8 @@ import SQLiteKit
 /// five-statement write then held the file's write lock for 3 ms, almost all of it queued.
 /// Here the reads keep the loops' connections, and every write transaction runs on a
 /// separate connection (`SyncSQLiteConnection`) on an event loop of its own, its code
-/// and its statements on that loop's thread (`EventLoopTaskExecutor`), one transaction at
-/// a time (`SQLiteWriterQueue`). In WAL mode the readers never wait for the writer.
+/// and its statements on that loop's thread (`EventLoopTaskExecutor`), one writer at a
+/// time, the writers waiting committed together (`SQLiteWriterQueue`). In WAL mode the readers never wait for the writer.
 struct DVKSQLiteConfiguration: DatabaseConfiguration {
     var base: any DatabaseConfiguration
     var storage: SQLiteConfiguration
@@ -126,12 +126,19 @@ struct WriterBackedDatabase: Database, SQLDatabase {
     }
 
     /// One write transaction on the writer connection in its turn, its code on the
-    /// writer's loop.
+    /// writer's loop; committed with the writers queued behind it (`SQLiteWriterQueue`).
     func writeTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
-        try await queue.run {
-            try await withTaskExecutorPreference(EventLoopTaskExecutor(writerLoop)) {
-                try await writer.transaction(body)
-            }
+        let connection = writer.connection
+        let inside = SyncSQLiteDatabase(connection: connection, context: writer.context, inTransaction: true)
+        func statement(_ sql: String) -> @Sendable () async throws -> Void {
+            { try await connection.onLoop { try connection.run(sql, []) { _ in } } }
+        }
+        let statements = SQLiteWriterQueue.Statements(
+            begin: statement("BEGIN IMMEDIATE"), savepoint: statement("SAVEPOINT dvk_write"), release: statement("RELEASE dvk_write"),
+            rollbackToSavepoint: statement("ROLLBACK TO dvk_write"), commit: statement("COMMIT"),
+            rollback: { _ = try? await connection.onLoop { try connection.run("ROLLBACK", []) { _ in } } })
+        return try await withTaskExecutorPreference(EventLoopTaskExecutor(writerLoop)) {
+            try await queue.transaction(statements) { try await body(inside) }
         }
     }
 
