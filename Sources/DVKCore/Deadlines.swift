@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// What a day typed into a deadline field means — the same on the web, the API and the CLI.
 ///
@@ -251,6 +252,21 @@ public enum CampaignWarning: Hashable, Sendable {
     /// "trước ngày", "chậm nhất", "hết ngày", …): "16/02/2024", "16-02-2024" or "ngày 16 tháng 02 năm
     /// 2024". Reads at most the 20,000 characters a letter's text may hold.
     public static func deadlineDays(in text: String) -> [CalendarDay] {
+        // A campaign's letter is read on every page that shows its warnings, and changes
+        // only when it is edited: its days are kept (the regular expressions were a sixth
+        // of the dashboard's time), at most 256 letters.
+        if let known = readDays.withLock({ $0[text] }) { return known }
+        let days = readDeadlineDays(text)
+        readDays.withLock { cache in
+            if cache.count >= 256 { cache.removeAll() }
+            cache[text] = days
+        }
+        return days
+    }
+
+    private static let readDays = Mutex<[String: [CalendarDay]]>([:])
+
+    private static func readDeadlineDays(_ text: String) -> [CalendarDay] {
         let cues = ["hạn nộp", "thời hạn", "hạn chót", "hạn đăng ký", "trước ngày", "chậm nhất", "hết ngày"]
         var days: [CalendarDay] = []
         // Paragraphs and clauses: a letter's deadline sentence is a line or a ";"-item.

@@ -8,6 +8,38 @@ import VaporTesting
 @testable import DVKApp
 
 @Suite struct WebTests {
+    /// The escaping by bytes gives what escaping character by character gives, on text
+    /// that mixes the five characters with Vietnamese, marks, emoji and controls.
+    @Test func escapingByBytesIsEscapingByCharacters() {
+        func reference(_ s: String) -> String {
+            var out = ""
+            for scalar in s.unicodeScalars {
+                switch scalar {
+                case "&": out += "&amp;"
+                case "<": out += "&lt;"
+                case ">": out += "&gt;"
+                case "\"": out += "&quot;"
+                case "'": out += "&#39;"
+                default: out.unicodeScalars.append(scalar)
+                }
+            }
+            return out
+        }
+        let pool = Array("&<>\"'aĐẫ́ 😀\u{0}\n;#x".unicodeScalars)
+        var state: UInt64 = 7
+        for n in 0..<20_000 {
+            var text = String.UnicodeScalarView()
+            for _ in 0..<(n % 17) {
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                text.append(pool[Int((state >> 33) % UInt64(pool.count))])
+            }
+            let s = String(text)
+            var out = "x"
+            HTMLEscape.attribute(s, into: &out)
+            #expect(out == "x" + reference(s), "\(s.debugDescription)")
+        }
+    }
+
     func setUp(_ app: Application) async throws {
         try await Fixture.load(app)
         try await People.create(app)
