@@ -46,6 +46,17 @@ import Vapor
         }
     }
 
+    /// Only a statement that begins with SELECT goes to a loop's read-only connection.
+    @Test func onlySelectsTakeTheLoopsReader() {
+        #expect(WriterBackedDatabase.isSelect("SELECT 1"))
+        #expect(WriterBackedDatabase.isSelect("  \n select id FROM units"))
+        #expect(WriterBackedDatabase.isSelect("(SELECT 1) UNION (SELECT 2)"))
+        for other in ["WITH x AS (SELECT 1) INSERT INTO t SELECT * FROM x", "INSERT INTO t SELECT 1", "PRAGMA journal_mode=WAL",
+                      "UPDATE t SET a = 1", "SELECTED", "", "DELETE FROM t WHERE id IN (SELECT 1)"] {
+            #expect(!WriterBackedDatabase.isSelect(other), "\(other)")
+        }
+    }
+
     /// The SQLite writer's own bind conversion gives what Fluent's driver gives, for the
     /// types it converts itself and for the rest.
     @Test func theWritersBindsAreTheDriversBinds() throws {

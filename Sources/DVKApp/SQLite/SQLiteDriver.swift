@@ -6,6 +6,7 @@ import NIOCore
 import NIOPosix
 import SQLKit
 import SQLiteKit
+import Synchronization
 
 /// SQLite with one writer connection of its own.
 ///
@@ -45,10 +46,13 @@ struct DVKSQLiteConfiguration: DatabaseConfiguration {
     func makeDriver(for databases: Databases) -> any DatabaseDriver {
         // The writer's thread, and one for each budgeted reader.
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1 + DVKSQLiteDriver.budgetedReaders)
+        // The file exists from the start (an empty file is an empty database), so that a
+        // read-only connection opens it even before the first write creates its tables.
+        if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
         let loops = Array(group.makeIterator())
         return DVKSQLiteDriver(base: base.makeDriver(for: databases), writer: SyncSQLiteConnection(path: path, loop: loops[0]),
                                readers: loops.dropFirst().map { SyncSQLiteConnection(path: path, loop: $0, readOnly: true) },
-                               group: group)
+                               group: group, local: LoopReaders(path: path))
     }
 }
 
@@ -61,6 +65,8 @@ struct DVKSQLiteDriver: DatabaseDriver {
     var writer: SyncSQLiteConnection
     var readers: [SyncSQLiteConnection]
     var group: MultiThreadedEventLoopGroup
+    /// A read-only connection on each request loop that has asked for one.
+    var local: LoopReaders
     /// The file's one queue of write transactions.
     let queue = SQLiteWriterQueue()
 
@@ -69,22 +75,48 @@ struct DVKSQLiteDriver: DatabaseDriver {
                                             history: context.history, pageSizeLimit: context.pageSizeLimit)
         return WriterBackedDatabase(base: base.makeDatabase(with: context),
                                     writer: SyncSQLiteDatabase(connection: writer, context: writerContext, inTransaction: false),
-                                    writerLoop: writer.loop, readers: readers, queue: queue)
+                                    writerLoop: writer.loop, readers: readers, queue: queue,
+                                    local: SyncSQLiteDatabase(connection: local.reader(on: context.eventLoop), context: context, inTransaction: false))
     }
 
     func shutdown() {
         base.shutdown()
         try? writer.loop.submit { writer.close() }.wait()
-        for reader in readers { try? reader.loop.submit { reader.close() }.wait() }
+        for reader in readers + local.all { try? reader.loop.submit { reader.close() }.wait() }
         try? group.syncShutdownGracefully()
     }
 
     func shutdownAsync() async {
         await base.shutdownAsync()
         try? await writer.loop.submit { writer.close() }.get()
-        for reader in readers { try? await reader.loop.submit { reader.close() }.get() }
+        for reader in readers + local.all { try? await reader.loop.submit { reader.close() }.get() }
         try? await group.shutdownGracefully()
     }
+}
+
+/// The reads of a request run in place on its own event loop, on a read-only connection of
+/// that loop: through Fluent's SQLite driver each statement went to a thread pool and its
+/// answer came back, two thread switches and a quarter of a page's CPU (`scripts/bench-reads
+/// --perf`). A read takes the loop's thread for its statement's time, which on a file a
+/// district's data fills is microseconds; the library's searches, which can take longer,
+/// keep their budgeted readers.
+final class LoopReaders: Sendable {
+    let path: String
+    private let readers = Mutex<[ObjectIdentifier: SyncSQLiteConnection]>([:])
+
+    init(path: String) { self.path = path }
+
+    func reader(on loop: any EventLoop) -> SyncSQLiteConnection {
+        readers.withLock { readers in
+            let key = ObjectIdentifier(loop as AnyObject)
+            if let known = readers[key] { return known }
+            let made = SyncSQLiteConnection(path: path, loop: loop, readOnly: true)
+            readers[key] = made
+            return made
+        }
+    }
+
+    var all: [SyncSQLiteConnection] { readers.withLock { Array($0.values) } }
 }
 
 /// A loop's SQLite database that sends its write transactions to the writer connection.
@@ -94,14 +126,20 @@ struct WriterBackedDatabase: Database, SQLDatabase {
     let writerLoop: any EventLoop
     let readers: [SyncSQLiteConnection]
     let queue: SQLiteWriterQueue
+    /// The read-only connection of this database's event loop (`LoopReaders`).
+    let local: SyncSQLiteDatabase
 
     private var sql: any SQLDatabase { base as! any SQLDatabase }
 
     var context: DatabaseContext { base.context }
     var inTransaction: Bool { base.inTransaction }
 
+    /// Reads on the loop's own connection; anything else through Fluent's driver.
     func execute(query: DatabaseQuery, onOutput: @escaping @Sendable (any DatabaseOutput) -> ()) -> EventLoopFuture<Void> {
-        base.execute(query: query, onOutput: onOutput)
+        switch query.action {
+        case .read, .aggregate: local.execute(query: query, onOutput: onOutput)
+        default: base.execute(query: query, onOutput: onOutput)
+        }
     }
 
     func execute(schema: DatabaseSchema) -> EventLoopFuture<Void> { base.execute(schema: schema) }
@@ -149,12 +187,24 @@ struct WriterBackedDatabase: Database, SQLDatabase {
     var dialect: any SQLDialect { sql.dialect }
     var queryLogLevel: Logger.Level? { sql.queryLogLevel }
 
+    /// A `SELECT` on the loop's own connection (a read-only one: a statement that would
+    /// write fails there instead of writing); anything else through Fluent's driver.
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
-        sql.execute(sql: query, onRow)
+        let (text, binds) = local.serialize(query)
+        guard Self.isSelect(text) else { return sql.execute(sql: query, onRow) }
+        return local.execute(serialized: text, binds, onRow)
     }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
-        try await sql.execute(sql: query, onRow)
+        let (text, binds) = local.serialize(query)
+        guard Self.isSelect(text) else { return try await sql.execute(sql: query, onRow) }
+        try await local.execute(serialized: text, binds, onRow).get()
+    }
+
+    /// Whether a statement only reads: it begins with SELECT.
+    static func isSelect(_ sql: String) -> Bool {
+        let head = sql.utf8.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "(") }.prefix(7)
+        return String(decoding: head, as: UTF8.self).uppercased() == "SELECT "
     }
 
     func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {

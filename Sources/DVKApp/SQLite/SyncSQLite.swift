@@ -261,6 +261,14 @@ struct SyncSQLiteDatabase: Database, SQLDatabase {
         }
     }
 
+    /// Runs a statement already serialised, on the connection's loop (in place when there).
+    func execute(serialized sql: String, _ binds: [any Encodable & Sendable], _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
+        connection.onLoop {
+            let data = try binds.map(Self.data)
+            try connection.run(sql, data, budget: statementBudget) { onRow($0) }
+        }
+    }
+
     /// Runs an SQL expression in place; the binds as Fluent's SQLite driver writes them.
     private func perform(_ query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) throws {
         let (sql, binds) = serialize(query)

@@ -30,7 +30,12 @@ enum SummaryQuery {
         let initiatives = try await Initiative.query(on: db)
             .filter(\.$campaignID == campaign.id).filter(\.$unitID == unitID).all()
         let registrants = try await Registrant.query(on: db).filter(\.$unitID == unitID).all()
-        let kinds = Dictionary(uniqueKeysWithValues: registrants.map { ($0.id!, $0.kind) })
+        return preview(campaign, unitID: unitID, initiatives: initiatives, registrants: registrants)
+    }
+
+    /// The same, of the unit's initiatives and registrants already read (the unit's page).
+    static func preview(_ campaign: CampaignInfo, unitID: UUID, initiatives: [Initiative], registrants: some Sequence<Registrant>) -> Summary {
+        let kinds = Dictionary(registrants.compactMap { r in r.id.map { ($0, r.kind) } }, uniquingKeysWith: { first, _ in first })
         let entries = initiatives.compactMap { i in
             kinds[i.registrantID].map {
                 SummaryEntry(unitID: unitID, kind: $0, registrantKey: i.registrantID.uuidString, sectorCode: i.sectorCode)

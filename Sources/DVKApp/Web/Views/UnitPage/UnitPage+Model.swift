@@ -117,7 +117,7 @@ enum UnitPage {
         }
         var model = Model(user: view.user, view: view, unit: unit.snapshot, parentName: parentName, row: row,
                           standing: row?.standing(campaign) ?? Standing(policy: campaign.policy),
-                          initiatives: rows, summary: try await SummaryQuery.preview(campaign, unitID: unit.unitID, on: db),
+                          initiatives: rows, summary: SummaryQuery.preview(campaign, unitID: unit.unitID, initiatives: initiatives, registrants: registrants.values),
                           history: history, waitingElsewhere: waiting, now: now)
         let continued = Set(initiatives.compactMap(\.continuesID))
         model.toContinue = try await YearQueue.recognisedEarlier(unitID: unit.unitID, before: campaign, on: db).filter { !continued.contains($0.id) }
