@@ -34,19 +34,28 @@ public enum VietnameseText {
     /// `stripDiacritics(nameKey(text))`, which a test checks on random text, at a fraction of
     /// its cost: every audit event and library word is folded by it).
     public static func searchKey(_ text: String) -> String {
-        var out = String.UnicodeScalarView()
-        for scalar in clean(text).unicodeScalars {
+        // Into UTF-8 bytes, ASCII directly (most of a Vietnamese text's letters): appending
+        // scalar by scalar to a String was most of an import's folding.
+        let cleaned = clean(text)
+        var out: [UInt8] = []
+        out.reserveCapacity(cleaned.utf8.count)
+        for scalar in cleaned.unicodeScalars {
+            if scalar.isASCII {
+                let byte = UInt8(truncatingIfNeeded: scalar.value)
+                out.append((0x41...0x5A).contains(byte) ? byte | 0x20 : byte)
+                continue
+            }
             for part in Letters.decompose(scalar) {
                 if (0x0300...0x036F).contains(part.value) { continue }
                 let folded = Letters.isLetter(part) ? Letters.lower(part) : part
                 switch folded.value {
-                case 0x0111: out.append("d")
-                case 0x0110: out.append("D")
-                default: out.append(folded)
+                case 0x0111: out.append(UInt8(ascii: "d"))
+                case 0x0110: out.append(UInt8(ascii: "D"))
+                default: UTF8.encode(folded) { out.append($0) }
                 }
             }
         }
-        return String(out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Removes every combining mark and maps đ/Đ to d/D.

@@ -66,8 +66,10 @@ final class SyncSQLiteConnection: @unchecked Sendable {
         // Temporary files in memory: an upsert inside a transaction needs a statement journal,
         // and on disk each was a new file made and removed (two system calls and an inode):
         // the largest single cost of a rush write with the trail's two upserts.
+        // The writer's page cache holds a large transaction's pages (an import of 60,000
+        // rows spilled its dirty pages to the log mid-way and read them back): 64 MiB.
         for pragma in readOnly ? ["PRAGMA query_only = 1", "PRAGMA temp_store = MEMORY"]
-                               : ["PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL", "PRAGMA temp_store = MEMORY"] {
+                               : ["PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL", "PRAGMA temp_store = MEMORY", "PRAGMA cache_size = -65536"] {
             try run(pragma, []) { _ in }
         }
         return opened
