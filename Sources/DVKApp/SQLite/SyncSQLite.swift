@@ -265,17 +265,18 @@ struct SyncSQLiteDatabase: Database, SQLDatabase {
 
     /// Runs a statement already serialised, on the connection's loop (in place when there).
     func execute(serialized sql: String, _ binds: [any Encodable & Sendable], _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
-        connection.onLoop {
-            let data = try binds.map(Self.data)
-            try connection.run(sql, data, budget: statementBudget) { onRow($0) }
-        }
+        connection.onLoop { try run(sql, binds, onRow) }
     }
 
-    /// Runs an SQL expression in place; the binds as Fluent's SQLite driver writes them.
+    /// Runs an SQL expression in place.
     private func perform(_ query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) throws {
         let (sql, binds) = serialize(query)
-        let data = try binds.map(Self.data)
-        try connection.run(sql, data, budget: statementBudget) { onRow($0) }
+        try run(sql, binds, onRow)
+    }
+
+    /// Runs a serialised statement in place; the binds as Fluent's SQLite driver writes them.
+    private func run(_ sql: String, _ binds: [any Encodable & Sendable], _ onRow: @escaping @Sendable (any SQLRow) -> ()) throws {
+        try connection.run(sql, try binds.map(Self.data), budget: statementBudget) { onRow($0) }
     }
 
     func execute(query: DatabaseQuery, onOutput: @escaping @Sendable (any DatabaseOutput) -> ()) -> EventLoopFuture<Void> {
