@@ -33,6 +33,8 @@ let package = Package(
         // zlib, for reading uploaded workbooks (ZIPFoundation's own module is named CZLib).
         .systemLibrary(name: "CInflate", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        // One SQLite setting that Swift cannot reach (a C function of variable arguments).
+        .systemLibrary(name: "CSQLiteConfig"),
         .target(
             name: "DVKDocuments",
             dependencies: [
@@ -49,6 +51,7 @@ let package = Package(
             dependencies: [
                 "DVKCore",
                 "DVKDocuments",
+                "CSQLiteConfig",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),

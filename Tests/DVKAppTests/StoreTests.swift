@@ -57,6 +57,32 @@ import Vapor
         }
     }
 
+    /// A kept statement is not prepared again when only its bound values change: SQLite did
+    /// that for every request's token and campaign reads, a join with values bound.
+    @Test func keptStatementsAreNotPreparedAgainForNewValues() async throws {
+        try await withApp { app in
+            guard let sqlite = app.db as? WriterBackedDatabase else { return }  // SQLite's own connections only
+            try await Fixture.load(app)
+            let reader = sqlite.local.connection
+            func read(_ n: Int) async throws {
+                _ = try await sqlite.sql().raw("""
+                    SELECT u.id, n.code, t.last_used_at FROM users u JOIN units n ON n.id = u.unit_id
+                    JOIN api_tokens t ON t.user_id = u.id WHERE t.token_hash = \(bind: "hash \(n)") AND t.expires_at > \(bind: Date(timeIntervalSince1970: Double(n)))
+                    """).all()
+                _ = try await sqlite.sql().raw("""
+                    SELECT c.id, own.code, t.code FROM campaigns c
+                    LEFT JOIN campaign_units own ON own.campaign_id = c.id AND own.unit_id = \(bind: UUID())
+                    LEFT JOIN campaign_units t ON t.campaign_id = c.id AND t.code = \(bind: "S\(n)")
+                    WHERE c.code = \(bind: "DVK-\(n)")
+                    """).all()
+            }
+            try await read(0)
+            let before = try await reader.onLoop { reader.reprepared }
+            for n in 1...5 { try await read(n) }
+            #expect(try await reader.onLoop { reader.reprepared } == before)
+        }
+    }
+
     /// The SQLite writer's own bind conversion gives what Fluent's driver gives, for the
     /// types it converts itself and for the rest.
     @Test func theWritersBindsAreTheDriversBinds() throws {
@@ -68,6 +94,34 @@ import Vapor
         for value in values {
             #expect(try SyncSQLiteDatabase.data(value) == SQLiteDataEncoder().encode(value), "\(value)")
         }
+    }
+
+    /// Rows decode as the driver's decoder decodes them: the same value where it gives one,
+    /// and no value of ours where it fails, so that it still names the mismatch.
+    @Test func theRowsDecodeAsTheDriversDo() throws {
+        let uuid = UUID()
+        let data: [SQLiteData] = [
+            .text("Tủ sách"), .text(""), .text(uuid.uuidString), .text(uuid.uuidString.lowercased()), .text("not a uuid"), .text("2024-02-06"),
+            .text("12"), .integer(0), .integer(1), .integer(2), .integer(-7), .integer(Int.max), .float(1_707_200_000.123456789), .float(0.5),
+            .float(-0.0000005), .null, .blob(ByteBuffer(bytes: [1, 2])),
+        ]
+        func check<D: Decodable & Equatable>(_ type: D.Type) {
+            for value in data {
+                let theirs = try? SQLiteDataDecoder().decode(D.self, from: value)
+                let ours = SyncSQLiteRow.direct(D.self, value)
+                if let ours { #expect(ours == theirs, "\(D.self) from \(value)") }
+                if theirs == nil { #expect(ours == nil, "\(D.self) from \(value)") }
+            }
+        }
+        check(String.self); check(UUID.self); check(Int.self); check(Int64.self); check(Bool.self); check(Double.self); check(Date.self)
+        check(String?.self); check(UUID?.self); check(Date?.self); check(Int?.self)
+        // The common types are all read directly.
+        #expect(SyncSQLiteRow.direct(UUID.self, .text(uuid.uuidString)) == uuid)
+        #expect(SyncSQLiteRow.direct(Date?.self, .float(1.5)) == Optional(Date(timeIntervalSince1970: 1.5)))
+        #expect(SyncSQLiteRow.direct(String?.self, .null) == Optional(String?.none))
+        let row = SyncSQLiteRow(columns: ["a", "b"], values: [.text("x"), .integer(3)])
+        #expect(try row.decode(column: "b", as: Int.self) == 3)
+        #expect(throws: (any Error).self) { try row.decode(column: "a", as: Int.self) }
     }
 
     func draft(_ kind: RegistrantKind, _ name: String, _ sector: String, _ title: String) -> InitiativeDraft {

@@ -242,8 +242,8 @@ enum AuditTrail {
 
     /// Appends `entries` in the caller's transaction, by the task's actor when none is
     /// named. Per chain (in a fixed order, so that two writers never wait on each other's
-    /// heads): one statement takes the head and reserves the numbers, one inserts the
-    /// events, one moves the head.
+    /// heads): one statement takes the head and reserves the numbers (on SQLite, reads it),
+    /// one inserts the events, one moves the head.
     static func record(_ entries: [Entry], by actor: Actor? = nil, at now: Date, on db: any Database) async throws {
         try await record(entries, by: actor, at: now, sql: try db.sql())
     }
@@ -255,19 +255,33 @@ enum AuditTrail {
         let byChain = Dictionary(grouping: entries) { $0.unitID?.uuidString ?? AuditSeal.systemChain }
         let chains = byChain.keys.sorted()
         // 1. The heads, in the order of their names, numbers reserved: one statement per
-        //    thousand chains (an import of 3,000 units is 3,000 chains).
+        //    thousand chains (an import of 3,000 units is 3,000 chains). On PostgreSQL the
+        //    reservation locks each head until the transaction ends. SQLite's writer holds
+        //    the whole file from its BEGIN IMMEDIATE, so in its transactions they are only read.
         var heads: [String: (seq: Int64, hash: String)] = [:]
+        let sqlite = (sql as? SyncSQLiteDatabase)?.inTransaction == true
         for chunk in chains.chunked(1_000) {
-            let values = chunk.map { chain in
-                SQLGroupExpression([SQLBind(chain), SQLBind(Int64(byChain[chain]?.count ?? 0)), SQLLiteral.string("")] as [any SQLExpression])
+            let rows: [any SQLRow]
+            if sqlite {
+                rows = try await sql.raw("SELECT chain, seq, hash FROM audit_chains WHERE chain IN \(SQLGroupExpression(chunk.map { SQLBind($0) }))").all()
+            } else {
+                let values = chunk.map { chain in
+                    SQLGroupExpression([SQLBind(chain), SQLBind(Int64(byChain[chain]?.count ?? 0)), SQLLiteral.string("")] as [any SQLExpression])
+                }
+                rows = try await sql.raw("""
+                    INSERT INTO audit_chains (chain, seq, hash) VALUES \(SQLList(values))
+                    ON CONFLICT (chain) DO UPDATE SET seq = audit_chains.seq + excluded.seq
+                    RETURNING chain, seq, hash
+                    """).all()
             }
-            let rows = try await sql.raw("""
-                INSERT INTO audit_chains (chain, seq, hash) VALUES \(SQLList(values))
-                ON CONFLICT (chain) DO UPDATE SET seq = audit_chains.seq + excluded.seq
-                RETURNING chain, seq, hash
-                """).all()
             for row in rows {
                 heads[try row.decode(column: "chain", as: String.self)] = (try row.decode(column: "seq", as: Int64.self), try row.decode(column: "hash", as: String.self))
+            }
+            if sqlite {
+                for chain in chunk {
+                    let count = Int64(byChain[chain]?.count ?? 0)
+                    heads[chain] = heads[chain].map { ($0.seq + count, $0.hash) } ?? (count, "")
+                }
             }
         }
         // 2. The events, sealed chain by chain.
@@ -303,7 +317,7 @@ enum AuditTrail {
             let values = chunk.map { SQLGroupExpression([SQLBind($0.chain), SQLBind($0.seq), SQLBind($0.hash)] as [any SQLExpression]) }
             try await sql.raw("""
                 INSERT INTO audit_chains (chain, seq, hash) VALUES \(SQLList(values))
-                ON CONFLICT (chain) DO UPDATE SET hash = excluded.hash
+                ON CONFLICT (chain) DO UPDATE SET seq = excluded.seq, hash = excluded.hash
                 """).run()
         }
     }

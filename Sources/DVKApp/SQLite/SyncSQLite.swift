@@ -6,6 +6,7 @@ import NIOCore
 import SQLKit
 import SQLiteKit
 import SQLiteNIO
+import CSQLiteConfig
 import Synchronization
 import VaporCSQLite
 
@@ -32,6 +33,9 @@ final class SyncSQLiteConnection: @unchecked Sendable {
     /// the statement after it.
     private let running = Mutex<UInt64>(0)
     private var serial: UInt64 = 0
+    /// How many times SQLite prepared a kept statement again (a schema change, or a plan
+    /// that depended on a bound value): read by the tests.
+    private(set) var reprepared = 0
 
     init(path: String, loop: any EventLoop, readOnly: Bool = false) {
         self.path = path
@@ -62,6 +66,14 @@ final class SyncSQLiteConnection: @unchecked Sendable {
             throw SyncSQLiteError(code: status, message: "cannot open \(path)")
         }
         sqlite_nio_sqlite3_busy_timeout(opened, 10_000)
+        // Plans that do not depend on the values bound: otherwise SQLite prepares a kept
+        // statement again whenever a value its planner looked at changes, and it looked at
+        // the values of the token's and the campaign's reads, run on every request.
+        let stable = dvk_sqlite3_stable_plans(UnsafeMutableRawPointer(opened))
+        guard stable == SQLITE_OK else {
+            sqlite_nio_sqlite3_close(opened)
+            throw SyncSQLiteError(code: stable, message: "cannot make \(path)'s query plans stable")
+        }
         handle = opened
         // Temporary files in memory: an upsert inside a transaction needs a statement journal,
         // and on disk each was a new file made and removed (two system calls and an inode):
@@ -115,6 +127,7 @@ final class SyncSQLiteConnection: @unchecked Sendable {
             statement = prepared
         }
         defer {
+            reprepared += Int(sqlite_nio_sqlite3_stmt_status(statement, SQLITE_STMTSTATUS_REPREPARE, 1))
             sqlite_nio_sqlite3_reset(statement)
             sqlite_nio_sqlite3_clear_bindings(statement)
         }
@@ -205,7 +218,48 @@ struct SyncSQLiteRow: SQLRow {
     }
 
     func decode<D: Decodable>(column: String, as type: D.Type) throws -> D {
-        try SQLiteDataDecoder().decode(D.self, from: try value(column))
+        let data = try value(column)
+        if let direct = Self.direct(D.self, data) { return direct }
+        return try SQLiteDataDecoder().decode(D.self, from: data)
+    }
+
+    /// The common types as the driver's decoder reads them, without it: it makes a
+    /// `JSONDecoder` for every value, and reads a UUID through a nested decoder. Nil when
+    /// the type or the value is not one of these, for the driver to decode (or to name the
+    /// mismatch).
+    static func direct<D>(_ type: D.Type, _ data: SQLiteData) -> D? {
+        if D.self == String.self { return data.string.map { $0 as! D } }
+        if D.self == UUID.self { return uuid(data).map { $0 as! D } }
+        if D.self == Int.self, case .integer(let v) = data { return (v as! D) }
+        if D.self == Int64.self, case .integer(let v) = data { return (Int64(v) as! D) }
+        if D.self == Bool.self { return data.bool.map { $0 as! D } }
+        if D.self == Double.self { return number(data).map { $0 as! D } }
+        if D.self == Date.self { return number(data).map { date($0) as! D } }
+        if D.self == String?.self { return data == .null ? (String?.none as! D) : data.string.map { (Optional($0) as! D) } }
+        if D.self == UUID?.self { return data == .null ? (UUID?.none as! D) : uuid(data).map { (Optional($0) as! D) } }
+        if D.self == Date?.self { return data == .null ? (Date?.none as! D) : number(data).map { (Optional(date($0)) as! D) } }
+        if D.self == Int?.self, data == .null { return (Int?.none as! D) }
+        if D.self == Int?.self, case .integer(let v) = data { return (Optional(v) as! D) }
+        return nil
+    }
+
+    private static func uuid(_ data: SQLiteData) -> UUID? {
+        guard case .text(let text) = data else { return nil }
+        return UUID(uuidString: text)
+    }
+
+    private static func number(_ data: SQLiteData) -> Double? {
+        switch data {
+        case .float(let v): v
+        case .integer(let v): Double(v)
+        default: nil
+        }
+    }
+
+    /// As the driver: rounded to the microsecond, from the reference date.
+    private static func date(_ seconds: Double) -> Date {
+        let sinceReference = seconds - Date.timeIntervalBetween1970AndReferenceDate
+        return Date(timeIntervalSinceReferenceDate: (sinceReference * 1e6).rounded() / 1e6)
     }
 }
 
