@@ -124,6 +124,46 @@ import Vapor
         #expect(throws: (any Error).self) { try row.decode(column: "a", as: Int.self) }
     }
 
+    /// The raw reads of initiatives and registrants fill every field as Fluent does.
+    @Test func rawReadsFillEveryFieldAsFluentDoes() async throws {
+        func fields(_ i: Initiative) -> [String] {
+            [i.id?.uuidString, i.campaignID.uuidString, i.unitID.uuidString, i.registrantID.uuidString, i.sectorCode, i.title, i.titleKey, i.purpose,
+             i.content, i.scope, i.startDate, i.endDate, i.expectedResult, i.personInCharge, i.continuity.rawValue, i.continuesID?.uuidString,
+             i.searchKey, i.reviewComment, i.changedFields, i.createdAt.map { "\($0.timeIntervalSince1970)" },
+             i.updatedAt.map { "\($0.timeIntervalSince1970)" }].map { $0 ?? "nil" }
+        }
+        try await withApp { app in
+            try await Fixture.load(app)
+            let campaign = try await CampaignStore.info(code: "DVK-2024", on: app.db)
+            let s1 = try await UnitDirectory.find(code: "S1", on: app.db).id!
+            var full = draft(.individual, "Lê Thị “Ánh”", "kinh-te", "Mô hình <đủ> trường")
+            full.purpose = "Mục đích"; full.content = "Nội dung\nhai dòng"; full.scope = "Phạm vi"; full.expectedResult = "Kết quả"
+            full.personInCharge = "Trần B"; full.registrantTitle = "Tổ trưởng"
+            full.startDate = CalendarDay(parsing: "2024-03-01"); full.endDate = CalendarDay(parsing: "2024-11-30")
+            let first = try await RegistrationStore.save(full, campaign: campaign, unitID: s1, actor: "t", at: Date(), on: app.db)
+            let second = try await RegistrationStore.save(draft(.collective, "Tổ Văn phòng", "van-hoa", "Mô hình 2"), campaign: campaign,
+                                                          unitID: s1, actor: "t", at: Date(), on: app.db)
+            // A link to an earlier model (made directly: the store links only recognised ones).
+            try await app.db.sql().raw("UPDATE initiatives SET continues_id = \(bind: first.id), continuity = 'continues' WHERE id = \(bind: second.id)").run()
+            let fluent = try await Initiative.query(on: app.db).filter(\.$campaignID == campaign.id).filter(\.$unitID == s1)
+                .sort(\.$createdAt).sort(\.$title).all()
+            let raw = try await Initiative.all(campaignID: campaign.id, unitID: s1, on: app.db)
+            #expect(raw.count >= 2)
+            #expect(raw.map(fields) == fluent.map(fields))
+            #expect(raw.contains { $0.continuesID == first.id && $0.continuity == .continues } && raw.allSatisfy { $0.$id.exists })
+            #expect(try await Initiative.all(campaignID: campaign.id, unitIDs: [s1], on: app.db).map(fields) == fluent.map(fields))
+            #expect(try await Initiative.titles([first.id, UUID()], on: app.db) == [first.id: "Mô hình <đủ> trường"])
+
+            func registrant(_ r: Registrant) -> [String] {
+                [r.id!.uuidString, r.unitID.uuidString, r.kind.rawValue, r.name, r.nameKey, r.title, r.createdAt.map { "\($0.timeIntervalSince1970)" } ?? "nil"]
+            }
+            let people = try await Registrant.query(on: app.db).filter(\.$unitID == s1).sort(\.$id).all().map(registrant)
+            #expect(people.count >= 2)
+            #expect(try await Registrant.all(unitID: s1, on: app.db).map(registrant).sorted { $0[0] < $1[0] } == people.sorted { $0[0] < $1[0] })
+            #expect(try await Registrant.all(unitIDs: [s1], on: app.db).count == people.count)
+        }
+    }
+
     func draft(_ kind: RegistrantKind, _ name: String, _ sector: String, _ title: String) -> InitiativeDraft {
         InitiativeDraft(kind: kind, registrantName: name, sectorCode: sector, title: title)
     }

@@ -38,6 +38,54 @@ import VaporTesting
                      viewer: try await token("xem", .viewer, "LB"), s1: ids)
     }
 
+    /// "Qua các năm": the numbers read over every campaign at once are the numbers read
+    /// campaign by campaign (the way they were read before, kept here as the oracle).
+    @Test func theYearsNumbersAreTheCampaignByCampaignNumbers() async throws {
+        try await withApp { app in
+            let w = try await Self.world(app)
+            try await run(app, "campaign", "create", "--code", "DVK-2025", "--issuer", "LB", "--year", "2025",
+                          "--title", "Phong trào thi đua “Dân vận khéo” năm 2025", "--deadline", "2025-02-16",
+                          "--number", "3/LĐLĐ", "--issued", "2025-02-06")
+            #expect(try await api(app, .POST, "\(Self.base)/units/S1/accept", as: w.gdStaff).status == .ok)
+            #expect(try await api(app, .PUT, w.model(w.s1[0], "/recognition"), as: w.gdStaff, json: Self.recognition).status == .ok)
+
+            func oracle(_ unitID: UUID, _ user: CurrentUser) async throws -> [String] {
+                var out: [(Int, String, String)] = []
+                for view in try await Access.campaigns(for: user, on: app.db) {
+                    guard let unit = try await CampaignUnit.query(on: app.db).filter(\.$campaignID == view.campaign.id).filter(\.$unitID == unitID).first(),
+                          view.contains(unit.snapshot) else { continue }
+                    let table = unit.kind == .federation ? "rollup_counts" : "summary_counts"
+                    var registered: [String: Int] = [:], recognised: [String: Int] = [:]
+                    for row in try await app.db.sql().raw("""
+                        SELECT sector_code, collective_initiatives + individual_initiatives AS n FROM \(unsafeRaw: table)
+                        WHERE campaign_id = \(bind: view.campaign.id) AND unit_id = \(bind: unitID) AND sector_code <> ''
+                        """).all() { registered[try row.decode(column: "sector_code", as: String.self)] = try row.decode(column: "n", as: Int.self) }
+                    for row in try await app.db.sql().raw("""
+                        SELECT i.sector_code, COUNT(DISTINCT i.id) AS n FROM initiatives i
+                        JOIN campaign_units cu ON cu.campaign_id = i.campaign_id AND cu.unit_id = i.unit_id
+                        WHERE i.campaign_id = \(bind: view.campaign.id) AND cu.pre BETWEEN \(bind: unit.pre) AND \(bind: unit.last)
+                          AND EXISTS (SELECT 1 FROM recognitions x WHERE x.initiative_id = i.id)
+                        GROUP BY i.sector_code
+                        """).all() { recognised[try row.decode(column: "sector_code", as: String.self)] = try row.decode(column: "n", as: Int.self) }
+                    out.append((view.campaign.year, view.campaign.code,
+                                view.campaign.sectors.map { "\($0.name)=\(registered[$0.code] ?? 0)/\(recognised[$0.code] ?? 0)" }.joined(separator: ",")))
+                }
+                return out.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map { "\($0.0) \($0.1): \($0.2)" }
+            }
+            for (caller, code) in [(w.s1Officer, "S1"), (w.gdStaff, "GD"), (w.gdStaff, "S1"), (w.lbStaff, "LB"), (w.hnAdmin, "GD"), (w.c1Officer, "C1")] {
+                guard case .token(let token) = caller, let user = try await AuthStore.user(apiToken: token, now: Date(), on: app.db) else {
+                    Issue.record("no user"); continue
+                }
+                let unitID = try await UnitDirectory.find(code: code, on: app.db).id!
+                let years = try await YearQueue.overYears(unitID: unitID, user: user, on: app.db)
+                let read = years.map { y in "\(y.year) \(y.campaign): " + y.sectors.map { "\($0.name)=\($0.registered)/\($0.recognised)" }.joined(separator: ",") }
+                #expect(read == (try await oracle(unitID, user)), "\(code) as \(user.username)")
+                #expect(years.map(\.campaign) == ["DVK-2024", "DVK-2025"], "\(code) as \(user.username)")
+                if code != "C1" { #expect(years.first?.recognised == 1 && years.first?.registered ?? 0 > 1, "\(code) as \(user.username)") }
+            }
+        }
+    }
+
     static let recognition = #"{"decisionNumber": "12/QĐ-CĐN", "decisionDate": "2024-10-15", "exemplary": true}"#
     static let allMet = #"{"date": "2024-09-20", "met": [true, true, true, true, true], "comments": "Thiết thực", "verdict": "passed"}"#
 

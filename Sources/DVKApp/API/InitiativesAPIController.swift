@@ -19,10 +19,8 @@ struct InitiativesAPIController: RouteCollection {
 
     @Sendable func list(req: Request) async throws -> [APIInitiative] {
         let scope = try await req.apiCampaignUnit()
-        let initiatives = try await Initiative.query(on: req.db)
-            .filter(\.$campaignID == scope.view.campaign.id).filter(\.$unitID == scope.unit.unitID)
-            .sort(\.$createdAt).sort(\.$title).all()
-        let registrants = try await Registrant.query(on: req.db).filter(\.$unitID == scope.unit.unitID).all()
+        let initiatives = try await Initiative.all(campaignID: scope.view.campaign.id, unitID: scope.unit.unitID, on: req.db)
+        let registrants = try await Registrant.all(unitID: scope.unit.unitID, on: req.db)
         let byID = Dictionary(registrants.compactMap { r in r.id.map { ($0, r) } }, uniquingKeysWith: { a, _ in a })
         return try initiatives.compactMap { i in
             try byID[i.registrantID].map { try APIInitiative(i, registrant: $0, unitCode: scope.unit.code) }

@@ -72,7 +72,6 @@ enum Access {
     static func campaign(code: String, unit unitCode: String?, user: CurrentUser,
                          on db: any Database) async throws -> (view: CampaignView, unit: CampaignUnit?) {
         let notFound = DomainError.notFound("Không tìm thấy đợt thi đua “\(code)” trong phạm vi quản lý của đơn vị.")
-        let unitColumns = ["id", "campaign_id", "unit_id", "parent_unit_id", "code", "name", "kind", "depth", "pre", "last", "is_target"]
         var columns = CampaignInfo.columns.map { "c.\($0) AS c_\($0)" }
         columns += unitColumns.map { "own.\($0) AS own_\($0)" } + unitColumns.map { "t.\($0) AS t_\($0)" }
         let row = try await db.sql().raw("""
@@ -101,7 +100,11 @@ enum Access {
     }
 
     /// A unit of a campaign's tree from prefixed columns; nil when the join found none.
-    private static func snapshotUnit(_ row: any SQLRow, prefix: String) throws -> CampaignUnit? {
+    /// The columns of a campaign unit that `snapshotUnit(_:prefix:)` reads.
+    static let unitColumns = ["id", "campaign_id", "unit_id", "parent_unit_id", "code", "name", "kind", "depth", "pre", "last", "is_target"]
+
+    /// A campaign unit from a row with `unitColumns` (prefixed); nil when its id is null.
+    static func snapshotUnit(_ row: any SQLRow, prefix: String) throws -> CampaignUnit? {
         guard !(try row.decodeNil(column: prefix + "id")) else { return nil }
         let unit = CampaignUnit()
         unit.id = try row.decode(column: prefix + "id", as: UUID.self)
@@ -132,10 +135,22 @@ enum Access {
     }
 
     /// Every campaign the user can see, newest first.
+    /// One query reads the campaigns with the user's own unit in each; only a campaign
+    /// without it (one the user sees from above its issuer, or not at all) asks again.
     static func campaigns(for user: CurrentUser, on db: any Database) async throws -> [CampaignView] {
+        let columns = CampaignInfo.columns.map { "c.\($0) AS c_\($0)" } + unitColumns.map { "own.\($0) AS own_\($0)" }
         var out: [CampaignView] = []
-        for campaign in try await Campaign.query(on: db).sort(\.$year, .descending).sort(\.$createdAt, .descending).all() {
-            if let view = try await view(of: CampaignInfo(campaign), user: user, on: db) { out.append(view) }
+        for row in try await db.sql().raw("""
+            SELECT \(unsafeRaw: columns.joined(separator: ", ")) FROM campaigns c
+            LEFT JOIN campaign_units own ON own.campaign_id = c.id AND own.unit_id = \(bind: user.unitID)
+            ORDER BY c.year DESC, c.created_at DESC
+            """).all() {
+            let campaign = try CampaignInfo(row: row, prefix: "c_")
+            if let own = try snapshotUnit(row, prefix: "own_") {
+                out.append(CampaignView(campaign: campaign, user: user, scope: own.snapshot))
+            } else if let view = try await view(of: campaign, user: user, on: db) {
+                out.append(view)
+            }
         }
         return out
     }

@@ -180,9 +180,8 @@ enum CampaignDocuments {
         var out: [InitiativeListUnit] = []
         for chunk in targets.chunked(200) {
             let ids = chunk.map(\.unitID)
-            let initiatives = try await Initiative.query(on: db).filter(\.$campaignID == campaign.id).filter(\.$unitID ~~ ids)
-                .sort(\.$createdAt).all()
-            let registrants = Dictionary(uniqueKeysWithValues: try await Registrant.query(on: db).filter(\.$unitID ~~ ids).all().map { ($0.id!, $0) })
+            let initiatives = try await Initiative.all(campaignID: campaign.id, unitIDs: ids, on: db)
+            let registrants = Dictionary(uniqueKeysWithValues: try await Registrant.all(unitIDs: ids, on: db).map { ($0.id!, $0) })
             let byUnit = Dictionary(grouping: initiatives, by: \.unitID)
             for t in chunk {
                 let mine = byUnit[t.unitID] ?? []

@@ -279,25 +279,49 @@ extension YearQueue {
     /// The unit's registered models (as the Biểu tổng hợp counts them) and recognised models,
     /// per sector, in every campaign the user sees whose tree holds the unit, oldest first.
     static func overYears(unitID: UUID, user: CurrentUser, on db: any Database) async throws -> [YearNumbers] {
+        // Five statements whatever the number of campaigns: the campaigns in view, the unit
+        // in each campaign's tree, its maintained counts (its own, or its subtree's as a
+        // federation) and its recognised models, each over every campaign at once.
         let sql = try db.sql()
+        let views = try await Access.campaigns(for: user, on: db)
+        guard !views.isEmpty else { return [] }
+        // Every lookup by (campaign, unit), the keys of the tables' indexes.
+        let campaigns = SQLGroupExpression(views.map { SQLBind($0.campaign.id) })
+        var units: [UUID: CampaignUnit] = [:]
+        for row in try await sql.raw("""
+            SELECT \(unsafeRaw: Access.unitColumns.joined(separator: ", ")) FROM campaign_units
+            WHERE campaign_id IN \(campaigns) AND unit_id = \(bind: unitID)
+            """).all() {
+            if let unit = try Access.snapshotUnit(row, prefix: "") { units[unit.campaignID] = unit }
+        }
+        func counts(_ statement: SQLQueryString) async throws -> [UUID: [String: Int]] {
+            try await sql.raw(statement).all().reduce(into: [UUID: [String: Int]]()) {
+                $0[try $1.decode(column: "campaign_id", as: UUID.self), default: [:]][try $1.decode(column: "sector_code", as: String.self)] =
+                    try $1.decode(column: "n", as: Int.self)
+            }
+        }
+        func registered(_ table: String) -> SQLQueryString {
+            """
+            SELECT campaign_id, sector_code, collective_initiatives + individual_initiatives AS n FROM \(unsafeRaw: table)
+            WHERE campaign_id IN \(campaigns) AND unit_id = \(bind: unitID) AND sector_code <> ''
+            """
+        }
+        let own = try await counts(registered("summary_counts"))
+        let rolled = try await counts(registered("rollup_counts"))
+        let recognised = try await counts("""
+            SELECT i.campaign_id, i.sector_code, COUNT(DISTINCT i.id) AS n FROM campaign_units me
+            JOIN campaign_units cu ON cu.campaign_id = me.campaign_id AND cu.pre BETWEEN me.pre AND me.last
+            JOIN initiatives i ON i.campaign_id = cu.campaign_id AND i.unit_id = cu.unit_id
+            WHERE me.campaign_id IN \(campaigns) AND me.unit_id = \(bind: unitID) AND EXISTS (SELECT 1 FROM recognitions x WHERE x.initiative_id = i.id)
+            GROUP BY i.campaign_id, i.sector_code
+            """)
         var out: [YearNumbers] = []
-        for view in try await Access.campaigns(for: user, on: db) {
-            guard let unit = try await CampaignUnit.query(on: db).filter(\.$campaignID == view.campaign.id).filter(\.$unitID == unitID).first(),
-                  view.contains(unit.snapshot) else { continue }
-            let table = unit.kind == .federation ? "rollup_counts" : "summary_counts"
-            let registered = try await sql.raw("""
-                SELECT sector_code, collective_initiatives + individual_initiatives AS n FROM \(unsafeRaw: table)
-                WHERE campaign_id = \(bind: view.campaign.id) AND unit_id = \(bind: unitID) AND sector_code <> ''
-                """).all().reduce(into: [String: Int]()) { $0[try $1.decode(column: "sector_code", as: String.self)] = try $1.decode(column: "n", as: Int.self) }
-            let recognised = try await sql.raw("""
-                SELECT i.sector_code, COUNT(DISTINCT i.id) AS n FROM initiatives i
-                JOIN campaign_units cu ON cu.campaign_id = i.campaign_id AND cu.unit_id = i.unit_id
-                WHERE i.campaign_id = \(bind: view.campaign.id) AND cu.pre BETWEEN \(bind: unit.pre) AND \(bind: unit.last)
-                  AND EXISTS (SELECT 1 FROM recognitions x WHERE x.initiative_id = i.id)
-                GROUP BY i.sector_code
-                """).all().reduce(into: [String: Int]()) { $0[try $1.decode(column: "sector_code", as: String.self)] = try $1.decode(column: "n", as: Int.self) }
+        for view in views {
+            guard let unit = units[view.campaign.id], view.contains(unit.snapshot) else { continue }
+            let registered = (unit.kind == .federation ? rolled : own)[view.campaign.id] ?? [:]
+            let recognisedHere = recognised[view.campaign.id] ?? [:]
             out.append(YearNumbers(year: view.campaign.year, campaign: view.campaign.code, sectors: view.campaign.sectors.map {
-                (name: $0.name, registered: registered[$0.code] ?? 0, recognised: recognised[$0.code] ?? 0)
+                (name: $0.name, registered: registered[$0.code] ?? 0, recognised: recognisedHere[$0.code] ?? 0)
             }))
         }
         return out.sorted { ($0.year, $0.campaign) < ($1.year, $1.campaign) }

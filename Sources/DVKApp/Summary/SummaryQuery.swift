@@ -27,9 +27,8 @@ enum SummaryQuery {
 
     /// A grassroots unit's own preview, drafts included, as it fills in its registrations.
     static func preview(_ campaign: CampaignInfo, unitID: UUID, on db: any Database) async throws -> Summary {
-        let initiatives = try await Initiative.query(on: db)
-            .filter(\.$campaignID == campaign.id).filter(\.$unitID == unitID).all()
-        let registrants = try await Registrant.query(on: db).filter(\.$unitID == unitID).all()
+        let initiatives = try await Initiative.all(campaignID: campaign.id, unitID: unitID, on: db)
+        let registrants = try await Registrant.all(unitID: unitID, on: db)
         return preview(campaign, unitID: unitID, initiatives: initiatives, registrants: registrants)
     }
 

@@ -76,14 +76,10 @@ enum UnitPage {
     static func query(view: Access.CampaignView, unit: CampaignUnit, now: Date, on db: any Database) async throws -> Model {
         let campaign = view.campaign
         let row = try await SubmissionRow.find(campaignID: campaign.id, unitID: unit.unitID, on: db)
-        let initiatives = try await Initiative.query(on: db).filter(\.$campaignID == campaign.id).filter(\.$unitID == unit.unitID)
-            .sort(\.$createdAt).all()
-        let registrants = Dictionary(uniqueKeysWithValues: try await Registrant.query(on: db).filter(\.$unitID == unit.unitID).all().map { ($0.id!, $0) })
-        var earlier: [UUID: String] = [:]
+        let initiatives = try await Initiative.all(campaignID: campaign.id, unitID: unit.unitID, on: db)
+        let registrants = Dictionary(uniqueKeysWithValues: try await Registrant.all(unitID: unit.unitID, on: db).map { ($0.id!, $0) })
         let links = initiatives.compactMap(\.continuesID)
-        if !links.isEmpty {
-            for i in try await Initiative.query(on: db).filter(\.$id ~~ links).all() { earlier[i.id!] = i.title }
-        }
+        let earlier = links.isEmpty ? [:] : try await Initiative.titles(links, on: db)
         let sectorNames = Dictionary(uniqueKeysWithValues: campaign.sectors.map { ($0.code, $0.name) })
         let order = Dictionary(uniqueKeysWithValues: campaign.sectors.enumerated().map { ($1.code, $0) })
         let rows = initiatives.map { i in
