@@ -228,6 +228,18 @@ import VaporTesting
 
             let staff = try await Browser.signIn(app, "staff")
             let page = try await staff.get("/campaigns/DVK-2024/units/S1").body.string
+            // The submission's history, oldest first, the return with its reason.
+            let history = page.components(separatedBy: "<ul class=\"history\">").dropFirst().first?.components(separatedBy: "</ul>").first ?? ""
+            let stored = try await SubmissionEvent.query(on: app.db).sort(\.$at).all()
+            #expect(stored.count >= 4 && history.components(separatedBy: "<li>").count - 1 == stored.count)
+            let returned = try #require(stored.firstIndex { $0.action == .`return` })
+            #expect(history.range(of: "Bổ sung thời gian thực hiện").map { history[..<$0.lowerBound].components(separatedBy: "<li>").count - 1 } == returned + 1)
+            // Whom the unit asks: the federation above, with its contacts when it has them.
+            let own = try await officer.get("/campaigns/DVK-2024/units/S1").body.string
+            #expect(own.contains("Cần hỏi thêm: </strong>Công đoàn ngành Giáo dục quận Long Biên."))
+            let c1 = try await Browser.signIn(app, "c1")
+            #expect(try await c1.get("/campaigns/DVK-2024/units/C1").body.string
+                .contains("Cần hỏi thêm: </strong>Liên đoàn Lao động quận Long Biên — email <a href=\"mailto:lb@example.vn\">lb@example.vn</a>"))
             #expect(page.contains("Sửa “Sổ tay tiết kiệm”: Thời gian thực hiện, Kết quả dự kiến"))
             #expect(page.contains("Thêm mô hình “Ca trực an toàn”"))
             #expect(page.contains("Đã sửa sau khi trả lại</span> Thời gian thực hiện, Kết quả dự kiến"))

@@ -94,16 +94,37 @@ enum UnitPage {
         }.sorted { (order[$0.sectorCode] ?? 99, $0.kind.rawValue) < (order[$1.sectorCode] ?? 99, $1.kind.rawValue) }
         var history: [Event] = []
         if let id = row?.id {
-            let events = try await SubmissionEvent.query(on: db).filter(\.$submissionID == id).sort(\.$at).all()
-            let people = try await Self.people(Set(events.map(\.actor)), on: db)
-            history = events.map {
-                Event(at: $0.at, actor: $0.actor, who: Actors.label($0.actor, people: people), action: $0.action, from: $0.fromStatus,
-                      to: $0.toStatus, note: $0.note)
+            let rows = try await db.sql().raw("""
+                SELECT at, actor, action, from_status, to_status, note FROM submission_events WHERE submission_id = \(bind: id) ORDER BY at
+                """).all()
+            let people = try await Self.people(Set(try rows.map { try $0.decode(column: "actor", as: String.self) }), on: db)
+            history = try rows.map { row in
+                func value<T: RawRepresentable<String>>(_ column: String, _ type: T.Type) throws -> T {
+                    let text = try row.decode(column: column, as: String.self)
+                    guard let value = T(rawValue: text) else {
+                        throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "submission_events.\(column) “\(text)”"))
+                    }
+                    return value
+                }
+                let actor = try row.decode(column: "actor", as: String.self)
+                return Event(at: try row.decode(column: "at", as: Date.self), actor: actor, who: Actors.label(actor, people: people),
+                             action: try value("action", SubmissionAction.self), from: try value("from_status", SubmissionStatus.self),
+                             to: try value("to_status", SubmissionStatus.self), note: try row.decode(column: "note", as: String.self))
             }
         }
+        // The federation above: its name in the campaign's tree, and today's contacts.
         var parentName = ""
-        if let parent = unit.parentUnitID {
-            parentName = try await CampaignUnit.query(on: db).filter(\.$campaignID == campaign.id).filter(\.$unitID == parent).first()?.name ?? ""
+        var contact: (name: String, email: String, phone: String)?
+        if let parent = unit.parentUnitID, let row = try await db.sql().raw("""
+            SELECT cu.name AS snapshot_name, u.id AS live_id, u.name, u.email, u.phone FROM campaign_units cu
+            LEFT JOIN units u ON u.id = cu.unit_id
+            WHERE cu.campaign_id = \(bind: campaign.id) AND cu.unit_id = \(bind: parent)
+            """).first() {
+            parentName = try row.decode(column: "snapshot_name", as: String.self)
+            if try !row.decodeNil(column: "live_id") {
+                contact = (try row.decode(column: "name", as: String.self), try row.decode(column: "email", as: String.self),
+                           try row.decode(column: "phone", as: String.self))
+            }
         }
         var waiting = 0
         if view.canReview(unit.snapshot) {
@@ -119,9 +140,7 @@ enum UnitPage {
         model.toContinue = try await YearQueue.recognisedEarlier(unitID: unit.unitID, before: campaign, on: db).filter { !continued.contains($0.id) }
         model.years = try await YearQueue.overYears(unitID: unit.unitID, user: view.user, on: db)
         model.trail = try await AuditQuery.history(campaignID: campaign.id, unitID: unit.unitID, on: db)
-        if let parent = unit.parentUnitID, let live = try await Unit.find(parent, on: db) {
-            model.contact = (live.name, live.email, live.phone)
-        }
+        model.contact = contact
         return model
     }
 
