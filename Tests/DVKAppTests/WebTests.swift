@@ -40,6 +40,22 @@ import VaporTesting
         }
     }
 
+    /// A link's values are percent-encoded by bytes exactly as Foundation encodes them.
+    @Test func percentEncodingByBytesIsFoundations() {
+        let pool = Array("aZ09-._~!$&'()*+,=:@/;?#% \"<>[]{}|\\^`Đẫ́😀\u{0}\n".unicodeScalars)
+        var state: UInt64 = 11
+        for n in 0..<20_000 {
+            var text = String.UnicodeScalarView()
+            for _ in 0..<(n % 13) {
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                text.append(pool[Int((state >> 33) % UInt64(pool.count))])
+            }
+            let s = String(text)
+            #expect(SiteURL.encodeSegment(s) == s.addingPercentEncoding(withAllowedCharacters: SiteURL.segmentAllowed), "\(s.debugDescription)")
+        }
+        #expect(SiteURL.encodeSegment("LB-GD THNL/1") == "LB-GD%20THNL%2F1")
+    }
+
     func setUp(_ app: Application) async throws {
         try await Fixture.load(app)
         try await People.create(app)

@@ -199,9 +199,34 @@ enum SiteURL: Sendable, Equatable {
         "/" + segments.map { segment in
             switch segment {
             case .word(let word): word
-            case .value(_, let value): value.addingPercentEncoding(withAllowedCharacters: Self.segmentAllowed) ?? ""
+            case .value(_, let value): Self.encodeSegment(value)
             }
         }.joined(separator: "/")
+    }
+
+    /// A path segment percent-encoded as Foundation's `addingPercentEncoding` with
+    /// `segmentAllowed` does it, by UTF-8 bytes (the allowed characters are all ASCII):
+    /// Foundation's took a twentieth of the dashboard's time, with its links of 44 units.
+    static func encodeSegment(_ value: String) -> String {
+        let utf8 = value.utf8
+        if utf8.allSatisfy({ segmentAllowedBytes[Int($0)] }) { return value }
+        let hex = Array("0123456789ABCDEF".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(utf8.count * 3)
+        for byte in utf8 {
+            if segmentAllowedBytes[Int(byte)] {
+                out.append(byte)
+            } else {
+                out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 15)]]
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The bytes `segmentAllowed` lets through: letters, digits and -._~!$&'()*+,=:@.
+    private static let segmentAllowedBytes: [Bool] = (0..<256).map { byte in
+        guard byte < 128, let scalar = Unicode.Scalar(byte) else { return false }
+        return segmentAllowed.contains(scalar)
     }
 
     /// The route that answers this page: its words, and a parameter for each value.
@@ -214,7 +239,7 @@ enum SiteURL: Sendable, Equatable {
         }
     }
 
-    private static let segmentAllowed = CharacterSet.urlPathAllowed.subtracting(CharacterSet(charactersIn: "/;?#"))
+    static let segmentAllowed = CharacterSet.urlPathAllowed.subtracting(CharacterSet(charactersIn: "/;?#"))
 }
 
 /// A file route's value, "name.format": the two halves, typed, or nil when either is not
