@@ -25,15 +25,7 @@ import VaporTesting
             }
             return out
         }
-        let pool = Array("&<>\"'aĐẫ́ 😀\u{0}\n;#x".unicodeScalars)
-        var state: UInt64 = 7
-        for n in 0..<20_000 {
-            var text = String.UnicodeScalarView()
-            for _ in 0..<(n % 17) {
-                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-                text.append(pool[Int((state >> 33) % UInt64(pool.count))])
-            }
-            let s = String(text)
+        for s in Self.texts(of: "&<>\"'aĐẫ́ 😀\u{0}\n;#x", longest: 16, seed: 7) {
             var out = "x"
             HTMLEscape.attribute(s, into: &out)
             #expect(out == "x" + reference(s), "\(s.debugDescription)")
@@ -42,18 +34,24 @@ import VaporTesting
 
     /// A link's values are percent-encoded by bytes exactly as Foundation encodes them.
     @Test func percentEncodingByBytesIsFoundations() {
-        let pool = Array("aZ09-._~!$&'()*+,=:@/;?#% \"<>[]{}|\\^`Đẫ́😀\u{0}\n".unicodeScalars)
-        var state: UInt64 = 11
-        for n in 0..<20_000 {
-            var text = String.UnicodeScalarView()
-            for _ in 0..<(n % 13) {
-                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-                text.append(pool[Int((state >> 33) % UInt64(pool.count))])
-            }
-            let s = String(text)
+        for s in Self.texts(of: "aZ09-._~!$&'()*+,=:@/;?#% \"<>[]{}|\\^`Đẫ́😀\u{0}\n", longest: 12, seed: 11) {
             #expect(SiteURL.encodeSegment(s) == s.addingPercentEncoding(withAllowedCharacters: SiteURL.segmentAllowed), "\(s.debugDescription)")
         }
         #expect(SiteURL.encodeSegment("LB-GD THNL/1") == "LB-GD%20THNL%2F1")
+    }
+
+    /// 20,000 texts of up to `longest` scalars drawn from `pool`, the same on every run.
+    static func texts(of pool: String, longest: Int, seed: UInt64) -> [String] {
+        let scalars = Array(pool.unicodeScalars)
+        var state = seed
+        return (0..<20_000).map { n in
+            var text = String.UnicodeScalarView()
+            for _ in 0..<(n % (longest + 1)) {
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                text.append(scalars[Int((state >> 33) % UInt64(scalars.count))])
+            }
+            return String(text)
+        }
     }
 
     func setUp(_ app: Application) async throws {
