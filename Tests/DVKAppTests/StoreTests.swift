@@ -164,6 +164,31 @@ import Vapor
         }
     }
 
+    /// A UUID read by bytes is Foundation's UUID, for ids and for text that is almost one.
+    @Test func uuidsParseAsFoundationParsesThem() {
+        var texts: [String] = []
+        for _ in 0..<2_000 {
+            let id = UUID()
+            texts += [id.uuidString, id.uuidString.lowercased()]
+        }
+        var state: UInt64 = 5
+        let pool = Array("0123456789abcdefABCDEFgG- +x\u{0}Đ".unicodeScalars)
+        for n in 0..<5_000 {
+            var text = String.UnicodeScalarView(UUID().uuidString.unicodeScalars)
+            for _ in 0..<(1 + n % 3) {
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                let at = text.index(text.startIndex, offsetBy: Int((state >> 33) % UInt64(text.count)))
+                text.replaceSubrange(at...at, with: [pool[Int((state >> 17) % UInt64(pool.count))]])
+            }
+            texts.append(String(text))
+        }
+        texts += ["", "-", String(repeating: "0", count: 36), String(repeating: "-", count: 36), UUID().uuidString + "0", " " + UUID().uuidString.dropFirst()]
+        for text in texts {
+            #expect(SyncSQLiteRow.uuid(text) == UUID(uuidString: text), "\(text.debugDescription)")
+        }
+        #expect(SyncSQLiteRow.uuid("8657452e-8383-4161-bde8-b99786abe453")?.uuidString == "8657452E-8383-4161-BDE8-B99786ABE453")
+    }
+
     func draft(_ kind: RegistrantKind, _ name: String, _ sector: String, _ title: String) -> InitiativeDraft {
         InitiativeDraft(kind: kind, registrantName: name, sectorCode: sector, title: title)
     }
