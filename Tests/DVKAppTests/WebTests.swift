@@ -29,7 +29,22 @@ import VaporTesting
             var out = "x"
             HTMLEscape.attribute(s, into: &out)
             #expect(out == "x" + reference(s), "\(s.debugDescription)")
+            var bytes = Array("x".utf8)
+            HTMLEscape.attribute(s, into: &bytes)
+            #expect(String(decoding: bytes, as: UTF8.self) == "x" + reference(s), "\(s.debugDescription)")
         }
+    }
+
+    /// The renderer's markup: a document type before `html`, attributes in their order, a
+    /// class given twice joined, any other attribute's last value kept, boolean and void.
+    @Test func theRendererWritesTheMarkupItIsGiven() {
+        let page = Node.element("html", [.attribute("lang", "vi"), .element("body", [
+            .element("p", [.attribute("class", "a"), .group([.attribute("class", "b <c>"), .attribute("id", "x")]), .attribute("id", "y"),
+                           .text("Đ & ẫ́ 😀"), .voidElement("br", []), .voidElement("input", [.attribute("required", present: true),
+                                                                                                .attribute("hidden", present: false)])]),
+        ])]).render()
+        #expect(page == "<!DOCTYPE html><html lang=\"vi\"><body><p class=\"a b &lt;c&gt;\" id=\"y\">Đ &amp; ẫ́ 😀<br><input required></p></body></html>")
+        #expect(Node.element("div", [.text("<")]).render() == "<div>&lt;</div>")
     }
 
     /// A link's values are percent-encoded by bytes exactly as Foundation encodes them.

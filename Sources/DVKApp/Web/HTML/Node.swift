@@ -61,17 +61,20 @@ struct Node: Sendable {
     // MARK: Rendering
 
     /// The page as text; `<!DOCTYPE html>` first when the node is the `html` element.
+    /// Rendered into one byte buffer, names written from their literals' bytes: appending
+    /// to a `String`, with a `String` made for every element's name, was half of rendering.
     func render() -> String {
-        var out = ""
-        if case .element(let name, _, _) = content, name.description == "html" { out += "<!DOCTYPE html>" }
+        var out: [UInt8] = []
+        out.reserveCapacity(16_384)
+        if case .element(let name, _, _) = content, Self.same(name, "html") { Self.append("<!DOCTYPE html>", to: &out) }
         render(into: &out)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
-    private func render(into out: inout String) {
+    private func render(into out: inout [UInt8]) {
         switch content {
         case .text(let text):
-            HTMLEscape.text(text, into: &out)
+            HTMLEscape.attribute(text, into: &out)
         case .group(let nodes):
             // Attributes outside an element have nowhere to go and are dropped.
             for node in nodes { node.render(into: &out) }
@@ -81,24 +84,35 @@ struct Node: Sendable {
             var attributes: [(StaticString, String?)] = []
             var body: [Node] = []
             Self.split(children, attributes: &attributes, body: &body)
-            out += "<"
-            out += name.description
+            out.append(UInt8(ascii: "<"))
+            Self.append(name, to: &out)
             for (attribute, value) in attributes {
-                out += " "
-                out += attribute.description
+                out.append(UInt8(ascii: " "))
+                Self.append(attribute, to: &out)
                 if let value {
-                    out += "=\""
+                    out.append(UInt8(ascii: "="))
+                    out.append(UInt8(ascii: "\""))
                     HTMLEscape.attribute(value, into: &out)
-                    out += "\""
+                    out.append(UInt8(ascii: "\""))
                 }
             }
-            out += ">"
+            out.append(UInt8(ascii: ">"))
             guard !isVoid else { return }
             for node in body { node.render(into: &out) }
-            out += "</"
-            out += name.description
-            out += ">"
+            out.append(UInt8(ascii: "<"))
+            out.append(UInt8(ascii: "/"))
+            Self.append(name, to: &out)
+            out.append(UInt8(ascii: ">"))
         }
+    }
+
+    private static func append(_ name: StaticString, to out: inout [UInt8]) {
+        name.withUTF8Buffer { out.append(contentsOf: $0) }
+    }
+
+    /// Two names are the same text (two literals of one name need not share their bytes).
+    private static func same(_ a: StaticString, _ b: StaticString) -> Bool {
+        a.withUTF8Buffer { x in b.withUTF8Buffer { y in x.elementsEqual(y) } }
     }
 
     /// An element's attributes (from any depth of groups) apart from its content; a class
@@ -107,8 +121,8 @@ struct Node: Sendable {
         for node in nodes {
             switch node.content {
             case .attribute(let name, let value):
-                if let index = attributes.firstIndex(where: { $0.0.description == name.description }) {
-                    if name.description == "class", let old = attributes[index].1, let value {
+                if let index = attributes.firstIndex(where: { same($0.0, name) }) {
+                    if same(name, "class"), let old = attributes[index].1, let value {
                         attributes[index].1 = old + " " + value
                     } else {
                         attributes[index].1 = value
@@ -165,6 +179,26 @@ enum HTMLEscape {
             if start < bytes.count {
                 out += String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self)
             }
+        }
+    }
+
+    /// The same, into a page's bytes.
+    static func attribute(_ s: String, into out: inout [UInt8]) {
+        guard s.utf8.contains(where: { entities[Int($0)] != nil }) else { return out.append(contentsOf: s.utf8) }
+        for byte in s.utf8 {
+            if let entity = entities[Int(byte)] { out.append(contentsOf: entity) } else { out.append(byte) }
+        }
+    }
+
+    /// Each byte's entity, for the five that have one.
+    private static let entities: [[UInt8]?] = (0..<256).map { byte in
+        switch byte {
+        case 0x26: Array("&amp;".utf8)
+        case 0x3C: Array("&lt;".utf8)
+        case 0x3E: Array("&gt;".utf8)
+        case 0x22: Array("&quot;".utf8)
+        case 0x27: Array("&#39;".utf8)
+        default: nil
         }
     }
 
