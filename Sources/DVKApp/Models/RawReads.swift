@@ -52,10 +52,7 @@ extension Initiative {
 
     /// A unit's initiatives in a campaign, oldest first (then by title).
     static func all(campaignID: UUID, unitID: UUID, on db: any Database) async throws -> [Initiative] {
-        try await db.sql().raw("""
-            SELECT \(unsafeRaw: selectList) FROM initiatives WHERE campaign_id = \(bind: campaignID) AND unit_id = \(bind: unitID)
-            ORDER BY created_at, title
-            """).all().map(Initiative.init(row:))
+        try await all(campaignID: campaignID, unitIDs: [unitID], on: db)
     }
 
     /// The initiatives of several units in a campaign (at most a thousand units a call),
@@ -102,7 +99,7 @@ extension Registrant {
 
     /// A unit's registrants, every campaign's.
     static func all(unitID: UUID, on db: any Database) async throws -> [Registrant] {
-        try await db.sql().raw("SELECT \(unsafeRaw: selectList) FROM registrants WHERE unit_id = \(bind: unitID)").all().map(Registrant.init(row:))
+        try await all(unitIDs: [unitID], on: db)
     }
 
     /// The registrants of several units (at most a thousand a call).

@@ -152,34 +152,14 @@ enum HTMLEscape {
     }
 
     /// By UTF-8 bytes (the five characters are ASCII, and no byte of a longer character is
-    /// ASCII): a value with none of them is appended whole, the rest in runs between them.
-    /// Appending scalar by scalar was a tenth of the dashboard's time.
+    /// ASCII): a value with none of them is appended whole, the rest through the bytes'
+    /// escaping below. Appending scalar by scalar was a tenth of the dashboard's time.
     static func attribute(_ s: String, into out: inout String) {
-        func special(_ byte: UInt8) -> Bool {
-            byte == UInt8(ascii: "&") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'")
-        }
-        guard s.utf8.contains(where: special) else { return out += s }
-        var s = s
-        s.withUTF8 { bytes in
-            var start = 0
-            for (i, byte) in bytes.enumerated() {
-                let entity: String
-                switch byte {
-                case UInt8(ascii: "&"): entity = "&amp;"
-                case UInt8(ascii: "<"): entity = "&lt;"
-                case UInt8(ascii: ">"): entity = "&gt;"
-                case UInt8(ascii: "\""): entity = "&quot;"
-                case UInt8(ascii: "'"): entity = "&#39;"
-                default: continue
-                }
-                if start < i { out += String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self) }
-                out += entity
-                start = i + 1
-            }
-            if start < bytes.count {
-                out += String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self)
-            }
-        }
+        guard s.utf8.contains(where: { entities[Int($0)] != nil }) else { return out += s }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(s.utf8.count + 16)
+        attribute(s, into: &bytes)
+        out += String(decoding: bytes, as: UTF8.self)
     }
 
     /// The same, into a page's bytes.
