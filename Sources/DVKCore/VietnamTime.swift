@@ -139,15 +139,23 @@ public struct CalendarDay: Hashable, Comparable, Sendable, Codable, CustomString
     }
 
     /// "2024-02-06"
-    public var iso: String { String(format: "%04d-%02d-%02d", year, month, day) }
+    public var iso: String { "\(Self.padded(year, 4))-\(Self.padded(month, 2))-\(Self.padded(day, 2))" }
     /// "06/02/2024"
-    public var vietnamese: String { String(format: "%02d/%02d/%04d", day, month, year) }
+    public var vietnamese: String { "\(Self.padded(day, 2))/\(Self.padded(month, 2))/\(Self.padded(year, 4))" }
+
+    /// `n` in decimal with zeros in front up to `width` digits, as `%0*d` writes it (which
+    /// goes through vfprintf: a twentieth of an import's time, for every date it stores).
+    static func padded(_ n: Int, _ width: Int) -> String {
+        let digits = String(n.magnitude)
+        let zeros = String(repeating: "0", count: max(0, width - digits.count - (n < 0 ? 1 : 0)))
+        return (n < 0 ? "-" : "") + zeros + digits
+    }
     public var description: String { iso }
 
     /// "ngày 06 tháng 02 năm 2024": days below 10 and months 1 and 2 take a leading zero.
     public var dateLine: String {
-        let dd = String(format: "%02d", day)
-        let mm = month <= 2 ? String(format: "%02d", month) : String(month)
+        let dd = Self.padded(day, 2)
+        let mm = month <= 2 ? Self.padded(month, 2) : String(month)
         return "ngày \(dd) tháng \(mm) năm \(year)"
     }
 

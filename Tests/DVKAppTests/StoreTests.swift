@@ -165,6 +165,16 @@ import Vapor
     }
 
     /// A UUID read by bytes is Foundation's UUID, for ids and for text that is almost one.
+    @Test func uuidsAreWrittenAsFoundationWritesThem() {
+        for _ in 0..<5_000 {
+            let id = UUID()
+            #expect(id.canonicalText == id.uuidString)
+        }
+        #expect(UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)).canonicalText == "00000000-0000-0000-0000-000000000000")
+        let top = UUID(uuid: (255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255))
+        #expect(top.canonicalText == top.uuidString)
+    }
+
     @Test func uuidsParseAsFoundationParsesThem() {
         var texts: [String] = []
         for _ in 0..<2_000 {

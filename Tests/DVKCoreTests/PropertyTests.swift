@@ -69,4 +69,16 @@ import Testing
             _ = LibrarySearch(raw).words
         }
     }
+
+    /// A day's texts are written without vfprintf, and say what `%0*d` says, for any numbers
+    /// (a day is built from a parsed file before it is checked, so not only valid ones).
+    @Test func aDaysTextsAreWhatPrintfWrites() async {
+        let number = Gen.int(in: -10_050...100_050)
+        await propertyCheck(count: 3_000, input: number, number, number) { y, m, d in
+            let day = CalendarDay(year: y, month: m, day: d)
+            #expect(day.iso == String(format: "%04d-%02d-%02d", y, m, d))
+            #expect(day.vietnamese == String(format: "%02d/%02d/%04d", d, m, y))
+            #expect(day.dateLine == "ngày \(String(format: "%02d", d)) tháng \(m <= 2 ? String(format: "%02d", m) : String(m)) năm \(y)")
+        }
+    }
 }

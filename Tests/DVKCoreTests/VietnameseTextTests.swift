@@ -67,6 +67,20 @@ import Testing
         }
     }
 
+    /// Clean text comes back as it is (without being written again), and any other text as
+    /// its words in NFC joined by one space: the same result both ways, on random text.
+    @Test func cleanIsItsWordsJoinedByOneSpace() {
+        var random = SystemRandomNumberGenerator()
+        let pieces = [" ", "  ", "\t", "\n", "\u{00A0}", "\u{3000}", "a", "Ư", "ệ", "e\u{0302}\u{0323}", "Hoà", "x y", "đ", "1", "-"]
+        for _ in 0..<5_000 {
+            let text = (0..<Int.random(in: 0...8, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
+            let nfc = text.precomposedStringWithCanonicalMapping
+            let words = nfc.unicodeScalars.split(whereSeparator: Letters.isSpace).map { String(String.UnicodeScalarView($0)) }
+            #expect(VietnameseText.clean(text) == words.joined(separator: " "), "\(Array(text.unicodeScalars))")
+            #expect(VietnameseText.isTidy(VietnameseText.clean(text)))
+        }
+    }
+
     @Test func cleanCollapsesSpaceAndKeepsCase() {
         #expect(VietnameseText.clean("  Công  đoàn\n cơ sở ") == "Công đoàn cơ sở")
     }

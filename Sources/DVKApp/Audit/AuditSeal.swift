@@ -28,8 +28,11 @@ enum AuditSeal {
         let ms = UInt64(max(0, millis(at)))
         var bytes = [UInt8](repeating: 0, count: 16)
         for i in 0..<6 { bytes[i] = UInt8(truncatingIfNeeded: ms >> (40 - 8 * UInt64(i))) }
+        // Two draws of 64 bits (a draw is a system call; one per byte was ten).
         var random = SystemRandomNumberGenerator()
-        for i in 6..<16 { bytes[i] = UInt8.random(in: 0...255, using: &random) }
+        let high = random.next(), low = random.next()
+        for i in 6..<8 { bytes[i] = UInt8(truncatingIfNeeded: high >> (8 * UInt64(i - 6))) }
+        for i in 8..<16 { bytes[i] = UInt8(truncatingIfNeeded: low >> (8 * UInt64(i - 8))) }
         bytes[6] = 0x70 | (bytes[6] & 0x0F)
         bytes[8] = 0x80 | (bytes[8] & 0x3F)
         return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
@@ -65,8 +68,8 @@ enum AuditSeal {
     static func hash(_ s: Stored) -> String {
         let e = s.event
         let fields = [
-            e.prevHash, e.chain, String(e.seq), e.id.uuidString, String(millis(e.at)), e.actorID?.uuidString ?? "", e.actor, e.actorRole,
-            e.address, e.requestID, e.kind, e.objectID, e.objectLabel, e.unitID?.uuidString ?? "", e.campaignID?.uuidString ?? "",
+            e.prevHash, e.chain, String(e.seq), e.id.canonicalText, String(millis(e.at)), e.actorID?.canonicalText ?? "", e.actor, e.actorRole,
+            e.address, e.requestID, e.kind, e.objectID, e.objectLabel, e.unitID?.canonicalText ?? "", e.campaignID?.canonicalText ?? "",
             e.action, s.details, s.changes,
         ]
         var bytes: [UInt8] = []

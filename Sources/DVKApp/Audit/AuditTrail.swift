@@ -115,7 +115,7 @@ enum AuditTrail {
 
         init(_ action: String, _ kind: AuditObjectKind, id: UUID, label: String, unit unitID: UUID?, campaign campaignID: UUID? = nil,
              changes: [AuditChange] = [], details: [String: String] = [:]) {
-            self.init(action, kind, id: id.uuidString, label: label, unit: unitID, campaign: campaignID, changes: changes, details: details)
+            self.init(action, kind, id: id.canonicalText, label: label, unit: unitID, campaign: campaignID, changes: changes, details: details)
         }
     }
 
@@ -252,7 +252,7 @@ enum AuditTrail {
         guard !entries.isEmpty, writing.load(ordering: .relaxed) else { return }
         let actor = actor ?? Actor.current ?? .system
         let at = AuditSeal.rounded(now)
-        let byChain = Dictionary(grouping: entries) { $0.unitID?.uuidString ?? AuditSeal.systemChain }
+        let byChain = Dictionary(grouping: entries) { $0.unitID?.canonicalText ?? AuditSeal.systemChain }
         let chains = byChain.keys.sorted()
         // 1. The heads, in the order of their names, numbers reserved: one statement per
         //    thousand chains (an import of 3,000 units is 3,000 chains). On PostgreSQL the
@@ -310,7 +310,7 @@ enum AuditTrail {
             ends.append((chain, seq, prev))
         }
         for chunk in rows.chunked(max(1, 30_000 / columns.count)) {
-            try await sql.execute(sql: Insert(rows: chunk)) { _ in }
+            try await sql.execute(sql: BulkInsert.Rows(table: "audit_events", columns: columns, rows: chunk)) { _ in }
         }
         // 3. The heads moved to their last events.
         for chunk in ends.chunked(1_000) {
@@ -336,25 +336,6 @@ enum AuditTrail {
     }
 
     private static let prefixes = Mutex<[String: String]>([:])
-
-    /// The events' insert, its text written directly: SQLKit's general insert builder
-    /// took a tenth of a rush write's time on SQLite's writer, quoting the same 21 names.
-    struct Insert: SQLExpression {
-        static let head = "INSERT INTO audit_events (\(AuditTrail.columns.joined(separator: ", "))) VALUES "
-        var rows: [[any Encodable & Sendable]]
-
-        func serialize(to serializer: inout SQLSerializer) {
-            serializer.write(Self.head)
-            for (r, row) in rows.enumerated() {
-                serializer.write(r == 0 ? "(" : ", (")
-                for (i, value) in row.enumerated() {
-                    if i > 0 { serializer.write(", ") }
-                    serializer.write(bind: value)
-                }
-                serializer.write(")")
-            }
-        }
-    }
 
     static let columns = ["id", "at", "actor_id", "actor", "actor_role", "actor_unit_id", "address", "request_id", "object_kind", "object_id",
                           "object_label", "unit_id", "campaign_id", "action", "details", "changes", "search_key", "chain", "seq", "prev_hash", "hash"]

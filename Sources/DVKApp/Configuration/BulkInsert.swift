@@ -7,14 +7,48 @@ enum BulkInsert {
     static func run(_ db: any Database, into table: String, columns: [String], rows: [[any Encodable & Sendable]]) async throws {
         guard !rows.isEmpty else { return }
         let sql = try db.sql()
-        let perChunk = max(1, 30_000 / max(1, columns.count))
-        var start = 0
-        while start < rows.count {
-            let end = min(rows.count, start + perChunk)
-            var insert = sql.insert(into: table).columns(columns)
-            for row in rows[start..<end] { insert = insert.values(row) }
-            try await insert.run()
-            start = end
+        for chunk in rows.chunked(max(1, 30_000 / max(1, columns.count))) {
+            try await sql.execute(sql: Rows(table: table, columns: columns, rows: chunk)) { _ in }
+        }
+    }
+
+    /// One multi-row INSERT, its text written directly: SQLKit's general builder wraps every
+    /// value in its own expressions (a twelfth of a 60,000-row import's time).
+    struct Rows: SQLExpression {
+        var table: String
+        var columns: [String]
+        var rows: [[any Encodable & Sendable]]
+
+        func serialize(to serializer: inout SQLSerializer) {
+            serializer.write("INSERT INTO ")
+            SQLIdentifier(table).serialize(to: &serializer)
+            serializer.write(" (")
+            for (i, column) in columns.enumerated() {
+                if i > 0 { serializer.write(", ") }
+                SQLIdentifier(column).serialize(to: &serializer)
+            }
+            serializer.write(") VALUES ")
+            // The placeholders as the two dialects write them ("?1", "$1"), without a
+            // placeholder expression made per value; any other dialect writes its own.
+            let mark: String? = switch serializer.dialect.name {
+            case "sqlite": "?"
+            case "postgresql": "$"
+            default: nil
+            }
+            for (r, row) in rows.enumerated() {
+                serializer.write(r == 0 ? "(" : ", (")
+                for (i, value) in row.enumerated() {
+                    if i > 0 { serializer.write(", ") }
+                    if let mark {
+                        serializer.binds.append(value)
+                        serializer.sql += mark
+                        serializer.sql += String(serializer.binds.count)
+                    } else {
+                        serializer.write(bind: value)
+                    }
+                }
+                serializer.write(")")
+            }
         }
     }
 }
