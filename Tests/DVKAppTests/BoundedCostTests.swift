@@ -126,6 +126,15 @@ import VaporTesting
             #expect(last.json?["items"]?.array?.count == Library.perPage)
             #expect(try await api(app, .GET, "/api/v1/library?page=\(Library.maxPage + 1)", as: .anonymous).status == .badRequest)
             #expect(try await api(app, .GET, "/api/v1/library?page=0", as: .anonymous).status == .badRequest)
+            // The pages cut one order, newest first: no model twice, none skipped between pages.
+            var seen: [(id: String, at: String)] = []
+            for n in [1, 2, 3] {
+                let items = try await api(app, .GET, "/api/v1/library?q=tiet+kiem&page=\(n)", as: .anonymous).json?["items"]?.array ?? []
+                #expect(items.count == Library.perPage)
+                seen += items.map { ($0["id"]?.string ?? "", $0["publishedAt"]?.string ?? "") }
+            }
+            #expect(Set(seen.map(\.id)).count == 3 * Library.perPage)
+            #expect(zip(seen, seen.dropFirst()).allSatisfy { $0.at >= $1.at })
             let exact = try await api(app, .GET, "/api/v1/library?q=so+1004", as: .anonymous)
             #expect(exact.json?["total"]?.int == 1 && exact.json?["more"]?.bool == false)
             // One-letter words say nothing: they are left out, and the page says so.

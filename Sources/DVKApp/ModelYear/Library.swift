@@ -182,16 +182,18 @@ enum Library {
         case (nil, let where_?): from = "library WHERE \(where_)"
         case (nil, nil): from = "library"
         }
-        let counted = try await sql.raw("""
-            SELECT COUNT(*) AS n FROM (SELECT 1 AS x FROM \(from) LIMIT \(unsafeRaw: String(countLimit + 1))) t
-            """).first()?.decode(column: "n", as: Int.self) ?? 0
+        // The matches in their order, up to one past the count's bound, in one statement:
+        // the count and the page are read from the same ids (a search whose words match
+        // thousands of models finds them once, not once for the count and again for the page).
+        let matched = try await sql.raw("""
+            SELECT initiative_id FROM \(from) ORDER BY published_at DESC, initiative_id LIMIT \(unsafeRaw: String(countLimit + 1))
+            """).all().map { try $0.decode(column: "initiative_id", as: UUID.self) }
+        let counted = matched.count
         let total = min(counted, countLimit)
         let lastPage = max(1, (total + perPage - 1) / perPage)
         shown.page = min(max(1, filter.page), lastPage)
-        let ids = try await sql.raw("""
-            SELECT initiative_id FROM \(from) ORDER BY published_at DESC, initiative_id
-            LIMIT \(unsafeRaw: String(perPage)) OFFSET \(unsafeRaw: String((shown.page - 1) * perPage))
-            """).all().map { try $0.decode(column: "initiative_id", as: UUID.self) }
+        let first = (shown.page - 1) * perPage
+        let ids = first < total ? Array(matched[first..<min(total, first + perPage)]) : []
         guard !ids.isEmpty else { return Page(total: total, more: counted > countLimit, items: [], recognitions: [:], filter: shown) }
         let items = try await sql.raw("""
             SELECT \(unsafeRaw: columns) FROM library WHERE initiative_id IN (\(SQLList(ids.map { SQLBind($0) })))
