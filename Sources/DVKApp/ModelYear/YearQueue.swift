@@ -279,8 +279,8 @@ extension YearQueue {
     /// The unit's registered models (as the Biểu tổng hợp counts them) and recognised models,
     /// per sector, in every campaign the user sees whose tree holds the unit, oldest first.
     static func overYears(unitID: UUID, user: CurrentUser, on db: any Database) async throws -> [YearNumbers] {
-        // Five statements whatever the number of campaigns: the campaigns in view, the unit
-        // in each campaign's tree, its maintained counts (its own, or its subtree's as a
+        // Three statements whatever the number of campaigns: the campaigns in view, the unit
+        // in each campaign's tree, then its maintained counts (its own, or its subtree's as a
         // federation) and its recognised models, each over every campaign at once.
         let sql = try db.sql()
         let views = try await Access.campaigns(for: user, on: db)
@@ -294,27 +294,30 @@ extension YearQueue {
             """).all() {
             if let unit = try Access.snapshotUnit(row, prefix: "") { units[unit.campaignID] = unit }
         }
-        func counts(_ statement: SQLQueryString) async throws -> [UUID: [String: Int]] {
-            try await sql.raw(statement).all().reduce(into: [UUID: [String: Int]]()) {
-                $0[try $1.decode(column: "campaign_id", as: UUID.self), default: [:]][try $1.decode(column: "sector_code", as: String.self)] =
-                    try $1.decode(column: "n", as: Int.self)
-            }
-        }
-        func registered(_ table: String) -> SQLQueryString {
+        // The unit's own counts, its subtree's (a federation's) and its recognised models, in
+        // one statement (on PostgreSQL a statement is a round trip and a parse).
+        func registered(_ what: String, _ table: String) -> SQLQueryString {
             """
-            SELECT campaign_id, sector_code, collective_initiatives + individual_initiatives AS n FROM \(unsafeRaw: table)
+            SELECT '\(unsafeRaw: what)' AS what, campaign_id, sector_code, collective_initiatives + individual_initiatives AS n FROM \(unsafeRaw: table)
             WHERE campaign_id IN \(campaigns) AND unit_id = \(bind: unitID) AND sector_code <> ''
             """
         }
-        let own = try await counts(registered("summary_counts"))
-        let rolled = try await counts(registered("rollup_counts"))
-        let recognised = try await counts("""
-            SELECT i.campaign_id, i.sector_code, COUNT(DISTINCT i.id) AS n FROM campaign_units me
+        var counted: [String: [UUID: [String: Int]]] = [:]
+        for row in try await sql.raw("""
+            \(registered("own", "summary_counts"))
+            UNION ALL
+            \(registered("rolled", "rollup_counts"))
+            UNION ALL
+            SELECT 'recognised' AS what, i.campaign_id, i.sector_code, COUNT(DISTINCT i.id) AS n FROM campaign_units me
             JOIN campaign_units cu ON cu.campaign_id = me.campaign_id AND cu.pre BETWEEN me.pre AND me.last
             JOIN initiatives i ON i.campaign_id = cu.campaign_id AND i.unit_id = cu.unit_id
             WHERE me.campaign_id IN \(campaigns) AND me.unit_id = \(bind: unitID) AND EXISTS (SELECT 1 FROM recognitions x WHERE x.initiative_id = i.id)
             GROUP BY i.campaign_id, i.sector_code
-            """)
+            """).all() {
+            counted[try row.decode(column: "what", as: String.self), default: [:]][try row.decode(column: "campaign_id", as: UUID.self), default: [:]][
+                try row.decode(column: "sector_code", as: String.self)] = try row.decode(column: "n", as: Int.self)
+        }
+        let own = counted["own"] ?? [:], rolled = counted["rolled"] ?? [:], recognised = counted["recognised"] ?? [:]
         var out: [YearNumbers] = []
         for view in views {
             guard let unit = units[view.campaign.id], view.contains(unit.snapshot) else { continue }
