@@ -164,7 +164,7 @@ import Vapor
         }
     }
 
-    /// A UUID read by bytes is Foundation's UUID, for ids and for text that is almost one.
+    /// A UUID written by bytes is Foundation's text for it.
     @Test func uuidsAreWrittenAsFoundationWritesThem() {
         for _ in 0..<5_000 {
             let id = UUID()
@@ -175,6 +175,7 @@ import Vapor
         #expect(top.canonicalText == top.uuidString)
     }
 
+    /// A UUID read by bytes is Foundation's UUID, for ids and for text that is almost one.
     @Test func uuidsParseAsFoundationParsesThem() {
         var texts: [String] = []
         for _ in 0..<2_000 {

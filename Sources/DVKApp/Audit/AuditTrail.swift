@@ -309,9 +309,7 @@ enum AuditTrail {
             }
             ends.append((chain, seq, prev))
         }
-        for chunk in rows.chunked(max(1, 30_000 / columns.count)) {
-            try await sql.execute(sql: BulkInsert.Rows(table: "audit_events", columns: columns, rows: chunk)) { _ in }
-        }
+        try await BulkInsert.run(sql, into: "audit_events", columns: columns, rows: rows)
         // 3. The heads moved to their last events.
         for chunk in ends.chunked(1_000) {
             let values = chunk.map { SQLGroupExpression([SQLBind($0.chain), SQLBind($0.seq), SQLBind($0.hash)] as [any SQLExpression]) }

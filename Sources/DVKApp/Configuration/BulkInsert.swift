@@ -5,8 +5,11 @@ import SQLKit
 /// (SQLite 32,766, PostgreSQL 65,535): thousands of rows in a few round-trips.
 enum BulkInsert {
     static func run(_ db: any Database, into table: String, columns: [String], rows: [[any Encodable & Sendable]]) async throws {
+        try await run(try db.sql(), into: table, columns: columns, rows: rows)
+    }
+
+    static func run(_ sql: any SQLDatabase, into table: String, columns: [String], rows: [[any Encodable & Sendable]]) async throws {
         guard !rows.isEmpty else { return }
-        let sql = try db.sql()
         for chunk in rows.chunked(max(1, 30_000 / max(1, columns.count))) {
             try await sql.execute(sql: Rows(table: table, columns: columns, rows: chunk)) { _ in }
         }
@@ -28,24 +31,11 @@ enum BulkInsert {
                 SQLIdentifier(column).serialize(to: &serializer)
             }
             serializer.write(") VALUES ")
-            // The placeholders as the two dialects write them ("?1", "$1"), without a
-            // placeholder expression made per value; any other dialect writes its own.
-            let mark: String? = switch serializer.dialect.name {
-            case "sqlite": "?"
-            case "postgresql": "$"
-            default: nil
-            }
             for (r, row) in rows.enumerated() {
                 serializer.write(r == 0 ? "(" : ", (")
                 for (i, value) in row.enumerated() {
                     if i > 0 { serializer.write(", ") }
-                    if let mark {
-                        serializer.binds.append(value)
-                        serializer.sql += mark
-                        serializer.sql += String(serializer.binds.count)
-                    } else {
-                        serializer.write(bind: value)
-                    }
+                    serializer.write(bind: value)
                 }
                 serializer.write(")")
             }

@@ -280,27 +280,6 @@ struct SyncSQLiteRow: SQLRow {
                            byte(b, 0), byte(b, 1), byte(b, 2), byte(b, 3), byte(b, 4), byte(b, 5), byte(b, 6), byte(b, 7)))
     }
 
-    /// A UUID's 36 characters as `uuidString` writes them (upper-case hex), written here by
-    /// bytes: Foundation's on Linux formats with `sprintf`, and every id a statement binds
-    /// on SQLite is this text (a twentieth of an import's time).
-    static func text(_ id: UUID) -> String {
-        let hex: StaticString = "0123456789ABCDEF"
-        return withUnsafeBytes(of: id.uuid) { bytes in
-            String(unsafeUninitializedCapacity: 36) { out in
-                hex.withUTF8Buffer { digits in
-                    var at = 0
-                    for (i, byte) in bytes.enumerated() {
-                        if i == 4 || i == 6 || i == 8 || i == 10 { out[at] = UInt8(ascii: "-"); at += 1 }
-                        out[at] = digits[Int(byte >> 4)]
-                        out[at + 1] = digits[Int(byte & 0x0F)]
-                        at += 2
-                    }
-                    return at
-                }
-            }
-        }
-    }
-
     private static func number(_ data: SQLiteData) -> Double? {
         switch data {
         case .float(let v): v
@@ -360,7 +339,7 @@ struct SyncSQLiteDatabase: Database, SQLDatabase {
     static func data(_ value: any Encodable & Sendable) throws -> SQLiteData {
         switch value {
         case let v as String: .text(v)
-        case let v as UUID: .text(SyncSQLiteRow.text(v))
+        case let v as UUID: .text(v.canonicalText)
         case let v as Int: .integer(v)
         case let v as Int64: .integer(Int(v))
         case let v as Date: .float(v.timeIntervalSince1970)
@@ -453,7 +432,24 @@ struct SyncSQLiteDatabase: Database, SQLDatabase {
 }
 
 extension UUID {
-    /// `uuidString`'s text, written by bytes (`SyncSQLiteRow.text`): for ids formatted on
-    /// every write (binds, the trail's seals).
-    var canonicalText: String { SyncSQLiteRow.text(self) }
+    /// The 36 characters `uuidString` writes (upper-case hex), written here by bytes:
+    /// Foundation's on Linux formats with `sprintf`, and every id a statement binds on SQLite
+    /// is this text, as are the trail's seals and chain names (a twentieth of an import's time).
+    var canonicalText: String {
+        let hex: StaticString = "0123456789ABCDEF"
+        return withUnsafeBytes(of: uuid) { bytes in
+            String(unsafeUninitializedCapacity: 36) { out in
+                hex.withUTF8Buffer { digits in
+                    var at = 0
+                    for (i, byte) in bytes.enumerated() {
+                        if i == 4 || i == 6 || i == 8 || i == 10 { out[at] = UInt8(ascii: "-"); at += 1 }
+                        out[at] = digits[Int(byte >> 4)]
+                        out[at + 1] = digits[Int(byte & 0x0F)]
+                        at += 2
+                    }
+                    return at
+                }
+            }
+        }
+    }
 }
