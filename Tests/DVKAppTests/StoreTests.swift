@@ -164,6 +164,36 @@ import Vapor
         }
     }
 
+    /// A hot statement's text is its binds in place on both databases: a number used twice
+    /// binds twice, `$10` is the tenth value and not the first's, and a `$` without a value
+    /// stays text. Run again with other values (on PostgreSQL the prepared statement is reused),
+    /// it answers for them.
+    struct UnitsByCode: HotStatement {
+        static let sql = """
+            SELECT code, name, '$' AS sign FROM units
+            WHERE code IN ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) OR name = $1 ORDER BY code
+            """
+        let binds: [any HotValue]
+    }
+
+    @Test func hotStatementsBindTheirNumberedValues() async throws {
+        try await withApp { app in
+            try await Fixture.load(app)
+            let all = try await app.db.sql().raw("SELECT code, name FROM units ORDER BY code").all()
+                .map { (try $0.decode(column: "code", as: String.self), try $0.decode(column: "name", as: String.self)) }
+            #expect(all.count >= 3)
+            for (n, unit) in all.prefix(4).enumerated() {
+                // Nine codes that match nothing and, tenth, one that does; then a name as $1.
+                let codes = (1...9).map { "none-\($0)-\(n)" } + [unit.0]
+                let rows = try await UnitsByCode(binds: codes).all(on: app.db)
+                #expect(try rows.map { try $0.decode(column: "code", as: String.self) } == [unit.0])
+                #expect(try rows.first?.decode(column: "sign", as: String.self) == "$")
+                let byName = try await UnitsByCode(binds: [unit.1] + (2...10).map { "none-\($0)" }).all(on: app.db)
+                #expect(try byName.map { try $0.decode(column: "name", as: String.self) } == all.filter { $0.1 == unit.1 }.map(\.1))
+            }
+        }
+    }
+
     /// A UUID written by bytes is Foundation's text for it.
     @Test func uuidsAreWrittenAsFoundationWritesThem() {
         for _ in 0..<5_000 {

@@ -46,11 +46,12 @@ struct CampaignsAPIController: RouteCollection {
     /// Exactly `dvk summary --format json`: the official counts of a unit, or of a
     /// federation's subtree; `?unit=` defaults to the top of the caller's scope.
     @Sendable func summary(req: Request) async throws -> SummaryDTO {
-        let view = try await req.apiCampaign()
-        let code = req.query[String.self, at: "unit"] ?? view.scope.code
-        let unit = try await Access.snapshotUnit(view, code: code, on: req.db)
-        let summary = try await SummaryQuery.official(view.campaign, unit: unit.snapshot, on: req.db)
-        return SummaryDTO(campaign: view.campaign.code, unitCode: unit.code, unitName: unit.name, summary: summary)
+        // The campaign, the caller's scope and the unit asked for: one statement.
+        let found = try await Access.campaign(code: try req.parameters.require("campaign"), unit: req.query[String.self, at: "unit"],
+                                              user: try req.requireUser(), on: req.db)
+        let unit = found.unit?.snapshot ?? found.view.scope
+        let summary = try await SummaryQuery.official(found.view.campaign, unit: unit, on: req.db)
+        return SummaryDTO(campaign: found.view.campaign.code, unitCode: unit.code, unitName: unit.name, summary: summary)
     }
 
     static func issuer(of campaign: CampaignInfo, on db: any Database) async throws -> SnapshotUnit {

@@ -72,15 +72,7 @@ enum Access {
     static func campaign(code: String, unit unitCode: String?, user: CurrentUser,
                          on db: any Database) async throws -> (view: CampaignView, unit: CampaignUnit?) {
         let notFound = DomainError.notFound("Không tìm thấy đợt thi đua “\(code)” trong phạm vi quản lý của đơn vị.")
-        var columns = CampaignInfo.columns.map { "c.\($0) AS c_\($0)" }
-        columns += unitColumns.map { "own.\($0) AS own_\($0)" } + unitColumns.map { "t.\($0) AS t_\($0)" }
-        let row = try await db.sql().raw("""
-            SELECT \(unsafeRaw: columns.joined(separator: ", "))
-            FROM campaigns c
-            LEFT JOIN campaign_units own ON own.campaign_id = c.id AND own.unit_id = \(bind: user.unitID)
-            LEFT JOIN campaign_units t ON t.campaign_id = c.id AND t.code = \(bind: unitCode ?? "")
-            WHERE c.code = \(bind: code)
-            """).first()
+        let row = try await CampaignReach(binds: [code, user.unitID, unitCode ?? ""]).first(on: db)
         guard let row else { throw notFound }
         let info = try CampaignInfo(row: row, prefix: "c_")
         let view: CampaignView
@@ -97,6 +89,20 @@ enum Access {
             throw DomainError.notFound("Không tìm thấy đơn vị “\(unitCode)” trong đợt thi đua này.")
         }
         return (view, unit)
+    }
+
+    /// The campaign of a code ($1), the user's unit ($2) in its tree and the unit of a code ($3,
+    /// "" for none) there: every page and API call of a campaign asks it.
+    struct CampaignReach: HotStatement {
+        static let sql = """
+            SELECT \((CampaignInfo.columns.map { "c.\($0) AS c_\($0)" } + Access.unitColumns.map { "own.\($0) AS own_\($0)" }
+                      + Access.unitColumns.map { "t.\($0) AS t_\($0)" }).joined(separator: ", "))
+            FROM campaigns c
+            LEFT JOIN campaign_units own ON own.campaign_id = c.id AND own.unit_id = $2
+            LEFT JOIN campaign_units t ON t.campaign_id = c.id AND t.code = $3
+            WHERE c.code = $1
+            """
+        let binds: [any HotValue]
     }
 
     /// A unit of a campaign's tree from prefixed columns; nil when the join found none.
@@ -138,7 +144,7 @@ enum Access {
     /// One query reads the campaigns with the user's own unit in each; only a campaign
     /// without it (one the user sees from above its issuer, or not at all) asks again.
     static func campaigns(for user: CurrentUser, on db: any Database) async throws -> [CampaignView] {
-        let columns = CampaignInfo.columns.map { "c.\($0) AS c_\($0)" } + unitColumns.map { "own.\($0) AS own_\($0)" }
+        let columns = CampaignInfo.columns.map { "c.\($0) AS c_\($0)" } + Access.unitColumns.map { "own.\($0) AS own_\($0)" }
         var out: [CampaignView] = []
         for row in try await db.sql().raw("""
             SELECT \(unsafeRaw: columns.joined(separator: ", ")) FROM campaigns c
@@ -153,14 +159,5 @@ enum Access {
             }
         }
         return out
-    }
-
-    /// A unit of the campaign's tree inside the user's scope, by code.
-    static func snapshotUnit(_ view: CampaignView, code: String, on db: any Database) async throws -> CampaignUnit {
-        guard let unit = try await CampaignUnit.query(on: db)
-            .filter(\.$campaignID == view.campaign.id).filter(\.$code == code).first(),
-              view.contains(unit.snapshot)
-        else { throw DomainError.notFound("Không tìm thấy đơn vị “\(code)” trong đợt thi đua này.") }
-        return unit
     }
 }

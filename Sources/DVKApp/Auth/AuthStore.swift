@@ -164,14 +164,7 @@ enum AuthStore {
     /// a minute.
     static func user(sessionToken token: String, now: Date, policy: SessionPolicy, on db: any Database) async throws -> CurrentUser? {
         let hash = Tokens.hash(token)
-        let row = try await userQuery(on: db)
-            .column(SQLColumn("csrf", table: "s"))
-            .column(SQLColumn("last_seen_at", table: "s"))
-            .join(SQLAlias(SQLIdentifier("sessions"), as: SQLIdentifier("s")), on: SQLColumn("user_id", table: "s"), .equal, SQLColumn("id", table: "u"))
-            .where(SQLColumn("token_hash", table: "s"), .equal, SQLBind(hash))
-            .where(SQLColumn("expires_at", table: "s"), .greaterThan, SQLBind(now))
-            .where(SQLColumn("last_seen_at", table: "s"), .greaterThan, SQLBind(now.addingTimeInterval(-policy.idle)))
-            .first()
+        let row = try await SessionUser(binds: [hash, now, now.addingTimeInterval(-policy.idle)]).first(on: db)
         guard let row else { return nil }
         let seen = try row.decode(column: "last_seen_at", as: Date.self)
         if now.timeIntervalSince(seen) > touchEvery {
@@ -280,12 +273,7 @@ enum AuthStore {
     /// once a minute.
     static func user(apiToken token: String, now: Date, on db: any Database) async throws -> CurrentUser? {
         let hash = Tokens.hash(token)
-        let row = try await userQuery(on: db)
-            .column(SQLColumn("last_used_at", table: "t"))
-            .join(SQLAlias(SQLIdentifier("api_tokens"), as: SQLIdentifier("t")), on: SQLColumn("user_id", table: "t"), .equal, SQLColumn("id", table: "u"))
-            .where(SQLColumn("token_hash", table: "t"), .equal, SQLBind(hash))
-            .where(SQLColumn("expires_at", table: "t"), .greaterThan, SQLBind(now))
-            .first()
+        let row = try await TokenUser(binds: [hash, now]).first(on: db)
         guard let row else { return nil }
         let used = try row.decodeNil(column: "last_used_at") ? nil : try row.decode(column: "last_used_at", as: Date.self)
         if used.map({ now.timeIntervalSince($0) > touchEvery }) ?? true {
@@ -298,10 +286,10 @@ enum AuthStore {
 
     /// The staff and viewers who asked for a daily digest and gave an address, with it.
     static func digestReaders(on db: any Database) async throws -> [(user: CurrentUser, email: String)] {
-        try await userQuery(on: db)
-            .column(SQLColumn("email", table: "u"), as: "user_email")
-            .where(SQLColumn("daily_digest", table: "u"), .equal, SQLBind(true))
-            .where(SQLColumn("role", table: "u"), .notEqual, SQLBind(Role.officer.rawValue))
+        try await db.sql().raw("""
+            \(unsafeRaw: userColumns), u.email AS user_email \(unsafeRaw: userTables)
+            WHERE NOT u.disabled AND u.daily_digest AND u.role <> \(bind: Role.officer.rawValue)
+            """)
             .all().map { (try currentUser($0, csrf: nil), try $0.decode(column: "user_email", as: String.self)) }
     }
 
@@ -326,20 +314,30 @@ enum AuthStore {
         }
     }
 
-    private static func userQuery(on db: any Database) throws -> SQLSelectBuilder {
-        try db.sql().select()
-            .column(SQLColumn("id", table: "u"), as: "user_id")
-            .column(SQLColumn("username", table: "u"))
-            .column(SQLColumn("display_name", table: "u"))
-            .column(SQLColumn("role", table: "u"))
-            .column(SQLColumn("totp_enabled_at", table: "u"))
-            .column(SQLColumn("id", table: "n"), as: "unit_id")
-            .column(SQLColumn("code", table: "n"))
-            .column(SQLColumn("name", table: "n"))
-            .column(SQLColumn("kind", table: "n"))
-            .from(SQLAlias(SQLIdentifier("users"), as: SQLIdentifier("u")))
-            .join(SQLAlias(SQLIdentifier("units"), as: SQLIdentifier("n")), on: SQLColumn("id", table: "n"), .equal, SQLColumn("unit_id", table: "u"))
-            .where(SQLColumn("disabled", table: "u"), .equal, SQLBind(false))
+    /// The columns `currentUser(_:csrf:)` reads, and the tables they come from.
+    fileprivate static let userColumns = """
+        SELECT u.id AS user_id, u.username, u.display_name, u.role, u.totp_enabled_at, n.id AS unit_id, n.code, n.name, n.kind
+        """
+    fileprivate static let userTables = "FROM users u JOIN units n ON n.id = u.unit_id"
+
+    /// The live session of a token hash ($1), neither past its lifetime ($2: now) nor idle
+    /// since $3, with its enabled user: every signed-in page asks it.
+    struct SessionUser: HotStatement {
+        static let sql = """
+            \(AuthStore.userColumns), s.csrf, s.last_seen_at \(AuthStore.userTables) JOIN sessions s ON s.user_id = u.id
+            WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 AND NOT u.disabled
+            """
+        let binds: [any HotValue]
+    }
+
+    /// The live API token of a hash ($1), not expired at $2, with its enabled user: every API
+    /// call asks it.
+    struct TokenUser: HotStatement {
+        static let sql = """
+            \(AuthStore.userColumns), t.last_used_at \(AuthStore.userTables) JOIN api_tokens t ON t.user_id = u.id
+            WHERE t.token_hash = $1 AND t.expires_at > $2 AND NOT u.disabled
+            """
+        let binds: [any HotValue]
     }
 
     private static func currentUser(_ row: any SQLRow, csrf: String?) throws -> CurrentUser {

@@ -19,12 +19,15 @@ enum CampaignLock {
 
     /// The campaign as it is now, held against campaign writes until the transaction ends.
     static func shared(_ id: UUID, on db: any Database) async throws -> CampaignInfo {
-        let sql = try db.sql()
-        let row = try await sql.raw("""
-            SELECT \(unsafeRaw: CampaignInfo.columns.joined(separator: ", ")) FROM campaigns WHERE id = \(bind: id)\(unsafeRaw: suffix(sql, "FOR SHARE"))
-            """).first()
-        guard let row else { throw missing }
+        guard let row = try await Shared(binds: [id]).first(on: db) else { throw missing }
         return try CampaignInfo(row: row)
+    }
+
+    /// The campaign of an id ($1), held shared: the first statement of every unit's write.
+    struct Shared: HotStatement {
+        static let sqliteSQL = "SELECT \(CampaignInfo.columns.joined(separator: ", ")) FROM campaigns WHERE id = $1"
+        static let sql = sqliteSQL + " FOR SHARE"
+        let binds: [any HotValue]
     }
 
     /// The campaign's model, held alone until the transaction ends: unit writes of the

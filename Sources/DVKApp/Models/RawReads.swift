@@ -52,7 +52,13 @@ extension Initiative {
 
     /// A unit's initiatives in a campaign, oldest first (then by title).
     static func all(campaignID: UUID, unitID: UUID, on db: any Database) async throws -> [Initiative] {
-        try await all(campaignID: campaignID, unitIDs: [unitID], on: db)
+        try await OfUnit(binds: [campaignID, unitID]).all(on: db).map(Initiative.init(row:))
+    }
+
+    /// A unit's ($2) initiatives in a campaign ($1): the unit page and the initiatives API.
+    struct OfUnit: HotStatement {
+        static let sql = "SELECT \(Initiative.selectList) FROM initiatives WHERE campaign_id = $1 AND unit_id = $2 ORDER BY created_at, title"
+        let binds: [any HotValue]
     }
 
     /// The initiatives of several units in a campaign (at most a thousand units a call),
@@ -99,7 +105,13 @@ extension Registrant {
 
     /// A unit's registrants, every campaign's.
     static func all(unitID: UUID, on db: any Database) async throws -> [Registrant] {
-        try await all(unitIDs: [unitID], on: db)
+        try await OfUnit(binds: [unitID]).all(on: db).map(Registrant.init(row:))
+    }
+
+    /// A unit's ($1) registrants: the unit page and the initiatives API.
+    struct OfUnit: HotStatement {
+        static let sql = "SELECT \(Registrant.selectList) FROM registrants WHERE unit_id = $1"
+        let binds: [any HotValue]
     }
 
     /// The registrants of several units (at most a thousand a call).

@@ -25,17 +25,22 @@ enum RegistrationStore {
     /// creates it or, when a title is given, updates its title. Returns its id and title.
     static func registrant(unitID: UUID, kind: RegistrantKind, name: String, title: String, at now: Date,
                            on db: any Database) async throws -> (id: UUID, name: String, title: String) {
-        let row = try await db.sql().raw("""
-            INSERT INTO registrants (id, unit_id, kind, name, name_key, title, created_at)
-            VALUES (\(bind: UUID()), \(bind: unitID), \(bind: kind.rawValue), \(bind: VietnameseText.clean(name)),
-                    \(bind: VietnameseText.nameKey(name)), \(bind: VietnameseText.clean(title)), \(bind: now))
-            ON CONFLICT (unit_id, kind, name_key) DO UPDATE
-            SET title = CASE WHEN excluded.title <> '' THEN excluded.title ELSE registrants.title END
-            RETURNING id, name, title
-            """).first()
+        let row = try await Registering(binds: [UUID(), unitID, kind.rawValue, VietnameseText.clean(name), VietnameseText.nameKey(name),
+                                                VietnameseText.clean(title), now]).first(on: db)
         guard let row else { throw DomainError.conflict(SubmissionLock.staleMessage) }
         return (try row.decode(column: "id", as: UUID.self), try row.decode(column: "name", as: String.self),
                 try row.decode(column: "title", as: String.self))
+    }
+
+    /// A unit's registrant: created, or its title updated when one is given.
+    struct Registering: HotStatement {
+        static let sql = """
+            INSERT INTO registrants (id, unit_id, kind, name, name_key, title, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+            ON CONFLICT (unit_id, kind, name_key) DO UPDATE
+            SET title = CASE WHEN excluded.title <> '' THEN excluded.title ELSE registrants.title END
+            RETURNING id, name, title
+            """
+        let binds: [any HotValue]
     }
 
     /// Adds (or, with `id`, replaces) an initiative while the unit's submission is editable.

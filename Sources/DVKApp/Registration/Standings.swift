@@ -145,10 +145,14 @@ enum Standings {
             let row = try await SubmissionRow.find(campaignID: campaign.id, unitID: scope.unitID, on: db)
             return StandingCounts(row?.standing(campaign) ?? Standing(policy: campaign.policy))
         }
-        let row = try await db.sql().select().columns(StandingCounts.columnNames).from("standing_counts")
-            .where("campaign_id", .equal, campaign.id).where("unit_id", .equal, scope.unitID).first()
-        guard let row else { return StandingCounts() }
+        guard let row = try await FederationCounts(binds: [campaign.id, scope.unitID]).first(on: db) else { return StandingCounts() }
         return StandingCounts(columns: try StandingCounts.columnNames.map { try row.decode(column: $0, as: Int.self) })
+    }
+
+    /// A federation's ($2) standing counts in a campaign ($1): every dashboard's cards.
+    struct FederationCounts: HotStatement {
+        static let sql = "SELECT \(StandingCounts.columnNames.joined(separator: ", ")) FROM standing_counts WHERE campaign_id = $1 AND unit_id = $2"
+        let binds: [any HotValue]
     }
 
     /// Adds each unit's change to every federation above it in the campaign's tree: one

@@ -54,10 +54,26 @@ enum SubmissionLock {
 
     /// Takes the row (creating it, not started, if the unit has none): one statement.
     static func lock(campaignID: UUID, unitID: UUID, on db: any Database) async throws -> SubmissionRow {
-        guard let row = try await lock(campaignID: campaignID, units: [unitID], on: db)[unitID] else {
+        guard let row = try await TakeOne(binds: [UUID(), campaignID, unitID] + newRow).first(on: db) else {
             throw DomainError.conflict(staleMessage)
         }
-        return row
+        return try SubmissionRow(row: row)
+    }
+
+    /// The columns a taken row is created with, and their values after the ids: not
+    /// started, version 1.
+    private static let takeColumns = "INSERT INTO submissions (id, campaign_id, unit_id, status, no_model, phase, late, resubmitted_late, version) VALUES "
+    private static let newRow: [any HotValue] = [SubmissionStatus.notStarted.rawValue, false, Standing.Phase.notStarted.rawValue, false, false, 1]
+    private static let takeConflict = """
+         ON CONFLICT (campaign_id, unit_id) DO UPDATE SET version = submissions.version + 1
+        RETURNING \(SubmissionRow.columns.joined(separator: ", "))
+        """
+
+    /// One unit's row ($1 a new id, $2 the campaign, $3 the unit), taken: a step's first
+    /// statement after the campaign's.
+    struct TakeOne: HotStatement {
+        static let sql = SubmissionLock.takeColumns + "($1, $2, $3, $4, $5, $6, $7, $8, $9)" + SubmissionLock.takeConflict
+        let binds: [any HotValue]
     }
 
     /// Takes the rows of many units (an import) in one statement per chunk, in a fixed
@@ -67,16 +83,9 @@ enum SubmissionLock {
         let sorted = units.sorted { $0.uuidString < $1.uuidString }
         for chunk in sorted.chunked(2_000) {
             let values = chunk.map { unit in
-                let cells: [any Encodable & Sendable] = [UUID(), campaignID, unit, SubmissionStatus.notStarted.rawValue, false,
-                                                         Standing.Phase.notStarted.rawValue, false, false, 1]
-                return SQLGroupExpression(cells.map { SQLBind($0) as any SQLExpression })
+                SQLGroupExpression(([UUID(), campaignID, unit] + newRow).map { SQLBind($0) as any SQLExpression })
             }
-            let rows = try await db.sql().raw("""
-                INSERT INTO submissions (id, campaign_id, unit_id, status, no_model, phase, late, resubmitted_late, version)
-                VALUES \(SQLList(values))
-                ON CONFLICT (campaign_id, unit_id) DO UPDATE SET version = submissions.version + 1
-                RETURNING \(unsafeRaw: SubmissionRow.columns.joined(separator: ", "))
-                """).all()
+            let rows = try await db.sql().raw("\(unsafeRaw: takeColumns)\(SQLList(values))\(unsafeRaw: takeConflict)").all()
             for row in rows {
                 let submission = try SubmissionRow(row: row)
                 out[submission.unitID] = submission

@@ -66,9 +66,13 @@ struct SubmissionRow: Sendable, Equatable {
 
     /// The unit's submission as it stands now, if it has one.
     static func find(campaignID: UUID, unitID: UUID, on db: any Database) async throws -> SubmissionRow? {
-        try await db.sql().select().columns(columns).from(table)
-            .where("campaign_id", .equal, campaignID).where("unit_id", .equal, unitID)
-            .first().map { try SubmissionRow(row: $0) }
+        try await OfUnit(binds: [campaignID, unitID]).first(on: db).map { try SubmissionRow(row: $0) }
+    }
+
+    /// A unit's ($2) submission in a campaign ($1): the unit page and every step.
+    struct OfUnit: HotStatement {
+        static let sql = "SELECT \(columns.joined(separator: ", ")) FROM submissions WHERE campaign_id = $1 AND unit_id = $2"
+        let binds: [any HotValue]
     }
 }
 

@@ -1,0 +1,87 @@
+import FluentKit
+import PostgresKit
+import PostgresNIO
+import SQLKit
+
+/// A value a hot statement binds: both drivers can send it.
+typealias HotValue = PostgresThrowingDynamicTypeEncodable & Encodable & Sendable
+
+/// A statement that nearly every request makes: who is asking, and the campaign they reach.
+///
+/// On PostgreSQL it runs as a named prepared statement, prepared once per connection, so the
+/// server parses it once and can keep a generic plan. Every other statement goes unnamed
+/// (PostgresNIO under SQLKit), parsed and planned anew on each run: under wrk on the summary
+/// API, planning was 16 of PostgreSQL's 38 % of the machine and executing 3 (README,
+/// "Where a request's time goes"). SQLite's driver keeps every statement it ran prepared.
+protocol HotStatement: Sendable {
+    /// The text (PostgreSQL's), its placeholders `$1`…`$n` numbering `binds`.
+    static var sql: String { get }
+    /// SQLite's text, when it differs (a row lock SQLite does not need).
+    static var sqliteSQL: String { get }
+    var binds: [any HotValue] { get }
+}
+
+extension HotStatement {
+    static var sqliteSQL: String { sql }
+
+    func all(on db: any Database) async throws -> [any SQLRow] {
+        if let postgres = db as? any PostgresDatabase {
+            let named = Named(statement: self)
+            let logger = db.logger
+            return try await postgres.withConnection { connection in
+                connection.eventLoop.makeFutureWithTask {
+                    var rows: [any SQLRow] = []
+                    for try await row in try await connection.execute(named, logger: logger) { rows.append(row.sql()) }
+                    return rows
+                }
+            }.get()
+        }
+        return try await db.sql().raw("\(HotText(sql: Self.sqliteSQL, binds: binds))").all()
+    }
+
+    func first(on db: any Database) async throws -> (any SQLRow)? {
+        try await all(on: db).first
+    }
+}
+
+/// PostgresNIO's form of a hot statement: one name per statement type, its qualified Swift
+/// name (`DVKApp.AuthStore.SessionUser`). A private type's name holds an address, so hot
+/// statements are internal.
+private struct Named<Statement: HotStatement>: PostgresPreparedStatement {
+    static var name: String { String(reflecting: Statement.self) }
+    static var sql: String { Statement.sql }
+    typealias Row = PostgresRow
+
+    let statement: Statement
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: statement.binds.count)
+        for value in statement.binds { try bindings.append(value) }
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
+}
+
+/// A hot statement's text for SQLKit (SQLite): each `$n` becomes the dialect's placeholder
+/// bound to the n-th value, so the one text serves both databases.
+struct HotText: SQLExpression {
+    let sql: String
+    let binds: [any HotValue]
+
+    func serialize(to serializer: inout SQLSerializer) {
+        var text = Substring(sql)
+        while let dollar = text.firstIndex(of: "$") {
+            serializer.write(String(text[..<dollar]))
+            let digits = text[text.index(after: dollar)...].prefix { $0.isASCII && $0.isNumber }
+            guard let number = Int(digits), binds.indices.contains(number - 1) else {
+                serializer.write("$")
+                text = text[text.index(after: dollar)...]
+                continue
+            }
+            serializer.write(bind: binds[number - 1])
+            text = text[digits.endIndex...]
+        }
+        serializer.write(String(text))
+    }
+}
