@@ -196,11 +196,13 @@ enum AuditQuery {
 
     /// A unit's events in one campaign (its registration, its initiatives, its models).
     static func history(campaignID: UUID, unitID: UUID, limit: Int = 100, on db: any Database) async throws -> [AuditTrail.Event] {
-        try await db.sql().raw("""
-            SELECT \(unsafeRaw: AuditTrail.readColumns) FROM audit_events
-            WHERE chain = \(bind: unitID.uuidString) AND campaign_id = \(bind: campaignID)
-            ORDER BY seq DESC LIMIT \(unsafeRaw: String(limit))
-            """).all().map(AuditTrail.event)
+        try await UnitInCampaign(binds: [unitID.canonicalText, campaignID, limit]).all(on: db).map(AuditTrail.event)
+    }
+
+    /// A unit's chain ($1) in a campaign ($2), newest first, at most $3: the unit page.
+    struct UnitInCampaign: HotStatement {
+        static let sql = "SELECT \(AuditTrail.readColumns) FROM audit_events WHERE chain = $1 AND campaign_id = $2 ORDER BY seq DESC LIMIT $3"
+        let binds: [any HotValue]
     }
 
     /// A campaign's own events, in its issuer's chain (its fields, state, tree, report notes,

@@ -105,6 +105,16 @@ enum Access {
         let binds: [any HotValue]
     }
 
+    /// Every campaign, newest first, with the user's unit ($1) in its tree where it is there.
+    struct Reachable: HotStatement {
+        static let sql = """
+            SELECT \((CampaignInfo.columns.map { "c.\($0) AS c_\($0)" } + Access.unitColumns.map { "own.\($0) AS own_\($0)" }).joined(separator: ", "))
+            FROM campaigns c LEFT JOIN campaign_units own ON own.campaign_id = c.id AND own.unit_id = $1
+            ORDER BY c.year DESC, c.created_at DESC
+            """
+        let binds: [any HotValue]
+    }
+
     /// A unit of a campaign's tree from prefixed columns; nil when the join found none.
     /// The columns of a campaign unit that `snapshotUnit(_:prefix:)` reads.
     static let unitColumns = ["id", "campaign_id", "unit_id", "parent_unit_id", "code", "name", "kind", "depth", "pre", "last", "is_target"]
@@ -144,13 +154,8 @@ enum Access {
     /// One query reads the campaigns with the user's own unit in each; only a campaign
     /// without it (one the user sees from above its issuer, or not at all) asks again.
     static func campaigns(for user: CurrentUser, on db: any Database) async throws -> [CampaignView] {
-        let columns = CampaignInfo.columns.map { "c.\($0) AS c_\($0)" } + Access.unitColumns.map { "own.\($0) AS own_\($0)" }
         var out: [CampaignView] = []
-        for row in try await db.sql().raw("""
-            SELECT \(unsafeRaw: columns.joined(separator: ", ")) FROM campaigns c
-            LEFT JOIN campaign_units own ON own.campaign_id = c.id AND own.unit_id = \(bind: user.unitID)
-            ORDER BY c.year DESC, c.created_at DESC
-            """).all() {
+        for row in try await Reachable(binds: [user.unitID]).all(on: db) {
             let campaign = try CampaignInfo(row: row, prefix: "c_")
             if let own = try snapshotUnit(row, prefix: "own_") {
                 out.append(CampaignView(campaign: campaign, user: user, scope: own.snapshot))

@@ -29,11 +29,14 @@ enum ReportNotes {
         view.user.role.manages && view.user.unitKind == .federation && view.scope.unitID == view.user.unitID
     }
 
+    /// A federation's ($2) notes of a kind ($3) in a campaign ($1): the dashboard and the report.
+    struct Stored: HotStatement {
+        static let sql = "SELECT assessment, proposals, version FROM report_notes WHERE campaign_id = $1 AND unit_id = $2 AND kind = $3"
+        let binds: [any HotValue]
+    }
+
     static func load(campaign: UUID, unit: UUID, kind: Kind, on db: any Database) async throws -> Notes {
-        guard let row = try await db.sql().raw("""
-            SELECT assessment, proposals, version FROM report_notes
-            WHERE campaign_id = \(bind: campaign) AND unit_id = \(bind: unit) AND kind = \(bind: kind.rawValue)
-            """).first() else { return Notes() }
+        guard let row = try await Stored(binds: [campaign, unit, kind.rawValue]).first(on: db) else { return Notes() }
         return Notes(assessment: try row.decode(column: "assessment", as: String.self), proposals: try row.decode(column: "proposals", as: String.self),
                      version: try row.decode(column: "version", as: Int.self))
     }

@@ -335,11 +335,16 @@ extension YearQueue {
     /// A unit's models recognised in campaigns of earlier years, newest first: what it is
     /// offered to continue when a new campaign opens.
     static func recognisedEarlier(unitID: UUID, before campaign: CampaignInfo, on db: any Database) async throws -> [(id: UUID, year: Int, title: String)] {
-        try await db.sql().raw("""
+        try await RecognisedEarlier(binds: [unitID, campaign.year]).all(on: db).map { (try $0.decode(column: "id", as: UUID.self), try $0.decode(column: "year", as: Int.self), try $0.decode(column: "title", as: String.self)) }
+    }
+
+    /// A unit's ($1) models recognised in campaigns before a year ($2): the unit page.
+    struct RecognisedEarlier: HotStatement {
+        static let sql = """
             SELECT i.id, c.year, i.title FROM initiatives i JOIN campaigns c ON c.id = i.campaign_id
-            WHERE i.unit_id = \(bind: unitID) AND c.year < \(bind: campaign.year)
-              AND EXISTS (SELECT 1 FROM recognitions x WHERE x.initiative_id = i.id)
+            WHERE i.unit_id = $1 AND c.year < $2 AND EXISTS (SELECT 1 FROM recognitions x WHERE x.initiative_id = i.id)
             ORDER BY c.year DESC, i.title LIMIT 50
-            """).all().map { (try $0.decode(column: "id", as: UUID.self), try $0.decode(column: "year", as: Int.self), try $0.decode(column: "title", as: String.self)) }
+            """
+        let binds: [any HotValue]
     }
 }

@@ -155,7 +155,7 @@ enum HTMLEscape {
     /// ASCII): a value with none of them is appended whole, the rest through the bytes'
     /// escaping below. Appending scalar by scalar was a tenth of the dashboard's time.
     static func attribute(_ s: String, into out: inout String) {
-        guard s.utf8.contains(where: { entities[Int($0)] != nil }) else { return out += s }
+        guard needsEntities(s) else { return out += s }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(s.utf8.count + 16)
         attribute(s, into: &bytes)
@@ -164,10 +164,16 @@ enum HTMLEscape {
 
     /// The same, into a page's bytes.
     static func attribute(_ s: String, into out: inout [UInt8]) {
-        guard s.utf8.contains(where: { entities[Int($0)] != nil }) else { return out.append(contentsOf: s.utf8) }
+        guard needsEntities(s) else { return out.append(contentsOf: s.utf8) }
         for byte in s.utf8 {
             if let entity = entities[Int(byte)] { out.append(contentsOf: entity) } else { out.append(byte) }
         }
+    }
+
+    /// Whether a byte of `s` is one of the five, scanned in the string's own storage.
+    private static func needsEntities(_ s: String) -> Bool {
+        func special(_ byte: UInt8) -> Bool { byte == 0x26 || byte == 0x3C || byte == 0x3E || byte == 0x22 || byte == 0x27 }
+        return s.utf8.withContiguousStorageIfAvailable { $0.contains(where: special) } ?? s.utf8.contains(where: special)
     }
 
     /// Each byte's entity, for the five that have one.

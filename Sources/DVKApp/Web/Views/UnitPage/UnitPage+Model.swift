@@ -73,6 +73,22 @@ enum UnitPage {
         var versionField: (String, String) { ("version", String(version)) }
     }
 
+    /// A submission's ($1) history, oldest first.
+    struct History: HotStatement {
+        static let sql = "SELECT at, actor, action, from_status, to_status, note FROM submission_events WHERE submission_id = $1 ORDER BY at"
+        let binds: [any HotValue]
+    }
+
+    /// A unit's federation ($2) in a campaign's tree ($1), with today's contacts.
+    struct Contact: HotStatement {
+        static let sql = """
+            SELECT cu.name AS snapshot_name, u.id AS live_id, u.name, u.email, u.phone FROM campaign_units cu
+            LEFT JOIN units u ON u.id = cu.unit_id
+            WHERE cu.campaign_id = $1 AND cu.unit_id = $2
+            """
+        let binds: [any HotValue]
+    }
+
     static func query(view: Access.CampaignView, unit: CampaignUnit, now: Date, on db: any Database) async throws -> Model {
         let campaign = view.campaign
         let row = try await SubmissionRow.find(campaignID: campaign.id, unitID: unit.unitID, on: db)
@@ -94,9 +110,7 @@ enum UnitPage {
         }.sorted { (order[$0.sectorCode] ?? 99, $0.kind.rawValue) < (order[$1.sectorCode] ?? 99, $1.kind.rawValue) }
         var history: [Event] = []
         if let id = row?.id {
-            let rows = try await db.sql().raw("""
-                SELECT at, actor, action, from_status, to_status, note FROM submission_events WHERE submission_id = \(bind: id) ORDER BY at
-                """).all()
+            let rows = try await History(binds: [id]).all(on: db)
             let people = try await Self.people(Set(try rows.map { try $0.decode(column: "actor", as: String.self) }), on: db)
             history = try rows.map { row in
                 func value<T: RawRepresentable<String>>(_ column: String, _ type: T.Type) throws -> T {
@@ -115,11 +129,7 @@ enum UnitPage {
         // The federation above: its name in the campaign's tree, and today's contacts.
         var parentName = ""
         var contact: (name: String, email: String, phone: String)?
-        if let parent = unit.parentUnitID, let row = try await db.sql().raw("""
-            SELECT cu.name AS snapshot_name, u.id AS live_id, u.name, u.email, u.phone FROM campaign_units cu
-            LEFT JOIN units u ON u.id = cu.unit_id
-            WHERE cu.campaign_id = \(bind: campaign.id) AND cu.unit_id = \(bind: parent)
-            """).first() {
+        if let parent = unit.parentUnitID, let row = try await Contact(binds: [campaign.id, parent]).first(on: db) {
             parentName = try row.decode(column: "snapshot_name", as: String.self)
             if try !row.decodeNil(column: "live_id") {
                 contact = (try row.decode(column: "name", as: String.self), try row.decode(column: "email", as: String.self),
