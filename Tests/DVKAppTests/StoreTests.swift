@@ -173,7 +173,7 @@ import Vapor
             SELECT code, name, '$' AS sign FROM units
             WHERE code IN ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) OR name = $1 ORDER BY code
             """
-        let binds: [any HotValue]
+        let binds: [(any HotValue)?]
     }
 
     @Test func hotStatementsBindTheirNumberedValues() async throws {
@@ -190,6 +190,31 @@ import Vapor
                 #expect(try rows.first?.decode(column: "sign", as: String.self) == "$")
                 let byName = try await UnitsByCode(binds: [unit.1] + (2...10).map { "none-\($0)" }).all(on: app.db)
                 #expect(try byName.map { try $0.decode(column: "name", as: String.self) } == all.filter { $0.1 == unit.1 }.map(\.1))
+            }
+        }
+    }
+
+    /// A nil value is NULL on both databases, whether the statement was first prepared with
+    /// it or with a value.
+    struct UnitsUnder: HotStatement {
+        static let sql = "SELECT code FROM units WHERE parent_id = $1 OR ($1 IS NULL AND parent_id IS NULL) ORDER BY code"
+        let binds: [(any HotValue)?]
+    }
+
+    @Test func hotStatementsBindNilAsNull() async throws {
+        try await withApp { app in
+            try await Fixture.load(app)
+            let units = try await app.db.sql().raw("SELECT id, code, parent_id FROM units ORDER BY code").all().map {
+                (id: try $0.decode(column: "id", as: UUID.self), code: try $0.decode(column: "code", as: String.self),
+                 parent: try $0.decode(column: "parent_id", as: UUID?.self))
+            }
+            let parents = [nil] + Array(Set(units.compactMap(\.parent))).sorted { $0.uuidString < $1.uuidString }.map(Optional.some) + [nil]
+            #expect(parents.count >= 4)
+            for parent in parents {
+                let rows = try await UnitsUnder(binds: [parent]).all(on: app.db)
+                let expected = units.filter { $0.parent == parent }.map(\.code)
+                #expect(!expected.isEmpty)
+                #expect(try rows.map { try $0.decode(column: "code", as: String.self) } == expected)
             }
         }
     }

@@ -202,7 +202,7 @@ enum AuditQuery {
     /// A unit's chain ($1) in a campaign ($2), newest first, at most $3: the unit page.
     struct UnitInCampaign: HotStatement {
         static let sql = "SELECT \(AuditTrail.readColumns) FROM audit_events WHERE chain = $1 AND campaign_id = $2 ORDER BY seq DESC LIMIT $3"
-        let binds: [any HotValue]
+        let binds: [(any HotValue)?]
     }
 
     /// A campaign's own events, in its issuer's chain (its fields, state, tree, report notes,

@@ -262,7 +262,10 @@ enum AuditTrail {
         let sqlite = (sql as? SyncSQLiteDatabase)?.inTransaction == true
         for chunk in chains.chunked(1_000) {
             let rows: [any SQLRow]
-            if sqlite {
+            if !sqlite, chunk.count == 1 {
+                // One unit's write, the common case: a statement PostgreSQL keeps prepared.
+                rows = try await TakeHead(binds: [chunk[0], Int64(byChain[chunk[0]]?.count ?? 0)]).all(on: sql)
+            } else if sqlite {
                 rows = try await sql.raw("SELECT chain, seq, hash FROM audit_chains WHERE chain IN \(SQLGroupExpression(chunk.map { SQLBind($0) }))").all()
             } else {
                 let values = chunk.map { chain in
@@ -285,7 +288,7 @@ enum AuditTrail {
             }
         }
         // 2. The events, sealed chain by chain.
-        var rows: [[any Encodable & Sendable]] = []
+        var rows: [[(any HotValue)?]] = []
         rows.reserveCapacity(entries.count)
         var ends: [(chain: String, seq: Int64, hash: String)] = []
         for chain in chains {
@@ -309,8 +312,16 @@ enum AuditTrail {
             }
             ends.append((chain, seq, prev))
         }
-        try await BulkInsert.run(sql, into: "audit_events", columns: columns, rows: rows)
+        if rows.count == 1 {
+            _ = try await InsertEvent(binds: rows[0]).all(on: sql)
+        } else {
+            try await BulkInsert.run(sql, into: "audit_events", columns: columns, rows: rows.map { $0.map(\.encodable) })
+        }
         // 3. The heads moved to their last events.
+        if ends.count == 1 {
+            _ = try await MoveHead(binds: [ends[0].chain, ends[0].seq, ends[0].hash]).all(on: sql)
+            return
+        }
         for chunk in ends.chunked(1_000) {
             let values = chunk.map { SQLGroupExpression([SQLBind($0.chain), SQLBind($0.seq), SQLBind($0.hash)] as [any SQLExpression]) }
             try await sql.raw("""
@@ -334,6 +345,28 @@ enum AuditTrail {
     }
 
     private static let prefixes = Mutex<[String: String]>([:])
+
+    /// One chain's head ($1), $2 numbers reserved (PostgreSQL: the row stays locked).
+    struct TakeHead: HotStatement {
+        static let sql = """
+            INSERT INTO audit_chains (chain, seq, hash) VALUES ($1, $2, '')
+            ON CONFLICT (chain) DO UPDATE SET seq = audit_chains.seq + excluded.seq
+            RETURNING chain, seq, hash
+            """
+        let binds: [(any HotValue)?]
+    }
+
+    /// One event, its values in the order of `columns`.
+    struct InsertEvent: HotStatement {
+        static let sql = "INSERT INTO audit_events (\(columns.joined(separator: ", "))) VALUES (\((1...columns.count).map { "$\($0)" }.joined(separator: ", ")))"
+        let binds: [(any HotValue)?]
+    }
+
+    /// One chain's head ($1) moved to its last event ($2, $3).
+    struct MoveHead: HotStatement {
+        static let sql = "INSERT INTO audit_chains (chain, seq, hash) VALUES ($1, $2, $3) ON CONFLICT (chain) DO UPDATE SET seq = excluded.seq, hash = excluded.hash"
+        let binds: [(any HotValue)?]
+    }
 
     static let columns = ["id", "at", "actor_id", "actor", "actor_role", "actor_unit_id", "address", "request_id", "object_kind", "object_id",
                           "object_label", "unit_id", "campaign_id", "action", "details", "changes", "search_key", "chain", "seq", "prev_hash", "hash"]

@@ -102,7 +102,7 @@ enum Access {
             LEFT JOIN campaign_units t ON t.campaign_id = c.id AND t.code = $3
             WHERE c.code = $1
             """
-        let binds: [any HotValue]
+        let binds: [(any HotValue)?]
     }
 
     /// Every campaign, newest first, with the user's unit ($1) in its tree where it is there.
@@ -112,7 +112,7 @@ enum Access {
             FROM campaigns c LEFT JOIN campaign_units own ON own.campaign_id = c.id AND own.unit_id = $1
             ORDER BY c.year DESC, c.created_at DESC
             """
-        let binds: [any HotValue]
+        let binds: [(any HotValue)?]
     }
 
     /// A unit of a campaign's tree from prefixed columns; nil when the join found none.

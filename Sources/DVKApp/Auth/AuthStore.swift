@@ -327,7 +327,7 @@ enum AuthStore {
             \(AuthStore.userColumns), s.csrf, s.last_seen_at \(AuthStore.userTables) JOIN sessions s ON s.user_id = u.id
             WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 AND NOT u.disabled
             """
-        let binds: [any HotValue]
+        let binds: [(any HotValue)?]
     }
 
     /// The live API token of a hash ($1), not expired at $2, with its enabled user: every API
@@ -337,7 +337,7 @@ enum AuthStore {
             \(AuthStore.userColumns), t.last_used_at \(AuthStore.userTables) JOIN api_tokens t ON t.user_id = u.id
             WHERE t.token_hash = $1 AND t.expires_at > $2 AND NOT u.disabled
             """
-        let binds: [any HotValue]
+        let binds: [(any HotValue)?]
     }
 
     private static func currentUser(_ row: any SQLRow, csrf: String?) throws -> CurrentUser {

@@ -27,7 +27,7 @@ enum CampaignLock {
     struct Shared: HotStatement {
         static let sqliteSQL = "SELECT \(CampaignInfo.columns.joined(separator: ", ")) FROM campaigns WHERE id = $1"
         static let sql = sqliteSQL + " FOR SHARE"
-        let binds: [any HotValue]
+        let binds: [(any HotValue)?]
     }
 
     /// The campaign's model, held alone until the transaction ends: unit writes of the

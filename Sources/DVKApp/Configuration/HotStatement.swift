@@ -18,13 +18,18 @@ protocol HotStatement: Sendable {
     static var sql: String { get }
     /// SQLite's text, when it differs (a row lock SQLite does not need).
     static var sqliteSQL: String { get }
-    var binds: [any HotValue] { get }
+    /// The values, nil for NULL.
+    var binds: [(any HotValue)?] { get }
 }
 
 extension HotStatement {
     static var sqliteSQL: String { sql }
 
     func all(on db: any Database) async throws -> [any SQLRow] {
+        try await all(on: try db.sql())
+    }
+
+    func all(on db: any SQLDatabase) async throws -> [any SQLRow] {
         if let postgres = db as? any PostgresDatabase {
             let named = Named(statement: self)
             let logger = db.logger
@@ -36,10 +41,14 @@ extension HotStatement {
                 }
             }.get()
         }
-        return try await db.sql().raw("\(HotText(sql: Self.sqliteSQL, binds: binds))").all()
+        return try await db.raw("\(HotText(sql: Self.sqliteSQL, binds: binds))").all()
     }
 
     func first(on db: any Database) async throws -> (any SQLRow)? {
+        try await all(on: db).first
+    }
+
+    func first(on db: any SQLDatabase) async throws -> (any SQLRow)? {
         try await all(on: db).first
     }
 }
@@ -56,7 +65,9 @@ private struct Named<Statement: HotStatement>: PostgresPreparedStatement {
 
     func makeBindings() throws -> PostgresBindings {
         var bindings = PostgresBindings(capacity: statement.binds.count)
-        for value in statement.binds { try bindings.append(value) }
+        for value in statement.binds {
+            if let value { try bindings.append(value) } else { bindings.appendNull() }
+        }
         return bindings
     }
 
@@ -67,7 +78,7 @@ private struct Named<Statement: HotStatement>: PostgresPreparedStatement {
 /// bound to the n-th value, so the one text serves both databases.
 struct HotText: SQLExpression {
     let sql: String
-    let binds: [any HotValue]
+    let binds: [(any HotValue)?]
 
     func serialize(to serializer: inout SQLSerializer) {
         var text = Substring(sql)
@@ -79,9 +90,23 @@ struct HotText: SQLExpression {
                 text = text[text.index(after: dollar)...]
                 continue
             }
-            serializer.write(bind: binds[number - 1])
+            serializer.write(bind: binds[number - 1].encodable)
             text = text[digits.endIndex...]
         }
         serializer.write(String(text))
+    }
+}
+
+extension Optional where Wrapped == any HotValue {
+    /// The value for SQLKit's binds: nil is an untyped NULL, so PostgreSQL takes its type
+    /// from the column (a `String?.none` would be a text NULL, refused for a uuid column).
+    var encodable: any Encodable & Sendable { self ?? UntypedNull() }
+}
+
+/// NULL without a type: it encodes nil and nothing else.
+struct UntypedNull: Encodable, Sendable {
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encodeNil()
     }
 }

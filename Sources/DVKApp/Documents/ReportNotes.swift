@@ -32,7 +32,7 @@ enum ReportNotes {
     /// A federation's ($2) notes of a kind ($3) in a campaign ($1): the dashboard and the report.
     struct Stored: HotStatement {
         static let sql = "SELECT assessment, proposals, version FROM report_notes WHERE campaign_id = $1 AND unit_id = $2 AND kind = $3"
-        let binds: [any HotValue]
+        let binds: [(any HotValue)?]
     }
 
     static func load(campaign: UUID, unit: UUID, kind: Kind, on db: any Database) async throws -> Notes {

@@ -345,6 +345,6 @@ extension YearQueue {
             WHERE i.unit_id = $1 AND c.year < $2 AND EXISTS (SELECT 1 FROM recognitions x WHERE x.initiative_id = i.id)
             ORDER BY c.year DESC, i.title LIMIT 50
             """
-        let binds: [any HotValue]
+        let binds: [(any HotValue)?]
     }
 }

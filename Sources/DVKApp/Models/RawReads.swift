@@ -58,7 +58,7 @@ extension Initiative {
     /// A unit's ($2) initiatives in a campaign ($1): the unit page and the initiatives API.
     struct OfUnit: HotStatement {
         static let sql = "SELECT \(Initiative.selectList) FROM initiatives WHERE campaign_id = $1 AND unit_id = $2 ORDER BY created_at, title"
-        let binds: [any HotValue]
+        let binds: [(any HotValue)?]
     }
 
     /// The initiatives of several units in a campaign (at most a thousand units a call),
@@ -111,7 +111,7 @@ extension Registrant {
     /// A unit's ($1) registrants: the unit page and the initiatives API.
     struct OfUnit: HotStatement {
         static let sql = "SELECT \(Registrant.selectList) FROM registrants WHERE unit_id = $1"
-        let binds: [any HotValue]
+        let binds: [(any HotValue)?]
     }
 
     /// The registrants of several units (at most a thousand a call).

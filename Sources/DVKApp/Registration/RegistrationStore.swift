@@ -40,7 +40,7 @@ enum RegistrationStore {
             SET title = CASE WHEN excluded.title <> '' THEN excluded.title ELSE registrants.title END
             RETURNING id, name, title
             """
-        let binds: [any HotValue]
+        let binds: [(any HotValue)?]
     }
 
     /// Adds (or, with `id`, replaces) an initiative while the unit's submission is editable.

@@ -152,7 +152,7 @@ enum Standings {
     /// A federation's ($2) standing counts in a campaign ($1): every dashboard's cards.
     struct FederationCounts: HotStatement {
         static let sql = "SELECT \(StandingCounts.columnNames.joined(separator: ", ")) FROM standing_counts WHERE campaign_id = $1 AND unit_id = $2"
-        let binds: [any HotValue]
+        let binds: [(any HotValue)?]
     }
 
     /// Adds each unit's change to every federation above it in the campaign's tree: one

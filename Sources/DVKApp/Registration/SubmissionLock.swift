@@ -63,7 +63,7 @@ enum SubmissionLock {
     /// The columns a taken row is created with, and their values after the ids: not
     /// started, version 1.
     private static let takeColumns = "INSERT INTO submissions (id, campaign_id, unit_id, status, no_model, phase, late, resubmitted_late, version) VALUES "
-    private static let newRow: [any HotValue] = [SubmissionStatus.notStarted.rawValue, false, Standing.Phase.notStarted.rawValue, false, false, 1]
+    private static let newRow: [(any HotValue)?] = [SubmissionStatus.notStarted.rawValue, false, Standing.Phase.notStarted.rawValue, false, false, 1]
     private static let takeConflict = """
          ON CONFLICT (campaign_id, unit_id) DO UPDATE SET version = submissions.version + 1
         RETURNING \(SubmissionRow.columns.joined(separator: ", "))
@@ -73,7 +73,7 @@ enum SubmissionLock {
     /// statement after the campaign's.
     struct TakeOne: HotStatement {
         static let sql = SubmissionLock.takeColumns + "($1, $2, $3, $4, $5, $6, $7, $8, $9)" + SubmissionLock.takeConflict
-        let binds: [any HotValue]
+        let binds: [(any HotValue)?]
     }
 
     /// Takes the rows of many units (an import) in one statement per chunk, in a fixed
@@ -83,7 +83,7 @@ enum SubmissionLock {
         let sorted = units.sorted { $0.uuidString < $1.uuidString }
         for chunk in sorted.chunked(2_000) {
             let values = chunk.map { unit in
-                SQLGroupExpression(([UUID(), campaignID, unit] + newRow).map { SQLBind($0) as any SQLExpression })
+                SQLGroupExpression(([UUID(), campaignID, unit] + newRow).map { SQLBind($0.encodable) as any SQLExpression })
             }
             let rows = try await db.sql().raw("\(unsafeRaw: takeColumns)\(SQLList(values))\(unsafeRaw: takeConflict)").all()
             for row in rows {

@@ -72,7 +72,7 @@ struct SubmissionRow: Sendable, Equatable {
     /// A unit's ($2) submission in a campaign ($1): the unit page and every step.
     struct OfUnit: HotStatement {
         static let sql = "SELECT \(columns.joined(separator: ", ")) FROM submissions WHERE campaign_id = $1 AND unit_id = $2"
-        let binds: [any HotValue]
+        let binds: [(any HotValue)?]
     }
 }
 

@@ -8,7 +8,7 @@ enum SummaryQuery {
     /// The official summary of a unit, or of a federation's whole subtree: a read of the
     /// few maintained rows of that one unit (`rollup_counts` for a federation).
     static func official(_ campaign: CampaignInfo, unit: SnapshotUnit, on db: any Database) async throws -> Summary {
-        let binds: [any HotValue] = [campaign.id, unit.unitID]
+        let binds: [(any HotValue)?] = [campaign.id, unit.unitID]
         let rows = unit.kind == .federation ? try await RolledUp(binds: binds).all(on: db) : try await Counted(binds: binds).all(on: db)
         return Summary(sectors: campaign.sectors, tally: try UnitTally.grouped(rows)[unit.unitID] ?? UnitTally())
     }
@@ -16,13 +16,13 @@ enum SummaryQuery {
     /// A grassroots unit's maintained counts in a campaign ($1, $2): the summary API and pages.
     struct Counted: HotStatement {
         static let sql = "SELECT \(tallyColumns) FROM summary_counts WHERE campaign_id = $1 AND unit_id = $2"
-        let binds: [any HotValue]
+        let binds: [(any HotValue)?]
     }
 
     /// A federation's, summed over its subtree.
     struct RolledUp: HotStatement {
         static let sql = "SELECT \(tallyColumns) FROM rollup_counts WHERE campaign_id = $1 AND unit_id = $2"
-        let binds: [any HotValue]
+        let binds: [(any HotValue)?]
     }
 
     /// The columns `UnitTally.grouped` reads.

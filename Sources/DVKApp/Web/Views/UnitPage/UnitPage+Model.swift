@@ -76,7 +76,7 @@ enum UnitPage {
     /// A submission's ($1) history, oldest first.
     struct History: HotStatement {
         static let sql = "SELECT at, actor, action, from_status, to_status, note FROM submission_events WHERE submission_id = $1 ORDER BY at"
-        let binds: [any HotValue]
+        let binds: [(any HotValue)?]
     }
 
     /// A unit's federation ($2) in a campaign's tree ($1), with today's contacts.
@@ -86,7 +86,7 @@ enum UnitPage {
             LEFT JOIN units u ON u.id = cu.unit_id
             WHERE cu.campaign_id = $1 AND cu.unit_id = $2
             """
-        let binds: [any HotValue]
+        let binds: [(any HotValue)?]
     }
 
     static func query(view: Access.CampaignView, unit: CampaignUnit, now: Date, on db: any Database) async throws -> Model {
