@@ -194,6 +194,22 @@ import Vapor
         }
     }
 
+    /// On PostgreSQL a hot statement is prepared on its connection under its type's name, once:
+    /// run twice in one transaction (one connection), the server lists it once, not from SQL.
+    @Test func hotStatementsArePreparedOnceByName() async throws {
+        try await withApp { app in
+            guard (app.db as? any SQLDatabase)?.dialect.name == "postgresql" else { return }
+            try await Fixture.load(app)
+            let names = try await app.db.transaction { db in
+                for _ in 0..<2 { _ = try await UnitsByCode(binds: (1...10).map { "none-\($0)" }).all(on: db) }
+                return try await db.sql().raw("SELECT name, from_sql FROM pg_prepared_statements").all()
+                    .map { (try $0.decode(column: "name", as: String.self), try $0.decode(column: "from_sql", as: Bool.self)) }
+            }
+            let mine = names.filter { $0.0 == String(reflecting: UnitsByCode.self) }
+            #expect(mine.count == 1 && mine.first?.1 == false, "\(names)")
+        }
+    }
+
     /// A nil value is NULL on both databases, whether the statement was first prepared with
     /// it or with a value.
     struct UnitsUnder: HotStatement {
