@@ -32,6 +32,20 @@ enum RegistrationStore {
                 try row.decode(column: "title", as: String.self))
     }
 
+    /// The columns a save writes from the form, in the order of its values.
+    static let savedColumns = ["registrant_id", "sector_code", "title", "title_key", "purpose", "content", "scope", "start_date", "end_date",
+                               "expected_result", "person_in_charge", "continuity", "continues_id", "search_key", "updated_at"]
+
+    /// A new initiative: its ids, creation, the model it replicates, its changed fields, then
+    /// `savedColumns`.
+    struct Inserting: HotStatement {
+        static let sql = {
+            let columns = ["id", "campaign_id", "unit_id", "created_at", "replicates_id", "changed_fields"] + RegistrationStore.savedColumns
+            return "INSERT INTO initiatives (\(columns.joined(separator: ", "))) VALUES (\((1...columns.count).map { "$\($0)" }.joined(separator: ", ")))"
+        }()
+        let binds: [(any HotValue)?]
+    }
+
     /// A unit's registrant: created, or its title updated when one is given.
     struct Registering: HotStatement {
         static let sql = """
@@ -87,13 +101,12 @@ enum RegistrationStore {
             }
             let registrant = try await registrant(unitID: unitID, kind: draft.kind, name: draft.registrantName,
                                                   title: draft.registrantTitle, at: now, on: db)
-            let values: [(String, any Encodable & Sendable)] = [
-                ("registrant_id", registrant.id), ("sector_code", draft.sectorCode), ("title", draft.title),
-                ("title_key", draft.titleKey), ("purpose", draft.purpose), ("content", draft.content), ("scope", draft.scope),
-                ("start_date", draft.startDate?.iso), ("end_date", draft.endDate?.iso), ("expected_result", draft.expectedResult),
-                ("person_in_charge", draft.personInCharge), ("continuity", draft.continuity.rawValue), ("continues_id", link),
-                ("search_key", VietnameseText.searchKey(draft.title + " " + draft.registrantName)), ("updated_at", now),
-            ]
+            // In the order of `savedColumns`.
+            let values = Array(zip(Self.savedColumns, [
+                registrant.id, draft.sectorCode, draft.title, draft.titleKey, draft.purpose, draft.content, draft.scope,
+                draft.startDate?.iso, draft.endDate?.iso, draft.expectedResult, draft.personInCharge, draft.continuity.rawValue, link,
+                VietnameseText.searchKey(draft.title + " " + draft.registrantName), now,
+            ] as [(any HotValue)?]))
             let savedID = id ?? UUID()
             // Work returned to the unit: what this save changes is kept on the model and said in
             // the history, so the reviewer sees what moved since the return.
@@ -112,14 +125,11 @@ enum RegistrationStore {
             do {
                 if id != nil {
                     var update = sql.update(Initiative.schema)
-                    for (column, value) in values { update = update.set(column, to: value) }
+                    for (column, value) in values { update = update.set(column, to: value.encodable) }
                     if row.status == .returned { update = update.set("changed_fields", to: changedFields) }
                     try await update.where("id", .equal, savedID).run()
                 } else {
-                    try await sql.insert(into: Initiative.schema)
-                        .columns(["id", "campaign_id", "unit_id", "created_at", "replicates_id", "changed_fields"] + values.map(\.0))
-                        .values([savedID, campaign.id, unitID, now, replicatesID, changedFields] + values.map(\.1))
-                        .run()
+                    _ = try await Inserting(binds: [savedID, campaign.id, unitID, now, replicatesID, changedFields] + values.map(\.1)).all(on: sql)
                 }
             } catch let error as any DatabaseError where error.isConstraintFailure {
                 throw DomainError.conflict("\(draft.kind.label) “\(draft.registrantName)” đã đăng ký mô hình “\(draft.title)” trong lĩnh vực này.")
@@ -204,7 +214,7 @@ enum RegistrationStore {
     }
 
     /// The fields whose stored value differs from the one about to be written.
-    static func changes(_ before: any SQLRow, values: [(String, any Encodable & Sendable)], registrantID: UUID) throws -> [InitiativeField] {
+    static func changes(_ before: any SQLRow, values: [(String, (any HotValue)?)], registrantID: UUID) throws -> [InitiativeField] {
         let written = Dictionary(values.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
         var changed: [InitiativeField] = []
         if try before.decode(column: "registrant_id", as: UUID.self) != registrantID { changed.append(.registrantName) }
