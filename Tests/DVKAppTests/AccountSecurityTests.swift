@@ -27,13 +27,14 @@ import VaporTesting
     /// A login form post with the form's double-submit token, from `address` when the
     /// server believes a proxy's `X-Forwarded-For`.
     static func loginPost(_ app: Application, _ username: String, _ password: String, next: String = "",
-                          forwardedFor: String? = nil, overNetwork: Bool = false) async throws -> TestingHTTPResponse {
+                          forwardedFor: String? = nil, overNetwork network: Bool = false) async throws -> NetworkResponse {
         var headers: HTTPHeaders = ["Content-Type": "application/x-www-form-urlencoded", "Cookie": "\(CSRFMiddleware.anonymousCookie)=t0k"]
         if let forwardedFor { headers.add(name: .xForwardedFor, value: forwardedFor) }
         let body = "username=\(username)&password=\(Link.encode(password))&next=\(Link.encode(next))&_csrf=t0k"
         // Over a real socket the peer is 127.0.0.1, as a local proxy would be.
-        let tester = overNetwork ? try app.testing(method: .running(hostname: "127.0.0.1", port: 0)) : try app.testing()
-        return try await tester.sendRequest(.POST, "/login", headers: headers, body: ByteBuffer(string: body))
+        if network { return try await overNetwork(app, .POST, "/login", headers: headers, body: ByteBuffer(string: body)) }
+        let response = try await app.testing().sendRequest(.POST, "/login", headers: headers, body: ByteBuffer(string: body))
+        return NetworkResponse(status: response.status, headers: response.headers, body: response.body)
     }
 
     @Test func aHundredParallelGuessesCheckAtMostFivePasswords() async throws {

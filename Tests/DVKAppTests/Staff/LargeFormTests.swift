@@ -13,7 +13,6 @@ import VaporTesting
         try await withApp { app in
             try await Fixture.load(app)
             let staff = try await StaffTestKit.visitor(app, "canbo", .staff, at: "LB")
-            let server = try app.testing(method: .running(hostname: "127.0.0.1", port: 0))
             var form = StaffTestKit.campaignForm(code: "DAI")
             form["_csrf"] = staff.csrf
             // A letter as long as a letter may be (20,000 characters), sent in many network reads.
@@ -24,7 +23,7 @@ import VaporTesting
             let encoded = try URLEncodedFormEncoder().encode(form)
             #expect(encoded.utf8.count > 60_000)
 
-            let created = try await server.sendRequest(.POST, "/campaigns/new", headers: headers, body: ByteBuffer(string: encoded))
+            let created = try await overNetwork(app, .POST, "/campaigns/new", headers: headers, body: ByteBuffer(string: encoded))
 
             // The client follows the redirect to the dashboard; what matters is that the form was not refused.
             #expect(created.status != .forbidden)
@@ -32,7 +31,7 @@ import VaporTesting
             // One character more is refused, with the reason under the field.
             form["code"] = "DAI-2"
             form["body"] = String(repeating: "x", count: 20_001)
-            let tooLong = try await server.sendRequest(.POST, "/campaigns/new", headers: headers,
+            let tooLong = try await overNetwork(app, .POST, "/campaigns/new", headers: headers,
                                                       body: ByteBuffer(string: try URLEncodedFormEncoder().encode(form)))
             #expect(tooLong.status == .unprocessableEntity)
             #expect(tooLong.body.string.contains("Nội dung công văn dài quá 20.000 ký tự."))
@@ -47,7 +46,7 @@ import VaporTesting
             upload.add(name: .cookie, value: "\(AuthStore.cookieName)=\(staff.cookie)")
             upload.add(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
 
-            let imported = try await server.sendRequest(.POST, "/units/import", headers: upload, body: ByteBuffer(string: body))
+            let imported = try await overNetwork(app, .POST, "/units/import", headers: upload, body: ByteBuffer(string: body))
 
             #expect(imported.status == .ok)
             #expect(imported.body.string.contains("thêm 3.000 đơn vị"))

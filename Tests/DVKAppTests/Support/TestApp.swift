@@ -61,6 +61,31 @@ func withApp(_ adjust: (inout AppConfig) -> Void = { _ in }, _ body: (Applicatio
     if shared { await TurnLock.shared.release() }
 }
 
+/// What a request over a real socket answered.
+struct NetworkResponse {
+    var status: HTTPStatus
+    var headers: HTTPHeaders
+    var body: ByteBuffer
+}
+
+/// A request over a real socket to the app's server, started on a free port of 127.0.0.1 for
+/// it and stopped after: VaporTesting's `.running`, with a deadline a loaded machine does not
+/// reach (its fixed 30 s was reached while the suite and a build shared two cores).
+func overNetwork(_ app: Application, _ method: HTTPMethod, _ path: String, headers: HTTPHeaders = [:], body: ByteBuffer? = nil,
+                 deadlineSeconds: Int64 = 300) async throws -> NetworkResponse {
+    try await app.server.start(address: .hostname("127.0.0.1", port: 0))
+    do {
+        guard let port = app.http.server.shared.localAddress?.port else { throw Abort(.internalServerError, reason: "the server has no port") }
+        let response = try await app.client.send(ClientRequest(method: method, url: URI(string: "http://127.0.0.1:\(port)\(path)"),
+                                                               headers: headers, body: body, timeout: .seconds(deadlineSeconds), byteBufferAllocator: app.allocator))
+        await app.server.shutdown()
+        return NetworkResponse(status: response.status, headers: response.headers, body: response.body ?? ByteBuffer())
+    } catch {
+        await app.server.shutdown()
+        throw error
+    }
+}
+
 /// A console that keeps what commands print.
 final class CapturingConsole: Console {
     private let buffer = Mutex("")
