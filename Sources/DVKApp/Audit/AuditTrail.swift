@@ -271,11 +271,7 @@ enum AuditTrail {
                 let values = chunk.map { chain in
                     SQLGroupExpression([SQLBind(chain), SQLBind(Int64(byChain[chain]?.count ?? 0)), SQLLiteral.string("")] as [any SQLExpression])
                 }
-                rows = try await sql.raw("""
-                    INSERT INTO audit_chains (chain, seq, hash) VALUES \(SQLList(values))
-                    ON CONFLICT (chain) DO UPDATE SET seq = audit_chains.seq + excluded.seq
-                    RETURNING chain, seq, hash
-                    """).all()
+                rows = try await sql.raw("INSERT INTO audit_chains (chain, seq, hash) VALUES \(SQLList(values)) \(unsafeRaw: reserving)").all()
             }
             for row in rows {
                 heads[try row.decode(column: "chain", as: String.self)] = (try row.decode(column: "seq", as: Int64.self), try row.decode(column: "hash", as: String.self))
@@ -324,10 +320,7 @@ enum AuditTrail {
         }
         for chunk in ends.chunked(1_000) {
             let values = chunk.map { SQLGroupExpression([SQLBind($0.chain), SQLBind($0.seq), SQLBind($0.hash)] as [any SQLExpression]) }
-            try await sql.raw("""
-                INSERT INTO audit_chains (chain, seq, hash) VALUES \(SQLList(values))
-                ON CONFLICT (chain) DO UPDATE SET seq = excluded.seq, hash = excluded.hash
-                """).run()
+            try await sql.raw("INSERT INTO audit_chains (chain, seq, hash) VALUES \(SQLList(values)) \(unsafeRaw: moving)").run()
         }
     }
 
@@ -346,25 +339,26 @@ enum AuditTrail {
 
     private static let prefixes = Mutex<[String: String]>([:])
 
+    /// How a head takes its chain's new numbers (reserved after the ones it had), and how it
+    /// moves to its last event: for one chain and for many.
+    private static let reserving = "ON CONFLICT (chain) DO UPDATE SET seq = audit_chains.seq + excluded.seq RETURNING chain, seq, hash"
+    private static let moving = "ON CONFLICT (chain) DO UPDATE SET seq = excluded.seq, hash = excluded.hash"
+
     /// One chain's head ($1), $2 numbers reserved (PostgreSQL: the row stays locked).
     struct TakeHead: HotStatement {
-        static let sql = """
-            INSERT INTO audit_chains (chain, seq, hash) VALUES ($1, $2, '')
-            ON CONFLICT (chain) DO UPDATE SET seq = audit_chains.seq + excluded.seq
-            RETURNING chain, seq, hash
-            """
+        static let sql = "INSERT INTO audit_chains (chain, seq, hash) VALUES ($1, $2, '') " + AuditTrail.reserving
         let binds: [(any HotValue)?]
     }
 
     /// One event, its values in the order of `columns`.
     struct InsertEvent: HotStatement {
-        static let sql = "INSERT INTO audit_events (\(columns.joined(separator: ", "))) VALUES (\((1...columns.count).map { "$\($0)" }.joined(separator: ", ")))"
+        static let sql = HotText.insert(into: "audit_events", columns: columns)
         let binds: [(any HotValue)?]
     }
 
     /// One chain's head ($1) moved to its last event ($2, $3).
     struct MoveHead: HotStatement {
-        static let sql = "INSERT INTO audit_chains (chain, seq, hash) VALUES ($1, $2, $3) ON CONFLICT (chain) DO UPDATE SET seq = excluded.seq, hash = excluded.hash"
+        static let sql = "INSERT INTO audit_chains (chain, seq, hash) VALUES ($1, $2, $3) " + AuditTrail.moving
         let binds: [(any HotValue)?]
     }
 

@@ -95,8 +95,7 @@ enum Access {
     /// "" for none) there: every page and API call of a campaign asks it.
     struct CampaignReach: HotStatement {
         static let sql = """
-            SELECT \((CampaignInfo.columns.map { "c.\($0) AS c_\($0)" } + Access.unitColumns.map { "own.\($0) AS own_\($0)" }
-                      + Access.unitColumns.map { "t.\($0) AS t_\($0)" }).joined(separator: ", "))
+            SELECT \(Access.campaignAndOwnColumns), \(Access.unitColumns.map { "t.\($0) AS t_\($0)" }.joined(separator: ", "))
             FROM campaigns c
             LEFT JOIN campaign_units own ON own.campaign_id = c.id AND own.unit_id = $2
             LEFT JOIN campaign_units t ON t.campaign_id = c.id AND t.code = $3
@@ -105,10 +104,15 @@ enum Access {
         let binds: [(any HotValue)?]
     }
 
+    /// A campaign's columns (`c_`) and the user's unit's in its tree (`own_`), as
+    /// `CampaignInfo(row:prefix:)` and `snapshotUnit(_:prefix:)` read them.
+    static let campaignAndOwnColumns = (CampaignInfo.columns.map { "c.\($0) AS c_\($0)" } + unitColumns.map { "own.\($0) AS own_\($0)" })
+        .joined(separator: ", ")
+
     /// Every campaign, newest first, with the user's unit ($1) in its tree where it is there.
     struct Reachable: HotStatement {
         static let sql = """
-            SELECT \((CampaignInfo.columns.map { "c.\($0) AS c_\($0)" } + Access.unitColumns.map { "own.\($0) AS own_\($0)" }).joined(separator: ", "))
+            SELECT \(Access.campaignAndOwnColumns)
             FROM campaigns c LEFT JOIN campaign_units own ON own.campaign_id = c.id AND own.unit_id = $1
             ORDER BY c.year DESC, c.created_at DESC
             """

@@ -80,6 +80,11 @@ struct HotText: SQLExpression {
     let sql: String
     let binds: [(any HotValue)?]
 
+    /// The text of a one-row insert of `columns`, its values `$1`… in their order.
+    static func insert(into table: String, columns: [String]) -> String {
+        "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\((1...columns.count).map { "$\($0)" }.joined(separator: ", ")))"
+    }
+
     func serialize(to serializer: inout SQLSerializer) {
         var text = Substring(sql)
         while let dollar = text.firstIndex(of: "$") {

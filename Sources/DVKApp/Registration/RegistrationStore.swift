@@ -39,10 +39,8 @@ enum RegistrationStore {
     /// A new initiative: its ids, creation, the model it replicates, its changed fields, then
     /// `savedColumns`.
     struct Inserting: HotStatement {
-        static let sql = {
-            let columns = ["id", "campaign_id", "unit_id", "created_at", "replicates_id", "changed_fields"] + RegistrationStore.savedColumns
-            return "INSERT INTO initiatives (\(columns.joined(separator: ", "))) VALUES (\((1...columns.count).map { "$\($0)" }.joined(separator: ", ")))"
-        }()
+        static let sql = HotText.insert(into: "initiatives",
+                                        columns: ["id", "campaign_id", "unit_id", "created_at", "replicates_id", "changed_fields"] + RegistrationStore.savedColumns)
         let binds: [(any HotValue)?]
     }
 
