@@ -149,6 +149,44 @@ import VaporTesting
         }
     }
 
+    /// A unit's write takes its chain's head with its first statement (PostgreSQL): every
+    /// append of the transaction numbers on from it, an append to another chain takes that
+    /// chain's own, and the trail verifies.
+    @Test func appendsFromAHeldHeadContinueTheChain() async throws {
+        try await withApp { app in
+            let (campaign, s1) = try await Self.scene(app)
+            let chain = s1.canonicalText
+            let entry = { @Sendable (n: Int, unit: UUID?) in
+                AuditTrail.Entry("initiative.changed", .initiative, id: UUID(), label: "Mô hình \(n)", unit: unit, campaign: campaign.id)
+            }
+            let start = Int64(try await app.db.sql().raw("SELECT COUNT(*) AS n FROM audit_events WHERE chain = \(bind: chain)").first()?
+                .decode(column: "n", as: Int.self) ?? -1)
+            for round in Int64(0)..<2 {
+                let held = try await app.db.write { db in
+                    let (taken, row, head) = try await SubmissionLock.take(campaignID: campaign.id, unitID: s1, on: db)
+                    #expect(taken.id == campaign.id && row.unitID == s1)
+                    if (try db.sql()).dialect.name == "postgresql" {
+                        #expect(head?.chain == chain && head?.seq == start + round * 3)
+                    } else {
+                        #expect(head == nil)  // SQLite reads the head when it appends
+                    }
+                    var held = head
+                    try await AuditTrail.record([entry(1, s1)], by: Self.hoa, at: Date(), on: db, holding: &held)
+                    try await AuditTrail.record([entry(2, s1), entry(3, s1)], by: Self.hoa, at: Date(), on: db, holding: &held)
+                    try await AuditTrail.record([entry(4, nil)], by: Self.hoa, at: Date(), on: db, holding: &held)
+                    return held
+                }
+                if let held { #expect(held.chain == chain && held.seq == start + round * 3 + 3) }
+            }
+            let rows = try await app.db.sql().raw("SELECT seq, hash FROM audit_events WHERE chain = \(bind: chain) ORDER BY seq").all()
+            #expect(try rows.map { try $0.decode(column: "seq", as: Int64.self) } == Array(1...(start + 6)))
+            let head = try await app.db.sql().raw("SELECT seq, hash FROM audit_chains WHERE chain = \(bind: chain)").first()
+            #expect(try head?.decode(column: "seq", as: Int64.self) == start + 6)
+            #expect(try head?.decode(column: "hash", as: String.self) == rows.last?.decode(column: "hash", as: String.self))
+            #expect(try await AuditSeal.verify(on: app.db).problems.isEmpty)
+        }
+    }
+
     @Test func theAuditPageTheAPIAndTheCLIReadOnlyTheirSubtree() async throws {
         try await withApp { app in
             let (campaign, s1) = try await Self.scene(app)

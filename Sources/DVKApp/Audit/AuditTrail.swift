@@ -222,6 +222,9 @@ enum AuditTrail {
     /// `scripts/rush --trail-cost` with `DVK_BENCH_WITHOUT_AUDIT_TRAIL=1` (`switchOff`).
     static let writing = Atomic<Bool>(true)
 
+    /// Whether this process records the trail now.
+    static var isWriting: Bool { writing.load(ordering: .relaxed) }
+
     /// Stops this process's trail, after one event that says so (with who started the
     /// server, from its environment): the trail shows when it was not written.
     static func switchOff(at now: Date, on db: any Database, logger: Logger) async throws {
@@ -245,11 +248,31 @@ enum AuditTrail {
     /// heads): one statement takes the head and reserves the numbers (on SQLite, reads it),
     /// one inserts the events, one moves the head.
     static func record(_ entries: [Entry], by actor: Actor? = nil, at now: Date, on db: any Database) async throws {
-        try await record(entries, by: actor, at: now, sql: try db.sql())
+        var held: Head?
+        try await record(entries, by: actor, at: now, sql: try db.sql(), holding: &held)
+    }
+
+    /// As `record(_:by:at:on:)`, in a transaction that already holds a chain's head
+    /// (`SubmissionLock.take`, PostgreSQL): its events start there, with no statement to
+    /// take it, and `held` moves to their end.
+    static func record(_ entries: [Entry], by actor: Actor? = nil, at now: Date, on db: any Database, holding held: inout Head?) async throws {
+        try await record(entries, by: actor, at: now, sql: try db.sql(), holding: &held)
     }
 
     static func record(_ entries: [Entry], by actor: Actor? = nil, at now: Date, sql: any SQLDatabase) async throws {
-        guard !entries.isEmpty, writing.load(ordering: .relaxed) else { return }
+        var held: Head?
+        try await record(entries, by: actor, at: now, sql: sql, holding: &held)
+    }
+
+    /// A chain's head as a transaction holds it: its last number and hash.
+    struct Head: Sendable, Equatable {
+        var chain: String
+        var seq: Int64
+        var hash: String
+    }
+
+    static func record(_ entries: [Entry], by actor: Actor? = nil, at now: Date, sql: any SQLDatabase, holding held: inout Head?) async throws {
+        guard !entries.isEmpty, isWriting else { return }
         let actor = actor ?? Actor.current ?? .system
         let at = AuditSeal.rounded(now)
         let byChain = Dictionary(grouping: entries) { $0.unitID?.canonicalText ?? AuditSeal.systemChain }
@@ -260,7 +283,12 @@ enum AuditTrail {
         //    the whole file from its BEGIN IMMEDIATE, so in its transactions they are only read.
         var heads: [String: (seq: Int64, hash: String)] = [:]
         let sqlite = (sql as? SyncSQLiteDatabase)?.inTransaction == true
-        for chunk in chains.chunked(1_000) {
+        if let head = held, chains == [head.chain] {
+            // Taken with the transaction's first statement: numbered on from it, as if reserved.
+            heads[head.chain] = (head.seq + Int64(entries.count), head.hash)
+        }
+        let alreadyHeld = !heads.isEmpty
+        for chunk in chains.chunked(1_000) where !alreadyHeld {
             let rows: [any SQLRow]
             if !sqlite, chunk.count == 1 {
                 // One unit's write, the common case: a statement PostgreSQL keeps prepared.
@@ -308,12 +336,17 @@ enum AuditTrail {
             }
             ends.append((chain, seq, prev))
         }
+        if let end = ends.first(where: { $0.chain == held?.chain }) { held = Head(chain: end.chain, seq: end.seq, hash: end.hash) }
+        // 3. The heads moved to their last events: with the event, for one (on PostgreSQL).
+        if rows.count == 1, ends.count == 1, sql.dialect.name == "postgresql" {
+            _ = try await Append(binds: rows[0]).all(on: sql)
+            return
+        }
         if rows.count == 1 {
             _ = try await InsertEvent(binds: rows[0]).all(on: sql)
         } else {
             try await BulkInsert.run(sql, into: "audit_events", columns: columns, rows: rows.map { $0.map(\.encodable) })
         }
-        // 3. The heads moved to their last events.
         if ends.count == 1 {
             _ = try await MoveHead(binds: [ends[0].chain, ends[0].seq, ends[0].hash]).all(on: sql)
             return
@@ -341,7 +374,7 @@ enum AuditTrail {
 
     /// How a head takes its chain's new numbers (reserved after the ones it had), and how it
     /// moves to its last event: for one chain and for many.
-    private static let reserving = "ON CONFLICT (chain) DO UPDATE SET seq = audit_chains.seq + excluded.seq RETURNING chain, seq, hash"
+    static let reserving = "ON CONFLICT (chain) DO UPDATE SET seq = audit_chains.seq + excluded.seq RETURNING chain, seq, hash"
     private static let moving = "ON CONFLICT (chain) DO UPDATE SET seq = excluded.seq, hash = excluded.hash"
 
     /// One chain's head ($1), $2 numbers reserved (PostgreSQL: the row stays locked).
@@ -359,6 +392,13 @@ enum AuditTrail {
     /// One chain's head ($1) moved to its last event ($2, $3).
     struct MoveHead: HotStatement {
         static let sql = "INSERT INTO audit_chains (chain, seq, hash) VALUES ($1, $2, $3) " + AuditTrail.moving
+        let binds: [(any HotValue)?]
+    }
+
+    /// One event and its chain's head moved to it, in one statement (PostgreSQL; SQLite
+    /// runs no data-changing statement in a `WITH`): $18 its chain, $19 its number, $21 its hash.
+    struct Append: HotStatement {
+        static let sql = "WITH event AS (\(InsertEvent.sql)) INSERT INTO audit_chains (chain, seq, hash) VALUES ($18, $19, $21) " + AuditTrail.moving
         let binds: [(any HotValue)?]
     }
 

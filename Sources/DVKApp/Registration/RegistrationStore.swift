@@ -25,11 +25,20 @@ enum RegistrationStore {
     /// creates it or, when a title is given, updates its title. Returns its id and title.
     static func registrant(unitID: UUID, kind: RegistrantKind, name: String, title: String, at now: Date,
                            on db: any Database) async throws -> (id: UUID, name: String, title: String) {
-        let row = try await Registering(binds: [UUID(), unitID, kind.rawValue, VietnameseText.clean(name), VietnameseText.nameKey(name),
-                                                VietnameseText.clean(title), now]).first(on: db)
+        let row = try await Registering(binds: registering(unitID: unitID, kind, name, title, at: now)).first(on: db)
         guard let row else { throw DomainError.conflict(SubmissionLock.staleMessage) }
-        return (try row.decode(column: "id", as: UUID.self), try row.decode(column: "name", as: String.self),
-                try row.decode(column: "title", as: String.self))
+        return try registrant(row)
+    }
+
+    /// `Registering`'s values: a new id, the unit, the kind, the name as stored and as
+    /// compared, the title, the instant.
+    private static func registering(unitID: UUID, _ kind: RegistrantKind, _ name: String, _ title: String, at now: Date) -> [(any HotValue)?] {
+        [UUID(), unitID, kind.rawValue, VietnameseText.clean(name), VietnameseText.nameKey(name), VietnameseText.clean(title), now]
+    }
+
+    /// The registrant a statement returned: id, name, title.
+    private static func registrant(_ row: any SQLRow) throws -> (id: UUID, name: String, title: String) {
+        (try row.decode(column: "id", as: UUID.self), try row.decode(column: "name", as: String.self), try row.decode(column: "title", as: String.self))
     }
 
     /// The columns a save writes from the form, in the order of its values.
@@ -39,8 +48,49 @@ enum RegistrationStore {
     /// A new initiative: its ids, creation, the model it replicates, its changed fields, then
     /// `savedColumns`.
     struct Inserting: HotStatement {
-        static let sql = HotText.insert(into: "initiatives",
-                                        columns: ["id", "campaign_id", "unit_id", "created_at", "replicates_id", "changed_fields"] + RegistrationStore.savedColumns)
+        static let columns = ["id", "campaign_id", "unit_id", "created_at", "replicates_id", "changed_fields"] + RegistrationStore.savedColumns
+        static let sql = HotText.insert(into: "initiatives", columns: columns)
+        let binds: [(any HotValue)?]
+    }
+
+    /// A new initiative, its registrant created or its title updated first (`registrant`):
+    /// on PostgreSQL in one statement (`RegisteringInserting`), on SQLite in two. `binds`
+    /// gives `Inserting`'s values for the registrant's id.
+    static func insert(_ draft: InitiativeDraft, unitID: UUID, at now: Date, on db: any Database,
+                       binds: (UUID) -> [(any HotValue)?]) async throws -> (id: UUID, name: String, title: String) {
+        let sql = try db.sql()
+        guard sql.dialect.name == "postgresql" else {
+            let registrant = try await registrant(unitID: unitID, kind: draft.kind, name: draft.registrantName, title: draft.registrantTitle, at: now, on: db)
+            _ = try await Inserting(binds: binds(registrant.id)).all(on: sql)
+            return registrant
+        }
+        // The initiative's registrant is the statement's own (`r.id`): its bind is left out.
+        var initiative = binds(UUID())
+        initiative.remove(at: RegisteringInserting.registrantColumn)
+        let row = try await RegisteringInserting(binds: registering(unitID: unitID, draft.kind, draft.registrantName, draft.registrantTitle, at: now) + initiative)
+            .first(on: sql)
+        guard let row else { throw DomainError.conflict(SubmissionLock.staleMessage) }
+        return try registrant(row)
+    }
+
+    /// `Registering` then `Inserting` in one statement (PostgreSQL; SQLite runs no
+    /// data-changing statement in a `WITH`): the registrant's seven values, then the
+    /// initiative's without its registrant, whose id the first part returns.
+    struct RegisteringInserting: HotStatement {
+        static let registrantColumn = Inserting.columns.firstIndex(of: "registrant_id")!
+        static let sql: String = {
+            var next = 8
+            let values = Inserting.columns.indices.map { index in
+                guard index != registrantColumn else { return "(SELECT id FROM r)" }
+                defer { next += 1 }
+                return "$\(next)"
+            }
+            return """
+                WITH r AS (\(Registering.sql)),
+                i AS (INSERT INTO initiatives (\(Inserting.columns.joined(separator: ", "))) VALUES (\(values.joined(separator: ", "))) RETURNING id)
+                SELECT r.id, r.name, r.title FROM r, i
+                """
+        }()
         let binds: [(any HotValue)?]
     }
 
@@ -97,41 +147,46 @@ enum RegistrationStore {
                     throw DomainError.invalid("Mô hình được nhân rộng phải là mô hình của đơn vị khác đã công bố trên thư viện.")
                 }
             }
-            let registrant = try await registrant(unitID: unitID, kind: draft.kind, name: draft.registrantName,
-                                                  title: draft.registrantTitle, at: now, on: db)
             // In the order of `savedColumns`.
-            let values = Array(zip(Self.savedColumns, [
-                registrant.id, draft.sectorCode, draft.title, draft.titleKey, draft.purpose, draft.content, draft.scope,
-                draft.startDate?.iso, draft.endDate?.iso, draft.expectedResult, draft.personInCharge, draft.continuity.rawValue, link,
-                VietnameseText.searchKey(draft.title + " " + draft.registrantName), now,
-            ] as [(any HotValue)?]))
+            func columnValues(_ registrantID: UUID) -> [(String, (any HotValue)?)] {
+                Array(zip(Self.savedColumns, [
+                    registrantID, draft.sectorCode, draft.title, draft.titleKey, draft.purpose, draft.content, draft.scope,
+                    draft.startDate?.iso, draft.endDate?.iso, draft.expectedResult, draft.personInCharge, draft.continuity.rawValue, link,
+                    VietnameseText.searchKey(draft.title + " " + draft.registrantName), now,
+                ] as [(any HotValue)?]))
+            }
             let savedID = id ?? UUID()
             // Work returned to the unit: what this save changes is kept on the model and said in
             // the history, so the reviewer sees what moved since the return.
             var changedFields = ""
             var notes: [String] = []
-            if row.status == .returned {
-                if let before {
-                    let changed = try Self.changes(before, values: values, registrantID: registrant.id)
-                    changedFields = ChangedFields.merge(try before.decode(column: "changed_fields", as: String.self), changed)
-                    if !changed.isEmpty { notes.append("Sửa “\(draft.title)”: " + ChangedFields.merge("", changed)) }
-                } else {
-                    changedFields = ChangedFields.added
-                    notes.append("Thêm mô hình “\(draft.title)”")
-                }
-            }
+            let registrant: (id: UUID, name: String, title: String)
             do {
-                if id != nil {
+                if let before {
+                    registrant = try await Self.registrant(unitID: unitID, kind: draft.kind, name: draft.registrantName,
+                                                           title: draft.registrantTitle, at: now, on: db)
+                    if row.status == .returned {
+                        let changed = try Self.changes(before, values: columnValues(registrant.id), registrantID: registrant.id)
+                        changedFields = ChangedFields.merge(try before.decode(column: "changed_fields", as: String.self), changed)
+                        if !changed.isEmpty { notes.append("Sửa “\(draft.title)”: " + ChangedFields.merge("", changed)) }
+                    }
                     var update = sql.update(Initiative.schema)
-                    for (column, value) in values { update = update.set(column, to: value.encodable) }
+                    for (column, value) in columnValues(registrant.id) { update = update.set(column, to: value.encodable) }
                     if row.status == .returned { update = update.set("changed_fields", to: changedFields) }
                     try await update.where("id", .equal, savedID).run()
                 } else {
-                    _ = try await Inserting(binds: [savedID, campaign.id, unitID, now, replicatesID, changedFields] + values.map(\.1)).all(on: sql)
+                    if row.status == .returned {
+                        changedFields = ChangedFields.added
+                        notes.append("Thêm mô hình “\(draft.title)”")
+                    }
+                    registrant = try await Self.insert(draft, unitID: unitID, at: now, on: db) { registrantID in
+                        [savedID, campaign.id, unitID, now, replicatesID, changedFields] + columnValues(registrantID).map(\.1)
+                    }
                 }
             } catch let error as any DatabaseError where error.isConstraintFailure {
                 throw DomainError.conflict("\(draft.kind.label) “\(draft.registrantName)” đã đăng ký mô hình “\(draft.title)” trong lĩnh vực này.")
             }
+            let values = columnValues(registrant.id)
             let saved = Saved(id: savedID, registrantID: registrant.id, registrantName: registrant.name, registrantTitle: registrant.title, continuesID: link,
                               createdAt: createdAt, updatedAt: now)
             // The trail: every field old → new (the registrant by name and kind).

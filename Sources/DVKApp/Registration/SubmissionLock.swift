@@ -38,18 +38,55 @@ enum SubmissionLock {
                                    at now: Date, on db: any Database,
                                    _ body: @escaping @Sendable (SubmissionRow, CampaignInfo, any Database) async throws -> Change<T>) async throws -> T {
         try await db.write { db in
-            let campaign = try await CampaignLock.shared(campaignID, on: db)
-            let before = try await lock(campaignID: campaignID, unitID: unitID, on: db)
+            let (campaign, before, head) = try await take(campaignID: campaignID, unitID: unitID, on: db)
             // The upsert made the version at least 1, so `- 1` cannot overflow, whatever was sent.
             if let version, before.version - 1 != version {
                 throw DomainError.conflict(staleMessage)
             }
             let change = try await body(before, campaign, db)
-            try await persist(before: before, change: change, campaign: campaign, actor: actor, at: now, on: db)
-            try await AuditTrail.record(change.audit, at: now, on: db)
+            var held = head
+            try await persist([(before, change.row, change.events, change.countsChanged)], campaign: campaign, actor: actor, at: now, on: db,
+                              holding: &held)
+            try await AuditTrail.record(change.audit, at: now, on: db, holding: &held)
             try await Outbox.enqueue(change.mail, at: now, on: db)
             return change.value
         }
+    }
+
+    /// A unit's write's first statement: the campaign held shared (`CampaignLock`), then the
+    /// unit's row taken (`lock`), then on PostgreSQL the head of the unit's audit chain, in
+    /// that order, in one round trip. SQLite's writer already holds the whole file: there
+    /// the campaign and the row are read, and the trail reads its head when it appends.
+    static func take(campaignID: UUID, unitID: UUID, on db: any Database) async throws -> (CampaignInfo, SubmissionRow, AuditTrail.Head?) {
+        let sql = try db.sql()
+        guard sql.dialect.name == "postgresql" else {
+            let campaign = try await CampaignLock.shared(campaignID, on: db)
+            return (campaign, try await lock(campaignID: campaignID, unitID: unitID, on: db), nil)
+        }
+        let chain: String? = AuditTrail.isWriting ? unitID.canonicalText : nil
+        guard let row = try await TakeAll(binds: [UUID(), campaignID, unitID] + newRow + [chain]).first(on: sql) else { throw CampaignLock.missing }
+        guard !(try row.decodeNil(column: "version")) else { throw DomainError.conflict(staleMessage) }
+        var head: AuditTrail.Head?
+        if let chain {
+            guard !(try row.decodeNil(column: "seq")) else { throw DomainError.conflict(staleMessage) }
+            head = AuditTrail.Head(chain: chain, seq: try row.decode(column: "seq", as: Int64.self), hash: try row.decode(column: "hash", as: String.self))
+        }
+        return (try CampaignInfo(row: row, prefix: "c_"), try SubmissionRow(row: row), head)
+    }
+
+    /// `take`'s statement on PostgreSQL: $1 a new id, $2 the campaign, $3 the unit, `newRow`,
+    /// $10 the unit's chain (NULL when the trail is off). Each part reads the one before,
+    /// so the locks are taken in their order: campaign, row, head. The head is taken as
+    /// `AuditTrail.TakeHead` takes it, with no number reserved: the append moves it.
+    struct TakeAll: HotStatement {
+        static let sql = """
+            WITH c AS (SELECT \(CampaignInfo.columns.joined(separator: ", ")) FROM campaigns WHERE id = $2 FOR SHARE),
+            s AS (\(SubmissionLock.takeInto) SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9 FROM c\(SubmissionLock.takeConflict)),
+            h AS (INSERT INTO audit_chains (chain, seq, hash) SELECT $10::text, 0, '' FROM s WHERE $10::text IS NOT NULL \(AuditTrail.reserving))
+            SELECT \(CampaignInfo.columns.map { "c.\($0) AS c_\($0)" }.joined(separator: ", ")), s.*, h.seq, h.hash
+            FROM c LEFT JOIN s ON true LEFT JOIN h ON true
+            """
+        let binds: [(any HotValue)?]
     }
 
     /// Takes the row (creating it, not started, if the unit has none): one statement.
@@ -62,7 +99,7 @@ enum SubmissionLock {
 
     /// The columns a taken row is created with, and their values after the ids: not
     /// started, version 1.
-    private static let takeColumns = "INSERT INTO submissions (id, campaign_id, unit_id, status, no_model, phase, late, resubmitted_late, version) VALUES "
+    private static let takeInto = "INSERT INTO submissions (id, campaign_id, unit_id, status, no_model, phase, late, resubmitted_late, version)"
     private static let newRow: [(any HotValue)?] = [SubmissionStatus.notStarted.rawValue, false, Standing.Phase.notStarted.rawValue, false, false, 1]
     private static let takeConflict = """
          ON CONFLICT (campaign_id, unit_id) DO UPDATE SET version = submissions.version + 1
@@ -72,7 +109,7 @@ enum SubmissionLock {
     /// One unit's row ($1 a new id, $2 the campaign, $3 the unit), taken: a step's first
     /// statement after the campaign's.
     struct TakeOne: HotStatement {
-        static let sql = SubmissionLock.takeColumns + "($1, $2, $3, $4, $5, $6, $7, $8, $9)" + SubmissionLock.takeConflict
+        static let sql = SubmissionLock.takeInto + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)" + SubmissionLock.takeConflict
         let binds: [(any HotValue)?]
     }
 
@@ -85,7 +122,7 @@ enum SubmissionLock {
             let values = chunk.map { unit in
                 SQLGroupExpression(([UUID(), campaignID, unit] + newRow).map { SQLBind($0.encodable) as any SQLExpression })
             }
-            let rows = try await db.sql().raw("\(unsafeRaw: takeColumns)\(SQLList(values))\(unsafeRaw: takeConflict)").all()
+            let rows = try await db.sql().raw("\(unsafeRaw: takeInto) VALUES \(SQLList(values))\(unsafeRaw: takeConflict)").all()
             for row in rows {
                 let submission = try SubmissionRow(row: row)
                 out[submission.unitID] = submission
@@ -139,17 +176,18 @@ enum SubmissionLock {
         }
     }
 
-    /// Writes what changed for one unit (see `persist(_:)`).
-    private static func persist<T>(before: SubmissionRow, change: Change<T>, campaign: CampaignInfo, actor: String,
-                                   at now: Date, on db: any Database) async throws {
-        try await persist([(before, change.row, change.events, change.countsChanged)], campaign: campaign, actor: actor, at: now, on: db)
-    }
-
     /// Writes what changed: each row with its derived standing (one upsert per chunk), the
     /// history, the units' counts when what counts changed, and the federations' standing
     /// counts.
     static func persist(_ changes: [(before: SubmissionRow, after: SubmissionRow, events: [SubmissionEventDraft], countsChanged: Bool)],
                         campaign: CampaignInfo, actor: String, at now: Date, on db: any Database) async throws {
+        var held: AuditTrail.Head?
+        try await persist(changes, campaign: campaign, actor: actor, at: now, on: db, holding: &held)
+    }
+
+    /// As `persist(_:campaign:actor:at:on:)`, the trail appended from a head the transaction holds.
+    static func persist(_ changes: [(before: SubmissionRow, after: SubmissionRow, events: [SubmissionEventDraft], countsChanged: Bool)],
+                        campaign: CampaignInfo, actor: String, at now: Date, on db: any Database, holding held: inout AuditTrail.Head?) async throws {
         let changed = changes.filter { $0.after != $0.before }
         try await store(changed.map(\.after), campaign: campaign, touching: now, on: db)
         let events: [[any Encodable & Sendable]] = changes.flatMap { change in
@@ -158,7 +196,8 @@ enum SubmissionLock {
         try await BulkInsert.run(db, into: SubmissionEvent.schema,
                                  columns: ["id", "submission_id", "at", "actor", "action", "from_status", "to_status", "note"],
                                  rows: events)
-        try await AuditTrail.record(changes.flatMap { audit(before: $0.before, after: $0.after, events: $0.events, campaign: campaign) }, at: now, on: db)
+        try await AuditTrail.record(changes.flatMap { audit(before: $0.before, after: $0.after, events: $0.events, campaign: campaign) }, at: now, on: db,
+                                    holding: &held)
         let recount = Set(changes.filter { $0.countsChanged || $0.before.status.counts != $0.after.status.counts }.map(\.after.unitID))
         var deltas: [UUID: StandingCounts] = [:]
         for change in changed {
