@@ -235,6 +235,56 @@ import Vapor
         }
     }
 
+    /// Every column type a hot statement reads, with and without a value.
+    struct EveryType: HotStatement {
+        static let sql = """
+            SELECT CAST($1 AS text) AS t, CAST($2 AS uuid) AS u, CAST($3 AS integer) AS i4, CAST($3 AS bigint) AS i8, CAST($3 AS smallint) AS i2,
+                   CAST($4 AS boolean) AS b, CAST($5 AS timestamptz) AS d, CAST($6 AS text) AS n, CAST($3 AS double precision) AS f
+            """
+        let binds: [(any HotValue)?]
+    }
+
+    /// A hot statement's row on PostgreSQL reads the common types itself: each value equals
+    /// what PostgresKit's row reads, NULL as nil, and a value of another type is refused as
+    /// PostgresKit refuses it.
+    @Test func hotRowsReadEveryTypeAsPostgresKitDoes() async throws {
+        try await withApp { app in
+            let sql = try app.db.sql()
+            guard sql.dialect.name == "postgresql" else { return }
+            let at = Date(timeIntervalSince1970: 1_707_955_199.5)
+            let id = UUID()
+            for binds in [["Trường Tiểu học Ngọc Lâm", id, 42, true, at, nil], [nil, nil, nil, nil, nil, nil]] as [[(any HotValue)?]] {
+                let hot = try #require(try await EveryType(binds: binds).first(on: sql))
+                #expect(hot is HotPostgresRow)
+                let kit = try #require(try await sql.raw("\(HotText(sql: EveryType.sql, binds: binds))").first())
+                #expect(!(kit is HotPostgresRow))
+                func same<T: Decodable & Equatable>(_ column: String, _ type: T.Type) throws {
+                    #expect(try hot.decode(column: column, as: T?.self) == kit.decode(column: column, as: T?.self), "\(column) \(T.self)")
+                    if try !kit.decodeNil(column: column) {
+                        #expect(try hot.decode(column: column, as: T.self) == kit.decode(column: column, as: T.self), "\(column) \(T.self)")
+                    }
+                }
+                try same("t", String.self)
+                try same("n", String.self)
+                try same("u", UUID.self)
+                for column in ["i2", "i4", "i8"] {
+                    try same(column, Int.self)
+                    try same(column, Int64.self)
+                }
+                try same("b", Bool.self)
+                try same("d", Date.self)
+                try same("f", Double.self)  // not a common type: PostgresKit's own reading
+                #expect(try hot.decodeNil(column: "n") && hot.decodeNil(column: "missing"))
+            }
+            let hot = try #require(try await EveryType(binds: ["x", UUID(), 1, false, at, nil]).first(on: sql))
+            #expect(try hot.decode(column: "d", as: Date.self) == at)
+            #expect(throws: (any Error).self) { try hot.decode(column: "t", as: Int.self) }
+            #expect(throws: (any Error).self) { try hot.decode(column: "u", as: Date.self) }
+            #expect(throws: (any Error).self) { try hot.decode(column: "n", as: String.self) }
+            #expect(throws: (any Error).self) { try hot.decode(column: "missing", as: String.self) }
+        }
+    }
+
     /// A UUID written by bytes is Foundation's text for it.
     @Test func uuidsAreWrittenAsFoundationWritesThem() {
         for _ in 0..<5_000 {

@@ -1,4 +1,5 @@
 import FluentKit
+import Foundation
 import PostgresKit
 import PostgresNIO
 import SQLKit
@@ -36,7 +37,7 @@ extension HotStatement {
             return try await postgres.withConnection { connection in
                 connection.eventLoop.makeFutureWithTask {
                     var rows: [any SQLRow] = []
-                    for try await row in try await connection.execute(named, logger: logger) { rows.append(row.sql()) }
+                    for try await row in try await connection.execute(named, logger: logger) { rows.append(HotPostgresRow(row)) }
                     return rows
                 }
             }.get()
@@ -114,4 +115,49 @@ struct UntypedNull: Encodable, Sendable {
         var container = encoder.singleValueContainer()
         try container.encodeNil()
     }
+}
+
+/// A row of a hot statement on PostgreSQL. The common types are read by their own
+/// `PostgresDecodable` conformance, as PostgresKit's row reads them in the end; on the way
+/// it builds a coding path and a dictionary and tests Fluent's enum and decimal cases for
+/// every value: 4.6 % of a rush write's server samples went to the campaign's 26 columns,
+/// read twice. Anything else (and a missing column) goes to PostgresKit's row.
+struct HotPostgresRow: SQLRow {
+    let cells: PostgresRandomAccessRow
+    let row: PostgresRow
+
+    init(_ row: PostgresRow) {
+        self.row = row
+        cells = PostgresRandomAccessRow(row)
+    }
+
+    var allColumns: [String] { cells.map(\.columnName) }
+    func contains(column: String) -> Bool { cells.contains(column) }
+    func decodeNil(column: String) throws -> Bool { !cells.contains(column) || cells[column].bytes == nil }
+
+    func decode<D: Decodable>(column: String, as type: D.Type) throws -> D {
+        if cells.contains(column), let value = try Self.direct(D.self, cells[column]) { return value }
+        return try row.sql().decode(column: column, as: D.self)
+    }
+
+    /// The value when `D` is a common type (or its optional) and the column's type is its
+    /// own, not one PostgresKit reads another way (a user-defined type as a string).
+    static func direct<D>(_ type: D.Type, _ cell: PostgresCell) throws -> D? {
+        func value<T: PostgresDecodable>(_: T.Type, _ types: [PostgresDataType]) throws -> D? {
+            guard types.contains(cell.dataType) else { return nil }
+            if D.self == T.self { return try cell.decode(T.self) as? D }
+            if D.self == T?.self { return try (cell.bytes == nil ? T?.none : Optional(cell.decode(T.self))) as? D }
+            return nil
+        }
+        if D.self == String.self || D.self == String?.self { return try value(String.self, texts) }
+        if D.self == UUID.self || D.self == UUID?.self { return try value(UUID.self, [.uuid]) }
+        if D.self == Int.self || D.self == Int?.self { return try value(Int.self, integers) }
+        if D.self == Int64.self || D.self == Int64?.self { return try value(Int64.self, integers) }
+        if D.self == Bool.self || D.self == Bool?.self { return try value(Bool.self, [.bool]) }
+        if D.self == Date.self || D.self == Date?.self { return try value(Date.self, [.timestamptz, .timestamp]) }
+        return nil
+    }
+
+    private static let texts: [PostgresDataType] = [.text, .varchar, .bpchar, .name]
+    private static let integers: [PostgresDataType] = [.int2, .int4, .int8]
 }
