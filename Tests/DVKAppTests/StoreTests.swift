@@ -235,6 +235,31 @@ import Vapor
         }
     }
 
+    /// Units whose codes are in a list ($1) and under a parent's code ($2).
+    struct UnitsIn: HotStatement {
+        private static let select = "SELECT u.code FROM units u JOIN units p ON p.id = u.parent_id WHERE p.code = $2 AND u.code"
+        static let sql = select + " = ANY($1) ORDER BY u.code"
+        static let sqliteSQL = select + " IN $1 ORDER BY u.code"
+        let binds: [(any HotValue)?]
+    }
+
+    /// A list is one value on PostgreSQL (the text stays the same whatever its length) and
+    /// its values on SQLite; the bind after it keeps its number; an empty list matches nothing.
+    @Test func hotStatementsBindAListAsOneValue() async throws {
+        try await withApp { app in
+            try await Fixture.load(app)
+            let units = try await app.db.sql().raw("SELECT u.code, p.code AS parent FROM units u JOIN units p ON p.id = u.parent_id ORDER BY u.code").all()
+                .map { (try $0.decode(column: "code", as: String.self), try $0.decode(column: "parent", as: String.self)) }
+            let parent = try #require(units.first?.1)
+            let under = units.filter { $0.1 == parent }.map(\.0)
+            #expect(!under.isEmpty && under.count < units.count)
+            for list in [units.map(\.0) + ["không có"], [under[0]], ["không có"], []] {
+                let rows = try await UnitsIn(binds: [list, parent]).all(on: app.db)
+                #expect(try rows.map { try $0.decode(column: "code", as: String.self) } == under.filter(list.contains), "\(list)")
+            }
+        }
+    }
+
     /// Every column type a hot statement reads, with and without a value.
     struct EveryType: HotStatement {
         static let sql = """

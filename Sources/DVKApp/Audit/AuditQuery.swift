@@ -208,12 +208,16 @@ enum AuditQuery {
     /// A campaign's own events, in its issuer's chain (its fields, state, tree, report notes,
     /// the issuer's reminder runs), newest first.
     static func history(campaignID: UUID, issuerID: UUID, kinds: [AuditObjectKind], limit: Int = 100, on db: any Database) async throws -> [AuditTrail.Event] {
-        try await db.sql().raw("""
-            SELECT \(unsafeRaw: AuditTrail.readColumns) FROM audit_events
-            WHERE chain = \(bind: issuerID.uuidString) AND campaign_id = \(bind: campaignID)
-              AND object_kind IN (\(SQLList(kinds.map { SQLBind($0.rawValue) })))
-            ORDER BY seq DESC LIMIT \(unsafeRaw: String(limit))
-            """).all().map(AuditTrail.event)
+        try await CampaignOwn(binds: [issuerID.uuidString, campaignID, kinds.map(\.rawValue), limit]).all(on: db).map(AuditTrail.event)
+    }
+
+    /// A campaign's ($2) events in its issuer's chain ($1) of the kinds $3 (a list), newest
+    /// first, at most $4.
+    struct CampaignOwn: HotStatement {
+        private static let select = "SELECT \(AuditTrail.readColumns) FROM audit_events WHERE chain = $1 AND campaign_id = $2 AND object_kind"
+        static let sql = select + " = ANY($3) ORDER BY seq DESC LIMIT $4"
+        static let sqliteSQL = select + " IN $3 ORDER BY seq DESC LIMIT $4"
+        let binds: [(any HotValue)?]
     }
 
     /// A unit's own events (its fields, its accounts), newest first.

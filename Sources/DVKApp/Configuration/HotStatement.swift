@@ -96,11 +96,37 @@ struct HotText: SQLExpression {
                 text = text[text.index(after: dollar)...]
                 continue
             }
-            serializer.write(bind: binds[number - 1].encodable)
+            if let list = binds[number - 1] as? any HotList {
+                // SQLite has no arrays: a list is its values in parentheses (`IN $n`).
+                serializer.write("(")
+                for (index, element) in list.elements.enumerated() {
+                    if index > 0 { serializer.write(", ") }
+                    serializer.write(bind: element)
+                }
+                serializer.write(")")
+            } else {
+                serializer.write(bind: binds[number - 1].encodable)
+            }
             text = text[digits.endIndex...]
         }
         serializer.write(String(text))
     }
+}
+
+/// A list bound as one value: an array on PostgreSQL (`= ANY($n)`, so the text does not
+/// change with its length and the statement stays prepared), its values one by one on
+/// SQLite (`IN $n`). A statement that takes one has its own `sqliteSQL`.
+protocol HotList {
+    var elements: [any Encodable & Sendable] { get }
+}
+
+/// What a `HotList` holds: both drivers bind it, PostgreSQL in an array.
+protocol HotListElement: PostgresArrayEncodable, Encodable, Sendable {}
+extension UUID: HotListElement {}
+extension String: HotListElement {}
+
+extension Array: HotList where Element: HotListElement {
+    var elements: [any Encodable & Sendable] { map { $0 } }
 }
 
 extension Optional where Wrapped == any HotValue {

@@ -95,6 +95,16 @@ enum Standings {
                 .map { try $0.decode(column: "unit_id", as: UUID.self) }
             if page?.isEmpty ?? true { return ([], total) }
         }
+        // A page of the table (its units known): one statement PostgreSQL keeps prepared,
+        // whatever the filter and order that chose the units.
+        if let page, !contacts {
+            var byUnit: [UUID: Line] = [:]
+            for row in try await PageLines(binds: [campaign.id, page]).all(on: sql) {
+                let line = try Self.line(row, campaign, contacts: false)
+                byUnit[line.unitID] = line
+            }
+            return (page.compactMap { byUnit[$0] }, total)
+        }
         var query = base(sql.select()
             .column(col("unit_id", u)).column(col("code", u)).column(col("name", u)).column(col("pre", u))
             .column(col("code", p), as: "parent_code").column(col("name", p), as: "parent_name")
@@ -111,20 +121,39 @@ enum Standings {
             query = query.column(col("email", live)).column(col("phone", live))
                 .join(SQLAlias(SQLIdentifier(Unit.schema), as: live), method: SQLJoinMethod.left, on: col("id", live), .equal, col("unit_id", u))
         }
-        let lines = try await query.all().map { row -> Line in
-            let submission = try row.decodeNil(column: "s_id") ? nil : try SubmissionRow(row: row, prefix: "s_")
-            let unitID = try row.decode(column: "unit_id", as: UUID.self)
-            return Line(unitID: unitID, code: try row.decode(column: "code", as: String.self),
-                        name: try row.decode(column: "name", as: String.self),
-                        parentCode: try row.decodeNil(column: "parent_code") ? nil : try row.decode(column: "parent_code", as: String.self),
-                        parentName: try row.decodeNil(column: "parent_name") ? "" : try row.decode(column: "parent_name", as: String.self),
-                        pre: try row.decode(column: "pre", as: Int.self), row: submission,
-                        standing: submission?.standing(campaign) ?? Standing(policy: campaign.policy),
-                        initiatives: try row.decode(column: "initiatives", as: Int.self),
-                        email: contacts ? try row.decodeNil(column: "email") ? "" : row.decode(column: "email", as: String.self) : "",
-                        phone: contacts ? try row.decodeNil(column: "phone") ? "" : row.decode(column: "phone", as: String.self) : "")
-        }
+        let lines = try await query.all().map { try Self.line($0, campaign, contacts: contacts) }
         return (lines, limit == nil ? lines.count : total)
+    }
+
+    /// A line of the table from a row with the columns of `lines` (`PageLines`).
+    private static func line(_ row: any SQLRow, _ campaign: CampaignInfo, contacts: Bool) throws -> Line {
+        let submission = try row.decodeNil(column: "s_id") ? nil : try SubmissionRow(row: row, prefix: "s_")
+        return Line(unitID: try row.decode(column: "unit_id", as: UUID.self), code: try row.decode(column: "code", as: String.self),
+                    name: try row.decode(column: "name", as: String.self),
+                    parentCode: try row.decodeNil(column: "parent_code") ? nil : try row.decode(column: "parent_code", as: String.self),
+                    parentName: try row.decodeNil(column: "parent_name") ? "" : try row.decode(column: "parent_name", as: String.self),
+                    pre: try row.decode(column: "pre", as: Int.self), row: submission,
+                    standing: submission?.standing(campaign) ?? Standing(policy: campaign.policy),
+                    initiatives: try row.decode(column: "initiatives", as: Int.self),
+                    email: contacts ? try row.decodeNil(column: "email") ? "" : row.decode(column: "email", as: String.self) : "",
+                    phone: contacts ? try row.decodeNil(column: "phone") ? "" : row.decode(column: "phone", as: String.self) : "")
+    }
+
+    /// The table's lines of a campaign ($1) for the units of a page ($2, a list), in no
+    /// order (the page's is its ids').
+    struct PageLines: HotStatement {
+        private static let select = """
+            SELECT u.unit_id, u.code, u.name, u.pre, p.code AS parent_code, p.name AS parent_name,
+                   (SELECT COUNT(*) FROM initiatives i WHERE i.campaign_id = u.campaign_id AND i.unit_id = u.unit_id) AS initiatives,
+                   \(SubmissionRow.columns.map { "s.\($0) AS s_\($0)" }.joined(separator: ", "))
+            FROM \(CampaignUnit.schema) u
+            LEFT JOIN \(SubmissionRow.table) s ON s.campaign_id = u.campaign_id AND s.unit_id = u.unit_id
+            LEFT JOIN \(CampaignUnit.schema) p ON p.campaign_id = u.campaign_id AND p.unit_id = u.parent_unit_id
+            WHERE u.campaign_id = $1 AND u.unit_id
+            """
+        static let sql = select + " = ANY($2)"
+        static let sqliteSQL = select + " IN $2"
+        let binds: [(any HotValue)?]
     }
 
     /// The diacritic-free words of a search, for a LIKE on `campaign_units.search_key`.
