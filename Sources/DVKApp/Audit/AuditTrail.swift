@@ -245,8 +245,9 @@ enum AuditTrail {
 
     /// Appends `entries` in the caller's transaction, by the task's actor when none is
     /// named. Per chain (in a fixed order, so that two writers never wait on each other's
-    /// heads): one statement takes the head and reserves the numbers (on SQLite, reads it),
-    /// one inserts the events, one moves the head.
+    /// heads): one statement takes the head and reserves the numbers (on SQLite, reads it;
+    /// none when the transaction holds it, `holding:`), one inserts the events, one moves
+    /// the head (on PostgreSQL one event and its head's move are one statement, `Append`).
     static func record(_ entries: [Entry], by actor: Actor? = nil, at now: Date, on db: any Database) async throws {
         var held: Head?
         try await record(entries, by: actor, at: now, sql: try db.sql(), holding: &held)

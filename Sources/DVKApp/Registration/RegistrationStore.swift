@@ -147,13 +147,14 @@ enum RegistrationStore {
                     throw DomainError.invalid("Mô hình được nhân rộng phải là mô hình của đơn vị khác đã công bố trên thư viện.")
                 }
             }
-            // In the order of `savedColumns`.
+            // In the order of `savedColumns`, after the registrant's id (its first), made once.
+            let formValues: [(any HotValue)?] = [
+                draft.sectorCode, draft.title, draft.titleKey, draft.purpose, draft.content, draft.scope,
+                draft.startDate?.iso, draft.endDate?.iso, draft.expectedResult, draft.personInCharge, draft.continuity.rawValue, link,
+                VietnameseText.searchKey(draft.title + " " + draft.registrantName), now,
+            ]
             func columnValues(_ registrantID: UUID) -> [(String, (any HotValue)?)] {
-                Array(zip(Self.savedColumns, [
-                    registrantID, draft.sectorCode, draft.title, draft.titleKey, draft.purpose, draft.content, draft.scope,
-                    draft.startDate?.iso, draft.endDate?.iso, draft.expectedResult, draft.personInCharge, draft.continuity.rawValue, link,
-                    VietnameseText.searchKey(draft.title + " " + draft.registrantName), now,
-                ] as [(any HotValue)?]))
+                Array(zip(Self.savedColumns, [registrantID] + formValues))
             }
             let savedID = id ?? UUID()
             // Work returned to the unit: what this save changes is kept on the model and said in
