@@ -295,6 +295,7 @@ import VaporTesting
             // Word, paginated by LibreOffice: no page ends on a heading, none holds only the signature.
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("province-" + UUID().uuidString).path
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: dir) }
             var files: [String] = []
             for (kind, extra) in [("summary", ["--by-unit"]), ("summary", []), ("report", []), ("list", [])] {
                 let file = "\(dir)/\(kind)\(extra.isEmpty ? "" : "-by-unit").docx"

@@ -33,6 +33,7 @@ import VaporTesting
     static func check(_ pages: [String: String]) throws -> [String: [String]] {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dvk-hostile-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
         var files: [String: String] = [:]
         for (i, (name, html)) in pages.enumerated() {
             let path = dir.appendingPathComponent("page\(i).html").path

@@ -167,6 +167,7 @@ import Testing
         let raw = m.rendered()
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("dvk-mail-\(UUID().uuidString).eml")
         try raw.write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-c", """

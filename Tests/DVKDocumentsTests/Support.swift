@@ -47,12 +47,19 @@ enum Oracle {
         return String(decoding: output, as: UTF8.self)
     }
 
-    /// A fresh temporary directory.
+    /// A fresh temporary directory, inside one folder per test process that is removed
+    /// when the process exits.
     static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("dvkdocs-" + UUID().uuidString)
+        let url = processFolder.appendingPathComponent(UUID().uuidString)
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
+
+    private static let processFolder: URL = {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("dvkdocs-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
+        atexit { try? FileManager.default.removeItem(at: processFolder) }
+        return url
+    }()
 
     /// Writes a rendered document into `directory` and returns its path.
     static func write(_ document: Document, as format: DocumentFormat, name: String, in directory: URL) throws -> String {

@@ -52,7 +52,12 @@ struct DVKSQLiteConfiguration: DatabaseConfiguration {
         let loops = Array(group.makeIterator())
         return DVKSQLiteDriver(base: base.makeDriver(for: databases), writer: SyncSQLiteConnection(path: path, loop: loops[0]),
                                readers: loops.dropFirst().map { SyncSQLiteConnection(path: path, loop: $0, readOnly: true) },
-                               group: group, local: LoopReaders(path: path))
+                               group: group, local: LoopReaders(path: path), temporary: isMemory ? path : nil)
+    }
+
+    private var isMemory: Bool {
+        if case .memory = storage.storage { return true }
+        return false
     }
 }
 
@@ -69,6 +74,9 @@ struct DVKSQLiteDriver: DatabaseDriver {
     var local: LoopReaders
     /// The file's one queue of write transactions.
     let queue = SQLiteWriterQueue()
+    /// An "in-memory" database's file, removed at shutdown with its WAL and index (the
+    /// tests had left thousands in the temporary folder).
+    var temporary: String?
 
     func makeDatabase(with context: DatabaseContext) -> any Database {
         let writerContext = DatabaseContext(configuration: context.configuration, logger: context.logger, eventLoop: writer.loop,
@@ -84,6 +92,7 @@ struct DVKSQLiteDriver: DatabaseDriver {
         try? writer.loop.submit { writer.close() }.wait()
         for reader in readers + local.all { try? reader.loop.submit { reader.close() }.wait() }
         try? group.syncShutdownGracefully()
+        removeTemporary()
     }
 
     func shutdownAsync() async {
@@ -91,6 +100,12 @@ struct DVKSQLiteDriver: DatabaseDriver {
         try? await writer.loop.submit { writer.close() }.get()
         for reader in readers + local.all { try? await reader.loop.submit { reader.close() }.get() }
         try? await group.shutdownGracefully()
+        removeTemporary()
+    }
+
+    private func removeTemporary() {
+        guard let temporary else { return }
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: temporary + suffix) }
     }
 }
 

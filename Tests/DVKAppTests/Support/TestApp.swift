@@ -123,9 +123,20 @@ func run(_ app: Application, _ arguments: [String]) async throws -> String {
     return console.text
 }
 
-/// Writes a temporary file and returns its path.
+/// One folder per test process for the files tests write, removed when the process exits
+/// (a run had left 12,000 of them in /tmp).
+enum TestFiles {
+    static let folder: URL = {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("dvk-tests-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(at: TestFiles.folder) }
+        return url
+    }()
+}
+
+/// Writes a temporary file (in `TestFiles.folder`) and returns its path.
 func tempFile(_ contents: String, suffix: String = ".csv") throws -> String {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("dvk-\(UUID().uuidString)\(suffix)").path
+    let path = TestFiles.folder.appendingPathComponent("\(UUID().uuidString)\(suffix)").path
     try Data(contents.utf8).write(to: URL(fileURLWithPath: path))
     return path
 }
