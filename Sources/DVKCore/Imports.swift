@@ -91,53 +91,61 @@ public enum InitiativeImport {
             throw DomainError.badFile([LineError(line: 1, reasons: ["cột không dùng được: " + unknown.joined(separator: ", ")
                 + " (các cột hợp lệ: " + names.map { $0.names[0] }.joined(separator: ", ") + ")"])])
         }
+        let fieldColumns = InitiativeField.allCases.compactMap { field in columns[field.column].map { (field, $0) } }
+        // Each row checked on its own, the rows shared among the cores (the text rules are
+        // most of a big file's reading); then merged in the file's order.
+        let records = table.records
+        let checked = Parallel.map(records.count) { range in
+            let memo = InitiativeInput.Memo()
+            return range.map { index -> (reasons: [String], row: InitiativeImportPlan.Row?) in
+                let record = records[index]
+                var reasons: [String] = []
+                let written = record.value(columns["unit_code"])
+                let unitCode = written.isEmpty ? defaultUnit ?? "" : written
+                var unit: UnitRef?
+                if unitCode.isEmpty {
+                    reasons.append("thiếu mã đơn vị (cột \(heading("unit_code")))")
+                } else if let ref = units[unitCode], ref.isTarget {
+                    unit = ref
+                } else {
+                    // One answer whether the code exists elsewhere or not at all: an upload
+                    // tells nothing about units outside the uploader's reach.
+                    reasons.append("không có đơn vị mã “\(unitCode)” trong các đơn vị được phép nhập")
+                }
+                var input = InitiativeInput()
+                for (field, column) in fieldColumns { input[field] = record.raw(column) }
+                var submittedAt: Date?
+                let submittedText = record.value(columns["submitted_at"])
+                if !submittedText.isEmpty {
+                    submittedAt = InstantParser.parse(submittedText)
+                    if submittedAt == nil { reasons.append("thời điểm nộp không hợp lệ: “\(submittedText)” (cột \(heading("submitted_at")))") }
+                }
+                switch input.draft(sectors: sectors, memo: memo) {
+                case .failure(let problems):
+                    reasons += problems.byField.map { "\($0.message) (cột \(heading($0.field.column)))" }
+                    return (reasons, nil)
+                case .success(let draft):
+                    guard let unit, reasons.isEmpty else { return (reasons, nil) }
+                    return (reasons, InitiativeImportPlan.Row(line: record.line, unitID: unit.id, unitCode: unitCode, draft: draft, submittedAt: submittedAt))
+                }
+            }
+        }
         var errors: [LineError] = []
         var badLines = 0
         var rows: [InitiativeImportPlan.Row] = []
         var firstLine: [InitiativeKey: Int] = [:]
         var repeated: [(Int, Int)] = []
-        let fieldColumns = InitiativeField.allCases.compactMap { field in columns[field.column].map { (field, $0) } }
-        let memo = InitiativeInput.Memo()
-        for record in table.records {
-            var reasons: [String] = []
-            let written = record.value(columns["unit_code"])
-            let unitCode = written.isEmpty ? defaultUnit ?? "" : written
-            var unit: UnitRef?
-            if unitCode.isEmpty {
-                reasons.append("thiếu mã đơn vị (cột \(heading("unit_code")))")
-            } else if let ref = units[unitCode], ref.isTarget {
-                unit = ref
-            } else {
-                // One answer whether the code exists elsewhere or not at all: an upload
-                // tells nothing about units outside the uploader's reach.
-                reasons.append("không có đơn vị mã “\(unitCode)” trong các đơn vị được phép nhập")
-            }
-            var input = InitiativeInput()
-            for (field, column) in fieldColumns { input[field] = record.raw(column) }
-            var submittedAt: Date?
-            let submittedText = record.value(columns["submitted_at"])
-            if !submittedText.isEmpty {
-                submittedAt = InstantParser.parse(submittedText)
-                if submittedAt == nil { reasons.append("thời điểm nộp không hợp lệ: “\(submittedText)” (cột \(heading("submitted_at")))") }
-            }
-            switch input.draft(sectors: sectors, memo: memo) {
-            case .failure(let problems):
-                reasons += problems.byField.map { "\($0.message) (cột \(heading($0.field.column)))" }
-            case .success(let draft):
-                if let unit, reasons.isEmpty {
-                    let row = InitiativeImportPlan.Row(line: record.line, unitID: unit.id, unitCode: unitCode,
-                                                       draft: draft, submittedAt: submittedAt)
-                    if let first = firstLine[row.key] {
-                        repeated.append((record.line, first))
-                    } else {
-                        firstLine[row.key] = record.line
-                        rows.append(row)
-                    }
-                }
-            }
-            if !reasons.isEmpty {
+        for (record, outcome) in zip(records, checked) {
+            if !outcome.reasons.isEmpty {
                 badLines += 1
-                if errors.count < LineError.shown { errors.append(LineError(line: record.line, reasons: reasons)) }
+                if errors.count < LineError.shown { errors.append(LineError(line: record.line, reasons: outcome.reasons)) }
+            } else if let row = outcome.row {
+                if let first = firstLine[row.key] {
+                    repeated.append((record.line, first))
+                } else {
+                    firstLine[row.key] = record.line
+                    rows.append(row)
+                }
             }
         }
         if badLines > 0 { throw DomainError.badFile(errors, total: badLines) }

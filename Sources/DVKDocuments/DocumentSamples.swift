@@ -28,7 +28,7 @@ public enum DocumentSamples {
     /// One unit's entries: a collective in two sectors (so the "Tổng" row counts it twice
     /// and the note appears), and two individuals.
     public static var unitSummary: Summary {
-        let unit = UUID(uuidString: "00000000-0000-0000-0000-000000000001") ?? UUID()
+        let unit = UUID(uuidString: "00000000-0000-0000-0000-000000000001") ?? UUID.random()
         let entries = [
             SummaryEntry(unitID: unit, kind: .collective, registrantKey: "tổ văn phòng", sectorCode: "kinh-te"),
             SummaryEntry(unitID: unit, kind: .collective, registrantKey: "tổ văn phòng", sectorCode: "van-hoa-xa-hoi"),
@@ -53,7 +53,7 @@ public enum DocumentSamples {
     /// The federation's entries: four units with initiatives, the fifth with none.
     static func federationEntries(unit index: Int) -> [SummaryEntry] {
         guard index < 4 else { return [] }
-        let unit = UUID(uuidString: "00000000-0000-0000-0000-00000000010\(index)") ?? UUID()
+        let unit = UUID(uuidString: "00000000-0000-0000-0000-00000000010\(index)") ?? UUID.random()
         var entries: [SummaryEntry] = []
         for k in 0..<(4 + index) {
             entries.append(SummaryEntry(unitID: unit, kind: .collective, registrantKey: "tt\(k)",

@@ -187,6 +187,70 @@ import VaporTesting
         }
     }
 
+    /// An import writes one event for the file and one per new initiative, a chunk at a
+    /// time: more rows than a chunk, units interleaved in the file, each unit's events in
+    /// its file order and numbered on without a gap; the file's hash is the SHA-256 of its
+    /// cells as `sha256sum` computes it.
+    @Test func anImportWritesAnEventPerNewInitiativeInTheFilesOrder() async throws {
+        try await withApp { app in
+            let (campaign, _) = try await Self.scene(app)
+            let units = ["S1", "S2", "P1", "C1"]
+            let header = ["unit_code", "registrant_kind", "registrant_name", "sector", "title"]
+            let records = (0..<2_300).map { i in [units[i % units.count], "cá nhân", "Người \(i % 7)", "kinh tế", "Mô hình số \(i)"] }
+            let csv = ([header] + records).map { $0.joined(separator: ",") }.joined(separator: "\n") + "\n"
+            let file = try tempFile(csv)
+            let before = try await Self.count(app)
+            _ = try await run(app, "import", "initiatives", file, "--campaign", "DVK-2024")
+
+            let sql = try app.db.sql()
+            let imported = try await sql.raw("""
+                SELECT chain, seq, object_label, unit_id, details FROM audit_events
+                WHERE action = 'initiative.imported' ORDER BY chain, seq
+                """).all()
+            #expect(imported.count == records.count)
+            for code in units {
+                let unit = try await UnitDirectory.find(code: code, on: app.db).requireID()
+                let own = try imported.filter { try $0.decode(column: "unit_id", as: UUID.self) == unit }
+                let titles = try own.map { try $0.decode(column: "object_label", as: String.self) }
+                #expect(titles == records.filter { $0[0] == code }.map { $0[4] }, "\(code)")
+                let lines = try own.map { try JSONDecoder().decode([String: String].self, from: Data($0.decode(column: "details", as: String.self).utf8))["Dòng trong tệp"] }
+                #expect(lines == records.indices.filter { records[$0][0] == code }.map { String($0 + 2) }, "\(code)")
+                let seqs = try await sql.raw("SELECT seq FROM audit_events WHERE chain = \(bind: unit.canonicalText) ORDER BY seq").all()
+                #expect(try seqs.map { try $0.decode(column: "seq", as: Int64.self) } == Array(1...Int64(seqs.count)), "\(code)")
+            }
+            #expect(try await Self.count(app) > before + records.count)
+
+            // The file's own event: its hash, rows and what it made.
+            var bytes = Data()
+            for record in [header] + records {
+                for cell in record { bytes.append(contentsOf: Array("\(cell.utf8.count):\(cell)".utf8)) }
+                bytes.append(UInt8(ascii: "\n"))
+            }
+            let cells = try tempFile("")
+            try bytes.write(to: URL(fileURLWithPath: cells))
+            let sum = Process(), out = Pipe()
+            sum.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+            sum.arguments = [cells]
+            sum.standardOutput = out
+            try sum.run()
+            sum.waitUntilExit()
+            let expected = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).prefix(64)
+            let fileEvents = try await AuditTrail.events(kind: "import", objectID: "sha256:" + expected, on: app.db)
+            #expect(fileEvents.count == 1)
+            #expect(fileEvents.first?.details["SHA-256 của dữ liệu tệp"] == String(expected))
+            #expect(fileEvents.first?.details["Số dòng"] == "2300" && fileEvents.first?.details["Số bản ghi tạo mới"] == "2300")
+            #expect(fileEvents.first?.campaignID == campaign.id)
+
+            // The same file again: nothing new, one more event for the file, none per row.
+            _ = try await run(app, "import", "initiatives", file, "--campaign", "DVK-2024")
+            let again = try await sql.raw("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'initiative.imported'").first()?.decode(column: "n", as: Int.self)
+            #expect(again == records.count)
+            let files = try await AuditTrail.events(kind: "import", objectID: "sha256:" + expected, on: app.db)
+            #expect(files.compactMap { $0.details["Số bản ghi tạo mới"] }.sorted() == ["0", "2300"])
+            #expect(try await AuditSeal.verify(on: app.db).problems.isEmpty)
+        }
+    }
+
     @Test func theAuditPageTheAPIAndTheCLIReadOnlyTheirSubtree() async throws {
         try await withApp { app in
             let (campaign, s1) = try await Self.scene(app)

@@ -69,6 +69,31 @@ import Testing
         }
     }
 
+    /// A file big enough to be checked on several cores reads as one checked in order: its
+    /// first row of a key is kept wherever the repeat falls, and bad lines are named in the
+    /// file's order, the first ones shown with the count of all.
+    @Test func aBigFileIsCheckedInTheFilesOrder() throws {
+        let header = "unit_code,registrant_kind,registrant_name,sector,title\n"
+        // Row i (line i + 2) repeats row i - 2,500 from the second half on.
+        let good = (0..<5_000).map { i in "\(i % 2 == 0 ? "A" : "B"),tập thể,Tổ \(i % 2_500),kinh tế,Mô hình \(i % 2_500)" }
+        let plan = try InitiativeImport.plan(try CSVTable(text: header + good.joined(separator: "\n")), sectors: Sector.defaults, units: units)
+        #expect(plan.rows.map(\.line) == Array(2..<2_502))
+        #expect(plan.repeated.map(\.line) == Array(2_502..<5_002))
+        #expect(plan.repeated.map(\.firstLine) == Array(2..<2_502))
+
+        var bad = good
+        let badIndices = stride(from: 7, to: 5_000, by: 37).map { $0 }
+        for i in badIndices { bad[i] = "Q,tập thể,Tổ,kinh tế,Sai \(i)" }
+        do {
+            _ = try InitiativeImport.plan(try CSVTable(text: header + bad.joined(separator: "\n")), sectors: Sector.defaults, units: units)
+            Issue.record("expected an error")
+        } catch let DomainError.badFile(lines, total) {
+            #expect(total == badIndices.count)
+            #expect(lines.map(\.line) == Array(badIndices.map { $0 + 2 }.prefix(lines.count)))
+            #expect(lines.count == LineError.shown && badIndices.count > LineError.shown)
+        }
+    }
+
     @Test func missingColumnsAreNamed() {
         #expect(throws: DomainError.badFile([LineError(line: 1, reasons: ["thiếu cột bắt buộc: Lĩnh vực, Tên mô hình"])])) {
             try InitiativeImport.plan(try CSVTable(text: "unit_code,registrant_kind,registrant_name\n"), sectors: Sector.defaults, units: units)

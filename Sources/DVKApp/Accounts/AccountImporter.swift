@@ -66,11 +66,11 @@ enum AccountImporter {
                 }
                 usernames.insert(username)
                 if !key.isEmpty { emails.insert(key) }
-                let userID = UUID()
+                let userID = UUID.random()
                 let link = AccountStore.OneTimeLink(purpose: .invite, token: Tokens.random(), userID: userID, expiresAt: expires)
                 users.append([userID, username, draft.fullName, "", draft.role.rawValue, unit.id, false, now, draft.email,
                               key.isEmpty ? nil : key, false, draft.title, draft.phone, 0, Int64(0)])
-                links.append([UUID(), userID, link.purpose.rawValue, Tokens.hash(link.token), now, expires, actor.label])
+                links.append([UUID.random(), userID, link.purpose.rawValue, Tokens.hash(link.token), now, expires, actor.label])
                 let message = AccountStore.message(link, name: draft.fullName, username: username, email: draft.email, role: draft.role,
                                                    unitName: unit.name, unitID: unit.id, config: config, at: now)
                 if let message { mail.append(message) }

@@ -155,7 +155,7 @@ enum AccountStore {
 
     private static func insert(_ link: OneTimeLink, by actor: Actor, at now: Date, on db: any Database) async throws {
         try await db.sql().insert(into: "invitations").columns("id", "user_id", "purpose", "token_hash", "created_at", "expires_at", "created_by")
-            .values(UUID(), link.userID, link.purpose.rawValue, Tokens.hash(link.token), now, link.expiresAt, actor.label).run()
+            .values(UUID.random(), link.userID, link.purpose.rawValue, Tokens.hash(link.token), now, link.expiresAt, actor.label).run()
     }
 
     /// Queues the link's message, written whole (its token is nowhere else): true when it
@@ -194,7 +194,7 @@ enum AccountStore {
                                   link: ("Đặt mật khẩu mới", Link(base: settings.publicURL, .passwordReset(link.token))), signature: signature)
         }
         let message = MailMessage(from: settings.from, to: [to], subject: content.subject, text: content.text, html: content.html,
-                                  date: now, messageID: MailMessage.messageID(UUID(), from: settings.from))
+                                  date: now, messageID: MailMessage.messageID(UUID.random(), from: settings.from))
         return OutboxDraft(kind: link.purpose == .invite ? .invitation : .passwordReset, campaignID: nil, unitID: unitID, userID: link.userID,
                            toAddress: to.address, toName: to.name, subject: content.subject, message: message.rendered())
     }

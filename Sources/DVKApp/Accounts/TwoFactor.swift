@@ -46,7 +46,7 @@ enum TwoFactor {
             guard turned != nil else { throw DomainError.conflict("Xác thực hai lớp vừa được bật ở một cửa sổ khác.") }
             try await sql.delete(from: "recovery_codes").where("user_id", .equal, userID).run()
             for code in codes {
-                try await sql.insert(into: "recovery_codes").columns("id", "user_id", "code_hash").values(UUID(), userID, Tokens.hash(normal(code))).run()
+                try await sql.insert(into: "recovery_codes").columns("id", "user_id", "code_hash").values(UUID.random(), userID, Tokens.hash(normal(code))).run()
             }
             try await AuditTrail.record("account.two_factor_enabled", id: userID, unitID: user.unitID, by: actor, at: now, on: db)
         }

@@ -121,7 +121,7 @@ enum AuditTrail {
 
     /// One stored event.
     struct Event: Sendable, Equatable {
-        var id: UUID = UUID()
+        var id: UUID = UUID.random()
         var chain: String = ""
         var seq: Int64 = 0
         var at: Date
@@ -312,31 +312,39 @@ enum AuditTrail {
                 }
             }
         }
-        // 2. The events, sealed chain by chain.
-        var rows: [[(any HotValue)?]] = []
-        rows.reserveCapacity(entries.count)
-        var ends: [(chain: String, seq: Int64, hash: String)] = []
-        for chain in chains {
-            let batch = byChain[chain] ?? []
-            guard let head = heads[chain] else { throw StoreError.noSQL }
-            var seq = head.seq - Int64(batch.count)
-            var prev = head.hash
-            for entry in batch {
-                seq += 1
-                var event = Event(id: AuditSeal.timeOrderedID(at), chain: chain, seq: seq, at: at, actorID: actor.userID, actor: actor.label, actorRole: actor.roleName,
-                                  address: actor.address, requestID: actor.requestID, kind: entry.kind.rawValue, objectID: entry.objectID,
-                                  objectLabel: entry.label, unitID: entry.unitID, campaignID: entry.campaignID, action: entry.action,
-                                  details: entry.details, changes: entry.changes, prevHash: prev)
-                let stored = AuditSeal.Stored(event)
-                event.hash = AuditSeal.hash(stored)
-                prev = event.hash
-                let key = search(event, prefix: prefix(actor, entry.action))
-                rows.append([event.id, at, event.actorID, event.actor, event.actorRole, actor.unitID, event.address, event.requestID,
-                             event.kind, event.objectID, event.objectLabel, event.unitID, event.campaignID, event.action,
-                             stored.details, stored.changes, key, chain, seq, event.prevHash, event.hash])
+        guard chains.allSatisfy({ heads[$0] != nil }) else { throw StoreError.noSQL }
+        // 2. The events, sealed chain by chain; the chains of a big append (an import) on
+        //    all the cores, each chain's events in order.
+        let prefixes = Dictionary(uniqueKeysWithValues: Set(entries.map(\.action)).map { ($0, prefix(actor, $0)) })
+        let found = heads
+        let sealed = Parallel.map(chains.count, perWorker: entries.count >= 1_000 ? 1 : Int.max) { range in
+            range.map { index -> (rows: [[(any HotValue)?]], end: (chain: String, seq: Int64, hash: String)) in
+                let chain = chains[index]
+                let batch = byChain[chain] ?? []
+                let head = found[chain] ?? (Int64(batch.count), "")
+                var seq = head.seq - Int64(batch.count)
+                var prev = head.hash
+                var rows: [[(any HotValue)?]] = []
+                rows.reserveCapacity(batch.count)
+                for entry in batch {
+                    seq += 1
+                    var event = Event(id: AuditSeal.timeOrderedID(at), chain: chain, seq: seq, at: at, actorID: actor.userID, actor: actor.label, actorRole: actor.roleName,
+                                      address: actor.address, requestID: actor.requestID, kind: entry.kind.rawValue, objectID: entry.objectID,
+                                      objectLabel: entry.label, unitID: entry.unitID, campaignID: entry.campaignID, action: entry.action,
+                                      details: entry.details, changes: entry.changes, prevHash: prev)
+                    let stored = AuditSeal.Stored(event)
+                    event.hash = AuditSeal.hash(stored)
+                    prev = event.hash
+                    let key = search(event, prefix: prefixes[entry.action] ?? "")
+                    rows.append([event.id, at, event.actorID, event.actor, event.actorRole, actor.unitID, event.address, event.requestID,
+                                 event.kind, event.objectID, event.objectLabel, event.unitID, event.campaignID, event.action,
+                                 stored.details, stored.changes, key, chain, seq, event.prevHash, event.hash])
+                }
+                return (rows, (chain, seq, prev))
             }
-            ends.append((chain, seq, prev))
         }
+        let rows = sealed.flatMap { $0.rows }
+        let ends = sealed.map { $0.end }
         if let end = ends.first(where: { $0.chain == held?.chain }) { held = Head(chain: end.chain, seq: end.seq, hash: end.hash) }
         // 3. The heads moved to their last events: with the event, for one (on PostgreSQL).
         if rows.count == 1, ends.count == 1, sql.dialect.name == "postgresql" {
@@ -467,6 +475,6 @@ enum AuditTrail {
         } else {
             out = try await sql.raw("\(unsafeRaw: columns) ORDER BY at DESC LIMIT \(unsafeRaw: String(limit))").all().map(event)
         }
-        return out.map { (UUID(uuidString: $0.objectID) ?? UUID(), $0) }
+        return out.map { (UUID(uuidString: $0.objectID) ?? UUID.random(), $0) }
     }
 }

@@ -136,7 +136,7 @@ enum AuthStore {
             try await sql.delete(from: "login_failures").where("window_start", .lessThan, now.addingTimeInterval(-window)).run()
             try await sql.insert(into: "sessions")
                 .columns("id", "token_hash", "user_id", "csrf", "created_at", "expires_at", "last_seen_at")
-                .values(UUID(), Tokens.hash(token), userID, Tokens.random(), now, now.addingTimeInterval(policy.lifetime), now)
+                .values(UUID.random(), Tokens.hash(token), userID, Tokens.random(), now, now.addingTimeInterval(policy.lifetime), now)
                 .run()
             try await sql.raw("UPDATE users SET login_count = login_count + 1, last_login_at = \(bind: now) WHERE id = \(bind: userID)").run()
         }
@@ -219,7 +219,7 @@ enum AuthStore {
         let label = try TextRules.tokenName.validated(name.isEmpty ? "API" : name)
         let token = "dvk_" + Tokens.random()
         try await db.write { db in
-            let id = UUID()
+            let id = UUID.random()
             let expires = now.addingTimeInterval(Double(days) * 86_400)
             try await db.sql().insert(into: "api_tokens").columns("id", "token_hash", "user_id", "created_at", "name", "expires_at")
                 .values(id, Tokens.hash(token), userID, now, label, expires).run()

@@ -87,7 +87,7 @@ enum CampaignStore {
         let columns = ["id", "campaign_id", "unit_id", "parent_unit_id", "code", "name", "kind", "depth", "pre", "last", "is_target",
                        "search_key"]
         let rows: [[any Encodable & Sendable]] = snapshot.map { u in
-            [UUID(), campaign.id!, u.unitID, u.parentID, u.code, u.name, u.kind.rawValue, u.depth, u.pre, u.last, u.isTarget,
+            [UUID.random(), campaign.id!, u.unitID, u.parentID, u.code, u.name, u.kind.rawValue, u.depth, u.pre, u.last, u.isTarget,
              Standings.searchKey(name: u.name, code: u.code)]
         }
         try await BulkInsert.run(db, into: CampaignUnit.schema, columns: columns, rows: rows)

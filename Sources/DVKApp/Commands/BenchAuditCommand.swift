@@ -178,7 +178,7 @@ struct BenchAuditCommand: AsyncCommand {
 
     /// One officer per unit, the same id every run.
     static func person(_ index: Int) -> UUID {
-        UUID(uuidString: String(format: "00000000-0000-4000-8000-%012x", index)) ?? UUID()
+        UUID(uuidString: String(format: "00000000-0000-4000-8000-%012x", index)) ?? UUID.random()
     }
 
     /// What officers do in a year, roughly: mostly edits, then new initiatives, steps and reports.
@@ -188,18 +188,18 @@ struct BenchAuditCommand: AsyncCommand {
             + "tuyên truyền, vận động trong năm; kết quả được đánh giá, biểu dương tại hội nghị tổng kết."
         switch rng.next(upTo: 20) {
         case 0..<10:
-            return .init("initiative.changed", .initiative, id: UUID(), label: title, unit: unit, campaign: nil, changes: [
+            return .init("initiative.changed", .initiative, id: UUID.random(), label: title, unit: unit, campaign: nil, changes: [
                 AuditChange("Kết quả dự kiến", old: expected, new: expected + " Có sổ theo dõi."),
                 AuditChange("Thời gian kết thúc", old: "30/11/2025", new: "31/12/2025")])
         case 10..<15:
-            return .init("initiative.created", .initiative, id: UUID(), label: title, unit: unit, changes: [
+            return .init("initiative.created", .initiative, id: UUID.random(), label: title, unit: unit, changes: [
                 AuditChange("Tên mô hình", old: "", new: title), AuditChange("Lĩnh vực", old: "", new: "Văn hóa - xã hội"),
                 AuditChange("Kết quả dự kiến", old: "", new: expected)])
         case 15..<17:
-            return .init("submission.submit", .submission, id: UUID(), label: "Hồ sơ đăng ký", unit: unit, changes: [
+            return .init("submission.submit", .submission, id: UUID.random(), label: "Hồ sơ đăng ký", unit: unit, changes: [
                 AuditChange("Trạng thái", old: "Đang soạn", new: "Đã nộp, chờ duyệt")])
         case 17..<19:
-            return .init("model.report", .model, id: UUID(), label: title, unit: unit, changes: [
+            return .init("model.report", .model, id: UUID.random(), label: title, unit: unit, changes: [
                 AuditChange("Tiến độ", old: "", new: "Đã tổ chức \(1 + rng.next(upTo: 9)) buổi sinh hoạt, \(10 + rng.next(upTo: 90)) đoàn viên tham gia.")])
         default:
             return .init("unit.changed", .unit, id: unit, label: "Công đoàn cơ sở", unit: unit, changes: [

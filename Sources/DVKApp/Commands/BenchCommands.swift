@@ -94,7 +94,7 @@ struct BenchDocumentsCommand: AsyncCommand {
         let soffice = ["/usr/bin/soffice", "/usr/bin/libreoffice"].first { FileManager.default.isExecutableFile(atPath: $0) }
         guard let soffice else { return context.console.print("LibreOffice không có: bỏ qua phép so sánh.") }
         let summary = OfficialDocuments.summary(DocumentSamples.summary)
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dvk-bench-\(UUID().uuidString)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dvk-bench-\(UUID.random().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let docx = dir.appendingPathComponent("bieu.docx")
         try OfficialDocuments.render(summary, as: .docx).write(to: docx)
@@ -145,7 +145,7 @@ struct BenchDashboardCommand: AsyncCommand {
         let db = context.application.db
         let campaign = try await CampaignStore.info(code: try signature.campaign.required("campaign"), on: db)
         let unit = try await CampaignStore.snapshotUnit(campaignID: campaign.id, code: try signature.unit.required("unit"), on: db)
-        let user = CurrentUser(id: UUID(), username: "bench", displayName: "bench", role: .staff, unitID: unit.unitID,
+        let user = CurrentUser(id: UUID.random(), username: "bench", displayName: "bench", role: .staff, unitID: unit.unitID,
                                unitCode: unit.code, unitName: unit.name, unitKind: unit.kind, csrf: "x")
         let view = Access.CampaignView(campaign: campaign, user: user, scope: unit.snapshot)
         let n = max(1, signature.iterations ?? 20)
@@ -266,7 +266,7 @@ struct BenchLibraryCommand: AsyncCommand {
         let sql = try db.sql()
         let have = try await sql.raw("SELECT COUNT(*) AS n FROM library").first()?.decode(column: "n", as: Int.self) ?? 0
         if have < target {
-            let campaignID = UUID(), by = UUID()
+            let campaignID = UUID.random(), by = UUID.random()
             var rows: [[any Encodable & Sendable]] = [], recognitions: [[any Encodable & Sendable]] = [], words: [[any Encodable & Sendable]] = []
             let sectors = Sector.defaults
             let start = context.application.clock.now(), began = ContinuousClock.now
@@ -274,13 +274,13 @@ struct BenchLibraryCommand: AsyncCommand {
                 let title = "\(Self.starts[i % Self.starts.count]) \(Self.ends[(i / 15) % Self.ends.count]) \(Self.places[(i / 225) % Self.places.count]) \(i)"
                 let unit = "Công đoàn cơ sở số \(i % 5_000)"
                 let sector = sectors[i % sectors.count]
-                let id = UUID()
+                let id = UUID.random()
                 let text = LibrarySearch.document([title, "Tổ Công đoàn số \(i % 97)", unit, sector.name])
                 rows.append([id, campaignID, by, start.addingTimeInterval(-Double(i)), 2020 + i % 6, "BENCH-LIB", sector.code, sector.name,
                              i % 2 == 0 ? "collective" : "individual", "Tổ Công đoàn số \(i % 97)", title, "B\(i % 5_000)", unit,
                              "/HN/B\(i % 20)/B\(i % 5_000)/", 1 + i % 3, i % 4 == 0, text])
                 for word in LibrarySearch.indexWords(text) { words.append([word, start.addingTimeInterval(-Double(i)), id]) }
-                recognitions.append([UUID(), id, campaignID, by, "B\(i % 20)", "Công đoàn cấp trên số \(i % 20)", 1 + i % 3, "\(i % 300)/QĐ",
+                recognitions.append([UUID.random(), id, campaignID, by, "B\(i % 20)", "Công đoàn cấp trên số \(i % 20)", 1 + i % 3, "\(i % 300)/QĐ",
                                      "2024-10-15", i % 4 == 0, "bench", start])
                 if rows.count == 5_000 || i == target - 1 {
                     let batch = rows, batchRecognitions = recognitions, batchWords = words

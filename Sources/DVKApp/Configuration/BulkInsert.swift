@@ -10,10 +10,13 @@ enum BulkInsert {
 
     static func run(_ sql: any SQLDatabase, into table: String, columns: [String], rows: [[any Encodable & Sendable]]) async throws {
         guard !rows.isEmpty else { return }
-        for chunk in rows.chunked(max(1, 30_000 / max(1, columns.count))) {
+        for chunk in rows.chunked(rowsPerStatement(columns: columns.count)) {
             try await sql.execute(sql: Rows(table: table, columns: columns, rows: chunk)) { _ in }
         }
     }
+
+    /// How many rows of `columns` values one INSERT takes.
+    static func rowsPerStatement(columns: Int) -> Int { max(1, 30_000 / max(1, columns)) }
 
     /// One multi-row INSERT, its text written directly: SQLKit's general builder wraps every
     /// value in its own expressions (a twelfth of a 60,000-row import's time).

@@ -52,7 +52,7 @@ enum DemoYear {
     static func staff(of unitID: UUID, parent: Bool = false, campaign: CampaignInfo, on db: any Database) async throws -> CurrentUser {
         var unit = try await Unit.find(unitID, on: db)!
         if parent, let up = unit.parentID { unit = try await Unit.find(up, on: db)! }
-        return CurrentUser(id: UUID(), username: "demo", displayName: "Cán bộ " + unit.name, role: .staff, unitID: unit.id!,
+        return CurrentUser(id: UUID.random(), username: "demo", displayName: "Cán bộ " + unit.name, role: .staff, unitID: unit.id!,
                            unitCode: unit.code, unitName: unit.name, unitKind: unit.kind, csrf: nil)
     }
 

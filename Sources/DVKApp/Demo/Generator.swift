@@ -22,19 +22,19 @@ enum Generator {
         }
         var rng = SeededGenerator(seed: seed)
         var report = Report()
-        let rootID = UUID()
+        let rootID = UUID.random()
         var unitRows: [[any Encodable & Sendable]] = [[rootID, "GEN", "Tổng Liên đoàn (dữ liệu thử)", UnitKind.federation.rawValue, Optional<UUID>.none, "", "", now, now]]
         let intermediates = max(1, (units + 179) / 180)
         let provinces = max(1, (intermediates + 19) / 20)
         var provinceIDs: [UUID] = []
         for p in 0..<provinces {
-            let id = UUID()
+            let id = UUID.random()
             provinceIDs.append(id)
             unitRows.append([id, "GEN-P\(p)", "LĐLĐ tỉnh thử nghiệm \(p + 1)", UnitKind.federation.rawValue, rootID, "", "", now, now])
         }
         var intermediateIDs: [UUID] = []
         for i in 0..<intermediates {
-            let id = UUID()
+            let id = UUID.random()
             intermediateIDs.append(id)
             unitRows.append([id, "GEN-I\(i)", "Công đoàn phường thử nghiệm \(i + 1)", UnitKind.federation.rawValue, provinceIDs[i % provinces], "", "", now, now])
         }
@@ -42,7 +42,7 @@ enum Generator {
         var grassrootsIDs: [UUID] = []
         grassrootsIDs.reserveCapacity(units)
         for g in 0..<units {
-            let id = UUID()
+            let id = UUID.random()
             grassrootsIDs.append(id)
             unitRows.append([id, "GEN-U\(g)", "Công đoàn cơ sở thử nghiệm số \(g + 1)", UnitKind.grassroots.rawValue,
                              intermediateIDs[g % intermediates], "cd\(g)@example.vn", "", now, now])
@@ -70,7 +70,7 @@ enum Generator {
         for (n, unitID) in submitting.enumerated() {
             var list: [(UUID, RegistrantKind)] = []
             for r in 0..<4 {
-                let id = UUID()
+                let id = UUID.random()
                 let kind: RegistrantKind = r < 2 ? .collective : .individual
                 let name = kind == .collective ? "Tổ công đoàn \(r + 1)" : "Đoàn viên \(n)-\(r)"
                 registrantRows.append([id, unitID, kind.rawValue, name, VietnameseText.nameKey(name), "", now])
@@ -82,14 +82,14 @@ enum Generator {
             let unitID = submitting[i % submitting.count]
             let (registrantID, _) = registrantsOfUnit[unitID]![rng.next(upTo: 4)]
             let title = "Mô hình thử nghiệm \(i + 1)"
-            initiativeRows.append([UUID(), campaign.id, unitID, registrantID, sectors[rng.next(upTo: sectors.count)], title,
+            initiativeRows.append([UUID.random(), campaign.id, unitID, registrantID, sectors[rng.next(upTo: sectors.count)], title,
                                    VietnameseText.nameKey(title), "", "", "", Optional<String>.none, Optional<String>.none, "", "",
                                    Continuity.new.rawValue, Optional<UUID>.none, VietnameseText.searchKey(title), now, now])
         }
         let deadline = campaign.deadline
         let submissionRows: [[any Encodable & Sendable]] = submitting.map { unitID in
             let at = deadline.addingTimeInterval(Double(rng.next(upTo: 200) - 180) * 3600)
-            return [UUID(), campaign.id, unitID, SubmissionStatus.submitted.rawValue, false, at, at, Optional<String>.none, now, 1]
+            return [UUID.random(), campaign.id, unitID, SubmissionStatus.submitted.rawValue, false, at, at, Optional<String>.none, now, 1]
         }
         let registrants = registrantRows, rows = initiativeRows
         try await db.write { db in

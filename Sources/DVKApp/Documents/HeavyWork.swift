@@ -46,7 +46,7 @@ final class HeavyWork: Sendable {
     }
 
     private func acquire() async throws {
-        let id = UUID()
+        let id = UUID.random()
         let now = state.withLock { s -> Bool in
             guard s.running >= permits else { s.running += 1; return true }
             return false

@@ -64,7 +64,7 @@ enum ReportNotes {
         let saved = version == 0
             ? try await sql.raw("""
                 INSERT INTO report_notes (id, campaign_id, unit_id, kind, assessment, proposals, version, author, updated_at)
-                VALUES (\(bind: UUID()), \(bind: campaign), \(bind: unit), \(bind: kind.rawValue), \(bind: texts[0]), \(bind: texts[1]),
+                VALUES (\(bind: UUID.random()), \(bind: campaign), \(bind: unit), \(bind: kind.rawValue), \(bind: texts[0]), \(bind: texts[1]),
                         1, \(bind: author), \(bind: now))
                 ON CONFLICT (campaign_id, unit_id, kind) DO NOTHING RETURNING version
                 """).first()

@@ -152,7 +152,7 @@ enum Outbox {
         var written: [UUID] = []
         for chunk in drafts.chunked(max(1, 30_000 / columns.count)) {
             let values = chunk.map { d in
-                let cells: [any Encodable & Sendable] = [UUID(), d.kind.rawValue, d.campaignID, d.unitID, d.userID, d.toAddress, d.toName,
+                let cells: [any Encodable & Sendable] = [UUID.random(), d.kind.rawValue, d.campaignID, d.unitID, d.userID, d.toAddress, d.toName,
                                                          d.note, d.dedupeKey, MailStatus.queued.rawValue, 0, now, "", now, d.subject, d.message]
                 return SQLGroupExpression(cells.map { SQLBind($0) as any SQLExpression })
             }

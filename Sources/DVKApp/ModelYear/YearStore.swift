@@ -378,7 +378,7 @@ enum YearStore {
         for file in files {
             if let problem = Attachment.problem(name: file.name, data: file.data) { throw DomainError.invalid(problem) }
         }
-        let id = UUID()
+        let id = UUID.random()
         let author = m.user.displayName
         try await write(.report, m, on: db) { sql in
             // Under the unit's lock, so two reports at once cannot pass the bound together.
@@ -394,7 +394,7 @@ enum YearStore {
                 let type = Attachment.contentType(of: file.data) ?? "application/octet-stream"
                 try await sql.raw("""
                     INSERT INTO model_files (id, report_id, initiative_id, name, content_type, size, public, data, created_at, caption)
-                    VALUES (\(bind: UUID()), \(bind: id), \(bind: m.model.id), \(bind: Attachment.storedName(file.name, type: type)),
+                    VALUES (\(bind: UUID.random()), \(bind: id), \(bind: m.model.id), \(bind: Attachment.storedName(file.name, type: type)),
                             \(bind: type), \(bind: file.data.count),
                             \(bind: file.isPublic), \(bind: file.data), \(bind: now), \(bind: file.caption))
                     """).run()
@@ -461,7 +461,7 @@ enum YearStore {
             try await sql.raw("""
                 INSERT INTO verifications (id, initiative_id, by_unit_id, by_name, verified_on, checklist, comments, verdict, author, updated_at,
                                            override_reason)
-                VALUES (\(bind: UUID()), \(bind: m.model.id), \(bind: f.id), \(bind: f.name), \(bind: day.iso), \(bind: checklist),
+                VALUES (\(bind: UUID.random()), \(bind: m.model.id), \(bind: f.id), \(bind: f.name), \(bind: day.iso), \(bind: checklist),
                         \(bind: text), \(bind: verdict.rawValue), \(bind: author), \(bind: now), \(bind: input.overrideReason))
                 ON CONFLICT (initiative_id, by_unit_id) DO UPDATE SET verified_on = EXCLUDED.verified_on, checklist = EXCLUDED.checklist,
                     comments = EXCLUDED.comments, verdict = EXCLUDED.verdict, author = EXCLUDED.author, updated_at = EXCLUDED.updated_at,
@@ -486,7 +486,7 @@ enum YearStore {
             try await sql.raw("""
                 INSERT INTO recognitions (id, initiative_id, campaign_id, by_unit_id, by_code, by_name, by_depth, decision_number, decision_date,
                                           exemplary, author, updated_at)
-                VALUES (\(bind: UUID()), \(bind: m.model.id), \(bind: m.campaign.id), \(bind: f.id), \(bind: f.code), \(bind: f.name),
+                VALUES (\(bind: UUID.random()), \(bind: m.model.id), \(bind: m.campaign.id), \(bind: f.id), \(bind: f.code), \(bind: f.name),
                         \(bind: f.depth), \(bind: decision.number), \(bind: decision.day.iso), \(bind: exemplary), \(bind: author), \(bind: now))
                 ON CONFLICT (initiative_id, by_unit_id) DO UPDATE SET decision_number = EXCLUDED.decision_number,
                     decision_date = EXCLUDED.decision_date, exemplary = EXCLUDED.exemplary, author = EXCLUDED.author, updated_at = EXCLUDED.updated_at
@@ -524,7 +524,7 @@ enum YearStore {
         try await write(.nominate, m, on: db) { sql in
             let added = try await sql.raw("""
                 INSERT INTO nominations (id, initiative_id, campaign_id, from_unit_id, to_unit_id, author, created_at, document_number, document_date)
-                VALUES (\(bind: UUID()), \(bind: m.model.id), \(bind: m.campaign.id), \(bind: f.id), \(bind: parent), \(bind: author), \(bind: now),
+                VALUES (\(bind: UUID.random()), \(bind: m.model.id), \(bind: m.campaign.id), \(bind: f.id), \(bind: parent), \(bind: author), \(bind: now),
                         \(bind: document?.number ?? ""), \(bind: document?.day.iso ?? ""))
                 ON CONFLICT (initiative_id, to_unit_id) DO NOTHING RETURNING id
                 """).all()
@@ -551,7 +551,7 @@ enum YearStore {
         try await write(.commend, m, on: db) { sql in
             let added = try await sql.raw("""
                 INSERT INTO commendations (id, initiative_id, by_unit_id, by_name, form, decision_number, decision_date, author, created_at)
-                VALUES (\(bind: UUID()), \(bind: m.model.id), \(bind: f.id), \(bind: f.name), \(bind: form.rawValue), \(bind: decision.number),
+                VALUES (\(bind: UUID.random()), \(bind: m.model.id), \(bind: f.id), \(bind: f.name), \(bind: form.rawValue), \(bind: decision.number),
                         \(bind: decision.day.iso), \(bind: author), \(bind: now))
                 ON CONFLICT (initiative_id, by_unit_id, form) DO NOTHING RETURNING id
                 """).all()

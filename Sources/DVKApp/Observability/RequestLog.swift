@@ -1,3 +1,4 @@
+import DVKCore
 import Fluent
 import Foundation
 import Vapor
@@ -43,7 +44,7 @@ struct RequestLogMiddleware: AsyncMiddleware {
         if let header, (1...64).contains(header.count), header.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) {
             return header
         }
-        return UUID().uuidString.lowercased()
+        return UUID.random().uuidString.lowercased()
     }
 }
 

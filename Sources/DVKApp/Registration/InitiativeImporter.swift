@@ -65,7 +65,7 @@ enum InitiativeImporter {
             for row in plan.rows {
                 let key = RegistrantKey(unit: row.unitID, kind: row.draft.kind, name: row.key.registrantKey)
                 guard known[key] == nil else { continue }
-                let id = UUID()
+                let id = UUID.random()
                 known[key] = id
                 newRegistrants.append([id, row.unitID, row.draft.kind.rawValue, row.draft.registrantName,
                                        row.key.registrantKey, row.draft.registrantTitle, now])
@@ -75,34 +75,35 @@ enum InitiativeImporter {
                                      rows: newRegistrants)
             result.registrantsAdded = newRegistrants.count
 
+            // Which rows are new, decided before anything is written: the initiatives and
+            // their trail are then written a chunk at a time, so an import's memory stays
+            // bounded by the file, not by three copies of it.
             let existing = try await initiativeKeys(campaignID: campaign.id, units: unitIDs, on: db)
-            var newInitiatives: [[any Encodable & Sendable]] = []
+            var fresh: [(row: Int, id: UUID, registrant: UUID)] = []
             var addedPerUnit: [UUID: (count: Int, latest: Date)] = [:]
-            var trail: [AuditTrail.Entry] = []
-            for row in plan.rows {
+            for (index, row) in plan.rows.enumerated() {
                 let registrantID = known[RegistrantKey(unit: row.unitID, kind: row.draft.kind, name: row.key.registrantKey)]!
                 let key = StoredKey(unit: row.unitID, registrant: registrantID, sector: row.draft.sectorCode, title: row.key.titleKey)
                 if existing.contains(key) { result.alreadyThere += 1; continue }
-                let d = row.draft
-                let newID = UUID()
-                let fields = RegistrationStore.auditFields(registrant: RegistrationStore.registrantLabel(kind: d.kind.rawValue, name: d.registrantName),
-                                                           campaign: campaign) { RegistrationStore.stored(d, $0) }.map { ($0.0, "", $0.1) }
-                trail.append(AuditTrail.Entry("initiative.imported", .initiative, id: newID, label: d.title, unit: row.unitID, campaign: campaign.id,
-                                              changes: AuditChange.diff(fields), details: ["Dòng trong tệp": String(row.line)]))
-                newInitiatives.append([newID, campaign.id, row.unitID, registrantID, d.sectorCode, d.title, row.key.titleKey,
-                                       d.purpose, d.content, d.scope, d.startDate?.iso, d.endDate?.iso, d.expectedResult,
-                                       d.personInCharge, d.continuity.rawValue, Optional<UUID>.none,
-                                       VietnameseText.stripDiacritics(row.key.titleKey + " " + row.key.registrantKey), now, now])
+                fresh.append((index, UUID.random(), registrantID))
                 let at = row.submittedAt ?? now
                 let previous = addedPerUnit[row.unitID]
                 addedPerUnit[row.unitID] = ((previous?.count ?? 0) + 1, max(previous?.latest ?? at, at))
             }
-            try await BulkInsert.run(db, into: Initiative.schema,
-                                     columns: ["id", "campaign_id", "unit_id", "registrant_id", "sector_code", "title", "title_key",
-                                               "purpose", "content", "scope", "start_date", "end_date", "expected_result",
-                                               "person_in_charge", "continuity", "continues_id", "search_key", "created_at", "updated_at"],
-                                     rows: newInitiatives)
-            result.added = newInitiatives.count
+            let columns = ["id", "campaign_id", "unit_id", "registrant_id", "sector_code", "title", "title_key",
+                           "purpose", "content", "scope", "start_date", "end_date", "expected_result",
+                           "person_in_charge", "continuity", "continues_id", "search_key", "created_at", "updated_at"]
+            for chunk in fresh.chunked(BulkInsert.rowsPerStatement(columns: columns.count)) {
+                let rows: [[any Encodable & Sendable]] = chunk.map { new in
+                    let row = plan.rows[new.row], d = row.draft
+                    return [new.id, campaign.id, row.unitID, new.registrant, d.sectorCode, d.title, row.key.titleKey,
+                            d.purpose, d.content, d.scope, d.startDate?.iso, d.endDate?.iso, d.expectedResult,
+                            d.personInCharge, d.continuity.rawValue, Optional<UUID>.none,
+                            VietnameseText.stripDiacritics(row.key.titleKey + " " + row.key.registrantKey), now, now]
+                }
+                try await BulkInsert.run(db, into: Initiative.schema, columns: columns, rows: rows)
+            }
+            result.added = fresh.count
             // Each unit that gained initiatives takes its step: submitted by the file (the
             // CLI), or a draft for its officer to check and submit (the web upload).
             var changes: [(before: SubmissionRow, after: SubmissionRow, events: [SubmissionEventDraft], countsChanged: Bool)] = []
@@ -120,9 +121,23 @@ enum InitiativeImporter {
                 changes.append((before, after, events, after.status.counts))
             }
             try await SubmissionLock.persist(changes, campaign: campaign, actor: actor, at: now, on: db)
-            trail.insert(AuditTrail.importEntry("import.initiatives", table, made: result.added, unit: onlyUnit ?? campaign.issuerID, campaign: campaign.id,
-                                                label: "Đợt \(campaign.code): \(result.added) mô hình mới"), at: 0)
-            try await AuditTrail.record(trail, at: now, on: db)
+            // The trail: the import, then an event per new initiative, unit by unit (each
+            // unit's in the file's order) and a chunk at a time.
+            try await AuditTrail.record([AuditTrail.importEntry("import.initiatives", table, made: result.added, unit: onlyUnit ?? campaign.issuerID,
+                                                                campaign: campaign.id, label: "Đợt \(campaign.code): \(result.added) mô hình mới")],
+                                        at: now, on: db)
+            let byUnit = Dictionary(grouping: fresh) { plan.rows[$0.row].unitID }
+            let inUnitOrder = byUnit.keys.sorted { $0.canonicalText < $1.canonicalText }.flatMap { byUnit[$0] ?? [] }
+            for chunk in inUnitOrder.chunked(2_000) {
+                let entries = chunk.map { new in
+                    let row = plan.rows[new.row], d = row.draft
+                    let fields = RegistrationStore.auditFields(registrant: RegistrationStore.registrantLabel(kind: d.kind.rawValue, name: d.registrantName),
+                                                               campaign: campaign) { RegistrationStore.stored(d, $0) }.map { ($0.0, "", $0.1) }
+                    return AuditTrail.Entry("initiative.imported", .initiative, id: new.id, label: d.title, unit: row.unitID, campaign: campaign.id,
+                                            changes: AuditChange.diff(fields), details: ["Dòng trong tệp": String(row.line)])
+                }
+                try await AuditTrail.record(entries, at: now, on: db)
+            }
             return result
         }
     }

@@ -33,7 +33,7 @@ enum RegistrationStore {
     /// `Registering`'s values: a new id, the unit, the kind, the name as stored and as
     /// compared, the title, the instant.
     private static func registering(unitID: UUID, _ kind: RegistrantKind, _ name: String, _ title: String, at now: Date) -> [(any HotValue)?] {
-        [UUID(), unitID, kind.rawValue, VietnameseText.clean(name), VietnameseText.nameKey(name), VietnameseText.clean(title), now]
+        [UUID.random(), unitID, kind.rawValue, VietnameseText.clean(name), VietnameseText.nameKey(name), VietnameseText.clean(title), now]
     }
 
     /// The registrant a statement returned: id, name, title.
@@ -65,7 +65,7 @@ enum RegistrationStore {
             return registrant
         }
         // The initiative's registrant is the statement's own (`r.id`): its bind is left out.
-        var initiative = binds(UUID())
+        var initiative = binds(UUID.random())
         initiative.remove(at: RegisteringInserting.registrantColumn)
         let row = try await RegisteringInserting(binds: registering(unitID: unitID, draft.kind, draft.registrantName, draft.registrantTitle, at: now) + initiative)
             .first(on: sql)
@@ -156,7 +156,7 @@ enum RegistrationStore {
             func columnValues(_ registrantID: UUID) -> [(String, (any HotValue)?)] {
                 Array(zip(Self.savedColumns, [registrantID] + formValues))
             }
-            let savedID = id ?? UUID()
+            let savedID = id ?? UUID.random()
             // Work returned to the unit: what this save changes is kept on the model and said in
             // the history, so the reviewer sees what moved since the return.
             var changedFields = ""

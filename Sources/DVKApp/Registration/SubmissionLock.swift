@@ -64,7 +64,7 @@ enum SubmissionLock {
             return (campaign, try await lock(campaignID: campaignID, unitID: unitID, on: db), nil)
         }
         let chain: String? = AuditTrail.isWriting ? unitID.canonicalText : nil
-        guard let row = try await TakeAll(binds: [UUID(), campaignID, unitID] + newRow + [chain]).first(on: sql) else { throw CampaignLock.missing }
+        guard let row = try await TakeAll(binds: [UUID.random(), campaignID, unitID] + newRow + [chain]).first(on: sql) else { throw CampaignLock.missing }
         guard !(try row.decodeNil(column: "version")) else { throw DomainError.conflict(staleMessage) }
         var head: AuditTrail.Head?
         if let chain {
@@ -91,7 +91,7 @@ enum SubmissionLock {
 
     /// Takes the row (creating it, not started, if the unit has none): one statement.
     static func lock(campaignID: UUID, unitID: UUID, on db: any Database) async throws -> SubmissionRow {
-        guard let row = try await TakeOne(binds: [UUID(), campaignID, unitID] + newRow).first(on: db) else {
+        guard let row = try await TakeOne(binds: [UUID.random(), campaignID, unitID] + newRow).first(on: db) else {
             throw DomainError.conflict(staleMessage)
         }
         return try SubmissionRow(row: row)
@@ -120,7 +120,7 @@ enum SubmissionLock {
         let sorted = units.sorted { $0.uuidString < $1.uuidString }
         for chunk in sorted.chunked(2_000) {
             let values = chunk.map { unit in
-                SQLGroupExpression(([UUID(), campaignID, unit] + newRow).map { SQLBind($0.encodable) as any SQLExpression })
+                SQLGroupExpression(([UUID.random(), campaignID, unit] + newRow).map { SQLBind($0.encodable) as any SQLExpression })
             }
             let rows = try await db.sql().raw("\(unsafeRaw: takeInto) VALUES \(SQLList(values))\(unsafeRaw: takeConflict)").all()
             for row in rows {
@@ -191,7 +191,7 @@ enum SubmissionLock {
         let changed = changes.filter { $0.after != $0.before }
         try await store(changed.map(\.after), campaign: campaign, touching: now, on: db)
         let events: [[any Encodable & Sendable]] = changes.flatMap { change in
-            change.events.map { [UUID(), change.after.id, now, actor, $0.action.rawValue, $0.from.rawValue, $0.to.rawValue, $0.note] }
+            change.events.map { [UUID.random(), change.after.id, now, actor, $0.action.rawValue, $0.from.rawValue, $0.to.rawValue, $0.note] }
         }
         try await BulkInsert.run(db, into: SubmissionEvent.schema,
                                  columns: ["id", "submission_id", "at", "actor", "action", "from_status", "to_status", "note"],

@@ -23,7 +23,7 @@ struct SubmissionRow: Sendable, Equatable {
     static let columns = ["id", "campaign_id", "unit_id", "status", "no_model", "submitted_at", "first_submitted_at",
                           "resubmit_by", "extended_until", "return_reason", "version"]
 
-    init(id: UUID = UUID(), campaignID: UUID, unitID: UUID) {
+    init(id: UUID = UUID.random(), campaignID: UUID, unitID: UUID) {
         self.id = id
         self.campaignID = campaignID
         self.unitID = unitID

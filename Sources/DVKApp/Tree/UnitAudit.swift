@@ -12,7 +12,7 @@ enum UnitAudit {
     static func label(_ unit: Unit) -> String { "\(unit.code) — \(unit.name)" }
 
     static func created(_ unit: Unit, parentCode: String) -> AuditTrail.Entry {
-        AuditTrail.Entry("unit.created", .unit, id: unit.id ?? UUID(), label: label(unit), unit: unit.id,
+        AuditTrail.Entry("unit.created", .unit, id: unit.id ?? UUID.random(), label: label(unit), unit: unit.id,
                          changes: AuditChange.diff(fields(unit, parentCode: parentCode).map { ($0.0, "", $0.1) }))
     }
 
@@ -21,7 +21,7 @@ enum UnitAudit {
         let changes = AuditChange.diff(zip(was, now).map { ($0.0.0, $0.0.1, $0.1.1) })
         guard !changes.isEmpty else { return [] }
         let moved = changes.contains { $0.field == "Mã đơn vị cấp trên" }
-        return [AuditTrail.Entry(moved ? "unit.moved" : "unit.changed", .unit, id: unit.id ?? UUID(), label: label(unit), unit: unit.id,
+        return [AuditTrail.Entry(moved ? "unit.moved" : "unit.changed", .unit, id: unit.id ?? UUID.random(), label: label(unit), unit: unit.id,
                                  changes: changes, details: imported ? ["Nguồn": "nhập từ tệp"] : [:])]
     }
 }

@@ -14,7 +14,7 @@ struct AuthController: RouteCollection {
         routes.post(SiteURL.password.route, use: changePassword)
         routes.post(SiteURL.signOutEverywhere.route, use: signOutEverywhere)
         routes.post(SiteURL.tokens.route, use: createToken)
-        routes.post(SiteURL.tokenRevoke(UUID()).route, use: revokeToken)
+        routes.post(SiteURL.tokenRevoke(UUID.random()).route, use: revokeToken)
         routes.post(SiteURL.accountMail.route, use: mailPreferences)
     }
 

@@ -8,7 +8,7 @@ import Vapor
 struct DocumentController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get(SiteURL.document(campaign: "", unit: "", kind: .summary, format: .pdf).route, use: document)
-        routes.get(SiteURL.initiativeForm(campaign: "", unit: "", id: UUID(), format: .pdf).route, use: form)
+        routes.get(SiteURL.initiativeForm(campaign: "", unit: "", id: UUID.random(), format: .pdf).route, use: form)
     }
 
     @Sendable func document(req: Request) async throws -> Response {

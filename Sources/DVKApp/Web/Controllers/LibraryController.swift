@@ -9,9 +9,9 @@ struct LibraryController: RouteCollection {
         let routes = routes.grouped(AnonymousRateLimitMiddleware())
         routes.get(SiteURL.library.route, use: search)
         routes.get(SiteURL.libraryFeed.route, use: feed)
-        routes.get(SiteURL.libraryEntry(UUID()).route, use: entry)
-        routes.get(SiteURL.libraryFile(UUID(), UUID()).route, use: file)
-        routes.get(SiteURL.libraryReplicate(UUID()).route, use: replicate)
+        routes.get(SiteURL.libraryEntry(UUID.random()).route, use: entry)
+        routes.get(SiteURL.libraryFile(UUID.random(), UUID.random()).route, use: file)
+        routes.get(SiteURL.libraryReplicate(UUID.random()).route, use: replicate)
     }
 
     @Sendable func search(req: Request) async throws -> Response {

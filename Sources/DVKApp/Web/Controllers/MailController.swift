@@ -7,7 +7,7 @@ import Vapor
 struct MailController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get(SiteURL.mail("").route, use: log)
-        routes.post(SiteURL.mailResend("", UUID()).route, use: resend)
+        routes.post(SiteURL.mailResend("", UUID.random()).route, use: resend)
         routes.post(SiteURL.remindersSend("").route, use: remind)
     }
 

@@ -12,9 +12,9 @@ struct RegistrationController: RouteCollection {
         routes.get(SiteURL.initiativeNew(campaign: "", unit: "").route, use: newForm)
         // Four texts of up to 20,000 characters each, percent-encoded: more than a plain form.
         routes.post(SiteURL.initiativeNew(campaign: "", unit: "").route, use: create).bodyLimit(.longForm)
-        routes.get(SiteURL.initiativeEdit(campaign: "", unit: "", id: UUID()).route, use: editForm)
-        routes.post(SiteURL.initiativeEdit(campaign: "", unit: "", id: UUID()).route, use: update).bodyLimit(.longForm)
-        routes.post(SiteURL.initiativeDelete(campaign: "", unit: "", id: UUID()).route, use: delete)
+        routes.get(SiteURL.initiativeEdit(campaign: "", unit: "", id: UUID.random()).route, use: editForm)
+        routes.post(SiteURL.initiativeEdit(campaign: "", unit: "", id: UUID.random()).route, use: update).bodyLimit(.longForm)
+        routes.post(SiteURL.initiativeDelete(campaign: "", unit: "", id: UUID.random()).route, use: delete)
         routes.get(SiteURL.submit(campaign: "", unit: "").route, use: confirmSubmit)
         routes.post(SiteURL.submit(campaign: "", unit: "").route, use: submit)
         routes.post(SiteURL.declare(campaign: "", unit: "").route, use: declare)

@@ -11,12 +11,12 @@ struct YearController: RouteCollection {
         routes.get(SiteURL.year("").route, use: yearPage)
         routes.get(SiteURL.yearTable("").route, use: yearTable)
         routes.get(SiteURL.yearDocument(campaign: "", kind: .report, format: .pdf).route, use: yearDocument)
-        routes.get(SiteURL.model(campaign: "", unit: "", id: UUID()).route, use: page)
+        routes.get(SiteURL.model(campaign: "", unit: "", id: UUID.random()).route, use: page)
         for step in YearFormStep.allCases {
-            let route = routes.post(SiteURL.modelStep(campaign: "", unit: "", id: UUID(), step: step).route, use: handler(step))
+            let route = routes.post(SiteURL.modelStep(campaign: "", unit: "", id: UUID.random(), step: step).route, use: handler(step))
             if step == .progress { route.bodyLimit(.upload) }
         }
-        routes.get(SiteURL.modelFile(campaign: "", unit: "", id: UUID(), file: UUID()).route, use: file)
+        routes.get(SiteURL.modelFile(campaign: "", unit: "", id: UUID.random(), file: UUID.random()).route, use: file)
     }
 
     func model(_ req: Request) async throws -> YearModel {
