@@ -312,16 +312,17 @@ enum AuditTrail {
                 }
             }
         }
-        guard chains.allSatisfy({ heads[$0] != nil }) else { throw StoreError.noSQL }
         // 2. The events, sealed chain by chain; the chains of a big append (an import) on
         //    all the cores, each chain's events in order.
+        let starts = try chains.map { chain in
+            guard let head = heads[chain] else { throw StoreError.noSQL }
+            return (chain: chain, head: head)
+        }
         let prefixes = Dictionary(uniqueKeysWithValues: Set(entries.map(\.action)).map { ($0, prefix(actor, $0)) })
-        let found = heads
-        let sealed = Parallel.map(chains.count, perWorker: entries.count >= 1_000 ? 1 : Int.max) { range in
+        let sealed = Parallel.map(starts.count, perWorker: entries.count >= 1_000 ? 1 : Int.max) { range in
             range.map { index -> (rows: [[(any HotValue)?]], end: (chain: String, seq: Int64, hash: String)) in
-                let chain = chains[index]
+                let (chain, head) = starts[index]
                 let batch = byChain[chain] ?? []
-                let head = found[chain] ?? (Int64(batch.count), "")
                 var seq = head.seq - Int64(batch.count)
                 var prev = head.hash
                 var rows: [[(any HotValue)?]] = []
