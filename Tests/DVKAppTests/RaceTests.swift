@@ -2,6 +2,7 @@ import DVKCore
 import Fluent
 import Foundation
 import SQLKit
+import Synchronization
 import Testing
 import Vapor
 import VaporTesting
@@ -173,6 +174,29 @@ import VaporTesting
             for case .failure(let error) in results { #expect(DVKErrorMiddleware.describe(error).0 == .conflict, "\(error)") }
             #expect(try await s.events(.submit) <= 1)
             try await Self.expectCountsEqualARecount(app)
+        }
+    }
+
+    /// The same file imported twice at once: between them every row is added once (the
+    /// second finds the first's rows or is refused with a 409), each initiative has one
+    /// event, the counts hold and the trail verifies.
+    @Test func theSameImportTwiceAtOnce() async throws {
+        try await withApp { app in
+            let s = try await Self.scene(app, initiatives: 0)
+            let rows = (0..<600).map { i in "\(["S1", "S2", "P1"][i % 3]),cá nhân,Người \(i % 9),kinh tế,Mô hình đồng thời \(i)" }
+            let table = try CSVTable(text: "unit_code,registrant_kind,registrant_name,sector,title\n" + rows.joined(separator: "\n") + "\n")
+            let added = Mutex<[Int]>([])
+            let results = await Self.race(
+                { let r = try await InitiativeImporter.run(table, campaign: s.campaign, actor: "cli", now: Date(), on: app.db); added.withLock { $0.append(r.added) } },
+                { let r = try await InitiativeImporter.run(table, campaign: s.campaign, actor: "cli", now: Date(), on: app.db); added.withLock { $0.append(r.added) } })
+            for case .failure(let error) in results { #expect(DVKErrorMiddleware.describe(error).0 == .conflict, "\(error)") }
+            #expect(added.withLock { $0.sorted() }.last == rows.count && added.withLock { $0.reduce(0, +) } == rows.count)
+            #expect(try await Initiative.query(on: app.db).count() == rows.count)
+            let events = try await app.db.sql().raw("SELECT COUNT(*) AS n FROM audit_events WHERE action = 'initiative.imported'").first()?
+                .decode(column: "n", as: Int.self)
+            #expect(events == rows.count)
+            try await Self.expectCountsEqualARecount(app)
+            #expect(try await AuditSeal.verify(on: app.db).problems.isEmpty)
         }
     }
 
