@@ -33,7 +33,7 @@ struct APIController: RouteCollection {
 }
 
 /// Refuses an API request without a user: 401 with a `WWW-Authenticate` challenge.
-struct APIAuthMiddleware: AsyncMiddleware {
+struct APIAuthMiddleware: LoopMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard request.currentUser == nil else { return try await next.respond(to: request) }
         let (status, code, message) = DVKErrorMiddleware.describe(WebError.unauthenticated)

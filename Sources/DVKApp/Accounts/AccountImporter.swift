@@ -27,7 +27,8 @@ enum AccountImporter {
             if reach == .outside, actor.role != .admin { continue }
             units[node.code] = AccountImport.UnitPlace(kind: node.kind, reach: reach)
         }
-        let rows = try AccountImport.plan(table, units: units, by: actor.role)
+        let places = units, role = actor.role
+        let rows = try await HeavyWork.rows(table.records.count) { try AccountImport.plan(table, units: places, by: role) }
         return try await make(rows.map { ($0.line, $0.draft) }, by: actor, config: config, at: now, dryRun: dryRun, once: once, on: db)
     }
 

@@ -3,7 +3,7 @@ import Fluent
 import Vapor
 
 /// Finds who is asking: a session cookie (browser) or a bearer token (API).
-struct UserMiddleware: AsyncMiddleware {
+struct UserMiddleware: LoopMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if let bearer = request.headers.bearerAuthorization {
             // A request that carries a token carries no ambient credential: no CSRF check,
@@ -22,7 +22,7 @@ struct UserMiddleware: AsyncMiddleware {
 
 /// Refuses a state-changing request without the session's CSRF token (form field `_csrf`
 /// or header `X-CSRF-Token`). Bearer-token API calls carry no ambient credential and pass.
-struct CSRFMiddleware: AsyncMiddleware {
+struct CSRFMiddleware: LoopMiddleware {
     static let anonymousCookie = "dvk_csrf"
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {

@@ -4,7 +4,7 @@ import Vapor
 /// Counts the requests being answered, so that shutting down (SIGTERM) waits for them
 /// before the databases close: a handler that reaches `req.db` after Fluent shut down
 /// would otherwise crash the process (seen on PostgreSQL under load).
-final class InFlightRequests: AsyncMiddleware, LifecycleHandler, Sendable {
+final class InFlightRequests: LoopMiddleware, LifecycleHandler, Sendable {
     private struct State {
         var running = 0
         var closing = false

@@ -1,3 +1,4 @@
+import Synchronization
 import FluentKit
 import Foundation
 import PostgresKit
@@ -42,6 +43,10 @@ extension HotStatement {
                 }
             }.get()
         }
+        if let sqlite = db as? any HotSQLite, let text = HotSQLiteText.of(Self.self),
+           let rows = try await sqlite.hot(text, binds) {
+            return rows
+        }
         return try await db.raw("\(HotText(sql: Self.sqliteSQL, binds: binds))").all()
     }
 
@@ -73,6 +78,43 @@ private struct Named<Statement: HotStatement>: PostgresPreparedStatement {
     }
 
     func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
+}
+
+/// A SQLite database that runs a hot statement's text as it is, its values bound by number
+/// (`?n`), without SQLKit's query builder: serialising the same text again on every run was
+/// a tenth of a unit page's CPU (`scripts/bench-reads --perf`).
+protocol HotSQLite {
+    /// The rows, or nil when this database sends the statement the general way.
+    func hot(_ text: HotSQLiteText, _ binds: [(any HotValue)?]) async throws -> [any SQLRow]?
+}
+
+/// A hot statement's SQLite text with `$n` written `?n` (SQLite's numbered parameter), made
+/// once per statement type; whether it only reads.
+struct HotSQLiteText: Sendable {
+    let sql: String
+    let isSelect: Bool
+
+    private static let known = Mutex<[ObjectIdentifier: HotSQLiteText?]>([:])
+
+    /// Nil for a statement that binds a list (`HotList`, written `IN $n` on SQLite): its
+    /// text depends on the list's length, so it goes through `HotText`.
+    static func of<Statement: HotStatement>(_ type: Statement.Type) -> HotSQLiteText? {
+        let key = ObjectIdentifier(type)
+        if let made = known.withLock({ $0[key] }) { return made }
+        let made = make(Statement.sqliteSQL)
+        known.withLock { $0[key] = made }
+        return made
+    }
+
+    static func make(_ sql: String) -> HotSQLiteText? {
+        guard !sql.contains("IN $") else { return nil }
+        var bytes = Array(sql.utf8)
+        for index in bytes.indices where bytes[index] == UInt8(ascii: "$") {
+            let next = bytes.index(after: index)
+            if next < bytes.endIndex, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[next]) { bytes[index] = UInt8(ascii: "?") }
+        }
+        return HotSQLiteText(sql: String(decoding: bytes, as: UTF8.self), isSelect: WriterBackedDatabase.isSelect(sql))
+    }
 }
 
 /// A hot statement's text for SQLKit (SQLite): each `$n` becomes the dialect's placeholder

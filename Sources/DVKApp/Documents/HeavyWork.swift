@@ -38,6 +38,13 @@ final class HeavyWork: Sendable {
         try await admit { try await pool.runIfActive(body) }
     }
 
+    /// Pure work over a file's rows (checking an import): in place when the file is small,
+    /// else on NIO's thread pool, so that a big upload never holds its request's event loop,
+    /// where every request's code runs (`EventLoop.onLoopTask`).
+    static func rows<T: Sendable>(_ count: Int, _ body: @escaping @Sendable () throws -> T) async throws -> T {
+        count < 2_000 ? try body() : try await NIOThreadPool.singleton.runIfActive(body)
+    }
+
     /// Runs async `body` (database work, say) in its turn.
     func admit<T: Sendable>(_ body: () async throws -> T) async throws -> T {
         try await acquire()

@@ -7,7 +7,7 @@ import Vapor
 /// request metrics. The id is the caller's `X-Request-Id` when it is a plain token (a proxy
 /// that set one), else a new one; it is sent back, so a user's report can be found in the
 /// logs of every server.
-struct RequestLogMiddleware: AsyncMiddleware {
+struct RequestLogMiddleware: LoopMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let started = ContinuousClock.now
         let id = Self.id(from: request.headers.first(name: "X-Request-Id"))

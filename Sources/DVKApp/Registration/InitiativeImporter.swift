@@ -35,7 +35,10 @@ enum InitiativeImporter {
         }
         // An upload for one unit needs no unit column: its rows are that unit's.
         let defaultUnit = onlyUnit.flatMap { id in refs.first { $0.value.id == id && $0.value.isTarget }?.key }
-        let plan = try InitiativeImport.plan(table, sectors: campaign.sectors, units: refs, defaultUnit: defaultUnit)
+        let sectors = campaign.sectors, units = refs
+        let plan = try await HeavyWork.rows(table.records.count) {
+            try InitiativeImport.plan(table, sectors: sectors, units: units, defaultUnit: defaultUnit)
+        }
         let base = Result(rows: table.records.count, repeatedInFile: plan.repeated.map(\.line))
         let planned = campaign
         return try await db.write { db in

@@ -135,7 +135,7 @@ final class LoopReaders: Sendable {
 }
 
 /// A loop's SQLite database that sends its write transactions to the writer connection.
-struct WriterBackedDatabase: Database, SQLDatabase {
+struct WriterBackedDatabase: Database, SQLDatabase, HotSQLite {
     let base: any Database
     let writer: SyncSQLiteDatabase
     let writerLoop: any EventLoop
@@ -214,6 +214,12 @@ struct WriterBackedDatabase: Database, SQLDatabase {
         let (text, binds) = local.serialize(query)
         guard Self.isSelect(text) else { return try await sql.execute(sql: query, onRow) }
         try await local.execute(serialized: text, binds, onRow).get()
+    }
+
+    /// A read on the loop's own connection; anything else as `execute(sql:)` sends it.
+    func hot(_ text: HotSQLiteText, _ binds: [(any HotValue)?]) async throws -> [any SQLRow]? {
+        guard text.isSelect else { return nil }
+        return try await local.hot(text, binds)
     }
 
     /// Whether a statement only reads: it begins with SELECT.

@@ -304,7 +304,7 @@ private struct SQLCodingKey: CodingKey {
 
 /// Fluent and SQLKit over `SyncSQLiteConnection`: models, query builders and raw SQL all
 /// run in place on the writer's loop.
-struct SyncSQLiteDatabase: Database, SQLDatabase {
+struct SyncSQLiteDatabase: Database, SQLDatabase, HotSQLite {
     let connection: SyncSQLiteConnection
     let context: DatabaseContext
     let inTransaction: Bool
@@ -352,6 +352,16 @@ struct SyncSQLiteDatabase: Database, SQLDatabase {
     /// Runs a statement already serialised, on the connection's loop (in place when there).
     func execute(serialized sql: String, _ binds: [any Encodable & Sendable], _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
         connection.onLoop { try run(sql, binds, onRow) }
+    }
+
+    /// A hot statement's text run in place, its values bound by number.
+    func hot(_ text: HotSQLiteText, _ binds: [(any HotValue)?]) async throws -> [any SQLRow]? {
+        let values = try binds.map { try $0.map(Self.data) ?? .null }
+        return try await connection.onLoop { [statementBudget] in
+            var rows: [any SQLRow] = []
+            try connection.run(text.sql, values, budget: statementBudget) { rows.append($0) }
+            return rows
+        }
     }
 
     /// Runs an SQL expression in place.

@@ -4,7 +4,7 @@ import Vapor
 
 /// Turns every error into a Vietnamese page (browsers) or `{"error": {"code", "message"}}` (API),
 /// with a status that says what happened; the login page for a browser that is not signed in.
-struct DVKErrorMiddleware: AsyncMiddleware {
+struct DVKErrorMiddleware: LoopMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         do {
             return try await next.respond(to: request)

@@ -46,7 +46,7 @@ enum Flash {
 
 /// Reads the flash cookie into `Flash.current` for the request, and clears it once a page
 /// that is not itself a redirect has been answered (the page that showed it).
-struct FlashMiddleware: AsyncMiddleware {
+struct FlashMiddleware: LoopMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard let raw = request.cookies[Flash.cookieName]?.string, !raw.isEmpty,
               let message = raw.removingPercentEncoding, !message.isEmpty

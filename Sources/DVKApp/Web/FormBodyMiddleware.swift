@@ -34,7 +34,7 @@ extension Route {
 /// What it costs is bounded before anything reads the fields: more than an ordinary form
 /// only for someone signed in (an anonymous post to an upload route gets the `.form`
 /// limit), and a multipart body of at most `maxParts` parts.
-struct FormBodyMiddleware: AsyncMiddleware {
+struct FormBodyMiddleware: LoopMiddleware {
     /// The parts of a multipart form at most: the progress report's fields and six files.
     static let maxParts = 32
 

@@ -48,7 +48,7 @@ final class RateLimiter: Sendable {
 }
 
 /// Applies the library's `RateLimiter` (`DVK_LIBRARY_RATE_LIMIT`) to anonymous requests.
-struct AnonymousRateLimitMiddleware: AsyncMiddleware {
+struct AnonymousRateLimitMiddleware: LoopMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if request.currentUser == nil, let limiter = request.application.libraryLimiter,
            let wait = limiter.take(request.clientAddress) {

@@ -4,7 +4,6 @@ import Vapor
 /// Every route: pages behind the user and CSRF middleware, the API under /api/v1.
 func routes(_ app: Application, inFlight: InFlightRequests) throws {
     app.middleware = Middlewares()
-    app.middleware.use(EventLoopExecutorMiddleware())
     app.middleware.use(RequestLogMiddleware())
     app.middleware.use(inFlight)
     app.middleware.use(SecurityHeadersMiddleware())
@@ -37,5 +36,6 @@ func routes(_ app: Application, inFlight: InFlightRequests) throws {
     try web.register(collection: LibraryController())
     try web.register(collection: AuditController())
     try app.register(collection: APIController())
+    LoopResponder.install(on: app.routes)
     app.routeTable = RouteTable(app.routes.all)
 }

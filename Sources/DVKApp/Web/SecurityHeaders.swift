@@ -3,7 +3,7 @@ import Vapor
 /// Headers every answer carries: no framing, no MIME sniffing, no referrer leaving the
 /// site, and a content policy that allows only this site's own styles and script: no
 /// inline script or handler runs, whatever reached a page.
-struct SecurityHeadersMiddleware: AsyncMiddleware {
+struct SecurityHeadersMiddleware: LoopMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let response = try await next.respond(to: request)
         var headers = [

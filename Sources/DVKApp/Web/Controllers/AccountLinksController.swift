@@ -165,7 +165,7 @@ struct AccountLinksController: RouteCollection {
 
 /// `DVK_REQUIRE_TWO_FACTOR`: a person of such a role without two-factor reaches only its
 /// set-up page (and signing out) until it is on. API tokens are not affected.
-struct TwoFactorGate: AsyncMiddleware {
+struct TwoFactorGate: LoopMiddleware {
     static let open: Set<String> = [SiteURL.twoFactor.path, SiteURL.logout.path, SiteURL.styles.path, SiteURL.script.path]
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
