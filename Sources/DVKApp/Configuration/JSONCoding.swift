@@ -11,6 +11,6 @@ enum JSONCoding {
     }
 
     static func useForContent() {
-        ContentConfiguration.global.use(encoder: encoder(), for: .json)
+        ContentConfiguration.global.use(encoder: DirectJSONContentEncoder(fallback: encoder()), for: .json)
     }
 }
