@@ -46,6 +46,36 @@ import VaporTesting
         return World(app: app, campaign: campaign, token: token, staff: staff)
     }
 
+    /// The dashboard's opening pages (every unit, the tree's order: a prepared statement) are
+    /// the whole list cut into pages, as the filtered and sorted pages (built per request) are.
+    @Test func pagesInTheTreesOrderAreTheWholeListCut() async throws {
+        try await withApp { app in
+            let w = try await Self.world(app)
+            try await w.register("S1", at: Self.day(10))
+            try await w.step(.submit, "S1", at: Self.day(11))
+            for code in ["LB", "GD"] {
+                let scope = try await CampaignStore.snapshotUnit(campaignID: w.campaign.id, code: code, on: app.db).snapshot
+                let whole = try await Standings.lines(w.campaign, scope: scope, on: app.db)
+                #expect(whole.lines.count >= 2, "\(code) has units to page through")
+                #expect(whole.lines.map(\.unitID) == whole.lines.sorted { $0.pre < $1.pre }.map(\.unitID))
+                for (filter, order) in [(Standings.Filter.all, Standings.Order.tree), (.all, .name), (.pending, .tree)] { for size in [1, 3] {
+                    let expected = try await Standings.lines(w.campaign, scope: scope, filter: filter, order: order, on: app.db)
+                    var paged: [UUID] = []
+                    var offset = 0
+                    while true {
+                        let page = try await Standings.lines(w.campaign, scope: scope, filter: filter, order: order, limit: size, offset: offset, on: app.db)
+                        #expect(page.total == expected.lines.count, "\(code) \(filter) \(order)")
+                        if page.lines.isEmpty { break }
+                        #expect(page.lines.count <= size)
+                        paged += page.lines.map(\.unitID)
+                        offset += size
+                    }
+                    #expect(paged == expected.lines.map(\.unitID), "\(code) \(filter) \(order) by \(size)")
+                } }
+            }
+        }
+    }
+
     @Test func onTimeReturnedAfterTheDeadlineAndResubmittedLaterIsNotLateAnywhere() async throws {
         try await withApp { app in
             let w = try await Self.world(app)

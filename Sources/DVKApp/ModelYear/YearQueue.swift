@@ -282,38 +282,17 @@ extension YearQueue {
         // Three statements whatever the number of campaigns: the campaigns in view, the unit
         // in each campaign's tree, then its maintained counts (its own, or its subtree's as a
         // federation) and its recognised models, each over every campaign at once.
-        let sql = try db.sql()
         let views = try await Access.campaigns(for: user, on: db)
         guard !views.isEmpty else { return [] }
-        // Every lookup by (campaign, unit), the keys of the tables' indexes.
-        let campaigns = SQLGroupExpression(views.map { SQLBind($0.campaign.id) })
+        // Every lookup by (campaign, unit), the keys of the tables' indexes; the campaigns
+        // bound as one list, so both statements stay prepared on PostgreSQL.
+        let campaigns = views.map(\.campaign.id)
         var units: [UUID: CampaignUnit] = [:]
-        for row in try await sql.raw("""
-            SELECT \(unsafeRaw: Access.unitColumns.joined(separator: ", ")) FROM campaign_units
-            WHERE campaign_id IN \(campaigns) AND unit_id = \(bind: unitID)
-            """).all() {
+        for row in try await UnitOverYears(binds: [campaigns, unitID]).all(on: db) {
             if let unit = try Access.snapshotUnit(row, prefix: "") { units[unit.campaignID] = unit }
         }
-        // The unit's own counts, its subtree's (a federation's) and its recognised models, in
-        // one statement (on PostgreSQL a statement is a round trip and a parse).
-        func registered(_ what: String, _ table: String) -> SQLQueryString {
-            """
-            SELECT '\(unsafeRaw: what)' AS what, campaign_id, sector_code, collective_initiatives + individual_initiatives AS n FROM \(unsafeRaw: table)
-            WHERE campaign_id IN \(campaigns) AND unit_id = \(bind: unitID) AND sector_code <> ''
-            """
-        }
         var counted: [String: [UUID: [String: Int]]] = [:]
-        for row in try await sql.raw("""
-            \(registered("own", "summary_counts"))
-            UNION ALL
-            \(registered("rolled", "rollup_counts"))
-            UNION ALL
-            SELECT 'recognised' AS what, i.campaign_id, i.sector_code, COUNT(DISTINCT i.id) AS n FROM campaign_units me
-            JOIN campaign_units cu ON cu.campaign_id = me.campaign_id AND cu.pre BETWEEN me.pre AND me.last
-            JOIN initiatives i ON i.campaign_id = cu.campaign_id AND i.unit_id = cu.unit_id
-            WHERE me.campaign_id IN \(campaigns) AND me.unit_id = \(bind: unitID) AND EXISTS (SELECT 1 FROM recognitions x WHERE x.initiative_id = i.id)
-            GROUP BY i.campaign_id, i.sector_code
-            """).all() {
+        for row in try await CountsOverYears(binds: [campaigns, unitID]).all(on: db) {
             counted[try row.decode(column: "what", as: String.self), default: [:]][try row.decode(column: "campaign_id", as: UUID.self), default: [:]][
                 try row.decode(column: "sector_code", as: String.self)] = try row.decode(column: "n", as: Int.self)
         }
@@ -328,6 +307,43 @@ extension YearQueue {
             }))
         }
         return out.sorted { ($0.year, $0.campaign) < ($1.year, $1.campaign) }
+    }
+}
+
+extension YearQueue {
+    /// `overYears`' first statement: a unit ($2) in each campaign's tree ($1, a list).
+    struct UnitOverYears: HotStatement {
+        private static let select = "SELECT \(Access.unitColumns.joined(separator: ", ")) FROM campaign_units WHERE unit_id = $2 AND campaign_id"
+        static let sql = select + " = ANY($1)"
+        static let sqliteSQL = select + " IN $1"
+        let binds: [(any HotValue)?]
+    }
+
+    /// `overYears`' second: the unit's ($2) own counts, its subtree's (a federation's) and
+    /// its recognised models, over every campaign ($1, a list) at once.
+    struct CountsOverYears: HotStatement {
+        private static func text(_ inCampaigns: String) -> String {
+            func registered(_ what: String, _ table: String) -> String {
+                """
+                SELECT '\(what)' AS what, campaign_id, sector_code, collective_initiatives + individual_initiatives AS n FROM \(table)
+                WHERE campaign_id \(inCampaigns) AND unit_id = $2 AND sector_code <> ''
+                """
+            }
+            return """
+                \(registered("own", "summary_counts"))
+                UNION ALL
+                \(registered("rolled", "rollup_counts"))
+                UNION ALL
+                SELECT 'recognised' AS what, i.campaign_id, i.sector_code, COUNT(DISTINCT i.id) AS n FROM campaign_units me
+                JOIN campaign_units cu ON cu.campaign_id = me.campaign_id AND cu.pre BETWEEN me.pre AND me.last
+                JOIN initiatives i ON i.campaign_id = cu.campaign_id AND i.unit_id = cu.unit_id
+                WHERE me.campaign_id \(inCampaigns) AND me.unit_id = $2 AND EXISTS (SELECT 1 FROM recognitions x WHERE x.initiative_id = i.id)
+                GROUP BY i.campaign_id, i.sector_code
+                """
+        }
+        static let sql = text("= ANY($1)")
+        static let sqliteSQL = text("IN $1")
+        let binds: [(any HotValue)?]
     }
 }
 

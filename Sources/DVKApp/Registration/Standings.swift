@@ -91,8 +91,12 @@ enum Standings {
         // computing anything for them), then what the page shows, for those units only.
         var page: [UUID]?
         if let limit {
-            page = try await ordered(base(sql.select().column(col("unit_id", u)))).limit(limit).offset(offset).all()
-                .map { try $0.decode(column: "unit_id", as: UUID.self) }
+            // The page the dashboard opens on (every unit, in the tree's order) is a prepared
+            // statement; a filter, a search or another order builds its own.
+            let rows = filter == .all && searchPattern(search).isEmpty && order == .tree
+                ? try await TreePage(binds: [campaign.id, true, scope.pre, scope.last, limit, offset]).all(on: sql)
+                : try await ordered(base(sql.select().column(col("unit_id", u)))).limit(limit).offset(offset).all()
+            page = try rows.map { try $0.decode(column: "unit_id", as: UUID.self) }
             if page?.isEmpty ?? true { return ([], total) }
         }
         // A page of the table (its units known): one statement PostgreSQL keeps prepared,
@@ -137,6 +141,18 @@ enum Standings {
                     initiatives: try row.decode(column: "initiatives", as: Int.self),
                     email: contacts ? try row.decodeNil(column: "email") ? "" : row.decode(column: "email", as: String.self) : "",
                     phone: contacts ? try row.decodeNil(column: "phone") ? "" : row.decode(column: "phone", as: String.self) : "")
+    }
+
+    /// A page of a campaign's ($1) target units ($2: true) at or under a unit (`pre` from $3
+    /// to $4), in the tree's order: $5 of them after the first $6. (The base query's join to
+    /// the submissions adds no row: a unit has at most one per campaign.)
+    struct TreePage: HotStatement {
+        static let sql = """
+            SELECT u.unit_id FROM \(CampaignUnit.schema) u
+            WHERE u.campaign_id = $1 AND u.is_target = $2 AND u.pre >= $3 AND u.pre <= $4
+            ORDER BY u.pre LIMIT $5 OFFSET $6
+            """
+        let binds: [(any HotValue)?]
     }
 
     /// The table's lines of a campaign ($1) for the units of a page ($2, a list), in no
