@@ -82,8 +82,7 @@ struct Node: Sendable {
             break
         case .element(let name, let children, let isVoid):
             var attributes: [(StaticString, String?)] = []
-            var body: [Node] = []
-            Self.split(children, attributes: &attributes, body: &body)
+            Self.collect(children, attributes: &attributes)
             out.append(UInt8(ascii: "<"))
             Self.append(name, to: &out)
             for (attribute, value) in attributes {
@@ -98,7 +97,8 @@ struct Node: Sendable {
             }
             out.append(UInt8(ascii: ">"))
             guard !isVoid else { return }
-            for node in body { node.render(into: &out) }
+            // The content: the children as a group renders them, attributes left out.
+            for node in children { node.render(into: &out) }
             out.append(UInt8(ascii: "<"))
             out.append(UInt8(ascii: "/"))
             Self.append(name, to: &out)
@@ -115,9 +115,11 @@ struct Node: Sendable {
         a.withUTF8Buffer { x in b.withUTF8Buffer { y in x.elementsEqual(y) } }
     }
 
-    /// An element's attributes (from any depth of groups) apart from its content; a class
-    /// given twice is joined, any other attribute given twice keeps its last value.
-    private static func split(_ nodes: [Node], attributes: inout [(StaticString, String?)], body: inout [Node]) {
+    /// An element's attributes, from any depth of groups; a class given twice is joined, any
+    /// other attribute given twice keeps its last value. (Its content is rendered from the
+    /// children themselves: copying it out into an array of its own was an allocation per
+    /// element.)
+    private static func collect(_ nodes: [Node], attributes: inout [(StaticString, String?)]) {
         for node in nodes {
             switch node.content {
             case .attribute(let name, let value):
@@ -131,9 +133,9 @@ struct Node: Sendable {
                     attributes.append((name, value))
                 }
             case .group(let inner):
-                split(inner, attributes: &attributes, body: &body)
+                collect(inner, attributes: &attributes)
             default:
-                body.append(node)
+                break
             }
         }
     }
