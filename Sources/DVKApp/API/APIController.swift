@@ -15,7 +15,7 @@ struct APIController: RouteCollection {
         YearAPIController.bootPublic(v1)
         // Signed in first, so a request with no (or a wrong) credential is told 401, not
         // "CSRF"; then the session's CSRF check for state changes made with a cookie.
-        let api = v1.grouped(APIAuthMiddleware(), CSRFMiddleware())
+        let api = v1.loopGrouped(APIAuthMiddleware(), CSRFMiddleware())
         try api.register(collection: UnitsAPIController())
         try api.register(collection: CampaignsAPIController())
         try api.register(collection: InitiativesAPIController())

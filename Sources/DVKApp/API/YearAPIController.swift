@@ -24,7 +24,7 @@ struct YearAPIController: RouteCollection {
 
     /// The public library's routes: no credential needed, nothing unpublished reachable.
     static func bootPublic(_ v1: any RoutesBuilder) {
-        let v1 = v1.grouped(AnonymousRateLimitMiddleware())
+        let v1 = v1.loopGrouped(AnonymousRateLimitMiddleware())
         v1.on(.searchLibrary, use: library)
         v1.on(.getLibraryModel, use: libraryEntry)
     }

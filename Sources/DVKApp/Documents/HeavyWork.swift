@@ -117,3 +117,12 @@ enum SpreadsheetUpload {
         try await HeavyWork.shared.run(on: req.application.threadPool) { try SpreadsheetFile.table(data, limits: .upload) }
     }
 }
+
+extension SimpleWorkbook {
+    /// `table`, written on the thread pool in its turn (`HeavyWork`): a province's units or a
+    /// trail's events are a workbook of many thousand rows, work that must not hold the
+    /// request's event loop (where every request's code runs).
+    static func tableOffLoop(on req: Request, name: String, title: [String] = [], header: [String], rows: [[Cell]]) async throws -> Data {
+        try await HeavyWork.shared.run(on: req.application.threadPool) { try table(name: name, title: title, header: header, rows: rows) }
+    }
+}

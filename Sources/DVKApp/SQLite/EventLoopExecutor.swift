@@ -66,10 +66,40 @@ struct LoopResponder: Responder {
         request.eventLoop.onLoopTask { try await handler.respond(to: request) }
     }
 
-    /// Every route whose handler is async gets its task on the request's loop.
+    /// The route's handler, if async, gets its task on the request's loop. Only before any
+    /// middleware wraps it: a group's middleware hides the handler (`loopGrouped`).
+    static func wrap(_ route: Route) {
+        if let handler = route.responder as? any AsyncResponder { route.responder = LoopResponder(handler: handler) }
+    }
+
+    /// Every route registered on the application itself, outside any middleware group.
     static func install(on routes: Routes) {
-        for route in routes.all {
-            if let handler = route.responder as? any AsyncResponder { route.responder = LoopResponder(handler: handler) }
-        }
+        for route in routes.all { wrap(route) }
+    }
+}
+
+extension RoutesBuilder {
+    /// Vapor's `grouped(middleware)`, each async handler first put on its request's loop
+    /// (`LoopResponder`). Vapor's group wraps a route in its middleware as it is added, after
+    /// which the handler cannot be reached; so every middleware group in DVK is this one
+    /// (`scripts/check-rules`).
+    func loopGrouped(_ middleware: any Middleware...) -> any RoutesBuilder {
+        LoopGroup(root: self, middleware: middleware)
+    }
+}
+
+private final class LoopGroup: RoutesBuilder {
+    let root: any RoutesBuilder
+    let middleware: [any Middleware]
+
+    init(root: any RoutesBuilder, middleware: [any Middleware]) {
+        self.root = root
+        self.middleware = middleware
+    }
+
+    func add(_ route: Route) {
+        LoopResponder.wrap(route)
+        route.responder = middleware.makeResponder(chainingTo: route.responder)
+        root.add(route)
     }
 }

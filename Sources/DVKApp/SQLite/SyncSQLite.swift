@@ -43,16 +43,24 @@ final class SyncSQLiteConnection: @unchecked Sendable {
         self.readOnly = readOnly
     }
 
+    /// How many times code off this connection's loop sent it work: each a hop to the loop
+    /// and back. A test holds it at zero for a read-only connection under the pages and the
+    /// API, whose code runs on the request's loop (`LoopMiddleware`, `LoopResponder`).
+    private let hops = Atomic<Int>(0)
+    var hopsToLoop: Int { hops.load(ordering: .relaxed) }
+
     /// Runs `body` on the connection's loop, now if already there.
     func onLoop<T: Sendable>(_ body: @escaping @Sendable () throws -> T) -> EventLoopFuture<T> {
         if loop.inEventLoop {
             do { return loop.makeSucceededFuture(try body()) } catch { return loop.makeFailedFuture(error) }
         }
+        hops.add(1, ordering: .relaxed)
         return loop.submit(body)
     }
 
     func onLoop<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         if loop.inEventLoop { return try body() }
+        hops.add(1, ordering: .relaxed)
         return try await loop.submit(body).get()
     }
 

@@ -19,7 +19,7 @@ func routes(_ app: Application, inFlight: InFlightRequests) throws {
     }
     routeAssets(app)
     // Forms are read whole before the CSRF check looks for their token.
-    let web = app.grouped(FormBodyMiddleware(), CSRFMiddleware())
+    let web = app.loopGrouped(FormBodyMiddleware(), CSRFMiddleware())
     try web.register(collection: AuthController())
     try web.register(collection: AccountLinksController())
     try web.register(collection: PeopleController())

@@ -116,7 +116,7 @@ struct AuditController: RouteCollection {
         if lines.count >= AuditTrail.exportLimit {
             title.append("Tệp dừng ở \(Format.number(AuditTrail.exportLimit)) sự kiện gần nhất; lọc theo thời gian để xem các sự kiện cũ hơn.")
         }
-        let data = try SimpleWorkbook.table(name: "Nhật ký", title: title, header: header, rows: rows)
+        let data = try await SimpleWorkbook.tableOffLoop(on: req, name: "Nhật ký", title: title, header: header, rows: rows)
         return Download.response(data, name: Download.listName("nhật ký", campaign: "DVK", scope: user.unitCode, at: req.now, format: "xlsx"))
     }
 }

@@ -28,7 +28,7 @@ struct CampaignController: RouteCollection {
         }
         let counts = try await Standings.counts(view.campaign, scope: view.scope, on: req.db)
         let what = filter == .all ? "Danh sách đơn vị" : "Danh sách đơn vị: \(filter.label.lowercased())"
-        let data = try SimpleWorkbook.table(name: "Đơn vị", title: Reminders.title(view, counts: counts, now: req.now, what: what),
+        let data = try await SimpleWorkbook.tableOffLoop(on: req, name: "Đơn vị", title: Reminders.title(view, counts: counts, now: req.now, what: what),
                                             header: header, rows: rows)
         return Download.response(data, name: Download.listName(filter == .all ? "Đơn vị" : "Đơn vị \(filter.label)", campaign: view.campaign.code,
                                                                scope: view.scope.code, at: req.now, format: "xlsx"))

@@ -6,7 +6,7 @@ import Vapor
 /// published photos and an Atom feed. No sign-in; nothing unpublished is reachable here.
 struct LibraryController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let routes = routes.grouped(AnonymousRateLimitMiddleware())
+        let routes = routes.loopGrouped(AnonymousRateLimitMiddleware())
         routes.get(SiteURL.library.route, use: search)
         routes.get(SiteURL.libraryFeed.route, use: feed)
         routes.get(SiteURL.libraryEntry(UUID.random()).route, use: entry)

@@ -73,7 +73,7 @@ struct PeopleController: RouteCollection {
              .text(p.status(at: now).label, .plain), .number(p.loginCount),
              .text(p.lastLoginAt.map(Format.short) ?? "chưa đăng nhập", .plain), .text(p.twoFactor ? "có" : "không", .plain)]
         }
-        return Download.response(try SimpleWorkbook.table(name: "Tài khoản", header: header, rows: rows),
+        return Download.response(try await SimpleWorkbook.tableOffLoop(on: req, name: "Tài khoản", header: header, rows: rows),
                                      name: "tai-khoan-\(user.unitCode)-\(VietnamTime.day(of: now).iso).xlsx")
     }
 
@@ -84,7 +84,7 @@ struct PeopleController: RouteCollection {
         let found = try await matching(req, user, filter(req), now: req.now)
         let unfiltered = user.role == .admin && filter(req) == PeopleDirectory.Filter()
         let events = try await AuditTrail.events(ofAccounts: unfiltered ? nil : Set(found.map(\.id)), on: req.db)
-        return try eventsFile(events, people: found, name: "nhat-ky-tai-khoan-\(user.unitCode)", today: VietnamTime.day(of: req.now))
+        return try await eventsFile(req, events, people: found, name: "nhat-ky-tai-khoan-\(user.unitCode)", today: VietnamTime.day(of: req.now))
     }
 
     @Sendable func exportPersonEvents(req: Request) async throws -> Response {
@@ -92,10 +92,11 @@ struct PeopleController: RouteCollection {
         guard let id = req.parameters.get("id", as: UUID.self) else { throw AccountStore.notFound }
         let person = try await PeopleDirectory.person(id, for: user, on: req.db)
         let events = try await AuditTrail.events(ofAccounts: [id], on: req.db)
-        return try eventsFile(events, people: [person], name: "nhat-ky-\(person.username)", today: VietnamTime.day(of: req.now))
+        return try await eventsFile(req, events, people: [person], name: "nhat-ky-\(person.username)", today: VietnamTime.day(of: req.now))
     }
 
-    func eventsFile(_ events: [(object: UUID, event: AuditTrail.Event)], people: [PeopleDirectory.Person], name: String, today: CalendarDay) throws -> Response {
+    func eventsFile(_ req: Request, _ events: [(object: UUID, event: AuditTrail.Event)], people: [PeopleDirectory.Person], name: String,
+                    today: CalendarDay) async throws -> Response {
         let byID = Dictionary(people.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let header = ["Thời điểm", "Tên đăng nhập", "Họ và tên", "Đơn vị", "Việc", "Người thực hiện", "Địa chỉ IP", "Mã yêu cầu", "Chi tiết"]
         var rows: [[SimpleWorkbook.Cell]] = events.map { e in
@@ -108,7 +109,7 @@ struct PeopleController: RouteCollection {
         if events.count >= AuditTrail.exportLimit {
             rows.append([.text("Tệp dừng ở \(Format.number(AuditTrail.exportLimit)) sự kiện gần nhất; lọc theo đơn vị để xem các sự kiện cũ hơn.", .plain)])
         }
-        return Download.response(try SimpleWorkbook.table(name: "Nhật ký", header: header, rows: rows),
+        return Download.response(try await SimpleWorkbook.tableOffLoop(on: req, name: "Nhật ký", header: header, rows: rows),
                                      name: "\(name)-\(today.iso).xlsx")
     }
 

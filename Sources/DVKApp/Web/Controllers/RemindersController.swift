@@ -15,7 +15,7 @@ struct RemindersController: RouteCollection {
         let view = try await campaign(req)
         let rows = try await Reminders.rows(view, search: req.query[String.self, at: "q"] ?? "", on: req.db)
         let counts = try await Standings.counts(view.campaign, scope: view.scope, on: req.db)
-        let data = try SimpleWorkbook.table(name: "Đơn vị chưa nộp", title: Reminders.title(view, counts: counts, now: req.now),
+        let data = try await SimpleWorkbook.tableOffLoop(on: req, name: "Đơn vị chưa nộp", title: Reminders.title(view, counts: counts, now: req.now),
                                             header: Reminders.csvHeader,
                                             rows: rows.map { Reminders.cells($0, campaign: view.campaign, now: req.now).map { .text($0, .plain) } })
         return Download.response(data, name: Download.listName("Đơn vị chưa nộp", campaign: view.campaign.code, scope: view.scope.code,

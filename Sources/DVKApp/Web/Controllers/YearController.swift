@@ -253,7 +253,7 @@ struct YearController: RouteCollection {
              .text(sectors[r.sectorCode] ?? r.sectorCode, .plain), .text(r.recognitions, .wrapped), .text(r.exemplary ? "x" : "", .plain),
              .text(r.commendations, .wrapped), .text(r.nominations, .wrapped)]
         }
-        let data = try SimpleWorkbook.table(name: "Mô hình được công nhận", header: header, rows: cells)
+        let data = try await SimpleWorkbook.tableOffLoop(on: req, name: "Mô hình được công nhận", header: header, rows: cells)
         return Download.response(data, name: "mo-hinh-duoc-cong-nhan-\(view.campaign.code)-\(view.scope.code).xlsx")
     }
 }

@@ -1,0 +1,73 @@
+import DVKCore
+import Fluent
+import Foundation
+import NIOCore
+import Testing
+import Vapor
+import VaporTesting
+@testable import DVKApp
+
+/// A request's middleware and handler run on its own event loop, where its database answers
+/// arrive; Vapor's own async bridge would not put them there.
+@Suite struct LoopTests {
+    /// Says in a header whether its code ran on the request's loop.
+    struct LoopProbe: LoopMiddleware {
+        func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+            let here = request.eventLoop.inEventLoop
+            let response = try await next.respond(to: request)
+            response.headers.replaceOrAdd(name: "X-Loop-Middleware", value: here && request.eventLoop.inEventLoop ? "on" : "off")
+            return response
+        }
+    }
+
+    /// The same through Vapor's `AsyncMiddleware`, which starts its step in `Task {}`.
+    struct VaporProbe: AsyncMiddleware {
+        func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+            let here = request.eventLoop.inEventLoop
+            let response = try await next.respond(to: request)
+            response.headers.replaceOrAdd(name: "X-Vapor-Middleware", value: here ? "on" : "off")
+            return response
+        }
+    }
+
+    @Test func middlewareAndHandlersRunOnTheRequestsLoop() async throws {
+        try await withApp { app in
+            try await Fixture.load(app)
+            let token = try await APIFixture.token(app, "lan", .staff, unit: "LB")
+            app.loopGrouped(LoopProbe(), VaporProbe()).get("loop-probe") { req async throws -> String in
+                let before = req.eventLoop.inEventLoop
+                // Still there after a database read has been awaited.
+                _ = try await UnitDirectory.allNodes(on: req.db)
+                return before && req.eventLoop.inEventLoop ? "on" : "off"
+            }
+            for _ in 0..<4 {
+                let response = try await app.testing().sendRequest(.GET, "/loop-probe", headers: ["Authorization": "Bearer \(token)"])
+                #expect(response.status == .ok)
+                #expect(response.body.string == "on", "the handler")
+                #expect(response.headers.first(name: "X-Loop-Middleware") == "on")
+                // Why DVK's middleware and routes do not use Vapor's bridge.
+                #expect(response.headers.first(name: "X-Vapor-Middleware") == "off")
+            }
+            // The pages and the API read on their loop's own connection without a hop to it.
+            let readers = app.eventLoopGroup.makeIterator().compactMap { loop in
+                (app.databases.database(logger: app.logger, on: loop) as? WriterBackedDatabase)?.local.connection
+            }
+            if !readers.isEmpty {  // SQLite
+                let staff = try await StaffTestKit.visitor(app, "canbo", .staff, at: "LB")
+                let hops = readers.map(\.hopsToLoop).reduce(0, +)
+                for path in ["/campaigns/DVK-2024", "/campaigns/DVK-2024/units/S1", "/campaigns/DVK-2024/year", "/campaigns"] {
+                    #expect(try await staff.get(path).status == .ok, "\(path)")
+                }
+                for path in ["/api/v1/campaigns/DVK-2024/summary?unit=LB", "/api/v1/campaigns/DVK-2024/units/S1/initiatives",
+                             "/api/v1/campaigns/DVK-2024/units"] {
+                    #expect(try await api(app, .GET, path, as: .token(token)).status == .ok, "\(path)")
+                }
+                #expect(readers.map(\.hopsToLoop).reduce(0, +) == hops, "a read hopped to its loop")
+            }
+            // DVK's own routes are wrapped: every async one answers through a LoopResponder.
+            let asyncLeft = app.routes.all.filter { $0.responder is any AsyncResponder }
+            #expect(asyncLeft.isEmpty, "\(asyncLeft.map(\.description).prefix(3))")
+            #expect(app.routes.all.contains { $0.responder is LoopResponder })
+        }
+    }
+}
