@@ -48,6 +48,17 @@ import VaporTesting
                 // Why DVK's middleware and routes do not use Vapor's bridge.
                 #expect(response.headers.first(name: "X-Vapor-Middleware") == "off")
             }
+            // A request with a big body (an upload) runs off the loop: its parsing must not
+            // hold the loop's other requests (the hostile-upload tests time the polls).
+            app.loopGrouped(LoopProbe()).on(.POST, "loop-probe", body: .collect(maxSize: "1mb")) { req async throws -> String in
+                req.eventLoop.inEventLoop ? "on" : "off"
+            }
+            for (size, expected) in [(100, "on"), (300 << 10, "off")] {
+                let response = try await app.testing().sendRequest(.POST, "/loop-probe", headers: ["Content-Type": "application/octet-stream"],
+                                                                   body: ByteBuffer(repeating: 0x61, count: size))
+                #expect(response.body.string == expected, "\(size) bytes")
+                #expect(response.headers.first(name: "X-Loop-Middleware") == expected, "\(size) bytes")
+            }
             // The pages and the API read on their loop's own connection without a hop to it.
             let readers = app.eventLoopGroup.makeIterator().compactMap { loop in
                 (app.databases.database(logger: app.logger, on: loop) as? WriterBackedDatabase)?.local.connection

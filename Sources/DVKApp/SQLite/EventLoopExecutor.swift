@@ -37,15 +37,33 @@ extension EventLoop {
     }
 }
 
+extension Request {
+    /// Runs a step of this request in a task on its loop (`EventLoop.onLoopTask`), unless
+    /// the request carries a big body (an uploaded file): reading a form of many megabytes
+    /// (its multipart parts, its CSRF field) is long work without waiting, which would hold
+    /// every other request of the loop, so such a request runs on Swift's global pool, as
+    /// Vapor runs it.
+    func step<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) -> EventLoopFuture<T> {
+        guard !carriesBigBody else { return eventLoop.makeFutureWithTask(body) }
+        return eventLoop.onLoopTask(body)
+    }
+
+    /// More than 256 KiB of body, announced or collected.
+    var carriesBigBody: Bool {
+        let announced = headers.first(name: .contentLength).flatMap { Int($0) } ?? 0
+        return max(announced, body.data?.readableBytes ?? 0) > 256 << 10
+    }
+}
+
 /// DVK's async middleware: `AsyncMiddleware`'s shape, its steps run on the request's loop
-/// (see `EventLoop.onLoopTask`).
+/// (see `Request.step`).
 protocol LoopMiddleware: Middleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response
 }
 
 extension LoopMiddleware {
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
-        request.eventLoop.onLoopTask { try await self.respond(to: request, chainingTo: NextResponder(next: next)) }
+        request.step { try await self.respond(to: request, chainingTo: NextResponder(next: next)) }
     }
 }
 
@@ -58,12 +76,12 @@ private struct NextResponder: AsyncResponder {
     }
 }
 
-/// A route's async handler run on the request's loop (see `EventLoop.onLoopTask`).
+/// A route's async handler run on the request's loop (see `Request.step`).
 struct LoopResponder: Responder {
     let handler: any AsyncResponder
 
     func respond(to request: Request) -> EventLoopFuture<Response> {
-        request.eventLoop.onLoopTask { try await handler.respond(to: request) }
+        request.step { try await handler.respond(to: request) }
     }
 
     /// The route's handler, if async, gets its task on the request's loop. Only before any
