@@ -57,7 +57,10 @@ extension OfficialDocuments {
                 ? "Anh/chị được tạo tài khoản trên DVK. Để bắt đầu, mở địa chỉ dưới đây (gõ vào trình duyệt, hoặc quét mã QR bằng điện thoại), đặt mật khẩu của mình rồi đăng nhập."
                 : "Tài khoản DVK của anh/chị được cấp liên kết đặt lại mật khẩu. Mở địa chỉ dưới đây (gõ vào trình duyệt, hoặc quét mã QR), đặt mật khẩu mới rồi đăng nhập."
             blocks.append(.paragraph(Paragraph(what, size: 13, firstLineIndent: 36, spaceBefore: 8, spaceAfter: 6)))
-            var link = Paragraph([Run(l.link, bold: true)], alignment: .center, size: 12, spaceAfter: 4)
+            // The link on one line whatever its letters: at 12 pt a link whose token is full of
+            // wide letters (M, W) wrapped, and a wrapped link cannot be copied whole.
+            let fits = PageSetup.a4Portrait.contentWidth * 0.95 / max(1, TextMetrics.width(l.link, size: 1, bold: true))
+            var link = Paragraph([Run(l.link, bold: true)], alignment: .center, size: max(8, min(12, (fits * 2).rounded(.down) / 2)), spaceAfter: 4)
             if let code = QRMatrix(l.link) { link.qr = (code, 150) }
             blocks.append(.paragraph(link))
             blocks.append(.paragraph(Paragraph("Địa chỉ dùng được một lần, đến \(l.validUntil). Không đưa thư này cho người khác.",

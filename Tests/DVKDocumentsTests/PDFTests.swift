@@ -5,6 +5,23 @@ import Testing
 
 @Suite("PDF read back by poppler")
 struct PDFTests {
+    /// An invitation's link stays on one line whatever its token's letters, so that it is
+    /// copied whole: at 12 pt a token full of wide letters wrapped (CI, 2026-12-03).
+    @Test func anInvitationsLinkIsOneLineWhateverItsLetters() throws {
+        let dir = try Oracle.temporaryDirectory()
+        for token in [String(repeating: "W", count: 43), String(repeating: "i", count: 43), "0FD58KZMeHKD8OMhXxwprV1EWnwEZOofMQsd9FJyvsQ"] {
+            let link = "http://127.0.0.1:40339/invite/" + token
+            let letter = OfficialDocuments.invitationLetters([InvitationLetterInput(
+                issuer: "Liên đoàn Lao động quận Long Biên", place: "Long Biên", date: CalendarDay(year: 2026, month: 12, day: 4),
+                purpose: .invitation, personName: "Lương Thị Thư", username: "thu.lt", roleLabel: "Cán bộ", unitName: "Trường Mầm non Bồ Đề",
+                link: link, validUntil: "11/12/2026")])
+            let file = try Oracle.write(letter, as: .pdf, name: "letter-\(token.prefix(3))", in: dir)
+            let lines = try Oracle.pdfText(file).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            #expect(lines.contains(link), "\(token.prefix(5))…")
+            #expect(try Oracle.pdfPages(file) == 1)
+        }
+    }
+
     @Test func onlyLiberationSerifEmbeddedAndSubset() throws {
         let dir = try Oracle.temporaryDirectory()
         for (name, document) in Samples.all {
