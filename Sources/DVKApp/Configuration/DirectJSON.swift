@@ -148,33 +148,48 @@ extension APIInitiative: DirectJSON {
 extension SummaryDTO: DirectJSON {
     func write(json: inout JSONOut) {
         json.key("campaign", first: true); json.string(campaign)
-        json.key("distinct")
-        json.key("collectives", first: true); json.int(distinct.collectives)
-        json.key("individuals"); json.int(distinct.individuals)
+        json.key("distinct"); distinct.write(json: &json)
+        json.key("rows"); rows.write(json: &json)
+        json.key("total"); total.write(json: &json)
+        json.key("unit"); unit.write(json: &json)
         json.end()
-        json.key("rows")
-        json.byte(UInt8(ascii: "["))
-        for (index, row) in rows.enumerated() {
-            if index > 0 { json.byte(UInt8(ascii: ",")) }
-            json.key("collectiveInitiatives", first: true); json.int(row.collectiveInitiatives)
-            json.key("collectives"); json.int(row.collectives)
-            json.key("individualInitiatives"); json.int(row.individualInitiatives)
-            json.key("individuals"); json.int(row.individuals)
-            json.key("name"); json.string(row.name)
-            json.key("sector"); json.string(row.sector)
-            json.end()
-        }
-        json.byte(UInt8(ascii: "]"))
-        json.key("total")
-        json.key("collectiveInitiatives", first: true); json.int(total.collectiveInitiatives)
-        json.key("collectives"); json.int(total.collectives)
-        json.key("individualInitiatives"); json.int(total.individualInitiatives)
-        json.key("individuals"); json.int(total.individuals)
+    }
+}
+
+extension SummaryDTO.Distinct: DirectJSON {
+    func write(json: inout JSONOut) {
+        json.key("collectives", first: true); json.int(collectives)
+        json.key("individuals"); json.int(individuals)
         json.end()
-        json.key("unit")
-        json.key("code", first: true); json.string(unit.code)
-        json.key("name"); json.string(unit.name)
+    }
+}
+
+extension SummaryDTO.Row: DirectJSON {
+    func write(json: inout JSONOut) {
+        json.key("collectiveInitiatives", first: true); json.int(collectiveInitiatives)
+        json.key("collectives"); json.int(collectives)
+        json.key("individualInitiatives"); json.int(individualInitiatives)
+        json.key("individuals"); json.int(individuals)
+        json.key("name"); json.string(name)
+        json.key("sector"); json.string(sector)
         json.end()
+    }
+}
+
+extension SummaryDTO.Total: DirectJSON {
+    func write(json: inout JSONOut) {
+        json.key("collectiveInitiatives", first: true); json.int(collectiveInitiatives)
+        json.key("collectives"); json.int(collectives)
+        json.key("individualInitiatives"); json.int(individualInitiatives)
+        json.key("individuals"); json.int(individuals)
+        json.end()
+    }
+}
+
+extension SummaryDTO.UnitRef: DirectJSON {
+    func write(json: inout JSONOut) {
+        json.key("code", first: true); json.string(code)
+        json.key("name"); json.string(name)
         json.end()
     }
 }
