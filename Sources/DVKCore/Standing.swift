@@ -367,7 +367,7 @@ public struct Coverage: Hashable, Sendable {
 
     public var sentence: String {
         let f = VietnamTime.fields(asOf)
-        let at = String(format: "%02d giờ %02d ngày %@", f.hour, f.minute, CalendarDay(year: f.year, month: f.month, day: f.day).vietnamese)
+        let at = "\(CalendarDay.padded(f.hour, 2)) giờ \(CalendarDay.padded(f.minute, 2)) ngày \(CalendarDay(year: f.year, month: f.month, day: f.day).vietnamese)"
         let waiting = waitingReview > 0 ? " (gồm \(VietnameseText.number(waitingReview)) hồ sơ chờ duyệt)" : ""
         return "Số liệu tính đến \(at); \(VietnameseText.number(submitted))/\(VietnameseText.number(expected)) đơn vị đã nộp\(waiting)."
     }

@@ -260,6 +260,59 @@ import Vapor
         }
     }
 
+    /// SQLite's text of a statement with a list: the list's values numbered after the
+    /// others and bound once however often the list appears, a value used twice bound once,
+    /// `$` before a non-number left as text; without a list, the text made once.
+    @Test func aListStatementsSQLiteTextNumbersEveryValueOnce() throws {
+        let text = HotSQLiteText("SELECT '$' || a FROM t WHERE b IN $1 AND c = $2 OR (d IN $1 AND e = $2) OR f = $3 AND g = $9")
+        let (sql, values) = try text.bound([["x", "y"], "z", nil], { "\($0)" }, null: "NULL")
+        #expect(sql == "SELECT '$' || a FROM t WHERE b IN (?1, ?2) AND c = ?3 OR (d IN (?1, ?2) AND e = ?3) OR f = ?4 AND g = $9")
+        #expect(values == ["x", "y", "z", "NULL"])
+        let (empty, none) = try text.bound([[String](), "z", "w"], { "\($0)" }, null: "NULL")
+        #expect(empty == "SELECT '$' || a FROM t WHERE b IN () AND c = ?1 OR (d IN () AND e = ?1) OR f = ?2 AND g = $9")
+        #expect(none == ["z", "w"])
+        let plain = HotSQLiteText("SELECT a FROM t WHERE b = $2 AND c = $1 AND d = $10")
+        let (sql2, values2) = try plain.bound(["p", nil], { "\($0)" }, null: "NULL")
+        #expect(sql2 == "SELECT a FROM t WHERE b = ?2 AND c = ?1 AND d = ?10" && sql2 == plain.numbered)
+        #expect(values2 == ["p", "NULL"])
+    }
+
+    /// A multi-row insert writes every value as it was given, NULL for nil, in chunks under
+    /// the bind limit, inside a transaction (SQLite: the writer's text, made by hand) and
+    /// outside one; SQLite's text numbers the values row by row and quotes the names.
+    @Test func aBulkInsertWritesEveryValueAsGiven() async throws {
+        #expect(BulkInsert.text(table: "t", columns: ["a", "b\"c"], rows: 2) == "INSERT INTO \"t\" (\"a\", \"b\"\"c\") VALUES (?1, ?2), (?3, ?4)")
+        try await withApp { app in
+            try await Fixture.load(app)
+            let parent = try #require(try await app.db.sql().raw("SELECT id FROM units WHERE parent_id IS NULL").first()).decode(column: "id", as: UUID.self)
+            let now = Date(timeIntervalSince1970: 1_750_000_000.25)
+            let columns = ["id", "code", "name", "kind", "parent_id", "email", "phone", "created_at", "updated_at"]
+            // 3,334 rows of 9 values: two statements (3,333 rows each at most).
+            func rows(_ prefix: String, _ count: Int) -> [[any Encodable & Sendable]] {
+                (0..<count).map { i in
+                    [UUID.random(), "\(prefix)-\(i)", "Công đoàn \"\(i)\" ’ 😀", UnitKind.grassroots.rawValue, i % 2 == 0 ? parent : UUID?.none,
+                     "", "09\(i)", now, now]
+                }
+            }
+            #expect(BulkInsert.rowsPerStatement(columns: columns.count) == 3_333)
+            let inside = rows("IN", 3_334)
+            try await app.db.transaction { db in try await BulkInsert.run(db, into: "units", columns: columns, rows: inside) }
+            try await BulkInsert.run(app.db, into: "units", columns: columns, rows: rows("OUT", 5))
+            for (prefix, count) in [("IN", 3_334), ("OUT", 5)] {
+                let read = try await app.db.sql().raw("SELECT code, name, parent_id, phone, created_at FROM units WHERE code LIKE \(bind: prefix + "-%") ORDER BY code").all()
+                #expect(read.count == count)
+                for row in read {
+                    let code = try row.decode(column: "code", as: String.self)
+                    let i = try #require(Int(code.split(separator: "-").last ?? ""))
+                    #expect(try row.decode(column: "name", as: String.self) == "Công đoàn \"\(i)\" ’ 😀")
+                    #expect(try row.decode(column: "parent_id", as: UUID?.self) == (i % 2 == 0 ? parent : nil))
+                    #expect(try row.decode(column: "phone", as: String.self) == "09\(i)")
+                    #expect(try row.decode(column: "created_at", as: Date.self) == now)
+                }
+            }
+        }
+    }
+
     /// Every column type a hot statement reads, with and without a value.
     struct EveryType: HotStatement {
         static let sql = """

@@ -45,6 +45,12 @@ import VaporTesting
         ])]).render()
         #expect(page == "<!DOCTYPE html><html lang=\"vi\"><body><p class=\"a b &lt;c&gt;\" id=\"y\">Đ &amp; ẫ́ 😀<br><input required></p></body></html>")
         #expect(Node.element("div", [.text("<")]).render() == "<div>&lt;</div>")
+        // Attributes all among the children, each once (written as they come), after content
+        // or not; the same name twice among the children, with no group (gathered).
+        #expect(Node.element("a", [.attribute("href", "/x?a=1&b"), .text("t"), .attribute("class", "c"), .group([.text("u"), .empty]),
+                                   .attribute("hidden", present: true)]).render() == "<a href=\"/x?a=1&amp;b\" class=\"c\" hidden>tu</a>")
+        #expect(Node.element("a", [.attribute("id", "1"), .attribute("class", "c"), .attribute("id", "2"), .attribute("class", "d")]).render()
+                == "<a id=\"2\" class=\"c d\"></a>")
     }
 
     /// A link's values are percent-encoded by bytes exactly as Foundation encodes them.

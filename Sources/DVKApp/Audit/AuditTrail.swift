@@ -430,6 +430,9 @@ enum AuditTrail {
     /// The columns an event is read from.
     static let readColumns = "id, chain, seq, at, actor_id, actor, actor_role, address, request_id, object_kind, object_id, object_label, unit_id, campaign_id, action, details, changes, prev_hash, hash"
 
+    /// One decoder for every event read (making one per value was most of reading a short one).
+    private static let decoder = JSONDecoder()
+
     static func event(_ row: any SQLRow) throws -> Event {
         func text(_ c: String) throws -> String { try row.decodeNil(column: c) ? "" : try row.decode(column: c, as: String.self) }
         func uuid(_ c: String) throws -> UUID? { try row.decodeNil(column: c) ? nil : try row.decode(column: c, as: UUID.self) }
@@ -439,8 +442,8 @@ enum AuditTrail {
                      actorRole: try text("actor_role"), address: try text("address"), requestID: try text("request_id"),
                      kind: try text("object_kind"), objectID: try text("object_id"), objectLabel: try text("object_label"),
                      unitID: try uuid("unit_id"), campaignID: try uuid("campaign_id"), action: try text("action"),
-                     details: (try? JSONDecoder().decode([String: String].self, from: Data(details.utf8))) ?? [:],
-                     changes: (try? JSONDecoder().decode([AuditChange].self, from: Data(changes.utf8))) ?? [],
+                     details: details.isEmpty ? [:] : (try? decoder.decode([String: String].self, from: Data(details.utf8))) ?? [:],
+                     changes: changes.isEmpty ? [] : (try? decoder.decode([AuditChange].self, from: Data(changes.utf8))) ?? [],
                      prevHash: try text("prev_hash"), hash: try text("hash"))
     }
 

@@ -287,9 +287,9 @@ extension YearQueue {
         // Every lookup by (campaign, unit), the keys of the tables' indexes; the campaigns
         // bound as one list, so both statements stay prepared on PostgreSQL.
         let campaigns = views.map(\.campaign.id)
-        var units: [UUID: CampaignUnit] = [:]
+        var units: [UUID: SnapshotUnit] = [:]
         for row in try await UnitOverYears(binds: [campaigns, unitID]).all(on: db) {
-            if let unit = try Access.snapshotUnit(row, prefix: "") { units[unit.campaignID] = unit }
+            if let unit = try Access.snapshot(row, prefix: "") { units[try row.decode(column: "campaign_id", as: UUID.self)] = unit }
         }
         var counted: [String: [UUID: [String: Int]]] = [:]
         for row in try await CountsOverYears(binds: [campaigns, unitID]).all(on: db) {
@@ -299,7 +299,7 @@ extension YearQueue {
         let own = counted["own"] ?? [:], rolled = counted["rolled"] ?? [:], recognised = counted["recognised"] ?? [:]
         var out: [YearNumbers] = []
         for view in views {
-            guard let unit = units[view.campaign.id], view.contains(unit.snapshot) else { continue }
+            guard let unit = units[view.campaign.id], view.contains(unit) else { continue }
             let registered = (unit.kind == .federation ? rolled : own)[view.campaign.id] ?? [:]
             let recognisedHere = recognised[view.campaign.id] ?? [:]
             out.append(YearNumbers(year: view.campaign.year, campaign: view.campaign.code, sectors: view.campaign.sectors.map {

@@ -362,12 +362,22 @@ struct SyncSQLiteDatabase: Database, SQLDatabase, HotSQLite {
         connection.onLoop { try run(sql, binds, onRow) }
     }
 
+    /// A multi-row INSERT (`BulkInsert`) run in place, its values bound row by row.
+    func insert(_ sql: String, _ rows: [[any Encodable & Sendable]]) async throws {
+        var values: [SQLiteData] = []
+        values.reserveCapacity(rows.count * (rows.first?.count ?? 0))
+        for row in rows {
+            for value in row { values.append(try Self.data(value)) }
+        }
+        try await connection.onLoop { [values] in try connection.run(sql, values) { _ in } }
+    }
+
     /// A hot statement's text run in place, its values bound by number.
     func hot(_ text: HotSQLiteText, _ binds: [(any HotValue)?]) async throws -> [any SQLRow]? {
-        let values = try binds.map { try $0.map(Self.data) ?? .null }
+        let (sql, values) = try text.bound(binds, Self.data, null: .null)
         return try await connection.onLoop { [statementBudget] in
             var rows: [any SQLRow] = []
-            try connection.run(text.sql, values, budget: statementBudget) { rows.append($0) }
+            try connection.run(sql, values, budget: statementBudget) { rows.append($0) }
             return rows
         }
     }

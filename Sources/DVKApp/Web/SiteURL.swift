@@ -196,12 +196,18 @@ enum SiteURL: Sendable, Equatable {
 
     /// The path, each value percent-encoded.
     var path: String {
-        "/" + segments.map { segment in
+        let segments = segments
+        guard !segments.isEmpty else { return "/" }
+        var path = ""
+        path.reserveCapacity(80)
+        for segment in segments {
+            path += "/"
             switch segment {
-            case .word(let word): word
-            case .value(_, let value): Self.encodeSegment(value)
+            case .word(let word): path += word
+            case .value(_, let value): path += Self.encodeSegment(value)
             }
-        }.joined(separator: "/")
+        }
+        return path
     }
 
     /// A path segment percent-encoded, by bytes, as `addingPercentEncoding` with

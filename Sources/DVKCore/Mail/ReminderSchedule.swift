@@ -28,7 +28,15 @@ public struct ReminderSchedule: Sendable, Equatable {
             }
             days.append(n)
         }
-        let parts = time.trimmingCharacters(in: .whitespaces).split(separator: ":")
+        // Trimmed of spaces and tabs as `.whitespaces` trims (Foundation's character set was
+        // most of the parse, made for every campaign a page reads).
+        func blank(_ c: Character) -> Bool {
+            c == "\t" || (c.unicodeScalars.count == 1 && c.unicodeScalars.first?.properties.generalCategory == .spaceSeparator)
+        }
+        var trimmed = Substring(time)
+        while let first = trimmed.first, blank(first) { trimmed.removeFirst() }
+        while let last = trimmed.last, blank(last) { trimmed.removeLast() }
+        let parts = trimmed.split(separator: ":")
         guard parts.count == 2, parts[1].count == 2, let h = Int(parts[0]), let m = Int(parts[1]), (0...23).contains(h), (0...59).contains(m) else {
             return .failure(.invalid("Giờ gửi thư nhắc “\(time)” không hợp lệ (giờ:phút, 24 giờ, ví dụ 08:00)."))
         }
@@ -53,7 +61,7 @@ public struct ReminderSchedule: Sendable, Equatable {
     /// "7, 3, 1, -1"
     public var daysText: String { days.map(String.init).joined(separator: ", ") }
     /// "08:00"
-    public var timeText: String { String(format: "%02d:%02d", hour, minute) }
+    public var timeText: String { "\(CalendarDay.padded(hour, 2)):\(CalendarDay.padded(minute, 2))" }
 
     /// The last day to hand in: the day the deadline instant ends (a deadline of 00:00 on
     /// 16/02 makes 15/02 the last day).

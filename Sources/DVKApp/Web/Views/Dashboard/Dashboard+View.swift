@@ -75,7 +75,11 @@ extension Dashboard {
         let maxValue = max(1, summary.rows.map { max($0.tally.collectiveInitiatives, $0.tally.individualInitiatives) }.max() ?? 1)
         let labelWidth = 250.0, barWidth = 380.0, rowHeight = 46.0
         let height = Double(summary.rows.count) * rowHeight + 30
-        func n(_ x: Double) -> String { String(format: "%.1f", x) }
+        // One decimal, as "%.1f" writes a coordinate (String(format:) was a twentieth of the page).
+        func n(_ x: Double) -> String {
+            let tenths = Int((abs(x) * 10).rounded())
+            return (x < 0 && tenths > 0 ? "-" : "") + "\(tenths / 10).\(tenths % 10)"
+        }
         func rect(_ x: Double, _ y: Double, _ w: Double, _ h: Double, _ color: String) -> Node {
             .element("rect", [.attribute("x", n(x)), .attribute("y", n(y)), .attribute("width", n(w)), .attribute("height", n(h)),
                               .attribute("fill", color)])
