@@ -53,6 +53,18 @@ import VaporTesting
                 == "<a id=\"2\" class=\"c d\"></a>")
     }
 
+    /// A trail's value of up to 240 characters (letters with their marks counted as one) is
+    /// shown whole; a longer one folds under its first 160.
+    @Test func aLongTrailValueFoldsAfter240Characters() {
+        for (count, folds) in [(0, false), (1, false), (239, false), (240, false), (241, true), (5_000, true)] {
+            let text = String(repeating: "ệ", count: count)
+            let html = AuditHistory.value(text).render()
+            #expect(html.contains("<details>") == folds, "\(count)")
+            if count > 0 { #expect(html.contains(text)) }
+        }
+        #expect(AuditHistory.value(String(repeating: "e\u{302}\u{323}", count: 240)).render().contains("<details>") == false)
+    }
+
     /// A link's values are percent-encoded by bytes exactly as Foundation encodes them.
     @Test func percentEncodingByBytesIsFoundations() {
         for s in Self.texts(of: "aZ09-._~!$&'()*+,=:@/;?#% \"<>[]{}|\\^`Đẫ́😀\u{0}\n", longest: 12, seed: 11) {

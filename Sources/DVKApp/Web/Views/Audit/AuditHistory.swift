@@ -40,7 +40,10 @@ enum AuditHistory {
 
     static func value(_ text: String) -> Node {
         if text.isEmpty { return .span(.class("muted"), "(trống)") }
-        if text.count <= 240 { return .span(.class("pre"), .text(text)) }
+        // At most 240 characters, counted up to the 241st only (a campaign's letter counted
+        // whole, on every dashboard, was a fortieth of it).
+        let limit = text.index(text.startIndex, offsetBy: 240, limitedBy: text.endIndex)
+        if limit == nil || limit == text.endIndex { return .span(.class("pre"), .text(text)) }
         return .details(.summary(.text(String(text.prefix(160)) + "…")), .span(.class("pre"), .text(text)))
     }
 }
