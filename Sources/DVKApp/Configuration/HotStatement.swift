@@ -154,32 +154,25 @@ struct HotSQLiteText: Sendable {
         }
         var sql = "", values: [Value] = []
         sql.reserveCapacity(numbered.utf8.count + 8 * binds.count)
-        // A value used twice is bound once, under the number it got first.
-        var numbers = [[Int]?](repeating: nil, count: binds.count)
+        // A value used twice is bound once: its placeholder, made where it first comes, again.
+        var placeholders = [String?](repeating: nil, count: binds.count)
         for part in parts {
             switch part {
             case .text(let text):
                 sql += text
+            case .value(let n) where !binds.indices.contains(n - 1):
+                sql += "$\(n)"
             case .value(let n):
-                guard binds.indices.contains(n - 1) else {
-                    sql += "$\(n)"
-                    continue
-                }
-                let list = binds[n - 1] as? any HotList
-                if numbers[n - 1] == nil {
-                    if let list {
-                        numbers[n - 1] = try list.elements.map { values.append(try value($0)); return values.count }
+                if placeholders[n - 1] == nil {
+                    if let list = binds[n - 1] as? any HotList {
+                        let numbers = try list.elements.map { values.append(try value($0)); return "?\(values.count)" }
+                        placeholders[n - 1] = "(" + numbers.joined(separator: ", ") + ")"
                     } else {
                         values.append(try binds[n - 1].map(value) ?? null)
-                        numbers[n - 1] = [values.count]
+                        placeholders[n - 1] = "?\(values.count)"
                     }
                 }
-                let mine = numbers[n - 1] ?? []
-                if list != nil {
-                    sql += "(" + mine.map { "?\($0)" }.joined(separator: ", ") + ")"
-                } else {
-                    sql += "?\(mine[0])"
-                }
+                sql += placeholders[n - 1] ?? ""
             }
         }
         return (sql, values)
