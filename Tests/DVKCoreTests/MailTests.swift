@@ -149,6 +149,26 @@ import Testing
         if case .success = ReminderSchedule.parse(days: "500", time: "08:00") { Issue.record("500 days accepted") }
     }
 
+    /// The time is trimmed exactly as Foundation's `.whitespaces` trims it (spaces of every
+    /// kind and tabs, not line breaks), and its text is two digits each side.
+    @Test func theReminderTimeIsTrimmedAsFoundationTrims() {
+        let blanks = [" ", "\t", "\u{A0}", "\u{3000}", "\u{2009}", "\u{1680}", "\u{205F}", "\u{180E}", "\u{FEFF}", "\u{85}", "\n", "\r\n", "\u{200B}", "x", ""]
+        for before in blanks {
+            for after in blanks {
+                for core in ["08:00", "7:05", "23:59", "24:00", "08 :00"] {
+                    let text = before + core + after
+                    let trimmed = text.trimmingCharacters(in: .whitespaces)
+                    let parts = trimmed.split(separator: ":")
+                    let expected = parts.count == 2 && parts[1].count == 2 && Int(parts[0]).map { (0...23).contains($0) } == true
+                        && Int(parts[1]) != nil
+                    let parsed = try? ReminderSchedule.parse(days: "7", time: text).get()
+                    #expect((parsed != nil) == expected, "\(text.debugDescription)")
+                    if let parsed { #expect(parsed.timeText == String(format: "%02d:%02d", Int(parts[0])!, Int(parts[1])!)) }
+                }
+            }
+        }
+    }
+
     @Test func theDeadlineReadsAsALetterWritesIt() {
         #expect(DeadlineText.letterLine(deadline) == "trước 00 giờ 00 ngày 16 tháng 02 năm 2024")
         #expect(VietnamTime.describe(at(13, 9, 12)) == "09:12 ngày 13/02/2024")

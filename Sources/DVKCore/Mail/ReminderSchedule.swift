@@ -29,9 +29,11 @@ public struct ReminderSchedule: Sendable, Equatable {
             days.append(n)
         }
         // Trimmed of spaces and tabs as `.whitespaces` trims (Foundation's character set was
-        // most of the parse, made for every campaign a page reads).
+        // most of the parse, made for every campaign a page reads): its set is the spaces
+        // (category Zs), the tab and U+200B, the zero-width space.
         func blank(_ c: Character) -> Bool {
-            c == "\t" || (c.unicodeScalars.count == 1 && c.unicodeScalars.first?.properties.generalCategory == .spaceSeparator)
+            guard c.unicodeScalars.count == 1, let scalar = c.unicodeScalars.first else { return false }
+            return scalar == "\t" || scalar == "\u{200B}" || scalar.properties.generalCategory == .spaceSeparator
         }
         var trimmed = Substring(time)
         while let first = trimmed.first, blank(first) { trimmed.removeFirst() }
