@@ -251,6 +251,74 @@ import VaporTesting
         }
     }
 
+    /// The pipeline an import writes through: chunks made in order, each from the state the
+    /// one before left, and used in order; a failure in making or in using stops it there.
+    @Test func aPipelineMakesAndUsesEveryChunkInOrderAndStopsAtAFailure() async throws {
+        struct Stop: Error, Equatable { var at: Int }
+        final class Used: @unchecked Sendable { var chunks: [Int] = [] }
+        let used = Used()
+        let end = try await HeavyWork.pipelined(10, from: 100, make: { index, state in (index * 1_000 + state, state + 1) }, use: { used.chunks.append($0) })
+        #expect(end == 110)
+        #expect(used.chunks == (0..<10).map { $0 * 1_000 + 100 + $0 })
+        used.chunks = []
+        await #expect(throws: Stop(at: 3)) {
+            try await HeavyWork.pipelined(10, make: { $0 }, use: { chunk in
+                if chunk == 3 { throw Stop(at: 3) }
+                used.chunks.append(chunk)
+            })
+        }
+        #expect(used.chunks == [0, 1, 2])
+        used.chunks = []
+        await #expect(throws: Stop(at: 5)) {
+            try await HeavyWork.pipelined(10, make: { index in
+                if index == 5 { throw Stop(at: 5) }
+                return index
+            }, use: { used.chunks.append($0) })
+        }
+        #expect(used.chunks == [0, 1, 2, 3, 4])
+        #expect(try await HeavyWork.pipelined(0, from: 7, make: { _, _ in Issue.record("made"); return (0, 0) }, use: { _ in }) == 7)
+    }
+
+    /// A chunked append (an import's trail): its chains numbered on across chunks from where
+    /// they stood; when the chunks hold other counts than announced, the transaction fails
+    /// and nothing of it is kept.
+    @Test func aChunkedAppendContinuesItsChainsOrKeepsNothing() async throws {
+        try await withApp { app in
+            _ = try await Self.scene(app)
+            let unit = try await UnitDirectory.find(code: "S1", on: app.db).requireID(), other = UUID()
+            let chains = [unit.canonicalText: 5, other.canonicalText: 2]
+            let entries: @Sendable (Int) -> [AuditTrail.Entry] = { index in
+                // Chunk 0: three of the unit's, one of the other; chunk 1: the rest.
+                let mine = index == 0 ? 0..<3 : 3..<5, theirs = index == 0 ? 0..<1 : 1..<2
+                return mine.map { AuditTrail.Entry("test.append", .unit, id: unit, label: "S1 \($0)", unit: unit) }
+                    + theirs.map { AuditTrail.Entry("test.append", .unit, id: other, label: "other \($0)", unit: other) }
+            }
+            let before = try await Self.count(app)
+            let sql = try app.db.sql()
+            let start = try await sql.raw("SELECT seq FROM audit_chains WHERE chain = \(bind: unit.canonicalText)").first()?.decode(column: "seq", as: Int64.self) ?? 0
+            await #expect(throws: AuditTrail.AuditStreamError.self) {
+                try await app.db.write { db in
+                    try await AuditTrail.record(chunks: 1, counts: chains, at: Date(), sql: try db.sql(), make: { index in ((), entries(index)) }, store: { _ in })
+                }
+            }
+            #expect(try await Self.count(app) == before)
+            final class Stored: @unchecked Sendable { var rows: [Int] = [] }
+            let stored = Stored()
+            try await app.db.write { db in
+                try await AuditTrail.record(chunks: 2, counts: chains, at: Date(), sql: try db.sql(), make: { index in (index, entries(index)) },
+                                            store: { stored.rows.append($0) })
+            }
+            #expect(stored.rows == [0, 1])
+            let mine = try await sql.raw("SELECT seq, object_label FROM audit_events WHERE chain = \(bind: unit.canonicalText) AND action = 'test.append' ORDER BY seq").all()
+            #expect(try mine.map { try $0.decode(column: "seq", as: Int64.self) } == Array(start + 1...start + 5))
+            #expect(try mine.map { try $0.decode(column: "object_label", as: String.self) } == (0..<5).map { "S1 \($0)" })
+            let theirs = try await sql.raw("SELECT seq FROM audit_events WHERE chain = \(bind: other.canonicalText) ORDER BY seq").all()
+            #expect(try theirs.map { try $0.decode(column: "seq", as: Int64.self) } == [1, 2])
+            #expect(try await sql.raw("SELECT seq FROM audit_chains WHERE chain = \(bind: unit.canonicalText)").first()?.decode(column: "seq", as: Int64.self) == start + 5)
+            #expect(try await AuditSeal.verify(on: app.db).problems.isEmpty)
+        }
+    }
+
     @Test func theAuditPageTheAPIAndTheCLIReadOnlyTheirSubtree() async throws {
         try await withApp { app in
             let (campaign, s1) = try await Self.scene(app)

@@ -278,53 +278,128 @@ enum AuditTrail {
         let at = AuditSeal.rounded(now)
         let byChain = Dictionary(grouping: entries) { $0.unitID?.canonicalText ?? AuditSeal.systemChain }
         let chains = byChain.keys.sorted()
-        // 1. The heads, in the order of their names, numbers reserved: one statement per
-        //    thousand chains (an import of 3,000 units is 3,000 chains). On PostgreSQL the
-        //    reservation locks each head until the transaction ends. SQLite's writer holds
-        //    the whole file from its BEGIN IMMEDIATE, so in its transactions they are only read.
-        var heads: [String: (seq: Int64, hash: String)] = [:]
-        let sqlite = (sql as? SyncSQLiteDatabase)?.inTransaction == true
+        // 1. The heads, numbers reserved (see `take`), unless the transaction holds the one chain.
+        let starts: [String: Position]
         if let head = held, chains == [head.chain] {
             // Taken with the transaction's first statement: numbered on from it, as if reserved.
-            heads[head.chain] = (head.seq + Int64(entries.count), head.hash)
+            starts = [head.chain: Position(seq: head.seq, hash: head.hash)]
+        } else {
+            starts = try await take(chains, counts: byChain.mapValues(\.count), sql: sql)
         }
-        let alreadyHeld = !heads.isEmpty
-        for chunk in chains.chunked(1_000) where !alreadyHeld {
+        // 2. The events, sealed chain by chain.
+        let sealed = try seal(byChain, chains: chains, from: starts, actor: actor, at: at)
+        if let end = sealed.ends.first(where: { $0.chain == held?.chain }) { held = end }
+        // 3. The heads moved to their last events: with the event, for one (on PostgreSQL).
+        if sealed.rows.count == 1, sealed.ends.count == 1, sql.dialect.name == "postgresql" {
+            _ = try await Append(binds: sealed.rows[0]).all(on: sql)
+            return
+        }
+        try await insert(sealed.rows, sql: sql)
+        try await move(sealed.ends, sql: sql)
+    }
+
+    /// A long append made a chunk at a time, with the rows it records: an import's new
+    /// initiatives and an event for each. The heads of every chain it touches are taken once,
+    /// `counts` numbers reserved (each chain's events in all). Chunk `i` is made and sealed
+    /// on another core (`make(i)`: its rows and its entries) while the writer stores the
+    /// chunk before it: its rows (`store`), then its events (`HeavyWork.pipelined`). The
+    /// heads move once, at the end. A chain's events keep their order across chunks, and a
+    /// chain's count must be its events' (else the transaction fails: nothing is kept).
+    static func record<Rows: Sendable>(chunks: Int, counts: [String: Int], by actor: Actor? = nil, at now: Date, sql: any SQLDatabase,
+                                       make: @escaping @Sendable (Int) throws -> (rows: Rows, entries: [Entry]),
+                                       store: (Rows) async throws -> Void) async throws {
+        guard isWriting, !counts.isEmpty else {
+            try await HeavyWork.pipelined(chunks, make: { try make($0).rows }, use: store)
+            return
+        }
+        let actor = actor ?? Actor.current ?? .system
+        let at = AuditSeal.rounded(now)
+        let starts = try await take(counts.keys.sorted(), counts: counts, sql: sql)
+        let ends = try await HeavyWork.pipelined(chunks, from: starts, make: { index, positions in
+            let (rows, entries) = try make(index)
+            let byChain = Dictionary(grouping: entries) { $0.unitID?.canonicalText ?? AuditSeal.systemChain }
+            let sealed = try seal(byChain, chains: byChain.keys.sorted(), from: positions, actor: actor, at: at)
+            var after = positions
+            for end in sealed.ends { after[end.chain] = Position(seq: end.seq, hash: end.hash) }
+            let events = try BulkInsert.prepare(sql, into: "audit_events", columns: columns, rows: sealed.rows.map { $0.map(\.encodable) })
+            return ((rows, events), after)
+        }, use: { chunk in
+            try await store(chunk.0)
+            try await BulkInsert.run(sql, chunk.1)
+        })
+        for (chain, count) in counts where ends[chain]?.seq != (starts[chain]?.seq ?? 0) + Int64(count) {
+            throw AuditStreamError(chain: chain, expected: count, sealed: (ends[chain]?.seq ?? 0) - (starts[chain]?.seq ?? 0))
+        }
+        try await move(counts.keys.sorted().compactMap { chain in ends[chain].map { Head(chain: chain, seq: $0.seq, hash: $0.hash) } }, sql: sql)
+    }
+
+    /// A chain's last number and hash.
+    struct Position: Sendable, Equatable {
+        var seq: Int64
+        var hash: String
+    }
+
+    /// A chunked append whose chunks did not hold the events counted for a chain.
+    struct AuditStreamError: Error, CustomStringConvertible {
+        var chain: String
+        var expected: Int
+        var sealed: Int64
+        var description: String { "audit chain \(chain): \(expected) events counted, \(sealed) sealed" }
+    }
+
+    /// Takes the heads of `chains` (sorted: two writers never wait on each other's heads),
+    /// `counts[chain]` numbers reserved for each, one statement per thousand chains (an
+    /// import of 3,000 units is 3,000 chains). On PostgreSQL the reservation locks each head
+    /// until the transaction ends. SQLite's writer holds the whole file from its BEGIN
+    /// IMMEDIATE, so in its transactions they are only read. Returns where each chain stood
+    /// before its new events.
+    private static func take(_ chains: [String], counts: [String: Int], sql: any SQLDatabase) async throws -> [String: Position] {
+        var starts: [String: Position] = [:]
+        let sqlite = (sql as? SyncSQLiteDatabase)?.inTransaction == true
+        for chunk in chains.chunked(1_000) {
             let rows: [any SQLRow]
             if !sqlite, chunk.count == 1 {
                 // One unit's write, the common case: a statement PostgreSQL keeps prepared.
-                rows = try await TakeHead(binds: [chunk[0], Int64(byChain[chunk[0]]?.count ?? 0)]).all(on: sql)
+                rows = try await TakeHead(binds: [chunk[0], Int64(counts[chunk[0]] ?? 0)]).all(on: sql)
             } else if sqlite {
                 rows = try await sql.raw("SELECT chain, seq, hash FROM audit_chains WHERE chain IN \(SQLGroupExpression(chunk.map { SQLBind($0) }))").all()
             } else {
                 let values = chunk.map { chain in
-                    SQLGroupExpression([SQLBind(chain), SQLBind(Int64(byChain[chain]?.count ?? 0)), SQLLiteral.string("")] as [any SQLExpression])
+                    SQLGroupExpression([SQLBind(chain), SQLBind(Int64(counts[chain] ?? 0)), SQLLiteral.string("")] as [any SQLExpression])
                 }
                 rows = try await sql.raw("INSERT INTO audit_chains (chain, seq, hash) VALUES \(SQLList(values)) \(unsafeRaw: reserving)").all()
             }
             for row in rows {
-                heads[try row.decode(column: "chain", as: String.self)] = (try row.decode(column: "seq", as: Int64.self), try row.decode(column: "hash", as: String.self))
+                let chain = try row.decode(column: "chain", as: String.self)
+                let seq = try row.decode(column: "seq", as: Int64.self)
+                // PostgreSQL answers with the head after the reservation.
+                starts[chain] = Position(seq: sqlite ? seq : seq - Int64(counts[chain] ?? 0), hash: try row.decode(column: "hash", as: String.self))
             }
-            if sqlite {
-                for chain in chunk {
-                    let count = Int64(byChain[chain]?.count ?? 0)
-                    heads[chain] = heads[chain].map { ($0.seq + count, $0.hash) } ?? (count, "")
-                }
+            for chain in chunk where starts[chain] == nil {
+                guard sqlite else { throw StoreError.noSQL }
+                starts[chain] = Position(seq: 0, hash: "")
             }
         }
-        // 2. The events, sealed chain by chain; the chains of a big append (an import) on
-        //    all the cores, each chain's events in order.
-        let starts = try chains.map { chain in
-            guard let head = heads[chain] else { throw StoreError.noSQL }
-            return (chain: chain, head: head)
+        return starts
+    }
+
+    /// Seals `byChain`'s events, each chain's in order from where it stood (`starts`): the
+    /// chains of a big append (an import) on all the cores. Returns the rows to insert, in
+    /// the order of `chains`, and each chain's new head.
+    private static func seal(_ byChain: [String: [Entry]], chains: [String], from starts: [String: Position],
+                             actor: Actor, at: Date) throws -> (rows: [[(any HotValue)?]], ends: [Head]) {
+        let begins = try chains.map { chain in
+            guard let start = starts[chain] else { throw StoreError.noSQL }
+            return (chain: chain, start: start)
         }
-        let prefixes = Dictionary(uniqueKeysWithValues: Set(entries.map(\.action)).map { ($0, prefix(actor, $0)) })
-        let sealed = Parallel.map(starts.count, perWorker: entries.count >= 1_000 ? 1 : Int.max) { range in
-            range.map { index -> (rows: [[(any HotValue)?]], end: (chain: String, seq: Int64, hash: String)) in
-                let (chain, head) = starts[index]
+        let count = byChain.values.reduce(0) { $0 + $1.count }
+        let prefixes = Dictionary(uniqueKeysWithValues: Set(byChain.values.flatMap { $0.map(\.action) }).map { ($0, prefix(actor, $0)) })
+        let sealed = Parallel.map(begins.count, perWorker: count >= 1_000 ? 1 : Int.max) { range in
+            range.map { index -> (rows: [[(any HotValue)?]], end: Head) in
+                let (chain, start) = begins[index]
+                var seq = start.seq
+                var prev = start.hash
                 let batch = byChain[chain] ?? []
-                var seq = head.seq - Int64(batch.count)
-                var prev = head.hash
                 var rows: [[(any HotValue)?]] = []
                 rows.reserveCapacity(batch.count)
                 for entry in batch {
@@ -341,22 +416,23 @@ enum AuditTrail {
                                  event.kind, event.objectID, event.objectLabel, event.unitID, event.campaignID, event.action,
                                  stored.details, stored.changes, key, chain, seq, event.prevHash, event.hash])
                 }
-                return (rows, (chain, seq, prev))
+                return (rows, Head(chain: chain, seq: seq, hash: prev))
             }
         }
-        let rows = sealed.flatMap { $0.rows }
-        let ends = sealed.map { $0.end }
-        if let end = ends.first(where: { $0.chain == held?.chain }) { held = Head(chain: end.chain, seq: end.seq, hash: end.hash) }
-        // 3. The heads moved to their last events: with the event, for one (on PostgreSQL).
-        if rows.count == 1, ends.count == 1, sql.dialect.name == "postgresql" {
-            _ = try await Append(binds: rows[0]).all(on: sql)
-            return
-        }
+        return (sealed.flatMap { $0.rows }, sealed.map { $0.end })
+    }
+
+    /// Inserts sealed events: one statement for one, else multi-row inserts.
+    private static func insert(_ rows: [[(any HotValue)?]], sql: any SQLDatabase) async throws {
         if rows.count == 1 {
             _ = try await InsertEvent(binds: rows[0]).all(on: sql)
-        } else {
+        } else if !rows.isEmpty {
             try await BulkInsert.run(sql, into: "audit_events", columns: columns, rows: rows.map { $0.map(\.encodable) })
         }
+    }
+
+    /// Moves the heads to their chains' last events.
+    private static func move(_ ends: [Head], sql: any SQLDatabase) async throws {
         if ends.count == 1 {
             _ = try await MoveHead(binds: [ends[0].chain, ends[0].seq, ends[0].hash]).all(on: sql)
             return

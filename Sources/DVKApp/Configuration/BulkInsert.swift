@@ -1,5 +1,6 @@
 import FluentKit
 import SQLKit
+import SQLiteNIO
 
 /// Multi-row INSERTs in chunks that stay under both databases' bind limits
 /// (SQLite 32,766, PostgreSQL 65,535): thousands of rows in a few round-trips.
@@ -9,13 +10,39 @@ enum BulkInsert {
     }
 
     static func run(_ sql: any SQLDatabase, into table: String, columns: [String], rows: [[any Encodable & Sendable]]) async throws {
-        guard !rows.isEmpty else { return }
-        for chunk in rows.chunked(rowsPerStatement(columns: columns.count)) {
-            if let sqlite = sql as? SyncSQLiteDatabase {
-                try await sqlite.insert(text(table: table, columns: columns, rows: chunk.count), chunk)
-            } else {
-                try await sql.execute(sql: Rows(table: table, columns: columns, rows: chunk)) { _ in }
+        try await run(sql, try prepare(sql, into: table, columns: columns, rows: rows))
+    }
+
+    /// Rows ready for their database's INSERTs: on SQLite's writer each statement's text and
+    /// its values converted for binding, the work of whoever prepares them (another core,
+    /// in a pipeline: `HeavyWork.pipelined`), so that the writer only binds and steps;
+    /// elsewhere the rows as they are, for SQLKit.
+    struct Prepared: Sendable {
+        fileprivate var statements: [(text: String, values: [SQLiteData])] = []
+        fileprivate var table = "", columns: [String] = [], rows: [[any Encodable & Sendable]] = []
+    }
+
+    /// Prepares `rows` for `sql`: pure work, safe on any thread.
+    static func prepare(_ sql: any SQLDatabase, into table: String, columns: [String], rows: [[any Encodable & Sendable]]) throws -> Prepared {
+        guard sql is SyncSQLiteDatabase else { return Prepared(table: table, columns: columns, rows: rows) }
+        return Prepared(statements: try rows.chunked(rowsPerStatement(columns: columns.count)).map { chunk in
+            var values: [SQLiteData] = []
+            values.reserveCapacity(chunk.count * columns.count)
+            for row in chunk {
+                for value in row { values.append(try SyncSQLiteDatabase.data(value)) }
             }
+            return (text(table: table, columns: columns, rows: chunk.count), values)
+        })
+    }
+
+    static func run(_ sql: any SQLDatabase, _ prepared: Prepared) async throws {
+        if let sqlite = sql as? SyncSQLiteDatabase {
+            for statement in prepared.statements { try await sqlite.insert(statement.text, values: statement.values) }
+            return
+        }
+        guard !prepared.rows.isEmpty else { return }
+        for chunk in prepared.rows.chunked(rowsPerStatement(columns: prepared.columns.count)) {
+            try await sql.execute(sql: Rows(table: prepared.table, columns: prepared.columns, rows: chunk)) { _ in }
         }
     }
 

@@ -96,19 +96,42 @@ enum InitiativeImporter {
             let columns = ["id", "campaign_id", "unit_id", "registrant_id", "sector_code", "title", "title_key",
                            "purpose", "content", "scope", "start_date", "end_date", "expected_result",
                            "person_in_charge", "continuity", "continues_id", "search_key", "created_at", "updated_at"]
-            for chunk in fresh.chunked(BulkInsert.rowsPerStatement(columns: columns.count)) {
-                let rows: [[any Encodable & Sendable]] = chunk.map { new in
+            result.added = fresh.count
+            // The trail: the import, then an event per new initiative, unit by unit (each
+            // unit's in the file's order). The initiatives (in the file's order) and their
+            // events are written a statement's rows at a time, each chunk of both made and
+            // sealed on another core while the writer inserts the chunk before it.
+            try await AuditTrail.record([AuditTrail.importEntry("import.initiatives", table, made: result.added, unit: onlyUnit ?? campaign.issuerID,
+                                                                campaign: campaign.id, label: "Đợt \(campaign.code): \(result.added) mô hình mới")],
+                                        at: now, on: db)
+            let byUnit = Dictionary(grouping: fresh) { plan.rows[$0.row].unitID }
+            let inUnitOrder = byUnit.keys.sorted { $0.canonicalText < $1.canonicalText }.flatMap { byUnit[$0] ?? [] }
+            let size = BulkInsert.rowsPerStatement(columns: columns.count)
+            let statements = fresh.chunked(size), events = inUnitOrder.chunked(size)
+            let counts = Dictionary(uniqueKeysWithValues: byUnit.map { ($0.key.canonicalText, $0.value.count) })
+            let open = campaign, sql = try db.sql()
+            try await AuditTrail.record(chunks: statements.count, counts: counts, at: now, sql: sql, make: { index in
+                let rows = try BulkInsert.prepare(sql, into: Initiative.schema, columns: columns, rows: statements[index].map { new -> [any Encodable & Sendable] in
                     let row = plan.rows[new.row], d = row.draft
-                    return [new.id, campaign.id, row.unitID, new.registrant, d.sectorCode, d.title, row.key.titleKey,
+                    return [new.id, open.id, row.unitID, new.registrant, d.sectorCode, d.title, row.key.titleKey,
                             d.purpose, d.content, d.scope, d.startDate?.iso, d.endDate?.iso, d.expectedResult,
                             d.personInCharge, d.continuity.rawValue, Optional<UUID>.none,
                             VietnameseText.stripDiacritics(row.key.titleKey + " " + row.key.registrantKey), now, now]
+                })
+                let entries = events[index].map { new in
+                    let row = plan.rows[new.row], d = row.draft
+                    let fields = RegistrationStore.auditFields(registrant: RegistrationStore.registrantLabel(kind: d.kind.rawValue, name: d.registrantName),
+                                                               campaign: open) { RegistrationStore.stored(d, $0) }.map { ($0.0, "", $0.1) }
+                    return AuditTrail.Entry("initiative.imported", .initiative, id: new.id, label: d.title, unit: row.unitID, campaign: open.id,
+                                            changes: AuditChange.diff(fields), details: ["Dòng trong tệp": String(row.line)])
                 }
-                try await BulkInsert.run(db, into: Initiative.schema, columns: columns, rows: rows)
-            }
-            result.added = fresh.count
+                return (rows, entries)
+            }, store: { rows in
+                try await BulkInsert.run(sql, rows)
+            })
             // Each unit that gained initiatives takes its step: submitted by the file (the
-            // CLI), or a draft for its officer to check and submit (the web upload).
+            // CLI), or a draft for its officer to check and submit (the web upload); its
+            // counts are recounted from the rows just written.
             var changes: [(before: SubmissionRow, after: SubmissionRow, events: [SubmissionEventDraft], countsChanged: Bool)] = []
             for (unitID, info) in addedPerUnit {
                 guard let before = locked[unitID] else { continue }
@@ -124,23 +147,6 @@ enum InitiativeImporter {
                 changes.append((before, after, events, after.status.counts))
             }
             try await SubmissionLock.persist(changes, campaign: campaign, actor: actor, at: now, on: db)
-            // The trail: the import, then an event per new initiative, unit by unit (each
-            // unit's in the file's order) and a chunk at a time.
-            try await AuditTrail.record([AuditTrail.importEntry("import.initiatives", table, made: result.added, unit: onlyUnit ?? campaign.issuerID,
-                                                                campaign: campaign.id, label: "Đợt \(campaign.code): \(result.added) mô hình mới")],
-                                        at: now, on: db)
-            let byUnit = Dictionary(grouping: fresh) { plan.rows[$0.row].unitID }
-            let inUnitOrder = byUnit.keys.sorted { $0.canonicalText < $1.canonicalText }.flatMap { byUnit[$0] ?? [] }
-            for chunk in inUnitOrder.chunked(2_000) {
-                let entries = chunk.map { new in
-                    let row = plan.rows[new.row], d = row.draft
-                    let fields = RegistrationStore.auditFields(registrant: RegistrationStore.registrantLabel(kind: d.kind.rawValue, name: d.registrantName),
-                                                               campaign: campaign) { RegistrationStore.stored(d, $0) }.map { ($0.0, "", $0.1) }
-                    return AuditTrail.Entry("initiative.imported", .initiative, id: new.id, label: d.title, unit: row.unitID, campaign: campaign.id,
-                                            changes: AuditChange.diff(fields), details: ["Dòng trong tệp": String(row.line)])
-                }
-                try await AuditTrail.record(entries, at: now, on: db)
-            }
             return result
         }
     }

@@ -362,13 +362,8 @@ struct SyncSQLiteDatabase: Database, SQLDatabase, HotSQLite {
         connection.onLoop { try run(sql, binds, onRow) }
     }
 
-    /// A multi-row INSERT (`BulkInsert`) run in place, its values bound row by row.
-    func insert(_ sql: String, _ rows: [[any Encodable & Sendable]]) async throws {
-        var values: [SQLiteData] = []
-        values.reserveCapacity(rows.count * (rows.first?.count ?? 0))
-        for row in rows {
-            for value in row { values.append(try Self.data(value)) }
-        }
+    /// A multi-row INSERT (`BulkInsert`) run in place, its values made ready by `BulkInsert.prepare`.
+    func insert(_ sql: String, values: [SQLiteData]) async throws {
         try await connection.onLoop { [values] in try connection.run(sql, values) { _ in } }
     }
 
