@@ -86,7 +86,7 @@ public struct CSVTable: Sendable {
     }
 
     /// The delimiter the header line uses most, outside quotes: comma, semicolon or tab.
-    static func delimiter(of text: String) -> Unicode.Scalar {
+    static func delimiter(of text: String) -> UInt8 {
         var counts: [Unicode.Scalar: Int] = [",": 0, ";": 0, "\t": 0]
         var inQuotes = false
         // The header line's first 64 kB say it: a longer line is refused by the reader anyway.
@@ -97,14 +97,25 @@ public struct CSVTable: Sendable {
             if counts[c] != nil { counts[c]! += 1 }
         }
         let best = counts.max { ($0.value, $0.key == "," ? 1 : 0) < ($1.value, $1.key == "," ? 1 : 0) }!
-        return best.value > 0 ? best.key : ","
+        return UInt8(ascii: best.value > 0 ? best.key : ",")
     }
 
     /// The records of `text`, each field and record counted against `limits` as it is read.
-    static func parse(_ text: String, delimiter: Unicode.Scalar = ",", limits: SpreadsheetLimits = .upload) throws -> [Record] {
+    ///
+    /// Read as UTF-8 bytes: the delimiter, the quote and the line breaks are ASCII, and no
+    /// byte of a longer character is ASCII, so a field's bytes are copied as they come and
+    /// its length is counted in characters (Unicode scalars: every byte that does not
+    /// continue one). `delimiter` is one of the ASCII delimiters `delimiter(of:)` answers.
+    static func parse(_ text: String, delimiter: UInt8 = UInt8(ascii: ","), limits: SpreadsheetLimits = .upload) throws -> [Record] {
+        var text = text
+        return try text.withUTF8 { try parse(bytes: $0, delimiter: delimiter, limits: limits) }
+    }
+
+    private static func parse(bytes: UnsafeBufferPointer<UInt8>, delimiter: UInt8, limits: SpreadsheetLimits) throws -> [Record] {
+        let quote = UInt8(ascii: "\""), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
         var records: [Record] = []
         var fields: [String] = []
-        var field = String.UnicodeScalarView()
+        var field: [UInt8] = []
         var fieldLength = 0
         var column = 1
         var line = 1
@@ -112,29 +123,23 @@ public struct CSVTable: Sendable {
         var inQuotes = false
         var quoteOpenedAt = 0
         var atFieldStart = true
-        var scalars = text.unicodeScalars.makeIterator()
-        var pending: Unicode.Scalar?
-        func next() -> Unicode.Scalar? {
-            if let p = pending { pending = nil; return p }
-            return scalars.next()
-        }
-        func peek() -> Unicode.Scalar? {
-            if pending == nil { pending = scalars.next() }
-            return pending
-        }
-        func append(_ c: Unicode.Scalar) throws {
-            fieldLength += 1
-            guard fieldLength <= limits.cellLength else { throw limits.cellTooLong(line: recordLine, column: column) }
-            field.append(c)
+        var index = 0
+        let end = bytes.count
+        func append(_ byte: UInt8) throws {
+            if byte & 0xC0 != 0x80 {
+                fieldLength += 1
+                guard fieldLength <= limits.cellLength else { throw limits.cellTooLong(line: recordLine, column: column) }
+            }
+            field.append(byte)
         }
         func endField() throws {
             if column <= limits.columns {
-                fields.append(String(field))
+                fields.append(String(decoding: field, as: UTF8.self))
             } else if !field.isEmpty {
                 throw limits.tooManyColumns(line: recordLine, column: column)
             } // else an empty cell past the last column a row may fill: dropped
             column += 1
-            field = String.UnicodeScalarView()
+            field.removeAll(keepingCapacity: true)
             fieldLength = 0
             atFieldStart = true
         }
@@ -146,37 +151,37 @@ public struct CSVTable: Sendable {
             fields = []
             column = 1
         }
-        while let c = next() {
+        while index < end {
+            let c = bytes[index]
+            index += 1
+            let next: UInt8? = index < end ? bytes[index] : nil
             if inQuotes {
-                if c == "\"" {
-                    if peek() == "\"" {
-                        _ = next()
-                        try append("\"")
+                if c == quote {
+                    if next == quote {
+                        index += 1
+                        try append(quote)
                     } else {
                         inQuotes = false
                     }
                 } else {
                     try append(c)
                     // A line ends at "\n" or at a lone "\r".
-                    if c == "\n" || (c == "\r" && peek() != "\n") { line += 1 }
+                    if c == lf || (c == cr && next != lf) { line += 1 }
                 }
+            } else if c == quote && atFieldStart {
+                inQuotes = true
+                quoteOpenedAt = line
+                atFieldStart = false
+            } else if c == delimiter {
+                try endField()
+            } else if c == cr || c == lf {
+                if c == cr, next == lf { index += 1 }
+                try endRecord()
+                line += 1
+                recordLine = line
             } else {
-                switch c {
-                case "\"" where atFieldStart:
-                    inQuotes = true
-                    quoteOpenedAt = line
-                    atFieldStart = false
-                case delimiter:
-                    try endField()
-                case "\r", "\n":
-                    if c == "\r", peek() == "\n" { _ = next() }
-                    try endRecord()
-                    line += 1
-                    recordLine = line
-                default:
-                    try append(c)
-                    atFieldStart = false
-                }
+                try append(c)
+                atFieldStart = false
             }
         }
         if inQuotes {

@@ -19,6 +19,112 @@ import Testing
         }
     }
 
+    /// The reader works on UTF-8 bytes; the reader it replaced, scalar by scalar, is the
+    /// oracle: the same records, lines and fields, and the same refusal (line, column,
+    /// limit), for random text made of quotes, delimiters, every line end, letters of one to
+    /// four bytes and combining marks, under limits small enough to be hit.
+    @Test func theByteReaderReadsAsTheScalarReaderDid() {
+        let pieces = ["a", "Z", "0", " ", "ệ", "Ư", "đ", "\u{0301}", "\u{1F44D}", "\u{FFFF}", "\u{2028}", "\u{0}",
+                      "\"", "\"\"", ",", ";", "\t", "\n", "\r", "\r\n", "Thủy", "x,y"]
+        var generator = SystemRandomNumberGenerator()
+        var refused = 0, read = 0
+        for round in 0..<4_000 {
+            let text = (0..<Int.random(in: 0...60, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            let limits = round % 2 == 0 ? SpreadsheetLimits(bytes: 4_000, records: 6, columns: 4, cellLength: 5) : .upload
+            for delimiter in [",", ";", "\t"] as [Unicode.Scalar] {
+                let expected = Result { try Self.scalarReader(text, delimiter: delimiter, limits: limits) }
+                let actual = Result { try CSVTable.parse(text, delimiter: UInt8(delimiter.value), limits: limits) }
+                switch (expected, actual) {
+                case (.success(let e), .success(let a)):
+                    read += 1
+                    #expect(e.map(\.line) == a.map(\.line), "\(text.debugDescription)")
+                    #expect(e.map(\.fields) == a.map(\.fields), "\(text.debugDescription)")
+                case (.failure(let e), .failure(let a)):
+                    refused += 1
+                    #expect(e as? DomainError == a as? DomainError, "\(text.debugDescription)")
+                default:
+                    Issue.record("\(text.debugDescription): \(expected) against \(actual)")
+                }
+            }
+        }
+        // Both outcomes were tried many times.
+        #expect(refused > 1_000 && read > 1_000, "\(refused) refused, \(read) read")
+    }
+
+    /// The reader before 2026-12-04, scalar by scalar.
+    static func scalarReader(_ text: String, delimiter: Unicode.Scalar, limits: SpreadsheetLimits) throws -> [CSVTable.Record] {
+        var records: [CSVTable.Record] = []
+        var fields: [String] = []
+        var field = String.UnicodeScalarView()
+        var fieldLength = 0, column = 1, line = 1, recordLine = 1, quoteOpenedAt = 0
+        var inQuotes = false, atFieldStart = true
+        var scalars = text.unicodeScalars.makeIterator()
+        var pending: Unicode.Scalar?
+        func next() -> Unicode.Scalar? {
+            if let p = pending { pending = nil; return p }
+            return scalars.next()
+        }
+        func peek() -> Unicode.Scalar? {
+            if pending == nil { pending = scalars.next() }
+            return pending
+        }
+        func append(_ c: Unicode.Scalar) throws {
+            fieldLength += 1
+            guard fieldLength <= limits.cellLength else { throw limits.cellTooLong(line: recordLine, column: column) }
+            field.append(c)
+        }
+        func endField() throws {
+            if column <= limits.columns {
+                fields.append(String(field))
+            } else if !field.isEmpty {
+                throw limits.tooManyColumns(line: recordLine, column: column)
+            }
+            column += 1
+            field = String.UnicodeScalarView()
+            fieldLength = 0
+            atFieldStart = true
+        }
+        func endRecord() throws {
+            try endField()
+            guard records.count <= limits.records else { throw limits.tooManyRecords }
+            records.append(CSVTable.Record(line: recordLine, fields: fields))
+            fields = []
+            column = 1
+        }
+        while let c = next() {
+            if inQuotes {
+                if c == "\"" {
+                    if peek() == "\"" { _ = next(); try append("\"") } else { inQuotes = false }
+                } else {
+                    try append(c)
+                    if c == "\n" || (c == "\r" && peek() != "\n") { line += 1 }
+                }
+            } else {
+                switch c {
+                case "\"" where atFieldStart:
+                    inQuotes = true
+                    quoteOpenedAt = line
+                    atFieldStart = false
+                case delimiter:
+                    try endField()
+                case "\r", "\n":
+                    if c == "\r", peek() == "\n" { _ = next() }
+                    try endRecord()
+                    line += 1
+                    recordLine = line
+                default:
+                    try append(c)
+                    atFieldStart = false
+                }
+            }
+        }
+        if inQuotes {
+            throw DomainError.badFile([LineError(line: quoteOpenedAt, reasons: ["dấu ngoặc kép mở ở dòng này không được đóng"])])
+        }
+        if !field.isEmpty || !fields.isEmpty { try endRecord() }
+        return records
+    }
+
     @Test func writerQuotesWhatNeedsIt() {
         #expect(CSVWriter.write(header: ["a", "b"], rows: [["x,y", "say \"hi\""]]) == "a,b\r\n\"x,y\",\"say \"\"hi\"\"\"\r\n")
     }
