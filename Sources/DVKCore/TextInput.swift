@@ -54,6 +54,9 @@ public struct TextRule: Sendable, Hashable {
         if required, !value.unicodeScalars.contains(where: Self.isVisibleLetterOrDigit) {
             return .failure(TextProblem("\(label) cần có ít nhất một chữ cái hoặc chữ số"))
         }
+        // Most text is letters that stand alone (each scalar a character of its own, never
+        // joined to the next): its length is its scalars', with no grapheme breaking.
+        if let count = Self.standaloneLength(value) { return count > maxLength ? .failure(tooLong) : .success(value) }
         var count = 0
         for character in value {
             count += 1
@@ -141,6 +144,21 @@ public struct TextRule: Sendable, Hashable {
             default: return true
             }
         }
+    }
+
+    /// The length of `text` in characters when each of its scalars is surely a character of
+    /// its own: printable ASCII, the line feed, Latin-1 and Latin Extended letters, the
+    /// Vietnamese block, dashes and quotes. None of these is a mark, a joiner or a part of a
+    /// pair (CR LF, a flag, Hangul), so no grapheme rule joins them; nil for anything else.
+    static func standaloneLength(_ text: String) -> Int? {
+        var count = 0
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x0A, 0x20..<0x7F, 0xA0...0x024F, 0x1E00...0x1EFF, 0x2010...0x2027: count += 1
+            default: return nil
+            }
+        }
+        return count
     }
 
     static func isVisibleLetterOrDigit(_ scalar: Unicode.Scalar) -> Bool {

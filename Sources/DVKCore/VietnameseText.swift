@@ -127,24 +127,63 @@ public enum VietnameseText {
     private static let qualityMarks: Set<UInt32> = [0x0302, 0x0306, 0x031B]
 
     /// One decomposed letter: its base scalar, its quality marks, its tone mark.
-    private struct Letter {
+    struct Letter {
         var base: Unicode.Scalar
-        var quality: [Unicode.Scalar] = []
+        var quality = Marks()
         var tone: Unicode.Scalar?
+    }
+
+    /// A letter's quality marks in the order written: two inline (Vietnamese writes one),
+    /// any more in an array.
+    struct Marks {
+        private(set) var count = 0
+        private var first: Unicode.Scalar = "\0", second: Unicode.Scalar = "\0"
+        private var more: [Unicode.Scalar] = []
+
+        var isEmpty: Bool { count == 0 }
+
+        mutating func append(_ mark: Unicode.Scalar) {
+            switch count {
+            case 0: first = mark
+            case 1: second = mark
+            default: more.append(mark)
+            }
+            count += 1
+        }
+
+        /// The only mark, when there is exactly one.
+        var single: Unicode.Scalar? { count == 1 ? first : nil }
+
+        var all: [Unicode.Scalar] { Array([first, second].prefix(count)) + more }
     }
 
     /// Lower-cases and re-places tone marks letter by letter, decomposing and recomposing
     /// Vietnamese letters through `Letters`' tables (Foundation's normalisers are far slower,
-    /// and an import calls this for every name and title).
-    private static func unifyTonePlacement(_ text: String) -> String {
-        var result = String.UnicodeScalarView()
+    /// and an import calls this for every name and title). Written into UTF-8 bytes, each
+    /// letter's marks kept inline (`Letter`), so a name costs no allocation but its key's.
+    static func unifyTonePlacement(_ text: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count)
         var word: [Letter] = []
         func flush() {
             guard !word.isEmpty else { return }
-            for letter in placeTone(word) { Letters.compose(letter.base, letter.quality, letter.tone, into: &result) }
+            placeTone(&word)
+            for letter in word { Letters.compose(letter.base, letter.quality, letter.tone, into: &out) }
             word.removeAll(keepingCapacity: true)
         }
         for scalar in text.unicodeScalars {
+            if scalar.value < 0x80 {
+                // ASCII: a letter starts (lower-cased), anything else ends the word.
+                let byte = UInt8(truncatingIfNeeded: scalar.value)
+                switch byte {
+                case 0x41...0x5A: word.append(Letter(base: Unicode.Scalar(byte | 0x20)))
+                case 0x61...0x7A: word.append(Letter(base: scalar))
+                default:
+                    flush()
+                    out.append(byte)
+                }
+                continue
+            }
             for part in Letters.decompose(scalar) {
                 if toneMarks.contains(part.value), !word.isEmpty {
                     word[word.count - 1].tone = part
@@ -154,81 +193,119 @@ public enum VietnameseText {
                     word.append(Letter(base: Letters.lower(part)))
                 } else {
                     flush()
-                    result.append(part)
+                    UTF8.encode(part) { out.append($0) }
                 }
             }
         }
         flush()
-        return String(result)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Moves the tone of a syllable ending in plain "oa", "oe" or "uy" (no final
     /// consonant; "qu" + y excluded, as in "quý") onto the first of the two vowels.
-    private static func placeTone(_ letters: [Letter]) -> [Letter] {
-        guard letters.count >= 2 else { return letters }
+    private static func placeTone(_ letters: inout [Letter]) {
+        guard letters.count >= 2 else { return }
         let last = letters.count - 1
-        let pair = (letters[last - 1], letters[last])
-        guard pair.0.quality.isEmpty, pair.1.quality.isEmpty else { return letters }
-        let a = Character(pair.0.base), b = Character(pair.1.base)
+        guard letters[last - 1].quality.isEmpty, letters[last].quality.isEmpty else { return }
+        let a = letters[last - 1].base, b = letters[last].base
         let isOA = a == "o" && (b == "a" || b == "e")
-        let isUY = a == "u" && b == "y" && !(last >= 2 && Character(letters[last - 2].base) == "q")
-        guard isOA || isUY else { return letters }
-        guard let tone = pair.0.tone ?? pair.1.tone else { return letters }
-        var out = letters
-        out[last - 1].tone = tone
-        out[last].tone = nil
-        return out
+        let isUY = a == "u" && b == "y" && !(last >= 2 && letters[last - 2].base == "q")
+        guard isOA || isUY else { return }
+        guard let tone = letters[last - 1].tone ?? letters[last].tone else { return }
+        letters[last - 1].tone = tone
+        letters[last].tone = nil
     }
 
 }
 
 /// Decomposition and composition of the Latin letters Vietnamese uses (U+00C0–U+024F,
-/// U+1E00–U+1EFF), built once from Foundation and then read from dictionaries.
+/// U+1E00–U+1EFF), built once from Foundation and then read from tables: decompositions by
+/// position in those two blocks, compositions by their parts packed into one integer (a
+/// letter of these blocks is at most a base and two marks).
 enum Letters {
-    private static let tables: (decompose: [UInt32: [Unicode.Scalar]], compose: [[UInt32]: Unicode.Scalar]) = {
-        var decompose: [UInt32: [Unicode.Scalar]] = [:]
-        var compose: [[UInt32]: Unicode.Scalar] = [:]
-        for value in Array(UInt32(0x00C0)...0x024F) + Array(UInt32(0x1E00)...0x1EFF) {
-            guard let scalar = Unicode.Scalar(value) else { continue }
-            let parts = Array(String(Character(scalar)).decomposedStringWithCanonicalMapping.unicodeScalars)
-            guard parts.count > 1 else { continue }
-            decompose[value] = parts
-            compose[parts.map(\.value)] = scalar
+    /// A scalar's canonical decomposition: itself, or its base and one or two marks.
+    struct Parts: Sequence, IteratorProtocol {
+        fileprivate var values: (UInt32, UInt32, UInt32)
+        fileprivate var count: UInt8
+        fileprivate var index: UInt8 = 0
+
+        fileprivate init(_ a: UInt32, _ b: UInt32 = 0, _ c: UInt32 = 0, count: UInt8) {
+            values = (a, b, c)
+            self.count = count
         }
-        return (decompose, compose)
+
+        mutating func next() -> Unicode.Scalar? {
+            guard index < count else { return nil }
+            defer { index += 1 }
+            let value = index == 0 ? values.0 : index == 1 ? values.1 : values.2
+            return Unicode.Scalar(value) ?? "\u{FFFD}"
+        }
+    }
+
+    private static let latin: ClosedRange<UInt32> = 0x00C0...0x024F, vietnamese: ClosedRange<UInt32> = 0x1E00...0x1EFF
+
+    private static let tables: (latin: [Parts], vietnamese: [Parts], compose: [UInt64: Unicode.Scalar]) = {
+        var compose: [UInt64: Unicode.Scalar] = [:]
+        func decompositions(_ range: ClosedRange<UInt32>) -> [Parts] {
+            range.map { value in
+                guard let scalar = Unicode.Scalar(value) else { return Parts(value, count: 1) }
+                let parts = String(Character(scalar)).decomposedStringWithCanonicalMapping.unicodeScalars.map(\.value)
+                guard parts.count > 1 else { return Parts(value, count: 1) }
+                // None of these blocks' letters has more than three parts (Ǖ = U + ̈ + ̄).
+                precondition(parts.count <= 3, "U+\(String(value, radix: 16)) decomposes into \(parts.count) scalars")
+                compose[key(parts)] = scalar
+                return Parts(parts[0], parts[1], parts.count > 2 ? parts[2] : 0, count: UInt8(parts.count))
+            }
+        }
+        let first = decompositions(latin), second = decompositions(vietnamese)
+        return (first, second, compose)
     }()
 
-    static func decompose(_ scalar: Unicode.Scalar) -> [Unicode.Scalar] {
-        scalar.value < 0xC0 ? [scalar] : tables.decompose[scalar.value] ?? [scalar]
+    /// Up to three scalars in one key, 21 bits each (no letter has more).
+    private static func key(_ values: [UInt32]) -> UInt64 {
+        values.enumerated().reduce(0) { $0 | UInt64($1.element) << (21 * UInt64($1.offset)) }
     }
 
-    /// Appends the precomposed letter for a base and its marks (in canonical order), or the parts.
-    static func compose(_ base: Unicode.Scalar, _ quality: [Unicode.Scalar], _ tone: Unicode.Scalar?,
-                        into out: inout String.UnicodeScalarView) {
-        if quality.isEmpty, tone == nil { out.append(base); return }
-        if quality.isEmpty, let tone, let composed = tables.compose[[base.value, tone.value]] { out.append(composed); return }
-        out.append(contentsOf: compose(base, quality, tone))
+    private static func key(_ a: UInt32, _ b: UInt32, _ c: UInt32 = 0) -> UInt64 {
+        UInt64(a) | UInt64(b) << 21 | UInt64(c) << 42
     }
 
-    private static func compose(_ base: Unicode.Scalar, _ quality: [Unicode.Scalar], _ tone: Unicode.Scalar?) -> String.UnicodeScalarView {
+    static func decompose(_ scalar: Unicode.Scalar) -> Parts {
+        let value = scalar.value
+        if latin.contains(value) { return tables.latin[Int(value - latin.lowerBound)] }
+        if vietnamese.contains(value) { return tables.vietnamese[Int(value - vietnamese.lowerBound)] }
+        return Parts(value, count: 1)
+    }
+
+    /// Appends (as UTF-8) the precomposed letter for a base and its marks in canonical
+    /// order, or the parts.
+    static func compose(_ base: Unicode.Scalar, _ quality: VietnameseText.Marks, _ tone: Unicode.Scalar?, into out: inout [UInt8]) {
+        func write(_ scalar: Unicode.Scalar) {
+            if scalar.value < 0x80 { out.append(UInt8(truncatingIfNeeded: scalar.value)) } else { UTF8.encode(scalar) { out.append($0) } }
+        }
+        if quality.isEmpty, tone == nil { write(base); return }
+        if quality.isEmpty, let tone, let composed = tables.compose[key(base.value, tone.value)] { write(composed); return }
+        if quality.count == 1, tone == nil, let mark = quality.single, let composed = tables.compose[key(base.value, mark.value)] { write(composed); return }
+        for scalar in compose(base, quality.all, tone) { write(scalar) }
+    }
+
+    private static func compose(_ base: Unicode.Scalar, _ quality: [Unicode.Scalar], _ tone: Unicode.Scalar?) -> [Unicode.Scalar] {
         var marks = quality
         if let tone { marks.append(tone) }
         // Canonical order: a lower combining class first (dot below, 220, before the circumflex, 230).
         let ordered = marks.enumerated().sorted {
             ($0.element.properties.canonicalCombiningClass.rawValue, $0.offset) < ($1.element.properties.canonicalCombiningClass.rawValue, $1.offset)
         }.map(\.element)
-        if let composed = tables.compose[[base.value] + ordered.map(\.value)] { return String.UnicodeScalarView([composed]) }
+        if ordered.count <= 2, let composed = tables.compose[key([base.value] + ordered.map(\.value))] { return [composed] }
         // A base with one mark composed, then the other mark added (e.g. ơ + tone).
         if ordered.count == 2 {
             for (first, second) in [(ordered[0], ordered[1]), (ordered[1], ordered[0])] {
-                if let inner = tables.compose[[base.value, first.value]], let outer = tables.compose[[inner.value, second.value]] {
-                    return String.UnicodeScalarView([outer])
+                if let inner = tables.compose[key(base.value, first.value)], let outer = tables.compose[key(inner.value, second.value)] {
+                    return [outer]
                 }
             }
         }
-        var out = String.UnicodeScalarView([base])
-        out.append(contentsOf: ordered)
-        return out
+        return [base] + ordered
     }
 
     static func isSpace(_ scalar: Unicode.Scalar) -> Bool {

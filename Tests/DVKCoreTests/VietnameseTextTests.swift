@@ -33,6 +33,122 @@ import Testing
         #expect(VietnameseText.clean(text.decomposedStringWithCanonicalMapping) == text)
     }
 
+    /// Tone placement writes UTF-8 with each letter's marks inline; the version it replaced
+    /// (arrays of scalars, tables keyed by arrays) is the oracle, on random text of upper-
+    /// and lower-case Vietnamese, decomposed letters, marks piled on one letter, "oa/oe/uy"
+    /// syllables with and without "q", letters outside Vietnamese, emoji and punctuation.
+    @Test func tonePlacementWritesWhatTheArrayVersionWrote() {
+        let pieces = ["a", "A", "o", "O", "e", "u", "U", "y", "Y", "q", "Q", "h", "đ", "Đ", "ơ", "ư", "Ư", "ệ", "Ệ", "ỏ", "ủ", "Ỷ",
+                      "\u{0300}", "\u{0301}", "\u{0303}", "\u{0309}", "\u{0323}", "\u{0302}", "\u{0306}", "\u{031B}", "\u{0308}",
+                      "\u{0304}", "\u{0327}", "Ǖ", "ḗ", "ß", "İ", "Σ", "ǅ", "ÿ", " ", "-", ",", "1", "\u{1F44D}", "\u{200D}", "Thuỷ", "Hoà", "Khoẻ"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let text = (0..<Int.random(in: 0...24, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            #expect(VietnameseText.unifyTonePlacement(text) == Self.arrayTonePlacement(text), "\(text.debugDescription)")
+        }
+        for value in Array(UInt32(0x00A0)...0x02FF) + Array(UInt32(0x1E00)...0x1EFF) {
+            let text = String(Unicode.Scalar(value)!) + "a\u{0301}" + String(Unicode.Scalar(value)!)
+            #expect(VietnameseText.unifyTonePlacement(text) == Self.arrayTonePlacement(text), "\(text.debugDescription)")
+        }
+    }
+
+    /// A text counted without grapheme breaking has as many characters as Swift counts, and
+    /// the check's length rule takes that road for Vietnamese; anything that could join
+    /// (marks, joiners, CR, flags, Hangul) sends it the long way.
+    @Test func aStandaloneTextsLengthIsItsCharacterCount() {
+        let edges: [UInt32] = [0x0A, 0x0D, 0x20, 0x7E, 0x7F, 0x9F, 0xA0, 0xAD, 0xFF, 0x24F, 0x250, 0x300, 0x301, 0x323, 0x1DFF, 0x1E00, 0x1EF9,
+                               0x1EFF, 0x1F00, 0x200D, 0x200F, 0x2010, 0x2013, 0x2026, 0x2027, 0x2028, 0x1F1FB, 0x1F44D, 0x1F3FB, 0x1100, 0x1161, 0xFE0F]
+        var generator = SystemRandomNumberGenerator()
+        var fast = 0
+        for _ in 0..<20_000 {
+            let scalars = (0..<Int.random(in: 0...12, using: &generator)).map { _ -> Unicode.Scalar in
+                let value = Bool.random(using: &generator) ? edges.randomElement(using: &generator)!
+                    : [UInt32(0x20)...0x7E, 0xA0...0x24F, 0x1E00...0x1EFF, 0x2010...0x2027].randomElement(using: &generator)!.randomElement(using: &generator)!
+                return Unicode.Scalar(value)!
+            }
+            var text = ""
+            text.unicodeScalars.append(contentsOf: scalars)
+            if let length = TextRule.standaloneLength(text) {
+                fast += 1
+                #expect(length == text.count, "\(text.debugDescription)")
+            }
+        }
+        #expect(fast > 1_000)
+        #expect(TextRule.standaloneLength("Nguyễn Thị Thủy – “Dân vận khéo”…") == 33)
+        #expect(TextRule.standaloneLength("Thu\u{0309}y") == nil && TextRule.standaloneLength("a\r\nb") == nil)
+        #expect(TextRule("tên", max: 5).check("Thủy–") == .success("Thủy–") && TextRule("tên", max: 4).check("Thủy–") != .success("Thủy–"))
+    }
+
+    /// The tone placement before 2026-12-04.
+    static func arrayTonePlacement(_ text: String) -> String {
+        struct Letter { var base: Unicode.Scalar; var quality: [Unicode.Scalar] = []; var tone: Unicode.Scalar? }
+        let toneMarks: Set<UInt32> = [0x0300, 0x0301, 0x0303, 0x0309, 0x0323], qualityMarks: Set<UInt32> = [0x0302, 0x0306, 0x031B]
+        var decomposeTable: [UInt32: [Unicode.Scalar]] = [:], composeTable: [[UInt32]: Unicode.Scalar] = [:]
+        for value in Array(UInt32(0x00C0)...0x024F) + Array(UInt32(0x1E00)...0x1EFF) {
+            let scalar = Unicode.Scalar(value)!
+            let parts = Array(String(Character(scalar)).decomposedStringWithCanonicalMapping.unicodeScalars)
+            guard parts.count > 1 else { continue }
+            decomposeTable[value] = parts
+            composeTable[parts.map(\.value)] = scalar
+        }
+        func isLetter(_ s: Unicode.Scalar) -> Bool { s.isASCII ? (s.properties.isAlphabetic) : s.properties.isAlphabetic }
+        func lower(_ s: Unicode.Scalar) -> Unicode.Scalar {
+            let mapped = s.properties.lowercaseMapping.unicodeScalars
+            return mapped.count == 1 ? mapped.first! : s
+        }
+        func compose(_ base: Unicode.Scalar, _ quality: [Unicode.Scalar], _ tone: Unicode.Scalar?) -> [Unicode.Scalar] {
+            if quality.isEmpty, tone == nil { return [base] }
+            if quality.isEmpty, let tone, let composed = composeTable[[base.value, tone.value]] { return [composed] }
+            var marks = quality
+            if let tone { marks.append(tone) }
+            let ordered = marks.enumerated().sorted {
+                ($0.element.properties.canonicalCombiningClass.rawValue, $0.offset) < ($1.element.properties.canonicalCombiningClass.rawValue, $1.offset)
+            }.map(\.element)
+            if let composed = composeTable[[base.value] + ordered.map(\.value)] { return [composed] }
+            if ordered.count == 2 {
+                for (first, second) in [(ordered[0], ordered[1]), (ordered[1], ordered[0])] {
+                    if let inner = composeTable[[base.value, first.value]], let outer = composeTable[[inner.value, second.value]] { return [outer] }
+                }
+            }
+            return [base] + ordered
+        }
+        func placeTone(_ letters: [Letter]) -> [Letter] {
+            guard letters.count >= 2 else { return letters }
+            let last = letters.count - 1
+            guard letters[last - 1].quality.isEmpty, letters[last].quality.isEmpty else { return letters }
+            let a = Character(letters[last - 1].base), b = Character(letters[last].base)
+            let isOA = a == "o" && (b == "a" || b == "e")
+            let isUY = a == "u" && b == "y" && !(last >= 2 && Character(letters[last - 2].base) == "q")
+            guard isOA || isUY, let tone = letters[last - 1].tone ?? letters[last].tone else { return letters }
+            var out = letters
+            out[last - 1].tone = tone
+            out[last].tone = nil
+            return out
+        }
+        var result = String.UnicodeScalarView()
+        var word: [Letter] = []
+        func flush() {
+            for letter in placeTone(word) { result.append(contentsOf: compose(letter.base, letter.quality, letter.tone)) }
+            word = []
+        }
+        for scalar in text.unicodeScalars {
+            for part in scalar.value < 0xC0 ? [scalar] : decomposeTable[scalar.value] ?? [scalar] {
+                if toneMarks.contains(part.value), !word.isEmpty {
+                    word[word.count - 1].tone = part
+                } else if qualityMarks.contains(part.value), !word.isEmpty {
+                    word[word.count - 1].quality.append(part)
+                } else if isLetter(part) {
+                    word.append(Letter(base: lower(part)))
+                } else {
+                    flush()
+                    result.append(part)
+                }
+            }
+        }
+        flush()
+        return String(result)
+    }
+
     @Test func differentNamesStayDifferent() {
         #expect(VietnameseText.nameKey("Hòa") != VietnameseText.nameKey("Hoa"))
         #expect(VietnameseText.nameKey("Thủy") != VietnameseText.nameKey("Thúy"))
