@@ -276,6 +276,16 @@ import VaporTesting
             }, use: { used.chunks.append($0) })
         }
         #expect(used.chunks == [0, 1, 2, 3, 4])
+        used.chunks = []
+        await #expect(throws: Stop(at: 0)) {
+            try await HeavyWork.pipelined(3, make: { index in
+                if index == 0 { throw Stop(at: 0) }
+                return index
+            }, use: { used.chunks.append($0) })
+        }
+        #expect(used.chunks == [])
+        #expect(try await HeavyWork.pipelined(1, from: 1, make: { index, state in (index, state * 10) }, use: { used.chunks.append($0) }) == 10)
+        #expect(used.chunks == [0])
         #expect(try await HeavyWork.pipelined(0, from: 7, make: { _, _ in Issue.record("made"); return (0, 0) }, use: { _ in }) == 7)
     }
 

@@ -46,11 +46,16 @@ final class HeavyWork: Sendable {
     }
 
     /// A long write made a chunk at a time, its making overlapped with its writing: chunk
-    /// `index + 1` is made on NIO's thread pool (another core) while chunk `index` is used
-    /// (inserted by the writer, whose statements run on their own thread). The chunks are
-    /// made one after the other, in order, each from the `state` the one before it left (a
-    /// chain's last hash, say), and at most two are held at once. When `use` throws, the
-    /// chunk being made is dropped when done.
+    /// `index + 1` is made on another core while chunk `index` is used (inserted by the
+    /// writer, whose statements run on their own thread). The chunks are made one after the
+    /// other, in order, each from the `state` the one before it left (a chain's last hash,
+    /// say), and at most two are held at once. When `use` throws, the chunk being made is
+    /// dropped when done.
+    ///
+    /// The first chunk is made in place: nothing is written yet to overlap it with, and a
+    /// small write (one chunk) never waits on another thread while its transaction holds the
+    /// writer. The others are made on `pipelineQueue`, not on NIO's thread pool, where a big
+    /// file's checking and password hashes may hold every thread for seconds.
     static func pipelined<State: Sendable, Chunk: Sendable>(
         _ count: Int, from state: State,
         make: @escaping @Sendable (_ index: Int, _ state: State) throws -> (Chunk, State),
@@ -58,21 +63,28 @@ final class HeavyWork: Sendable {
     ) async throws -> State {
         guard count > 0 else { return state }
         func start(_ index: Int, _ state: State) -> Task<(Chunk, State), any Error> {
-            Task { try await NIOThreadPool.singleton.runIfActive { try make(index, state) } }
+            Task {
+                try await withCheckedThrowingContinuation { continuation in
+                    pipelineQueue.async { continuation.resume(with: Result { try make(index, state) }) }
+                }
+            }
         }
-        var pending = start(0, state)
-        var last = state
+        var made = try make(0, state)
         for index in 0..<count {
-            let (chunk, after) = try await pending.value
-            last = after
-            if index + 1 < count { pending = start(index + 1, after) }
+            let (chunk, after) = made
+            let pending = index + 1 < count ? start(index + 1, after) : nil
             try await use(chunk)
-            // Freed off the caller's thread: a chunk is thousands of strings made on the
-            // pool, and freeing them on the writer took a sixth of its time.
+            // Freed off the caller's thread: a chunk is thousands of strings made on another
+            // thread, and freeing them on the writer took a sixth of its time.
             Task.detached { withExtendedLifetime(chunk) {} }
+            guard let pending else { return after }
+            made = try await pending.value
         }
-        return last
+        return made.1
     }
+
+    /// Where `pipelined` makes its chunks: Dispatch's threads, apart from NIO's pool.
+    private static let pipelineQueue = DispatchQueue(label: "dvk.pipeline", qos: .userInitiated, attributes: .concurrent)
 
     /// `pipelined` with no state carried from chunk to chunk.
     static func pipelined<Chunk: Sendable>(_ count: Int, make: @escaping @Sendable (_ index: Int) throws -> Chunk,
