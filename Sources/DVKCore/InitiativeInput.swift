@@ -98,6 +98,7 @@ public struct InitiativeInput: Sendable, Hashable {
     public func draft(sectors: [Sector], memo: Memo? = nil) -> Result<InitiativeDraft, Problems> {
         var problems: [(InitiativeField, String)] = []
         var text: [InitiativeField: String] = [:]
+        text.reserveCapacity(InitiativeField.allCases.count)
         for field in InitiativeField.allCases {
             switch field.rule.check(values[field]) {
             case .success(let value): text[field] = value
@@ -138,8 +139,10 @@ public struct InitiativeInput: Sendable, Hashable {
                 problems.append((.continuity, "“\(raw)” không hợp lệ: viết “Mới” (mô hình mới) hoặc “Duy trì” (duy trì, nhân rộng)"))
             }
         }
-        let order = Dictionary(uniqueKeysWithValues: InitiativeField.allCases.enumerated().map { ($1, $0) })
-        problems.sort { order[$0.0]! < order[$1.0]! }
+        if problems.count > 1 {
+            let order = Dictionary(uniqueKeysWithValues: InitiativeField.allCases.enumerated().map { ($1, $0) })
+            problems.sort { order[$0.0]! < order[$1.0]! }
+        }
         guard problems.isEmpty, let kind, let sector else {
             return .failure(Problems(byField: problems.map { (field: $0.0, message: $0.1) }))
         }
