@@ -50,9 +50,11 @@ struct DVKSQLiteConfiguration: DatabaseConfiguration {
         // read-only connection opens it even before the first write creates its tables.
         if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
         let loops = Array(group.makeIterator())
-        return DVKSQLiteDriver(base: base.makeDriver(for: databases), writer: SyncSQLiteConnection(path: path, loop: loops[0]),
+        let checkpointer = SQLiteCheckpointer(path: path)
+        return DVKSQLiteDriver(base: base.makeDriver(for: databases),
+                               writer: SyncSQLiteConnection(path: path, loop: loops[0], checkpointer: checkpointer),
                                readers: loops.dropFirst().map { SyncSQLiteConnection(path: path, loop: $0, readOnly: true) },
-                               group: group, local: LoopReaders(path: path), temporary: isMemory ? path : nil)
+                               group: group, local: LoopReaders(path: path), checkpointer: checkpointer, temporary: isMemory ? path : nil)
     }
 
     private var isMemory: Bool {
@@ -72,6 +74,8 @@ struct DVKSQLiteDriver: DatabaseDriver {
     var group: MultiThreadedEventLoopGroup
     /// A read-only connection on each request loop that has asked for one.
     var local: LoopReaders
+    /// Folds the log into the file after the writer's commits, off the writer's thread.
+    var checkpointer: SQLiteCheckpointer
     /// The file's one queue of write transactions.
     let queue = SQLiteWriterQueue()
     /// An "in-memory" database's file, removed at shutdown with its WAL and index (the
@@ -89,6 +93,7 @@ struct DVKSQLiteDriver: DatabaseDriver {
 
     func shutdown() {
         base.shutdown()
+        checkpointer.stop()
         try? writer.loop.submit { writer.close() }.wait()
         for reader in readers + local.all { try? reader.loop.submit { reader.close() }.wait() }
         try? group.syncShutdownGracefully()
@@ -97,6 +102,7 @@ struct DVKSQLiteDriver: DatabaseDriver {
 
     func shutdownAsync() async {
         await base.shutdownAsync()
+        checkpointer.stop()
         try? await writer.loop.submit { writer.close() }.get()
         for reader in readers + local.all { try? await reader.loop.submit { reader.close() }.get() }
         try? await group.shutdownGracefully()

@@ -37,10 +37,15 @@ final class SyncSQLiteConnection: @unchecked Sendable {
     /// that depended on a bound value): read by the tests.
     private(set) var reprepared = 0
 
-    init(path: String, loop: any EventLoop, readOnly: Bool = false) {
+    /// Who folds the log into the file after this connection's commits (`SQLiteCheckpointer`);
+    /// without one, SQLite's automatic checkpoint does it inside the commit.
+    let checkpointer: SQLiteCheckpointer?
+
+    init(path: String, loop: any EventLoop, readOnly: Bool = false, checkpointer: SQLiteCheckpointer? = nil) {
         self.path = path
         self.loop = loop
         self.readOnly = readOnly
+        self.checkpointer = checkpointer
     }
 
     /// How many times code off this connection's loop sent it work: each a hop to the loop
@@ -83,6 +88,23 @@ final class SyncSQLiteConnection: @unchecked Sendable {
             throw SyncSQLiteError(code: stable, message: "cannot make \(path)'s query plans stable")
         }
         handle = opened
+        if let checkpointer {
+            // Replaces SQLite's automatic checkpoint: each commit reports the log's size. The
+            // hook answers SQLITE_OK whatever the checkpoint's outcome, as SQLite's own does:
+            // anything else would make the COMMIT report an error for a transaction it kept.
+            sqlite_nio_sqlite3_wal_hook(opened, { context, db, _, pages in
+                guard let context else { return SQLITE_OK }
+                // The pages written to the log since the last commit: this transaction's.
+                var written: Int32 = 0
+                var unused: Int32 = 0
+                sqlite_nio_sqlite3_db_status(db, SQLITE_DBSTATUS_CACHE_WRITE, &written, &unused, 1)
+                let checkpointer = Unmanaged<SQLiteCheckpointer>.fromOpaque(context).takeUnretainedValue()
+                if checkpointer.afterCommit(logPages: pages, written: Int(written)) == .checkpointInPlace {
+                    _ = sqlite_nio_sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+                }
+                return SQLITE_OK
+            }, Unmanaged.passUnretained(checkpointer).toOpaque())
+        }
         // Temporary files in memory: an upsert inside a transaction needs a statement journal,
         // and on disk each was a new file made and removed (two system calls and an inode):
         // the largest single cost of a rush write with the trail's two upserts.

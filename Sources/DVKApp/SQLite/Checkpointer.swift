@@ -1,0 +1,124 @@
+import Dispatch
+import Synchronization
+import VaporCSQLite
+
+/// Folds a large transaction's write-ahead log back into the database file on a thread of
+/// its own.
+///
+/// SQLite's default is that the connection whose commit brings the log past 1,000 pages
+/// copies the log into the file then and there (an automatic checkpoint), inside that
+/// commit and with the file's write lock held: every writer queued behind it waits. For the
+/// small commits of deadline day that is right: each checkpoint copies a few pages, the log
+/// starts over at the next write and stays small and in memory. (Handing those to another
+/// thread was measured worse: `scripts/rush` used a fifth more CPU a write, because a
+/// checkpoint running beside the writer never found the log all copied, so the log never
+/// started over and every commit asked for another.) A 60,000-row import's commit, though,
+/// was followed by 0.6 s of CPU copying 160 MB, plus its `fsync`s, before the next write
+/// could begin.
+///
+/// So the writer's connection reports each commit's log size and the pages the commit
+/// wrote to it (`sqlite3_wal_hook`, which replaces the automatic checkpoint, and the
+/// connection's `SQLITE_DBSTATUS_CACHE_WRITE`), and `afterCommit` answers: a commit that
+/// wrote fewer than `handOver` pages checkpoints in place as SQLite's own would (past
+/// 1,000 pages of log, `PASSIVE`); one that wrote more (a large transaction) hands its
+/// checkpoint to this checkpointer's own connection, which runs it on its own queue while
+/// the writer goes on. While that runs, commits leave the log alone; the first after it
+/// copies what came meanwhile in place, and the log starts over as before. A checkpoint is
+/// safe to stop anywhere: at shutdown a running one is interrupted, and the log, still
+/// whole, is folded in by the next.
+final class SQLiteCheckpointer: Sendable {
+    /// The log's size, in pages, from which a commit checkpoints: SQLite's own.
+    static let pages: Int32 = 1_000
+    /// The pages one commit writes from which its checkpoint is handed over (16 MiB of
+    /// 4 KiB pages; a deadline-day group commit writes a few hundred).
+    static let handOver = 4_000
+
+    /// What the writer's commit does about the log.
+    enum Step: Equatable {
+        case nothing, checkpointInPlace, handedOver
+    }
+
+    let path: String
+    private let queue = DispatchQueue(label: "dvk.sqlite.checkpoint", qos: .utility)
+
+    private struct State {
+        var running = false
+        var stopped = false
+        /// No commit seen yet: the log may hold another process's large transaction (a
+        /// command-line import), which the first commit's checkpoint would copy in place.
+        var first = true
+        /// The open handle's address, for `sqlite3_interrupt` from another thread at shutdown.
+        var handle = 0
+    }
+    private let state = Mutex(State())
+    private let completed = Atomic<Int>(0)
+
+    /// Checkpoints this checkpointer has run to their end (read by the tests).
+    var checkpoints: Int { completed.load(ordering: .relaxed) }
+
+    init(path: String) { self.path = path }
+
+    /// Called by the writer's connection after each commit: the log's size, and the pages
+    /// the commit wrote to it, in pages.
+    func afterCommit(logPages: Int32, written: Int) -> Step {
+        let step = state.withLock { s -> Step in
+            let unseen = s.first ? max(written, Int(logPages)) : written
+            s.first = false
+            if s.running { return .nothing }
+            if unseen >= Self.handOver, !s.stopped {
+                s.running = true
+                return .handedOver
+            }
+            return logPages >= Self.pages ? .checkpointInPlace : .nothing
+        }
+        if step == .handedOver { queue.async { self.run() } }
+        return step
+    }
+
+    /// Waits for a scheduled checkpoint to end (tests).
+    func drain() { queue.sync {} }
+
+    /// Stops for good: no new checkpoint begins, a running one is interrupted, the handle
+    /// is closed. Waits for its queue.
+    func stop() {
+        state.withLock { s in
+            s.stopped = true
+            if let handle = OpaquePointer(bitPattern: s.handle) { sqlite_nio_sqlite3_interrupt(handle) }
+        }
+        queue.sync {
+            state.withLock { s in
+                if let handle = OpaquePointer(bitPattern: s.handle) { sqlite_nio_sqlite3_close(handle) }
+                s.handle = 0
+            }
+        }
+    }
+
+    private func run() {
+        defer { state.withLock { $0.running = false } }
+        let known = state.withLock { s in s.stopped ? 0 : s.handle }
+        guard let handle = OpaquePointer(bitPattern: known) ?? open() else { return }
+        if sqlite_nio_sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil) == SQLITE_OK {
+            completed.add(1, ordering: .relaxed)
+        }
+    }
+
+    /// Opens the checkpointer's own connection (on its queue), unless stopped.
+    private func open() -> OpaquePointer? {
+        var opened: OpaquePointer?
+        let status = sqlite_nio_sqlite3_open_v2(path, &opened, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, nil)
+        guard status == SQLITE_OK, let opened else {
+            if let opened { sqlite_nio_sqlite3_close(opened) }
+            return nil
+        }
+        // As the writer's: the log is synced before a checkpoint and the file after it.
+        sqlite_nio_sqlite3_exec(opened, "PRAGMA synchronous = NORMAL", nil, nil, nil)
+        let address = Int(bitPattern: opened)
+        let kept = state.withLock { s -> Bool in
+            if s.stopped { return false }
+            s.handle = address
+            return true
+        }
+        if !kept { sqlite_nio_sqlite3_close(opened) }
+        return kept ? opened : nil
+    }
+}

@@ -1,0 +1,55 @@
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+@testable import DVKApp
+
+/// SQLite's write-ahead log is folded into the file by the checkpointer's own connection,
+/// not inside the writer's commit (`SQLiteCheckpointer`).
+@Suite struct CheckpointTests {
+    @Test(.enabled(if: TestDatabase.postgresURL == nil, "SQLite's log"))
+    func aLargeCommitsLogIsFoldedInByTheCheckpointerNotTheWriter() async throws {
+        // A file in WAL mode, as a server's (the tests' other databases keep a rollback journal).
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("dvk-checkpoint-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        try await withApp({ $0.database = .sqliteFile(path) }) { app in
+            let db = try #require(app.db as? WriterBackedDatabase)
+            let checkpointer = try #require(db.writer.connection.checkpointer)
+            let before = checkpointer.checkpoints
+            func insert(_ rows: Int) async throws {
+                try await app.db.write { db in
+                    try await (db as! any SQLDatabase).raw("""
+                        INSERT INTO checkpoint_probe (payload)
+                        WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < \(unsafeRaw: String(rows)))
+                        SELECT randomblob(4000) FROM n
+                        """).run()
+                }
+                checkpointer.drain()
+            }
+            func fileSize() throws -> Int {
+                try FileManager.default.attributesOfItem(atPath: db.writer.connection.path)[.size] as? Int ?? 0
+            }
+            try await app.db.write { db in
+                try await (db as! any SQLDatabase).raw("CREATE TABLE checkpoint_probe (payload BLOB NOT NULL)").run()
+            }
+            // About 1,500 pages of 4 KiB: past the 1,000 from which a commit checkpoints, under
+            // the 4,000 from which it hands the work over. The writer's commit copied them into
+            // the file, as SQLite's automatic checkpoint would have.
+            try await insert(1_500)
+            #expect(checkpointer.checkpoints == before, "a commit of 1,500 pages handed its checkpoint over")
+            let afterSmall = try fileSize()
+            #expect(afterSmall >= 1_500 * 4_000, "the file has \(afterSmall) bytes")
+            // About 5,000 pages in one commit: the checkpointer copies them, not the writer
+            // (the hook replaced SQLite's automatic checkpoint, so without the checkpointer
+            // the file would not have grown).
+            try await insert(5_000)
+            #expect(checkpointer.checkpoints == before + 1)
+            let afterLarge = try fileSize()
+            #expect(afterLarge >= 6_500 * 4_000, "the file has \(afterLarge) bytes")
+            // Still one table, whole, for every reader.
+            let count = try await (app.db as! any SQLDatabase).raw("SELECT count(*) AS n FROM checkpoint_probe").first()?.decode(column: "n", as: Int.self)
+            #expect(count == 6_500)
+        }
+    }
+}
