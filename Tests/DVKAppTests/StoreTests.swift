@@ -122,6 +122,37 @@ import Vapor
         let row = SyncSQLiteRow(columns: ["a", "b"], values: [.text("x"), .integer(3)])
         #expect(try row.decode(column: "b", as: Int.self) == 3)
         #expect(throws: (any Error).self) { try row.decode(column: "a", as: Int.self) }
+        // Types it does not know go to the driver's decoder.
+        #expect(SyncSQLiteRow.direct(Int32.self, .integer(3)) == nil)
+        #expect(SyncSQLiteRow.direct([String].self, .text("[]")) == nil)
+        // Two columns of one name: the first, as a search of the names finds it.
+        let twice = SyncSQLiteRow(columns: ["a", "b", "a"], values: [.text("x"), .integer(3), .text("y")])
+        #expect(try twice.decode(column: "a", as: String.self) == "x")
+        #expect(twice.contains(column: "b") && !twice.contains(column: "c"))
+        #expect(throws: (any Error).self) { try twice.decode(column: "c", as: String.self) }
+    }
+
+    /// A kept statement names its columns once, and again when a schema change makes SQLite
+    /// prepare it anew (what `*` names changes).
+    @Test func aKeptStatementsColumnsFollowTheSchema() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("dvk-columns-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let connection = SyncSQLiteConnection(path: path, loop: MultiThreadedEventLoopGroup.singleton.next())
+        defer { try? connection.loop.submit { connection.close() }.wait() }
+        let seen = try await connection.onLoop { () -> [[String]] in
+            var seen: [[String]] = []
+            func select() throws {
+                try connection.run("SELECT * FROM t", []) { row in seen.append(row.allColumns + [try row.decode(column: "a", as: String.self)]) }
+            }
+            try connection.run("CREATE TABLE t (a TEXT)", []) { _ in }
+            try connection.run("INSERT INTO t VALUES ('x')", []) { _ in }
+            try select()
+            try select()
+            try connection.run("ALTER TABLE t ADD COLUMN b TEXT", []) { _ in }
+            try select()
+            return seen
+        }.get()
+        #expect(seen == [["a", "x"], ["a", "x"], ["a", "b", "x"]])
     }
 
     /// The raw reads of initiatives and registrants fill every field as Fluent does.
@@ -147,7 +178,7 @@ import Vapor
             try await app.db.sql().raw("UPDATE initiatives SET continues_id = \(bind: first.id), continuity = 'continues' WHERE id = \(bind: second.id)").run()
             let fluent = try await Initiative.query(on: app.db).filter(\.$campaignID == campaign.id).filter(\.$unitID == s1)
                 .sort(\.$createdAt).sort(\.$title).all()
-            let raw = try await Initiative.all(campaignID: campaign.id, unitID: s1, on: app.db)
+            let raw = try await Initiative.stored(campaignID: campaign.id, unitID: s1, on: app.db).map(Initiative.init)
             #expect(raw.count >= 2)
             #expect(raw.map(fields) == fluent.map(fields))
             #expect(raw.contains { $0.continuesID == first.id && $0.continuity == .continues } && raw.allSatisfy { $0.$id.exists })
@@ -159,7 +190,7 @@ import Vapor
             }
             let people = try await Registrant.query(on: app.db).filter(\.$unitID == s1).sort(\.$id).all().map(registrant)
             #expect(people.count >= 2)
-            #expect(try await Registrant.all(unitID: s1, on: app.db).map(registrant).sorted { $0[0] < $1[0] } == people.sorted { $0[0] < $1[0] })
+            #expect(try await Registrant.stored(unitID: s1, on: app.db).map(Registrant.init).map(registrant).sorted { $0[0] < $1[0] } == people.sorted { $0[0] < $1[0] })
             #expect(try await Registrant.all(unitIDs: [s1], on: app.db).count == people.count)
         }
     }

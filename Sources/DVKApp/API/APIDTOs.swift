@@ -248,7 +248,7 @@ struct APIInitiative: Content {
         updatedAt = VietnamTime.iso(saved.updatedAt)
     }
 
-    init(_ i: Initiative, registrant: Registrant, unitCode: String) throws {
+    init(_ i: some InitiativeFields, registrant: some RegistrantFields, unitCode: String) throws {
         id = try i.requireID()
         unit = unitCode
         kind = registrant.kind

@@ -19,9 +19,9 @@ struct InitiativesAPIController: RouteCollection {
 
     @Sendable func list(req: Request) async throws -> [APIInitiative] {
         let scope = try await req.apiCampaignUnit()
-        let initiatives = try await Initiative.all(campaignID: scope.view.campaign.id, unitID: scope.unit.unitID, on: req.db)
-        let registrants = try await Registrant.all(unitID: scope.unit.unitID, on: req.db)
-        let byID = Dictionary(registrants.compactMap { r in r.id.map { ($0, r) } }, uniquingKeysWith: { a, _ in a })
+        let initiatives = try await Initiative.stored(campaignID: scope.view.campaign.id, unitID: scope.unit.unitID, on: req.db)
+        let registrants = try await Registrant.stored(unitID: scope.unit.unitID, on: req.db)
+        let byID = Dictionary(registrants.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         return try initiatives.compactMap { i in
             try byID[i.registrantID].map { try APIInitiative(i, registrant: $0, unitCode: scope.unit.code) }
         }

@@ -198,7 +198,7 @@ enum CampaignDocuments {
         return out
     }
 
-    static func draft(_ i: Initiative, _ r: Registrant) -> InitiativeDraft {
+    static func draft(_ i: some InitiativeFields, _ r: some RegistrantFields) -> InitiativeDraft {
         InitiativeDraft(kind: r.kind, registrantName: r.name, registrantTitle: r.title, sectorCode: i.sectorCode, title: i.title,
                         purpose: i.purpose, content: i.content, scope: i.scope,
                         startDate: i.startDate.flatMap(CalendarDay.init(parsing:)), endDate: i.endDate.flatMap(CalendarDay.init(parsing:)),

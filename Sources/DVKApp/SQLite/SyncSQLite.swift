@@ -27,7 +27,14 @@ final class SyncSQLiteConnection: @unchecked Sendable {
     let path: String
     let readOnly: Bool
     private var handle: OpaquePointer?
-    private var statements: [String: OpaquePointer] = [:]
+    private var statements: [String: Kept] = [:]
+
+    /// A prepared statement kept for its text, with its columns once a run has named them.
+    private final class Kept {
+        let statement: OpaquePointer
+        var columns: SQLiteColumns?
+        init(_ statement: OpaquePointer) { self.statement = statement }
+    }
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
     /// The budgeted statement running now (0: none), so that a late timer never interrupts
     /// the statement after it.
@@ -142,20 +149,21 @@ final class SyncSQLiteConnection: @unchecked Sendable {
                 timer.cancel()
             }
         }
-        let statement: OpaquePointer
+        let kept: Kept
         if let cached = statements[sql] {
-            statement = cached
+            kept = cached
         } else {
             var prepared: OpaquePointer?
             let status = sqlite_nio_sqlite3_prepare_v3(db, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &prepared, nil)
             guard status == SQLITE_OK, let prepared else { throw error(db, status) }
             if statements.count >= 128 {
-                for (_, old) in statements { sqlite_nio_sqlite3_finalize(old) }
+                for (_, old) in statements { sqlite_nio_sqlite3_finalize(old.statement) }
                 statements.removeAll()
             }
-            statements[sql] = prepared
-            statement = prepared
+            kept = Kept(prepared)
+            statements[sql] = kept
         }
+        let statement = kept.statement
         defer {
             reprepared += Int(sqlite_nio_sqlite3_stmt_status(statement, SQLITE_STMTSTATUS_REPREPARE, 1))
             sqlite_nio_sqlite3_reset(statement)
@@ -176,18 +184,26 @@ final class SyncSQLiteConnection: @unchecked Sendable {
             }
             guard status == SQLITE_OK else { throw error(db, status) }
         }
-        var columns: [String]?
+        var columns: SQLiteColumns?
         while true {
             let status = sqlite_nio_sqlite3_step(statement)
             if status == SQLITE_DONE { return }
             guard status == SQLITE_ROW else { throw error(db, status) }
-            if columns == nil {
-                columns = (0..<sqlite_nio_sqlite3_column_count(statement)).map {
-                    sqlite_nio_sqlite3_column_name(statement, $0).map { String(cString: $0) } ?? ""
-                }
-            }
-            try onRow(SyncSQLiteRow(columns: columns!, values: (0..<Int32(columns!.count)).map { value(statement, $0) }))
+            if columns == nil { columns = self.columns(of: kept) }
+            let layout = columns!
+            try onRow(SyncSQLiteRow(columns: layout, values: (0..<Int32(layout.names.count)).map { value(statement, $0) }))
         }
+    }
+
+    /// The columns of a kept statement, named once; again if SQLite prepared it anew in
+    /// this run (a schema change can change what `*` names; `run` resets the count).
+    private func columns(of kept: Kept) -> SQLiteColumns {
+        let count = sqlite_nio_sqlite3_column_count(kept.statement)
+        let preparedAgain = sqlite_nio_sqlite3_stmt_status(kept.statement, SQLITE_STMTSTATUS_REPREPARE, 0) > 0
+        if !preparedAgain, let known = kept.columns, known.names.count == Int(count) { return known }
+        let made = SQLiteColumns((0..<count).map { sqlite_nio_sqlite3_column_name(kept.statement, $0).map { String(cString: $0) } ?? "" })
+        kept.columns = made
+        return made
     }
 
     private func value(_ statement: OpaquePointer, _ i: Int32) -> SQLiteData {
@@ -210,7 +226,7 @@ final class SyncSQLiteConnection: @unchecked Sendable {
 
     /// Closes the handle (on the loop).
     func close() {
-        for (_, statement) in statements { sqlite_nio_sqlite3_finalize(statement) }
+        for (_, kept) in statements { sqlite_nio_sqlite3_finalize(kept.statement) }
         statements.removeAll()
         if let handle { sqlite_nio_sqlite3_close(handle) }
         handle = nil
@@ -227,16 +243,41 @@ struct SyncSQLiteError: Error, DatabaseError, CustomStringConvertible {
     var isConnectionClosed: Bool { code & 0xFF == SQLITE_MISUSE }
 }
 
+/// A statement's column names and where each is, made once for a prepared statement and
+/// shared by its rows (they were made again, a `String` each, on every run).
+final class SQLiteColumns: Sendable {
+    let names: [String]
+    private let positions: [String: Int]
+
+    init(_ names: [String]) {
+        self.names = names
+        // The first of two columns of one name, as `firstIndex(of:)` found it.
+        positions = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    func position(of name: String) -> Int? { positions[name] }
+}
+
 /// One row read by `SyncSQLiteConnection`.
 struct SyncSQLiteRow: SQLRow {
-    let columns: [String]
+    let layout: SQLiteColumns
     let values: [SQLiteData]
 
-    var allColumns: [String] { columns }
-    func contains(column: String) -> Bool { columns.contains(column) }
+    init(columns: SQLiteColumns, values: [SQLiteData]) {
+        layout = columns
+        self.values = values
+    }
+
+    init(columns: [String], values: [SQLiteData]) {
+        self.init(columns: SQLiteColumns(columns), values: values)
+    }
+
+    var columns: [String] { layout.names }
+    var allColumns: [String] { layout.names }
+    func contains(column: String) -> Bool { layout.position(of: column) != nil }
 
     private func value(_ column: String) throws -> SQLiteData {
-        guard let i = columns.firstIndex(of: column) else {
+        guard let i = layout.position(of: column) else {
             throw DecodingError.keyNotFound(SQLCodingKey(stringValue: column)!, .init(codingPath: [], debugDescription: "no column \(column)"))
         }
         return values[i]
@@ -249,8 +290,73 @@ struct SyncSQLiteRow: SQLRow {
 
     func decode<D: Decodable>(column: String, as type: D.Type) throws -> D {
         let data = try value(column)
-        if let direct = Self.direct(D.self, data) { return direct }
+        if let kind = Kind.of(D.self), let value = Self.read(kind, data) { return value.as(D.self) }
         return try SQLiteDataDecoder().decode(D.self, from: data)
+    }
+
+    /// The types `direct` reads, by identity: comparing `D.self` with `String?.self` looked
+    /// the optional's metadata up in the runtime's cache at every value.
+    private enum Kind {
+        case string, uuid, int, int64, bool, double, date, optionalString, optionalUUID, optionalDate, optionalInt
+
+        static let known: [(ObjectIdentifier, Kind)] = [
+            (ObjectIdentifier(String.self), .string), (ObjectIdentifier(UUID.self), .uuid), (ObjectIdentifier(Int.self), .int),
+            (ObjectIdentifier(String?.self), .optionalString), (ObjectIdentifier(Date?.self), .optionalDate),
+            (ObjectIdentifier(UUID?.self), .optionalUUID), (ObjectIdentifier(Int?.self), .optionalInt), (ObjectIdentifier(Date.self), .date),
+            (ObjectIdentifier(Bool.self), .bool), (ObjectIdentifier(Double.self), .double), (ObjectIdentifier(Int64.self), .int64),
+        ]
+
+        static func of<D>(_ type: D.Type) -> Kind? {
+            let id = ObjectIdentifier(type)
+            for (known, kind) in known where known == id { return kind }
+            return nil
+        }
+    }
+
+    /// A value read directly, of the type its `Kind` names. Concrete, so that no generic
+    /// optional is made per value: an unspecialised `D?` asked the runtime for its metadata
+    /// every time (`swift_getGenericMetadata`).
+    private enum Value {
+        case string(String), uuid(UUID), int(Int), int64(Int64), bool(Bool), double(Double), date(Date)
+        case optionalString(String?), optionalUUID(UUID?), optionalDate(Date?), optionalInt(Int?)
+
+        /// As `D`, which `Kind.of` has said is this value's very type: `unsafeBitCast` is
+        /// sound for a type to itself (a cast `as! D` went through the runtime's dynamic
+        /// cast for every value).
+        func `as`<D>(_ type: D.Type) -> D {
+            switch self {
+            case .string(let v): unsafeBitCast(v, to: D.self)
+            case .uuid(let v): unsafeBitCast(v, to: D.self)
+            case .int(let v): unsafeBitCast(v, to: D.self)
+            case .int64(let v): unsafeBitCast(v, to: D.self)
+            case .bool(let v): unsafeBitCast(v, to: D.self)
+            case .double(let v): unsafeBitCast(v, to: D.self)
+            case .date(let v): unsafeBitCast(v, to: D.self)
+            case .optionalString(let v): unsafeBitCast(v, to: D.self)
+            case .optionalUUID(let v): unsafeBitCast(v, to: D.self)
+            case .optionalDate(let v): unsafeBitCast(v, to: D.self)
+            case .optionalInt(let v): unsafeBitCast(v, to: D.self)
+            }
+        }
+    }
+
+    private static func read(_ kind: Kind, _ data: SQLiteData) -> Value? {
+        switch kind {
+        case .string: return data.string.map(Value.string)
+        case .uuid: return uuid(data).map(Value.uuid)
+        case .int: if case .integer(let v) = data { return .int(v) } else { return nil }
+        case .int64: if case .integer(let v) = data { return .int64(Int64(v)) } else { return nil }
+        case .bool: return data.bool.map(Value.bool)
+        case .double: return number(data).map(Value.double)
+        case .date: return number(data).map { .date(date($0)) }
+        case .optionalString: return data == .null ? .optionalString(nil) : data.string.map { .optionalString($0) }
+        case .optionalUUID: return data == .null ? .optionalUUID(nil) : uuid(data).map { .optionalUUID($0) }
+        case .optionalDate: return data == .null ? .optionalDate(nil) : number(data).map { .optionalDate(date($0)) }
+        case .optionalInt:
+            if data == .null { return .optionalInt(nil) }
+            if case .integer(let v) = data { return .optionalInt(v) }
+            return nil
+        }
     }
 
     /// The common types as the driver's decoder reads them, without it: it makes a
@@ -258,19 +364,8 @@ struct SyncSQLiteRow: SQLRow {
     /// the type or the value is not one of these, for the driver to decode (or to name the
     /// mismatch).
     static func direct<D>(_ type: D.Type, _ data: SQLiteData) -> D? {
-        if D.self == String.self { return data.string.map { $0 as! D } }
-        if D.self == UUID.self { return uuid(data).map { $0 as! D } }
-        if D.self == Int.self, case .integer(let v) = data { return (v as! D) }
-        if D.self == Int64.self, case .integer(let v) = data { return (Int64(v) as! D) }
-        if D.self == Bool.self { return data.bool.map { $0 as! D } }
-        if D.self == Double.self { return number(data).map { $0 as! D } }
-        if D.self == Date.self { return number(data).map { date($0) as! D } }
-        if D.self == String?.self { return data == .null ? (String?.none as! D) : data.string.map { (Optional($0) as! D) } }
-        if D.self == UUID?.self { return data == .null ? (UUID?.none as! D) : uuid(data).map { (Optional($0) as! D) } }
-        if D.self == Date?.self { return data == .null ? (Date?.none as! D) : number(data).map { (Optional(date($0)) as! D) } }
-        if D.self == Int?.self, data == .null { return (Int?.none as! D) }
-        if D.self == Int?.self, case .integer(let v) = data { return (Optional(v) as! D) }
-        return nil
+        guard let kind = Kind.of(D.self), let value = read(kind, data) else { return nil }
+        return value.as(D.self)
     }
 
     private static func uuid(_ data: SQLiteData) -> UUID? {

@@ -38,14 +38,14 @@ enum SummaryQuery {
 
     /// A grassroots unit's own preview, drafts included, as it fills in its registrations.
     static func preview(_ campaign: CampaignInfo, unitID: UUID, on db: any Database) async throws -> Summary {
-        let initiatives = try await Initiative.all(campaignID: campaign.id, unitID: unitID, on: db)
-        let registrants = try await Registrant.all(unitID: unitID, on: db)
+        let initiatives = try await Initiative.stored(campaignID: campaign.id, unitID: unitID, on: db)
+        let registrants = try await Registrant.stored(unitID: unitID, on: db)
         return preview(campaign, unitID: unitID, initiatives: initiatives, registrants: registrants)
     }
 
     /// The same, of the unit's initiatives and registrants already read (the unit's page).
-    static func preview(_ campaign: CampaignInfo, unitID: UUID, initiatives: [Initiative], registrants: some Sequence<Registrant>) -> Summary {
-        let kinds = Dictionary(registrants.compactMap { r in r.id.map { ($0, r.kind) } }, uniquingKeysWith: { first, _ in first })
+    static func preview(_ campaign: CampaignInfo, unitID: UUID, initiatives: [StoredInitiative], registrants: some Sequence<StoredRegistrant>) -> Summary {
+        let kinds = Dictionary(registrants.map { ($0.id, $0.kind) }, uniquingKeysWith: { first, _ in first })
         let entries = initiatives.compactMap { i in
             kinds[i.registrantID].map {
                 SummaryEntry(unitID: unitID, kind: $0, registrantKey: i.registrantID.uuidString, sectorCode: i.sectorCode)

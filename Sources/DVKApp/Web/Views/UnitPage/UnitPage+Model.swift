@@ -92,16 +92,16 @@ enum UnitPage {
     static func query(view: Access.CampaignView, unit: CampaignUnit, now: Date, on db: any Database) async throws -> Model {
         let campaign = view.campaign
         let row = try await SubmissionRow.find(campaignID: campaign.id, unitID: unit.unitID, on: db)
-        let initiatives = try await Initiative.all(campaignID: campaign.id, unitID: unit.unitID, on: db)
-        let registrants = Dictionary(uniqueKeysWithValues: try await Registrant.all(unitID: unit.unitID, on: db).map { ($0.id!, $0) })
+        let initiatives = try await Initiative.stored(campaignID: campaign.id, unitID: unit.unitID, on: db)
+        let registrants = Dictionary(uniqueKeysWithValues: try await Registrant.stored(unitID: unit.unitID, on: db).map { ($0.id, $0) })
         let links = initiatives.compactMap(\.continuesID)
         let earlier = links.isEmpty ? [:] : try await Initiative.titles(links, on: db)
         let sectorNames = Dictionary(uniqueKeysWithValues: campaign.sectors.map { ($0.code, $0.name) })
         let order = Dictionary(uniqueKeysWithValues: campaign.sectors.enumerated().map { ($1.code, $0) })
         let rows = initiatives.map { i in
-            let r = registrants[i.registrantID]
-            let draft = CampaignDocuments.draft(i, r ?? Registrant(unitID: unit.unitID, kind: .collective, name: "", title: ""))
-            return InitiativeRow(id: i.id!, kind: draft.kind, registrant: draft.registrantName, registrantTitle: draft.registrantTitle,
+            let draft = registrants[i.registrantID].map { CampaignDocuments.draft(i, $0) }
+                ?? CampaignDocuments.draft(i, Registrant(unitID: unit.unitID, kind: .collective, name: "", title: ""))
+            return InitiativeRow(id: i.id, kind: draft.kind, registrant: draft.registrantName, registrantTitle: draft.registrantTitle,
                                  sectorCode: i.sectorCode, sector: sectorNames[i.sectorCode] ?? i.sectorCode, title: i.title,
                                  purpose: i.purpose, content: i.content, scope: i.scope, timeFrame: draft.timeFrame,
                                  expectedResult: i.expectedResult, personInCharge: i.personInCharge,
