@@ -17,7 +17,7 @@ import Vapor
             let db = try #require(app.db as? WriterBackedDatabase)
             let checkpointer = try #require(db.writer.connection.checkpointer)
             let before = checkpointer.checkpoints
-            func insert(_ rows: Int) async throws {
+            func insert(_ rows: Int, drain: Bool = true) async throws {
                 try await app.db.write { db in
                     try await (db as! any SQLDatabase).raw("""
                         INSERT INTO checkpoint_probe (payload)
@@ -25,7 +25,7 @@ import Vapor
                         SELECT randomblob(4000) FROM n
                         """).run()
                 }
-                checkpointer.drain()
+                if drain { checkpointer.drain() }
             }
             func fileSize() throws -> Int {
                 try FileManager.default.attributesOfItem(atPath: db.writer.connection.path)[.size] as? Int ?? 0
@@ -33,23 +33,31 @@ import Vapor
             try await app.db.write { db in
                 try await (db as! any SQLDatabase).raw("CREATE TABLE checkpoint_probe (payload BLOB NOT NULL)").run()
             }
-            // About 1,500 pages of 4 KiB: past the 1,000 from which a commit checkpoints, under
-            // the 4,000 from which it hands the work over. The writer's commit copied them into
-            // the file, as SQLite's automatic checkpoint would have.
-            try await insert(1_500)
-            #expect(checkpointer.checkpoints == before, "a commit of 1,500 pages handed its checkpoint over")
+            // About 1,500 pages of 4 KiB, twice: past the 1,000 from which a commit checkpoints,
+            // under the 4,000 from which it hands the work over. Each time the writer's commit
+            // copies them into the file, as SQLite's automatic checkpoint would have, even
+            // with the checkpointer's queue held.
+            checkpointer.suspend()
+            try await insert(1_500, drain: false)
             let afterSmall = try fileSize()
             #expect(afterSmall >= 1_500 * 4_000, "the file has \(afterSmall) bytes")
-            // About 5,000 pages in one commit: the checkpointer copies them, not the writer
-            // (the hook replaced SQLite's automatic checkpoint, so without the checkpointer
-            // the file would not have grown).
-            try await insert(5_000)
+            try await insert(1_500, drain: false)
+            let afterSecond = try fileSize()
+            #expect(afterSecond >= 3_000 * 4_000, "the file has \(afterSecond) bytes")
+            // About 5,000 pages in one commit: the writer leaves them in the log (the file does
+            // not grow while the checkpointer's queue is held), and the checkpointer copies
+            // them all once it runs.
+            try await insert(5_000, drain: false)
+            #expect(try fileSize() == afterSecond, "the writer copied a large commit itself")
+            #expect(checkpointer.checkpoints == before)
+            checkpointer.resume()
+            checkpointer.drain()
             #expect(checkpointer.checkpoints == before + 1)
             let afterLarge = try fileSize()
-            #expect(afterLarge >= 6_500 * 4_000, "the file has \(afterLarge) bytes")
+            #expect(afterLarge >= 8_000 * 4_000, "the file has \(afterLarge) bytes")
             // Still one table, whole, for every reader.
             let count = try await (app.db as! any SQLDatabase).raw("SELECT count(*) AS n FROM checkpoint_probe").first()?.decode(column: "n", as: Int.self)
-            #expect(count == 6_500)
+            #expect(count == 8_000)
         }
     }
 }

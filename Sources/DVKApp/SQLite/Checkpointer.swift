@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Synchronization
 import VaporCSQLite
 
@@ -23,7 +24,12 @@ import VaporCSQLite
 /// 1,000 pages of log, `PASSIVE`); one that wrote more (a large transaction) hands its
 /// checkpoint to this checkpointer's own connection, which runs it on its own queue while
 /// the writer goes on. While that runs, commits leave the log alone; the first after it
-/// copies what came meanwhile in place, and the log starts over as before. A checkpoint is
+/// copies what came meanwhile in place, and the log starts over as before. What a run
+/// could not copy (a reader still on an older snapshot holds those pages back; another
+/// process's checkpoint holds the log) and large commits made during it are its backlog:
+/// while that is 4,000 pages or more it runs again 20 ms later, at most 50 times in a row,
+/// then commits checkpoint in place as SQLite's would. The counts only steer the work: a
+/// checkpoint done, skipped or repeated wrongly costs time, never data. A checkpoint is
 /// safe to stop anywhere: at shutdown a running one is interrupted, and the log, still
 /// whole, is folded in by the next.
 final class SQLiteCheckpointer: Sendable {
@@ -47,13 +53,22 @@ final class SQLiteCheckpointer: Sendable {
         /// No commit seen yet: the log may hold another process's large transaction (a
         /// command-line import), which the first commit's checkpoint would copy in place.
         var first = true
+        /// Pages of the log the last checkpoint could not copy yet (a reader still on an
+        /// older snapshot holds them back), and those of large commits made while one ran.
+        var backlog = 0
+        /// Runs in a row that left a backlog (`retries` at most, then in place as SQLite's).
+        var tries = 0
         /// The open handle's address, for `sqlite3_interrupt` from another thread at shutdown.
         var handle = 0
     }
     private let state = Mutex(State())
     private let completed = Atomic<Int>(0)
 
-    /// Checkpoints this checkpointer has run to their end (read by the tests).
+    /// How often a run that could not copy the whole log tries again, `retryDelay` apart.
+    static let retries = 50
+    static let retryDelay = DispatchTimeInterval.milliseconds(20)
+
+    /// Checkpoints this checkpointer has run that copied the whole log (read by the tests).
     var checkpoints: Int { completed.load(ordering: .relaxed) }
 
     init(path: String) { self.path = path }
@@ -64,8 +79,12 @@ final class SQLiteCheckpointer: Sendable {
         let step = state.withLock { s -> Step in
             let unseen = s.first ? max(written, Int(logPages)) : written
             s.first = false
-            if s.running { return .nothing }
-            if unseen >= Self.handOver, !s.stopped {
+            if s.running {
+                // The run under way copies these too, or tries again for them.
+                if unseen >= Self.handOver { s.backlog += unseen }
+                return .nothing
+            }
+            if s.backlog + unseen >= Self.handOver, s.tries < Self.retries, !s.stopped {
                 s.running = true
                 return .handedOver
             }
@@ -75,8 +94,26 @@ final class SQLiteCheckpointer: Sendable {
         return step
     }
 
+    /// What a checkpoint in place copied: what it left is the backlog.
+    func checkpointedInPlace(log: Int32, copied: Int32) {
+        state.withLock { s in
+            s.backlog = max(0, Int(log) - Int(copied))
+            s.tries = 0
+        }
+    }
+
     /// Waits for a scheduled checkpoint to end (tests).
-    func drain() { queue.sync {} }
+    func drain() {
+        while true {
+            queue.sync {}
+            if !state.withLock({ $0.running }) { return }
+            Thread.sleep(forTimeInterval: 0.005)
+        }
+    }
+
+    /// Holds (and lets go) the checkpointer's queue: the tests see what the writer does alone.
+    func suspend() { queue.suspend() }
+    func resume() { queue.resume() }
 
     /// Stops for good: no new checkpoint begins, a running one is interrupted, the handle
     /// is closed. Waits for its queue.
@@ -94,12 +131,33 @@ final class SQLiteCheckpointer: Sendable {
     }
 
     private func run() {
-        defer { state.withLock { $0.running = false } }
-        let known = state.withLock { s in s.stopped ? 0 : s.handle }
-        guard let handle = OpaquePointer(bitPattern: known) ?? open() else { return }
-        if sqlite_nio_sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil) == SQLITE_OK {
-            completed.add(1, ordering: .relaxed)
+        // This run copies what the log holds now; large commits from here on add to the
+        // backlog again.
+        let (known, taken) = state.withLock { s -> (Int, Int) in
+            defer { s.backlog = 0 }
+            return (s.stopped ? 0 : s.handle, s.backlog)
         }
+        var log: Int32 = -1
+        var copied: Int32 = -1
+        var status = SQLITE_MISUSE
+        if let handle = OpaquePointer(bitPattern: known) ?? open() {
+            status = sqlite_nio_sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_PASSIVE, &log, &copied)
+        }
+        let ran = status == SQLITE_OK && log >= 0 && copied >= 0
+        let whole = ran && copied == log
+        if whole { completed.add(1, ordering: .relaxed) }
+        // Not all of it (a reader on an older snapshot, another process's checkpoint, a
+        // large commit meanwhile): again shortly, a bounded number of times.
+        let again = state.withLock { s -> Bool in
+            s.backlog += ran ? Int(log) - Int(copied) : max(taken, Self.handOver)
+            s.tries = whole ? 0 : s.tries + 1
+            if s.stopped || s.backlog < Self.handOver || s.tries >= Self.retries {
+                s.running = false
+                return false
+            }
+            return true
+        }
+        if again { queue.asyncAfter(deadline: .now() + Self.retryDelay) { self.run() } }
     }
 
     /// Opens the checkpointer's own connection (on its queue), unless stopped.
@@ -110,8 +168,13 @@ final class SQLiteCheckpointer: Sendable {
             if let opened { sqlite_nio_sqlite3_close(opened) }
             return nil
         }
-        // As the writer's: the log is synced before a checkpoint and the file after it.
-        sqlite_nio_sqlite3_exec(opened, "PRAGMA synchronous = NORMAL", nil, nil, nil)
+        // As the writer's: the log is synced before a checkpoint and the file after it. The
+        // schema's read opens the log: a connection that failed to would checkpoint nothing.
+        sqlite_nio_sqlite3_busy_timeout(opened, 1_000)
+        guard sqlite_nio_sqlite3_exec(opened, "PRAGMA synchronous = NORMAL; PRAGMA schema_version", nil, nil, nil) == SQLITE_OK else {
+            sqlite_nio_sqlite3_close(opened)
+            return nil
+        }
         let address = Int(bitPattern: opened)
         let kept = state.withLock { s -> Bool in
             if s.stopped { return false }

@@ -193,7 +193,13 @@ struct WriterBackedDatabase: Database, SQLDatabase, HotSQLite {
             { try await connection.onLoop { try connection.run(sql, []) { _ in } } }
         }
         let statements = SQLiteWriterQueue.Statements(
-            begin: statement("BEGIN IMMEDIATE"), savepoint: statement("SAVEPOINT dvk_write"), release: statement("RELEASE dvk_write"),
+            begin: {
+                try await connection.onLoop {
+                    connection.forgetWrittenPages()
+                    try connection.run("BEGIN IMMEDIATE", []) { _ in }
+                }
+            },
+            savepoint: statement("SAVEPOINT dvk_write"), release: statement("RELEASE dvk_write"),
             rollbackToSavepoint: statement("ROLLBACK TO dvk_write"), commit: statement("COMMIT"),
             rollback: { _ = try? await connection.onLoop { try connection.run("ROLLBACK", []) { _ in } } })
         return try await withTaskExecutorPreference(EventLoopTaskExecutor(writerLoop)) {

@@ -107,7 +107,11 @@ final class SyncSQLiteConnection: @unchecked Sendable {
                 sqlite_nio_sqlite3_db_status(db, SQLITE_DBSTATUS_CACHE_WRITE, &written, &unused, 1)
                 let checkpointer = Unmanaged<SQLiteCheckpointer>.fromOpaque(context).takeUnretainedValue()
                 if checkpointer.afterCommit(logPages: pages, written: Int(written)) == .checkpointInPlace {
-                    _ = sqlite_nio_sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+                    var log: Int32 = -1
+                    var copied: Int32 = -1
+                    if sqlite_nio_sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_PASSIVE, &log, &copied) == SQLITE_OK, log >= 0, copied >= 0 {
+                        checkpointer.checkpointedInPlace(log: log, copied: copied)
+                    }
                 }
                 return SQLITE_OK
             }, Unmanaged.passUnretained(checkpointer).toOpaque())
@@ -165,7 +169,10 @@ final class SyncSQLiteConnection: @unchecked Sendable {
         }
         let statement = kept.statement
         defer {
-            reprepared += Int(sqlite_nio_sqlite3_stmt_status(statement, SQLITE_STMTSTATUS_REPREPARE, 1))
+            let preparedAgain = Int(sqlite_nio_sqlite3_stmt_status(statement, SQLITE_STMTSTATUS_REPREPARE, 1))
+            reprepared += preparedAgain
+            // What `*` names may have changed, even in a run that returned no row.
+            if preparedAgain > 0 { kept.columns = nil }
             sqlite_nio_sqlite3_reset(statement)
             sqlite_nio_sqlite3_clear_bindings(statement)
         }
@@ -222,6 +229,16 @@ final class SyncSQLiteConnection: @unchecked Sendable {
 
     private func error(_ db: OpaquePointer, _ status: Int32) -> SyncSQLiteError {
         SyncSQLiteError(code: status, message: String(cString: sqlite_nio_sqlite3_errmsg(db)))
+    }
+
+    /// Forgets the pages written to the log so far, so that the next commit's count
+    /// (`SQLiteCheckpointer`) is its transaction's alone: called as a write transaction
+    /// begins, after whatever a rolled-back one spilled.
+    func forgetWrittenPages() {
+        guard let handle else { return }
+        var written: Int32 = 0
+        var unused: Int32 = 0
+        sqlite_nio_sqlite3_db_status(handle, SQLITE_DBSTATUS_CACHE_WRITE, &written, &unused, 1)
     }
 
     /// Closes the handle (on the loop).
