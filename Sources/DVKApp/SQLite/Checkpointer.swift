@@ -116,7 +116,7 @@ final class SQLiteCheckpointer: Sendable {
     func resume() { queue.resume() }
 
     /// Stops for good: no new checkpoint begins, a running one is interrupted, the handle
-    /// is closed. Waits for its queue.
+    /// is closed. Waits for its queue (a retry due later ends at once, opening nothing).
     func stop() {
         state.withLock { s in
             s.stopped = true
@@ -133,14 +133,20 @@ final class SQLiteCheckpointer: Sendable {
     private func run() {
         // This run copies what the log holds now; large commits from here on add to the
         // backlog again.
-        let (known, taken) = state.withLock { s -> (Int, Int) in
+        guard let (known, taken) = state.withLock({ s -> (Int, Int)? in
+            // Stopped (a retry due after `stop`): nothing more, not even a connection.
+            if s.stopped {
+                s.running = false
+                return nil
+            }
             defer { s.backlog = 0 }
-            return (s.stopped ? 0 : s.handle, s.backlog)
-        }
+            return (s.handle, s.backlog)
+        }) else { return }
         var log: Int32 = -1
         var copied: Int32 = -1
         var status = SQLITE_MISUSE
-        if let handle = OpaquePointer(bitPattern: known) ?? open() {
+        let handle = OpaquePointer(bitPattern: known) ?? open()
+        if let handle {
             status = sqlite_nio_sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_PASSIVE, &log, &copied)
         }
         let ran = status == SQLITE_OK && log >= 0 && copied >= 0
@@ -150,9 +156,12 @@ final class SQLiteCheckpointer: Sendable {
         // large commit meanwhile): again shortly, a bounded number of times.
         let again = state.withLock { s -> Bool in
             s.backlog += ran ? Int(log) - Int(copied) : max(taken, Self.handOver)
-            s.tries = whole ? 0 : s.tries + 1
+            // No connection (the file busy past its timeout): the writer's commits take over.
+            s.tries = handle == nil ? Self.retries : whole ? 0 : s.tries + 1
             if s.stopped || s.backlog < Self.handOver || s.tries >= Self.retries {
                 s.running = false
+                // An episode that ended with its backlog copied leaves no count behind.
+                if s.backlog < Self.handOver { s.tries = 0 }
                 return false
             }
             return true
@@ -162,6 +171,7 @@ final class SQLiteCheckpointer: Sendable {
 
     /// Opens the checkpointer's own connection (on its queue), unless stopped.
     private func open() -> OpaquePointer? {
+        if state.withLock({ $0.stopped }) { return nil }
         var opened: OpaquePointer?
         let status = sqlite_nio_sqlite3_open_v2(path, &opened, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, nil)
         guard status == SQLITE_OK, let opened else {
