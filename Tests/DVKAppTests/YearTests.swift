@@ -86,6 +86,43 @@ import VaporTesting
         }
     }
 
+    /// The campaigns a user sees, read in one statement, are those the one-campaign path
+    /// (`Access.campaign(code:user:)`) lets them open, each with the same scope: their place
+    /// in its tree, or its root when it was issued below them; campaigns issued at several
+    /// levels and beside them, newest first.
+    @Test func aUsersCampaignsAreTheOnesEachCampaignLetsThemOpen() async throws {
+        try await withApp { app in
+            _ = try await Self.world(app)
+            try await run(app, "import", "units", try tempFile("code,name,parent_code,kind,email,phone\nY1,Bệnh viện Đức Giang,YT,grassroots,,"))
+            for (code, issuer, year) in [("HN-2024", "HN", "2024"), ("GD-2025", "GD", "2025"), ("YT-2025", "YT", "2025"), ("LB-2023", "LB", "2023")] {
+                try await run(app, "campaign", "create", "--code", code, "--issuer", issuer, "--year", year,
+                              "--title", "Phong trào thi đua “Dân vận khéo” năm \(year)", "--deadline", "\(year)-03-16", "--issued", "\(year)-02-06")
+            }
+            let codes = try await Campaign.query(on: app.db).all().map(\.code)
+            var seen: [String: [String]] = [:]
+            for (name, role, unit) in [("o-s1", Role.officer, "S1"), ("o-y1", .officer, "Y1"), ("o-other", .officer, "OTHER"), ("s-gd", .staff, "GD"),
+                                       ("s-yt", .staff, "YT"), ("s-lb", .staff, "LB"), ("a-hn", .admin, "HN"), ("v-lb", .viewer, "LB")] {
+                _ = try await APIFixture.token(app, name, role, unit: unit)
+                let user = try #require(try await AuthStore.user(apiToken: try await AuthStore.createToken(username: name, now: Date(), on: app.db), now: Date(), on: app.db))
+                let read = try await Access.campaigns(for: user, on: app.db)
+                var oracle: [String: String] = [:]
+                for code in codes {
+                    if let view = try? await Access.campaign(code: code, user: user, on: app.db) { oracle[code] = view.scope.code }
+                }
+                #expect(Dictionary(uniqueKeysWithValues: read.map { ($0.campaign.code, $0.scope.code) }) == oracle, "\(name)")
+                #expect(read.map(\.campaign.year) == read.map(\.campaign.year).sorted(by: >), "\(name): newest first")
+                seen[name] = read.map { "\($0.campaign.code)@\($0.scope.code)" }.sorted()
+            }
+            // The oracle itself, spelled out for the levels that matter.
+            #expect(seen["o-s1"] == ["DVK-2024@S1", "GD-2025@S1", "HN-2024@S1", "LB-2023@S1"])
+            #expect(seen["o-y1"] == ["DVK-2024@Y1", "HN-2024@Y1", "LB-2023@Y1", "YT-2025@Y1"])
+            #expect(seen["o-other"] == ["HN-2024@OTHER"])
+            #expect(seen["s-yt"] == ["DVK-2024@YT", "HN-2024@YT", "LB-2023@YT", "YT-2025@YT"])
+            #expect(seen["s-lb"] == ["DVK-2024@LB", "GD-2025@GD", "HN-2024@LB", "LB-2023@LB", "YT-2025@YT"])
+            #expect(seen["a-hn"] == ["DVK-2024@LB", "GD-2025@GD", "HN-2024@HN", "LB-2023@LB", "YT-2025@YT"])
+        }
+    }
+
     static let recognition = #"{"decisionNumber": "12/QĐ-CĐN", "decisionDate": "2024-10-15", "exemplary": true}"#
     static let allMet = #"{"date": "2024-09-20", "met": [true, true, true, true, true], "comments": "Thiết thực", "verdict": "passed"}"#
 

@@ -109,12 +109,29 @@ enum Access {
     static let campaignAndOwnColumns = (CampaignInfo.columns.map { "c.\($0) AS c_\($0)" } + unitColumns.map { "own.\($0) AS own_\($0)" })
         .joined(separator: ", ")
 
-    /// Every campaign, newest first, with the user's unit ($1) in its tree where it is there.
+    /// The campaigns the user ($1 their unit) sees, newest first, each with the user's place
+    /// in it (`own_`): those whose tree holds the unit (by `campaign_units_unit`), then those
+    /// issued below the unit in the live tree, seen whole from above (the root as `own_`).
+    /// Its cost follows the user's own campaigns and the issuers, never every campaign's
+    /// row: a unit with no unit below it (every CĐCS) skips the walk at its first probe.
     struct Reachable: HotStatement {
         static let sql = """
+            WITH RECURSIVE up(issuer, id, depth) AS (
+                SELECT DISTINCT c.issuer_id, c.issuer_id, 0 FROM campaigns c
+                WHERE EXISTS (SELECT 1 FROM units k WHERE k.parent_id = $1)
+                UNION ALL
+                SELECT up.issuer, u.parent_id, up.depth + 1 FROM up JOIN units u ON u.id = up.id
+                WHERE u.parent_id IS NOT NULL AND up.depth < 64
+            )
             SELECT \(Access.campaignAndOwnColumns)
-            FROM campaigns c LEFT JOIN campaign_units own ON own.campaign_id = c.id AND own.unit_id = $1
-            ORDER BY c.year DESC, c.created_at DESC
+            FROM campaign_units own JOIN campaigns c ON c.id = own.campaign_id
+            WHERE own.unit_id = $1
+            UNION ALL
+            SELECT \(Access.campaignAndOwnColumns)
+            FROM campaigns c JOIN campaign_units own ON own.campaign_id = c.id AND own.pre = 0
+            WHERE c.issuer_id IN (SELECT issuer FROM up WHERE id = $1)
+              AND NOT EXISTS (SELECT 1 FROM campaign_units o WHERE o.campaign_id = c.id AND o.unit_id = $1)
+            ORDER BY c_year DESC, c_created_at DESC, c_code
             """
         let binds: [(any HotValue)?]
     }
@@ -170,19 +187,12 @@ enum Access {
         return nil
     }
 
-    /// Every campaign the user can see, newest first.
-    /// One query reads the campaigns with the user's own unit in each; only a campaign
-    /// without it (one the user sees from above its issuer, or not at all) asks again.
+    /// Every campaign the user can see, newest first, in one statement (`Reachable`): the
+    /// same views `campaign(code:user:on:)` gives one campaign at a time.
     static func campaigns(for user: CurrentUser, on db: any Database) async throws -> [CampaignView] {
-        var out: [CampaignView] = []
-        for row in try await Reachable(binds: [user.unitID]).all(on: db) {
-            let campaign = try CampaignInfo(row: row, prefix: "c_")
-            if let own = try snapshot(row, prefix: "own_") {
-                out.append(CampaignView(campaign: campaign, user: user, scope: own))
-            } else if let view = try await view(of: campaign, user: user, on: db) {
-                out.append(view)
-            }
+        try await Reachable(binds: [user.unitID]).all(on: db).compactMap { row in
+            guard let scope = try snapshot(row, prefix: "own_") else { return nil }
+            return CampaignView(campaign: try CampaignInfo(row: row, prefix: "c_"), user: user, scope: scope)
         }
-        return out
     }
 }

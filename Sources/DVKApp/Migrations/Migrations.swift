@@ -30,6 +30,7 @@ enum Migrations {
         AddAuditChain(),
         AddAuditSearchIndex(),
         SlimAuditIndexes(),
+        AddCampaignUnitIndex(),
     ]
 
     static func register(on app: Application) {
