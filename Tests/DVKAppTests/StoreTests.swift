@@ -51,6 +51,8 @@ import Vapor
         #expect(WriterBackedDatabase.isSelect("SELECT 1"))
         #expect(WriterBackedDatabase.isSelect("  \n select id FROM units"))
         #expect(WriterBackedDatabase.isSelect("(SELECT 1) UNION (SELECT 2)"))
+        // Reads that walk a tree keep the walk inside, so they begin with SELECT.
+        #expect(WriterBackedDatabase.isSelect(Access.Reachable.sql))
         for other in ["WITH x AS (SELECT 1) INSERT INTO t SELECT * FROM x", "INSERT INTO t SELECT 1", "PRAGMA journal_mode=WAL",
                       "UPDATE t SET a = 1", "SELECTED", "", "DELETE FROM t WHERE id IN (SELECT 1)"] {
             #expect(!WriterBackedDatabase.isSelect(other), "\(other)")

@@ -113,23 +113,29 @@ enum Access {
     /// in it (`own_`): those whose tree holds the unit (by `campaign_units_unit`), then those
     /// issued below the unit in the live tree, seen whole from above (the root as `own_`).
     /// Its cost follows the user's own campaigns and the issuers, never every campaign's
-    /// row: a unit with no unit below it (every CĐCS) skips the walk at its first probe.
+    /// row: a unit with no unit below it (every CĐCS) skips the walk at its first probe
+    /// (`b`, the outer side of a CROSS JOIN, which SQLite keeps outer), and the campaigns
+    /// issued above are found by `campaigns_issuer`, then their roots by `campaign_units_pre`.
+    /// It begins with SELECT (the walk inside), so on SQLite it runs on the loop's reader.
     struct Reachable: HotStatement {
         static let sql = """
-            WITH RECURSIVE up(issuer, id, depth) AS (
-                SELECT DISTINCT c.issuer_id, c.issuer_id, 0 FROM campaigns c
-                WHERE EXISTS (SELECT 1 FROM units k WHERE k.parent_id = $1)
-                UNION ALL
-                SELECT up.issuer, u.parent_id, up.depth + 1 FROM up JOIN units u ON u.id = up.id
-                WHERE u.parent_id IS NOT NULL AND up.depth < 64
-            )
             SELECT \(Access.campaignAndOwnColumns)
             FROM campaign_units own JOIN campaigns c ON c.id = own.campaign_id
             WHERE own.unit_id = $1
             UNION ALL
             SELECT \(Access.campaignAndOwnColumns)
-            FROM campaigns c JOIN campaign_units own ON own.campaign_id = c.id AND own.pre = 0
-            WHERE c.issuer_id IN (SELECT issuer FROM up WHERE id = $1)
+            FROM campaigns c CROSS JOIN campaign_units own
+            WHERE c.issuer_id IN (
+                WITH RECURSIVE up(issuer, id, depth) AS (
+                    SELECT i.issuer_id, i.issuer_id, 0
+                    FROM (SELECT 1 AS below FROM units k WHERE k.parent_id = $1 LIMIT 1) b
+                    CROSS JOIN (SELECT DISTINCT issuer_id FROM campaigns) i
+                    UNION ALL
+                    SELECT up.issuer, u.parent_id, up.depth + 1 FROM up JOIN units u ON u.id = up.id
+                    WHERE u.parent_id IS NOT NULL AND up.depth < 64
+                )
+                SELECT issuer FROM up WHERE id = $1)
+              AND own.campaign_id = c.id AND own.pre = 0
               AND NOT EXISTS (SELECT 1 FROM campaign_units o WHERE o.campaign_id = c.id AND o.unit_id = $1)
             ORDER BY c_year DESC, c_created_at DESC, c_code
             """
