@@ -123,6 +123,38 @@ import VaporTesting
         }
     }
 
+    /// A unit's models recognised in earlier years are offered on its page of a new campaign,
+    /// its own only, recognised only, and not those of the campaign's own year; one already
+    /// continued is offered no more.
+    @Test func modelsRecognisedEarlierAreOfferedToContinue() async throws {
+        try await withApp { app in
+            let w = try await Self.world(app)
+            #expect(try await api(app, .POST, "\(Self.base)/units/S1/accept", as: w.gdStaff).status == .ok)
+            #expect(try await api(app, .PUT, w.model(w.s1[0], "/recognition"), as: w.gdStaff, json: Self.recognition).status == .ok)
+            try await run(app, "campaign", "create", "--code", "DVK-2025", "--issuer", "LB", "--year", "2025",
+                          "--title", "Phong trào thi đua “Dân vận khéo” năm 2025", "--deadline", "2025-02-16",
+                          "--number", "3/LĐLĐ", "--issued", "2025-02-06")
+            _ = try await AuthStore.createUser(username: "ngoclam", password: "mat-khau-thu-nghiem", role: .officer, unitCode: "S1", at: Date(), on: app.db)
+            _ = try await AuthStore.createUser(username: "giathuy", password: "mat-khau-thu-nghiem", role: .officer, unitCode: "S2", at: Date(), on: app.db)
+            let s1 = try await UnitDirectory.find(code: "S1", on: app.db).id!
+            let s2 = try await UnitDirectory.find(code: "S2", on: app.db).id!
+            let officer = try #require(try await AuthStore.user(apiToken: try await AuthStore.createToken(username: "ngoclam", now: Date(), on: app.db), now: Date(), on: app.db))
+            let y2025 = try await Access.campaign(code: "DVK-2025", user: officer, on: app.db).campaign
+            let y2024 = try await Access.campaign(code: "DVK-2024", user: officer, on: app.db).campaign
+            let offered = try await YearQueue.recognisedEarlier(unitID: s1, before: y2025, on: app.db)
+            #expect(offered.map(\.id) == [w.s1[0]] && offered.map(\.year) == [2024])
+            #expect(try await YearQueue.recognisedEarlier(unitID: s1, before: y2024, on: app.db).isEmpty, "the campaign's own year")
+            #expect(try await YearQueue.recognisedEarlier(unitID: s2, before: y2025, on: app.db).isEmpty, "another unit's model")
+
+            let page = try await Browser.signIn(app, "ngoclam").get("/campaigns/DVK-2025/units/S1")
+            #expect(page.status == .ok)
+            #expect(page.body.string.contains("Mô hình đã được công nhận các năm trước"))
+            #expect(page.body.string.contains("continues=\(w.s1[0].uuidString)"))
+            let other = try await Browser.signIn(app, "giathuy").get("/campaigns/DVK-2025/units/S2")
+            #expect(other.status == .ok && !other.body.string.contains("Mô hình đã được công nhận các năm trước"))
+        }
+    }
+
     static let recognition = #"{"decisionNumber": "12/QĐ-CĐN", "decisionDate": "2024-10-15", "exemplary": true}"#
     static let allMet = #"{"date": "2024-09-20", "met": [true, true, true, true, true], "comments": "Thiết thực", "verdict": "passed"}"#
 
