@@ -89,7 +89,7 @@ import VaporTesting
     /// The campaigns a user sees, read in one statement, are those the one-campaign path
     /// (`Access.campaign(code:user:)`) lets them open, each with the same scope: their place
     /// in its tree, or its root when it was issued below them; campaigns issued at several
-    /// levels and beside them, newest first.
+    /// levels and beside them, newest first; again after a federation moves in the live tree.
     @Test func aUsersCampaignsAreTheOnesEachCampaignLetsThemOpen() async throws {
         try await withApp { app in
             _ = try await Self.world(app)
@@ -98,28 +98,44 @@ import VaporTesting
                 try await run(app, "campaign", "create", "--code", code, "--issuer", issuer, "--year", year,
                               "--title", "Phong trào thi đua “Dân vận khéo” năm \(year)", "--deadline", "\(year)-03-16", "--issued", "\(year)-02-06")
             }
-            let codes = try await Campaign.query(on: app.db).all().map(\.code)
-            var seen: [String: [String]] = [:]
-            for (name, role, unit) in [("o-s1", Role.officer, "S1"), ("o-y1", .officer, "Y1"), ("o-other", .officer, "OTHER"), ("s-gd", .staff, "GD"),
-                                       ("s-yt", .staff, "YT"), ("s-lb", .staff, "LB"), ("a-hn", .admin, "HN"), ("v-lb", .viewer, "LB")] {
+            let people: [(String, Role, String)] = [("o-s1", .officer, "S1"), ("o-y1", .officer, "Y1"), ("o-other", .officer, "OTHER"), ("s-gd", .staff, "GD"),
+                                                    ("s-yt", .staff, "YT"), ("s-lb", .staff, "LB"), ("a-hn", .admin, "HN"), ("v-lb", .viewer, "LB")]
+            var users: [String: CurrentUser] = [:]
+            for (name, role, unit) in people {
                 _ = try await APIFixture.token(app, name, role, unit: unit)
-                let user = try #require(try await AuthStore.user(apiToken: try await AuthStore.createToken(username: name, now: Date(), on: app.db), now: Date(), on: app.db))
-                let read = try await Access.campaigns(for: user, on: app.db)
-                var oracle: [String: String] = [:]
-                for code in codes {
-                    if let view = try? await Access.campaign(code: code, user: user, on: app.db) { oracle[code] = view.scope.code }
-                }
-                #expect(Dictionary(uniqueKeysWithValues: read.map { ($0.campaign.code, $0.scope.code) }) == oracle, "\(name)")
-                #expect(read.map(\.campaign.year) == read.map(\.campaign.year).sorted(by: >), "\(name): newest first")
-                seen[name] = read.map { "\($0.campaign.code)@\($0.scope.code)" }.sorted()
+                users[name] = try #require(try await AuthStore.user(apiToken: try await AuthStore.createToken(username: name, now: Date(), on: app.db), now: Date(), on: app.db))
             }
-            // The oracle itself, spelled out for the levels that matter.
-            #expect(seen["o-s1"] == ["DVK-2024@S1", "GD-2025@S1", "HN-2024@S1", "LB-2023@S1"])
-            #expect(seen["o-y1"] == ["DVK-2024@Y1", "HN-2024@Y1", "LB-2023@Y1", "YT-2025@Y1"])
-            #expect(seen["o-other"] == ["HN-2024@OTHER"])
-            #expect(seen["s-yt"] == ["DVK-2024@YT", "HN-2024@YT", "LB-2023@YT", "YT-2025@YT"])
-            #expect(seen["s-lb"] == ["DVK-2024@LB", "GD-2025@GD", "HN-2024@LB", "LB-2023@LB", "YT-2025@YT"])
-            #expect(seen["a-hn"] == ["DVK-2024@LB", "GD-2025@GD", "HN-2024@HN", "LB-2023@LB", "YT-2025@YT"])
+            let codes = try await Campaign.query(on: app.db).all().map(\.code)
+            func seen() async throws -> [String: [String]] {
+                var out: [String: [String]] = [:]
+                for (name, _, _) in people {
+                    let user = try #require(users[name])
+                    let read = try await Access.campaigns(for: user, on: app.db)
+                    var oracle: [String: String] = [:]
+                    for code in codes {
+                        if let view = try? await Access.campaign(code: code, user: user, on: app.db) { oracle[code] = view.scope.code }
+                    }
+                    #expect(Set(read.map(\.campaign.code)).count == read.count, "\(name): a campaign twice")
+                    #expect(Dictionary(read.map { ($0.campaign.code, $0.scope.code) }, uniquingKeysWith: { a, _ in a }) == oracle, "\(name)")
+                    out[name] = read.map { "\($0.campaign.code)@\($0.scope.code)" }
+                }
+                return out
+            }
+            var now = try await seen()
+            // Newest first: by year, then the campaign made last.
+            #expect(now["a-hn"] == ["YT-2025@YT", "GD-2025@GD", "HN-2024@HN", "DVK-2024@LB", "LB-2023@LB"])
+            #expect(now["s-lb"] == ["YT-2025@YT", "GD-2025@GD", "HN-2024@LB", "DVK-2024@LB", "LB-2023@LB"])
+            #expect(now["o-s1"]?.sorted() == ["DVK-2024@S1", "GD-2025@S1", "HN-2024@S1", "LB-2023@S1"])
+            #expect(now["o-y1"]?.sorted() == ["DVK-2024@Y1", "HN-2024@Y1", "LB-2023@Y1", "YT-2025@Y1"])
+            #expect(now["o-other"] == ["HN-2024@OTHER"])
+            #expect(now["s-yt"]?.sorted() == ["DVK-2024@YT", "HN-2024@YT", "LB-2023@YT", "YT-2025@YT"])
+            // GD moves up to HN in the live tree: LB no longer sees GD's campaign from above;
+            // the frozen trees of the campaigns made before keep GD where it was.
+            try await run(app, "import", "units", try tempFile("code,name,parent_code,kind,email,phone\nGD,Công đoàn ngành Giáo dục quận Long Biên,HN,federation,,"))
+            now = try await seen()
+            #expect(now["s-lb"]?.sorted() == ["DVK-2024@LB", "HN-2024@LB", "LB-2023@LB", "YT-2025@YT"])
+            #expect(now["a-hn"]?.contains("GD-2025@GD") == true)
+            #expect(now["s-gd"]?.contains("GD-2025@GD") == true)
         }
     }
 

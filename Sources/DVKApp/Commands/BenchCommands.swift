@@ -10,7 +10,7 @@ struct BenchCommands: AsyncCommandGroup {
     var commands: [String: any AnyAsyncCommand] {
         ["summary": BenchSummaryCommand(), "csv": BenchCSVCommand(), "documents": BenchDocumentsCommand(),
          "dashboard": BenchDashboardCommand(), "officers": BenchOfficersCommand(), "verify": BenchVerifyCommand(),
-         "library": BenchLibraryCommand(), "audit": BenchAuditCommand()]
+         "library": BenchLibraryCommand(), "audit": BenchAuditCommand(), "pages": BenchPagesCommand()]
     }
 }
 
@@ -148,28 +148,81 @@ struct BenchDashboardCommand: AsyncCommand {
         let user = CurrentUser(id: UUID.random(), username: "bench", displayName: "bench", role: .staff, unitID: unit.unitID,
                                unitCode: unit.code, unitName: unit.name, unitKind: unit.kind, csrf: "x")
         let view = Access.CampaignView(campaign: campaign, user: user, scope: unit.snapshot)
-        let n = max(1, signature.iterations ?? 20)
-        var times: [Double] = []
-        var rendering: [Double] = []
-        var bytes = 0
-        for i in 0..<(n + 3) {
-            let start = ContinuousClock.now
-            let model = try await Dashboard.query(view: view, params: .init(status: signature.status, q: signature.q, page: signature.page),
-                                                  now: context.application.clock.now(), on: db)
-            let queried = ContinuousClock.now
-            bytes = Dashboard.view(model).utf8.count
-            if i >= 3 {
-                times.append((ContinuousClock.now - start) / .milliseconds(1))
-                rendering.append((ContinuousClock.now - queried) / .milliseconds(1))
-            }
-        }
-        times.sort()
-        rendering.sort()
         let filter = [signature.status.map { "status=\($0)" }, signature.q.map { "q=\($0)" }, signature.page.map { "page=\($0)" }]
             .compactMap { $0 }.joined(separator: " ")
-        context.console.print(String(format: "dashboard of %@%@ (%d bytes of HTML), %d runs after 3 warm-up: min %.2f ms, median %.2f ms, max %.2f ms; of which rendering: min %.2f ms, median %.2f ms",
-                                     unit.code, filter.isEmpty ? "" : " [" + filter + "]", bytes, n, times[0], times[n / 2], times[n - 1],
-                                     rendering[0], rendering[n / 2]))
+        let timed = try await PageTimes.measure(max(1, signature.iterations ?? 20)) {
+            try await Dashboard.query(view: view, params: .init(status: signature.status, q: signature.q, page: signature.page),
+                                      now: context.application.clock.now(), on: db)
+        } render: { Dashboard.view($0) }
+        context.console.print("dashboard of \(unit.code)\(filter.isEmpty ? "" : " [" + filter + "]") \(timed)")
+    }
+}
+
+/// A page timed in-process, its query and its rendering, after three warm-up runs.
+struct PageTimes: CustomStringConvertible, Sendable {
+    var runs: Int
+    var bytes: Int
+    var total: [Double]
+    var rendering: [Double]
+
+    static func measure<M>(_ runs: Int, query: () async throws -> M, render: (M) -> String) async throws -> PageTimes {
+        var times = PageTimes(runs: runs, bytes: 0, total: [], rendering: [])
+        for i in 0..<(runs + 3) {
+            let start = ContinuousClock.now
+            let model = try await query()
+            let queried = ContinuousClock.now
+            times.bytes = render(model).utf8.count
+            if i >= 3 {
+                times.total.append((ContinuousClock.now - start) / .milliseconds(1))
+                times.rendering.append((ContinuousClock.now - queried) / .milliseconds(1))
+            }
+        }
+        times.total.sort()
+        times.rendering.sort()
+        return times
+    }
+
+    var description: String {
+        String(format: "(%d bytes of HTML), %d runs after 3 warm-up: min %.2f ms, median %.2f ms, max %.2f ms; of which rendering: min %.2f ms, median %.2f ms",
+               bytes, runs, total[0], total[runs / 2], total[runs - 1], rendering[0], rendering[runs / 2])
+    }
+}
+
+/// Times a unit's page as its officer sees it, and the year page of the federation above it
+/// as that federation's staff sees it (server time, no network).
+struct BenchPagesCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "campaign") var campaign: String?
+        @Option(name: "unit", help: "A CĐCS of the campaign; its federation's year page is timed too") var unit: String?
+        @Option(name: "iterations") var iterations: Int?
+    }
+
+    var help: String { "Time a CĐCS's unit page (as its officer) and its federation's year page (as its staff)" }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let db = context.application.db
+        let campaign = try await CampaignStore.info(code: try signature.campaign.required("campaign"), on: db)
+        let unit = try await CampaignStore.snapshotUnit(campaignID: campaign.id, code: try signature.unit.required("unit"), on: db)
+        guard unit.isTarget, let parentID = unit.parentUnitID,
+              let parent = try await CampaignUnit.query(on: db).filter(\.$campaignID == campaign.id).filter(\.$unitID == parentID).first() else {
+            throw DomainError.invalid("\(unit.code) is not a CĐCS of \(campaign.code) with a federation above it")
+        }
+        func user(_ unit: CampaignUnit, _ role: Role) -> CurrentUser {
+            CurrentUser(id: UUID.random(), username: "bench", displayName: "bench", role: role, unitID: unit.unitID,
+                        unitCode: unit.code, unitName: unit.name, unitKind: unit.kind, csrf: "x")
+        }
+        let n = max(1, signature.iterations ?? 20)
+        let now = context.application.clock.now()
+        let officer = Access.CampaignView(campaign: campaign, user: user(unit, .officer), scope: unit.snapshot)
+        let unitPage = try await PageTimes.measure(n) {
+            try await UnitPage.query(view: officer, unit: unit, now: now, on: db)
+        } render: { UnitPage.view($0) }
+        context.console.print("unit page of \(unit.code) \(unitPage)")
+        let staff = Access.CampaignView(campaign: campaign, user: user(parent, .staff), scope: parent.snapshot)
+        let yearPage = try await PageTimes.measure(n) {
+            try await YearPage.query(view: staff, show: .all, filter: YearQueue.Filter(), page: nil, on: db)
+        } render: { YearPage.view($0) }
+        context.console.print("year page of \(parent.code) \(yearPage)")
     }
 }
 

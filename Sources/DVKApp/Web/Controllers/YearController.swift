@@ -226,17 +226,8 @@ struct YearController: RouteCollection {
             let unit = try? await CampaignStore.snapshotUnit(campaignID: view.campaign.id, code: String(code.prefix(100)), on: req.db).snapshot
             if let unit, view.contains(unit) { filter.unit = unit } else { unitProblem = "Không có đơn vị mã “\(code.prefix(100))” trong phạm vi của đơn vị mình." }
         }
-        let models = try await YearQueue.models(view, show: show, filter: filter, page: req.query[Int.self, at: "page"], on: req.db)
-        var model = YearPage.Model(view: view, funnel: try await YearQueue.funnel(view, on: req.db), show: show,
-                                   rows: models.rows, paging: models.paging, counts: models.counts,
-                                   waiting: try await YearQueue.nominations(view, on: req.db))
-        model.filter = filter
+        var model = try await YearPage.query(view: view, show: show, filter: filter, page: req.query[Int.self, at: "page"], on: req.db)
         model.unitProblem = unitProblem
-        model.decisions = try await YearPapers.decisionNumbers(view, on: req.db)
-        if ReportNotes.mayWrite(view) {
-            model.notes = try await ReportNotes.load(campaign: view.campaign.id, unit: view.user.unitID, kind: .year, on: req.db)
-        }
-        model.years = try await YearQueue.overYears(unitID: view.scope.unitID, user: view.user, on: req.db)
         return Layout.response(YearPage.view(model))
     }
 

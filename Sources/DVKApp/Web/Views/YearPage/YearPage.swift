@@ -1,5 +1,6 @@
 import DVKCore
 import DVKDocuments
+import FluentKit
 import Foundation
 
 /// The federation's page of the year: the funnel of its subtree per sector, the accepted
@@ -28,6 +29,23 @@ enum YearPage {
             [("q", filter.search), ("sector", filter.sector), ("unit", filter.unit?.code ?? ""), ("show", (show ?? self.show).rawValue),
              ("page", page.map(String.init) ?? "")]
         }
+    }
+
+    /// The page of a federation's view: its funnel, a page of its list (tab and filter), the
+    /// nominations waiting for it, its decisions, its notes and its numbers over the years.
+    static func query(view: Access.CampaignView, show: YearQueue.Show, filter: YearQueue.Filter, page: Int?,
+                      on db: any Database) async throws -> Model {
+        let models = try await YearQueue.models(view, show: show, filter: filter, page: page, on: db)
+        var model = Model(view: view, funnel: try await YearQueue.funnel(view, on: db), show: show,
+                          rows: models.rows, paging: models.paging, counts: models.counts,
+                          waiting: try await YearQueue.nominations(view, on: db))
+        model.filter = filter
+        model.decisions = try await YearPapers.decisionNumbers(view, on: db)
+        if ReportNotes.mayWrite(view) {
+            model.notes = try await ReportNotes.load(campaign: view.campaign.id, unit: view.user.unitID, kind: .year, on: db)
+        }
+        model.years = try await YearQueue.overYears(unitID: view.scope.unitID, user: view.user, on: db)
+        return model
     }
 
     /// Registered and recognised models per sector over the campaigns: a bar per year and
