@@ -131,6 +131,7 @@ import VaporTesting
             #expect(targets == ["S1"])
             let again = try await staff.get("/campaigns/DVK-2024/edit")
             #expect(again.text.contains("value=\"chosen\" checked") && again.text.contains(">S1</textarea>"))
+            #expect(again.text.contains(" · 1 công đoàn cơ sở tham gia · "))
         }
     }
 

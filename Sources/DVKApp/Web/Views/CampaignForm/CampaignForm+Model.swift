@@ -2,6 +2,7 @@ import DVKCore
 import DVKDocuments
 import FluentKit
 import Foundation
+import SQLKit
 
 /// `/campaigns/new` and `/campaigns/{code}/edit`: every field of a campaign, and for an
 /// existing one its state and re-sync. Read-only for those who see but do not run it.
@@ -99,6 +100,13 @@ enum CampaignForm {
         return model
     }
 
+    /// The codes of a campaign's chosen units, in the tree's order.
+    static func targetCodes(of campaignID: UUID, on db: any Database) async throws -> [String] {
+        try await db.sql().raw("""
+            SELECT code FROM campaign_units WHERE campaign_id = \(bind: campaignID) AND is_target = \(bind: true) ORDER BY pre
+            """).all().map { try $0.decode(column: "code", as: String.self) }
+    }
+
     /// A new campaign's form started from a copy of `code` (one of the user's issuers').
     static func copyModel(user: CurrentUser, code: String, now: Date, on db: any Database) async throws -> Model {
         var model = try await newModel(user: user, now: now, on: db)
@@ -106,8 +114,7 @@ enum CampaignForm {
         guard let issuer = model.issuers.first(where: { $0.id == campaign.issuerID }) else {
             throw DomainError.notFound("Không có đợt thi đua mã “\(code)” của đơn vị.")
         }
-        let targets = campaign.allTargets ? [] : try await CampaignUnit.query(on: db).filter(\.$campaignID == campaign.requireID())
-            .filter(\.$isTarget == true).sort(\.$pre).all(\.$code)
+        let targets = campaign.allTargets ? [] : try await targetCodes(of: campaign.requireID(), on: db)
         model.values = .copied(from: CampaignInfo(campaign), issuerCode: issuer.code, allTargets: campaign.allTargets, targetCodes: targets, now: now)
         return model
     }
@@ -116,12 +123,17 @@ enum CampaignForm {
                           now: Date, on db: any Database) async throws -> Model {
         let campaign = view.campaign
         let row = try await CampaignStore.find(code: campaign.code, on: db)
-        let targets = try await CampaignUnit.query(on: db).filter(\.$campaignID == campaign.id)
-            .filter(\.$isTarget == true).sort(\.$pre).all(\.$code)
+        // The targets' count, and their codes only where the form lists them (a campaign of
+        // chosen units): 6,300 rows through Fluent's models were 130 ms of every edit page.
+        let sql = try db.sql()
+        let targetCount = try await sql.raw("""
+            SELECT COUNT(*) AS n FROM campaign_units WHERE campaign_id = \(bind: campaign.id) AND is_target = \(bind: true)
+            """).first()?.decode(column: "n", as: Int.self) ?? 0
+        let targetCodes = row.allTargets || values != nil ? [] : try await targetCodes(of: campaign.id, on: db)
         let issuer = try await Unit.find(campaign.issuerID, on: db)
         let formValues = values ?? Values(campaign: campaign, issuerCode: issuer?.code ?? "",
-                                          allTargets: row.allTargets, targetCodes: row.allTargets ? [] : targets)
-        return Model(user: view.user, existing: Existing(campaign: campaign, targetCount: targets.count, syncedAt: row.syncedAt),
+                                          allTargets: row.allTargets, targetCodes: targetCodes)
+        return Model(user: view.user, existing: Existing(campaign: campaign, targetCount: targetCount, syncedAt: row.syncedAt),
                      values: formValues, errors: errors, issuers: [],
                      editable: view.canRun && campaign.state != .archived, canRun: view.canRun,
                      tree: view.canRun ? try await UnitTree.load(root: campaign.issuerID, on: db) : nil, now: now)
