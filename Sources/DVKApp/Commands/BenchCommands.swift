@@ -145,9 +145,7 @@ struct BenchDashboardCommand: AsyncCommand {
         let db = context.application.db
         let campaign = try await CampaignStore.info(code: try signature.campaign.required("campaign"), on: db)
         let unit = try await CampaignStore.snapshotUnit(campaignID: campaign.id, code: try signature.unit.required("unit"), on: db)
-        let user = CurrentUser(id: UUID.random(), username: "bench", displayName: "bench", role: .staff, unitID: unit.unitID,
-                               unitCode: unit.code, unitName: unit.name, unitKind: unit.kind, csrf: "x")
-        let view = Access.CampaignView(campaign: campaign, user: user, scope: unit.snapshot)
+        let view = PageTimes.view(campaign, unit, as: .staff)
         let filter = [signature.status.map { "status=\($0)" }, signature.q.map { "q=\($0)" }, signature.page.map { "page=\($0)" }]
             .compactMap { $0 }.joined(separator: " ")
         let timed = try await PageTimes.measure(max(1, signature.iterations ?? 20)) {
@@ -164,6 +162,13 @@ struct PageTimes: CustomStringConvertible, Sendable {
     var bytes: Int
     var total: [Double]
     var rendering: [Double]
+
+    /// A campaign as a made-up user of `unit` with `role` sees it from that unit.
+    static func view(_ campaign: CampaignInfo, _ unit: CampaignUnit, as role: Role) -> Access.CampaignView {
+        let user = CurrentUser(id: UUID.random(), username: "bench", displayName: "bench", role: role, unitID: unit.unitID,
+                               unitCode: unit.code, unitName: unit.name, unitKind: unit.kind, csrf: "x")
+        return Access.CampaignView(campaign: campaign, user: user, scope: unit.snapshot)
+    }
 
     static func measure<M>(_ runs: Int, query: () async throws -> M, render: (M) -> String) async throws -> PageTimes {
         var times = PageTimes(runs: runs, bytes: 0, total: [], rendering: [])
@@ -207,18 +212,14 @@ struct BenchPagesCommand: AsyncCommand {
               let parent = try await CampaignUnit.query(on: db).filter(\.$campaignID == campaign.id).filter(\.$unitID == parentID).first() else {
             throw DomainError.invalid("\(unit.code) is not a CĐCS of \(campaign.code) with a federation above it")
         }
-        func user(_ unit: CampaignUnit, _ role: Role) -> CurrentUser {
-            CurrentUser(id: UUID.random(), username: "bench", displayName: "bench", role: role, unitID: unit.unitID,
-                        unitCode: unit.code, unitName: unit.name, unitKind: unit.kind, csrf: "x")
-        }
         let n = max(1, signature.iterations ?? 20)
         let now = context.application.clock.now()
-        let officer = Access.CampaignView(campaign: campaign, user: user(unit, .officer), scope: unit.snapshot)
+        let officer = PageTimes.view(campaign, unit, as: .officer)
         let unitPage = try await PageTimes.measure(n) {
             try await UnitPage.query(view: officer, unit: unit, now: now, on: db)
         } render: { UnitPage.view($0) }
         context.console.print("unit page of \(unit.code) \(unitPage)")
-        let staff = Access.CampaignView(campaign: campaign, user: user(parent, .staff), scope: parent.snapshot)
+        let staff = PageTimes.view(campaign, parent, as: .staff)
         let yearPage = try await PageTimes.measure(n) {
             try await YearPage.query(view: staff, show: .all, filter: YearQueue.Filter(), page: nil, on: db)
         } render: { YearPage.view($0) }
