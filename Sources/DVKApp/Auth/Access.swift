@@ -8,14 +8,7 @@ import SQLKit
 enum Access {
     /// Whether `unitID` is the user's unit or below it in the live tree.
     static func isWithin(_ unitID: UUID, of user: CurrentUser, on db: any Database) async throws -> Bool {
-        var current: UUID? = unitID
-        var steps = 0
-        while let id = current, steps < 64 {
-            if id == user.unitID { return true }
-            current = try await Unit.find(id, on: db)?.parentID
-            steps += 1
-        }
-        return false
+        try await walksUp(from: unitID, to: user.unitID, on: db) { _ in true }
     }
 
     /// Whether the campaigns `issuerID` issued are seen whole from the user's unit: the issuer
@@ -23,11 +16,18 @@ enum Access {
     /// a federation, and only a federation has units below it). `Reachable` walks the same
     /// path downwards.
     static func isAbove(issuer issuerID: UUID, of user: CurrentUser, on db: any Database) async throws -> Bool {
-        var current: UUID? = issuerID
+        try await walksUp(from: issuerID, to: user.unitID, on: db) { $0.kind == .federation }
+    }
+
+    /// Whether walking up the live tree from `start` reaches `target` within 64 steps, every
+    /// unit left behind on the way passing `through`.
+    private static func walksUp(from start: UUID, to target: UUID, on db: any Database,
+                                through: (Unit) -> Bool) async throws -> Bool {
+        var current: UUID? = start
         var steps = 0
         while let id = current, steps < 64 {
-            if id == user.unitID { return true }
-            guard let unit = try await Unit.find(id, on: db), unit.kind == .federation else { return false }
+            if id == target { return true }
+            guard let unit = try await Unit.find(id, on: db), through(unit) else { return false }
             current = unit.parentID
             steps += 1
         }
