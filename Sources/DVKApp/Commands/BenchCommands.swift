@@ -170,13 +170,13 @@ struct PageTimes: CustomStringConvertible, Sendable {
         return Access.CampaignView(campaign: campaign, user: user, scope: unit.snapshot)
     }
 
-    static func measure<M>(_ runs: Int, query: () async throws -> M, render: (M) -> String) async throws -> PageTimes {
+    static func measure<M>(_ runs: Int, query: () async throws -> M, render: (M) -> HTMLPage) async throws -> PageTimes {
         var times = PageTimes(runs: runs, bytes: 0, total: [], rendering: [])
         for i in 0..<(runs + 3) {
             let start = ContinuousClock.now
             let model = try await query()
             let queried = ContinuousClock.now
-            times.bytes = render(model).utf8.count
+            times.bytes = render(model).bytes.count
             if i >= 3 {
                 times.total.append((ContinuousClock.now - start) / .milliseconds(1))
                 times.rendering.append((ContinuousClock.now - queried) / .milliseconds(1))

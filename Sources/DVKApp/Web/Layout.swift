@@ -25,7 +25,7 @@ enum Layout {
         )
     }
 
-    static func page(title: String, user: CurrentUser?, flash: String? = Flash.current, body: [Node]) -> String {
+    static func page(title: String, user: CurrentUser?, flash: String? = Flash.current, body: [Node]) -> HTMLPage {
         Node.html(
             .attribute("lang", "vi"),
             .head(
@@ -53,11 +53,11 @@ enum Layout {
                     .group(body)
                 )
             )
-        ).render()
+        ).page()
     }
 
-    static func response(_ html: String, status: HTTPResponseStatus = .ok) -> Response {
-        let response = Response(status: status, body: .init(string: html))
+    static func response(_ page: HTMLPage, status: HTTPResponseStatus = .ok) -> Response {
+        let response = Response(status: status, body: .init(buffer: ByteBuffer(bytes: page.bytes)))
         response.headers.contentType = .html
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return response

@@ -22,7 +22,7 @@ struct AccountLinksController: RouteCollection {
     static let challengeCookie = "dvk_2fa"
 
     /// A page with an anonymous form: the token in the page and in a cookie.
-    static func anonymous(_ req: Request, status: HTTPResponseStatus = .ok, _ page: (String) -> String) -> Response {
+    static func anonymous(_ req: Request, status: HTTPResponseStatus = .ok, _ page: (String) -> HTMLPage) -> Response {
         let existing = req.cookies[CSRFMiddleware.anonymousCookie]?.string ?? ""
         let token = existing.isEmpty ? Tokens.random() : existing
         let response = Layout.response(page(token), status: status)

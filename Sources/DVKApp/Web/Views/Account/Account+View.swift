@@ -2,7 +2,7 @@ import DVKCore
 import Foundation
 
 extension Account {
-    static func view(_ m: Model) -> String {
+    static func view(_ m: Model) -> HTMLPage {
         let u = m.user
         return Layout.page(title: "Tài khoản", user: u, body: [
             .h1("Tài khoản của tôi"),

@@ -12,7 +12,7 @@ enum AuditPage {
         var isFirst: Bool
     }
 
-    static func view(_ m: Model) -> String {
+    static func view(_ m: Model) -> HTMLPage {
         let f = m.form
         let kinds: [(value: String, label: String)] = [("", "Mọi loại")] + AuditObjectKind.allCases.map { ($0.rawValue, $0.label) }
         let actions: [(value: String, label: String)] = [("", "Mọi việc")] + AuditTrail.labels.sorted { $0.value < $1.value }.map { ($0.key, $0.value) }

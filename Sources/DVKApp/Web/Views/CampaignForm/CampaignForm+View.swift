@@ -4,12 +4,12 @@ import Foundation
 extension CampaignForm {
     /// The page (the one shape every page has: `Page.view(model)`); its parts are this
     /// file's `View`, which holds the model they all read.
-    static func view(_ model: Model) -> String { View(model: model).render() }
+    static func view(_ model: Model) -> HTMLPage { View(model: model).render() }
 
     fileprivate struct View {
         var model: Model
 
-        func render() -> String {
+        func render() -> HTMLPage {
             Layout.page(title: title, user: model.user, body: [
                 .p(.class("crumbs small"), back),
                 .h1(.text(title)),

@@ -3,7 +3,7 @@ import FluentKit
 import Foundation
 
 extension CampaignList {
-    static func view(_ model: Model) -> String {
+    static func view(_ model: Model) -> HTMLPage {
         Layout.page(title: "Đợt thi đua", user: model.user, body: [
             .h1("Đợt thi đua"),
             .if(model.user.role.manages && model.user.unitKind == .federation,

@@ -5,7 +5,7 @@ import Foundation
 extension Dashboard {
     static let tableAnchor = "cac-don-vi"
 
-    static func view(_ m: Model) -> String {
+    static func view(_ m: Model) -> HTMLPage {
         let c = m.view.campaign
         return Layout.page(title: c.title, user: m.view.user, body: [
             .p(.class("muted small"), .a(.href(.campaigns), "Đợt thi đua"), .text(" › " + m.view.scope.name)),

@@ -1,7 +1,7 @@
 
 /// The landing page for someone not signed in: what DVK is, in Vietnamese.
 enum HomePage {
-    static func html() -> String {
+    static func html() -> HTMLPage {
         Layout.page(title: "Đăng ký mô hình “Dân vận khéo”", user: nil, body: [
             .h1("DVK — Hệ thống đăng ký mô hình “Dân vận khéo”"),
             .div(.class("card"),

@@ -2,7 +2,7 @@ import DVKCore
 import Foundation
 
 extension InitiativeForm {
-    static func view(_ m: Model) -> String {
+    static func view(_ m: Model) -> HTMLPage {
         let action: SiteURL = m.editing.map { .initiativeEdit(campaign: m.campaign.code, unit: m.unit.code, id: $0) }
             ?? .initiativeNew(campaign: m.campaign.code, unit: m.unit.code)
         let i = m.posted.input

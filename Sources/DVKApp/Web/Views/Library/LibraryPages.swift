@@ -10,7 +10,7 @@ enum LibraryPages {
         return RecognitionLevel.name(depth: level) + " (" + who + ")"
     }
 
-    static func search(_ p: Library.Page, choices: Library.Choices, user: CurrentUser?) -> String {
+    static func search(_ p: Library.Page, choices: Library.Choices, user: CurrentUser?) -> HTMLPage {
         let f = p.filter
         func link(page: Int) -> Link {
             var query: [(String, String)] = [("q", f.query)]
@@ -56,7 +56,7 @@ enum LibraryPages {
         ])
     }
 
-    static func entry(_ e: Library.Entry, user: CurrentUser?) -> String {
+    static func entry(_ e: Library.Entry, user: CurrentUser?) -> HTMLPage {
         let i = e.item, m = e.model
         let photos = e.files.filter(\.isImage), documents = e.files.filter { !$0.isImage }
         return Layout.page(title: i.title + " — Thư viện mô hình tiêu biểu", user: user, body: [

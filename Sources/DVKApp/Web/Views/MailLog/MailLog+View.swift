@@ -2,7 +2,7 @@ import DVKCore
 import Foundation
 
 extension MailLog {
-    static func view(_ m: Model) -> String {
+    static func view(_ m: Model) -> HTMLPage {
         let c = m.campaign
         func tab(_ status: MailStatus?, _ label: String, _ count: Int) -> Node {
             let current = status == m.status

@@ -2,7 +2,7 @@ import DVKCore
 import Foundation
 
 extension ModelPage {
-    static func view(_ m: Model) -> String {
+    static func view(_ m: Model) -> HTMLPage {
         let c = m.campaign, i = m.year.model
         let sector = c.sectors.first { $0.code == i.sectorCode }?.name ?? i.sectorCode
         return Layout.page(title: i.title + " — " + m.unit.name, user: m.user, body: [

@@ -27,7 +27,7 @@ enum People {
         var endedWaiting: Int
     }
 
-    static func list(_ m: ListModel) -> String {
+    static func list(_ m: ListModel) -> HTMLPage {
         let f = m.filter
         func query(page: Int? = nil) -> [(String, String)] {
             [("unit", f.unit), ("role", f.role?.rawValue ?? ""), ("status", f.status?.rawValue ?? ""), ("q", f.query)]
@@ -90,7 +90,7 @@ enum People {
         var sendsMail: Bool
     }
 
-    static func show(_ m: PersonModel) -> String {
+    static func show(_ m: PersonModel) -> HTMLPage {
         let p = m.person, u = m.user
         let status = p.status(at: m.now)
         let mine = p.id == u.id
@@ -166,7 +166,7 @@ enum People {
 
     // MARK: Making accounts
 
-    static func newForm(user: CurrentUser, input: AccountInput, errors: FieldErrors, sendsMail: Bool) -> String {
+    static func newForm(user: CurrentUser, input: AccountInput, errors: FieldErrors, sendsMail: Bool) -> HTMLPage {
         Layout.page(title: "Tạo tài khoản", user: user, body: [
             .p(.class("crumbs small"), .a(.href(.people), "← Tài khoản người dùng")),
             .h1("Tạo tài khoản"),
@@ -196,7 +196,7 @@ enum People {
     }
 
     /// What was done, and for what was not mailed, the link once and the letters to print.
-    static func handover(user: CurrentUser, title: String, intro: String, items: [Handover]) -> String {
+    static func handover(user: CurrentUser, title: String, intro: String, items: [Handover]) -> HTMLPage {
         let printable = items.filter { !$0.emailed }
         return Layout.page(title: title, user: user, body: [
             .p(.class("crumbs small"), .a(.href(.people), "← Tài khoản người dùng")),
@@ -237,7 +237,7 @@ enum People {
 
     // MARK: Import
 
-    static func importPage(user: CurrentUser, error: String?, lines: [LineError] = [], total: Int = 0) -> String {
+    static func importPage(user: CurrentUser, error: String?, lines: [LineError] = [], total: Int = 0) -> HTMLPage {
         Layout.page(title: "Nhập danh sách tài khoản", user: user, body: [
             .p(.class("crumbs small"), .a(.href(.people), "← Tài khoản người dùng")),
             .h1("Nhập danh sách tài khoản"),
@@ -261,7 +261,7 @@ enum People {
     // MARK: Accounts for a federation's units at once
 
     static func unitAccounts(user: CurrentUser, unitCode: String, unitName: String,
-                             candidates: [(id: UUID, code: String, name: String, email: String)], sendsMail: Bool) -> String {
+                             candidates: [(id: UUID, code: String, name: String, email: String)], sendsMail: Bool) -> HTMLPage {
         Layout.page(title: "Tạo tài khoản cho các đơn vị", user: user, body: [
             .p(.class("crumbs small"), .a(.href(.unit(unitCode)), .text("← \(unitName)"))),
             .h1("Tạo tài khoản cho các đơn vị chưa có tài khoản"),

@@ -6,7 +6,7 @@ import Foundation
 /// link, "Quên mật khẩu?", the second step of a sign-in, and setting up two-factor.
 enum SignInPages {
     /// The invitation's or reset link's page: whose account, a new password twice.
-    static func link(_ holder: AccountStore.LinkHolder, token: String, error: String?, csrf: String) -> String {
+    static func link(_ holder: AccountStore.LinkHolder, token: String, error: String?, csrf: String) -> HTMLPage {
         let invite = holder.purpose == .invite
         let target: SiteURL = invite ? .invitation(token) : .passwordReset(token)
         return Layout.page(title: invite ? "Nhận lời mời" : "Đặt lại mật khẩu", user: nil, body: [
@@ -36,7 +36,7 @@ enum SignInPages {
     }
 
     /// "Quên mật khẩu?": the form, then the same answer whoever was named.
-    static func forgot(sent: Bool, sendsMail: Bool, csrf: String) -> String {
+    static func forgot(sent: Bool, sendsMail: Bool, csrf: String) -> HTMLPage {
         Layout.page(title: "Quên mật khẩu", user: nil, body: [
             .div(.class("login card"),
                 .h1("Quên mật khẩu"),
@@ -58,7 +58,7 @@ enum SignInPages {
     }
 
     /// The second step of a sign-in.
-    static func secondStep(error: String?, csrf: String) -> String {
+    static func secondStep(error: String?, csrf: String) -> HTMLPage {
         Layout.page(title: "Xác thực hai lớp", user: nil, body: [
             .div(.class("login card"),
                 .h1("Xác thực hai lớp"),
@@ -85,7 +85,7 @@ enum SignInPages {
         var error: String?
     }
 
-    static func setup(_ m: SetupModel) -> String {
+    static func setup(_ m: SetupModel) -> HTMLPage {
         Layout.page(title: "Xác thực hai lớp", user: m.user, body: [
             .p(.class("crumbs small"), .a(.href(.account), "← Tài khoản của tôi")),
             .h1("Xác thực hai lớp"),

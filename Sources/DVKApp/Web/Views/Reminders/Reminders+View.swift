@@ -4,12 +4,12 @@ import Foundation
 extension Reminders {
     /// The page (the one shape every page has: `Page.view(model)`); its parts are this
     /// file's `View`, which holds the model they all read.
-    static func view(_ model: Model) -> String { View(model: model).render() }
+    static func view(_ model: Model) -> HTMLPage { View(model: model).render() }
 
     fileprivate struct View {
         var model: Model
 
-        func render() -> String {
+        func render() -> HTMLPage {
             let m = model
             let c = m.campaign
             return Layout.page(title: "Đơn vị chưa nộp — \(c.title)", user: m.user, body: [

@@ -2,7 +2,7 @@ import DVKCore
 import Foundation
 
 extension ReviewQueue {
-    static func view(_ m: Model) -> String {
+    static func view(_ m: Model) -> HTMLPage {
         let c = m.view.campaign
         return Layout.page(title: "Hàng chờ duyệt — \(c.title)", user: m.view.user, body: [
             .p(.class("crumbs small"), .a(.href(.campaign(c.code)), .text("← \(c.title)"))),

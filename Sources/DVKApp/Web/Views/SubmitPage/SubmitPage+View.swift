@@ -2,7 +2,7 @@ import DVKCore
 
 /// The confirmation before submitting: the summary the federation will receive.
 enum SubmitPage {
-    static func view(_ m: UnitPage.Model) -> String {
+    static func view(_ m: UnitPage.Model) -> HTMLPage {
         let c = m.campaign.code, u = m.unit.code
         return Layout.page(title: "Xác nhận nộp hồ sơ đăng ký", user: m.user, body: [
             .p(.class("muted small"), .a(.href(.unitPage(campaign: c, unit: u)), .text("← " + m.unit.name))),

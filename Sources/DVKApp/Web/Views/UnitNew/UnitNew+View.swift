@@ -5,12 +5,12 @@ import Foundation
 extension UnitNew {
     /// The page (the one shape every page has: `Page.view(model)`); its parts are this
     /// file's `View`, which holds the model they all read.
-    static func view(_ model: Model) -> String { View(model: model).render() }
+    static func view(_ model: Model) -> HTMLPage { View(model: model).render() }
 
     fileprivate struct View {
         var model: Model
 
-        func render() -> String {
+        func render() -> HTMLPage {
             let f = model.form
             let e = model.errors
             let back = f.parentCode.isEmpty ? SiteURL.units : SiteURL.unit(f.parentCode)

@@ -5,7 +5,7 @@ import Foundation
 extension UnitPage {
     static let returnFormID = "tra-lai"
 
-    static func view(_ m: Model) -> String {
+    static func view(_ m: Model) -> HTMLPage {
         let c = m.campaign
         return Layout.page(title: m.unit.name, user: m.user, body: [
             .p(.class("crumbs small"), .a(.href(.campaigns), "Đợt thi đua"),

@@ -4,7 +4,7 @@ import Foundation
 /// `/units/{code}/end`: what dissolving or merging a unit would do, asked before it is done,
 /// and what was done (the accounts disabled, listed to act on).
 enum UnitEndPages {
-    static func plan(user: CurrentUser, _ p: UnitEnds.Plan) -> String {
+    static func plan(user: CurrentUser, _ p: UnitEnds.Plan) -> HTMLPage {
         let verb = p.target == nil ? "Giải thể" : "Sáp nhập"
         return Layout.page(title: "\(verb) \(p.unit.name)", user: user, body: [
             .p(.class("crumbs small"), .a(.href(.unit(p.unit.code)), .text("← \(p.unit.name)"))),
@@ -41,7 +41,7 @@ enum UnitEndPages {
         ])
     }
 
-    static func done(user: CurrentUser, _ d: UnitEnds.Done) -> String {
+    static func done(user: CurrentUser, _ d: UnitEnds.Done) -> HTMLPage {
         Layout.page(title: d.target == nil ? "Đã giải thể đơn vị" : "Đã sáp nhập đơn vị", user: user, body: [
             .h1(.text(d.target.map { "Đã sáp nhập \(d.unit.name) vào \($0.name)" } ?? "Đã giải thể \(d.unit.name)")),
             .div(.class("alert ok"), .role("status"),

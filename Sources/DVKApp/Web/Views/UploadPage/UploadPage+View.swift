@@ -3,7 +3,7 @@ import DVKDocuments
 
 /// Uploading a spreadsheet (.xlsx or CSV) of initiatives: the same importer as the CLI, errors per line.
 enum UploadPage {
-    static func view(_ m: UnitPage.Model, error: String? = nil) -> String {
+    static func view(_ m: UnitPage.Model, error: String? = nil) -> HTMLPage {
         let c = m.campaign.code, u = m.unit.code
         return Layout.page(title: "Tải lên bảng tính mô hình", user: m.user, body: [
             .p(.class("muted small"), .a(.href(.unitPage(campaign: c, unit: u)), .text("← " + m.unit.name))),

@@ -94,7 +94,7 @@ enum YearPage {
                 }))
     }
 
-    static func view(_ m: Model) -> String {
+    static func view(_ m: Model) -> HTMLPage {
         let c = m.view.campaign
         let sectors = Dictionary(c.sectors.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
         func tab(_ show: YearQueue.Show) -> Node {
