@@ -2,6 +2,7 @@ import ConsoleKit
 import DVKCore
 import Fluent
 import Foundation
+import SQLKit
 import Synchronization
 import Testing
 import Vapor
@@ -9,56 +10,81 @@ import VaporTesting
 @testable import DVKApp
 
 /// Where app tests run: SQLite in memory, or — when DVK_TEST_POSTGRES_URL is set (CI,
-/// README test command) — the same suite on a real PostgreSQL, reset before each test.
+/// README test command) — the same suite on a real PostgreSQL, reset before each test. The
+/// variable may name several databases, separated by commas: tests then run side by side,
+/// one to a database, as they do on SQLite.
 enum TestDatabase {
-    static let postgresURL: String? = {
-        let value = ProcessInfo.processInfo.environment["DVK_TEST_POSTGRES_URL"]
-        return (value?.isEmpty ?? true) ? nil : value
-    }()
+    static let postgresURLs: [String] = (ProcessInfo.processInfo.environment["DVK_TEST_POSTGRES_URL"] ?? "")
+        .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
 
-    static var location: DatabaseLocation {
-        postgresURL.map { .postgres($0) } ?? .sqliteMemory
+    static var postgresURL: String? { postgresURLs.first }
+}
+
+/// The PostgreSQL databases tests take in turn: a test holds one from its start to its end.
+actor DatabasePool {
+    static let shared = DatabasePool(count: TestDatabase.postgresURLs.count)
+    private var free: [Int]
+    private var waiting: [CheckedContinuation<Int, Never>] = []
+
+    init(count: Int) { free = Array((0..<count).reversed()) }
+
+    func acquire() async -> Int {
+        if let database = free.popLast() { return database }
+        return await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func release(_ database: Int) {
+        if waiting.isEmpty { free.append(database) } else { waiting.removeFirst().resume(returning: database) }
     }
 }
 
-/// One PostgreSQL database serves every test, so tests on it take turns.
-actor TurnLock {
-    static let shared = TurnLock()
-    private var busy = false
-    private var waiting: [CheckedContinuation<Void, Never>] = []
+/// A PostgreSQL database of the pool, made empty for each test. The schema is reverted and
+/// migrated once per database and test process; before each later test every table is emptied in one
+/// `TRUNCATE`, which leaves what a fresh migration leaves (no migration writes rows). When a
+/// test has changed the list of applied migrations, the schema is made again from nothing.
+/// Reverting and migrating before every test was most of the suite's time on PostgreSQL.
+/// Called with the database held.
+enum SharedSchema {
+    private static let made = Mutex(Set<Int>())
 
-    func acquire() async {
-        if !busy { busy = true; return }
-        await withCheckedContinuation { waiting.append($0) }
-    }
-
-    func release() {
-        if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
+    static func reset(_ app: Application, database: Int) async throws {
+        let sql = try app.db.sql()
+        if made.withLock({ $0.contains(database) }) {
+            let applied = try await sql.raw("SELECT name FROM _fluent_migrations").all().map { try $0.decode(column: "name", as: String.self) }
+            if applied.count == Migrations.all.count, Set(applied) == Set(Migrations.all.map(\.name)) {
+                let tables = try await sql.raw("""
+                    SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> '_fluent_migrations'
+                    """).all().map { "\"" + (try $0.decode(column: "tablename", as: String.self)) + "\"" }
+                if !tables.isEmpty {
+                    try await sql.raw("TRUNCATE \(unsafeRaw: tables.joined(separator: ", ")) RESTART IDENTITY CASCADE").run()
+                }
+                return
+            }
+        }
+        try await app.autoRevert()
+        try await app.autoMigrate()
+        _ = made.withLock { $0.insert(database) }
     }
 }
 
 /// Gives `body` an app on a fresh, migrated database and shuts it down afterwards.
 func withApp(_ adjust: (inout AppConfig) -> Void = { _ in }, _ body: (Application) async throws -> Void) async throws {
-    let shared = TestDatabase.postgresURL != nil
-    if shared { await TurnLock.shared.acquire() }
+    let held = TestDatabase.postgresURLs.isEmpty ? nil : await DatabasePool.shared.acquire()
     let app = try await Application.make(.testing)
     app.logger.logLevel = .warning
     do {
-        var config = AppConfig(database: TestDatabase.location)
+        var config = AppConfig(database: held.map { .postgres(TestDatabase.postgresURLs[$0]) } ?? .sqliteMemory)
         adjust(&config)
         try await configure(app, config: config)
-        if shared {
-            try await app.autoRevert()
-            try await app.autoMigrate()
-        }
+        if let held { try await SharedSchema.reset(app, database: held) }
         try await body(app)
     } catch {
         try? await app.asyncShutdown()
-        if shared { await TurnLock.shared.release() }
+        if let held { await DatabasePool.shared.release(held) }
         throw error
     }
     try await app.asyncShutdown()
-    if shared { await TurnLock.shared.release() }
+    if let held { await DatabasePool.shared.release(held) }
 }
 
 /// What a request over a real socket answered.
