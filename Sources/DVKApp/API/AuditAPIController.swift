@@ -16,35 +16,35 @@ struct AuditAPIController: RouteCollection {
         }
         var filter = AuditQuery.Filter()
         filter.subtree = AuditQuery.scope(of: user)
-        if let code = req.query[String.self, at: "unit"] {
-            guard code.count <= 64, let unit = try await Unit.query(on: req.db).filter(\.$code == code).first(), let id = unit.id,
-                  try await AuditQuery.reaches(id, for: user, on: req.db) else {
+        if let code = req.queryValue("unit") {
+            guard code.count <= 64, let unit = try await Unit.query(on: req.database).filter(\.$code == code).first(), let id = unit.id,
+                  try await AuditQuery.reaches(id, for: user, on: req.database) else {
                 throw DomainError.notFound("Không có đơn vị mã “\(String(code.prefix(64)))” trong phạm vi quản lý.")
             }
             filter.subtree = id
         }
-        if let since = req.query[String.self, at: "since"] {
+        if let since = req.queryValue("since") {
             guard since.count <= 20, let day = CalendarDay(parsing: since) else {
                 throw WebError.badRequest("Tham số since là một ngày, ví dụ 2024-02-12 hoặc 12/02/2024.")
             }
             filter.since = VietnamTime.instant(day)
         }
-        if let kind = req.query[String.self, at: "kind"] {
+        if let kind = req.queryValue("kind") {
             guard let k = AuditObjectKind(rawValue: kind) else {
                 throw WebError.badRequest("Tham số kind là một trong: " + AuditObjectKind.allCases.map(\.rawValue).joined(separator: ", ") + ".")
             }
             filter.kind = k
         }
-        if let before = req.query[String.self, at: "before"] {
+        if let before = req.queryValue("before") {
             guard let cursor = AuditQuery.Cursor(String(before.prefix(80))) else { throw WebError.badRequest("Tham số before không hợp lệ.") }
             filter.before = cursor
         }
         var limit = 50
-        if let raw = req.query[String.self, at: "limit"] {
+        if let raw = req.queryValue("limit") {
             guard raw.count <= 3, let n = Int(raw), (1...500).contains(n) else { throw WebError.badRequest("Tham số limit là số từ 1 đến 500.") }
             limit = n
         }
-        let lines = try await AuditQuery.lines(filter, limit: limit + 1, on: req.db)
+        let lines = try await AuditQuery.lines(filter, limit: limit + 1, on: req.database)
         let page = Array(lines.prefix(limit))
         return APIAuditPage(events: page.map(APIAuditEvent.init), next: lines.count > limit ? page.last.map { AuditQuery.cursor(after: $0).text } : nil)
     }

@@ -16,9 +16,9 @@ struct CampaignsAPIController: RouteCollection {
 
     /// Every campaign the caller can see, newest first.
     @Sendable func list(req: Request) async throws -> [APICampaign] {
-        let views = try await Access.campaigns(for: try req.requireUser(), on: req.db)
+        let views = try await Access.campaigns(for: try req.requireUser(), on: req.database)
         guard !views.isEmpty else { return [] }
-        let roots = try await CampaignUnit.query(on: req.db)
+        let roots = try await CampaignUnit.query(on: req.database)
             .filter(\.$campaignID ~~ views.map(\.campaign.id)).filter(\.$pre == 0).all()
         let issuers = Dictionary(roots.map { ($0.campaignID, $0.snapshot) }, uniquingKeysWith: { a, _ in a })
         return views.compactMap { view in issuers[view.campaign.id].map { APICampaign(view, issuer: $0) } }
@@ -26,14 +26,14 @@ struct CampaignsAPIController: RouteCollection {
 
     @Sendable func show(req: Request) async throws -> APICampaign {
         let view = try await req.apiCampaign()
-        let issuer = view.isWhole ? view.scope : try await Self.issuer(of: view.campaign, on: req.db)
+        let issuer = view.isWhole ? view.scope : try await Self.issuer(of: view.campaign, on: req.database)
         return APICampaign(view, issuer: issuer)
     }
 
     /// The target units in the caller's scope, in tree order, with where each stands.
     @Sendable func submissions(req: Request) async throws -> [APISubmissionRow] {
         let view = try await req.apiCampaign()
-        return try await Standings.lines(view.campaign, scope: view.scope, on: req.db).lines.map { line in
+        return try await Standings.lines(view.campaign, scope: view.scope, on: req.database).lines.map { line in
             // The parent is named only when it is inside the caller's reach.
             APISubmissionRow(line, parentInScope: line.unitID != view.scope.unitID)
         }
@@ -47,10 +47,10 @@ struct CampaignsAPIController: RouteCollection {
     /// federation's subtree; `?unit=` defaults to the top of the caller's scope.
     @Sendable func summary(req: Request) async throws -> SummaryDTO {
         // The campaign, the caller's scope and the unit asked for: one statement.
-        let found = try await Access.campaign(code: try req.parameters.require("campaign"), unit: req.query[String.self, at: "unit"],
-                                              user: try req.requireUser(), on: req.db)
+        let found = try await Access.campaign(code: try req.parameters.require("campaign"), unit: req.queryValue("unit"),
+                                              user: try req.requireUser(), on: req.database)
         let unit = found.unit?.snapshot ?? found.view.scope
-        let summary = try await SummaryQuery.official(found.view.campaign, unit: unit, on: req.db)
+        let summary = try await SummaryQuery.official(found.view.campaign, unit: unit, on: req.database)
         return SummaryDTO(campaign: found.view.campaign.code, unitCode: unit.code, unitName: unit.name, summary: summary)
     }
 
@@ -64,7 +64,7 @@ struct CampaignsAPIController: RouteCollection {
     /// A unit's submission with its history (also the answer to every workflow step), with
     /// its version as the `ETag`.
     static func submissionResponse(_ scope: APICampaignUnit, req: Request) async throws -> Response {
-        let body = try await submission(scope, now: req.now, on: req.db)
+        let body = try await submission(scope, now: req.now, on: req.database)
         let response = try await body.encodeResponse(for: req)
         response.headers.replaceOrAdd(name: .eTag, value: "\"\(body.version)\"")
         return response

@@ -19,8 +19,8 @@ struct InitiativesAPIController: RouteCollection {
 
     @Sendable func list(req: Request) async throws -> [APIInitiative] {
         let scope = try await req.apiCampaignUnit()
-        let initiatives = try await Initiative.stored(campaignID: scope.view.campaign.id, unitID: scope.unit.unitID, on: req.db)
-        let registrants = try await Registrant.stored(unitID: scope.unit.unitID, on: req.db)
+        let initiatives = try await Initiative.stored(campaignID: scope.view.campaign.id, unitID: scope.unit.unitID, on: req.database)
+        let registrants = try await Registrant.stored(unitID: scope.unit.unitID, on: req.database)
         let byID = Dictionary(registrants.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         return try initiatives.compactMap { i in
             try byID[i.registrantID].map { try APIInitiative(i, registrant: $0, unitCode: scope.unit.code) }
@@ -34,7 +34,7 @@ struct InitiativesAPIController: RouteCollection {
         let draft = try body.draft(sectors: scope.view.campaign.sectors)
         let saved = try await RegistrationStore.save(draft, continues: body.continues, campaign: scope.view.campaign,
                                                      unitID: scope.unit.unitID, actor: try req.requireUser().username,
-                                                     version: try req.ifMatchVersion(), at: req.now, on: req.db)
+                                                     version: try req.ifMatchVersion(), at: req.now, on: req.database)
         let answer = APIInitiative(draft, saved: saved, unitCode: scope.unit.code)
         let response = try await answer.encodeResponse(status: .created, for: req)
         response.headers.replaceOrAdd(name: .location,
@@ -44,7 +44,7 @@ struct InitiativesAPIController: RouteCollection {
 
     @Sendable func show(req: Request) async throws -> APIInitiative {
         let scope = try await req.apiCampaignUnit()
-        return try await Self.dto(try await Self.find(req, scope: scope), scope: scope, on: req.db)
+        return try await Self.dto(try await Self.find(req, scope: scope), scope: scope, on: req.database)
     }
 
     @Sendable func update(req: Request) async throws -> APIInitiative {
@@ -55,7 +55,7 @@ struct InitiativesAPIController: RouteCollection {
         let draft = try body.draft(sectors: scope.view.campaign.sectors)
         let saved = try await RegistrationStore.save(draft, id: try existing.requireID(), continues: body.continues, keepLink: true,
                                                      campaign: scope.view.campaign, unitID: scope.unit.unitID,
-                                                     actor: try req.requireUser().username, version: try req.ifMatchVersion(), at: req.now, on: req.db)
+                                                     actor: try req.requireUser().username, version: try req.ifMatchVersion(), at: req.now, on: req.database)
         return APIInitiative(draft, saved: saved, unitCode: scope.unit.code)
     }
 
@@ -65,7 +65,7 @@ struct InitiativesAPIController: RouteCollection {
         try scope.requireRegister()
         try await RegistrationStore.delete(initiativeID: try existing.requireID(), campaign: scope.view.campaign,
                                            unitID: scope.unit.unitID, actor: try req.requireUser().username,
-                                           version: try req.ifMatchVersion(), at: req.now, on: req.db)
+                                           version: try req.ifMatchVersion(), at: req.now, on: req.database)
         return .noContent
     }
 
@@ -73,7 +73,7 @@ struct InitiativesAPIController: RouteCollection {
     /// an id of another unit is "not found", exactly like an id that does not exist.
     static func find(_ req: Request, scope: APICampaignUnit) async throws -> Initiative {
         guard let id = req.parameters.get("id", as: UUID.self),
-              let found = try await Initiative.find(id, on: req.db),
+              let found = try await Initiative.find(id, on: req.database),
               found.campaignID == scope.view.campaign.id, found.unitID == scope.unit.unitID
         else { throw DomainError.notFound("Không tìm thấy mô hình này trong hồ sơ của đơn vị “\(scope.unit.code)”.") }
         return found

@@ -26,25 +26,25 @@ struct UsersAPIController: RouteCollection {
     @Sendable func list(req: Request) async throws -> [APIUser] {
         let user = try manager(req)
         var filter = PeopleDirectory.Filter()
-        filter.unit = String((req.query[String.self, at: "unit"] ?? "").prefix(64))
-        filter.query = String((req.query[String.self, at: "q"] ?? "").prefix(100))
+        filter.unit = String((req.queryValue("unit") ?? "").prefix(64))
+        filter.query = String((req.queryValue("q") ?? "").prefix(100))
         // An empty value is no value of the list: refused like any other (leave it out for all).
-        if let raw = req.query[String.self, at: "status"] {
+        if let raw = req.queryValue("status") {
             guard let status = AccountStatus(rawValue: raw) else {
                 throw WebError.badRequest("Tham số status là một trong: " + AccountStatus.allCases.map(\.rawValue).joined(separator: ", ") + ".")
             }
             filter.status = status
         }
-        if let raw = req.query[String.self, at: "role"] {
+        if let raw = req.queryValue("role") {
             guard let role = Role(rawValue: raw) else { throw WebError.badRequest("Tham số role là một trong: admin, staff, officer, viewer.") }
             filter.role = role
         }
         let now = req.now
-        let all = try await PeopleDirectory.accounts(for: user, on: req.db)
+        let all = try await PeopleDirectory.accounts(for: user, on: req.database)
         var unit: Set<UUID>?
         if !filter.unit.isEmpty {
-            guard let place = try await AccountStore.place(code: filter.unit, for: .person(user, req), on: req.db) else { return [] }
-            unit = try await PeopleDirectory.subtree(of: try place.unit.requireID(), on: req.db)
+            guard let place = try await AccountStore.place(code: filter.unit, for: .person(user, req), on: req.database) else { return [] }
+            unit = try await PeopleDirectory.subtree(of: try place.unit.requireID(), on: req.database)
         }
         return PeopleDirectory.matching(all, filter, subtreeOf: unit, at: now).prefix(1_000).map { APIUser($0, at: now) }
     }
@@ -65,11 +65,11 @@ struct UsersAPIController: RouteCollection {
         let actor = Actor.person(user, req)
         let input = AccountInput(fullName: body.fullName, unitCode: body.unit, role: body.role.rawValue, email: body.email, phone: body.phone,
                                  title: body.title, username: body.username)
-        let place = try await AccountStore.place(code: body.unit, for: actor, on: req.db)
+        let place = try await AccountStore.place(code: body.unit, for: actor, on: req.database)
         let draft = try input.check(unitKind: place?.unit.kind).mapError { DomainError.invalid($0.text) }.get()
         let now = req.now
-        let invited = try await AccountStore.invite(draft, by: actor, config: req.application.dvkConfig, at: now, on: req.db)
-        let person = try await PeopleDirectory.person(invited.userID, for: user, on: req.db)
+        let invited = try await AccountStore.invite(draft, by: actor, config: req.application.dvkConfig, at: now, on: req.database)
+        let person = try await PeopleDirectory.person(invited.userID, for: user, on: req.database)
         var answer = APIUser(person, at: now)
         // The link, once, when nobody else will carry it.
         if !invited.emailed { answer.invitationLink = invited.link.url(base: req.application.dvkConfig.publicURL ?? PeopleController.origin(req)) }
@@ -86,7 +86,7 @@ struct UsersAPIController: RouteCollection {
 
     @Sendable func show(req: Request) async throws -> APIUser {
         let user = try manager(req)
-        return APIUser(try await PeopleDirectory.person(try id(req), for: user, on: req.db), at: req.now)
+        return APIUser(try await PeopleDirectory.person(try id(req), for: user, on: req.database), at: req.now)
     }
 
     /// A change: each field left out keeps its value; none may be null.
@@ -117,31 +117,31 @@ struct UsersAPIController: RouteCollection {
         let body = try req.decodeJSON(Change.self)
         let actor = Actor.person(user, req)
         let now = req.now
-        let before = try await PeopleDirectory.person(id, for: user, on: req.db)
+        let before = try await PeopleDirectory.person(id, for: user, on: req.database)
         if body.role != nil || body.unit != nil || body.fullName != nil || body.email != nil || body.phone != nil || body.title != nil {
             let input = AccountInput(fullName: body.fullName ?? before.displayName, unitCode: body.unit ?? before.unitCode,
                                      role: (body.role ?? before.role).rawValue, email: body.email ?? before.email,
                                      phone: body.phone ?? before.phone, title: body.title ?? before.title)
             do {
-                try await AccountStore.change(id, to: input, by: actor, at: now, on: req.db)
+                try await AccountStore.change(id, to: input, by: actor, at: now, on: req.database)
             } catch let problems as AccountProblems {
                 throw DomainError.invalid(problems.text)
             }
         }
         switch body.status {
         case nil: break
-        case "disabled" where !before.disabled: try await AccountStore.setDisabled(id, true, by: actor, at: now, on: req.db)
-        case "active" where before.disabled: try await AccountStore.setDisabled(id, false, by: actor, at: now, on: req.db)
+        case "disabled" where !before.disabled: try await AccountStore.setDisabled(id, true, by: actor, at: now, on: req.database)
+        case "active" where before.disabled: try await AccountStore.setDisabled(id, false, by: actor, at: now, on: req.database)
         case "disabled", "active": break
         default: throw DomainError.invalid("status là “active” hoặc “disabled”.")
         }
-        return APIUser(try await PeopleDirectory.person(id, for: user, on: req.db), at: req.now)
+        return APIUser(try await PeopleDirectory.person(id, for: user, on: req.database), at: req.now)
     }
 
     @Sendable func resend(req: Request) async throws -> APIUser {
         let user = try manager(req)
-        let invited = try await AccountStore.reinvite(try id(req), by: .person(user, req), config: req.application.dvkConfig, at: req.now, on: req.db)
-        var answer = APIUser(try await PeopleDirectory.person(invited.userID, for: user, on: req.db), at: req.now)
+        let invited = try await AccountStore.reinvite(try id(req), by: .person(user, req), config: req.application.dvkConfig, at: req.now, on: req.database)
+        var answer = APIUser(try await PeopleDirectory.person(invited.userID, for: user, on: req.database), at: req.now)
         if !invited.emailed { answer.invitationLink = invited.link.url(base: req.application.dvkConfig.publicURL ?? PeopleController.origin(req)) }
         return answer
     }

@@ -85,7 +85,7 @@ struct WorkflowAPIController: RouteCollection {
         if let known { scope = known } else { scope = try await allowed(step, req: req) }
         try await RegistrationStore.perform(step, campaign: scope.view.campaign, unitID: scope.unit.unitID,
                                             actor: try req.requireUser().username, reason: reason, comments: comments,
-                                            version: try req.ifMatchVersion(), at: req.now, notify: req.application.sendsMail, on: req.db)
+                                            version: try req.ifMatchVersion(), at: req.now, notify: req.application.sendsMail, on: req.database)
         return try await CampaignsAPIController.submissionResponse(scope, req: req)
     }
 }

@@ -32,12 +32,12 @@ struct YearAPIController: RouteCollection {
     func model(_ req: Request) async throws -> YearModel {
         let scope = try await req.apiCampaignUnit()
         guard let id = req.parameters.get("id", as: UUID.self) else { throw YearStore.notFound() }
-        return try await YearStore.load(view: scope.view, unit: scope.unit, id: id, on: req.db)
+        return try await YearStore.load(view: scope.view, unit: scope.unit, id: id, on: req.database)
     }
 
     func answer(_ req: Request, _ m: YearModel, status: HTTPResponseStatus = .ok) async throws -> Response {
-        let fresh = try await YearStore.load(view: m.view, unit: m.unit, id: m.model.id, on: req.db)
-        return try await APIModelYear(fresh, try await YearStore.record(fresh, on: req.db)).encodeResponse(status: status, for: req)
+        let fresh = try await YearStore.load(view: m.view, unit: m.unit, id: m.model.id, on: req.database)
+        return try await APIModelYear(fresh, try await YearStore.record(fresh, on: req.database)).encodeResponse(status: status, for: req)
     }
 
     @Sendable func show(req: Request) async throws -> Response {
@@ -52,7 +52,7 @@ struct YearAPIController: RouteCollection {
                                             beneficiaries: body.beneficiaries.map(String.init), money: body.money.map(String.init),
                                             workdays: body.workdays.map(String.init))
             .mapError { DomainError.invalid($0.text) }.get()
-        _ = try await YearStore.report(m, input, files: [], at: req.now, on: req.db)
+        _ = try await YearStore.report(m, input, files: [], at: req.now, on: req.database)
         return try await answer(req, m, status: .created)
     }
 
@@ -63,7 +63,7 @@ struct YearAPIController: RouteCollection {
         let input = try VerificationInput.check(day: body.date, met: body.met, criteria: m.campaign.criteria.count,
                                                 comments: body.comments, verdict: body.verdict, reason: body.reason)
             .mapError { DomainError.invalid($0.text) }.get()
-        try await YearStore.verify(m, input, at: req.now, on: req.db)
+        try await YearStore.verify(m, input, at: req.now, on: req.database)
         return try await answer(req, m)
     }
 
@@ -72,14 +72,14 @@ struct YearAPIController: RouteCollection {
         try m.require(.recognise)
         let body = try req.decodeJSON(APIRecognitionInput.self)
         let decision = try DecisionInput.check(number: body.decisionNumber, day: body.decisionDate).mapError { DomainError.invalid($0.text) }.get()
-        try await YearStore.recognise(m, decision, exemplary: body.exemplary ?? false, at: req.now, on: req.db)
+        try await YearStore.recognise(m, decision, exemplary: body.exemplary ?? false, at: req.now, on: req.database)
         return try await answer(req, m)
     }
 
     @Sendable func withdrawRecognition(req: Request) async throws -> Response {
         let m = try await model(req)
         try m.require(.recognise)
-        try await YearStore.withdrawRecognition(m, at: req.now, on: req.db)
+        try await YearStore.withdrawRecognition(m, at: req.now, on: req.database)
         return try await answer(req, m)
     }
 
@@ -91,14 +91,14 @@ struct YearAPIController: RouteCollection {
         if body.documentNumber != nil || body.documentDate != nil {
             document = try DecisionInput.check(number: body.documentNumber, day: body.documentDate).mapError { DomainError.invalid($0.text) }.get()
         }
-        try await YearStore.nominate(m, document: document, at: req.now, on: req.db)
+        try await YearStore.nominate(m, document: document, at: req.now, on: req.database)
         return try await answer(req, m)
     }
 
     @Sendable func withdrawNomination(req: Request) async throws -> Response {
         let m = try await model(req)
         try m.require(.nominate)
-        try await YearStore.withdrawNomination(m, at: req.now, on: req.db)
+        try await YearStore.withdrawNomination(m, at: req.now, on: req.database)
         return try await answer(req, m)
     }
 
@@ -110,7 +110,7 @@ struct YearAPIController: RouteCollection {
             throw DomainError.invalid("Hình thức khen thưởng (form) phải là “giay_khen” (Giấy khen) hoặc “bang_khen” (Bằng khen).")
         }
         let decision = try DecisionInput.check(number: body.decisionNumber, day: body.decisionDate).mapError { DomainError.invalid($0.text) }.get()
-        try await YearStore.commend(m, form: form, decision, at: req.now, on: req.db)
+        try await YearStore.commend(m, form: form, decision, at: req.now, on: req.database)
         return try await answer(req, m, status: .created)
     }
 
@@ -118,7 +118,7 @@ struct YearAPIController: RouteCollection {
         let m = try await model(req)
         try m.require(.publish)
         let body = try req.decodeJSON(APIPublicationInput.self)
-        try await YearStore.publish(m, body.published, at: req.now, on: req.db)
+        try await YearStore.publish(m, body.published, at: req.now, on: req.database)
         return try await answer(req, m)
     }
 
@@ -126,32 +126,32 @@ struct YearAPIController: RouteCollection {
     /// for its recognition.
     @Sendable func nominations(req: Request) async throws -> [APINomination] {
         let view = try await req.apiCampaign()
-        return try await YearQueue.nominations(view, on: req.db).map(APINomination.init)
+        return try await YearQueue.nominations(view, on: req.database).map(APINomination.init)
     }
 
     @Sendable static func library(req: Request) async throws -> APILibraryPage {
         let filter = try libraryFilter(req)
-        return APILibraryPage(try await Library.search(filter, on: req.db))
+        return APILibraryPage(try await Library.search(filter, on: req.database))
     }
 
     @Sendable static func libraryEntry(req: Request) async throws -> APILibraryEntry {
         guard let id = req.parameters.get("id", as: UUID.self) else { throw Library.notFound }
-        return APILibraryEntry(try await Library.entry(id, on: req.db))
+        return APILibraryEntry(try await Library.entry(id, on: req.database))
     }
 
     /// The library's filter from the query string; a malformed number is a 400.
     static func libraryFilter(_ req: Request) throws -> Library.Filter {
         func number(_ key: String) throws -> Int? {
-            guard let raw = req.query[String.self, at: key], !raw.isEmpty else { return nil }
+            guard let raw = req.queryValue(key), !raw.isEmpty else { return nil }
             guard let n = Int(raw), n >= 0, n < 100_000 else { throw WebError.badRequest("Tham số “\(key)” phải là số tự nhiên.") }
             return n
         }
         var filter = Library.Filter()
-        filter.query = String((req.query[String.self, at: "q"] ?? "").prefix(200))
+        filter.query = String((req.queryValue("q") ?? "").prefix(200))
         filter.year = try number("year")
-        filter.sector = req.query[String.self, at: "sector"].map { String($0.prefix(100)) }
+        filter.sector = req.queryValue("sector").map { String($0.prefix(100)) }
         filter.level = try number("level")
-        filter.federation = req.query[String.self, at: "federation"].map { String($0.prefix(100)) }
+        filter.federation = req.queryValue("federation").map { String($0.prefix(100)) }
         filter.page = try number("page") ?? 1
         guard filter.page >= 1 else { throw WebError.badRequest("Trang (page) bắt đầu từ 1.") }
         guard filter.page <= Library.maxPage else {

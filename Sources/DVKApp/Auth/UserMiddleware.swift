@@ -8,11 +8,11 @@ struct UserMiddleware: LoopMiddleware {
         if let bearer = request.headers.bearerAuthorization {
             // A request that carries a token carries no ambient credential: no CSRF check,
             // and a bad token is simply "not signed in".
-            request.storage[CurrentUserKey.self] = try await AuthStore.user(apiToken: bearer.token, now: request.now, on: request.db)
+            request.storage[CurrentUserKey.self] = try await AuthStore.user(apiToken: bearer.token, now: request.now, on: request.database)
             request.storage[ViaTokenKey.self] = true
         } else if let cookie = request.cookies[AuthStore.cookieName]?.string, !cookie.isEmpty {
             request.storage[CurrentUserKey.self] = try await AuthStore.user(sessionToken: cookie, now: request.now, policy: request.application.dvkConfig.sessions,
-                                                                            on: request.db)
+                                                                            on: request.database)
         }
         // Every store that writes the trail names this actor.
         let actor = request.currentUser.map { Actor.person($0, request) } ?? .anonymous(request)

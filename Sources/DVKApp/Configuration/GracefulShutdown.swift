@@ -2,7 +2,7 @@ import Synchronization
 import Vapor
 
 /// Counts the requests being answered, so that shutting down (SIGTERM) waits for them
-/// before the databases close: a handler that reaches `req.db` after Fluent shut down
+/// before the databases close: a handler that reaches `req.database` after Fluent shut down
 /// would otherwise crash the process (seen on PostgreSQL under load).
 final class InFlightRequests: LoopMiddleware, LifecycleHandler, Sendable {
     private struct State {

@@ -91,7 +91,7 @@ final class MetricsListener: LifecycleHandler, Sendable {
 
 enum MetricsEndpoint {
     static func response(_ req: Request) async -> Response {
-        let response = Response(status: .ok, body: .init(string: await AppMetrics.shared.scrape(on: req.db)))
+        let response = Response(status: .ok, body: .init(string: await AppMetrics.shared.scrape(on: req.database)))
         response.headers.replaceOrAdd(name: .contentType, value: "text/plain; version=0.0.4; charset=utf-8")
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return response

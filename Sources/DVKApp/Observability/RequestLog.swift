@@ -55,7 +55,7 @@ enum Readiness {
     /// "ready" or "not ready", nothing more to whoever asks; the reason goes to the log.
     static func check(_ req: Request) async -> Response {
         do {
-            let applied = Set(try await Migrations.applied(on: req.db))
+            let applied = Set(try await Migrations.applied(on: req.database))
             let missing = Migrations.all.map(\.name).filter { !applied.contains($0) }
             guard missing.isEmpty else {
                 req.logger.warning("not ready: migrations pending: \(missing.joined(separator: ", "))")

@@ -36,7 +36,7 @@ struct AccountLinksController: RouteCollection {
     static func signIn(_ req: Request, userID: UUID, message: String? = nil) async throws -> Response {
         let config = req.application.dvkConfig
         let token = try await AuthStore.openSession(userID: userID, replacing: req.cookies[AuthStore.cookieName]?.string, at: req.now,
-                                                    policy: config.sessions, on: req.db)
+                                                    policy: config.sessions, on: req.database)
         let response = message.map { Flash.redirect(req, to: .home, message: $0) } ?? req.redirect(to: SiteURL.home.path, redirectType: .normal)
         response.cookies[AuthStore.cookieName] = HTTPCookies.Value(
             string: token, maxAge: Int(config.sessions.lifetime), path: "/",
@@ -50,7 +50,7 @@ struct AccountLinksController: RouteCollection {
 
     @Sendable func linkPage(req: Request) async throws -> Response {
         let token = req.parameters.get("token") ?? ""
-        let holder = try await AccountStore.holder(of: token, at: req.now, on: req.db)
+        let holder = try await AccountStore.holder(of: token, at: req.now, on: req.database)
         return Self.anonymous(req) { SignInPages.link(holder, token: token, error: nil, csrf: $0) }
     }
 
@@ -64,11 +64,11 @@ struct AccountLinksController: RouteCollection {
         let token = req.parameters.get("token") ?? ""
         let form = try req.content.decode(LinkForm.self)
         let now = req.now
-        let holder = try await AccountStore.holder(of: token, at: now, on: req.db)
+        let holder = try await AccountStore.holder(of: token, at: now, on: req.database)
         do {
             guard (form.password ?? "") == (form.confirm ?? "") else { throw DomainError.invalid("Mật khẩu nhập lại không khớp.") }
             let userID = try await AccountStore.use(token: token, password: form.password ?? "", displayName: form.fullName,
-                                                    address: req.clientAddress, at: now, on: req.db)
+                                                    address: req.clientAddress, at: now, on: req.database)
             return try await Self.signIn(req, userID: userID, message: holder.purpose == .invite
                 ? "Chào mừng đến với DVK. Mật khẩu đã được đặt."
                 : "Đã đặt mật khẩu mới. Các phiên đăng nhập khác của tài khoản đã kết thúc.")
@@ -94,7 +94,7 @@ struct AccountLinksController: RouteCollection {
         let name = (try? req.content.decode(ForgotForm.self))?.name ?? ""
         // An address past its allowance gets the same answer, and nothing is sent.
         if req.application.forgotLimiter?.take(req.clientAddress) == nil {
-            try await AccountStore.requestReset(name, address: req.clientAddress, config: req.application.dvkConfig, at: req.now, on: req.db)
+            try await AccountStore.requestReset(name, address: req.clientAddress, config: req.application.dvkConfig, at: req.now, on: req.database)
         }
         let left = Self.forgotAnswerTime - (ContinuousClock.now - started)
         if left > .zero { try await Task.sleep(for: left) }
@@ -114,7 +114,7 @@ struct AccountLinksController: RouteCollection {
         guard let challenge = req.cookies[Self.challengeCookie]?.string, !challenge.isEmpty else { return req.redirect(to: SiteURL.login.path) }
         let code = String(((try? req.content.decode(CodeForm.self))?.code ?? "").prefix(40))
         do {
-            let userID = try await TwoFactor.complete(challenge: challenge, code: code, address: req.clientAddress, at: req.now, on: req.db)
+            let userID = try await TwoFactor.complete(challenge: challenge, code: code, address: req.clientAddress, at: req.now, on: req.database)
             return try await Self.signIn(req, userID: userID)
         } catch let error as AuthError {
             AppMetrics.shared.loginFailed()
@@ -134,10 +134,10 @@ struct AccountLinksController: RouteCollection {
     // MARK: Setting up two-factor
 
     func setupModel(_ req: Request, _ user: CurrentUser, error: String? = nil) async throws -> SignInPages.SetupModel {
-        let secret = try await TwoFactor.pendingSecret(userID: user.id, on: req.db)
+        let secret = try await TwoFactor.pendingSecret(userID: user.id, on: req.database)
         return SignInPages.SetupModel(user: user, uri: secret.map { TOTP.uri(secret: $0, account: user.username) },
                                       secret: secret.map { Base32.encode($0) }, codes: nil,
-                                      recoveryLeft: try await TwoFactor.remainingRecoveryCodes(userID: user.id, on: req.db),
+                                      recoveryLeft: try await TwoFactor.remainingRecoveryCodes(userID: user.id, on: req.database),
                                       required: req.application.dvkConfig.requireTwoFactor.contains(user.role), error: error)
     }
 
@@ -151,7 +151,7 @@ struct AccountLinksController: RouteCollection {
         guard user.csrf != nil else { throw WebError.forbidden("Xác thực hai lớp chỉ thiết lập được từ trang web, sau khi đăng nhập.") }
         let code = String(((try? req.content.decode(CodeForm.self))?.code ?? "").prefix(20))
         do {
-            let codes = try await TwoFactor.confirm(userID: user.id, code: code, by: .person(user, req), at: req.now, on: req.db)
+            let codes = try await TwoFactor.confirm(userID: user.id, code: code, by: .person(user, req), at: req.now, on: req.database)
             var enabled = user
             enabled.twoFactor = true
             var model = try await setupModel(req, enabled)

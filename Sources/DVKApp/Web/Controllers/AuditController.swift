@@ -25,7 +25,7 @@ struct AuditController: RouteCollection {
 
         init(_ req: Request) {
             func field(_ name: String, _ max: Int) -> String {
-                String((req.query[String.self, at: name] ?? "").prefix(max)).trimmingCharacters(in: .whitespaces)
+                String((req.queryValue(name) ?? "").prefix(max)).trimmingCharacters(in: .whitespaces)
             }
             unit = field("unit", 64)
             person = field("person", 64)
@@ -82,8 +82,8 @@ struct AuditController: RouteCollection {
     @Sendable func page(req: Request) async throws -> Response {
         let user = try StaffAccess.manager(req)
         let form = Form(req)
-        let (filter, problems) = try await Self.filter(form, user: user, on: req.db)
-        let lines = try await AuditQuery.lines(filter, limit: Paging.perPage + 1, on: req.db)
+        let (filter, problems) = try await Self.filter(form, user: user, on: req.database)
+        let lines = try await AuditQuery.lines(filter, limit: Paging.perPage + 1, on: req.database)
         let next = lines.count > Paging.perPage ? AuditQuery.cursor(after: lines[Paging.perPage - 1]) : nil
         return Layout.response(AuditPage.view(.init(user: user, form: form, problems: problems, lines: Array(lines.prefix(Paging.perPage)),
                                                     next: next, isFirst: filter.before == nil)))
@@ -93,8 +93,8 @@ struct AuditController: RouteCollection {
         let user = try StaffAccess.manager(req)
         var form = Form(req)
         form.before = ""
-        let (filter, _) = try await Self.filter(form, user: user, on: req.db)
-        let lines = try await AuditQuery.lines(filter, limit: AuditTrail.exportLimit, on: req.db)
+        let (filter, _) = try await Self.filter(form, user: user, on: req.database)
+        let lines = try await AuditQuery.lines(filter, limit: AuditTrail.exportLimit, on: req.database)
         let header = ["Thời điểm", "Người thực hiện", "Vai trò", "Việc", "Loại đối tượng", "Đối tượng", "Mã đơn vị", "Đơn vị", "Mục", "Trước", "Sau",
                       "Chi tiết", "Địa chỉ IP", "Mã yêu cầu", "Mã sự kiện", "Chuỗi", "Số thứ tự", "Mã băm"]
         var rows: [[SimpleWorkbook.Cell]] = []

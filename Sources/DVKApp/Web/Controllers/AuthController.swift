@@ -26,7 +26,7 @@ struct AuthController: RouteCollection {
 
     @Sendable func form(req: Request) async throws -> Response {
         if req.currentUser != nil { return req.redirect(to: SiteURL.home.path) }
-        return loginPage(req: req, error: nil, username: "", next: SafeRedirect.path(req.query[String.self, at: "next"]))
+        return loginPage(req: req, error: nil, username: "", next: SafeRedirect.path(req.queryValue("next")))
     }
 
     func loginPage(req: Request, error: String?, username: String, next: String, status: HTTPResponseStatus = .ok) -> Response {
@@ -68,7 +68,7 @@ struct AuthController: RouteCollection {
         do {
             let token = try await AuthStore.login(username: form.username ?? "", password: form.password ?? "", address: req.clientAddress, now: req.now,
                                                   policy: config.sessions, replacing: req.cookies[AuthStore.cookieName]?.string,
-                                                  verify: { try await pool.verify($0, created: $1) }, on: req.db)
+                                                  verify: { try await pool.verify($0, created: $1) }, on: req.database)
             let response = req.redirect(to: next, redirectType: .normal)
             response.cookies[AuthStore.cookieName] = HTTPCookies.Value(
                 string: token, maxAge: Int(config.sessions.lifetime), path: "/",
@@ -91,7 +91,7 @@ struct AuthController: RouteCollection {
 
     @Sendable func logout(req: Request) async throws -> Response {
         if let token = req.cookies[AuthStore.cookieName]?.string {
-            try await AuthStore.logout(token: token, on: req.db)
+            try await AuthStore.logout(token: token, on: req.database)
         }
         let response = req.redirect(to: SiteURL.login.path, redirectType: .normal)
         response.cookies[AuthStore.cookieName] = .expired
@@ -102,7 +102,7 @@ struct AuthController: RouteCollection {
 
     @Sendable func account(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        return Layout.response(Account.view(try await Account.query(user: user, newToken: nil, now: req.now, sendsMail: req.application.sendsMail, on: req.db)))
+        return Layout.response(Account.view(try await Account.query(user: user, newToken: nil, now: req.now, sendsMail: req.application.sendsMail, on: req.database)))
     }
 
     /// A browser session, not an API token: an account is changed from the pages only.
@@ -126,10 +126,10 @@ struct AuthController: RouteCollection {
             guard (form.new ?? "") == (form.confirm ?? "") else { throw DomainError.invalid("Mật khẩu nhập lại không khớp với mật khẩu mới.") }
             try await AuthStore.changePassword(userID: user.id, current: form.current ?? "", new: form.new ?? "",
                                                keeping: req.cookies[AuthStore.cookieName]?.string, by: .person(user, req), at: req.now,
-                                               verify: { try await pool.verify($0, created: $1) }, on: req.db)
+                                               verify: { try await pool.verify($0, created: $1) }, on: req.database)
             return Flash.redirect(req, to: .account, message: "Đã đổi mật khẩu. Các phiên đăng nhập khác của tài khoản đã kết thúc.")
         } catch let error as DomainError {
-            var model = try await Account.query(user: user, newToken: nil, now: req.now, sendsMail: req.application.sendsMail, on: req.db)
+            var model = try await Account.query(user: user, newToken: nil, now: req.now, sendsMail: req.application.sendsMail, on: req.database)
             model.passwordError = error.message
             return Layout.response(Account.view(model), status: .unprocessableEntity)
         }
@@ -137,7 +137,7 @@ struct AuthController: RouteCollection {
 
     @Sendable func signOutEverywhere(req: Request) async throws -> Response {
         let user = try sessionUser(req)
-        try await AuthStore.endSessions(userID: user.id, on: req.db)
+        try await AuthStore.endSessions(userID: user.id, on: req.database)
         let response = req.redirect(to: SiteURL.login.path, redirectType: .normal)
         response.cookies[AuthStore.cookieName] = .expired
         return response
@@ -152,9 +152,9 @@ struct AuthController: RouteCollection {
         let user = try sessionUser(req)
         let form = try req.content.decode(TokenForm.self)
         guard let days = Int(form.days ?? "") else { throw DomainError.invalid("Thời hạn của mã truy cập phải là một số ngày.") }
-        let token = try await AuthStore.createToken(userID: user.id, name: form.name ?? "", days: days, now: req.now, on: req.db)
+        let token = try await AuthStore.createToken(userID: user.id, name: form.name ?? "", days: days, now: req.now, on: req.database)
         // The secret is shown on this answer only, never again.
-        return Layout.response(Account.view(try await Account.query(user: user, newToken: token, now: req.now, sendsMail: req.application.sendsMail, on: req.db)))
+        return Layout.response(Account.view(try await Account.query(user: user, newToken: token, now: req.now, sendsMail: req.application.sendsMail, on: req.database)))
     }
 
     struct MailForm: Content {
@@ -172,10 +172,10 @@ struct AuthController: RouteCollection {
             if !clean.isEmpty, Mailbox(address: clean) == nil {
                 throw DomainError.invalid("Địa chỉ email “\(clean)” không hợp lệ (ví dụ: ten@ldld.vn).")
             }
-            try await AuthStore.setMailPreferences(userID: user.id, email: clean, digest: user.role != .officer && form.digest != nil, on: req.db)
+            try await AuthStore.setMailPreferences(userID: user.id, email: clean, digest: user.role != .officer && form.digest != nil, on: req.database)
             return Flash.redirect(req, to: .account, message: clean.isEmpty ? "Đã xóa địa chỉ email của tài khoản." : "Đã lưu địa chỉ email.")
         } catch let error as DomainError {
-            var model = try await Account.query(user: user, newToken: nil, now: req.now, sendsMail: req.application.sendsMail, on: req.db)
+            var model = try await Account.query(user: user, newToken: nil, now: req.now, sendsMail: req.application.sendsMail, on: req.database)
             model.mailError = error.message
             model.email = email
             return Layout.response(Account.view(model), status: .unprocessableEntity)
@@ -185,7 +185,7 @@ struct AuthController: RouteCollection {
     @Sendable func revokeToken(req: Request) async throws -> Response {
         let user = try sessionUser(req)
         guard let id = req.parameters.get("id", as: UUID.self),
-              try await AuthStore.revokeToken(id: id, userID: user.id, at: req.now, on: req.db)
+              try await AuthStore.revokeToken(id: id, userID: user.id, at: req.now, on: req.database)
         else { throw DomainError.notFound("Không tìm thấy mã truy cập này.") }
         return Flash.redirect(req, to: .account, message: "Đã thu hồi mã truy cập.")
     }

@@ -25,17 +25,17 @@ struct CampaignAdminController: RouteCollection {
         let values = CampaignForm.Values(form: form)
         let names: (issuer: String, superior: String)
         if let code = form["campaign"], !code.isEmpty {
-            let view = try await Access.campaign(code: code, user: user, on: req.db)
+            let view = try await Access.campaign(code: code, user: user, on: req.database)
             try StaffAccess.requireRun(view)
             names = (view.campaign.issuerName, view.campaign.superiorName)
         } else {
-            let issuers = try await CampaignForm.issuers(for: user, on: req.db)
+            let issuers = try await CampaignForm.issuers(for: user, on: req.database)
             guard let issuer = issuers.first(where: { $0.code == values.issuer }),
-                  let unit = try await Unit.find(issuer.id, on: req.db) else {
+                  let unit = try await Unit.find(issuer.id, on: req.database) else {
                 throw DomainError.forbidden("Chọn đơn vị phát động trong phạm vi của tài khoản.")
             }
             var superior = ""
-            if let parentID = unit.parentID { superior = try await Unit.find(parentID, on: req.db)?.name ?? "" }
+            if let parentID = unit.parentID { superior = try await Unit.find(parentID, on: req.database)?.name ?? "" }
             names = (unit.name, superior)
         }
         let document = try CampaignForm.previewLetter(values, issuerName: names.issuer, superiorName: names.superior,
@@ -46,10 +46,10 @@ struct CampaignAdminController: RouteCollection {
 
     @Sendable func newForm(req: Request) async throws -> Response {
         let user = try StaffAccess.manager(req)
-        let model = if let from = req.query[String.self, at: "from"], !from.isEmpty {
-            try await CampaignForm.copyModel(user: user, code: String(from.prefix(100)), now: req.now, on: req.db)
+        let model = if let from = req.queryValue("from"), !from.isEmpty {
+            try await CampaignForm.copyModel(user: user, code: String(from.prefix(100)), now: req.now, on: req.database)
         } else {
-            try await CampaignForm.newModel(user: user, now: req.now, on: req.db)
+            try await CampaignForm.newModel(user: user, now: req.now, on: req.database)
         }
         return Layout.response(CampaignForm.view(model))
     }
@@ -57,10 +57,10 @@ struct CampaignAdminController: RouteCollection {
     @Sendable func create(req: Request) async throws -> Response {
         let user = try StaffAccess.manager(req)
         let values = CampaignForm.Values(form: try req.content.decode([String: String].self))
-        let issuers = try await CampaignForm.issuers(for: user, on: req.db)
+        let issuers = try await CampaignForm.issuers(for: user, on: req.database)
         do {
-            let input = try await CampaignForm.validate(values, isNew: true, issuers: issuers, editing: nil, on: req.db)
-            let campaign = try await CampaignStore.create(input, at: req.now, on: req.db)
+            let input = try await CampaignForm.validate(values, isNew: true, issuers: issuers, editing: nil, on: req.database)
+            let campaign = try await CampaignStore.create(input, at: req.now, on: req.database)
             return Flash.redirect(req, to: .campaign(campaign.code),
                                   message: "Đã tạo đợt thi đua “\(campaign.title)” (\(campaign.state.label.lowercased())).")
         } catch let errors as FieldErrors {
@@ -73,13 +73,13 @@ struct CampaignAdminController: RouteCollection {
 
     private func newForm(_ req: Request, user: CurrentUser, values: CampaignForm.Values, errors: FieldErrors,
                          status: HTTPResponseStatus = .unprocessableEntity) async throws -> Response {
-        let model = try await CampaignForm.newModel(user: user, values: values, errors: errors, now: req.now, on: req.db)
+        let model = try await CampaignForm.newModel(user: user, values: values, errors: errors, now: req.now, on: req.database)
         return Layout.response(CampaignForm.view(model), status: status)
     }
 
     @Sendable func editForm(req: Request) async throws -> Response {
         let view = try await campaign(req, user: try StaffAccess.reader(req))
-        let model = try await CampaignForm.editModel(view, now: req.now, on: req.db)
+        let model = try await CampaignForm.editModel(view, now: req.now, on: req.database)
         return Layout.response(CampaignForm.view(model))
     }
 
@@ -88,8 +88,8 @@ struct CampaignAdminController: RouteCollection {
         try StaffAccess.requireRun(view)
         let values = CampaignForm.Values(form: try req.content.decode([String: String].self))
         do {
-            let input = try await CampaignForm.validate(values, isNew: false, issuers: [], editing: view.campaign, on: req.db)
-            let campaign = try await CampaignStore.update(code: view.campaign.code, with: input, at: req.now, on: req.db)
+            let input = try await CampaignForm.validate(values, isNew: false, issuers: [], editing: view.campaign, on: req.database)
+            let campaign = try await CampaignStore.update(code: view.campaign.code, with: input, at: req.now, on: req.database)
             return Flash.redirect(req, to: .campaign(campaign.code), message: "Đã lưu thay đổi của đợt thi đua.")
         } catch let errors as FieldErrors {
             return try await editForm(req, view: view, values: values, errors: errors)
@@ -103,7 +103,7 @@ struct CampaignAdminController: RouteCollection {
 
     private func editForm(_ req: Request, view: Access.CampaignView, values: CampaignForm.Values, errors: FieldErrors,
                           status: HTTPResponseStatus = .unprocessableEntity) async throws -> Response {
-        let model = try await CampaignForm.editModel(view, values: values, errors: errors, now: req.now, on: req.db)
+        let model = try await CampaignForm.editModel(view, values: values, errors: errors, now: req.now, on: req.database)
         return Layout.response(CampaignForm.view(model), status: status)
     }
 
@@ -118,7 +118,7 @@ struct CampaignAdminController: RouteCollection {
         guard let next = CampaignState(rawValue: form.to) else {
             throw WebError.badRequest("Trạng thái “\(form.to)” không hợp lệ.")
         }
-        let campaign = try await CampaignStore.changeState(code: view.campaign.code, to: next, at: req.now, on: req.db)
+        let campaign = try await CampaignStore.changeState(code: view.campaign.code, to: next, at: req.now, on: req.database)
         let message = switch (view.campaign.state, next) {
         case (.draft, .open): "Đã mở đợt thi đua; các đơn vị bắt đầu đăng ký được."
         case (.closed, .open): "Đã mở lại đợt thi đua."
@@ -131,14 +131,14 @@ struct CampaignAdminController: RouteCollection {
     @Sendable func sync(req: Request) async throws -> Response {
         let view = try await campaign(req, user: try StaffAccess.manager(req))
         try StaffAccess.requireRun(view)
-        let campaign = try await CampaignStore.resync(code: view.campaign.code, at: req.now, on: req.db)
-        let targets = try await CampaignUnit.query(on: req.db).filter(\.$campaignID == campaign.id).filter(\.$isTarget == true).count()
+        let campaign = try await CampaignStore.resync(code: view.campaign.code, at: req.now, on: req.database)
+        let targets = try await CampaignUnit.query(on: req.database).filter(\.$campaignID == campaign.id).filter(\.$isTarget == true).count()
         return Flash.redirect(req, to: .campaign(campaign.code),
                               message: "Đã cập nhật danh sách đơn vị hiện tại vào đợt thi đua: \(Format.number(targets)) công đoàn cơ sở tham gia.")
     }
 
     private func campaign(_ req: Request, user: CurrentUser) async throws -> Access.CampaignView {
         let code = req.parameters.get("campaign") ?? ""
-        return try await Access.campaign(code: code, user: user, on: req.db)
+        return try await Access.campaign(code: code, user: user, on: req.database)
     }
 }

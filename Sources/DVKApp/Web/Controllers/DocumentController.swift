@@ -32,13 +32,13 @@ struct DocumentController: RouteCollection {
     func send(_ req: Request, kind: CampaignDocuments.Kind, format: DocumentFormat, initiativeID: UUID?) async throws -> Response {
         let user = try req.requireUser()
         let found = try await Access.campaign(code: try req.parameters.require("campaign"), unit: try req.parameters.require("unit"),
-                                              user: user, on: req.db)
+                                              user: user, on: req.database)
         let view = found.view, unit = found.unit!
         let options = CampaignDocuments.Options(now: req.now, config: req.application.dvkConfig)
         let document = try await CampaignDocuments.build(kind, campaign: view.campaign, unit: unit, initiativeID: initiativeID,
-                                                         options: options, on: req.db)
+                                                         options: options, on: req.database)
         var initiative: (UUID, String)?
-        if let initiativeID, let found = try await Initiative.find(initiativeID, on: req.db) { initiative = (initiativeID, found.title) }
+        if let initiativeID, let found = try await Initiative.find(initiativeID, on: req.database) { initiative = (initiativeID, found.title) }
         let file = CampaignDocuments.fileName(kind, campaign: view.campaign.code, unit: unit.code, format: format, initiative: initiative)
         return try await DocumentDownload.response(req, document, as: format, fileName: file)
     }

@@ -10,7 +10,7 @@ struct HomeController: RouteCollection {
 
     @Sendable func home(req: Request) async throws -> Response {
         guard let user = req.currentUser else { return Layout.response(HomePage.html()) }
-        let open = try await Access.campaigns(for: user, on: req.db).filter { $0.campaign.state == .open }
+        let open = try await Access.campaigns(for: user, on: req.database).filter { $0.campaign.state == .open }
         if user.role == .officer {
             // An officer lands on their unit's page of the newest open campaign.
             for view in open where view.scope.isTarget {

@@ -16,19 +16,19 @@ struct LibraryController: RouteCollection {
 
     @Sendable func search(req: Request) async throws -> Response {
         let filter = try YearAPIController.libraryFilter(req)
-        let page = try await Library.search(filter, on: req.db)
-        return Layout.response(LibraryPages.search(page, choices: try await Library.choices(on: req.db), user: req.currentUser))
+        let page = try await Library.search(filter, on: req.database)
+        return Layout.response(LibraryPages.search(page, choices: try await Library.choices(on: req.database), user: req.currentUser))
     }
 
     @Sendable func entry(req: Request) async throws -> Response {
         guard let id = req.parameters.get("id", as: UUID.self) else { throw Library.notFound }
-        return Layout.response(LibraryPages.entry(try await Library.entry(id, on: req.db), user: req.currentUser))
+        return Layout.response(LibraryPages.entry(try await Library.entry(id, on: req.database), user: req.currentUser))
     }
 
     @Sendable func file(req: Request) async throws -> Response {
         guard let id = req.parameters.get("id", as: UUID.self), let fileID = req.parameters.get("fileID", as: UUID.self) else { throw Library.notFound }
-        _ = try await Library.entry(id, on: req.db)
-        let f = try await YearStore.file(fileID, of: id, publicOnly: true, on: req.db)
+        _ = try await Library.entry(id, on: req.database)
+        let f = try await YearStore.file(fileID, of: id, publicOnly: true, on: req.database)
         return YearController.fileResponse(f, cache: "public, max-age=3600")
     }
 
@@ -37,9 +37,9 @@ struct LibraryController: RouteCollection {
     @Sendable func replicate(req: Request) async throws -> Response {
         let user = try req.requireUser()
         guard let id = req.parameters.get("id", as: UUID.self) else { throw Library.notFound }
-        _ = try await Library.entry(id, on: req.db)
-        for view in try await Access.campaigns(for: user, on: req.db) where view.campaign.state == .open {
-            let found = try await Access.campaign(code: view.campaign.code, unit: user.unitCode, user: user, on: req.db)
+        _ = try await Library.entry(id, on: req.database)
+        for view in try await Access.campaigns(for: user, on: req.database) where view.campaign.state == .open {
+            let found = try await Access.campaign(code: view.campaign.code, unit: user.unitCode, user: user, on: req.database)
             if let unit = found.unit, found.view.canRegister(unit.snapshot) {
                 return req.redirect(to: SiteURL.initiativeNew(campaign: view.campaign.code, unit: unit.code)
                     .link(query: [("replicates", id.uuidString)]).value)
@@ -50,7 +50,7 @@ struct LibraryController: RouteCollection {
 
     /// The 50 models published last, as Atom.
     @Sendable func feed(req: Request) async throws -> Response {
-        let items = try await Library.recent(50, on: req.db)
+        let items = try await Library.recent(50, on: req.database)
         // Links at the configured public address, never one the request's Host names.
         let response = Response(status: .ok, body: .init(string: LibraryPages.atom(items, base: req.application.dvkConfig.publicURL)))
         response.headers.replaceOrAdd(name: .contentType, value: "application/atom+xml; charset=utf-8")

@@ -13,20 +13,20 @@ struct MailController: RouteCollection {
 
     @Sendable func log(req: Request) async throws -> Response {
         let view = try await campaign(req, user: StaffAccess.reader(req))
-        let status = req.query[String.self, at: "status"].flatMap(MailStatus.init(rawValue:))
-        let model = try await MailLog.query(view, status: status, search: String((req.query[String.self, at: "q"] ?? "").prefix(200)),
-                                            page: req.query[Int.self, at: "page"],
-                                            sendsMail: req.application.sendsMail, now: req.now, on: req.db)
+        let status = req.queryValue("status").flatMap(MailStatus.init(rawValue:))
+        let model = try await MailLog.query(view, status: status, search: String((req.queryValue("q") ?? "").prefix(200)),
+                                            page: req.queryInt("page"),
+                                            sendsMail: req.application.sendsMail, now: req.now, on: req.database)
         return Layout.response(MailLog.view(model))
     }
 
     @Sendable func resend(req: Request) async throws -> Response {
         let view = try await campaign(req, user: StaffAccess.manager(req))
         guard req.application.sendsMail else { throw DomainError.conflict(Self.notSetUp) }
-        guard let id = req.parameters.get("id", as: UUID.self), try await MailLog.entry(view, id: id, on: req.db) != nil else {
+        guard let id = req.parameters.get("id", as: UUID.self), try await MailLog.entry(view, id: id, on: req.database) != nil else {
             throw DomainError.notFound("Không tìm thấy thư này trong phạm vi quản lý của đơn vị.")
         }
-        try await Outbox.resend(id, at: req.now, on: req.db)
+        try await Outbox.resend(id, at: req.now, on: req.database)
         return Flash.redirect(req, to: SiteURL.mail(view.campaign.code).link(query: [("status", MailStatus.queued.rawValue)]),
                               message: "Thư sẽ được gửi lại; thư được soạn lại với địa chỉ email hiện tại của đơn vị.")
     }
@@ -37,7 +37,7 @@ struct MailController: RouteCollection {
         let view = try await campaign(req, user: StaffAccess.manager(req))
         guard req.application.sendsMail else { throw DomainError.conflict(Self.notSetUp) }
         guard view.campaign.state == .open else { throw DomainError.conflict("Đợt thi đua không còn mở: không gửi thư nhắc.") }
-        let planned = try await ReminderRuns.enqueue(view.campaign, scope: view.scope, at: req.now, on: req.db)
+        let planned = try await ReminderRuns.enqueue(view.campaign, scope: view.scope, at: req.now, on: req.database)
         let queued = planned.filter { if case .queued = $0.outcome { true } else { false } }.count
         let today = planned.filter { $0.outcome == .alreadyToday }.count
         let noEmail = planned.filter { $0.outcome == .noEmail }.count
@@ -50,6 +50,6 @@ struct MailController: RouteCollection {
     static let notSetUp = "Hệ thống chưa được cấu hình gửi email. Liên hệ quản trị hệ thống."
 
     private func campaign(_ req: Request, user: CurrentUser) async throws -> Access.CampaignView {
-        try await Access.campaign(code: req.parameters.get("campaign") ?? "", user: user, on: req.db)
+        try await Access.campaign(code: req.parameters.get("campaign") ?? "", user: user, on: req.database)
     }
 }

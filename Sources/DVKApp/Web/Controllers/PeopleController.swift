@@ -29,12 +29,12 @@ struct PeopleController: RouteCollection {
 
     func filter(_ req: Request) -> PeopleDirectory.Filter {
         var f = PeopleDirectory.Filter()
-        f.unit = String((req.query[String.self, at: "unit"] ?? "").prefix(64)).trimmingCharacters(in: .whitespaces)
-        f.role = req.query[String.self, at: "role"].flatMap(Role.init(rawValue:))
-        f.status = req.query[String.self, at: "status"].flatMap(AccountStatus.init(rawValue:))
-        f.ended = req.query[String.self, at: "ended"] == "1"
-        f.query = String((req.query[String.self, at: "q"] ?? "").prefix(100))
-        f.page = min(max(1, req.query[String.self, at: "page"].flatMap { $0.count <= 6 ? Int($0) : nil } ?? 1), 100_000)
+        f.unit = String((req.queryValue("unit") ?? "").prefix(64)).trimmingCharacters(in: .whitespaces)
+        f.role = req.queryValue("role").flatMap(Role.init(rawValue:))
+        f.status = req.queryValue("status").flatMap(AccountStatus.init(rawValue:))
+        f.ended = req.queryValue("ended") == "1"
+        f.query = String((req.queryValue("q") ?? "").prefix(100))
+        f.page = min(max(1, req.queryValue("page").flatMap { $0.count <= 6 ? Int($0) : nil } ?? 1), 100_000)
         return f
     }
 
@@ -42,11 +42,11 @@ struct PeopleController: RouteCollection {
     func matching(_ req: Request, _ user: CurrentUser, _ f: PeopleDirectory.Filter, now: Date,
                   from read: [PeopleDirectory.Person]? = nil) async throws -> [PeopleDirectory.Person] {
         let all: [PeopleDirectory.Person]
-        if let read { all = read } else { all = try await PeopleDirectory.accounts(for: user, on: req.db) }
+        if let read { all = read } else { all = try await PeopleDirectory.accounts(for: user, on: req.database) }
         var unit: Set<UUID>?
         if !f.unit.isEmpty {
-            guard let place = try await AccountStore.place(code: f.unit, for: .person(user, req), on: req.db) else { return [] }
-            unit = try await PeopleDirectory.subtree(of: try place.unit.requireID(), on: req.db)
+            guard let place = try await AccountStore.place(code: f.unit, for: .person(user, req), on: req.database) else { return [] }
+            unit = try await PeopleDirectory.subtree(of: try place.unit.requireID(), on: req.database)
         }
         return PeopleDirectory.matching(all, f, subtreeOf: unit, at: now)
     }
@@ -54,7 +54,7 @@ struct PeopleController: RouteCollection {
     @Sendable func list(req: Request) async throws -> Response {
         let user = try StaffAccess.manager(req)
         let f = filter(req), now = req.now
-        let all = try await PeopleDirectory.accounts(for: user, on: req.db)
+        let all = try await PeopleDirectory.accounts(for: user, on: req.database)
         let found = try await matching(req, user, f, now: now, from: all)
         let paging = Paging(requested: f.page, total: found.count)
         let waiting = all.count { $0.unitEnded && $0.disabled }
@@ -83,15 +83,15 @@ struct PeopleController: RouteCollection {
         let user = try StaffAccess.manager(req)
         let found = try await matching(req, user, filter(req), now: req.now)
         let unfiltered = user.role == .admin && filter(req) == PeopleDirectory.Filter()
-        let events = try await AuditTrail.events(ofAccounts: unfiltered ? nil : Set(found.map(\.id)), on: req.db)
+        let events = try await AuditTrail.events(ofAccounts: unfiltered ? nil : Set(found.map(\.id)), on: req.database)
         return try await eventsFile(req, events, people: found, name: "nhat-ky-tai-khoan-\(user.unitCode)", today: VietnamTime.day(of: req.now))
     }
 
     @Sendable func exportPersonEvents(req: Request) async throws -> Response {
         let user = try StaffAccess.manager(req)
         guard let id = req.parameters.get("id", as: UUID.self) else { throw AccountStore.notFound }
-        let person = try await PeopleDirectory.person(id, for: user, on: req.db)
-        let events = try await AuditTrail.events(ofAccounts: [id], on: req.db)
+        let person = try await PeopleDirectory.person(id, for: user, on: req.database)
+        let events = try await AuditTrail.events(ofAccounts: [id], on: req.database)
         return try await eventsFile(req, events, people: [person], name: "nhat-ky-\(person.username)", today: VietnamTime.day(of: req.now))
     }
 
@@ -129,7 +129,7 @@ struct PeopleController: RouteCollection {
 
     @Sendable func newForm(req: Request) async throws -> Response {
         let user = try StaffAccess.manager(req)
-        let input = AccountInput(unitCode: req.query[String.self, at: "unit"].map { String($0.prefix(64)) } ?? "")
+        let input = AccountInput(unitCode: req.queryValue("unit").map { String($0.prefix(64)) } ?? "")
         return Layout.response(People.newForm(user: user, input: input, errors: FieldErrors(), sendsMail: req.application.sendsMail))
     }
 
@@ -142,11 +142,11 @@ struct PeopleController: RouteCollection {
         let input = try req.content.decode(AccountForm.self).input
         let actor = Actor.person(user, req)
         do {
-            let place = try await AccountStore.place(code: (input.unitCode ?? "").trimmingCharacters(in: .whitespaces), for: actor, on: req.db)
+            let place = try await AccountStore.place(code: (input.unitCode ?? "").trimmingCharacters(in: .whitespaces), for: actor, on: req.database)
             let draft = try input.check(unitKind: place?.unit.kind).get()
             let now = req.now
             let invited = try await AccountStore.invite(draft, by: actor, config: req.application.dvkConfig, at: now, once: FormOnce.read(req),
-                                                        on: req.db)
+                                                        on: req.database)
             return handover(req, user, title: "Đã tạo tài khoản", items: [
                 item(req, invited, name: draft.fullName, unitName: place?.unit.name ?? draft.unitCode, role: draft.role)])
         } catch let problems as AccountProblems {
@@ -184,13 +184,13 @@ struct PeopleController: RouteCollection {
 
     func personModel(_ req: Request, _ user: CurrentUser, _ id: UUID, form: AccountInput? = nil, errors: FieldErrors = FieldErrors()) async throws -> People.PersonModel {
         let now = req.now
-        let person = try await PeopleDirectory.person(id, for: user, on: req.db)
+        let person = try await PeopleDirectory.person(id, for: user, on: req.database)
         return People.PersonModel(
             user: user, person: person,
-            sessions: try await PeopleDirectory.liveSessions(of: id, policy: req.application.dvkConfig.sessions, at: now, on: req.db),
-            tokens: try await AuthStore.tokens(userID: id, on: req.db),
-            recoveryCodes: try await TwoFactor.remainingRecoveryCodes(userID: id, on: req.db),
-            events: try await AuditTrail.events(id: id, on: req.db), now: now,
+            sessions: try await PeopleDirectory.liveSessions(of: id, policy: req.application.dvkConfig.sessions, at: now, on: req.database),
+            tokens: try await AuthStore.tokens(userID: id, on: req.database),
+            recoveryCodes: try await TwoFactor.remainingRecoveryCodes(userID: id, on: req.database),
+            events: try await AuditTrail.events(id: id, on: req.database), now: now,
             form: form ?? AccountInput(fullName: person.displayName, unitCode: person.unitCode, role: person.role.rawValue, email: person.email,
                                        phone: person.phone, title: person.title),
             errors: errors, sendsMail: req.application.sendsMail)
@@ -214,7 +214,7 @@ struct PeopleController: RouteCollection {
         case .update:
             let input = try req.content.decode(AccountForm.self).input
             do {
-                try await AccountStore.change(id, to: input, by: actor, at: now, on: req.db)
+                try await AccountStore.change(id, to: input, by: actor, at: now, on: req.database)
                 return Flash.redirect(req, to: back, message: "Đã lưu thông tin tài khoản.")
             } catch let problems as AccountProblems {
                 return Layout.response(People.show(try await personModel(req, user, id, form: input, errors: Self.errors(problems))), status: .unprocessableEntity)
@@ -224,28 +224,28 @@ struct PeopleController: RouteCollection {
                 return Layout.response(People.show(try await personModel(req, user, id, form: input, errors: errors)), status: DVKErrorMiddleware.describe(error).0)
             }
         case .disable, .enable:
-            try await AccountStore.setDisabled(id, action == .disable, by: actor, at: now, on: req.db)
+            try await AccountStore.setDisabled(id, action == .disable, by: actor, at: now, on: req.database)
             return Flash.redirect(req, to: back, message: action == .disable ? "Đã khóa tài khoản. Mọi phiên đăng nhập và mã truy cập của tài khoản đã dừng." : "Đã mở khóa tài khoản.")
         case .revoke:
-            try await AccountStore.revokeInvitation(id, by: actor, at: now, on: req.db)
+            try await AccountStore.revokeInvitation(id, by: actor, at: now, on: req.database)
             return Flash.redirect(req, to: back, message: "Đã thu hồi lời mời.")
         case .invite, .reset:
-            let person = try await PeopleDirectory.person(id, for: user, on: req.db)
+            let person = try await PeopleDirectory.person(id, for: user, on: req.database)
             let made = action == .invite
-                ? try await AccountStore.reinvite(id, by: actor, config: config, at: now, on: req.db)
-                : try await AccountStore.issueReset(id, by: actor, config: config, at: now, on: req.db)
+                ? try await AccountStore.reinvite(id, by: actor, config: config, at: now, on: req.database)
+                : try await AccountStore.issueReset(id, by: actor, config: config, at: now, on: req.database)
             return handover(req, user, title: action == .invite ? "Đã tạo lời mời mới" : "Đã cấp liên kết đặt lại mật khẩu",
                             items: [item(req, made, name: person.displayName, unitName: person.unitName, role: person.role)])
         case .letter:
             // A new link, printed: the invitation (or, for an active account, a reset).
-            let person = try await PeopleDirectory.person(id, for: user, on: req.db)
+            let person = try await PeopleDirectory.person(id, for: user, on: req.database)
             let made = person.passwordSetAt == nil
-                ? try await AccountStore.reinvite(id, by: actor, config: config, at: now, on: req.db)
-                : try await AccountStore.issueReset(id, by: actor, config: config, at: now, on: req.db)
+                ? try await AccountStore.reinvite(id, by: actor, config: config, at: now, on: req.database)
+                : try await AccountStore.issueReset(id, by: actor, config: config, at: now, on: req.database)
             return try await lettersResponse(req, user, [(made.link, person)])
         case .resetTwoFactor:
-            _ = try await AccountStore.managed(id, by: actor, on: req.db)
-            try await TwoFactor.reset(userID: id, by: actor, at: now, on: req.db)
+            _ = try await AccountStore.managed(id, by: actor, on: req.database)
+            try await TwoFactor.reset(userID: id, by: actor, at: now, on: req.database)
             return Flash.redirect(req, to: back, message: "Đã đặt lại xác thực hai lớp của tài khoản.")
         }
     }
@@ -262,9 +262,9 @@ struct PeopleController: RouteCollection {
         let now = req.now
         var items: [(AccountStore.OneTimeLink, PeopleDirectory.Person)] = []
         for token in tokens {
-            let holder = try await AccountStore.holder(of: token, at: now, on: req.db)
-            _ = try await AccountStore.managed(holder.userID, by: actor, on: req.db)
-            let person = try await PeopleDirectory.person(holder.userID, for: user, on: req.db)
+            let holder = try await AccountStore.holder(of: token, at: now, on: req.database)
+            _ = try await AccountStore.managed(holder.userID, by: actor, on: req.database)
+            let person = try await PeopleDirectory.person(holder.userID, for: user, on: req.database)
             items.append((AccountStore.OneTimeLink(purpose: holder.purpose, token: token, userID: holder.userID, expiresAt: holder.expiresAt), person))
         }
         return try await lettersResponse(req, user, items)
@@ -308,7 +308,7 @@ struct PeopleController: RouteCollection {
         do {
             let table = try await SpreadsheetUpload.table(req, Data(file.data.readableBytesView))
             let made = try await AccountImporter.run(table, by: .person(user, req), config: req.application.dvkConfig, at: req.now,
-                                                     once: FormOnce.read(req), on: req.db)
+                                                     once: FormOnce.read(req), on: req.database)
             return handover(req, user, title: "Đã nhập danh sách tài khoản",
                             items: made.map { item(req, $0.invited, name: $0.draft.fullName, unitName: $0.unitName, role: $0.draft.role) })
         } catch DomainError.badFile(let lines, let total) {
@@ -322,7 +322,7 @@ struct PeopleController: RouteCollection {
 
     func federation(_ req: Request, _ user: CurrentUser) async throws -> Unit {
         let code = req.parameters.get("code") ?? ""
-        guard let place = try await AccountStore.place(code: code, for: .person(user, req), on: req.db), place.unit.kind == .federation else {
+        guard let place = try await AccountStore.place(code: code, for: .person(user, req), on: req.database), place.unit.kind == .federation else {
             throw DomainError.notFound("Không tìm thấy công đoàn cấp trên “\(String(code.prefix(64)))” trong phạm vi quản lý.")
         }
         return place.unit
@@ -331,7 +331,7 @@ struct PeopleController: RouteCollection {
     @Sendable func unitAccountsForm(req: Request) async throws -> Response {
         let user = try StaffAccess.manager(req)
         let unit = try await federation(req, user)
-        let candidates = try await PeopleDirectory.unitsWithoutOfficer(below: try unit.requireID(), on: req.db)
+        let candidates = try await PeopleDirectory.unitsWithoutOfficer(below: try unit.requireID(), on: req.database)
         return Layout.response(People.unitAccounts(user: user, unitCode: unit.code, unitName: unit.name, candidates: candidates,
                                                    sendsMail: req.application.sendsMail))
     }
@@ -340,13 +340,13 @@ struct PeopleController: RouteCollection {
         let user = try StaffAccess.manager(req)
         let unit = try await federation(req, user)
         let chosen = Set((try? req.content.get([String].self, at: "unit")) ?? [])
-        let candidates = try await PeopleDirectory.unitsWithoutOfficer(below: try unit.requireID(), on: req.db).filter { chosen.contains($0.code) }
+        let candidates = try await PeopleDirectory.unitsWithoutOfficer(below: try unit.requireID(), on: req.database).filter { chosen.contains($0.code) }
         guard !candidates.isEmpty else { throw DomainError.invalid("Chưa chọn đơn vị nào (hoặc các đơn vị đã chọn vừa có tài khoản).") }
         let drafts = candidates.map { c in
             AccountDraft(fullName: "Cán bộ " + DocumentHeader.grassrootsIssuer(unitName: c.name), unitCode: c.code, role: .officer,
                          email: c.email, phone: "", title: "", username: nil)
         }
-        let made = try await AccountImporter.make(drafts.map { (0, $0) }, by: .person(user, req), config: req.application.dvkConfig, at: req.now, on: req.db)
+        let made = try await AccountImporter.make(drafts.map { (0, $0) }, by: .person(user, req), config: req.application.dvkConfig, at: req.now, on: req.database)
         return handover(req, user, title: "Đã tạo tài khoản cho các đơn vị",
                         items: made.map { item(req, $0.invited, name: $0.draft.fullName, unitName: $0.unitName, role: $0.draft.role) })
     }

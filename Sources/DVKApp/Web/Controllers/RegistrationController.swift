@@ -35,14 +35,14 @@ struct RegistrationController: RouteCollection {
     func context(_ req: Request) async throws -> Context {
         let user = try req.requireUser()
         let found = try await Access.campaign(code: try req.parameters.require("campaign"), unit: try req.parameters.require("unit"),
-                                              user: user, on: req.db)
+                                              user: user, on: req.database)
         let view = found.view, unit = found.unit!
         guard unit.isTarget else { throw DomainError.notFound("Đơn vị “\(unit.code)” không đăng ký trong đợt thi đua này.") }
         return Context(user: user, view: view, unit: unit)
     }
 
     func model(_ ctx: Context, _ req: Request) async throws -> UnitPage.Model {
-        try await UnitPage.query(view: ctx.view, unit: ctx.unit, now: req.now, on: req.db)
+        try await UnitPage.query(view: ctx.view, unit: ctx.unit, now: req.now, on: req.database)
     }
 
     func requireRegister(_ ctx: Context) throws {
@@ -79,15 +79,15 @@ struct RegistrationController: RouteCollection {
         try requireRegister(ctx)
         return Layout.response(InitiativeForm.view(try await InitiativeForm.query(
             view: ctx.view, unit: ctx.unit, editing: nil, posted: nil,
-            continuing: req.query[String.self, at: "continues"].flatMap(UUID.init(uuidString:)),
-            replicating: req.query[String.self, at: "replicates"].flatMap(UUID.init(uuidString:)), on: req.db)))
+            continuing: req.queryValue("continues").flatMap(UUID.init(uuidString:)),
+            replicating: req.queryValue("replicates").flatMap(UUID.init(uuidString:)), on: req.database)))
     }
 
     @Sendable func editForm(req: Request) async throws -> Response {
         let ctx = try await context(req)
         try requireRegister(ctx)
         let id = try req.parameters.require("id", as: UUID.self)
-        return Layout.response(InitiativeForm.view(try await InitiativeForm.query(view: ctx.view, unit: ctx.unit, editing: id, posted: nil, on: req.db)))
+        return Layout.response(InitiativeForm.view(try await InitiativeForm.query(view: ctx.view, unit: ctx.unit, editing: id, posted: nil, on: req.database)))
     }
 
     @Sendable func create(req: Request) async throws -> Response { try await save(req: req, id: nil) }
@@ -98,7 +98,7 @@ struct RegistrationController: RouteCollection {
         try requireRegister(ctx)
         let posted = InitiativeForm.Posted(try req.content.decode([String: String].self))
         func again(_ errors: FieldErrors) async throws -> Response {
-            let model = try await InitiativeForm.query(view: ctx.view, unit: ctx.unit, editing: id, posted: posted, errors: errors, on: req.db)
+            let model = try await InitiativeForm.query(view: ctx.view, unit: ctx.unit, editing: id, posted: posted, errors: errors, on: req.database)
             return Layout.response(InitiativeForm.view(model), status: .unprocessableEntity)
         }
         switch posted.input.draft(sectors: ctx.view.campaign.sectors) {
@@ -108,7 +108,7 @@ struct RegistrationController: RouteCollection {
             do {
                 let saved = try await RegistrationStore.save(draft, id: id, continues: posted.continuesID,
                                                              replicates: id == nil ? posted.replicatesID : nil, campaign: ctx.view.campaign,
-                                                             unitID: ctx.unit.unitID, actor: ctx.user.username, at: req.now, on: req.db)
+                                                             unitID: ctx.unit.unitID, actor: ctx.user.username, at: req.now, on: req.database)
                 return back(req, ctx, id == nil ? "Đã thêm mô hình \(Flash.quoted(draft.title))." : "Đã lưu mô hình \(Flash.quoted(draft.title)).",
                             fragment: "mo-hinh-\(saved.id.uuidString.lowercased())")
             } catch let error as DomainError {
@@ -123,7 +123,7 @@ struct RegistrationController: RouteCollection {
         let ctx = try await context(req)
         try requireRegister(ctx)
         try await RegistrationStore.delete(initiativeID: try req.parameters.require("id", as: UUID.self), campaign: ctx.view.campaign,
-                                           unitID: ctx.unit.unitID, actor: ctx.user.username, version: version(req), at: req.now, on: req.db)
+                                           unitID: ctx.unit.unitID, actor: ctx.user.username, version: version(req), at: req.now, on: req.database)
         return back(req, ctx, "Đã xóa mô hình.")
     }
 
@@ -137,7 +137,7 @@ struct RegistrationController: RouteCollection {
         let ctx = try await context(req)
         try requireRegister(ctx)
         let row = try await RegistrationStore.perform(.submit, campaign: ctx.view.campaign, unitID: ctx.unit.unitID, actor: ctx.user.username,
-                                                      version: version(req), at: req.now, notify: req.application.sendsMail, on: req.db)
+                                                      version: version(req), at: req.now, notify: req.application.sendsMail, on: req.database)
         return back(req, ctx, row.status == .resubmitted ? "Đã nộp lại hồ sơ đăng ký." : "Đã nộp hồ sơ đăng ký. Công đoàn cấp trên sẽ xem xét.")
     }
 
@@ -145,7 +145,7 @@ struct RegistrationController: RouteCollection {
         let ctx = try await context(req)
         try requireRegister(ctx)
         try await RegistrationStore.perform(.declare, campaign: ctx.view.campaign, unitID: ctx.unit.unitID, actor: ctx.user.username,
-                                            version: version(req), at: req.now, notify: req.application.sendsMail, on: req.db)
+                                            version: version(req), at: req.now, notify: req.application.sendsMail, on: req.database)
         return back(req, ctx, "Đã ghi nhận: đơn vị không đăng ký mô hình năm nay.")
     }
 
@@ -172,10 +172,10 @@ struct RegistrationController: RouteCollection {
         }
         try await RegistrationStore.perform(step, campaign: ctx.view.campaign, unitID: ctx.unit.unitID, actor: ctx.user.username,
                                             reason: form["reason"] ?? "", comments: comments, version: version(req), at: req.now,
-                                            notify: req.application.sendsMail, on: req.db)
+                                            notify: req.application.sendsMail, on: req.database)
         let done = step == .accept ? "Đã duyệt hồ sơ của \(ctx.unit.name)." : "Đã trả lại hồ sơ của \(ctx.unit.name) kèm lý do."
         guard form["next"] == "1" else { return back(req, ctx, done) }
-        let next = try await ReviewQueue.next(ctx.view, after: ctx.unit.unitID, on: req.db)
+        let next = try await ReviewQueue.next(ctx.view, after: ctx.unit.unitID, on: req.database)
         guard let next else {
             return Flash.redirect(req, to: SiteURL.queue(ctx.view.campaign.code).link(), message: done + " Hàng chờ duyệt đã hết.")
         }
@@ -192,7 +192,7 @@ struct RegistrationController: RouteCollection {
             until = try DeadlineInput.throughDay.read(form["date"] ?? "", field: "Ngày gia hạn").get()
         }
         try await RegistrationStore.perform(.extend(until: until), campaign: ctx.view.campaign, unitID: ctx.unit.unitID,
-                                            actor: ctx.user.username, version: version(req), at: req.now, on: req.db)
+                                            actor: ctx.user.username, version: version(req), at: req.now, on: req.database)
         return back(req, ctx, until.map { "Đã gia hạn nộp \(DeadlineText.through($0))." } ?? "Đã bỏ gia hạn của đơn vị.")
     }
 
@@ -241,7 +241,7 @@ struct RegistrationController: RouteCollection {
             }
             let table = try await SpreadsheetUpload.table(req, Data(form.file.data.readableBytesView))
             let r = try await InitiativeImporter.run(table, campaign: ctx.view.campaign, actor: ctx.user.username, now: req.now,
-                                                     restrictTo: ctx.unit.unitID, submit: false, version: version(req), on: req.db)
+                                                     restrictTo: ctx.unit.unitID, submit: false, version: version(req), on: req.database)
             var message = "Đã nhập \(Format.number(r.added)) mô hình mới từ \(Format.number(r.rows)) dòng"
             if r.alreadyThere > 0 { message += ", \(Format.number(r.alreadyThere)) mô hình đã có" }
             if !r.repeatedInFile.isEmpty { message += ", dòng trùng: " + r.repeatedInFile.prefix(20).map(String.init).joined(separator: ", ") }

@@ -13,8 +13,8 @@ struct RemindersController: RouteCollection {
 
     @Sendable func xlsx(req: Request) async throws -> Response {
         let view = try await campaign(req)
-        let rows = try await Reminders.rows(view, search: req.query[String.self, at: "q"] ?? "", on: req.db)
-        let counts = try await Standings.counts(view.campaign, scope: view.scope, on: req.db)
+        let rows = try await Reminders.rows(view, search: req.queryValue("q") ?? "", on: req.database)
+        let counts = try await Standings.counts(view.campaign, scope: view.scope, on: req.database)
         let data = try await SimpleWorkbook.tableOffLoop(on: req, name: "Đơn vị chưa nộp", title: Reminders.title(view, counts: counts, now: req.now),
                                             header: Reminders.csvHeader,
                                             rows: rows.map { Reminders.cells($0, campaign: view.campaign, now: req.now).map { .text($0, .plain) } })
@@ -24,15 +24,15 @@ struct RemindersController: RouteCollection {
 
     @Sendable func page(req: Request) async throws -> Response {
         let view = try await campaign(req)
-        let model = try await Reminders.query(view, search: req.query[String.self, at: "q"] ?? "",
-                                              page: req.query[Int.self, at: "page"], now: req.now,
-                                              sendsMail: req.application.sendsMail, on: req.db)
+        let model = try await Reminders.query(view, search: req.queryValue("q") ?? "",
+                                              page: req.queryInt("page"), now: req.now,
+                                              sendsMail: req.application.sendsMail, on: req.database)
         return Layout.response(Reminders.view(model))
     }
 
     @Sendable func csv(req: Request) async throws -> Response {
         let view = try await campaign(req)
-        let rows = try await Reminders.rows(view, search: req.query[String.self, at: "q"] ?? "", on: req.db)
+        let rows = try await Reminders.rows(view, search: req.queryValue("q") ?? "", on: req.database)
         return Download.response(Data(Reminders.csv(rows, campaign: view.campaign, now: req.now).utf8),
                                  name: Download.listName("Đơn vị chưa nộp", campaign: view.campaign.code, scope: view.scope.code,
                                                          at: req.now, format: "csv"),
@@ -42,6 +42,6 @@ struct RemindersController: RouteCollection {
     /// Staff, administrators and viewers over part of the campaign; officers are refused.
     private func campaign(_ req: Request) async throws -> Access.CampaignView {
         let user = try StaffAccess.reader(req)
-        return try await Access.campaign(code: req.parameters.get("campaign") ?? "", user: user, on: req.db)
+        return try await Access.campaign(code: req.parameters.get("campaign") ?? "", user: user, on: req.database)
     }
 }

@@ -20,14 +20,14 @@ struct ReportNotesController: RouteCollection {
 
     func save(_ req: Request, _ kind: ReportNotes.Kind) async throws -> Response {
         let user = try StaffAccess.manager(req)
-        let view = try await Access.campaign(code: try req.parameters.require("campaign"), user: user, on: req.db)
+        let view = try await Access.campaign(code: try req.parameters.require("campaign"), user: user, on: req.database)
         // The notes are the user's own federation's, whatever part of the tree it sees.
         guard ReportNotes.mayWrite(view) else {
             throw DomainError.forbidden("Chỉ cán bộ của chính công đoàn cấp trên lập báo cáo mới ghi được phần đánh giá, đề xuất.")
         }
         let form = try req.content.decode(Form.self)
         try await ReportNotes.save(campaign: view.campaign.id, unit: user.unitID, kind: kind, assessment: form.assessment,
-                                   proposals: form.proposals, version: form.version ?? 0, author: user.displayName, at: req.now, on: req.db)
+                                   proposals: form.proposals, version: form.version ?? 0, author: user.displayName, at: req.now, on: req.database)
         let back: Link = kind == .registration
             ? SiteURL.campaign(view.campaign.code).link(fragment: "van-ban") : SiteURL.year(view.campaign.code).link(fragment: "van-ban-nam")
         return Flash.redirect(req, to: back, message: "Đã lưu phần đánh giá, đề xuất; báo cáo tải về sẽ in nội dung này.")

@@ -22,38 +22,38 @@ struct UnitsController: RouteCollection {
     @Sendable func endPlan(req: Request) async throws -> Response {
         let user = try StaffAccess.manager(req)
         let plan = try await UnitEnds.plan(code: req.parameters.get("code") ?? "", into: Self.into(req, query: true),
-                                           by: .person(user, req), on: req.db)
+                                           by: .person(user, req), on: req.database)
         return Layout.response(UnitEndPages.plan(user: user, plan), status: plan.refusal == nil ? .ok : .unprocessableEntity)
     }
 
     @Sendable func end(req: Request) async throws -> Response {
         let user = try StaffAccess.manager(req)
         let done = try await UnitEnds.end(code: req.parameters.get("code") ?? "", into: Self.into(req, query: false),
-                                          by: .person(user, req), at: req.now, on: req.db)
+                                          by: .person(user, req), at: req.now, on: req.database)
         return Layout.response(UnitEndPages.done(user: user, done))
     }
 
     static func into(_ req: Request, query: Bool) -> String? {
-        let raw = query ? req.query[String.self, at: "into"] : try? req.content.get(String.self, at: "into")
+        let raw = query ? req.queryValue("into") : try? req.content.get(String.self, at: "into")
         return raw.map { String($0.prefix(64)).trimmingCharacters(in: .whitespaces) }
     }
 
     /// The user's own unit, or search results when there is a query.
     @Sendable func index(req: Request) async throws -> Response {
         let user = try StaffAccess.reader(req)
-        let page = req.query[Int.self, at: "page"]
-        if let text = req.query[String.self, at: "q"], !VietnameseText.searchKey(text).isEmpty {
-            let model = try await UnitSearch.query(text, user: user, page: page, on: req.db)
+        let page = req.queryInt("page")
+        if let text = req.queryValue("q"), !VietnameseText.searchKey(text).isEmpty {
+            let model = try await UnitSearch.query(text, user: user, page: page, on: req.database)
             return Layout.response(UnitSearch.view(model))
         }
-        let model = try await UnitShow.query(code: user.unitCode, user: user, page: page, on: req.db)
+        let model = try await UnitShow.query(code: user.unitCode, user: user, page: page, on: req.database)
         return Layout.response(UnitShow.view(model))
     }
 
     @Sendable func show(req: Request) async throws -> Response {
         let user = try StaffAccess.reader(req)
         let model = try await UnitShow.query(code: req.parameters.get("code") ?? "", user: user,
-                                             page: req.query[Int.self, at: "page"], on: req.db)
+                                             page: req.queryInt("page"), on: req.database)
         return Layout.response(UnitShow.view(model))
     }
 
@@ -62,10 +62,10 @@ struct UnitsController: RouteCollection {
         let code = req.parameters.get("code") ?? ""
         let fields = UnitFields(form: try req.content.decode([String: String].self))
         do {
-            let unit = try await UnitEditor.update(code: code, fields, user: user, at: req.now, on: req.db)
+            let unit = try await UnitEditor.update(code: code, fields, user: user, at: req.now, on: req.database)
             return Flash.redirect(req, to: .unit(unit.code), message: "Đã lưu thông tin đơn vị \(Flash.quoted(unit.name)).")
         } catch let errors as FieldErrors {
-            let model = try await UnitShow.query(code: code, user: user, page: nil, form: fields, errors: errors, on: req.db)
+            let model = try await UnitShow.query(code: code, user: user, page: nil, form: fields, errors: errors, on: req.database)
             return Layout.response(UnitShow.view(model), status: .unprocessableEntity)
         }
     }
@@ -73,8 +73,8 @@ struct UnitsController: RouteCollection {
     @Sendable func newForm(req: Request) async throws -> Response {
         let user = try StaffAccess.manager(req)
         var fields = UnitFields()
-        fields.parentCode = req.query[String.self, at: "parent"] ?? user.unitCode
-        let model = try await UnitNew.query(user: user, form: fields, on: req.db)
+        fields.parentCode = req.queryValue("parent") ?? user.unitCode
+        let model = try await UnitNew.query(user: user, form: fields, on: req.database)
         return Layout.response(UnitNew.view(model))
     }
 
@@ -82,12 +82,12 @@ struct UnitsController: RouteCollection {
         let user = try StaffAccess.manager(req)
         let fields = UnitFields(form: try req.content.decode([String: String].self))
         do {
-            let (unit, joined) = try await UnitEditor.create(fields, user: user, at: req.now, on: req.db)
+            let (unit, joined) = try await UnitEditor.create(fields, user: user, at: req.now, on: req.database)
             let message = "Đã thêm đơn vị \(Flash.quoted(unit.name))."
                 + (joined.isEmpty ? "" : " Đơn vị đã được đưa vào " + joined.map { "đợt \(Flash.quoted($0.title))" }.joined(separator: ", ") + ".")
             return Flash.redirect(req, to: .unit(unit.code), message: message)
         } catch let errors as FieldErrors {
-            let model = try await UnitNew.query(user: user, form: fields, errors: errors, on: req.db)
+            let model = try await UnitNew.query(user: user, form: fields, errors: errors, on: req.database)
             return Layout.response(UnitNew.view(model), status: .unprocessableEntity)
         }
     }
@@ -96,13 +96,13 @@ struct UnitsController: RouteCollection {
     @Sendable func join(req: Request) async throws -> Response {
         let user = try StaffAccess.manager(req)
         let code = try req.parameters.require("code")
-        guard let unit = try await Unit.query(on: req.db).filter(\.$code == code).first(),
-              try await UnitEditor.chain(from: unit, upTo: user.unitID, on: req.db) != nil
+        guard let unit = try await Unit.query(on: req.database).filter(\.$code == code).first(),
+              try await UnitEditor.chain(from: unit, upTo: user.unitID, on: req.database) != nil
         else { throw DomainError.notFound("Không tìm thấy đơn vị “\(code)” trong phạm vi quản lý của đơn vị.") }
-        let view = try await Access.campaign(code: try req.parameters.require("campaign"), user: user, on: req.db)
+        let view = try await Access.campaign(code: try req.parameters.require("campaign"), user: user, on: req.database)
         try StaffAccess.requireRun(view)
         let campaign = try await CampaignStore.addTarget(code: view.campaign.code, unitID: try unit.requireID(), actor: user.username,
-                                                         at: req.now, on: req.db)
+                                                         at: req.now, on: req.database)
         return Flash.redirect(req, to: .unit(unit.code), message: "Đã thêm \(Flash.quoted(unit.name)) vào đợt \(Flash.quoted(campaign.title)).")
     }
 
@@ -125,7 +125,7 @@ struct UnitsController: RouteCollection {
         var status = HTTPResponseStatus.unprocessableEntity
         do {
             model.result = try await UnitEditor.importUnits(try await SpreadsheetUpload.table(req, Data(file.data.readableBytesView)),
-                                                            user: user, at: req.now, on: req.db)
+                                                            user: user, at: req.now, on: req.database)
             return Layout.response(UnitsImport.view(model))
         } catch DomainError.badFile(let lines, let total) {
             model.lines = lines

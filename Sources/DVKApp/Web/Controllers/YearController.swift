@@ -22,19 +22,19 @@ struct YearController: RouteCollection {
     func model(_ req: Request) async throws -> YearModel {
         let user = try req.requireUser()
         let found = try await Access.campaign(code: try req.parameters.require("campaign"), unit: try req.parameters.require("unit"),
-                                              user: user, on: req.db)
+                                              user: user, on: req.database)
         guard let id = req.parameters.get("id", as: UUID.self), let unit = found.unit else { throw YearStore.notFound() }
-        return try await YearStore.load(view: found.view, unit: unit.snapshot, id: id, on: req.db)
+        return try await YearStore.load(view: found.view, unit: unit.snapshot, id: id, on: req.database)
     }
 
     @Sendable func page(req: Request) async throws -> Response {
-        Layout.response(ModelPage.view(try await ModelPage.query(try await model(req), now: req.now, on: req.db)))
+        Layout.response(ModelPage.view(try await ModelPage.query(try await model(req), now: req.now, on: req.database)))
     }
 
     @Sendable func file(req: Request) async throws -> Response {
         let m = try await model(req)
         guard let fileID = req.parameters.get("fileID", as: UUID.self) else { throw DomainError.notFound("Không tìm thấy tệp này.") }
-        let f = try await YearStore.file(fileID, of: m.model.id, publicOnly: false, on: req.db)
+        let f = try await YearStore.file(fileID, of: m.model.id, publicOnly: false, on: req.database)
         return Self.fileResponse(f, cache: "private, no-store")
     }
 
@@ -84,7 +84,7 @@ struct YearController: RouteCollection {
             let back = SiteURL.model(campaign: m.campaign.code, unit: m.unit.code, id: m.model.id)
             return Flash.redirect(req, to: back.link(fragment: done.fragment), message: done.message)
         } catch let errors as FieldErrors {
-            var shown = try await ModelPage.query(m, now: req.now, on: req.db)
+            var shown = try await ModelPage.query(m, now: req.now, on: req.database)
             shown.failed = step
             shown.posted = form
             shown.errors = errors
@@ -103,7 +103,7 @@ struct YearController: RouteCollection {
                 YearStore.NewFile(name: $0.filename, data: Data($0.data.readableBytesView), isPublic: form["public"] == "on", caption: caption)
             }
             do {
-                _ = try await YearStore.report(m, input, files: files, at: req.now, on: req.db)
+                _ = try await YearStore.report(m, input, files: files, at: req.now, on: req.database)
             } catch DomainError.invalid(let message) {
                 throw FieldErrors(messages: ["files": message])
             }
@@ -116,7 +116,7 @@ struct YearController: RouteCollection {
         try await perform(req, .caption) { m, form in
             guard let file = form["file"].flatMap(UUID.init(uuidString:)) else { throw DomainError.notFound("Không tìm thấy tệp này.") }
             let caption = try TextRules.photoCaption.check(form["caption"]).mapError { FieldErrors(messages: ["caption": $0.sentence]) }.get()
-            try await YearStore.caption(m, file: file, caption: caption, was: form["was"] ?? "", at: req.now, on: req.db)
+            try await YearStore.caption(m, file: file, caption: caption, was: form["was"] ?? "", at: req.now, on: req.database)
             return Done(message: caption.isEmpty ? "Đã xóa chú thích của tệp." : "Đã lưu chú thích \(Flash.quoted(caption)).", fragment: "tien-do")
         }
     }
@@ -130,7 +130,7 @@ struct YearController: RouteCollection {
                                                     criteria: m.campaign.criteria.count, comments: form["comments"], verdict: form["verdict"],
                                                     reason: form["reason"])
                 .mapError(FieldErrors.init).get()
-            try await YearStore.verify(m, input, at: req.now, on: req.db)
+            try await YearStore.verify(m, input, at: req.now, on: req.database)
             return Done(message: "Đã lưu kết quả thẩm định: \(input.verdict.label.lowercased()).", fragment: "tham-dinh")
         }
     }
@@ -138,14 +138,14 @@ struct YearController: RouteCollection {
     @Sendable func recognition(req: Request) async throws -> Response {
         try await perform(req, .recognition) { m, form in
             let decision = try DecisionInput.check(number: form["decisionNumber"], day: form["decisionDate"]).mapError(FieldErrors.init).get()
-            try await YearStore.recognise(m, decision, exemplary: form["exemplary"] == "on", at: req.now, on: req.db)
+            try await YearStore.recognise(m, decision, exemplary: form["exemplary"] == "on", at: req.now, on: req.database)
             return Done(message: "Đã ghi quyết định công nhận số \(decision.number).", fragment: "cong-nhan")
         }
     }
 
     @Sendable func recognitionWithdraw(req: Request) async throws -> Response {
         try await perform(req, .recognitionWithdraw) { m, _ in
-            try await YearStore.withdrawRecognition(m, at: req.now, on: req.db)
+            try await YearStore.withdrawRecognition(m, at: req.now, on: req.database)
             return Done(message: "Đã rút quyết định công nhận.", fragment: "cong-nhan")
         }
     }
@@ -154,14 +154,14 @@ struct YearController: RouteCollection {
         try await perform(req, .nomination) { m, form in
             let document = try DecisionInput.check(number: form["nominationNumber"], day: form["nominationDate"])
                 .mapError { p in FieldErrors(messages: ["nominationNumber": p["decisionNumber"], "nominationDate": p["decisionDate"]].compactMapValues { $0 }) }.get()
-            try await YearStore.nominate(m, document: document, at: req.now, on: req.db)
+            try await YearStore.nominate(m, document: document, at: req.now, on: req.database)
             return Done(message: "Đã đề nghị công đoàn cấp trên công nhận mô hình.", fragment: "de-nghi")
         }
     }
 
     @Sendable func nominationWithdraw(req: Request) async throws -> Response {
         try await perform(req, .nominationWithdraw) { m, _ in
-            try await YearStore.withdrawNomination(m, at: req.now, on: req.db)
+            try await YearStore.withdrawNomination(m, at: req.now, on: req.database)
             return Done(message: "Đã rút đề nghị.", fragment: "de-nghi")
         }
     }
@@ -173,7 +173,7 @@ struct YearController: RouteCollection {
             }
             let decision = try DecisionInput.check(number: form["commendationNumber"], day: form["commendationDate"])
                 .mapError { p in FieldErrors(messages: ["commendationNumber": p["decisionNumber"], "commendationDate": p["decisionDate"]].compactMapValues { $0 }) }.get()
-            try await YearStore.commend(m, form: kind, decision, at: req.now, on: req.db)
+            try await YearStore.commend(m, form: kind, decision, at: req.now, on: req.database)
             return Done(message: "Đã ghi \(kind.label) theo Quyết định số \(decision.number).", fragment: "khen-thuong")
         }
     }
@@ -181,7 +181,7 @@ struct YearController: RouteCollection {
     @Sendable func commendationWithdraw(req: Request) async throws -> Response {
         try await perform(req, .commendationWithdraw) { m, form in
             guard let kind = CommendationForm(rawValue: form["form"] ?? "") else { throw YearStore.notFound() }
-            try await YearStore.withdrawCommendation(m, form: kind, at: req.now, on: req.db)
+            try await YearStore.withdrawCommendation(m, form: kind, at: req.now, on: req.database)
             return Done(message: "Đã rút \(kind.label).", fragment: "khen-thuong")
         }
     }
@@ -189,7 +189,7 @@ struct YearController: RouteCollection {
     @Sendable func publication(req: Request) async throws -> Response {
         try await perform(req, .publication) { m, form in
             let publish = form["published"] == "1"
-            try await YearStore.publish(m, publish, at: req.now, on: req.db)
+            try await YearStore.publish(m, publish, at: req.now, on: req.database)
             return Done(message: publish ? "Mô hình đã được công bố trên thư viện mô hình tiêu biểu." : "Đã gỡ mô hình khỏi thư viện.",
                         fragment: "thu-vien")
         }
@@ -216,17 +216,17 @@ struct YearController: RouteCollection {
     // MARK: The federation's year
 
     @Sendable func yearPage(req: Request) async throws -> Response {
-        let view = try await Access.campaign(code: try req.parameters.require("campaign"), user: try StaffAccess.reader(req), on: req.db)
-        let show = req.query[String.self, at: "show"].flatMap(YearQueue.Show.init(rawValue:)) ?? .all
-        var filter = YearQueue.Filter(search: String((req.query[String.self, at: "q"] ?? "").prefix(200)))
-        if let sector = req.query[String.self, at: "sector"], view.campaign.sectors.contains(where: { $0.code == sector }) { filter.sector = sector }
+        let view = try await Access.campaign(code: try req.parameters.require("campaign"), user: try StaffAccess.reader(req), on: req.database)
+        let show = req.queryValue("show").flatMap(YearQueue.Show.init(rawValue:)) ?? .all
+        var filter = YearQueue.Filter(search: String((req.queryValue("q") ?? "").prefix(200)))
+        if let sector = req.queryValue("sector"), view.campaign.sectors.contains(where: { $0.code == sector }) { filter.sector = sector }
         // A unit of the user's own subtree, by code; any other is not one to narrow to.
         var unitProblem: String?
-        if let code = req.query[String.self, at: "unit"]?.trimmingCharacters(in: .whitespaces), !code.isEmpty {
-            let unit = try? await CampaignStore.snapshotUnit(campaignID: view.campaign.id, code: String(code.prefix(100)), on: req.db).snapshot
+        if let code = req.queryValue("unit")?.trimmingCharacters(in: .whitespaces), !code.isEmpty {
+            let unit = try? await CampaignStore.snapshotUnit(campaignID: view.campaign.id, code: String(code.prefix(100)), on: req.database).snapshot
             if let unit, view.contains(unit) { filter.unit = unit } else { unitProblem = "Không có đơn vị mã “\(code.prefix(100))” trong phạm vi của đơn vị mình." }
         }
-        var model = try await YearPage.query(view: view, show: show, filter: filter, page: req.query[Int.self, at: "page"], on: req.db)
+        var model = try await YearPage.query(view: view, show: show, filter: filter, page: req.queryInt("page"), on: req.database)
         model.unitProblem = unitProblem
         return Layout.response(YearPage.view(model))
     }
@@ -234,8 +234,8 @@ struct YearController: RouteCollection {
     /// The recognised models of the caller's subtree as a workbook (the list annexed to a
     /// decision, or proposed upward).
     @Sendable func yearTable(req: Request) async throws -> Response {
-        let view = try await Access.campaign(code: try req.parameters.require("campaign"), user: try StaffAccess.reader(req), on: req.db)
-        let rows = try await YearQueue.recognisedList(view, on: req.db)
+        let view = try await Access.campaign(code: try req.parameters.require("campaign"), user: try StaffAccess.reader(req), on: req.database)
+        let rows = try await YearQueue.recognisedList(view, on: req.database)
         let sectors = Dictionary(view.campaign.sectors.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
         let header = ["STT", "Tên mô hình", "Tập thể/Cá nhân", "Tên tập thể/cá nhân", "Đơn vị", "Lĩnh vực",
                       "Công nhận", "Tiêu biểu", "Khen thưởng", "Đề nghị cấp trên"]
@@ -253,12 +253,12 @@ extension YearController {
     /// The federation's documents of the year: `de-nghi.docx|pdf|xlsx`, `quyet-dinh.docx|pdf`
     /// (`?so=` a decision number; the latest when left out), `tong-ket.docx|pdf`.
     @Sendable func yearDocument(req: Request) async throws -> Response {
-        let view = try await Access.campaign(code: try req.parameters.require("campaign"), user: try StaffAccess.reader(req), on: req.db)
+        let view = try await Access.campaign(code: try req.parameters.require("campaign"), user: try StaffAccess.reader(req), on: req.database)
         let file = req.parameters.get("file") ?? ""
         guard let (kind, format): (YearPapers.Kind, DocumentFormat) = FileName.parse(file), format != .xlsx || kind == .nominations
         else { throw DomainError.notFound("Không có văn bản “\(file)”.") }
         let options = CampaignDocuments.Options(now: req.now, config: req.application.dvkConfig)
-        let document = try await YearPapers.build(kind, view: view, decision: req.query[String.self, at: "so"], options: options, on: req.db)
+        let document = try await YearPapers.build(kind, view: view, decision: req.queryValue("so"), options: options, on: req.database)
         return try await DocumentDownload.response(req, document, as: format,
                                                    fileName: "\(kind.rawValue)-\(view.campaign.code)-\(view.user.unitCode).\(format.rawValue)")
     }
