@@ -5,6 +5,7 @@ and with a shorter run on PostgreSQL when DVK_TEST_POSTGRES_URL names a server."
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
 
@@ -12,18 +13,24 @@ from test_deadline_day import BIN, PG, ROOT
 
 
 def fuzz(*args, env=None):
-    """Starts scripts/fuzz-api; `finish` waits for it."""
-    return subprocess.Popen([sys.executable, os.path.join(ROOT, "scripts", "fuzz-api"), "--bin", BIN, *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    """Starts scripts/fuzz-api, its output in files (two runs at once never wait on a full
+    pipe); `finish` waits for it and reads them."""
+    out, err = tempfile.TemporaryFile("w+"), tempfile.TemporaryFile("w+")
+    proc = subprocess.Popen([sys.executable, os.path.join(ROOT, "scripts", "fuzz-api"), "--bin", BIN, *args],
+                            stdout=out, stderr=err, text=True, env=env)
+    return proc, out, err
 
 
-def finish(proc):
+def finish(started):
+    proc, out, err = started
     try:
-        out, err = proc.communicate(timeout=600)
+        proc.wait(timeout=600)
     except subprocess.TimeoutExpired:
         proc.kill()
-        out, err = proc.communicate()
-    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+        proc.wait()
+    out.seek(0)
+    err.seek(0)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out.read(), err.read())
 
 
 def test_the_api_fuzzed_answers_no_5xx_and_keeps_running():
@@ -36,7 +43,7 @@ def test_the_api_fuzzed_answers_no_5xx_and_keeps_running():
         url = urllib.parse.urlunsplit(parts._replace(path=f"/dvk_fuzz_{int(time.time() * 1000)}"))
         started["postgres"] = fuzz("--db", "postgres", "--cases", "300", "--roles", "ngoclam,longbien",
                                    env=dict(os.environ, DVK_FUZZ_POSTGRES=url))
-    runs = {db: finish(proc) for db, proc in started.items()}
+    runs = {db: finish(run) for db, run in started.items()}
     failed = {db: result for db, result in runs.items()
               if result.returncode != 0 or "no answer >= 500, no failed check, no crash" not in result.stdout}
     assert not failed, "\n".join(f"{db}:\n{r.stdout}{r.stderr}" for db, r in failed.items())
