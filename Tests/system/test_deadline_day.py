@@ -14,7 +14,8 @@ import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.environ.get("DVK_BIN", os.path.join(ROOT, ".build", "debug", "dvk"))
-PG = os.environ.get("DVK_TEST_POSTGRES_URL")
+# The first database when the variable lists several (the Swift tests share them out).
+PG = (os.environ.get("DVK_TEST_POSTGRES_URL") or "").split(",")[0].strip() or None
 
 # The databases the system tests made on the test server, dropped when they end.
 _scratch = []

@@ -3,10 +3,10 @@ import Vapor
 
 extension Request {
     /// The request's database, made on first use and kept for the rest of the request.
-    /// Fluent's `req.database` makes it anew on every use, each time through the application's
+    /// Fluent's `req.db` makes it anew on every use, each time through the application's
     /// locked storage (the two event loops waited on that lock): three uses were 6 % of the
     /// summary API's CPU (`scripts/bench-reads --perf`). `scripts/check-rules` keeps
-    /// `req.database` out of the sources.
+    /// `req.db` out of the sources.
     var database: any Database {
         if let made = storage[RequestDatabaseKey.self] { return made }
         let made = db(nil)

@@ -16,6 +16,7 @@ import VaporTesting
 enum TestDatabase {
     static let postgresURLs: [String] = (ProcessInfo.processInfo.environment["DVK_TEST_POSTGRES_URL"] ?? "")
         .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        .reduce(into: []) { list, url in if !list.contains(url) { list.append(url) } }  // a database listed twice is one
 
     static var postgresURL: String? { postgresURLs.first }
 }
