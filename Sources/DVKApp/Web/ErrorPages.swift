@@ -42,7 +42,7 @@ struct DVKErrorMiddleware: LoopMiddleware {
                 .div(.class("alert error"), .p(.text(message))),
                 .p(.a(.href(.home), "← Trang chủ")),
             ])
-            let response = Response(status: status, headers: extra, body: .init(buffer: ByteBuffer(bytes: page.bytes)))
+            let response = Response(status: status, headers: extra, body: page.body)
             response.headers.contentType = .html
             return response
         }

@@ -57,7 +57,7 @@ enum Layout {
     }
 
     static func response(_ page: HTMLPage, status: HTTPResponseStatus = .ok) -> Response {
-        let response = Response(status: status, body: .init(buffer: ByteBuffer(bytes: page.bytes)))
+        let response = Response(status: status, body: page.body)
         response.headers.contentType = .html
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return response
@@ -378,4 +378,9 @@ enum Script {
       if (issuer) { scope(); }
     }
     """#
+}
+
+extension HTMLPage {
+    /// The response body of the page's bytes, as they are.
+    var body: Response.Body { .init(buffer: ByteBuffer(bytes: bytes)) }
 }

@@ -179,8 +179,6 @@ struct Node: Sendable {
 /// A rendered page, as the UTF-8 bytes a response sends (`Layout.response`).
 struct HTMLPage: Sendable {
     let bytes: [UInt8]
-    /// The page as text, for a test or a log; a response sends the bytes.
-    var text: String { String(decoding: bytes, as: UTF8.self) }
 }
 
 extension Node: ExpressibleByStringLiteral {
