@@ -67,7 +67,11 @@ enum APISpec {
                 parameters: [unitParameter], ok: .ref("Unit"))),
             APIRoute.listCampaigns.template: .init(get: read(
                 .listCampaigns, "The campaigns the caller can see, newest first", tag: "campaigns",
-                ok: .array(.ref("Campaign")), notFound: false)),
+                parameters: [
+                    .init(name: "year", in: .query, required: false, description: "Only the campaigns of this year", schema: .string(pattern: "^[0-9]{4}$")),
+                    .init(name: "state", in: .query, required: false, description: "Only the campaigns in this state", schema: .ref("CampaignState")),
+                ],
+                ok: .array(.ref("Campaign")), notFound: false, badParameters: true)),
             APIRoute.getCampaign.template: .init(get: read(
                 .getCampaign, "One campaign: sectors, deadline, state, issuer, the caller's scope", tag: "campaigns",
                 parameters: [campaignParameter], ok: .ref("Campaign"))),
@@ -153,16 +157,16 @@ enum APISpec {
 
     static func read(_ route: APIRoute, _ summary: String, tag: String, description: String? = nil,
                      parameters: [OpenAPI.Parameter] = [], ok: Schema, headers: [String: OpenAPI.Header]? = nil,
-                     notFound hasNotFound: Bool = true, refusals: Bool = false) -> OpenAPI.Operation {
+                     notFound hasNotFound: Bool = true, refusals: Bool = false, badParameters: Bool = false) -> OpenAPI.Operation {
         var responses: [String: OpenAPI.Response] = [
             "200": .init(description: "OK", content: content(ok), headers: headers),
             "401": unauthenticated,
             "default": error("Any other error"),
         ]
         if hasNotFound { responses["404"] = notFound }
-        // A read some roles may not make at all, with parameters of a closed set.
-        if refusals {
-            responses["403"] = error("Not allowed for the caller's role (code `forbidden`)")
+        // A read some roles may not make at all; parameters of a closed set.
+        if refusals { responses["403"] = error("Not allowed for the caller's role (code `forbidden`)") }
+        if refusals || badParameters {
             responses["400"] = error("A parameter is not one of its documented values (code `bad_request`)")
         }
         return .init(operationId: route.rawValue, summary: summary, description: description, tags: [tag],

@@ -14,9 +14,21 @@ struct CampaignsAPIController: RouteCollection {
         routes.on(.getSummary, use: summary)
     }
 
-    /// Every campaign the caller can see, newest first.
+    /// Every campaign the caller can see, newest first; `?year=` and `?state=` choose among
+    /// them before any is read whole.
     @Sendable func list(req: Request) async throws -> [APICampaign] {
-        let views = try await Access.campaigns(for: try req.requireUser(), on: req.database)
+        var heads = try await Access.campaignHeads(for: try req.requireUser(), on: req.database)
+        if let raw = req.queryValue("year") {
+            guard raw.utf8.count == 4, raw.utf8.allSatisfy({ (48...57).contains($0) }), let year = Int(raw) else { throw WebError.badRequest("Tham số year là một năm, bốn chữ số (ví dụ 2024).") }
+            heads.removeAll { $0.year != year }
+        }
+        if let raw = req.queryValue("state") {
+            guard let state = CampaignState(rawValue: raw) else {
+                throw WebError.badRequest("Tham số state là một trong: " + CampaignState.allCases.map(\.rawValue).joined(separator: ", ") + ".")
+            }
+            heads.removeAll { $0.state != state }
+        }
+        let views = try await Access.views(heads, on: req.database)
         guard !views.isEmpty else { return [] }
         let roots = try await CampaignUnit.query(on: req.database)
             .filter(\.$campaignID ~~ views.map(\.campaign.id)).filter(\.$pre == 0).all()

@@ -58,24 +58,33 @@ enum Access {
     }
 
     /// A campaign as one user sees it: the part of its frozen tree under `scope`.
-    struct CampaignView: Sendable {
+    /// Who may do what in a campaign, from the user and their place in its tree: one home for
+    /// a campaign read whole (`CampaignView`) and one in a list, before its letter is read
+    /// (`CampaignHead`).
+    protocol Scoped {
+        var user: CurrentUser { get }
+        /// The topmost unit of the campaign the user may see.
+        var scope: SnapshotUnit { get }
+    }
+
+    struct CampaignView: Scoped, Sendable {
         var campaign: CampaignInfo
         var user: CurrentUser
-        /// The topmost unit of the campaign the user may see.
         var scope: SnapshotUnit
+    }
 
-        func contains(_ unit: SnapshotUnit) -> Bool { scope.contains(unit) }
-        /// The user sees the whole campaign (issuer or above).
-        var isWhole: Bool { scope.pre == 0 }
-        /// Staff and administrators whose scope covers the whole campaign run it.
-        var canRun: Bool { user.role.manages && isWhole }
-        /// Reviews, extensions, reminders: staff and administrators over the unit.
-        func canReview(_ unit: SnapshotUnit) -> Bool { user.role.manages && contains(unit) }
-        /// Registering: the unit's own officer, or staff typing in for a unit in scope.
-        func canRegister(_ unit: SnapshotUnit) -> Bool {
-            guard unit.isTarget, contains(unit) else { return false }
-            return (user.role == .officer && user.unitID == unit.unitID) || user.role.manages
-        }
+    /// A campaign the user sees as `Reachable` lists it: what a list chooses by (its code,
+    /// year, state, title and issuer) and the user's place in it, without the letter and the
+    /// rest of the row that `CampaignInfo` reads. `views(_:on:)` reads the chosen ones whole.
+    struct CampaignHead: Scoped, Sendable {
+        var id: UUID
+        var code: String
+        var year: Int
+        var state: CampaignState
+        var title: String
+        var issuerID: UUID
+        var user: CurrentUser
+        var scope: SnapshotUnit
     }
 
     static func campaign(code: String, user: CurrentUser, on db: any Database) async throws -> CampaignView {
@@ -136,11 +145,11 @@ enum Access {
     /// reader.
     struct Reachable: HotStatement {
         static let sql = """
-            SELECT \(Access.campaignAndOwnColumns)
+            SELECT \(Access.headAndOwnColumns)
             FROM campaign_units own JOIN campaigns c ON c.id = own.campaign_id
             WHERE own.unit_id = $1
             UNION ALL
-            SELECT \(Access.campaignAndOwnColumns)
+            SELECT \(Access.headAndOwnColumns)
             FROM campaigns c CROSS JOIN campaign_units own
             WHERE c.issuer_id IN (
                 WITH RECURSIVE down(id, depth) AS (
@@ -154,6 +163,18 @@ enum Access {
               AND NOT EXISTS (SELECT 1 FROM campaign_units o WHERE o.campaign_id = c.id AND o.unit_id = $1)
             ORDER BY c_year DESC, c_created_at DESC, c_code
             """
+        let binds: [(any HotValue)?]
+    }
+
+    /// The columns of `Reachable`: a campaign's head (`CampaignHead`) and the user's unit in it.
+    static let headAndOwnColumns = (["id", "code", "year", "state", "title", "issuer_id", "created_at"].map { "c.\($0) AS c_\($0)" }
+        + unitColumns.map { "own.\($0) AS own_\($0)" }).joined(separator: ", ")
+
+    /// Campaigns whole by id ($1, a list), bound as one list so the statement stays prepared.
+    struct CampaignsByID: HotStatement {
+        private static let select = "SELECT \(CampaignInfo.columns.joined(separator: ", ")) FROM campaigns WHERE id"
+        static let sql = select + " = ANY($1)"
+        static let sqliteSQL = select + " IN $1"
         let binds: [(any HotValue)?]
     }
 
@@ -209,11 +230,50 @@ enum Access {
     }
 
     /// Every campaign the user can see, newest first, in one statement (`Reachable`): the
-    /// same views `campaign(code:user:on:)` gives one campaign at a time.
-    static func campaigns(for user: CurrentUser, on db: any Database) async throws -> [CampaignView] {
+    /// same campaigns and places `campaign(code:user:on:)` gives one at a time, without their
+    /// letters. A list chooses among them (a state, a page, a unit they hold) before
+    /// `views(_:on:)` reads any whole, so its cost follows what it shows, not every campaign
+    /// in view: a city's administrator sees thousands.
+    static func campaignHeads(for user: CurrentUser, on db: any Database) async throws -> [CampaignHead] {
         try await Reachable(binds: [user.unitID]).all(on: db).compactMap { row in
             guard let scope = try snapshot(row, prefix: "own_") else { return nil }
-            return CampaignView(campaign: try CampaignInfo(row: row, prefix: "c_"), user: user, scope: scope)
+            return CampaignHead(id: try row.decode(column: "c_id", as: UUID.self), code: try row.decode(column: "c_code", as: String.self),
+                                year: try row.decode(column: "c_year", as: Int.self),
+                                state: CampaignState(rawValue: try row.decode(column: "c_state", as: String.self)) ?? .draft,
+                                title: try row.decode(column: "c_title", as: String.self),
+                                issuerID: try row.decode(column: "c_issuer_id", as: UUID.self), user: user, scope: scope)
         }
+    }
+
+    /// The campaigns of `heads` read whole, in the heads' order, in one statement; one
+    /// deleted in between is left out.
+    static func views(_ heads: [CampaignHead], on db: any Database) async throws -> [CampaignView] {
+        guard !heads.isEmpty else { return [] }
+        var info: [UUID: CampaignInfo] = [:]
+        for row in try await CampaignsByID(binds: [heads.map(\.id)]).all(on: db) {
+            let campaign = try CampaignInfo(row: row)
+            info[campaign.id] = campaign
+        }
+        return heads.compactMap { head in info[head.id].map { CampaignView(campaign: $0, user: head.user, scope: head.scope) } }
+    }
+
+    /// Every campaign the user can see, read whole, newest first.
+    static func campaigns(for user: CurrentUser, on db: any Database) async throws -> [CampaignView] {
+        try await views(try await campaignHeads(for: user, on: db), on: db)
+    }
+}
+
+extension Access.Scoped {
+    func contains(_ unit: SnapshotUnit) -> Bool { scope.contains(unit) }
+    /// The user sees the whole campaign (issuer or above).
+    var isWhole: Bool { scope.pre == 0 }
+    /// Staff and administrators whose scope covers the whole campaign run it.
+    var canRun: Bool { user.role.manages && isWhole }
+    /// Reviews, extensions, reminders: staff and administrators over the unit.
+    func canReview(_ unit: SnapshotUnit) -> Bool { user.role.manages && contains(unit) }
+    /// Registering: the unit's own officer, or staff typing in for a unit in scope.
+    func canRegister(_ unit: SnapshotUnit) -> Bool {
+        guard unit.isTarget, contains(unit) else { return false }
+        return (user.role == .officer && user.unitID == unit.unitID) || user.role.manages
     }
 }

@@ -18,10 +18,10 @@ enum Digests {
             var drafts: [OutboxDraft] = []
             for (user, email) in try await AuthStore.digestReaders(on: db) {
                 guard Mailbox(name: user.displayName, address: email) != nil else { continue }
-                for view in try await Access.campaigns(for: user, on: db) where view.campaign.state == .open {
-                    drafts.append(OutboxDraft(kind: .digest, campaignID: view.campaign.id, unitID: view.scope.unitID, userID: user.id,
+                for head in try await Access.campaignHeads(for: user, on: db) where head.state == .open {
+                    drafts.append(OutboxDraft(kind: .digest, campaignID: head.id, unitID: head.scope.unitID, userID: user.id,
                                               toAddress: email, toName: user.displayName,
-                                              dedupeKey: "digest:\(user.id.uuidString.lowercased()):\(view.campaign.id.uuidString.lowercased()):\(day.iso)"))
+                                              dedupeKey: "digest:\(user.id.uuidString.lowercased()):\(head.id.uuidString.lowercased()):\(day.iso)"))
                 }
             }
             try await Outbox.enqueue(drafts, at: now, on: db)

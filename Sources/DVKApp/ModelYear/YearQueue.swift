@@ -285,30 +285,34 @@ extension YearQueue {
     /// The unit's registered models (as the Biểu tổng hợp counts them) and recognised models,
     /// per sector, in every campaign the user sees whose tree holds the unit, oldest first.
     static func overYears(unitID: UUID, user: CurrentUser, on db: any Database) async throws -> [YearNumbers] {
-        // Three statements whatever the number of campaigns: the campaigns in view, the unit
-        // in each campaign's tree, then its maintained counts (its own, or its subtree's as a
-        // federation) and its recognised models, each over every campaign at once.
-        let views = try await Access.campaigns(for: user, on: db)
-        guard !views.isEmpty else { return [] }
+        // Three statements whatever the number of campaigns: the campaigns in view (their
+        // heads, no letters), the unit in each campaign's tree with the campaign's sectors,
+        // then its maintained counts (its own, or its subtree's as a federation) and its
+        // recognised models over the campaigns that hold it, each over every campaign at once.
+        let heads = try await Access.campaignHeads(for: user, on: db)
+        guard !heads.isEmpty else { return [] }
         // Every lookup by (campaign, unit), the keys of the tables' indexes; the campaigns
         // bound as one list, so both statements stay prepared on PostgreSQL.
-        let campaigns = views.map(\.campaign.id)
-        var units: [UUID: SnapshotUnit] = [:]
-        for row in try await UnitOverYears(binds: [campaigns, unitID]).all(on: db) {
-            if let unit = try Access.snapshot(row, prefix: "") { units[try row.decode(column: "campaign_id", as: UUID.self)] = unit }
+        var units: [UUID: (unit: SnapshotUnit, sectors: [Sector])] = [:]
+        for row in try await UnitOverYears(binds: [heads.map(\.id), unitID]).all(on: db) {
+            if let unit = try Access.snapshot(row, prefix: "") {
+                units[try row.decode(column: "campaign_id", as: UUID.self)] = (unit, SectorList.decode(try row.decode(column: "sectors", as: String.self)))
+            }
         }
+        let holding = heads.filter { head in units[head.id].map { head.contains($0.unit) } ?? false }
+        guard !holding.isEmpty else { return [] }
         var counted: [String: [UUID: [String: Int]]] = [:]
-        for row in try await CountsOverYears(binds: [campaigns, unitID]).all(on: db) {
+        for row in try await CountsOverYears(binds: [holding.map(\.id), unitID]).all(on: db) {
             counted[try row.decode(column: "what", as: String.self), default: [:]][try row.decode(column: "campaign_id", as: UUID.self), default: [:]][
                 try row.decode(column: "sector_code", as: String.self)] = try row.decode(column: "n", as: Int.self)
         }
         let own = counted["own"] ?? [:], rolled = counted["rolled"] ?? [:], recognised = counted["recognised"] ?? [:]
         var out: [YearNumbers] = []
-        for view in views {
-            guard let unit = units[view.campaign.id], view.contains(unit) else { continue }
-            let registered = (unit.kind == .federation ? rolled : own)[view.campaign.id] ?? [:]
-            let recognisedHere = recognised[view.campaign.id] ?? [:]
-            out.append(YearNumbers(year: view.campaign.year, campaign: view.campaign.code, sectors: view.campaign.sectors.map {
+        for head in holding {
+            guard let (unit, sectors) = units[head.id] else { continue }
+            let registered = (unit.kind == .federation ? rolled : own)[head.id] ?? [:]
+            let recognisedHere = recognised[head.id] ?? [:]
+            out.append(YearNumbers(year: head.year, campaign: head.code, sectors: sectors.map {
                 (name: $0.name, registered: registered[$0.code] ?? 0, recognised: recognisedHere[$0.code] ?? 0)
             }))
         }
@@ -317,15 +321,19 @@ extension YearQueue {
 }
 
 extension YearQueue {
-    /// `overYears`' first statement: a unit ($2) in each campaign's tree ($1, a list).
+    /// `overYears`' second statement: a unit ($2) in each campaign's tree ($1, a list), with
+    /// the campaign's sectors.
     struct UnitOverYears: HotStatement {
-        private static let select = "SELECT \(Access.unitColumns.joined(separator: ", ")) FROM campaign_units WHERE unit_id = $2 AND campaign_id"
+        private static let select = """
+            SELECT \(Access.unitColumns.map { "cu.\($0)" }.joined(separator: ", ")), c.sectors
+            FROM campaign_units cu JOIN campaigns c ON c.id = cu.campaign_id WHERE cu.unit_id = $2 AND cu.campaign_id
+            """
         static let sql = select + " = ANY($1)"
         static let sqliteSQL = select + " IN $1"
         let binds: [(any HotValue)?]
     }
 
-    /// `overYears`' second: the unit's ($2) own counts, its subtree's (a federation's) and
+    /// `overYears`' third: the unit's ($2) own counts, its subtree's (a federation's) and
     /// its recognised models, over every campaign ($1, a list) at once. The recognised ones
     /// are walked from the unit down its subtree to its initiatives, in that order (CROSS JOIN
     /// keeps it on SQLite): SQLite's own choice began at the campaign's initiatives, all

@@ -391,4 +391,48 @@ import VaporTesting
             #expect(try await people.staff.get("/").location == "/campaigns")
         }
     }
+
+    /// A city's list holds every district's campaign of every year: it is read 50 at a time,
+    /// newest year first, with a tab per year and its count; a year or a page out of range
+    /// shows the nearest. The API chooses by year and state, and refuses a malformed one.
+    @Test func theCampaignListIsPagedAndChosenByYear() async throws {
+        try await withApp { app in
+            try await Fixture.load(app)
+            let p = try await StaffTestKit.people(app)
+            for i in 1...60 {
+                let year = i <= 30 ? 2023 : 2025
+                _ = try await CampaignStore.create(CampaignInput(code: String(format: "X%02d", i), issuerCode: "LB", year: year,
+                                                                 issuedOn: CalendarDay(year: year, month: 2, day: 6),
+                                                                 deadline: VietnamTime.instant(CalendarDay(year: year, month: 3, day: 31)),
+                                                                 state: i % 2 == 0 ? .open : .draft), at: Date(), on: app.db)
+            }
+            func codes(_ html: String) -> [String] {
+                html.components(separatedBy: "<h2><a href=\"/campaigns/").dropFirst().map { String($0.prefix { $0 != "\"" && $0 != "/" }) }
+            }
+            let first = try await p.staff.get("/campaigns").text
+            #expect(codes(first).count == 50)
+            #expect(Array(codes(first).prefix(30)).sorted() == (31...60).map { String(format: "X%02d", $0) }, "the newest year first")
+            #expect(first.contains("Tất cả các năm (61)") && first.contains("Năm 2025 (30)") && first.contains("Năm 2024 (1)") && first.contains("Năm 2023 (30)"))
+            #expect(first.contains("Trang 1/2"))
+            let second = try await p.staff.get("/campaigns?page=2").text
+            #expect(codes(second).count == 11)
+            #expect(Set(codes(first)).union(codes(second)) == Set((1...60).map { String(format: "X%02d", $0) } + ["DVK-2024"]))
+            let old = try await p.staff.get("/campaigns?year=2023").text
+            #expect(codes(old).sorted() == (1...30).map { String(format: "X%02d", $0) })
+            #expect(old.contains("aria-current=\"page\">Năm 2023 (30)") && !old.contains("Trang 1/"))
+            #expect(codes(try await p.staff.get("/campaigns?year=1999&page=99").text).count == 11, "an unknown year: all years, the last page")
+            #expect(codes(try await p.farStaff.get("/campaigns").text).isEmpty, "another district's staff see none of them")
+
+            let token = Caller.token(try await APIFixture.token(app, "api-lb", .staff, unit: "LB"))
+            let all = try await api(app, .GET, "/api/v1/campaigns", as: token)
+            #expect(all.json?.array?.count == 61)
+            let chosen = try await api(app, .GET, "/api/v1/campaigns?year=2023&state=open", as: token)
+            #expect(chosen.json?.array?.compactMap { $0["code"]?.string } .sorted() == stride(from: 2, through: 30, by: 2).map { String(format: "X%02d", $0) })
+            #expect(chosen.json?.array?.allSatisfy { $0["year"]?.int == 2023 && $0["state"]?.string == "open" } == true)
+            for bad in ["year=23", "year=+024", "year=2023x", "state=mo"] {
+                let refused = try await api(app, .GET, "/api/v1/campaigns?\(bad)", as: token)
+                #expect(refused.status == .badRequest, "\(bad)")
+            }
+        }
+    }
 }

@@ -36,7 +36,8 @@ struct CampaignController: RouteCollection {
 
     @Sendable func list(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        return Layout.response(CampaignList.view(try await CampaignList.query(user: user, now: req.now, on: req.database)))
+        return Layout.response(CampaignList.view(try await CampaignList.query(user: user, year: req.queryInt("year"), page: req.queryInt("page"),
+                                                                              now: req.now, on: req.database)))
     }
 
     @Sendable func dashboard(req: Request) async throws -> Response {

@@ -10,15 +10,15 @@ struct HomeController: RouteCollection {
 
     @Sendable func home(req: Request) async throws -> Response {
         guard let user = req.currentUser else { return Layout.response(HomePage.html()) }
-        let open = try await Access.campaigns(for: user, on: req.database).filter { $0.campaign.state == .open }
+        let open = try await Access.campaignHeads(for: user, on: req.database).filter { $0.state == .open }
         if user.role == .officer {
             // An officer lands on their unit's page of the newest open campaign.
-            for view in open where view.scope.isTarget {
-                return req.redirect(to: SiteURL.unitPage(campaign: view.campaign.code, unit: user.unitCode).path)
+            for head in open where head.scope.isTarget {
+                return req.redirect(to: SiteURL.unitPage(campaign: head.code, unit: user.unitCode).path)
             }
         } else if open.count == 1 {
             // Staff and viewers with one open campaign land on its dashboard: no list of one.
-            return req.redirect(to: SiteURL.campaign(open[0].campaign.code).path)
+            return req.redirect(to: SiteURL.campaign(open[0].code).path)
         }
         return req.redirect(to: SiteURL.campaigns.path)
     }

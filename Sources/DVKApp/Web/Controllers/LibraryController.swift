@@ -38,10 +38,10 @@ struct LibraryController: RouteCollection {
         let user = try req.requireUser()
         guard let id = req.parameters.get("id", as: UUID.self) else { throw Library.notFound }
         _ = try await Library.entry(id, on: req.database)
-        for view in try await Access.campaigns(for: user, on: req.database) where view.campaign.state == .open {
-            let found = try await Access.campaign(code: view.campaign.code, unit: user.unitCode, user: user, on: req.database)
+        for head in try await Access.campaignHeads(for: user, on: req.database) where head.state == .open {
+            let found = try await Access.campaign(code: head.code, unit: user.unitCode, user: user, on: req.database)
             if let unit = found.unit, found.view.canRegister(unit.snapshot) {
-                return req.redirect(to: SiteURL.initiativeNew(campaign: view.campaign.code, unit: unit.code)
+                return req.redirect(to: SiteURL.initiativeNew(campaign: head.code, unit: unit.code)
                     .link(query: [("replicates", id.uuidString)]).value)
             }
         }

@@ -8,6 +8,7 @@ extension CampaignList {
             .h1("Đợt thi đua"),
             .if(model.user.role.manages && model.user.unitKind == .federation,
                 .div(.class("actions"), .a(.class("button"), .href(.campaignNew), "+ Mở đợt thi đua mới"))),
+            years(model),
             .if(model.rows.isEmpty, .div(.class("card"),
                 .p("Chưa có đợt thi đua nào trong phạm vi quản lý của đơn vị."),
                 .p(.class("muted"), .text(model.user.unitKind == .grassroots
@@ -31,6 +32,24 @@ extension CampaignList {
                     .unwrap(row.own) { .p(.text("Hồ sơ của đơn vị mình: "), Layout.standingBadge($0)) }
                 )
             },
+            Pager.nav(model.paging) { page in SiteURL.campaigns.link(query: query(year: model.year, page: page)) },
         ])
+    }
+
+    /// The years to choose from, as tabs with their counts, when the campaigns span more than one.
+    private static func years(_ model: Model) -> Node {
+        guard model.years.count > 1 else { return .empty }
+        func tab(_ year: Int?, _ label: String, _ count: Int) -> Node {
+            let current = year == model.year
+            return .a(.class(current ? "tab current" : "tab"), .href(SiteURL.campaigns.link(query: query(year: year, page: nil))),
+                      .if(current, .attribute("aria-current", "page")), .text("\(label) (\(Format.number(count)))"))
+        }
+        return .nav(.class("tabs"), .attribute("aria-label", "Lọc theo năm"),
+                    tab(nil, "Tất cả các năm", model.years.reduce(0) { $0 + $1.count }),
+                    .forEach(model.years) { tab($0.year, "Năm \($0.year)", $0.count) })
+    }
+
+    private static func query(year: Int?, page: Int?) -> [(String, String)] {
+        (year.map { [("year", String($0))] } ?? []) + (page.map { [("page", String($0))] } ?? [])
     }
 }

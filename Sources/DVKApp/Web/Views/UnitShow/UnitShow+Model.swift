@@ -92,17 +92,19 @@ enum UnitShow {
     /// The open (or draft) campaigns the user sees whose issuer is above the unit: whether
     /// the unit is in each, and whether the user may add it.
     static func campaignLines(unitID: UUID, chain: Set<UUID>, user: CurrentUser, on db: any Database) async throws -> [CampaignLine] {
-        let views = try await Access.campaigns(for: user, on: db).filter { $0.campaign.state.mayResync }
-        guard !views.isEmpty else { return [] }
-        // Two reads for all of them: the campaigns the unit is a target of, and which take every CĐCS.
+        var heads = try await Access.campaignHeads(for: user, on: db).filter { $0.state.mayResync }
+        guard !heads.isEmpty else { return [] }
+        // Two reads for all of them: the campaigns the unit is a target of, and, of those shown,
+        // which take every CĐCS.
         let joinedIDs = Set(try await CampaignUnit.query(on: db).filter(\.$unitID == unitID).filter(\.$isTarget == true).all(\.$campaignID))
-        let everyUnit = Set(try await Campaign.query(on: db).filter(\.$id ~~ views.map(\.campaign.id)).filter(\.$allTargets == true).all(\.$id)
+        heads.removeAll { !joinedIDs.contains($0.id) && !chain.contains($0.issuerID) }
+        guard !heads.isEmpty else { return [] }
+        let everyUnit = Set(try await Campaign.query(on: db).filter(\.$id ~~ heads.map(\.id)).filter(\.$allTargets == true).all(\.$id)
             .compactMap { $0 })
-        return views.compactMap { view in
-            let c = view.campaign, joined = joinedIDs.contains(c.id)
-            guard joined || chain.contains(c.issuerID) else { return nil }
-            return CampaignLine(code: c.code, title: c.title, joined: joined,
-                                canAdd: !joined && !everyUnit.contains(c.id) && view.canRun && chain.contains(c.issuerID))
+        return heads.map { head in
+            let joined = joinedIDs.contains(head.id)
+            return CampaignLine(code: head.code, title: head.title, joined: joined,
+                                canAdd: !joined && !everyUnit.contains(head.id) && head.canRun && chain.contains(head.issuerID))
         }
     }
 
