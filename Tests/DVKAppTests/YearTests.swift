@@ -106,6 +106,10 @@ import VaporTesting
                 users[name] = try #require(try await AuthStore.user(apiToken: try await AuthStore.createToken(username: name, now: Date(), on: app.db), now: Date(), on: app.db))
             }
             let codes = try await Campaign.query(on: app.db).all().map(\.code)
+            // States to choose by: one closed, one a draft.
+            try await Campaign.query(on: app.db).filter(\.$code == "GD-2025").set(\.$state, to: .closed).update()
+            try await Campaign.query(on: app.db).filter(\.$code == "LB-2023").set(\.$state, to: .draft).update()
+            let units = try await Dictionary(uniqueKeysWithValues: Unit.query(on: app.db).all().map { ($0.code, try $0.requireID()) })
             func seen() async throws -> [String: [String]] {
                 var out: [String: [String]] = [:]
                 for (name, _, _) in people {
@@ -118,6 +122,20 @@ import VaporTesting
                     #expect(Set(read.map(\.campaign.code)).count == read.count, "\(name): a campaign twice")
                     #expect(Dictionary(read.map { ($0.campaign.code, $0.scope.code) }, uniquingKeysWith: { a, _ in a }) == oracle, "\(name)")
                     out[name] = read.map { "\($0.campaign.code)@\($0.scope.code)" }
+                    // The statements that choose in the walk choose as a filter of it would.
+                    for states in [[CampaignState.open], [.draft, .open], [.closed], [.archived]] {
+                        let chosen = try await Access.campaignHeads(for: user, in: states, on: app.db)
+                        #expect(chosen.map { "\($0.code)@\($0.scope.code)" } == read.filter { states.contains($0.campaign.state) }.map { "\($0.campaign.code)@\($0.scope.code)" },
+                                "\(name) in \(states)")
+                    }
+                    for unit in ["S1", "Y1", "GD", "LB", "HN", "OTHER"] {
+                        let unitID = try #require(units[unit])
+                        let holding = Set(try await CampaignUnit.query(on: app.db).filter(\.$unitID == unitID).all().map(\.campaignID))
+                        let chosen = try await Access.campaignHeads(for: user, holding: unitID, on: app.db)
+                        #expect(chosen.map(\.code) == read.filter { holding.contains($0.campaign.id) }.map(\.campaign.code), "\(name) holding \(unit)")
+                        let open = try await Access.campaignHeads(for: user, in: [.open], holding: unitID, on: app.db)
+                        #expect(open.map(\.code) == read.filter { holding.contains($0.campaign.id) && $0.campaign.state == .open }.map(\.campaign.code))
+                    }
                 }
                 return out
             }

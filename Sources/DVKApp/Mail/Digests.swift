@@ -18,7 +18,7 @@ enum Digests {
             var drafts: [OutboxDraft] = []
             for (user, email) in try await AuthStore.digestReaders(on: db) {
                 guard Mailbox(name: user.displayName, address: email) != nil else { continue }
-                for head in try await Access.campaignHeads(for: user, on: db) where head.state == .open {
+                for head in try await Access.campaignHeads(for: user, in: [.open], on: db) {
                     drafts.append(OutboxDraft(kind: .digest, campaignID: head.id, unitID: head.scope.unitID, userID: user.id,
                                               toAddress: email, toName: user.displayName,
                                               dedupeKey: "digest:\(user.id.uuidString.lowercased()):\(head.id.uuidString.lowercased()):\(day.iso)"))

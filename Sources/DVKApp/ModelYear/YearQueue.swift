@@ -285,11 +285,11 @@ extension YearQueue {
     /// The unit's registered models (as the Biểu tổng hợp counts them) and recognised models,
     /// per sector, in every campaign the user sees whose tree holds the unit, oldest first.
     static func overYears(unitID: UUID, user: CurrentUser, on db: any Database) async throws -> [YearNumbers] {
-        // Three statements whatever the number of campaigns: the campaigns in view (their
-        // heads, no letters), the unit in each campaign's tree with the campaign's sectors,
-        // then its maintained counts (its own, or its subtree's as a federation) and its
-        // recognised models over the campaigns that hold it, each over every campaign at once.
-        let heads = try await Access.campaignHeads(for: user, on: db)
+        // Three statements whatever the number of campaigns: the campaigns in view whose tree
+        // holds the unit (their heads, no letters), the unit in each with the campaign's
+        // sectors, then its maintained counts (its own, or its subtree's as a federation) and
+        // its recognised models, each over every campaign at once.
+        let heads = try await Access.campaignHeads(for: user, holding: unitID, on: db)
         guard !heads.isEmpty else { return [] }
         // Every lookup by (campaign, unit), the keys of the tables' indexes; the campaigns
         // bound as one list, so both statements stay prepared on PostgreSQL.

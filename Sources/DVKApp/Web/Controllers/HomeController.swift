@@ -10,7 +10,7 @@ struct HomeController: RouteCollection {
 
     @Sendable func home(req: Request) async throws -> Response {
         guard let user = req.currentUser else { return Layout.response(HomePage.html()) }
-        let open = try await Access.campaignHeads(for: user, on: req.database).filter { $0.state == .open }
+        let open = try await Access.campaignHeads(for: user, in: [.open], on: req.database)
         if user.role == .officer {
             // An officer lands on their unit's page of the newest open campaign.
             for head in open where head.scope.isTarget {

@@ -38,7 +38,7 @@ struct LibraryController: RouteCollection {
         let user = try req.requireUser()
         guard let id = req.parameters.get("id", as: UUID.self) else { throw Library.notFound }
         _ = try await Library.entry(id, on: req.database)
-        for head in try await Access.campaignHeads(for: user, on: req.database) where head.state == .open {
+        for head in try await Access.campaignHeads(for: user, in: [.open], on: req.database) {
             let found = try await Access.campaign(code: head.code, unit: user.unitCode, user: user, on: req.database)
             if let unit = found.unit, found.view.canRegister(unit.snapshot) {
                 return req.redirect(to: SiteURL.initiativeNew(campaign: head.code, unit: unit.code)

@@ -92,7 +92,7 @@ enum UnitShow {
     /// The open (or draft) campaigns the user sees whose issuer is above the unit: whether
     /// the unit is in each, and whether the user may add it.
     static func campaignLines(unitID: UUID, chain: Set<UUID>, user: CurrentUser, on db: any Database) async throws -> [CampaignLine] {
-        var heads = try await Access.campaignHeads(for: user, on: db).filter { $0.state.mayResync }
+        var heads = try await Access.campaignHeads(for: user, in: CampaignState.allCases.filter(\.mayResync), on: db)
         guard !heads.isEmpty else { return [] }
         // Two reads for all of them: the campaigns the unit is a target of, and, of those shown,
         // which take every CĐCS.
