@@ -17,16 +17,19 @@ struct CampaignsAPIController: RouteCollection {
     /// Every campaign the caller can see, newest first; `?year=` and `?state=` choose among
     /// them before any is read whole.
     @Sendable func list(req: Request) async throws -> [APICampaign] {
-        var heads = try await Access.campaignHeads(for: try req.requireUser(), on: req.database)
-        if let raw = req.queryValue("year") {
-            guard raw.utf8.count == 4, raw.utf8.allSatisfy({ (48...57).contains($0) }), let year = Int(raw) else { throw WebError.badRequest("Tham số year là một năm, bốn chữ số (ví dụ 2024).") }
-            heads.removeAll { $0.year != year }
-        }
+        var states: [CampaignState]?
         if let raw = req.queryValue("state") {
             guard let state = CampaignState(rawValue: raw) else {
                 throw WebError.badRequest("Tham số state là một trong: " + CampaignState.allCases.map(\.rawValue).joined(separator: ", ") + ".")
             }
-            heads.removeAll { $0.state != state }
+            states = [state]
+        }
+        var heads = try await Access.campaignHeads(for: try req.requireUser(), in: states, on: req.database)
+        if let raw = req.queryValue("year") {
+            guard raw.utf8.count == 4, raw.utf8.allSatisfy({ (48...57).contains($0) }), let year = Int(raw) else {
+                throw WebError.badRequest("Tham số year là một năm, bốn chữ số (ví dụ 2024).")
+            }
+            heads.removeAll { $0.year != year }
         }
         let views = try await Access.views(heads, on: req.database)
         guard !views.isEmpty else { return [] }

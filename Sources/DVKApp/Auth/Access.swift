@@ -57,7 +57,6 @@ enum Access {
         return unit
     }
 
-    /// A campaign as one user sees it: the part of its frozen tree under `scope`.
     /// Who may do what in a campaign, from the user and their place in its tree: one home for
     /// a campaign read whole (`CampaignView`) and one in a list, before its letter is read
     /// (`CampaignHead`).
@@ -67,6 +66,7 @@ enum Access {
         var scope: SnapshotUnit { get }
     }
 
+    /// A campaign as one user sees it: the part of its frozen tree under `scope`.
     struct CampaignView: Scoped, Sendable {
         var campaign: CampaignInfo
         var user: CurrentUser
@@ -148,7 +148,8 @@ enum Access {
         let binds: [(any HotValue)?]
     }
 
-    /// `Reachable`'s campaigns in the states $2 (a list): an officer's home, the digests.
+    /// `Reachable`'s campaigns in the states $2 (a list): the open ones of home, the
+    /// library's replication and the digests; those a unit's page may add it to.
     struct ReachableInStates: HotStatement {
         static let sql = reachable(choosing: "AND c.state = ANY($2)")
         static let sqliteSQL = reachable(choosing: "AND c.state IN $2")
@@ -253,8 +254,9 @@ enum Access {
     /// same campaigns and places `campaign(code:user:on:)` gives one at a time, without their
     /// letters. A list chooses among them (a page, a year) before `views(_:on:)` reads any
     /// whole, so its cost follows what it shows, not every campaign in view: a city's
-    /// administrator sees thousands. `states` and `holding` (a unit in the campaign's tree)
-    /// choose in the statement, so the others are not even made.
+    /// administrator sees thousands. `states` or `holding` (a unit in the campaign's tree)
+    /// chooses in the statement, so the others are not even made; given both, the states
+    /// are then chosen among the campaigns holding the unit.
     static func campaignHeads(for user: CurrentUser, in states: [CampaignState]? = nil, holding unitID: UUID? = nil,
                               on db: any Database) async throws -> [CampaignHead] {
         if states?.isEmpty == true { return [] }
@@ -268,12 +270,10 @@ enum Access {
         }
         return try rows.compactMap { row in
             guard let scope = try snapshot(row, prefix: "own_") else { return nil }
-            if unitID != nil, let states, !states.contains(CampaignState(rawValue: try row.decode(column: "c_state", as: String.self)) ?? .draft) {
-                return nil
-            }
+            let state = CampaignState(rawValue: try row.decode(column: "c_state", as: String.self)) ?? .draft
+            if let states, !states.contains(state) { return nil }
             return CampaignHead(id: try row.decode(column: "c_id", as: UUID.self), code: try row.decode(column: "c_code", as: String.self),
-                                year: try row.decode(column: "c_year", as: Int.self),
-                                state: CampaignState(rawValue: try row.decode(column: "c_state", as: String.self)) ?? .draft,
+                                year: try row.decode(column: "c_year", as: Int.self), state: state,
                                 title: try row.decode(column: "c_title", as: String.self),
                                 issuerID: try row.decode(column: "c_issuer_id", as: UUID.self), user: user, scope: scope)
         }
@@ -289,11 +289,6 @@ enum Access {
             info[campaign.id] = campaign
         }
         return heads.compactMap { head in info[head.id].map { CampaignView(campaign: $0, user: head.user, scope: head.scope) } }
-    }
-
-    /// Every campaign the user can see, read whole, newest first.
-    static func campaigns(for user: CurrentUser, on db: any Database) async throws -> [CampaignView] {
-        try await views(try await campaignHeads(for: user, on: db), on: db)
     }
 }
 

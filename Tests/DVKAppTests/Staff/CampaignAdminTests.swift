@@ -429,9 +429,9 @@ import VaporTesting
             let chosen = try await api(app, .GET, "/api/v1/campaigns?year=2023&state=open", as: token)
             #expect(chosen.json?.array?.compactMap { $0["code"]?.string } .sorted() == stride(from: 2, through: 30, by: 2).map { String(format: "X%02d", $0) })
             #expect(chosen.json?.array?.allSatisfy { $0["year"]?.int == 2023 && $0["state"]?.string == "open" } == true)
-            for bad in ["year=23", "year=+024", "year=2023x", "state=mo"] {
-                let refused = try await api(app, .GET, "/api/v1/campaigns?\(bad)", as: token)
-                #expect(refused.status == .badRequest, "\(bad)")
+            for bad in ["year=23", "year=+024", "year=2023x", "year=", "state=mo", "state=open&year=２０２３"] {
+                let refused = try await api(app, .GET, "/api/v1/campaigns?\(bad.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? bad)", as: token)
+                #expect(refused.status == .badRequest && refused.errorCode == "bad_request", "\(bad)")
             }
         }
     }
