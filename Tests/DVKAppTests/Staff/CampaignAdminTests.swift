@@ -435,4 +435,29 @@ import VaporTesting
             }
         }
     }
+
+    /// A campaign's parsed texts (the letter's lists, sectors, reminders, criteria) are kept
+    /// while they stay the same; any of them changed in the database, as another server
+    /// would change it, is read at once, and the row and the model give the same campaign.
+    @Test func aCampaignsTextsAreReadAgainOnceChanged() async throws {
+        try await withApp { app in
+            try await Fixture.load(app)
+            let model = try await CampaignStore.info(code: "DVK-2024", on: app.db)
+            #expect(try await CampaignStore.info(id: model.id, on: app.db) == model)
+            #expect(try await CampaignStore.info(id: model.id, on: app.db) == model, "again, from what was kept")
+            let sectors = [Sector(code: "mot", name: "Lĩnh vực một"), Sector(code: "hai", name: "Lĩnh vực hai")]
+            let json = String(decoding: try JSONEncoder().encode(sectors), as: UTF8.self)
+            let changes: [(String, String)] = [("addressees", "Ban Chấp hành\nCác tổ công đoàn"), ("recipients", "Lưu: VT."), ("reminder_days", "5, 1"),
+                                               ("reminder_time", "09:30"), ("criteria", "Tiêu chí một\nTiêu chí hai"), ("sectors", json)]
+            for (column, value) in changes {
+                try await app.db.sql().raw("UPDATE campaigns SET \(unsafeRaw: column) = \(bind: value) WHERE id = \(bind: model.id)").run()
+                let read = try #require(try await CampaignStore.info(id: model.id, on: app.db))
+                #expect(read == (try await CampaignStore.info(code: "DVK-2024", on: app.db)), "\(column)")
+            }
+            let read = try #require(try await CampaignStore.info(id: model.id, on: app.db))
+            #expect(read.addressees == ["Ban Chấp hành", "Các tổ công đoàn"] && read.recipients == ["Lưu: VT."])
+            #expect(read.reminders == (try ReminderSchedule.parse(days: "5, 1", time: "09:30").get()) && read.reminders != model.reminders)
+            #expect(read.criteria == ["Tiêu chí một", "Tiêu chí hai"] && read.sectors == sectors)
+        }
+    }
 }
