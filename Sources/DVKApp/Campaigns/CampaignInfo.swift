@@ -29,6 +29,11 @@ enum CampaignTexts {
         var reminderDays: String
         var reminderTime: String
         var criteria: String
+
+        var bytes: Int {
+            addressees.utf8.count + recipients.utf8.count + sectors.utf8.count + reminderDays.utf8.count
+                + reminderTime.utf8.count + criteria.utf8.count
+        }
     }
 
     struct Parsed: Sendable {
@@ -39,16 +44,27 @@ enum CampaignTexts {
         var criteria: [String]
     }
 
-    private static let cache = Mutex<[UUID: (raw: Raw, parsed: Parsed)]>([:])
-    /// More campaigns than any database holds in use at once; past it the cache starts over.
+    private struct Kept {
+        var entries: [UUID: (raw: Raw, parsed: Parsed)] = [:]
+        /// The bytes of the texts kept (held about twice over: as read, and parsed).
+        var bytes = 0
+    }
+
+    private static let cache = Mutex(Kept())
+    /// More campaigns than a database holds in use at once, and 16 MB of their texts (staff
+    /// may write long ones: at most about 32 MB held); past either the cache starts over.
     static let capacity = 4_096
+    static let byteCapacity = 16 << 20
 
     static func parsed(campaign id: UUID, _ raw: Raw) -> Parsed {
-        if let hit = cache.withLock({ $0[id] }), hit.raw == raw { return hit.parsed }
+        if let hit = cache.withLock({ $0.entries[id] }), hit.raw == raw { return hit.parsed }
         let parsed = parse(raw)
-        cache.withLock { entries in
-            if entries.count >= capacity, entries[id] == nil { entries.removeAll() }
-            entries[id] = (raw, parsed)
+        let size = raw.bytes
+        cache.withLock { kept in
+            if let old = kept.entries[id] { kept.bytes -= old.raw.bytes }
+            if kept.entries.count >= capacity || kept.bytes + size > byteCapacity { kept = Kept() }
+            kept.entries[id] = (raw, parsed)
+            kept.bytes += size
         }
         return parsed
     }
