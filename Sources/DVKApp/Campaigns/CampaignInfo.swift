@@ -30,6 +30,14 @@ enum CampaignTexts {
         var reminderTime: String
         var criteria: String
 
+        /// Byte for byte: `String`'s own `==` holds two spellings of one accented letter
+        /// (composed and decomposed) equal, and a text rewritten in the other must be read.
+        static func == (a: Raw, b: Raw) -> Bool {
+            a.addressees.utf8.elementsEqual(b.addressees.utf8) && a.recipients.utf8.elementsEqual(b.recipients.utf8)
+                && a.sectors.utf8.elementsEqual(b.sectors.utf8) && a.reminderDays.utf8.elementsEqual(b.reminderDays.utf8)
+                && a.reminderTime.utf8.elementsEqual(b.reminderTime.utf8) && a.criteria.utf8.elementsEqual(b.criteria.utf8)
+        }
+
         var bytes: Int {
             addressees.utf8.count + recipients.utf8.count + sectors.utf8.count + reminderDays.utf8.count
                 + reminderTime.utf8.count + criteria.utf8.count
@@ -45,35 +53,48 @@ enum CampaignTexts {
     }
 
     private struct Kept {
-        var entries: [UUID: (raw: Raw, parsed: Parsed)] = [:]
-        /// The bytes of the texts kept (held about twice over: as read, and parsed).
+        var entries: [UUID: (raw: Raw, parsed: Parsed, size: Int)] = [:]
         var bytes = 0
     }
 
     private static let cache = Mutex(Kept())
-    /// More campaigns than a database holds in use at once, and 16 MB of their texts (staff
-    /// may write long ones: at most about 32 MB held); past either the cache starts over.
+    /// More campaigns than a database holds in use at once, and 16 MB held (staff may write
+    /// long texts); past either the cache starts over. A campaign's size counts its texts
+    /// twice (as read, and parsed) and 48 bytes for each line and sector parsed.
     static let capacity = 4_096
     static let byteCapacity = 16 << 20
 
     static func parsed(campaign id: UUID, _ raw: Raw) -> Parsed {
         if let hit = cache.withLock({ $0.entries[id] }), hit.raw == raw { return hit.parsed }
         let parsed = parse(raw)
-        let size = raw.bytes
-        cache.withLock { kept in
-            if let old = kept.entries[id] { kept.bytes -= old.raw.bytes }
-            if kept.entries.count >= capacity || kept.bytes + size > byteCapacity { kept = Kept() }
-            kept.entries[id] = (raw, parsed)
+        let size = 2 * raw.bytes + 48 * (parsed.addressees.count + parsed.recipients.count + parsed.sectors.count + parsed.criteria.count)
+        // One campaign past a sixteenth of the bound is parsed every time, not kept.
+        guard size <= byteCapacity / 16 else { return parsed }
+        let dropped = cache.withLock { kept -> Kept? in
+            var dropped: Kept?
+            if let old = kept.entries[id] {
+                kept.bytes -= old.size
+            } else if kept.entries.count >= capacity {
+                dropped = kept
+                kept = Kept()
+            }
+            if kept.bytes + size > byteCapacity {
+                dropped = kept
+                kept = Kept()
+            }
+            kept.entries[id] = (raw, parsed, size)
             kept.bytes += size
+            return dropped
         }
+        // Freed here, not while readers wait on the lock.
+        withExtendedLifetime(dropped) {}
         return parsed
     }
 
-    /// The texts parsed; `sectors` when they are decoded already (a Fluent model's).
-    static func parse(_ raw: Raw, sectors: [Sector]? = nil) -> Parsed {
+    static func parse(_ raw: Raw) -> Parsed {
         Parsed(addressees: raw.addressees.split(separator: "\n").map(String.init),
                recipients: raw.recipients.split(separator: "\n").map(String.init),
-               sectors: sectors ?? SectorList.decode(raw.sectors),
+               sectors: SectorList.decode(raw.sectors),
                reminders: (try? ReminderSchedule.parse(days: raw.reminderDays, time: raw.reminderTime).get()) ?? .standard,
                criteria: ModelYear.criteria(raw.criteria))
     }
@@ -154,10 +175,8 @@ struct CampaignInfo: Sendable, Equatable {
         issuedOn = CalendarDay(parsing: c.issuedOn) ?? VietnamTime.day(of: c.createdAt ?? c.deadline)
         place = c.place
         subject = c.subject
-        // The model has decoded its sectors already.
-        let parsed = CampaignTexts.parse(CampaignTexts.Raw(addressees: c.addressees, recipients: c.recipients, sectors: "",
-                                                           reminderDays: c.reminderDays, reminderTime: c.reminderTime, criteria: c.criteria),
-                                         sectors: c.sectors)
+        let parsed = CampaignTexts.parse(CampaignTexts.Raw(addressees: c.addressees, recipients: c.recipients, sectors: c.sectorsJSON,
+                                                           reminderDays: c.reminderDays, reminderTime: c.reminderTime, criteria: c.criteria))
         addressees = parsed.addressees
         recipients = parsed.recipients
         body = c.body

@@ -458,6 +458,30 @@ import VaporTesting
             #expect(read.addressees == ["Ban Chấp hành", "Các tổ công đoàn"] && read.recipients == ["Lưu: VT."])
             #expect(read.reminders == (try ReminderSchedule.parse(days: "5, 1", time: "09:30").get()) && read.reminders != model.reminders)
             #expect(read.criteria == ["Tiêu chí một", "Tiêu chí hai"] && read.sectors == sectors)
+
+            // The same letters spelled decomposed are another text (String's == calls them equal).
+            let composed = "Ban Chấp hành công đoàn".precomposedStringWithCanonicalMapping
+            let decomposed = composed.decomposedStringWithCanonicalMapping
+            #expect(composed == decomposed && !composed.utf8.elementsEqual(decomposed.utf8))
+            try await app.db.sql().raw("UPDATE campaigns SET addressees = \(bind: composed) WHERE id = \(bind: model.id)").run()
+            #expect(try await CampaignStore.info(id: model.id, on: app.db)?.addressees.map { Array($0.utf8) } == [Array(composed.utf8)])
+            try await app.db.sql().raw("UPDATE campaigns SET addressees = \(bind: decomposed) WHERE id = \(bind: model.id)").run()
+            let respelled = try #require(try await CampaignStore.info(id: model.id, on: app.db))
+            #expect(respelled.addressees.map { Array($0.utf8) } == [Array(decomposed.utf8)])
+
+            // Past its bounds (campaigns, bytes) the cache starts over and every read stays right;
+            // a campaign too big to keep is parsed each time.
+            func raw(_ n: Int, _ long: Int = 0) -> CampaignTexts.Raw {
+                CampaignTexts.Raw(addressees: "Đơn vị \(n)" + String(repeating: "x", count: long), recipients: "", sectors: json,
+                                  reminderDays: "7, 1", reminderTime: "08:00", criteria: "")
+            }
+            let ids = (0..<(CampaignTexts.capacity + 10)).map { _ in UUID() }
+            for (n, id) in ids.enumerated() { #expect(CampaignTexts.parsed(campaign: id, raw(n)).addressees == ["Đơn vị \(n)"]) }
+            for (n, id) in ids.enumerated().reversed() { #expect(CampaignTexts.parsed(campaign: id, raw(n + 1)).addressees == ["Đơn vị \(n + 1)"]) }
+            for n in 0..<40 { #expect(CampaignTexts.parsed(campaign: ids[n], raw(n, 400_000)).addressees.first?.utf8.count == "Đơn vị \(n)".utf8.count + 400_000) }
+            let big = raw(1, 2_000_000)
+            #expect(CampaignTexts.parsed(campaign: ids[0], big).addressees.first?.utf8.count == big.addressees.utf8.count)
+            #expect(CampaignTexts.parsed(campaign: ids[0], raw(7)).addressees == ["Đơn vị 7"])
         }
     }
 }
