@@ -24,13 +24,16 @@ struct CampaignsAPIController: RouteCollection {
             }
             states = [state]
         }
-        var heads = try await Access.campaignHeads(for: try req.requireUser(), in: states, on: req.database)
+        var year: Int?
         if let raw = req.queryValue("year") {
-            guard raw.utf8.count == 4, raw.utf8.allSatisfy({ (48...57).contains($0) }), let year = Int(raw) else {
+            guard raw.utf8.count == 4, raw.utf8.allSatisfy({ (48...57).contains($0) }), let four = Int(raw) else {
                 throw WebError.badRequest("Tham số year là một năm, bốn chữ số (ví dụ 2024).")
             }
-            heads.removeAll { $0.year != year }
+            year = four
         }
+        // Both checked before any is read.
+        var heads = try await Access.campaignHeads(for: try req.requireUser(), in: states, on: req.database)
+        if let year { heads.removeAll { $0.year != year } }
         let views = try await Access.views(heads, on: req.database)
         guard !views.isEmpty else { return [] }
         let roots = try await CampaignUnit.query(on: req.database)

@@ -299,17 +299,17 @@ extension YearQueue {
                 units[try row.decode(column: "campaign_id", as: UUID.self)] = (unit, SectorList.decode(try row.decode(column: "sectors", as: String.self)))
             }
         }
-        let holding = heads.filter { head in units[head.id].map { head.contains($0.unit) } ?? false }
+        // The unit's place in each, inside the user's scope there.
+        let holding = heads.compactMap { head in units[head.id].flatMap { head.contains($0.unit) ? (head, $0.unit, $0.sectors) : nil } }
         guard !holding.isEmpty else { return [] }
         var counted: [String: [UUID: [String: Int]]] = [:]
-        for row in try await CountsOverYears(binds: [holding.map(\.id), unitID]).all(on: db) {
+        for row in try await CountsOverYears(binds: [holding.map(\.0.id), unitID]).all(on: db) {
             counted[try row.decode(column: "what", as: String.self), default: [:]][try row.decode(column: "campaign_id", as: UUID.self), default: [:]][
                 try row.decode(column: "sector_code", as: String.self)] = try row.decode(column: "n", as: Int.self)
         }
         let own = counted["own"] ?? [:], rolled = counted["rolled"] ?? [:], recognised = counted["recognised"] ?? [:]
         var out: [YearNumbers] = []
-        for head in holding {
-            guard let (unit, sectors) = units[head.id] else { continue }
+        for (head, unit, sectors) in holding {
             let registered = (unit.kind == .federation ? rolled : own)[head.id] ?? [:]
             let recognisedHere = recognised[head.id] ?? [:]
             out.append(YearNumbers(year: head.year, campaign: head.code, sectors: sectors.map {
