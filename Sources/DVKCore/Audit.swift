@@ -109,6 +109,49 @@ public enum AuditJSON {
         return out + "}"
     }
 
+    /// Reads back what `changes` wrote, by bytes: `JSONDecoder` was nine tenths of reading
+    /// an event, and the dashboard and the unit page read a hundred. Nil for JSON of any
+    /// other shape (keys in another order, spaces, another type), which the caller gives to
+    /// `JSONDecoder`; so what this reads, it reads as `JSONDecoder` does (a test holds it).
+    public static func readChanges(_ text: String) -> [AuditChange]? {
+        read(text) { json in
+            guard json.take("[") else { return nil }
+            var out: [AuditChange] = []
+            if json.take("]") { return out }
+            while true {
+                guard json.take(#"{"field":"#), let field = json.string(), json.take(#","new":"#), let new = json.string(),
+                      json.take(#","old":"#), let old = json.string(), json.take("}") else { return nil }
+                out.append(AuditChange(field, old: old, new: new))
+                if json.take("]") { return out }
+                guard json.take(",") else { return nil }
+            }
+        }
+    }
+
+    /// Reads back what `details` wrote, as `readChanges`; nil also for a key given twice.
+    public static func readDetails(_ text: String) -> [String: String]? {
+        read(text) { json in
+            guard json.take("{") else { return nil }
+            var out: [String: String] = [:]
+            if json.take("}") { return out }
+            while true {
+                guard let key = json.string(), json.take(":"), let value = json.string(), out.updateValue(value, forKey: key) == nil else { return nil }
+                if json.take("}") { return out }
+                guard json.take(",") else { return nil }
+            }
+        }
+    }
+
+    /// `body` over the text's bytes; its answer only if it read them to the end.
+    private static func read<T>(_ text: String, _ body: (inout JSONBytes) -> T?) -> T? {
+        var text = text
+        return text.withUTF8 { bytes in
+            var json = JSONBytes(bytes: bytes)
+            guard let value = body(&json), json.at == bytes.count else { return nil }
+            return value
+        }
+    }
+
     /// A JSON string: quotes, backslashes and control characters escaped, the rest as is.
     public static func string(_ value: String, into out: inout String) {
         out += "\""
@@ -135,5 +178,94 @@ public enum AuditJSON {
         }
         out += String(decoding: bytes, as: UTF8.self)
         out += "\""
+    }
+}
+
+/// The bytes of a JSON text, read from the front (`AuditJSON.readChanges`).
+private struct JSONBytes {
+    let bytes: UnsafeBufferPointer<UInt8>
+    var at = 0
+
+    /// Takes `literal` if the text goes on with it.
+    mutating func take(_ literal: StaticString) -> Bool {
+        let count = literal.utf8CodeUnitCount
+        guard bytes.count - at >= count else { return false }
+        for i in 0..<count where literal.utf8Start[i] != bytes[at + i] { return false }
+        at += count
+        return true
+    }
+
+    /// A string, its escapes read as JSON's; nil for anything JSON does not allow in one
+    /// (a control character, an unknown escape, half of a surrogate pair).
+    mutating func string() -> String? {
+        guard at < bytes.count, bytes[at] == UInt8(ascii: "\"") else { return nil }
+        at += 1
+        let start = at
+        // Most values have no escape: the bytes as they are.
+        while at < bytes.count {
+            let byte = bytes[at]
+            if byte == UInt8(ascii: "\"") {
+                defer { at += 1 }
+                return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<at]), as: UTF8.self)
+            }
+            if byte == UInt8(ascii: "\\") { break }
+            guard byte >= 0x20 else { return nil }
+            at += 1
+        }
+        var out = Array(bytes[start..<at])
+        while at < bytes.count {
+            let byte = bytes[at]
+            at += 1
+            switch byte {
+            case UInt8(ascii: "\""):
+                return String(decoding: out, as: UTF8.self)
+            case UInt8(ascii: "\\"):
+                guard at < bytes.count else { return nil }
+                let escape = bytes[at]
+                at += 1
+                switch escape {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(escape)
+                case UInt8(ascii: "b"): out.append(0x08)
+                case UInt8(ascii: "f"): out.append(0x0C)
+                case UInt8(ascii: "n"): out.append(0x0A)
+                case UInt8(ascii: "r"): out.append(0x0D)
+                case UInt8(ascii: "t"): out.append(0x09)
+                case UInt8(ascii: "u"):
+                    guard let unit = hex4() else { return nil }
+                    var value = UInt32(unit)
+                    if (0xD800...0xDBFF).contains(unit) {
+                        guard take("\\u"), let low = hex4(), (0xDC00...0xDFFF).contains(low) else { return nil }
+                        value = 0x10000 + ((UInt32(unit) - 0xD800) << 10) + (UInt32(low) - 0xDC00)
+                    }
+                    guard let scalar = Unicode.Scalar(value) else { return nil }
+                    out.append(contentsOf: String(scalar).utf8)
+                default:
+                    return nil
+                }
+            default:
+                guard byte >= 0x20 else { return nil }
+                out.append(byte)
+            }
+        }
+        return nil
+    }
+
+    /// Four hex digits, as a UTF-16 unit.
+    private mutating func hex4() -> UInt16? {
+        guard bytes.count - at >= 4 else { return nil }
+        var value: UInt16 = 0
+        for _ in 0..<4 {
+            let byte = bytes[at]
+            at += 1
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+            value = value << 4 | UInt16(digit)
+        }
+        return value
     }
 }

@@ -417,6 +417,23 @@ import Vapor
         #expect(top.canonicalText == top.uuidString)
     }
 
+    /// Ids sorted by their bytes are in the order of their text: the order in which every
+    /// writer takes many rows, so the old and the new code agree during an upgrade.
+    @Test func uuidsSortByBytesAsByText() {
+        // Ids that differ in one byte each, high and low nibbles both, and random ones.
+        var ids = (0..<2_000).map { _ in UUID() }
+        for byte in 0..<16 {
+            for value: UInt8 in [0x00, 0x09, 0x0A, 0x0F, 0x10, 0x9F, 0xA0, 0xFF] {
+                var raw = UUID().uuid
+                withUnsafeMutableBytes(of: &raw) { $0[byte] = value }
+                ids.append(UUID(uuid: raw))
+            }
+        }
+        ids.append(ids[0])
+        #expect(ids.sorted(by: UUID.inTextOrder) == ids.sorted { $0.uuidString < $1.uuidString })
+        #expect(!UUID.inTextOrder(ids[0], ids[0]))
+    }
+
     /// A UUID read by bytes is Foundation's UUID, for ids and for text that is almost one.
     @Test func uuidsParseAsFoundationParsesThem() {
         var texts: [String] = []

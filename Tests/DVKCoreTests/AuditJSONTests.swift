@@ -30,6 +30,11 @@ import Testing
             let written = AuditJSON.changes(changes)
             #expect(written == Self.foundation(changes))
             #expect(try JSONDecoder().decode([AuditChange].self, from: Data(written.utf8)) == changes)
+            #expect(AuditJSON.readChanges(written) == changes)
+            // What Foundation writes by default (slashes escaped, keys in its own order) is
+            // read as Foundation reads it, or left to it.
+            let plain = String(decoding: try JSONEncoder().encode(changes), as: UTF8.self)
+            #expect(AuditJSON.readChanges(plain).map { $0 == changes } ?? true)
             var details: [String: String] = [:]
             for _ in 0..<(1 + next(4)) { details[text()] = text() }
             // Foundation orders keys its own way (not by Swift's `<`); these are sorted by it.
@@ -37,6 +42,41 @@ import Testing
                 #expect(AuditJSON.details(details) == Self.foundation(details))
             }
             #expect(try JSONDecoder().decode([String: String].self, from: Data(AuditJSON.details(details).utf8)) == details)
+            #expect(AuditJSON.readDetails(AuditJSON.details(details)) == details)
+            let plainDetails = String(decoding: try JSONEncoder().encode(details), as: UTF8.self)
+            #expect(AuditJSON.readDetails(plainDetails).map { $0 == details } ?? true)
+        }
+    }
+
+    /// The hand-written reader takes only the shape the writer writes, reads every escape
+    /// JSON has as `JSONDecoder` does, and gives up (nil, for `JSONDecoder`) on anything else.
+    @Test func readingBackTakesOnlyWhatWasWritten() throws {
+        func foundation(_ text: String) -> [AuditChange]? { try? JSONDecoder().decode([AuditChange].self, from: Data(text.utf8)) }
+        let escapes = #"[{"field":"a\/b\"\\\b\f\n\r\t","new":"\u00e9\u0301\u1EA1\ud83d\ude00\u0000","old":""}]"#
+        #expect(AuditJSON.readChanges(escapes) == foundation(escapes))
+        #expect(AuditJSON.readChanges(escapes)?.first?.field == "a/b\"\\\u{8}\u{C}\n\r\t")
+        #expect(AuditJSON.readChanges(escapes)?.first?.new.unicodeScalars.elementsEqual("\u{E9}\u{301}\u{1EA1}\u{1F600}\u{0}".unicodeScalars) == true)
+        #expect(AuditJSON.readChanges("[]") == [])
+        #expect(AuditJSON.readDetails("{}") == [:])
+        #expect(AuditJSON.readDetails(#"{"Tệp":"a.xlsx","Dòng":"3"}"#) == ["Tệp": "a.xlsx", "Dòng": "3"])
+        for other in [
+            #"[{"new":"b","field":"a","old":"c"}]"#,        // another order: JSONDecoder's
+            #"[ {"field":"a","new":"b","old":"c"}]"#,       // a space
+            #"[{"field":"a","new":"b","old":"c"}] "#,       // after the end
+            #"[{"field":"a","new":"b","old":"c"},]"#,
+            #"[{"field":"a","new":"b","old":"c"}"#,
+            #"[{"field":"a","new":"\ud83d","old":""}]"#,   // half a pair
+            #"[{"field":"a","new":"\ude00","old":""}]"#,
+            #"[{"field":"a","new":"\x","old":""}]"#,
+            #"[{"field":"a","new":"\u12","old":""}]"#,
+            "[{\"field\":\"a\u{1}\",\"new\":\"\",\"old\":\"\"}]",   // a raw control character
+            #"[{"field":1,"new":"","old":""}]"#,
+            #"{"a":"b"}"#, "", "[",
+        ] {
+            #expect(AuditJSON.readChanges(other) == nil, "\(other)")
+        }
+        for other in [#"{"a":"1","a":"2"}"#, #"{"a":"1" }"#, #"{"a":1}"#, #"{"a":"1",}"#, #"["a"]"#, #"{"a""#] {
+            #expect(AuditJSON.readDetails(other) == nil, "\(other)")
         }
     }
 

@@ -38,7 +38,7 @@ struct InitiativesAPIController: RouteCollection {
         let answer = APIInitiative(draft, saved: saved, unitCode: scope.unit.code)
         let response = try await answer.encodeResponse(status: .created, for: req)
         response.headers.replaceOrAdd(name: .location,
-                                      value: SiteURL.api(.getInitiative, [scope.view.campaign.code, scope.unit.code, answer.id.uuidString]).path)
+                                      value: SiteURL.api(.getInitiative, [scope.view.campaign.code, scope.unit.code, answer.id.canonicalText]).path)
         return response
     }
 

@@ -75,7 +75,7 @@ struct UsersAPIController: RouteCollection {
         if !invited.emailed { answer.invitationLink = invited.link.url(base: req.application.dvkConfig.publicURL ?? PeopleController.origin(req)) }
         let response = Response(status: .created)
         try response.content.encode(answer)
-        response.headers.replaceOrAdd(name: .location, value: SiteURL.api(.getUser, [invited.userID.uuidString]).path)
+        response.headers.replaceOrAdd(name: .location, value: SiteURL.api(.getUser, [invited.userID.canonicalText]).path)
         return response
     }
 

@@ -34,7 +34,7 @@ enum AuditQuery {
         var millis: Int64
         var id: UUID
 
-        var text: String { "\(millis)_\(id.uuidString)" }
+        var text: String { "\(millis)_\(id.canonicalText)" }
 
         /// 9999-12-31T23:59:59.999Z.
         static let lastMillis: Int64 = 253_402_300_799_999
@@ -154,7 +154,7 @@ enum AuditQuery {
         let s = try size?.decode(column: "s", as: Int.self) ?? 0, t = try size?.decode(column: "t", as: Int.self) ?? 0
         if s * 50 >= t { return .dense }
         // A chain is its unit's id as text (`AuditTrail.record`).
-        return .chains(try await sql.raw("\(walk) SELECT id FROM scope").all().map { try $0.decode(column: "id", as: UUID.self).uuidString })
+        return .chains(try await sql.raw("\(walk) SELECT id FROM scope").all().map { try $0.decode(column: "id", as: UUID.self).canonicalText })
     }
 
     /// `scope(id)`: the live subtree under `root`, walked down `units.parent_id` (ended
@@ -208,7 +208,7 @@ enum AuditQuery {
     /// A campaign's own events, in its issuer's chain (its fields, state, tree, report notes,
     /// the issuer's reminder runs), newest first.
     static func history(campaignID: UUID, issuerID: UUID, kinds: [AuditObjectKind], limit: Int = 100, on db: any Database) async throws -> [AuditTrail.Event] {
-        try await CampaignOwn(binds: [issuerID.uuidString, campaignID, kinds.map(\.rawValue), limit]).all(on: db).map(AuditTrail.event)
+        try await CampaignOwn(binds: [issuerID.canonicalText, campaignID, kinds.map(\.rawValue), limit]).all(on: db).map(AuditTrail.event)
     }
 
     /// A campaign's ($2) events in its issuer's chain ($1) of the kinds $3 (a list), newest
@@ -224,7 +224,7 @@ enum AuditQuery {
     static func history(unitID: UUID, limit: Int = 100, on db: any Database) async throws -> [AuditTrail.Event] {
         try await db.sql().raw("""
             SELECT \(unsafeRaw: AuditTrail.readColumns) FROM audit_events
-            WHERE chain = \(bind: unitID.uuidString) AND campaign_id IS NULL
+            WHERE chain = \(bind: unitID.canonicalText) AND campaign_id IS NULL
             ORDER BY seq DESC LIMIT \(unsafeRaw: String(limit))
             """).all().map(AuditTrail.event)
     }

@@ -99,7 +99,7 @@ enum AuditSeal {
         let rows = try await sql.raw("SELECT \(unsafeRaw: AuditTrail.readColumns) FROM audit_events WHERE chain = '' ORDER BY at, id").all()
         for row in rows {
             var event = try AuditTrail.event(row)
-            let chain = event.unitID?.uuidString ?? systemChain
+            let chain = event.unitID?.canonicalText ?? systemChain
             let head = heads[chain] ?? (0, "")
             event.chain = chain
             event.seq = head.seq + 1
@@ -188,7 +188,7 @@ enum AuditSeal {
                     prev = ""
                 }
                 report.events += 1
-                let id = event.id.uuidString
+                let id = event.id.canonicalText
                 if let head = heads[event.chain], event.seq > head.seq {
                     report.problems.append(Problem(kind: .inserted, chain: event.chain, seq: event.seq, eventID: id,
                                                    message: "event \(id) (chain \"\(event.chain)\", #\(event.seq)) lies beyond the chain's head: it was inserted"))

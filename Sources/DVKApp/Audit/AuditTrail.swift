@@ -518,14 +518,16 @@ enum AuditTrail {
                      actorRole: try text("actor_role"), address: try text("address"), requestID: try text("request_id"),
                      kind: try text("object_kind"), objectID: try text("object_id"), objectLabel: try text("object_label"),
                      unitID: try uuid("unit_id"), campaignID: try uuid("campaign_id"), action: try text("action"),
-                     details: details.isEmpty ? [:] : (try? decoder.decode([String: String].self, from: Data(details.utf8))) ?? [:],
-                     changes: changes.isEmpty ? [] : (try? decoder.decode([AuditChange].self, from: Data(changes.utf8))) ?? [],
+                     details: details.isEmpty ? [:] : AuditJSON.readDetails(details)
+                        ?? (try? decoder.decode([String: String].self, from: Data(details.utf8))) ?? [:],
+                     changes: changes.isEmpty ? [] : AuditJSON.readChanges(changes)
+                        ?? (try? decoder.decode([AuditChange].self, from: Data(changes.utf8))) ?? [],
                      prevHash: try text("prev_hash"), hash: try text("hash"))
     }
 
     /// An object's events, newest first.
     static func events(kind: String = "account", id: UUID, limit: Int = 200, on db: any Database) async throws -> [Event] {
-        try await events(kind: kind, objectID: id.uuidString, limit: limit, on: db)
+        try await events(kind: kind, objectID: id.canonicalText, limit: limit, on: db)
     }
 
     static func events(kind: String, objectID: String, limit: Int = 200, on db: any Database) async throws -> [Event] {
@@ -543,7 +545,7 @@ enum AuditTrail {
         var out: [Event] = []
         if let ids {
             // In slices, so that no statement carries more values than a database takes.
-            let all = ids.map(\.uuidString).sorted()
+            let all = ids.map(\.canonicalText).sorted()
             for start in stride(from: 0, to: all.count, by: 500) {
                 let slice = all[start..<min(all.count, start + 500)]
                 out += try await sql.raw("""

@@ -147,7 +147,7 @@ enum Backup {
             if index > 0 { out += "," }
             if try row.decodeNil(column: column.name) { out += "null"; continue }
             switch column.kind {
-            case .uuid: out += "\"" + (try row.decode(column: column.name, as: UUID.self)).uuidString + "\""
+            case .uuid: out += "\"" + (try row.decode(column: column.name, as: UUID.self)).canonicalText + "\""
             case .text: BackupFile.quote(try row.decode(column: column.name, as: String.self), into: &out)
             case .int: out += String(try row.decode(column: column.name, as: Int.self))
             case .bool: out += (try row.decode(column: column.name, as: Bool.self)) ? "true" : "false"

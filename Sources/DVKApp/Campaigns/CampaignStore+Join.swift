@@ -25,7 +25,7 @@ extension CampaignStore {
         let candidates = try await Campaign.query(on: db).filter(\.$allTargets == true).all().filter { $0.state.mayResync }
         var joined: [CampaignInfo] = []
         for candidate in candidates.sorted(by: { $0.code < $1.code }) {
-            let units = above.filter { $0.value.contains(candidate.issuerID) }.map(\.key).sorted { $0.uuidString < $1.uuidString }
+            let units = above.filter { $0.value.contains(candidate.issuerID) }.map(\.key).sorted(by: UUID.inTextOrder)
             guard !units.isEmpty else { continue }
             let campaign = try await CampaignLock.exclusive(code: candidate.code, on: db)
             guard campaign.allTargets, campaign.state.mayResync else { continue }
@@ -61,7 +61,7 @@ extension CampaignStore {
     private static func recordJoin(_ campaign: CampaignInfo, units: [UUID], actor: String, note: String, at now: Date,
                                    on db: any Database) async throws {
         let rows = try await SubmissionLock.lock(campaignID: campaign.id, units: units, on: db)
-        let changes = rows.values.sorted { $0.unitID.uuidString < $1.unitID.uuidString }.map { row in
+        let changes = rows.values.sorted { UUID.inTextOrder($0.unitID, $1.unitID) }.map { row in
             (before: row, after: row, events: [SubmissionEventDraft(action: .join, from: row.status, to: row.status, note: note)],
              countsChanged: false)
         }

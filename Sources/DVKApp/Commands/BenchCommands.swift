@@ -94,7 +94,7 @@ struct BenchDocumentsCommand: AsyncCommand {
         let soffice = ["/usr/bin/soffice", "/usr/bin/libreoffice"].first { FileManager.default.isExecutableFile(atPath: $0) }
         guard let soffice else { return context.console.print("LibreOffice không có: bỏ qua phép so sánh.") }
         let summary = OfficialDocuments.summary(DocumentSamples.summary)
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dvk-bench-\(UUID.random().uuidString)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dvk-bench-\(UUID.random().canonicalText)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let docx = dir.appendingPathComponent("bieu.docx")
         try OfficialDocuments.render(summary, as: .docx).write(to: docx)

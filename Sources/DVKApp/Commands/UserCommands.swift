@@ -140,7 +140,7 @@ struct UserTokensCommand: AsyncCommand {
         let now = context.application.clock.now()
         for t in tokens {
             let expires = t.expiresAt.map { VietnamTime.iso($0) + ($0 <= now ? " (expired)" : "") } ?? "-"
-            context.console.print([t.id.uuidString, t.name, VietnamTime.iso(t.createdAt), expires,
+            context.console.print([t.id.canonicalText, t.name, VietnamTime.iso(t.createdAt), expires,
                                    t.lastUsedAt.map(VietnamTime.iso) ?? "never used"].joined(separator: "\t"))
         }
         if tokens.isEmpty { context.console.print("no tokens") }

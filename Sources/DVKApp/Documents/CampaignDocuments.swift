@@ -225,7 +225,7 @@ enum CampaignDocuments {
         var parts = [campaign, word, unit]
         if let initiative {
             let slug = VietnameseText.slug(initiative.title).split(separator: "-").prefix(6).joined(separator: "-")
-            parts.append((slug.isEmpty ? "" : slug + "-") + initiative.id.uuidString.prefix(8).lowercased())
+            parts.append((slug.isEmpty ? "" : slug + "-") + initiative.id.canonicalText.prefix(8).lowercased())
         }
         return Download.safeName(parts.joined(separator: "_") + "." + format.fileExtension)
     }

@@ -21,7 +21,7 @@ enum Digests {
                 for head in try await Access.campaignHeads(for: user, in: [.open], on: db) {
                     drafts.append(OutboxDraft(kind: .digest, campaignID: head.id, unitID: head.scope.unitID, userID: user.id,
                                               toAddress: email, toName: user.displayName,
-                                              dedupeKey: "digest:\(user.id.uuidString.lowercased()):\(head.id.uuidString.lowercased()):\(day.iso)"))
+                                              dedupeKey: "digest:\(user.id.canonicalText.lowercased()):\(head.id.canonicalText.lowercased()):\(day.iso)"))
                 }
             }
             try await Outbox.enqueue(drafts, at: now, on: db)

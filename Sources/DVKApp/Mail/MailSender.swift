@@ -19,7 +19,7 @@ struct DeliveryReport: Sendable {
 final class MailSender: LifecycleHandler, Sendable {
     let settings: MailSettings
     /// This process, as it names itself on the leases it takes.
-    let owner = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):\(UUID.random().uuidString.prefix(8))"
+    let owner = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):\(UUID.random().canonicalText.prefix(8))"
     private let loop = Mutex<Task<Void, Never>?>(nil)
     /// How often the outbox is looked at; schedules are looked at every `scheduleEvery`.
     let interval: Duration

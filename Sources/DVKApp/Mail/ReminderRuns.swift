@@ -39,12 +39,12 @@ enum ReminderRuns {
     }
 
     static func key(campaign: UUID, unit: UUID, day: CalendarDay) -> String {
-        "reminder:\(campaign.uuidString.lowercased()):\(unit.uuidString.lowercased()):\(day.iso)"
+        "reminder:\(campaign.canonicalText.lowercased()):\(unit.canonicalText.lowercased()):\(day.iso)"
     }
 
     /// A `LIKE` pattern matching the keys of every unit of `campaign` on `day`.
     static func keyPattern(campaign: UUID, day: CalendarDay) -> String {
-        "reminder:\(campaign.uuidString.lowercased()):%:\(day.iso)"
+        "reminder:\(campaign.canonicalText.lowercased()):%:\(day.iso)"
     }
 
     /// Writes a reminder for every unit of `scope` that should get one now (nothing when
@@ -103,7 +103,7 @@ enum ReminderRuns {
                   let due = schedule.due(deadline: try row.decode(column: "deadline", as: Date.self), now: now)
             else { continue }
             let count: Int? = try await db.write { db in
-                guard try await Outbox.takeRun("reminders:\(id.uuidString.lowercased()):\(VietnamTime.day(of: now).iso)", at: now, on: db),
+                guard try await Outbox.takeRun("reminders:\(id.canonicalText.lowercased()):\(VietnamTime.day(of: now).iso)", at: now, on: db),
                       let campaign = try await CampaignStore.info(id: id, on: db),
                       let root = try await CampaignStore.root(campaignID: id, on: db)
                 else { return nil }

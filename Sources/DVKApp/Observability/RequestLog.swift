@@ -44,7 +44,7 @@ struct RequestLogMiddleware: LoopMiddleware {
         if let header, (1...64).contains(header.count), header.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) {
             return header
         }
-        return UUID.random().uuidString.lowercased()
+        return UUID.random().canonicalText.lowercased()
     }
 }
 

@@ -367,7 +367,7 @@ enum RegistrationStore {
                 notes.append(reasonText)
                 try await sql.update(Initiative.schema).set("review_comment", to: "").set("changed_fields", to: "")
                     .where("campaign_id", .equal, campaign.id).where("unit_id", .equal, unitID).run()
-                for (id, comment) in commentTexts.sorted(by: { $0.key.uuidString < $1.key.uuidString }) {
+                for (id, comment) in commentTexts.sorted(by: { UUID.inTextOrder($0.key, $1.key) }) {
                     let updated = try await sql.update(Initiative.schema).set("review_comment", to: comment)
                         .where("id", .equal, id).where("campaign_id", .equal, campaign.id).where("unit_id", .equal, unitID)
                         .returning("id").first()

@@ -210,7 +210,7 @@ enum Standings {
         for (unit, delta) in deltas where !delta.isZero {
             for federation in chains[unit] ?? [] { sums[federation, default: StandingCounts()] = sums[federation, default: StandingCounts()] + delta }
         }
-        let rows = sums.filter { !$0.value.isZero }.sorted { $0.key.uuidString < $1.key.uuidString }
+        let rows = sums.filter { !$0.value.isZero }.sorted { UUID.inTextOrder($0.key, $1.key) }
         guard !rows.isEmpty else { return }
         let names = StandingCounts.columnNames
         let updates = names.map { "\($0) = standing_counts.\($0) + excluded.\($0)" }.joined(separator: ", ")

@@ -117,7 +117,7 @@ enum SubmissionLock {
     /// order so that two importers never hold each other's rows.
     static func lock(campaignID: UUID, units: [UUID], on db: any Database) async throws -> [UUID: SubmissionRow] {
         var out: [UUID: SubmissionRow] = [:]
-        let sorted = units.sorted { $0.uuidString < $1.uuidString }
+        let sorted = units.sorted(by: UUID.inTextOrder)
         for chunk in sorted.chunked(2_000) {
             let values = chunk.map { unit in
                 SQLGroupExpression(([UUID.random(), campaignID, unit] + newRow).map { SQLBind($0.encodable) as any SQLExpression })

@@ -1,3 +1,4 @@
+import DVKCore
 import FluentKit
 import FluentSQL
 import Foundation
@@ -585,28 +586,5 @@ struct SyncSQLiteDatabase: Database, SQLDatabase, HotSQLite {
 
     func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         try await closure(self)
-    }
-}
-
-extension UUID {
-    /// The 36 characters `uuidString` writes (upper-case hex), written here by bytes:
-    /// Foundation's on Linux formats with `sprintf`, and every id a statement binds on SQLite
-    /// is this text, as are the trail's seals and chain names (a twentieth of an import's time).
-    var canonicalText: String {
-        let hex: StaticString = "0123456789ABCDEF"
-        return withUnsafeBytes(of: uuid) { bytes in
-            String(unsafeUninitializedCapacity: 36) { out in
-                hex.withUTF8Buffer { digits in
-                    var at = 0
-                    for (i, byte) in bytes.enumerated() {
-                        if i == 4 || i == 6 || i == 8 || i == 10 { out[at] = UInt8(ascii: "-"); at += 1 }
-                        out[at] = digits[Int(byte >> 4)]
-                        out[at + 1] = digits[Int(byte & 0x0F)]
-                        at += 2
-                    }
-                    return at
-                }
-            }
-        }
     }
 }

@@ -92,7 +92,7 @@ enum Recount {
         return try await query.all().map { row in
             SummaryEntry(unitID: try row.decode(column: "unit_id", as: UUID.self),
                          kind: RegistrantKind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .collective,
-                         registrantKey: try row.decode(column: "registrant_id", as: UUID.self).uuidString,
+                         registrantKey: try row.decode(column: "registrant_id", as: UUID.self).canonicalText,
                          sectorCode: try row.decode(column: "sector_code", as: String.self))
         }
     }
@@ -134,7 +134,7 @@ enum Recount {
     /// SQLite (3.24+) and PostgreSQL, its rows in a fixed order so that two writers never
     /// wait on each other's rows (a deadlock on PostgreSQL).
     private static func applyRollup(_ deltas: [UUID: UnitTally], campaignID: UUID, on db: any Database) async throws {
-        let values = deltas.sorted { $0.key.uuidString < $1.key.uuidString }
+        let values = deltas.sorted { UUID.inTextOrder($0.key, $1.key) }
             .flatMap { rows(campaignID: campaignID, unitID: $0.key, pre: nil, tally: $0.value).sorted { "\($0[2])" < "\($1[2])" } }
         guard !values.isEmpty else { return }
         let columns = countColumns(withPre: false)

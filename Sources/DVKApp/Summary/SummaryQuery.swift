@@ -48,7 +48,7 @@ enum SummaryQuery {
         let kinds = Dictionary(registrants.map { ($0.id, $0.kind) }, uniquingKeysWith: { first, _ in first })
         let entries = initiatives.compactMap { i in
             kinds[i.registrantID].map {
-                SummaryEntry(unitID: unitID, kind: $0, registrantKey: i.registrantID.uuidString, sectorCode: i.sectorCode)
+                SummaryEntry(unitID: unitID, kind: $0, registrantKey: i.registrantID.canonicalText, sectorCode: i.sectorCode)
             }
         }
         return Summary(sectors: campaign.sectors, entries: entries)

@@ -110,7 +110,7 @@ enum SiteURL: Sendable, Equatable {
         case .password: return [.word("account"), .word("password")]
         case .signOutEverywhere: return [.word("account"), .word("sessions"), .word("end")]
         case .tokens: return [.word("account"), .word("tokens")]
-        case .tokenRevoke(let id): return [.word("account"), .word("tokens"), .value(name: "id", id.uuidString), .word("revoke")]
+        case .tokenRevoke(let id): return [.word("account"), .word("tokens"), .value(name: "id", id.canonicalText), .word("revoke")]
         case .accountMail: return [.word("account"), .word("email")]
         case .campaigns: return [.word("campaigns")]
         case .campaignNew: return [.word("campaigns"), .word("new")]
@@ -127,13 +127,13 @@ enum SiteURL: Sendable, Equatable {
         case .remindersSend(let code): return [.word("campaigns"), c(code), .word("reminders"), .word("send")]
         case .reportNotes(let code, let kind): return [.word("campaigns"), c(code), .word("report-notes"), .word(kind.rawValue)]
         case .mail(let code): return [.word("campaigns"), c(code), .word("mail")]
-        case .mailResend(let code, let id): return [.word("campaigns"), c(code), .word("mail"), .value(name: "id", id.uuidString), .word("resend")]
+        case .mailResend(let code, let id): return [.word("campaigns"), c(code), .word("mail"), .value(name: "id", id.canonicalText), .word("resend")]
         case .unitPage(let campaign, let code): return unit(campaign, code)
         case .initiativeNew(let campaign, let code): return unit(campaign, code, .word("initiatives"), .word("new"))
         case .initiativeEdit(let campaign, let code, let id):
-            return unit(campaign, code, .word("initiatives"), .value(name: "id", id.uuidString), .word("edit"))
+            return unit(campaign, code, .word("initiatives"), .value(name: "id", id.canonicalText), .word("edit"))
         case .initiativeDelete(let campaign, let code, let id):
-            return unit(campaign, code, .word("initiatives"), .value(name: "id", id.uuidString), .word("delete"))
+            return unit(campaign, code, .word("initiatives"), .value(name: "id", id.canonicalText), .word("delete"))
         case .submit(let campaign, let code): return unit(campaign, code, .word("submit"))
         case .declare(let campaign, let code): return unit(campaign, code, .word("declare"))
         case .review(let campaign, let code): return unit(campaign, code, .word("review"))
@@ -144,21 +144,21 @@ enum SiteURL: Sendable, Equatable {
         case .document(let campaign, let code, let kind, let format):
             return unit(campaign, code, .word("documents"), .value(name: "file", kind.rawValue + "." + format.rawValue))
         case .initiativeForm(let campaign, let code, let id, let format):
-            return unit(campaign, code, .word("initiatives"), .value(name: "id", id.uuidString), .value(name: "file", "form." + format.rawValue))
+            return unit(campaign, code, .word("initiatives"), .value(name: "id", id.canonicalText), .value(name: "file", "form." + format.rawValue))
         case .year(let code): return [.word("campaigns"), c(code), .word("year")]
         case .yearTable(let code): return [.word("campaigns"), c(code), .word("year.xlsx")]
         case .yearDocument(let code, let kind, let format):
             return [.word("campaigns"), c(code), .word("year"), .word("documents"), .value(name: "file", kind.rawValue + "." + format.rawValue)]
-        case .model(let campaign, let code, let id): return unit(campaign, code, .word("initiatives"), .value(name: "id", id.uuidString))
+        case .model(let campaign, let code, let id): return unit(campaign, code, .word("initiatives"), .value(name: "id", id.canonicalText))
         case .modelStep(let campaign, let code, let id, let step):
-            return unit(campaign, code, .word("initiatives"), .value(name: "id", id.uuidString), .word("year"), .word(step.rawValue))
+            return unit(campaign, code, .word("initiatives"), .value(name: "id", id.canonicalText), .word("year"), .word(step.rawValue))
         case .modelFile(let campaign, let code, let id, let file):
-            return unit(campaign, code, .word("initiatives"), .value(name: "id", id.uuidString), .word("files"), .value(name: "fileID", file.uuidString))
+            return unit(campaign, code, .word("initiatives"), .value(name: "id", id.canonicalText), .word("files"), .value(name: "fileID", file.canonicalText))
         case .library: return [.word("library")]
-        case .libraryEntry(let id): return [.word("library"), .value(name: "id", id.uuidString)]
-        case .libraryFile(let id, let file): return [.word("library"), .value(name: "id", id.uuidString), .word("files"), .value(name: "fileID", file.uuidString)]
+        case .libraryEntry(let id): return [.word("library"), .value(name: "id", id.canonicalText)]
+        case .libraryFile(let id, let file): return [.word("library"), .value(name: "id", id.canonicalText), .word("files"), .value(name: "fileID", file.canonicalText)]
         case .libraryFeed: return [.word("library"), .word("feed.atom")]
-        case .libraryReplicate(let id): return [.word("library"), .value(name: "id", id.uuidString), .word("replicate")]
+        case .libraryReplicate(let id): return [.word("library"), .value(name: "id", id.canonicalText), .word("replicate")]
         case .units: return [.word("units")]
         case .unit(let code): return [.word("units"), .value(name: "code", code)]
         case .unitNew: return [.word("units"), .word("new")]
@@ -175,9 +175,9 @@ enum SiteURL: Sendable, Equatable {
         case .peopleImport: return [.word("users"), .word("import")]
         case .peopleTemplate: return [.word("users"), .word("import"), .word("template.xlsx")]
         case .peopleLetters: return [.word("users"), .word("letters.pdf")]
-        case .person(let id): return [.word("users"), .value(name: "id", id.uuidString)]
-        case .personEvents(let id): return [.word("users"), .value(name: "id", id.uuidString), .word("events.xlsx")]
-        case .personAction(let id, let action): return [.word("users"), .value(name: "id", id.uuidString), .value(name: "action", action.rawValue)]
+        case .person(let id): return [.word("users"), .value(name: "id", id.canonicalText)]
+        case .personEvents(let id): return [.word("users"), .value(name: "id", id.canonicalText), .word("events.xlsx")]
+        case .personAction(let id, let action): return [.word("users"), .value(name: "id", id.canonicalText), .value(name: "action", action.rawValue)]
         case .invitation(let token): return [.word("invite"), .value(name: "token", token)]
         case .passwordReset(let token): return [.word("reset"), .value(name: "token", token)]
         case .forgot: return [.word("forgot")]

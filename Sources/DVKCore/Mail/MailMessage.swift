@@ -82,7 +82,7 @@ public struct MailMessage: Sendable {
     /// A Message-ID for `id` under the sender's domain.
     public static func messageID(_ id: UUID, from: Mailbox) -> String {
         let domain = from.address.split(separator: "@").last.map(String.init) ?? "dvk.invalid"
-        return "<\(id.uuidString.lowercased())@\(domain)>"
+        return "<\(id.canonicalText.lowercased())@\(domain)>"
     }
 
     /// The whole message, ready for SMTP's DATA (before dot-stuffing).

@@ -104,7 +104,7 @@ struct AuditController: RouteCollection {
                                                .text(e.label, .plain), .text(AuditObjectKind(rawValue: e.kind)?.label ?? e.kind, .plain),
                                                .text(e.objectLabel, .plain), .text(line.unitCode, .plain), .text(line.unitName, .plain)]
             let tail: [SimpleWorkbook.Cell] = [.text(e.details.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; "), .plain),
-                                               .text(e.address, .plain), .text(e.requestID, .plain), .text(e.id.uuidString, .plain),
+                                               .text(e.address, .plain), .text(e.requestID, .plain), .text(e.id.canonicalText, .plain),
                                                .text(e.chain, .plain), .number(Int(e.seq)), .text(e.hash, .plain)]
             // One row per field changed, so that a column of old values filters.
             let changes = e.changes.isEmpty ? [AuditChange("", old: "", new: "")] : e.changes

@@ -42,7 +42,7 @@ struct LibraryController: RouteCollection {
             let found = try await Access.campaign(code: head.code, unit: user.unitCode, user: user, on: req.database)
             if let unit = found.unit, found.view.canRegister(unit.snapshot) {
                 return req.redirect(to: SiteURL.initiativeNew(campaign: head.code, unit: unit.code)
-                    .link(query: [("replicates", id.uuidString)]).value)
+                    .link(query: [("replicates", id.canonicalText)]).value)
             }
         }
         throw DomainError.conflict("Đơn vị không có đợt thi đua nào đang mở để đăng ký nhân rộng mô hình.")

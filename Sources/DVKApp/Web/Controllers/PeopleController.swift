@@ -101,7 +101,7 @@ struct PeopleController: RouteCollection {
         let header = ["Thời điểm", "Tên đăng nhập", "Họ và tên", "Đơn vị", "Việc", "Người thực hiện", "Địa chỉ IP", "Mã yêu cầu", "Chi tiết"]
         var rows: [[SimpleWorkbook.Cell]] = events.map { e in
             let p = byID[e.object]
-            return [.text(Format.short(e.event.at), .plain), .text(p?.username ?? e.object.uuidString, .plain), .text(p?.displayName ?? "", .plain),
+            return [.text(Format.short(e.event.at), .plain), .text(p?.username ?? e.object.canonicalText, .plain), .text(p?.displayName ?? "", .plain),
                     .text(p?.unitName ?? "", .plain), .text(e.event.label, .plain), .text(e.event.actor, .plain), .text(e.event.address, .plain),
                     .text(e.event.requestID, .plain),
                     .text(e.event.details.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; "), .plain)]

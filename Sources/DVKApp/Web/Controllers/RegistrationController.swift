@@ -110,7 +110,7 @@ struct RegistrationController: RouteCollection {
                                                              replicates: id == nil ? posted.replicatesID : nil, campaign: ctx.view.campaign,
                                                              unitID: ctx.unit.unitID, actor: ctx.user.username, at: req.now, on: req.database)
                 return back(req, ctx, id == nil ? "Đã thêm mô hình \(Flash.quoted(draft.title))." : "Đã lưu mô hình \(Flash.quoted(draft.title)).",
-                            fragment: "mo-hinh-\(saved.id.uuidString.lowercased())")
+                            fragment: "mo-hinh-\(saved.id.canonicalText.lowercased())")
             } catch let error as DomainError {
                 var errors = FieldErrors()
                 errors[FieldErrors.general] = error.message

@@ -26,7 +26,7 @@ enum Dashboard {
         }
     }
 
-    struct Query: Sendable, Decodable {
+    struct Query: Sendable {
         var status: String?
         var q: String?
         var sort: String?

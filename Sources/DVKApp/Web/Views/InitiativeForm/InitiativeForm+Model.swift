@@ -129,6 +129,6 @@ enum InitiativeForm {
                          Earlier(id: $0.id!, label: "\(years[$0.campaignID].map(String.init) ?? "") — \($0.title)" + (recognised.contains($0.id!) ? " (đã được công nhận)" : ""))
                      },
                      replicating: replicated, returned: returned,
-                     trail: try await editing.asyncMap { try await AuditQuery.history(kinds: [.initiative], objectID: $0.uuidString, on: db) } ?? [])
+                     trail: try await editing.asyncMap { try await AuditQuery.history(kinds: [.initiative], objectID: $0.canonicalText, on: db) } ?? [])
     }
 }

@@ -32,7 +32,7 @@ extension InitiativeForm {
                 },
                 .unwrap(m.replicating) { r in
                     .group(.p(.class("alert"), .text("Nhân rộng mô hình “\(r.title)” của \(r.unit) (thư viện mô hình tiêu biểu). Đề nghị đơn vị sửa lại nội dung cho phù hợp với đơn vị mình.")),
-                           .hidden("replicatesID", m.posted.replicatesID?.uuidString ?? ""))
+                           .hidden("replicatesID", m.posted.replicatesID?.canonicalText ?? ""))
                 },
                 .fieldset(.legend("Tập thể/Cá nhân"),
                     .label(.input(.type(.radio), .name("kind"), .value("collective"), .checked(!individual)), " Tập thể"),
@@ -58,8 +58,8 @@ extension InitiativeForm {
                     FormField.message("continuity", e["continuity"]),
                     .if(!m.earlier.isEmpty, FormField.select(
                         "continuesID", "Mô hình đã có của đơn vị (nếu duy trì)",
-                        options: [("", "— Không chọn —")] + m.earlier.map { ($0.id.uuidString, $0.label) },
-                        selected: m.posted.continuesID?.uuidString ?? "", errors: e))),
+                        options: [("", "— Không chọn —")] + m.earlier.map { ($0.id.canonicalText, $0.label) },
+                        selected: m.posted.continuesID?.canonicalText ?? "", errors: e))),
                 .div(.class("actions"), .button(.type(.submit), "Lưu mô hình"),
                      .a(.class("button secondary"), .href(.unitPage(campaign: m.campaign.code, unit: m.unit.code)), "Hủy")),
             ]),

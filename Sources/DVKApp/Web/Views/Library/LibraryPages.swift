@@ -128,7 +128,7 @@ enum LibraryPages {
             out += """
                 <entry>
                 <title>\(x(item.title))</title>
-                <id>urn:uuid:\(item.initiativeId.uuidString.lowercased())</id>
+                <id>urn:uuid:\(item.initiativeId.canonicalText.lowercased())</id>
                 <link href="\(x(url))"/>
                 <updated>\(VietnamTime.iso(item.publishedAt))</updated>
                 <author><name>\(x(item.unitName))</name></author>

@@ -47,7 +47,7 @@ enum ModelPage {
         if let parent = year.federation?.parentID { parentName = try await Unit.find(parent, on: db)?.name }
         var model = Model(year: year, record: try await YearStore.record(year, on: db), parentName: parentName,
                           today: VietnamTime.day(of: now))
-        model.trail = try await AuditQuery.history(kinds: [.initiative, .model], objectID: year.model.id.uuidString, on: db)
+        model.trail = try await AuditQuery.history(kinds: [.initiative, .model], objectID: year.model.id.canonicalText, on: db)
         return model
     }
 }

@@ -80,16 +80,16 @@ extension ModelPage {
     /// A report's file: its link, what it is, its caption; and for those who report, the
     /// caption's own small form (the library shows the caption under the photo).
     static func fileLine(_ m: Model, _ f: YearRecord.ModelFile) -> Node {
-        let failed = m.failed == .caption && m.posted["file"] == f.id.uuidString
+        let failed = m.failed == .caption && m.posted["file"] == f.id.canonicalText
         let e = failed ? m.errors : FieldErrors()
-        let id = "caption-\(f.id.uuidString.prefix(8).lowercased())"
+        let id = "caption-\(f.id.canonicalText.prefix(8).lowercased())"
         return .li(
             .a(.href(.modelFile(campaign: m.campaign.code, unit: m.unit.code, id: m.id, file: f.id)), .text(f.shownName)),
             .span(.class("muted small"), .text(" (\(f.isImage ? "ảnh" : "PDF"), \(size(f.size))\(f.public ? ", được đăng trên thư viện" : ""))")),
             .if(!f.caption.isEmpty && !m.can(.report), .group(.br(), .em(.text(f.caption)))),
             .if(m.can(.report), .form(.class("caption"), .method(.post), .action(step(m, .caption)),
                 Layout.csrfField(m.user.csrf),
-                .input(.type(.hidden), .name("file"), .value(f.id.uuidString)),
+                .input(.type(.hidden), .name("file"), .value(f.id.canonicalText)),
                 .input(.type(.hidden), .name("was"), .value(f.caption)),
                 .div(.class(e["caption"] == nil ? "field" : "field invalid"),
                     .label(.for(id), .class("small"), "Chú thích"),

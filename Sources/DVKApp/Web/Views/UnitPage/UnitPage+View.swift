@@ -28,7 +28,7 @@ extension UnitPage {
                 .p(.text("Đơn vị có thể đăng ký duy trì, nhân rộng các mô hình này trong đợt thi đua năm nay:")),
                 .ul(.forEach(m.toContinue) { e in
                     .li(.text("\(e.year): \(e.title) — "),
-                        .a(.href(SiteURL.initiativeNew(campaign: m.campaign.code, unit: m.unit.code).link(query: [("continues", e.id.uuidString)])),
+                        .a(.href(SiteURL.initiativeNew(campaign: m.campaign.code, unit: m.unit.code).link(query: [("continues", e.id.canonicalText)])),
                            "Đăng ký duy trì"))
                 }))),
             .h2(.text("Mô hình đã đăng ký (\(m.initiatives.count))")),
@@ -140,7 +140,7 @@ extension UnitPage {
         }
         let commenting = m.canReview && m.status.counts
         return .ol(.class("initiatives"), .forEach(m.initiatives) { row in
-            .li(.class("card initiative"), .id("mo-hinh-\(row.id.uuidString.lowercased())"),
+            .li(.class("card initiative"), .id("mo-hinh-\(row.id.canonicalText.lowercased())"),
                 .div(.class("heading-row"),
                     .h3(.text(row.title), .if(row.continues, .span(.class("muted small"), " (duy trì, nhân rộng)"))),
                     .if(m.canEdit, .div(.class("actions"),
@@ -160,8 +160,8 @@ extension UnitPage {
                         fact("Mô hình", row.continues ? "Duy trì, nhân rộng" + (row.continuesTitle.map { " “\($0)”" } ?? "") : "Mô hình mới"),
                     ])),
                 .if(commenting, .div(.class("field"),
-                    .label(.for("comment-\(row.id.uuidString)"), "Góp ý cho mô hình này (gửi kèm khi trả lại hồ sơ)"),
-                    .textarea(.id("comment-\(row.id.uuidString)"), .name("comment-\(row.id.uuidString)"), .rows(2),
+                    .label(.for("comment-\(row.id.canonicalText)"), "Góp ý cho mô hình này (gửi kèm khi trả lại hồ sơ)"),
+                    .textarea(.id("comment-\(row.id.canonicalText)"), .name("comment-\(row.id.canonicalText)"), .rows(2),
                               .attribute("form", returnFormID), .text(row.reviewComment)))),
                 // Deleting stands apart from editing, at the card's foot, and asks first.
                 .if(m.canEdit, .div(.class("actions end"),

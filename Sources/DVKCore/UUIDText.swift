@@ -1,0 +1,38 @@
+import Foundation
+
+extension UUID {
+    /// Whether `a` comes before `b` in the order of their text (`uuidString`,
+    /// `canonicalText`), compared by their bytes: upper-case hex keeps the bytes' order and
+    /// the dashes stand at the same places. The writers that take many rows sort them so
+    /// (two writers never wait on each other's rows); Foundation's `uuidString` on Linux
+    /// formats with `sprintf`, and sorting an import's 6,300 units by it was 160,000 calls.
+    public static func inTextOrder(_ a: UUID, _ b: UUID) -> Bool {
+        withUnsafeBytes(of: a.uuid) { x in
+            withUnsafeBytes(of: b.uuid) { y in
+                for i in 0..<16 where x[i] != y[i] { return x[i] < y[i] }
+                return false
+            }
+        }
+    }
+
+    /// The 36 characters `uuidString` writes (upper-case hex), written here by bytes:
+    /// Foundation's on Linux formats with `sprintf`, and every id a statement binds on SQLite
+    /// is this text, as are the trail's seals and chain names (a twentieth of an import's time).
+    public var canonicalText: String {
+        let hex: StaticString = "0123456789ABCDEF"
+        return withUnsafeBytes(of: uuid) { bytes in
+            String(unsafeUninitializedCapacity: 36) { out in
+                hex.withUTF8Buffer { digits in
+                    var at = 0
+                    for (i, byte) in bytes.enumerated() {
+                        if i == 4 || i == 6 || i == 8 || i == 10 { out[at] = UInt8(ascii: "-"); at += 1 }
+                        out[at] = digits[Int(byte >> 4)]
+                        out[at + 1] = digits[Int(byte & 0x0F)]
+                        at += 2
+                    }
+                    return at
+                }
+            }
+        }
+    }
+}
