@@ -66,12 +66,19 @@ import VaporTesting
             if !readers.isEmpty {  // SQLite
                 let staff = try await StaffTestKit.visitor(app, "canbo", .staff, at: "LB")
                 let hops = readers.map(\.hopsToLoop).reduce(0, +)
+                // Each request makes its database once (`Request.database`): Fluent's `db`
+                // makes one on every use, through the application's locked storage.
+                func made() -> Int { readers.map(\.databasesMade).reduce(0, +) }
                 for path in ["/campaigns/DVK-2024", "/campaigns/DVK-2024/units/S1", "/campaigns/DVK-2024/year", "/campaigns"] {
+                    let before = made()
                     #expect(try await staff.get(path).status == .ok, "\(path)")
+                    #expect(made() - before == 1, "\(path)")
                 }
                 for path in ["/api/v1/campaigns/DVK-2024/summary?unit=LB", "/api/v1/campaigns/DVK-2024/units/S1/initiatives",
-                             "/api/v1/campaigns/DVK-2024/units"] {
+                             "/api/v1/campaigns/DVK-2024/units", "/api/v1/campaigns/DVK-2024/units/S1"] {
+                    let before = made()
                     #expect(try await api(app, .GET, path, as: .token(token)).status == .ok, "\(path)")
+                    #expect(made() - before == 1, "\(path)")
                 }
                 #expect(readers.map(\.hopsToLoop).reduce(0, +) == hops, "a read hopped to its loop")
             }

@@ -59,4 +59,14 @@ import VaporTesting
             #expect(UUID(uuidString: id) != nil)
         }
     }
+
+    /// A request's time in its log line: milliseconds to a tenth, as `%.1f` writes them.
+    @Test func theLogSaysMillisecondsToATenth() {
+        for ms in [0, 0.04, 0.06, 1, 9.94, 9.96, 12.34, 123.45678, 99_999.99, 3_600_000] {
+            #expect(RequestLogMiddleware.tenths(ms) == String(format: "%.1f", (ms * 10).rounded() / 10), "\(ms)")
+        }
+        #expect(RequestLogMiddleware.tenths(12.34) == "12.3")
+        #expect(RequestLogMiddleware.tenths(9.96) == "10.0")
+        #expect(RequestLogMiddleware.tenths(0) == "0.0")
+    }
 }

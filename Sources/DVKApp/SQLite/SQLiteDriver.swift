@@ -128,13 +128,15 @@ final class LoopReaders: Sendable {
     init(path: String) { self.path = path }
 
     func reader(on loop: any EventLoop) -> SyncSQLiteConnection {
-        readers.withLock { readers in
+        let reader = readers.withLock { readers in
             let key = ObjectIdentifier(loop as AnyObject)
             if let known = readers[key] { return known }
             let made = SyncSQLiteConnection(path: path, loop: loop, readOnly: true)
             readers[key] = made
             return made
         }
+        reader.madeDatabase()
+        return reader
     }
 
     var all: [SyncSQLiteConnection] { readers.withLock { Array($0.values) } }

@@ -62,6 +62,12 @@ final class SyncSQLiteConnection: @unchecked Sendable {
     private let hops = Atomic<Int>(0)
     var hopsToLoop: Int { hops.load(ordering: .relaxed) }
 
+    /// How many databases were made on this connection's loop (`LoopReaders`): one a
+    /// request, kept (`Request.database`); a test holds a page and an API read to one.
+    private let made = Atomic<Int>(0)
+    var databasesMade: Int { made.load(ordering: .relaxed) }
+    func madeDatabase() { made.add(1, ordering: .relaxed) }
+
     /// Runs `body` on the connection's loop, now if already there.
     func onLoop<T: Sendable>(_ body: @escaping @Sendable () throws -> T) -> EventLoopFuture<T> {
         if loop.inEventLoop {
