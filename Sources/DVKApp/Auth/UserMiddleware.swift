@@ -10,7 +10,7 @@ struct UserMiddleware: LoopMiddleware {
             // and a bad token is simply "not signed in".
             request.storage[CurrentUserKey.self] = try await AuthStore.user(apiToken: bearer.token, now: request.now, on: request.database)
             request.storage[ViaTokenKey.self] = true
-        } else if let cookie = request.cookies[AuthStore.cookieName]?.string, !cookie.isEmpty {
+        } else if let cookie = request.cookie(AuthStore.cookieName), !cookie.isEmpty {
             request.storage[CurrentUserKey.self] = try await AuthStore.user(sessionToken: cookie, now: request.now, policy: request.application.dvkConfig.sessions,
                                                                             on: request.database)
         }
@@ -30,7 +30,7 @@ struct CSRFMiddleware: LoopMiddleware {
             return try await next.respond(to: request)
         }
         let sent = request.headers.first(name: "X-CSRF-Token") ?? (try? request.content.get(String.self, at: "_csrf"))
-        let expected = request.currentUser?.csrf ?? request.cookies[Self.anonymousCookie]?.string
+        let expected = request.currentUser?.csrf ?? request.cookie(Self.anonymousCookie)
         guard let sent, let expected, !expected.isEmpty, Tokens.equal(sent, expected) else {
             throw WebError.csrf
         }

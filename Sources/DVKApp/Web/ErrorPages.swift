@@ -31,7 +31,7 @@ struct DVKErrorMiddleware: LoopMiddleware {
             }
             // A form sent after its session ended: sign in again (the login page says the
             // session has expired), then back to the page the form was on.
-            if case WebError.csrf = error, request.currentUser == nil, request.cookies[AuthStore.cookieName] != nil {
+            if case WebError.csrf = error, request.currentUser == nil, request.cookie(AuthStore.cookieName) != nil {
                 let referer = request.headers.first(name: .referer).flatMap { URLComponents(string: $0) }
                 let back = SafeRedirect.path(referer.map { $0.percentEncodedPath + ($0.percentEncodedQuery.map { "?" + $0 } ?? "") })
                 return request.redirect(to: SiteURL.login.path + "?next=" + (back.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"),

@@ -48,7 +48,7 @@ enum Flash {
 /// that is not itself a redirect has been answered (the page that showed it).
 struct FlashMiddleware: LoopMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        guard let raw = request.cookies[Flash.cookieName]?.string, !raw.isEmpty,
+        guard let raw = request.cookie(Flash.cookieName), !raw.isEmpty,
               let message = raw.removingPercentEncoding, !message.isEmpty
         else { return try await next.respond(to: request) }
         let response = try await Flash.$current.withValue(message) { try await next.respond(to: request) }

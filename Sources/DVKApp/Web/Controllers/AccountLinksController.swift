@@ -23,7 +23,7 @@ struct AccountLinksController: RouteCollection {
 
     /// A page with an anonymous form: the token in the page and in a cookie.
     static func anonymous(_ req: Request, status: HTTPResponseStatus = .ok, _ page: (String) -> HTMLPage) -> Response {
-        let existing = req.cookies[CSRFMiddleware.anonymousCookie]?.string ?? ""
+        let existing = req.cookie(CSRFMiddleware.anonymousCookie) ?? ""
         let token = existing.isEmpty ? Tokens.random() : existing
         let response = Layout.response(page(token), status: status)
         response.cookies[CSRFMiddleware.anonymousCookie] = HTTPCookies.Value(
@@ -35,7 +35,7 @@ struct AccountLinksController: RouteCollection {
     /// Signs the person in (a new session), and goes to the home page.
     static func signIn(_ req: Request, userID: UUID, message: String? = nil) async throws -> Response {
         let config = req.application.dvkConfig
-        let token = try await AuthStore.openSession(userID: userID, replacing: req.cookies[AuthStore.cookieName]?.string, at: req.now,
+        let token = try await AuthStore.openSession(userID: userID, replacing: req.cookie(AuthStore.cookieName), at: req.now,
                                                     policy: config.sessions, on: req.database)
         let response = message.map { Flash.redirect(req, to: .home, message: $0) } ?? req.redirect(to: SiteURL.home.path, redirectType: .normal)
         response.cookies[AuthStore.cookieName] = HTTPCookies.Value(
@@ -104,14 +104,14 @@ struct AccountLinksController: RouteCollection {
     // MARK: The second step of a sign-in
 
     @Sendable func secondStepForm(req: Request) async throws -> Response {
-        guard req.cookies[Self.challengeCookie] != nil else { return req.redirect(to: SiteURL.login.path) }
+        guard req.cookie(Self.challengeCookie) != nil else { return req.redirect(to: SiteURL.login.path) }
         return Self.anonymous(req) { SignInPages.secondStep(error: nil, csrf: $0) }
     }
 
     struct CodeForm: Content { var code: String? }
 
     @Sendable func secondStep(req: Request) async throws -> Response {
-        guard let challenge = req.cookies[Self.challengeCookie]?.string, !challenge.isEmpty else { return req.redirect(to: SiteURL.login.path) }
+        guard let challenge = req.cookie(Self.challengeCookie), !challenge.isEmpty else { return req.redirect(to: SiteURL.login.path) }
         let code = String(((try? req.content.decode(CodeForm.self))?.code ?? "").prefix(40))
         do {
             let userID = try await TwoFactor.complete(challenge: challenge, code: code, address: req.clientAddress, at: req.now, on: req.database)

@@ -31,7 +31,7 @@ struct AuthController: RouteCollection {
 
     func loginPage(req: Request, error: String?, username: String, next: String, status: HTTPResponseStatus = .ok) -> Response {
         let token = Tokens.random()
-        let expired = req.cookies[AuthStore.cookieName] != nil && req.currentUser == nil && error == nil
+        let expired = req.cookie(AuthStore.cookieName) != nil && req.currentUser == nil && error == nil
         let html = Layout.page(title: "Đăng nhập", user: nil, body: [
             .div(.class("login card"),
                 .h1("Đăng nhập DVK"),
@@ -67,7 +67,7 @@ struct AuthController: RouteCollection {
         let next = SafeRedirect.path(form.next)
         do {
             let token = try await AuthStore.login(username: form.username ?? "", password: form.password ?? "", address: req.clientAddress, now: req.now,
-                                                  policy: config.sessions, replacing: req.cookies[AuthStore.cookieName]?.string,
+                                                  policy: config.sessions, replacing: req.cookie(AuthStore.cookieName),
                                                   verify: { try await pool.verify($0, created: $1) }, on: req.database)
             let response = req.redirect(to: next, redirectType: .normal)
             response.cookies[AuthStore.cookieName] = HTTPCookies.Value(
@@ -90,7 +90,7 @@ struct AuthController: RouteCollection {
     }
 
     @Sendable func logout(req: Request) async throws -> Response {
-        if let token = req.cookies[AuthStore.cookieName]?.string {
+        if let token = req.cookie(AuthStore.cookieName) {
             try await AuthStore.logout(token: token, on: req.database)
         }
         let response = req.redirect(to: SiteURL.login.path, redirectType: .normal)
@@ -125,7 +125,7 @@ struct AuthController: RouteCollection {
         do {
             guard (form.new ?? "") == (form.confirm ?? "") else { throw DomainError.invalid("Mật khẩu nhập lại không khớp với mật khẩu mới.") }
             try await AuthStore.changePassword(userID: user.id, current: form.current ?? "", new: form.new ?? "",
-                                               keeping: req.cookies[AuthStore.cookieName]?.string, by: .person(user, req), at: req.now,
+                                               keeping: req.cookie(AuthStore.cookieName), by: .person(user, req), at: req.now,
                                                verify: { try await pool.verify($0, created: $1) }, on: req.database)
             return Flash.redirect(req, to: .account, message: "Đã đổi mật khẩu. Các phiên đăng nhập khác của tài khoản đã kết thúc.")
         } catch let error as DomainError {

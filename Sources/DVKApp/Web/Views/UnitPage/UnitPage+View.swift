@@ -55,9 +55,12 @@ extension UnitPage {
 
     /// "Đợt thi đua này yêu cầu gì": the letter, the sectors, what a registration holds, the
     /// deadline and what happens after it, and whom to ask. Open until the unit has handed in.
+    /// What each model registered holds, the same for every campaign.
+    static let fieldsAsked = ([.title, .registrantName, .sector, .purpose, .content, .scope, .startDate, .expectedResult, .personInCharge] as [InitiativeField])
+        .map { $0 == .startDate ? "thời gian thực hiện" : $0.rule.label }.joined(separator: ", ") + "."
+
     static func whatIsAsked(_ m: Model) -> Node {
         let c = m.campaign, u = m.unit.code
-        let fields: [InitiativeField] = [.title, .registrantName, .sector, .purpose, .content, .scope, .startDate, .expectedResult, .personInCharge]
         let letter = "Công văn" + (c.number.isEmpty ? "" : " số \(c.number)") + " ngày \(c.issuedOn.vietnamese) của \(c.issuerName)"
         return .div(.class("card"), .details(.attribute("open", present: !m.standing.hasSubmitted),
             .summary(.strong("Đợt thi đua này yêu cầu gì")),
@@ -66,7 +69,7 @@ extension UnitPage {
                .text(" "), .a(.class("button small secondary"), .href(.document(campaign: c.code, unit: u, kind: .letter, format: .docx)), "Word")),
             .p(.strong("Lĩnh vực: "), .text(c.sectors.map(\.name).joined(separator: "; ") + ".")),
             .p(.strong("Mỗi mô hình đăng ký gồm: "),
-               .text(fields.map { $0 == .startDate ? "thời gian thực hiện" : $0.rule.label }.joined(separator: ", ") + ".")),
+               .text(Self.fieldsAsked)),
             .p(.strong("Hạn nộp: "), .text(DeadlineText.unit(m.standing) + ". " + DeadlineText.latePolicy(acceptsLate: c.acceptsLate))),
             .unwrap(m.contact) { contact in
                 .p(.strong("Cần hỏi thêm: "), .text(contact.name),
