@@ -2,6 +2,7 @@ import DVKCore
 import Fluent
 import Foundation
 import NIOCore
+import SQLKit
 import Testing
 import Vapor
 import VaporTesting
@@ -86,6 +87,24 @@ import VaporTesting
             let asyncLeft = app.routes.all.filter { $0.responder is any AsyncResponder }
             #expect(asyncLeft.isEmpty, "\(asyncLeft.map(\.description).prefix(3))")
             #expect(app.routes.all.contains { $0.responder is LoopResponder })
+        }
+    }
+
+    /// A write transaction's statements are sent from its connection's loop, where their
+    /// answers arrive: on PostgreSQL, Fluent runs the body in a plain task on Swift's global
+    /// pool, two thread switches a statement while the rows are locked.
+    @Test func aWriteTransactionsBodyRunsOnItsConnectionsLoop() async throws {
+        try await withApp { app in
+            try await Fixture.load(app)
+            for _ in 0..<3 {
+                let (onLoop, read) = try await app.db.write { db in
+                    let before = db.eventLoop.inEventLoop
+                    let rows = try await db.sql().raw("SELECT 1 AS one").all()
+                    return (before && db.eventLoop.inEventLoop, rows.count)
+                }
+                #expect(onLoop)
+                #expect(read == 1)
+            }
         }
     }
 }

@@ -36,7 +36,9 @@ extension HotStatement {
             let named = Named(statement: self)
             let logger = db.logger
             return try await postgres.withConnection { connection in
-                connection.eventLoop.makeFutureWithTask {
+                // On the connection's loop (the request's, with a pool per loop): a plain
+                // task ran on Swift's global pool, two thread switches a statement.
+                connection.eventLoop.onLoopTask {
                     var rows: [any SQLRow] = []
                     for try await row in try await connection.execute(named, logger: logger) { rows.append(HotPostgresRow(row)) }
                     return rows
