@@ -255,16 +255,16 @@ public enum CampaignWarning: Hashable, Sendable {
         // A campaign's letter is read on every page that shows its warnings, and changes
         // only when it is edited: its days are kept (the regular expressions were a sixth
         // of the dashboard's time), at most 256 letters.
-        if let known = readDays.withLock({ $0[text] }) { return known }
+        if let known = readDays.withLock({ $0[TextBytesKey(text)] }) { return known }
         let days = readDeadlineDays(text)
         readDays.withLock { cache in
             if cache.count >= 256 { cache.removeAll() }
-            cache[text] = days
+            cache[TextBytesKey(text)] = days
         }
         return days
     }
 
-    private static let readDays = Mutex<[String: [CalendarDay]]>([:])
+    private static let readDays = Mutex<[TextBytesKey: [CalendarDay]]>([:])
 
     private static func readDeadlineDays(_ text: String) -> [CalendarDay] {
         let cues = ["hạn nộp", "thời hạn", "hạn chót", "hạn đăng ký", "trước ngày", "chậm nhất", "hết ngày"]

@@ -417,6 +417,17 @@ import Vapor
         #expect(top.canonicalText == top.uuidString)
     }
 
+    /// A campaign's sectors are kept per text by its bytes: the same list spelled decomposed
+    /// is read as written, not as its composed twin kept before it.
+    @Test func sectorsAreKeptPerSpelling() throws {
+        let composed = #"[{"code":"kinh-te","name":"Lĩnh vực kinh tế"}]"#
+        let decomposed = composed.decomposedStringWithCanonicalMapping
+        #expect(composed == decomposed)
+        #expect(SectorList.decode(composed).first?.name.utf8.elementsEqual("Lĩnh vực kinh tế".utf8) == true)
+        let read = try #require(SectorList.decode(decomposed).first?.name)
+        #expect(read.utf8.elementsEqual("Lĩnh vực kinh tế".decomposedStringWithCanonicalMapping.utf8))
+    }
+
     /// Ids sorted by their bytes are in the order of their text: the order in which every
     /// writer takes many rows, so the old and the new code agree during an upgrade.
     @Test func uuidsSortByBytesAsByText() {

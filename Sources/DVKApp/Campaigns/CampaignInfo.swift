@@ -6,12 +6,13 @@ import Synchronization
 /// A campaign's sectors as stored (JSON), read once per distinct text: every request reads
 /// its campaign, and the list changes only when staff edit it.
 enum SectorList {
-    private static let cache = Mutex<[String: [Sector]]>([:])
+    private static let cache = Mutex<[TextBytesKey: [Sector]]>([:])
 
     static func decode(_ json: String) -> [Sector] {
-        if let known = cache.withLock({ $0[json] }) { return known }
+        let key = TextBytesKey(json)
+        if let known = cache.withLock({ $0[key] }) { return known }
         let sectors = (try? JSONDecoder().decode([Sector].self, from: Data(json.utf8))) ?? Sector.defaults
-        cache.withLock { if $0.count > 1_000 { $0.removeAll() }; $0[json] = sectors }
+        cache.withLock { if $0.count > 1_000 { $0.removeAll() }; $0[key] = sectors }
         return sectors
     }
 }

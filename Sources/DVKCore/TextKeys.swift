@@ -36,3 +36,23 @@ extension UUID {
         }
     }
 }
+
+/// A text as a dictionary key by its bytes. `String`'s own hashing and `==` work on the
+/// canonical form, so a key with accented letters is normalised on every lookup (a
+/// campaign's letter or sectors, hashed on every page: 1 % of the dashboard), and a text
+/// spelled decomposed finds the entry of its composed twin. A cache of what was parsed
+/// from a text keys it by its bytes.
+public struct TextBytesKey: Hashable, Sendable {
+    public let text: String
+
+    public init(_ text: String) { self.text = text }
+
+    public static func == (a: TextBytesKey, b: TextBytesKey) -> Bool {
+        a.text.utf8.elementsEqual(b.text.utf8)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        var text = text
+        text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
+}
