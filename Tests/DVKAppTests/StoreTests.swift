@@ -406,6 +406,27 @@ import Vapor
         }
     }
 
+    /// A statement's columns are found by name as `firstIndex(of:)` finds them: every name,
+    /// the first of two of one name, none for a name not there, at every size of table.
+    @Test func columnsAreFoundByNameAsInTheList() {
+        var state: UInt64 = 45
+        func next(_ n: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(n))
+        }
+        let pool = ["id", "unit_id", "campaign_id", "code", "name", "pre", "last", "a", "b", "", "Tên", "c_status", "cu_code",
+                    "submitted_at", "x1", "x2", "x3", "x10", "x11", "very_long_column_name_of_a_join", "ID", "id "]
+        for size in [0, 1, 2, 3, 7, 8, 9, 15, 16, 17, 40] {
+            for _ in 0..<20 {
+                let names = (0..<size).map { _ in next(3) == 0 ? "n\(next(200))" : pool[next(pool.count)] }
+                let columns = SQLiteColumns(names)
+                for name in pool + names + ["missing", "n999"] {
+                    #expect(columns.position(of: name) == names.firstIndex(of: name), "\(names) \(name)")
+                }
+            }
+        }
+    }
+
     /// A UUID written by bytes is Foundation's text for it.
     @Test func uuidsAreWrittenAsFoundationWritesThem() {
         for _ in 0..<5_000 {
