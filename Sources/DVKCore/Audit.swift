@@ -255,15 +255,8 @@ private struct JSONBytes {
         guard bytes.count - at >= 4 else { return nil }
         var value: UInt16 = 0
         for _ in 0..<4 {
-            let byte = bytes[at]
+            guard let digit = bytes[at].hexDigitValue else { return nil }
             at += 1
-            let digit: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-            default: return nil
-            }
             value = value << 4 | UInt16(digit)
         }
         return value

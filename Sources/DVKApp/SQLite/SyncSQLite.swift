@@ -410,13 +410,7 @@ struct SyncSQLiteRow: SQLRow {
                     guard char == UInt8(ascii: "-") else { return false }
                     continue
                 }
-                let nibble: UInt8
-                switch char {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = char - UInt8(ascii: "0")
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = char - UInt8(ascii: "a") + 10
-                case UInt8(ascii: "A")...UInt8(ascii: "F"): nibble = char - UInt8(ascii: "A") + 10
-                default: return false
-                }
+                guard let nibble = char.hexDigitValue else { return false }
                 if digits < 16 { bytes.0 = bytes.0 << 4 | UInt64(nibble) } else { bytes.1 = bytes.1 << 4 | UInt64(nibble) }
                 digits += 1
             }
