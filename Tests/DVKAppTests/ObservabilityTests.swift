@@ -60,7 +60,8 @@ import VaporTesting
         }
     }
 
-    /// A request's time in its log line: milliseconds to a tenth, as `%.1f` writes them.
+    /// A request's time in its log line: milliseconds to a tenth, as `%.1f` writes them
+    /// (but for halves, rounded up here).
     @Test func theLogSaysMillisecondsToATenth() {
         for ms in [0, 0.04, 0.06, 1, 9.94, 9.96, 12.34, 123.45678, 99_999.99, 3_600_000] {
             #expect(RequestLogMiddleware.tenths(ms) == String(format: "%.1f", (ms * 10).rounded() / 10), "\(ms)")
@@ -68,5 +69,10 @@ import VaporTesting
         #expect(RequestLogMiddleware.tenths(12.34) == "12.3")
         #expect(RequestLogMiddleware.tenths(9.96) == "10.0")
         #expect(RequestLogMiddleware.tenths(0) == "0.0")
+        // What no clock gives, written without a trap.
+        #expect(RequestLogMiddleware.tenths(.nan) == "nan")
+        #expect(RequestLogMiddleware.tenths(.infinity) == "inf")
+        #expect(RequestLogMiddleware.tenths(-1.5) == "-1.5")
+        #expect(RequestLogMiddleware.tenths(1e300) == "1e+300")
     }
 }

@@ -54,6 +54,9 @@ import Testing
         func foundation(_ text: String) -> [AuditChange]? { try? JSONDecoder().decode([AuditChange].self, from: Data(text.utf8)) }
         let escapes = #"[{"field":"a\/b\"\\\b\f\n\r\t","new":"\u00e9\u0301\u1EA1\ud83d\ude00\u0000","old":""}]"#
         #expect(AuditJSON.readChanges(escapes) == foundation(escapes))
+        let upper = #"[{"field":"","new":"\uD83D\uDE00\u00C9","old":""}]"#
+        #expect(AuditJSON.readChanges(upper) == foundation(upper))
+        #expect(AuditJSON.readChanges(upper)?.first?.new == "😀É")
         #expect(AuditJSON.readChanges(escapes)?.first?.field == "a/b\"\\\u{8}\u{C}\n\r\t")
         #expect(AuditJSON.readChanges(escapes)?.first?.new.unicodeScalars.elementsEqual("\u{E9}\u{301}\u{1EA1}\u{1F600}\u{0}".unicodeScalars) == true)
         #expect(AuditJSON.readChanges("[]") == [])
@@ -69,13 +72,16 @@ import Testing
             #"[{"field":"a","new":"\ude00","old":""}]"#,
             #"[{"field":"a","new":"\x","old":""}]"#,
             #"[{"field":"a","new":"\u12","old":""}]"#,
+            #"[{"field":"\u12"#, #"[{"field":"a\"#, #"[{"field":"a"#,   // cut short
+            #"[{"field":"a","new":"\ud83d\u0041","old":""}]"#,         // a high half, then no low
+            #"[{"field":"a","new":"\uD83D","old":""}]"#,
             "[{\"field\":\"a\u{1}\",\"new\":\"\",\"old\":\"\"}]",   // a raw control character
             #"[{"field":1,"new":"","old":""}]"#,
             #"{"a":"b"}"#, "", "[",
         ] {
             #expect(AuditJSON.readChanges(other) == nil, "\(other)")
         }
-        for other in [#"{"a":"1","a":"2"}"#, #"{"a":"1" }"#, #"{"a":1}"#, #"{"a":"1",}"#, #"["a"]"#, #"{"a""#] {
+        for other in [#"{"a":"\ude00"}"#, #"{"a":"1","a":"2"}"#, #"{"a":"1" }"#, #"{"a":1}"#, #"{"a":"1",}"#, #"["a"]"#, #"{"a""#] {
             #expect(AuditJSON.readDetails(other) == nil, "\(other)")
         }
     }

@@ -28,14 +28,18 @@ extension Database {
         // Fluent runs a PostgreSQL transaction's body in a plain task, on Swift's global
         // pool: each statement went to the connection's loop and its answer came back, two
         // thread switches a statement while the row locks were held (`scripts/rush --perf`:
-        // a quarter of the server's samples on the pool). The body runs on the loop.
-        let onLoop: @Sendable (any Database) async throws -> T = { db in
-            try await withTaskExecutorPreference(EventLoopTaskExecutor(db.eventLoop)) { try await body(db) }
+        // a quarter of the server's samples on the pool). A request's body runs on the loop.
+        // One begun off its loop (a command; a request with a big upload, `Request.step`,
+        // whose import would hold the loop's other requests) stays where Fluent puts it.
+        let fromLoop = eventLoop.inEventLoop
+        let run: @Sendable (any Database) async throws -> T = { db in
+            guard fromLoop else { return try await body(db) }
+            return try await withTaskExecutorPreference(EventLoopTaskExecutor(db.eventLoop)) { try await body(db) }
         }
         var attempt = 0
         while true {
             do {
-                return try await transaction(onLoop)
+                return try await transaction(run)
             } catch let error as PSQLError where error.isRetryable && attempt < 2 {
                 attempt += 1
             }

@@ -40,7 +40,9 @@ struct RequestLogMiddleware: LoopMiddleware {
         ])
     }
 
-    /// Milliseconds to a tenth ("12.3"), as `%.1f` writes them but without `sprintf`.
+    /// Milliseconds to a tenth ("12.3"), halves rounded up, without `sprintf` (`%.1f` rounds
+    /// a half to even: 0.25 is "0.2" there, "0.3" here). A time that is not a finite,
+    /// non-negative number of milliseconds below 10¹² is written as Swift writes it.
     static func tenths(_ ms: Double) -> String {
         guard ms.isFinite, ms >= 0, ms < 1e12 else { return String(ms) }
         let tenths = Int((ms * 10).rounded())

@@ -105,7 +105,7 @@ enum InitiativeImporter {
                                                                 campaign: campaign.id, label: "Đợt \(campaign.code): \(result.added) mô hình mới")],
                                         at: now, on: db)
             let byUnit = Dictionary(grouping: fresh) { plan.rows[$0.row].unitID }
-            let inUnitOrder = byUnit.keys.sorted { $0.canonicalText < $1.canonicalText }.flatMap { byUnit[$0] ?? [] }
+            let inUnitOrder = byUnit.keys.sorted(by: UUID.inTextOrder).flatMap { byUnit[$0] ?? [] }
             let size = BulkInsert.rowsPerStatement(columns: columns.count)
             let statements = fresh.chunked(size), events = inUnitOrder.chunked(size)
             let counts = Dictionary(uniqueKeysWithValues: byUnit.map { ($0.key.canonicalText, $0.value.count) })

@@ -47,7 +47,8 @@ struct CampaignController: RouteCollection {
         if view.scope.isTarget {
             return req.redirect(to: SiteURL.unitPage(campaign: view.campaign.code, unit: view.scope.code).path)
         }
-        let params = Dashboard.Query(status: req.queryValue("status"), q: req.queryValue("q"), sort: req.queryValue("sort"), page: req.queryInt("page"))
+        let params = Dashboard.Query(status: req.queryValue("status"), q: req.queryValue("q").map { String($0.prefix(200)) },
+                                     sort: req.queryValue("sort"), page: req.queryInt("page"))
         let model = try await Dashboard.query(view: view, params: params, now: req.now, on: req.database)
         return Layout.response(Dashboard.view(model))
     }

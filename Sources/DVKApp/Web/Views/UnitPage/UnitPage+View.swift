@@ -53,12 +53,12 @@ extension UnitPage {
         ])
     }
 
-    /// "Đợt thi đua này yêu cầu gì": the letter, the sectors, what a registration holds, the
-    /// deadline and what happens after it, and whom to ask. Open until the unit has handed in.
     /// What each model registered holds, the same for every campaign.
     static let fieldsAsked = ([.title, .registrantName, .sector, .purpose, .content, .scope, .startDate, .expectedResult, .personInCharge] as [InitiativeField])
         .map { $0 == .startDate ? "thời gian thực hiện" : $0.rule.label }.joined(separator: ", ") + "."
 
+    /// "Đợt thi đua này yêu cầu gì": the letter, the sectors, what a registration holds, the
+    /// deadline and what happens after it, and whom to ask. Open until the unit has handed in.
     static func whatIsAsked(_ m: Model) -> Node {
         let c = m.campaign, u = m.unit.code
         let letter = "Công văn" + (c.number.isEmpty ? "" : " số \(c.number)") + " ngày \(c.issuedOn.vietnamese) của \(c.issuerName)"
