@@ -48,7 +48,7 @@ public struct TextBytesKey: Hashable, Sendable {
     public init(_ text: String) { self.text = text }
 
     public static func == (a: TextBytesKey, b: TextBytesKey) -> Bool {
-        a.text.utf8.elementsEqual(b.text.utf8)
+        a.text.hasSameBytes(as: b.text)
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -67,5 +67,14 @@ extension UInt8 {
         case UInt8(ascii: "A")...UInt8(ascii: "F"): self - UInt8(ascii: "A") + 10
         default: nil
         }
+    }
+}
+
+extension String {
+    /// Whether the two texts are the same bytes: `==` holds two spellings of one accented
+    /// letter (composed and decomposed) equal, and a text rewritten in the other must be
+    /// read again by what keeps its parsed form.
+    public func hasSameBytes(as other: String) -> Bool {
+        utf8.elementsEqual(other.utf8)
     }
 }

@@ -31,12 +31,11 @@ enum CampaignTexts {
         var reminderTime: String
         var criteria: String
 
-        /// Byte for byte: `String`'s own `==` holds two spellings of one accented letter
-        /// (composed and decomposed) equal, and a text rewritten in the other must be read.
+        /// Byte for byte (`String.hasSameBytes`), not by `String`'s own `==`.
         static func == (a: Raw, b: Raw) -> Bool {
-            a.addressees.utf8.elementsEqual(b.addressees.utf8) && a.recipients.utf8.elementsEqual(b.recipients.utf8)
-                && a.sectors.utf8.elementsEqual(b.sectors.utf8) && a.reminderDays.utf8.elementsEqual(b.reminderDays.utf8)
-                && a.reminderTime.utf8.elementsEqual(b.reminderTime.utf8) && a.criteria.utf8.elementsEqual(b.criteria.utf8)
+            a.addressees.hasSameBytes(as: b.addressees) && a.recipients.hasSameBytes(as: b.recipients)
+                && a.sectors.hasSameBytes(as: b.sectors) && a.reminderDays.hasSameBytes(as: b.reminderDays)
+                && a.reminderTime.hasSameBytes(as: b.reminderTime) && a.criteria.hasSameBytes(as: b.criteria)
         }
 
         var bytes: Int {

@@ -300,10 +300,10 @@ extension YearQueue {
             }
         }
         // The unit's place in each, inside the user's scope there.
-        let holding = heads.compactMap { head in units[head.id].flatMap { head.contains($0.unit) ? (head, $0.unit, $0.sectors) : nil } }
+        let holding = heads.compactMap { head in units[head.id].flatMap { head.contains($0.unit) ? (head: head, unit: $0.unit, sectors: $0.sectors) : nil } }
         guard !holding.isEmpty else { return [] }
         var counted: [String: [UUID: [String: Int]]] = [:]
-        for row in try await CountsOverYears(binds: [holding.map(\.0.id), unitID]).all(on: db) {
+        for row in try await CountsOverYears(binds: [holding.map(\.head.id), unitID]).all(on: db) {
             counted[try row.decode(column: "what", as: String.self), default: [:]][try row.decode(column: "campaign_id", as: UUID.self), default: [:]][
                 try row.decode(column: "sector_code", as: String.self)] = try row.decode(column: "n", as: Int.self)
         }
