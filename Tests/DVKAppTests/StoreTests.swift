@@ -190,7 +190,8 @@ import Vapor
             try await app.db.sql().raw("UPDATE initiatives SET continues_id = \(bind: first.id), continuity = 'continues' WHERE id = \(bind: second.id)").run()
             let fluent = try await Initiative.query(on: app.db).filter(\.$campaignID == campaign.id).filter(\.$unitID == s1)
                 .sort(\.$createdAt).sort(\.$title).all()
-            let raw = try await Initiative.stored(campaignID: campaign.id, unitID: s1, on: app.db).map(Initiative.init)
+            let joined = try await Initiative.storedWithRegistrants(campaignID: campaign.id, unitID: s1, on: app.db)
+            let raw = joined.map(\.initiative).map(Initiative.init)
             #expect(raw.count >= 2)
             #expect(raw.map(fields) == fluent.map(fields))
             #expect(raw.contains { $0.continuesID == first.id && $0.continuity == .continues } && raw.allSatisfy { $0.$id.exists })
@@ -202,7 +203,18 @@ import Vapor
             }
             let people = try await Registrant.query(on: app.db).filter(\.$unitID == s1).sort(\.$id).all().map(registrant)
             #expect(people.count >= 2)
-            #expect(try await Registrant.stored(unitID: s1, on: app.db).map(Registrant.init).map(registrant).sorted { $0[0] < $1[0] } == people.sorted { $0[0] < $1[0] })
+            // Each initiative's registrant, read joined, is the row Fluent reads by its id.
+            let byID = Dictionary(uniqueKeysWithValues: people.map { ($0[0], $0) })
+            #expect(joined.count == raw.count && joined.allSatisfy { $0.registrant != nil })
+            #expect(joined.map { $0.registrant.map(Registrant.init).map(registrant) } == joined.map { byID[$0.initiative.registrantID.uuidString] })
+            // One whose registrant row is another unit's reads without one (the API leaves it out).
+            let other = try await UnitDirectory.find(code: "S2", on: app.db).id!
+            let stranger = Registrant(unitID: other, kind: .collective, name: "Tổ khác", title: "")
+            try await stranger.save(on: app.db)
+            try await app.db.sql().raw("UPDATE initiatives SET registrant_id = \(bind: stranger.id!) WHERE id = \(bind: second.id)").run()
+            let again = try await Initiative.storedWithRegistrants(campaignID: campaign.id, unitID: s1, on: app.db)
+            #expect(again.count == joined.count)
+            #expect(again.filter { $0.registrant == nil }.map(\.initiative.id) == [second.id])
             #expect(try await Registrant.all(unitIDs: [s1], on: app.db).count == people.count)
         }
     }

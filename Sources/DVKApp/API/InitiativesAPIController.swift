@@ -19,11 +19,8 @@ struct InitiativesAPIController: RouteCollection {
 
     @Sendable func list(req: Request) async throws -> [APIInitiative] {
         let scope = try await req.apiCampaignUnit()
-        let initiatives = try await Initiative.stored(campaignID: scope.view.campaign.id, unitID: scope.unit.unitID, on: req.database)
-        let registrants = try await Registrant.stored(unitID: scope.unit.unitID, on: req.database)
-        let byID = Dictionary(registrants.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        return try initiatives.compactMap { i in
-            try byID[i.registrantID].map { try APIInitiative(i, registrant: $0, unitCode: scope.unit.code) }
+        return try await Initiative.storedWithRegistrants(campaignID: scope.view.campaign.id, unitID: scope.unit.unitID, on: req.database).compactMap { row in
+            try row.registrant.map { try APIInitiative(row.initiative, registrant: $0, unitCode: scope.unit.code) }
         }
     }
 

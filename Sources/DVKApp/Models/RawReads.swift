@@ -10,7 +10,8 @@ import SQLKit
 /// here, and a test reads the same rows both ways and compares every field.
 ///
 /// The unit page, the initiatives API and a unit's preview read them as values
-/// (`StoredInitiative`, `StoredRegistrant`): a model keeps each field in a property
+/// (`StoredInitiative`, `StoredRegistrant`), both in one statement
+/// (`Initiative.storedWithRegistrants`): a model keeps each field in a property
 /// wrapper, an object of its own that boxes the value on the way in and casts it on the way
 /// out, so filling, reading and freeing the models was a fifth of the initiatives API's
 /// time. What reads their fields takes either (`InitiativeFields`, `RegistrantFields`).
@@ -53,14 +54,25 @@ extension Initiative {
         updatedAt = s.updatedAt
     }
 
-    /// A unit's initiatives in a campaign, oldest first (then by title), as values.
-    static func stored(campaignID: UUID, unitID: UUID, on db: any Database) async throws -> [StoredInitiative] {
-        try await OfUnit(binds: [campaignID, unitID]).all(on: db).map(StoredInitiative.init(row:))
+    /// A unit's initiatives in a campaign, each with its registrant (nil when the row it
+    /// names is not the unit's), in one statement: the unit page and the initiatives API read
+    /// only the registrants their initiatives name, not every campaign's of the unit.
+    static func storedWithRegistrants(campaignID: UUID, unitID: UUID, on db: any Database) async throws
+        -> [(initiative: StoredInitiative, registrant: StoredRegistrant?)] {
+        try await OfUnitWithRegistrants(binds: [campaignID, unitID]).all(on: db).map { row in
+            (try StoredInitiative(row: row), try row.decodeNil(column: "r_id") ? nil : try StoredRegistrant(row: row, columns: .joined))
+        }
     }
 
-    /// A unit's ($2) initiatives in a campaign ($1): the unit page and the initiatives API.
-    struct OfUnit: HotStatement {
-        static let sql = "SELECT \(Initiative.selectList) FROM initiatives WHERE campaign_id = $1 AND unit_id = $2 ORDER BY created_at, title"
+    /// A unit's ($2) initiatives in a campaign ($1), oldest first (then by title), with each
+    /// one's registrant, its columns as `StoredRegistrant.Columns.joined`.
+    struct OfUnitWithRegistrants: HotStatement {
+        static let sql = """
+            SELECT \(Initiative.selectList.split(separator: ", ").map { "i.\($0)" }.joined(separator: ", ")),
+              \(Registrant.selectList.split(separator: ", ").map { "r.\($0) AS r_\($0)" }.joined(separator: ", "))
+            FROM initiatives i LEFT JOIN registrants r ON r.id = i.registrant_id AND r.unit_id = i.unit_id
+            WHERE i.campaign_id = $1 AND i.unit_id = $2 ORDER BY i.created_at, i.title
+            """
         let binds: [(any HotValue)?]
     }
 
@@ -105,17 +117,6 @@ extension Registrant {
         nameKey = s.nameKey
         title = s.title
         createdAt = s.createdAt
-    }
-
-    /// A unit's registrants, every campaign's, as values.
-    static func stored(unitID: UUID, on db: any Database) async throws -> [StoredRegistrant] {
-        try await OfUnit(binds: [unitID]).all(on: db).map(StoredRegistrant.init(row:))
-    }
-
-    /// A unit's ($1) registrants: the unit page and the initiatives API.
-    struct OfUnit: HotStatement {
-        static let sql = "SELECT \(Registrant.selectList) FROM registrants WHERE unit_id = $1"
-        let binds: [(any HotValue)?]
     }
 
     /// The registrants of several units (at most a thousand a call).
@@ -227,17 +228,26 @@ struct StoredRegistrant: RegistrantFields, Sendable {
     var title: String
     var createdAt: Date?
 
-    init(row: any SQLRow) throws {
-        id = try row.decode(column: "id", as: UUID.self)
-        unitID = try row.decode(column: "unit_id", as: UUID.self)
-        let kindText = try row.decode(column: "kind", as: String.self)
+    /// The names of `Registrant.selectList`'s columns in a row: as they are, or prefixed
+    /// `r_` when read joined to its initiatives (`Initiative.OfUnitWithRegistrants`).
+    struct Columns: Sendable {
+        var id, unitID, kind, name, nameKey, title, createdAt: String
+        static let plain = Columns(id: "id", unitID: "unit_id", kind: "kind", name: "name", nameKey: "name_key", title: "title", createdAt: "created_at")
+        static let joined = Columns(id: "r_id", unitID: "r_unit_id", kind: "r_kind", name: "r_name", nameKey: "r_name_key", title: "r_title",
+                                    createdAt: "r_created_at")
+    }
+
+    init(row: any SQLRow, columns: Columns = .plain) throws {
+        id = try row.decode(column: columns.id, as: UUID.self)
+        unitID = try row.decode(column: columns.unitID, as: UUID.self)
+        let kindText = try row.decode(column: columns.kind, as: String.self)
         guard let kind = RegistrantKind(rawValue: kindText) else {
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "registrants.kind “\(kindText)”"))
         }
         self.kind = kind
-        name = try row.decode(column: "name", as: String.self)
-        nameKey = try row.decode(column: "name_key", as: String.self)
-        title = try row.decode(column: "title", as: String.self)
-        createdAt = try row.decodeNil(column: "created_at") ? nil : try row.decode(column: "created_at", as: Date.self)
+        name = try row.decode(column: columns.name, as: String.self)
+        nameKey = try row.decode(column: columns.nameKey, as: String.self)
+        title = try row.decode(column: columns.title, as: String.self)
+        createdAt = try row.decodeNil(column: columns.createdAt) ? nil : try row.decode(column: columns.createdAt, as: Date.self)
     }
 }

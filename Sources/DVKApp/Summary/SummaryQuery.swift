@@ -38,9 +38,8 @@ enum SummaryQuery {
 
     /// A grassroots unit's own preview, drafts included, as it fills in its registrations.
     static func preview(_ campaign: CampaignInfo, unitID: UUID, on db: any Database) async throws -> Summary {
-        let initiatives = try await Initiative.stored(campaignID: campaign.id, unitID: unitID, on: db)
-        let registrants = try await Registrant.stored(unitID: unitID, on: db)
-        return preview(campaign, unitID: unitID, initiatives: initiatives, registrants: registrants)
+        let rows = try await Initiative.storedWithRegistrants(campaignID: campaign.id, unitID: unitID, on: db)
+        return preview(campaign, unitID: unitID, initiatives: rows.map(\.initiative), registrants: rows.compactMap(\.registrant))
     }
 
     /// The same, of the unit's initiatives and registrants already read (the unit's page).

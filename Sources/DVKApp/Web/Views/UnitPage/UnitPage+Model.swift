@@ -92,14 +92,14 @@ enum UnitPage {
     static func query(view: Access.CampaignView, unit: CampaignUnit, now: Date, on db: any Database) async throws -> Model {
         let campaign = view.campaign
         let row = try await SubmissionRow.find(campaignID: campaign.id, unitID: unit.unitID, on: db)
-        let initiatives = try await Initiative.stored(campaignID: campaign.id, unitID: unit.unitID, on: db)
-        let registrants = Dictionary(uniqueKeysWithValues: try await Registrant.stored(unitID: unit.unitID, on: db).map { ($0.id, $0) })
+        let stored = try await Initiative.storedWithRegistrants(campaignID: campaign.id, unitID: unit.unitID, on: db)
+        let initiatives = stored.map(\.initiative)
         let links = initiatives.compactMap(\.continuesID)
         let earlier = links.isEmpty ? [:] : try await Initiative.titles(links, on: db)
         let sectorNames = Dictionary(uniqueKeysWithValues: campaign.sectors.map { ($0.code, $0.name) })
         let order = Dictionary(uniqueKeysWithValues: campaign.sectors.enumerated().map { ($1.code, $0) })
-        let rows = initiatives.map { i in
-            let draft = registrants[i.registrantID].map { CampaignDocuments.draft(i, $0) }
+        let rows = stored.map { i, registrant in
+            let draft = registrant.map { CampaignDocuments.draft(i, $0) }
                 ?? CampaignDocuments.draft(i, Registrant(unitID: unit.unitID, kind: .collective, name: "", title: ""))
             return InitiativeRow(id: i.id, kind: draft.kind, registrant: draft.registrantName, registrantTitle: draft.registrantTitle,
                                  sectorCode: i.sectorCode, sector: sectorNames[i.sectorCode] ?? i.sectorCode, title: i.title,
@@ -144,7 +144,7 @@ enum UnitPage {
         }
         var model = Model(user: view.user, view: view, unit: unit.snapshot, parentName: parentName, row: row,
                           standing: row?.standing(campaign) ?? Standing(policy: campaign.policy),
-                          initiatives: rows, summary: SummaryQuery.preview(campaign, unitID: unit.unitID, initiatives: initiatives, registrants: registrants.values),
+                          initiatives: rows, summary: SummaryQuery.preview(campaign, unitID: unit.unitID, initiatives: initiatives, registrants: stored.compactMap(\.registrant)),
                           history: history, waitingElsewhere: waiting, now: now)
         let continued = Set(initiatives.compactMap(\.continuesID))
         model.toContinue = try await YearQueue.recognisedEarlier(unitID: unit.unitID, before: campaign, on: db).filter { !continued.contains($0.id) }
