@@ -132,9 +132,14 @@ import VaporTesting
                         let unitID = try #require(units[unit])
                         let holding = Set(try await CampaignUnit.query(on: app.db).filter(\.$unitID == unitID).all().map(\.campaignID))
                         let chosen = try await Access.campaignHeads(for: user, holding: unitID, on: app.db)
-                        #expect(chosen.map(\.code) == read.filter { holding.contains($0.campaign.id) }.map(\.campaign.code), "\(name) holding \(unit)")
-                        let open = try await Access.campaignHeads(for: user, in: [.open], holding: unitID, on: app.db)
-                        #expect(open.map(\.code) == read.filter { holding.contains($0.campaign.id) && $0.campaign.state == .open }.map(\.campaign.code))
+                        #expect(chosen.map(\.head.code) == read.filter { holding.contains($0.campaign.id) }.map(\.campaign.code), "\(name) holding \(unit)")
+                        // With the unit's own row in each campaign's tree, and that campaign's sectors.
+                        for found in chosen {
+                            let row = try #require(try await CampaignUnit.query(on: app.db).filter(\.$campaignID == found.head.id).filter(\.$unitID == unitID).first())
+                            #expect(found.unit == row.snapshot, "\(name) holding \(unit) in \(found.head.code)")
+                            let campaign = try #require(read.first { $0.campaign.id == found.head.id }?.campaign)
+                            #expect(SectorList.decode(found.sectors).map(\.code) == campaign.sectors.map(\.code))
+                        }
                     }
                 }
                 return out

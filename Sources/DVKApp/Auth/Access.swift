@@ -156,23 +156,28 @@ enum Access {
         let binds: [(any HotValue)?]
     }
 
-    /// `Reachable`'s campaigns whose tree holds the unit $2: a unit's numbers over the years.
+    /// `Reachable`'s campaigns whose tree holds the unit $2, each with that unit's place in
+    /// its tree (`h_`) and the campaign's sectors (`c_sectors`): a unit's numbers over the
+    /// years, in one statement.
     struct ReachableHolding: HotStatement {
-        static let sql = reachable(choosing: "AND c.id IN (SELECT h.campaign_id FROM campaign_units h WHERE h.unit_id = $2)")
+        static let sql = reachable(holding: true)
         let binds: [(any HotValue)?]
     }
 
     /// The text of `Reachable` and its variants, `choosing` (after AND) applied in both
     /// branches: one walk, so the variants cannot see differently, and only the chosen rows
     /// are made (3,000 campaigns' rows made and dropped were 25 ms of a city's home page).
-    private static func reachable(choosing: String) -> String {
-        """
-        SELECT \(Access.headAndOwnColumns)
+    /// `holding` joins the unit $2 in each campaign's tree (`ReachableHolding`).
+    private static func reachable(choosing: String = "", holding: Bool = false) -> String {
+        let columns = headAndOwnColumns + (holding ? ", c.sectors AS c_sectors, " + unitColumns.map { "h.\($0) AS h_\($0)" }.joined(separator: ", ") : "")
+        return """
+        SELECT \(columns)
         FROM campaign_units own JOIN campaigns c ON c.id = own.campaign_id
+        \(holding ? "JOIN campaign_units h ON h.campaign_id = c.id AND h.unit_id = $2" : "")
         WHERE own.unit_id = $1 \(choosing)
         UNION ALL
-        SELECT \(Access.headAndOwnColumns)
-        FROM campaigns c CROSS JOIN campaign_units own
+        SELECT \(columns)
+        FROM campaigns c CROSS JOIN campaign_units own \(holding ? "CROSS JOIN campaign_units h" : "")
         WHERE c.issuer_id IN (
             WITH RECURSIVE down(id, depth) AS (
                 SELECT u.id, 0 FROM units u WHERE u.id = $1
@@ -183,6 +188,7 @@ enum Access {
             SELECT id FROM down)
           AND own.campaign_id = c.id AND own.pre = 0
           AND NOT EXISTS (SELECT 1 FROM campaign_units o WHERE o.campaign_id = c.id AND o.unit_id = $1) \(choosing)
+          \(holding ? "AND h.campaign_id = c.id AND h.unit_id = $2" : "")
         ORDER BY c_year DESC, c_created_at DESC, c_code
         """
     }
@@ -257,26 +263,37 @@ enum Access {
     /// administrator sees thousands. `states` or `holding` (a unit in the campaign's tree)
     /// chooses in the statement, so the others are not even made; given both, the states
     /// are then chosen among the campaigns holding the unit.
-    static func campaignHeads(for user: CurrentUser, in states: [CampaignState]? = nil, holding unitID: UUID? = nil,
+    static func campaignHeads(for user: CurrentUser, in states: [CampaignState]? = nil,
                               on db: any Database) async throws -> [CampaignHead] {
         if states?.isEmpty == true { return [] }
         let rows: [any SQLRow]
-        if let unitID {
-            rows = try await ReachableHolding(binds: [user.unitID, unitID]).all(on: db)
-        } else if let states {
+        if let states {
             rows = try await ReachableInStates(binds: [user.unitID, states.map(\.rawValue)]).all(on: db)
         } else {
             rows = try await Reachable(binds: [user.unitID]).all(on: db)
         }
-        return try rows.compactMap { row in
-            guard let scope = try snapshot(row, prefix: "own_") else { return nil }
-            let state = CampaignState(rawValue: try row.decode(column: "c_state", as: String.self)) ?? .draft
-            if let states, !states.contains(state) { return nil }
-            return CampaignHead(id: try row.decode(column: "c_id", as: UUID.self), code: try row.decode(column: "c_code", as: String.self),
-                                year: try row.decode(column: "c_year", as: Int.self), state: state,
-                                title: try row.decode(column: "c_title", as: String.self),
-                                issuerID: try row.decode(column: "c_issuer_id", as: UUID.self), user: user, scope: scope)
+        return try rows.compactMap { row in try head(row, user: user, states: states) }
+    }
+
+    /// The campaigns the user sees whose tree holds the unit `unitID`, newest first, with the
+    /// unit's place in each and each campaign's sectors (as stored, `SectorList` reads them).
+    static func campaignHeads(for user: CurrentUser, holding unitID: UUID,
+                              on db: any Database) async throws -> [(head: CampaignHead, unit: SnapshotUnit, sectors: String)] {
+        try await ReachableHolding(binds: [user.unitID, unitID]).all(on: db).compactMap { row in
+            guard let head = try head(row, user: user, states: nil), let unit = try snapshot(row, prefix: "h_") else { return nil }
+            return (head, unit, try row.decode(column: "c_sectors", as: String.self))
         }
+    }
+
+    /// A row of `Reachable` or a variant as a head; nil outside the user's reach or `states`.
+    private static func head(_ row: any SQLRow, user: CurrentUser, states: [CampaignState]?) throws -> CampaignHead? {
+        guard let scope = try snapshot(row, prefix: "own_") else { return nil }
+        let state = CampaignState(rawValue: try row.decode(column: "c_state", as: String.self)) ?? .draft
+        if let states, !states.contains(state) { return nil }
+        return CampaignHead(id: try row.decode(column: "c_id", as: UUID.self), code: try row.decode(column: "c_code", as: String.self),
+                            year: try row.decode(column: "c_year", as: Int.self), state: state,
+                            title: try row.decode(column: "c_title", as: String.self),
+                            issuerID: try row.decode(column: "c_issuer_id", as: UUID.self), user: user, scope: scope)
     }
 
     /// The campaigns of `heads` read whole, in the heads' order, in one statement; one

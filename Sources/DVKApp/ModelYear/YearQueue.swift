@@ -285,22 +285,15 @@ extension YearQueue {
     /// The unit's registered models (as the Biểu tổng hợp counts them) and recognised models,
     /// per sector, in every campaign the user sees whose tree holds the unit, oldest first.
     static func overYears(unitID: UUID, user: CurrentUser, on db: any Database) async throws -> [YearNumbers] {
-        // Three statements whatever the number of campaigns: the campaigns in view whose tree
-        // holds the unit (their heads, no letters), the unit in each with the campaign's
+        // Two statements whatever the number of campaigns: the campaigns in view whose tree
+        // holds the unit (their heads, no letters) with the unit in each and the campaign's
         // sectors, then its maintained counts (its own, or its subtree's as a federation) and
         // its recognised models, each over every campaign at once.
-        let heads = try await Access.campaignHeads(for: user, holding: unitID, on: db)
-        guard !heads.isEmpty else { return [] }
-        // Every lookup by (campaign, unit), the keys of the tables' indexes; the campaigns
-        // bound as one list, so both statements stay prepared on PostgreSQL.
-        var units: [UUID: (unit: SnapshotUnit, sectors: [Sector])] = [:]
-        for row in try await UnitOverYears(binds: [heads.map(\.id), unitID]).all(on: db) {
-            if let unit = try Access.snapshot(row, prefix: "") {
-                units[try row.decode(column: "campaign_id", as: UUID.self)] = (unit, SectorList.decode(try row.decode(column: "sectors", as: String.self)))
-            }
-        }
+        let found = try await Access.campaignHeads(for: user, holding: unitID, on: db)
         // The unit's place in each, inside the user's scope there.
-        let holding = heads.compactMap { head in units[head.id].flatMap { head.contains($0.unit) ? (head: head, unit: $0.unit, sectors: $0.sectors) : nil } }
+        let holding = found.compactMap { found in
+            found.head.contains(found.unit) ? (head: found.head, unit: found.unit, sectors: SectorList.decode(found.sectors)) : nil
+        }
         guard !holding.isEmpty else { return [] }
         var counted: [String: [UUID: [String: Int]]] = [:]
         for row in try await CountsOverYears(binds: [holding.map(\.head.id), unitID]).all(on: db) {
@@ -321,19 +314,7 @@ extension YearQueue {
 }
 
 extension YearQueue {
-    /// `overYears`' second statement: a unit ($2) in each campaign's tree ($1, a list), with
-    /// the campaign's sectors.
-    struct UnitOverYears: HotStatement {
-        private static let select = """
-            SELECT \(Access.unitColumns.map { "cu.\($0)" }.joined(separator: ", ")), c.sectors
-            FROM campaign_units cu JOIN campaigns c ON c.id = cu.campaign_id WHERE cu.unit_id = $2 AND cu.campaign_id
-            """
-        static let sql = select + " = ANY($1)"
-        static let sqliteSQL = select + " IN $1"
-        let binds: [(any HotValue)?]
-    }
-
-    /// `overYears`' third: the unit's ($2) own counts, its subtree's (a federation's) and
+    /// `overYears`' second statement: the unit's ($2) own counts, its subtree's (a federation's) and
     /// its recognised models, over every campaign ($1, a list) at once. The recognised ones
     /// are walked from the unit down its subtree to its initiatives, in that order (CROSS JOIN
     /// keeps it on SQLite): SQLite's own choice began at the campaign's initiatives, all
