@@ -79,19 +79,35 @@ enum UnitPage {
         let binds: [(any HotValue)?]
     }
 
-    /// A unit's federation ($2) in a campaign's tree ($1), with today's contacts.
-    struct Contact: HotStatement {
+    /// A unit ($2) in a campaign ($1): its submission (`s_`, none before its first step) and
+    /// the federation above it in the campaign's tree, named as there, with today's contacts.
+    struct Place: HotStatement {
         static let sql = """
-            SELECT cu.name AS snapshot_name, u.id AS live_id, u.name, u.email, u.phone FROM campaign_units cu
-            LEFT JOIN units u ON u.id = cu.unit_id
-            WHERE cu.campaign_id = $1 AND cu.unit_id = $2
+            SELECT \(SubmissionRow.columns.map { "s.\($0) AS s_\($0)" }.joined(separator: ", ")),
+              p.name AS parent_name, u.id AS live_id, u.name, u.email, u.phone
+            FROM campaign_units t
+            LEFT JOIN submissions s ON s.campaign_id = t.campaign_id AND s.unit_id = t.unit_id
+            LEFT JOIN campaign_units p ON p.campaign_id = t.campaign_id AND p.unit_id = t.parent_unit_id
+            LEFT JOIN units u ON u.id = p.unit_id
+            WHERE t.campaign_id = $1 AND t.unit_id = $2
             """
         let binds: [(any HotValue)?]
     }
 
     static func query(view: Access.CampaignView, unit: CampaignUnit, now: Date, on db: any Database) async throws -> Model {
         let campaign = view.campaign
-        let row = try await SubmissionRow.find(campaignID: campaign.id, unitID: unit.unitID, on: db)
+        // The submission and the federation above: its name in the campaign's tree, and today's contacts.
+        let place = try await Place(binds: [campaign.id, unit.unitID]).first(on: db)
+        let row = try place.flatMap { try $0.decodeNil(column: "s_id") ? nil : try SubmissionRow(row: $0, prefix: "s_") }
+        var parentName = ""
+        var contact: (name: String, email: String, phone: String)?
+        if let place, try !place.decodeNil(column: "parent_name") {
+            parentName = try place.decode(column: "parent_name", as: String.self)
+            if try !place.decodeNil(column: "live_id") {
+                contact = (try place.decode(column: "name", as: String.self), try place.decode(column: "email", as: String.self),
+                           try place.decode(column: "phone", as: String.self))
+            }
+        }
         let stored = try await Initiative.storedWithRegistrants(campaignID: campaign.id, unitID: unit.unitID, on: db)
         let initiatives = stored.map(\.initiative)
         let links = initiatives.compactMap(\.continuesID)
@@ -124,16 +140,6 @@ enum UnitPage {
                 return Event(at: try row.decode(column: "at", as: Date.self), actor: actor, who: Actors.label(actor, people: people),
                              action: try value("action", SubmissionAction.self), from: try value("from_status", SubmissionStatus.self),
                              to: try value("to_status", SubmissionStatus.self), note: try row.decode(column: "note", as: String.self))
-            }
-        }
-        // The federation above: its name in the campaign's tree, and today's contacts.
-        var parentName = ""
-        var contact: (name: String, email: String, phone: String)?
-        if let parent = unit.parentUnitID, let row = try await Contact(binds: [campaign.id, parent]).first(on: db) {
-            parentName = try row.decode(column: "snapshot_name", as: String.self)
-            if try !row.decodeNil(column: "live_id") {
-                contact = (try row.decode(column: "name", as: String.self), try row.decode(column: "email", as: String.self),
-                           try row.decode(column: "phone", as: String.self))
             }
         }
         var waiting = 0
