@@ -321,6 +321,13 @@ import VaporTesting
             #expect(stored.count >= 4 && history.components(separatedBy: "<li>").count - 1 == stored.count)
             let returned = try #require(stored.firstIndex { $0.action == .`return` })
             #expect(history.range(of: "Bổ sung thời gian thực hiện").map { history[..<$0.lowerBound].components(separatedBy: "<li>").count - 1 } == returned + 1)
+            // Each step names its user with their unit; a name DVK does not know, as recorded.
+            #expect(history.contains("<li>staff (Liên đoàn Lao động quận Long Biên) ") && history.contains("<li>s1 ("))
+            #expect(history.components(separatedBy: "<li>staff ").count == history.components(separatedBy: "<li>staff (Liên đoàn Lao động quận Long Biên) ").count)
+            try await app.db.sql().raw("UPDATE submission_events SET actor = 'dvk-cli' WHERE action = 'submit'").run()
+            try await app.db.sql().raw("UPDATE submission_events SET actor = 'kịch bản cũ' WHERE action = 'return'").run()
+            let relabelled = try await staff.get("/campaigns/DVK-2024/units/S1").body.string
+            #expect(relabelled.contains("<li>Quản trị hệ thống (dòng lệnh) ") && relabelled.contains("<li>kịch bản cũ "))
             // Whom the unit asks: the federation above, with its contacts when it has them.
             let own = try await officer.get("/campaigns/DVK-2024/units/S1").body.string
             #expect(own.contains("Cần hỏi thêm: </strong>Công đoàn ngành Giáo dục quận Long Biên."))

@@ -59,9 +59,16 @@ enum Actors {
     static let demo = "dvk-demo"
     static let cliLabel = "Quản trị hệ thống (dòng lệnh)"
 
-    /// The name a history shows for `actor`, given the people DVK knows by username.
-    static func label(_ actor: String, people: [String: String]) -> String {
-        if let name = people[actor] { return name }
+    /// "Họ tên (Đơn vị)": a user as a history names them. A name that already says its unit
+    /// ("… (CĐCS Tiểu học Ngọc Lâm)") is not told it twice.
+    static func person(_ name: String, of unit: String) -> String {
+        name.contains("(") ? name : "\(name) (\(unit))"
+    }
+
+    /// The name a history shows for `actor`: `person` (`person(_:of:)`) when it is a user DVK
+    /// knows, else what a script or the demo is called, else the name as recorded.
+    static func label(_ actor: String, person: String?) -> String {
+        if let person { return person }
         switch actor {
         case cli, "cli": return cliLabel
         case demo, "demo": return "Dữ liệu mẫu (lệnh dvk demo)"

@@ -73,9 +73,14 @@ enum UnitPage {
         var versionField: (String, String) { ("version", String(version)) }
     }
 
-    /// A submission's ($1) history, oldest first.
+    /// A submission's ($1) history, oldest first, each step with its actor's name and unit
+    /// when the actor is a user DVK knows (`person`, `person_unit`).
     struct History: HotStatement {
-        static let sql = "SELECT at, actor, action, from_status, to_status, note FROM submission_events WHERE submission_id = $1 ORDER BY at"
+        static let sql = """
+            SELECT e.at, e.actor, e.action, e.from_status, e.to_status, e.note, u.display_name AS person, n.name AS person_unit
+            FROM submission_events e LEFT JOIN users u ON u.username = e.actor LEFT JOIN units n ON n.id = u.unit_id
+            WHERE e.submission_id = $1 ORDER BY e.at
+            """
         let binds: [(any HotValue)?]
     }
 
@@ -126,9 +131,7 @@ enum UnitPage {
         }.sorted { (order[$0.sectorCode] ?? 99, $0.kind.rawValue) < (order[$1.sectorCode] ?? 99, $1.kind.rawValue) }
         var history: [Event] = []
         if let id = row?.id {
-            let rows = try await History(binds: [id]).all(on: db)
-            let people = try await Self.people(Set(try rows.map { try $0.decode(column: "actor", as: String.self) }), on: db)
-            history = try rows.map { row in
+            history = try await History(binds: [id]).all(on: db).map { row in
                 func value<T: RawRepresentable<String>>(_ column: String, _ type: T.Type) throws -> T {
                     let text = try row.decode(column: column, as: String.self)
                     guard let value = T(rawValue: text) else {
@@ -137,7 +140,9 @@ enum UnitPage {
                     return value
                 }
                 let actor = try row.decode(column: "actor", as: String.self)
-                return Event(at: try row.decode(column: "at", as: Date.self), actor: actor, who: Actors.label(actor, people: people),
+                let person = try row.decodeNil(column: "person_unit") ? nil
+                    : Actors.person(try row.decode(column: "person", as: String.self), of: try row.decode(column: "person_unit", as: String.self))
+                return Event(at: try row.decode(column: "at", as: Date.self), actor: actor, who: Actors.label(actor, person: person),
                              action: try value("action", SubmissionAction.self), from: try value("from_status", SubmissionStatus.self),
                              to: try value("to_status", SubmissionStatus.self), note: try row.decode(column: "note", as: String.self))
             }
@@ -158,21 +163,5 @@ enum UnitPage {
         model.trail = try await AuditQuery.history(campaignID: campaign.id, unitID: unit.unitID, on: db)
         model.contact = contact
         return model
-    }
-
-    /// "Họ tên (Đơn vị)" of the users among the actors of a history, by username.
-    static func people(_ usernames: Set<String>, on db: any Database) async throws -> [String: String] {
-        guard !usernames.isEmpty else { return [:] }
-        var out: [String: String] = [:]
-        for row in try await db.sql().raw("""
-            SELECT u.username, u.display_name, n.name FROM users u JOIN units n ON n.id = u.unit_id
-            WHERE u.username IN (\(SQLList(usernames.sorted().map { SQLBind($0) as any SQLExpression })))
-            """).all() {
-            let name = try row.decode(column: "display_name", as: String.self)
-            // A name that already says its unit ("… (CĐCS Tiểu học Ngọc Lâm)") is not told it twice.
-            out[try row.decode(column: "username", as: String.self)] =
-                name.contains("(") ? name : "\(name) (\(try row.decode(column: "name", as: String.self)))"
-        }
-        return out
     }
 }
