@@ -47,6 +47,8 @@ import Vapor
             let s1 = try await api(app, .GET, "\(campaign)/units/S1", as: staff)
 
             #expect(list.json?.array?.compactMap { $0["code"]?.string } == ["DVK-2024"])
+            // Each item of the list is the campaign as it reads alone, its issuer included.
+            #expect(String(decoding: list.body, as: UTF8.self) == "[" + String(decoding: one.body, as: UTF8.self) + "]")
             #expect(one.json?["deadline"]?.string == "2024-02-16T00:00:00+07:00")
             #expect(one.json?["issuedOn"]?.string == "2024-02-06")
             #expect(one.json?["number"]?.string == "26/LĐLĐ")

@@ -83,6 +83,27 @@ import Vapor
         }
     }
 
+    @Test func campaignsAreWrittenAsFoundationWritesThem() async throws {
+        let count = Gen.int(in: -1...3_000)
+        await propertyCheck(count: 300, input: Self.text.array(of: 3...12), count.array(of: 3...3)) { texts, numbers in
+            func text(_ k: Int) -> String { texts[k % texts.count] }
+            var fields: [String: Any] = [
+                "code": text(0), "year": numbers[0], "title": text(1), "number": text(2), "issuedOn": text(3),
+                "state": CampaignState.allCases[abs(numbers[1]) % CampaignState.allCases.count].rawValue, "deadline": text(4),
+                "acceptsLate": numbers[2] % 2 == 0, "canRun": numbers[2] % 3 == 0,
+                "issuer": ["code": text(5), "name": text(6), "kind": UnitKind.federation.rawValue],
+                "scope": ["code": text(7), "name": text(8), "kind": UnitKind.grassroots.rawValue],
+                "signer": ["authority": text(9), "title": text(10), "name": text(11)],
+            ]
+            fields["sectors"] = (0..<(abs(numbers[1]) % 5)).map { ["code": text($0), "name": text($0 + 1)] }
+            let campaign = try JSONDecoder().decode(APICampaign.self, from: JSONSerialization.data(withJSONObject: fields))
+            let pair = try Self.both(campaign)
+            #expect(pair.direct == pair.foundation)
+            let list = try Self.both([campaign, campaign])
+            #expect(list.direct == list.foundation)
+        }
+    }
+
     @Test func theAPIsEncoderIsTheDirectOne() throws {
         JSONCoding.useForContent()
         #expect(try ContentConfiguration.global.requireEncoder(for: .json) is DirectJSONContentEncoder)

@@ -46,6 +46,10 @@ struct JSONOut {
 
     mutating func null() { bytes.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C]) }
 
+    mutating func bool(_ value: Bool) {
+        bytes.append(contentsOf: value ? [0x74, 0x72, 0x75, 0x65] : [0x66, 0x61, 0x6C, 0x73, 0x65])
+    }
+
     mutating func int(_ value: Int) {
         var text = value.description
         text.withUTF8 { bytes.append(contentsOf: $0) }
@@ -190,6 +194,52 @@ extension SummaryDTO.UnitRef: DirectJSON {
     func write(json: inout JSONOut) {
         json.key("code", first: true); json.string(code)
         json.key("name"); json.string(name)
+        json.end()
+    }
+}
+
+/// Each item of `GET /api/v1/campaigns`: a city's administrator lists thousands.
+extension APICampaign: DirectJSON {
+    func write(json: inout JSONOut) {
+        json.key("acceptsLate", first: true); json.bool(acceptsLate)
+        json.key("canRun"); json.bool(canRun)
+        json.key("code"); json.string(code)
+        json.key("deadline"); json.string(deadline)
+        json.key("issuedOn"); json.string(issuedOn)
+        json.key("issuer"); issuer.write(json: &json)
+        json.key("number"); json.string(number)
+        json.key("scope"); scope.write(json: &json)
+        json.key("sectors"); sectors.write(json: &json)
+        json.key("signer"); signer.write(json: &json)
+        json.key("state"); json.string(state.rawValue)
+        json.key("title"); json.string(title)
+        json.key("year"); json.int(year)
+        json.end()
+    }
+}
+
+extension APIUnitRef: DirectJSON {
+    func write(json: inout JSONOut) {
+        json.key("code", first: true); json.string(code)
+        json.key("kind"); json.string(kind.rawValue)
+        json.key("name"); json.string(name)
+        json.end()
+    }
+}
+
+extension APISector: DirectJSON {
+    func write(json: inout JSONOut) {
+        json.key("code", first: true); json.string(code)
+        json.key("name"); json.string(name)
+        json.end()
+    }
+}
+
+extension APISigner: DirectJSON {
+    func write(json: inout JSONOut) {
+        json.key("authority", first: true); json.string(authority)
+        json.key("name"); json.string(name)
+        json.key("title"); json.string(title)
         json.end()
     }
 }
