@@ -60,6 +60,9 @@ public enum SubmissionStatus: String, Codable, Sendable, CaseIterable {
     /// Initiatives of these count in an official summary.
     public var counts: Bool { self == .submitted || self == .resubmitted || self == .accepted }
 
+    /// The states whose initiatives count, in declaration order.
+    public static let counted: [SubmissionStatus] = allCases.filter(\.counts)
+
     /// The unit may still edit its initiatives.
     public var isEditable: Bool { self == .notStarted || self == .draft || self == .returned }
 

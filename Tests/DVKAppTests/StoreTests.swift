@@ -47,6 +47,15 @@ import Vapor
     }
 
     /// Only a statement that begins with SELECT goes to a loop's read-only connection.
+    /// The states whose initiatives count, as statements write them, come from
+    /// `SubmissionStatus.counts`: every state that counts, and none that does not.
+    @Test func theCountedStatesOfAStatementAreTheOnesThatCount() {
+        for status in SubmissionStatus.allCases {
+            #expect(Recount.countedStatuses.contains("'\(status.rawValue)'") == status.counts, "\(status)")
+        }
+        #expect(Recount.countedStatuses == "('submitted', 'resubmitted', 'accepted')")
+    }
+
     @Test func onlySelectsTakeTheLoopsReader() {
         #expect(WriterBackedDatabase.isSelect("SELECT 1"))
         #expect(WriterBackedDatabase.isSelect("  \n select id FROM units"))

@@ -129,7 +129,7 @@ enum YearQueue {
             SELECT i.sector_code, COUNT(*) AS registered,
               \(stages(view.scope.unitID))
             FROM initiatives i
-            JOIN submissions s ON s.campaign_id = i.campaign_id AND s.unit_id = i.unit_id AND s.status IN ('submitted', 'resubmitted', 'accepted')
+            JOIN submissions s ON s.campaign_id = i.campaign_id AND s.unit_id = i.unit_id AND s.status IN \(unsafeRaw: Recount.countedStatuses)
             JOIN campaign_units cu ON cu.campaign_id = i.campaign_id AND cu.unit_id = i.unit_id
             WHERE i.campaign_id = \(bind: view.campaign.id) AND cu.pre BETWEEN \(bind: view.scope.pre) AND \(bind: view.scope.last)
             GROUP BY i.sector_code
@@ -260,7 +260,7 @@ extension YearQueue {
               \(stages(view.scope.unitID))
             FROM campaign_units c
             LEFT JOIN campaign_units cu ON cu.campaign_id = c.campaign_id AND cu.pre BETWEEN c.pre AND c.last
-            LEFT JOIN submissions s ON s.campaign_id = cu.campaign_id AND s.unit_id = cu.unit_id AND s.status IN ('submitted', 'resubmitted', 'accepted')
+            LEFT JOIN submissions s ON s.campaign_id = cu.campaign_id AND s.unit_id = cu.unit_id AND s.status IN \(unsafeRaw: Recount.countedStatuses)
             LEFT JOIN initiatives i ON i.campaign_id = s.campaign_id AND i.unit_id = s.unit_id
             WHERE c.campaign_id = \(bind: view.campaign.id) AND c.parent_unit_id = \(bind: view.scope.unitID)
             GROUP BY c.code, c.name, c.pre ORDER BY c.pre

@@ -12,6 +12,10 @@ import SQLKit
 /// over its subtree. A unit's change is applied to its federations as a difference, so a
 /// roll-up at any level is a read of a few rows.
 enum Recount {
+    /// `('submitted', 'resubmitted', 'accepted')`: the states whose initiatives count
+    /// (`SubmissionStatus.counts`), for a statement's text (the values are the enum's own).
+    static let countedStatuses = "(" + SubmissionStatus.counted.map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")"
+
     /// Recounts the given units of a campaign. A caller that already has the units'
     /// ancestors passes them (`Ancestors.of`).
     static func units(_ unitIDs: Set<UUID>, campaignID: UUID, ancestors known: [UUID: [UUID]]? = nil,
@@ -75,7 +79,7 @@ enum Recount {
                       .and,
                       SQLBinaryExpression(SQLColumn("unit_id", table: "s"), .equal, SQLColumn("unit_id", table: "i"))))
             .where(SQLColumn("campaign_id", table: "i"), .equal, SQLBind(campaignID))
-            .where(SQLColumn("status", table: "s"), .in, SQLBind.group(SubmissionStatus.allCases.filter(\.counts).map(\.rawValue)))
+            .where(SQLColumn("status", table: "s"), .in, SQLBind.group(SubmissionStatus.counted.map(\.rawValue)))
         if let units {
             query = query.where(SQLColumn("unit_id", table: "i"), .in, SQLBind.group(units))
         }
