@@ -1,4 +1,5 @@
 import DVKCore
+import FluentPostgresDriver
 import Testing
 @testable import DVKApp
 
@@ -11,6 +12,20 @@ import Testing
         #expect(try DatabaseLocation(url: "sqlite::memory:") == .sqliteMemory)
         #expect(try DatabaseLocation(url: "postgres://u:p@localhost:5432/dvk") == .postgres("postgres://u:p@localhost:5432/dvk"))
         #expect(try DatabaseLocation(url: "postgresql://u@db/dvk").isPostgres)
+        #expect(try DatabaseLocation(url: "postgres+tcp://u:p@db:5432/dvk").isPostgres)
+        // PostgreSQL through its socket file on the same machine: the file's path, the database after #.
+        let socket = "postgres+uds://u:p@localhost/var/run/postgresql/.s.PGSQL.5432#dvk"
+        #expect(try DatabaseLocation(url: socket) == .postgres(socket))
+        #expect(try DatabaseLocation(url: "postgresql+uds://u@/run/pg/.s.PGSQL.5433#d").isPostgres)
+        let pg = try SQLPostgresConfiguration(url: socket)
+        #expect(pg.coreConfiguration.unixSocketPath == "/var/run/postgresql/.s.PGSQL.5432" && pg.coreConfiguration.database == "dvk")
+        for bad in ["postgres+uds://u:p@localhost/var/run/postgresql/.s.PGSQL.5432",  // no database
+                    "postgres+uds://u:p@db.example/run/.s.PGSQL.5432#dvk",           // another machine's socket
+                    "postgres+uds://u:p@localhost:5432/run/.s.PGSQL.5432#dvk",       // a port
+                    "postgres+uds://u:p@localhost/#dvk",                             // no path
+                    "postgres+uds://localhost/run/.s.PGSQL.5432#dvk"] {              // no user
+            #expect(throws: (any Error).self, "\(bad)") { try DatabaseLocation(url: bad) }
+        }
         #expect(throws: (any Error).self) { try DatabaseLocation(url: "mysql://x") }
         #expect(throws: (any Error).self) { try DatabaseLocation(url: "sqlite:") }
     }

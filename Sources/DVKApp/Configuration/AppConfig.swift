@@ -159,10 +159,19 @@ public enum DatabaseLocation: Sendable, Equatable {
     case postgres(String)
 
     /// `sqlite:///abs/path`, `sqlite:/abs/path`, `sqlite:relative/path`, `sqlite::memory:`,
-    /// `postgres://user:pass@host:port/db` (or `postgresql://`).
+    /// `postgres://user:pass@host:port/db` (or `postgresql://`, `postgres+tcp://`), or
+    /// PostgreSQL on the same machine through its socket file,
+    /// `postgres+uds://user:pass@localhost/var/run/postgresql/.s.PGSQL.5432#db`.
     public init(url: String) throws {
-        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+        if ["postgres://", "postgresql://", "postgres+tcp://", "postgresql+tcp://"].contains(where: url.hasPrefix) {
             guard URL(string: url)?.host != nil else { throw DatabaseURLError("not a valid PostgreSQL URL: \(url)") }
+            self = .postgres(url)
+        } else if url.hasPrefix("postgres+uds://") || url.hasPrefix("postgresql+uds://") {
+            guard let parts = URLComponents(string: url), parts.user != nil, parts.port == nil, parts.path.count > 1,
+                  parts.host?.isEmpty ?? true || parts.host == "localhost", !(parts.fragment ?? "").isEmpty
+            else {
+                throw DatabaseURLError("not a valid PostgreSQL socket URL: \(url) (postgres+uds://user:pass@localhost/path/to/.s.PGSQL.5432#database)")
+            }
             self = .postgres(url)
         } else if url.hasPrefix("sqlite:") {
             var path = String(url.dropFirst("sqlite:".count))
