@@ -400,6 +400,22 @@ import VaporTesting
             // Each card opens the table filtered by it, at the table.
             #expect(page.contains("href=\"/campaigns/DVK-2024?status=late#cac-don-vi\""))
             #expect(page.contains("<svg class=\"chart\""))
+            // Each unit's counted models, distinct collectives and individuals (DESIGN.md §6:
+            // S1's "Ban Chấp hành CĐCS" twice and "Thuỷ"/"Thủy" are one each), on the page the
+            // dashboard opens on and on a filtered one (the table's two statements).
+            func numbers(_ page: String, _ code: String) async throws -> [String] {
+                let name = try await UnitDirectory.find(code: code, on: app.db).name
+                guard let row = page.components(separatedBy: "<tr>").first(where: { $0.contains(">\(name)</a>") }) else { return [] }
+                return ["Mô hình", "Tập thể", "Cá nhân"].map { label in
+                    row.components(separatedBy: "data-label=\"\(label)\">").dropFirst().first?.components(separatedBy: "</td>").first ?? "?"
+                }
+            }
+            let submitted = try await staff.get("/campaigns/DVK-2024?status=submitted").body.string
+            for shown in [page, submitted] {
+                #expect(try await numbers(shown, "S1") == ["4", "1", "1"])
+                #expect(try await numbers(shown, "S2") == ["1", "0", "1"])
+                #expect(try await numbers(shown, "P1") == ["1", "1", "0"])
+            }
             let late = try await staff.get("/campaigns/DVK-2024?status=late").body.string
             #expect(late.contains("Trường THCS Gia Thụy"))
             #expect(!late.contains("Trường Tiểu học Ngọc Lâm</a>"))

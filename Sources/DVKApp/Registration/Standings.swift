@@ -22,6 +22,9 @@ enum Standings {
         /// Today's contacts of the unit (asked for by the reminders).
         var email = ""
         var phone = ""
+        /// Its counted models and distinct collectives and individuals, from the maintained
+        /// counts: read with a page of the dashboard's table (`PageLines`), nil otherwise.
+        var counted: SummaryQuery.UnitLine?
     }
 
     /// What the dashboard's table can be narrowed to (the table is DVKCore's).
@@ -93,9 +96,13 @@ enum Standings {
         if let limit {
             // The page the dashboard opens on (every unit, in the tree's order) is a prepared
             // statement; a filter, a search or another order builds its own.
-            let rows = filter == .all && searchPattern(search).isEmpty && order == .tree
-                ? try await TreePage(binds: [campaign.id, true, scope.pre, scope.last, limit, offset]).all(on: sql)
-                : try await ordered(base(sql.select().column(col("unit_id", u)))).limit(limit).offset(offset).all()
+            if filter == .all && searchPattern(search).isEmpty && order == .tree && !contacts {
+                // The page and its lines in one statement.
+                let lines = try await TreePageLines(binds: [campaign.id, true, scope.pre, scope.last, limit, offset]).all(on: sql)
+                    .map { try Self.line($0, campaign, contacts: false) }
+                return (lines, total)
+            }
+            let rows = try await ordered(base(sql.select().column(col("unit_id", u)))).limit(limit).offset(offset).all()
             page = try rows.map { try $0.decode(column: "unit_id", as: UUID.self) }
             if page?.isEmpty ?? true { return ([], total) }
         }
@@ -140,17 +147,43 @@ enum Standings {
                     standing: submission?.standing(campaign) ?? Standing(policy: campaign.policy),
                     initiatives: try row.decode(column: "initiatives", as: Int.self),
                     email: contacts ? try row.decodeNil(column: "email") ? "" : row.decode(column: "email", as: String.self) : "",
-                    phone: contacts ? try row.decodeNil(column: "phone") ? "" : row.decode(column: "phone", as: String.self) : "")
+                    phone: contacts ? try row.decodeNil(column: "phone") ? "" : row.decode(column: "phone", as: String.self) : "",
+                    counted: row.contains(column: "m")
+                        ? SummaryQuery.UnitLine(initiatives: try row.decodeSum("m"), collectives: try row.decodeSum("c"), individuals: try row.decodeSum("n"))
+                        : nil)
     }
 
-    /// A page of a campaign's ($1) target units ($2: true) at or under a unit (`pre` from $3
-    /// to $4), in the tree's order: $5 of them after the first $6. (The base query's join to
+    /// The columns of a line of the dashboard's table, from the campaign's tree (`u`) with the
+    /// unit's submission and parent: its initiatives, counted or not, and its counted models
+    /// and distinct registrants from the maintained counts (`m`, `c`, `n`, as
+    /// `SummaryQuery.UnitLine`), each one index lookup.
+    private static let pageLineSelect = """
+        SELECT u.unit_id, u.code, u.name, u.pre, p.code AS parent_code, p.name AS parent_name,
+               (SELECT COUNT(*) FROM initiatives i WHERE i.campaign_id = u.campaign_id AND i.unit_id = u.unit_id) AS initiatives,
+               (SELECT CAST(SUM(x.collective_initiatives + x.individual_initiatives) AS BIGINT) FROM summary_counts x
+                WHERE x.campaign_id = u.campaign_id AND x.unit_id = u.unit_id) AS m,
+               (SELECT CAST(SUM(x.collectives) AS BIGINT) FROM summary_counts x
+                WHERE x.campaign_id = u.campaign_id AND x.unit_id = u.unit_id AND x.sector_code = '') AS c,
+               (SELECT CAST(SUM(x.individuals) AS BIGINT) FROM summary_counts x
+                WHERE x.campaign_id = u.campaign_id AND x.unit_id = u.unit_id AND x.sector_code = '') AS n,
+               \(SubmissionRow.columns.map { "s.\($0) AS s_\($0)" }.joined(separator: ", "))
+        FROM \(CampaignUnit.schema) u
+        LEFT JOIN \(SubmissionRow.table) s ON s.campaign_id = u.campaign_id AND s.unit_id = u.unit_id
+        LEFT JOIN \(CampaignUnit.schema) p ON p.campaign_id = u.campaign_id AND p.unit_id = u.parent_unit_id
+        """
+
+    /// The lines of a page of a campaign's ($1) target units ($2: true) at or under a unit
+    /// (`pre` from $3 to $4), in the tree's order: $5 of them after the first $6. The page's
+    /// units are chosen first, by their ids alone, and only they are read whole. (The join to
     /// the submissions adds no row: a unit has at most one per campaign.)
-    struct TreePage: HotStatement {
+    struct TreePageLines: HotStatement {
         static let sql = """
-            SELECT u.unit_id FROM \(CampaignUnit.schema) u
-            WHERE u.campaign_id = $1 AND u.is_target = $2 AND u.pre >= $3 AND u.pre <= $4
-            ORDER BY u.pre LIMIT $5 OFFSET $6
+            \(pageLineSelect)
+            WHERE u.campaign_id = $1 AND u.unit_id IN (
+                SELECT t.unit_id FROM \(CampaignUnit.schema) t
+                WHERE t.campaign_id = $1 AND t.is_target = $2 AND t.pre >= $3 AND t.pre <= $4
+                ORDER BY t.pre LIMIT $5 OFFSET $6)
+            ORDER BY u.pre
             """
         let binds: [(any HotValue)?]
     }
@@ -158,15 +191,7 @@ enum Standings {
     /// The table's lines of a campaign ($1) for the units of a page ($2, a list), in no
     /// order (the page's is its ids').
     struct PageLines: HotStatement {
-        private static let select = """
-            SELECT u.unit_id, u.code, u.name, u.pre, p.code AS parent_code, p.name AS parent_name,
-                   (SELECT COUNT(*) FROM initiatives i WHERE i.campaign_id = u.campaign_id AND i.unit_id = u.unit_id) AS initiatives,
-                   \(SubmissionRow.columns.map { "s.\($0) AS s_\($0)" }.joined(separator: ", "))
-            FROM \(CampaignUnit.schema) u
-            LEFT JOIN \(SubmissionRow.table) s ON s.campaign_id = u.campaign_id AND s.unit_id = u.unit_id
-            LEFT JOIN \(CampaignUnit.schema) p ON p.campaign_id = u.campaign_id AND p.unit_id = u.parent_unit_id
-            WHERE u.campaign_id = $1 AND u.unit_id
-            """
+        private static let select = pageLineSelect + " WHERE u.campaign_id = $1 AND u.unit_id"
         static let sql = select + " = ANY($2)"
         static let sqliteSQL = select + " IN $2"
         let binds: [(any HotValue)?]

@@ -65,36 +65,12 @@ enum SummaryQuery {
         return try UnitTally.grouped(rows)
     }
 
-    /// Per unit (a page of the dashboard's table): its counted models and its distinct
-    /// collectives and individuals, summed in the database.
+    /// Per unit (a page of the dashboard's table, `Standings.PageLines`): its counted models
+    /// and its distinct collectives and individuals, summed in the database.
     struct UnitLine: Sendable {
         var initiatives: Int
         var collectives: Int
         var individuals: Int
-    }
-
-    static func unitLines(_ campaign: CampaignInfo, units: [UUID], on db: any Database) async throws -> [UUID: UnitLine] {
-        guard !units.isEmpty else { return [:] }
-        let rows = try await UnitSums(binds: [campaign.id, units]).all(on: db)
-        var out: [UUID: UnitLine] = [:]
-        for row in rows {
-            out[try row.decode(column: "unit_id", as: UUID.self)] =
-                UnitLine(initiatives: try row.decodeSum("m"), collectives: try row.decodeSum("c"), individuals: try row.decodeSum("n"))
-        }
-        return out
-    }
-
-    /// `unitLines`' statement: a campaign ($1), its units ($2, a list).
-    struct UnitSums: HotStatement {
-        private static let select = """
-            SELECT unit_id, CAST(SUM(collective_initiatives + individual_initiatives) AS BIGINT) AS m,
-                   CAST(SUM(CASE WHEN sector_code = '' THEN collectives ELSE 0 END) AS BIGINT) AS c,
-                   CAST(SUM(CASE WHEN sector_code = '' THEN individuals ELSE 0 END) AS BIGINT) AS n
-            FROM summary_counts WHERE campaign_id = $1 AND unit_id
-            """
-        static let sql = select + " = ANY($2) GROUP BY unit_id"
-        static let sqliteSQL = select + " IN $2 GROUP BY unit_id"
-        let binds: [(any HotValue)?]
     }
 
     /// The target units at or under a unit of the campaign's tree.

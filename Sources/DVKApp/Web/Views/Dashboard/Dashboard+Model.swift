@@ -79,10 +79,9 @@ enum Dashboard {
                                                    limit: Paging.perPage, offset: paging.offset, knownTotal: result.total, on: db)
             }
         }
-        let counted = try await SummaryQuery.unitLines(campaign, units: result.lines.map(\.unitID), on: db)
         let zero = SummaryQuery.UnitLine(initiatives: 0, collectives: 0, individuals: 0)
         return Model(view: view, counts: counts, summary: try await SummaryQuery.official(campaign, unit: view.scope, on: db),
-                     rows: result.lines.map { Row(line: $0, counted: counted[$0.unitID] ?? zero) },
+                     rows: result.lines.map { Row(line: $0, counted: $0.counted ?? zero) },
                      paging: paging, filter: filter, sort: sort, search: search, now: now,
                      notes: ReportNotes.mayWrite(view) ? try await ReportNotes.load(campaign: campaign.id, unit: view.user.unitID, kind: .registration, on: db) : nil,
                      trail: view.canRun ? try await AuditQuery.history(campaignID: campaign.id, issuerID: campaign.issuerID, kinds: [.campaign, .mail], on: db) : nil)
