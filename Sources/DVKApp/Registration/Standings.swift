@@ -157,7 +157,7 @@ enum Standings {
     /// unit's submission and parent: its initiatives, counted or not, and its counted models
     /// and distinct registrants from the maintained counts (`m`, `c`, `n`, as
     /// `SummaryQuery.UnitLine`), each one index lookup.
-    private static let pageLineSelect = """
+    private static let pageLineColumns = """
         SELECT u.unit_id, u.code, u.name, u.pre, p.code AS parent_code, p.name AS parent_name,
                (SELECT COUNT(*) FROM initiatives i WHERE i.campaign_id = u.campaign_id AND i.unit_id = u.unit_id) AS initiatives,
                (SELECT CAST(SUM(x.collective_initiatives + x.individual_initiatives) AS BIGINT) FROM summary_counts x
@@ -167,23 +167,30 @@ enum Standings {
                (SELECT CAST(SUM(x.individuals) AS BIGINT) FROM summary_counts x
                 WHERE x.campaign_id = u.campaign_id AND x.unit_id = u.unit_id AND x.sector_code = '') AS n,
                \(SubmissionRow.columns.map { "s.\($0) AS s_\($0)" }.joined(separator: ", "))
-        FROM \(CampaignUnit.schema) u
+        """
+
+    /// The unit's submission and parent, joined to `u`.
+    private static let pageLineJoins = """
         LEFT JOIN \(SubmissionRow.table) s ON s.campaign_id = u.campaign_id AND s.unit_id = u.unit_id
         LEFT JOIN \(CampaignUnit.schema) p ON p.campaign_id = u.campaign_id AND p.unit_id = u.parent_unit_id
         """
 
     /// The lines of a page of a campaign's ($1) target units ($2: true) at or under a unit
     /// (`pre` from $3 to $4), in the tree's order: $5 of them after the first $6. The page's
-    /// units are chosen first, by their ids alone, and only they are read whole. (The join to
-    /// the submissions adds no row: a unit has at most one per campaign.)
+    /// units are chosen first, by their ids alone, and only they are read whole: from the
+    /// page to the tree (CROSS JOIN keeps that order on SQLite, whose own choice, for
+    /// `u.unit_id IN (the page)`, walked every unit of the campaign). The join to the
+    /// submissions adds no row: a unit has at most one per campaign.
     struct TreePageLines: HotStatement {
         static let sql = """
-            \(pageLineSelect)
-            WHERE u.campaign_id = $1 AND u.unit_id IN (
-                SELECT t.unit_id FROM \(CampaignUnit.schema) t
-                WHERE t.campaign_id = $1 AND t.is_target = $2 AND t.pre >= $3 AND t.pre <= $4
-                ORDER BY t.pre LIMIT $5 OFFSET $6)
-            ORDER BY u.pre
+            \(pageLineColumns)
+            FROM (SELECT t.unit_id, t.pre FROM \(CampaignUnit.schema) t
+                  WHERE t.campaign_id = $1 AND t.is_target = $2 AND t.pre >= $3 AND t.pre <= $4
+                  ORDER BY t.pre LIMIT $5 OFFSET $6) page
+            CROSS JOIN \(CampaignUnit.schema) u
+            \(pageLineJoins)
+            WHERE u.campaign_id = $1 AND u.unit_id = page.unit_id
+            ORDER BY page.pre
             """
         let binds: [(any HotValue)?]
     }
@@ -191,7 +198,7 @@ enum Standings {
     /// The table's lines of a campaign ($1) for the units of a page ($2, a list), in no
     /// order (the page's is its ids').
     struct PageLines: HotStatement {
-        private static let select = pageLineSelect + " WHERE u.campaign_id = $1 AND u.unit_id"
+        private static let select = pageLineColumns + " FROM \(CampaignUnit.schema) u " + pageLineJoins + " WHERE u.campaign_id = $1 AND u.unit_id"
         static let sql = select + " = ANY($2)"
         static let sqliteSQL = select + " IN $2"
         let binds: [(any HotValue)?]
