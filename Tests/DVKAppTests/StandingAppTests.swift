@@ -46,6 +46,10 @@ import VaporTesting
         return World(app: app, campaign: campaign, token: token, staff: staff)
     }
 
+    static func described(_ l: Standings.Line) -> String {
+        "\(l.code)|\(l.name)|\(l.parentCode ?? "-")|\(l.parentName)|\(l.pre)|\(l.standing.phase)|\(l.standing.isLate)|\(l.row?.version ?? -1)|\(l.initiatives)"
+    }
+
     /// The dashboard's opening pages (every unit, the tree's order: a prepared statement) are
     /// the whole list cut into pages, as the filtered and sorted pages (built per request) are.
     @Test func pagesInTheTreesOrderAreTheWholeListCut() async throws {
@@ -61,16 +65,22 @@ import VaporTesting
                 for (filter, order) in [(Standings.Filter.all, Standings.Order.tree), (.all, .name), (.pending, .tree)] { for size in [1, 3] {
                     let expected = try await Standings.lines(w.campaign, scope: scope, filter: filter, order: order, on: app.db)
                     var paged: [UUID] = []
+                    var lines: [String] = []
                     var offset = 0
                     while true {
                         let page = try await Standings.lines(w.campaign, scope: scope, filter: filter, order: order, limit: size, offset: offset, on: app.db)
                         #expect(page.total == expected.lines.count, "\(code) \(filter) \(order)")
                         if page.lines.isEmpty { break }
                         #expect(page.lines.count <= size)
+                        // A page's lines carry the counted numbers; the whole list's do not.
+                        #expect(page.lines.allSatisfy { $0.counted != nil })
                         paged += page.lines.map(\.unitID)
+                        lines += page.lines.map(Self.described)
                         offset += size
                     }
                     #expect(paged == expected.lines.map(\.unitID), "\(code) \(filter) \(order) by \(size)")
+                    // Every line as the whole list reads it: code, names, parent, standing, models.
+                    #expect(lines == expected.lines.map(Self.described), "\(code) \(filter) \(order) by \(size)")
                 } }
             }
         }

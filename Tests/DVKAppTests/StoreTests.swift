@@ -46,7 +46,6 @@ import Vapor
         }
     }
 
-    /// Only a statement that begins with SELECT goes to a loop's read-only connection.
     /// The states whose initiatives count, as statements write them, come from
     /// `SubmissionStatus.counts`: every state that counts, and none that does not.
     @Test func theCountedStatesOfAStatementAreTheOnesThatCount() {
@@ -56,6 +55,7 @@ import Vapor
         #expect(Recount.countedStatuses == "('submitted', 'resubmitted', 'accepted')")
     }
 
+    /// Only a statement that begins with SELECT goes to a loop's read-only connection.
     @Test func onlySelectsTakeTheLoopsReader() {
         #expect(WriterBackedDatabase.isSelect("SELECT 1"))
         #expect(WriterBackedDatabase.isSelect("  \n select id FROM units"))

@@ -132,7 +132,13 @@ import VaporTesting
                         let unitID = try #require(units[unit])
                         let holding = Set(try await CampaignUnit.query(on: app.db).filter(\.$unitID == unitID).all().map(\.campaignID))
                         let chosen = try await Access.campaignHeads(for: user, holding: unitID, on: app.db)
-                        #expect(chosen.map(\.head.code) == read.filter { holding.contains($0.campaign.id) }.map(\.campaign.code), "\(name) holding \(unit)")
+                        var inScope: [UUID: Bool] = [:]
+                        for campaignID in holding {
+                            let row = try #require(try await CampaignUnit.query(on: app.db).filter(\.$campaignID == campaignID).filter(\.$unitID == unitID).first())
+                            inScope[campaignID] = read.first { $0.campaign.id == campaignID }.map { $0.contains(row.snapshot) }
+                        }
+                        // Those whose tree holds the unit inside the user's part of it.
+                        #expect(chosen.map(\.head.code) == read.filter { inScope[$0.campaign.id] == true }.map(\.campaign.code), "\(name) holding \(unit)")
                         // With the unit's own row in each campaign's tree, and that campaign's sectors.
                         for found in chosen {
                             let row = try #require(try await CampaignUnit.query(on: app.db).filter(\.$campaignID == found.head.id).filter(\.$unitID == unitID).first())
@@ -145,6 +151,9 @@ import VaporTesting
                 return out
             }
             var now = try await seen()
+            // An officer's campaigns all hold GD, above the officer's school: none holds it in the officer's part.
+            #expect(try await Access.campaignHeads(for: try #require(users["o-s1"]), holding: try #require(units["GD"]), on: app.db).isEmpty)
+            #expect(try await Access.campaignHeads(for: try #require(users["s-lb"]), holding: try #require(units["S1"]), on: app.db).count == 4)
             // Newest first: by year, then the campaign made last.
             #expect(now["a-hn"] == ["YT-2025@YT", "GD-2025@GD", "HN-2024@HN", "DVK-2024@LB", "LB-2023@LB"])
             #expect(now["s-lb"] == ["YT-2025@YT", "GD-2025@GD", "HN-2024@LB", "DVK-2024@LB", "LB-2023@LB"])

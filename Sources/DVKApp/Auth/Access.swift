@@ -260,9 +260,8 @@ enum Access {
     /// same campaigns and places `campaign(code:user:on:)` gives one at a time, without their
     /// letters. A list chooses among them (a page, a year) before `views(_:on:)` reads any
     /// whole, so its cost follows what it shows, not every campaign in view: a city's
-    /// administrator sees thousands. `states` or `holding` (a unit in the campaign's tree)
-    /// chooses in the statement, so the others are not even made; given both, the states
-    /// are then chosen among the campaigns holding the unit.
+    /// administrator sees thousands. `states` chooses in the statement, so the others are not
+    /// even made.
     static func campaignHeads(for user: CurrentUser, in states: [CampaignState]? = nil,
                               on db: any Database) async throws -> [CampaignHead] {
         if states?.isEmpty == true { return [] }
@@ -275,12 +274,13 @@ enum Access {
         return try rows.compactMap { row in try head(row, user: user, states: states) }
     }
 
-    /// The campaigns the user sees whose tree holds the unit `unitID`, newest first, with the
-    /// unit's place in each and each campaign's sectors (as stored, `SectorList` reads them).
+    /// The campaigns the user sees whose tree holds the unit `unitID` inside the user's part
+    /// of it, newest first, with the unit's place in each and each campaign's sectors (as
+    /// stored, `SectorList` reads them).
     static func campaignHeads(for user: CurrentUser, holding unitID: UUID,
                               on db: any Database) async throws -> [(head: CampaignHead, unit: SnapshotUnit, sectors: String)] {
         try await ReachableHolding(binds: [user.unitID, unitID]).all(on: db).compactMap { row in
-            guard let head = try head(row, user: user, states: nil), let unit = try snapshot(row, prefix: "h_") else { return nil }
+            guard let head = try head(row, user: user, states: nil), let unit = try snapshot(row, prefix: "h_"), head.contains(unit) else { return nil }
             return (head, unit, try row.decode(column: "c_sectors", as: String.self))
         }
     }

@@ -286,13 +286,11 @@ extension YearQueue {
     /// per sector, in every campaign the user sees whose tree holds the unit, oldest first.
     static func overYears(unitID: UUID, user: CurrentUser, on db: any Database) async throws -> [YearNumbers] {
         // Two statements whatever the number of campaigns: the campaigns in view whose tree
-        // holds the unit (their heads, no letters) with the unit in each and the campaign's
+        // holds the unit in the user's part (their heads, no letters) with the unit in each and the campaign's
         // sectors, then its maintained counts (its own, or its subtree's as a federation) and
         // its recognised models, each over every campaign at once.
-        let found = try await Access.campaignHeads(for: user, holding: unitID, on: db)
-        // The unit's place in each, inside the user's scope there.
-        let holding = found.compactMap { found in
-            found.head.contains(found.unit) ? (head: found.head, unit: found.unit, sectors: SectorList.decode(found.sectors)) : nil
+        let holding = try await Access.campaignHeads(for: user, holding: unitID, on: db).map { found in
+            (head: found.head, unit: found.unit, sectors: SectorList.decode(found.sectors))
         }
         guard !holding.isEmpty else { return [] }
         var counted: [String: [UUID: [String: Int]]] = [:]

@@ -233,8 +233,8 @@ struct StoredRegistrant: RegistrantFields, Sendable {
     struct Columns: Sendable {
         var id, unitID, kind, name, nameKey, title, createdAt: String
         static let plain = Columns(id: "id", unitID: "unit_id", kind: "kind", name: "name", nameKey: "name_key", title: "title", createdAt: "created_at")
-        static let joined = Columns(id: "r_id", unitID: "r_unit_id", kind: "r_kind", name: "r_name", nameKey: "r_name_key", title: "r_title",
-                                    createdAt: "r_created_at")
+        static let joined = Columns(id: "r_" + plain.id, unitID: "r_" + plain.unitID, kind: "r_" + plain.kind, name: "r_" + plain.name,
+                                    nameKey: "r_" + plain.nameKey, title: "r_" + plain.title, createdAt: "r_" + plain.createdAt)
     }
 
     init(row: any SQLRow, columns: Columns = .plain) throws {

@@ -156,22 +156,21 @@ enum Standings {
     /// The columns of a line of the dashboard's table, from the campaign's tree (`u`) with the
     /// unit's submission and parent: its initiatives, counted or not, and its counted models
     /// and distinct registrants from the maintained counts (`m`, `c`, `n`, as
-    /// `SummaryQuery.UnitLine`), each one index lookup.
+    /// `SummaryQuery.UnitLine`), by the counts' key.
     private static let pageLineColumns = """
         SELECT u.unit_id, u.code, u.name, u.pre, p.code AS parent_code, p.name AS parent_name,
                (SELECT COUNT(*) FROM initiatives i WHERE i.campaign_id = u.campaign_id AND i.unit_id = u.unit_id) AS initiatives,
                (SELECT CAST(SUM(x.collective_initiatives + x.individual_initiatives) AS BIGINT) FROM summary_counts x
                 WHERE x.campaign_id = u.campaign_id AND x.unit_id = u.unit_id) AS m,
-               (SELECT CAST(SUM(x.collectives) AS BIGINT) FROM summary_counts x
-                WHERE x.campaign_id = u.campaign_id AND x.unit_id = u.unit_id AND x.sector_code = '') AS c,
-               (SELECT CAST(SUM(x.individuals) AS BIGINT) FROM summary_counts x
-                WHERE x.campaign_id = u.campaign_id AND x.unit_id = u.unit_id AND x.sector_code = '') AS n,
+               z.collectives AS c, z.individuals AS n,
                \(SubmissionRow.columns.map { "s.\($0) AS s_\($0)" }.joined(separator: ", "))
         """
 
-    /// The unit's submission and parent, joined to `u`.
+    /// The unit's submission, parent and distinct registrants (the maintained counts' row of
+    /// sector "", its key), joined to `u`: each at most one row.
     private static let pageLineJoins = """
         LEFT JOIN \(SubmissionRow.table) s ON s.campaign_id = u.campaign_id AND s.unit_id = u.unit_id
+        LEFT JOIN summary_counts z ON z.campaign_id = u.campaign_id AND z.unit_id = u.unit_id AND z.sector_code = ''
         LEFT JOIN \(CampaignUnit.schema) p ON p.campaign_id = u.campaign_id AND p.unit_id = u.parent_unit_id
         """
 

@@ -129,8 +129,8 @@ final class SyncSQLiteConnection: @unchecked Sendable {
         // The writer's page cache holds a large transaction's pages (an import of 60,000
         // rows spilled its dirty pages to the log mid-way and read them back): 64 MiB.
         // A reader's holds a federation's pages at a city's scale (the default 2 MiB read
-        // them again from the file for every year page: 5.9 → 4.6 ms): 32 MiB a loop's
-        // reader, an upper bound, and emptied whenever a write has changed the file.
+        // them again from the file for every year page: 5.9 → 4.6 ms): up to 32 MiB for each
+        // reader, one per event loop (a core), emptied whenever a write has changed the file.
         for pragma in readOnly ? ["PRAGMA query_only = 1", "PRAGMA temp_store = MEMORY", "PRAGMA cache_size = -32768"]
                                : ["PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL", "PRAGMA temp_store = MEMORY", "PRAGMA cache_size = -65536"] {
             try run(pragma, []) { _ in }

@@ -79,7 +79,7 @@ enum UnitPage {
         static let sql = """
             SELECT e.at, e.actor, e.action, e.from_status, e.to_status, e.note, u.display_name AS person, n.name AS person_unit
             FROM submission_events e LEFT JOIN users u ON u.username = e.actor LEFT JOIN units n ON n.id = u.unit_id
-            WHERE e.submission_id = $1 ORDER BY e.at
+            WHERE e.submission_id = $1 ORDER BY e.at, e.id
             """
         let binds: [(any HotValue)?]
     }
