@@ -37,15 +37,22 @@ struct CampaignsAPIController: RouteCollection {
         if let year { heads.removeAll { $0.year != year } }
         let views = try await Access.views(heads, on: req.database)
         guard !views.isEmpty else { return [] }
-        var issuers: [UUID: SnapshotUnit] = [:]
-        for row in try await Roots(binds: [views.map(\.campaign.id)]).all(on: req.database) {
-            if let root = try Access.snapshot(row, prefix: "") { issuers[try row.decode(column: "campaign_id", as: UUID.self)] = root }
-        }
+        let issuers = try await Self.issuers(of: views.map(\.campaign.id), on: req.database)
         return views.compactMap { view in issuers[view.campaign.id].map { APICampaign(view, issuer: $0) } }
     }
 
-    /// The issuing unit, the root of each campaign's tree, of the campaigns $1 (a list): the
-    /// list above (as Fluent models, filled by reflection, a city's 3,000 took a third of it).
+    /// The issuing unit, the root of each campaign's tree, by campaign id.
+    static func issuers(of campaignIDs: [UUID], on db: any Database) async throws -> [UUID: SnapshotUnit] {
+        guard !campaignIDs.isEmpty else { return [:] }
+        var issuers: [UUID: SnapshotUnit] = [:]
+        for row in try await Roots(binds: [campaignIDs]).all(on: db) {
+            if let root = try Access.snapshot(row, prefix: "") { issuers[try row.decode(column: "campaign_id", as: UUID.self)] = root }
+        }
+        return issuers
+    }
+
+    /// The roots of the trees of the campaigns $1 (a list): the list above read them as Fluent
+    /// models, filled by reflection (a city's 3,000 took a third of it).
     struct Roots: HotStatement {
         private static let select = "SELECT \(Access.unitColumns.joined(separator: ", ")) FROM campaign_units WHERE pre = 0 AND campaign_id"
         static let sql = select + " = ANY($1)"
@@ -84,10 +91,9 @@ struct CampaignsAPIController: RouteCollection {
     }
 
     static func issuer(of campaign: CampaignInfo, on db: any Database) async throws -> SnapshotUnit {
-        guard let root = try await CampaignUnit.query(on: db)
-            .filter(\.$campaignID == campaign.id).filter(\.$pre == 0).first()
+        guard let root = try await issuers(of: [campaign.id], on: db)[campaign.id]
         else { throw DomainError.notFound("Không tìm thấy đơn vị phát động của đợt thi đua “\(campaign.code)”.") }
-        return root.snapshot
+        return root
     }
 
     /// A unit's submission with its history (also the answer to every workflow step), with

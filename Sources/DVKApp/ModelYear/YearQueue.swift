@@ -286,9 +286,9 @@ extension YearQueue {
     /// per sector, in every campaign the user sees whose tree holds the unit, oldest first.
     static func overYears(unitID: UUID, user: CurrentUser, on db: any Database) async throws -> [YearNumbers] {
         // Two statements whatever the number of campaigns: the campaigns in view whose tree
-        // holds the unit in the user's part (their heads, no letters) with the unit in each and the campaign's
-        // sectors, then its maintained counts (its own, or its subtree's as a federation) and
-        // its recognised models, each over every campaign at once.
+        // holds the unit in the user's part (their heads, no letters) with the unit in each
+        // and the campaign's sectors, then its maintained counts (its own, or its subtree's as
+        // a federation) and its recognised models, each over every campaign at once.
         let holding = try await Access.campaignHeads(for: user, holding: unitID, on: db).map { found in
             (head: found.head, unit: found.unit, sectors: SectorList.decode(found.sectors))
         }

@@ -23,7 +23,8 @@ enum Standings {
         var email = ""
         var phone = ""
         /// Its counted models and distinct collectives and individuals, from the maintained
-        /// counts: read with a page of the dashboard's table (`PageLines`), nil otherwise.
+        /// counts: read with a page of the dashboard's table (`TreePageLines`, `PageLines`),
+        /// nil otherwise.
         var counted: SummaryQuery.UnitLine?
     }
 
