@@ -222,6 +222,42 @@ import VaporTesting
         }
     }
 
+    /// Eight new models of one unit at once, each naming the same new person in one of two
+    /// spellings: every one is stored, under one registrant whose name is the first spelling
+    /// committed, and every answer and every event of the trail names that spelling. (On
+    /// PostgreSQL the registrant is written by the statement that takes the unit's row, and
+    /// the model by the one that appends its event.)
+    @Test func oneNewRegistrantFromManySavesAtOnce() async throws {
+        try await withApp { app in
+            let s = try await Self.scene(app, initiatives: 0)
+            let spellings = ["Nguyễn Thị Thuỷ", "Nguyễn Thị Thủy"]
+            let saved = try await withThrowingTaskGroup(of: RegistrationStore.Saved.self) { group in
+                for n in 0..<8 {
+                    let draft = InitiativeDraft(kind: .individual, registrantName: spellings[n % 2], registrantTitle: n == 7 ? "Tổ trưởng" : "",
+                                                sectorCode: "kinh-te", title: "Mô hình \(n)")
+                    group.addTask { try await RegistrationStore.save(draft, campaign: s.campaign, unitID: s.s1, actor: "tab\(n)", at: Date(), on: app.db) }
+                }
+                return try await group.reduce(into: [RegistrationStore.Saved]()) { $0.append($1) }
+            }
+            let registrants = try await Registrant.query(on: app.db).filter(\.$unitID == s.s1).all()
+            #expect(registrants.count == 1)
+            let stored = try #require(registrants.first)
+            #expect(spellings.contains(stored.name))
+            #expect(stored.title == "Tổ trưởng")
+            #expect(Set(saved.map(\.registrantID)) == [try stored.requireID()])
+            #expect(Set(saved.map(\.registrantName)) == [stored.name])
+            let initiatives = try await Initiative.query(on: app.db).filter(\.$unitID == s.s1).all()
+            #expect(initiatives.count == 8 && initiatives.allSatisfy { $0.registrantID == stored.id })
+            for model in saved {
+                let events = try await AuditTrail.events(kind: "initiative", id: model.id, on: app.db)
+                #expect(events.map(\.action) == ["initiative.created"])
+                #expect(events.first?.changes.first { $0.field == "Tập thể/cá nhân đăng ký" }?.new == "Cá nhân: \(stored.name)")
+            }
+            #expect(try await AuditSeal.verify(on: app.db).problems.isEmpty)
+            try await Self.expectCountsEqualARecount(app)
+        }
+    }
+
     /// Two creates of the same initiative through the API: one 201, one 409 that says why.
     @Test func theSameInitiativeTwiceAtOnce() async throws {
         try await withApp { app in

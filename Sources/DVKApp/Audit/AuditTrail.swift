@@ -263,8 +263,21 @@ enum AuditTrail {
     /// As `record(_:by:at:on:)`, in a transaction that already holds a chain's head
     /// (`SubmissionLock.take`, PostgreSQL): its events start there, with no statement to
     /// take it, and `held` moves to their end.
-    static func record(_ entries: [Entry], by actor: Actor? = nil, at now: Date, on db: any Database, holding held: inout Head?) async throws {
-        try await record(entries, by: actor, at: now, sql: try db.sql(), holding: &held)
+    /// `joining`: a write that goes in the statement appending the one event, when there is
+    /// one on PostgreSQL, and is run alone before the events otherwise.
+    static func record(_ entries: [Entry], by actor: Actor? = nil, at now: Date, on db: any Database, holding held: inout Head?,
+                       joining: Joined? = nil) async throws {
+        try await record(entries, by: actor, at: now, sql: try db.sql(), holding: &held, joining: joining)
+    }
+
+    /// A write that can share the statement appending a step's one event (PostgreSQL, where
+    /// a statement is a round trip): a new initiative.
+    struct Joined: Sendable {
+        /// The write alone.
+        var alone: @Sendable (any SQLDatabase) async throws -> Void
+        /// The write and the sealed event's append (its values in `columns`' order) in one
+        /// statement (`appendSQL(after:with:)`).
+        var appending: @Sendable ([(any HotValue)?], any SQLDatabase) async throws -> Void
     }
 
     static func record(_ entries: [Entry], by actor: Actor? = nil, at now: Date, sql: any SQLDatabase) async throws {
@@ -279,8 +292,12 @@ enum AuditTrail {
         var hash: String
     }
 
-    static func record(_ entries: [Entry], by actor: Actor? = nil, at now: Date, sql: any SQLDatabase, holding held: inout Head?) async throws {
-        guard !entries.isEmpty, isWriting else { return }
+    static func record(_ entries: [Entry], by actor: Actor? = nil, at now: Date, sql: any SQLDatabase, holding held: inout Head?,
+                       joining: Joined? = nil) async throws {
+        guard !entries.isEmpty, isWriting else {
+            try await joining?.alone(sql)
+            return
+        }
         let actor = actor ?? Actor.current ?? .system
         let at = AuditSeal.rounded(now)
         let byChain = Dictionary(grouping: entries) { $0.unitID?.canonicalText ?? AuditSeal.systemChain }
@@ -298,9 +315,14 @@ enum AuditTrail {
         if let end = sealed.ends.first(where: { $0.chain == held?.chain }) { held = end }
         // 3. The heads moved to their last events: with the event, for one (on PostgreSQL).
         if sealed.rows.count == 1, sealed.ends.count == 1, sql.dialect.name == "postgresql" {
-            _ = try await Append(binds: sealed.rows[0]).all(on: sql)
+            if let joining {
+                try await joining.appending(sealed.rows[0], sql)
+            } else {
+                _ = try await Append(binds: sealed.rows[0]).all(on: sql)
+            }
             return
         }
+        try await joining?.alone(sql)
         try await insert(sealed.rows, sql: sql)
         try await move(sealed.ends, sql: sql)
     }
@@ -489,10 +511,19 @@ enum AuditTrail {
     }
 
     /// One event and its chain's head moved to it, in one statement (PostgreSQL; SQLite
-    /// runs no data-changing statement in a `WITH`): $18 its chain, $19 its number, $21 its hash.
+    /// runs no data-changing statement in a `WITH`).
     struct Append: HotStatement {
-        static let sql = "WITH event AS (\(InsertEvent.sql)) INSERT INTO audit_chains (chain, seq, hash) VALUES ($18, $19, $21) " + AuditTrail.moving
+        static let sql = AuditTrail.appendSQL(after: 0)
         let binds: [(any HotValue)?]
+    }
+
+    /// `Append`'s text with its values numbered after `n` others, which the statements
+    /// `ctes` (`name AS (…)`) bind and run first.
+    static func appendSQL(after n: Int, with ctes: [String] = []) -> String {
+        func value(_ column: String) -> String { "$\(n + columns.firstIndex(of: column)! + 1)" }
+        let event = "event AS (\(HotText.insert(into: "audit_events", columns: columns, from: n + 1)))"
+        return "WITH \((ctes + [event]).joined(separator: ", ")) INSERT INTO audit_chains (chain, seq, hash) VALUES (\(value("chain")), \(value("seq")), \(value("hash"))) "
+            + AuditTrail.moving
     }
 
     static let columns = ["id", "at", "actor_id", "actor", "actor_role", "actor_unit_id", "address", "request_id", "object_kind", "object_id",

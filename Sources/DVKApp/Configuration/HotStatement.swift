@@ -187,9 +187,9 @@ struct HotText: SQLExpression {
     let sql: String
     let binds: [(any HotValue)?]
 
-    /// The text of a one-row insert of `columns`, its values `$1`… in their order.
-    static func insert(into table: String, columns: [String]) -> String {
-        "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\((1...columns.count).map { "$\($0)" }.joined(separator: ", ")))"
+    /// The text of a one-row insert of `columns`, its values `$first`… in their order.
+    static func insert(into table: String, columns: [String], from first: Int = 1) -> String {
+        "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\((first..<first + columns.count).map { "$\($0)" }.joined(separator: ", ")))"
     }
 
     func serialize(to serializer: inout SQLSerializer) {

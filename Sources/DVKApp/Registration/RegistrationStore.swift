@@ -32,7 +32,7 @@ enum RegistrationStore {
 
     /// `Registering`'s values: a new id, the unit, the kind, the name as stored and as
     /// compared, the title, the instant.
-    private static func registering(unitID: UUID, _ kind: RegistrantKind, _ name: String, _ title: String, at now: Date) -> [(any HotValue)?] {
+    static func registering(unitID: UUID, _ kind: RegistrantKind, _ name: String, _ title: String, at now: Date) -> [(any HotValue)?] {
         [UUID.random(), unitID, kind.rawValue, VietnameseText.clean(name), VietnameseText.nameKey(name), VietnameseText.clean(title), now]
     }
 
@@ -53,55 +53,23 @@ enum RegistrationStore {
         let binds: [(any HotValue)?]
     }
 
-    /// A new initiative, its registrant created or its title updated first (`registrant`):
-    /// on PostgreSQL in one statement (`RegisteringInserting`), on SQLite in two. `binds`
-    /// gives `Inserting`'s values for the registrant's id.
-    static func insert(_ draft: InitiativeDraft, unitID: UUID, at now: Date, on db: any Database,
-                       binds: (UUID) -> [(any HotValue)?]) async throws -> (id: UUID, name: String, title: String) {
-        let sql = try db.sql()
-        guard sql.dialect.name == "postgresql" else {
-            let registrant = try await registrant(unitID: unitID, kind: draft.kind, name: draft.registrantName, title: draft.registrantTitle, at: now, on: db)
-            _ = try await Inserting(binds: binds(registrant.id)).all(on: sql)
-            return registrant
-        }
-        // The initiative's registrant is the statement's own (`r.id`): its bind is left out.
-        var initiative = binds(UUID.random())
-        initiative.remove(at: RegisteringInserting.registrantColumn)
-        let row = try await RegisteringInserting(binds: registering(unitID: unitID, draft.kind, draft.registrantName, draft.registrantTitle, at: now) + initiative)
-            .first(on: sql)
-        guard let row else { throw DomainError.conflict(SubmissionLock.staleMessage) }
-        return try registrant(row)
-    }
-
-    /// `Registering` then `Inserting` in one statement (PostgreSQL; SQLite runs no
-    /// data-changing statement in a `WITH`): the registrant's seven values, then the
-    /// initiative's without its registrant, whose id the first part returns.
-    struct RegisteringInserting: HotStatement {
-        static let registrantColumn = Inserting.columns.firstIndex(of: "registrant_id")!
-        static let sql: String = {
-            var next = 8
-            let values = Inserting.columns.indices.map { index in
-                guard index != registrantColumn else { return "(SELECT id FROM r)" }
-                defer { next += 1 }
-                return "$\(next)"
-            }
-            return """
-                WITH r AS (\(Registering.sql)),
-                i AS (INSERT INTO initiatives (\(Inserting.columns.joined(separator: ", "))) VALUES (\(values.joined(separator: ", "))) RETURNING id)
-                SELECT r.id, r.name, r.title FROM r, i
-                """
-        }()
+    /// A new initiative and the sealed event that records it, then its chain's head moved
+    /// to the event, in one statement (PostgreSQL): `Inserting`'s values, then the event's.
+    struct InsertingAppending: HotStatement {
+        static let sql = AuditTrail.appendSQL(after: Inserting.columns.count, with: ["i AS (\(Inserting.sql))"])
         let binds: [(any HotValue)?]
     }
 
     /// A unit's registrant: created, or its title updated when one is given.
     struct Registering: HotStatement {
-        static let sql = """
-            INSERT INTO registrants (id, unit_id, kind, name, name_key, title, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+        static let columns = "id, unit_id, kind, name, name_key, title, created_at"
+        /// What a second registration of the name does: the title updated when one is given.
+        static let upsert = """
             ON CONFLICT (unit_id, kind, name_key) DO UPDATE
             SET title = CASE WHEN excluded.title <> '' THEN excluded.title ELSE registrants.title END
             RETURNING id, name, title
             """
+        static let sql = "INSERT INTO registrants (\(columns)) VALUES ($1, $2, $3, $4, $5, $6, $7) " + upsert
         let binds: [(any HotValue)?]
     }
 
@@ -112,7 +80,9 @@ enum RegistrationStore {
     static func save(_ draft: InitiativeDraft, id: UUID? = nil, continues continuesID: UUID? = nil, keepLink: Bool = false,
                      replicates replicatesID: UUID? = nil, campaign: CampaignInfo, unitID: UUID, actor: String, version: Int? = nil, at now: Date,
                      on db: any Database) async throws -> Saved {
-        try await SubmissionLock.write(campaignID: campaign.id, unitID: unitID, expecting: version, actor: actor, at: now, on: db) { row, campaign, db in
+        let registering = registering(unitID: unitID, draft.kind, draft.registrantName, draft.registrantTitle, at: now)
+        return try await SubmissionLock.write(campaignID: campaign.id, unitID: unitID, expecting: version, actor: actor, registering: registering,
+                                              at: now, on: db) { row, campaign, taken, db in
             let step = try after(.edit, row, campaign, now)
             let sql = try db.sql()
             var createdAt = now
@@ -161,11 +131,17 @@ enum RegistrationStore {
             // the history, so the reviewer sees what moved since the return.
             var changedFields = ""
             var notes: [String] = []
-            let registrant: (id: UUID, name: String, title: String)
+            // Written with the row's taking on PostgreSQL; here on SQLite.
+            let registrant: SubmissionLock.Registrant
+            if let taken {
+                registrant = taken
+            } else {
+                registrant = try await Self.registrant(unitID: unitID, kind: draft.kind, name: draft.registrantName, title: draft.registrantTitle, at: now, on: db)
+            }
+            let conflict = DomainError.conflict("\(draft.kind.label) “\(draft.registrantName)” đã đăng ký mô hình “\(draft.title)” trong lĩnh vực này.")
+            var joined: AuditTrail.Joined?
             do {
                 if let before {
-                    registrant = try await Self.registrant(unitID: unitID, kind: draft.kind, name: draft.registrantName,
-                                                           title: draft.registrantTitle, at: now, on: db)
                     if row.status == .returned {
                         let changed = try Self.changes(before, values: columnValues(registrant.id), registrantID: registrant.id)
                         changedFields = ChangedFields.merge(try before.decode(column: "changed_fields", as: String.self), changed)
@@ -180,12 +156,20 @@ enum RegistrationStore {
                         changedFields = ChangedFields.added
                         notes.append("Thêm mô hình “\(draft.title)”")
                     }
-                    registrant = try await Self.insert(draft, unitID: unitID, at: now, on: db) { registrantID in
-                        [savedID, campaign.id, unitID, now, replicatesID, changedFields] + columnValues(registrantID).map(\.1)
+                    let binds = [savedID, campaign.id, unitID, now, replicatesID, changedFields] + columnValues(registrant.id).map(\.1)
+                    if sql.dialect.name == "postgresql" {
+                        // Left for the statement that appends its event (one round trip).
+                        joined = AuditTrail.Joined(alone: { sql in
+                            try await Self.mapping(conflict) { _ = try await Inserting(binds: binds).all(on: sql) }
+                        }, appending: { event, sql in
+                            try await Self.mapping(conflict) { _ = try await InsertingAppending(binds: binds + event).all(on: sql) }
+                        })
+                    } else {
+                        _ = try await Inserting(binds: binds).all(on: sql)
                     }
                 }
             } catch let error as any DatabaseError where error.isConstraintFailure {
-                throw DomainError.conflict("\(draft.kind.label) “\(draft.registrantName)” đã đăng ký mô hình “\(draft.title)” trong lĩnh vực này.")
+                throw conflict
             }
             let values = columnValues(registrant.id)
             let saved = Saved(id: savedID, registrantID: registrant.id, registrantName: registrant.name, registrantTitle: registrant.title, continuesID: link,
@@ -208,7 +192,17 @@ enum RegistrationStore {
                                          unit: unitID, campaign: campaign.id, changes: AuditChange.diff(fields))
             var change = SubmissionLock.Change(row: row.with(step), events: editEvent(row, step, notes: notes), value: saved)
             if id == nil || !entry.changes.isEmpty { change.audit = [entry] }
+            change.joined = joined
             return change
+        }
+    }
+
+    /// Runs `write`, a constraint it breaks thrown as `conflict`.
+    private static func mapping(_ conflict: DomainError, _ write: () async throws -> Void) async throws {
+        do {
+            try await write()
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            throw conflict
         }
     }
 

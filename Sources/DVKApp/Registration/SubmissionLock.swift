@@ -26,7 +26,12 @@ enum SubmissionLock {
         var mail: [OutboxDraft] = []
         /// What the trail records beside the step itself (an initiative's fields).
         var audit: [AuditTrail.Entry] = []
+        /// A write left for the statement that appends `audit`'s event (a new initiative).
+        var joined: AuditTrail.Joined?
     }
+
+    /// A unit's registrant as stored: its id, its name as first spelt, its title.
+    typealias Registrant = (id: UUID, name: String, title: String)
 
     static let staleMessage = "Hồ sơ của đơn vị vừa được thay đổi (ở một trang khác hoặc bởi người khác). Dữ liệu chưa bị thay đổi; vui lòng tải lại trang để xem hồ sơ mới nhất rồi thực hiện lại."
 
@@ -37,17 +42,36 @@ enum SubmissionLock {
     static func write<T: Sendable>(campaignID: UUID, unitID: UUID, expecting version: Int? = nil, actor: String,
                                    at now: Date, on db: any Database,
                                    _ body: @escaping @Sendable (SubmissionRow, CampaignInfo, any Database) async throws -> Change<T>) async throws -> T {
+        try await write(campaignID: campaignID, unitID: unitID, expecting: version, actor: actor, registering: nil, at: now, on: db) { row, campaign, _, db in
+            try await body(row, campaign, db)
+        }
+    }
+
+    /// As `write`, with the unit's registrant `registering` (`RegistrationStore.registering`'s
+    /// values) created or its title updated by the first statement on PostgreSQL, once the
+    /// row is taken, and given to `body`; elsewhere `body` is given nil and writes it itself.
+    static func write<T: Sendable>(campaignID: UUID, unitID: UUID, expecting version: Int? = nil, actor: String,
+                                   registering: [(any HotValue)?]?, at now: Date, on db: any Database,
+                                   _ body: @escaping @Sendable (SubmissionRow, CampaignInfo, Registrant?, any Database) async throws -> Change<T>)
+        async throws -> T {
         try await db.write { db in
-            let (campaign, before, head) = try await take(campaignID: campaignID, unitID: unitID, on: db)
+            let taken = try await take(campaignID: campaignID, unitID: unitID, registering: registering, on: db)
+            let before = taken.row
             // The upsert made the version at least 1, so `- 1` cannot overflow, whatever was sent.
             if let version, before.version - 1 != version {
                 throw DomainError.conflict(staleMessage)
             }
-            let change = try await body(before, campaign, db)
-            var held = head
-            try await persist([(before, change.row, change.events, change.countsChanged)], campaign: campaign, actor: actor, at: now, on: db,
+            let change = try await body(before, taken.campaign, taken.registrant, db)
+            var held = taken.head
+            var joined = change.joined
+            // A write the counts read goes before them.
+            if let write = joined, change.countsChanged || before.status.counts != change.row.status.counts {
+                try await write.alone(try db.sql())
+                joined = nil
+            }
+            try await persist([(before, change.row, change.events, change.countsChanged)], campaign: taken.campaign, actor: actor, at: now, on: db,
                               holding: &held)
-            try await AuditTrail.record(change.audit, at: now, on: db, holding: &held)
+            try await AuditTrail.record(change.audit, at: now, on: db, holding: &held, joining: joined)
             try await Outbox.enqueue(change.mail, at: now, on: db)
             return change.value
         }
@@ -58,20 +82,48 @@ enum SubmissionLock {
     /// that order, in one round trip. SQLite's writer already holds the whole file: there
     /// the campaign and the row are read, and the trail reads its head when it appends.
     static func take(campaignID: UUID, unitID: UUID, on db: any Database) async throws -> (CampaignInfo, SubmissionRow, AuditTrail.Head?) {
+        let taken = try await take(campaignID: campaignID, unitID: unitID, registering: nil, on: db)
+        return (taken.campaign, taken.row, taken.head)
+    }
+
+    /// What a write's first statement took: the campaign, the unit's row, on PostgreSQL the
+    /// head of the unit's chain and the registrant it was asked to write.
+    struct Taken: Sendable {
+        var campaign: CampaignInfo
+        var row: SubmissionRow
+        var head: AuditTrail.Head?
+        var registrant: Registrant?
+    }
+
+    /// As `take(campaignID:unitID:on:)`, on PostgreSQL also writing the registrant
+    /// `registering` after the row is taken.
+    static func take(campaignID: UUID, unitID: UUID, registering: [(any HotValue)?]?, on db: any Database) async throws -> Taken {
         let sql = try db.sql()
         guard sql.dialect.name == "postgresql" else {
             let campaign = try await CampaignLock.shared(campaignID, on: db)
-            return (campaign, try await lock(campaignID: campaignID, unitID: unitID, on: db), nil)
+            return Taken(campaign: campaign, row: try await lock(campaignID: campaignID, unitID: unitID, on: db))
         }
         let chain: String? = AuditTrail.isWriting ? unitID.canonicalText : nil
-        guard let row = try await TakeAll(binds: [UUID.random(), campaignID, unitID] + newRow + [chain]).first(on: sql) else { throw CampaignLock.missing }
+        let binds: [(any HotValue)?] = [UUID.random(), campaignID, unitID] + newRow + [chain]
+        let found: (any SQLRow)?
+        if let registering {
+            found = try await TakeAllRegistering(binds: binds + registering).first(on: sql)
+        } else {
+            found = try await TakeAll(binds: binds).first(on: sql)
+        }
+        guard let row = found else { throw CampaignLock.missing }
         guard !(try row.decodeNil(column: "version")) else { throw DomainError.conflict(staleMessage) }
-        var head: AuditTrail.Head?
+        var taken = Taken(campaign: try CampaignInfo(row: row, prefix: "c_"), row: try SubmissionRow(row: row))
         if let chain {
             guard !(try row.decodeNil(column: "seq")) else { throw DomainError.conflict(staleMessage) }
-            head = AuditTrail.Head(chain: chain, seq: try row.decode(column: "seq", as: Int64.self), hash: try row.decode(column: "hash", as: String.self))
+            taken.head = AuditTrail.Head(chain: chain, seq: try row.decode(column: "seq", as: Int64.self), hash: try row.decode(column: "hash", as: String.self))
         }
-        return (try CampaignInfo(row: row, prefix: "c_"), try SubmissionRow(row: row), head)
+        if registering != nil {
+            guard !(try row.decodeNil(column: "r_id")) else { throw DomainError.conflict(staleMessage) }
+            taken.registrant = (try row.decode(column: "r_id", as: UUID.self), try row.decode(column: "r_name", as: String.self),
+                                try row.decode(column: "r_title", as: String.self))
+        }
+        return taken
     }
 
     /// `take`'s statement on PostgreSQL: $1 a new id, $2 the campaign, $3 the unit, `newRow`,
@@ -79,14 +131,30 @@ enum SubmissionLock {
     /// so the locks are taken in their order: campaign, row, head. The head is taken as
     /// `AuditTrail.TakeHead` takes it, with no number reserved: the append moves it.
     struct TakeAll: HotStatement {
-        static let sql = """
+        static let sql = SubmissionLock.takeAllSQL(registering: false)
+        let binds: [(any HotValue)?]
+    }
+
+    /// `TakeAll`, then the registrant written as `RegistrationStore.Registering` writes it,
+    /// its values $11…$17, under the row's lock: an upsert, which sees the row a write that
+    /// held the lock before committed.
+    struct TakeAllRegistering: HotStatement {
+        static let sql = SubmissionLock.takeAllSQL(registering: true)
+        let binds: [(any HotValue)?]
+    }
+
+    private static func takeAllSQL(registering: Bool) -> String {
+        let registrant = registering ? """
+            ,
+            r AS (INSERT INTO registrants (\(RegistrationStore.Registering.columns)) SELECT $11, $12, $13, $14, $15, $16, $17 FROM s \(RegistrationStore.Registering.upsert))
+            """ : ""
+        return """
             WITH c AS (SELECT \(CampaignInfo.columns.joined(separator: ", ")) FROM campaigns WHERE id = $2 FOR SHARE),
             s AS (\(SubmissionLock.takeInto) SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9 FROM c\(SubmissionLock.takeConflict)),
-            h AS (INSERT INTO audit_chains (chain, seq, hash) SELECT $10::text, 0, '' FROM s WHERE $10::text IS NOT NULL \(AuditTrail.reserving))
-            SELECT \(CampaignInfo.columns.map { "c.\($0) AS c_\($0)" }.joined(separator: ", ")), s.*, h.seq, h.hash
-            FROM c LEFT JOIN s ON true LEFT JOIN h ON true
+            h AS (INSERT INTO audit_chains (chain, seq, hash) SELECT $10::text, 0, '' FROM s WHERE $10::text IS NOT NULL \(AuditTrail.reserving))\(registrant)
+            SELECT \(CampaignInfo.columns.map { "c.\($0) AS c_\($0)" }.joined(separator: ", ")), s.*, h.seq, h.hash\(registering ? ", r.id AS r_id, r.name AS r_name, r.title AS r_title" : "")
+            FROM c LEFT JOIN s ON true LEFT JOIN h ON true\(registering ? " LEFT JOIN r ON true" : "")
             """
-        let binds: [(any HotValue)?]
     }
 
     /// Takes the row (creating it, not started, if the unit has none): one statement.
