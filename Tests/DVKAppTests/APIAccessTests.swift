@@ -1,6 +1,7 @@
 import DVKCore
 import Fluent
 import Foundation
+import SQLKit
 import Testing
 import Vapor
 @testable import DVKApp
@@ -30,6 +31,76 @@ import Vapor
         }
         if submitted { try await RegistrationStore.perform(.submit, campaign: campaign, unitID: unitID, actor: "test", at: Date(), on: app.db) }
         return ids
+    }
+
+    /// The campaign and unit a path names, read with the user by the request's first
+    /// statement (`Access.Read`), reach exactly what the campaign's own statement reaches:
+    /// for every role at every level, every unit (in the tree, outside it, unknown, none)
+    /// and a campaign that does not exist, through a token and through a session.
+    @Test func theReachReadWithTheUserIsTheReachReadAlone() async throws {
+        try await withApp { app in
+            try await Fixture.load(app)
+            func outcome(_ code: String, _ unit: String?, _ user: CurrentUser, _ read: Access.Read?) async -> String {
+                do {
+                    let found = try await Access.campaign(code: code, unit: unit, user: user, read: read, on: app.db)
+                    return "\(found.view.campaign.id) \(found.view.scope) \(String(describing: found.unit?.snapshot)) \(String(describing: found.unit?.id))"
+                } catch {
+                    return "\(DVKErrorMiddleware.describe(error))"
+                }
+            }
+            func ids(_ row: (any SQLRow)?, _ column: String) throws -> UUID? {
+                guard let row, !(try row.decodeNil(column: column)) else { return nil }
+                return try row.decode(column: column, as: UUID.self)
+            }
+            var compared = 0, reached = 0
+            for role in Role.allCases {
+                for home in ["HN", "LB", "GD", "S1", "P1", "OTHER"] {
+                    let name = "\(role.rawValue)-\(home)".lowercased()
+                    guard let token = try? await APIFixture.token(app, name, role, unit: home) else { continue }
+                    let session = try await APIFixture.session(app, name)
+                    for code in ["DVK-2024", "KHONG-CO"] {
+                        for unit in [nil, "LB", "GD", "S1", "S2", "P1", "OTHER", "KHONG-CO"] {
+                            let codes = (code: code, unit: unit ?? "")
+                            let byToken = try #require(try await AuthStore.user(apiToken: token, now: Date(), reaching: codes, on: app.db))
+                            let bySession = try #require(try await AuthStore.user(sessionToken: session.cookie, now: Date(), policy: SessionPolicy(),
+                                                                                 reaching: codes, on: app.db))
+                            let alone = await outcome(code, unit, byToken.user, nil)
+                            #expect(await outcome(code, unit, byToken.user, byToken.read) == alone, "\(name) \(code) \(unit ?? "-")")
+                            #expect(await outcome(code, unit, bySession.user, bySession.read) == alone, "\(name) \(code) \(unit ?? "-")")
+                            // The same rows, the user's own place included (which a wrong join
+                            // would leave to a slower read with the same outcome).
+                            let row = try await Access.CampaignReach(binds: [code, byToken.user.unitID, unit ?? ""]).first(on: app.db)
+                            for read in [byToken.read, bySession.read] {
+                                for column in ["c_id", "own_id", "t_id"] {
+                                    #expect(try ids(read?.row, column) == (try ids(row, column)), "\(name) \(code) \(unit ?? "-") \(column)")
+                                }
+                            }
+                            // A read for other codes is not used.
+                            let other = Access.Read(code: code, unit: unit == "S1" ? "S2" : "S1", row: try #require(byToken.read).row)
+                            #expect(await outcome(code, unit, byToken.user, other) == alone)
+                            compared += 1
+                            if !alone.hasPrefix("(") { reached += 1 }
+                        }
+                    }
+                }
+            }
+            // Both outcomes were met many times.
+            #expect(compared > 100 && reached > 20 && compared - reached > 20, "\(compared) \(reached)")
+        }
+    }
+
+    /// The codes a path names: under `/api/v1` or not, percent-decoded, bounded.
+    @Test func theCodesAPathNames() {
+        #expect(Access.codes(inPath: "/api/v1/campaigns/DVK-2024/units/S1/initiatives")! == ("DVK-2024", "S1"))
+        #expect(Access.codes(inPath: "/campaigns/DVK-2024/units/LB-GD-THNL")! == ("DVK-2024", "LB-GD-THNL"))
+        #expect(Access.codes(inPath: "/campaigns/DVK-2024/dashboard")! == ("DVK-2024", ""))
+        #expect(Access.codes(inPath: "/api/v1/campaigns/DVK-2024")! == ("DVK-2024", ""))
+        #expect(Access.codes(inPath: "/campaigns/DVK%2D2024/units/S%31")! == ("DVK-2024", "S1"))
+        for path in ["/", "/campaigns", "/campaigns/", "/api/v1/campaigns", "/library/campaigns/X", "/api/v2/campaigns/X",
+                     "/campaigns/" + String(repeating: "A", count: 101), "/campaigns/X/units/" + String(repeating: "A", count: 101),
+                     "/campaigns/%E0%A4%A/units/S1"] {
+            #expect(Access.codes(inPath: path) == nil, "\(path)")
+        }
     }
 
     /// Admin, staff and viewer sit at GD (S1 and S2 below it); the officer at S1. P1 is in

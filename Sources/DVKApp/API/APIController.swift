@@ -71,13 +71,13 @@ struct APICampaignUnit: Sendable {
 extension Request {
     /// The campaign of the `campaign` path parameter, as the caller sees it.
     func apiCampaign() async throws -> Access.CampaignView {
-        try await Access.campaign(code: try parameters.require("campaign"), user: try requireUser(), on: database)
+        try await Access.campaign(code: try parameters.require("campaign"), user: try requireUser(), read: takeReach(), on: database)
     }
 
     /// The unit of the `unit` path parameter inside the campaign of `campaign`.
     func apiCampaignUnit() async throws -> APICampaignUnit {
         let found = try await Access.campaign(code: try parameters.require("campaign"), unit: try parameters.require("unit"),
-                                              user: try requireUser(), on: database)
+                                              user: try requireUser(), read: takeReach(), on: database)
         return APICampaignUnit(view: found.view, unit: found.unit!.snapshot)
     }
 

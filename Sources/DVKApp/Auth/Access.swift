@@ -87,18 +87,25 @@ enum Access {
         var scope: SnapshotUnit
     }
 
-    static func campaign(code: String, user: CurrentUser, on db: any Database) async throws -> CampaignView {
-        try await campaign(code: code, unit: nil, user: user, on: db).view
+    static func campaign(code: String, user: CurrentUser, read: Read? = nil, on db: any Database) async throws -> CampaignView {
+        try await campaign(code: code, unit: nil, user: user, read: read, on: db).view
     }
 
     /// The campaign as the user sees it and, when `unitCode` is given, that unit of its
     /// tree inside the user's scope: one query for the campaign, the user's place in its
     /// tree and the unit (every page and API call of a unit starts here).
-    static func campaign(code: String, unit unitCode: String?, user: CurrentUser,
+    /// `read`: the row the request's first statement read with its user (`Read`), used when
+    /// it was read for these very codes.
+    static func campaign(code: String, unit unitCode: String?, user: CurrentUser, read: Read? = nil,
                          on db: any Database) async throws -> (view: CampaignView, unit: CampaignUnit?) {
         let notFound = DomainError.notFound("Không tìm thấy đợt thi đua “\(code)” trong phạm vi quản lý của đơn vị.")
-        let row = try await CampaignReach(binds: [code, user.unitID, unitCode ?? ""]).first(on: db)
-        guard let row else { throw notFound }
+        let row: (any SQLRow)?
+        if let read, read.code == code, read.unit == unitCode ?? "" {
+            row = read.row
+        } else {
+            row = try await CampaignReach(binds: [code, user.unitID, unitCode ?? ""]).first(on: db)
+        }
+        guard let row, !(try row.decodeNil(column: "c_id")) else { throw notFound }
         let info = try CampaignInfo(row: row, prefix: "c_")
         let view: CampaignView
         if let own = try snapshot(row, prefix: "own_") {
@@ -119,14 +126,50 @@ enum Access {
     /// The campaign of a code ($1), the user's unit ($2) in its tree and the unit of a code ($3,
     /// "" for none) there: every page and API call of a campaign asks it.
     struct CampaignReach: HotStatement {
-        static let sql = """
-            SELECT \(Access.campaignAndOwnColumns), \(Access.unitColumns.map { "t.\($0) AS t_\($0)" }.joined(separator: ", "))
-            FROM campaigns c
-            LEFT JOIN campaign_units own ON own.campaign_id = c.id AND own.unit_id = $2
-            LEFT JOIN campaign_units t ON t.campaign_id = c.id AND t.code = $3
-            WHERE c.code = $1
-            """
+        static let sql = "SELECT \(Access.reachColumns) FROM campaigns c \(Access.reachJoins(own: "$2", unit: "$3")) WHERE c.code = $1"
         let binds: [(any HotValue)?]
+    }
+
+    /// `CampaignReach`'s columns: the campaign (`c_`), the user's unit in its tree (`own_`)
+    /// and the unit asked for (`t_`).
+    static let reachColumns = campaignAndOwnColumns + ", " + unitColumns.map { "tu.\($0) AS t_\($0)" }.joined(separator: ", ")
+
+    /// `CampaignReach`'s joins from the campaign `c`: the unit `own` (its id) and the unit
+    /// of the code `unit`.
+    static func reachJoins(own: String, unit: String) -> String {
+        """
+        LEFT JOIN campaign_units own ON own.campaign_id = c.id AND own.unit_id = \(own) \
+        LEFT JOIN campaign_units tu ON tu.campaign_id = c.id AND tu.code = \(unit)
+        """
+    }
+
+    /// A campaign's reach read by the request's first statement, with its user
+    /// (`AuthStore.TokenUserReach`, `SessionUserReach`), for the codes its path names
+    /// (`codes(inPath:)`): one round trip fewer for every page and API call of a unit. The
+    /// path is read before routing, so it is a guess: `campaign(code:unit:user:read:on:)`
+    /// takes the row only when the route's own codes are the ones it was read for.
+    struct Read: Sendable {
+        var code: String
+        /// "" when the path names no unit.
+        var unit: String
+        var row: any SQLRow
+    }
+
+    /// The campaign and unit codes of a path `…/campaigns/C[/units/U]…` (also under
+    /// `/api/v1`), percent-decoded; nil for any other path, or codes longer than any code.
+    static func codes(inPath path: String) -> (code: String, unit: String)? {
+        var parts = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        if parts.first == "api", parts.dropFirst().first == "v1" { parts = parts.dropFirst(2) }
+        guard parts.count >= 2, parts.first == "campaigns" else { return nil }
+        let rest = Array(parts.dropFirst())
+        func decoded(_ part: Substring) -> String? {
+            guard !part.isEmpty, part.utf8.count <= 100 else { return nil }
+            return String(part).removingPercentEncoding
+        }
+        guard let code = decoded(rest[0]) else { return nil }
+        guard rest.count >= 3, rest[1] == "units" else { return (code, "") }
+        guard let unit = decoded(rest[2]) else { return nil }
+        return (code, unit)
     }
 
     /// A campaign's columns (`c_`) and the user's unit's in its tree (`own_`), as

@@ -163,8 +163,21 @@ enum AuthStore {
     /// indexed query joining the user and their unit; its last use is written at most once
     /// a minute.
     static func user(sessionToken token: String, now: Date, policy: SessionPolicy, on db: any Database) async throws -> CurrentUser? {
+        try await user(sessionToken: token, now: now, policy: policy, reaching: nil, on: db)?.user
+    }
+
+    /// As `user(sessionToken:now:policy:on:)`, with the campaign and unit of `codes` read in
+    /// the same statement (`Access.Read`).
+    static func user(sessionToken token: String, now: Date, policy: SessionPolicy, reaching codes: (code: String, unit: String)?,
+                     on db: any Database) async throws -> (user: CurrentUser, read: Access.Read?)? {
         let hash = Tokens.hash(token)
-        let row = try await SessionUser(binds: [hash, now, now.addingTimeInterval(-policy.idle)]).first(on: db)
+        let binds: [(any HotValue)?] = [hash, now, now.addingTimeInterval(-policy.idle)]
+        let row: (any SQLRow)?
+        if let codes {
+            row = try await SessionUserReach(binds: binds + [codes.code, codes.unit]).first(on: db)
+        } else {
+            row = try await SessionUser(binds: binds).first(on: db)
+        }
         guard let row else { return nil }
         let seen = try row.decode(column: "last_seen_at", as: Date.self)
         if now.timeIntervalSince(seen) > touchEvery {
@@ -172,7 +185,7 @@ enum AuthStore {
                 try await db.sql().update("sessions").set("last_seen_at", to: now).where("token_hash", .equal, hash).run()
             }
         }
-        return try currentUser(row, csrf: try row.decode(column: "csrf", as: String.self))
+        return (try currentUser(row, csrf: try row.decode(column: "csrf", as: String.self)), codes.map { Access.Read(code: $0.code, unit: $0.unit, row: row) })
     }
 
     /// Changes a signed-in user's password after checking the current one; every other
@@ -272,8 +285,20 @@ enum AuthStore {
     /// The user of a live token (not expired, not revoked); its last use is written at most
     /// once a minute.
     static func user(apiToken token: String, now: Date, on db: any Database) async throws -> CurrentUser? {
+        try await user(apiToken: token, now: now, reaching: nil, on: db)?.user
+    }
+
+    /// As `user(apiToken:now:on:)`, with the campaign and unit of `codes` read in the same
+    /// statement (`Access.Read`).
+    static func user(apiToken token: String, now: Date, reaching codes: (code: String, unit: String)?,
+                     on db: any Database) async throws -> (user: CurrentUser, read: Access.Read?)? {
         let hash = Tokens.hash(token)
-        let row = try await TokenUser(binds: [hash, now]).first(on: db)
+        let row: (any SQLRow)?
+        if let codes {
+            row = try await TokenUserReach(binds: [hash, now, codes.code, codes.unit]).first(on: db)
+        } else {
+            row = try await TokenUser(binds: [hash, now]).first(on: db)
+        }
         guard let row else { return nil }
         let used = try row.decodeNil(column: "last_used_at") ? nil : try row.decode(column: "last_used_at", as: Date.self)
         if used.map({ now.timeIntervalSince($0) > touchEvery }) ?? true {
@@ -281,7 +306,7 @@ enum AuthStore {
                 try await db.sql().update("api_tokens").set("last_used_at", to: now).where("token_hash", .equal, hash).run()
             }
         }
-        return try currentUser(row, csrf: nil)
+        return (try currentUser(row, csrf: nil), codes.map { Access.Read(code: $0.code, unit: $0.unit, row: row) })
     }
 
     /// The staff and viewers who asked for a daily digest and gave an address, with it.
@@ -323,21 +348,43 @@ enum AuthStore {
     /// The live session of a token hash ($1), neither past its lifetime ($2: now) nor idle
     /// since $3, with its enabled user: every signed-in page asks it.
     struct SessionUser: HotStatement {
-        static let sql = """
-            \(AuthStore.userColumns), s.csrf, s.last_seen_at \(AuthStore.userTables) JOIN sessions s ON s.user_id = u.id
-            WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 AND NOT u.disabled
-            """
+        static let sql = AuthStore.sessionUser(reaching: false)
         let binds: [(any HotValue)?]
+    }
+
+    /// `SessionUser` and `Access.CampaignReach` of the campaign code $4 and unit code $5
+    /// ("" for none) in one statement: the campaign's columns are NULL when there is none.
+    struct SessionUserReach: HotStatement {
+        static let sql = AuthStore.sessionUser(reaching: true)
+        let binds: [(any HotValue)?]
+    }
+
+    private static func sessionUser(reaching: Bool) -> String {
+        """
+        \(userColumns), s.csrf, s.last_seen_at\(reaching ? ", " + Access.reachColumns : "") \(userTables) JOIN sessions s ON s.user_id = u.id\(reaching ? " LEFT JOIN campaigns c ON c.code = $4 " + Access.reachJoins(own: "n.id", unit: "$5") : "")
+        WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 AND NOT u.disabled
+        """
     }
 
     /// The live API token of a hash ($1), not expired at $2, with its enabled user: every API
     /// call asks it.
     struct TokenUser: HotStatement {
-        static let sql = """
-            \(AuthStore.userColumns), t.last_used_at \(AuthStore.userTables) JOIN api_tokens t ON t.user_id = u.id
-            WHERE t.token_hash = $1 AND t.expires_at > $2 AND NOT u.disabled
-            """
+        static let sql = AuthStore.tokenUser(reaching: false)
         let binds: [(any HotValue)?]
+    }
+
+    /// `TokenUser` and `Access.CampaignReach` of the campaign code $3 and unit code $4 (""
+    /// for none) in one statement: the campaign's columns are NULL when there is none.
+    struct TokenUserReach: HotStatement {
+        static let sql = AuthStore.tokenUser(reaching: true)
+        let binds: [(any HotValue)?]
+    }
+
+    private static func tokenUser(reaching: Bool) -> String {
+        """
+        \(userColumns), t.last_used_at\(reaching ? ", " + Access.reachColumns : "") \(userTables) JOIN api_tokens t ON t.user_id = u.id\(reaching ? " LEFT JOIN campaigns c ON c.code = $3 " + Access.reachJoins(own: "n.id", unit: "$4") : "")
+        WHERE t.token_hash = $1 AND t.expires_at > $2 AND NOT u.disabled
+        """
     }
 
     private static func currentUser(_ row: any SQLRow, csrf: String?) throws -> CurrentUser {

@@ -5,14 +5,20 @@ import Vapor
 /// Finds who is asking: a session cookie (browser) or a bearer token (API).
 struct UserMiddleware: LoopMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        // The campaign the path names is read with the user (`Access.Read`).
+        let codes = Access.codes(inPath: request.url.path)
         if let bearer = request.headers.bearerAuthorization {
             // A request that carries a token carries no ambient credential: no CSRF check,
             // and a bad token is simply "not signed in".
-            request.storage[CurrentUserKey.self] = try await AuthStore.user(apiToken: bearer.token, now: request.now, on: request.database)
+            let found = try await AuthStore.user(apiToken: bearer.token, now: request.now, reaching: codes, on: request.database)
+            request.storage[CurrentUserKey.self] = found?.user
+            request.storage[ReachReadKey.self] = found?.read
             request.storage[ViaTokenKey.self] = true
         } else if let cookie = request.cookie(AuthStore.cookieName), !cookie.isEmpty {
-            request.storage[CurrentUserKey.self] = try await AuthStore.user(sessionToken: cookie, now: request.now, policy: request.application.dvkConfig.sessions,
-                                                                            on: request.database)
+            let found = try await AuthStore.user(sessionToken: cookie, now: request.now, policy: request.application.dvkConfig.sessions,
+                                                 reaching: codes, on: request.database)
+            request.storage[CurrentUserKey.self] = found?.user
+            request.storage[ReachReadKey.self] = found?.read
         }
         // Every store that writes the trail names this actor.
         let actor = request.currentUser.map { Actor.person($0, request) } ?? .anonymous(request)
@@ -40,9 +46,17 @@ struct CSRFMiddleware: LoopMiddleware {
 
 struct CurrentUserKey: StorageKey { typealias Value = CurrentUser }
 struct ViaTokenKey: StorageKey { typealias Value = Bool }
+struct ReachReadKey: StorageKey { typealias Value = Access.Read }
 
 extension Request {
     var currentUser: CurrentUser? { storage[CurrentUserKey.self] }
+
+    /// The campaign the path names, read with the user (see `Access.Read`), given once: a
+    /// later read in the same request, perhaps after its writes, reads the campaign again.
+    func takeReach() -> Access.Read? {
+        defer { storage[ReachReadKey.self] = nil }
+        return storage[ReachReadKey.self]
+    }
 
     /// The signed-in user, or a redirect to the login page (an error for the API).
     func requireUser() throws -> CurrentUser {

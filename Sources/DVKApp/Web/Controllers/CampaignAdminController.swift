@@ -25,7 +25,7 @@ struct CampaignAdminController: RouteCollection {
         let values = CampaignForm.Values(form: form)
         let names: (issuer: String, superior: String)
         if let code = form["campaign"], !code.isEmpty {
-            let view = try await Access.campaign(code: code, user: user, on: req.database)
+            let view = try await Access.campaign(code: code, user: user, read: req.takeReach(), on: req.database)
             try StaffAccess.requireRun(view)
             names = (view.campaign.issuerName, view.campaign.superiorName)
         } else {
@@ -139,6 +139,6 @@ struct CampaignAdminController: RouteCollection {
 
     private func campaign(_ req: Request, user: CurrentUser) async throws -> Access.CampaignView {
         let code = req.parameters.get("campaign") ?? ""
-        return try await Access.campaign(code: code, user: user, on: req.database)
+        return try await Access.campaign(code: code, user: user, read: req.takeReach(), on: req.database)
     }
 }

@@ -15,7 +15,7 @@ struct CampaignController: RouteCollection {
     /// The dashboard's table of units, as filtered there, for Excel (staff and viewers).
     @Sendable func unitsTable(req: Request) async throws -> Response {
         let user = try StaffAccess.reader(req)
-        let view = try await Access.campaign(code: try req.parameters.require("campaign"), user: user, on: req.database)
+        let view = try await Access.campaign(code: try req.parameters.require("campaign"), user: user, read: req.takeReach(), on: req.database)
         let filter = Standings.Filter(rawValue: req.queryValue("status") ?? "") ?? .all
         let lines = try await Standings.lines(view.campaign, scope: view.scope, filter: filter, search: req.queryValue("q") ?? "",
                                               contacts: true, on: req.database).lines
@@ -42,7 +42,7 @@ struct CampaignController: RouteCollection {
 
     @Sendable func dashboard(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        let view = try await Access.campaign(code: try req.parameters.require("campaign"), user: user, on: req.database)
+        let view = try await Access.campaign(code: try req.parameters.require("campaign"), user: user, read: req.takeReach(), on: req.database)
         // A grassroots user's campaign is their own unit's page.
         if view.scope.isTarget {
             return req.redirect(to: SiteURL.unitPage(campaign: view.campaign.code, unit: view.scope.code).path)
@@ -56,7 +56,7 @@ struct CampaignController: RouteCollection {
     /// The units waiting for review, for staff (and viewers, who read it).
     @Sendable func queue(req: Request) async throws -> Response {
         let user = try StaffAccess.reader(req)
-        let view = try await Access.campaign(code: try req.parameters.require("campaign"), user: user, on: req.database)
+        let view = try await Access.campaign(code: try req.parameters.require("campaign"), user: user, read: req.takeReach(), on: req.database)
         let model = try await ReviewQueue.query(view, page: req.queryInt("page"),
                                                 search: String((req.queryValue("q") ?? "").prefix(200)), now: req.now, on: req.database)
         return Layout.response(ReviewQueue.view(model))

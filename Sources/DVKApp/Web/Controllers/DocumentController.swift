@@ -32,7 +32,7 @@ struct DocumentController: RouteCollection {
     func send(_ req: Request, kind: CampaignDocuments.Kind, format: DocumentFormat, initiativeID: UUID?) async throws -> Response {
         let user = try req.requireUser()
         let found = try await Access.campaign(code: try req.parameters.require("campaign"), unit: try req.parameters.require("unit"),
-                                              user: user, on: req.database)
+                                              user: user, read: req.takeReach(), on: req.database)
         let view = found.view, unit = found.unit!
         let options = CampaignDocuments.Options(now: req.now, config: req.application.dvkConfig)
         let document = try await CampaignDocuments.build(kind, campaign: view.campaign, unit: unit, initiativeID: initiativeID,

@@ -50,6 +50,6 @@ struct MailController: RouteCollection {
     static let notSetUp = "Hệ thống chưa được cấu hình gửi email. Liên hệ quản trị hệ thống."
 
     private func campaign(_ req: Request, user: CurrentUser) async throws -> Access.CampaignView {
-        try await Access.campaign(code: req.parameters.get("campaign") ?? "", user: user, on: req.database)
+        try await Access.campaign(code: req.parameters.get("campaign") ?? "", user: user, read: req.takeReach(), on: req.database)
     }
 }

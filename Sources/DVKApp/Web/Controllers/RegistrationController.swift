@@ -35,7 +35,7 @@ struct RegistrationController: RouteCollection {
     func context(_ req: Request) async throws -> Context {
         let user = try req.requireUser()
         let found = try await Access.campaign(code: try req.parameters.require("campaign"), unit: try req.parameters.require("unit"),
-                                              user: user, on: req.database)
+                                              user: user, read: req.takeReach(), on: req.database)
         let view = found.view, unit = found.unit!
         guard unit.isTarget else { throw DomainError.notFound("Đơn vị “\(unit.code)” không đăng ký trong đợt thi đua này.") }
         return Context(user: user, view: view, unit: unit)

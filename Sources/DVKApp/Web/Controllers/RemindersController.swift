@@ -42,6 +42,6 @@ struct RemindersController: RouteCollection {
     /// Staff, administrators and viewers over part of the campaign; officers are refused.
     private func campaign(_ req: Request) async throws -> Access.CampaignView {
         let user = try StaffAccess.reader(req)
-        return try await Access.campaign(code: req.parameters.get("campaign") ?? "", user: user, on: req.database)
+        return try await Access.campaign(code: req.parameters.get("campaign") ?? "", user: user, read: req.takeReach(), on: req.database)
     }
 }

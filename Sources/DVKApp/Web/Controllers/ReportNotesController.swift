@@ -20,7 +20,7 @@ struct ReportNotesController: RouteCollection {
 
     func save(_ req: Request, _ kind: ReportNotes.Kind) async throws -> Response {
         let user = try StaffAccess.manager(req)
-        let view = try await Access.campaign(code: try req.parameters.require("campaign"), user: user, on: req.database)
+        let view = try await Access.campaign(code: try req.parameters.require("campaign"), user: user, read: req.takeReach(), on: req.database)
         // The notes are the user's own federation's, whatever part of the tree it sees.
         guard ReportNotes.mayWrite(view) else {
             throw DomainError.forbidden("Chỉ cán bộ của chính công đoàn cấp trên lập báo cáo mới ghi được phần đánh giá, đề xuất.")

@@ -99,7 +99,7 @@ struct UnitsController: RouteCollection {
         guard let unit = try await Unit.query(on: req.database).filter(\.$code == code).first(),
               try await UnitEditor.chain(from: unit, upTo: user.unitID, on: req.database) != nil
         else { throw DomainError.notFound("Không tìm thấy đơn vị “\(code)” trong phạm vi quản lý của đơn vị.") }
-        let view = try await Access.campaign(code: try req.parameters.require("campaign"), user: user, on: req.database)
+        let view = try await Access.campaign(code: try req.parameters.require("campaign"), user: user, read: req.takeReach(), on: req.database)
         try StaffAccess.requireRun(view)
         let campaign = try await CampaignStore.addTarget(code: view.campaign.code, unitID: try unit.requireID(), actor: user.username,
                                                          at: req.now, on: req.database)

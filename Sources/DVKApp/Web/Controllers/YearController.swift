@@ -22,7 +22,7 @@ struct YearController: RouteCollection {
     func model(_ req: Request) async throws -> YearModel {
         let user = try req.requireUser()
         let found = try await Access.campaign(code: try req.parameters.require("campaign"), unit: try req.parameters.require("unit"),
-                                              user: user, on: req.database)
+                                              user: user, read: req.takeReach(), on: req.database)
         guard let id = req.parameters.get("id", as: UUID.self), let unit = found.unit else { throw YearStore.notFound() }
         return try await YearStore.load(view: found.view, unit: unit.snapshot, id: id, on: req.database)
     }
@@ -216,7 +216,7 @@ struct YearController: RouteCollection {
     // MARK: The federation's year
 
     @Sendable func yearPage(req: Request) async throws -> Response {
-        let view = try await Access.campaign(code: try req.parameters.require("campaign"), user: try StaffAccess.reader(req), on: req.database)
+        let view = try await Access.campaign(code: try req.parameters.require("campaign"), user: try StaffAccess.reader(req), read: req.takeReach(), on: req.database)
         let show = req.queryValue("show").flatMap(YearQueue.Show.init(rawValue:)) ?? .all
         var filter = YearQueue.Filter(search: String((req.queryValue("q") ?? "").prefix(200)))
         if let sector = req.queryValue("sector"), view.campaign.sectors.contains(where: { $0.code == sector }) { filter.sector = sector }
@@ -234,7 +234,7 @@ struct YearController: RouteCollection {
     /// The recognised models of the caller's subtree as a workbook (the list annexed to a
     /// decision, or proposed upward).
     @Sendable func yearTable(req: Request) async throws -> Response {
-        let view = try await Access.campaign(code: try req.parameters.require("campaign"), user: try StaffAccess.reader(req), on: req.database)
+        let view = try await Access.campaign(code: try req.parameters.require("campaign"), user: try StaffAccess.reader(req), read: req.takeReach(), on: req.database)
         let rows = try await YearQueue.recognisedList(view, on: req.database)
         let sectors = Dictionary(view.campaign.sectors.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
         let header = ["STT", "Tên mô hình", "Tập thể/Cá nhân", "Tên tập thể/cá nhân", "Đơn vị", "Lĩnh vực",
@@ -253,7 +253,7 @@ extension YearController {
     /// The federation's documents of the year: `de-nghi.docx|pdf|xlsx`, `quyet-dinh.docx|pdf`
     /// (`?so=` a decision number; the latest when left out), `tong-ket.docx|pdf`.
     @Sendable func yearDocument(req: Request) async throws -> Response {
-        let view = try await Access.campaign(code: try req.parameters.require("campaign"), user: try StaffAccess.reader(req), on: req.database)
+        let view = try await Access.campaign(code: try req.parameters.require("campaign"), user: try StaffAccess.reader(req), read: req.takeReach(), on: req.database)
         let file = req.parameters.get("file") ?? ""
         guard let (kind, format): (YearPapers.Kind, DocumentFormat) = FileName.parse(file), format != .xlsx || kind == .nominations
         else { throw DomainError.notFound("Không có văn bản “\(file)”.") }
