@@ -89,19 +89,31 @@ import Vapor
         }
     }
 
-    /// The codes a path names: under `/api/v1` or not, percent-decoded, bounded.
+    /// The codes a path names: under `/api/v1` or not, the query's unit when the path has
+    /// none, nothing that would need decoding, bounded.
     @Test func theCodesAPathNames() {
-        #expect(Access.codes(inPath: "/api/v1/campaigns/DVK-2024/units/S1/initiatives")! == ("DVK-2024", "S1"))
-        #expect(Access.codes(inPath: "/campaigns/DVK-2024/units/LB-GD-THNL")! == ("DVK-2024", "LB-GD-THNL"))
-        #expect(Access.codes(inPath: "/campaigns/DVK-2024/dashboard")! == ("DVK-2024", ""))
-        #expect(Access.codes(inPath: "/api/v1/campaigns/DVK-2024")! == ("DVK-2024", ""))
-        #expect(Access.codes(inPath: "/campaigns/DVK%2D2024/units/S%31")! == ("DVK-2024", "S1"))
-        for path in ["/", "/campaigns", "/campaigns/", "/api/v1/campaigns", "/library/campaigns/X", "/api/v2/campaigns/X",
+        func codes(_ path: String, _ query: String? = nil) -> String? {
+            Access.codes(inPath: path, query: query).map { "\($0.code) \($0.unit)" }
+        }
+        #expect(codes("/api/v1/campaigns/DVK-2024/units/S1/initiatives") == "DVK-2024 S1")
+        #expect(codes("/api/v1/campaigns/DVK-2024/units/S1/initiatives", "unit=S2") == "DVK-2024 S1")
+        #expect(codes("/campaigns/DVK-2024/units/LB-GD-THNL") == "DVK-2024 LB-GD-THNL")
+        #expect(codes("/campaigns/DVK-2024/dashboard") == "DVK-2024 ")
+        #expect(codes("/campaigns/DVK-2024/") == "DVK-2024 ")
+        #expect(codes("/api/v1/campaigns/DVK-2024") == "DVK-2024 ")
+        #expect(codes("/api/v1/campaigns/DVK-2024/summary", "unit=LB") == "DVK-2024 LB")
+        #expect(codes("/api/v1/campaigns/DVK-2024/summary", "x=1&unit=LB&unit=GD") == "DVK-2024 LB")
+        #expect(codes("/api/v1/campaigns/DVK-2024/summary", "unit=L%42") == "DVK-2024 ")
+        #expect(codes("/api/v1/campaigns/DVK-2024/summary", "units=LB") == "DVK-2024 ")
+        #expect(codes("/campaigns/DVK-2024/units") == "DVK-2024 ")
+        #expect(codes("/campaigns/DVK-2024/units/") == "DVK-2024 ")
+        for path in ["/", "/campaigns", "/campaigns/", "/campaigns//units/S1", "/api/v1/campaigns", "/library/campaigns/X", "/api/v2/campaigns/X",
                      "/campaigns/" + String(repeating: "A", count: 101), "/campaigns/X/units/" + String(repeating: "A", count: 101),
-                     "/campaigns/%E0%A4%A/units/S1"] {
-            #expect(Access.codes(inPath: path) == nil, "\(path)")
+                     "/campaigns/DVK%2D2024/units/S1", "/campaigns/X/units/S%31", "/campaigns/A+B"] {
+            #expect(codes(path) == nil, "\(path)")
         }
     }
+
 
     /// Admin, staff and viewer sit at GD (S1 and S2 below it); the officer at S1. P1 is in
     /// the campaign but outside every one of them.

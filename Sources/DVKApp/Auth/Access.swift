@@ -95,12 +95,12 @@ enum Access {
     /// tree inside the user's scope: one query for the campaign, the user's place in its
     /// tree and the unit (every page and API call of a unit starts here).
     /// `read`: the row the request's first statement read with its user (`Read`), used when
-    /// it was read for these very codes.
+    /// it was read for this campaign and, when a unit is asked for, this unit.
     static func campaign(code: String, unit unitCode: String?, user: CurrentUser, read: Read? = nil,
                          on db: any Database) async throws -> (view: CampaignView, unit: CampaignUnit?) {
         let notFound = DomainError.notFound("Không tìm thấy đợt thi đua “\(code)” trong phạm vi quản lý của đơn vị.")
         let row: (any SQLRow)?
-        if let read, read.code == code, read.unit == unitCode ?? "" {
+        if let read, read.code == code, unitCode == nil || read.unit == unitCode {
             row = read.row
         } else {
             row = try await CampaignReach(binds: [code, user.unitID, unitCode ?? ""]).first(on: db)
@@ -156,20 +156,35 @@ enum Access {
     }
 
     /// The campaign and unit codes of a path `…/campaigns/C[/units/U]…` (also under
-    /// `/api/v1`), percent-decoded; nil for any other path, or codes longer than any code.
-    static func codes(inPath path: String) -> (code: String, unit: String)? {
-        var parts = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
-        if parts.first == "api", parts.dropFirst().first == "v1" { parts = parts.dropFirst(2) }
-        guard parts.count >= 2, parts.first == "campaigns" else { return nil }
-        let rest = Array(parts.dropFirst())
-        func decoded(_ part: Substring) -> String? {
-            guard !part.isEmpty, part.utf8.count <= 100 else { return nil }
-            return String(part).removingPercentEncoding
+    /// `/api/v1`); when the path names no unit, the query's `unit=`. nil for any other path,
+    /// and no code that would need decoding (a `%`, a `+`) or is longer than any code: the
+    /// route then reads the campaign itself. Read on every signed-in request, so it only
+    /// scans bytes.
+    static func codes(inPath path: String, query: String?) -> (code: String, unit: String)? {
+        var rest = Substring(path).utf8
+        let slash = UInt8(ascii: "/")
+        if rest.starts(with: "/api/v1/".utf8) { rest = rest.dropFirst(7) }
+        guard rest.starts(with: "/campaigns/".utf8) else { return nil }
+        rest = rest.dropFirst(11)
+        func plain(_ part: Substring.UTF8View.SubSequence) -> String? {
+            guard !part.isEmpty, part.count <= 100, !part.contains(UInt8(ascii: "%")), !part.contains(UInt8(ascii: "+")) else { return nil }
+            return String(Substring(part))
         }
-        guard let code = decoded(rest[0]) else { return nil }
-        guard rest.count >= 3, rest[1] == "units" else { return (code, "") }
-        guard let unit = decoded(rest[2]) else { return nil }
-        return (code, unit)
+        func next() -> Substring.UTF8View.SubSequence {
+            let end = rest.firstIndex(of: slash) ?? rest.endIndex
+            defer { rest = end == rest.endIndex ? rest[end...] : rest[rest.index(after: end)...] }
+            return rest[..<end]
+        }
+        guard let code = plain(next()) else { return nil }
+        if next().elementsEqual("units".utf8), case let part = next(), !part.isEmpty {
+            guard let unit = plain(part) else { return nil }
+            return (code, unit)
+        }
+        // `?unit=` (the summary API's): its first value, when plain.
+        for pair in (query ?? "").utf8.split(separator: UInt8(ascii: "&")) where pair.starts(with: "unit=".utf8) {
+            return (code, plain(pair.dropFirst(5)) ?? "")
+        }
+        return (code, "")
     }
 
     /// A campaign's columns (`c_`) and the user's unit's in its tree (`own_`), as

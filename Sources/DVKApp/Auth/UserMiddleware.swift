@@ -6,7 +6,7 @@ import Vapor
 struct UserMiddleware: LoopMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         // The campaign the path names is read with the user (`Access.Read`).
-        let codes = Access.codes(inPath: request.url.path)
+        var codes: (code: String, unit: String)? { Access.codes(inPath: request.url.path, query: request.url.query) }
         if let bearer = request.headers.bearerAuthorization {
             // A request that carries a token carries no ambient credential: no CSRF check,
             // and a bad token is simply "not signed in".
