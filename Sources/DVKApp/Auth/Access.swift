@@ -163,7 +163,9 @@ enum Access {
     static func codes(inPath path: String, query: String?) -> (code: String, unit: String)? {
         var rest = Substring(path).utf8
         let slash = UInt8(ascii: "/")
-        if rest.starts(with: "/api/v1/".utf8) { rest = rest.dropFirst(7) }
+        if rest.starts(with: APIRoute.base.utf8), rest.dropFirst(APIRoute.base.utf8.count).first == slash {
+            rest = rest.dropFirst(APIRoute.base.utf8.count)
+        }
         guard rest.starts(with: "/campaigns/".utf8) else { return nil }
         rest = rest.dropFirst(11)
         func plain(_ part: Substring.UTF8View.SubSequence) -> String? {
