@@ -223,8 +223,8 @@ import VaporTesting
     }
 
     /// Eight new models of one unit at once, each naming the same new person in one of two
-    /// spellings: every one is stored, under one registrant whose name is the first spelling
-    /// committed, and every answer and every event of the trail names that spelling. (On
+    /// spellings: every one is stored, under one registrant named in one of them (the first
+    /// committed keeps it), and every answer and every event of the trail names that spelling. (On
     /// PostgreSQL the registrant is written by the statement that takes the unit's row, and
     /// the model by the one that appends its event.)
     @Test func oneNewRegistrantFromManySavesAtOnce() async throws {
@@ -255,6 +255,35 @@ import VaporTesting
             }
             #expect(try await AuditSeal.verify(on: app.db).problems.isEmpty)
             try await Self.expectCountsEqualARecount(app)
+        }
+    }
+
+    /// A save refused after the unit's row is taken (a stale version, an unknown model, an
+    /// earlier model that is not the unit's) writes no registrant and changes no title: on
+    /// PostgreSQL the registrant is written by the statement that takes the row.
+    @Test func aRefusedSaveWritesNoRegistrant() async throws {
+        try await withApp { app in
+            let s = try await Self.scene(app, initiatives: 1)
+            let before = try await Registrant.query(on: app.db).filter(\.$unitID == s.s1).sort(\.$name).all().map { "\($0.name)|\($0.title)" }
+            let v = try await s.version()
+            let stale = InitiativeDraft(kind: .individual, registrantName: "Người Mới", registrantTitle: "Chức vụ", sectorCode: "kinh-te", title: "Mới")
+            let retitled = InitiativeDraft(kind: .collective, registrantName: "Tổ 0", registrantTitle: "Tổ mới đặt", sectorCode: "kinh-te", title: "Khác")
+            let continuing = InitiativeDraft(kind: .individual, registrantName: "Người Mới", registrantTitle: "Chức vụ", sectorCode: "kinh-te",
+                                             title: "Tiếp", continuity: .continues)
+            let continuingTitled = InitiativeDraft(kind: .collective, registrantName: "Tổ 0", registrantTitle: "Tổ mới đặt", sectorCode: "kinh-te",
+                                                   title: "Tiếp nữa", continuity: .continues)
+            let refusals: [@Sendable () async throws -> Void] = [
+                { _ = try await RegistrationStore.save(stale, campaign: s.campaign, unitID: s.s1, actor: "t", version: v + 5, at: Date(), on: app.db) },
+                { _ = try await RegistrationStore.save(retitled, id: UUID(), campaign: s.campaign, unitID: s.s1, actor: "t", at: Date(), on: app.db) },
+                { _ = try await RegistrationStore.save(continuing, continues: UUID(), campaign: s.campaign, unitID: s.s1, actor: "t", at: Date(), on: app.db) },
+                { _ = try await RegistrationStore.save(continuingTitled, continues: UUID(), campaign: s.campaign, unitID: s.s1, actor: "t", at: Date(), on: app.db) },
+            ]
+            for refusal in refusals {
+                await #expect(throws: DomainError.self) { try await refusal() }
+            }
+            let after = try await Registrant.query(on: app.db).filter(\.$unitID == s.s1).sort(\.$name).all().map { "\($0.name)|\($0.title)" }
+            #expect(after == before)
+            #expect(try await Initiative.query(on: app.db).count() == 1)
         }
     }
 

@@ -100,7 +100,7 @@ enum Access {
                          on db: any Database) async throws -> (view: CampaignView, unit: CampaignUnit?) {
         let notFound = DomainError.notFound("Không tìm thấy đợt thi đua “\(code)” trong phạm vi quản lý của đơn vị.")
         let row: (any SQLRow)?
-        if let read, read.code == code, unitCode == nil || read.unit == unitCode {
+        if let read, read.userID == user.id, read.code == code, unitCode == nil || read.unit == unitCode {
             row = read.row
         } else {
             row = try await CampaignReach(binds: [code, user.unitID, unitCode ?? ""]).first(on: db)
@@ -124,7 +124,8 @@ enum Access {
     }
 
     /// The campaign of a code ($1), the user's unit ($2) in its tree and the unit of a code ($3,
-    /// "" for none) there: every page and API call of a campaign asks it.
+    /// "" for none) there: what every page and API call of a campaign reads, here when the
+    /// request's first statement did not read it with the user (`Read`).
     struct CampaignReach: HotStatement {
         static let sql = "SELECT \(Access.reachColumns) FROM campaigns c \(Access.reachJoins(own: "$2", unit: "$3")) WHERE c.code = $1"
         let binds: [(any HotValue)?]
@@ -149,6 +150,8 @@ enum Access {
     /// path is read before routing, so it is a guess: `campaign(code:unit:user:read:on:)`
     /// takes the row only when the route's own codes are the ones it was read for.
     struct Read: Sendable {
+        /// The user it was read for.
+        var userID: UUID
         var code: String
         /// "" when the path names no unit.
         var unit: String
@@ -182,11 +185,9 @@ enum Access {
             guard let unit = plain(part) else { return nil }
             return (code, unit)
         }
-        // `?unit=` (the summary API's): its first value, when plain.
-        for pair in (query ?? "").utf8.split(separator: UInt8(ascii: "&")) where pair.starts(with: "unit=".utf8) {
-            return (code, plain(pair.dropFirst(5)) ?? "")
-        }
-        return (code, "")
+        // `?unit=` (the summary API's): its last value, as the route reads it, when plain.
+        let unit = (query ?? "").utf8.split(separator: UInt8(ascii: "&")).last { $0.starts(with: "unit=".utf8) }
+        return (code, unit.flatMap { plain($0.dropFirst(5)) } ?? "")
     }
 
     /// A campaign's columns (`c_`) and the user's unit's in its tree (`own_`), as

@@ -185,7 +185,8 @@ enum AuthStore {
                 try await db.sql().update("sessions").set("last_seen_at", to: now).where("token_hash", .equal, hash).run()
             }
         }
-        return (try currentUser(row, csrf: try row.decode(column: "csrf", as: String.self)), codes.map { Access.Read(code: $0.code, unit: $0.unit, row: row) })
+        let user = try currentUser(row, csrf: try row.decode(column: "csrf", as: String.self))
+        return (user, codes.map { Access.Read(userID: user.id, code: $0.code, unit: $0.unit, row: row) })
     }
 
     /// Changes a signed-in user's password after checking the current one; every other
@@ -306,7 +307,8 @@ enum AuthStore {
                 try await db.sql().update("api_tokens").set("last_used_at", to: now).where("token_hash", .equal, hash).run()
             }
         }
-        return (try currentUser(row, csrf: nil), codes.map { Access.Read(code: $0.code, unit: $0.unit, row: row) })
+        let user = try currentUser(row, csrf: nil)
+        return (user, codes.map { Access.Read(userID: user.id, code: $0.code, unit: $0.unit, row: row) })
     }
 
     /// The staff and viewers who asked for a daily digest and gave an address, with it.
@@ -346,7 +348,8 @@ enum AuthStore {
     fileprivate static let userTables = "FROM users u JOIN units n ON n.id = u.unit_id"
 
     /// The live session of a token hash ($1), neither past its lifetime ($2: now) nor idle
-    /// since $3, with its enabled user: every signed-in page asks it.
+    /// since $3, with its enabled user: every signed-in page outside a campaign asks it
+    /// (`SessionUserReach` inside one).
     struct SessionUser: HotStatement {
         static let sql = AuthStore.sessionUser(reaching: false)
         let binds: [(any HotValue)?]
@@ -367,7 +370,7 @@ enum AuthStore {
     }
 
     /// The live API token of a hash ($1), not expired at $2, with its enabled user: every API
-    /// call asks it.
+    /// call outside a campaign asks it (`TokenUserReach` inside one).
     struct TokenUser: HotStatement {
         static let sql = AuthStore.tokenUser(reaching: false)
         let binds: [(any HotValue)?]

@@ -5,8 +5,14 @@ import Vapor
 /// Finds who is asking: a session cookie (browser) or a bearer token (API).
 struct UserMiddleware: LoopMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        // The campaign the path names is read with the user (`Access.Read`).
-        var codes: (code: String, unit: String)? { Access.codes(inPath: request.url.path, query: request.url.query) }
+        // The campaign the path names is read with the user (`Access.Read`), when the route
+        // will read it at once: not after collecting a large body (an upload), during which
+        // the campaign may change.
+        var codes: (code: String, unit: String)? {
+            guard [.GET, .HEAD].contains(request.method) || request.body.data != nil
+                || (request.headers.first(name: .contentLength).flatMap { Int($0) }.map { $0 <= 1 << 20 } ?? false) else { return nil }
+            return Access.codes(inPath: request.url.path, query: request.url.query)
+        }
         if let bearer = request.headers.bearerAuthorization {
             // A request that carries a token carries no ambient credential: no CSRF check,
             // and a bad token is simply "not signed in".

@@ -127,8 +127,8 @@ enum SubmissionLock {
     }
 
     /// `take`'s statement on PostgreSQL: $1 a new id, $2 the campaign, $3 the unit, `newRow`,
-    /// $10 the unit's chain (NULL when the trail is off). Each part reads the one before,
-    /// so the locks are taken in their order: campaign, row, head. The head is taken as
+    /// $10 the unit's chain (NULL when the trail is off). Each part reads the campaign's or
+    /// the row's, so the locks are taken in their order: campaign, row, then the head. The head is taken as
     /// `AuditTrail.TakeHead` takes it, with no number reserved: the append moves it.
     struct TakeAll: HotStatement {
         static let sql = SubmissionLock.takeAllSQL(registering: false)
