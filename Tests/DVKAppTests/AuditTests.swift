@@ -163,7 +163,8 @@ import VaporTesting
                 .decode(column: "n", as: Int.self) ?? -1)
             for round in Int64(0)..<2 {
                 let held = try await app.db.write { db in
-                    let (taken, row, head) = try await SubmissionLock.take(campaignID: campaign.id, unitID: s1, on: db)
+                    let took = try await SubmissionLock.take(campaignID: campaign.id, unitID: s1, on: db)
+                    let (taken, row, head) = (took.campaign, took.row, took.head)
                     #expect(taken.id == campaign.id && row.unitID == s1)
                     if (try db.sql()).dialect.name == "postgresql" {
                         #expect(head?.chain == chain && head?.seq == start + round * 3)

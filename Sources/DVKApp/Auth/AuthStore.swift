@@ -363,8 +363,9 @@ enum AuthStore {
     }
 
     private static func sessionUser(reaching: Bool) -> String {
-        """
-        \(userColumns), s.csrf, s.last_seen_at\(reaching ? ", " + Access.reachColumns : "") \(userTables) JOIN sessions s ON s.user_id = u.id\(reaching ? " LEFT JOIN campaigns c ON c.code = $4 " + Access.reachJoins(own: "n.id", unit: "$5") : "")
+        let reach = reach(reaching, code: "$4", unit: "$5")
+        return """
+        \(userColumns), s.csrf, s.last_seen_at\(reach.columns) \(userTables) JOIN sessions s ON s.user_id = u.id\(reach.joins)
         WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 AND NOT u.disabled
         """
     }
@@ -384,10 +385,18 @@ enum AuthStore {
     }
 
     private static func tokenUser(reaching: Bool) -> String {
-        """
-        \(userColumns), t.last_used_at\(reaching ? ", " + Access.reachColumns : "") \(userTables) JOIN api_tokens t ON t.user_id = u.id\(reaching ? " LEFT JOIN campaigns c ON c.code = $3 " + Access.reachJoins(own: "n.id", unit: "$4") : "")
+        let reach = reach(reaching, code: "$3", unit: "$4")
+        return """
+        \(userColumns), t.last_used_at\(reach.columns) \(userTables) JOIN api_tokens t ON t.user_id = u.id\(reach.joins)
         WHERE t.token_hash = $1 AND t.expires_at > $2 AND NOT u.disabled
         """
+    }
+
+    /// What a user's statement adds, when `reaching`, to read `Access.CampaignReach` of the
+    /// codes `code` and `unit` (placeholders) from the user's unit `n`: columns and joins.
+    private static func reach(_ reaching: Bool, code: String, unit: String) -> (columns: String, joins: String) {
+        guard reaching else { return ("", "") }
+        return (", " + Access.reachColumns, " LEFT JOIN campaigns c ON c.code = \(code) " + Access.reachJoins(own: "n.id", unit: unit))
     }
 
     private static func currentUser(_ row: any SQLRow, csrf: String?) throws -> CurrentUser {

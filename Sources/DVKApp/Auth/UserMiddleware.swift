@@ -9,7 +9,7 @@ struct UserMiddleware: LoopMiddleware {
         // will read it at once: not after collecting a large body (an upload), during which
         // the campaign may change.
         var codes: (code: String, unit: String)? {
-            guard [.GET, .HEAD].contains(request.method) || request.body.data != nil
+            guard request.method == .GET || request.method == .HEAD || request.body.data != nil
                 || (request.headers.first(name: .contentLength).flatMap { Int($0) }.map { $0 <= 1 << 20 } ?? false) else { return nil }
             return Access.codes(inPath: request.url.path, query: request.url.query)
         }

@@ -77,15 +77,6 @@ enum SubmissionLock {
         }
     }
 
-    /// A unit's write's first statement: the campaign held shared (`CampaignLock`), then the
-    /// unit's row taken (`lock`), then on PostgreSQL the head of the unit's audit chain, in
-    /// that order, in one round trip. SQLite's writer already holds the whole file: there
-    /// the campaign and the row are read, and the trail reads its head when it appends.
-    static func take(campaignID: UUID, unitID: UUID, on db: any Database) async throws -> (CampaignInfo, SubmissionRow, AuditTrail.Head?) {
-        let taken = try await take(campaignID: campaignID, unitID: unitID, registering: nil, on: db)
-        return (taken.campaign, taken.row, taken.head)
-    }
-
     /// What a write's first statement took: the campaign, the unit's row, on PostgreSQL the
     /// head of the unit's chain and the registrant it was asked to write.
     struct Taken: Sendable {
@@ -95,9 +86,12 @@ enum SubmissionLock {
         var registrant: Registrant?
     }
 
-    /// As `take(campaignID:unitID:on:)`, on PostgreSQL also writing the registrant
-    /// `registering` after the row is taken.
-    static func take(campaignID: UUID, unitID: UUID, registering: [(any HotValue)?]?, on db: any Database) async throws -> Taken {
+    /// A unit's write's first statement: the campaign held shared (`CampaignLock`), then the
+    /// unit's row taken (`lock`), then on PostgreSQL the head of the unit's audit chain, in
+    /// that order, in one round trip; with `registering`, on PostgreSQL, the registrant
+    /// written after the row. SQLite's writer already holds the whole file: there the
+    /// campaign and the row are read, and the trail reads its head when it appends.
+    static func take(campaignID: UUID, unitID: UUID, registering: [(any HotValue)?]? = nil, on db: any Database) async throws -> Taken {
         let sql = try db.sql()
         guard sql.dialect.name == "postgresql" else {
             let campaign = try await CampaignLock.shared(campaignID, on: db)
