@@ -2,6 +2,7 @@ import DVKCore
 import Fluent
 import Foundation
 import SQLKit
+import Synchronization
 import Testing
 import Vapor
 import VaporTesting
@@ -341,6 +342,53 @@ import VaporTesting
             #expect(digest.text.contains("Đã nộp: 1/4 đơn vị"))
             #expect(digest.text.contains("Chưa nộp: 3 đơn vị"))
             #expect(digest.text.contains("Trường Tiểu học Ngọc Lâm"))
+        }
+    }
+
+    /// A shutdown waits for the deliveries under way at most its patience: a delivery that
+    /// does not end (a mail server that answers slowly, past the loop's cancellation) is left
+    /// going, and one that ends is waited for.
+    @Test func aShutdownWaitsForTheDeliveriesAtMostItsPatience() async throws {
+        let gate = Gate()
+        let stuck = Task { await gate.wait() }  // ignores its cancellation, as a delivery does
+        stuck.cancel()
+        // A wait held by the task would end when this opens the gate: the test then fails, not hangs.
+        let rescue = Task {
+            try await Task.sleep(for: .seconds(30))
+            gate.open()
+        }
+        await MailSender.waitForEnd(of: stuck, atMost: .milliseconds(50))
+        #expect(!gate.isOpen)
+        rescue.cancel()
+        gate.open()
+        await stuck.value
+
+        let ended = Gate()
+        let quick = Task { ended.open() }
+        await MailSender.waitForEnd(of: quick, atMost: .seconds(600))
+        #expect(ended.isOpen)
+    }
+
+    /// A wait that ends when opened.
+    final class Gate: Sendable {
+        private let state = Mutex<(open: Bool, waiting: CheckedContinuation<Void, Never>?)>((false, nil))
+        var isOpen: Bool { state.withLock { $0.open } }
+        func wait() async {
+            await withCheckedContinuation { c in
+                let now = state.withLock { s -> Bool in
+                    if s.open { return true }
+                    s.waiting = c
+                    return false
+                }
+                if now { c.resume() }
+            }
+        }
+        func open() {
+            state.withLock { s -> CheckedContinuation<Void, Never>? in
+                s.open = true
+                defer { s.waiting = nil }
+                return s.waiting
+            }?.resume()
         }
     }
 }

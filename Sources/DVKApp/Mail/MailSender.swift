@@ -27,9 +27,13 @@ final class MailSender: LifecycleHandler, Sendable {
     /// SMTP sessions a sender holds open at once.
     static let parallel = 4
 
-    init(settings: MailSettings, interval: Duration = .seconds(2)) {
+    /// How long a shutdown waits for the deliveries under way.
+    let patience: Duration
+
+    init(settings: MailSettings, interval: Duration = .seconds(2), patience: Duration = .seconds(10)) {
         self.settings = settings
         self.interval = interval
+        self.patience = patience
     }
 
     // MARK: Lifecycle
@@ -47,12 +51,35 @@ final class MailSender: LifecycleHandler, Sendable {
     func shutdownAsync(_ application: Application) async {
         guard let task = loop.withLock({ t -> Task<Void, Never>? in defer { t = nil }; return t }) else { return }
         task.cancel()
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await task.value }
-            group.addTask { try? await Task.sleep(for: .seconds(10)) }
-            await group.next()
-            group.cancelAll()
+        await Self.waitForEnd(of: task, atMost: patience)
+    }
+
+    /// Returns when `task` ends or `limit` has passed, whichever is first; the task goes on.
+    /// (A task group that raced the two waited for both: a group ends with its last child,
+    /// and waiting for a task's value does not stop when the waiter is cancelled. A delivery
+    /// to a mail server that answers slowly held the shutdown for its reply timeout, two
+    /// minutes, not ten seconds.)
+    static func waitForEnd(of task: Task<Void, Never>, atMost limit: Duration) async {
+        let waiter = Waiter()
+        await withCheckedContinuation { continuation in
+            waiter.set(continuation)
+            let timer = Task {
+                try? await Task.sleep(for: limit)
+                waiter.resume()
+            }
+            Task {
+                await task.value
+                timer.cancel()
+                waiter.resume()
+            }
         }
+    }
+
+    /// A continuation resumed once, by whichever comes first.
+    private final class Waiter: Sendable {
+        private let continuation = Mutex<CheckedContinuation<Void, Never>?>(nil)
+        func set(_ c: CheckedContinuation<Void, Never>) { continuation.withLock { $0 = c } }
+        func resume() { continuation.withLock { c -> CheckedContinuation<Void, Never>? in defer { c = nil }; return c }?.resume() }
     }
 
     /// `dvk serve` (or `dvk` alone, which serves): the other commands send nothing in the
