@@ -21,6 +21,16 @@ import VaporTesting
         }
     }
 
+    /// Notes its name on the request, in the order the middleware ran.
+    struct Mark: LoopMiddleware {
+        struct Key: StorageKey { typealias Value = [String] }
+        let name: String
+        func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+            request.storage[Key.self] = (request.storage[Key.self] ?? []) + [name]
+            return try await next.respond(to: request)
+        }
+    }
+
     /// The same through Vapor's `AsyncMiddleware`, which starts its step in `Task {}`.
     struct VaporProbe: AsyncMiddleware {
         func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
@@ -49,6 +59,14 @@ import VaporTesting
                 // Why DVK's middleware and routes do not use Vapor's bridge.
                 #expect(response.headers.first(name: "X-Vapor-Middleware") == "off")
             }
+            // The app's middleware takes one task, and a route's group middleware (outer group
+            // first) and handler another: each in a task of its own, a page took ten.
+            app.loopGrouped(Mark(name: "outer")).loopGrouped(Mark(name: "inner")).get("steps-probe") { req async throws -> String in
+                "\(req.loopSteps) \(req.storage[Mark.Key.self] ?? [])"
+            }
+            let steps = try await app.testing().sendRequest(.GET, "/steps-probe", headers: ["Authorization": "Bearer \(token)"])
+            #expect(steps.body.string == "2 [\"outer\", \"inner\"]")
+            #expect(steps.headers.first(name: "Content-Security-Policy") != nil, "the app's middleware ran")
             // A request with a big body (an upload) runs off the loop: its parsing must not
             // hold the loop's other requests (the hostile-upload tests time the polls).
             app.loopGrouped(LoopProbe()).on(.POST, "loop-probe", body: .collect(maxSize: "1mb")) { req async throws -> String in

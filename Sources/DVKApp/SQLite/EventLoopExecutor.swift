@@ -42,8 +42,10 @@ extension Request {
     /// the request carries a big body (an uploaded file): reading a form of many megabytes
     /// (its multipart parts, its CSRF field) is long work without waiting, which would hold
     /// every other request of the loop, so such a request runs on Swift's global pool, as
-    /// Vapor runs it.
+    /// Vapor runs it. A request takes two steps: the app's middleware, then its route's
+    /// middleware and handler (`LoopChain`, `LoopResponder`).
     func step<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) -> EventLoopFuture<T> {
+        storage[LoopStepsKey.self] = loopSteps + 1
         guard !carriesBigBody else { return eventLoop.makeFutureWithTask(body) }
         return eventLoop.onLoopTask(body)
     }
@@ -53,17 +55,56 @@ extension Request {
         let announced = headers.first(name: .contentLength).flatMap { Int($0) } ?? 0
         return max(announced, body.data?.readableBytes ?? 0) > 256 << 10
     }
+
+    /// The tasks this request has taken so far (`step`).
+    var loopSteps: Int { storage[LoopStepsKey.self] ?? 0 }
 }
 
-/// DVK's async middleware: `AsyncMiddleware`'s shape, its steps run on the request's loop
-/// (see `Request.step`).
+private struct LoopStepsKey: StorageKey { typealias Value = Int }
+
+/// DVK's async middleware: `AsyncMiddleware`'s shape, run on the request's loop with the
+/// middleware around it in one task (`LoopChain`, `loopGrouped`).
 protocol LoopMiddleware: Middleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response
 }
 
 extension LoopMiddleware {
+    /// Alone, as Vapor calls a middleware: a task of its own.
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         request.step { try await self.respond(to: request, chainingTo: NextResponder(next: next)) }
+    }
+}
+
+/// The app's middleware, run one inside the other in one task on the request's loop. Each
+/// in a task of its own, a page took ten tasks and the ten futures and hops between them:
+/// with `LoopResponder`, two.
+struct LoopChain: Middleware {
+    let middleware: [any LoopMiddleware]
+
+    init(_ middleware: [any LoopMiddleware]) { self.middleware = middleware }
+
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        request.step { try await Self.run(middleware[...], request, then: NextResponder(next: next), onLoop: !request.carriesBigBody) }
+    }
+
+    /// `chain`, then `last`. A request whose body turns out big once collected (an upload
+    /// sent without its length) leaves the loop for the rest, as its next step would have.
+    static func run(_ chain: ArraySlice<any LoopMiddleware>, _ request: Request, then last: any AsyncResponder, onLoop: Bool) async throws -> Response {
+        if onLoop, request.carriesBigBody {
+            return try await withTaskExecutorPreference(globalConcurrentExecutor) { try await run(chain, request, then: last, onLoop: false) }
+        }
+        guard let first = chain.first else { return try await last.respond(to: request) }
+        return try await first.respond(to: request, chainingTo: Rest(chain: chain.dropFirst(), last: last, onLoop: onLoop))
+    }
+
+    private struct Rest: AsyncResponder {
+        let chain: ArraySlice<any LoopMiddleware>
+        let last: any AsyncResponder
+        let onLoop: Bool
+
+        func respond(to request: Request) async throws -> Response {
+            try await LoopChain.run(chain, request, then: last, onLoop: onLoop)
+        }
     }
 }
 
@@ -76,12 +117,19 @@ private struct NextResponder: AsyncResponder {
     }
 }
 
-/// A route's async handler run on the request's loop (see `Request.step`).
+/// A route's async handler, with its group's middleware (`loopGrouped`), run in one task on
+/// the request's loop (see `Request.step`).
 struct LoopResponder: Responder {
+    let middleware: [any LoopMiddleware]
     let handler: any AsyncResponder
 
+    init(middleware: [any LoopMiddleware] = [], handler: any AsyncResponder) {
+        self.middleware = middleware
+        self.handler = handler
+    }
+
     func respond(to request: Request) -> EventLoopFuture<Response> {
-        request.step { try await handler.respond(to: request) }
+        request.step { try await LoopChain.run(middleware[...], request, then: handler, onLoop: !request.carriesBigBody) }
     }
 
     /// The route's handler, if async, gets its task on the request's loop. Only before any
@@ -97,10 +145,10 @@ struct LoopResponder: Responder {
 }
 
 extension RoutesBuilder {
-    /// Vapor's `grouped(middleware)`, each async handler first put on its request's loop
-    /// (`LoopResponder`). Vapor's group wraps a route in its middleware as it is added, after
-    /// which the handler cannot be reached; so every middleware group in DVK is this one
-    /// (`scripts/check-rules`).
+    /// Vapor's `grouped(middleware)`, each async handler run with the group's middleware in
+    /// one task on its request's loop (`LoopResponder`) when they are all `LoopMiddleware`.
+    /// Vapor's group wraps a route in its middleware as it is added, after which the handler
+    /// cannot be reached; so every middleware group in DVK is this one (`scripts/check-rules`).
     func loopGrouped(_ middleware: any Middleware...) -> any RoutesBuilder {
         LoopGroup(root: self, middleware: middleware)
     }
@@ -116,8 +164,16 @@ private final class LoopGroup: RoutesBuilder {
     }
 
     func add(_ route: Route) {
-        LoopResponder.wrap(route)
-        route.responder = middleware.makeResponder(chainingTo: route.responder)
+        let loop = middleware.compactMap { $0 as? any LoopMiddleware }
+        if loop.count == middleware.count, let inner = route.responder as? LoopResponder {
+            // A group inside this one wrapped it first: this group's middleware runs before.
+            route.responder = LoopResponder(middleware: loop + inner.middleware, handler: inner.handler)
+        } else if loop.count == middleware.count, let handler = route.responder as? any AsyncResponder {
+            route.responder = LoopResponder(middleware: loop, handler: handler)
+        } else {
+            LoopResponder.wrap(route)
+            route.responder = middleware.makeResponder(chainingTo: route.responder)
+        }
         root.add(route)
     }
 }

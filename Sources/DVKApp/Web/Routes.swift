@@ -4,13 +4,8 @@ import Vapor
 /// Every route: pages behind the user and CSRF middleware, the API under /api/v1.
 func routes(_ app: Application, inFlight: InFlightRequests) throws {
     app.middleware = Middlewares()
-    app.middleware.use(RequestLogMiddleware())
-    app.middleware.use(inFlight)
-    app.middleware.use(SecurityHeadersMiddleware())
-    app.middleware.use(DVKErrorMiddleware())
-    app.middleware.use(UserMiddleware())
-    app.middleware.use(TwoFactorGate())
-    app.middleware.use(FlashMiddleware())
+    app.middleware.use(LoopChain([RequestLogMiddleware(), inFlight, SecurityHeadersMiddleware(), DVKErrorMiddleware(),
+                                  UserMiddleware(), TwoFactorGate(), FlashMiddleware()]))
     app.get("health") { _ in "ok" }
     app.get("ready") { req in await Readiness.check(req) }
     app.get("metrics") { req async throws -> Response in
