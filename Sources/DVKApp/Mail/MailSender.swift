@@ -27,13 +27,9 @@ final class MailSender: LifecycleHandler, Sendable {
     /// SMTP sessions a sender holds open at once.
     static let parallel = 4
 
-    /// How long a shutdown waits for the deliveries under way.
-    let patience: Duration
-
-    init(settings: MailSettings, interval: Duration = .seconds(2), patience: Duration = .seconds(10)) {
+    init(settings: MailSettings, interval: Duration = .seconds(2)) {
         self.settings = settings
         self.interval = interval
-        self.patience = patience
     }
 
     // MARK: Lifecycle
@@ -45,41 +41,14 @@ final class MailSender: LifecycleHandler, Sendable {
         application.logger.info("email: sending through \(settings.server) as \(settings.from.address)")
     }
 
-    /// Stops the loop and waits for the deliveries under way, at most `patience`: a mail
-    /// server that hangs must not hold the shutdown. A message left mid-delivery keeps its
-    /// lease and is taken again when it runs out.
+    /// Stops the loop and waits for it to end. Cancelled, it ends at once: a delivery's
+    /// replies stop with its task (the stream is cancelled), a connection being opened gives up
+    /// within its connect timeout (15 s), and the outcome is recorded before the databases
+    /// close (a later record would find them closed). A message left mid-delivery is retried.
     func shutdownAsync(_ application: Application) async {
         guard let task = loop.withLock({ t -> Task<Void, Never>? in defer { t = nil }; return t }) else { return }
         task.cancel()
-        await Self.waitForEnd(of: task, atMost: patience)
-    }
-
-    /// Returns when `task` ends or `limit` has passed, whichever is first; the task goes on.
-    /// (A task group that raced the two waited for both: a group ends with its last child,
-    /// and waiting for a task's value does not stop when the waiter is cancelled. A delivery
-    /// to a mail server that answers slowly held the shutdown for its reply timeout, two
-    /// minutes, not ten seconds.)
-    static func waitForEnd(of task: Task<Void, Never>, atMost limit: Duration) async {
-        let waiter = Waiter()
-        await withCheckedContinuation { continuation in
-            waiter.set(continuation)
-            let timer = Task {
-                try? await Task.sleep(for: limit)
-                waiter.resume()
-            }
-            Task {
-                await task.value
-                timer.cancel()
-                waiter.resume()
-            }
-        }
-    }
-
-    /// A continuation resumed once, by whichever comes first.
-    private final class Waiter: Sendable {
-        private let continuation = Mutex<CheckedContinuation<Void, Never>?>(nil)
-        func set(_ c: CheckedContinuation<Void, Never>) { continuation.withLock { $0 = c } }
-        func resume() { continuation.withLock { c -> CheckedContinuation<Void, Never>? in defer { c = nil }; return c }?.resume() }
+        await task.value
     }
 
     /// `dvk serve` (or `dvk` alone, which serves): the other commands send nothing in the
