@@ -21,6 +21,17 @@ import VaporTesting
         }
     }
 
+    /// Announces a big body, as one that turns out big when read, and says where it ran.
+    struct Grow: LoopMiddleware {
+        func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+            let here = request.eventLoop.inEventLoop
+            request.headers.replaceOrAdd(name: .contentLength, value: String(300 << 10))
+            let response = try await next.respond(to: request)
+            response.headers.replaceOrAdd(name: "X-Grow", value: here ? "on" : "off")
+            return response
+        }
+    }
+
     /// Notes its name on the request, in the order the middleware ran.
     struct Mark: LoopMiddleware {
         struct Key: StorageKey { typealias Value = [String] }
@@ -78,6 +89,16 @@ import VaporTesting
                 #expect(response.body.string == expected, "\(size) bytes")
                 #expect(response.headers.first(name: "X-Loop-Middleware") == expected, "\(size) bytes")
             }
+            // A body that turns out big only once read (an upload sent without its length; here
+            // the length is announced by a middleware) leaves the loop for the rest of the chain.
+            app.loopGrouped(Grow(), LoopProbe()).on(.POST, "grow-probe", body: .collect(maxSize: "1mb")) { req async throws -> String in
+                req.eventLoop.inEventLoop ? "on" : "off"
+            }
+            let grown = try await app.testing().sendRequest(.POST, "/grow-probe", headers: ["Content-Type": "application/octet-stream"],
+                                                            body: ByteBuffer(repeating: 0x61, count: 100))
+            #expect(grown.headers.first(name: "X-Grow") == "on", "before")
+            #expect(grown.headers.first(name: "X-Loop-Middleware") == "off", "after")
+            #expect(grown.body.string == "off", "the handler")
             // The pages and the API read on their loop's own connection without a hop to it.
             let readers = app.eventLoopGroup.makeIterator().compactMap { loop in
                 (app.databases.database(logger: app.logger, on: loop) as? WriterBackedDatabase)?.local.connection
