@@ -25,7 +25,7 @@ import Vapor
                         SELECT randomblob(4000) FROM n
                         """).run()
                 }
-                if drain { checkpointer.drain() }
+                if drain { await checkpointer.drain() }
             }
             func fileSize() throws -> Int {
                 try FileManager.default.attributesOfItem(atPath: db.writer.connection.path)[.size] as? Int ?? 0
@@ -55,7 +55,7 @@ import Vapor
             #expect(checkpointer.checkpoints == before)
             checkpointer.resume()
             held = false
-            checkpointer.drain()
+            await checkpointer.drain()
             #expect(checkpointer.checkpoints == before + 1)
             let afterLarge = try fileSize()
             #expect(afterLarge >= 8_000 * 4_000, "the file has \(afterLarge) bytes")

@@ -25,6 +25,10 @@ import VaporTesting
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()
+        // Killed after five minutes: the test fails instead of the suite hanging on it.
+        let deadline = DispatchWorkItem { kill(process.processIdentifier, SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 300, execute: deadline)
+        defer { deadline.cancel() }
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "\(arguments)")

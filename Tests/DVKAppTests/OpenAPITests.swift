@@ -113,6 +113,10 @@ enum PythonValidator {
         process.standardOutput = pipe
         process.standardError = pipe
         try process.run()
+        // Killed after five minutes: the test fails instead of the suite hanging on it.
+        let deadline = DispatchWorkItem { kill(process.processIdentifier, SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 300, execute: deadline)
+        defer { deadline.cancel() }
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))

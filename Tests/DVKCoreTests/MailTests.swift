@@ -199,6 +199,10 @@ import Testing
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()
+        // Killed after five minutes: the test fails instead of the suite hanging on it.
+        let deadline = DispatchWorkItem { kill(process.processIdentifier, SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 300, execute: deadline)
+        defer { deadline.cancel() }
         let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)

@@ -36,6 +36,11 @@ enum Oracle {
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        // A program that has not ended in five minutes is killed: the test fails, naming it,
+        // instead of the suite hanging on it (LibreOffice has hung on a first start elsewhere).
+        let deadline = DispatchWorkItem { kill(process.processIdentifier, SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 300, execute: deadline)
+        defer { deadline.cancel() }
         // Read before waiting: a full pipe would block the child.
         let output = out.fileHandleForReading.readDataToEndOfFile()
         let errors = err.fileHandleForReading.readDataToEndOfFile()

@@ -102,12 +102,13 @@ final class SQLiteCheckpointer: Sendable {
         }
     }
 
-    /// Waits for a scheduled checkpoint to end (tests).
-    func drain() {
+    /// Waits for a scheduled checkpoint to end (tests), without holding a thread of Swift's
+    /// pool (two on two cores) while the checkpoint waits for one of Dispatch's.
+    func drain() async {
         while true {
-            queue.sync {}
+            await withCheckedContinuation { continuation in queue.async { continuation.resume() } }
             if !state.withLock({ $0.running }) { return }
-            Thread.sleep(forTimeInterval: 0.005)
+            try? await Task.sleep(for: .milliseconds(5))
         }
     }
 
@@ -118,15 +119,32 @@ final class SQLiteCheckpointer: Sendable {
     /// Stops for good: no new checkpoint begins, a running one is interrupted, the handle
     /// is closed. Waits for its queue (a retry due later ends at once, opening nothing).
     func stop() {
+        interrupt()
+        queue.sync { close() }
+    }
+
+    /// `stop`, its wait for the queue not holding a thread of Swift's pool.
+    func stop() async {
+        interrupt()
+        await withCheckedContinuation { continuation in
+            queue.async {
+                self.close()
+                continuation.resume()
+            }
+        }
+    }
+
+    private func interrupt() {
         state.withLock { s in
             s.stopped = true
             if let handle = OpaquePointer(bitPattern: s.handle) { sqlite_nio_sqlite3_interrupt(handle) }
         }
-        queue.sync {
-            state.withLock { s in
-                if let handle = OpaquePointer(bitPattern: s.handle) { sqlite_nio_sqlite3_close(handle) }
-                s.handle = 0
-            }
+    }
+
+    private func close() {
+        state.withLock { s in
+            if let handle = OpaquePointer(bitPattern: s.handle) { sqlite_nio_sqlite3_close(handle) }
+            s.handle = 0
         }
     }
 

@@ -102,7 +102,7 @@ struct DVKSQLiteDriver: DatabaseDriver {
 
     func shutdownAsync() async {
         await base.shutdownAsync()
-        checkpointer.stop()
+        await checkpointer.stop()
         try? await writer.loop.submit { writer.close() }.get()
         for reader in readers + local.all { try? await reader.loop.submit { reader.close() }.get() }
         try? await group.shutdownGracefully()
