@@ -26,12 +26,13 @@ import VaporTesting
         process.standardOutput = pipe
         try process.run()
         // Killed after five minutes: the test fails instead of the suite hanging on it.
-        let deadline = DispatchWorkItem { kill(process.processIdentifier, SIGKILL) }
+        let group = process.processIdentifier  // its process group too (soffice runs its worker as a child)
+        let deadline = DispatchWorkItem { if group > 0 { kill(-group, SIGKILL) } }
         DispatchQueue.global().asyncAfter(deadline: .now() + 300, execute: deadline)
         defer { deadline.cancel() }
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(arguments)")
+        #expect(process.terminationStatus == 0 && process.terminationReason == .exit, "\(path) \(arguments)")
         return String(decoding: data, as: UTF8.self)
     }
 

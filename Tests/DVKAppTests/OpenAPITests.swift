@@ -114,7 +114,8 @@ enum PythonValidator {
         process.standardError = pipe
         try process.run()
         // Killed after five minutes: the test fails instead of the suite hanging on it.
-        let deadline = DispatchWorkItem { kill(process.processIdentifier, SIGKILL) }
+        let group = process.processIdentifier  // its process group too (soffice runs its worker as a child)
+        let deadline = DispatchWorkItem { if group > 0 { kill(-group, SIGKILL) } }
         DispatchQueue.global().asyncAfter(deadline: .now() + 300, execute: deadline)
         defer { deadline.cancel() }
         let data = pipe.fileHandleForReading.readDataToEndOfFile()

@@ -38,7 +38,8 @@ enum Oracle {
         try process.run()
         // A program that has not ended in five minutes is killed: the test fails, naming it,
         // instead of the suite hanging on it (LibreOffice has hung on a first start elsewhere).
-        let deadline = DispatchWorkItem { kill(process.processIdentifier, SIGKILL) }
+        let group = process.processIdentifier  // its process group too (soffice runs its worker as a child)
+        let deadline = DispatchWorkItem { if group > 0 { kill(-group, SIGKILL) } }
         DispatchQueue.global().asyncAfter(deadline: .now() + 300, execute: deadline)
         defer { deadline.cancel() }
         // Read before waiting: a full pipe would block the child.
@@ -46,7 +47,8 @@ enum Oracle {
         let errors = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw Failure(description: "\(tool) \(arguments.joined(separator: " ")) failed (\(process.terminationStatus)): "
+            let how = process.terminationReason == .uncaughtSignal ? "was stopped by signal" : "failed"
+            throw Failure(description: "\(tool) \(arguments.joined(separator: " ")) \(how) (\(process.terminationStatus)): "
                 + (String(data: errors, encoding: .utf8) ?? ""))
         }
         return String(decoding: output, as: UTF8.self)

@@ -107,7 +107,7 @@ final class SQLiteCheckpointer: Sendable {
     func drain() async {
         while true {
             await withCheckedContinuation { continuation in queue.async { continuation.resume() } }
-            if !state.withLock({ $0.running }) { return }
+            if !state.withLock({ $0.running }) || Task.isCancelled { return }
             try? await Task.sleep(for: .milliseconds(5))
         }
     }
