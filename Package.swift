@@ -64,14 +64,17 @@ let package = Package(
             swiftSettings: strict
         ),
         .executableTarget(name: "dvk", dependencies: ["DVKApp"], swiftSettings: strict),
-        .testTarget(name: "DVKCoreTests", dependencies: ["DVKCore", .product(name: "PropertyBased", package: "swift-property-based")],
+        // The tests' way to run an outside program (an oracle reader, sha256sum) with a deadline.
+        .target(name: "TestPrograms", path: "Tests/TestPrograms", swiftSettings: strict),
+        .testTarget(name: "DVKCoreTests", dependencies: ["DVKCore", "TestPrograms", .product(name: "PropertyBased", package: "swift-property-based")],
                     swiftSettings: strict),
-        .testTarget(name: "DVKDocumentsTests", dependencies: ["DVKDocuments", .product(name: "PropertyBased", package: "swift-property-based")],
+        .testTarget(name: "DVKDocumentsTests", dependencies: ["DVKDocuments", "TestPrograms", .product(name: "PropertyBased", package: "swift-property-based")],
                     swiftSettings: strict),
         .testTarget(
             name: "DVKAppTests",
             dependencies: [
                 "DVKApp",
+                "TestPrograms",
                 .product(name: "VaporTesting", package: "vapor"),
             ],
             swiftSettings: strict

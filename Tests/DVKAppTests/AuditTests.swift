@@ -3,6 +3,7 @@ import Fluent
 import Foundation
 import SQLKit
 import Testing
+import TestPrograms
 import Vapor
 import VaporTesting
 @testable import DVKApp
@@ -229,13 +230,9 @@ import VaporTesting
             }
             let cells = try tempFile("")
             try bytes.write(to: URL(fileURLWithPath: cells))
-            let sum = Process(), out = Pipe()
-            sum.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-            sum.arguments = [cells]
-            sum.standardOutput = out
-            try sum.run()
-            sum.waitUntilExit()
-            let expected = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).prefix(64)
+            let sum = try Program.run("/usr/bin/sha256sum", [cells])
+            #expect(sum.succeeded, "sha256sum \(sum.ending): \(sum.errors)")
+            let expected = sum.output.prefix(64)
             let fileEvents = try await AuditTrail.events(kind: "import", objectID: "sha256:" + expected, on: app.db)
             #expect(fileEvents.count == 1)
             #expect(fileEvents.first?.details["SHA-256 của dữ liệu tệp"] == String(expected))

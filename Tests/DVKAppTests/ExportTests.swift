@@ -4,36 +4,23 @@ import Fluent
 import Foundation
 import SQLKit
 import Testing
+import TestPrograms
 import Vapor
 import VaporTesting
 @testable import DVKApp
 
 /// `dvk export` read back by real readers: the numbers are those of `dvk summary`.
 @Suite struct ExportTests {
-    static let oracles = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("oracles")
-
     func python(_ script: String, _ file: String) throws -> [String: Any] {
-        let out = try tool("/usr/bin/env", ["python3", Self.oracles.appendingPathComponent(script).path, file])
-        return try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any])
+        try Program.oracle(script, file)
     }
 
+    /// Runs a program and returns its standard output; a failure (or a kill at
+    /// `Program.patience`) fails the test, naming the command.
     func tool(_ path: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        // Killed after five minutes: the test fails instead of the suite hanging on it.
-        let group = process.processIdentifier  // its process group too (soffice runs its worker as a child)
-        let deadline = DispatchWorkItem { if group > 0 { kill(-group, SIGKILL) } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + 300, execute: deadline)
-        defer { deadline.cancel() }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0 && process.terminationReason == .exit, "\(path) \(arguments)")
-        return String(decoding: data, as: UTF8.self)
+        let run = try Program.run(path, arguments)
+        #expect(run.succeeded, "\(path) \(arguments) \(run.ending): \(run.errors)")
+        return run.output
     }
 
     @Test func summaryDocumentsReadBackToTheNumbersOfDvkSummary() async throws {

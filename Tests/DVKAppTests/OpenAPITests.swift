@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestPrograms
 import Vapor
 @testable import DVKApp
 
@@ -106,20 +107,7 @@ enum PythonValidator {
     static let available: Bool = (try? run(["-c", "import openapi_spec_validator"]).status) == 0
 
     static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        // Killed after five minutes: the test fails instead of the suite hanging on it.
-        let group = process.processIdentifier  // its process group too (soffice runs its worker as a child)
-        let deadline = DispatchWorkItem { if group > 0 { kill(-group, SIGKILL) } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + 300, execute: deadline)
-        defer { deadline.cancel() }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let run = try Program.run(tool: "python3", arguments, mergingErrors: true)
+        return (run.status, run.output)  // a signal's number is never 0 either
     }
 }

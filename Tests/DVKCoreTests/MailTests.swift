@@ -1,6 +1,7 @@
 import DVKCore
 import Foundation
 import Testing
+import TestPrograms
 
 @Suite struct MailMessageTests {
     static let from = Mailbox(name: "Liên đoàn Lao động quận Long Biên", address: "dvk@ldld.vn")!
@@ -188,25 +189,14 @@ import Testing
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("dvk-mail-\(UUID().uuidString).eml")
         try raw.write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", """
+        let python = try Program.run(tool: "python3", ["-c", """
             import email, email.policy, sys
             m = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=email.policy.default)
             p = next(m.iter_attachments())
             sys.stdout.write(p.get_filename() + '\\n' + p.get_param('name', header='content-type', unquote=True).__str__())
-            """, file.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        // Killed after five minutes: the test fails instead of the suite hanging on it.
-        let group = process.processIdentifier  // its process group too (soffice runs its worker as a child)
-        let deadline = DispatchWorkItem { if group > 0 { kill(-group, SIGKILL) } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + 300, execute: deadline)
-        defer { deadline.cancel() }
-        let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0 && process.terminationReason == .exit, "python3 reading \(file.path)")
+            """, file.path])
+        #expect(python.succeeded, "python3 reading \(file.path) \(python.ending): \(python.errors)")
+        let out = python.output
         #expect(out.components(separatedBy: "\n").first == name)
         let long = String(decoding: raw, as: UTF8.self).components(separatedBy: "\r\n").filter { $0.utf8.count > 78 }
         #expect(long.isEmpty, "\(long)")

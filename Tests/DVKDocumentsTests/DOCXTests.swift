@@ -2,6 +2,7 @@ import DVKCore
 import DVKDocuments
 import Foundation
 import Testing
+import TestPrograms
 
 @Suite("DOCX read back by python-docx and LibreOffice")
 struct DOCXTests {
@@ -168,7 +169,7 @@ extension DOCXTests {
                 byIssuer: false, sectors: Array(funnel.prefix(4)), units: funnel, signer: DocumentSamples.federationSigner,
                 distribution: ["Như Kính gửi;", "Lưu: VT."])), "year-report-\(n)")
         }
-        let read = try Oracle.run("python3", [Oracle.oracles.appendingPathComponent("page_check.py").path, dir.path,
+        let read = try Oracle.run("python3", [Program.oracles.appendingPathComponent("page_check.py").path, dir.path,
                                               DocumentSamples.federationSigner.name] + files)
         let report = try #require(try JSONSerialization.jsonObject(with: Data(read.utf8)) as? [String: [String]])
         #expect(report.count == files.count)

@@ -2,6 +2,7 @@ import DVKCore
 import DVKDocuments
 import Foundation
 import Testing
+import TestPrograms
 
 /// Runs the real readers (python-docx, openpyxl, poppler, LibreOffice) as processes: the
 /// tests judge the files by what those programs read back, not by our own parsing.
@@ -9,9 +10,6 @@ enum Oracle {
     struct Failure: Error, CustomStringConvertible {
         var description: String
     }
-
-    static let oracles = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("oracles")
 
     /// Whether a test that needs an outside tool runs: always in CI (`CI` set, as scripts/test
     /// does), where a missing tool must fail the run rather than skip it; elsewhere when the
@@ -26,32 +24,15 @@ enum Oracle {
         return path.split(separator: ":").contains { FileManager.default.isExecutableFile(atPath: "\($0)/\(tool)") }
     }
 
-    /// Runs a program and returns its standard output; throws with its standard error when it fails.
+    /// Runs a program on PATH and returns its standard output; throws with its standard error
+    /// when it fails or is killed at `Program.patience`.
     @discardableResult
     static func run(_ tool: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [tool] + arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        // A program that has not ended in five minutes is killed: the test fails, naming it,
-        // instead of the suite hanging on it (LibreOffice has hung on a first start elsewhere).
-        let group = process.processIdentifier  // its process group too (soffice runs its worker as a child)
-        let deadline = DispatchWorkItem { if group > 0 { kill(-group, SIGKILL) } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + 300, execute: deadline)
-        defer { deadline.cancel() }
-        // Read before waiting: a full pipe would block the child.
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let how = process.terminationReason == .uncaughtSignal ? "was stopped by signal" : "failed"
-            throw Failure(description: "\(tool) \(arguments.joined(separator: " ")) \(how) (\(process.terminationStatus)): "
-                + (String(data: errors, encoding: .utf8) ?? ""))
+        let run = try Program.run(tool: tool, arguments)
+        guard run.succeeded else {
+            throw Failure(description: "\(tool) \(arguments.joined(separator: " ")) \(run.ending): \(run.errors)")
         }
-        return String(decoding: output, as: UTF8.self)
+        return run.output
     }
 
     /// A fresh temporary directory, inside one folder per test process that is removed
@@ -77,11 +58,7 @@ enum Oracle {
 
     /// Runs a python oracle script and decodes its JSON.
     static func python(_ script: String, _ file: String) throws -> [String: Any] {
-        let json = try run("python3", [oracles.appendingPathComponent(script).path, file])
-        guard let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else {
-            throw Failure(description: "\(script) printed no JSON object")
-        }
-        return object
+        try Program.oracle(script, file)
     }
 
     /// pdftotext -layout of one page (or all when nil).
