@@ -25,6 +25,10 @@ import VaporTesting
             }
             return out
         }
+        // The bit mask names the five bytes and no other.
+        for byte in UInt8.min...UInt8.max {
+            #expect(HTMLEscape.isSpecial(byte) == "&<>\"'".utf8.contains(byte), "\(byte)")
+        }
         for s in Self.texts(of: "&<>\"'aĐẫ́ 😀\u{0}\n;#x", longest: 16, seed: 7) {
             var out = "x"
             HTMLEscape.attribute(s, into: &out)
@@ -63,6 +67,9 @@ import VaporTesting
             if count > 0 { #expect(html.contains(text)) }
         }
         #expect(AuditHistory.value(String(repeating: "e\u{302}\u{323}", count: 240)).render().contains("<details>") == false)
+        // ASCII, where bytes and characters are one: 240 whole, 241 folded.
+        #expect(AuditHistory.value(String(repeating: "a", count: 240)).render().contains("<details>") == false)
+        #expect(AuditHistory.value(String(repeating: "a", count: 241)).render().contains("<details>"))
     }
 
     /// A link's values are percent-encoded by bytes exactly as Foundation encodes them.

@@ -18,4 +18,18 @@ import Testing
         #expect(kept[TextBytesKey(composed)] == 1 && kept[TextBytesKey(decomposed)] == 2)
         #expect(TextBytesKey("a").hashValue == TextBytesKey("a").hashValue)
     }
+
+    /// Every byte counts, first and last, in short texts and long ones; a copy is the same.
+    @Test func sameBytesMeansEveryByte() {
+        let long = String(repeating: "Hạn nộp hồ sơ ", count: 40)
+        let cases: [(String, String, Bool)] = [
+            ("", "", true), ("a", "b", false), ("a", "", false), ("ạ", "a\u{323}", false),
+            (long, String(decoding: Array(long.utf8), as: UTF8.self), true),
+            (long + "x", long + "y", false), ("x" + long, "y" + long, false), (long, long + " ", false),
+        ]
+        for (a, b, same) in cases {
+            #expect(a.hasSameBytes(as: b) == same, "\(a.prefix(20).debugDescription) \(b.prefix(20).debugDescription)")
+            #expect(b.hasSameBytes(as: a) == same)
+        }
+    }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A piece of an HTML page, escaped by construction.
 ///
 /// Every string a view hands in — text or an attribute's value — is escaped for where it
@@ -83,7 +85,7 @@ struct Node: Sendable {
             HTMLEscape.attribute(text, into: &out)
         case .group(let nodes):
             // Attributes outside an element have nowhere to go and are dropped.
-            for node in nodes { node.render(into: &out) }
+            Self.render(nodes, into: &out)
         case .attribute:
             break
         case .element(let name, let children, let isVoid):
@@ -102,11 +104,19 @@ struct Node: Sendable {
             out.append(UInt8(ascii: ">"))
             guard !isVoid else { return }
             // The content: the children as a group renders them, attributes left out.
-            for node in children { node.render(into: &out) }
+            Self.render(children, into: &out)
             out.append(UInt8(ascii: "<"))
             out.append(UInt8(ascii: "/"))
             Self.append(name, to: &out)
             out.append(UInt8(ascii: ">"))
+        }
+    }
+
+    /// Each node in turn, borrowed from the array's storage: a loop over the array copied
+    /// every node out of it, retaining what it holds.
+    private static func render(_ nodes: [Node], into out: inout [UInt8]) {
+        nodes.withUnsafeBufferPointer { nodes in
+            for index in nodes.indices { nodes[index].render(into: &out) }
         }
     }
 
@@ -147,7 +157,7 @@ struct Node: Sendable {
 
     /// Two names are the same text (two literals of one name need not share their bytes).
     private static func same(_ a: StaticString, _ b: StaticString) -> Bool {
-        a.withUTF8Buffer { x in b.withUTF8Buffer { y in x.elementsEqual(y) } }
+        a.withUTF8Buffer { x in b.withUTF8Buffer { y in x.count == y.count && (x.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0) } }
     }
 
     /// An element's attributes, from any depth of groups; a class given twice is joined, any
@@ -204,18 +214,36 @@ enum HTMLEscape {
         out += String(decoding: bytes, as: UTF8.self)
     }
 
-    /// The same, into a page's bytes.
+    /// The same, into a page's bytes: one pass over the string's own storage, the runs
+    /// between the five copied whole (a scan, then a copy through the string's UTF-8 view,
+    /// was most of rendering's own time).
     static func attribute(_ s: String, into out: inout [UInt8]) {
-        guard needsEntities(s) else { return out.append(contentsOf: s.utf8) }
-        for byte in s.utf8 {
-            if let entity = entities[Int(byte)] { out.append(contentsOf: entity) } else { out.append(byte) }
-        }
+        let done: Void? = s.utf8.withContiguousStorageIfAvailable { append(escaping: $0, to: &out) }
+        if done == nil { Array(s.utf8).withUnsafeBufferPointer { append(escaping: $0, to: &out) } }
     }
+
+    private static func append(escaping bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        var start = 0
+        for (index, byte) in bytes.enumerated() where isSpecial(byte) {
+            if start < index { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index])) }
+            out.append(contentsOf: entities[Int(byte)]!)
+            start = index + 1
+        }
+        if start < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...])) }
+    }
+
+    /// Whether a byte is one of the five, all below 0x40: bit n of `specials` is byte n.
+    static func isSpecial(_ byte: UInt8) -> Bool {
+        byte < 0x40 && specials & (1 << UInt64(byte)) != 0
+    }
+
+    /// `"` 0x22, `&` 0x26, `'` 0x27, `<` 0x3C and `>` 0x3E (a literal, so no lazy global is
+    /// checked at every byte; `WebTests` holds it to the five).
+    static let specials: UInt64 = 0x5000_00C4_0000_0000
 
     /// Whether a byte of `s` is one of the five, scanned in the string's own storage.
     private static func needsEntities(_ s: String) -> Bool {
-        func special(_ byte: UInt8) -> Bool { byte == 0x26 || byte == 0x3C || byte == 0x3E || byte == 0x22 || byte == 0x27 }
-        return s.utf8.withContiguousStorageIfAvailable { $0.contains(where: special) } ?? s.utf8.contains(where: special)
+        s.utf8.withContiguousStorageIfAvailable { $0.contains(where: isSpecial) } ?? s.utf8.contains(where: isSpecial)
     }
 
     /// Each byte's entity, for the five that have one.

@@ -42,6 +42,8 @@ enum AuditHistory {
         if text.isEmpty { return .span(.class("muted"), "(trống)") }
         // At most 240 characters, counted up to the 241st only (a campaign's letter counted
         // whole, on every dashboard, was a fortieth of it).
+        // A text of at most 240 bytes has at most 240 characters, uncounted.
+        if text.utf8.count <= 240 { return .span(.class("pre"), .text(text)) }
         let limit = text.index(text.startIndex, offsetBy: 240, limitedBy: text.endIndex)
         if limit == nil || limit == text.endIndex { return .span(.class("pre"), .text(text)) }
         return .details(.summary(.text(String(text.prefix(160)) + "…")), .span(.class("pre"), .text(text)))
