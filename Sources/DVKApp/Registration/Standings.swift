@@ -142,13 +142,13 @@ enum Standings {
         let submission = try row.decodeNil(column: "s_id") ? nil : try SubmissionRow(row: row, prefix: "s_")
         return Line(unitID: try row.decode(column: "unit_id", as: UUID.self), code: try row.decode(column: "code", as: String.self),
                     name: try row.decode(column: "name", as: String.self),
-                    parentCode: try row.decodeNil(column: "parent_code") ? nil : try row.decode(column: "parent_code", as: String.self),
-                    parentName: try row.decodeNil(column: "parent_name") ? "" : try row.decode(column: "parent_name", as: String.self),
+                    parentCode: try row.decode(column: "parent_code", as: String?.self),
+                    parentName: try row.decode(column: "parent_name", as: String?.self) ?? "",
                     pre: try row.decode(column: "pre", as: Int.self), row: submission,
                     standing: submission?.standing(campaign) ?? Standing(policy: campaign.policy),
                     initiatives: try row.decode(column: "initiatives", as: Int.self),
-                    email: contacts ? try row.decodeNil(column: "email") ? "" : row.decode(column: "email", as: String.self) : "",
-                    phone: contacts ? try row.decodeNil(column: "phone") ? "" : row.decode(column: "phone", as: String.self) : "",
+                    email: contacts ? try row.decode(column: "email", as: String?.self) ?? "" : "",
+                    phone: contacts ? try row.decode(column: "phone", as: String?.self) ?? "" : "",
                     counted: row.contains(column: "m")
                         ? SummaryQuery.UnitLine(initiatives: try row.decodeSum("m"), collectives: try row.decodeSum("c"), individuals: try row.decodeSum("n"))
                         : nil)

@@ -31,20 +31,33 @@ struct SubmissionRow: Sendable, Equatable {
 
     /// A row selected with `columns` (optionally prefixed, for joins).
     init(row: any SQLRow, prefix: String = "") throws {
-        func optional<T: Decodable>(_ column: String, _ type: T.Type) throws -> T? {
-            try row.decodeNil(column: prefix + column) ? nil : row.decode(column: prefix + column, as: T.self)
+        let n = prefix.isEmpty ? Names.plain : prefix == Names.joined.prefix ? Names.joined : Names(prefix: prefix)
+        id = try row.decode(column: n.id, as: UUID.self)
+        campaignID = try row.decode(column: n.campaignID, as: UUID.self)
+        unitID = try row.decode(column: n.unitID, as: UUID.self)
+        status = SubmissionStatus(rawValue: try row.decode(column: n.status, as: String.self)) ?? .notStarted
+        noModel = try row.decode(column: n.noModel, as: Bool.self)
+        submittedAt = try row.decode(column: n.submittedAt, as: Date?.self)
+        firstSubmittedAt = try row.decode(column: n.firstSubmittedAt, as: Date?.self)
+        resubmitBy = try row.decode(column: n.resubmitBy, as: Date?.self)
+        extendedUntil = try row.decode(column: n.extendedUntil, as: Date?.self)
+        returnReason = try row.decode(column: n.returnReason, as: String?.self)
+        version = try row.decode(column: n.version, as: Int.self)
+    }
+
+    /// `columns`' names with a prefix, made once for the two prefixes statements use, not
+    /// again for every column of every row.
+    private struct Names: Sendable {
+        let prefix, id, campaignID, unitID, status, noModel, submittedAt, firstSubmittedAt, resubmitBy, extendedUntil, returnReason, version: String
+
+        init(prefix: String) {
+            self.prefix = prefix
+            let c = SubmissionRow.columns.map { prefix + $0 }
+            (id, campaignID, unitID, status, noModel, submittedAt) = (c[0], c[1], c[2], c[3], c[4], c[5])
+            (firstSubmittedAt, resubmitBy, extendedUntil, returnReason, version) = (c[6], c[7], c[8], c[9], c[10])
         }
-        id = try row.decode(column: prefix + "id", as: UUID.self)
-        campaignID = try row.decode(column: prefix + "campaign_id", as: UUID.self)
-        unitID = try row.decode(column: prefix + "unit_id", as: UUID.self)
-        status = SubmissionStatus(rawValue: try row.decode(column: prefix + "status", as: String.self)) ?? .notStarted
-        noModel = try row.decode(column: prefix + "no_model", as: Bool.self)
-        submittedAt = try optional("submitted_at", Date.self)
-        firstSubmittedAt = try optional("first_submitted_at", Date.self)
-        resubmitBy = try optional("resubmit_by", Date.self)
-        extendedUntil = try optional("extended_until", Date.self)
-        returnReason = try optional("return_reason", String.self)
-        version = try row.decode(column: prefix + "version", as: Int.self)
+
+        static let plain = Names(prefix: ""), joined = Names(prefix: "s_")
     }
 
     func standing(_ campaign: CampaignInfo) -> Standing {

@@ -88,6 +88,6 @@ enum SummaryQuery {
 extension SQLRow {
     /// A `CAST(SUM(…) AS BIGINT)` column (PostgreSQL's SUM is numeric without the cast).
     func decodeSum(_ column: String) throws -> Int {
-        try decodeNil(column: column) ? 0 : decode(column: column, as: Int.self)
+        try decode(column: column, as: Int?.self) ?? 0
     }
 }
