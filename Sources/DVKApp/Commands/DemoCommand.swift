@@ -9,6 +9,7 @@ struct DemoCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let report = try await DemoData.load(at: context.application.clock.now(), on: context.application.db)
+        if report.loaded { try await PlannerStatistics.refresh(on: context.application.db) }
         context.console.print(report.loaded
             ? "demo loaded: \(report.units) units, \(report.initiatives) initiatives, campaign \(DemoData.campaignCode)"
             : "demo already loaded: \(report.units) units, \(report.initiatives) initiatives")
