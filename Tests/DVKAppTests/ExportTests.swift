@@ -294,7 +294,7 @@ import VaporTesting
                 try await run(app, ["export", kind] + extra + ["--campaign", "GEN", "--unit", "GEN-P0", "--format", "docx", "--output", file])
                 files.append(file)
             }
-            let oracle = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("oracles/page_check.py").path
+            let oracle = Program.oracles.appendingPathComponent("page_check.py").path
             let checked = try ExportTests().tool("/usr/bin/env", ["python3", oracle, dir, "-"] + files)
             let problems = try #require(try JSONSerialization.jsonObject(with: Data(checked.utf8)) as? [String: [String]])
             #expect(problems.count == 4 && problems.values.allSatisfy { $0.isEmpty }, "\(checked)")

@@ -4,6 +4,7 @@ import Fluent
 import Foundation
 import SQLKit
 import Testing
+import TestPrograms
 import Vapor
 import VaporTesting
 @testable import DVKApp
@@ -26,8 +27,7 @@ import VaporTesting
     /// What the line becomes once stored (NFC).
     static let stored = VietnameseText.clean(line)
 
-    static let oracles = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("oracles")
+    static let oracles = Program.oracles
 
     /// The problems the HTML parser finds in each page, by page.
     static func check(_ pages: [String: String]) throws -> [String: [String]] {

@@ -7,9 +7,7 @@ import TestPrograms
 /// Runs the real readers (python-docx, openpyxl, poppler, LibreOffice) as processes: the
 /// tests judge the files by what those programs read back, not by our own parsing.
 enum Oracle {
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
-    }
+    typealias Failure = Program.Failure
 
     /// Whether a test that needs an outside tool runs: always in CI (`CI` set, as scripts/test
     /// does), where a missing tool must fail the run rather than skip it; elsewhere when the

@@ -47,6 +47,7 @@ struct CampaignCreateCommand: AsyncCommand {
         let targets = try await CampaignUnit.query(on: context.application.db)
             .filter(\.$campaignID == campaign.id).filter(\.$isTarget == true).count()
         context.console.print("campaign \(campaign.code) open: \(targets) target units, deadline \(VietnamTime.describe(campaign.deadline))")
+        await PlannerStatistics.refresh(after: context)
     }
 }
 
@@ -61,5 +62,6 @@ struct CampaignSyncCommand: AsyncCommand {
         let code = try signature.campaign.required("campaign")
         let campaign = try await CampaignStore.resync(code: code, at: context.application.clock.now(), on: context.application.db)
         context.console.print("campaign \(campaign.code) synced with the current unit tree")
+        await PlannerStatistics.refresh(after: context)
     }
 }

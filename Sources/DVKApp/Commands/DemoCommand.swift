@@ -9,7 +9,6 @@ struct DemoCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let report = try await DemoData.load(at: context.application.clock.now(), on: context.application.db)
-        if report.loaded { try await PlannerStatistics.refresh(on: context.application.db) }
         context.console.print(report.loaded
             ? "demo loaded: \(report.units) units, \(report.initiatives) initiatives, campaign \(DemoData.campaignCode)"
             : "demo already loaded: \(report.units) units, \(report.initiatives) initiatives")
@@ -17,5 +16,6 @@ struct DemoCommand: AsyncCommand {
         for u in DemoData.users {
             context.console.print("  \(u.username.padding(toLength: 10, withPad: " ", startingAt: 0)) \(u.role.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(u.unit)  \(u.name)")
         }
+        if report.loaded { await PlannerStatistics.refresh(after: context) }
     }
 }

@@ -17,8 +17,8 @@ struct GenerateCommand: AsyncCommand {
         let started = ContinuousClock.now
         let r = try await Generator.run(units: units, initiatives: initiatives, seed: UInt64(max(0, signature.seed ?? 1)), at: context.application.clock.now(),
                                         on: context.application.db)
-        try await PlannerStatistics.refresh(on: context.application.db)
         let seconds = (ContinuousClock.now - started) / .seconds(1)
         context.console.print("generated \(r.federations) federations, \(r.grassroots) grassroots units, \(r.initiatives) initiatives of \(r.submitted) submitted units in campaign \(Generator.campaignCode) (\(String(format: "%.1f", seconds)) s)")
+        await PlannerStatistics.refresh(after: context)
     }
 }

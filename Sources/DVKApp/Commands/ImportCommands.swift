@@ -22,9 +22,9 @@ struct ImportUnitsCommand: AsyncCommand {
     func run(using context: CommandContext, signature: Signature) async throws {
         let table = try SpreadsheetFile.table(try readFile(signature.file, max: SpreadsheetLimits.file.bytes), limits: .file)
         let result = try await UnitDirectory.importUnits(table, actor: Actors.cli, at: context.application.clock.now(), on: context.application.db)
-        try await PlannerStatistics.refresh(on: context.application.db)
         context.console.print("units: \(result.created) created, \(result.updated) updated, \(result.unchanged) unchanged"
                               + (result.joined.isEmpty ? "" : "; new units joined: \(result.joined.joined(separator: "; "))"))
+        await PlannerStatistics.refresh(after: context)
     }
 }
 
@@ -43,11 +43,11 @@ struct ImportInitiativesCommand: AsyncCommand {
         let campaign = try await CampaignStore.info(code: try signature.campaign.required("campaign"), on: db)
         let table = try SpreadsheetFile.table(try readFile(signature.file, max: SpreadsheetLimits.file.bytes), limits: .file)
         let r = try await InitiativeImporter.run(table, campaign: campaign, actor: Actors.cli, now: context.application.clock.now(), on: db)
-        try await PlannerStatistics.refresh(on: db)
         context.console.print("initiatives: \(r.rows) rows, \(r.added) added, \(r.alreadyThere) already there, \(r.registrantsAdded) new registrants, \(r.unitsSubmitted) units submitted")
         if !r.repeatedInFile.isEmpty {
             context.console.print("rows repeating an earlier row of the file (counted once): lines " + r.repeatedInFile.map(String.init).joined(separator: ", "))
         }
+        await PlannerStatistics.refresh(after: context)
     }
 }
 

@@ -20,8 +20,8 @@ struct SubmissionRow: Sendable, Equatable {
     var version = 0
 
     static let table = "submissions"
-    static let columns = ["id", "campaign_id", "unit_id", "status", "no_model", "submitted_at", "first_submitted_at",
-                          "resubmit_by", "extended_until", "return_reason", "version"]
+    /// The columns a row is read from (`Names`' own, unprefixed).
+    static let columns = Names.plain.all
 
     init(id: UUID = UUID.random(), campaignID: UUID, unitID: UUID) {
         self.id = id
@@ -45,16 +45,21 @@ struct SubmissionRow: Sendable, Equatable {
         version = try row.decode(column: n.version, as: Int.self)
     }
 
-    /// `columns`' names with a prefix, made once for the two prefixes statements use, not
+    /// The columns' names with a prefix, made once for the two prefixes statements use, not
     /// again for every column of every row.
     private struct Names: Sendable {
         let prefix, id, campaignID, unitID, status, noModel, submittedAt, firstSubmittedAt, resubmitBy, extendedUntil, returnReason, version: String
 
         init(prefix: String) {
             self.prefix = prefix
-            let c = SubmissionRow.columns.map { prefix + $0 }
-            (id, campaignID, unitID, status, noModel, submittedAt) = (c[0], c[1], c[2], c[3], c[4], c[5])
-            (firstSubmittedAt, resubmitBy, extendedUntil, returnReason, version) = (c[6], c[7], c[8], c[9], c[10])
+            (id, campaignID, unitID, status) = (prefix + "id", prefix + "campaign_id", prefix + "unit_id", prefix + "status")
+            (noModel, submittedAt, firstSubmittedAt) = (prefix + "no_model", prefix + "submitted_at", prefix + "first_submitted_at")
+            (resubmitBy, extendedUntil) = (prefix + "resubmit_by", prefix + "extended_until")
+            (returnReason, version) = (prefix + "return_reason", prefix + "version")
+        }
+
+        var all: [String] {
+            [id, campaignID, unitID, status, noModel, submittedAt, firstSubmittedAt, resubmitBy, extendedUntil, returnReason, version]
         }
 
         static let plain = Names(prefix: ""), joined = Names(prefix: "s_")
