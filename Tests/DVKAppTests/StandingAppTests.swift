@@ -61,6 +61,14 @@ import VaporTesting
                 let scope = try await CampaignStore.snapshotUnit(campaignID: w.campaign.id, code: code, on: app.db).snapshot
                 let whole = try await Standings.lines(w.campaign, scope: scope, on: app.db)
                 #expect(whole.lines.count >= 2, "\(code) has units to page through")
+                // A line's counted numbers are its unit's maintained counts, read apart.
+                let tallies = try await SummaryQuery.perUnit(w.campaign, unit: scope, on: app.db)
+                #expect(tallies.values.contains { !$0.isZero }, "\(code) has a unit whose models count")
+                func counted(_ unitID: UUID) -> String {
+                    let t = tallies[unitID] ?? UnitTally()
+                    let models = t.bySector.values.reduce(0) { $0 + $1.collectiveInitiatives + $1.individualInitiatives }
+                    return "\(models)|\(t.distinct.collectives)|\(t.distinct.individuals)"
+                }
                 #expect(whole.lines.map(\.unitID) == whole.lines.sorted { $0.pre < $1.pre }.map(\.unitID))
                 for (filter, order) in [(Standings.Filter.all, Standings.Order.tree), (.all, .name), (.pending, .tree)] { for size in [1, 3] {
                     let expected = try await Standings.lines(w.campaign, scope: scope, filter: filter, order: order, on: app.db)
@@ -74,6 +82,10 @@ import VaporTesting
                         #expect(page.lines.count <= size)
                         // A page's lines carry the counted numbers; the whole list's do not.
                         #expect(page.lines.allSatisfy { $0.counted != nil })
+                        for line in page.lines {
+                            let c = line.counted
+                            #expect("\(c?.initiatives ?? -1)|\(c?.collectives ?? -1)|\(c?.individuals ?? -1)" == counted(line.unitID), "\(line.code)")
+                        }
                         paged += page.lines.map(\.unitID)
                         lines += page.lines.map(Self.described)
                         offset += size
