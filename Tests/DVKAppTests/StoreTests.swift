@@ -440,7 +440,7 @@ import Vapor
         for size in [0, 1, 2, 3, 7, 8, 9, 15, 16, 17, 40] {
             for _ in 0..<20 {
                 let names = (0..<size).map { _ in next(3) == 0 ? "n\(next(200))" : pool[next(pool.count)] }
-                let columns = SQLiteColumns(names)
+                let columns = RowColumns(names)
                 for name in pool + names + ["missing", "n999"] {
                     #expect(columns.position(of: name) == names.firstIndex(of: name), "\(names) \(name)")
                 }

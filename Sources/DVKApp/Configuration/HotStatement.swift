@@ -40,7 +40,12 @@ extension HotStatement {
                 // task ran on Swift's global pool, two thread switches a statement.
                 connection.eventLoop.onLoopTask {
                     var rows: [any SQLRow] = []
-                    for try await row in try await connection.execute(named, logger: logger) { rows.append(HotPostgresRow(row)) }
+                    var layout: RowColumns?
+                    for try await row in try await connection.execute(named, logger: logger) {
+                        let read = HotPostgresRow(row, layout: layout)
+                        layout = read.layout
+                        rows.append(read)
+                    }
                     return rows
                 }
             }.get()
@@ -255,41 +260,49 @@ struct UntypedNull: Encodable, Sendable {
 /// every value: 4.6 % of a rush write's server samples went to the campaign's 26 columns,
 /// read twice. Anything else (and a missing column) goes to PostgresKit's row.
 struct HotPostgresRow: SQLRow {
+    let layout: RowColumns
     let cells: PostgresRandomAccessRow
     let row: PostgresRow
 
-    init(_ row: PostgresRow) {
+    /// A row of a result whose column names (`layout`) were read from its first row.
+    init(_ row: PostgresRow, layout: RowColumns? = nil) {
         self.row = row
         cells = PostgresRandomAccessRow(row)
+        self.layout = layout ?? RowColumns(cells.map(\.columnName), lastOfAName: true)
     }
 
-    var allColumns: [String] { cells.map(\.columnName) }
-    func contains(column: String) -> Bool { cells.contains(column) }
-    func decodeNil(column: String) throws -> Bool { !cells.contains(column) || cells[column].bytes == nil }
+    var allColumns: [String] { layout.names }
+    func contains(column: String) -> Bool { layout.position(of: column) != nil }
+    func decodeNil(column: String) throws -> Bool { layout.position(of: column).map { cells[$0].bytes == nil } ?? true }
 
+    /// A common type (or its optional) from a column of its own type, not one PostgresKit
+    /// reads another way (a user-defined type as a string), is read here. Nothing of the
+    /// generic `D` is made on the way (a `D?` asked the runtime for its metadata).
     func decode<D: Decodable>(column: String, as type: D.Type) throws -> D {
-        if cells.contains(column), let value = try Self.direct(D.self, cells[column]) { return value }
+        if let i = layout.position(of: column), let kind = DirectKind.of(D.self), let value = try Self.read(kind, cells[i]) {
+            return value.as(D.self)
+        }
         return try row.sql().decode(column: column, as: D.self)
     }
 
-    /// The value when `D` is a common type (or its optional) and the column's type is its
-    /// own, not one PostgresKit reads another way (a user-defined type as a string).
-    static func direct<D>(_ type: D.Type, _ cell: PostgresCell) throws -> D? {
-        func value<T: PostgresDecodable>(_: T.Type, _ types: [PostgresDataType]) throws -> D? {
-            guard types.contains(cell.dataType) else { return nil }
-            if D.self == T.self { return try cell.decode(T.self) as? D }
-            if D.self == T?.self { return try (cell.bytes == nil ? T?.none : Optional(cell.decode(T.self))) as? D }
-            return nil
+    private static func read(_ kind: DirectKind, _ cell: PostgresCell) throws -> DirectValue? {
+        let type = cell.dataType, null = cell.bytes == nil
+        switch kind {
+        case .string: return texts.contains(type) ? .string(try cell.decode(String.self)) : nil
+        case .optionalString: return texts.contains(type) ? .optionalString(null ? nil : try cell.decode(String.self)) : nil
+        case .uuid: return type == .uuid ? .uuid(try cell.decode(UUID.self)) : nil
+        case .optionalUUID: return type == .uuid ? .optionalUUID(null ? nil : try cell.decode(UUID.self)) : nil
+        case .int: return integers.contains(type) ? .int(try cell.decode(Int.self)) : nil
+        case .optionalInt: return integers.contains(type) ? .optionalInt(null ? nil : try cell.decode(Int.self)) : nil
+        case .int64: return integers.contains(type) ? .int64(try cell.decode(Int64.self)) : nil
+        case .bool: return type == .bool ? .bool(try cell.decode(Bool.self)) : nil
+        case .date: return dates.contains(type) ? .date(try cell.decode(Date.self)) : nil
+        case .optionalDate: return dates.contains(type) ? .optionalDate(null ? nil : try cell.decode(Date.self)) : nil
+        case .double: return nil
         }
-        if D.self == String.self || D.self == String?.self { return try value(String.self, texts) }
-        if D.self == UUID.self || D.self == UUID?.self { return try value(UUID.self, [.uuid]) }
-        if D.self == Int.self || D.self == Int?.self { return try value(Int.self, integers) }
-        if D.self == Int64.self || D.self == Int64?.self { return try value(Int64.self, integers) }
-        if D.self == Bool.self || D.self == Bool?.self { return try value(Bool.self, [.bool]) }
-        if D.self == Date.self || D.self == Date?.self { return try value(Date.self, [.timestamptz, .timestamp]) }
-        return nil
     }
 
     private static let texts: [PostgresDataType] = [.text, .varchar, .bpchar, .name]
     private static let integers: [PostgresDataType] = [.int2, .int4, .int8]
+    private static let dates: [PostgresDataType] = [.timestamptz, .timestamp]
 }

@@ -33,7 +33,7 @@ final class SyncSQLiteConnection: @unchecked Sendable {
     /// A prepared statement kept for its text, with its columns once a run has named them.
     private final class Kept {
         let statement: OpaquePointer
-        var columns: SQLiteColumns?
+        var columns: RowColumns?
         init(_ statement: OpaquePointer) { self.statement = statement }
     }
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
@@ -201,7 +201,7 @@ final class SyncSQLiteConnection: @unchecked Sendable {
             }
             guard status == SQLITE_OK else { throw error(db, status) }
         }
-        var columns: SQLiteColumns?
+        var columns: RowColumns?
         while true {
             let status = sqlite_nio_sqlite3_step(statement)
             if status == SQLITE_DONE { return }
@@ -214,11 +214,11 @@ final class SyncSQLiteConnection: @unchecked Sendable {
 
     /// The columns of a kept statement, named once; again if SQLite prepared it anew in
     /// this run (a schema change can change what `*` names; `run` resets the count).
-    private func columns(of kept: Kept) -> SQLiteColumns {
+    private func columns(of kept: Kept) -> RowColumns {
         let count = sqlite_nio_sqlite3_column_count(kept.statement)
         let preparedAgain = sqlite_nio_sqlite3_stmt_status(kept.statement, SQLITE_STMTSTATUS_REPREPARE, 0) > 0
         if !preparedAgain, let known = kept.columns, known.names.count == Int(count) { return known }
-        let made = SQLiteColumns((0..<count).map { sqlite_nio_sqlite3_column_name(kept.statement, $0).map { String(cString: $0) } ?? "" })
+        let made = RowColumns((0..<count).map { sqlite_nio_sqlite3_column_name(kept.statement, $0).map { String(cString: $0) } ?? "" })
         kept.columns = made
         return made
     }
@@ -270,33 +270,18 @@ struct SyncSQLiteError: Error, DatabaseError, CustomStringConvertible {
     var isConnectionClosed: Bool { code & 0xFF == SQLITE_MISUSE }
 }
 
-/// A statement's column names and where each is, made once for a prepared statement and
-/// shared by its rows (they were made again, a `String` each, on every run).
-final class SQLiteColumns: Sendable {
-    let names: [String]
-    private let positions: [String: Int]
-
-    init(_ names: [String]) {
-        self.names = names
-        // The first of two columns of one name, as `firstIndex(of:)` found it.
-        positions = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
-    }
-
-    func position(of name: String) -> Int? { positions[name] }
-}
-
 /// One row read by `SyncSQLiteConnection`.
 struct SyncSQLiteRow: SQLRow {
-    let layout: SQLiteColumns
+    let layout: RowColumns
     let values: [SQLiteData]
 
-    init(columns: SQLiteColumns, values: [SQLiteData]) {
+    init(columns: RowColumns, values: [SQLiteData]) {
         layout = columns
         self.values = values
     }
 
     init(columns: [String], values: [SQLiteData]) {
-        self.init(columns: SQLiteColumns(columns), values: values)
+        self.init(columns: RowColumns(columns), values: values)
     }
 
     var columns: [String] { layout.names }
@@ -317,64 +302,18 @@ struct SyncSQLiteRow: SQLRow {
 
     func decode<D: Decodable>(column: String, as type: D.Type) throws -> D {
         let data = try value(column)
-        if let kind = Kind.of(D.self), let value = Self.read(kind, data) { return value.as(D.self) }
+        if let kind = DirectKind.of(D.self), let value = Self.read(kind, data) { return value.as(D.self) }
         return try SQLiteDataDecoder().decode(D.self, from: data)
     }
 
-    /// The types `direct` reads, by identity: comparing `D.self` with `String?.self` looked
-    /// the optional's metadata up in the runtime's cache at every value.
-    private enum Kind {
-        case string, uuid, int, int64, bool, double, date, optionalString, optionalUUID, optionalDate, optionalInt
-
-        static let known: [(ObjectIdentifier, Kind)] = [
-            (ObjectIdentifier(String.self), .string), (ObjectIdentifier(UUID.self), .uuid), (ObjectIdentifier(Int.self), .int),
-            (ObjectIdentifier(String?.self), .optionalString), (ObjectIdentifier(Date?.self), .optionalDate),
-            (ObjectIdentifier(UUID?.self), .optionalUUID), (ObjectIdentifier(Int?.self), .optionalInt), (ObjectIdentifier(Date.self), .date),
-            (ObjectIdentifier(Bool.self), .bool), (ObjectIdentifier(Double.self), .double), (ObjectIdentifier(Int64.self), .int64),
-        ]
-
-        static func of<D>(_ type: D.Type) -> Kind? {
-            let id = ObjectIdentifier(type)
-            for (known, kind) in known where known == id { return kind }
-            return nil
-        }
-    }
-
-    /// A value read directly, of the type its `Kind` names. Concrete, so that no generic
-    /// optional is made per value: an unspecialised `D?` asked the runtime for its metadata
-    /// every time (`swift_getGenericMetadata`).
-    private enum Value {
-        case string(String), uuid(UUID), int(Int), int64(Int64), bool(Bool), double(Double), date(Date)
-        case optionalString(String?), optionalUUID(UUID?), optionalDate(Date?), optionalInt(Int?)
-
-        /// As `D`, which `Kind.of` has said is this value's very type: `unsafeBitCast` is
-        /// sound for a type to itself (a cast `as! D` went through the runtime's dynamic
-        /// cast for every value).
-        func `as`<D>(_ type: D.Type) -> D {
-            switch self {
-            case .string(let v): unsafeBitCast(v, to: D.self)
-            case .uuid(let v): unsafeBitCast(v, to: D.self)
-            case .int(let v): unsafeBitCast(v, to: D.self)
-            case .int64(let v): unsafeBitCast(v, to: D.self)
-            case .bool(let v): unsafeBitCast(v, to: D.self)
-            case .double(let v): unsafeBitCast(v, to: D.self)
-            case .date(let v): unsafeBitCast(v, to: D.self)
-            case .optionalString(let v): unsafeBitCast(v, to: D.self)
-            case .optionalUUID(let v): unsafeBitCast(v, to: D.self)
-            case .optionalDate(let v): unsafeBitCast(v, to: D.self)
-            case .optionalInt(let v): unsafeBitCast(v, to: D.self)
-            }
-        }
-    }
-
-    private static func read(_ kind: Kind, _ data: SQLiteData) -> Value? {
+    private static func read(_ kind: DirectKind, _ data: SQLiteData) -> DirectValue? {
         switch kind {
-        case .string: return data.string.map(Value.string)
-        case .uuid: return uuid(data).map(Value.uuid)
+        case .string: return data.string.map(DirectValue.string)
+        case .uuid: return uuid(data).map(DirectValue.uuid)
         case .int: if case .integer(let v) = data { return .int(v) } else { return nil }
         case .int64: if case .integer(let v) = data { return .int64(Int64(v)) } else { return nil }
-        case .bool: return data.bool.map(Value.bool)
-        case .double: return number(data).map(Value.double)
+        case .bool: return data.bool.map(DirectValue.bool)
+        case .double: return number(data).map(DirectValue.double)
         case .date: return number(data).map { .date(date($0)) }
         case .optionalString: return data == .null ? .optionalString(nil) : data.string.map { .optionalString($0) }
         case .optionalUUID: return data == .null ? .optionalUUID(nil) : uuid(data).map { .optionalUUID($0) }
@@ -391,7 +330,7 @@ struct SyncSQLiteRow: SQLRow {
     /// the type or the value is not one of these, for the driver to decode (or to name the
     /// mismatch).
     static func direct<D>(_ type: D.Type, _ data: SQLiteData) -> D? {
-        guard let kind = Kind.of(D.self), let value = read(kind, data) else { return nil }
+        guard let kind = DirectKind.of(D.self), let value = read(kind, data) else { return nil }
         return value.as(D.self)
     }
 

@@ -1,0 +1,64 @@
+import Foundation
+
+/// The common types a row reads without its driver's decoder, told apart by identity:
+/// comparing `D.self` with `String?.self`, or with `T?.self` for a generic `T`, asked the
+/// runtime for the optional's metadata at every value (`swift_getGenericMetadata`, a tenth
+/// of a PostgreSQL read's server samples). SQLite's row (`SyncSQLiteRow`) and PostgreSQL's
+/// (`HotPostgresRow`) each read their own cell into a `DirectValue`.
+enum DirectKind {
+    case string, uuid, int, int64, bool, double, date, optionalString, optionalUUID, optionalDate, optionalInt
+
+    private static let known: [(ObjectIdentifier, DirectKind)] = [
+        (ObjectIdentifier(String.self), .string), (ObjectIdentifier(UUID.self), .uuid), (ObjectIdentifier(Int.self), .int),
+        (ObjectIdentifier(String?.self), .optionalString), (ObjectIdentifier(Date?.self), .optionalDate),
+        (ObjectIdentifier(UUID?.self), .optionalUUID), (ObjectIdentifier(Int?.self), .optionalInt), (ObjectIdentifier(Date.self), .date),
+        (ObjectIdentifier(Bool.self), .bool), (ObjectIdentifier(Double.self), .double), (ObjectIdentifier(Int64.self), .int64),
+    ]
+
+    static func of<D>(_ type: D.Type) -> DirectKind? {
+        let id = ObjectIdentifier(type)
+        for (known, kind) in known where known == id { return kind }
+        return nil
+    }
+}
+
+/// A value read directly, of the type its `DirectKind` names. Concrete, so that no generic
+/// optional is made per value.
+enum DirectValue {
+    case string(String), uuid(UUID), int(Int), int64(Int64), bool(Bool), double(Double), date(Date)
+    case optionalString(String?), optionalUUID(UUID?), optionalDate(Date?), optionalInt(Int?)
+
+    /// As `D`, which `DirectKind.of` has said is this value's very type: `unsafeBitCast` is
+    /// sound for a type to itself (a cast `as! D` went through the runtime's dynamic cast
+    /// for every value).
+    func `as`<D>(_ type: D.Type) -> D {
+        switch self {
+        case .string(let v): unsafeBitCast(v, to: D.self)
+        case .uuid(let v): unsafeBitCast(v, to: D.self)
+        case .int(let v): unsafeBitCast(v, to: D.self)
+        case .int64(let v): unsafeBitCast(v, to: D.self)
+        case .bool(let v): unsafeBitCast(v, to: D.self)
+        case .double(let v): unsafeBitCast(v, to: D.self)
+        case .date(let v): unsafeBitCast(v, to: D.self)
+        case .optionalString(let v): unsafeBitCast(v, to: D.self)
+        case .optionalUUID(let v): unsafeBitCast(v, to: D.self)
+        case .optionalDate(let v): unsafeBitCast(v, to: D.self)
+        case .optionalInt(let v): unsafeBitCast(v, to: D.self)
+        }
+    }
+}
+
+/// A result's column names, made once and shared by its rows, with each name's position.
+final class RowColumns: Sendable {
+    let names: [String]
+    private let positions: [String: Int]
+
+    /// Of two columns of one name, the first (as `firstIndex(of:)` finds it), or the last
+    /// (as PostgresNIO's own lookup keeps it).
+    init(_ names: [String], lastOfAName: Bool = false) {
+        self.names = names
+        positions = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, last in lastOfAName ? last : first })
+    }
+
+    func position(of name: String) -> Int? { positions[name] }
+}
