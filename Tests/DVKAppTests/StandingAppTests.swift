@@ -64,6 +64,8 @@ import VaporTesting
                 // A line's counted numbers are its unit's maintained counts, read apart.
                 let tallies = try await SummaryQuery.perUnit(w.campaign, unit: scope, on: app.db)
                 #expect(tallies.values.contains { !$0.isZero }, "\(code) has a unit whose models count")
+                // The models by sector: the sector "" row holds the distinct registrants, and
+                // 0 in its initiative columns, which the statements sum with the rest.
                 func counted(_ unitID: UUID) -> String {
                     let t = tallies[unitID] ?? UnitTally()
                     let models = t.bySector.values.reduce(0) { $0 + $1.collectiveInitiatives + $1.individualInitiatives }

@@ -125,7 +125,7 @@ import Vapor
             }
         }
         check(String.self); check(UUID.self); check(Int.self); check(Int64.self); check(Bool.self); check(Double.self); check(Date.self)
-        check(String?.self); check(UUID?.self); check(Date?.self); check(Int?.self)
+        check(String?.self); check(UUID?.self); check(Date?.self); check(Int?.self); check(Int64?.self); check(Bool?.self)
         // The common types are all read directly.
         #expect(SyncSQLiteRow.direct(UUID.self, .text(uuid.uuidString)) == uuid)
         #expect(SyncSQLiteRow.direct(Date?.self, .float(1.5)) == Optional(Date(timeIntervalSince1970: 1.5)))
@@ -424,7 +424,23 @@ import Vapor
             #expect(throws: (any Error).self) { try hot.decode(column: "u", as: Date.self) }
             #expect(throws: (any Error).self) { try hot.decode(column: "n", as: String.self) }
             #expect(throws: (any Error).self) { try hot.decode(column: "missing", as: String.self) }
+            // A result's rows share its column names; of two columns of one name, the last
+            // is read, as PostgresKit's row reads it.
+            let rows = try await TwiceNamed(binds: [3]).all(on: sql)
+            let kitRows = try await sql.raw("\(HotText(sql: TwiceNamed.sql, binds: [3]))").all()
+            #expect(rows.count == 3 && kitRows.count == 3 && rows.allSatisfy { $0 is HotPostgresRow })
+            for (row, kit) in zip(rows, kitRows) {
+                #expect(try row.decode(column: "a", as: Int.self) == kit.decode(column: "a", as: Int.self))
+                #expect(try row.decode(column: "t", as: String.self) == kit.decode(column: "t", as: String.self))
+            }
+            #expect(try rows.map { try $0.decode(column: "a", as: Int.self) } == [-1, -2, -3])
         }
+    }
+
+    /// Rows 1…$1 with two columns named `a` (g, then -g) and g as text.
+    struct TwiceNamed: HotStatement {
+        static let sql = "SELECT g AS a, -g AS a, CAST(g AS text) AS t FROM generate_series(1, CAST($1 AS integer)) g ORDER BY g"
+        let binds: [(any HotValue)?]
     }
 
     /// A statement's columns are found by name as `firstIndex(of:)` finds them: every name,
@@ -440,9 +456,11 @@ import Vapor
         for size in [0, 1, 2, 3, 7, 8, 9, 15, 16, 17, 40] {
             for _ in 0..<20 {
                 let names = (0..<size).map { _ in next(3) == 0 ? "n\(next(200))" : pool[next(pool.count)] }
-                let columns = RowColumns(names)
+                let columns = RowColumns(names), postgres = RowColumns(names, lastOfAName: true)
                 for name in pool + names + ["missing", "n999"] {
                     #expect(columns.position(of: name) == names.firstIndex(of: name), "\(names) \(name)")
+                    // PostgreSQL's rows keep PostgresNIO's choice: the last column of a name.
+                    #expect(postgres.position(of: name) == names.lastIndex(of: name), "\(names) \(name)")
                 }
             }
         }

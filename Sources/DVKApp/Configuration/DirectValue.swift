@@ -6,13 +6,14 @@ import Foundation
 /// of a PostgreSQL read's server samples). SQLite's row (`SyncSQLiteRow`) and PostgreSQL's
 /// (`HotPostgresRow`) each read their own cell into a `DirectValue`.
 enum DirectKind {
-    case string, uuid, int, int64, bool, double, date, optionalString, optionalUUID, optionalDate, optionalInt
+    case string, uuid, int, int64, bool, double, date, optionalString, optionalUUID, optionalDate, optionalInt, optionalInt64, optionalBool
 
     private static let known: [(ObjectIdentifier, DirectKind)] = [
         (ObjectIdentifier(String.self), .string), (ObjectIdentifier(UUID.self), .uuid), (ObjectIdentifier(Int.self), .int),
         (ObjectIdentifier(String?.self), .optionalString), (ObjectIdentifier(Date?.self), .optionalDate),
         (ObjectIdentifier(UUID?.self), .optionalUUID), (ObjectIdentifier(Int?.self), .optionalInt), (ObjectIdentifier(Date.self), .date),
         (ObjectIdentifier(Bool.self), .bool), (ObjectIdentifier(Double.self), .double), (ObjectIdentifier(Int64.self), .int64),
+        (ObjectIdentifier(Int64?.self), .optionalInt64), (ObjectIdentifier(Bool?.self), .optionalBool),
     ]
 
     static func of<D>(_ type: D.Type) -> DirectKind? {
@@ -26,13 +27,14 @@ enum DirectKind {
 /// optional is made per value.
 enum DirectValue {
     case string(String), uuid(UUID), int(Int), int64(Int64), bool(Bool), double(Double), date(Date)
-    case optionalString(String?), optionalUUID(UUID?), optionalDate(Date?), optionalInt(Int?)
+    case optionalString(String?), optionalUUID(UUID?), optionalDate(Date?), optionalInt(Int?), optionalInt64(Int64?), optionalBool(Bool?)
 
     /// As `D`, which `DirectKind.of` has said is this value's very type: `unsafeBitCast` is
     /// sound for a type to itself (a cast `as! D` went through the runtime's dynamic cast
     /// for every value).
     func `as`<D>(_ type: D.Type) -> D {
-        switch self {
+        assert(DirectKind.of(D.self) == kind, "a \(kind) read as \(D.self)")
+        return switch self {
         case .string(let v): unsafeBitCast(v, to: D.self)
         case .uuid(let v): unsafeBitCast(v, to: D.self)
         case .int(let v): unsafeBitCast(v, to: D.self)
@@ -44,11 +46,33 @@ enum DirectValue {
         case .optionalUUID(let v): unsafeBitCast(v, to: D.self)
         case .optionalDate(let v): unsafeBitCast(v, to: D.self)
         case .optionalInt(let v): unsafeBitCast(v, to: D.self)
+        case .optionalInt64(let v): unsafeBitCast(v, to: D.self)
+        case .optionalBool(let v): unsafeBitCast(v, to: D.self)
+        }
+    }
+
+    /// The kind this value is of.
+    var kind: DirectKind {
+        switch self {
+        case .string: .string
+        case .uuid: .uuid
+        case .int: .int
+        case .int64: .int64
+        case .bool: .bool
+        case .double: .double
+        case .date: .date
+        case .optionalString: .optionalString
+        case .optionalUUID: .optionalUUID
+        case .optionalDate: .optionalDate
+        case .optionalInt: .optionalInt
+        case .optionalInt64: .optionalInt64
+        case .optionalBool: .optionalBool
         }
     }
 }
 
-/// A result's column names, made once and shared by its rows, with each name's position.
+/// A result's column names (on SQLite, a kept statement's, for every run), made once and
+/// shared by its rows, with each name's position.
 final class RowColumns: Sendable {
     let names: [String]
     private let positions: [String: Int]

@@ -295,7 +295,9 @@ struct HotPostgresRow: SQLRow {
         case .int: return integers.contains(type) ? .int(try cell.decode(Int.self)) : nil
         case .optionalInt: return integers.contains(type) ? .optionalInt(null ? nil : try cell.decode(Int.self)) : nil
         case .int64: return integers.contains(type) ? .int64(try cell.decode(Int64.self)) : nil
+        case .optionalInt64: return integers.contains(type) ? .optionalInt64(null ? nil : try cell.decode(Int64.self)) : nil
         case .bool: return type == .bool ? .bool(try cell.decode(Bool.self)) : nil
+        case .optionalBool: return type == .bool ? .optionalBool(null ? nil : try cell.decode(Bool.self)) : nil
         case .date: return dates.contains(type) ? .date(try cell.decode(Date.self)) : nil
         case .optionalDate: return dates.contains(type) ? .optionalDate(null ? nil : try cell.decode(Date.self)) : nil
         case .double: return nil

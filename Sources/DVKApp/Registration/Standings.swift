@@ -210,6 +210,8 @@ enum Standings {
             WHERE t.campaign_id = $1 AND t.is_target = $2 AND t.pre >= $3 AND t.pre <= $4
             ORDER BY t.pre LIMIT $5 OFFSET $6
             """
+        /// The page's ids as one array value: without the cast, `ANY((SELECT ids FROM page))`
+        /// is `ANY (subquery)`, whose rows are arrays (uuid = uuid[] is refused).
         private static let units = "CAST((SELECT ids FROM page) AS uuid[])"
         static let sql = """
             WITH page AS MATERIALIZED (SELECT ARRAY(SELECT unit_id FROM (\(page)) chosen) AS ids)

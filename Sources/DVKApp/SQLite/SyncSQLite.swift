@@ -322,6 +322,11 @@ struct SyncSQLiteRow: SQLRow {
             if data == .null { return .optionalInt(nil) }
             if case .integer(let v) = data { return .optionalInt(v) }
             return nil
+        case .optionalInt64:
+            if data == .null { return .optionalInt64(nil) }
+            if case .integer(let v) = data { return .optionalInt64(Int64(v)) }
+            return nil
+        case .optionalBool: return data == .null ? .optionalBool(nil) : data.bool.map { .optionalBool($0) }
         }
     }
 
