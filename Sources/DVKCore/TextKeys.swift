@@ -74,6 +74,7 @@ extension String {
     /// Whether the two texts are the same bytes: `==` holds two spellings of one accented
     /// letter (composed and decomposed) equal, and a text rewritten in the other must be
     /// read again by what keeps its parsed form.
+    ///
     /// Compared in the strings' own storage with `memcmp` when both have it (a cached
     /// letter's text is compared with every page's: byte by byte through the views, that was
     /// a hundredth of a dashboard's time).
