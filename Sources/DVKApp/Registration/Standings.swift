@@ -167,10 +167,12 @@ enum Standings {
         """
     }
 
+    /// Counted models summed over rows of the counts (`x`).
+    private static let modelsSum = "CAST(SUM(x.collective_initiatives + x.individual_initiatives) AS BIGINT)"
+
     /// SQLite: a unit's counted models, summed over its rows of the counts by their key.
     private static let unitModels = """
-        (SELECT CAST(SUM(x.collective_initiatives + x.individual_initiatives) AS BIGINT) FROM summary_counts x
-         WHERE x.campaign_id = u.campaign_id AND x.unit_id = u.unit_id)
+        (SELECT \(modelsSum) FROM summary_counts x WHERE x.campaign_id = u.campaign_id AND x.unit_id = u.unit_id)
         """
 
     /// PostgreSQL: the counted models of a page's units (`units`, an array), summed in one
@@ -180,7 +182,7 @@ enum Standings {
     /// cost the same.
     private static func pageModels(units: String) -> String {
         """
-        LEFT JOIN (SELECT x.unit_id, CAST(SUM(x.collective_initiatives + x.individual_initiatives) AS BIGINT) AS m
+        LEFT JOIN (SELECT x.unit_id, \(modelsSum) AS m
                    FROM summary_counts x WHERE x.campaign_id = $1 AND x.unit_id = ANY(\(units)) GROUP BY x.unit_id) mm
                ON mm.unit_id = u.unit_id
         """
