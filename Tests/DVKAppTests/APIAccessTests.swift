@@ -43,7 +43,7 @@ import Vapor
             func outcome(_ code: String, _ unit: String?, _ user: CurrentUser, _ read: Access.Read?) async -> String {
                 do {
                     let found = try await Access.campaign(code: code, unit: unit, user: user, read: read, on: app.db)
-                    return "\(found.view.campaign.id) \(found.view.scope) \(String(describing: found.unit?.snapshot)) \(String(describing: found.unit?.id))"
+                    return "\(found.view.campaign.id) \(found.view.scope) \(String(describing: found.unit))"
                 } catch {
                     return "\(DVKErrorMiddleware.describe(error))"
                 }

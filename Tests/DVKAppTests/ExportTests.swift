@@ -142,7 +142,7 @@ import VaporTesting
             try await RegistrationStore.perform(.submit, campaign: scene.campaign, unitID: scene.s1, actor: "s1", at: Date(), on: app.db)
             let p1 = try await UnitDirectory.find(code: "P1", on: app.db).requireID()
             try await RegistrationStore.perform(.declare, campaign: scene.campaign, unitID: p1, actor: "p1", at: Date(), on: app.db)
-            let lb = try await CampaignStore.snapshotUnit(campaignID: scene.campaign.id, code: "LB", on: app.db)
+            let lb = try await CampaignStore.snapshotUnit(campaignID: scene.campaign.id, code: "LB", on: app.db).snapshot
             let document = try await CampaignDocuments.build(.summaryUnits, campaign: scene.campaign, unit: lb,
                                                              options: .init(now: VietnamTime.instant(CalendarDay(year: 2024, month: 2, day: 20)), showNationalMotto: true), on: app.db)
             let xlsx = try XLSXReader.table(try OfficialDocuments.render(document, as: .xlsx))
@@ -243,7 +243,7 @@ import VaporTesting
         try await withApp { app in
             try await Fixture.load(app)
             let campaign = try await CampaignStore.info(code: "DVK-2024", on: app.db)
-            let lb = try await CampaignStore.snapshotUnit(campaignID: campaign.id, code: "LB", on: app.db)
+            let lb = try await CampaignStore.snapshotUnit(campaignID: campaign.id, code: "LB", on: app.db).snapshot
             let options = CampaignDocuments.Options(now: Date(), showNationalMotto: true, showNationalMottoOnTables: false)
             func text(_ kind: CampaignDocuments.Kind) async throws -> String {
                 let document = try await CampaignDocuments.build(kind, campaign: campaign, unit: lb, options: options, on: app.db)

@@ -121,7 +121,7 @@ import VaporTesting
             #expect(!page.contains("nộp muộn"))
 
             let report = try await CampaignDocuments.build(.report, campaign: w.campaign,
-                                                           unit: try await CampaignStore.snapshotUnit(campaignID: w.campaign.id, code: "LB", on: app.db),
+                                                           unit: try await CampaignStore.snapshotUnit(campaignID: w.campaign.id, code: "LB", on: app.db).snapshot,
                                                            options: .init(now: VietnamTime.instant(CalendarDay(year: 2024, month: 2, day: 21)), showNationalMotto: true),
                                                            on: app.db)
             let pdf = try tempFile("", suffix: ".pdf")

@@ -78,7 +78,7 @@ extension Request {
     func apiCampaignUnit() async throws -> APICampaignUnit {
         let found = try await Access.campaign(code: try parameters.require("campaign"), unit: try parameters.require("unit"),
                                               user: try requireUser(), read: takeReach(), on: database)
-        return APICampaignUnit(view: found.view, unit: found.unit!.snapshot)
+        return APICampaignUnit(view: found.view, unit: found.unit!)
     }
 
     /// The version named by `If-Match` (`"12"`, `W/"12"` or `12`), if the caller sent one:

@@ -85,7 +85,7 @@ struct CampaignsAPIController: RouteCollection {
         // The campaign, the caller's scope and the unit asked for: one statement.
         let found = try await Access.campaign(code: try req.parameters.require("campaign"), unit: req.queryValue("unit"),
                                               user: try req.requireUser(), read: req.takeReach(), on: req.database)
-        let unit = found.unit?.snapshot ?? found.view.scope
+        let unit = found.unit ?? found.view.scope
         let summary = try await SummaryQuery.official(found.view.campaign, unit: unit, on: req.database)
         return SummaryDTO(campaign: found.view.campaign.code, unitCode: unit.code, unitName: unit.name, summary: summary)
     }

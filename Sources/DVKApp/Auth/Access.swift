@@ -97,7 +97,7 @@ enum Access {
     /// `read`: the row the request's first statement read with its user (`Read`), used when
     /// it was read for this campaign and, when a unit is asked for, this unit.
     static func campaign(code: String, unit unitCode: String?, user: CurrentUser, read: Read? = nil,
-                         on db: any Database) async throws -> (view: CampaignView, unit: CampaignUnit?) {
+                         on db: any Database) async throws -> (view: CampaignView, unit: SnapshotUnit?) {
         let notFound = DomainError.notFound("Không tìm thấy đợt thi đua “\(code)” trong phạm vi quản lý của đơn vị.")
         let row: (any SQLRow)?
         if let read, read.userID == user.id, read.code == code, unitCode == nil || read.unit == unitCode {
@@ -117,7 +117,7 @@ enum Access {
             throw notFound
         }
         guard let unitCode else { return (view, nil) }
-        guard let unit = try snapshotUnit(row, prefix: "t_"), view.contains(unit.snapshot) else {
+        guard let unit = try snapshot(row, prefix: "t_"), view.contains(unit) else {
             throw DomainError.notFound("Không tìm thấy đơn vị “\(unitCode)” trong đợt thi đua này.")
         }
         return (view, unit)
@@ -191,7 +191,7 @@ enum Access {
     }
 
     /// A campaign's columns (`c_`) and the user's unit's in its tree (`own_`), as
-    /// `CampaignInfo(row:prefix:)` and `snapshotUnit(_:prefix:)` read them.
+    /// `CampaignInfo(row:prefix:)` and `snapshot(_:prefix:)` read them.
     static let campaignAndOwnColumns = (CampaignInfo.columns.map { "c.\($0) AS c_\($0)" } + unitColumns.map { "own.\($0) AS own_\($0)" })
         .joined(separator: ", ")
 
@@ -266,30 +266,13 @@ enum Access {
         let binds: [(any HotValue)?]
     }
 
-    /// A unit of a campaign's tree from prefixed columns; nil when the join found none.
-    /// The columns of a campaign unit that `snapshotUnit(_:prefix:)` reads.
+    /// The columns of a campaign unit that `snapshot(_:prefix:)` reads (and its campaign's id).
     static let unitColumns = ["id", "campaign_id", "unit_id", "parent_unit_id", "code", "name", "kind", "depth", "pre", "last", "is_target"]
 
-    /// A campaign unit from a row with `unitColumns` (prefixed); nil when its id is null.
-    static func snapshotUnit(_ row: any SQLRow, prefix: String) throws -> CampaignUnit? {
-        guard let snapshot = try snapshot(row, prefix: prefix) else { return nil }
-        let unit = CampaignUnit()
-        unit.id = try row.decode(column: prefix + "id", as: UUID.self)
-        unit.campaignID = try row.decode(column: prefix + "campaign_id", as: UUID.self)
-        unit.unitID = snapshot.unitID
-        unit.parentUnitID = snapshot.parentID
-        unit.code = snapshot.code
-        unit.name = snapshot.name
-        unit.kind = snapshot.kind
-        unit.depth = snapshot.depth
-        unit.pre = snapshot.pre
-        unit.last = snapshot.last
-        unit.isTarget = snapshot.isTarget
-        return unit
-    }
-
-    /// The same unit as a value, where only its place is asked (the user's own unit on every
-    /// request): a Fluent model, made and freed, was 3 % of a unit page's samples.
+    /// A unit of a campaign's tree from a row with `unitColumns` (prefixed), as a value; nil
+    /// when the join found none. A Fluent model made and read back (`CampaignUnit.snapshot`,
+    /// each field through Fluent's storage) was 3 % of a unit page's samples for the user's
+    /// own unit, and again 3 % for the unit of the path.
     static func snapshot(_ row: any SQLRow, prefix: String) throws -> SnapshotUnit? {
         guard !(try row.decodeNil(column: prefix + "id")) else { return nil }
         return SnapshotUnit(

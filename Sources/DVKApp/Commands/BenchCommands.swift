@@ -216,7 +216,7 @@ struct BenchPagesCommand: AsyncCommand {
         let now = context.application.clock.now()
         let officer = PageTimes.view(campaign, unit, as: .officer)
         let unitPage = try await PageTimes.measure(n) {
-            try await UnitPage.query(view: officer, unit: unit, now: now, on: db)
+            try await UnitPage.query(view: officer, unit: unit.snapshot, now: now, on: db)
         } render: { UnitPage.view($0) }
         context.console.print("unit page of \(unit.code) \(unitPage)")
         let staff = PageTimes.view(campaign, parent, as: .staff)

@@ -28,7 +28,7 @@ struct ExportCommand: AsyncCommand {
         guard let format = DocumentFormat(rawValue: formatText) else { throw DomainError.invalid("--format must be docx, pdf or xlsx") }
         let output = try signature.output.required("output")
         let campaign = try await CampaignStore.info(code: try signature.campaign.required("campaign"), on: db)
-        let unit = try await CampaignStore.snapshotUnit(campaignID: campaign.id, code: try signature.unit.required("unit"), on: db)
+        let unit = try await CampaignStore.snapshotUnit(campaignID: campaign.id, code: try signature.unit.required("unit"), on: db).snapshot
         var initiativeID: UUID?
         if kind == .form {
             let text = try signature.initiative.required("initiative")

@@ -58,6 +58,6 @@ enum DemoYear {
 
     static func model(_ id: UUID, unit code: String, user: CurrentUser, campaign: CampaignInfo, on db: any Database) async throws -> YearModel {
         let found = try await Access.campaign(code: campaign.code, unit: code, user: user, on: db)
-        return try await YearStore.load(view: found.view, unit: found.unit!.snapshot, id: id, on: db)
+        return try await YearStore.load(view: found.view, unit: found.unit!, id: id, on: db)
     }
 }

@@ -40,32 +40,31 @@ enum CampaignDocuments {
 
     /// Who signs the unit's documents (`Signatory`), with the title and name set on its
     /// page in the live tree.
-    static func signer(_ campaign: CampaignInfo, _ unit: CampaignUnit, on db: any Database) async throws -> Signer {
+    static func signer(_ campaign: CampaignInfo, _ unit: SnapshotUnit, on db: any Database) async throws -> Signer {
         let live = try await Unit.find(unit.unitID, on: db)
         return Signatory.signer(kind: unit.kind, isIssuer: isIssuer(unit), campaign: campaign.signer,
                                 title: live?.signerTitle ?? "", name: live?.signerName ?? "")
     }
 
-    static func build(_ kind: Kind, campaign: CampaignInfo, unit: CampaignUnit, initiativeID: UUID? = nil,
+    static func build(_ kind: Kind, campaign: CampaignInfo, unit: SnapshotUnit, initiativeID: UUID? = nil,
                       options: Options, on db: any Database) async throws -> DVKDocuments.Document {
-        let scope = unit.snapshot
         var header = try await header(campaign: campaign, unit: unit, options: options, on: db)
         header.showsNationalMotto = options.motto(for: kind)
         let signer = try await signer(campaign, unit, on: db)
         switch kind {
         case .summary, .summaryUnits:
             if unit.kind == .grassroots {
-                let summary = try await SummaryQuery.official(campaign, unit: scope, on: db)
+                let summary = try await SummaryQuery.official(campaign, unit: unit, on: db)
                 return OfficialDocuments.summary(SummaryInput(header: header, year: campaign.year, summary: summary, signer: signer))
             }
-            let summary = try await SummaryQuery.official(campaign, unit: scope, on: db)
-            let units = kind == .summaryUnits ? try await unitRows(campaign, scope: scope, detail: true, on: db) : []
-            let coverage = Coverage(try await Standings.counts(campaign, scope: scope, on: db), asOf: options.now)
+            let summary = try await SummaryQuery.official(campaign, unit: unit, on: db)
+            let units = kind == .summaryUnits ? try await unitRows(campaign, scope: unit, detail: true, on: db) : []
+            let coverage = Coverage(try await Standings.counts(campaign, scope: unit, on: db), asOf: options.now)
             return OfficialDocuments.rollUp(RollUpInput(header: header, year: campaign.year, summary: summary, units: units,
                                                         signer: signer, coverage: coverage))
         case .list:
             return OfficialDocuments.initiativeList(InitiativeListInput(
-                header: header, year: campaign.year, units: try await listUnits(campaign, scope: scope, on: db),
+                header: header, year: campaign.year, units: try await listUnits(campaign, scope: unit, on: db),
                 signer: signer))
         case .form:
             guard let initiativeID, let i = try await Initiative.find(initiativeID, on: db),
@@ -85,7 +84,7 @@ enum CampaignDocuments {
                 initiative: draft(i, r), continuedModelName: continued, unitSigner: signer))
         case .report:
             guard unit.kind == .federation else { throw DomainError.invalid("Báo cáo kết quả đăng ký là văn bản của công đoàn cấp trên.") }
-            let count = try await Standings.counts(campaign, scope: scope, on: db)
+            let count = try await Standings.counts(campaign, scope: unit, on: db)
             let notes = try await ReportNotes.load(campaign: campaign.id, unit: unit.unitID, kind: .registration, on: db)
             var reportHeader = header
             reportHeader.number = "      /BC-" + DocumentHeader.symbol(unitName: unit.name, ownLetter: isIssuer(unit) ? campaign.number : nil)
@@ -96,8 +95,8 @@ enum CampaignDocuments {
                 letter: letter(campaign), byIssuer: isIssuer(unit),
                 completeness: Completeness(expected: count.expected, submitted: count.submitted, onTime: count.onTime,
                                            late: count.late, declaredNone: count.noModel, notSubmitted: count.pending),
-                summary: try await SummaryQuery.official(campaign, unit: scope, on: db),
-                units: try await unitRows(campaign, scope: scope, detail: false, on: db),
+                summary: try await SummaryQuery.official(campaign, unit: unit, on: db),
+                units: try await unitRows(campaign, scope: unit, detail: false, on: db),
                 assessment: notes.assessment, proposals: notes.proposals,
                 signer: signer,
                 distribution: ["Như Kính gửi;", "Lưu: VT."], coverage: Coverage(count, asOf: options.now)))
@@ -105,7 +104,7 @@ enum CampaignDocuments {
             // The issuer's letter, the same whichever unit of the campaign asks for it.
             var letterHeader = header
             if !isIssuer(unit), let issuer = try await CampaignStore.root(campaignID: campaign.id, on: db) {
-                letterHeader = try await self.header(campaign: campaign, unit: issuer, options: options, on: db)
+                letterHeader = try await self.header(campaign: campaign, unit: issuer.snapshot, options: options, on: db)
             }
             letterHeader.number = campaign.number
             letterHeader.date = campaign.issuedOn
@@ -114,22 +113,22 @@ enum CampaignDocuments {
         }
     }
 
-    static func isIssuer(_ unit: CampaignUnit) -> Bool { unit.pre == 0 }
+    static func isIssuer(_ unit: SnapshotUnit) -> Bool { unit.pre == 0 }
 
     /// The campaign's letter as the documents answering it cite it.
     static func letter(_ campaign: CampaignInfo) -> CampaignLetter {
         CampaignLetter(number: campaign.number, date: campaign.issuedOn, issuer: campaign.issuerName, basis: campaign.basis)
     }
 
-    static func header(campaign: CampaignInfo, unit: CampaignUnit, options: Options, on db: any Database) async throws -> DocumentHeader {
+    static func header(campaign: CampaignInfo, unit: SnapshotUnit, options: Options, on db: any Database) async throws -> DocumentHeader {
         let issuer = unit.kind == .grassroots ? DocumentHeader.grassrootsIssuer(unitName: unit.name) : unit.name
         let superior = isIssuer(unit) ? campaign.superiorName : try await parentName(campaign, unit, on: db)
         return DocumentHeader(superior: superior, issuer: issuer, place: campaign.place, date: options.today,
                               showsNationalMotto: options.showNationalMotto)
     }
 
-    static func parentName(_ campaign: CampaignInfo, _ unit: CampaignUnit, on db: any Database) async throws -> String {
-        guard let parent = unit.parentUnitID else { return campaign.superiorName }
+    static func parentName(_ campaign: CampaignInfo, _ unit: SnapshotUnit, on db: any Database) async throws -> String {
+        guard let parent = unit.parentID else { return campaign.superiorName }
         return try await CampaignUnit.query(on: db).filter(\.$campaignID == campaign.id).filter(\.$unitID == parent).first()?.name
             ?? campaign.superiorName
     }

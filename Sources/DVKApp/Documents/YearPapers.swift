@@ -34,7 +34,7 @@ enum YearPapers {
             throw DomainError.forbidden("Văn bản này là văn bản của công đoàn cấp trên.")
         }
         if let own = try await CampaignUnit.query(on: db).filter(\.$campaignID == view.campaign.id).filter(\.$unitID == user.unitID).first() {
-            return Issuer(id: user.unitID, name: own.name, superior: try await CampaignDocuments.parentName(view.campaign, own, on: db),
+            return Issuer(id: user.unitID, name: own.name, superior: try await CampaignDocuments.parentName(view.campaign, own.snapshot, on: db),
                           isCampaignIssuer: own.pre == 0)
         }
         let unit = try await Unit.find(user.unitID, on: db)

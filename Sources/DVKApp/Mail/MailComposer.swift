@@ -111,7 +111,7 @@ enum MailComposer {
             let list = try await initiatives(campaign, unitID, on: db)
             content = submitted(ctx, list: list)
             if !submission.noModel {
-                attachments = try await summaryFiles(campaign, unit: unit, options: options, on: db)
+                attachments = try await summaryFiles(campaign, unit: unit.snapshot, options: options, on: db)
             }
         case .receipt:
             to = unitContact
@@ -310,7 +310,7 @@ enum MailComposer {
     }
 
     /// The unit's Biểu tổng hợp as Word and PDF, as the unit page offers them.
-    static func summaryFiles(_ campaign: CampaignInfo, unit: CampaignUnit, options: Options, on db: any Database) async throws -> [MailAttachment] {
+    static func summaryFiles(_ campaign: CampaignInfo, unit: SnapshotUnit, options: Options, on db: any Database) async throws -> [MailAttachment] {
         let docOptions = CampaignDocuments.Options(now: options.now, showNationalMotto: options.showNationalMotto,
                                                    showNationalMottoOnTables: options.nationalMottoOnTables)
         let document = try await CampaignDocuments.build(.summary, campaign: campaign, unit: unit, options: docOptions, on: db)

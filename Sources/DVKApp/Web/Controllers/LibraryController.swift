@@ -40,7 +40,7 @@ struct LibraryController: RouteCollection {
         _ = try await Library.entry(id, on: req.database)
         for head in try await Access.campaignHeads(for: user, in: [.open], on: req.database) {
             let found = try await Access.campaign(code: head.code, unit: user.unitCode, user: user, read: req.takeReach(), on: req.database)
-            if let unit = found.unit, found.view.canRegister(unit.snapshot) {
+            if let unit = found.unit, found.view.canRegister(unit) {
                 return req.redirect(to: SiteURL.initiativeNew(campaign: head.code, unit: unit.code)
                     .link(query: [("replicates", id.canonicalText)]).value)
             }

@@ -29,7 +29,7 @@ struct RegistrationController: RouteCollection {
     struct Context {
         var user: CurrentUser
         var view: Access.CampaignView
-        var unit: CampaignUnit
+        var unit: SnapshotUnit
     }
 
     func context(_ req: Request) async throws -> Context {
@@ -46,13 +46,13 @@ struct RegistrationController: RouteCollection {
     }
 
     func requireRegister(_ ctx: Context) throws {
-        guard ctx.view.canRegister(ctx.unit.snapshot) else {
+        guard ctx.view.canRegister(ctx.unit) else {
             throw WebError.forbidden("Chỉ cán bộ công đoàn cơ sở của đơn vị (hoặc cán bộ công đoàn cấp trên) mới đăng ký, sửa, nộp được.")
         }
     }
 
     func requireReview(_ ctx: Context) throws {
-        guard ctx.view.canReview(ctx.unit.snapshot) else {
+        guard ctx.view.canReview(ctx.unit) else {
             throw WebError.forbidden("Chỉ cán bộ công đoàn cấp trên phụ trách đơn vị mới duyệt, trả lại hoặc gia hạn được.")
         }
     }

@@ -24,7 +24,7 @@ struct YearController: RouteCollection {
         let found = try await Access.campaign(code: try req.parameters.require("campaign"), unit: try req.parameters.require("unit"),
                                               user: user, read: req.takeReach(), on: req.database)
         guard let id = req.parameters.get("id", as: UUID.self), let unit = found.unit else { throw YearStore.notFound() }
-        return try await YearStore.load(view: found.view, unit: unit.snapshot, id: id, on: req.database)
+        return try await YearStore.load(view: found.view, unit: unit, id: id, on: req.database)
     }
 
     @Sendable func page(req: Request) async throws -> Response {

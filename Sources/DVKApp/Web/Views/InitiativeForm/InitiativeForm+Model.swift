@@ -66,7 +66,7 @@ enum InitiativeForm {
         return errors
     }
 
-    static func query(view: Access.CampaignView, unit: CampaignUnit, editing: UUID?, posted: Posted?, errors: FieldErrors = FieldErrors(),
+    static func query(view: Access.CampaignView, unit: SnapshotUnit, editing: UUID?, posted: Posted?, errors: FieldErrors = FieldErrors(),
                       continuing: UUID? = nil, replicating: UUID? = nil, on db: any Database) async throws -> Model {
         var form = posted ?? Posted(input: InitiativeInput([.kind: RegistrantKind.collective.rawValue,
                                                             .sector: view.campaign.sectors.first?.code ?? "",
@@ -122,7 +122,7 @@ enum InitiativeForm {
         let recognised = Set(try await db.sql().raw("""
             SELECT DISTINCT x.initiative_id FROM recognitions x JOIN initiatives i ON i.id = x.initiative_id WHERE i.unit_id = \(bind: unit.unitID)
             """).all().map { try $0.decode(column: "initiative_id", as: UUID.self) })
-        return Model(user: view.user, campaign: view.campaign, unit: unit.snapshot, editing: editing, posted: form, errors: errors,
+        return Model(user: view.user, campaign: view.campaign, unit: unit, editing: editing, posted: form, errors: errors,
                      collectives: registrants.filter { $0.kind == .collective }.map(\.name),
                      individuals: registrants.filter { $0.kind == .individual }.map(\.name),
                      earlier: others.sorted { recognised.contains($0.id!) && !recognised.contains($1.id!) }.map {

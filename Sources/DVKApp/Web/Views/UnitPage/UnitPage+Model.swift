@@ -99,7 +99,7 @@ enum UnitPage {
         let binds: [(any HotValue)?]
     }
 
-    static func query(view: Access.CampaignView, unit: CampaignUnit, now: Date, on db: any Database) async throws -> Model {
+    static func query(view: Access.CampaignView, unit: SnapshotUnit, now: Date, on db: any Database) async throws -> Model {
         let campaign = view.campaign
         // The submission and the federation above: its name in the campaign's tree, and today's contacts.
         let place = try await Place(binds: [campaign.id, unit.unitID]).first(on: db)
@@ -148,12 +148,12 @@ enum UnitPage {
             }
         }
         var waiting = 0
-        if view.canReview(unit.snapshot) {
+        if view.canReview(unit) {
             let counts = try await Standings.counts(campaign, scope: view.scope, on: db)
             let mine = row?.standing(campaign).phase == .waitingReview ? 1 : 0
             waiting = max(0, counts.waitingReview - mine)
         }
-        var model = Model(user: view.user, view: view, unit: unit.snapshot, parentName: parentName, row: row,
+        var model = Model(user: view.user, view: view, unit: unit, parentName: parentName, row: row,
                           standing: row?.standing(campaign) ?? Standing(policy: campaign.policy),
                           initiatives: rows, summary: SummaryQuery.preview(campaign, unitID: unit.unitID, initiatives: initiatives, registrants: stored.compactMap(\.registrant)),
                           history: history, waitingElsewhere: waiting, now: now)
