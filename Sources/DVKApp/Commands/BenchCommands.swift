@@ -176,7 +176,7 @@ struct PageTimes: CustomStringConvertible, Sendable {
             let start = ContinuousClock.now
             let model = try await query()
             let queried = ContinuousClock.now
-            times.bytes = render(model).bytes.count
+            times.bytes = render(model).buffer.readableBytes
             if i >= 3 {
                 times.total.append((ContinuousClock.now - start) / .milliseconds(1))
                 times.rendering.append((ContinuousClock.now - queried) / .milliseconds(1))

@@ -381,6 +381,6 @@ enum Script {
 }
 
 extension HTMLPage {
-    /// The response body of the page's bytes, as they are.
-    var body: Response.Body { .init(buffer: ByteBuffer(bytes: bytes)) }
+    /// The response body: the page's own buffer.
+    var body: Response.Body { .init(buffer: buffer) }
 }
