@@ -61,6 +61,7 @@ struct CampaignAdminController: RouteCollection {
         do {
             let input = try await CampaignForm.validate(values, isNew: true, issuers: issuers, editing: nil, on: req.database)
             let campaign = try await CampaignStore.create(input, at: req.now, on: req.database)
+            await PlannerStatistics.refresh(after: req)
             return Flash.redirect(req, to: .campaign(campaign.code),
                                   message: "Đã tạo đợt thi đua “\(campaign.title)” (\(campaign.state.label.lowercased())).")
         } catch let errors as FieldErrors {
@@ -119,6 +120,8 @@ struct CampaignAdminController: RouteCollection {
             throw WebError.badRequest("Trạng thái “\(form.to)” không hợp lệ.")
         }
         let campaign = try await CampaignStore.changeState(code: view.campaign.code, to: next, at: req.now, on: req.database)
+        // Opening a draft takes the live tree into the campaign.
+        if view.campaign.state == .draft, next == .open { await PlannerStatistics.refresh(after: req) }
         let message = switch (view.campaign.state, next) {
         case (.draft, .open): "Đã mở đợt thi đua; các đơn vị bắt đầu đăng ký được."
         case (.closed, .open): "Đã mở lại đợt thi đua."
@@ -132,6 +135,7 @@ struct CampaignAdminController: RouteCollection {
         let view = try await campaign(req, user: try StaffAccess.manager(req))
         try StaffAccess.requireRun(view)
         let campaign = try await CampaignStore.resync(code: view.campaign.code, at: req.now, on: req.database)
+        await PlannerStatistics.refresh(after: req)
         let targets = try await CampaignUnit.query(on: req.database).filter(\.$campaignID == campaign.id).filter(\.$isTarget == true).count()
         return Flash.redirect(req, to: .campaign(campaign.code),
                               message: "Đã cập nhật danh sách đơn vị hiện tại vào đợt thi đua: \(Format.number(targets)) công đoàn cơ sở tham gia.")

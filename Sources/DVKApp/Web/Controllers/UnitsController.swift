@@ -126,6 +126,7 @@ struct UnitsController: RouteCollection {
         do {
             model.result = try await UnitEditor.importUnits(try await SpreadsheetUpload.table(req, Data(file.data.readableBytesView)),
                                                             user: user, at: req.now, on: req.database)
+            await PlannerStatistics.refresh(after: req)
             return Layout.response(UnitsImport.view(model))
         } catch DomainError.badFile(let lines, let total) {
             model.lines = lines
