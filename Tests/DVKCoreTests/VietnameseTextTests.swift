@@ -202,6 +202,34 @@ import Testing
     }
 }
 
+/// Numbers grouped by thousands with a dot, for every width and sign and the extremes.
+@Suite struct NumberTests {
+    /// Groups of three from the right, by a second method: the digits reversed, cut, joined.
+    static func reference(_ n: Int64) -> String {
+        let digits = String(String(n.magnitude).reversed())
+        var groups: [String] = []
+        var rest = Substring(digits)
+        while !rest.isEmpty { groups.append(String(rest.prefix(3).reversed())); rest = rest.dropFirst(3) }
+        return (n < 0 ? "-" : "") + groups.reversed().joined(separator: ".")
+    }
+
+    @Test func thousandsAreGroupedWithADot() {
+        #expect(VietnameseText.number(0) == "0")
+        #expect(VietnameseText.number(999) == "999")
+        #expect(VietnameseText.number(1_000) == "1.000")
+        #expect(VietnameseText.number(6_300) == "6.300")
+        #expect(VietnameseText.number(-1_234_567) == "-1.234.567")
+        #expect(VietnameseText.number(Int.min) == "-9.223.372.036.854.775.808")
+        #expect(VietnameseText.number(UInt64.max) == "18.446.744.073.709.551.615")
+        #expect(VietnameseText.number(UInt8(255)) == "255")
+        var n: Int64 = 1
+        for _ in 0..<19 {
+            for m in [n - 1, n, n + 7, -n, -(n - 1)] { #expect(VietnameseText.number(m) == Self.reference(m), "\(m)") }
+            if n < Int64.max / 10 { n *= 10 }
+        }
+    }
+}
+
 @Suite struct DateTests {
     @Test(arguments: [
         (CalendarDay(year: 2024, month: 2, day: 6), "ngày 06 tháng 02 năm 2024"),
