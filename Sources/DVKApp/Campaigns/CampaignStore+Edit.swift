@@ -54,6 +54,9 @@ extension CampaignStore {
         }
     }
 
+    /// Whether a change of state takes in the live tree: a draft's first opening.
+    static func takesTree(from: CampaignState, to next: CampaignState) -> Bool { from == .draft && next == .open }
+
     /// Opens, closes, reopens or archives a campaign, as `CampaignState.next` allows. The
     /// first opening of a draft takes in the tree as it is that day.
     static func changeState(code: String, to next: CampaignState, at now: Date, on db: any Database) async throws -> CampaignInfo {
@@ -65,7 +68,7 @@ extension CampaignStore {
                 throw DomainError.conflict("Không thể chuyển đợt thi đua từ “\(from.label)” sang “\(next.label)”.")
             }
             campaign.state = next
-            if from == .draft, next == .open {
+            if takesTree(from: from, to: next) {
                 try await sync(campaign, at: now, on: db)
             } else {
                 try await campaign.save(on: db)

@@ -120,8 +120,7 @@ struct CampaignAdminController: RouteCollection {
             throw WebError.badRequest("Trạng thái “\(form.to)” không hợp lệ.")
         }
         let campaign = try await CampaignStore.changeState(code: view.campaign.code, to: next, at: req.now, on: req.database)
-        // Opening a draft takes the live tree into the campaign.
-        if view.campaign.state == .draft, next == .open { await PlannerStatistics.refresh(after: req) }
+        if CampaignStore.takesTree(from: view.campaign.state, to: next) { await PlannerStatistics.refresh(after: req) }
         let message = switch (view.campaign.state, next) {
         case (.draft, .open): "Đã mở đợt thi đua; các đơn vị bắt đầu đăng ký được."
         case (.closed, .open): "Đã mở lại đợt thi đua."

@@ -230,11 +230,18 @@ struct PageWriter: ~Copyable {
         capacity = larger
     }
 
+    /// The bytes written, read in place.
+    func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try body(UnsafeBufferPointer(start: start, count: count))
+    }
+
     /// The bytes written, in a buffer of their own.
     func buffer() -> ByteBuffer {
-        var buffer = ByteBufferAllocator().buffer(capacity: count)
-        buffer.writeBytes(UnsafeRawBufferPointer(start: start, count: count))
-        return buffer
+        withBytes { bytes in
+            var buffer = ByteBufferAllocator().buffer(capacity: bytes.count)
+            buffer.writeBytes(UnsafeRawBufferPointer(bytes))
+            return buffer
+        }
     }
 }
 
@@ -267,7 +274,7 @@ enum HTMLEscape {
     static func attribute(_ s: String, into out: inout [UInt8]) {
         var page = PageWriter(capacity: s.utf8.count + 16)
         attribute(s, into: &page)
-        out.append(contentsOf: page.buffer().readableBytesView)
+        page.withBytes { out.append(contentsOf: $0) }
     }
 
     static func attribute(_ s: String, into out: inout PageWriter) {
