@@ -131,7 +131,7 @@ final class LoopReaders: Sendable {
         let reader = readers.withLock { readers in
             let key = ObjectIdentifier(loop as AnyObject)
             if let known = readers[key] { return known }
-            let made = SyncSQLiteConnection(path: path, loop: loop, readOnly: true)
+            let made = SyncSQLiteConnection(path: path, loop: loop, readOnly: true, joinsSnapshots: true)
             readers[key] = made
             return made
         }
@@ -160,20 +160,27 @@ struct WriterBackedDatabase: Database, SQLDatabase, HotSQLite {
     /// Reads on the loop's own connection; anything else through Fluent's driver.
     func execute(query: DatabaseQuery, onOutput: @escaping @Sendable (any DatabaseOutput) -> ()) -> EventLoopFuture<Void> {
         switch query.action {
-        case .read, .aggregate: local.execute(query: query, onOutput: onOutput)
-        default: base.execute(query: query, onOutput: onOutput)
+        case .read, .aggregate: return local.execute(query: query, onOutput: onOutput)
+        default:
+            ReadSnapshot.wrote()
+            return base.execute(query: query, onOutput: onOutput)
         }
     }
 
-    func execute(schema: DatabaseSchema) -> EventLoopFuture<Void> { base.execute(schema: schema) }
+    func execute(schema: DatabaseSchema) -> EventLoopFuture<Void> {
+        ReadSnapshot.wrote()
+        return base.execute(schema: schema)
+    }
     func execute(enum: DatabaseEnum) -> EventLoopFuture<Void> { base.execute(enum: `enum`) }
 
     func transaction<T>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
-        base.transaction(closure)
+        ReadSnapshot.wrote()
+        return base.transaction(closure)
     }
 
     func withConnection<T>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
-        base.withConnection(closure)
+        ReadSnapshot.wrote()
+        return base.withConnection(closure)
     }
 
     /// Reads on a budgeted reader (one of them at random), each statement at most `budget`;
@@ -189,6 +196,7 @@ struct WriterBackedDatabase: Database, SQLDatabase, HotSQLite {
     /// One write transaction on the writer connection in its turn, its code on the
     /// writer's loop; committed with the writers queued behind it (`SQLiteWriterQueue`).
     func writeTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        ReadSnapshot.wrote()
         let connection = writer.connection
         let inside = SyncSQLiteDatabase(connection: connection, context: writer.context, inTransaction: true)
         func statement(_ sql: String) -> @Sendable () async throws -> Void {
@@ -220,13 +228,19 @@ struct WriterBackedDatabase: Database, SQLDatabase, HotSQLite {
     /// write fails there instead of writing); anything else through Fluent's driver.
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
         let (text, binds) = local.serialize(query)
-        guard Self.isSelect(text) else { return sql.execute(sql: query, onRow) }
+        guard Self.isSelect(text) else {
+            ReadSnapshot.wrote()
+            return sql.execute(sql: query, onRow)
+        }
         return local.execute(serialized: text, binds, onRow)
     }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
         let (text, binds) = local.serialize(query)
-        guard Self.isSelect(text) else { return try await sql.execute(sql: query, onRow) }
+        guard Self.isSelect(text) else {
+            ReadSnapshot.wrote()
+            return try await sql.execute(sql: query, onRow)
+        }
         try await local.execute(serialized: text, binds, onRow).get()
     }
 
@@ -243,6 +257,7 @@ struct WriterBackedDatabase: Database, SQLDatabase, HotSQLite {
     }
 
     func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
-        try await sql.withSession(closure)
+        ReadSnapshot.wrote()
+        return try await sql.withSession(closure)
     }
 }

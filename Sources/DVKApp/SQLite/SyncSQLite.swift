@@ -66,10 +66,21 @@ final class SyncSQLiteConnection: @unchecked Sendable {
     /// without one, SQLite's automatic checkpoint does it inside the commit.
     let checkpointer: SQLiteCheckpointer?
 
-    init(path: String, loop: any EventLoop, readOnly: Bool = false, checkpointer: SQLiteCheckpointer? = nil) {
+    /// A loop's reader, whose statements join their request's read transaction (`ReadSnapshot`).
+    let joinsSnapshots: Bool
+    /// The request whose read transaction is open on this reader, if any.
+    private var snapshot: ReadSnapshot?
+    private var fileInWAL = false
+    /// Read transactions begun for requests, and how many of them another's statement ended
+    /// before their request was done: read by the tests and `dvk` benchmarks' checks.
+    private(set) var snapshotsBegun = 0
+    private(set) var snapshotsCutShort = 0
+
+    init(path: String, loop: any EventLoop, readOnly: Bool = false, joinsSnapshots: Bool = false, checkpointer: SQLiteCheckpointer? = nil) {
         self.path = path
         self.loop = loop
         self.readOnly = readOnly
+        self.joinsSnapshots = readOnly && joinsSnapshots
         self.checkpointer = checkpointer
     }
 
@@ -150,7 +161,7 @@ final class SyncSQLiteConnection: @unchecked Sendable {
         // reader, one per event loop (a core), emptied whenever a write has changed the file.
         for pragma in readOnly ? ["PRAGMA query_only = 1", "PRAGMA temp_store = MEMORY", "PRAGMA cache_size = -32768"]
                                : ["PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL", "PRAGMA temp_store = MEMORY", "PRAGMA cache_size = -65536"] {
-            try run(pragma, []) { _ in }
+            try execute(opened, pragma, []) { _ in }
         }
         return opened
     }
@@ -160,6 +171,61 @@ final class SyncSQLiteConnection: @unchecked Sendable {
     /// error 9, `SQLITE_INTERRUPT`).
     func run(_ sql: String, _ binds: [SQLiteData], budget: Duration? = nil, _ onRow: (SyncSQLiteRow) throws -> Void) throws {
         let db = try open()
+        guard joinsSnapshots else { return try execute(db, sql, binds, budget: budget, onRow) }
+        try join(db)
+        do {
+            try execute(db, sql, binds, budget: budget, onRow)
+        } catch {
+            if snapshot != nil { endSnapshot(db) }
+            throw error
+        }
+    }
+
+    /// Before a statement: ends the read transaction of a request other than the one asking
+    /// (or of one that has since written), and begins the asking request's if it has none.
+    private func join(_ db: OpaquePointer) throws {
+        let wanted = ReadSnapshot.current.flatMap { $0.isOpen ? $0 : nil }
+        if let held = snapshot {
+            if held === wanted { return }
+            if held.isOpen { snapshotsCutShort += 1 }
+            endSnapshot(db)
+        }
+        guard let wanted, sqlite_nio_sqlite3_get_autocommit(db) != 0, try inWAL(db) else { return }
+        try execute(db, "BEGIN", []) { _ in }
+        snapshot = wanted
+        snapshotsBegun += 1
+        wanted.began(on: self)
+    }
+
+    /// Whether the file is in WAL mode, where a read transaction never holds the writer back;
+    /// asked until it is (the file turns to WAL after the migrations' first reads, and stays:
+    /// leaving WAL needs the file to itself). Without WAL, a reader's transaction would keep
+    /// the writer from committing, even the request's own write, so none is begun.
+    private func inWAL(_ db: OpaquePointer) throws -> Bool {
+        if fileInWAL { return true }
+        var mode = ""
+        try execute(db, "PRAGMA journal_mode", []) { mode = try $0.decode(column: "journal_mode", as: String.self) }
+        fileInWAL = mode.lowercased() == "wal"
+        return fileInWAL
+    }
+
+    private func endSnapshot(_ db: OpaquePointer) {
+        snapshot = nil
+        guard sqlite_nio_sqlite3_get_autocommit(db) == 0 else { return }
+        do { try execute(db, "COMMIT", []) { _ in } } catch { try? execute(db, "ROLLBACK", []) { _ in } }
+    }
+
+    /// Ends `snapshot`'s read transaction, if this reader still holds it (on the loop).
+    func end(_ snapshot: ReadSnapshot) {
+        guard self.snapshot === snapshot, let handle else { return }
+        endSnapshot(handle)
+    }
+
+    /// Whether a transaction is open on this connection now (on the loop).
+    var inTransaction: Bool { handle.map { sqlite_nio_sqlite3_get_autocommit($0) == 0 } ?? false }
+
+    private func execute(_ db: OpaquePointer, _ sql: String, _ binds: [SQLiteData], budget: Duration? = nil,
+                         _ onRow: (SyncSQLiteRow) throws -> Void) throws {
         var timer: DispatchWorkItem?
         if let budget {
             serial += 1
@@ -270,6 +336,7 @@ final class SyncSQLiteConnection: @unchecked Sendable {
 
     /// Closes the handle (on the loop).
     func close() {
+        snapshot = nil
         for (_, kept) in statements { sqlite_nio_sqlite3_finalize(kept.statement) }
         statements.removeAll()
         if let handle { sqlite_nio_sqlite3_close(handle) }

@@ -4,8 +4,10 @@ import Vapor
 /// Every route: pages behind the user and CSRF middleware, the API under /api/v1.
 func routes(_ app: Application, inFlight: InFlightRequests) throws {
     app.middleware = Middlewares()
-    app.middleware.use(LoopChain([RequestLogMiddleware(), inFlight, SecurityHeadersMiddleware(), DVKErrorMiddleware(),
-                                  UserMiddleware(), TwoFactorGate(), FlashMiddleware()]))
+    // On SQLite a GET's reads, from the session's on, share one read transaction.
+    let reads: [any LoopMiddleware] = app.dvkConfig.database.isPostgres ? [] : [ReadSnapshotMiddleware()]
+    app.middleware.use(LoopChain([RequestLogMiddleware(), inFlight, SecurityHeadersMiddleware(), DVKErrorMiddleware()] + reads
+                                 + [UserMiddleware(), TwoFactorGate(), FlashMiddleware()]))
     app.get("health") { _ in "ok" }
     app.get("ready") { req in await Readiness.check(req) }
     app.get("metrics") { req async throws -> Response in
