@@ -142,6 +142,18 @@ import Vapor
                      "/campaigns/DVK%2D2024/units/S1", "/campaigns/X/units/S%31", "/campaigns/A+B"] {
             #expect(codes(path) == nil, "\(path)")
         }
+        // A request's target as sent: its query after the first `?`, no fragment.
+        func target(_ target: String) -> String? { Access.codes(inTarget: target).map { "\($0.code) \($0.unit)" } }
+        #expect(target("/api/v1/campaigns/DVK-2024/summary?unit=LB") == "DVK-2024 LB")
+        #expect(target("/api/v1/campaigns/DVK-2024/summary?x=1&unit=LB&unit=GD#unit=S1") == "DVK-2024 GD")
+        #expect(target("/api/v1/campaigns/DVK-2024/summary?x=?&unit=LB") == "DVK-2024 LB")
+        #expect(target("/campaigns/DVK-2024/units/S1?unit=S2") == "DVK-2024 S1")
+        #expect(target("/campaigns/DVK-2024/units/S1#top") == "DVK-2024 S1")
+        #expect(target("/campaigns/DVK-2024#x?unit=S1") == "DVK-2024 ")
+        #expect(target("/campaigns/DVK-2024/summary") == "DVK-2024 ")
+        for absolute in ["http://host/campaigns/DVK-2024/units/S1", "", "?unit=S1", "#/campaigns/X"] {
+            #expect(target(absolute) == nil, "\(absolute)")
+        }
     }
 
 

@@ -42,14 +42,25 @@ import VaporTesting
             return n
         }
 
-        /// `body` in a task on the reader's loop, as a request's code runs (`Request.step`).
+        /// `body` in a task on the reader's loop.
         func onReaderLoop<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
-            try await withTaskExecutorPreference(EventLoopTaskExecutor(reader.loop)) { try await body() }
+            try await ReadSnapshotTests.on(reader.loop, body)
         }
 
         func close() {
             for connection in [reader, writer] { try? connection.loop.submit { connection.close() }.wait() }
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        }
+    }
+
+    /// `body` in a task on `loop`, as a request's code runs (`Request.step`). A preference
+    /// set on a running task takes effect at its next suspension: until then it may still be
+    /// on another thread, where the reader's task-local snapshot cannot be seen.
+    static func on<T: Sendable>(_ loop: any EventLoop, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withTaskExecutorPreference(EventLoopTaskExecutor(loop)) {
+            await Task.yield()
+            try #require(loop.inEventLoop)
+            return try await body()
         }
     }
 
@@ -112,7 +123,10 @@ import VaporTesting
             guard let db = app.databases.database(logger: app.logger, on: loop) as? WriterBackedDatabase else { return }  // SQLite only
             let campaign = try await CampaignStore.info(code: "DVK-2024", on: app.db)
             let s1 = try await UnitDirectory.find(code: "S1", on: app.db).requireID()
-            let counts = try await withTaskExecutorPreference(EventLoopTaskExecutor(loop)) {
+            // A reader opened before the file turned to WAL (during the migrations) learns it
+            // at its next read, as a server's readers do at their first requests.
+            _ = try await Self.on(loop) { try await Initiative.query(on: db).count() }
+            let counts = try await Self.on(loop) {
                 try await ReadSnapshot.reading { () -> [Int] in
                     let before = try await Initiative.query(on: db).count()
                     _ = try await RegistrationStore.save(InitiativeDraft(kind: .collective, registrantName: "Tổ Một", sectorCode: "kinh-te",

@@ -164,7 +164,22 @@ enum Access {
     /// route then reads the campaign itself. Read on every signed-in request, so it only
     /// scans bytes.
     static func codes(inPath path: String, query: String?) -> (code: String, unit: String)? {
-        var rest = Substring(path).utf8
+        codes(inPath: Substring(path), query: query.map { Substring($0) })
+    }
+
+    /// `codes(inPath:query:)` of a request's target as sent (`/path?query`). Vapor's
+    /// `url.path` makes the path anew through Foundation's `replacingOccurrences` on each
+    /// call (1.4 µs, a percent of a unit page); its `url.string` is kept. A target that is
+    /// not a path (`http://host/…`) names nothing here.
+    static func codes(inTarget target: String) -> (code: String, unit: String)? {
+        let uri = Substring(target)
+        let end = uri.firstIndex(of: "#") ?? uri.endIndex
+        let question = uri[..<end].firstIndex(of: "?")
+        return codes(inPath: uri[..<(question ?? end)], query: question.map { uri[uri.index(after: $0)..<end] })
+    }
+
+    private static func codes(inPath path: Substring, query: Substring?) -> (code: String, unit: String)? {
+        var rest = path.utf8
         let slash = UInt8(ascii: "/")
         if rest.starts(with: APIRoute.base.utf8), rest.dropFirst(APIRoute.base.utf8.count).first == slash {
             rest = rest.dropFirst(APIRoute.base.utf8.count)

@@ -11,7 +11,7 @@ struct UserMiddleware: LoopMiddleware {
         var codes: (code: String, unit: String)? {
             guard request.method == .GET || request.method == .HEAD || request.body.data != nil
                 || (request.headers.first(name: .contentLength).flatMap { Int($0) }.map { $0 <= 1 << 20 } ?? false) else { return nil }
-            return Access.codes(inPath: request.url.path, query: request.url.query)
+            return Access.codes(inTarget: request.url.string)
         }
         if let bearer = request.headers.bearerAuthorization {
             // A request that carries a token carries no ambient credential: no CSRF check,

@@ -199,8 +199,9 @@ final class SyncSQLiteConnection: @unchecked Sendable {
 
     /// Whether the file is in WAL mode, where a read transaction never holds the writer back;
     /// asked until it is (the file turns to WAL after the migrations' first reads, and stays:
-    /// leaving WAL needs the file to itself). Without WAL, a reader's transaction would keep
-    /// the writer from committing, even the request's own write, so none is begun.
+    /// leaving WAL needs the file to itself; a reader opened before learns it at its next
+    /// read). Without WAL, a reader's transaction would keep the writer from committing,
+    /// even the request's own write, so none is begun.
     private func inWAL(_ db: OpaquePointer) throws -> Bool {
         if fileInWAL { return true }
         var mode = ""
