@@ -72,7 +72,7 @@ final class SyncSQLiteConnection: @unchecked Sendable {
     private var snapshot: ReadSnapshot?
     private var fileInWAL = false
     /// Read transactions begun for requests, and how many of them another's statement ended
-    /// before their request was done: read by the tests and `dvk` benchmarks' checks.
+    /// before their request was done: read by the tests.
     private(set) var snapshotsBegun = 0
     private(set) var snapshotsCutShort = 0
 
