@@ -47,7 +47,9 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     } else {
         try await Migrations.run(on: app)
     }
-    if case .sqliteFile = config.database {
+    // WAL for every SQLite database, the "in-memory" one too (a temporary file, shared by
+    // the connections): the tests then read as a server does (`ReadSnapshot` begins only in WAL).
+    if !config.database.isPostgres {
         try await SQLiteTuning.apply(on: app.db)
     }
     if !config.auditTrail, app.environment.arguments.dropFirst().first == "serve" {

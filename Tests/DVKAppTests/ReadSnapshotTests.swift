@@ -64,14 +64,6 @@ import VaporTesting
         }
     }
 
-    /// `withApp` on SQLite with a file of its own in WAL mode, as a server's (the suite's
-    /// "in-memory" files are not in WAL, where no snapshot is begun); PostgreSQL as it is.
-    static func withAppOnAFile(_ body: (Application) async throws -> Void) async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("dvk-snapshot-\(UUID().uuidString).sqlite").path
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-        try await withApp({ config in if !config.database.isPostgres { config.database = .sqliteFile(path) } }, body)
-    }
-
     /// Alone on its reader, a request reads one state of the file throughout: a write
     /// committed between two of its statements shows in neither; the next request sees it,
     /// and nothing is left open.
@@ -117,7 +109,7 @@ import VaporTesting
     /// A request that writes reads back what it wrote: its write ends its snapshot, and it
     /// begins no other (through the app's database, where every write path says so).
     @Test func aRequestReadsBackItsOwnWrite() async throws {
-        try await Self.withAppOnAFile { app in
+        try await withApp { app in
             try await Fixture.load(app)
             let loop = app.eventLoopGroup.next()
             guard let db = app.databases.database(logger: app.logger, on: loop) as? WriterBackedDatabase else { return }  // SQLite only
@@ -145,7 +137,7 @@ import VaporTesting
     /// its model, whatever the readers around it hold; every answer is a 200 or 201, and no
     /// reader is left inside a transaction.
     @Test func writersReadTheirWritesAmongManyReaders() async throws {
-        try await Self.withAppOnAFile { app in
+        try await withApp { app in
             try await Fixture.load(app)
             let token = try await APIFixture.token(app, "hang", .officer, unit: "S1")
             let list = "/api/v1/campaigns/DVK-2024/units/S1/initiatives"
