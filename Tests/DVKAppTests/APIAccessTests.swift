@@ -122,7 +122,7 @@ import Vapor
     /// none, nothing that would need decoding, bounded.
     @Test func theCodesAPathNames() {
         func codes(_ path: String, _ query: String? = nil) -> String? {
-            Access.codes(inPath: path, query: query).map { "\($0.code) \($0.unit)" }
+            Access.codes(inTarget: path + (query.map { "?" + $0 } ?? "")).map { "\($0.code) \($0.unit)" }
         }
         #expect(codes("/api/v1/campaigns/DVK-2024/units/S1/initiatives") == "DVK-2024 S1")
         #expect(codes("/api/v1/campaigns/DVK-2024/units/S1/initiatives", "unit=S2") == "DVK-2024 S1")

@@ -33,9 +33,10 @@ import VaporTesting
             var out = "x"
             HTMLEscape.attribute(s, into: &out)
             #expect(out == "x" + reference(s), "\(s.debugDescription)")
-            var bytes = Array("x".utf8)
-            HTMLEscape.attribute(s, into: &bytes)
-            #expect(String(decoding: bytes, as: UTF8.self) == "x" + reference(s), "\(s.debugDescription)")
+            var page = PageWriter(capacity: 1)
+            page.append("x")
+            HTMLEscape.attribute(s, into: &page)
+            #expect(page.withBytes { String(decoding: $0, as: UTF8.self) } == "x" + reference(s), "\(s.debugDescription)")
         }
     }
 

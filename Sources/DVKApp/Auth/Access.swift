@@ -146,7 +146,7 @@ enum Access {
 
     /// A campaign's reach read by the request's first statement, with its user
     /// (`AuthStore.TokenUserReach`, `SessionUserReach`), for the codes its path names
-    /// (`codes(inPath:)`): one round trip fewer for every page and API call of a unit. The
+    /// (`codes(inTarget:)`): one round trip fewer for every page and API call of a unit. The
     /// path is read before routing, so it is a guess: `campaign(code:unit:user:read:on:)`
     /// takes the row only when the route's own codes are the ones it was read for.
     struct Read: Sendable {
@@ -163,14 +163,11 @@ enum Access {
     /// and no code that would need decoding (a `%`, a `+`) or is longer than any code: the
     /// route then reads the campaign itself. Read on every signed-in request, so it only
     /// scans bytes.
-    static func codes(inPath path: String, query: String?) -> (code: String, unit: String)? {
-        codes(inPath: Substring(path), query: query.map { Substring($0) })
-    }
-
-    /// `codes(inPath:query:)` of a request's target as sent (`/path?query`). Vapor's
-    /// `url.path` makes the path anew through Foundation's `replacingOccurrences` on each
-    /// call (1.4 µs, a percent of a unit page); its `url.string` is kept. A target that is
-    /// not a path (`http://host/…`) names nothing here.
+    ///
+    /// Read from the request's target as sent (`/path?query#fragment`): Vapor's `url.path`
+    /// makes the path anew through Foundation's `replacingOccurrences` on each call (1.4 µs,
+    /// a percent of a unit page); its `url.string` is kept. A target that is not a path
+    /// (`http://host/…`) names nothing here.
     static func codes(inTarget target: String) -> (code: String, unit: String)? {
         let uri = Substring(target)
         let end = uri.firstIndex(of: "#") ?? uri.endIndex

@@ -262,21 +262,14 @@ enum HTMLEscape {
     /// escaping below. Appending scalar by scalar was a tenth of the dashboard's time.
     static func attribute(_ s: String, into out: inout String) {
         guard needsEntities(s) else { return out += s }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(s.utf8.count + 16)
-        attribute(s, into: &bytes)
-        out += String(decoding: bytes, as: UTF8.self)
+        var page = PageWriter(capacity: s.utf8.count + 16)
+        attribute(s, into: &page)
+        page.withBytes { out += String(decoding: $0, as: UTF8.self) }
     }
 
     /// The same, into a page's bytes: one pass over the string's own storage, the runs
     /// between the five copied whole (a scan, then a copy through the string's UTF-8 view,
     /// was most of rendering's own time).
-    static func attribute(_ s: String, into out: inout [UInt8]) {
-        var page = PageWriter(capacity: s.utf8.count + 16)
-        attribute(s, into: &page)
-        page.withBytes { out.append(contentsOf: $0) }
-    }
-
     static func attribute(_ s: String, into out: inout PageWriter) {
         var s = s
         s.withUTF8 { append(escaping: $0, to: &out) }
