@@ -10,7 +10,7 @@ import Vapor
 @Suite struct CheckpointTests {
     @Test(.enabled(if: TestDatabase.postgresURL == nil, "SQLite's log"))
     func aLargeCommitsLogIsFoldedInByTheCheckpointerNotTheWriter() async throws {
-        // A file in WAL mode, as a server's (the tests' other databases keep a rollback journal).
+        // A file of its own, in WAL mode as a server's.
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("dvk-checkpoint-\(UUID().uuidString).sqlite").path
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         try await withApp({ $0.database = .sqliteFile(path) }) { app in
@@ -33,35 +33,37 @@ import Vapor
             try await app.db.write { db in
                 try await (db as! any SQLDatabase).raw("CREATE TABLE checkpoint_probe (payload BLOB NOT NULL)").run()
             }
-            // About 1,500 pages of 4 KiB, twice: past the 1,000 from which a commit checkpoints,
-            // under the 4,000 from which it hands the work over. Each time the writer's commit
-            // copies them into the file, as SQLite's automatic checkpoint would have, even
-            // with the checkpointer's queue held.
+            // About 3,000 pages of 4 KiB, three times: each under the 4,000 from which a commit
+            // hands the work over. The first two leave the log alone (under the 8,000 pages
+            // from which a commit checkpoints); the third brings it past them, and the
+            // writer's commit copies the log into the file, as SQLite's automatic checkpoint
+            // would have, even with the checkpointer's queue held.
             checkpointer.suspend()
             // Let go on any way out: a held queue would hold the app's shutdown (`stop`) too.
             var held = true
             defer { if held { checkpointer.resume() } }
-            try await insert(1_500, drain: false)
+            let empty = try fileSize()
+            try await insert(3_000, drain: false)
+            try await insert(3_000, drain: false)
+            #expect(try fileSize() == empty, "a commit checkpointed a log under \(SQLiteCheckpointer.pages) pages")
+            try await insert(3_000, drain: false)
             let afterSmall = try fileSize()
-            #expect(afterSmall >= 1_500 * 4_000, "the file has \(afterSmall) bytes")
-            try await insert(1_500, drain: false)
-            let afterSecond = try fileSize()
-            #expect(afterSecond >= 3_000 * 4_000, "the file has \(afterSecond) bytes")
+            #expect(afterSmall >= 9_000 * 4_000, "the file has \(afterSmall) bytes")
             // About 5,000 pages in one commit: the writer leaves them in the log (the file does
             // not grow while the checkpointer's queue is held), and the checkpointer copies
             // them all once it runs.
             try await insert(5_000, drain: false)
-            #expect(try fileSize() == afterSecond, "the writer copied a large commit itself")
+            #expect(try fileSize() == afterSmall, "the writer copied a large commit itself")
             #expect(checkpointer.checkpoints == before)
             checkpointer.resume()
             held = false
             await checkpointer.drain()
             #expect(checkpointer.checkpoints == before + 1)
             let afterLarge = try fileSize()
-            #expect(afterLarge >= 8_000 * 4_000, "the file has \(afterLarge) bytes")
+            #expect(afterLarge >= 14_000 * 4_000, "the file has \(afterLarge) bytes")
             // Still one table, whole, for every reader.
             let count = try await (app.db as! any SQLDatabase).raw("SELECT count(*) AS n FROM checkpoint_probe").first()?.decode(column: "n", as: Int.self)
-            #expect(count == 8_000)
+            #expect(count == 14_000)
         }
     }
 }
