@@ -33,7 +33,8 @@ let package = Package(
         // zlib, for reading uploaded workbooks (ZIPFoundation's own module is named CZLib).
         .systemLibrary(name: "CInflate", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
-        // One SQLite setting that Swift cannot reach (a C function of variable arguments).
+        // What DVK sets in SQLite that Swift cannot reach: a C function of variable arguments,
+        // and the writer's file layer, whose log writes reach the file once a commit.
         .systemLibrary(name: "CSQLiteConfig"),
         .target(
             name: "DVKDocuments",

@@ -111,11 +111,20 @@ final class SyncSQLiteConnection: @unchecked Sendable {
         return try await loop.submit(body).get()
     }
 
+    /// The file layer whose writes to the log reach the file once a commit (CSQLiteConfig's
+    /// "dvk-wal"), registered once; nil, the system's own, if SQLite refused it.
+    static let gatheringLayer: String? = dvk_wal_register() == SQLITE_OK ? "dvk-wal" : nil
+
+    /// Writes made to the log through the gathering layer so far, and the writes to the file
+    /// they became (read by the tests).
+    static var gatheredLogWrites: (gathered: Int64, written: Int64) { (dvk_wal_gathered_writes(), dvk_wal_file_writes()) }
+
     private func open() throws -> OpaquePointer {
         if let handle { return handle }
         var opened: OpaquePointer?
         let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI
-        let status = sqlite_nio_sqlite3_open_v2(path, &opened, flags, nil)
+        // The writer's log writes gathered, one write a commit (`dvk_wal_register`, shim.h).
+        let status = sqlite_nio_sqlite3_open_v2(path, &opened, flags, readOnly ? nil : Self.gatheringLayer)
         guard status == SQLITE_OK, let opened else {
             if let opened { sqlite_nio_sqlite3_close(opened) }
             throw SyncSQLiteError(code: status, message: "cannot open \(path)")
