@@ -163,13 +163,19 @@ public enum ChangedFields {
 
     /// A field's name in the list (the two dates are one "thời gian thực hiện").
     public static func label(_ field: InitiativeField) -> String {
-        switch field {
+        labels[field] ?? ""
+    }
+
+    /// Every field's name, made once (a save names each field twice in its trail).
+    private static let labels: [InitiativeField: String] = Dictionary(uniqueKeysWithValues: InitiativeField.allCases.map { field in
+        let label = switch field {
         case .startDate, .endDate: "Thời gian thực hiện"
         case .kind, .registrantName: "Tập thể/cá nhân đăng ký"
         case .continuity: "Mô hình mới hay duy trì"
         default: field.rule.label.capitalizedSentence
         }
-    }
+        return (field, label)
+    })
 
     /// The stored list with `changed` added, each name once, in the form's order.
     public static func merge(_ stored: String, _ changed: [InitiativeField]) -> String {

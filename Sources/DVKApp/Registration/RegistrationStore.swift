@@ -21,11 +21,11 @@ enum RegistrationStore {
         var updatedAt: Date
     }
 
-    /// The registrant of a unit with this kind and (normalised) name: one upsert, which
-    /// creates it or, when a title is given, updates its title. Returns its id and title.
-    static func registrant(unitID: UUID, kind: RegistrantKind, name: String, title: String, at now: Date,
-                           on db: any Database) async throws -> (id: UUID, name: String, title: String) {
-        let row = try await Registering(binds: registering(unitID: unitID, kind, name, title, at: now)).first(on: db)
+    /// The registrant of a unit with a kind and (normalised) name, `values` made by
+    /// `registering`: one upsert, which creates it or, when a title is given, updates its
+    /// title. Returns its id, name and title.
+    static func registrant(_ values: [(any HotValue)?], on db: any Database) async throws -> (id: UUID, name: String, title: String) {
+        let row = try await Registering(binds: values).first(on: db)
         guard let row else { throw DomainError.conflict(SubmissionLock.staleMessage) }
         return try registrant(row)
     }
@@ -81,6 +81,9 @@ enum RegistrationStore {
                      replicates replicatesID: UUID? = nil, campaign: CampaignInfo, unitID: UUID, actor: String, version: Int? = nil, at now: Date,
                      on db: any Database) async throws -> Saved {
         let registering = registering(unitID: unitID, draft.kind, draft.registrantName, draft.registrantTitle, at: now)
+        // The text rules' keys made before the write: its transaction holds SQLite's one writer.
+        let titleKey = draft.titleKey
+        let searchKey = VietnameseText.searchKey(draft.title + " " + draft.registrantName)
         return try await SubmissionLock.write(campaignID: campaign.id, unitID: unitID, expecting: version, actor: actor, registering: registering,
                                               at: now, on: db) { row, campaign, taken, db in
             let step = try after(.edit, row, campaign, now)
@@ -119,9 +122,9 @@ enum RegistrationStore {
             }
             // In the order of `savedColumns`, after the registrant's id (its first), made once.
             let formValues: [(any HotValue)?] = [
-                draft.sectorCode, draft.title, draft.titleKey, draft.purpose, draft.content, draft.scope,
+                draft.sectorCode, draft.title, titleKey, draft.purpose, draft.content, draft.scope,
                 draft.startDate?.iso, draft.endDate?.iso, draft.expectedResult, draft.personInCharge, draft.continuity.rawValue, link,
-                VietnameseText.searchKey(draft.title + " " + draft.registrantName), now,
+                searchKey, now,
             ]
             func columnValues(_ registrantID: UUID) -> [(String, (any HotValue)?)] {
                 Array(zip(Self.savedColumns, [registrantID] + formValues))
@@ -136,7 +139,7 @@ enum RegistrationStore {
             if let taken {
                 registrant = taken
             } else {
-                registrant = try await Self.registrant(unitID: unitID, kind: draft.kind, name: draft.registrantName, title: draft.registrantTitle, at: now, on: db)
+                registrant = try await Self.registrant(registering, on: db)
             }
             let conflict = DomainError.conflict("\(draft.kind.label) “\(draft.registrantName)” đã đăng ký mô hình “\(draft.title)” trong lĩnh vực này.")
             var joined: AuditTrail.Joined?
