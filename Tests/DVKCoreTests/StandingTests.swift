@@ -184,6 +184,9 @@ import Testing
             let same = f.year == c.year && f.month == c.month && f.day == c.day
             let sameTime = f.hour == c.hour && f.minute == c.minute && f.second == c.second
             #expect(same && sameTime, "\(t)")
+            // The ISO text, written by bytes, as the calendar's fields formatted by printf.
+            let iso = String(format: "%04d-%02d-%02dT%02d:%02d:%02d+07:00", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
+            #expect(VietnamTime.iso(date) == iso, "\(t)")
             let day = CalendarDay(year: f.year, month: f.month, day: f.day)
             let back = VietnamTime.instant(day, hour: f.hour, minute: f.minute).addingTimeInterval(Double(f.second))
             #expect(back == date, "\(t)")

@@ -169,10 +169,11 @@ enum Access {
     /// a percent of a unit page); its `url.string` is kept. A target that is not a path
     /// (`http://host/…`) names nothing here.
     static func codes(inTarget target: String) -> (code: String, unit: String)? {
-        let uri = Substring(target)
-        let end = uri.firstIndex(of: "#") ?? uri.endIndex
-        let question = uri[..<end].firstIndex(of: "?")
-        return codes(inPath: uri[..<(question ?? end)], query: question.map { uri[uri.index(after: $0)..<end] })
+        // By bytes: "#" and "?" are ASCII, so each index is also a character's.
+        let uri = Substring(target).utf8
+        let end = uri.firstIndex(of: UInt8(ascii: "#")) ?? uri.endIndex
+        let question = uri[..<end].firstIndex(of: UInt8(ascii: "?"))
+        return codes(inPath: Substring(uri[..<(question ?? end)]), query: question.map { Substring(uri[uri.index(after: $0)..<end]) })
     }
 
     private static func codes(inPath path: Substring, query: Substring?) -> (code: String, unit: String)? {
