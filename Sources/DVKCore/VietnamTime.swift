@@ -78,6 +78,8 @@ public enum VietnamTime {
         // Written by bytes: every model's two instants in the API's lists (interpolation was
         // a fiftieth of the initiatives list).
         return String(unsafeUninitializedCapacity: 25) { out in
+            // The separators and the zone from a template, then the digits over its zeros.
+            _ = out.initialize(from: "0000-00-00T00:00:00+07:00".utf8)
             func put(_ value: Int, _ width: Int, at start: Int) {
                 var value = value
                 for i in stride(from: start + width - 1, through: start, by: -1) {
@@ -91,8 +93,6 @@ public enum VietnamTime {
             put(f.hour, 2, at: 11)
             put(f.minute, 2, at: 14)
             put(f.second, 2, at: 17)
-            for (i, byte) in [(4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":")] as [(Int, Unicode.Scalar)] { out[i] = UInt8(byte.value) }
-            for (i, byte) in "+07:00".utf8.enumerated() { out[19 + i] = byte }
             return 25
         }
     }
