@@ -101,10 +101,15 @@ import Vapor
         let values: [any Encodable & Sendable] = [
             "Tủ sách", "", UUID(), 42, Int64.max, Int64.min, Date(timeIntervalSince1970: 1_707_200_000.123), true, false, 0.5,
             Optional<UUID>.none, Optional(UUID()), Optional<String>.none, Optional("x"), Optional(7), Kind.a, ["a", "b"], Data([1, 2]),
+            Optional<Int>.none, Optional<Date>.none, Optional(Date(timeIntervalSince1970: 86_400.5)), Optional(true), Optional<Bool>.none,
+            Optional<Int64>(-3), Optional<Int64>.none, Optional<Double>(1.5),
         ]
         for value in values {
             #expect(try SyncSQLiteDatabase.data(value) == SQLiteDataEncoder().encode(value), "\(value)")
         }
+        // The common types are told by identity (no dynamic cast), the rest are not.
+        #expect(values.filter { DirectValue($0) != nil }.count == 22)
+        #expect(DirectValue(Kind.a) == nil && DirectValue(["a"]) == nil && DirectValue(Data()) == nil && DirectValue(Optional<Double>(1)) == nil)
     }
 
     /// Rows decode as the driver's decoder decodes them: the same value where it gives one,

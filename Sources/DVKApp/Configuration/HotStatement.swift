@@ -156,7 +156,9 @@ struct HotSQLiteText: Sendable {
     /// is its values in parentheses, an empty one `()` (SQLite's empty list, matching
     /// nothing). A `$n` beyond the values is left as it is, for SQLite to refuse.
     func bound<Value>(_ binds: [(any HotValue)?], _ value: (any Encodable & Sendable) throws -> Value, null: Value) throws -> (sql: String, values: [Value]) {
-        guard binds.contains(where: { $0 is any HotList }) else {
+        // A value of a common type (`DirectKind`, by identity) is no list: the cast to the
+        // protocol is asked only of the others.
+        guard binds.contains(where: { $0.map { DirectValue($0) == nil && $0 is any HotList } ?? false }) else {
             return (numbered, try binds.map { try $0.map(value) ?? null })
         }
         var sql = "", values: [Value] = []

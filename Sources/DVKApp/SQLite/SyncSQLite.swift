@@ -521,15 +521,16 @@ struct SyncSQLiteDatabase: Database, SQLDatabase, HotSQLite {
     /// first by a cast to each: the encoder's own path, a lookup of a protocol's conformance
     /// and a `JSONEncoder` made per statement, was most of a write's binding.
     static func data(_ value: any Encodable & Sendable) throws -> SQLiteData {
-        switch value {
-        case let v as String: .text(v)
-        case let v as UUID: .text(v.canonicalText)
-        case let v as Int: .integer(v)
-        case let v as Int64: .integer(Int(v))
-        case let v as Date: .float(v.timeIntervalSince1970)
-        case let v as Bool: .integer(v ? 1 : 0)
-        case let v as Double: .float(v)
-        default: try SQLiteDataEncoder().encode(value)
+        guard let direct = DirectValue(value) else { return try SQLiteDataEncoder().encode(value) }
+        return switch direct {
+        case .string(let v), .optionalString(let v?): .text(v)
+        case .uuid(let v), .optionalUUID(let v?): .text(v.canonicalText)
+        case .int(let v), .optionalInt(let v?): .integer(v)
+        case .int64(let v), .optionalInt64(let v?): .integer(Int(v))
+        case .date(let v), .optionalDate(let v?): .float(v.timeIntervalSince1970)
+        case .bool(let v), .optionalBool(let v?): .integer(v ? 1 : 0)
+        case .double(let v): .float(v)
+        case .optionalString(nil), .optionalUUID(nil), .optionalInt(nil), .optionalInt64(nil), .optionalDate(nil), .optionalBool(nil): .null
         }
     }
 
