@@ -90,6 +90,51 @@ import VaporTesting
         }
     }
 
+    /// Every event's search key is `AuditTrail.search` of the event as stored, for a new
+    /// model whose words were folded before its write and for those folded as sealed: its
+    /// registrant stored under an earlier spelling, a long value, an edit.
+    @Test func everySearchKeyIsTheStoredEventsWords() async throws {
+        try await withApp { app in
+            let (campaign, s1) = try await Self.scene(app)
+            var draft = InitiativeDraft(kind: .collective, registrantName: "Tổ Văn phòng", sectorCode: "kinh-te", title: "Tủ sách pháp luật")
+            draft.content = String(repeating: "Đọc sách mỗi tuần, ", count: 20)
+            let first = try await Actor.$current.withValue(Self.hoa) {
+                try await RegistrationStore.save(draft, campaign: campaign, unitID: s1, actor: "s1", at: Date(), on: app.db)
+            }
+            // The same registrant spelt otherwise: the trail names it as first spelt.
+            draft.registrantName = "TỔ VĂN PHÒNG"
+            draft.title = "Góc đọc sách"
+            let second = try await Actor.$current.withValue(Self.hoa) {
+                try await RegistrationStore.save(draft, campaign: campaign, unitID: s1, actor: "s1", at: Date(), on: app.db)
+            }
+            #expect(second.registrantName == "Tổ Văn phòng")
+            draft.title = "Góc đọc sách mới"
+            _ = try await RegistrationStore.save(draft, id: second.id, campaign: campaign, unitID: s1, actor: "s1", at: Date(), on: app.db)
+            let rows = try await app.db.sql().raw("""
+                SELECT \(unsafeRaw: AuditTrail.readColumns), search_key FROM audit_events WHERE object_kind = 'initiative' ORDER BY seq
+                """).all()
+            #expect(rows.count == 3)
+            for row in rows {
+                let event = try AuditTrail.event(row)
+                #expect(try row.decode(column: "search_key", as: String.self) == AuditTrail.search(event), "\(event.action) \(event.objectLabel)")
+            }
+            let keys = try rows.map { try $0.decode(column: "search_key", as: String.self) }
+            #expect(keys[0].contains("tu sach phap luat") && keys[0].contains("to van phong") && keys[0].contains("doc sach moi tuan"))
+            #expect(try rows[0].decode(column: "object_id", as: String.self) == first.id.canonicalText)
+
+            // Words foreseen are used only for the very entry they were made for.
+            let entry = AuditTrail.Entry("initiative.created", .initiative, id: first.id, label: "A", unit: s1, changes: [AuditChange("Tên mô hình", old: "", new: "A")])
+            let foreseen = AuditTrail.Entry.foreseen(label: "A", changes: entry.changes)
+            #expect(foreseen.words(for: entry) == AuditTrail.words("A", entry.changes, [:]))
+            var other = entry
+            other.changes[0].new = "B"
+            #expect(foreseen.words(for: other) == nil)
+            other = entry
+            other.details = ["Lý do": "x"]
+            #expect(foreseen.words(for: other) == nil)
+        }
+    }
+
     @Test func editingTheTrailInTheDatabaseIsNamed() async throws {
         try await withApp { app in
             let (campaign, s1) = try await Self.scene(app)

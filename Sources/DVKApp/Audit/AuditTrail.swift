@@ -107,6 +107,10 @@ enum AuditTrail {
         var campaignID: UUID?
         var changes: [AuditChange] = []
         var details: [String: String] = [:]
+        /// `AuditTrail.words` of this entry's label, changes and details when its writer made
+        /// them before its transaction (`RegistrationStore.save`, a new model); nil, made as
+        /// it is sealed, inside the transaction, which on SQLite holds the one writer.
+        var words: String?
 
         init(_ action: String, _ kind: AuditObjectKind, id objectID: String, label: String, unit unitID: UUID?, campaign campaignID: UUID? = nil,
              changes: [AuditChange] = [], details: [String: String] = [:]) {
@@ -118,6 +122,23 @@ enum AuditTrail {
             self.campaignID = campaignID
             self.changes = changes
             self.details = details
+        }
+
+        /// An entry's label and changes known before its transaction, their words folded then.
+        struct Foreseen: Sendable {
+            let label: String
+            let changes: [AuditChange]
+            let words: String
+
+            /// The words folded before, for an entry with this very label and these very
+            /// changes and no details; nil for any other (then made as it is sealed).
+            func words(for entry: Entry) -> String? {
+                entry.details.isEmpty && entry.label == label && entry.changes == changes ? words : nil
+            }
+        }
+
+        static func foreseen(label: String, changes: [AuditChange]) -> Foreseen {
+            Foreseen(label: label, changes: changes, words: AuditTrail.words(label, changes, [:]))
         }
 
         init(_ action: String, _ kind: AuditObjectKind, id: UUID, label: String, unit unitID: UUID?, campaign campaignID: UUID? = nil,
@@ -440,7 +461,7 @@ enum AuditTrail {
                     let stored = AuditSeal.Stored(event)
                     event.hash = AuditSeal.hash(stored)
                     prev = event.hash
-                    let key = search(event, prefix: prefixes[entry.action] ?? "")
+                    let key = (prefixes[entry.action] ?? "") + " " + (entry.words ?? words(event.objectLabel, event.changes, event.details))
                     rows.append([event.id, at, event.actorID, event.actor, event.actorRole, actor.unitID, event.address, event.requestID,
                                  event.kind, event.objectID, event.objectLabel, event.unitID, event.campaignID, event.action,
                                  stored.details, stored.changes, key, chain, seq, event.prevHash, event.hash])
@@ -534,11 +555,16 @@ enum AuditTrail {
     /// A value's words once: its new value, or the old one when it was removed (the one
     /// before is the new value of an earlier event).
     static func search(_ event: Event, prefix: String? = nil) -> String {
-        var parts = [event.objectLabel]
-        for change in event.changes { parts.append(String((change.new.isEmpty ? change.old : change.new).prefix(100))) }
-        parts += event.details.values.map { String($0.prefix(100)) }
         let head = prefix ?? VietnameseText.searchKey(event.actor + " " + event.label)
-        return head + " " + VietnameseText.searchKey(parts.joined(separator: " "))
+        return head + " " + words(event.objectLabel, event.changes, event.details)
+    }
+
+    /// `search`'s part after the actor and action: the object's label and the values, folded.
+    static func words(_ label: String, _ changes: [AuditChange], _ details: [String: String]) -> String {
+        var parts = [label]
+        for change in changes { parts.append(String((change.new.isEmpty ? change.old : change.new).prefix(100))) }
+        parts += details.values.map { String($0.prefix(100)) }
+        return VietnameseText.searchKey(parts.joined(separator: " "))
     }
 
     /// The columns an event is read from.

@@ -84,6 +84,14 @@ enum RegistrationStore {
         // The text rules' keys made before the write: its transaction holds SQLite's one writer.
         let titleKey = draft.titleKey
         let searchKey = VietnameseText.searchKey(draft.title + " " + draft.registrantName)
+        // A new model's trail entry as it will be unless the registrant is stored under another
+        // spelling or the campaign changed meanwhile: its words folded here, used only if the
+        // entry made in the write has these very changes.
+        let foreseen = id != nil ? nil : AuditTrail.Entry.foreseen(label: draft.title, changes: AuditChange.diff(
+            zip(Self.auditFields(registrant: "", campaign: campaign) { _ in "" },
+                Self.auditFields(registrant: Self.registrantLabel(kind: draft.kind.rawValue, name: VietnameseText.clean(draft.registrantName)), campaign: campaign) {
+                    Self.stored(draft, $0)
+                }).map { ($0.0.0, $0.0.1, $0.1.1) }))
         return try await SubmissionLock.write(campaignID: campaign.id, unitID: unitID, expecting: version, actor: actor, registering: registering,
                                               at: now, on: db) { row, campaign, taken, db in
             let step = try after(.edit, row, campaign, now)
@@ -191,8 +199,9 @@ enum RegistrationStore {
                 (written[column] as? String) ?? (written[column] as? String?).flatMap { $0 } ?? ""
             }
             let fields = zip(was, now).map { ($0.0.0, $0.0.1, $0.1.1) }
-            let entry = AuditTrail.Entry(id == nil ? "initiative.created" : "initiative.changed", .initiative, id: savedID, label: draft.title,
+            var entry = AuditTrail.Entry(id == nil ? "initiative.created" : "initiative.changed", .initiative, id: savedID, label: draft.title,
                                          unit: unitID, campaign: campaign.id, changes: AuditChange.diff(fields))
+            entry.words = foreseen?.words(for: entry)
             var change = SubmissionLock.Change(row: row.with(step), events: editEvent(row, step, notes: notes), value: saved)
             if id == nil || !entry.changes.isEmpty { change.audit = [entry] }
             change.joined = joined
