@@ -16,6 +16,136 @@ static inline int dvk_sqlite3_stable_plans(void *db) {
 }
 
 // ---------------------------------------------------------------------------------------
+// The page cache: SQLite's own (pcache1), except that truncating a cache to the database's
+// size is skipped when no page past that size can be in it.
+//
+// Every transaction ends by truncating its connection's cache to the database's size
+// (`pager_end_transaction`). pcache1 remembers the highest page number it has held since the
+// last truncation, and when that number is farther past the size than its hash table has
+// buckets, the truncation walks every bucket (16,384 in the writer's 64 MiB cache). A
+// B-tree balance that swaps two pages parks one of them for a moment at the number of the
+// lock-byte page, which no data page ever has (262,145 with 4 KiB pages): after every such
+// balance, pcache1 walked the whole table at the commit. On deadline day that was 7.6 % of
+// the writer thread's samples (`scripts/rush --perf`).
+//
+// Here each cache also keeps the highest number it may hold, as pcache1 does, except that a
+// page parked at the lock-byte page's number counts only while it is there. The kept number
+// is never lower than a page held (a page is only added by a fetch or a renumbering, both
+// seen here), so a truncation skipped is one that had no page to remove.
+
+typedef struct dvk_pcache {
+    sqlite3_pcache *inner;
+    // The lock-byte page's number for this cache's page size.
+    unsigned parking;
+    // No page above it, pages parked at `parking` apart.
+    unsigned highest;
+    // Pages renumbered to `parking` and not yet away from it.
+    int parked;
+} dvk_pcache;
+
+static sqlite3_pcache_methods2 dvk_pcache_system = {0};
+// Truncations skipped, and passed to pcache1 (read by the tests).
+static sqlite3_int64 dvk_pcache_skips = 0;
+static sqlite3_int64 dvk_pcache_passes = 0;
+
+static inline int dvk_pcache_init(void *arg) {
+    (void)arg;
+    return dvk_pcache_system.xInit ? dvk_pcache_system.xInit(dvk_pcache_system.pArg) : SQLITE_OK;
+}
+static inline void dvk_pcache_shutdown(void *arg) {
+    (void)arg;
+    if (dvk_pcache_system.xShutdown) dvk_pcache_system.xShutdown(dvk_pcache_system.pArg);
+}
+static inline sqlite3_pcache *dvk_pcache_create(int page, int extra, int purgeable) {
+    dvk_pcache *cache = (dvk_pcache *)calloc(1, sizeof(dvk_pcache));
+    if (cache == NULL) return NULL;
+    cache->inner = dvk_pcache_system.xCreate(page, extra, purgeable);
+    if (cache->inner == NULL) {
+        free(cache);
+        return NULL;
+    }
+    // SQLite's PENDING_BYTE (1 GiB), whose page `balance_nonroot` parks pages at.
+    cache->parking = page > 0 ? (unsigned)(0x40000000 / page) + 1 : 0;
+    return (sqlite3_pcache *)cache;
+}
+static inline void dvk_pcache_cachesize(sqlite3_pcache *p, int pages) {
+    dvk_pcache_system.xCachesize(((dvk_pcache *)p)->inner, pages);
+}
+static inline int dvk_pcache_pagecount(sqlite3_pcache *p) {
+    return dvk_pcache_system.xPagecount(((dvk_pcache *)p)->inner);
+}
+static inline sqlite3_pcache_page *dvk_pcache_fetch(sqlite3_pcache *p, unsigned key, int create) {
+    dvk_pcache *cache = (dvk_pcache *)p;
+    sqlite3_pcache_page *page = dvk_pcache_system.xFetch(cache->inner, key, create);
+    if (page != NULL && key > cache->highest) cache->highest = key;
+    return page;
+}
+static inline void dvk_pcache_unpin(sqlite3_pcache *p, sqlite3_pcache_page *page, int discard) {
+    dvk_pcache_system.xUnpin(((dvk_pcache *)p)->inner, page, discard);
+}
+static inline void dvk_pcache_rekey(sqlite3_pcache *p, sqlite3_pcache_page *page, unsigned from, unsigned to) {
+    dvk_pcache *cache = (dvk_pcache *)p;
+    dvk_pcache_system.xRekey(cache->inner, page, from, to);
+    if (from == cache->parking && cache->parked > 0) cache->parked -= 1;
+    if (to == cache->parking) {
+        cache->parked += 1;
+    } else if (to > cache->highest) {
+        cache->highest = to;
+    }
+}
+static inline void dvk_pcache_truncate(sqlite3_pcache *p, unsigned limit) {
+    dvk_pcache *cache = (dvk_pcache *)p;
+    unsigned top = cache->parked > 0 && cache->parking > cache->highest ? cache->parking : cache->highest;
+    if (limit > top) {
+        __atomic_add_fetch(&dvk_pcache_skips, 1, __ATOMIC_RELAXED);
+        return;
+    }
+    dvk_pcache_system.xTruncate(cache->inner, limit);
+    __atomic_add_fetch(&dvk_pcache_passes, 1, __ATOMIC_RELAXED);
+    if (limit == 0) {
+        cache->highest = 0;
+    } else if (cache->highest >= limit) {
+        cache->highest = limit - 1;
+    }
+    if (cache->parking >= limit) cache->parked = 0;
+}
+static inline void dvk_pcache_destroy(sqlite3_pcache *p) {
+    dvk_pcache *cache = (dvk_pcache *)p;
+    dvk_pcache_system.xDestroy(cache->inner);
+    free(cache);
+}
+static inline void dvk_pcache_shrink(sqlite3_pcache *p) {
+    if (dvk_pcache_system.xShrink) dvk_pcache_system.xShrink(((dvk_pcache *)p)->inner);
+}
+
+// Puts this cache in front of SQLite's own, for every connection of the process. SQLite
+// takes it only before it is initialised (before any connection opens or any layer is
+// registered): SQLITE_OK, or SQLITE_MISUSE after. Called once.
+static inline int dvk_pcache_install(void) {
+    static sqlite3_pcache_methods2 methods;
+    int status = sqlite_nio_sqlite3_config(SQLITE_CONFIG_GETPCACHE2, &dvk_pcache_system);
+    if (status != SQLITE_OK) return status;
+    if (dvk_pcache_system.xCreate == NULL || dvk_pcache_system.xTruncate == NULL || dvk_pcache_system.xRekey == NULL) return SQLITE_ERROR;
+    methods.iVersion = dvk_pcache_system.iVersion;
+    methods.pArg = NULL;
+    methods.xInit = dvk_pcache_init;
+    methods.xShutdown = dvk_pcache_shutdown;
+    methods.xCreate = dvk_pcache_create;
+    methods.xCachesize = dvk_pcache_cachesize;
+    methods.xPagecount = dvk_pcache_pagecount;
+    methods.xFetch = dvk_pcache_fetch;
+    methods.xUnpin = dvk_pcache_unpin;
+    methods.xRekey = dvk_pcache_rekey;
+    methods.xTruncate = dvk_pcache_truncate;
+    methods.xDestroy = dvk_pcache_destroy;
+    methods.xShrink = dvk_pcache_shrink;
+    return sqlite_nio_sqlite3_config(SQLITE_CONFIG_PCACHE2, &methods);
+}
+
+static inline sqlite3_int64 dvk_pcache_skipped(void) { return __atomic_load_n(&dvk_pcache_skips, __ATOMIC_RELAXED); }
+static inline sqlite3_int64 dvk_pcache_passed(void) { return __atomic_load_n(&dvk_pcache_passes, __ATOMIC_RELAXED); }
+
+// ---------------------------------------------------------------------------------------
 // "dvk-wal": the system's file layer, except that a connection's writes to its
 // write-ahead log are gathered and reach the file in one write a commit.
 //

@@ -200,6 +200,7 @@ final class SQLiteCheckpointer: Sendable {
     /// Opens the checkpointer's own connection (on its queue), unless stopped.
     private func open() -> OpaquePointer? {
         if state.withLock({ $0.stopped }) { return nil }
+        _ = SQLiteProcess.setUp
         var opened: OpaquePointer?
         let status = sqlite_nio_sqlite3_open_v2(path, &opened, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, nil)
         guard status == SQLITE_OK, let opened else {

@@ -27,6 +27,8 @@ struct DVKSQLiteConfiguration: DatabaseConfiguration {
     }
 
     init(_ storage: SQLiteConfiguration) {
+        // Before any connection of Fluent's driver can open (`SQLiteProcess`).
+        _ = SQLiteProcess.setUp
         self.storage = storage
         base = DatabaseConfigurationFactory.sqlite(storage, sqlLogLevel: .trace).make()
     }

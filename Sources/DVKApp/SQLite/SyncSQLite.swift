@@ -11,6 +11,48 @@ import CSQLiteConfig
 import Synchronization
 import VaporCSQLite
 
+/// What DVK sets in SQLite once for the whole process, before its first connection:
+/// DVK's page cache in front of SQLite's own (`dvk_pcache_install`, CSQLiteConfig), which
+/// SQLite takes only before it is initialised, then the writer's file layer (`dvk-wal`),
+/// whose registration initialises it. Asked by every path that opens a connection.
+enum SQLiteProcess {
+    static let setUp: (pageCache: Bool, gatheringLayer: String?) = {
+        let pageCache = dvk_pcache_install() == SQLITE_OK
+        return (pageCache, dvk_wal_register() == SQLITE_OK ? "dvk-wal" : nil)
+    }()
+
+    /// Cache truncations skipped (no page past the database's size could be held), and
+    /// passed to SQLite's cache: read by the tests.
+    static var truncations: (skipped: Int64, passed: Int64) { (dvk_pcache_skipped(), dvk_pcache_passed()) }
+
+    /// The page cache's calls as SQLite makes them, for the tests. Here because the header's
+    /// functions and the methods they call are copied into each module that calls them, and
+    /// only this file's copy was installed and holds SQLite's own cache.
+    enum PageCache {
+        typealias Page = sqlite3_pcache_page
+        /// A cache that keeps up to `pages` unpinned pages (as `cache_size` sets it).
+        static func create(pageSize: Int32, pages: Int32) -> OpaquePointer? {
+            guard let cache = dvk_pcache_create(pageSize, 64, 1) else { return nil }
+            dvk_pcache_cachesize(cache, pages)
+            return cache
+        }
+        static func fetch(_ cache: OpaquePointer, _ key: UInt32, create: Bool) -> UnsafeMutablePointer<sqlite3_pcache_page>? {
+            dvk_pcache_fetch(cache, key, create ? 2 : 0)
+        }
+        static func unpin(_ cache: OpaquePointer, _ page: UnsafeMutablePointer<sqlite3_pcache_page>) { dvk_pcache_unpin(cache, page, 0) }
+        static func rekey(_ cache: OpaquePointer, _ page: UnsafeMutablePointer<sqlite3_pcache_page>, from: UInt32, to: UInt32) {
+            dvk_pcache_rekey(cache, page, from, to)
+        }
+        static func truncate(_ cache: OpaquePointer, _ limit: UInt32) { dvk_pcache_truncate(cache, limit) }
+        static func destroy(_ cache: OpaquePointer) { dvk_pcache_destroy(cache) }
+        /// The lock-byte page's number, the highest number kept, the pages parked.
+        static func state(_ cache: OpaquePointer) -> (parking: UInt32, highest: UInt32, parked: Int32) {
+            let kept = UnsafeMutableRawPointer(cache).assumingMemoryBound(to: dvk_pcache.self).pointee
+            return (kept.parking, kept.highest, kept.parked)
+        }
+    }
+}
+
 /// One SQLite connection that runs its statements at once, on the thread of one event
 /// loop, with no hop to a thread pool and back. It is the writer's connection: a write
 /// transaction is a handful of statements, and with each statement two thread switches
@@ -113,7 +155,7 @@ final class SyncSQLiteConnection: @unchecked Sendable {
 
     /// The file layer whose writes to the log reach the file once a commit (CSQLiteConfig's
     /// "dvk-wal"), registered once; nil, the system's own, if SQLite refused it.
-    static let gatheringLayer: String? = dvk_wal_register() == SQLITE_OK ? "dvk-wal" : nil
+    static var gatheringLayer: String? { SQLiteProcess.setUp.gatheringLayer }
 
     /// Writes made to the log through the gathering layer so far, and the writes to the file
     /// they became (read by the tests).
@@ -123,8 +165,10 @@ final class SyncSQLiteConnection: @unchecked Sendable {
         if let handle { return handle }
         var opened: OpaquePointer?
         let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI
-        // The writer's log writes gathered, one write a commit (`dvk_wal_register`, shim.h).
-        let status = sqlite_nio_sqlite3_open_v2(path, &opened, flags, readOnly ? nil : Self.gatheringLayer)
+        // The writer's log writes gathered, one write a commit (`dvk_wal_register`, shim.h);
+        // the process's setup asked first by every connection (`SQLiteProcess`).
+        let layer = SQLiteProcess.setUp.gatheringLayer
+        let status = sqlite_nio_sqlite3_open_v2(path, &opened, flags, readOnly ? nil : layer)
         guard status == SQLITE_OK, let opened else {
             if let opened { sqlite_nio_sqlite3_close(opened) }
             throw SyncSQLiteError(code: status, message: "cannot open \(path)")
