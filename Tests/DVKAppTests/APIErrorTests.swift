@@ -76,6 +76,23 @@ import Vapor
                 #expect(response.errorCode == "bad_request")
             }
             #expect(try await User.find(s1, on: app.db)?.displayName != "Đổi")
+
+            // JSON declared in any case and with parameters is read; JSON under another type
+            // is not (Vapor's 415, or its plain-text reader's 400).
+            let spelled = try await api(app, .POST, initiatives, as: officer, json: APIFixture.initiativeJSON(title: "Mô hình chữ hoa"),
+                                        contentType: " Application/JSON ; charset=utf-8")
+            #expect(spelled.status == .created)
+            let xml = try await api(app, .POST, initiatives, as: officer, json: APIFixture.initiativeJSON(title: "Mô hình XML"), contentType: "application/xml")
+            #expect(xml.status == .unsupportedMediaType && xml.errorCode == "bad_request")
+            let plain = try await api(app, .POST, initiatives, as: officer, json: APIFixture.initiativeJSON(title: "Mô hình văn bản"), contentType: "text/plain")
+            #expect(plain.status == .badRequest)
+            for type in ["application/json", "APPLICATION/JSON;charset=utf-8", "\tapplication/json\t"] {
+                #expect(Request.declaresJSON(type), "\(type)")
+            }
+            for type in [nil, "", "application/jsonx", "application/vnd.api+json", "text/json", "application\u{0F}json", "application/json5; x"] {
+                #expect(!Request.declaresJSON(type), "\(type ?? "nil")")
+            }
+
             #expect(try await api(app, .POST, "/api/v1/campaigns/DVK-2024/units/S1/extension", as: staff, json: #"{"until": null}"#).status != .badRequest)
             // A day to resubmit by that is no day.
             try await APIAccessTests.prepare(app, unit: "S1", initiatives: 1, submitted: true)

@@ -73,7 +73,7 @@ enum Caller {
 /// documented for the route, and the body must match the documented schema exactly
 /// (every required key, no undocumented key, the right types, enums and formats).
 @discardableResult
-func api(_ app: Application, _ method: HTTPMethod, _ path: String, as caller: Caller, json body: String? = nil,
+func api(_ app: Application, _ method: HTTPMethod, _ path: String, as caller: Caller, json body: String? = nil, contentType: String? = nil,
          sourceLocation: SourceLocation = #_sourceLocation) async throws -> APIResult {
     var headers = HTTPHeaders()
     switch caller {
@@ -85,7 +85,7 @@ func api(_ app: Application, _ method: HTTPMethod, _ path: String, as caller: Ca
     }
     var buffer: ByteBuffer?
     if let body {
-        headers.contentType = .json
+        if let contentType { headers.replaceOrAdd(name: .contentType, value: contentType) } else { headers.contentType = .json }
         buffer = ByteBuffer(string: body)
     }
     let response = try await app.testing().sendRequest(method, path, headers: headers, body: buffer)
