@@ -87,11 +87,9 @@ enum RegistrationStore {
         // A new model's trail entry as it will be unless the registrant is stored under another
         // spelling or the campaign changed meanwhile: its words folded here, used only if the
         // entry made in the write has these very changes.
-        let foreseen = id != nil ? nil : AuditTrail.Entry.foreseen(label: draft.title, changes: AuditChange.diff(
-            zip(Self.auditFields(registrant: "", campaign: campaign) { _ in "" },
-                Self.auditFields(registrant: Self.registrantLabel(kind: draft.kind.rawValue, name: VietnameseText.clean(draft.registrantName)), campaign: campaign) {
-                    Self.stored(draft, $0)
-                }).map { ($0.0.0, $0.0.1, $0.1.1) }))
+        let foreseen = id != nil ? nil : AuditTrail.Entry.foreseen(label: draft.title, changes: auditChanges(
+            campaign: campaign, registrant: ("", registrantLabel(kind: draft.kind.rawValue, name: VietnameseText.clean(draft.registrantName))),
+            old: { _ in "" }, new: { stored(draft, $0) }))
         return try await SubmissionLock.write(campaignID: campaign.id, unitID: unitID, expecting: version, actor: actor, registering: registering,
                                               at: now, on: db) { row, campaign, taken, db in
             let step = try after(.edit, row, campaign, now)
@@ -192,15 +190,11 @@ enum RegistrationStore {
                 .where("id", .equal, try before.decode(column: "registrant_id", as: UUID.self)).first() {
                 oldRegistrant = Self.registrantLabel(kind: try old.decode(column: "kind", as: String.self), name: try old.decode(column: "name", as: String.self))
             }
-            let was = try Self.auditFields(registrant: oldRegistrant, campaign: campaign) { column in
-                try before.map { try $0.decodeNil(column: column) ? "" : try $0.decode(column: column, as: String.self) } ?? ""
-            }
-            let now = Self.auditFields(registrant: Self.registrantLabel(kind: draft.kind.rawValue, name: registrant.name), campaign: campaign) { column in
-                (written[column] as? String) ?? (written[column] as? String?).flatMap { $0 } ?? ""
-            }
-            let fields = zip(was, now).map { ($0.0.0, $0.0.1, $0.1.1) }
+            let changes = try Self.auditChanges(campaign: campaign, registrant: (oldRegistrant, Self.registrantLabel(kind: draft.kind.rawValue, name: registrant.name)),
+                                                old: { column in try before.map { try $0.decodeNil(column: column) ? "" : try $0.decode(column: column, as: String.self) } ?? "" },
+                                                new: { column in (written[column] as? String) ?? (written[column] as? String?).flatMap { $0 } ?? "" })
             var entry = AuditTrail.Entry(id == nil ? "initiative.created" : "initiative.changed", .initiative, id: savedID, label: draft.title,
-                                         unit: unitID, campaign: campaign.id, changes: AuditChange.diff(fields))
+                                         unit: unitID, campaign: campaign.id, changes: changes)
             entry.words = foreseen?.words(for: entry)
             var change = SubmissionLock.Change(row: row.with(step), events: editEvent(row, step, notes: notes), value: saved)
             if id == nil || !entry.changes.isEmpty { change.audit = [entry] }
@@ -235,6 +229,15 @@ enum RegistrationStore {
             out.append((name, shown(column, try value(column), campaign)))
         }
         return out
+    }
+
+    /// The trail's changes of a save: each field whose value differs, old → new (the
+    /// registrant by its label), the stored texts given by `old` and `new`.
+    static func auditChanges(campaign: CampaignInfo, registrant: (old: String, new: String), old: (String) throws -> String,
+                             new: (String) throws -> String) rethrows -> [AuditChange] {
+        let was = try auditFields(registrant: registrant.old, campaign: campaign, value: old)
+        let now = try auditFields(registrant: registrant.new, campaign: campaign, value: new)
+        return AuditChange.diff(zip(was, now).map { ($0.0.0, $0.0.1, $0.1.1) })
     }
 
     /// A draft's value of a compared column, as it is stored.
