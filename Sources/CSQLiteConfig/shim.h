@@ -126,19 +126,12 @@ static inline int dvk_pcache_install(void) {
     int status = sqlite_nio_sqlite3_config(SQLITE_CONFIG_GETPCACHE2, &dvk_pcache_system);
     if (status != SQLITE_OK) return status;
     if (dvk_pcache_system.xCreate == NULL || dvk_pcache_system.xTruncate == NULL || dvk_pcache_system.xRekey == NULL) return SQLITE_ERROR;
-    methods.iVersion = dvk_pcache_system.iVersion;
-    methods.pArg = NULL;
-    methods.xInit = dvk_pcache_init;
-    methods.xShutdown = dvk_pcache_shutdown;
-    methods.xCreate = dvk_pcache_create;
-    methods.xCachesize = dvk_pcache_cachesize;
-    methods.xPagecount = dvk_pcache_pagecount;
-    methods.xFetch = dvk_pcache_fetch;
-    methods.xUnpin = dvk_pcache_unpin;
-    methods.xRekey = dvk_pcache_rekey;
-    methods.xTruncate = dvk_pcache_truncate;
-    methods.xDestroy = dvk_pcache_destroy;
-    methods.xShrink = dvk_pcache_shrink;
+    methods = (sqlite3_pcache_methods2){
+        .iVersion = dvk_pcache_system.iVersion, .pArg = NULL, .xInit = dvk_pcache_init, .xShutdown = dvk_pcache_shutdown,
+        .xCreate = dvk_pcache_create, .xCachesize = dvk_pcache_cachesize, .xPagecount = dvk_pcache_pagecount,
+        .xFetch = dvk_pcache_fetch, .xUnpin = dvk_pcache_unpin, .xRekey = dvk_pcache_rekey, .xTruncate = dvk_pcache_truncate,
+        .xDestroy = dvk_pcache_destroy, .xShrink = dvk_pcache_shrink,
+    };
     return sqlite_nio_sqlite3_config(SQLITE_CONFIG_PCACHE2, &methods);
 }
 

@@ -1,6 +1,4 @@
 import Foundation
-import NIOCore
-import NIOPosix
 import Testing
 @testable import DVKApp
 
@@ -74,52 +72,45 @@ import Testing
     /// On a real file: commits whose balances renumber pages, a growth rolled back and
     /// another made, all read back whole by another connection and checked by SQLite.
     @Test func splitsAndARolledBackGrowthKeepTheFileWhole() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dvk-pcache-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("a.sqlite").path
-        let loop = MultiThreadedEventLoopGroup.singleton.next()
-        let writer = SyncSQLiteConnection(path: path, loop: loop)
-        defer { try? loop.submit { writer.close() }.wait() }
-        let reader = SyncSQLiteConnection(path: path, loop: loop, readOnly: true)
-        defer { try? loop.submit { reader.close() }.wait() }
-        @Sendable func value(_ connection: SyncSQLiteConnection, _ sql: String) throws -> String {
-            var out = ""
-            try connection.run(sql, []) { out = try $0.decode(column: "v", as: String.self) }
-            return out
-        }
-        let (sums, check) = try await writer.onLoop { () -> ([String], String) in
-            try writer.run("PRAGMA journal_mode = WAL", []) { _ in }
-            try writer.run("CREATE TABLE t (n INTEGER PRIMARY KEY, k TEXT NOT NULL, payload BLOB NOT NULL)", []) { _ in }
-            try writer.run("CREATE INDEX t_k ON t (k)", []) { _ in }
-            // Random keys split the index's pages all over it: balances that renumber pages.
-            for _ in 0..<300 {
-                try writer.run("""
-                    INSERT INTO t (k, payload) WITH RECURSIVE i(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM i WHERE x < 20)
-                    SELECT hex(randomblob(24)), randomblob(300) FROM i
-                    """, []) { _ in }
+        try await withWriterAndReader("pcache") { _, _, writer, reader in
+            @Sendable func value(_ connection: SyncSQLiteConnection, _ sql: String) throws -> String {
+                var out = ""
+                try connection.run(sql, []) { out = try $0.decode(column: "v", as: String.self) }
+                return out
             }
-            var sums = [try value(reader, "SELECT count(*) || ':' || sum(length(k)) AS v FROM t")]
-            // A growth of about 4 MB rolled back: its pages must leave the writer's cache.
-            try writer.run("BEGIN", []) { _ in }
-            try writer.run("""
-                INSERT INTO t (k, payload) WITH RECURSIVE i(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM i WHERE x < 1000)
-                SELECT 'gone' || x, zeroblob(4000) FROM i
-                """, []) { _ in }
-            try writer.run("ROLLBACK", []) { _ in }
-            // Another growth over the same page numbers, with other bytes.
-            try writer.run("""
-                INSERT INTO t (k, payload) WITH RECURSIVE i(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM i WHERE x < 1000)
-                SELECT 'kept' || x, randomblob(4000) FROM i
-                """, []) { _ in }
-            sums.append(try value(reader, "SELECT count(*) || ':' || sum(length(k)) || ':' || sum(k LIKE 'gone%') AS v FROM t"))
-            return (sums, try value(writer, "SELECT integrity_check AS v FROM pragma_integrity_check"))
+            let (sums, check) = try await writer.onLoop { () -> ([String], String) in
+                try writer.run("PRAGMA journal_mode = WAL", []) { _ in }
+                try writer.run("CREATE TABLE t (n INTEGER PRIMARY KEY, k TEXT NOT NULL, payload BLOB NOT NULL)", []) { _ in }
+                try writer.run("CREATE INDEX t_k ON t (k)", []) { _ in }
+                // Random keys split the index's pages all over it: balances that renumber pages.
+                for _ in 0..<300 {
+                    try writer.run("""
+                        INSERT INTO t (k, payload) WITH RECURSIVE i(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM i WHERE x < 20)
+                        SELECT hex(randomblob(24)), randomblob(300) FROM i
+                        """, []) { _ in }
+                }
+                var sums = [try value(reader, "SELECT count(*) || ':' || sum(length(k)) AS v FROM t")]
+                // A growth of about 4 MB rolled back: its pages must leave the writer's cache.
+                try writer.run("BEGIN", []) { _ in }
+                try writer.run("""
+                    INSERT INTO t (k, payload) WITH RECURSIVE i(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM i WHERE x < 1000)
+                    SELECT 'gone' || x, zeroblob(4000) FROM i
+                    """, []) { _ in }
+                try writer.run("ROLLBACK", []) { _ in }
+                // Another growth over the same page numbers, with other bytes.
+                try writer.run("""
+                    INSERT INTO t (k, payload) WITH RECURSIVE i(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM i WHERE x < 1000)
+                    SELECT 'kept' || x, randomblob(4000) FROM i
+                    """, []) { _ in }
+                sums.append(try value(reader, "SELECT count(*) || ':' || sum(length(k)) || ':' || sum(k LIKE 'gone%') AS v FROM t"))
+                return (sums, try value(writer, "SELECT integrity_check AS v FROM pragma_integrity_check"))
+            }
+            #expect(sums[0] == "6000:288000")
+            // 'kept1' … 'kept1000': 4 letters and the number's digits each.
+            let digits: Int = (1...1000).reduce(0) { $0 + String($1).count }
+            let keys = 288_000 + 4_000 + digits
+            #expect(sums[1] == "7000:\(keys):0")
+            #expect(check == "ok")
         }
-        #expect(sums[0] == "6000:288000")
-        // 'kept1' … 'kept1000': 4 letters and the number's digits each.
-        let digits: Int = (1...1000).reduce(0) { $0 + String($1).count }
-        let keys = 288_000 + 4_000 + digits
-        #expect(sums[1] == "7000:\(keys):0")
-        #expect(check == "ok")
     }
 }
