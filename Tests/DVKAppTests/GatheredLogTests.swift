@@ -8,7 +8,7 @@ import Testing
 /// "dvk-wal" layer): no fewer bytes, no later than the commit.
 @Suite struct GatheredLogTests {
     @Test func aCommitsFramesAreInTheFileWhenItReturnsInFewWrites() async throws {
-        #expect(SyncSQLiteConnection.gatheringLayer == "dvk-wal")
+        #expect(SQLiteProcess.setUp.gatheringLayer == "dvk-wal")
         try await withWriterAndReader("log") { directory, loop, writer, reader in
             let path = directory.appendingPathComponent("a.sqlite").path
             @Sendable func count(_ connection: SyncSQLiteConnection) throws -> Int {
@@ -16,7 +16,7 @@ import Testing
                 try connection.run("SELECT count(*) AS n FROM t", []) { n = try $0.decode(column: "n", as: Int.self) }
                 return n
             }
-            let before = SyncSQLiteConnection.gatheredLogWrites
+            let before = SQLiteProcess.gatheredLogWrites
             // 20 commits of 40 rows of 1,500 bytes (about 20 pages each, with the index), each
             // seen at once by another connection, which reads the file through the system's layer.
             let seen = try await writer.onLoop { () -> [Int] in
@@ -34,7 +34,7 @@ import Testing
                 return seen
             }
             #expect(seen == (1...20).map { $0 * 40 })
-            let after = SyncSQLiteConnection.gatheredLogWrites
+            let after = SQLiteProcess.gatheredLogWrites
             let gathered = after.gathered - before.gathered
             let written = after.written - before.written
             // Two writes a frame (its header, its page), and about one write a commit. Other

@@ -16,6 +16,8 @@ import VaporCSQLite
 /// SQLite takes only before it is initialised, then the writer's file layer (`dvk-wal`),
 /// whose registration initialises it. Asked by every path that opens a connection.
 enum SQLiteProcess {
+    /// Whether SQLite took the page cache, and the gathering layer's name (nil: SQLite
+    /// refused it, and the writer uses the system's own).
     static let setUp: (pageCache: Bool, gatheringLayer: String?) = {
         let pageCache = dvk_pcache_install() == SQLITE_OK
         return (pageCache, dvk_wal_register() == SQLITE_OK ? "dvk-wal" : nil)
@@ -24,6 +26,10 @@ enum SQLiteProcess {
     /// Cache truncations skipped (no page past the database's size could be held), and
     /// passed to SQLite's cache: read by the tests.
     static var truncations: (skipped: Int64, passed: Int64) { (dvk_pcache_skipped(), dvk_pcache_passed()) }
+
+    /// Writes made to logs through the gathering layer so far, and the writes to the files
+    /// they became: read by the tests.
+    static var gatheredLogWrites: (gathered: Int64, written: Int64) { (dvk_wal_gathered_writes(), dvk_wal_file_writes()) }
 
     /// The page cache's calls as SQLite makes them, for the tests. Here because the header's
     /// functions and the methods they call are copied into each module that calls them, and
@@ -152,14 +158,6 @@ final class SyncSQLiteConnection: @unchecked Sendable {
         hops.add(1, ordering: .relaxed)
         return try await loop.submit(body).get()
     }
-
-    /// The file layer whose writes to the log reach the file once a commit (CSQLiteConfig's
-    /// "dvk-wal"), registered once; nil, the system's own, if SQLite refused it.
-    static var gatheringLayer: String? { SQLiteProcess.setUp.gatheringLayer }
-
-    /// Writes made to the log through the gathering layer so far, and the writes to the file
-    /// they became (read by the tests).
-    static var gatheredLogWrites: (gathered: Int64, written: Int64) { (dvk_wal_gathered_writes(), dvk_wal_file_writes()) }
 
     private func open() throws -> OpaquePointer {
         if let handle { return handle }
