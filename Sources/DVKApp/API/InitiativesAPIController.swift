@@ -25,13 +25,14 @@ struct InitiativesAPIController: RouteCollection {
     }
 
     @Sendable func create(req: Request) async throws -> Response {
+        let seen = req.reachRow
         let scope = try await req.apiCampaignUnit()
         try scope.requireRegister()
         let body = try req.decodeJSON(APIInitiativeInput.self)
         let draft = try body.draft(sectors: scope.view.campaign.sectors)
         let saved = try await RegistrationStore.save(draft, continues: body.continues, campaign: scope.view.campaign,
                                                      unitID: scope.unit.unitID, actor: try req.requireUser().username,
-                                                     version: try req.ifMatchVersion(), at: req.now, on: req.database)
+                                                     version: try req.ifMatchVersion(), seen: seen, at: req.now, on: req.database)
         let answer = APIInitiative(draft, saved: saved, unitCode: scope.unit.code)
         let response = try await answer.encodeResponse(status: .created, for: req)
         response.headers.replaceOrAdd(name: .location,

@@ -433,6 +433,16 @@ enum AuditTrail {
         return starts
     }
 
+    /// One entry sealed after its chain's head as the caller read it, not held: its row in
+    /// `columns`' order. The write that appends it must find the head still there
+    /// (`RegistrationStore.SaveAtOnce`), or keep nothing. Nil when the head is another chain's.
+    static func sealed(_ entry: Entry, after head: Head, at now: Date) throws -> [(any HotValue)?]? {
+        let chain = entry.unitID?.canonicalText ?? AuditSeal.systemChain
+        guard chain == head.chain else { return nil }
+        return try seal([chain: [entry]], chains: [chain], from: [chain: Position(seq: head.seq, hash: head.hash)],
+                        actor: Actor.current ?? .system, at: AuditSeal.rounded(now)).rows[0]
+    }
+
     /// Seals `byChain`'s events, each chain's in order from where it stood (`starts`): the
     /// chains of a big append (an import) on all the cores. Returns the rows to insert, in
     /// the order of `chains`, and each chain's new head.

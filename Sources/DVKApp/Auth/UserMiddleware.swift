@@ -1,5 +1,6 @@
 import DVKCore
 import Fluent
+import SQLKit
 import Vapor
 
 /// Finds who is asking: a session cookie (browser) or a bearer token (API).
@@ -16,7 +17,9 @@ struct UserMiddleware: LoopMiddleware {
         if let bearer = request.headers.bearerAuthorization {
             // A request that carries a token carries no ambient credential: no CSRF check,
             // and a bad token is simply "not signed in".
-            let found = try await AuthStore.user(apiToken: bearer.token, now: request.now, reaching: codes, on: request.database)
+            let found = try await AuthStore.user(apiToken: bearer.token, now: request.now, reaching: codes,
+                                                 seeing: RegistrationStore.SaveAtOnce.createsModel(request.method, target: request.url.string),
+                                                 on: request.database)
             request.storage[CurrentUserKey.self] = found?.user
             request.storage[ReachReadKey.self] = found?.read
             request.storage[ViaTokenKey.self] = true
@@ -59,6 +62,9 @@ extension Request {
 
     /// The campaign the path names, read with the user (see `Access.Read`), given once: a
     /// later read in the same request, perhaps after its writes, reads the campaign again.
+    /// The row `takeReach` will give, left in place (a new model's write reads what it assumes there).
+    var reachRow: (any SQLRow)? { storage[ReachReadKey.self]?.row }
+
     func takeReach() -> Access.Read? {
         defer { storage[ReachReadKey.self] = nil }
         return storage[ReachReadKey.self]

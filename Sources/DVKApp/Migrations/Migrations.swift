@@ -31,6 +31,7 @@ enum Migrations {
         AddAuditSearchIndex(),
         SlimAuditIndexes(),
         AddCampaignUnitIndex(),
+        AddWriteExpectation(),
     ]
 
     static func register(on app: Application) {

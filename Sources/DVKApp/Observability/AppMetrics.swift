@@ -35,6 +35,13 @@ final class AppMetrics: Sendable {
 
     func writeTransaction(_ duration: Duration) { writes.record(duration) }
 
+    /// A new model written in one statement (`RegistrationStore.SaveAtOnce`), or found the
+    /// unit moved since its read and written again, locked.
+    func savedAtOnce(_ kept: Bool) {
+        registry.makeCounter(name: "dvk_new_models_at_once_total", labels: [("outcome", kept ? "written" : "written_locked")],
+                             help: "New models written in one statement on PostgreSQL, or, when the unit moved since its read, by the locked write").increment()
+    }
+
     /// The text to serve, after reading what is measured at the scrape.
     func scrape(on db: any Database) async -> String {
         let up = registry.makeGauge(name: "dvk_db_up", help: "1 when the database answered the scrape's query")

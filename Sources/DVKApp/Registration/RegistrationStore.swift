@@ -75,11 +75,12 @@ enum RegistrationStore {
 
     /// Adds (or, with `id`, replaces) an initiative while the unit's submission is editable.
     /// `continues` links an earlier model of the unit; with `keepLink`, an edit that names
-    /// none keeps the link it had (the API, which may not know it).
+    /// none keeps the link it had (the API, which may not know it). `seen`: the request's
+    /// first statement's row, when it read what a new model's write assumes (`SaveAtOnce`).
     @discardableResult
     static func save(_ draft: InitiativeDraft, id: UUID? = nil, continues continuesID: UUID? = nil, keepLink: Bool = false,
-                     replicates replicatesID: UUID? = nil, campaign: CampaignInfo, unitID: UUID, actor: String, version: Int? = nil, at now: Date,
-                     on db: any Database) async throws -> Saved {
+                     replicates replicatesID: UUID? = nil, campaign: CampaignInfo, unitID: UUID, actor: String, version: Int? = nil,
+                     seen: (any SQLRow)? = nil, at now: Date, on db: any Database) async throws -> Saved {
         let registering = registering(unitID: unitID, draft.kind, draft.registrantName, draft.registrantTitle, at: now)
         // The text rules' keys made before the write: its transaction holds SQLite's one writer.
         let titleKey = draft.titleKey
@@ -90,6 +91,12 @@ enum RegistrationStore {
         let foreseen = id != nil ? nil : AuditTrail.Entry.foreseen(label: draft.title, changes: auditChanges(
             campaign: campaign, registrant: ("", registrantLabel(kind: draft.kind.rawValue, name: VietnameseText.clean(draft.registrantName))),
             old: { _ in "" }, new: { stored(draft, $0) }))
+        // A new model on PostgreSQL: one statement, unless the unit moved meanwhile.
+        if id == nil, replicatesID == nil, draft.continuity != .continues || continuesID == nil,
+           let saved = try await SaveAtOnce.save(draft, campaignID: campaign.id, unitID: unitID, version: version, registering: registering,
+                                                 titleKey: titleKey, searchKey: searchKey, foreseen: foreseen, seen: seen, at: now, on: db) {
+            return saved
+        }
         return try await SubmissionLock.write(campaignID: campaign.id, unitID: unitID, expecting: version, actor: actor, registering: registering,
                                               at: now, on: db) { row, campaign, taken, db in
             let step = try after(.edit, row, campaign, now)
@@ -126,12 +133,7 @@ enum RegistrationStore {
                     throw DomainError.invalid("Mô hình được nhân rộng phải là mô hình của đơn vị khác đã công bố trên thư viện.")
                 }
             }
-            // In the order of `savedColumns`, after the registrant's id (its first), made once.
-            let formValues: [(any HotValue)?] = [
-                draft.sectorCode, draft.title, titleKey, draft.purpose, draft.content, draft.scope,
-                draft.startDate?.iso, draft.endDate?.iso, draft.expectedResult, draft.personInCharge, draft.continuity.rawValue, link,
-                searchKey, now,
-            ]
+            let formValues = Self.formValues(draft, titleKey: titleKey, searchKey: searchKey, link: link, at: now)
             func columnValues(_ registrantID: UUID) -> [(String, (any HotValue)?)] {
                 Array(zip(Self.savedColumns, [registrantID] + formValues))
             }
@@ -147,7 +149,7 @@ enum RegistrationStore {
             } else {
                 registrant = try await Self.registrant(registering, on: db)
             }
-            let conflict = DomainError.conflict("\(draft.kind.label) “\(draft.registrantName)” đã đăng ký mô hình “\(draft.title)” trong lĩnh vực này.")
+            let conflict = duplicate(draft)
             var joined: AuditTrail.Joined?
             do {
                 if let before {
@@ -201,6 +203,17 @@ enum RegistrationStore {
             change.joined = joined
             return change
         }
+    }
+
+    /// A save's values of `savedColumns` after the registrant's id (its first), in their order.
+    static func formValues(_ draft: InitiativeDraft, titleKey: String, searchKey: String, link: UUID?, at now: Date) -> [(any HotValue)?] {
+        [draft.sectorCode, draft.title, titleKey, draft.purpose, draft.content, draft.scope, draft.startDate?.iso, draft.endDate?.iso,
+         draft.expectedResult, draft.personInCharge, draft.continuity.rawValue, link, searchKey, now]
+    }
+
+    /// The refusal of a model its registrant already has in the sector (the unique key).
+    static func duplicate(_ draft: InitiativeDraft) -> DomainError {
+        .conflict("\(draft.kind.label) “\(draft.registrantName)” đã đăng ký mô hình “\(draft.title)” trong lĩnh vực này.")
     }
 
     /// Runs `write`, a constraint it breaks thrown as `conflict`.
@@ -398,14 +411,14 @@ enum RegistrationStore {
     }
 
     /// The standing after a step, or the step's refusal thrown.
-    private static func after(_ step: SubmissionStep, _ row: SubmissionRow, _ campaign: CampaignInfo, _ now: Date) throws -> Standing {
+    static func after(_ step: SubmissionStep, _ row: SubmissionRow, _ campaign: CampaignInfo, _ now: Date) throws -> Standing {
         try row.standing(campaign).after(step, at: now).get()
     }
 
     /// Editing a unit that had not started (or had answered "no model") starts its draft:
     /// one line of history; later edits add none, but for returned work, whose every change
     /// is a line (`notes`: what changed).
-    private static func editEvent(_ row: SubmissionRow, _ standing: Standing, notes: [String] = []) -> [SubmissionEventDraft] {
+    static func editEvent(_ row: SubmissionRow, _ standing: Standing, notes: [String] = []) -> [SubmissionEventDraft] {
         guard row.status == .notStarted || row.noModel || !notes.isEmpty else { return [] }
         return [SubmissionEventDraft(action: .edit, from: row.status, to: standing.status, note: notes.joined(separator: ". "))]
     }

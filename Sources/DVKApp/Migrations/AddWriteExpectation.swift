@@ -1,0 +1,33 @@
+import FluentKit
+import Foundation
+import SQLKit
+
+/// `dvk_expect(ok)`, on PostgreSQL: true when `ok` is, else an error (SQLSTATE `DVK01`)
+/// that rolls the statement back. A write made in one statement on what it read before
+/// (`RegistrationStore.SaveAtOnce`) asks it whether each of its parts found the state it
+/// assumed; when one did not, nothing of it is kept and the write is made again, locked.
+/// SQLite has no such write: there the function is not made.
+struct AddWriteExpectation: AsyncMigration {
+    static let state = "DVK01"
+
+    func prepare(on database: any Database) async throws {
+        let sql = try database.sql()
+        guard sql.dialect.name == "postgresql" else { return }
+        try await sql.raw("""
+            CREATE OR REPLACE FUNCTION dvk_expect(ok boolean) RETURNS boolean LANGUAGE plpgsql VOLATILE AS $$
+            BEGIN
+                IF ok IS NOT TRUE THEN
+                    RAISE EXCEPTION 'the state this write assumed has changed' USING ERRCODE = '\(unsafeRaw: Self.state)';
+                END IF;
+                RETURN true;
+            END
+            $$
+            """).run()
+    }
+
+    func revert(on database: any Database) async throws {
+        let sql = try database.sql()
+        guard sql.dialect.name == "postgresql" else { return }
+        try await sql.raw("DROP FUNCTION IF EXISTS dvk_expect(boolean)").run()
+    }
+}

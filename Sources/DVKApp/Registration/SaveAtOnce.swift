@@ -1,0 +1,160 @@
+import DVKCore
+import FluentKit
+import FluentPostgresDriver
+import Foundation
+import SQLKit
+import Vapor
+
+extension RegistrationStore {
+    /// A new model on PostgreSQL in two statements and no transaction of DVK's: one reads
+    /// what the locked write (`SubmissionLock.write`) would take (the campaign, the unit's
+    /// row, the head of its trail), the step is judged on it by the same rules, and one
+    /// statement then writes it all, holding the same locks in the same order: the campaign
+    /// shared, the unit's row (its version moved on), the head moved to the new event, the
+    /// registrant, the model, the event. Each part finds the state it assumed or the
+    /// statement fails as a whole (`dvk_expect`): the campaign's row as read (its `xmin`),
+    /// the row's version, the head, the registrant's name as spelt. Then nothing of it is
+    /// kept and the locked write runs instead, so a race ends as it always did.
+    ///
+    /// The locked write costs five round trips with the token's (BEGIN, the take, the
+    /// model with its event, COMMIT); this one three. Only a new model whose step changes
+    /// nothing on the unit's row (no history line: the draft already started, not returned
+    /// work), with no earlier model or library model named, goes this way.
+    enum SaveAtOnce {
+        /// What the read found and the step made of it: the write's values.
+        struct Plan: Sendable {
+            var id: UUID
+            var binds: [(any HotValue)?]
+            var at: Date
+        }
+
+        static func save(_ draft: InitiativeDraft, campaignID: UUID, unitID: UUID, version: Int?, registering: [(any HotValue)?],
+                         titleKey: String, searchKey: String, foreseen: AuditTrail.Entry.Foreseen?, seen given: (any SQLRow)?, at now: Date,
+                         on db: any Database) async throws -> Saved? {
+            guard let plan = try await plan(draft, campaignID: campaignID, unitID: unitID, version: version, registering: registering,
+                                            titleKey: titleKey, searchKey: searchKey, foreseen: foreseen, seen: given, at: now, on: db)
+            else { return nil }
+            return try await write(plan, refusing: duplicate(draft), on: db)
+        }
+
+        /// The write's values, or nil when this save is not for this path: not PostgreSQL, a
+        /// transaction already open, the trail off, a unit whose row or chain is not there
+        /// yet, a version other than the one asked, or a step that changes the row, adds a
+        /// history line or is refused (the locked write then judges it under its locks).
+        /// `given`: the request's first statement's row, when it read `seenColumns` (a
+        /// row for another campaign is not taken).
+        static func plan(_ draft: InitiativeDraft, campaignID: UUID, unitID: UUID, version: Int?, registering: [(any HotValue)?],
+                         titleKey: String, searchKey: String, foreseen: AuditTrail.Entry.Foreseen?, seen given: (any SQLRow)? = nil,
+                         at now: Date, on db: any Database) async throws -> Plan? {
+            guard !db.inTransaction, AuditTrail.isWriting, try db.sql().dialect.name == "postgresql",
+                  registering.count == 7, let name = registering[3] as? String
+            else { return nil }
+            let chain = unitID.canonicalText
+            // Read with the request's user when it was (for this campaign and unit), else now.
+            let found: (any SQLRow)?
+            if let given, given.contains(column: "c_xmin"), try given.decode(column: "c_id", as: UUID?.self) == campaignID,
+               try given.decode(column: "t_unit_id", as: UUID?.self) == unitID {
+                found = given
+            } else {
+                found = try await Seen(binds: [campaignID, unitID, chain]).first(on: db)
+            }
+            guard let seen = found, !(try seen.decodeNil(column: "s_id")), !(try seen.decodeNil(column: "h_seq")) else { return nil }
+            let campaign = try CampaignInfo(row: seen, prefix: "c_")
+            let row = try SubmissionRow(row: seen, prefix: "s_")
+            guard row.campaignID == campaignID, row.unitID == unitID else { return nil }
+            guard version.map({ $0 == row.version }) ?? true,
+                  let step = try? after(.edit, row, campaign, now), row.with(step) == row, row.status != .returned,
+                  editEvent(row, step).isEmpty
+            else { return nil }
+            let head = AuditTrail.Head(chain: chain, seq: try seen.decode(column: "h_seq", as: Int64.self),
+                                       hash: try seen.decode(column: "h_hash", as: String.self))
+            let id = UUID.random()
+            let form = formValues(draft, titleKey: titleKey, searchKey: searchKey, link: nil, at: now)
+            let written = Dictionary(zip(savedColumns.dropFirst(), form).map { ($0, $1) }, uniquingKeysWith: { a, _ in a })
+            let changes = auditChanges(campaign: campaign, registrant: ("", registrantLabel(kind: draft.kind.rawValue, name: name)),
+                                       old: { _ in "" }, new: { (written[$0] as? String) ?? (written[$0] as? String?).flatMap { $0 } ?? "" })
+            var entry = AuditTrail.Entry("initiative.created", .initiative, id: id, label: draft.title, unit: unitID, campaign: campaign.id,
+                                         changes: changes)
+            entry.words = foreseen?.words(for: entry)
+            guard let event = try AuditTrail.sealed(entry, after: head, at: now) else { return nil }
+            let initiative: [(any HotValue)?] = [id, campaign.id, unitID, now, nil, ""] + form
+            return Plan(id: id, binds: [try seen.decode(column: "c_xmin", as: String.self), row.version] + registering + [name] + initiative + event,
+                        at: now)
+        }
+
+        /// Writes a plan: the model as saved, or nil when the state it was made on moved
+        /// (nothing kept). A model its registrant already has in the sector is `refusing`.
+        static func write(_ plan: Plan, refusing duplicate: DomainError, on db: any Database) async throws -> Saved? {
+            let started = ContinuousClock.now
+            defer { AppMetrics.shared.writeTransaction(ContinuousClock.now - started) }
+            let row: (any SQLRow)?
+            do {
+                row = try await Written(binds: plan.binds).first(on: db)
+            } catch let error as PSQLError where error.serverInfo?[.sqlState] == AddWriteExpectation.state || error.isRetryable {
+                AppMetrics.shared.savedAtOnce(false)
+                return nil
+            } catch let error as any DatabaseError where error.isConstraintFailure {
+                throw duplicate
+            }
+            guard let row else { return nil }
+            AppMetrics.shared.savedAtOnce(true)
+            return Saved(id: plan.id, registrantID: try row.decode(column: "id", as: UUID.self), registrantName: try row.decode(column: "name", as: String.self),
+                         registrantTitle: try row.decode(column: "title", as: String.self), continuesID: nil, createdAt: plan.at, updatedAt: plan.at)
+        }
+
+        /// What the write assumes, beside the campaign's columns (`c_`): the campaign's row
+        /// version (`c_xmin`), the unit's row (`s_`) and its chain's head (`h_`).
+        static let seenColumns = ", c.xmin::text AS c_xmin, " + SubmissionRow.columns.map { "s.\($0) AS s_\($0)" }.joined(separator: ", ")
+            + ", h.seq AS h_seq, h.hash AS h_hash"
+
+        /// `seenColumns`' joins from the campaign `c`, for the unit `unit` and its chain `chain` (SQL).
+        static func seenJoins(unit: String, chain: String) -> String {
+            " LEFT JOIN submissions s ON s.campaign_id = c.id AND s.unit_id = \(unit) LEFT JOIN audit_chains h ON h.chain = \(chain)"
+        }
+
+        /// An API call that creates a model (`POST …/campaigns/C/units/U/initiatives`), whose
+        /// first statement reads `seenColumns` with its token (`AuthStore.TokenUserReachSeen`).
+        static func createsModel(_ method: HTTPMethod, target: String) -> Bool {
+            guard method == .POST else { return false }
+            let path = target.utf8.prefix { $0 != UInt8(ascii: "?") && $0 != UInt8(ascii: "#") }
+            return path.starts(with: (APIRoute.base + "/campaigns/").utf8) && path.reversed().starts(with: "/initiatives".utf8.reversed())
+        }
+
+        /// The campaign ($1) with `seenColumns` for the unit $2 and its chain $3.
+        struct Seen: HotStatement {
+            static let sql = "SELECT \(CampaignInfo.columns.map { "c.\($0) AS c_\($0)" }.joined(separator: ", "))\(seenColumns) FROM campaigns c"
+                + seenJoins(unit: "$2", chain: "$3") + " WHERE c.id = $1"
+            let binds: [(any HotValue)?]
+        }
+
+        /// The write: $1 the campaign's `xmin` as read, $2 the row's version as read, $3…$9
+        /// `registering`'s values, $10 the registrant's name as the event spells it, then the
+        /// model's values in `Inserting.columns`' order but its registrant (the one written),
+        /// then the sealed event's in `AuditTrail.columns`' order. Each part reads the one
+        /// before, so the locks are taken as `SubmissionLock.take` takes them.
+        struct Written: HotStatement {
+            static let sql: String = {
+                let model = Inserting.columns.filter { $0 != "registrant_id" }
+                func value(_ column: String) -> String { "$\(11 + model.firstIndex(of: column)!)" }
+                let first = 11 + model.count
+                func event(_ column: String) -> String { "$\(first + AuditTrail.columns.firstIndex(of: column)!)" }
+                let selected = Inserting.columns.map { $0 == "registrant_id" ? "r.id" : value($0) }
+                return """
+                    WITH c AS (SELECT id FROM campaigns WHERE id = \(value("campaign_id")) AND xmin::text = $1 FOR SHARE),
+                    s AS (UPDATE submissions SET version = version + 1
+                          WHERE campaign_id = (SELECT id FROM c) AND unit_id = \(value("unit_id")) AND version = $2 RETURNING id),
+                    h AS (UPDATE audit_chains SET seq = \(event("seq")), hash = \(event("hash"))
+                          WHERE chain = \(event("chain")) AND seq = \(event("seq")) - 1 AND hash = \(event("prev_hash")) AND EXISTS (SELECT 1 FROM s)
+                          RETURNING chain),
+                    r AS (INSERT INTO registrants (\(Registering.columns)) SELECT $3, $4, $5, $6, $7, $8, $9 FROM h \(Registering.upsert)),
+                    i AS (INSERT INTO initiatives (\(Inserting.columns.joined(separator: ", "))) SELECT \(selected.joined(separator: ", "))
+                          FROM r WHERE r.name = $10 RETURNING id),
+                    e AS (INSERT INTO audit_events (\(AuditTrail.columns.joined(separator: ", ")))
+                          SELECT \(AuditTrail.columns.map(event).joined(separator: ", ")) FROM i)
+                    SELECT dvk_expect(EXISTS (SELECT 1 FROM i)) AS ok, r.id, r.name, r.title FROM (VALUES (1)) AS one (x) LEFT JOIN r ON true
+                    """
+            }()
+            let binds: [(any HotValue)?]
+        }
+    }
+}
