@@ -214,4 +214,20 @@ import Vapor
             #expect(try await AuditSeal.verify(on: app.db).problems.isEmpty)
         }
     }
+
+    /// The one statement's model is acknowledged when its answer comes, which PostgreSQL
+    /// sends with the commit's ReadyForQuery: no constraint of the schema may wait for the
+    /// commit (a deferred one could refuse it after the answer).
+    @Test func noConstraintWaitsForTheCommit() async throws {
+        try await withApp { app in
+            guard try Self.isPostgres(app) else { return }
+            func count(_ filter: String) async throws -> Int {
+                try await app.db.sql().raw("""
+                    SELECT COUNT(*) AS n FROM pg_constraint WHERE connamespace = current_schema()::regnamespace\(unsafeRaw: filter)
+                    """).first()?.decode(column: "n", as: Int.self) ?? -1
+            }
+            #expect(try await count(" AND contype = 'f'") > 5, "the schema's foreign keys are read")
+            #expect(try await count(" AND condeferrable") == 0)
+        }
+    }
 }

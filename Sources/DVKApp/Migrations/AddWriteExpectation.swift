@@ -3,10 +3,11 @@ import Foundation
 import SQLKit
 
 /// `dvk_expect(ok)`, on PostgreSQL: true when `ok` is, else an error (SQLSTATE `DVK01`)
-/// that rolls the statement back. A write made in one statement on what it read before
-/// (`RegistrationStore.SaveAtOnce`) asks it whether each of its parts found the state it
-/// assumed; when one did not, nothing of it is kept and the write is made again, locked.
-/// SQLite has no such write: there the function is not made.
+/// that rolls the whole statement back. A write made in one statement on what it read
+/// before (`RegistrationStore.SaveAtOnce.Written`) asks it whether its parts agree (the
+/// model written whenever what it assumed was found); should they not, nothing of it is
+/// kept and the write is made again, locked. SQLite has no such write: there the function
+/// is not made.
 struct AddWriteExpectation: AsyncMigration {
     static let state = "DVK01"
 
@@ -17,7 +18,7 @@ struct AddWriteExpectation: AsyncMigration {
             CREATE OR REPLACE FUNCTION dvk_expect(ok boolean) RETURNS boolean LANGUAGE plpgsql VOLATILE AS $$
             BEGIN
                 IF ok IS NOT TRUE THEN
-                    RAISE EXCEPTION 'the state this write assumed has changed' USING ERRCODE = '\(unsafeRaw: Self.state)';
+                    RAISE EXCEPTION 'a write''s parts disagree: nothing of it is kept' USING ERRCODE = '\(unsafeRaw: Self.state)';
                 END IF;
                 RETURN true;
             END

@@ -6,20 +6,21 @@ import SQLKit
 import Vapor
 
 extension RegistrationStore {
-    /// A new model on PostgreSQL in two statements and no transaction of DVK's: one reads
-    /// what the locked write (`SubmissionLock.write`) would take (the campaign, the unit's
-    /// row, the head of its trail), the step is judged on it by the same rules, and one
-    /// statement then writes it all, holding the same locks in the same order: the campaign
-    /// shared, the unit's row (its version moved on), the head moved to the new event, the
-    /// registrant, the model, the event. Each part finds the state it assumed or the
-    /// statement fails as a whole (`dvk_expect`): the campaign's row as read (its `xmin`),
-    /// the row's version, the head, the registrant's name as spelt. Then nothing of it is
-    /// kept and the locked write runs instead, so a race ends as it always did.
+    /// A new model on PostgreSQL in two statements and no transaction of DVK's. The first
+    /// reads what the locked write (`SubmissionLock.write`) would take: the campaign, the
+    /// unit's row and the head of its trail (an API call reads them with its token,
+    /// `AuthStore.TokenUserReachSeen`; a page, alone, `Seen`). The step is judged on them by
+    /// the same rules, the event sealed after that head. The second (`Written`) takes the
+    /// same locks in the same order, finds each as read (the campaign's row by its `xmin`,
+    /// the unit's version, the head, no registrant under another spelling of the name) and
+    /// writes the registrant, the model, its event, the version and the head. When anything
+    /// moved in between, it writes nothing, and the locked write runs instead: a race ends
+    /// as it always did.
     ///
     /// The locked write costs five round trips with the token's (BEGIN, the take, the
-    /// model with its event, COMMIT); this one three. Only a new model whose step changes
-    /// nothing on the unit's row (no history line: the draft already started, not returned
-    /// work), with no earlier model or library model named, goes this way.
+    /// model with its event, COMMIT); an API call this way two. Only a new model whose step
+    /// changes nothing on the unit's row (no history line: the draft already started, not
+    /// returned work), with no earlier model or library model named, goes this way.
     enum SaveAtOnce {
         /// What the read found and the step made of it: the write's values.
         struct Plan: Sendable {
@@ -47,7 +48,7 @@ extension RegistrationStore {
                          titleKey: String, searchKey: String, foreseen: AuditTrail.Entry.Foreseen?, seen given: (any SQLRow)? = nil,
                          at now: Date, on db: any Database) async throws -> Plan? {
             guard !db.inTransaction, AuditTrail.isWriting, try db.sql().dialect.name == "postgresql",
-                  registering.count == 7, let name = registering[3] as? String
+                  registering.count == 7, let name = registering[3] as? String  // as `Written` binds it, $6
             else { return nil }
             let chain = unitID.canonicalText
             // Read with the request's user when it was (for this campaign and unit), else now.
@@ -78,7 +79,7 @@ extension RegistrationStore {
             entry.words = foreseen?.words(for: entry)
             guard let event = try AuditTrail.sealed(entry, after: head, at: now) else { return nil }
             let initiative: [(any HotValue)?] = [id, campaign.id, unitID, now, nil, ""] + form
-            return Plan(id: id, binds: [try seen.decode(column: "c_xmin", as: String.self), row.version] + registering + [name] + initiative + event,
+            return Plan(id: id, binds: [try seen.decode(column: "c_xmin", as: String.self), row.version] + registering + initiative + event,
                         at: now)
         }
 
@@ -96,7 +97,10 @@ extension RegistrationStore {
             } catch let error as any DatabaseError where error.isConstraintFailure {
                 throw duplicate
             }
-            guard let row else { return nil }
+            guard let row, try row.decode(column: "written", as: Bool.self) else {
+                AppMetrics.shared.savedAtOnce(false)
+                return nil
+            }
             AppMetrics.shared.savedAtOnce(true)
             return Saved(id: plan.id, registrantID: try row.decode(column: "id", as: UUID.self), registrantName: try row.decode(column: "name", as: String.self),
                          registrantTitle: try row.decode(column: "title", as: String.self), continuesID: nil, createdAt: plan.at, updatedAt: plan.at)
@@ -128,30 +132,49 @@ extension RegistrationStore {
         }
 
         /// The write: $1 the campaign's `xmin` as read, $2 the row's version as read, $3…$9
-        /// `registering`'s values, $10 the registrant's name as the event spells it, then the
-        /// model's values in `Inserting.columns`' order but its registrant (the one written),
-        /// then the sealed event's in `AuditTrail.columns`' order. Each part reads the one
-        /// before, so the locks are taken as `SubmissionLock.take` takes them.
+        /// `registering`'s values, then the model's values in `Inserting.columns`' order but
+        /// its registrant (the one written), then the sealed event's in `AuditTrail.columns`'.
+        ///
+        /// `ok` finds and locks what the plan assumed, in `SubmissionLock.take`'s order (the
+        /// campaign shared, the unit's row, the head); a row another write changed meanwhile
+        /// is read again as it now is (PostgreSQL re-checks a locked row), so `ok` is empty
+        /// when anything moved, and then nothing is written and no error is raised (PostgreSQL
+        /// would log each one). A registrant already stored under another spelling of the
+        /// name is found here too: its writers hold the unit's row and move its version.
+        /// The rest runs only on `ok`'s row; `dvk_expect` undoes all if the model was not
+        /// written after all.
+        ///
+        /// The statement commits when it ends (no transaction of DVK's), and PostgreSQL sends
+        /// its answer with the commit's ReadyForQuery: it flushes its output only then (the
+        /// row is far below its 8 kB buffer; `strace` of a backend under `scripts/rush`
+        /// shows the answer sent after the commit's `fdatasync`), and no constraint waits for
+        /// the commit (none is deferred; `SaveAtOnceTests`). So a model is acknowledged only
+        /// when it is kept.
         struct Written: HotStatement {
             static let sql: String = {
                 let model = Inserting.columns.filter { $0 != "registrant_id" }
-                func value(_ column: String) -> String { "$\(11 + model.firstIndex(of: column)!)" }
-                let first = 11 + model.count
+                func value(_ column: String) -> String { "$\(10 + model.firstIndex(of: column)!)" }
+                let first = 10 + model.count
                 func event(_ column: String) -> String { "$\(first + AuditTrail.columns.firstIndex(of: column)!)" }
                 let selected = Inserting.columns.map { $0 == "registrant_id" ? "r.id" : value($0) }
                 return """
-                    WITH c AS (SELECT id FROM campaigns WHERE id = \(value("campaign_id")) AND xmin::text = $1 FOR SHARE),
-                    s AS (UPDATE submissions SET version = version + 1
-                          WHERE campaign_id = (SELECT id FROM c) AND unit_id = \(value("unit_id")) AND version = $2 RETURNING id),
-                    h AS (UPDATE audit_chains SET seq = \(event("seq")), hash = \(event("hash"))
-                          WHERE chain = \(event("chain")) AND seq = \(event("seq")) - 1 AND hash = \(event("prev_hash")) AND EXISTS (SELECT 1 FROM s)
-                          RETURNING chain),
-                    r AS (INSERT INTO registrants (\(Registering.columns)) SELECT $3, $4, $5, $6, $7, $8, $9 FROM h \(Registering.upsert)),
+                    WITH ok AS (SELECT s.id, h.chain FROM campaigns c
+                                JOIN submissions s ON s.campaign_id = c.id AND s.unit_id = \(value("unit_id"))
+                                JOIN audit_chains h ON h.chain = \(event("chain"))
+                                WHERE c.id = \(value("campaign_id")) AND c.xmin::text = $1 AND s.version = $2
+                                AND h.seq = \(event("seq")) - 1 AND h.hash = \(event("prev_hash"))
+                                AND NOT EXISTS (SELECT 1 FROM registrants WHERE unit_id = $4 AND kind = $5 AND name_key = $7 AND name <> $6)
+                                FOR SHARE OF c FOR UPDATE OF s, h),
+                    r AS (INSERT INTO registrants (\(Registering.columns)) SELECT $3, $4, $5, $6, $7, $8, $9 FROM ok \(Registering.upsert)),
                     i AS (INSERT INTO initiatives (\(Inserting.columns.joined(separator: ", "))) SELECT \(selected.joined(separator: ", "))
-                          FROM r WHERE r.name = $10 RETURNING id),
+                          FROM r WHERE r.name = $6 RETURNING id),
                     e AS (INSERT INTO audit_events (\(AuditTrail.columns.joined(separator: ", ")))
-                          SELECT \(AuditTrail.columns.map(event).joined(separator: ", ")) FROM i)
-                    SELECT dvk_expect(EXISTS (SELECT 1 FROM i)) AS ok, r.id, r.name, r.title FROM (VALUES (1)) AS one (x) LEFT JOIN r ON true
+                          SELECT \(AuditTrail.columns.map(event).joined(separator: ", ")) FROM i),
+                    s AS (UPDATE submissions SET version = version + 1 WHERE id = (SELECT id FROM ok) AND EXISTS (SELECT 1 FROM i)),
+                    h AS (UPDATE audit_chains SET seq = \(event("seq")), hash = \(event("hash"))
+                          WHERE chain = (SELECT chain FROM ok) AND EXISTS (SELECT 1 FROM i))
+                    SELECT dvk_expect(EXISTS (SELECT 1 FROM i) = EXISTS (SELECT 1 FROM ok)) AS ok, EXISTS (SELECT 1 FROM i) AS written,
+                    r.id, r.name, r.title FROM (VALUES (1)) AS one (x) LEFT JOIN r ON true
                     """
             }()
             let binds: [(any HotValue)?]
