@@ -1,9 +1,11 @@
 import DVKCore
 import Fluent
+import FluentPostgresDriver
 import Foundation
 import SQLKit
 import Testing
 import Vapor
+import VaporTesting
 @testable import DVKApp
 
 /// A new model on PostgreSQL written by one statement on what a read found
@@ -137,6 +139,11 @@ import Vapor
             let v = try await s.version()
             #expect(try await Self.plan(s, Self.draft("Hai"), version: v + 1) == nil)
             #expect(try await Self.plan(s, Self.draft("Hai"), version: v) != nil)
+            // A model replicated or continued is checked under the locks: the locked write's.
+            await #expect(throws: DomainError.invalid("Mô hình được nhân rộng phải là mô hình của đơn vị khác đã công bố trên thư viện.")) {
+                _ = try await RegistrationStore.save(Self.draft("Nhân rộng"), replicates: UUID(), campaign: s.campaign, unitID: s.s1, actor: "t",
+                                                     at: Date(), on: app.db)
+            }
             try await RegistrationStore.perform(.submit, campaign: s.campaign, unitID: s.s1, actor: "t", at: Date(), on: app.db)
             #expect(try await Self.plan(s, Self.draft("Hai")) == nil, "submitted: the edit is refused, by the locked write")
             try await RegistrationStore.perform(.return(resubmitBy: nil), campaign: s.campaign, unitID: s.s1, actor: "t", reason: "Bổ sung nội dung",
@@ -208,8 +215,10 @@ import Vapor
             let other = try #require(try await AuthStore.user(apiToken: token, now: Date(), reaching: ("DVK-2024", "GD"), seeing: true, on: app.db))
             #expect(try await Self.plan(s, draft, seen: other.read?.row) != nil)
             let v = try await s.version()
+            let written = await Self.atOnce("written", app)
             let created = try await api(app, .POST, "/api/v1/campaigns/DVK-2024/units/S1/initiatives", as: .token(token), json: APIFixture.initiativeJSON())
             #expect(created.status == .created)
+            #expect(await Self.atOnce("written", app) > written, "written by the one statement")
             #expect(try await s.version() == v + 1)
             #expect(try await AuditSeal.verify(on: app.db).problems.isEmpty)
         }
@@ -229,5 +238,103 @@ import Vapor
             #expect(try await count(" AND contype = 'f'") > 5, "the schema's foreign keys are read")
             #expect(try await count(" AND condeferrable") == 0)
         }
+    }
+
+    /// The form of a new model reads, with its session, what the write assumes (on
+    /// PostgreSQL), and is saved as the API's call is.
+    @Test func aNewModelsFormReadsWhatItsWriteAssumesWithItsSession() async throws {
+        typealias At = RegistrationStore.SaveAtOnce
+        #expect(At.createsModel(.POST, target: "/campaigns/DVK-2024/units/S1/initiatives/new"))
+        #expect(!At.createsModel(.GET, target: "/campaigns/DVK-2024/units/S1/initiatives/new"))
+        #expect(!At.createsModel(.POST, target: "/campaigns/DVK-2024/units/S1/initiatives/1/edit"))
+        #expect(!At.createsModel(.POST, target: "/api/v1/campaigns/DVK-2024/units/S1/initiatives/new"))
+        try await withApp { app in
+            let s = try await RaceTests.scene(app, initiatives: 1)
+            try await People.create(app)
+            let officer = try await Browser.signIn(app, "s1")
+            guard try Self.isPostgres(app) else { return }
+            let found = try #require(try await AuthStore.user(sessionToken: officer.cookie, now: Date(), policy: SessionPolicy(),
+                                                              reaching: ("DVK-2024", "S1"), seeing: true, on: app.db))
+            let row = try #require(found.read?.row)
+            let v = try await s.version()
+            #expect(try row.decode(column: "s_version", as: Int.self) == v)
+            let head = try #require(try await app.db.sql().raw("SELECT seq FROM audit_chains WHERE chain = \(bind: s.s1.canonicalText)").first())
+            #expect(try row.decode(column: "h_seq", as: Int64.self) == head.decode(column: "seq", as: Int64.self))
+            let saved = try await officer.post("/campaigns/DVK-2024/units/S1/initiatives/new", [
+                "kind": "collective", "registrantName": "Tổ Công đoàn", "sector": "kinh-te", "title": "Qua trang", "continuity": "new"])
+            #expect(saved.status == .seeOther)
+            #expect(try await s.version() == v + 1)
+            #expect(try await Initiative.query(on: app.db).filter(\.$title == "Qua trang").count() == 1)
+            #expect(try await AuditSeal.verify(on: app.db).problems.isEmpty)
+        }
+    }
+
+    /// A move made by a transaction that holds its row while the write waits for it, then
+    /// commits: PostgreSQL reads the row again as it now is, so the write keeps nothing.
+    @Test(arguments: ["version", "head", "campaign"])
+    func aMoveCommittedWhileTheWriteWaitsKeepsNothing(move: String) async throws {
+        try await withApp { app in
+            let s = try await RaceTests.scene(app, initiatives: 1)
+            guard try Self.isPostgres(app) else { return }
+            let draft = Self.draft("Chờ khoá")
+            let made = try #require(try await Self.plan(s, draft))
+            let (held, heldSignal) = AsyncStream.makeStream(of: Void.self)
+            let (gate, open) = AsyncStream.makeStream(of: Void.self)
+            let holder = Task {
+                try await app.db.transaction { db in
+                    switch move {
+                    case "version":
+                        try await db.sql().raw("UPDATE submissions SET version = version + 1 WHERE unit_id = \(bind: s.s1)").run()
+                    case "head":
+                        try await AuditTrail.record([AuditTrail.Entry("unit.changed", .unit, id: s.s1, label: "S1", unit: s.s1)], at: Date(), on: db)
+                    default:
+                        try await db.sql().raw("UPDATE campaigns SET code = code WHERE id = \(bind: s.campaign.id)").run()
+                    }
+                    heldSignal.yield(())
+                    for await _ in gate { break }
+                }
+            }
+            for await _ in held { break }
+            let writing = Task { try await RegistrationStore.SaveAtOnce.write(made, refusing: RegistrationStore.duplicate(draft), on: app.db) }
+            // Until the write waits for the held row.
+            var waiting = false
+            for _ in 0..<1_000 where !waiting {
+                waiting = try await app.db.sql().raw("""
+                    SELECT COUNT(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'
+                    """).first()?.decode(column: "n", as: Int.self) ?? 0 > 0
+                if !waiting { try await Task.sleep(for: .milliseconds(10)) }
+            }
+            #expect(waiting, "the write waited for the held row")
+            open.finish()
+            try await holder.value
+            #expect(try await writing.value == nil)
+            #expect(try await Initiative.query(on: app.db).filter(\.$title == "Chờ khoá").count() == 0)
+            #expect(try await AuditSeal.verify(on: app.db).problems.isEmpty)
+            // Saved again, on the state as it now is.
+            _ = try await RegistrationStore.save(draft, campaign: s.campaign, unitID: s.s1, actor: "t", at: Date(), on: app.db)
+            #expect(try await Initiative.query(on: app.db).filter(\.$title == "Chờ khoá").count() == 1)
+            #expect(try await AuditSeal.verify(on: app.db).problems.isEmpty)
+        }
+    }
+
+    /// `dvk_expect` answers true, or raises the state `write` reads as "keep nothing".
+    @Test func theExpectationRaisesTheStateTheWriteKnows() async throws {
+        try await withApp { app in
+            guard try Self.isPostgres(app) else { return }
+            #expect(try await app.db.sql().raw("SELECT dvk_expect(true) AS ok").first()?.decode(column: "ok", as: Bool.self) == true)
+            do {
+                _ = try await app.db.sql().raw("SELECT dvk_expect(1 = 2) AS ok").first()
+                Issue.record("dvk_expect(false) answered")
+            } catch let error as PSQLError {
+                #expect(error.serverInfo?[.sqlState] == AddWriteExpectation.state)
+            }
+        }
+    }
+
+    /// The one statement's count at `/metrics`.
+    static func atOnce(_ outcome: String, _ app: Application) async -> Int {
+        let text = await AppMetrics.shared.scrape(on: app.db)
+        let prefix = "dvk_new_models_at_once_total{outcome=\"\(outcome)\"} "
+        return text.split(separator: "\n").first { $0.hasPrefix(prefix) }.flatMap { Int($0.dropFirst(prefix.count)) } ?? 0
     }
 }

@@ -14,18 +14,18 @@ struct UserMiddleware: LoopMiddleware {
                 || (request.headers.first(name: .contentLength).flatMap { Int($0) }.map { $0 <= 1 << 20 } ?? false) else { return nil }
             return Access.codes(inTarget: request.url.string)
         }
+        // A new model's call or form also reads what its write assumes (`SaveAtOnce`).
+        var seeing: Bool { RegistrationStore.SaveAtOnce.createsModel(request.method, target: request.url.string) }
         if let bearer = request.headers.bearerAuthorization {
             // A request that carries a token carries no ambient credential: no CSRF check,
             // and a bad token is simply "not signed in".
-            let found = try await AuthStore.user(apiToken: bearer.token, now: request.now, reaching: codes,
-                                                 seeing: RegistrationStore.SaveAtOnce.createsModel(request.method, target: request.url.string),
-                                                 on: request.database)
+            let found = try await AuthStore.user(apiToken: bearer.token, now: request.now, reaching: codes, seeing: seeing, on: request.database)
             request.storage[CurrentUserKey.self] = found?.user
             request.storage[ReachReadKey.self] = found?.read
             request.storage[ViaTokenKey.self] = true
         } else if let cookie = request.cookie(AuthStore.cookieName), !cookie.isEmpty {
             let found = try await AuthStore.user(sessionToken: cookie, now: request.now, policy: request.application.dvkConfig.sessions,
-                                                 reaching: codes, on: request.database)
+                                                 reaching: codes, seeing: seeing, on: request.database)
             request.storage[CurrentUserKey.self] = found?.user
             request.storage[ReachReadKey.self] = found?.read
         }

@@ -35,11 +35,11 @@ final class AppMetrics: Sendable {
 
     func writeTransaction(_ duration: Duration) { writes.record(duration) }
 
-    /// A new model written in one statement (`RegistrationStore.SaveAtOnce`), or found the
-    /// unit moved since its read and written again, locked.
-    func savedAtOnce(_ kept: Bool) {
-        registry.makeCounter(name: "dvk_new_models_at_once_total", labels: [("outcome", kept ? "written" : "written_locked")],
-                             help: "New models written in one statement on PostgreSQL, or, when the unit moved since its read, by the locked write").increment()
+    /// A new model written in one statement (`RegistrationStore.SaveAtOnce`), or not, the
+    /// unit having moved since its read (the locked write then judges it).
+    func savedAtOnce(_ written: Bool) {
+        registry.makeCounter(name: "dvk_new_models_at_once_total", labels: [("outcome", written ? "written" : "moved")],
+                             help: "New models written in one statement on PostgreSQL (written), or left to the locked write because the unit moved since its read (moved)").increment()
     }
 
     /// The text to serve, after reading what is measured at the scrape.

@@ -43,7 +43,7 @@ extension RegistrationStore {
         /// yet, a version other than the one asked, or a step that changes the row, adds a
         /// history line or is refused (the locked write then judges it under its locks).
         /// `given`: the request's first statement's row, when it read `seenColumns` (a
-        /// row for another campaign is not taken).
+        /// row for another campaign or unit is not taken).
         static func plan(_ draft: InitiativeDraft, campaignID: UUID, unitID: UUID, version: Int?, registering: [(any HotValue)?],
                          titleKey: String, searchKey: String, foreseen: AuditTrail.Entry.Foreseen?, seen given: (any SQLRow)? = nil,
                          at now: Date, on db: any Database) async throws -> Plan? {
@@ -108,20 +108,25 @@ extension RegistrationStore {
 
         /// What the write assumes, beside the campaign's columns (`c_`): the campaign's row
         /// version (`c_xmin`), the unit's row (`s_`) and its chain's head (`h_`).
-        static let seenColumns = ", c.xmin::text AS c_xmin, " + SubmissionRow.columns.map { "s.\($0) AS s_\($0)" }.joined(separator: ", ")
-            + ", h.seq AS h_seq, h.hash AS h_hash"
+        static let seenColumns = ", c.xmin::text AS c_xmin, " + SubmissionRow.columns.map { "seen_s.\($0) AS s_\($0)" }.joined(separator: ", ")
+            + ", seen_h.seq AS h_seq, seen_h.hash AS h_hash"
 
-        /// `seenColumns`' joins from the campaign `c`, for the unit `unit` and its chain `chain` (SQL).
+        /// `seenColumns`' joins from the campaign `c`, for the unit `unit` and its chain `chain`
+        /// (SQL); their names are their own, apart from a user statement's (a session is `s`).
         static func seenJoins(unit: String, chain: String) -> String {
-            " LEFT JOIN submissions s ON s.campaign_id = c.id AND s.unit_id = \(unit) LEFT JOIN audit_chains h ON h.chain = \(chain)"
+            " LEFT JOIN submissions seen_s ON seen_s.campaign_id = c.id AND seen_s.unit_id = \(unit) LEFT JOIN audit_chains seen_h ON seen_h.chain = \(chain)"
         }
 
-        /// An API call that creates a model (`POST …/campaigns/C/units/U/initiatives`), whose
-        /// first statement reads `seenColumns` with its token (`AuthStore.TokenUserReachSeen`).
+        /// A request that creates a model, whose first statement reads `seenColumns` with its
+        /// user: the API's `POST /api/v1/campaigns/C/units/U/initiatives`
+        /// (`AuthStore.TokenUserReachSeen`) and the form's `POST /campaigns/C/units/U/initiatives/new`
+        /// (`SessionUserReachSeen`). Read by bytes on every request.
         static func createsModel(_ method: HTTPMethod, target: String) -> Bool {
             guard method == .POST else { return false }
             let path = target.utf8.prefix { $0 != UInt8(ascii: "?") && $0 != UInt8(ascii: "#") }
-            return path.starts(with: (APIRoute.base + "/campaigns/").utf8) && path.reversed().starts(with: "/initiatives".utf8.reversed())
+            func ends(_ suffix: String) -> Bool { path.reversed().starts(with: suffix.utf8.reversed()) }
+            if path.starts(with: (APIRoute.base + "/campaigns/").utf8) { return ends("/initiatives") }
+            return path.starts(with: "/campaigns/".utf8) && ends("/initiatives/new")
         }
 
         /// The campaign ($1) with `seenColumns` for the unit $2 and its chain $3.
@@ -140,9 +145,14 @@ extension RegistrationStore {
         /// is read again as it now is (PostgreSQL re-checks a locked row), so `ok` is empty
         /// when anything moved, and then nothing is written and no error is raised (PostgreSQL
         /// would log each one). A registrant already stored under another spelling of the
-        /// name is found here too: its writers hold the unit's row and move its version.
-        /// The rest runs only on `ok`'s row; `dvk_expect` undoes all if the model was not
-        /// written after all.
+        /// name is found here too, on the statement's snapshot: a unit's registrants are
+        /// shared by its campaigns, and a write of any of them holds the unit's chain head
+        /// (the trail is on, or this path is not taken), so one that commits after the
+        /// snapshot moved the head `ok` waits for. The rest runs only on `ok`'s row;
+        /// `dvk_expect` undoes all unless the model, the version and the head were all
+        /// written or none was. `ok` is also empty under an isolation other than READ
+        /// COMMITTED (set as the database's default), where the commit could still refuse
+        /// the statement after its answer.
         ///
         /// The statement commits when it ends (no transaction of DVK's), and PostgreSQL sends
         /// its answer with the commit's ReadyForQuery: it flushes its output only then (the
@@ -164,16 +174,18 @@ extension RegistrationStore {
                                 WHERE c.id = \(value("campaign_id")) AND c.xmin::text = $1 AND s.version = $2
                                 AND h.seq = \(event("seq")) - 1 AND h.hash = \(event("prev_hash"))
                                 AND NOT EXISTS (SELECT 1 FROM registrants WHERE unit_id = $4 AND kind = $5 AND name_key = $7 AND name <> $6)
+                                AND current_setting('transaction_isolation') = 'read committed'
                                 FOR SHARE OF c FOR UPDATE OF s, h),
                     r AS (INSERT INTO registrants (\(Registering.columns)) SELECT $3, $4, $5, $6, $7, $8, $9 FROM ok \(Registering.upsert)),
                     i AS (INSERT INTO initiatives (\(Inserting.columns.joined(separator: ", "))) SELECT \(selected.joined(separator: ", "))
                           FROM r WHERE r.name = $6 RETURNING id),
                     e AS (INSERT INTO audit_events (\(AuditTrail.columns.joined(separator: ", ")))
                           SELECT \(AuditTrail.columns.map(event).joined(separator: ", ")) FROM i),
-                    s AS (UPDATE submissions SET version = version + 1 WHERE id = (SELECT id FROM ok) AND EXISTS (SELECT 1 FROM i)),
+                    s AS (UPDATE submissions SET version = version + 1 WHERE id = (SELECT id FROM ok) AND EXISTS (SELECT 1 FROM i) RETURNING 1),
                     h AS (UPDATE audit_chains SET seq = \(event("seq")), hash = \(event("hash"))
-                          WHERE chain = (SELECT chain FROM ok) AND EXISTS (SELECT 1 FROM i))
-                    SELECT dvk_expect(EXISTS (SELECT 1 FROM i) = EXISTS (SELECT 1 FROM ok)) AS ok, EXISTS (SELECT 1 FROM i) AS written,
+                          WHERE chain = (SELECT chain FROM ok) AND EXISTS (SELECT 1 FROM i) RETURNING 1)
+                    SELECT dvk_expect((SELECT count(*) FROM ok) = (SELECT count(*) FROM i) AND (SELECT count(*) FROM i) = (SELECT count(*) FROM s)
+                                      AND (SELECT count(*) FROM s) = (SELECT count(*) FROM h)) AS ok, EXISTS (SELECT 1 FROM i) AS written,
                     r.id, r.name, r.title FROM (VALUES (1)) AS one (x) LEFT JOIN r ON true
                     """
             }()

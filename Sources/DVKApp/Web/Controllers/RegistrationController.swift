@@ -94,6 +94,7 @@ struct RegistrationController: RouteCollection {
     @Sendable func update(req: Request) async throws -> Response { try await save(req: req, id: try req.parameters.require("id", as: UUID.self)) }
 
     func save(req: Request, id: UUID?) async throws -> Response {
+        let seen = id == nil ? req.reachRow : nil
         let ctx = try await context(req)
         try requireRegister(ctx)
         let posted = InitiativeForm.Posted(try req.content.decode([String: String].self))
@@ -108,7 +109,7 @@ struct RegistrationController: RouteCollection {
             do {
                 let saved = try await RegistrationStore.save(draft, id: id, continues: posted.continuesID,
                                                              replicates: id == nil ? posted.replicatesID : nil, campaign: ctx.view.campaign,
-                                                             unitID: ctx.unit.unitID, actor: ctx.user.username, at: req.now, on: req.database)
+                                                             unitID: ctx.unit.unitID, actor: ctx.user.username, seen: seen, at: req.now, on: req.database)
                 return back(req, ctx, id == nil ? "Đã thêm mô hình \(Flash.quoted(draft.title))." : "Đã lưu mô hình \(Flash.quoted(draft.title)).",
                             fragment: "mo-hinh-\(saved.id.canonicalText.lowercased())")
             } catch let error as DomainError {
