@@ -3,6 +3,7 @@ import Fluent
 import FluentPostgresDriver
 import Foundation
 import SQLKit
+import Synchronization
 import Testing
 import Vapor
 import VaporTesting
@@ -269,14 +270,15 @@ import VaporTesting
         }
     }
 
-    /// A move made by a transaction that holds its row while the write waits for it, then
-    /// commits: PostgreSQL reads the row again as it now is, so the write keeps nothing.
+    /// A unit's row, head or campaign held by another write (its move not yet committed):
+    /// the write does not wait for it but keeps nothing at once, and the locked write,
+    /// which waits its turn, stores the model after it.
     @Test(arguments: ["version", "head", "campaign"])
-    func aMoveCommittedWhileTheWriteWaitsKeepsNothing(move: String) async throws {
+    func aUnitHeldByAnotherWriteIsLeftToTheLockedWrite(move: String) async throws {
         try await withApp { app in
             let s = try await RaceTests.scene(app, initiatives: 1)
             guard try Self.isPostgres(app) else { return }
-            let draft = Self.draft("Chờ khoá")
+            let draft = Self.draft("Đang bị giữ")
             let made = try #require(try await Self.plan(s, draft))
             let (held, heldSignal) = AsyncStream.makeStream(of: Void.self)
             let (gate, open) = AsyncStream.makeStream(of: Void.self)
@@ -288,31 +290,37 @@ import VaporTesting
                     case "head":
                         try await AuditTrail.record([AuditTrail.Entry("unit.changed", .unit, id: s.s1, label: "S1", unit: s.s1)], at: Date(), on: db)
                     default:
-                        try await db.sql().raw("UPDATE campaigns SET code = code WHERE id = \(bind: s.campaign.id)").run()
+                        _ = try await CampaignLock.exclusive(s.campaign.id, on: db)
                     }
                     heldSignal.yield(())
                     for await _ in gate { break }
                 }
             }
             for await _ in held { break }
-            let writing = Task { try await RegistrationStore.SaveAtOnce.write(made, refusing: RegistrationStore.duplicate(draft), on: app.db) }
-            // Until the write waits for the held row.
-            var waiting = false
-            for _ in 0..<1_000 where !waiting {
-                waiting = try await app.db.sql().raw("""
+            let finished = Mutex(false)
+            let writing = Task {
+                defer { finished.withLock { $0 = true } }
+                return try await RegistrationStore.SaveAtOnce.write(made, refusing: RegistrationStore.duplicate(draft), on: app.db)
+            }
+            // It ends while the other write still holds its rows; should it wait for them
+            // instead, it is let go (the test would otherwise wait for itself).
+            var waited = false
+            while !finished.withLock({ $0 }) && !waited {
+                waited = try await app.db.sql().raw("""
                     SELECT COUNT(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'
                     """).first()?.decode(column: "n", as: Int.self) ?? 0 > 0
-                if !waiting { try await Task.sleep(for: .milliseconds(10)) }
+                if !waited { try await Task.sleep(for: .milliseconds(5)) }
             }
-            #expect(waiting, "the write waited for the held row")
+            #expect(!waited, "the write waited for the held row")
+            if waited { open.finish() }
+            let answer = try await writing.value
             open.finish()
             try await holder.value
-            #expect(try await writing.value == nil)
-            #expect(try await Initiative.query(on: app.db).filter(\.$title == "Chờ khoá").count() == 0)
+            #expect(answer == nil)
+            #expect(try await Initiative.query(on: app.db).filter(\.$title == "Đang bị giữ").count() == 0)
             #expect(try await AuditSeal.verify(on: app.db).problems.isEmpty)
-            // Saved again, on the state as it now is.
             _ = try await RegistrationStore.save(draft, campaign: s.campaign, unitID: s.s1, actor: "t", at: Date(), on: app.db)
-            #expect(try await Initiative.query(on: app.db).filter(\.$title == "Chờ khoá").count() == 1)
+            #expect(try await Initiative.query(on: app.db).filter(\.$title == "Đang bị giữ").count() == 1)
             #expect(try await AuditSeal.verify(on: app.db).problems.isEmpty)
         }
     }

@@ -141,10 +141,12 @@ extension RegistrationStore {
         /// its registrant (the one written), then the sealed event's in `AuditTrail.columns`'.
         ///
         /// `ok` finds and locks what the plan assumed, in `SubmissionLock.take`'s order (the
-        /// campaign shared, the unit's row, the head); a row another write changed meanwhile
-        /// is read again as it now is (PostgreSQL re-checks a locked row), so `ok` is empty
-        /// when anything moved, and then nothing is written and no error is raised (PostgreSQL
-        /// would log each one). A registrant already stored under another spelling of the
+        /// campaign shared, the unit's row, the head); a row another write changed and
+        /// committed meanwhile is read again as it now is (PostgreSQL re-checks a row it
+        /// locks), and one another write holds now is skipped, not waited for: `ok` is empty
+        /// when anything moved or is moving, and then nothing is written, no error is raised
+        /// (PostgreSQL would log each one), and the locked write waits its turn (waiting
+        /// here too put a second wait in the slowest writes of a rush). A registrant already stored under another spelling of the
         /// name is found here too, on the statement's snapshot: a unit's registrants are
         /// shared by its campaigns, and a write of any of them holds the unit's chain head
         /// (the trail is on, or this path is not taken), so one that commits after the
@@ -175,7 +177,7 @@ extension RegistrationStore {
                                 AND h.seq = \(event("seq")) - 1 AND h.hash = \(event("prev_hash"))
                                 AND NOT EXISTS (SELECT 1 FROM registrants WHERE unit_id = $4 AND kind = $5 AND name_key = $7 AND name <> $6)
                                 AND current_setting('transaction_isolation') = 'read committed'
-                                FOR SHARE OF c FOR UPDATE OF s, h),
+                                FOR SHARE OF c SKIP LOCKED FOR UPDATE OF s, h SKIP LOCKED),
                     r AS (INSERT INTO registrants (\(Registering.columns)) SELECT $3, $4, $5, $6, $7, $8, $9 FROM ok \(Registering.upsert)),
                     i AS (INSERT INTO initiatives (\(Inserting.columns.joined(separator: ", "))) SELECT \(selected.joined(separator: ", "))
                           FROM r WHERE r.name = $6 RETURNING id),
