@@ -175,7 +175,7 @@ enum AuthStore {
         let hash = Tokens.hash(token)
         let binds: [(any HotValue)?] = [hash, now, now.addingTimeInterval(-policy.idle)]
         let row: (any SQLRow)?
-        if let codes, seeing, !codes.unit.isEmpty, try db.sql().dialect.name == "postgresql" {
+        if let codes, try sees(seeing, codes, on: db) {
             row = try await SessionUserReachSeen(binds: binds + [codes.code, codes.unit]).first(on: db)
         } else if let codes {
             row = try await SessionUserReach(binds: binds + [codes.code, codes.unit]).first(on: db)
@@ -301,7 +301,7 @@ enum AuthStore {
                      on db: any Database) async throws -> (user: CurrentUser, read: Access.Read?)? {
         let hash = Tokens.hash(token)
         let row: (any SQLRow)?
-        if let codes, seeing, !codes.unit.isEmpty, try db.sql().dialect.name == "postgresql" {
+        if let codes, try sees(seeing, codes, on: db) {
             row = try await TokenUserReachSeen(binds: [hash, now, codes.code, codes.unit]).first(on: db)
         } else if let codes {
             row = try await TokenUserReach(binds: [hash, now, codes.code, codes.unit]).first(on: db)
@@ -411,6 +411,13 @@ enum AuthStore {
         \(userColumns), t.last_used_at\(reach.columns) \(userTables) JOIN api_tokens t ON t.user_id = u.id\(reach.joins)
         WHERE t.token_hash = $1 AND t.expires_at > $2 AND NOT u.disabled
         """
+    }
+
+    /// Whether a user's statement also reads what a new model's write assumes: asked
+    /// (`seeing`), for a unit, on PostgreSQL (`RegistrationStore.SaveAtOnce`).
+    private static func sees(_ seeing: Bool, _ codes: (code: String, unit: String), on db: any Database) throws -> Bool {
+        guard seeing, !codes.unit.isEmpty else { return false }
+        return try db.sql().dialect.name == "postgresql"
     }
 
     /// What a user's statement adds, when `reaching`, to read `Access.CampaignReach` of the

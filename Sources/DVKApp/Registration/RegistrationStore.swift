@@ -91,8 +91,10 @@ enum RegistrationStore {
         let foreseen = id != nil ? nil : AuditTrail.Entry.foreseen(label: draft.title, changes: auditChanges(
             campaign: campaign, registrant: ("", registrantLabel(kind: draft.kind.rawValue, name: VietnameseText.clean(draft.registrantName))),
             old: { _ in "" }, new: { stored(draft, $0) }))
+        // The earlier model it says it continues, if any.
+        let asked = draft.continuity == .continues ? continuesID : nil
         // A new model on PostgreSQL: one statement, unless the unit moved meanwhile.
-        if id == nil, replicatesID == nil, draft.continuity != .continues || continuesID == nil,
+        if id == nil, replicatesID == nil, asked == nil,
            let saved = try await SaveAtOnce.save(draft, campaignID: campaign.id, unitID: unitID, version: version, registering: registering,
                                                  titleKey: titleKey, searchKey: searchKey, foreseen: foreseen, seen: seen, at: now, on: db) {
             return saved
@@ -102,7 +104,7 @@ enum RegistrationStore {
             let step = try after(.edit, row, campaign, now)
             let sql = try db.sql()
             var createdAt = now
-            var link = draft.continuity == .continues ? continuesID : nil
+            var link = asked
             var before: (any SQLRow)?
             if let id {
                 guard let existing = try await sql.select().columns(["created_at", "continues_id", "changed_fields", "registrant_id"] + Self.compared.map(\.column))

@@ -62,7 +62,6 @@ extension RegistrationStore {
             guard let seen = found, !(try seen.decodeNil(column: "s_id")), !(try seen.decodeNil(column: "h_seq")) else { return nil }
             let campaign = try CampaignInfo(row: seen, prefix: "c_")
             let row = try SubmissionRow(row: seen, prefix: "s_")
-            guard row.campaignID == campaignID, row.unitID == unitID else { return nil }
             guard version.map({ $0 == row.version }) ?? true,
                   let step = try? after(.edit, row, campaign, now), row.with(step) == row, row.status != .returned,
                   editEvent(row, step).isEmpty
@@ -71,9 +70,8 @@ extension RegistrationStore {
                                        hash: try seen.decode(column: "h_hash", as: String.self))
             let id = UUID.random()
             let form = formValues(draft, titleKey: titleKey, searchKey: searchKey, link: nil, at: now)
-            let written = Dictionary(zip(savedColumns.dropFirst(), form).map { ($0, $1) }, uniquingKeysWith: { a, _ in a })
             let changes = auditChanges(campaign: campaign, registrant: ("", registrantLabel(kind: draft.kind.rawValue, name: name)),
-                                       old: { _ in "" }, new: { (written[$0] as? String) ?? (written[$0] as? String?).flatMap { $0 } ?? "" })
+                                       old: { _ in "" }, new: { stored(draft, $0) })
             var entry = AuditTrail.Entry("initiative.created", .initiative, id: id, label: draft.title, unit: unitID, campaign: campaign.id,
                                          changes: changes)
             entry.words = foreseen?.words(for: entry)
