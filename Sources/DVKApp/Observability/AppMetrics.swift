@@ -35,11 +35,13 @@ final class AppMetrics: Sendable {
 
     func writeTransaction(_ duration: Duration) { writes.record(duration) }
 
-    /// A new model written in one statement (`RegistrationStore.SaveAtOnce`), or not, the
-    /// unit having moved since its read (the locked write then judges it).
+    /// A new model the one statement was tried for (`RegistrationStore.SaveAtOnce`): written
+    /// by it, or left to the locked write. Models never tried that way (a unit's first, a
+    /// version other than the one asked, returned work, a continued or replicated model) are
+    /// not counted.
     func savedAtOnce(_ written: Bool) {
-        registry.makeCounter(name: "dvk_new_models_at_once_total", labels: [("outcome", written ? "written" : "moved")],
-                             help: "New models written in one statement on PostgreSQL (written), or left to the locked write because the unit moved since its read (moved)").increment()
+        registry.makeCounter(name: "dvk_new_models_at_once_total", labels: [("outcome", written ? "written" : "locked")],
+                             help: "New models the one statement was tried for on PostgreSQL: written by it (written), or left to the locked write (locked): the unit, its trail or its campaign moved or was held by another write since the request's read, the registrant is stored under another spelling, or a retryable error").increment()
     }
 
     /// The text to serve, after reading what is measured at the scrape.

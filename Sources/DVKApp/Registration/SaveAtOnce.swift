@@ -85,7 +85,6 @@ extension RegistrationStore {
         /// (nothing kept). A model its registrant already has in the sector is `refusing`.
         static func write(_ plan: Plan, refusing duplicate: DomainError, on db: any Database) async throws -> Saved? {
             let started = ContinuousClock.now
-            defer { AppMetrics.shared.writeTransaction(ContinuousClock.now - started) }
             let row: (any SQLRow)?
             do {
                 row = try await Written(binds: plan.binds).first(on: db)
@@ -99,6 +98,9 @@ extension RegistrationStore {
                 AppMetrics.shared.savedAtOnce(false)
                 return nil
             }
+            // A write transaction is timed when it kept the model: one that kept nothing is
+            // followed by the locked write, which is timed itself (one save, one transaction).
+            AppMetrics.shared.writeTransaction(ContinuousClock.now - started)
             AppMetrics.shared.savedAtOnce(true)
             return Saved(id: plan.id, registrantID: try row.decode(column: "id", as: UUID.self), registrantName: try row.decode(column: "name", as: String.self),
                          registrantTitle: try row.decode(column: "title", as: String.self), continuesID: nil, createdAt: plan.at, updatedAt: plan.at)
