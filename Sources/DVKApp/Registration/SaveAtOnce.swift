@@ -84,23 +84,26 @@ extension RegistrationStore {
         /// Writes a plan: the model as saved, or nil when the state it was made on moved
         /// (nothing kept). A model its registrant already has in the sector is `refusing`.
         static func write(_ plan: Plan, refusing duplicate: DomainError, on db: any Database) async throws -> Saved? {
+            // Timed as a write transaction unless it kept nothing: the locked write that
+            // follows is timed itself (one save, one transaction).
             let started = ContinuousClock.now
+            var leftToTheLockedWrite = false
+            defer { if !leftToTheLockedWrite { AppMetrics.shared.writeTransaction(ContinuousClock.now - started) } }
             let row: (any SQLRow)?
             do {
                 row = try await Written(binds: plan.binds).first(on: db)
             } catch let error as PSQLError where error.serverInfo?[.sqlState] == AddWriteExpectation.state || error.isRetryable {
+                leftToTheLockedWrite = true
                 AppMetrics.shared.savedAtOnce(false)
                 return nil
             } catch let error as any DatabaseError where error.isConstraintFailure {
                 throw duplicate
             }
             guard let row, try row.decode(column: "written", as: Bool.self) else {
+                leftToTheLockedWrite = true
                 AppMetrics.shared.savedAtOnce(false)
                 return nil
             }
-            // A write transaction is timed when it kept the model: one that kept nothing is
-            // followed by the locked write, which is timed itself (one save, one transaction).
-            AppMetrics.shared.writeTransaction(ContinuousClock.now - started)
             AppMetrics.shared.savedAtOnce(true)
             return Saved(id: plan.id, registrantID: try row.decode(column: "id", as: UUID.self), registrantName: try row.decode(column: "name", as: String.self),
                          registrantTitle: try row.decode(column: "title", as: String.self), continuesID: nil, createdAt: plan.at, updatedAt: plan.at)
