@@ -93,9 +93,7 @@ extension RegistrationStore {
             do {
                 row = try await Written(binds: plan.binds).first(on: db)
             } catch let error as PSQLError where error.serverInfo?[.sqlState] == AddWriteExpectation.state || error.isRetryable {
-                leftToTheLockedWrite = true
-                AppMetrics.shared.savedAtOnce(false)
-                return nil
+                row = nil  // rolled back whole: nothing kept
             } catch let error as any DatabaseError where error.isConstraintFailure {
                 throw duplicate
             }
